@@ -1,0 +1,82 @@
+// Columnar batches: the unit of data every reader fills and every kernel and operator consumes.
+//
+// A column stores its values by type (see Column), a validity byte per row (0 = null; strings are
+// never null, an absent string is ""), and strings as offsets into one byte arena per column, so
+// filling a batch allocates nothing per value once its buffers have grown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/types.h"
+
+namespace huntc {
+
+// The view of a column that generated kernels read. Plain C layout: the JIT indexes its fields.
+struct ColumnView {
+  const void* values;       // bool: uint8, int: int32, long/datetime/timespan: int64, real: double
+  const uint8_t* valid;     // 1 = value present
+  const uint32_t* offsets;  // string-like types: row i spans bytes[offsets[i], offsets[i+1])
+  const char* bytes;
+};
+
+class Column {
+ public:
+  explicit Column(Type type = Type::String) : type_(type) { offsets_.push_back(0); }
+
+  Type type() const { return type_; }
+  size_t size() const { return valid_.size(); }
+  void Clear();
+  void Reserve(size_t rows);
+
+  void AppendNull();  // for strings: ""
+  void AppendBool(bool v);
+  void AppendInt(int32_t v);
+  void AppendLong(int64_t v);  // long, datetime, timespan
+  void AppendReal(double v);
+  void AppendString(std::string_view v);  // string, guid, dynamic
+  // Appends row `row` of `other`, which must have the same type.
+  void AppendFrom(const Column& other, size_t row);
+
+  bool IsNull(size_t row) const { return valid_[row] == 0; }
+  bool BoolAt(size_t row) const { return u8_[row] != 0; }
+  int32_t IntAt(size_t row) const { return i32_[row]; }
+  int64_t LongAt(size_t row) const { return i64_[row]; }
+  double RealAt(size_t row) const { return f64_[row]; }
+  std::string_view StringAt(size_t row) const {
+    return std::string_view(bytes_).substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
+
+  ColumnView View() const;
+
+ private:
+  Type type_;
+  std::vector<uint8_t> valid_;
+  std::vector<uint8_t> u8_;
+  std::vector<int32_t> i32_;
+  std::vector<int64_t> i64_;
+  std::vector<double> f64_;
+  std::vector<uint32_t> offsets_;
+  std::string bytes_;
+};
+
+struct ColumnSpec {
+  std::string name;
+  Type type;
+};
+
+// A set of equally long columns.
+struct Batch {
+  std::vector<ColumnSpec> specs;
+  std::vector<Column> columns;
+
+  explicit Batch(std::vector<ColumnSpec> s = {});
+  size_t rows() const { return columns.empty() ? row_count : columns.front().size(); }
+  void Clear();
+
+  size_t row_count = 0;  // used only when the batch has no columns (e.g. `count` of a scan)
+};
+
+}  // namespace huntc

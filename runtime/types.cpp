@@ -1,0 +1,219 @@
+// Type names and datetime text conversion.
+#include "runtime/types.h"
+
+#include <array>
+#include <cctype>
+
+namespace huntc {
+
+namespace {
+
+struct TypeNameEntry {
+  std::string_view name;
+  Type type;
+};
+
+constexpr std::array kTypeNames{
+    TypeNameEntry{"bool", Type::Bool},         TypeNameEntry{"boolean", Type::Bool},
+    TypeNameEntry{"int", Type::Int},           TypeNameEntry{"long", Type::Long},
+    TypeNameEntry{"real", Type::Real},         TypeNameEntry{"double", Type::Real},
+    TypeNameEntry{"decimal", Type::Decimal},   TypeNameEntry{"string", Type::String},
+    TypeNameEntry{"datetime", Type::DateTime}, TypeNameEntry{"date", Type::DateTime},
+    TypeNameEntry{"timespan", Type::TimeSpan}, TypeNameEntry{"time", Type::TimeSpan},
+    TypeNameEntry{"guid", Type::Guid},         TypeNameEntry{"uniqueid", Type::Guid},
+    TypeNameEntry{"dynamic", Type::Dynamic},
+};
+
+// Days since 1970-01-01 of a proleptic Gregorian civil date (H. Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+// Reads exactly `n` digits at `pos`.
+bool Digits(std::string_view s, size_t& pos, int n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (int i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  pos += n;
+  out = v;
+  return true;
+}
+
+void Append2(std::string& out, unsigned v) {
+  out.push_back(static_cast<char>('0' + v / 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
+}  // namespace
+
+std::string_view TypeName(Type t) {
+  switch (t) {
+    case Type::Bool: return "bool";
+    case Type::Int: return "int";
+    case Type::Long: return "long";
+    case Type::Real: return "real";
+    case Type::Decimal: return "decimal";
+    case Type::String: return "string";
+    case Type::DateTime: return "datetime";
+    case Type::TimeSpan: return "timespan";
+    case Type::Guid: return "guid";
+    case Type::Dynamic: return "dynamic";
+    case Type::Null: return "null";
+  }
+  return "?";
+}
+
+std::optional<Type> TypeFromName(std::string_view name) {
+  for (const auto& e : kTypeNames) {
+    if (e.name == name) return e.type;
+  }
+  return std::nullopt;
+}
+
+bool IsNumeric(Type t) {
+  return t == Type::Int || t == Type::Long || t == Type::Real || t == Type::Decimal;
+}
+
+bool IsStringLike(Type t) { return t == Type::String || t == Type::Guid; }
+
+std::optional<int64_t> ParseDateTime(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  size_t pos = 0;
+  int year, month, day;
+  if (!Digits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
+  if (!Digits(s, pos, 2, month) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
+  if (!Digits(s, pos, 2, day)) return std::nullopt;
+  if (year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > static_cast<int>(DaysInMonth(year, month))) {
+    return std::nullopt;
+  }
+  int hour = 0, minute = 0, second = 0;
+  int64_t fraction = 0;
+  int64_t offset_ticks = 0;
+  if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
+    ++pos;
+    if (!Digits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':') return std::nullopt;
+    if (!Digits(s, pos, 2, minute)) return std::nullopt;
+    if (pos < s.size() && s[pos] == ':') {
+      ++pos;
+      if (!Digits(s, pos, 2, second)) return std::nullopt;
+      if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+          if (digits < 7) fraction = fraction * 10 + (s[pos] - '0');
+          ++digits;
+          ++pos;
+        }
+        if (digits == 0) return std::nullopt;
+        for (int i = digits; i < 7; ++i) fraction *= 10;
+      }
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+      ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      const int sign = s[pos++] == '-' ? -1 : 1;
+      int oh, om = 0;
+      if (!Digits(s, pos, 2, oh)) return std::nullopt;
+      if (pos < s.size() && s[pos] == ':') ++pos;
+      if (pos < s.size() && !Digits(s, pos, 2, om)) return std::nullopt;
+      offset_ticks = sign * (static_cast<int64_t>(oh) * 3600 + om * 60) * kTicksPerSecond;
+    }
+  }
+  if (pos != s.size()) return std::nullopt;
+  const int64_t days = DaysFromCivil(year, month, day);
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  return kUnixEpochTicks + seconds * kTicksPerSecond + fraction - offset_ticks;
+}
+
+void AppendDateTime(std::string& out, int64_t ticks) {
+  const int64_t unix_ticks = ticks - kUnixEpochTicks;
+  int64_t days = unix_ticks / kTicksPerDay;
+  int64_t rem = unix_ticks % kTicksPerDay;
+  if (rem < 0) {
+    rem += kTicksPerDay;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, y, m, d);
+  const int64_t secs = rem / kTicksPerSecond;
+  const int64_t frac = rem % kTicksPerSecond;
+  char buf[40];
+  const int n = std::snprintf(buf, sizeof buf, "%04lld-", static_cast<long long>(y));
+  out.append(buf, n);
+  Append2(out, m);
+  out.push_back('-');
+  Append2(out, d);
+  out.push_back('T');
+  Append2(out, static_cast<unsigned>(secs / 3600));
+  out.push_back(':');
+  Append2(out, static_cast<unsigned>(secs / 60 % 60));
+  out.push_back(':');
+  Append2(out, static_cast<unsigned>(secs % 60));
+  out.push_back('.');
+  int64_t div = kTicksPerSecond / 10;
+  for (int i = 0; i < 7; ++i, div /= 10) out.push_back(static_cast<char>('0' + frac / div % 10));
+  out.push_back('Z');
+}
+
+std::string FormatDateTime(int64_t ticks) {
+  std::string out;
+  AppendDateTime(out, ticks);
+  return out;
+}
+
+std::string FormatTimeSpan(int64_t ticks) {
+  std::string out;
+  uint64_t t = ticks < 0 ? static_cast<uint64_t>(-(ticks + 1)) + 1 : static_cast<uint64_t>(ticks);
+  if (ticks < 0) out.push_back('-');
+  const uint64_t days = t / kTicksPerDay;
+  t %= kTicksPerDay;
+  if (days > 0) out += std::to_string(days) + ".";
+  const uint64_t secs = t / kTicksPerSecond;
+  const uint64_t frac = t % kTicksPerSecond;
+  Append2(out, static_cast<unsigned>(secs / 3600));
+  out.push_back(':');
+  Append2(out, static_cast<unsigned>(secs / 60 % 60));
+  out.push_back(':');
+  Append2(out, static_cast<unsigned>(secs % 60));
+  if (frac != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, ".%07llu", static_cast<unsigned long long>(frac));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace huntc

@@ -1,0 +1,45 @@
+// Scalar types: names and datetime/timespan text conversion.
+#include <catch2/catch.hpp>
+
+#include "runtime/types.h"
+
+using namespace huntc;
+
+TEST_CASE("datetime: ISO 8601 round-trips with 7 fractional digits", "[runtime][types]") {
+  const auto t = ParseDateTime("2026-11-20T10:11:12.1234567Z");
+  REQUIRE(t.has_value());
+  CHECK(FormatDateTime(*t) == "2026-11-20T10:11:12.1234567Z");
+  CHECK(FormatDateTime(*ParseDateTime("2026-11-20")) == "2026-11-20T00:00:00.0000000Z");
+  CHECK(FormatDateTime(*ParseDateTime("2026-11-20 10:11")) == "2026-11-20T10:11:00.0000000Z");
+}
+
+TEST_CASE("datetime: offsets are resolved to UTC", "[runtime][types]") {
+  CHECK(*ParseDateTime("2026-11-20T12:00:00+02:00") == *ParseDateTime("2026-11-20T10:00:00Z"));
+  CHECK(*ParseDateTime("2026-11-20T00:30:00-01:00") == *ParseDateTime("2026-11-20T01:30:00Z"));
+}
+
+TEST_CASE("datetime: ticks count from 0001-01-01", "[runtime][types]") {
+  CHECK(*ParseDateTime("0001-01-01T00:00:00Z") == 0);
+  CHECK(*ParseDateTime("1970-01-01T00:00:00Z") == kUnixEpochTicks);
+  CHECK(*ParseDateTime("2026-11-20T00:00:00.0000001Z") - *ParseDateTime("2026-11-20") == 1);
+}
+
+TEST_CASE("datetime: invalid text is rejected", "[runtime][types]") {
+  CHECK_FALSE(ParseDateTime("2026-02-30").has_value());
+  CHECK_FALSE(ParseDateTime("2026-11-20T25:00:00Z").has_value());
+  CHECK_FALSE(ParseDateTime("yesterday").has_value());
+  CHECK_FALSE(ParseDateTime("2026-11-20T10:00:00Zjunk").has_value());
+}
+
+TEST_CASE("timespan: printed as [d.]hh:mm:ss[.fffffff]", "[runtime][types]") {
+  CHECK(FormatTimeSpan(7 * kTicksPerDay) == "7.00:00:00");
+  CHECK(FormatTimeSpan(90 * kTicksPerSecond) == "00:01:30");
+  CHECK(FormatTimeSpan(-kTicksPerSecond / 2) == "-00:00:00.5000000");
+}
+
+TEST_CASE("types: names map both ways", "[runtime][types]") {
+  CHECK(TypeFromName("boolean") == Type::Bool);
+  CHECK(TypeFromName("datetime") == Type::DateTime);
+  CHECK_FALSE(TypeFromName("varchar").has_value());
+  CHECK(TypeName(Type::TimeSpan) == "timespan");
+}
