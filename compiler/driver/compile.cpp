@@ -1,0 +1,100 @@
+// The compiler driver.
+#include "compiler/driver/compile.h"
+
+#include <fmt/format.h>
+
+#include "compiler/bind/binder.h"
+#include "compiler/ir/lower.h"
+#include "compiler/ir/optimize.h"
+#include "compiler/syntax/parser.h"
+#include "runtime/output.h"
+
+namespace huntc {
+
+namespace {
+
+// Projections of computed expressions need projection kernels, which come later: report each.
+bool CheckProjections(const syntax::Ast& ast, const syntax::Reporter& report) {
+  if (!ast.root || !ast.root->Is<syntax::Pipeline>()) return true;
+  bool ok = true;
+  for (const syntax::Operator* op : ast.root->As<syntax::Pipeline>()->ops) {
+    if (!op->Is<syntax::Project>()) continue;
+    for (const syntax::ProjectItem& item : op->As<syntax::Project>()->items) {
+      if (!item.expr->Is<syntax::Name>()) {
+        report(Code::Unsupported, item.expr->span,
+               "projecting a computed expression is not supported yet (only columns)");
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
+                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                            CompileDumps* dumps) {
+  const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
+    diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
+  };
+  syntax::Ast ast;
+  if (!syntax::Parse(query, ast, report)) return nullptr;
+  if (dumps) dumps->ast = syntax::Dump(ast);
+  BoundQuery bound;
+  if (!Bind(ast, catalog, bound, report) || !CheckProjections(ast, report)) return nullptr;
+
+  std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound);
+  if (dumps) dumps->ir = plan->ToString();
+  plan = ir::Optimize(std::move(plan));
+  if (dumps) dumps->ir_opt = plan->ToString();
+
+  // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
+  // columns (CheckProjections guarantees the latter).
+  auto compiled = std::make_unique<CompiledQuery>();
+  ScanPipeline& p = compiled->pipeline;
+  const ir::Op* project = plan->kind == ir::OpKind::Project ? plan.get() : nullptr;
+  const ir::Op* filter = project ? project->input.get() : plan.get();
+  if (filter->kind != ir::OpKind::Filter) filter = nullptr;
+  const ir::Op* scan = filter ? filter->input.get() : project ? project->input.get() : plan.get();
+  p.table = scan->table;
+  p.columns = scan->schema;
+  for (size_t i = 0; i < scan->source_columns.size(); ++i) p.columns[i].name = scan->source_columns[i];
+  if (filter) {
+    std::string error;
+    p.filter = jit.CompileFilter(filter->predicate, p.columns, compiled->objects,
+                                 dumps ? &dumps->kernel : nullptr, error);
+    if (!p.filter) {
+      diags.Report(Code::Unsupported, origin.Map(0, static_cast<uint32_t>(query.size())), error);
+      return nullptr;
+    }
+  }
+  p.objects = compiled->objects.table.data();
+  for (size_t i = 0; i < plan->schema.size(); ++i) {
+    p.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
+    p.output_names.push_back(plan->schema[i].name);
+  }
+  return compiled;
+}
+
+std::string DetectionPrefix(const Rule& rule) {
+  std::string out = "\"rule_id\": ";
+  AppendJsonString(out, rule.id);
+  out += ", \"rule_name\": ";
+  AppendJsonString(out, rule.name);
+  out += ", \"severity\": ";
+  AppendJsonString(out, rule.severity);
+  const auto list = [&](const char* key, const std::vector<std::string>& items) {
+    out += fmt::format(", \"{}\": [", key);
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ", ";
+      AppendJsonString(out, items[i]);
+    }
+    out += "]";
+  };
+  list("tactics", rule.tactics);
+  list("techniques", rule.techniques);
+  return out + ", ";
+}
+
+}  // namespace huntc

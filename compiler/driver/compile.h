@@ -1,0 +1,38 @@
+// The compiler driver: query text -> syntax tree -> bound tree -> IR -> optimised IR -> JIT
+// kernel -> a runnable scan pipeline, with every stage's diagnostics mapped into the file the
+// query came from.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/jit/jit.h"
+#include "compiler/rule/rule.h"
+#include "compiler/schema/schema.h"
+#include "runtime/hunt.h"
+
+namespace huntc {
+
+// What each stage produced, for `--dump`.
+struct CompileDumps {
+  std::string ast, ir, ir_opt;
+  KernelDumps kernel;
+};
+
+struct CompiledQuery {
+  ScanPipeline pipeline;
+  KernelObjects objects;  // what the kernel refers to; pipeline.objects points into it
+};
+
+// Compiles a query; returns null (with errors in diags) if it cannot be compiled.
+std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
+                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                            CompileDumps* dumps = nullptr);
+
+// The rule's fields as they lead each of its detection lines: `"rule_id": ..., "rule_name":
+// ..., "severity": ..., "tactics": [...], "techniques": [...], `.
+std::string DetectionPrefix(const Rule& rule);
+
+}  // namespace huntc

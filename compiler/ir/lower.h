@@ -1,0 +1,17 @@
+// Lowering: the bound syntax tree to the logical IR.
+#pragma once
+
+#include <memory>
+
+#include "compiler/bind/binder.h"
+#include "compiler/ir/ir.h"
+
+namespace huntc::ir {
+
+// Lowers a bound query (Bind succeeded) to an operator chain.
+std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound);
+
+// Converts a constant to another type of the same family (int/long/real, string-like).
+Value ConvertConstant(const Value& v, Type to);
+
+}  // namespace huntc::ir

@@ -1,0 +1,51 @@
+// The LLVM ORC JIT back end: compiles IR predicates to native filter kernels.
+//
+// A kernel is generated per scan pipeline from the optimised IR: one loop over the rows of a
+// batch that evaluates the predicate with KQL's three-valued logic (values and validity kept
+// apart, top-level conjuncts short-circuiting) and writes a selection vector. String tests call
+// the runtime's helpers (runtime/strings.h) through an explicit symbol map. LLVM stays inside
+// jit.cpp: this header needs none of it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/ir.h"
+#include "runtime/kernel.h"
+#include "runtime/strings.h"
+
+namespace huntc {
+
+// Runtime objects compiled kernels refer to through KernelContext::objects.
+struct KernelObjects {
+  std::vector<std::unique_ptr<StringSet>> sets;
+  std::vector<const void*> table;
+
+  int Add(std::unique_ptr<StringSet> set);
+};
+
+// The LLVM IR of a kernel before and after optimisation, for `--dump llvm|llvm-opt`.
+struct KernelDumps {
+  std::string llvm;
+  std::string llvm_opt;
+};
+
+class Jit {
+ public:
+  // Sets up LLVM for the host CPU; on failure returns null and says why in `error`.
+  static std::unique_ptr<Jit> Create(std::string& error);
+  ~Jit();
+
+  // Compiles `predicate` over a batch with `columns` into a filter kernel; on failure returns
+  // null and names the construct in `error`. The kernel lives as long as this Jit.
+  FilterKernel CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
+                             KernelObjects& objects, KernelDumps* dumps, std::string& error);
+
+ private:
+  struct Impl;
+  explicit Jit(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace huntc

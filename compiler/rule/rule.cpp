@@ -1,0 +1,460 @@
+// Reading Sentinel rule files: YAML through yaml-cpp, fields into a Rule, the query's bytes
+// traced back to the file, and limits that keep hostile files from hanging or exhausting memory.
+#include "compiler/rule/rule.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "compiler/rule/scalar_scan.h"
+
+namespace huntc {
+namespace {
+
+using rule_internal::ScalarContext;
+using rule_internal::ScannedScalar;
+
+// Aliases let a small file stand for a huge tree ("billion laughs"). Documents that expand past
+// this many nodes plus scalar bytes are refused; one without aliases stays under twice its size.
+constexpr uint64_t kMaxExpandedSize = 4 * kMaxRuleFileBytes;
+
+struct ExpansionRefused {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Measures the first document with every alias replaced by what it refers to. This runs before
+// YAML::Load, whose node graph shares aliased nodes and so stays small while anything that walks
+// it, or copies strings out of it, would pay for the full expansion.
+class ExpansionCheck : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor, 1); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Leaf(mark, anchor, 1 + value.size());
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = sizes_.find(anchor);
+    // yaml-cpp accepts an alias inside the collection it names, which makes a cycle.
+    if (it == sizes_.end()) throw ExpansionRefused{mark, "an alias refers to a node that contains it"};
+    Add(mark, it->second);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open_.push_back({mark, anchor, 1});
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open_.push_back({mark, anchor, 1});
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Open {
+    YAML::Mark mark;
+    YAML::anchor_t anchor;
+    uint64_t size;
+  };
+
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor, uint64_t size) {
+    if (anchor != YAML::NullAnchor) sizes_[anchor] = size;
+    Add(mark, size);
+  }
+  void Close() {
+    const Open done = open_.back();
+    open_.pop_back();
+    if (done.anchor != YAML::NullAnchor) sizes_[done.anchor] = done.size;
+    Add(done.mark, done.size);
+  }
+  // Every total is checked as it grows, so none exceeds twice the limit.
+  void Add(const YAML::Mark& mark, uint64_t size) {
+    uint64_t& total = open_.empty() ? document_size_ : open_.back().size;
+    total += size;
+    if (total > kMaxExpandedSize) {
+      throw ExpansionRefused{mark, fmt::format("aliases expand the document past {} MiB",
+                                               kMaxExpandedSize >> 20)};
+    }
+  }
+
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, uint64_t> sizes_;
+  uint64_t document_size_ = 0;
+};
+
+// Consecutive query bytes from consecutive file bytes form one run.
+TextOrigin OriginFromOffsets(std::shared_ptr<const SourceFile> file,
+                             const std::vector<uint32_t>& offsets) {
+  TextOrigin origin(std::move(file));
+  uint32_t run = 0;
+  for (uint32_t i = 1; i <= offsets.size(); ++i) {
+    if (i == offsets.size() || offsets[i] != offsets[i - 1] + 1) {
+      origin.AddRun(run, offsets[run], i - run);
+      run = i;
+    }
+  }
+  return origin;
+}
+
+class RuleReader {
+ public:
+  RuleReader(std::shared_ptr<const SourceFile> file, Diagnostics& diags)
+      : file_(std::move(file)),
+        text_(file_->text()),
+        bom_(text_.starts_with("\xEF\xBB\xBF") ? 3 : 0),
+        diags_(diags) {}
+
+  std::optional<Rule> Read();
+
+ private:
+  // yaml-cpp counts positions from after a byte order mark.
+  uint32_t Offset(const YAML::Mark& mark) const {
+    return static_cast<uint32_t>(std::min<size_t>(bom_ + std::max(mark.pos, 0), text_.size()));
+  }
+  FileSpan At(const YAML::Mark& mark) const {
+    const uint32_t offset = Offset(mark);
+    return FileSpan{file_, offset, offset};
+  }
+  void Report(Code code, const YAML::Node& node, std::string message) {
+    diags_.Report(code, At(node.Mark()), std::move(message));
+  }
+
+  std::optional<Rule> ReadFields(const YAML::Node& root);
+  std::optional<ScannedScalar> Scan(const YAML::Node& node, const YAML::Node& parent) const;
+  FileSpan ScalarSpan(const YAML::Node& node, const YAML::Node& parent) const;
+  FileSpan TopLevelSpan(const YAML::Node& key, const YAML::Node& value, const YAML::Node& root,
+                        uint32_t next_key) const;
+  std::optional<std::string> Text(const YAML::Node& node, std::string_view key);
+  std::vector<std::string> TextList(const YAML::Node& node, std::string_view key);
+  std::optional<YAML::Node> RequiredText(const YAML::Node& map, const char* key);
+  bool ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule& rule);
+  void ReadEntityMappings(const YAML::Node& node, Rule& rule);
+  void ReadCustomDetails(const YAML::Node& node, Rule& rule);
+
+  std::shared_ptr<const SourceFile> file_;
+  const std::string& text_;
+  uint32_t bom_;
+  Diagnostics& diags_;
+};
+
+std::optional<Rule> RuleReader::Read() {
+  if (text_.size() > kMaxRuleFileBytes) {
+    diags_.Report(Code::YamlTooLarge, FileSpan{file_, 0, 0},
+                  fmt::format("the file is {} bytes; rule files over {} MiB are refused",
+                              text_.size(), kMaxRuleFileBytes >> 20));
+    return std::nullopt;
+  }
+  YAML::Node root;
+  try {
+    std::istringstream in(text_);
+    YAML::Parser parser(in);
+    ExpansionCheck check;
+    parser.HandleNextDocument(check);
+    root = YAML::Load(text_);
+  } catch (const ExpansionRefused& e) {
+    diags_.Report(Code::YamlTooLarge, At(e.mark), e.message);
+    return std::nullopt;
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's parser recurses per nesting level and stops itself at a fixed depth.
+    diags_.Report(Code::YamlTooLarge, At(e.mark),
+                  fmt::format("collections are nested more than {} deep", e.depth() - 1));
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    diags_.Report(Code::YamlSyntax, At(e.mark), e.msg);
+    return std::nullopt;
+  }
+  return ReadFields(root);
+}
+
+std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
+  if (root.IsNull()) {
+    diags_.Report(Code::YamlMissingField, FileSpan{file_, bom_, bom_},
+                  "the file holds no rule: `query` is missing");
+    return std::nullopt;
+  }
+  if (!root.IsMap()) {
+    Report(Code::YamlFieldType, root, "a rule file must be a YAML mapping of fields");
+    return std::nullopt;
+  }
+  static const std::pair<std::string_view, std::string Rule::*> kTextFields[] = {
+      {"id", &Rule::id},           {"name", &Rule::name}, {"description", &Rule::description},
+      {"severity", &Rule::severity}, {"kind", &Rule::kind}};
+
+  Rule rule;
+  rule.file = file_;
+  std::vector<std::pair<YAML::Node, YAML::Node>> fields;
+  for (const auto& field : root) fields.emplace_back(field.first, field.second);
+  bool has_query = false, usable = true;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto& [key, value] = fields[i];
+    if (!key.IsScalar()) {
+      Report(Code::YamlFieldType, key, "a field name must be a string");
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    const uint32_t next_key = i + 1 < fields.size() ? Offset(fields[i + 1].first.Mark())
+                                                    : static_cast<uint32_t>(text_.size());
+    if (!rule.field_spans.emplace(name, TopLevelSpan(key, value, root, next_key)).second) {
+      Report(Code::YamlSyntax, key, fmt::format("`{}` appears twice; the first one is used", name));
+      continue;
+    }
+    const auto text_field = std::find_if(std::begin(kTextFields), std::end(kTextFields),
+                                         [&](const auto& f) { return f.first == name; });
+    if (text_field != std::end(kTextFields)) {
+      if (auto text = Text(value, name)) rule.*text_field->second = std::move(*text);
+    } else if (name == "tactics") {
+      rule.tactics = TextList(value, name);
+    } else if (name == "relevantTechniques") {
+      rule.techniques = TextList(value, name);
+    } else if (name == "query") {
+      has_query = true;
+      usable = ReadQuery(value, root, rule);
+    } else if (name == "entityMappings") {
+      ReadEntityMappings(value, rule);
+    } else if (name == "customDetails") {
+      ReadCustomDetails(value, rule);
+    }
+  }
+  if (!has_query) {
+    Report(Code::YamlMissingField, root, "the rule has no `query`");
+    return std::nullopt;
+  }
+  if (!usable) return std::nullopt;
+  return rule;
+}
+
+// The scalar's bytes, trusted only when the rebuilt value is exactly yaml-cpp's.
+std::optional<ScannedScalar> RuleReader::Scan(const YAML::Node& node,
+                                              const YAML::Node& parent) const {
+  const YAML::Mark mark = node.Mark();
+  if (!node.IsScalar() || mark.pos < 0) return std::nullopt;
+  const ScalarContext context{parent.Style() == YAML::EmitterStyle::Flow, parent.Mark().column};
+  auto scanned = rule_internal::ScanScalar(text_, Offset(mark), mark.column, context);
+  if (!scanned || scanned->value != node.Scalar()) return std::nullopt;
+  return scanned;
+}
+
+// The scalar's whole text, or only its start when it cannot be traced.
+FileSpan RuleReader::ScalarSpan(const YAML::Node& node, const YAML::Node& parent) const {
+  FileSpan span = At(node.Mark());
+  if (const auto scanned = Scan(node, parent)) span.end = scanned->end;
+  return span;
+}
+
+// A collection's span runs to the last non-blank byte before the next key; an empty value is
+// a point just after its key.
+FileSpan RuleReader::TopLevelSpan(const YAML::Node& key, const YAML::Node& value,
+                                  const YAML::Node& root, uint32_t next_key) const {
+  if (value.IsNull()) {
+    const uint32_t after_key = ScalarSpan(key, root).end;
+    return FileSpan{file_, after_key, after_key};
+  }
+  if (value.IsScalar()) return ScalarSpan(value, root);
+  FileSpan span = At(value.Mark());
+  uint32_t end = next_key;
+  while (end > span.begin && std::isspace(static_cast<unsigned char>(text_[end - 1]))) --end;
+  span.end = std::max(span.begin, end);
+  return span;
+}
+
+// A string field; a null value (`key:` and nothing after it) reads as empty.
+std::optional<std::string> RuleReader::Text(const YAML::Node& node, std::string_view key) {
+  if (node.IsNull()) return std::string();
+  if (node.IsScalar()) return node.Scalar();
+  Report(Code::YamlFieldType, node, fmt::format("`{}` must be a string", key));
+  return std::nullopt;
+}
+
+// A list of strings. Published rules also write a single string (`tactics: Execution`), which
+// counts as a list of one, and empty items (`- ` alone), which are skipped.
+std::vector<std::string> RuleReader::TextList(const YAML::Node& node, std::string_view key) {
+  std::vector<std::string> items;
+  if (node.IsScalar()) {
+    items.push_back(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (item.IsScalar()) {
+        items.push_back(item.Scalar());
+      } else if (!item.IsNull()) {
+        Report(Code::YamlFieldType, item, fmt::format("the items of `{}` must be strings", key));
+      }
+    }
+  } else if (!node.IsNull()) {
+    Report(Code::YamlFieldType, node, fmt::format("`{}` must be a list of strings", key));
+  }
+  return items;
+}
+
+// The value of `key` in `map` when it is a string; reports it missing or of the wrong shape.
+std::optional<YAML::Node> RuleReader::RequiredText(const YAML::Node& map, const char* key) {
+  const YAML::Node value = map[key];
+  if (!value.IsDefined() || value.IsNull()) {
+    Report(Code::YamlMissingField, map, fmt::format("`{}` is missing", key));
+    return std::nullopt;
+  }
+  if (!value.IsScalar()) {
+    Report(Code::YamlFieldType, value, fmt::format("`{}` must be a string", key));
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Reads the query and its origin; false when there is no query to compile.
+bool RuleReader::ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule& rule) {
+  if (!value.IsScalar() && !value.IsNull()) {
+    Report(Code::YamlFieldType, value, "`query` must be a string holding a KQL query");
+    return false;
+  }
+  rule.query = value.IsScalar() ? value.Scalar() : std::string();
+  if (rule.query.find_first_not_of(" \t\r\n") == std::string::npos) {
+    diags_.Report(Code::YamlMissingField, rule.field_spans.at("query"), "`query` is empty");
+    return false;
+  }
+  if (const auto scanned = Scan(value, root)) {
+    rule.query_origin = OriginFromOffsets(file_, scanned->origin);
+    rule.query_origin_exact = true;
+  } else {
+    rule.query_origin = TextOrigin(file_);
+    rule.query_origin.AddRun(0, Offset(value.Mark()), 0);
+  }
+  return true;
+}
+
+void RuleReader::ReadEntityMappings(const YAML::Node& node, Rule& rule) {
+  if (node.IsNull()) return;
+  if (!node.IsSequence()) {
+    Report(Code::YamlFieldType, node, "`entityMappings` must be a list");
+    return;
+  }
+  for (const YAML::Node& entity : node) {
+    if (!entity.IsMap()) {
+      Report(Code::YamlFieldType, entity,
+             "an entity mapping must be a mapping with `entityType` and `fieldMappings`");
+      continue;
+    }
+    const auto type = RequiredText(entity, "entityType");
+    if (!type) continue;
+    EntityMapping mapping{type->Scalar(), ScalarSpan(*type, entity), {}};
+    const YAML::Node fields = entity["fieldMappings"];
+    if (!fields.IsDefined() || fields.IsNull()) {
+      Report(Code::YamlMissingField, entity, "`fieldMappings` is missing");
+    } else if (!fields.IsSequence()) {
+      Report(Code::YamlFieldType, fields, "`fieldMappings` must be a list");
+    } else {
+      for (const YAML::Node& field : fields) {
+        if (!field.IsMap()) {
+          Report(Code::YamlFieldType, field,
+                 "a field mapping must be a mapping with `identifier` and `columnName`");
+          continue;
+        }
+        const auto identifier = RequiredText(field, "identifier");
+        const auto column = RequiredText(field, "columnName");
+        if (identifier && column) {
+          mapping.fields.push_back(
+              {identifier->Scalar(), column->Scalar(), ScalarSpan(*column, field)});
+        }
+      }
+    }
+    rule.entity_mappings.push_back(std::move(mapping));
+  }
+}
+
+void RuleReader::ReadCustomDetails(const YAML::Node& node, Rule& rule) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) {
+    Report(Code::YamlFieldType, node, "`customDetails` must map detail names to column names");
+    return;
+  }
+  for (const auto& detail : node) {
+    if (!detail.first.IsScalar() || !detail.second.IsScalar()) {
+      Report(Code::YamlFieldType, detail.second, "a custom detail must map a name to a column name");
+      continue;
+    }
+    rule.custom_details.push_back(
+        {detail.first.Scalar(), detail.second.Scalar(), ScalarSpan(detail.second, node)});
+  }
+}
+
+bool IsRuleFileName(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return extension == ".yaml" || extension == ".yml";
+}
+
+}  // namespace
+
+std::optional<Rule> ParseRule(std::shared_ptr<const SourceFile> file, Diagnostics& diags) {
+  return RuleReader(std::move(file), diags).Read();
+}
+
+std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const bool regular = fs::is_regular_file(path, error);
+  const uintmax_t size = regular ? fs::file_size(path, error) : 0;
+  if (!regular || error) {
+    diags.Report(Code::InputUnreadable, {},
+                 fmt::format("{}: {}", path, error ? error.message() : "not a regular file"));
+    return std::nullopt;
+  }
+  const auto too_large = [&] {
+    diags.Report(Code::YamlTooLarge, {},
+                 fmt::format("{}: rule files over {} MiB are not read", path, kMaxRuleFileBytes >> 20));
+    return std::nullopt;
+  };
+  if (size > kMaxRuleFileBytes) return too_large();
+
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  char buffer[1 << 16];
+  // Bounded even if the file grows after its size was taken.
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxRuleFileBytes) return too_large();
+  }
+  if (!in.eof()) {
+    diags.Report(Code::InputUnreadable, {}, fmt::format("{}: cannot be read", path));
+    return std::nullopt;
+  }
+  return ParseRule(std::make_shared<SourceFile>(path, std::move(text)), diags);
+}
+
+std::vector<std::string> FindRuleFiles(const std::vector<std::string>& paths, Diagnostics& diags) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (!fs::is_directory(path, error)) {
+      if (fs::exists(path, error)) {
+        files.push_back(path);
+      } else {
+        diags.Report(Code::InputUnreadable, {}, fmt::format("{}: no such file or directory", path));
+      }
+      continue;
+    }
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error), end;
+         !error && it != end; it.increment(error)) {
+      if (it->is_regular_file(error) && IsRuleFileName(it->path())) files.push_back(it->path().string());
+    }
+    if (error) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", path, error.message()));
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+}  // namespace huntc

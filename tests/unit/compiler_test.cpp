@@ -1,0 +1,194 @@
+// Binding, lowering, optimisation and JIT kernels, checked stage by stage.
+#include <catch2/catch.hpp>
+
+#include "compiler/bind/binder.h"
+#include "compiler/driver/compile.h"
+#include "compiler/ir/lower.h"
+#include "compiler/ir/optimize.h"
+#include "compiler/syntax/parser.h"
+
+using namespace huntc;
+
+namespace {
+
+const Catalog& TestCatalog() {
+  static const Catalog catalog = Catalog::BuiltIn();
+  return catalog;
+}
+
+Jit& TestJit() {
+  static std::string error;
+  static std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  return *jit;
+}
+
+std::unique_ptr<CompiledQuery> Compile(const std::string& query, Diagnostics& diags,
+                                       CompileDumps* dumps = nullptr) {
+  auto file = std::make_shared<SourceFile>("q.kql", query);
+  return CompileQuery(query, TextOrigin::Identity(file), TestCatalog(), TestJit(), diags, dumps);
+}
+
+}  // namespace
+
+TEST_CASE("binder: an unknown column is reported at its position", "[compiler][bind]") {
+  Diagnostics diags;
+  CHECK_FALSE(Compile("DeviceNetworkEvents\n| where RemoteIPAddress == '1.2.3.4'", diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.items()[0].code == Code::UnknownColumn);
+  CHECK(diags.items()[0].Line() == 2);
+  CHECK(diags.items()[0].Column() == 9);
+}
+
+TEST_CASE("binder: unknown tables and functions have their own codes", "[compiler][bind]") {
+  Diagnostics d1, d2;
+  CHECK_FALSE(Compile("DeviceNetworkEvent | where RemotePort == 1", d1));
+  CHECK(d1.items().at(0).code == Code::UnknownTable);
+  CHECK_FALSE(Compile("DeviceNetworkEvents | where frobnicate(RemotePort)", d2));
+  CHECK(d2.items().at(0).code == Code::UnknownFunction);
+}
+
+TEST_CASE("binder: an int compared with a string warns that it is never true", "[compiler][bind]") {
+  Diagnostics diags;
+  auto q = Compile("DeviceNetworkEvents | where RemotePort == '443'", diags);
+  REQUIRE(q);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.items()[0].code == Code::NeverTrue);
+  CHECK(diags.items()[0].severity == Severity::Warning);
+}
+
+TEST_CASE("ir: lowering and optimisation push filters under projections and prune columns",
+          "[compiler][ir]") {
+  Diagnostics diags;
+  CompileDumps dumps;
+  REQUIRE(Compile("DeviceNetworkEvents | project Port = RemotePort, DeviceName | where Port > 1000",
+                  diags, &dumps));
+  CHECK(dumps.ir.find("Filter (gt #0 1000)") != std::string::npos);
+  CHECK(dumps.ir_opt ==
+        "Project [Port=#1, DeviceName=#0]\n"
+        "  Filter (gt #1 1000)\n"
+        "    Scan DeviceNetworkEvents [#0=DeviceName:string, #1=RemotePort:int]\n");
+}
+
+TEST_CASE("ir: nodes compare and hash structurally", "[compiler][ir]") {
+  using ir::Expr;
+  const Expr a = Expr::Call(ir::Fn::Gt, Type::Bool, {Expr::Column(0, Type::Long), Expr::Constant(ir::Value::Integer(Type::Long, 5))});
+  Expr b = a;
+  CHECK(a == b);
+  CHECK(a.Hash() == b.Hash());
+  b.args[1].value.integer = 6;
+  CHECK_FALSE(a == b);
+  CHECK(a.ToString() == "(gt #0 5)");
+}
+
+namespace {
+
+// Runs a compiled kernel over one batch and returns the selected row indexes.
+std::vector<uint32_t> Select(const CompiledQuery& q, const Batch& batch, int64_t now = 0) {
+  // Columns the batch lacks are all null.
+  std::vector<Column> absent;
+  absent.reserve(q.pipeline.columns.size());
+  std::vector<ColumnView> views;
+  for (const ColumnSpec& c : q.pipeline.columns) {
+    size_t i = 0;
+    while (i < batch.specs.size() && batch.specs[i].name != c.name) ++i;
+    if (i < batch.specs.size()) {
+      views.push_back(batch.columns[i].View());
+      continue;
+    }
+    Column& column = absent.emplace_back(c.type);
+    for (size_t r = 0; r < batch.rows(); ++r) column.AppendNull();
+    views.push_back(column.View());
+  }
+  std::vector<uint32_t> sel(batch.rows());
+  const KernelContext ctx{now, q.pipeline.objects};
+  sel.resize(q.pipeline.filter(views.data(), static_cast<uint32_t>(batch.rows()), &ctx, sel.data()));
+  return sel;
+}
+
+Batch PortsAndNames() {
+  Batch b({{"RemotePort", Type::Int}, {"InitiatingProcessFileName", Type::String}});
+  const std::pair<std::optional<int>, const char*> rows[] = {
+      {443, "PowerShell.exe"}, {std::nullopt, "cmd.exe"}, {80, ""}, {445, "chrome.exe"}};
+  for (const auto& [port, name] : rows) {
+    port ? b.columns[0].AppendInt(*port) : b.columns[0].AppendNull();
+    b.columns[1].AppendString(name);
+  }
+  return b;
+}
+
+std::vector<uint32_t> Run(const std::string& where, const Batch& batch) {
+  Diagnostics diags;
+  auto q = Compile("DeviceNetworkEvents | where " + where, diags);
+  INFO(where);
+  REQUIRE(q);
+  return Select(*q, batch);
+}
+
+using Rows = std::vector<uint32_t>;
+
+}  // namespace
+
+TEST_CASE("jit: null comparisons follow KQL", "[compiler][jit]") {
+  const Batch b = PortsAndNames();
+  CHECK(Run("RemotePort == 443", b) == Rows{0});
+  CHECK(Run("RemotePort != 443", b) == Rows{1, 2, 3});  // null != 443 is true
+  CHECK(Run("RemotePort < 500", b) == Rows{0, 2, 3});    // null < 500 is null
+  CHECK(Run("not(RemotePort < 500)", b) == Rows{});
+  CHECK(Run("isnull(RemotePort)", b) == Rows{1});
+  CHECK(Run("RemotePort in (443, 445)", b) == Rows{0, 3});
+  CHECK(Run("RemotePort !in (443, 445)", b) == Rows{1, 2});  // null !in is true
+}
+
+TEST_CASE("jit: three-valued and/or", "[compiler][jit]") {
+  const Batch b = PortsAndNames();
+  CHECK(Run("RemotePort > 100 or InitiatingProcessFileName == 'cmd.exe'", b) == Rows{0, 1, 3});
+  CHECK(Run("not(RemotePort > 100 and InitiatingProcessFileName == 'x')", b) == Rows{0, 1, 2, 3});
+  CHECK(Run("not(RemotePort > 100 or InitiatingProcessFileName == 'x')", b) == Rows{2});
+}
+
+TEST_CASE("jit: string operators and their case rules", "[compiler][jit]") {
+  const Batch b = PortsAndNames();
+  CHECK(Run("InitiatingProcessFileName == 'powershell.exe'", b) == Rows{});
+  CHECK(Run("InitiatingProcessFileName =~ 'powershell.exe'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName in~ ('POWERSHELL.EXE', 'cmd.exe', 'a', 'b', 'c', 'd')", b) == Rows{0, 1});
+  CHECK(Run("InitiatingProcessFileName in ('POWERSHELL.EXE', 'cmd.exe', 'a', 'b', 'c', 'd')", b) == Rows{1});
+  CHECK(Run("InitiatingProcessFileName has 'exe'", b) == Rows{0, 1, 3});
+  CHECK(Run("InitiatingProcessFileName has 'power'", b) == Rows{});
+  CHECK(Run("InitiatingProcessFileName contains 'power'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName !contains 'e'", b) == Rows{2});  // the empty string too
+  CHECK(Run("InitiatingProcessFileName startswith 'POW' and InitiatingProcessFileName endswith '.EXE'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName startswith_cs 'POW'", b) == Rows{});
+  CHECK(Run("isempty(InitiatingProcessFileName)", b) == Rows{2});
+}
+
+TEST_CASE("jit: ago() counts back from the run's now", "[compiler][jit]") {
+  Batch b({{"Timestamp", Type::DateTime}});
+  const int64_t now = *ParseDateTime("2026-11-20T00:00:00Z");
+  b.columns[0].AppendLong(now - 8 * kTicksPerDay);
+  b.columns[0].AppendLong(now - 6 * kTicksPerDay);
+  b.columns[0].AppendNull();
+  Diagnostics diags;
+  auto q = Compile("DeviceNetworkEvents | where Timestamp > ago(7d)", diags);
+  REQUIRE(q);
+  CHECK(Select(*q, b, now) == Rows{1});
+  auto between = Compile("DeviceNetworkEvents | where Timestamp between (datetime(2026-11-13) .. 1d)", diags);
+  REQUIRE(between);
+  CHECK(Select(*between, b, now) == Rows{1});  // [11-13, 11-14], inclusive
+}
+
+TEST_CASE("jit: the kernel's LLVM IR can be dumped", "[compiler][jit]") {
+  Diagnostics diags;
+  CompileDumps dumps;
+  REQUIRE(Compile("DeviceNetworkEvents | where RemotePort == 443", diags, &dumps));
+  CHECK(dumps.kernel.llvm.find("define i32 @filter_") != std::string::npos);
+  CHECK(dumps.kernel.llvm_opt.find("icmp eq i32") != std::string::npos);
+}
+
+TEST_CASE("driver: computed projections are named as unsupported", "[compiler][driver]") {
+  Diagnostics diags;
+  CHECK_FALSE(Compile("DeviceNetworkEvents | project X = RemotePort + 1", diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.items()[0].code == Code::Unsupported);
+  CHECK(diags.items()[0].Column() == 35);
+}

@@ -1,0 +1,401 @@
+// The JSON-lines reader: type conversions, nulls, bad values and bad lines, line endings,
+// escapes, chunk boundaries and batch splitting, on small files written to a scratch directory.
+#include <catch2/catch.hpp>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "runtime/jsonl_reader.h"
+
+using namespace huntc;
+
+namespace {
+
+// A scratch directory, removed with everything in it when the test ends.
+struct TempDir {
+  std::filesystem::path path;
+
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "huntc-reader-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string Write(const std::string& name, const std::string& content) const {
+    const std::string file = (path / name).string();
+    std::ofstream(file, std::ios::binary) << content;
+    return file;
+  }
+};
+
+// Everything one ReadFile call produced, with the batches concatenated.
+struct Result {
+  bool ok = false;
+  Batch rows;
+  std::vector<size_t> batch_sizes;
+  std::vector<InputIssue> issues;
+  ReadStats stats;
+
+  std::vector<uint64_t> IssueLines(InputIssueKind kind) const {
+    std::vector<uint64_t> lines;
+    for (const auto& issue : issues) {
+      if (issue.kind == kind) lines.push_back(issue.line);
+    }
+    return lines;
+  }
+};
+
+Result Read(JsonLinesReader& reader, const std::string& file,
+            const std::vector<ColumnSpec>& specs) {
+  Result r;
+  r.rows = Batch(specs);
+  r.ok = reader.ReadFile(
+      file,
+      [&](const Batch& b) {
+        REQUIRE(b.specs.size() == specs.size());
+        for (size_t c = 0; c < specs.size(); ++c) {
+          CHECK(b.specs[c].name == specs[c].name);
+          CHECK(b.specs[c].type == specs[c].type);
+          REQUIRE(b.columns[c].size() == b.rows());
+          for (size_t row = 0; row < b.rows(); ++row) {
+            r.rows.columns[c].AppendFrom(b.columns[c], row);
+          }
+        }
+        r.rows.row_count += b.rows();
+        r.batch_sizes.push_back(b.rows());
+      },
+      [&](const InputIssue& issue) { r.issues.push_back(issue); }, r.stats);
+  return r;
+}
+
+Result Read(const std::string& file, const std::vector<ColumnSpec>& specs,
+            size_t batch_rows = 4096) {
+  JsonLinesReader reader(specs, batch_rows);
+  return Read(reader, file, specs);
+}
+
+int64_t Ticks(const char* datetime) { return ParseDateTime(datetime).value(); }
+
+}  // namespace
+
+TEST_CASE("jsonl: values convert to their column types", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {
+      {"b", Type::Bool},      {"i", Type::Int},    {"l", Type::Long},
+      {"r", Type::Real},      {"s", Type::String}, {"t", Type::DateTime},
+      {"ts", Type::TimeSpan}, {"g", Type::Guid},   {"d", Type::Dynamic},
+  };
+  const std::string file = dir.Write(
+      "types.jsonl",
+      R"({"b":true,"i":443,"l":9007199254740993,"r":1.5,"s":"cmd.exe","t":"2026-11-20T10:00:00Z","ts":"00:05:00","g":"0f8fad5b-d9cb-469f-a165-70867728950e","d":{"a":[1,2,{"b":null}]},"extra":{"x":[true,false,null,-1.5e-3]}}
+{"b":"FALSE","i":"-17","l":"123456789012","r":"2.5e3","s":42,"t":"2026-11-20 10:00:00+02:00","ts":"1.02:03:04.5","g":"x","d":[1,"two"]}
+{"b":1,"i":-2147483648,"l":-5,"r":7,"s":true,"t":"2026-11-20","ts":600000000,"d":3.25,"g":{"k":"v"}}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.ok);
+  CHECK(r.issues.empty());
+  REQUIRE(r.rows.rows() == 3);
+  CHECK(r.stats.records == 3);
+  CHECK(r.stats.bytes == std::filesystem::file_size(file));
+  const auto& c = r.rows.columns;
+
+  CHECK(c[0].BoolAt(0));
+  CHECK_FALSE(c[0].BoolAt(1));
+  CHECK(c[0].BoolAt(2));
+  CHECK(c[1].IntAt(0) == 443);
+  CHECK(c[1].IntAt(1) == -17);
+  CHECK(c[1].IntAt(2) == INT32_MIN);
+  CHECK(c[2].LongAt(0) == 9007199254740993);
+  CHECK(c[2].LongAt(1) == 123456789012);
+  CHECK(c[2].LongAt(2) == -5);
+  CHECK(c[3].RealAt(0) == 1.5);
+  CHECK(c[3].RealAt(1) == 2500.0);
+  CHECK(c[3].RealAt(2) == 7.0);
+  CHECK(c[4].StringAt(0) == "cmd.exe");
+  CHECK(c[4].StringAt(1) == "42");
+  CHECK(c[4].StringAt(2) == "true");
+  CHECK(c[5].LongAt(0) == Ticks("2026-11-20T10:00:00Z"));
+  CHECK(c[5].LongAt(1) == Ticks("2026-11-20T08:00:00Z"));
+  CHECK(c[5].LongAt(2) == Ticks("2026-11-20T00:00:00Z"));
+  CHECK(c[6].LongAt(0) == 300 * kTicksPerSecond);
+  CHECK(c[6].LongAt(1) ==
+        kTicksPerDay + (2 * 3600 + 3 * 60 + 4) * kTicksPerSecond + kTicksPerSecond / 2);
+  CHECK(c[6].LongAt(2) == 600000000);
+  CHECK(c[7].StringAt(0) == "0f8fad5b-d9cb-469f-a165-70867728950e");
+  CHECK(c[7].StringAt(1) == "x");
+  CHECK(c[7].StringAt(2) == R"({"k":"v"})");
+  CHECK(c[8].StringAt(0) == R"({"a":[1,2,{"b":null}]})");
+  CHECK(c[8].StringAt(1) == R"([1,"two"])");
+  CHECK(c[8].StringAt(2) == "3.25");
+  for (const auto& column : c) {
+    for (size_t row = 0; row < 3; ++row) CHECK_FALSE(column.IsNull(row));
+  }
+}
+
+TEST_CASE("jsonl: timespans are read from d.hh:mm:ss text or ticks", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"ts", Type::TimeSpan}};
+  const std::string file = dir.Write("ts.jsonl", R"({"ts":"-00:00:01"}
+{"ts":"00:00:00.0000001"}
+{"ts":"10.00:00"}
+{"ts":-5}
+{"ts":"25:00:00"}
+{"ts":"00:60:00"}
+{"ts":"1.5"}
+{"ts":1.5}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 8);
+  const Column& ts = r.rows.columns[0];
+  CHECK(ts.LongAt(0) == -kTicksPerSecond);
+  CHECK(ts.LongAt(1) == 1);
+  CHECK(ts.LongAt(2) == 10 * kTicksPerDay);
+  CHECK(ts.LongAt(3) == -5);
+  for (size_t row = 4; row < 8; ++row) CHECK(ts.IsNull(row));
+  CHECK(r.stats.values_wrong_type == 4);
+}
+
+TEST_CASE("jsonl: missing fields and JSON null read as null", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {
+      {"s", Type::String}, {"l", Type::Long}, {"d", Type::Dynamic}, {"b", Type::Bool}};
+  const std::string file = dir.Write("nulls.jsonl", R"({"s":null,"l":null,"d":null,"b":null}
+{}
+{"other":1,"more":{"s":"nested keys are not columns"}}
+{"l":1,"l":2}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 4);
+  CHECK(r.issues.empty());
+  const auto& c = r.rows.columns;
+  for (size_t row = 0; row < 3; ++row) {
+    CHECK_FALSE(c[0].IsNull(row));  // strings are never null in KQL
+    CHECK(c[0].StringAt(row).empty());
+    CHECK(c[1].IsNull(row));
+    CHECK(c[2].IsNull(row));
+    CHECK(c[3].IsNull(row));
+  }
+  CHECK(c[1].LongAt(3) == 2);  // a repeated key: the last value wins
+}
+
+TEST_CASE("jsonl: a value of the wrong type is null and reported once", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"DeviceName", Type::String},
+                                         {"RemotePort", Type::Int},
+                                         {"Timestamp", Type::DateTime},
+                                         {"Flag", Type::Bool}};
+  const std::string file = dir.Write(
+      "wrong.jsonl",
+      R"({"DeviceName":"a","RemotePort":"abc","Timestamp":"2026-11-20T10:00:00Z","Flag":false}
+{"DeviceName":"b","RemotePort":4294967296,"Timestamp":"not a date"}
+{"DeviceName":"c","RemotePort":1.5,"Flag":"yes"}
+{"DeviceName":"d","RemotePort":{"x":1},"Timestamp":20261120}
+{"DeviceName":"e","RemotePort":443,"Flag":2}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.ok);
+  REQUIRE(r.rows.rows() == 5);
+  CHECK(r.stats.records == 5);
+  CHECK(r.stats.lines_skipped == 0);
+  CHECK(r.stats.values_wrong_type == 8);
+  CHECK(r.IssueLines(InputIssueKind::WrongType) == std::vector<uint64_t>{1, 2, 2, 3, 3, 4, 4, 5});
+  const auto& c = r.rows.columns;
+  CHECK(c[0].StringAt(0) == "a");
+  CHECK(c[0].StringAt(4) == "e");
+  for (size_t row = 0; row < 4; ++row) CHECK(c[1].IsNull(row));
+  CHECK(c[1].IntAt(4) == 443);
+  CHECK(c[2].LongAt(0) == Ticks("2026-11-20T10:00:00Z"));
+  CHECK(c[2].IsNull(1));
+  CHECK_FALSE(c[3].BoolAt(0));
+  CHECK(c[3].IsNull(2));
+  REQUIRE_FALSE(r.issues.empty());
+  const InputIssue& first = r.issues.front();
+  CHECK(first.file == file);
+  CHECK(first.message.find("RemotePort") != std::string::npos);
+  CHECK(first.message.find("\"abc\"") != std::string::npos);
+}
+
+TEST_CASE("jsonl: a malformed line is skipped and counted", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  // Most bad lines stage `n` before the error shows, so a partial row would misalign the columns.
+  const std::string file =
+      dir.Write("bad.jsonl",
+                "{\"n\":1,\"s\":\"one\"}\n"
+                "{\"n\":2,\"s\":\"tw\n"           // truncated
+                "[1,2]\n"                         // not an object
+                "{\"n\":4} x\n"                   // trailing garbage
+                "{\"n\":5}{\"n\":6}\n"            // two objects
+                "{\"n\":7,\"s\":\"\xff\xfe\"}\n"  // invalid UTF-8
+                "{\"n\":8,\"x\":tru}\n"           // bad literal, unread field
+                "{\"n\":9,\"x\":\"\\q\"}\n"       // bad escape
+                "{\"n\":10,\"x\":[1 2]}\n"        // missing comma
+                "{\"n\":11,\"x\":01}\n"           // leading zero
+                "{\"n\":12,\"x\":{\"a\":1,}}\n"   // trailing comma
+                "{\"n\":13,\"s\":\"thirteen\"}\n"
+                "not json at all\n"
+                "{\"n\":nul}\n"                // bad literal, read field
+                "{\"n\":16,\"x\":[1,2}}\n"     // mismatched brackets
+                "{\"s\":\"x\",\"n\":-}\n"      // bad number, read field
+                "{\"n\":\"abc\",\"x\":tru}\n"  // no WrongType for a skipped line
+                "{\"n\":18,\"s\":\"last\"}\n");
+  const Result r = Read(file, specs);
+  REQUIRE(r.ok);
+  REQUIRE(r.rows.rows() == 3);
+  CHECK(r.rows.columns[1].size() == 3);
+  CHECK(r.rows.columns[0].LongAt(0) == 1);
+  CHECK(r.rows.columns[0].LongAt(1) == 13);
+  CHECK(r.rows.columns[0].LongAt(2) == 18);
+  CHECK(r.rows.columns[1].StringAt(0) == "one");
+  CHECK(r.rows.columns[1].StringAt(1) == "thirteen");
+  CHECK(r.rows.columns[1].StringAt(2) == "last");
+  CHECK(r.stats.records == 3);
+  CHECK(r.stats.lines_skipped == 15);
+  CHECK(r.stats.values_wrong_type == 0);
+  CHECK(r.IssueLines(InputIssueKind::Malformed) ==
+        std::vector<uint64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17});
+  CHECK(r.issues.size() == 15);
+  CHECK(r.issues.front().file == file);
+}
+
+TEST_CASE("jsonl: blank lines, CRLF endings, a BOM and no final newline", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"s", Type::String}, {"n", Type::Int}};
+  const std::string file = dir.Write("crlf.jsonl",
+                                     "\xEF\xBB\xBF{\"s\":\"a\",\"n\":1}\r\n"
+                                     "\r\n"
+                                     "   \r\n"
+                                     "\t\n"
+                                     "{\"s\":\"b\",\"n\":2}\r\n"
+                                     "{\"s\":\r\n"
+                                     "{\"s\":\"c\",\"n\":3}");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 3);
+  CHECK(r.rows.columns[0].StringAt(0) == "a");
+  CHECK(r.rows.columns[0].StringAt(1) == "b");
+  CHECK(r.rows.columns[0].StringAt(2) == "c");
+  CHECK(r.rows.columns[1].IntAt(2) == 3);
+  CHECK(r.stats.lines_skipped == 1);
+  CHECK(r.IssueLines(InputIssueKind::Malformed) == std::vector<uint64_t>{6});
+  CHECK(r.issues.size() == 1);
+}
+
+TEST_CASE("jsonl: escapes in strings are unescaped", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {
+      {"path", Type::String}, {"cmd", Type::String}, {"u", Type::String}, {"tab", Type::String}};
+  const std::string file = dir.Write(
+      "escapes.jsonl",
+      R"({"path":"C:\\Windows\\System32\\cmd.exe","cmd":"cmd.exe /c \"echo hi\" \/s","u":"caf\u00e9 \ud83d\ude00","tab":"a\tb\nc"}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 1);
+  CHECK(r.rows.columns[0].StringAt(0) == R"(C:\Windows\System32\cmd.exe)");
+  CHECK(r.rows.columns[1].StringAt(0) == R"(cmd.exe /c "echo hi" /s)");
+  CHECK(r.rows.columns[2].StringAt(0) == "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  CHECK(r.rows.columns[3].StringAt(0) == "a\tb\nc");
+}
+
+TEST_CASE("jsonl: dynamic columns hold raw JSON text", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"AdditionalFields", Type::Dynamic}, {"z", Type::Int}};
+  const std::string file = dir.Write("dynamic.jsonl", R"({"AdditionalFields":{"a":1}}
+{"AdditionalFields":"{\"a\":1,\"p\":\"C:\\\\x\"}"}
+{"AdditionalFields":" [1, 2] "}
+{"AdditionalFields":"plain"}
+{"AdditionalFields":"{not json}"}
+{"AdditionalFields":"{\"a\":1} trailing"}
+{"AdditionalFields": { "b" : [ true ] } , "z":1}
+{"AdditionalFields":12.5}
+{"AdditionalFields":"say \"hi\""}
+{"AdditionalFields":false}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 10);
+  CHECK(r.issues.empty());
+  const Column& d = r.rows.columns[0];
+  CHECK(d.StringAt(0) == R"({"a":1})");
+  CHECK(d.StringAt(1) == R"({"a":1,"p":"C:\\x"})");
+  CHECK(d.StringAt(2) == "[1, 2]");
+  CHECK(d.StringAt(3) == R"("plain")");
+  CHECK(d.StringAt(4) == R"("{not json}")");
+  CHECK(d.StringAt(5) == R"("{\"a\":1} trailing")");
+  CHECK(d.StringAt(6) == R"({ "b" : [ true ] })");
+  CHECK(d.StringAt(7) == "12.5");
+  CHECK(d.StringAt(8) == R"("say \"hi\"")");
+  CHECK(d.StringAt(9) == "false");
+  CHECK(r.rows.columns[1].IntAt(6) == 1);
+}
+
+TEST_CASE("jsonl: records across chunk boundaries and lines longer than the buffer",
+          "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string content;
+  for (int n = 0; n < 300; ++n) {
+    // Lengths vary so lines straddle every offset of a small chunk; some exceed it.
+    const std::string s = n == 150 ? std::string(10000, 'x') : std::string(n % 97, 'a' + n % 26);
+    content += "{\"n\":" + std::to_string(n) + ",\"pad\":[1,2,3],\"s\":\"" + s + "\"}\n";
+  }
+  const std::string file = dir.Write("chunks.jsonl", content);
+  for (const size_t chunk : {size_t{1}, size_t{64}, size_t{100}, size_t{4096}}) {
+    INFO("chunk " << chunk);
+    JsonLinesReader reader(specs, 64);
+    reader.set_chunk_bytes(chunk);
+    const Result r = Read(reader, file, specs);
+    REQUIRE(r.ok);
+    CHECK(r.issues.empty());
+    CHECK(r.stats.bytes == content.size());
+    REQUIRE(r.rows.rows() == 300);
+    for (int n = 0; n < 300; ++n) {
+      const size_t length = n == 150 ? 10000 : n % 97;
+      REQUIRE(r.rows.columns[0].LongAt(n) == n);
+      REQUIRE(r.rows.columns[1].StringAt(n).size() == length);
+    }
+    CHECK(r.rows.columns[1].StringAt(150) == std::string(10000, 'x'));
+  }
+}
+
+TEST_CASE("jsonl: batches are split at batch_rows and the reader is reusable",
+          "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Int}};
+  std::string ten, six;
+  for (int n = 0; n < 10; ++n) ten += "{\"n\":" + std::to_string(n) + "}\n";
+  for (int n = 0; n < 6; ++n) six += "{\"n\":" + std::to_string(n) + "}\n";
+  JsonLinesReader reader(specs, 3);
+  const Result r = Read(reader, dir.Write("ten.jsonl", ten), specs);
+  CHECK(r.batch_sizes == std::vector<size_t>{3, 3, 3, 1});
+  for (int n = 0; n < 10; ++n) CHECK(r.rows.columns[0].IntAt(n) == n);
+  const Result again = Read(reader, dir.Write("six.jsonl", six), specs);
+  CHECK(again.batch_sizes == std::vector<size_t>{3, 3});  // no empty final batch
+  CHECK(again.stats.records == 6);
+}
+
+TEST_CASE("jsonl: with no columns requested the batches still count rows", "[runtime][reader]") {
+  TempDir dir;
+  const Result r = Read(dir.Write("count.jsonl", "{\"a\":1}\n{\"b\":2}\nbad\n{}\n"), {});
+  CHECK(r.rows.rows() == 3);
+  CHECK(r.stats.records == 3);
+  CHECK(r.stats.lines_skipped == 1);
+}
+
+TEST_CASE("jsonl: a file that cannot be read is reported", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Int}};
+  for (const std::string& file : {(dir.path / "missing.jsonl").string(), dir.path.string()}) {
+    const Result r = Read(file, specs);
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues[0].kind == InputIssueKind::Unreadable);
+    CHECK(r.issues[0].file == file);
+    CHECK(r.issues[0].line == 0);
+    CHECK(r.batch_sizes.empty());
+  }
+}

@@ -1,0 +1,37 @@
+// String matching helpers, tested without the JIT.
+#include <catch2/catch.hpp>
+
+#include "runtime/strings.h"
+
+using namespace huntc;
+
+TEST_CASE("has: matches whole terms only", "[runtime][strings]") {
+  CHECK_FALSE(StrHas("KustoExplorerQueryRun", "Explorer", false));
+  CHECK(StrHas("Kusto Explorer QueryRun", "explorer", false));
+  CHECK_FALSE(StrHas("Kusto Explorer", "explorer", true));
+  CHECK(StrHas("https://pastebin.com/raw/x", "pastebin", false));
+  CHECK_FALSE(StrHas("notpastebinx.com", "pastebin", false));
+  CHECK(StrHas("C:\\Windows\\cmd.exe /c", "cmd.exe", false));
+  CHECK(StrHas("run a.exe now", ".exe", false));
+  CHECK(StrHas("", "", false));
+  CHECK_FALSE(StrHas("", "a", false));
+}
+
+TEST_CASE("contains, startswith, endswith: case-insensitive unless _cs", "[runtime][strings]") {
+  CHECK(StrContains("powershell -EncodedCommand", "-enc", false));
+  CHECK_FALSE(StrContains("powershell -EncodedCommand", "-enc", true));
+  CHECK(StrStartsWith("PowerShell.exe", "power", false));
+  CHECK_FALSE(StrStartsWith("PowerShell.exe", "power", true));
+  CHECK(StrEndsWith("PowerShell.EXE", ".exe", false));
+  CHECK_FALSE(StrEndsWith("a", "ab", false));
+}
+
+TEST_CASE("string set: in is exact, in~ folds case", "[runtime][strings]") {
+  const StringSet exact({"cmd.exe", "PowerShell.exe"}, false);
+  const StringSet folded({"cmd.exe", "PowerShell.exe"}, true);
+  CHECK(exact.Contains("cmd.exe"));
+  CHECK_FALSE(exact.Contains("CMD.exe"));
+  CHECK(folded.Contains("CMD.EXE"));
+  CHECK(folded.Contains("powershell.exe"));
+  CHECK_FALSE(folded.Contains("powershell.exe "));
+}
