@@ -430,7 +430,7 @@ bool JsonLinesReader::Impl::ConvertScalar(Type type, od::json_type json, std::st
       slot.s = json_text ? inner : token;
       return true;
     }
-    case Type::Null: return true;  // a column of nulls: the value is dropped
+    case Type::Null: return false;  // the type of a null literal, never of a column
   }
   return false;
 }
