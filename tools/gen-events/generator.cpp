@@ -240,7 +240,7 @@ class Rhythm {
       // 0001-01-01, where ticks start, was a Monday: days 5 and 6 of a week are the weekend.
       const bool weekend = t / kTicksPerDay % 7 >= 5;
       const double weight = kWeekdayHours[t % kTicksPerDay / kTicksPerHour] * (weekend ? kWeekendShare : 1.0);
-      pieces_.push_back({t, end, total_, weight});
+      hours_.push_back({t, end, total_, weight});
       total_ += weight * static_cast<double>(end - t);
       t = end;
     }
@@ -249,19 +249,19 @@ class Rhythm {
   // The time below which a share q of the events fall; q must not decrease from call to call.
   int64_t At(double q) {
     const double mass = q * total_;
-    while (current_ + 1 < pieces_.size() && pieces_[current_ + 1].before <= mass) ++current_;
-    const Piece& p = pieces_[current_];
-    return std::min(p.end - 1, p.begin + static_cast<int64_t>((mass - p.before) / p.weight));
+    while (current_ + 1 < hours_.size() && hours_[current_ + 1].before <= mass) ++current_;
+    const Hour& h = hours_[current_];
+    return std::min(h.end - 1, h.begin + static_cast<int64_t>((mass - h.before) / h.weight));
   }
 
  private:
-  struct Piece {
+  struct Hour {  // or the part of one inside the window
     int64_t begin, end;
-    double before;  // the mass of all earlier pieces
+    double before;  // the mass of all earlier hours
     double weight;  // mass per tick
   };
   int64_t start_;
-  std::vector<Piece> pieces_;
+  std::vector<Hour> hours_;
   double total_ = 0;
   size_t current_ = 0;
 };
@@ -296,7 +296,7 @@ Template Compile(std::string_view pattern) {
   return t;
 }
 
-// An account as Defender reports it; all fields JSON-escaped.
+// An account as Defender reports it; its fields are plain words that need no JSON escaping.
 struct Identity {
   std::string domain, name, sid, upn, object_id;
 };
@@ -386,13 +386,15 @@ class World {
 
  private:
   void BuildDevices(Rng& rng) {
-    const std::string domain_sid = "S-1-5-21-" + std::to_string(rng.Between(1'000'000'000, 4'000'000'000)) +
-                                   "-" + std::to_string(rng.Between(1'000'000'000, 4'000'000'000)) + "-" +
-                                   std::to_string(rng.Between(1'000'000'000, 4'000'000'000)) + "-";
+    // Draws are made one statement at a time: the operands of + are evaluated in no fixed order,
+    // and the output must not depend on the compiler.
+    std::string domain_sid = "S-1-5-21-";
+    for (int i = 0; i < 3; ++i) domain_sid += std::to_string(rng.Between(1'000'000'000, 4'000'000'000)) + "-";
     constexpr int kWorkstations = 260;
     std::unordered_map<std::string, int> taken;
     for (int i = 0; i < kWorkstations; ++i) {
-      std::string name = std::string(1, rng.Of(kFirstNames)[0]) + rng.Of(kLastNames);
+      std::string name(1, rng.Of(kFirstNames)[0]);
+      name += rng.Of(kLastNames);
       if (const int n = taken[name]++; n > 0) name += std::to_string(n + 1);
       users.push_back({"contoso", name, domain_sid + std::to_string(1105 + i), name + "@contoso.com", Guid(rng)});
     }
@@ -474,9 +476,12 @@ class World {
     std::unordered_set<std::string> used;
     auto address = [&](int a, int b) {
       std::string ip;
-      do ip = std::to_string(a < 0 ? PublicFirstOctet(rng) : a) + "." + std::to_string(b < 0 ? rng.Below(256) : b) +
-              "." + std::to_string(rng.Below(256)) + "." + std::to_string(rng.Between(1, 254));
-      while (!used.insert(ip).second);
+      do {
+        ip = std::to_string(a < 0 ? PublicFirstOctet(rng) : a);
+        ip += "." + std::to_string(b < 0 ? rng.Below(256) : b);
+        ip += "." + std::to_string(rng.Below(256));
+        ip += "." + std::to_string(rng.Between(1, 254));
+      } while (!used.insert(ip).second);
       return ip;
     };
     for (const Host& h : kHosts)
@@ -484,9 +489,12 @@ class World {
     // The long tail of the web: rarely visited sites, many without a name Defender could see.
     for (int i = 0; i < 2800; ++i) {
       std::string host;
-      if (rng.Chance(0.45))
-        host = std::string(rng.Of(kHostWords)) + rng.Of(kHostWords) + std::to_string(rng.Between(1, 99)) + "." +
-               rng.Of(kTlds);
+      if (rng.Chance(0.45)) {
+        host = rng.Of(kHostWords);
+        host += rng.Of(kHostWords);
+        host += std::to_string(rng.Between(1, 99)) + ".";
+        host += rng.Of(kTlds);
+      }
       pools[int(Pool::kWeb)].push_back({address(-1, -1), host});
     }
     // Zipf-Mandelbrot popularity: the k-th entry of a pool is visited in proportion to 1 / (k + 10).
@@ -530,6 +538,7 @@ Instance InstanceAt(uint64_t key, Life life, int64_t time) {
 constexpr size_t kChunk = 1 << 20;
 constexpr size_t kMaxEvent = 16 << 10;  // far above the longest event the catalog can produce
 constexpr double kUrlShare = 0.55;      // of connections to a named host whose RemoteUrl is filled
+constexpr double kSuspiciousUrlShare = 0.7;  // the same for script hosts, which fetch by URL
 constexpr double kNullShare = 0.005;    // of connections missing RemoteIP or RemotePort
 
 class Generator {
@@ -606,8 +615,10 @@ void Generator::Write(Out& o, uint64_t i) {
   const uint64_t behaviour_index = static_cast<uint64_t>(&b - w.behaviours.data());
   const Instance self =
       InstanceAt(Mix(Mix(Mix(w.salt + device_index) + behaviour_index) + variant), proc.spec->life, time);
-  const size_t spelling =
-      proc.names.size() == 1 || (self.hash >> 40) % 100 < 80 ? 0 : 1 + (self.hash >> 48) % (proc.names.size() - 1);
+  // One instance in five of a process with several spellings uses one of the unusual ones.
+  const size_t spelling = (proc.names.size() == 1 || (self.hash >> 40) % 100 < 80)
+                              ? 0
+                              : 1 + (self.hash >> 48) % (proc.names.size() - 1);
 
   // Parents are keyed by device and name only, so that one explorer.exe starts all of a day's apps.
   const bool has_parent = !proc.parent_names.empty();
@@ -653,7 +664,7 @@ void Generator::Write(Out& o, uint64_t i) {
   const int port = rng_.Of(spec.ports);
   int remote_port = port == 0 ? Ephemeral() : port;
   int local_port = Ephemeral();
-  std::string_view remote_ip, remote_type = "Private", url, local_ip = dev.ip, local_type = "Private";
+  std::string_view remote_ip = "", remote_type = "Private", url = "", local_ip = dev.ip, local_type = "Private";
   auto named = [&](const Remote& r, double url_share) {
     remote_ip = r.ip;
     remote_type = "Public";
@@ -676,7 +687,7 @@ void Generator::Write(Out& o, uint64_t i) {
       named(w.pools[pool][w.popularity[pool].Pick(rng_)], kUrlShare);
       break;
     }
-    case Dest::kSuspicious: named(rng_.Of(w.pools[int(Pool::kWeb)]), 0.7); break;
+    case Dest::kSuspicious: named(rng_.Of(w.pools[int(Pool::kWeb)]), kSuspiciousUrlShare); break;
     case Dest::kDc: remote_ip = rng_.Of(w.dcs)->ip; break;
     case Dest::kFile: remote_ip = rng_.Of(w.files)->ip; break;
     case Dest::kSql: remote_ip = rng_.Of(w.sqls)->ip; break;
