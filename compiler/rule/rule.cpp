@@ -2,6 +2,7 @@
 // traced back to the file, and limits that keep hostile files from hanging or exhausting memory.
 #include "compiler/rule/rule.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -14,8 +15,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "compiler/rule/scalar_scan.h"
 
@@ -49,7 +48,9 @@ class ExpansionCheck : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = sizes_.find(anchor);
     // yaml-cpp accepts an alias inside the collection it names, which makes a cycle.
-    if (it == sizes_.end()) throw ExpansionRefused{mark, "an alias refers to a node that contains it"};
+    if (it == sizes_.end()) {
+      throw ExpansionRefused{mark, "an alias refers to a node that contains it"};
+    }
     Add(mark, it->second);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -85,8 +86,8 @@ class ExpansionCheck : public YAML::EventHandler {
     uint64_t& total = open_.empty() ? document_size_ : open_.back().size;
     total += size;
     if (total > kMaxExpandedSize) {
-      throw ExpansionRefused{mark, fmt::format("aliases expand the document past {} MiB",
-                                               kMaxExpandedSize >> 20)};
+      throw ExpansionRefused{
+          mark, fmt::format("aliases expand the document past {} MiB", kMaxExpandedSize >> 20)};
     }
   }
 
@@ -109,6 +110,7 @@ TextOrigin OriginFromOffsets(std::shared_ptr<const SourceFile> file,
   return origin;
 }
 
+// Turns one file's text into a Rule, reporting problems into `diags` as it goes.
 class RuleReader {
  public:
   RuleReader(std::shared_ptr<const SourceFile> file, Diagnostics& diags)
@@ -117,6 +119,7 @@ class RuleReader {
         bom_(text_.starts_with("\xEF\xBB\xBF") ? 3 : 0),
         diags_(diags) {}
 
+  // The rule, or nullopt when the file is not YAML, too large, or has no query.
   std::optional<Rule> Read();
 
  private:
@@ -170,7 +173,7 @@ std::optional<Rule> RuleReader::Read() {
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's parser recurses per nesting level and stops itself at a fixed depth.
     diags_.Report(Code::YamlTooLarge, At(e.mark),
-                  fmt::format("collections are nested more than {} deep", e.depth() - 1));
+                  fmt::format("collections are nested {} or more levels deep", e.depth()));
     return std::nullopt;
   } catch (const YAML::Exception& e) {
     diags_.Report(Code::YamlSyntax, At(e.mark), e.msg);
@@ -190,8 +193,11 @@ std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
     return std::nullopt;
   }
   static const std::pair<std::string_view, std::string Rule::*> kTextFields[] = {
-      {"id", &Rule::id},           {"name", &Rule::name}, {"description", &Rule::description},
-      {"severity", &Rule::severity}, {"kind", &Rule::kind}};
+      {"id", &Rule::id},
+      {"name", &Rule::name},
+      {"description", &Rule::description},
+      {"severity", &Rule::severity},
+      {"kind", &Rule::kind}};
 
   Rule rule;
   rule.file = file_;
@@ -380,7 +386,8 @@ void RuleReader::ReadCustomDetails(const YAML::Node& node, Rule& rule) {
   }
   for (const auto& detail : node) {
     if (!detail.first.IsScalar() || !detail.second.IsScalar()) {
-      Report(Code::YamlFieldType, detail.second, "a custom detail must map a name to a column name");
+      Report(Code::YamlFieldType, detail.second,
+             "a custom detail must map a name to a column name");
       continue;
     }
     rule.custom_details.push_back(
@@ -411,25 +418,21 @@ std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
                  fmt::format("{}: {}", path, error ? error.message() : "not a regular file"));
     return std::nullopt;
   }
-  const auto too_large = [&] {
+  if (size > kMaxRuleFileBytes) {
     diags.Report(Code::YamlTooLarge, {},
-                 fmt::format("{}: rule files over {} MiB are not read", path, kMaxRuleFileBytes >> 20));
+                 fmt::format("{}: {} bytes; rule files over {} MiB are not read", path, size,
+                             kMaxRuleFileBytes >> 20));
     return std::nullopt;
-  };
-  if (size > kMaxRuleFileBytes) return too_large();
-
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  char buffer[1 << 16];
-  // Bounded even if the file grows after its size was taken.
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxRuleFileBytes) return too_large();
   }
-  if (!in.eof()) {
+  // At most the size taken above, even if the file grows meanwhile.
+  std::ifstream in(path, std::ios::binary);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (!in.is_open() || in.bad()) {
     diags.Report(Code::InputUnreadable, {}, fmt::format("{}: cannot be read", path));
     return std::nullopt;
   }
+  text.resize(static_cast<size_t>(in.gcount()));
   return ParseRule(std::make_shared<SourceFile>(path, std::move(text)), diags);
 }
 
@@ -446,11 +449,15 @@ std::vector<std::string> FindRuleFiles(const std::vector<std::string>& paths, Di
       }
       continue;
     }
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error), end;
-         !error && it != end; it.increment(error)) {
-      if (it->is_regular_file(error) && IsRuleFileName(it->path())) files.push_back(it->path().string());
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (it->is_regular_file(error) && IsRuleFileName(it->path())) {
+        files.push_back(it->path().string());
+      }
     }
-    if (error) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", path, error.message()));
+    if (error) {
+      diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", path, error.message()));
+    }
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());

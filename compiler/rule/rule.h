@@ -38,10 +38,11 @@ struct CustomDetail {
 
 struct Rule {
   std::shared_ptr<const SourceFile> file;
-  std::string id, name, description, severity, kind;  // kind: "Scheduled", "NRT", ... or "" (hunting query)
-  std::vector<std::string> tactics, techniques;       // techniques: `relevantTechniques`
-  std::string query;                                  // as YAML defines the value
-  TextOrigin query_origin{nullptr};                   // query byte offsets -> offsets in file->text()
+  std::string id, name, description, severity;
+  std::string kind;                              // "Scheduled", "NRT", ... or "" (hunting query)
+  std::vector<std::string> tactics, techniques;  // techniques: `relevantTechniques`
+  std::string query;                             // as YAML defines the value
+  TextOrigin query_origin{nullptr};              // query byte offsets -> offsets in file->text()
   // False when the query's bytes could not be traced one by one and all of them map to the
   // start of the value instead; diagnostics then point at the value, never at a wrong byte.
   bool query_origin_exact = false;

@@ -8,7 +8,9 @@
 namespace huntc::rule_internal {
 namespace {
 
-constexpr char kEof = '\x04';  // yaml-cpp's stream reads this byte as the end of input
+// What yaml-cpp's stream reads past the end of input. Its end-of-input pattern tests for this
+// byte, so it also matches a literal 0x04 in the text, while its end-of-stream test does not.
+constexpr char kEof = '\x04';
 
 enum class Fold { None, Block, Flow };  // literal block, folded block, plain and quoted
 enum class Chomp { Strip, Clip, Keep };
@@ -40,12 +42,12 @@ class Scanner {
   char Peek(uint32_t ahead = 0) const {
     return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : kEof;
   }
-  bool AtEof() const { return Peek() == kEof; }
+  bool AtEof() const { return pos_ >= text_.size(); }
   int Column() const { return static_cast<int>(pos_ - line_start_); }
+  // yaml-cpp 0.7 breaks lines at "\n" and "\r\n" only; a lone '\r' is content.
   uint32_t BreakLength(uint32_t ahead = 0) const {
     if (Peek(ahead) == '\n') return 1;
-    if (Peek(ahead) == '\r') return Peek(ahead + 1) == '\n' ? 2 : 1;
-    return 0;
+    return Peek(ahead) == '\r' && Peek(ahead + 1) == '\n' ? 2 : 0;
   }
   bool IsBlank(uint32_t ahead = 0) const { return Peek(ahead) == ' ' || Peek(ahead) == '\t'; }
   bool IsSeparator(uint32_t ahead) const {  // blank, break or end of input
@@ -84,10 +86,11 @@ class Scanner {
 bool Scanner::AtEnd(End end) const {
   const char c = Peek();
   switch (end) {
-    case End::Eof: return AtEof();
+    case End::Eof: return Peek() == kEof;
     case End::Plain: return (c == ':' && IsSeparator(1)) || AtComment();
     case End::PlainInFlow:
-      return (c == ':' && (IsSeparator(1) || std::string_view(",]}").find(Peek(1)) != std::string_view::npos)) ||
+      return (c == ':' && (IsSeparator(1) ||
+                           std::string_view(",]}").find(Peek(1)) != std::string_view::npos)) ||
              std::string_view(",?[]{}").find(c) != std::string_view::npos || AtComment();
     case End::SingleQuote: return c == '\'' && Peek(1) != '\'';
     case End::DoubleQuote: return c == '"';
@@ -135,14 +138,9 @@ std::optional<ScannedScalar> Scanner::Scan(ScalarContext context) {
   if (params.eat_end) {
     out_.end = pos_;  // past the closing quote
   } else {
-    // Past the last byte that is text rather than a line break (origins only grow).
-    out_.end = start + 1;
-    for (size_t i = out_.value.size(); i-- > 0;) {
-      if (out_.value[i] != '\n') {
-        out_.end = std::max(out_.end, out_.origin[i] + 1);
-        break;
-      }
-    }
+    // Past the last content byte; an empty block scalar is just its indicator.
+    const size_t last = out_.value.find_last_not_of('\n');
+    out_.end = last == std::string::npos ? start + 1 : out_.origin[last] + 1;
   }
   return std::move(out_);
 }
@@ -225,10 +223,15 @@ bool Scanner::Hex(int digits, uint32_t at) {
   for (int i = 0; i < digits; ++i, Eat(1)) {
     const char c = Peek();
     uint32_t digit;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      digit = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      digit = c - 'A' + 10;
+    } else {
+      return false;
+    }
     value = value << 4 | digit;
   }
   if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return false;
@@ -254,7 +257,8 @@ bool Scanner::Hex(int digits, uint32_t at) {
 bool Scanner::ScanLines(Params& params) {
   std::string& value = out_.value;
   bool found_content = false;
-  bool past_opening_break = params.fold == Fold::Flow;  // a block scalar's header line break is not content
+  // A block scalar's first line break ends its header line and is not content.
+  bool past_opening_break = params.fold == Fold::Flow;
   bool empty_line = false, more_indented = false;
   int folded_breaks = 0;
   bool folded_started_more_indented = false;
@@ -303,7 +307,8 @@ bool Scanner::ScanLines(Params& params) {
     Eat(BreakLength());
 
     // Phase 3: the indentation of the next line; the first content line sets it when detecting.
-    while (Peek() == ' ' && (Column() < params.indent || (params.detect_indent && !found_content)) &&
+    while (Peek() == ' ' &&
+           (Column() < params.indent || (params.detect_indent && !found_content)) &&
            !AtEnd(params.end)) {
       Eat(1);
     }
@@ -321,9 +326,7 @@ bool Scanner::ScanLines(Params& params) {
     }
     if (past_opening_break) {
       switch (params.fold) {
-        case Fold::None:
-          Put('\n', break_at);
-          break;
+        case Fold::None: Put('\n', break_at); break;
         case Fold::Block:
           if (!empty_line && !next_empty && !more_indented && !next_more_indented &&
               Column() >= params.indent) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <set>
 
 #include "compiler/rule/rule.h"
@@ -39,7 +40,8 @@ size_t MismatchedBytes(const Rule& rule) {
   for (uint32_t i = 0; i < rule.query.size(); ++i) {
     if (rule.query[i] == '\n') continue;
     const FileSpan span = rule.query_origin.Map(i, i + 1);
-    if (span.begin >= rule.file->text().size() || rule.file->text()[span.begin] != rule.query[i]) ++wrong;
+    const std::string& text = rule.file->text();
+    if (span.begin >= text.size() || text[span.begin] != rule.query[i]) ++wrong;
   }
   return wrong;
 }
@@ -67,6 +69,11 @@ Rule ParseExact(const std::string& text, const std::string& query, size_t rewrit
   CHECK(parsed.rule->query_origin_exact);
   CHECK(MismatchedBytes(*parsed.rule) == rewritten);
   return std::move(*parsed.rule);
+}
+
+// A fresh path in the temporary folder, so that concurrent test runs do not collide.
+fs::path TempPath(const std::string& name) {
+  return fs::temp_directory_path() / (name + "-" + std::to_string(std::random_device()()));
 }
 
 double SecondsFor(const std::function<void()>& work) {
@@ -110,9 +117,11 @@ TEST_CASE("rule: fields of a scheduled rule are read", "[compiler][rule]") {
   CHECK(Text(rule, rule.field_spans.at("version")) == "1.0.1");
 }
 
-TEST_CASE("rule: a hunting query has no kind and may list one tactic as a string", "[compiler][rule]") {
+TEST_CASE("rule: a hunting query has no kind and may list one tactic as a string",
+          "[compiler][rule]") {
   // An empty item (`- ` and nothing after it) appears in published rules too.
-  const Parsed parsed = Parse("name: x\ntactics: CommandAndControl\nrelevantTechniques:\n  - \nquery: T\n");
+  const Parsed parsed =
+      Parse("name: x\ntactics: CommandAndControl\nrelevantTechniques:\n  - \nquery: T\n");
   REQUIRE(parsed.rule);
   CHECK(parsed.diags.size() == 0);
   CHECK(parsed.rule->kind.empty());
@@ -168,10 +177,11 @@ TEST_CASE("rule: query offsets map to the YAML file", "[compiler][rule]") {
       "DeviceProcessEvents\n| where FileName =~ \"AdFind.exe\"\n\n    or SHA256 == \"c92c\"\n");
   CHECK(Where(rule, rule.query.find("where")) == "4:5");
   CHECK(Where(rule, rule.query.find("SHA256")) == "6:10");
-  const FileSpan span = rule.query_origin.Map(rule.query.find("FileName"), rule.query.find("FileName") + 8);
-  CHECK(Text(rule, span) == "FileName");
+  const uint32_t file_name = rule.query.find("FileName");
+  CHECK(Text(rule, rule.query_origin.Map(file_name, file_name + 8)) == "FileName");
   CHECK(Text(rule, rule.field_spans.at("query")) ==
-        "|\n  DeviceProcessEvents\n  | where FileName =~ \"AdFind.exe\"\n\n      or SHA256 == \"c92c\"");
+        "|\n  DeviceProcessEvents\n  | where FileName =~ \"AdFind.exe\"\n\n      or SHA256 == "
+        "\"c92c\"");
 }
 
 TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[compiler][rule]") {
@@ -190,10 +200,12 @@ TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[co
     CHECK(Where(rule, 8) == "4:4");
   }
   SECTION("literal, tabs and blank lines inside") {
-    ParseExact("query: |\n  T\n\n  |\twhere\tA\n   \n  | take 1\n", "T\n\n|\twhere\tA\n \n| take 1\n");
+    ParseExact("query: |\n  T\n\n  |\twhere\tA\n   \n  | take 1\n",
+               "T\n\n|\twhere\tA\n \n| take 1\n");
   }
   SECTION("literal in a CRLF file") {
-    const Rule rule = ParseExact("id: x\r\nquery: |\r\n  T\r\n  | take 1\r\nkind: NRT\r\n", "T\n| take 1\n");
+    const Rule rule =
+        ParseExact("id: x\r\nquery: |\r\n  T\r\n  | take 1\r\nkind: NRT\r\n", "T\n| take 1\n");
     CHECK(Where(rule, 2) == "4:3");
   }
   SECTION("literal after a byte order mark") {
@@ -201,7 +213,8 @@ TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[co
     CHECK(Where(rule, 0) == "2:3");
   }
   SECTION("folded: breaks become spaces, except around blank and more indented lines") {
-    const Rule rule = ParseExact("query: >\n  T\n  | where A\n\n  | take 1\n    | x\n", "T | where A\n| take 1\n  | x\n", 1);
+    const Rule rule = ParseExact("query: >\n  T\n  | where A\n\n  | take 1\n    | x\n",
+                                 "T | where A\n| take 1\n  | x\n", 1);
     CHECK(rule.file->text()[rule.query_origin.Map(1, 2).begin] == '\n');  // the folded break
   }
   SECTION("plain, one line") {
@@ -209,11 +222,13 @@ TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[co
     CHECK(Text(rule, rule.field_spans.at("query")) == "T | where A == 'x'");
   }
   SECTION("plain, several lines") {
-    const Rule rule = ParseExact("query: T\n  | where A\n\n  | take 1\nid: x\n", "T | where A\n| take 1", 1);
+    const Rule rule =
+        ParseExact("query: T\n  | where A\n\n  | take 1\nid: x\n", "T | where A\n| take 1", 1);
     CHECK(Where(rule, rule.query.find("take")) == "4:5");
   }
   SECTION("single quoted, with an escaped quote and a folded line") {
-    const Rule rule = ParseExact("query: 'T | where A == ''x''\n   | take 1'\n", "T | where A == 'x' | take 1", 1);
+    const Rule rule = ParseExact("query: 'T | where A == ''x''\n   | take 1'\n",
+                                 "T | where A == 'x' | take 1", 1);
     CHECK(Where(rule, rule.query.find('\'')) == "1:24");
     CHECK(Where(rule, rule.query.find("take")) == "2:6");
   }
@@ -229,6 +244,7 @@ TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[co
   SECTION("plain inside a flow mapping") {
     ParseExact("{id: x, query: T | take 1, kind: NRT}\n", "T | take 1");
   }
+  SECTION("after a tag") { ParseExact("query: !!str |\n  T\n", "T\n"); }
   SECTION("through an alias, the bytes of the anchored value") {
     const Rule rule = ParseExact("shared: &q |\n  T\n  | take 1\nquery: *q\n", "T\n| take 1\n");
     CHECK(Where(rule, 2) == "3:3");
@@ -325,7 +341,8 @@ TEST_CASE("rule: hostile inputs finish fast with a diagnostic", "[compiler][rule
     CHECK(Reported(parsed.diags, code));
   };
   SECTION("billion laughs") {
-    std::string text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+    std::string text =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
     for (char c = 'b'; c <= 'i'; ++c) {
       const std::string prev(1, static_cast<char>(c - 1));
       text += std::string(1, c) + ": &" + c + " [";
@@ -334,14 +351,17 @@ TEST_CASE("rule: hostile inputs finish fast with a diagnostic", "[compiler][rule
     }
     refused(text + "tactics: *i\nquery: T\n", Code::YamlTooLarge);
   }
-  SECTION("an alias inside the node it names") { refused("a: &a [*a]\nquery: T\n", Code::YamlTooLarge); }
+  SECTION("an alias inside the node it names") {
+    refused("a: &a [*a]\nquery: T\n", Code::YamlTooLarge);
+  }
   SECTION("a long string repeated by aliases") {
     std::string text = "s: &s " + std::string(1 << 20, 'x') + "\ntactics: [";
     for (int i = 0; i < 100; ++i) text += "*s,";
     refused(text + "*s]\nquery: T\n", Code::YamlTooLarge);
   }
   SECTION("flow sequences nested 100,000 deep") {
-    refused("query: T\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n", Code::YamlTooLarge);
+    refused("query: T\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n",
+            Code::YamlTooLarge);
     refused("query: T\nx: " + std::string(100000, '[') + "\n", Code::YamlTooLarge);
   }
   SECTION("flow mappings nested 100,000 deep") {
@@ -356,7 +376,7 @@ TEST_CASE("rule: hostile inputs finish fast with a diagnostic", "[compiler][rule
   }
   SECTION("a 10 MB file") {
     refused("query: |\n" + std::string(10 << 20, ' ') + "\n", Code::YamlTooLarge);
-    const fs::path path = fs::temp_directory_path() / "huntc_rule_test_large.yaml";
+    const fs::path path = TempPath("huntc_rule_test_large");
     {
       std::ofstream out(path, std::ios::binary);
       out << "query: T\n";
@@ -371,8 +391,7 @@ TEST_CASE("rule: hostile inputs finish fast with a diagnostic", "[compiler][rule
 }
 
 TEST_CASE("rule: rule files are found in folders and loaded", "[compiler][rule]") {
-  const fs::path dir = fs::temp_directory_path() / "huntc_rule_test_files";
-  fs::remove_all(dir);
+  const fs::path dir = TempPath("huntc_rule_test_files");
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "b.yaml") << "query: T\n";
   std::ofstream(dir / "sub" / "a.YML") << "query: U\n";
@@ -380,8 +399,8 @@ TEST_CASE("rule: rule files are found in folders and loaded", "[compiler][rule]"
   std::ofstream(dir / "extra.json") << "{}\n";
 
   Diagnostics diags;
-  const auto files = FindRuleFiles({dir.string(), (dir / "notes.txt").string(), (dir / "missing").string(),
-                                    (dir / "b.yaml").string()},
+  const auto files = FindRuleFiles({dir.string(), (dir / "notes.txt").string(),
+                                    (dir / "missing").string(), (dir / "b.yaml").string()},
                                    diags);
   CHECK(files == std::vector<std::string>{(dir / "b.yaml").string(), (dir / "notes.txt").string(),
                                           (dir / "sub" / "a.YML").string()});
@@ -408,7 +427,8 @@ TEST_CASE("rule: every corpus rule loads and its query maps exactly", "[compiler
   }
   // The one published file that is not valid YAML: `dataTypes` is not indented under its item.
   const std::set<std::string> invalid = {
-      "Hunting Queries__Microsoft 365 Defender__RemoteManagementMonitoring__rmm_AnyDesk_netconn.yaml"};
+      "Hunting Queries__Microsoft 365 "
+      "Defender__RemoteManagementMonitoring__rmm_AnyDesk_netconn.yaml"};
 
   Diagnostics find_diags;
   const auto files = FindRuleFiles(
