@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages huntc needs to build and test. Idempotent and non-interactive.
+# Installs the Debian packages huntc needs to build and test, and the npm packages of the
+# reference oracles the tests compare against (tools/oracle). Idempotent and non-interactive.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 packages=(
   cmake make g++ llvm-19-dev clang-19 libyaml-cpp-dev libfmt-dev libre2-dev catch2
   libsimdjson-dev zlib1g-dev libzstd-dev libcli11-dev
@@ -10,11 +12,17 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all packages present"
-  exit 0
+  echo "setup: all Debian packages present"
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The oracles are optional: without Node.js the tests that use them say so and skip.
+if ! command -v npm > /dev/null; then
+  echo "setup: npm not found; the oracle tests will be skipped"
+elif [ ! -d tools/oracle/node_modules ]; then
+  npm ci --prefix tools/oracle --no-audit --no-fund --loglevel=error
+fi
