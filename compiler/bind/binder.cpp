@@ -274,13 +274,6 @@ class Binder {
 
 }  // namespace
 
-std::optional<Type> CommonType(Type a, Type b) {
-  if (a == b) return a;
-  if (NumericRank(a) && NumericRank(b)) return NumericRank(a) >= NumericRank(b) ? a : b;
-  if (IsStringLike(a) && IsStringLike(b)) return Type::String;
-  return std::nullopt;
-}
-
 bool Bind(Ast& ast, const Catalog& catalog, BoundQuery& out, const Reporter& report) {
   return Binder(catalog, out, report).Run(ast);
 }

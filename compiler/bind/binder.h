@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/bind/functions.h"
 #include "compiler/schema/schema.h"
 #include "compiler/syntax/ast.h"
 #include "compiler/syntax/lexer.h"
@@ -23,8 +24,5 @@ struct BoundQuery {
 // Binds `ast` (already parsed without errors). Returns false if any error was reported.
 bool Bind(syntax::Ast& ast, const Catalog& catalog, BoundQuery& out,
           const syntax::Reporter& report);
-
-// The common type two operands are promoted to for comparison or arithmetic, if any.
-std::optional<Type> CommonType(Type a, Type b);
 
 }  // namespace huntc
