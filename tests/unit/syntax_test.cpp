@@ -51,9 +51,10 @@ TEST_CASE("parser: where and project with KQL precedence", "[compiler][syntax]")
       "T | where A == 1 and B has 'x' or not(C) | project A, Z = B");
   REQUIRE(p->ok);
   CHECK(Dump(p->ast) ==
-        "Pipeline\n  Table T\n  Where\n    Or\n      And\n        Binary ==\n          Name A\n"
-        "          Literal long 1\n        Binary has\n          Name B\n          Literal string \"x\"\n"
-        "      Call not\n        Name C\n  Project\n    Name A\n    Z =\n      Name B\n");
+        "Query\n  Pipeline\n    Table T\n    Where\n      Or\n        And\n          Binary ==\n"
+        "            Name A\n            Literal long 1\n          Binary has\n            Name B\n"
+        "            Literal string \"x\"\n        Call not\n          Name C\n    Project\n"
+        "      Name A\n      Z =\n        Name B\n");
 }
 
 TEST_CASE("parser: negated and case-insensitive operators", "[compiler][syntax]") {
@@ -70,7 +71,7 @@ TEST_CASE("parser: negated and case-insensitive operators", "[compiler][syntax]"
 TEST_CASE("parser: every node has the span of its text", "[compiler][syntax]") {
   auto p = ParseText("DeviceNetworkEvents | where RemotePort == 443");
   REQUIRE(p->ok);
-  const auto* pipeline = p->ast.root->As<Pipeline>();
+  const auto* pipeline = p->ast.root->result->As<Pipeline>();
   const auto* where = pipeline->ops[0]->As<Where>();
   const auto* cmp = where->predicate->As<Binary>();
   CHECK(cmp->lhs->span.begin == 28);
@@ -81,12 +82,14 @@ TEST_CASE("parser: every node has the span of its text", "[compiler][syntax]") {
 }
 
 TEST_CASE("parser: reports several errors and names unsupported operators", "[compiler][syntax]") {
-  auto p = ParseText("T | where A == | summarize count() | where B >");
+  auto p = ParseText("T | where A == | fork (count) | bogus 1 | where B >");
   CHECK_FALSE(p->ok);
-  REQUIRE(p->errors.size() == 3);
-  CHECK(p->errors[0].first == Code::SyntaxUnexpected);
+  REQUIRE(p->errors.size() == 4);
+  CHECK(p->errors[0].first == Code::SyntaxExpected);
+  CHECK(p->errors[0].second.begin == 14);  // just after '==', where Kusto reports it too
   CHECK(p->errors[1].first == Code::Unsupported);
   CHECK(p->errors[2].first == Code::SyntaxUnexpected);
+  CHECK(p->errors[3].first == Code::SyntaxExpected);
 }
 
 TEST_CASE("parser: deep nesting gives a diagnostic, not a crash", "[compiler][syntax]") {
@@ -102,6 +105,6 @@ TEST_CASE("parser: a 10,000-term or chain stays one wide node", "[compiler][synt
   for (int i = 1; i < 10'000; ++i) q += " or A == " + std::to_string(i);
   auto p = ParseText(q);
   REQUIRE(p->ok);
-  const auto* where = p->ast.root->As<Pipeline>()->ops[0]->As<Where>();
+  const auto* where = p->ast.root->result->As<Pipeline>()->ops[0]->As<Where>();
   CHECK(where->predicate->As<Logical>()->terms.size() == 10'000);
 }
