@@ -62,6 +62,7 @@ class Parser {
   Parser(std::string_view text, Ast& ast, const Reporter& report)
       : text_(text), ast_(ast), report_(report) {
     tokens_ = Lex(text, [this](Code c, Span s, std::string m) { Error(c, s, std::move(m)); });
+    if (error_count_ >= kMaxErrors) SkipToEnd();
   }
 
   bool Run() {
@@ -133,10 +134,15 @@ class Parser {
     last_error_at_ = span.begin;
     report_(code, span, std::move(message));
     if (++error_count_ == kMaxErrors) {
-      report_(Code::SyntaxUnexpected, Cur().span,
+      report_(Code::SyntaxUnexpected, span,
               fmt::format("too many errors ({}): the rest of the query is not read", kMaxErrors));
-      pos_ = tokens_.size() - 1;  // every loop ends at the end of the query
+      SkipToEnd();
     }
+  }
+  // Every loop of the parser ends at the end of the query (there are no tokens yet while the
+  // lexer reports).
+  void SkipToEnd() {
+    if (!tokens_.empty()) pos_ = tokens_.size() - 1;
   }
   static bool IsCloser(Tok k) { return k == Tok::RParen || k == Tok::RBracket || k == Tok::RBrace; }
   static bool IsOpener(Tok k) { return k == Tok::LParen || k == Tok::LBracket || k == Tok::LBrace; }
