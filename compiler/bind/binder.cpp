@@ -29,7 +29,12 @@ class Binder {
       : catalog_(catalog), out_(out), report_(report) {}
 
   bool Run(Ast& ast) {
-    out_.result = BindTabular(ast.root);
+    for (const Node* statement : ast.root->statements) {
+      Error(Code::Unsupported, statement->span,
+            fmt::format("'{}' statements are not supported yet", KqlName(statement->kind)));
+    }
+    if (!ok_ || !ast.root->result) return false;
+    out_.result = BindTabular(ast.root->result);
     return ok_;
   }
 
@@ -39,9 +44,28 @@ class Binder {
     report_(code, span, std::move(message));
   }
 
+  // Reports a construct the later stages cannot compile yet, by its KQL name.
+  void Unsupported(const Node* node) {
+    if (IsOperatorKind(node->kind)) {
+      Error(Code::Unsupported, node->span,
+            fmt::format("the '{}' operator is not supported yet", KqlName(node->kind)));
+    } else {
+      Error(Code::Unsupported, node->span,
+            fmt::format("{} are not supported yet", KqlName(node->kind)));
+    }
+  }
+
   std::vector<ColumnSpec> BindTabular(Node* node) {
+    if (!node->Is<TableRef>() && !node->Is<Pipeline>()) {
+      Unsupported(node);
+      return {};
+    }
     if (node->Is<TableRef>()) {
       auto* ref = node->As<TableRef>();
+      if (ref->IsPattern()) {
+        Error(Code::Unsupported, ref->span, "table name patterns are not supported yet");
+        return {};
+      }
       const TableSchema* table = catalog_.Find(ref->name);
       if (!table) {
         Error(Code::UnknownTable, ref->span, fmt::format("unknown table '{}'", ref->name));
@@ -51,10 +75,21 @@ class Binder {
       return out_.schemas[ref] = table->columns;
     }
     auto* pipeline = node->As<Pipeline>();
+    if (!pipeline->source->Is<TableRef>()) {
+      Unsupported(pipeline->source);
+      return {};
+    }
     std::vector<ColumnSpec> schema = BindTabular(pipeline->source);
-    const bool known = out_.table != nullptr;
+    // After an unknown table or an operator not bound yet, the columns are unknown: the rest
+    // is only checked for operators that are not supported.
+    bool known = out_.table != nullptr;
     for (Operator* op : pipeline->ops) {
-      if (!known) break;  // an unknown table: its columns cannot be checked
+      if (!op->Is<Where>() && !op->Is<Project>()) {
+        Unsupported(op);
+        known = false;
+        continue;
+      }
+      if (!known) continue;
       schema = BindOperator(op, schema);
       out_.schemas[op] = schema;
     }
@@ -74,9 +109,13 @@ class Binder {
     }
     std::vector<ColumnSpec> output;
     int unnamed = 0;
-    for (ProjectItem& item : op->As<Project>()->items) {
+    for (NamedExpr& item : op->As<Project>()->items) {
       BindExpr(item.expr);
-      std::string name = item.name;
+      if (item.names.size() > 1) {
+        Error(Code::Unsupported, item.names[1].span,
+              "naming several columns '(A, B) = ...' is not supported yet");
+      }
+      std::string name = item.names.empty() ? std::string() : item.names[0].name;
       if (name.empty()) {
         name = item.expr->Is<Name>() ? item.expr->As<Name>()->name
                                      : fmt::format("Column{}", ++unnamed);
@@ -95,7 +134,16 @@ class Binder {
 
   void BindExpr(Expr* e) {
     switch (e->kind) {
-      case Kind::Literal: return;  // typed by the parser
+      case Kind::Literal:  // typed by the parser; the later stages read these types so far
+        switch (e->type) {
+          case Type::Bool: case Type::Long: case Type::Real: case Type::String:
+          case Type::DateTime: case Type::TimeSpan:
+            return;
+          default:
+            Error(Code::Unsupported, e->span,
+                  fmt::format("{} literals are not supported yet", TypeName(e->type)));
+            return;
+        }
       case Kind::Name: {
         auto* name = e->As<Name>();
         name->column = FindColumn(name->name);
@@ -131,7 +179,7 @@ class Binder {
       case Kind::InList: return BindIn(e->As<InList>());
       case Kind::Between: return BindBetween(e->As<Between>());
       case Kind::Call: return BindCall(e->As<Call>());
-      default: return;
+      default: return Unsupported(e);
     }
   }
 
@@ -145,6 +193,12 @@ class Binder {
   void BindBinary(Binary* b) {
     BindExpr(b->lhs);
     BindExpr(b->rhs);
+    if (b->op > BinOp::NotEndsWithCs) {
+      Error(Code::Unsupported, b->op_span,
+            fmt::format("the '{}' operator is not supported yet", BinOpName(b->op)));
+      b->type = Type::Bool;
+      return;
+    }
     const Type l = b->lhs->type, r = b->rhs->type;
     if (l == Type::Null || r == Type::Null) {  // an operand already failed to bind
       b->type = IsStringOp(b->op) || b->op >= BinOp::Eq ? Type::Bool : Type::Null;
@@ -195,6 +249,11 @@ class Binder {
   void BindIn(InList* in) {
     BindExpr(in->lhs);
     in->type = Type::Bool;
+    if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
+      Error(Code::Unsupported, in->op_span,
+            fmt::format("the '{}' operator is not supported yet", InOpName(in->op)));
+      return;
+    }
     const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
     for (Expr* item : in->items) {
       BindExpr(item);

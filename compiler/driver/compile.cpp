@@ -15,11 +15,11 @@ namespace {
 
 // Projections of computed expressions need projection kernels, which come later: report each.
 bool CheckProjections(const syntax::Ast& ast, const syntax::Reporter& report) {
-  if (!ast.root || !ast.root->Is<syntax::Pipeline>()) return true;
+  if (!ast.root->result->Is<syntax::Pipeline>()) return true;
   bool ok = true;
-  for (const syntax::Operator* op : ast.root->As<syntax::Pipeline>()->ops) {
+  for (const syntax::Operator* op : ast.root->result->As<syntax::Pipeline>()->ops) {
     if (!op->Is<syntax::Project>()) continue;
-    for (const syntax::ProjectItem& item : op->As<syntax::Project>()->items) {
+    for (const syntax::NamedExpr& item : op->As<syntax::Project>()->items) {
       if (!item.expr->Is<syntax::Name>()) {
         report(Code::Unsupported, item.expr->span,
                "projecting a computed expression is not supported yet (only columns)");

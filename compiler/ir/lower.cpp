@@ -230,7 +230,7 @@ std::unique_ptr<Op> LowerTabular(const Node* node, const BoundQuery& bound) {
       next->predicate = LowerExpr(op->As<Where>()->predicate);
     } else {
       next->kind = OpKind::Project;
-      for (const ProjectItem& item : op->As<syntax::Project>()->items) {
+      for (const NamedExpr& item : op->As<syntax::Project>()->items) {
         next->exprs.push_back(LowerExpr(item.expr));
       }
     }
@@ -243,7 +243,7 @@ std::unique_ptr<Op> LowerTabular(const Node* node, const BoundQuery& bound) {
 }  // namespace
 
 std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound) {
-  return LowerTabular(ast.root, bound);
+  return LowerTabular(ast.root->result, bound);
 }
 
 }  // namespace huntc::ir

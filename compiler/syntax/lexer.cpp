@@ -255,9 +255,16 @@ class Lexer {
           return;
         }
       }
-      t.kind = Tok::Error;
-      report_(Code::SyntaxBadLiteral, {b, pos_},
-              fmt::format("'{}' is not a timespan unit (use d, h, m, s, ms, tick)", unit));
+      // KQL has no week unit: say so rather than leave an unknown name `1w`.
+      if (is_real || unit == "w" || unit == "week" || unit == "weeks") {
+        t.kind = Tok::Error;
+        report_(Code::SyntaxBadLiteral, {b, pos_},
+                fmt::format("'{}' is not a timespan unit (use d, h, m, s, ms, tick)", unit));
+        return;
+      }
+      // Otherwise a name that starts with digits, such as `5Minutebin`, as Kusto reads it.
+      t.kind = Tok::Identifier;
+      t.text = std::string(s_.substr(b, pos_ - b));
       return;
     }
     if (is_real) {
