@@ -1,27 +1,92 @@
 // The binder.
 #include "compiler/bind/binder.h"
 
-#include <array>
+#include <algorithm>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace huntc {
 
 using namespace syntax;
+using Schema = std::vector<ColumnSpec>;
 
 namespace {
 
-int NumericRank(Type t) {
-  switch (t) {
-    case Type::Int: return 1;
-    case Type::Long: return 2;
-    case Type::Decimal: return 3;
-    case Type::Real: return 4;
-    default: return 0;
+bool IsStringOp(BinOp op) { return op >= BinOp::Has && op != BinOp::MatchesRegex; }
+bool IsComparison(BinOp op) { return op >= BinOp::Eq && op <= BinOp::NeCi; }
+Type Widen(Type t) { return t == Type::Int ? Type::Long : t; }
+
+int FindColumn(const Schema& schema, std::string_view name) {
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (schema[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// `*` matches any run of characters: `Initiating*`, `*Id`, `Device*Events`.
+bool Matches(std::string_view pattern, std::string_view name) {
+  const size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return pattern == name;
+  const std::string_view head = pattern.substr(0, star);
+  if (name.substr(0, head.size()) != head) return false;
+  const std::string_view rest = pattern.substr(star + 1);
+  for (size_t i = head.size(); i <= name.size(); ++i) {
+    if (Matches(rest, name.substr(i))) return true;
+  }
+  return false;
+}
+
+// `name`, or `name1`, `name2`, ... whichever is not yet in `schema`.
+std::string FreeName(const Schema& schema, const std::string& name) {
+  if (FindColumn(schema, name) < 0) return name;
+  for (int i = 1;; ++i) {
+    std::string candidate = fmt::format("{}{}", name, i);
+    if (FindColumn(schema, candidate) < 0) return candidate;
   }
 }
 
-bool IsStringOp(BinOp op) { return op >= BinOp::Has; }
+// Workspace functions (ASIM parsers, watchlists) that a Sentinel workspace defines and that
+// plain table schemas do not: told apart from misspelt names by Microsoft's naming.
+bool IsWorkspaceFunctionName(std::string_view n) {
+  auto starts = [n](std::string_view p) { return n.substr(0, p.size()) == p; };
+  if (starts("_Im_") || starts("_ASim_") || starts("_ASIM_") || starts("_Get") ||
+      starts("ASim")) {
+    return true;
+  }
+  return starts("im") && n.size() > 2 && n[2] >= 'A' && n[2] <= 'Z';
+}
+
+std::optional<Type> LiteralTypeName(std::string_view name) { return TypeFromName(name); }
+
+// The value of a param like `kind=inner` as written (a bare word or a string), or "".
+std::string ParamWord(const std::vector<OpParam>& params, std::string_view name) {
+  for (const OpParam& p : params) {
+    if (p.name.name != name || !p.value) continue;
+    if (p.value->Is<Name>()) return p.value->As<Name>()->name;
+    if (p.value->Is<Literal>()) return p.value->As<Literal>()->text;
+  }
+  return {};
+}
+
+// What a name in scope denotes.
+struct Symbol {
+  enum class Kind : uint8_t { Scalar, Tabular, Function };
+  Kind kind = Kind::Scalar;
+  Type type = Type::Null;       // Scalar
+  Schema schema;                // Tabular
+  const Lambda* lambda = nullptr;  // Function
+};
+
+// What a query or function body evaluates to.
+struct Value {
+  bool tabular = false;
+  Schema schema;
+  Type type = Type::Null;
+};
+
+constexpr int kMaxCallDepth = 32;
 
 class Binder {
  public:
@@ -29,309 +94,1207 @@ class Binder {
       : catalog_(catalog), out_(out), report_(report) {}
 
   bool Run(Ast& ast) {
-    for (const Node* statement : ast.root->statements) {
-      Error(Code::Unsupported, statement->span,
-            fmt::format("'{}' statements are not supported yet", KqlName(statement->kind)));
-    }
-    if (!ok_ || !ast.root->result) return false;
-    out_.result = BindTabular(ast.root->result);
+    const Value v = BindQuery(ast.root);
+    out_.result = v.tabular ? v.schema : Schema{};
     return ok_;
   }
 
  private:
+  // The row an expression is evaluated over.
+  struct Row {
+    const Schema* columns = nullptr;  // null: no columns in scope (a let value, a print)
+    const Schema* left = nullptr;     // join conditions: $left and $right
+    const Schema* right = nullptr;
+    bool aggregates = false;          // inside summarize / make-series / top-nested
+  };
+
   void Error(Code code, Span span, std::string message) {
     if (Info(code).severity == Severity::Error) ok_ = false;
     report_(code, span, std::move(message));
   }
 
-  // Reports a construct the later stages cannot compile yet, by its KQL name.
-  void Unsupported(const Node* node) {
-    if (IsOperatorKind(node->kind)) {
-      Error(Code::Unsupported, node->span,
-            fmt::format("the '{}' operator is not supported yet", KqlName(node->kind)));
-    } else {
-      Error(Code::Unsupported, node->span,
-            fmt::format("{} are not supported yet", KqlName(node->kind)));
+  // --- scopes -----------------------------------------------------------------------------------
+
+  const Symbol* Lookup(std::string_view name) const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      auto found = it->find(std::string(name));
+      if (found != it->end()) return &found->second;
     }
+    return nullptr;
   }
 
-  std::vector<ColumnSpec> BindTabular(Node* node) {
-    if (!node->Is<TableRef>() && !node->Is<Pipeline>()) {
-      Unsupported(node);
-      return {};
+  void Define(const std::string& name, Symbol s) { scopes_.back()[name] = std::move(s); }
+
+  // --- statements -------------------------------------------------------------------------------
+
+  Value BindQuery(Query* q) {
+    scopes_.emplace_back();
+    for (Node* statement : q->statements) {
+      if (statement->Is<Let>()) {
+        BindLet(statement->As<Let>());
+      } else if (statement->Is<DeclareParams>()) {
+        for (Param& p : statement->As<DeclareParams>()->params) DefineParam(p, nullptr);
+      }  // `set` options change nothing the binder checks
     }
-    if (node->Is<TableRef>()) {
-      auto* ref = node->As<TableRef>();
-      if (ref->IsPattern()) {
-        Error(Code::Unsupported, ref->span, "table name patterns are not supported yet");
-        return {};
+    Value v;
+    if (q->result) v = BindValue(q->result);
+    scopes_.pop_back();
+    return v;
+  }
+
+  void BindLet(Let* let) {
+    Node* value = let->value;
+    Symbol s;
+    if (value->Is<Lambda>()) {
+      s.kind = Symbol::Kind::Function;
+      s.lambda = value->As<Lambda>();
+    } else {
+      const Value v = BindValue(value);
+      s.kind = v.tabular ? Symbol::Kind::Tabular : Symbol::Kind::Scalar;
+      s.schema = v.schema;
+      s.type = v.type;
+    }
+    Define(let->name.name, std::move(s));
+  }
+
+  // A parameter with its declared type, or (tabular) the schema of its argument if given.
+  void DefineParam(const Param& p, const Value* argument) {
+    Symbol s;
+    if (p.type.tabular) {
+      s.kind = Symbol::Kind::Tabular;
+      if (argument && argument->tabular) {
+        s.schema = argument->schema;
+      } else {
+        for (const ColumnDecl& c : p.type.columns) s.schema.push_back({c.name.name, DeclType(c.type)});
       }
-      const TableSchema* table = catalog_.Find(ref->name);
-      if (!table) {
-        Error(Code::UnknownTable, ref->span, fmt::format("unknown table '{}'", ref->name));
-        return {};
+    } else {
+      s.type = DeclType(p.type.scalar);
+      if (p.default_value) BindScalar(p.default_value, Row{});
+    }
+    Define(p.name.name, std::move(s));
+  }
+
+  Type DeclType(const Ident& type) {
+    if (type.empty()) return Type::String;
+    if (std::optional<Type> t = LiteralTypeName(type.name)) return *t;
+    Error(Code::TypeMismatch, type.span, fmt::format("'{}' is not a type", type.name));
+    return Type::Null;
+  }
+
+  // A node that may be tabular or scalar: a let value or a function body's result.
+  Value BindValue(Node* node) {
+    Value v;
+    if (IsTabular(node)) {
+      v.tabular = true;
+      v.schema = BindTabular(node);
+    } else {
+      v.type = BindScalar(node->As<Expr>(), Row{});
+    }
+    return v;
+  }
+
+  // Whether an expression in a let or body position denotes a table.
+  bool IsTabular(const Node* node) const {
+    if (!node->IsExpr()) return true;
+    if (node->Is<Subquery>()) return true;
+    if (node->Is<Name>()) {
+      const std::string& name = node->As<Name>()->name;
+      if (const Symbol* s = Lookup(name)) return s->kind == Symbol::Kind::Tabular;
+      return catalog_.Find(name) != nullptr;
+    }
+    if (node->Is<Call>()) {
+      const auto* c = node->As<Call>();
+      if (c->name == "materialize" || c->name == "table" || c->name == "view") return true;
+      if (const Symbol* s = Lookup(c->name); s && s->kind == Symbol::Kind::Function) {
+        return s->lambda->body->result && IsTabularBody(s->lambda);
       }
-      out_.table = table;
-      return out_.schemas[ref] = table->columns;
+      return IsWorkspaceFunctionName(c->name) && !FindFunction(c->name);
     }
-    auto* pipeline = node->As<Pipeline>();
-    if (!pipeline->source->Is<TableRef>()) {
-      Unsupported(pipeline->source);
-      return {};
-    }
-    std::vector<ColumnSpec> schema = BindTabular(pipeline->source);
-    // After an unknown table or an operator not bound yet, the columns are unknown: the rest
-    // is only checked for operators that are not supported.
-    bool known = out_.table != nullptr;
-    for (Operator* op : pipeline->ops) {
-      if (!op->Is<Where>() && !op->Is<Project>()) {
-        Unsupported(op);
-        known = false;
-        continue;
+    return false;
+  }
+
+  bool IsTabularBody(const Lambda* lambda) const {
+    // A body is tabular when its result is; decided without binding by the shape of the
+    // result, which is enough for every form KQL allows.
+    const Node* r = lambda->body->result;
+    if (!r->IsExpr() || r->Is<Subquery>()) return true;
+    if (r->Is<Name>()) {
+      for (const Param& p : lambda->params) {
+        if (p.name.name == r->As<Name>()->name) return p.type.tabular;
       }
-      if (!known) continue;
-      schema = BindOperator(op, schema);
-      out_.schemas[op] = schema;
     }
+    return IsTabular(r);
+  }
+
+  // --- tabular expressions ----------------------------------------------------------------------
+
+  Schema BindTabular(Node* node) {
+    Schema schema = BindTabularNode(node);
+    out_.schemas[node] = schema;
     return schema;
   }
 
-  std::vector<ColumnSpec> BindOperator(Operator* op, const std::vector<ColumnSpec>& input) {
-    scope_ = &input;
-    if (op->Is<Where>()) {
-      Expr* pred = op->As<Where>()->predicate;
-      BindExpr(pred);
-      if (pred->type != Type::Bool && pred->type != Type::Null) {
-        Error(Code::TypeMismatch, pred->span,
-              fmt::format("the 'where' condition must be bool, not {}", TypeName(pred->type)));
+  Schema BindTabularNode(Node* node) {
+    switch (node->kind) {
+      case Kind::TableRef: return BindTableRef(node->As<TableRef>());
+      case Kind::Pipeline: {
+        auto* p = node->As<Pipeline>();
+        Schema schema = BindTabular(p->source);
+        for (Operator* op : p->ops) {
+          schema = BindOperator(op, std::move(schema));
+          out_.schemas[op] = schema;
+        }
+        return schema;
       }
-      return input;
+      case Kind::PipeInput: return pipe_input_;
+      case Kind::Subquery: return BindTabular(node->As<Subquery>()->query);
+      case Kind::Name: return BindTableName(node->As<Name>()->name, node->span);
+      case Kind::Call: return BindTabularCall(node->As<Call>());
+      case Kind::Datatable: {
+        auto* d = node->As<Datatable>();
+        for (Expr* v : d->values) BindScalar(v, Row{});
+        return Declared(d->columns);
+      }
+      case Kind::ExternalData: {
+        auto* d = node->As<ExternalData>();
+        for (Expr* u : d->uris) BindScalar(u, Row{});
+        return Declared(d->columns);
+      }
+      case Kind::Range: {
+        auto* r = node->As<Range>();
+        const Type from = BindScalar(r->from, Row{});
+        BindScalar(r->to, Row{});
+        BindScalar(r->step, Row{});
+        return {{r->column.name, Widen(from)}};
+      }
+      case Kind::Print: {
+        Schema out;
+        int n = 0;
+        for (NamedExpr& item : node->As<Print>()->items) {
+          const Type t = BindScalar(item.expr, Row{});
+          std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
+          if (name.empty()) name = fmt::format("print_{}", n);
+          ++n;
+          out.push_back({FreeName(out, name), t});
+        }
+        return out;
+      }
+      case Kind::Union: return BindUnion(node->As<Union>(), nullptr);
+      case Kind::Find:
+        Error(Code::Unsupported, node->span, "the 'find' operator is not supported yet");
+        return {};
+      default:
+        Error(Code::TypeMismatch, node->span, "a table was expected here");
+        return {};
     }
-    std::vector<ColumnSpec> output;
-    int unnamed = 0;
-    for (NamedExpr& item : op->As<Project>()->items) {
-      BindExpr(item.expr);
-      if (item.names.size() > 1) {
-        Error(Code::Unsupported, item.names[1].span,
-              "naming several columns '(A, B) = ...' is not supported yet");
-      }
-      std::string name = item.names.empty() ? std::string() : item.names[0].name;
-      if (name.empty()) {
-        name = item.expr->Is<Name>() ? item.expr->As<Name>()->name
-                                     : fmt::format("Column{}", ++unnamed);
-      }
-      output.push_back({name, item.expr->type});
-    }
-    return output;
   }
 
-  int FindColumn(std::string_view name) const {
-    for (size_t i = 0; i < scope_->size(); ++i) {
-      if ((*scope_)[i].name == name) return static_cast<int>(i);
-    }
-    return -1;
+  Schema Declared(const std::vector<ColumnDecl>& columns) {
+    Schema out;
+    for (const ColumnDecl& c : columns) out.push_back({c.name.name, DeclType(c.type)});
+    return out;
   }
 
-  void BindExpr(Expr* e) {
+  Schema BindTableRef(TableRef* ref) {
+    if (ref->IsPattern()) {
+      std::vector<const Schema*> parts;
+      for (const std::string& name : catalog_.TableNames()) {
+        if (Matches(ref->name, name)) {
+          UseTable(name);
+          parts.push_back(&catalog_.Find(name)->columns);
+        }
+      }
+      return Unify(parts, "");
+    }
+    return BindTableName(ref->name, ref->span);
+  }
+
+  void UseTable(const std::string& name) {
+    if (std::find(out_.tables.begin(), out_.tables.end(), name) == out_.tables.end()) {
+      out_.tables.push_back(name);
+    }
+    if (!out_.table) out_.table = catalog_.Find(name);
+  }
+
+  Schema BindTableName(const std::string& name, Span span) {
+    if (const Symbol* s = Lookup(name)) {
+      if (s->kind == Symbol::Kind::Tabular) return s->schema;
+      Error(Code::TypeMismatch, span, fmt::format("'{}' is a scalar, not a table", name));
+      return {};
+    }
+    if (const TableSchema* table = catalog_.Find(name)) {
+      UseTable(name);
+      return table->columns;
+    }
+    Error(Code::UnknownTable, span,
+          fmt::format("the name '{}' does not refer to a known table, tabular variable or "
+                      "function", name));
+    return {};
+  }
+
+  Schema BindTabularCall(Call* c) {
+    if (c->name == "materialize" || c->name == "view") {
+      if (c->args.size() != 1) {
+        Error(Code::ArgumentCount, c->span, fmt::format("{}() takes one table", c->name));
+        return {};
+      }
+      return BindTabular(c->args[0]);
+    }
+    if (c->name == "table" && c->args.size() == 1 && c->args[0]->Is<Literal>()) {
+      return BindTableName(c->args[0]->As<Literal>()->text, c->args[0]->span);
+    }
+    const Value v = CallUser(c, nullptr);
+    if (!v.tabular) {
+      if (v.type != Type::Null) Error(Code::TypeMismatch, c->span, "a table was expected here");
+      return {};
+    }
+    return v.schema;
+  }
+
+  // Calls a `let` function (`piped`: the rows `invoke` passes as its first argument). Reports
+  // an unknown name; returns an empty Value after any error.
+  Value CallUser(Call* c, const Schema* piped) {
+    const Symbol* s = Lookup(c->name);
+    if (!s || s->kind != Symbol::Kind::Function) {
+      for (Expr* a : c->args) BindArgument(a);
+      if (IsWorkspaceFunctionName(c->name)) {
+        Error(Code::WorkspaceFunction, c->name_span,
+              fmt::format("'{}' is a workspace function (an ASIM parser or watchlist) that the "
+                          "schemas do not define; add it with --schemas", c->name));
+      } else {
+        Error(Code::UnknownFunction, c->name_span,
+              fmt::format("the name '{}' does not refer to a known function", c->name));
+      }
+      return {};
+    }
+    const Lambda* lambda = s->lambda;
+    const size_t offset = piped ? 1 : 0;
+    if (c->args.size() + offset > lambda->params.size()) {
+      Error(Code::ArgumentCount, c->span,
+            fmt::format("{}() takes {} argument{}, not {}", c->name, lambda->params.size(),
+                        lambda->params.size() == 1 ? "" : "s", c->args.size() + offset));
+      return {};
+    }
+    std::vector<Value> args;
+    if (piped) args.push_back(Value{true, *piped, Type::Null});
+    for (size_t i = 0; i < c->args.size(); ++i) {
+      const Param& p = lambda->params[i + offset];
+      args.push_back(p.type.tabular ? Value{true, BindTabular(c->args[i]), Type::Null}
+                                    : Value{false, {}, BindArgument(c->args[i])});
+    }
+    if (call_depth_ >= kMaxCallDepth) {
+      Error(Code::TypeMismatch, c->span,
+            fmt::format("calls nest deeper than {}: is '{}' recursive?", kMaxCallDepth, c->name));
+      return {};
+    }
+    ++call_depth_;
+    scopes_.emplace_back();
+    for (size_t i = 0; i < lambda->params.size(); ++i) {
+      const Param& p = lambda->params[i];
+      if (i >= args.size() && !p.default_value && !p.type.tabular) {
+        Error(Code::ArgumentCount, c->span,
+              fmt::format("{}() needs a value for '{}'", c->name, p.name.name));
+      }
+      DefineParam(p, i < args.size() ? &args[i] : nullptr);
+    }
+    const Row saved = row_;
+    row_ = Row{};
+    Value v = BindQuery(lambda->body);
+    row_ = saved;
+    scopes_.pop_back();
+    --call_depth_;
+    return v;
+  }
+
+  // --- operators --------------------------------------------------------------------------------
+
+  Schema BindOperator(Operator* op, Schema in) {
+    const Row row{&in, nullptr, nullptr, false};
+    switch (op->kind) {
+      case Kind::Where: {
+        Expr* p = op->As<Where>()->predicate;
+        RequireBool(p, BindScalar(p, row), "the 'where' condition");
+        return in;
+      }
+      case Kind::Project: return BindProject(op->As<Project>(), in);
+      case Kind::Extend: return BindExtend(op->As<Extend>()->items, in, row);
+      case Kind::Serialize: return BindExtend(op->As<Serialize>()->items, in, row);
+      case Kind::ProjectAway:
+      case Kind::ProjectKeep: return BindAwayKeep(op, in);
+      case Kind::ProjectRename: {
+        for (auto& item : op->As<ProjectRename>()->items) {
+          const int i = FindColumn(in, item.old_name.name);
+          if (i < 0) {
+            UnknownColumn(item.old_name.name, item.old_name.span, in);
+            continue;
+          }
+          in[i].name = item.new_name.name;
+        }
+        return in;
+      }
+      case Kind::ProjectReorder: return BindReorder(op->As<ProjectReorder>(), in);
+      case Kind::Summarize: return BindSummarize(op->As<Summarize>(), in);
+      case Kind::Join:
+      case Kind::Lookup: return BindJoin(static_cast<JoinLike*>(op), in);
+      case Kind::Union: return BindUnion(op->As<Union>(), &in);
+      case Kind::Sort:
+        for (SortKey& k : op->As<Sort>()->keys) BindScalar(k.expr, row);
+        return in;
+      case Kind::Top: {
+        auto* top = op->As<Top>();
+        BindScalar(top->count, Row{});
+        for (SortKey& k : top->keys) BindScalar(k.expr, row);
+        return in;
+      }
+      case Kind::TopNested: return BindTopNested(op->As<TopNested>(), in);
+      case Kind::Take: BindScalar(op->As<Take>()->count, Row{}); return in;
+      case Kind::Sample: BindScalar(op->As<Sample>()->count, Row{}); return in;
+      case Kind::Distinct: {
+        Schema out;
+        for (Expr* c : op->As<Distinct>()->columns) {
+          if (c->Is<Star>()) return in;
+          const Type t = BindScalar(c, row);
+          std::string name = ExpressionName(c);
+          out.push_back({FreeName(out, name.empty() ? ColumnN(out) : name), t});
+        }
+        return out;
+      }
+      case Kind::Count: return {{"Count", Type::Long}};
+      case Kind::MvExpand: return BindMvExpand(op->As<MvExpand>(), in);
+      case Kind::MvApply: return BindMvApply(op->As<MvApply>(), in);
+      case Kind::Parse:
+      case Kind::ParseWhere: return BindParse(static_cast<ParseLike*>(op), in);
+      case Kind::MakeSeries: return BindMakeSeries(op->As<MakeSeries>(), in);
+      case Kind::Evaluate: return BindEvaluate(op->As<Evaluate>(), in);
+      case Kind::Invoke: {
+        Expr* f = op->As<Invoke>()->function;
+        if (!f->Is<Call>()) {
+          Error(Code::TypeMismatch, f->span, "invoke needs a function call");
+          return {};
+        }
+        const Value v = CallUser(f->As<Call>(), &in);
+        return v.tabular ? v.schema : Schema{};
+      }
+      case Kind::Partition: {
+        auto* p = op->As<Partition>();
+        BindScalar(p->by, row);
+        const Schema saved = std::exchange(pipe_input_, in);
+        Schema out = BindTabular(p->subquery);
+        pipe_input_ = saved;
+        return out;
+      }
+      case Kind::As: {
+        Symbol s;
+        s.kind = Symbol::Kind::Tabular;
+        s.schema = in;
+        Define(op->As<As>()->name.name, std::move(s));
+        return in;
+      }
+      case Kind::GetSchema:
+        return {{"ColumnName", Type::String},
+                {"ColumnOrdinal", Type::Long},
+                {"DataType", Type::String},
+                {"ColumnType", Type::String}};
+      case Kind::Render: return in;
+      default:
+        Error(Code::Unsupported, op->span,
+              fmt::format("the '{}' operator is not supported yet", KqlName(op->kind)));
+        return in;
+    }
+  }
+
+  static std::string ColumnN(const Schema& taken) {
+    for (int i = 1;; ++i) {
+      std::string name = fmt::format("Column{}", i);
+      if (FindColumn(taken, name) < 0) return name;
+    }
+  }
+
+  // The names an item gives its columns: as written, or by ExpressionName, or ColumnN.
+  std::string ItemName(const NamedExpr& item, const Schema& taken) {
+    if (!item.names.empty()) return item.names[0].name;
+    std::string name = ExpressionName(item.expr);
+    return name.empty() ? ColumnN(taken) : name;
+  }
+
+  // series_stats() and series_decompose_anomalies() compute several columns.
+  static const std::vector<std::pair<std::string_view, Type>>* SeriesColumns(const Expr* e) {
+    static const std::vector<std::pair<std::string_view, Type>> kStats{
+        {"min", Type::Real},    {"min_idx", Type::Long}, {"max", Type::Real},
+        {"max_idx", Type::Long}, {"avg", Type::Real},     {"stdev", Type::Real},
+        {"variance", Type::Real}};
+    static const std::vector<std::pair<std::string_view, Type>> kAnomalies{
+        {"ad_flag", Type::Dynamic}, {"ad_score", Type::Dynamic}, {"baseline", Type::Dynamic}};
+    if (!e->Is<Call>()) return nullptr;
+    const std::string& n = e->As<Call>()->name;
+    if (n == "series_stats") return &kStats;
+    if (n == "series_decompose_anomalies") return &kAnomalies;
+    return nullptr;
+  }
+
+  // The columns one project/extend item computes: usually one, several for tuple names or
+  // the series functions.
+  std::vector<ColumnSpec> ItemColumns(NamedExpr& item, const Row& row, const Schema& taken) {
+    const Type t = BindScalar(item.expr, row);
+    if (const auto* series = SeriesColumns(item.expr)) {
+      std::vector<ColumnSpec> out;
+      const auto* call = item.expr->As<Call>();
+      const std::string arg = call->args.empty() ? "" : ExpressionName(call->args[0]);
+      for (size_t i = 0; i < series->size(); ++i) {
+        std::string name = i < item.names.size()
+                               ? item.names[i].name
+                               : fmt::format("{}_{}_{}", call->name, arg, (*series)[i].first);
+        out.push_back({name, (*series)[i].second});
+      }
+      return out;
+    }
+    if (item.names.size() > 1) {
+      Error(Code::TypeMismatch, item.names[1].span,
+            "only series functions compute several columns to name");
+    }
+    return {{ItemName(item, taken), t}};
+  }
+
+  Schema BindProject(Project* op, const Schema& in) {
+    const Row row{&in, nullptr, nullptr, false};
+    Schema out;
+    for (NamedExpr& item : op->items) {
+      for (ColumnSpec& c : ItemColumns(item, row, out)) {
+        if (!item.names.empty() && FindColumn(out, c.name) >= 0) {
+          Error(Code::DuplicateColumn, item.names[0].span,
+                fmt::format("a column with the name '{}' is already declared", c.name));
+          continue;
+        }
+        c.name = FreeName(out, c.name);
+        out.push_back(std::move(c));
+      }
+    }
+    return out;
+  }
+
+  Schema BindExtend(std::vector<NamedExpr>& items, const Schema& in, const Row& row) {
+    Schema out = in;
+    for (NamedExpr& item : items) {
+      for (ColumnSpec& c : ItemColumns(item, row, out)) {
+        const int existing = FindColumn(out, c.name);
+        if (existing >= 0) {
+          out[existing].type = c.type;  // extend replaces a column of the same name in place
+        } else {
+          out.push_back(std::move(c));
+        }
+      }
+    }
+    return out;
+  }
+
+  Schema BindAwayKeep(Operator* op, const Schema& in) {
+    const auto& columns = static_cast<ColumnsOperator*>(op)->columns;
+    std::vector<bool> matched(in.size(), false);
+    for (const Ident& c : columns) {
+      bool any = false;
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (Matches(c.name, in[i].name)) matched[i] = any = true;
+      }
+      if (!any && c.name.find('*') == std::string::npos) UnknownColumn(c.name, c.span, in);
+    }
+    const bool keep = op->Is<ProjectKeep>();
+    Schema out;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (matched[i] == keep) out.push_back(in[i]);
+    }
+    return out;
+  }
+
+  Schema BindReorder(ProjectReorder* op, const Schema& in) {
+    Schema out;
+    std::vector<bool> moved(in.size(), false);
+    for (const auto& item : op->items) {
+      std::vector<size_t> hits;
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (!moved[i] && Matches(item.column.name, in[i].name)) hits.push_back(i);
+      }
+      if (hits.empty() && item.column.name.find('*') == std::string::npos) {
+        UnknownColumn(item.column.name, item.column.span, in);
+      }
+      if (item.order.name == "asc" || item.order.name == "desc") {
+        std::sort(hits.begin(), hits.end(),
+                  [&](size_t a, size_t b) { return in[a].name < in[b].name; });
+        if (item.order.name == "desc") std::reverse(hits.begin(), hits.end());
+      }
+      for (size_t i : hits) {
+        moved[i] = true;
+        out.push_back(in[i]);
+      }
+    }
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (!moved[i]) out.push_back(in[i]);
+    }
+    return out;
+  }
+
+  Schema BindSummarize(Summarize* op, const Schema& in) {
+    Schema out;
+    const Row row{&in, nullptr, nullptr, false};
+    for (NamedExpr& item : op->by) {
+      const Type t = BindScalar(item.expr, row);
+      if (t == Type::Dynamic) {
+        Error(Code::TypeMismatch, item.expr->span,
+              "a dynamic value cannot be a summarize group key: convert it with tostring()");
+      }
+      out.push_back({FreeName(out, ItemName(item, out)), t});
+    }
+    const size_t keys = out.size();
+    for (NamedExpr& item : op->aggregates) AddAggregate(item, in, keys, out);
+    return out;
+  }
+
+  // Appends the column(s) of one aggregate item to `out` (whose first `keys` are group keys).
+  void AddAggregate(NamedExpr& item, const Schema& in, size_t keys, Schema& out) {
+    const Row row{&in, nullptr, nullptr, true};
+    const Type t = BindScalar(item.expr, row);
+    const FunctionInfo* f =
+        item.expr->Is<Call>() ? FindFunction(item.expr->As<Call>()->name) : nullptr;
+    if (!f || f->cls != FunctionClass::Aggregate) {
+      if (t != Type::Null) {
+        Error(Code::TypeMismatch, item.expr->span,
+              "summarize needs an aggregate function here (count(), max(), make_set(), ...)");
+      }
+      out.push_back({FreeName(out, ItemName(item, out)), t});
+      return;
+    }
+    const auto* call = item.expr->As<Call>();
+    std::vector<ColumnSpec> columns;
+    const std::string_view name = call->name;
+    if (f->naming == ResultName::Columns) {
+      // arg_max(By, Cols...), take_any(Cols...), any(Cols...): a column per argument; `*`
+      // stands for every input column not otherwise output.
+      const bool arg_extreme = name == "arg_max" || name == "arg_min" || name == "argmax" ||
+                               name == "argmin";
+      for (size_t i = 0; i < call->args.size(); ++i) {
+        const Expr* a = call->args[i];
+        if (a->Is<Star>()) {
+          for (const ColumnSpec& c : in) {
+            bool listed = FindColumn(Schema(out.begin(), out.begin() + keys), c.name) >= 0;
+            for (const ColumnSpec& done : columns) listed |= done.name == c.name;
+            if (!listed) columns.push_back({Prefixed(f->prefix, c.name), c.type});
+          }
+          continue;
+        }
+        std::string arg = ExpressionName(a);
+        if (arg_extreme && !f->prefix.empty() && i > 0) {
+          arg = fmt::format("{}_{}", ExpressionName(call->args[0]), arg);
+        }
+        columns.push_back({Prefixed(f->prefix, arg.empty() ? ColumnN(out) : arg), a->type});
+      }
+    } else if (name == "percentile" || name == "percentiles") {
+      for (size_t i = 1; i < call->args.size(); ++i) {
+        const Expr* p = call->args[i];
+        std::string value = p->Is<Literal>() ? LiteralText(p->As<Literal>()) : "";
+        columns.push_back({fmt::format("percentile_{}_{}", ExpressionName(call->args[0]), value),
+                           Widen(call->args[0]->type)});
+      }
+    } else if (f->naming == ResultName::FirstArg) {
+      columns.push_back({ExpressionName(call->args[0]), t});
+    } else {
+      const std::string arg = call->args.empty() ? "" : ExpressionName(call->args[0]);
+      columns.push_back({fmt::format("{}_{}", f->prefix, arg), t});
+    }
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (i < item.names.size()) columns[i].name = item.names[i].name;
+      columns[i].name = FreeName(out, columns[i].name);
+      out.push_back(columns[i]);
+    }
+  }
+
+  static std::string Prefixed(std::string_view prefix, const std::string& name) {
+    return prefix.empty() ? name : fmt::format("{}_{}", prefix, name);
+  }
+
+  static std::string LiteralText(const Literal* l) {
+    if (l->type == Type::Real) return fmt::format("{}", l->real);
+    if (IsStringLike(l->type)) return l->text;
+    return fmt::format("{}", l->integer);
+  }
+
+  Schema BindJoin(JoinLike* op, const Schema& left) {
+    const Schema saved_pipe = pipe_input_;
+    const Schema right = BindTabular(op->right);
+    pipe_input_ = saved_pipe;
+    std::vector<std::string> same_name_keys;
+    for (Expr* cond : op->on) {
+      if (cond->Is<Name>()) {
+        const std::string& key = cond->As<Name>()->name;
+        const int l = FindColumn(left, key), r = FindColumn(right, key);
+        if (l < 0 || r < 0) {
+          Error(Code::UnknownColumn, cond->span,
+                fmt::format("the column '{}' must exist on both sides of the join", key));
+          continue;
+        }
+        cond->type = left[l].type;
+        cond->As<Name>()->column = l;
+        same_name_keys.push_back(key);
+        continue;
+      }
+      const Type t = BindScalar(cond, Row{nullptr, &left, &right, false});
+      RequireBool(cond, t, "a join condition");
+    }
+    std::string kind = ParamWord(op->params, "kind");
+    if (op->kind == Kind::Lookup) {
+      Schema out = left;
+      for (const ColumnSpec& c : right) {
+        if (std::find(same_name_keys.begin(), same_name_keys.end(), c.name) !=
+            same_name_keys.end()) {
+          continue;
+        }
+        out.push_back({FreeName(out, c.name), c.type});
+      }
+      return out;
+    }
+    if (kind == "leftsemi" || kind == "leftanti" || kind == "leftantisemi") return left;
+    if (kind == "rightsemi" || kind == "rightanti" || kind == "rightantisemi") return right;
+    if (!kind.empty() && kind != "inner" && kind != "innerunique" && kind != "leftouter" &&
+        kind != "rightouter" && kind != "fullouter" && kind != "anti" && kind != "semi") {
+      Error(Code::TypeMismatch, op->span, fmt::format("'{}' is not a join kind", kind));
+    }
+    Schema out = left;
+    for (const ColumnSpec& c : right) out.push_back({FreeName(out, c.name), c.type});
+    return out;
+  }
+
+  Schema BindUnion(Union* op, const Schema* piped) {
+    std::vector<Schema> schemas;
+    if (piped) schemas.push_back(*piped);
+    for (Node* t : op->tables) {
+      if (t->Is<TableRef>() && t->As<TableRef>()->IsPattern()) {
+        const bool fuzzy = ParamWord(op->params, "isfuzzy") == "true";
+        bool any = false;
+        for (const std::string& name : catalog_.TableNames()) {
+          if (Matches(t->As<TableRef>()->name, name)) {
+            UseTable(name);
+            schemas.push_back(catalog_.Find(name)->columns);
+            any = true;
+          }
+        }
+        if (!any && !fuzzy) {
+          Error(Code::UnknownTable, t->span,
+                fmt::format("no table matches '{}'", t->As<TableRef>()->name));
+        }
+        continue;
+      }
+      schemas.push_back(BindTabular(t));
+    }
+    std::vector<const Schema*> parts;
+    for (const Schema& s : schemas) parts.push_back(&s);
+    return Unify(parts, ParamWord(op->params, "withsource"));
+  }
+
+  // Union's columns: by name in order of first appearance; a name seen with several types
+  // becomes one `Name_type` column per type.
+  static Schema Unify(const std::vector<const Schema*>& parts, const std::string& source) {
+    std::vector<std::string> names;
+    std::unordered_map<std::string, std::vector<Type>> types;
+    for (const Schema* s : parts) {
+      for (const ColumnSpec& c : *s) {
+        auto [it, fresh] = types.try_emplace(c.name);
+        if (fresh) names.push_back(c.name);
+        if (std::find(it->second.begin(), it->second.end(), c.type) == it->second.end()) {
+          it->second.push_back(c.type);
+        }
+      }
+    }
+    Schema out;
+    if (!source.empty()) out.push_back({source, Type::String});
+    for (const std::string& name : names) {
+      const std::vector<Type>& ts = types[name];
+      if (ts.size() == 1) {
+        out.push_back({name, ts[0]});
+        continue;
+      }
+      for (Type t : ts) out.push_back({fmt::format("{}_{}", name, TypeName(t)), t});
+    }
+    return out;
+  }
+
+  Schema BindTopNested(TopNested* op, const Schema& in) {
+    Schema out;
+    for (TopNested::Level& level : op->levels) {
+      if (level.count) BindScalar(level.count, Row{});
+      const Type of = BindScalar(level.of.expr, Row{&in, nullptr, nullptr, false});
+      out.push_back({FreeName(out, ItemName(level.of, out)), of});
+      if (level.others) BindScalar(level.others, Row{});
+      AddAggregate(level.by, in, out.size(), out);
+    }
+    return out;
+  }
+
+  Schema BindMvExpand(MvExpand* op, Schema in) {
+    for (ExpandItem& item : op->items) ExpandColumn(item, in);
+    if (op->limit) BindScalar(op->limit, Row{});
+    const std::string index = ParamWord(op->params, "with_itemindex");
+    if (!index.empty()) in.push_back({FreeName(in, index), Type::Long});
+    return in;
+  }
+
+  // Binds one mv-expand/mv-apply item over `schema` and sets the expanded column's type.
+  void ExpandColumn(ExpandItem& item, Schema& schema) {
+    const Type t = BindScalar(item.expr.expr, Row{&schema, nullptr, nullptr, false});
+    if (t != Type::Dynamic && t != Type::Null) {
+      Error(Code::TypeMismatch, item.expr.expr->span,
+            fmt::format("mv-expand needs a dynamic array or bag, not {}", TypeName(t)));
+    }
+    const Type element = item.to_type.empty() ? Type::Dynamic : DeclType(item.to_type);
+    std::string name = ItemName(item.expr, schema);
+    const int existing = FindColumn(schema, name);
+    if (existing >= 0) {
+      schema[existing].type = element;
+    } else {
+      schema.push_back({name, element});
+    }
+  }
+
+  Schema BindMvApply(MvApply* op, const Schema& in) {
+    Schema expanded = in;
+    for (ExpandItem& item : op->items) ExpandColumn(item, expanded);
+    if (op->limit) BindScalar(op->limit, Row{});
+    const Schema saved = std::exchange(pipe_input_, expanded);
+    const Schema sub = BindTabular(op->subquery);
+    pipe_input_ = saved;
+    // The subquery's rows, each with the other columns of its input row.
+    Schema out;
+    for (const ColumnSpec& c : in) {
+      if (FindColumn(sub, c.name) < 0) out.push_back(c);
+    }
+    for (const ColumnSpec& c : sub) out.push_back(c);
+    return out;
+  }
+
+  Schema BindParse(ParseLike* op, Schema in) {
+    BindScalar(op->source, Row{&in, nullptr, nullptr, false});
+    for (ParsePart& part : op->pattern) {
+      if (part.what != ParsePart::What::Column) continue;
+      const Type t = part.type.empty() ? Type::String : DeclType(part.type);
+      const int existing = FindColumn(in, part.column.name);
+      if (existing >= 0) {
+        in[existing].type = t;
+      } else {
+        in.push_back({part.column.name, t});
+      }
+    }
+    return in;
+  }
+
+  Schema BindMakeSeries(MakeSeries* op, const Schema& in) {
+    const Row row{&in, nullptr, nullptr, false};
+    Schema out;
+    for (NamedExpr& item : op->by) {
+      const Type t = BindScalar(item.expr, row);
+      out.push_back({FreeName(out, ItemName(item, out)), t});
+    }
+    for (MakeSeries::Aggregate& a : op->aggregates) {
+      Schema scratch = out;
+      AddAggregate(a.agg, in, out.size(), scratch);
+      if (a.default_value) BindScalar(a.default_value, Row{});
+      for (size_t i = out.size(); i < scratch.size(); ++i) {
+        out.push_back({scratch[i].name, Type::Dynamic});  // one series per aggregate
+      }
+    }
+    BindScalar(op->on, row);
+    for (Expr* e : {op->from, op->to, op->step}) {
+      if (e) BindScalar(e, Row{});
+    }
+    std::string axis = ExpressionName(op->on);
+    out.push_back({FreeName(out, axis.empty() ? ColumnN(out) : axis), Type::Dynamic});
+    return out;
+  }
+
+  Schema BindEvaluate(Evaluate* op, const Schema& in) {
+    Expr* plugin = op->plugin;
+    if (!plugin->Is<Call>()) return in;
+    auto* c = plugin->As<Call>();
+    const Row row{&in, nullptr, nullptr, false};
+    for (Expr* a : c->args) BindArgument(a, row);
+    if (c->name == "bag_unpack" || c->name == "pivot") {
+      // The new columns depend on the data; what is known is that the named column goes.
+      Schema out;
+      const int drop = c->args.empty() || !c->args[0]->Is<Name>()
+                           ? -1
+                           : FindColumn(in, c->args[0]->As<Name>()->name);
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (static_cast<int>(i) != drop) out.push_back(in[i]);
+      }
+      return out;
+    }
+    Error(Code::Unsupported, c->name_span,
+          fmt::format("the '{}' plugin is not supported yet", c->name));
+    return in;
+  }
+
+  // --- scalar expressions -----------------------------------------------------------------------
+
+  void UnknownColumn(const std::string& name, Span span, const Schema& in) {
+    std::string hint;
+    for (const ColumnSpec& c : in) {
+      if (c.name.size() == name.size() &&
+          std::equal(c.name.begin(), c.name.end(), name.begin(),
+                     [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+        hint = fmt::format(" (did you mean '{}'? names are case-sensitive)", c.name);
+      }
+    }
+    Error(Code::UnknownColumn, span,
+          fmt::format("the name '{}' does not refer to any known column, table, variable or "
+                      "function{}", name, hint));
+  }
+
+  void RequireBool(const Expr* e, Type t, std::string_view what) {
+    if (t != Type::Bool && t != Type::Null && t != Type::Dynamic) {
+      Error(Code::TypeMismatch, e->span,
+            fmt::format("{} must be bool, not {}", what, TypeName(t)));
+    }
+  }
+
+  // Binds an expression over `row`; records and returns its type.
+  Type BindScalar(Expr* e, const Row& row) {
+    const Row saved = row_;
+    row_ = row;
+    const Type t = Bind(e);
+    row_ = saved;
+    return t;
+  }
+
+  // A call argument: an expression, `*`, `name = value`, or a table.
+  Type BindArgument(Expr* e, std::optional<Row> row = std::nullopt) {
+    if (row) return BindScalar(e, *row);
+    return Bind(e);
+  }
+
+  Type Bind(Expr* e) {
+    e->type = BindKind(e);
+    return e->type;
+  }
+
+  Type BindKind(Expr* e) {
     switch (e->kind) {
-      case Kind::Literal:  // typed by the parser; the later stages read these types so far
-        switch (e->type) {
-          case Type::Bool: case Type::Long: case Type::Real: case Type::String:
-          case Type::DateTime: case Type::TimeSpan:
-            return;
-          default:
-            Error(Code::Unsupported, e->span,
-                  fmt::format("{} literals are not supported yet", TypeName(e->type)));
-            return;
+      case Kind::Literal: return e->type;
+      case Kind::Name: return BindName(e->As<Name>());
+      case Kind::Logical:
+        for (Expr* t : e->As<Logical>()->terms) {
+          RequireBool(t, Bind(t), e->As<Logical>()->op == LogicalOp::And ? "an 'and' operand"
+                                                                          : "an 'or' operand");
         }
-      case Kind::Name: {
-        auto* name = e->As<Name>();
-        name->column = FindColumn(name->name);
-        if (name->column < 0) {
-          Error(Code::UnknownColumn, name->span,
-                fmt::format("'{}' is not a column of the input here", name->name));
-          return;
-        }
-        name->type = (*scope_)[name->column].type;
-        return;
-      }
-      case Kind::Logical: {
-        auto* l = e->As<Logical>();
-        for (Expr* t : l->terms) {
-          BindExpr(t);
-          RequireBool(t, l->op == LogicalOp::And ? "and" : "or");
-        }
-        l->type = Type::Bool;
-        return;
-      }
+        return Type::Bool;
       case Kind::Unary: {
-        auto* u = e->As<Unary>();
-        BindExpr(u->operand);
-        const Type t = u->operand->type;
-        if (!IsNumeric(t) && t != Type::TimeSpan && t != Type::Null) {
-          Error(Code::TypeMismatch, u->span,
+        const Type t = Bind(e->As<Unary>()->operand);
+        if (!IsNumeric(t) && t != Type::TimeSpan && t != Type::Null && t != Type::Dynamic) {
+          Error(Code::TypeMismatch, e->span,
                 fmt::format("unary '-' needs a number or timespan, not {}", TypeName(t)));
+          return Type::Null;
         }
-        u->type = t;
-        return;
+        return e->As<Unary>()->op == UnaryOp::Neg ? Widen(t) : t;
       }
       case Kind::Binary: return BindBinary(e->As<Binary>());
       case Kind::InList: return BindIn(e->As<InList>());
       case Kind::Between: return BindBetween(e->As<Between>());
       case Kind::Call: return BindCall(e->As<Call>());
-      default: return Unsupported(e);
-    }
-  }
-
-  void RequireBool(const Expr* e, std::string_view context) {
-    if (e->type != Type::Bool && e->type != Type::Null) {
-      Error(Code::TypeMismatch, e->span,
-            fmt::format("'{}' needs bool operands, not {}", context, TypeName(e->type)));
-    }
-  }
-
-  void BindBinary(Binary* b) {
-    BindExpr(b->lhs);
-    BindExpr(b->rhs);
-    if (b->op > BinOp::NotEndsWithCs) {
-      Error(Code::Unsupported, b->op_span,
-            fmt::format("the '{}' operator is not supported yet", BinOpName(b->op)));
-      b->type = Type::Bool;
-      return;
-    }
-    const Type l = b->lhs->type, r = b->rhs->type;
-    if (l == Type::Null || r == Type::Null) {  // an operand already failed to bind
-      b->type = IsStringOp(b->op) || b->op >= BinOp::Eq ? Type::Bool : Type::Null;
-      return;
-    }
-    if (IsStringOp(b->op) || b->op == BinOp::EqCi || b->op == BinOp::NeCi) {
-      b->type = Type::Bool;
-      for (const Expr* side : {b->lhs, b->rhs}) {
-        if (!IsStringLike(side->type)) {
-          Error(Code::TypeMismatch, side->span,
-                fmt::format("'{}' compares strings, but this is {}", BinOpName(b->op),
-                            TypeName(side->type)));
+      case Kind::Member: return BindMember(e->As<Member>());
+      case Kind::Index: {
+        auto* ix = e->As<Index>();
+        const Type object = Bind(ix->object);
+        BindScalar(ix->index, Row{row_.columns, nullptr, nullptr, false});
+        if (object != Type::Dynamic && object != Type::Null) {
+          Error(Code::TypeMismatch, ix->span,
+                fmt::format("only dynamic values can be indexed, not {}", TypeName(object)));
         }
+        return Type::Dynamic;
       }
-      return;
-    }
-    if (b->op >= BinOp::Eq) {
-      b->type = Type::Bool;
-      if (CommonType(l, r)) return;
-      if ((b->op == BinOp::Eq || b->op == BinOp::Ne) && l != r) {
-        Error(Code::NeverTrue, b->op_span,
-              fmt::format("{} {} {} compares different types: it is never true", TypeName(l),
-                          BinOpName(b->op), TypeName(r)));
-        return;
+      case Kind::Star: return Type::Null;
+      case Kind::NamedArg: return Bind(e->As<NamedArg>()->value);
+      case Kind::Dynamic:
+      case Kind::DynArray:
+      case Kind::DynBag: return Type::Dynamic;
+      case Kind::Subquery: {
+        const Row saved = std::exchange(row_, Row{});
+        const Schema s = BindTabular(e->As<Subquery>()->query);
+        row_ = saved;
+        return s.empty() ? Type::Null : s[0].type;
       }
-      Error(Code::TypeMismatch, b->op_span,
-            fmt::format("cannot compare {} with {}", TypeName(l), TypeName(r)));
-      return;
-    }
-    b->type = ArithmeticType(b->op, l, r);
-    if (b->type == Type::Null) {
-      Error(Code::TypeMismatch, b->op_span,
-            fmt::format("'{}' is not defined for {} and {}", BinOpName(b->op), TypeName(l),
-                        TypeName(r)));
+      default: return Type::Null;
     }
   }
 
-  static Type ArithmeticType(BinOp op, Type l, Type r) {
-    if (NumericRank(l) && NumericRank(r)) return NumericRank(l) >= NumericRank(r) ? l : r;
-    const bool additive = op == BinOp::Add || op == BinOp::Sub;
-    if (additive && l == Type::DateTime && r == Type::TimeSpan) return Type::DateTime;
-    if (op == BinOp::Add && l == Type::TimeSpan && r == Type::DateTime) return Type::DateTime;
-    if (op == BinOp::Sub && l == Type::DateTime && r == Type::DateTime) return Type::TimeSpan;
-    if (additive && l == Type::TimeSpan && r == Type::TimeSpan) return Type::TimeSpan;
+  Type BindName(Name* n) {
+    if (row_.columns) {
+      n->column = FindColumn(*row_.columns, n->name);
+      if (n->column >= 0) return (*row_.columns)[n->column].type;
+    }
+    if (const Symbol* s = Lookup(n->name)) {
+      if (s->kind == Symbol::Kind::Scalar) return s->type;
+      if (s->kind == Symbol::Kind::Tabular) {
+        return s->schema.empty() ? Type::Null : s->schema[0].type;  // `x in (T)`
+      }
+      Error(Code::TypeMismatch, n->span, fmt::format("'{}' is a function: call it", n->name));
+      return Type::Null;
+    }
+    if (catalog_.Find(n->name)) {  // a table in a scalar place: `x in (Table)`
+      UseTable(n->name);
+      return catalog_.Find(n->name)->columns.front().type;
+    }
+    UnknownColumn(n->name, n->span, row_.columns ? *row_.columns : Schema{});
     return Type::Null;
   }
 
-  void BindIn(InList* in) {
-    BindExpr(in->lhs);
-    in->type = Type::Bool;
-    if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
-      Error(Code::Unsupported, in->op_span,
-            fmt::format("the '{}' operator is not supported yet", InOpName(in->op)));
-      return;
-    }
-    const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
-    for (Expr* item : in->items) {
-      BindExpr(item);
-      if (!item->Is<Literal>()) {
-        Error(Code::Unsupported, item->span,
-              "only literal values are supported in an 'in' list yet");
-      } else if (ci && !IsStringLike(item->type)) {
-        Error(Code::TypeMismatch, item->span,
-              fmt::format("'in~' compares strings, but this is {}", TypeName(item->type)));
-      } else if (in->lhs->type != Type::Null && !CommonType(in->lhs->type, item->type)) {
-        Error(Code::NeverTrue, item->span,
-              fmt::format("{} value in a list compared with {}: it never matches",
-                          TypeName(item->type), TypeName(in->lhs->type)));
+  Type BindMember(Member* m) {
+    if (m->object->Is<Name>()) {
+      const std::string& side = m->object->As<Name>()->name;
+      if (side == "$left" || side == "$right") {
+        const Schema* s = side == "$left" ? row_.left : row_.right;
+        if (!s) {
+          Error(Code::TypeMismatch, m->span, fmt::format("{} is only known in join conditions", side));
+          return Type::Null;
+        }
+        const int i = FindColumn(*s, m->member.name);
+        if (i < 0) {
+          UnknownColumn(m->member.name, m->member.span, *s);
+          return Type::Null;
+        }
+        return (*s)[i].type;
       }
     }
+    const Type object = Bind(m->object);
+    if (object != Type::Dynamic && object != Type::Null) {
+      Error(Code::TypeMismatch, m->span,
+            fmt::format("'.{}' needs a dynamic value, not {}", m->member.name, TypeName(object)));
+    }
+    return Type::Dynamic;
   }
 
-  void BindBetween(Between* b) {
-    BindExpr(b->value);
-    BindExpr(b->low);
-    BindExpr(b->high);
-    b->type = Type::Bool;
-    const Type v = b->value->type;
-    const bool span_bound = v == Type::DateTime && b->high->type == Type::TimeSpan;
-    if (!CommonType(v, b->low->type) || (!span_bound && !CommonType(v, b->high->type))) {
+  Type BindBinary(Binary* b) {
+    const Type l = Bind(b->lhs), r = Bind(b->rhs);
+    if (b->op == BinOp::MatchesRegex || IsStringOp(b->op)) return Type::Bool;
+    if (IsComparison(b->op)) {
+      if (l == Type::Null || r == Type::Null || l == Type::Dynamic || r == Type::Dynamic ||
+          CommonType(l, r)) {
+        return Type::Bool;
+      }
+      const bool equality = b->op == BinOp::Eq || b->op == BinOp::Ne || b->op == BinOp::EqCi ||
+                            b->op == BinOp::NeCi;
+      if (equality) {
+        Error(Code::NeverTrue, b->op_span,
+              fmt::format("{} {} {} compares different types: it is never true", TypeName(l),
+                          BinOpName(b->op), TypeName(r)));
+      } else {
+        Error(Code::TypeMismatch, b->op_span,
+              fmt::format("the operator '{}' is not defined for {} and {}", BinOpName(b->op),
+                          TypeName(l), TypeName(r)));
+      }
+      return Type::Bool;
+    }
+    if (l == Type::Null || r == Type::Null) return Type::Null;
+    if (l == Type::Dynamic || r == Type::Dynamic) return Type::Dynamic;
+    const Type t = ArithmeticType(b->op, l, r);
+    if (t == Type::Null) {
+      Error(Code::TypeMismatch, b->op_span,
+            fmt::format("the operator '{}' is not defined for {} and {}", BinOpName(b->op),
+                        TypeName(l), TypeName(r)));
+    }
+    return t;
+  }
+
+  // Kusto's arithmetic: ints widen to long; timespans scale by numbers and divide into reals.
+  static Type ArithmeticType(BinOp op, Type l, Type r) {
+    if (IsNumeric(l) && IsNumeric(r)) return Widen(*CommonType(l, r));
+    const bool add = op == BinOp::Add, sub = op == BinOp::Sub;
+    if ((add || sub) && l == Type::DateTime && r == Type::TimeSpan) return Type::DateTime;
+    if (add && l == Type::TimeSpan && r == Type::DateTime) return Type::DateTime;
+    if (sub && l == Type::DateTime && r == Type::DateTime) return Type::TimeSpan;
+    if (l == Type::TimeSpan && r == Type::TimeSpan) {
+      if (add || sub || op == BinOp::Mod) return Type::TimeSpan;
+      if (op == BinOp::Div) return Type::Real;
+    }
+    if (op == BinOp::Mul && ((l == Type::TimeSpan && IsNumeric(r)) ||
+                             (IsNumeric(l) && r == Type::TimeSpan))) {
+      return Type::TimeSpan;
+    }
+    if (op == BinOp::Div && l == Type::TimeSpan && IsNumeric(r)) return Type::TimeSpan;
+    return Type::Null;
+  }
+
+  Type BindIn(InList* in) {
+    const Type lhs = Bind(in->lhs);
+    for (Expr* item : in->items) {
+      const Type t = Bind(item);
+      if (item->Is<Literal>() && lhs != Type::Null && lhs != Type::Dynamic &&
+          (in->op == InOp::In || in->op == InOp::NotIn) && !CommonType(lhs, t) &&
+          t != Type::Null) {
+        Error(Code::NeverTrue, item->span,
+              fmt::format("{} value in a list compared with {}: it never matches",
+                          TypeName(t), TypeName(lhs)));
+      }
+    }
+    return Type::Bool;
+  }
+
+  Type BindBetween(Between* b) {
+    const Type v = Bind(b->value), lo = Bind(b->low), hi = Bind(b->high);
+    if (v == Type::Null || lo == Type::Null || hi == Type::Null) return Type::Bool;
+    const bool span_bound = v == Type::DateTime && hi == Type::TimeSpan;
+    if (!CommonType(v, lo) || (!span_bound && !CommonType(v, hi))) {
       Error(Code::TypeMismatch, b->span,
             fmt::format("'between' needs bounds of the type of {}", TypeName(v)));
     }
+    return Type::Bool;
   }
 
-  struct Builtin {
-    std::string_view name;
-    size_t min_args, max_args;
-  };
-
-  void BindCall(Call* c) {
-    static constexpr std::array kBuiltins{
-        Builtin{"ago", 1, 1},     Builtin{"now", 0, 1},       Builtin{"not", 1, 1},
-        Builtin{"isempty", 1, 1}, Builtin{"isnotempty", 1, 1}, Builtin{"isnull", 1, 1},
-        Builtin{"isnotnull", 1, 1},
-    };
-    for (Expr* a : c->args) BindExpr(a);
-    const Builtin* fn = nullptr;
-    for (const Builtin& b : kBuiltins) {
-      if (b.name == c->name) fn = &b;
-    }
-    if (!fn) {
-      Error(Code::UnknownFunction, c->name_span,
-            fmt::format("'{}' is not a known function (or not supported yet)", c->name));
-      return;
-    }
-    if (c->args.size() < fn->min_args || c->args.size() > fn->max_args) {
-      Error(Code::ArgumentCount, c->span,
-            fmt::format("{}() takes {} argument{}, not {}", c->name, fn->max_args,
-                        fn->max_args == 1 ? "" : "s", c->args.size()));
-      return;
-    }
-    const auto arg_type = [&](size_t i) { return c->args[i]->type; };
-    if (c->name == "ago" || c->name == "now") {
-      c->type = Type::DateTime;
-      if (!c->args.empty() && arg_type(0) != Type::TimeSpan && arg_type(0) != Type::Null) {
-        Error(Code::TypeMismatch, c->args[0]->span,
-              fmt::format("{}() takes a timespan, not {}", c->name, TypeName(arg_type(0))));
+  Type BindCall(Call* c) {
+    if (const Symbol* s = Lookup(c->name); s && s->kind == Symbol::Kind::Function) {
+      const Value v = CallUser(c, nullptr);
+      if (v.tabular) {  // a tabular function where a scalar is expected: its first column
+        return v.schema.empty() ? Type::Null : v.schema[0].type;
       }
-      return;
+      return v.type;
     }
-    c->type = Type::Bool;
-    if (c->name == "not") RequireBool(c->args[0], "not");
+    if (c->name == "toscalar") {
+      if (c->args.size() != 1) {
+        Error(Code::ArgumentCount, c->span, "toscalar() takes one argument");
+        return Type::Null;
+      }
+      const Row saved = std::exchange(row_, Row{});
+      Type t;
+      if (IsTabular(c->args[0])) {
+        const Schema s = BindTabular(c->args[0]);
+        t = s.empty() ? Type::Null : s[0].type;
+      } else {
+        t = Bind(c->args[0]);
+      }
+      row_ = saved;
+      return t;
+    }
+    if (c->name == "materialize" || c->name == "view" || c->name == "table") {
+      const Schema s = BindTabularCall(c);
+      return s.empty() ? Type::Null : s[0].type;
+    }
+    if (c->name == "typeof") return Type::Null;  // read by the call it is an argument of
+    if (c->name == "column_ifexists") return BindColumnIfExists(c);
+    const FunctionInfo* f = FindFunction(c->name);
+    if (!f) {
+      CallUser(c, nullptr);  // reports the unknown name
+      return Type::Null;
+    }
+    if (f->cls == FunctionClass::Aggregate && !row_.aggregates) {
+      for (Expr* a : c->args) Bind(a);
+      Error(Code::TypeMismatch, c->span,
+            fmt::format("the aggregate function '{}' is only allowed in summarize, make-series "
+                        "and top-nested", c->name));
+      return Type::Null;
+    }
+    if (c->args.size() < f->min_args ||
+        (f->max_args != kVariadic && c->args.size() > f->max_args)) {
+      for (Expr* a : c->args) Bind(a);
+      Error(Code::ArgumentCount, c->span,
+            fmt::format("{}() takes {} argument{}, not {}", c->name, ArityText(*f),
+                        f->max_args == 1 ? "" : "s", c->args.size()));
+      return Type::Null;
+    }
+    // The arguments of an aggregate are evaluated per row, not aggregated again.
+    const bool was_aggregating = std::exchange(row_.aggregates, false);
+    std::vector<Type> types;
+    std::optional<Type> typeof_arg;
+    for (Expr* a : c->args) {
+      if (a->Is<Call>() && a->As<Call>()->name == "typeof") {
+        typeof_arg = TypeofArgument(a->As<Call>());
+        types.push_back(Type::Null);
+        continue;
+      }
+      types.push_back(Bind(a));
+    }
+    row_.aggregates = was_aggregating;
+    const Type t = FunctionResultType(*f, types, typeof_arg);
+    if (t == Type::Null && (f->rule == ResultRule::CommonTail || f->rule == ResultRule::CaseValues ||
+                            f->rule == ResultRule::CommonAll)) {
+      const bool any_unknown = std::find(types.begin(), types.end(), Type::Null) != types.end();
+      if (!any_unknown) {
+        Error(Code::TypeMismatch, c->span,
+              fmt::format("the values of {}() have no common type", c->name));
+      }
+    }
+    return t;
+  }
+
+  static std::string ArityText(const FunctionInfo& f) {
+    if (f.max_args == kVariadic) return fmt::format("at least {}", f.min_args);
+    if (f.min_args == f.max_args) return fmt::format("{}", f.min_args);
+    return fmt::format("{} to {}", f.min_args, f.max_args);
+  }
+
+  std::optional<Type> TypeofArgument(Call* typeof_call) {
+    if (typeof_call->args.size() == 1 && typeof_call->args[0]->Is<Name>()) {
+      const std::string& n = typeof_call->args[0]->As<Name>()->name;
+      if (std::optional<Type> t = LiteralTypeName(n)) return *t;
+    }
+    Error(Code::TypeMismatch, typeof_call->span, "typeof() needs a type name, such as long");
+    return std::nullopt;
+  }
+
+  Type BindColumnIfExists(Call* c) {
+    if (c->args.size() != 2 || !c->args[0]->Is<Literal>()) {
+      Error(Code::ArgumentCount, c->span, "column_ifexists() takes a column name and a default");
+      return Type::Null;
+    }
+    const Type fallback = Bind(c->args[1]);
+    const std::string& name = c->args[0]->As<Literal>()->text;
+    if (row_.columns) {
+      const int i = FindColumn(*row_.columns, name);
+      if (i >= 0) return (*row_.columns)[i].type;
+    }
+    return fallback;
   }
 
   const Catalog& catalog_;
   BoundQuery& out_;
   const Reporter& report_;
-  const std::vector<ColumnSpec>* scope_ = nullptr;
+  std::vector<std::unordered_map<std::string, Symbol>> scopes_;
+  Row row_;
+  Schema pipe_input_;  // the rows mv-apply or partition hands its subquery
+  int call_depth_ = 0;
   bool ok_ = true;
 };
 
 }  // namespace
+
+std::string ExpressionName(const Expr* e) {
+  switch (e->kind) {
+    case Kind::Name: return e->As<Name>()->name;
+    case Kind::Member: {
+      const auto* m = e->As<Member>();
+      if (m->object->Is<Name>()) {
+        const std::string& side = m->object->As<Name>()->name;
+        if (side == "$left" || side == "$right") return m->member.name;
+      }
+      const std::string object = ExpressionName(m->object);
+      return object.empty() ? "" : object + "_" + m->member.name;
+    }
+    case Kind::Index: {
+      const auto* ix = e->As<Index>();
+      const std::string object = ExpressionName(ix->object);
+      if (object.empty() || !ix->index->Is<Literal>()) return "";
+      const auto* l = ix->index->As<Literal>();
+      return object + "_" + (IsStringLike(l->type) ? l->text : fmt::format("{}", l->integer));
+    }
+    case Kind::Call: {
+      const auto* c = e->As<Call>();
+      const FunctionInfo* f = FindFunction(c->name);
+      if (c->name == "column_ifexists" && c->args.size() == 2 && c->args[0]->Is<Literal>()) {
+        return c->args[0]->As<Literal>()->text;
+      }
+      if (!f || c->args.empty() || f->cls != FunctionClass::Scalar) return "";
+      if (f->naming == ResultName::FirstArg) return ExpressionName(c->args[0]);
+      if (f->naming == ResultName::Prefix) {
+        return fmt::format("{}_{}", f->prefix, ExpressionName(c->args[0]));
+      }
+      return "";
+    }
+    default: return "";
+  }
+}
 
 bool Bind(Ast& ast, const Catalog& catalog, BoundQuery& out, const Reporter& report) {
   return Binder(catalog, out, report).Run(ast);
