@@ -51,7 +51,7 @@ class Binder {
             fmt::format("the '{}' operator is not supported yet", KqlName(node->kind)));
     } else {
       Error(Code::Unsupported, node->span,
-            fmt::format("{} are not supported yet", KqlName(node->kind)));
+            fmt::format("{} is not supported yet", KqlName(node->kind)));
     }
   }
 
