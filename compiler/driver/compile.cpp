@@ -39,8 +39,9 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
   syntax::Ast ast;
-  if (!syntax::Parse(query, ast, report)) return nullptr;
-  if (dumps) dumps->ast = syntax::Dump(ast);
+  const bool parsed = syntax::Parse(query, ast, report);
+  if (dumps) dumps->ast = syntax::Dump(ast);  // also with errors: the tree shows what was read
+  if (!parsed) return nullptr;
   BoundQuery bound;
   if (!Bind(ast, catalog, bound, report) || !CheckProjections(ast, report)) return nullptr;
 

@@ -72,25 +72,25 @@ std::string_view KindName(Kind k) {
 
 std::string_view KqlName(Kind k) {
   switch (k) {
-    case Kind::Literal: return "literals";
-    case Kind::Name: return "names";
-    case Kind::Binary: return "binary operators";
+    case Kind::Literal: return "a literal";
+    case Kind::Name: return "a name";
+    case Kind::Binary: return "a binary operator";
     case Kind::Logical: return "'and'/'or'";
-    case Kind::Unary: return "unary operators";
-    case Kind::Call: return "function calls";
-    case Kind::InList: return "list operators";
+    case Kind::Unary: return "a unary operator";
+    case Kind::Call: return "a function call";
+    case Kind::InList: return "a list operator";
     case Kind::Between: return "'between'";
     case Kind::Member: return "member access ('.')";
     case Kind::Index: return "indexing ('[]')";
-    case Kind::Star: return "'*' arguments";
-    case Kind::NamedArg: return "named arguments";
-    case Kind::Dynamic: return "dynamic() literals";
-    case Kind::DynArray: return "dynamic arrays";
-    case Kind::DynBag: return "dynamic property bags";
-    case Kind::Subquery: return "tabular subqueries in expressions";
-    case Kind::TableRef: return "table references";
-    case Kind::Pipeline: return "pipelines";
-    case Kind::PipeInput: return "subquery input";
+    case Kind::Star: return "a '*' argument";
+    case Kind::NamedArg: return "a named argument";
+    case Kind::Dynamic: return "a dynamic() literal";
+    case Kind::DynArray: return "a dynamic array";
+    case Kind::DynBag: return "a dynamic property bag";
+    case Kind::Subquery: return "a tabular subquery in an expression";
+    case Kind::TableRef: return "a table reference";
+    case Kind::Pipeline: return "a pipeline";
+    case Kind::PipeInput: return "the input of a subquery";
     case Kind::Datatable: return "datatable";
     case Kind::ExternalData: return "externaldata";
     case Kind::Range: return "range";
@@ -126,11 +126,11 @@ std::string_view KqlName(Kind k) {
     case Kind::GetSchema: return "getschema";
     case Kind::Sample: return "sample";
     case Kind::Render: return "render";
-    case Kind::Query: return "queries";
+    case Kind::Query: return "a query";
     case Kind::Let: return "let";
     case Kind::Set: return "set";
     case Kind::DeclareParams: return "declare query_parameters";
-    case Kind::Lambda: return "function definitions";
+    case Kind::Lambda: return "a function definition";
   }
   return "?";
 }

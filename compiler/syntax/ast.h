@@ -45,8 +45,8 @@ enum class Kind : uint8_t {
 // The name of a kind as Dump prints it ("Where", "MvExpand", ...).
 std::string_view KindName(Kind k);
 // How KQL spells or names the construct, for messages: the operator or statement word
-// ("summarize", "mv-expand", "let", "datatable"), or a phrase for expression forms
-// ("dynamic() literals").
+// ("summarize", "mv-expand", "let", "datatable"), or a phrase for other forms ("a dynamic()
+// literal", "member access ('.')").
 std::string_view KqlName(Kind k);
 // Whether a kind is a tabular operator or source spelled by a word (where ... render, and
 // datatable, externaldata, range, print, find).

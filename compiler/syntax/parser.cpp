@@ -1366,7 +1366,10 @@ class Parser {
       case Tok::Identifier: return ParseNameOrCall();
       default: break;
     }
-    Error(Code::SyntaxExpected, Gap(), "expected an expression but found " + Describe(Cur()));
+    // A token the lexer could not read was reported already.
+    if (!At(Tok::Error)) {
+      Error(Code::SyntaxExpected, Gap(), "expected an expression but found " + Describe(Cur()));
+    }
     const Span at = Gap();
     if (!AtOperatorEnd() && !At(Tok::Comma)) Advance();
     return ErrorExpr(at);

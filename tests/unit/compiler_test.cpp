@@ -192,3 +192,28 @@ TEST_CASE("driver: computed projections are named as unsupported", "[compiler][d
   CHECK(diags.items()[0].code == Code::Unsupported);
   CHECK(diags.items()[0].Column() == 35);
 }
+
+TEST_CASE("binder: constructs the later stages cannot compile yet are named at their span",
+          "[compiler][bind]") {
+  const auto first = [](const std::string& query) {
+    Diagnostics diags;
+    CHECK_FALSE(Compile(query, diags));
+    REQUIRE_FALSE(diags.items().empty());
+    CHECK(diags.items()[0].code == Code::Unsupported);
+    return std::make_pair(diags.items()[0].message, diags.items()[0].Column());
+  };
+  CHECK(first("DeviceNetworkEvents | summarize count() by DeviceName") ==
+        std::make_pair(std::string("the 'summarize' operator is not supported yet"), 23u));
+  CHECK(first("let x = 1; DeviceNetworkEvents") ==
+        std::make_pair(std::string("'let' statements are not supported yet"), 1u));
+  CHECK(first("DeviceNetworkEvents | where RemoteUrl hasprefix 'a'") ==
+        std::make_pair(std::string("the 'hasprefix' operator is not supported yet"), 39u));
+  CHECK(first("DeviceNetworkEvents | where RemoteUrl has_any ('a')") ==
+        std::make_pair(std::string("the 'has_any' operator is not supported yet"), 39u));
+  CHECK(first("DeviceNetworkEvents | where dynamic([1])[0] == 1") ==
+        std::make_pair(std::string("indexing ('[]') is not supported yet"), 29u));
+  CHECK(first("datatable(a:string) ['x'] | where a == 'x'") ==
+        std::make_pair(std::string("the 'datatable' operator is not supported yet"), 1u));
+  CHECK(first("DeviceNetworkEvents | mv-expand RemotePort") ==
+        std::make_pair(std::string("the 'mv-expand' operator is not supported yet"), 23u));
+}

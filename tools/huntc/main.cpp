@@ -136,6 +136,8 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
   auto query = CompileQuery(o.query, TextOrigin::Identity(file), catalog, jit, diags, &dumps);
   if (!query) {
     PrintDiagnostics(diags);
+    // The syntax tree exists even when a stage refused the query: show it when asked.
+    if (o.dump == "ast") std::cout << dumps.ast;
     return 1;
   }
   if (!o.dump.empty()) {
