@@ -11,27 +11,6 @@
 
 namespace huntc {
 
-namespace {
-
-// Projections of computed expressions need projection kernels, which come later: report each.
-bool CheckProjections(const syntax::Ast& ast, const syntax::Reporter& report) {
-  if (!ast.root->result->Is<syntax::Pipeline>()) return true;
-  bool ok = true;
-  for (const syntax::Operator* op : ast.root->result->As<syntax::Pipeline>()->ops) {
-    if (!op->Is<syntax::Project>()) continue;
-    for (const syntax::NamedExpr& item : op->As<syntax::Project>()->items) {
-      if (!item.expr->Is<syntax::Name>()) {
-        report(Code::Unsupported, item.expr->span,
-               "projecting a computed expression is not supported yet (only columns)");
-        ok = false;
-      }
-    }
-  }
-  return ok;
-}
-
-}  // namespace
-
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps) {
@@ -43,15 +22,16 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   if (dumps) dumps->ast = syntax::Dump(ast);  // also with errors: the tree shows what was read
   if (!parsed) return nullptr;
   BoundQuery bound;
-  if (!Bind(ast, catalog, bound, report) || !CheckProjections(ast, report)) return nullptr;
+  if (!Bind(ast, catalog, bound, report)) return nullptr;
 
-  std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound);
+  std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound, report);
+  if (!plan) return nullptr;
   if (dumps) dumps->ir = plan->ToString();
   plan = ir::Optimize(std::move(plan));
   if (dumps) dumps->ir_opt = plan->ToString();
 
   // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
-  // columns (CheckProjections guarantees the latter).
+  // columns (lowering guarantees the latter).
   auto compiled = std::make_unique<CompiledQuery>();
   ScanPipeline& p = compiled->pipeline;
   const ir::Op* project = plan->kind == ir::OpKind::Project ? plan.get() : nullptr;

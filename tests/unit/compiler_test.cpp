@@ -214,6 +214,6 @@ TEST_CASE("binder: constructs the later stages cannot compile yet are named at t
         std::make_pair(std::string("indexing ('[]') is not supported yet"), 29u));
   CHECK(first("datatable(a:string) ['x'] | where a == 'x'") ==
         std::make_pair(std::string("the 'datatable' operator is not supported yet"), 1u));
-  CHECK(first("DeviceNetworkEvents | mv-expand RemotePort") ==
+  CHECK(first("DeviceNetworkEvents | mv-expand AdditionalFields") ==
         std::make_pair(std::string("the 'mv-expand' operator is not supported yet"), 23u));
 }
