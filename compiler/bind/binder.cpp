@@ -88,6 +88,12 @@ struct Value {
 
 constexpr int kMaxCallDepth = 32;
 
+// Marks a schema as open: after `evaluate bag_unpack()` or `pivot()` the columns depend on the
+// data, so any name resolves, as a dynamic value. Never part of a result.
+constexpr std::string_view kOpenColumn = "*";
+
+bool IsOpen(const Schema& s) { return FindColumn(s, kOpenColumn) >= 0; }
+
 class Binder {
  public:
   Binder(const Catalog& catalog, BoundQuery& out, const Reporter& report)
@@ -96,6 +102,7 @@ class Binder {
   bool Run(Ast& ast) {
     const Value v = BindQuery(ast.root);
     out_.result = v.tabular ? v.schema : Schema{};
+    std::erase_if(out_.result, [](const ColumnSpec& c) { return c.name == kOpenColumn; });
     return ok_;
   }
 
@@ -109,8 +116,35 @@ class Binder {
   };
 
   void Error(Code code, Span span, std::string message) {
+    if (muting_ > 0) {
+      muted_.push_back({code, span, std::move(message)});
+      return;
+    }
     if (Info(code).severity == Severity::Error) ok_ = false;
     report_(code, span, std::move(message));
+  }
+
+  struct Muted {
+    Code code;
+    Span span;
+    std::string message;
+  };
+
+  // Binds one operand of `union isfuzzy=true`: an operand that reads a table or workspace
+  // function the schemas lack is left out silently, as Kusto does; other errors are reported.
+  std::optional<Schema> BindFuzzy(Node* operand) {
+    const size_t mark = muted_.size();
+    ++muting_;
+    Schema schema = BindTabular(operand);
+    --muting_;
+    std::vector<Muted> errors(std::make_move_iterator(muted_.begin() + mark),
+                              std::make_move_iterator(muted_.end()));
+    muted_.resize(mark);
+    for (const Muted& m : errors) {
+      if (m.code == Code::UnknownTable || m.code == Code::WorkspaceFunction) return std::nullopt;
+    }
+    for (Muted& m : errors) Error(m.code, m.span, std::move(m.message));
+    return schema;
   }
 
   // --- scopes -----------------------------------------------------------------------------------
@@ -272,8 +306,8 @@ class Binder {
         int n = 0;
         for (NamedExpr& item : node->As<Print>()->items) {
           const Type t = BindScalar(item.expr, Row{});
-          std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
-          if (name.empty()) name = fmt::format("print_{}", n);
+          std::string name =
+              item.names.empty() ? fmt::format("print_{}", n) : item.names[0].name;
           ++n;
           out.push_back({FreeName(out, name), t});
         }
@@ -319,6 +353,9 @@ class Binder {
   Schema BindTableName(const std::string& name, Span span) {
     if (const Symbol* s = Lookup(name)) {
       if (s->kind == Symbol::Kind::Tabular) return s->schema;
+      if (s->kind == Symbol::Kind::Function && s->lambda->params.empty()) {
+        return CallLambda(s->lambda, name, span, {}).schema;  // a view is used by name
+      }
       Error(Code::TypeMismatch, span, fmt::format("'{}' is a scalar, not a table", name));
       return {};
     }
@@ -382,9 +419,16 @@ class Binder {
       args.push_back(p.type.tabular ? Value{true, BindTabular(c->args[i]), Type::Null}
                                     : Value{false, {}, BindArgument(c->args[i])});
     }
+    return CallLambda(lambda, c->name, c->span, args);
+  }
+
+  // Binds a function's body for one call: its parameters take the arguments' types and
+  // schemas (a tabular parameter declared `(*)` takes whatever columns it is given).
+  Value CallLambda(const Lambda* lambda, const std::string& name, Span span,
+                   const std::vector<Value>& args) {
     if (call_depth_ >= kMaxCallDepth) {
-      Error(Code::TypeMismatch, c->span,
-            fmt::format("calls nest deeper than {}: is '{}' recursive?", kMaxCallDepth, c->name));
+      Error(Code::TypeMismatch, span,
+            fmt::format("calls nest deeper than {}: is '{}' recursive?", kMaxCallDepth, name));
       return {};
     }
     ++call_depth_;
@@ -392,8 +436,8 @@ class Binder {
     for (size_t i = 0; i < lambda->params.size(); ++i) {
       const Param& p = lambda->params[i];
       if (i >= args.size() && !p.default_value && !p.type.tabular) {
-        Error(Code::ArgumentCount, c->span,
-              fmt::format("{}() needs a value for '{}'", c->name, p.name.name));
+        Error(Code::ArgumentCount, span,
+              fmt::format("{}() needs a value for '{}'", name, p.name.name));
       }
       DefineParam(p, i < args.size() ? &args[i] : nullptr);
     }
@@ -613,7 +657,8 @@ class Binder {
       for (size_t i = 0; i < in.size(); ++i) {
         if (!moved[i] && Matches(item.column.name, in[i].name)) hits.push_back(i);
       }
-      if (hits.empty() && item.column.name.find('*') == std::string::npos) {
+      if (hits.empty() && item.column.name.find('*') == std::string::npos &&
+          FindColumn(in, item.column.name) < 0) {
         UnknownColumn(item.column.name, item.column.span, in);
       }
       if (item.order.name == "asc" || item.order.name == "desc") {
@@ -655,7 +700,7 @@ class Binder {
     const FunctionInfo* f =
         item.expr->Is<Call>() ? FindFunction(item.expr->As<Call>()->name) : nullptr;
     if (!f || f->cls != FunctionClass::Aggregate) {
-      if (t != Type::Null) {
+      if (t != Type::Null && !ContainsAggregate(item.expr)) {
         Error(Code::TypeMismatch, item.expr->span,
               "summarize needs an aggregate function here (count(), max(), make_set(), ...)");
       }
@@ -704,6 +749,16 @@ class Binder {
       columns[i].name = FreeName(out, columns[i].name);
       out.push_back(columns[i]);
     }
+  }
+
+  static bool ContainsAggregate(const Expr* e) {
+    if (!e->Is<Call>()) return false;
+    const FunctionInfo* f = FindFunction(e->As<Call>()->name);
+    if (f && f->cls == FunctionClass::Aggregate) return true;
+    for (const Expr* a : e->As<Call>()->args) {
+      if (ContainsAggregate(a)) return true;
+    }
+    return false;
   }
 
   static std::string Prefixed(std::string_view prefix, const std::string& name) {
@@ -756,17 +811,25 @@ class Binder {
         kind != "rightouter" && kind != "fullouter" && kind != "anti" && kind != "semi") {
       Error(Code::TypeMismatch, op->span, fmt::format("'{}' is not a join kind", kind));
     }
+    // A clashing right column gets the first suffix free on both sides.
     Schema out = left;
-    for (const ColumnSpec& c : right) out.push_back({FreeName(out, c.name), c.type});
+    Schema taken = left;
+    taken.insert(taken.end(), right.begin(), right.end());
+    for (const ColumnSpec& c : right) {
+      const bool clash = FindColumn(left, c.name) >= 0;
+      std::string name = clash ? FreeName(taken, c.name) : c.name;
+      if (clash) taken.push_back({name, c.type});
+      out.push_back({name, c.type});
+    }
     return out;
   }
 
   Schema BindUnion(Union* op, const Schema* piped) {
     std::vector<Schema> schemas;
     if (piped) schemas.push_back(*piped);
+    const bool fuzzy = ParamWord(op->params, "isfuzzy") == "true";
     for (Node* t : op->tables) {
       if (t->Is<TableRef>() && t->As<TableRef>()->IsPattern()) {
-        const bool fuzzy = ParamWord(op->params, "isfuzzy") == "true";
         bool any = false;
         for (const std::string& name : catalog_.TableNames()) {
           if (Matches(t->As<TableRef>()->name, name)) {
@@ -779,6 +842,10 @@ class Binder {
           Error(Code::UnknownTable, t->span,
                 fmt::format("no table matches '{}'", t->As<TableRef>()->name));
         }
+        continue;
+      }
+      if (fuzzy) {
+        if (std::optional<Schema> s = BindFuzzy(t)) schemas.push_back(std::move(*s));
         continue;
       }
       schemas.push_back(BindTabular(t));
@@ -822,6 +889,11 @@ class Binder {
       const Type of = BindScalar(level.of.expr, Row{&in, nullptr, nullptr, false});
       out.push_back({FreeName(out, ItemName(level.of, out)), of});
       if (level.others) BindScalar(level.others, Row{});
+      if (level.by.names.empty()) {  // Kusto names an unnamed level aggregate after the column
+        const Type t = BindScalar(level.by.expr, Row{&in, nullptr, nullptr, true});
+        out.push_back({FreeName(out, "aggregated_" + out.back().name), t});
+        continue;
+      }
       AddAggregate(level.by, in, out.size(), out);
     }
     return out;
@@ -911,7 +983,7 @@ class Binder {
     Expr* plugin = op->plugin;
     if (!plugin->Is<Call>()) return in;
     auto* c = plugin->As<Call>();
-    const Row row{&in, nullptr, nullptr, false};
+    const Row row{&in, nullptr, nullptr, true};  // pivot(Column, any(Value), ...)
     for (Expr* a : c->args) BindArgument(a, row);
     if (c->name == "bag_unpack" || c->name == "pivot") {
       // The new columns depend on the data; what is known is that the named column goes.
@@ -922,6 +994,7 @@ class Binder {
       for (size_t i = 0; i < in.size(); ++i) {
         if (static_cast<int>(i) != drop) out.push_back(in[i]);
       }
+      if (!IsOpen(out)) out.push_back({std::string(kOpenColumn), Type::Dynamic});
       return out;
     }
     Error(Code::Unsupported, c->name_span,
@@ -1025,6 +1098,7 @@ class Binder {
     if (row_.columns) {
       n->column = FindColumn(*row_.columns, n->name);
       if (n->column >= 0) return (*row_.columns)[n->column].type;
+      if (IsOpen(*row_.columns) && !Lookup(n->name)) return Type::Dynamic;
     }
     if (const Symbol* s = Lookup(n->name)) {
       if (s->kind == Symbol::Kind::Scalar) return s->type;
@@ -1194,8 +1268,10 @@ class Binder {
                         f->max_args == 1 ? "" : "s", c->args.size()));
       return Type::Null;
     }
-    // The arguments of an aggregate are evaluated per row, not aggregated again.
-    const bool was_aggregating = std::exchange(row_.aggregates, false);
+    // The arguments of an aggregate are evaluated per row, not aggregated again; a scalar
+    // function may wrap aggregates (`tostring(make_set(X))`).
+    const bool was_aggregating = row_.aggregates;
+    if (f->cls == FunctionClass::Aggregate) row_.aggregates = false;
     std::vector<Type> types;
     std::optional<Type> typeof_arg;
     for (Expr* a : c->args) {
@@ -1207,16 +1283,7 @@ class Binder {
       types.push_back(Bind(a));
     }
     row_.aggregates = was_aggregating;
-    const Type t = FunctionResultType(*f, types, typeof_arg);
-    if (t == Type::Null && (f->rule == ResultRule::CommonTail || f->rule == ResultRule::CaseValues ||
-                            f->rule == ResultRule::CommonAll)) {
-      const bool any_unknown = std::find(types.begin(), types.end(), Type::Null) != types.end();
-      if (!any_unknown) {
-        Error(Code::TypeMismatch, c->span,
-              fmt::format("the values of {}() have no common type", c->name));
-      }
-    }
-    return t;
+    return FunctionResultType(*f, types, typeof_arg);
   }
 
   static std::string ArityText(const FunctionInfo& f) {
@@ -1254,6 +1321,8 @@ class Binder {
   std::vector<std::unordered_map<std::string, Symbol>> scopes_;
   Row row_;
   Schema pipe_input_;  // the rows mv-apply or partition hands its subquery
+  int muting_ = 0;     // > 0 while binding a fuzzy union operand
+  std::vector<Muted> muted_;
   int call_depth_ = 0;
   bool ok_ = true;
 };
@@ -1263,6 +1332,7 @@ class Binder {
 std::string ExpressionName(const Expr* e) {
   switch (e->kind) {
     case Kind::Name: return e->As<Name>()->name;
+    case Kind::NamedArg: return e->As<NamedArg>()->name.name;
     case Kind::Member: {
       const auto* m = e->As<Member>();
       if (m->object->Is<Name>()) {

@@ -254,20 +254,26 @@ int NumericRank(Type t) {
   }
 }
 
-// The common type of `types`: an untyped null takes the others' type; Null if none fits.
+// The common type of the values of iff(), case(), coalesce(): nulls and dynamic values take
+// the others' type; values with no common type make the result dynamic, as in Kusto.
 Type CommonOf(std::span<const Type> types) {
   Type result = Type::Null;
+  bool dynamic = false;
   for (Type t : types) {
     if (t == Type::Null) continue;
+    if (t == Type::Dynamic) {
+      dynamic = true;
+      continue;
+    }
     if (result == Type::Null) {
       result = t;
       continue;
     }
     const std::optional<Type> common = CommonType(result, t);
-    if (!common) return Type::Null;
+    if (!common) return Type::Dynamic;
     result = *common;
   }
-  return result;
+  return result == Type::Null && dynamic ? Type::Dynamic : result;
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ TEST_CASE("functions: result types follow Kusto's rules", "[compiler][bind]") {
   CHECK(type("max", {Type::Int}) == Type::Int);   // min/max keep the type
   CHECK(type("sum", {Type::Int}) == Type::Long);  // sum widens
   CHECK(type("iff", {Type::Bool, Type::Long, Type::Real}) == Type::Real);
-  CHECK(type("iff", {Type::Bool, Type::String, Type::Int}) == Type::Null);  // no common type
+  CHECK(type("iff", {Type::Bool, Type::String, Type::Int}) == Type::Dynamic);  // no common type
+  CHECK(type("iff", {Type::Bool, Type::Dynamic, Type::Long}) == Type::Long);
   CHECK(type("case", {Type::Bool, Type::String, Type::Bool, Type::String, Type::String}) ==
         Type::String);
   CHECK(type("coalesce", {Type::Int, Type::Long}) == Type::Long);
