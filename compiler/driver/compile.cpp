@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "compiler/bind/binder.h"
 #include "compiler/ir/lower.h"
 #include "compiler/ir/optimize.h"
 #include "compiler/syntax/parser.h"
@@ -32,22 +31,30 @@ bool CheckProjections(const syntax::Ast& ast, const syntax::Reporter& report) {
 
 }  // namespace
 
-std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
-                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps) {
+bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
-  syntax::Ast ast;
-  if (!syntax::Parse(query, ast, report)) return nullptr;
-  if (dumps) dumps->ast = syntax::Dump(ast);
-  BoundQuery bound;
-  if (!Bind(ast, catalog, bound, report) || !CheckProjections(ast, report)) return nullptr;
+  out.parsed = syntax::Parse(query, out.ast, report);
+  if (!out.parsed) return false;
+  if (dumps) dumps->ast = syntax::Dump(out.ast);
+  out.bound = Bind(out.ast, catalog, out.binding, report);
+  if (!out.bound || !CheckProjections(out.ast, report)) return false;
 
-  std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound);
-  if (dumps) dumps->ir = plan->ToString();
-  plan = ir::Optimize(std::move(plan));
-  if (dumps) dumps->ir_opt = plan->ToString();
+  out.plan = ir::Lower(out.ast, out.binding);
+  if (dumps) dumps->ir = out.plan->ToString();
+  out.plan = ir::Optimize(std::move(out.plan));
+  if (dumps) dumps->ir_opt = out.plan->ToString();
+  return true;
+}
+
+std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
+                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                            CompileDumps* dumps) {
+  AnalyzedQuery front;
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps)) return nullptr;
+  const std::unique_ptr<ir::Op>& plan = front.plan;
 
   // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
   // columns (CheckProjections guarantees the latter).
