@@ -161,8 +161,15 @@ class QueryChecker {
       });
       std::string message = fmt::format("{} names column `{}`, which the query's result does not have",
                                         use.use, use.column);
+      const auto close = std::min_element(result.begin(), result.end(),
+                                          [&](const ColumnSpec& a, const ColumnSpec& b) {
+                                            return EditDistance(a.name, use.column) <
+                                                   EditDistance(b.name, use.column);
+                                          });
       if (folded != result.end()) {
         message += fmt::format(" (column names are case-sensitive: `{}`)", folded->name);
+      } else if (close != result.end() && EditDistance(close->name, use.column) <= 2) {
+        message += fmt::format("; did you mean `{}`?", close->name);
       } else if (result.size() <= 12) {
         std::string names;
         for (const ColumnSpec& c : result) names += (names.empty() ? "" : ", ") + c.name;

@@ -213,9 +213,10 @@ std::string SummaryLine(const Report& report, double seconds) {
   size_t analytic = 0;
   for (const FileReport& f : report.files) analytic += f.rule && f.role == RuleRole::Analytic;
   return fmt::format(
-      "huntc lint: {} file{}, {} rules ({} analytic, {} hunting), {} compile with huntc; {} "
+      "huntc lint: {} file{}, {} rule{} ({} analytic, {} hunting), {} compile with huntc; {} "
       "error{}, {} warning{}, {} note{}; {} suppressed; {:.3f} s\n",
-      report.files.size(), report.files.size() == 1 ? "" : "s", report.Rules(), analytic,
+      report.files.size(), report.files.size() == 1 ? "" : "s", report.Rules(),
+      report.Rules() == 1 ? "" : "s", analytic,
       report.Rules() - analytic, report.Compiled(), report.Count(Severity::Error),
       report.Count(Severity::Error) == 1 ? "" : "s", report.Count(Severity::Warning),
       report.Count(Severity::Warning) == 1 ? "" : "s",

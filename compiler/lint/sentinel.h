@@ -44,6 +44,9 @@ std::optional<RuleFields> CheckFields(const std::shared_ptr<const SourceFile>& f
 // `<int>m|h|d`. Ticks of 100 ns.
 std::optional<int64_t> ParseSentinelTimeSpan(std::string_view text);
 
+// Levenshtein distance between two names, ignoring ASCII case (for "did you mean").
+size_t EditDistance(std::string_view a, std::string_view b);
+
 // The codes of a `huntc-disable` comment or key value ("HC600, HC604"); unknown codes are
 // returned in `unknown`.
 std::vector<Code> ParseCodeList(std::string_view text, std::vector<std::string>* unknown);
