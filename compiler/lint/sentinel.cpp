@@ -133,21 +133,25 @@ bool IsVersion(std::string_view s) {
          AllDigits(s.substr(b + 1));
 }
 
-// The `{{column}}` placeholders of an alert format: (offset in the value, column).
+// The `{{column}}` placeholders of an alert format, as the CI's `{{([^{}]*)}}` finds them:
+// (offset in the value, column). One pass: each brace is looked at a bounded number of times.
 std::vector<std::pair<size_t, std::string>> Placeholders(std::string_view format) {
   std::vector<std::pair<size_t, std::string>> out;
   size_t at = 0;
-  while ((at = format.find("{{", at)) != std::string_view::npos) {
-    const size_t close = format.find("}}", at + 2);
-    if (close == std::string_view::npos) break;
-    const std::string_view inner = format.substr(at + 2, close - at - 2);
-    // The CI's pattern `{{([^{}]*)}}`: a brace inside means this `{{` opens no placeholder.
-    if (inner.find_first_of("{}") != std::string_view::npos) {
-      at += 1;
+  while (at + 1 < format.size()) {
+    if (format[at] != '{' || format[at + 1] != '{') {
+      ++at;
       continue;
     }
-    out.emplace_back(at, std::string(inner));
-    at = close + 2;
+    const size_t brace = format.find_first_of("{}", at + 2);
+    if (brace == std::string_view::npos) break;
+    if (format[brace] == '}' && brace + 1 < format.size() && format[brace + 1] == '}') {
+      out.emplace_back(at, std::string(format.substr(at + 2, brace - at - 2)));
+      at = brace + 2;
+    } else {
+      // A `{` starts the next candidate `{{` one byte before it; a lone `}` ends this one.
+      at = format[brace] == '{' ? brace - 1 : brace + 1;
+    }
   }
   return out;
 }
@@ -238,7 +242,7 @@ class Checker {
   template <class Names>
   std::optional<std::string> CheckEnum(Code code, const std::string& value, FileSpan span,
                                        std::string_view key, const Names& names);
-  void CheckLength(const YAML::Node& map, std::string_view key, size_t max, size_t min = 0);
+  void CheckLength(const YAML::Node& map, std::string_view key, size_t max);
 
   void CheckAscii();
   void ReadDisabled(const YAML::Node& root, RuleFields& fields);
@@ -472,14 +476,14 @@ std::optional<std::string> Checker::CheckEnum(Code code, const std::string& valu
   return std::nullopt;
 }
 
-void Checker::CheckLength(const YAML::Node& map, std::string_view key, size_t max, size_t min) {
+// Empty values are the rule model's or Required's to report.
+void Checker::CheckLength(const YAML::Node& map, std::string_view key, size_t max) {
   const auto e = Find(map, key);
   if (!e || !e->value.IsScalar()) return;
   const size_t length = DotNetLength(e->value.Scalar());
-  if (length > max || length < min) {
+  if (length > max) {
     Report(Code::SentinelLength, Span(e->value),
-           fmt::format("`{}` is {} characters long; Sentinel allows {}{}", key, length,
-                       min ? fmt::format("{} to ", min) : "at most ", max));
+           fmt::format("`{}` is {} characters long; Sentinel allows at most {}", key, length, max));
   }
 }
 
@@ -922,10 +926,10 @@ void Checker::CheckAnalytic(const YAML::Node& root, RuleFields& fields) {
   }
   Required(root, "name", kWhy);
   Required(root, "description", kWhy);
-  Required(root, "query", kWhy);
+  // A missing or empty query is the rule model's HC101.
   CheckLength(root, "name", 256);
   CheckLength(root, "description", 5000);
-  CheckLength(root, "query", 10000, 1);
+  CheckLength(root, "query", 10000);
   if (const auto severity = Required(root, "severity", kWhy)) {
     CheckEnum(Code::SentinelSeverity, *severity, Span(Find(root, "severity")->value), "severity",
               kSeverities);

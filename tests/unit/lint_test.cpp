@@ -369,6 +369,24 @@ TEST_CASE("sentinel: entity mappings", "[lint][sentinel]") {
   CHECK(With(lint(six, current), Code::SentinelEntityCount).empty());
 }
 
+TEST_CASE("sentinel: alert format placeholders are found as the CI's pattern finds them",
+          "[lint][sentinel]") {
+  const auto placeholders = [](const std::string& format) {
+    const Report r = LintOne(Scheduled()
+        .Set("query", " |\n  DeviceProcessEvents\n  | where Timestamp > ago(1h)\n  | project Timestamp, DeviceName")
+        .Set("alertDetailsOverride", "\n  alertDisplayNameFormat: '" + format + "'").Text());
+    std::vector<std::string> columns;
+    for (const Diagnostic& d : With(r, Code::QueryColumnNotOutput)) columns.push_back(Spanned(d));
+    return columns;
+  };
+  CHECK(placeholders("{{A}} and {{B}}") == std::vector<std::string>{"{{A}}", "{{B}}"});
+  CHECK(placeholders("{{{A}}}") == std::vector<std::string>{"{{A}}"});
+  CHECK(placeholders("{{A{{B}} {{C}D}}") == std::vector<std::string>{"{{B}}"});
+  CHECK(placeholders("{{A} {{B").empty());
+  // Linear in the length of the format, whatever its braces.
+  CHECK(placeholders(std::string(200000, '{') + "}}").size() == 1);
+}
+
 TEST_CASE("sentinel: custom details and alert details limits", "[lint][sentinel]") {
   std::string many;
   for (int i = 0; i < 21; ++i) many += "\n  D" + std::to_string(i) + ": FileName";
