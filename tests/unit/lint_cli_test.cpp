@@ -337,6 +337,16 @@ TEST_CASE("lint cli: folders are searched for .yaml and .yml files", "[lint][cli
   CHECK(run.out.find("\"HC220\": 1") != std::string::npos);
 }
 
+TEST_CASE("lint cli: the rule pack huntc ships has no errors", "[lint][cli]") {
+  const Run run = Lint("rules --format json");
+  INFO(run.out);
+  CHECK(run.code == 0);
+  simdjson::dom::parser parser;
+  const simdjson::dom::element summary = ParseJson(parser, run.out)["summary"].value();
+  CHECK(Int(summary, "rules") == 3);
+  CHECK(Int(summary, "compiled") == 3);
+}
+
 TEST_CASE("lint cli: the Sentinel corpus", "[lint][cli][corpus]") {
   const fs::path corpus = fs::path(HUNTC_SOURCE_DIR) / ".." / "shared" / "corpus";
   if (!fs::exists(corpus / "sentinel")) {
