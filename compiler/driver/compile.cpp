@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "compiler/bind/binder.h"
 #include "compiler/ir/lower.h"
 #include "compiler/ir/optimize.h"
 #include "compiler/syntax/parser.h"
@@ -11,24 +10,31 @@
 
 namespace huntc {
 
-std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
-                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps) {
+bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
-  syntax::Ast ast;
-  const bool parsed = syntax::Parse(query, ast, report);
-  if (dumps) dumps->ast = syntax::Dump(ast);  // also with errors: the tree shows what was read
-  if (!parsed) return nullptr;
-  BoundQuery bound;
-  if (!Bind(ast, catalog, bound, report)) return nullptr;
+  out.parsed = syntax::Parse(query, out.ast, report);
+  if (dumps) dumps->ast = syntax::Dump(out.ast);  // also with errors: the tree shows what was read
+  if (!out.parsed) return false;
+  out.bound = Bind(out.ast, catalog, out.binding, report);
+  if (!out.bound) return false;
 
-  std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound, report);
-  if (!plan) return nullptr;
-  if (dumps) dumps->ir = plan->ToString();
-  plan = ir::Optimize(std::move(plan));
-  if (dumps) dumps->ir_opt = plan->ToString();
+  out.plan = ir::Lower(out.ast, out.binding, report);
+  if (!out.plan) return false;
+  if (dumps) dumps->ir = out.plan->ToString();
+  out.plan = ir::Optimize(std::move(out.plan));
+  if (dumps) dumps->ir_opt = out.plan->ToString();
+  return true;
+}
+
+std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
+                                            const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                            CompileDumps* dumps) {
+  AnalyzedQuery front;
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps)) return nullptr;
+  const std::unique_ptr<ir::Op>& plan = front.plan;
 
   // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
   // columns (lowering guarantees the latter).

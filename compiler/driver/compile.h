@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/bind/binder.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
 #include "compiler/jit/jit.h"
 #include "compiler/rule/rule.h"
 #include "compiler/schema/schema.h"
@@ -25,6 +27,20 @@ struct CompiledQuery {
   ScanPipeline pipeline;
   KernelObjects objects;  // what the kernel refers to; pipeline.objects points into it
 };
+
+// The front half of compilation, which needs no machine code: what `lint` checks.
+struct AnalyzedQuery {
+  syntax::Ast ast;
+  bool parsed = false;  // no syntax errors
+  bool bound = false;   // Bind succeeded: `ast` is a bound tree and `binding` its schemas
+  BoundQuery binding;
+  std::unique_ptr<ir::Op> plan;  // the optimised plan, when every construct is supported
+};
+
+// Parses, binds, lowers and optimises a query without generating code. Returns true (and
+// sets out.plan) when the query would go on to the JIT; diagnostics as CompileQuery's.
+bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr);
 
 // Compiles a query; returns null (with errors in diags) if it cannot be compiled.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,

@@ -408,7 +408,7 @@ std::optional<Rule> ParseRule(std::shared_ptr<const SourceFile> file, Diagnostic
   return RuleReader(std::move(file), diags).Read();
 }
 
-std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
+std::shared_ptr<const SourceFile> ReadRuleFile(const std::string& path, Diagnostics& diags) {
   namespace fs = std::filesystem;
   std::error_code error;
   const bool regular = fs::is_regular_file(path, error);
@@ -416,13 +416,13 @@ std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
   if (!regular || error) {
     diags.Report(Code::InputUnreadable, {},
                  fmt::format("{}: {}", path, error ? error.message() : "not a regular file"));
-    return std::nullopt;
+    return nullptr;
   }
   if (size > kMaxRuleFileBytes) {
     diags.Report(Code::YamlTooLarge, {},
                  fmt::format("{}: {} bytes; rule files over {} MiB are not read", path, size,
                              kMaxRuleFileBytes >> 20));
-    return std::nullopt;
+    return nullptr;
   }
   // At most the size taken above, even if the file grows meanwhile.
   std::ifstream in(path, std::ios::binary);
@@ -430,10 +430,16 @@ std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
   in.read(text.data(), static_cast<std::streamsize>(size));
   if (!in.is_open() || in.bad()) {
     diags.Report(Code::InputUnreadable, {}, fmt::format("{}: cannot be read", path));
-    return std::nullopt;
+    return nullptr;
   }
   text.resize(static_cast<size_t>(in.gcount()));
-  return ParseRule(std::make_shared<SourceFile>(path, std::move(text)), diags);
+  return std::make_shared<SourceFile>(path, std::move(text));
+}
+
+std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags) {
+  std::shared_ptr<const SourceFile> file = ReadRuleFile(path, diags);
+  if (!file) return std::nullopt;
+  return ParseRule(std::move(file), diags);
 }
 
 std::vector<std::string> FindRuleFiles(const std::vector<std::string>& paths, Diagnostics& diags) {

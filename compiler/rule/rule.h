@@ -56,8 +56,11 @@ struct Rule {
 // `diags`; returns nullopt when there is no usable rule (no query).
 std::optional<Rule> ParseRule(std::shared_ptr<const SourceFile> file, Diagnostics& diags);
 
-// Reads and parses one file. A file that cannot be read is HC700; one larger than
-// kMaxRuleFileBytes is HC103 and not read.
+// Reads one file into memory. A file that cannot be read is HC700; one larger than
+// kMaxRuleFileBytes is HC103 and not read; both return null.
+std::shared_ptr<const SourceFile> ReadRuleFile(const std::string& path, Diagnostics& diags);
+
+// Reads and parses one file (ReadRuleFile, then ParseRule).
 std::optional<Rule> LoadRuleFile(const std::string& path, Diagnostics& diags);
 
 // The rule files named by `paths`: files as given, folders searched recursively for .yaml and

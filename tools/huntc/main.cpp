@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/compile.h"
+#include "tools/huntc/lint.h"
 
 namespace fs = std::filesystem;
 using namespace huntc;
@@ -179,6 +180,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ast", "ir", "ir-opt", "llvm", "llvm-opt"}));
   // --dump needs no events.
   query->get_option("--events")->required(false);
+  AddLintCommand(app);
   CLI11_PARSE(app, argc, argv);
   if (query->parsed() && o.dump.empty() && o.events.empty()) {
     std::cerr << "huntc query: --events is required (or --dump STAGE)\n";
