@@ -70,7 +70,7 @@ class Execution {
   const PlanNode& source(size_t i) const { return *sources_[i].node; }
   void Push(size_t source, const Batch& batch);
   void Finish(size_t source);
-  // Feeds a Datatable source its rows and finishes it.
+  // Feeds a Datatable source its rows (in batches of kOutputBatchRows) and finishes it.
   void RunDatatable(size_t source);
 
  private:

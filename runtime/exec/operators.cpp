@@ -611,7 +611,13 @@ void Execution::RunDatatable(size_t source) {
     for (size_t c = 0; c < batch.columns.size(); ++c) AppendValue(batch.columns[c], row[c]);
   }
   batch.row_count = table->rows.size();
-  Push(source, batch);
+  // In batches of the usual size, as a reader would deliver them.
+  std::vector<uint32_t> rows(batch.rows());
+  std::iota(rows.begin(), rows.end(), 0u);
+  const Source& s = sources_[source];
+  for (size_t start = 0; start < rows.size(); start += kOutputBatchRows) {
+    s.consumer->Push(RowSet{&batch, rows.data() + start, std::min(kOutputBatchRows, rows.size() - start)}, s.input);
+  }
   Finish(source);
 }
 
