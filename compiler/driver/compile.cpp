@@ -6,7 +6,9 @@
 #include "compiler/bind/binder.h"
 #include "compiler/ir/lower.h"
 #include "compiler/ir/optimize.h"
+#include "compiler/ir/physical.h"
 #include "compiler/syntax/parser.h"
+#include "runtime/exec/run.h"
 #include "runtime/output.h"
 
 namespace huntc {
@@ -34,7 +36,7 @@ bool CheckProjections(const syntax::Ast& ast, const syntax::Reporter& report) {
 
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps) {
+                                            CompileDumps* dumps, Engine engine) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
@@ -42,12 +44,23 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   if (!syntax::Parse(query, ast, report)) return nullptr;
   if (dumps) dumps->ast = syntax::Dump(ast);
   BoundQuery bound;
-  if (!Bind(ast, catalog, bound, report) || !CheckProjections(ast, report)) return nullptr;
+  if (!Bind(ast, catalog, bound, report)) return nullptr;
+  // The interpreter evaluates computed projections; the JIT has filter kernels only.
+  if (engine == Engine::Jit && !CheckProjections(ast, report)) return nullptr;
 
   std::unique_ptr<ir::Op> plan = ir::Lower(ast, bound);
   if (dumps) dumps->ir = plan->ToString();
   plan = ir::Optimize(std::move(plan));
   if (dumps) dumps->ir_opt = plan->ToString();
+
+  if (engine == Engine::Interp) {
+    auto compiled = std::make_unique<CompiledQuery>();
+    compiled->engine = Engine::Interp;
+    compiled->plan = ir::ToPlan(*plan);
+    if (dumps) dumps->plan = compiled->plan->ToString();
+    for (const ColumnSpec& c : compiled->plan->schema) compiled->pipeline.output_names.push_back(c.name);
+    return compiled;
+  }
 
   // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
   // columns (CheckProjections guarantees the latter).
@@ -75,6 +88,26 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     p.output_names.push_back(plan->schema[i].name);
   }
   return compiled;
+}
+
+void RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
+                int64_t now, JsonLinesWriter& out, const std::function<void(const InputIssue&)>& on_issue,
+                RunStats& stats) {
+  std::vector<ScanPipeline> pipelines;
+  std::vector<CompiledQuery*> jitted;
+  for (auto& q : queries) {
+    if (q->engine == Engine::Jit) {
+      pipelines.push_back(q->pipeline);
+      jitted.push_back(q.get());
+      continue;
+    }
+    exec::WriterSink sink(out, q->pipeline.output_names, q->pipeline.prefix);
+    exec::RunPlan(*q->plan, inputs, now, sink, on_issue, stats);
+    q->pipeline.detections += sink.rows();
+  }
+  if (pipelines.empty()) return;
+  RunPipelines(pipelines, inputs, now, out, on_issue, stats);
+  for (size_t i = 0; i < pipelines.size(); ++i) jitted[i]->pipeline.detections = pipelines[i].detections;
 }
 
 std::string DetectionPrefix(const Rule& rule) {
