@@ -50,8 +50,6 @@ class Evaluator {
   // A compiled regex from a per-evaluator cache; null if the pattern is not valid RE2.
   const re2::RE2* Regex(std::string_view pattern);
 
-  int64_t now() const { return now_; }
-
   struct Vec;  // an operand during evaluation (eval.cpp)
 
  private:

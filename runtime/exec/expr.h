@@ -45,6 +45,7 @@
 //   UrlDecode(s), UrlEncode(s), Base64DecodeToString(s), HashSha256(s)
 //   ToHex(n[, min_len])
 //   ParseUrl(s), ParsePath(s), ParseCommandLine(s, "windows"), ParseCsv(s)  -> dynamic
+//                                (a parser other than windows gives null)
 //   ParseJson(s)                 dynamic; invalid JSON gives the string itself as a dynamic
 //   Member(d, key)               d[key] for a string key; null if absent
 //   Index(d, i)                  d[i] for a long i, negative from the end; null if absent
@@ -59,7 +60,9 @@
 //   Ipv4Compare(a, b[, prefix]), ParseIpv4(ip), HasAnyIpv4(s, ip... | dynamic array)
 //   SeriesStats(a)               bag {min, min_idx, max, max_idx, avg, variance, stdev}
 //   SeriesDecomposeAnomalies(a[, threshold, seasonality, trend])
-//                                bag {ad_flag, ad_score, baseline}, each a series
+//                                bag {ad_flag, ad_score, baseline}, each a series; seasonality
+//                                0 or a period: automatic detection (-1, KQL's default) is not
+//                                implemented and gives null, so the compiler must reject it
 #pragma once
 
 #include <cstdint>

@@ -125,7 +125,7 @@ enum class AggKind : uint8_t {
   ArgMax, ArgMin,          // the row with the max/min args[0]; outputs = extra columns
   TakeAny,                 // any/take_any: some non-null value
   Stdev, StdevIf, Variance, VarianceIf,  // sample statistics, real
-  Percentile,              // nearest-rank percentile `param` (0..100) of the values
+  Percentile,              // exact nearest-rank percentile `param` (keeps the group's values)
 };
 
 std::string_view AggKindName(AggKind kind);
@@ -137,7 +137,7 @@ struct AggregateSpec {
   AggKind kind = AggKind::Count;
   std::vector<Expr> args;
   int64_t limit = 1048576;    // make_set/make_list: the size cap
-  double param = 0;           // percentile: which; dcount: accuracy (ignored: see aggregate.cpp)
+  double param = 0;           // percentile: which (0..100); dcount uses accuracy level 1 always
   std::vector<Expr> outputs;  // arg_max/arg_min: the other columns of the row (`*` expanded)
   std::vector<std::string> names;  // one per output column
 };

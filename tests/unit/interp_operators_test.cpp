@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "runtime/exec/aggregate.h"
 #include "runtime/exec/plan.h"
+#include "runtime/exec/run.h"
 #include "tests/unit/interp_util.h"
 
 using namespace huntc;
@@ -307,4 +310,32 @@ TEST_CASE("window: row_number, prev and next across batches", "[interp][operator
 TEST_CASE("plans print one node per line", "[interp][operators]") {
   auto plan = Limit(Filter(Events(), F(Fn::Gt, Type::Bool, {kN, Lng(2)})), 5);
   CHECK(plan->ToString() == "Limit 5\n  Filter (gt #1 2)\n    Datatable 5 rows\n");
+}
+
+TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build side first", "[interp][operators]") {
+  const auto write = [](const char* name, const char* text) {
+    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text, f);
+    std::fclose(f);
+    return path;
+  };
+  const std::string procs = write("huntc-interp-procs.jsonl",
+                                  "{\"DeviceId\": \"d1\", \"FileName\": \"a.exe\"}\n{\"DeviceId\": \"d2\", \"FileName\": \"b.exe\"}\n");
+  const std::string devices = write("huntc-interp-devices.jsonl",
+                                    "{\"DeviceId\": \"d1\", \"OSPlatform\": \"Windows10\"}\n{\"DeviceId\": \"d3\", \"OSPlatform\": \"Linux\"}\n");
+  auto left = Scan("DeviceProcessEvents", {{"DeviceId", Type::String}, {"FileName", Type::String}});
+  auto right = Scan("DeviceInfo", {{"DeviceId", Type::String}, {"OSPlatform", Type::String}});
+  auto plan = HashJoin(std::move(left), std::move(right), JoinKind::LeftOuter, {0}, {0}, {0, 1}, {1},
+                       {"DeviceId", "FileName", "OSPlatform"});
+  CollectSink sink(plan->schema);
+  RunStats stats;
+  RunPlan(*plan, {{procs, "DeviceProcessEvents"}, {devices, "DeviceInfo"}}, 0, sink, [](const InputIssue&) {}, stats);
+  CHECK(sink.finished());
+  CHECK(Rows(sink.result(), true) == std::vector<std::string>{R"("d1" | "a.exe" | "Windows10")", R"("d2" | "b.exe" | "")"});
+  CHECK(stats.files == 2);
+  CHECK(stats.read.records == 4);
+  std::filesystem::remove(procs);
+  std::filesystem::remove(devices);
 }
