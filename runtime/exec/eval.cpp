@@ -475,6 +475,10 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::EqCi:
     case Fn::Has:
     case Fn::HasCs:
+    case Fn::HasPrefix:
+    case Fn::HasPrefixCs:
+    case Fn::HasSuffix:
+    case Fn::HasSuffixCs:
     case Fn::Contains:
     case Fn::ContainsCs:
     case Fn::StartsWith:
@@ -488,6 +492,10 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
           case Fn::EqCi: r = StrEqualCi(x, y); break;
           case Fn::Has: r = StrHas(x, y, false); break;
           case Fn::HasCs: r = StrHas(x, y, true); break;
+          case Fn::HasPrefix: r = StrHasPrefix(x, y, false); break;
+          case Fn::HasPrefixCs: r = StrHasPrefix(x, y, true); break;
+          case Fn::HasSuffix: r = StrHasSuffix(x, y, false); break;
+          case Fn::HasSuffixCs: r = StrHasSuffix(x, y, true); break;
           case Fn::Contains: r = StrContains(x, y, false); break;
           case Fn::ContainsCs: r = StrContains(x, y, true); break;
           case Fn::StartsWith: r = StrStartsWith(x, y, false); break;

@@ -13,7 +13,7 @@
 //
 // Argument conventions of the calls (the result type is always Expr::type):
 //   Eq..Ge(a, b)                 a and b of one type; strings compare bytes (== is case-sensitive)
-//   EqCi, Has.., EndsWithCs(s, t) string tests
+//   EqCi, Has.., EndsWithCs(s, t) string tests (HasPrefix/HasSuffix: t begins/ends a term)
 //   MatchesRegex(s, re)          RE2, unanchored, case-sensitive
 //   HasAny/HasAll(s, v...)       each v a string, or a dynamic array of strings
 //   In/InCi(x, v...)             v constants of x's type; a null x is in nothing

@@ -23,6 +23,15 @@ TEST_CASE("§1 has matches whole terms, contains substrings", "[interp][semantic
   CHECK(Eval(B2(Fn::HasCs, Str("Kusto Explorer"), Str("explorer"))) == "false");
 }
 
+TEST_CASE("§1 hasprefix/hassuffix: the needle begins/ends some term", "[interp][semantics]") {
+  CHECK(Eval(B2(Fn::HasPrefix, Str("Kusto ExplorerQueryRun"), Str("explorer"))) == "true");
+  CHECK(Eval(B2(Fn::HasPrefix, Str("KustoExplorerQueryRun"), Str("Explorer"))) == "false");
+  CHECK(Eval(B2(Fn::HasSuffix, Str("KustoExplorer QueryRun"), Str("explorer"))) == "true");
+  CHECK(Eval(B2(Fn::HasSuffix, Str("KustoExplorerQuery Run"), Str("Explorer"))) == "false");
+  CHECK(Eval(B2(Fn::HasPrefixCs, Str("Kusto Explorer"), Str("explorer"))) == "false");
+  CHECK(Eval(B2(Fn::HasSuffixCs, Str("Kusto Explorer"), Str("Explorer"))) == "true");
+}
+
 TEST_CASE("§1 startswith/endswith/contains are case-insensitive, _cs and == sensitive, =~ not", "[interp][semantics]") {
   CHECK(Eval(B2(Fn::StartsWith, Str("PowerShell.exe"), Str("power"))) == "true");
   CHECK(Eval(B2(Fn::StartsWithCs, Str("PowerShell.exe"), Str("power"))) == "false");
