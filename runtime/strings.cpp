@@ -52,10 +52,15 @@ bool StrEqualCi(std::string_view a, std::string_view b) {
   return a.size() == b.size() && EqualAt(a.data(), b.data(), a.size(), false);
 }
 
-bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive) {
+namespace {
+
+// A match of `needle` whose alphanumeric start (if `at_term_start`) begins a term and whose
+// alphanumeric end (if `at_term_end`) ends one.
+bool TermMatch(std::string_view haystack, std::string_view needle, bool case_sensitive, bool at_term_start,
+               bool at_term_end) {
   if (needle.empty()) return true;
-  const bool check_before = IsTermChar(static_cast<unsigned char>(needle.front()));
-  const bool check_after = IsTermChar(static_cast<unsigned char>(needle.back()));
+  const bool check_before = at_term_start && IsTermChar(static_cast<unsigned char>(needle.front()));
+  const bool check_after = at_term_end && IsTermChar(static_cast<unsigned char>(needle.back()));
   return FindEach(haystack, needle, case_sensitive, [&](size_t at) {
     if (check_before && at > 0 && IsTermChar(static_cast<unsigned char>(haystack[at - 1]))) {
       return false;
@@ -64,6 +69,20 @@ bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensit
     return !(check_after && end < haystack.size() &&
              IsTermChar(static_cast<unsigned char>(haystack[end])));
   });
+}
+
+}  // namespace
+
+bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive) {
+  return TermMatch(haystack, needle, case_sensitive, true, true);
+}
+
+bool StrHasPrefix(std::string_view haystack, std::string_view prefix, bool case_sensitive) {
+  return TermMatch(haystack, prefix, case_sensitive, true, false);
+}
+
+bool StrHasSuffix(std::string_view haystack, std::string_view suffix, bool case_sensitive) {
+  return TermMatch(haystack, suffix, case_sensitive, false, true);
 }
 
 bool StrContains(std::string_view haystack, std::string_view needle, bool case_sensitive) {

@@ -18,6 +18,9 @@ namespace huntc {
 
 bool StrEqualCi(std::string_view a, std::string_view b);
 bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive);
+// hasprefix / hassuffix: the needle is a prefix / suffix of some term.
+bool StrHasPrefix(std::string_view haystack, std::string_view prefix, bool case_sensitive);
+bool StrHasSuffix(std::string_view haystack, std::string_view suffix, bool case_sensitive);
 bool StrContains(std::string_view haystack, std::string_view needle, bool case_sensitive);
 bool StrStartsWith(std::string_view s, std::string_view prefix, bool case_sensitive);
 bool StrEndsWith(std::string_view s, std::string_view suffix, bool case_sensitive);

@@ -5,13 +5,15 @@
 
 #include "compiler/ir/lower.h"
 #include "compiler/ir/optimize.h"
+#include "compiler/ir/physical.h"
 #include "compiler/syntax/parser.h"
+#include "runtime/exec/run.h"
 #include "runtime/output.h"
 
 namespace huntc {
 
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps) {
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps, Engine engine) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
@@ -21,7 +23,9 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   out.bound = Bind(out.ast, catalog, out.binding, report);
   if (!out.bound) return false;
 
-  out.plan = ir::Lower(out.ast, out.binding, report);
+  // The interpreter evaluates computed projections; the JIT has filter kernels only.
+  out.plan = ir::Lower(out.ast, out.binding, report,
+                       {.computed_projections = engine == Engine::Interp});
   if (!out.plan) return false;
   if (dumps) dumps->ir = out.plan->ToString();
   out.plan = ir::Optimize(std::move(out.plan));
@@ -31,10 +35,19 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
 
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps) {
+                                            CompileDumps* dumps, Engine engine) {
   AnalyzedQuery front;
-  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps)) return nullptr;
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, engine)) return nullptr;
   const std::unique_ptr<ir::Op>& plan = front.plan;
+
+  if (engine == Engine::Interp) {
+    auto compiled = std::make_unique<CompiledQuery>();
+    compiled->engine = Engine::Interp;
+    compiled->plan = ir::ToPlan(*plan);
+    if (dumps) dumps->plan = compiled->plan->ToString();
+    for (const ColumnSpec& c : compiled->plan->schema) compiled->pipeline.output_names.push_back(c.name);
+    return compiled;
+  }
 
   // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
   // columns (lowering guarantees the latter).
@@ -62,6 +75,26 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     p.output_names.push_back(plan->schema[i].name);
   }
   return compiled;
+}
+
+void RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
+                int64_t now, JsonLinesWriter& out, const std::function<void(const InputIssue&)>& on_issue,
+                RunStats& stats) {
+  std::vector<ScanPipeline> pipelines;
+  std::vector<CompiledQuery*> jitted;
+  for (auto& q : queries) {
+    if (q->engine == Engine::Jit) {
+      pipelines.push_back(q->pipeline);
+      jitted.push_back(q.get());
+      continue;
+    }
+    exec::WriterSink sink(out, q->pipeline.output_names, q->pipeline.prefix);
+    exec::RunPlan(*q->plan, inputs, now, sink, on_issue, stats);
+    q->pipeline.detections += sink.rows();
+  }
+  if (pipelines.empty()) return;
+  RunPipelines(pipelines, inputs, now, out, on_issue, stats);
+  for (size_t i = 0; i < pipelines.size(); ++i) jitted[i]->pipeline.detections = pipelines[i].detections;
 }
 
 std::string DetectionPrefix(const Rule& rule) {

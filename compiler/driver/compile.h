@@ -1,6 +1,6 @@
 // The compiler driver: query text -> syntax tree -> bound tree -> IR -> optimised IR -> JIT
-// kernel -> a runnable scan pipeline, with every stage's diagnostics mapped into the file the
-// query came from.
+// kernel -> a runnable scan pipeline (or, for the reference interpreter, a runtime plan), with
+// every stage's diagnostics mapped into the file the query came from.
 #pragma once
 
 #include <memory>
@@ -13,19 +13,25 @@
 #include "compiler/jit/jit.h"
 #include "compiler/rule/rule.h"
 #include "compiler/schema/schema.h"
+#include "runtime/exec/plan.h"
 #include "runtime/hunt.h"
 
 namespace huntc {
 
 // What each stage produced, for `--dump`.
 struct CompileDumps {
-  std::string ast, ir, ir_opt;
+  std::string ast, ir, ir_opt, plan;
   KernelDumps kernel;
 };
 
+// Which back end runs a query: JIT-compiled kernels, or the reference interpreter.
+enum class Engine { Jit, Interp };
+
 struct CompiledQuery {
-  ScanPipeline pipeline;
+  Engine engine = Engine::Jit;
+  ScanPipeline pipeline;  // Jit: table, kernel and output columns; both: prefix, detections
   KernelObjects objects;  // what the kernel refers to; pipeline.objects points into it
+  exec::PlanPtr plan;     // Interp: the runtime plan
 };
 
 // The front half of compilation, which needs no machine code: what `lint` checks.
@@ -40,12 +46,20 @@ struct AnalyzedQuery {
 // Parses, binds, lowers and optimises a query without generating code. Returns true (and
 // sets out.plan) when the query would go on to the JIT; diagnostics as CompileQuery's.
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr);
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr,
+                  Engine engine = Engine::Jit);
 
-// Compiles a query; returns null (with errors in diags) if it cannot be compiled.
+// Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
+// The Jit is used only by Engine::Jit.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps = nullptr);
+                                            CompileDumps* dumps = nullptr, Engine engine = Engine::Jit);
+
+// Runs compiled queries over the inputs, writing their detections; for the JIT, one read of
+// each file feeds every query of its table; the interpreter runs each query's plan in turn.
+void RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
+                int64_t now, JsonLinesWriter& out, const std::function<void(const InputIssue&)>& on_issue,
+                RunStats& stats);
 
 // The rule's fields as they lead each of its detection lines: `"rule_id": ..., "rule_name":
 // ..., "severity": ..., "tactics": [...], "techniques": [...], `.

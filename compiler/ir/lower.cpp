@@ -218,7 +218,7 @@ Expr LowerExpr(const syntax::Expr* e) {
 // Reports, by name and span, each construct of a bound query that lowering cannot express yet.
 class SupportCheck {
  public:
-  explicit SupportCheck(const Reporter& report) : report_(report) {}
+  SupportCheck(const Reporter& report, LowerOptions options) : report_(report), options_(options) {}
 
   bool Run(const Query* q) {
     for (const Node* statement : q->statements) Unsupported(statement);
@@ -254,7 +254,7 @@ class SupportCheck {
     if (!op->Is<syntax::Project>()) return Unsupported(op);
     for (const NamedExpr& item : op->As<syntax::Project>()->items) {
       // Computed columns need projection kernels, which come later.
-      if (!item.expr->Is<Name>()) {
+      if (!item.expr->Is<Name>() && !options_.computed_projections) {
         Unsupported(item.expr, "projecting a computed expression (only columns)");
         continue;
       }
@@ -322,6 +322,7 @@ class SupportCheck {
   }
 
   const Reporter& report_;
+  const LowerOptions options_;
   bool ok_ = true;
 };
 
@@ -356,8 +357,9 @@ std::unique_ptr<Op> LowerTabular(const Node* node, const BoundQuery& bound) {
 
 }  // namespace
 
-std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report) {
-  if (!ast.root->result || !SupportCheck(report).Run(ast.root)) return nullptr;
+std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report,
+                          LowerOptions options) {
+  if (!ast.root->result || !SupportCheck(report, options).Run(ast.root)) return nullptr;
   return LowerTabular(ast.root->result, bound);
 }
 

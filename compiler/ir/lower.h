@@ -10,8 +10,11 @@ namespace huntc::ir {
 
 // Lowers a bound query (Bind succeeded) to an operator chain; reports each construct it cannot
 // lower yet (HC500, naming it) and returns null if there is any.
+struct LowerOptions {
+  bool computed_projections = false;  // whether the engine can evaluate `project X = expr`
+};
 std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound,
-                          const syntax::Reporter& report);
+                          const syntax::Reporter& report, LowerOptions options = {});
 
 // Converts a constant to another type of the same family (int/long/real, string-like).
 Value ConvertConstant(const Value& v, Type to);

@@ -1,7 +1,9 @@
 // huntc: the command-line front of the compiler and runtime.
 //
-//   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
-//   huntc query 'KQL' --events PATH... [--now ISO-8601] [--table NAME] [--dump STAGE]
+//   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR] [--engine E]
+//   huntc query 'KQL' --events PATH... [--now ISO-8601] [--table NAME] [--dump STAGE] [--engine E]
+//
+// --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
 //
 // Detections go to stdout as JSON lines; diagnostics and the summary go to stderr.
 // Exit codes: 0 all went well; 1 a rule or query could not be compiled, or an input could not
@@ -30,6 +32,9 @@ struct Options {
   std::string table;
   std::string schemas;
   std::string dump;
+  std::string engine = "jit";
+
+  Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
 
 void PrintDiagnostics(const Diagnostics& diags) {
@@ -77,7 +82,7 @@ int64_t ResolveNow(const std::string& now) {
   return kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
 }
 
-int Hunt(std::vector<ScanPipeline>& pipelines, const Options& o, const Catalog& catalog,
+int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o, const Catalog& catalog,
          Diagnostics& diags, size_t rules_failed) {
   const std::vector<InputFile> inputs = FindInputs(o, catalog, diags);
   PrintDiagnostics(diags);
@@ -93,15 +98,15 @@ int Hunt(std::vector<ScanPipeline>& pipelines, const Options& o, const Catalog& 
     }
   };
   const auto start = std::chrono::steady_clock::now();
-  RunPipelines(pipelines, inputs, ResolveNow(o.now), out, on_issue, stats);
+  RunQueries(queries, inputs, ResolveNow(o.now), out, on_issue, stats);
   out.Flush();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   uint64_t detections = 0;
-  for (const ScanPipeline& p : pipelines) detections += p.detections;
+  for (const auto& q : queries) detections += q->pipeline.detections;
   std::cerr << fmt::format(
       "huntc: {} quer{} run ({} failed to compile); {} file{}, {} records, {} bytes read in {:.3f} s; "
       "{} lines skipped, {} values of the wrong type; {} detection{}\n",
-      pipelines.size(), pipelines.size() == 1 ? "y" : "ies", rules_failed, stats.files,
+      queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, stats.files,
       stats.files == 1 ? "" : "s", stats.read.records, stats.read.bytes, seconds,
       stats.read.lines_skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
   return failed || rules_failed > 0 ? 1 : 0;
@@ -110,7 +115,6 @@ int Hunt(std::vector<ScanPipeline>& pipelines, const Options& o, const Catalog& 
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   std::vector<std::unique_ptr<CompiledQuery>> compiled;
-  std::vector<ScanPipeline> pipelines;
   size_t failed = 0;
   for (const std::string& file : FindRuleFiles(o.rules, diags)) {
     std::optional<Rule> rule = LoadRuleFile(file, diags);
@@ -118,23 +122,22 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
       ++failed;
       continue;
     }
-    auto query = CompileQuery(rule->query, rule->query_origin, catalog, jit, diags);
+    auto query = CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, o.GetEngine());
     if (!query) {
       ++failed;
       continue;
     }
     query->pipeline.prefix = DetectionPrefix(*rule);
-    pipelines.push_back(query->pipeline);
     compiled.push_back(std::move(query));
   }
-  return Hunt(pipelines, o, catalog, diags, failed);
+  return Hunt(compiled, o, catalog, diags, failed);
 }
 
 int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("<query>", o.query);
   CompileDumps dumps;
-  auto query = CompileQuery(o.query, TextOrigin::Identity(file), catalog, jit, diags, &dumps);
+  auto query = CompileQuery(o.query, TextOrigin::Identity(file), catalog, jit, diags, &dumps, o.GetEngine());
   if (!query) {
     PrintDiagnostics(diags);
     // The syntax tree exists even when a stage refused the query: show it when asked.
@@ -145,14 +148,21 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
     const std::string* text = o.dump == "ast" ? &dumps.ast
                               : o.dump == "ir" ? &dumps.ir
                               : o.dump == "ir-opt" ? &dumps.ir_opt
+                              : o.dump == "plan" ? &dumps.plan
                               : o.dump == "llvm" ? &dumps.kernel.llvm
                                                  : &dumps.kernel.llvm_opt;
     PrintDiagnostics(diags);
-    std::cout << (text->empty() ? "(no kernel: the query has no filter)\n" : *text);
+    if (text->empty()) {
+      std::cout << (o.dump == "plan" ? "(no plan: the plan is built with --engine interp)\n"
+                                     : "(no kernel: the query has no filter, or runs with --engine interp)\n");
+    } else {
+      std::cout << *text;
+    }
     return 0;
   }
-  std::vector<ScanPipeline> pipelines{query->pipeline};
-  return Hunt(pipelines, o, catalog, diags, 0);
+  std::vector<std::unique_ptr<CompiledQuery>> queries;
+  queries.push_back(std::move(query));
+  return Hunt(queries, o, catalog, diags, 0);
 }
 
 }  // namespace
@@ -169,6 +179,8 @@ int main(int argc, char** argv) {
         });
     cmd->add_option("--table", o.table, "The table of every input file (default: from each file's name)");
     cmd->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
+    cmd->add_option("--engine", o.engine, "jit: compiled kernels (default); interp: the reference interpreter")
+        ->check(CLI::IsMember({"jit", "interp"}));
   };
   CLI::App* run = app.add_subcommand("run", "Run rules (YAML files or folders) over events");
   run->add_option("rules", o.rules, "Rule files or folders")->required();
@@ -177,7 +189,7 @@ int main(int argc, char** argv) {
   query->add_option("kql", o.query, "The query")->required();
   common(query);
   query->add_option("--dump", o.dump, "Print a stage's output instead of running")
-      ->check(CLI::IsMember({"ast", "ir", "ir-opt", "llvm", "llvm-opt"}));
+      ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
   // --dump needs no events.
   query->get_option("--events")->required(false);
   AddLintCommand(app);

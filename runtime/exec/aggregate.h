@@ -1,0 +1,46 @@
+// The aggregate functions of summarize: one state per group, updated a batch at a time.
+//
+// The Aggregate operator evaluates an aggregate's arguments over a batch into columns and hands
+// them, with the group of each row, to the aggregator, which loops over the rows in one call.
+// States live in vectors indexed by group, so memory grows with the groups, not the rows (except
+// make_list/make_set, bounded by their cap, and percentile, which keeps the group's values).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/plan.h"
+
+namespace huntc::exec {
+
+class Aggregator {
+ public:
+  virtual ~Aggregator() = default;
+  // Makes room for `groups` groups; new groups start empty.
+  virtual void Resize(size_t groups) = 0;
+  // args: the spec's args evaluated over the batch; outputs: its `outputs` evaluated likewise
+  // (arg_max/arg_min); groups[i]: the group of row i.
+  virtual void Update(const std::vector<Column>& args, const std::vector<Column>& outputs,
+                      const std::vector<uint32_t>& groups) = 0;
+  // Appends the result of `group` to out (one column per output of the spec).
+  virtual void Result(size_t group, Column* const* out) const = 0;
+};
+
+std::unique_ptr<Aggregator> MakeAggregator(const AggregateSpec& spec);
+
+// The HyperLogLog distinct-count estimator behind dcount: exact (a set of hashes) up to
+// kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error).
+class DistinctCounter {
+ public:
+  static constexpr size_t kExactLimit = 1000;
+  void Add(uint64_t hash);
+  int64_t Estimate() const;
+
+ private:
+  std::vector<uint64_t> exact_;  // sorted while small
+  std::vector<uint8_t> registers_;
+};
+
+}  // namespace huntc::exec

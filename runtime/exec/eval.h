@@ -1,0 +1,73 @@
+// Vectorised evaluation of scalar expressions (runtime/exec/expr.h) over the rows of a batch.
+//
+// Evaluation is column-at-a-time: each node of the tree is evaluated once per batch into a
+// whole column (column references and constants are not copied, only viewed), so the dispatch on
+// the node's function happens once per batch and the per-row work is a tight loop over values.
+// Rows are given as a RowSet: a batch and an optional selection of its rows, so a filter passes
+// on the rows it kept without copying them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/expr.h"
+#include "runtime/exec/json.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace huntc::exec {
+
+// Rows of a batch: the rows listed in `sel`, or all rows when sel is null.
+struct RowSet {
+  const Batch* batch = nullptr;
+  const uint32_t* sel = nullptr;
+  size_t count = 0;
+
+  static RowSet All(const Batch& b) { return RowSet{&b, nullptr, b.rows()}; }
+  uint32_t Row(size_t i) const { return sel ? sel[i] : static_cast<uint32_t>(i); }
+};
+
+class Evaluator {
+ public:
+  // `now` is now() for the whole query, in ticks.
+  explicit Evaluator(int64_t now);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // The values of `e` for the rows of `in`, as a column of in.count rows of type e.type.
+  Column Evaluate(const Expr& e, const RowSet& in);
+  // The rows of `in` (as row indexes of in.batch) for which the predicate `e` is true.
+  void Select(const Expr& e, const RowSet& in, std::vector<uint32_t>& out);
+
+  // A compiled regex from a per-evaluator cache; null if the pattern is not valid RE2.
+  const re2::RE2* Regex(std::string_view pattern);
+
+  struct Vec;  // an operand during evaluation (eval.cpp)
+
+ private:
+  Vec Eval(const Expr& e, const RowSet& in);
+  Column Call(const Expr& e, const std::vector<Vec>& args, size_t n);
+
+  int64_t now_;
+  std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+};
+
+// Row `row` of a column as a dynamic value (numbers as numbers, datetimes and timespans as
+// their text, a dynamic column's JSON parsed; invalid JSON becomes a string).
+Json CellToJson(const Column& column, size_t row);
+// Appends a dynamic value to a column of any type, converted as to<type>() converts.
+void AppendJson(Column& out, const Json& value);
+// Appends row `row` of `from` to `out`, converting between types as to<type>() does.
+void AppendConverted(Column& out, const Column& from, size_t row);
+// tostring() of a cell.
+std::string CellToString(const Column& column, size_t row);
+
+}  // namespace huntc::exec

@@ -1,0 +1,92 @@
+// Running a plan: the operator instances of a PlanNode tree, wired push-based from its sources
+// to a sink.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/eval.h"
+#include "runtime/exec/plan.h"
+#include "runtime/output.h"
+
+namespace huntc::exec {
+
+// Rows go to consumers: every operator is one, and so is the sink at the end of a plan.
+class Consumer {
+ public:
+  virtual ~Consumer() = default;
+  // Rows for input `input`: 0 for single-input operators; for HashJoin 0 = left (probe side),
+  // 1 = right (build side); for Union the branch. The rows are only valid during the call.
+  virtual void Push(const RowSet& rows, int input) = 0;
+  // Input `input` will send no more rows.
+  virtual void Finish(int input) = 0;
+};
+
+// Collects a plan's result rows into one batch.
+class CollectSink : public Consumer {
+ public:
+  explicit CollectSink(std::vector<ColumnSpec> schema) : result_(std::move(schema)) {}
+  void Push(const RowSet& rows, int input) override;
+  void Finish(int) override { finished_ = true; }
+  const Batch& result() const { return result_; }
+  bool finished() const { return finished_; }
+
+ private:
+  Batch result_;
+  bool finished_ = false;
+};
+
+// Writes a plan's result rows as detection lines (runtime/output.h).
+class WriterSink : public Consumer {
+ public:
+  WriterSink(JsonLinesWriter& writer, std::vector<std::string> names, std::string prefix)
+      : writer_(writer), names_(std::move(names)), prefix_(std::move(prefix)) {}
+  void Push(const RowSet& rows, int input) override;
+  void Finish(int) override {}
+  uint64_t rows() const { return rows_; }
+
+ private:
+  JsonLinesWriter& writer_;
+  std::vector<std::string> names_;
+  std::string prefix_;
+  std::vector<const Column*> columns_;
+  std::vector<uint32_t> selection_;
+  uint64_t rows_ = 0;
+};
+
+class Execution {
+ public:
+  // Instantiates the operators of `plan`, whose result rows go to `sink`. `now` is now().
+  Execution(const PlanNode& plan, int64_t now, Consumer& sink);
+  ~Execution();
+
+  // The plan's sources (Scan and Datatable nodes), in the order they must be fed: the build side
+  // of every join before its probe side. Feed each completely (Push its batches, then Finish)
+  // before the next.
+  size_t source_count() const { return sources_.size(); }
+  const PlanNode& source(size_t i) const { return *sources_[i].node; }
+  void Push(size_t source, const Batch& batch);
+  void Finish(size_t source);
+  // Feeds a Datatable source its rows (in batches of kOutputBatchRows) and finishes it.
+  void RunDatatable(size_t source);
+
+ private:
+  struct Source {
+    const PlanNode* node;
+    Consumer* consumer;
+    int input;
+  };
+  void Build(const PlanNode& node, Consumer* out, int input);
+
+  std::unique_ptr<Evaluator> evaluator_;
+  std::vector<std::unique_ptr<Consumer>> operators_;
+  std::vector<Source> sources_;
+};
+
+// Appends a constant to a column of its type (or converted to the column's type).
+void AppendValue(Column& out, const Value& v);
+
+}  // namespace huntc::exec

@@ -1,0 +1,96 @@
+// KQL's scalar functions as plain C++ over simple values, so they can be unit-tested alone, and
+// later compiled to LLVM bitcode for the JIT. The interpreter (runtime/exec/eval.cpp) applies
+// them to columns. Failure is a value: nullopt where KQL yields null.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/exec/json.h"
+
+namespace huntc::exec {
+
+// --- text ---------------------------------------------------------------------------------
+// Characters (UTF-8 code points) in s.
+int64_t Utf8Length(std::string_view s);
+// The characters [start, start + length) of s, clamped to s; a negative start counts from the end.
+std::string Utf8Substring(std::string_view s, int64_t start, std::optional<int64_t> length);
+// Character index of the first occurrence of t in s at or after character `start`, or -1.
+int64_t IndexOf(std::string_view s, std::string_view t, int64_t start);
+// Non-overlapping occurrences of t in s (0 for an empty t).
+int64_t CountOf(std::string_view s, std::string_view t);
+std::string ToLowerAscii(std::string_view s);
+std::string ToUpperAscii(std::string_view s);
+std::string ReplaceString(std::string_view s, std::string_view from, std::string_view to);
+// Maps each character of `from` in s to the same position of `to` (its last character when
+// shorter); an empty `to` deletes them.
+std::string Translate(std::string_view from, std::string_view to, std::string_view s);
+Json Split(std::string_view s, std::string_view delimiter);
+std::string UrlDecode(std::string_view s);
+std::string UrlEncode(std::string_view s);
+std::optional<std::string> Base64Decode(std::string_view s);
+std::string Sha256Hex(std::string_view s);
+// Lower-case hexadecimal of v (two's complement for negatives), zero-padded to min_length.
+std::string ToHex(int64_t v, int64_t min_length);
+
+// --- structure parsing --------------------------------------------------------------------
+// {Scheme, Host, Port, Path, Username, Password, Query Parameters, Fragment}, or a null Json
+// when s is not an absolute URL.
+Json ParseUrl(std::string_view s);
+// {Scheme, RootPath, DirectoryPath, DirectoryName, Filename, Extension, AlternateDataStreamName}.
+Json ParsePath(std::string_view s);
+// The arguments of a Windows command line, split as CommandLineToArgvW does.
+Json ParseCommandLineWindows(std::string_view s);
+// The fields of one CSV record (comma-separated, double quotes escape).
+Json ParseCsv(std::string_view s);
+// A JSONPath ($, .name, ['name'], [index]) in doc; nullopt when absent or the path is invalid.
+std::optional<Json> JsonPathGet(std::string_view path, const Json& doc);
+
+// --- conversions --------------------------------------------------------------------------
+std::optional<int64_t> ParseLong(std::string_view s);
+std::optional<double> ParseReal(std::string_view s);
+std::optional<bool> ParseBool(std::string_view s);  // true/false (any case), or an integer
+// `[-][d.]hh:mm[:ss[.fffffff]]` or a literal such as `2d`, `1.5h`, `30m`, `10s`, `100ms`.
+std::optional<int64_t> ParseTimeSpan(std::string_view s);
+// A real as Kusto prints it (shortest round-trip form).
+std::string RealToString(double v);
+
+// --- numbers and time ---------------------------------------------------------------------
+// The largest origin + k * size <= v; nullopt if size <= 0.
+std::optional<int64_t> BinLong(int64_t v, int64_t size, int64_t origin);
+std::optional<double> BinReal(double v, double size, double origin);
+// Period boundaries crossed from d2 to d1 (year, quarter, month, week, day, hour, minute,
+// second, millisecond, microsecond, nanosecond; any case); nullopt for another period.
+std::optional<int64_t> DateTimeDiff(std::string_view period, int64_t d1, int64_t d2);
+std::optional<int64_t> DateTimeAdd(std::string_view period, int64_t amount, int64_t d);
+// A timespan in a .NET-like format; nullopt for an invalid format.
+std::optional<std::string> FormatTimeSpanAs(int64_t ticks, std::string_view format);
+
+// --- IPv4 ---------------------------------------------------------------------------------
+struct Ipv4Prefix {
+  uint32_t address;
+  int prefix;  // 0..32; 32 when the text has no /nn
+};
+// `a.b.c.d` or `a.b.c.d/nn`.
+std::optional<Ipv4Prefix> ParseIpv4Prefix(std::string_view s);
+// The address masked by its prefix, as parse_ipv4 gives it.
+std::optional<int64_t> ParseIpv4(std::string_view s);
+std::optional<bool> Ipv4IsPrivate(std::string_view ip);
+std::optional<bool> Ipv4IsInRange(std::string_view ip, std::string_view range);
+// -1, 0, 1 comparing the addresses under the combined (shortest) prefix of a, b and `prefix`.
+std::optional<int64_t> Ipv4Compare(std::string_view a, std::string_view b, int prefix);
+// Whether the valid address `ip` occurs in text with no alphanumeric character or '.' next to it.
+bool TextHasIpv4(std::string_view text, std::string_view ip);
+
+// --- series -------------------------------------------------------------------------------
+// {min, min_idx, max, max_idx, avg, variance, stdev} over the numbers of an array (sample
+// variance); null members when there are none.
+Json SeriesStats(const Json& series);
+// series_decompose_anomalies: {ad_flag, ad_score, baseline}. `seasonality` is 0 (none) or a
+// period in points; `trend` is avg, linefit or none. nullopt for other arguments.
+std::optional<Json> SeriesDecomposeAnomalies(const Json& series, double threshold, int64_t seasonality,
+                                             std::string_view trend);
+
+}  // namespace huntc::exec

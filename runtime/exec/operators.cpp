@@ -1,0 +1,624 @@
+// The physical operators and the wiring of a plan into them.
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "runtime/exec/aggregate.h"
+#include "runtime/exec/execution.h"
+#include "runtime/exec/rows.h"
+
+namespace huntc::exec {
+
+namespace {
+
+// An operator: a consumer that hands its rows on to the next consumer.
+class Operator : public Consumer {
+ public:
+  Operator(Consumer* out, int out_input, Evaluator& eval) : out_(out), out_input_(out_input), eval_(eval) {}
+
+ protected:
+  void Emit(const RowSet& rows) {
+    if (rows.count > 0) out_->Push(rows, out_input_);
+  }
+  // Hands on every row of a batch, kOutputBatchRows at a time.
+  void EmitAll(const Batch& batch) { EmitOrdered(batch, nullptr, batch.rows()); }
+  // Hands on rows `order[0..count)` of a batch (all rows in order when order is null).
+  void EmitOrdered(const Batch& batch, const uint32_t* order, size_t count) {
+    std::vector<uint32_t> identity;
+    for (size_t start = 0; start < count; start += kOutputBatchRows) {
+      const size_t n = std::min(kOutputBatchRows, count - start);
+      if (order) {
+        Emit(RowSet{&batch, order + start, n});
+      } else {
+        identity.resize(n);
+        std::iota(identity.begin(), identity.end(), static_cast<uint32_t>(start));
+        Emit(RowSet{&batch, identity.data(), n});
+      }
+    }
+  }
+  void Done() { out_->Finish(out_input_); }
+
+  Consumer* out_;
+  int out_input_;
+  Evaluator& eval_;
+};
+
+class FilterOp : public Operator {
+ public:
+  FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n) {}
+  void Push(const RowSet& rows, int) override {
+    eval_.Select(node_.predicate, rows, selection_);
+    Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
+  }
+  void Finish(int) override { Done(); }
+
+ private:
+  const FilterNode& node_;
+  std::vector<uint32_t> selection_;
+};
+
+class ProjectOp : public Operator {
+ public:
+  ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  void Push(const RowSet& rows, int) override {
+    for (size_t i = 0; i < node_.exprs.size(); ++i) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+    batch_.row_count = rows.count;
+    Emit(RowSet::All(batch_));
+  }
+  void Finish(int) override { Done(); }
+
+ private:
+  const ProjectNode& node_;
+  Batch batch_;
+};
+
+class LimitOp : public Operator {
+ public:
+  LimitOp(const LimitNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), left_(n.count) {}
+  void Push(const RowSet& rows, int) override {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(left_, rows.count));
+    left_ -= n;
+    if (n == 0) return;
+    if (rows.sel) {
+      Emit(RowSet{rows.batch, rows.sel, n});
+    } else {
+      selection_.resize(n);
+      std::iota(selection_.begin(), selection_.end(), 0u);
+      Emit(RowSet{rows.batch, selection_.data(), n});
+    }
+  }
+  void Finish(int) override { Done(); }
+
+ private:
+  uint64_t left_;
+  std::vector<uint32_t> selection_;
+};
+
+class CountOp : public Operator {
+ public:
+  CountOp(const CountNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n) {}
+  void Push(const RowSet& rows, int) override { count_ += rows.count; }
+  void Finish(int) override {
+    Batch b(node_.schema);
+    b.columns[0].AppendLong(static_cast<int64_t>(count_));
+    EmitAll(b);
+    Done();
+  }
+
+ private:
+  const CountNode& node_;
+  uint64_t count_ = 0;
+};
+
+class UnionOp : public Operator {
+ public:
+  UnionOp(const UnionNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), open_(n.inputs.size()) {}
+  void Push(const RowSet& rows, int) override { Emit(rows); }
+  void Finish(int) override {
+    if (--open_ == 0) Done();
+  }
+
+ private:
+  size_t open_;
+};
+
+// Copies rows of `rows` into `into` (same schema).
+void AppendRows(Batch& into, const RowSet& rows) {
+  for (size_t c = 0; c < into.columns.size(); ++c) {
+    const Column& from = rows.batch->columns[c];
+    for (size_t i = 0; i < rows.count; ++i) into.columns[c].AppendFrom(from, rows.Row(i));
+  }
+  into.row_count += rows.count;
+}
+
+class DistinctOp : public Operator {
+ public:
+  DistinctOp(const DistinctNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  void Push(const RowSet& rows, int) override {
+    batch_.Clear();
+    std::string key;
+    for (size_t i = 0; i < rows.count; ++i) {
+      key.clear();
+      const uint32_t r = rows.Row(i);
+      for (int c : node_.columns) EncodeKey(rows.batch->columns[static_cast<size_t>(c)], r, key);
+      if (!seen_.insert(key).second) continue;
+      for (size_t k = 0; k < node_.columns.size(); ++k) {
+        batch_.columns[k].AppendFrom(rows.batch->columns[static_cast<size_t>(node_.columns[k])], r);
+      }
+    }
+    Emit(RowSet::All(batch_));
+  }
+  void Finish(int) override { Done(); }
+
+ private:
+  const DistinctNode& node_;
+  Batch batch_;
+  std::unordered_set<std::string> seen_;
+};
+
+class SortOp : public Operator {
+ public:
+  SortOp(const SortNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), rows_(n.schema) {}
+  void Push(const RowSet& rows, int) override { AppendRows(rows_, rows); }
+  void Finish(int) override {
+    std::vector<uint32_t> order(rows_.rows());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return RowLess(rows_, a, rows_, b, node_.keys); });
+    EmitOrdered(rows_, order.data(), order.size());
+    Done();
+  }
+
+ private:
+  const SortNode& node_;
+  Batch rows_;
+};
+
+// Keeps the best `count` rows: rows are gathered until there are twice as many, then cut back.
+class TopOp : public Operator {
+ public:
+  TopOp(const TopNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), rows_(n.schema) {}
+  void Push(const RowSet& rows, int) override {
+    if (node_.count == 0) return;
+    AppendRows(rows_, rows);
+    if (rows_.rows() >= std::max<uint64_t>(2 * node_.count, kOutputBatchRows)) Cut();
+  }
+  void Finish(int) override {
+    const std::vector<uint32_t> order = Best();
+    EmitOrdered(rows_, order.data(), order.size());
+    Done();
+  }
+
+ private:
+  std::vector<uint32_t> Best() const {
+    std::vector<uint32_t> order(rows_.rows());
+    std::iota(order.begin(), order.end(), 0u);
+    const auto less = [&](uint32_t a, uint32_t b) { return RowLess(rows_, a, rows_, b, node_.keys); };
+    const size_t keep = static_cast<size_t>(std::min<uint64_t>(node_.count, order.size()));
+    std::partial_sort(order.begin(), order.begin() + static_cast<long>(keep), order.end(), less);
+    order.resize(keep);
+    return order;
+  }
+  void Cut() {
+    const std::vector<uint32_t> order = Best();
+    Batch kept(node_.schema);
+    AppendRows(kept, RowSet{&rows_, order.data(), order.size()});
+    rows_ = std::move(kept);
+  }
+  const TopNode& node_;
+  Batch rows_;
+};
+
+class AggregateOp : public Operator {
+ public:
+  AggregateOp(const AggregateNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n) {
+    std::vector<ColumnSpec> key_specs(n.schema.begin(), n.schema.begin() + static_cast<long>(n.keys.size()));
+    keys_ = Batch(std::move(key_specs));
+    for (const AggregateSpec& spec : n.aggregates) aggregators_.push_back(MakeAggregator(spec));
+  }
+  void Push(const RowSet& rows, int) override {
+    std::vector<Column> keys;
+    for (const NamedExpr& k : node_.keys) keys.push_back(eval_.Evaluate(k.expr, rows));
+    groups_.resize(rows.count);
+    std::string key;
+    for (size_t i = 0; i < rows.count; ++i) {
+      key.clear();
+      for (const Column& c : keys) EncodeKey(c, i, key);
+      auto [it, added] = index_.try_emplace(key, static_cast<uint32_t>(index_.size()));
+      if (added) {
+        for (size_t k = 0; k < keys.size(); ++k) keys_.columns[k].AppendFrom(keys[k], i);
+        ++keys_.row_count;
+      }
+      groups_[i] = it->second;
+    }
+    for (auto& a : aggregators_) a->Resize(index_.size());
+    for (size_t k = 0; k < aggregators_.size(); ++k) {
+      const AggregateSpec& spec = node_.aggregates[k];
+      std::vector<Column> args, outputs;
+      for (const Expr& e : spec.args) args.push_back(eval_.Evaluate(e, rows));
+      for (const Expr& e : spec.outputs) outputs.push_back(eval_.Evaluate(e, rows));
+      aggregators_[k]->Update(args, outputs, groups_);
+    }
+  }
+  void Finish(int) override {
+    size_t groups = index_.size();
+    if (groups == 0 && node_.keys.empty()) {
+      groups = 1;  // summarize without `by` gives one row even for empty input
+      for (auto& a : aggregators_) a->Resize(1);
+    }
+    Batch result(node_.schema);
+    const size_t nkeys = node_.keys.size();
+    std::vector<Column*> outs;
+    for (size_t g = 0; g < groups; ++g) {
+      for (size_t k = 0; k < nkeys; ++k) result.columns[k].AppendFrom(keys_.columns[k], g);
+      size_t column = nkeys;
+      for (size_t k = 0; k < aggregators_.size(); ++k) {
+        outs.clear();
+        for (size_t j = 0; j < node_.aggregates[k].names.size(); ++j) outs.push_back(&result.columns[column + j]);
+        aggregators_[k]->Result(g, outs.data());
+        column += outs.size();
+      }
+    }
+    result.row_count = groups;
+    EmitAll(result);
+    Done();
+  }
+
+ private:
+  const AggregateNode& node_;
+  Batch keys_;
+  std::unordered_map<std::string, uint32_t> index_;
+  std::vector<uint32_t> groups_;
+  std::vector<std::unique_ptr<Aggregator>> aggregators_;
+};
+
+class HashJoinOp : public Operator {
+ public:
+  HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e)
+      : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema), out_batch_(n.schema) {}
+
+  void Push(const RowSet& rows, int input) override {
+    if (input == 1) {
+      std::string key;
+      for (size_t i = 0; i < rows.count; ++i) {
+        const size_t row = build_.rows();
+        for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendFrom(rows.batch->columns[c], rows.Row(i));
+        build_.row_count = row + 1;
+        if (Key(build_, row, node_.right_keys, key)) index_[key].push_back(static_cast<uint32_t>(row));
+      }
+      matched_.resize(build_.rows(), false);
+      return;
+    }
+    Probe(rows);
+  }
+
+  void Finish(int input) override {
+    if (input == 1) return;  // the build side is complete; the probe side follows
+    const JoinKind k = node_.join_kind;
+    if (k == JoinKind::RightOuter || k == JoinKind::FullOuter || k == JoinKind::RightSemi || k == JoinKind::RightAnti) {
+      const bool want_matched = k == JoinKind::RightSemi;
+      for (size_t r = 0; r < build_.rows(); ++r) {
+        if (matched_[r] == want_matched) Output(nullptr, 0, static_cast<int64_t>(r));
+      }
+    }
+    Flush();
+    Done();
+  }
+
+ private:
+  // The encoded key of a row; false when a key column is null (nulls never match).
+  static bool Key(const Batch& b, size_t row, const std::vector<int>& columns, std::string& key) {
+    key.clear();
+    for (int c : columns) {
+      const Column& col = b.columns[static_cast<size_t>(c)];
+      if (col.IsNull(row)) return false;
+      EncodeKey(col, row, key);
+    }
+    return true;
+  }
+
+  void Probe(const RowSet& rows) {
+    const JoinKind k = node_.join_kind;
+    std::string key;
+    for (size_t i = 0; i < rows.count; ++i) {
+      const uint32_t row = rows.Row(i);
+      const bool has_key = Key(*rows.batch, row, node_.left_keys, key);
+      if (k == JoinKind::InnerUnique && (!has_key || !left_seen_.insert(key).second)) continue;
+      const auto it = has_key ? index_.find(key) : index_.end();
+      const bool found = it != index_.end();
+      if (found) {
+        for (uint32_t r : it->second) matched_[r] = true;
+      }
+      switch (k) {
+        case JoinKind::LeftSemi:
+          if (found) Output(rows.batch, row, -1);
+          break;
+        case JoinKind::LeftAnti:
+          if (!found) Output(rows.batch, row, -1);
+          break;
+        case JoinKind::RightSemi:
+        case JoinKind::RightAnti: break;  // output at the end, from the build side
+        default:
+          if (found) {
+            for (uint32_t r : it->second) Output(rows.batch, row, r);
+          } else if (k == JoinKind::LeftOuter || k == JoinKind::FullOuter) {
+            Output(rows.batch, row, -1);
+          }
+      }
+    }
+    Flush();
+  }
+
+  // One output row: left row `row` of `left` (or nulls if left is null), right row `right` of
+  // the build side (or nulls if negative).
+  void Output(const Batch* left, uint32_t row, int64_t right) {
+    size_t c = 0;
+    for (int l : node_.left_out) {
+      Column& to = out_batch_.columns[c++];
+      if (left) {
+        to.AppendFrom(left->columns[static_cast<size_t>(l)], row);
+      } else {
+        to.AppendNull();
+      }
+    }
+    for (int r : node_.right_out) {
+      Column& to = out_batch_.columns[c++];
+      if (right >= 0) {
+        to.AppendFrom(build_.columns[static_cast<size_t>(r)], static_cast<size_t>(right));
+      } else {
+        to.AppendNull();
+      }
+    }
+    if (++out_batch_.row_count >= kOutputBatchRows) Flush();
+  }
+
+  void Flush() {
+    Emit(RowSet::All(out_batch_));
+    out_batch_.Clear();
+  }
+
+  const HashJoinNode& node_;
+  Batch build_;
+  std::unordered_map<std::string, std::vector<uint32_t>> index_;
+  std::vector<bool> matched_;
+  std::unordered_set<std::string> left_seen_;  // innerunique: keys of the left rows kept
+  Batch out_batch_;
+};
+
+class MvExpandOp : public Operator {
+ public:
+  MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  void Push(const RowSet& rows, int) override {
+    const size_t input_columns = node_.inputs[0]->schema.size();
+    std::vector<int> expanded_at(input_columns, -1);
+    for (size_t k = 0; k < node_.columns.size(); ++k) expanded_at[static_cast<size_t>(node_.columns[k].column)] = static_cast<int>(k);
+    std::vector<std::vector<Json>> items(node_.columns.size());
+    for (size_t i = 0; i < rows.count; ++i) {
+      const uint32_t row = rows.Row(i);
+      size_t count = 0;
+      for (size_t k = 0; k < node_.columns.size(); ++k) {
+        Items(rows.batch->columns[static_cast<size_t>(node_.columns[k].column)], row, node_.columns[k], items[k]);
+        count = std::max(count, items[k].size());
+      }
+      count = static_cast<size_t>(std::min<uint64_t>(count, node_.limit));
+      for (size_t j = 0; j < count; ++j) {
+        for (size_t c = 0; c < input_columns; ++c) {
+          const int k = expanded_at[c];
+          if (k < 0) {
+            batch_.columns[c].AppendFrom(rows.batch->columns[c], row);
+          } else {
+            const auto& list = items[static_cast<size_t>(k)];
+            AppendJson(batch_.columns[c], j < list.size() ? list[j] : Json());  // shorter columns pad with null
+          }
+        }
+        if (node_.with_index) batch_.columns.back().AppendLong(static_cast<int64_t>(j));
+        if (++batch_.row_count >= kOutputBatchRows) Flush();
+      }
+    }
+    Flush();
+  }
+  void Finish(int) override { Done(); }
+
+ private:
+  // The values one row's cell expands to: an array's items, a bag's entries, a null or scalar
+  // as itself; an empty array or bag gives none.
+  static void Items(const Column& c, size_t row, const MvExpandColumn& spec, std::vector<Json>& out) {
+    out.clear();
+    Json v = CellToJson(c, row);
+    if (v.IsArray()) {
+      out = std::move(v.items());
+    } else if (v.IsObject()) {
+      for (const auto& [key, value] : v.members()) {
+        if (spec.bag_as_array) {
+          out.push_back(Json::Array({Json::String(key), value}));
+        } else {
+          Json entry = Json::Object();
+          entry.Append(key, value);
+          out.push_back(std::move(entry));
+        }
+      }
+    } else {
+      out.push_back(std::move(v));
+    }
+  }
+  void Flush() {
+    Emit(RowSet::All(batch_));
+    batch_.Clear();
+  }
+  const MvExpandNode& node_;
+  Batch batch_;
+};
+
+// serialize with row_number/prev/next: rows stream through; `tail_` keeps the last rows
+// emitted (what prev looks back at) and `pending_` the last rows received (held back until the
+// rows next looks ahead at have arrived).
+class WindowOp : public Operator {
+ public:
+  WindowOp(const WindowNode& n, Consumer* out, int in, Evaluator& e)
+      : Operator(out, in, e), node_(n), tail_(n.inputs[0]->schema), pending_(n.inputs[0]->schema) {
+    for (const WindowFunction& f : n.functions) {
+      if (f.kind == WindowKind::Prev) back_ = std::max(back_, static_cast<size_t>(std::max<int64_t>(f.offset, 0)));
+      if (f.kind == WindowKind::Next) ahead_ = std::max(ahead_, static_cast<size_t>(std::max<int64_t>(f.offset, 0)));
+      if (f.kind == WindowKind::RowNumber) next_number_.push_back(f.offset);
+    }
+  }
+  void Push(const RowSet& rows, int) override { Process(&rows); }
+  void Finish(int) override {
+    Process(nullptr);
+    Done();
+  }
+
+ private:
+  void Process(const RowSet* rows) {
+    Batch work(node_.inputs[0]->schema);
+    AppendRows(work, RowSet::All(tail_));
+    AppendRows(work, RowSet::All(pending_));
+    if (rows) AppendRows(work, *rows);
+    const size_t first = tail_.rows();
+    const size_t total = work.rows();
+    const size_t end = rows ? (total > first + ahead_ ? total - ahead_ : first) : total;
+    if (end > first) {
+      Batch out(node_.schema);
+      const size_t n_in = work.columns.size();
+      for (size_t c = 0; c < n_in; ++c) {
+        for (size_t r = first; r < end; ++r) out.columns[c].AppendFrom(work.columns[c], r);
+      }
+      size_t numbers = 0;
+      for (size_t k = 0; k < node_.functions.size(); ++k) {
+        const WindowFunction& f = node_.functions[k];
+        Column& col = out.columns[n_in + k];
+        if (f.kind == WindowKind::RowNumber) {
+          for (size_t r = first; r < end; ++r) col.AppendLong(next_number_[numbers]++);
+          ++numbers;
+          continue;
+        }
+        const Column values = eval_.Evaluate(f.arg, RowSet::All(work));
+        const int64_t step = f.kind == WindowKind::Prev ? -f.offset : f.offset;
+        for (size_t r = first; r < end; ++r) {
+          const int64_t at = static_cast<int64_t>(r) + step;
+          if (at >= 0 && at < static_cast<int64_t>(total)) {
+            col.AppendFrom(values, static_cast<size_t>(at));
+          } else {
+            AppendValue(col, f.fallback);
+          }
+        }
+      }
+      out.row_count = end - first;
+      EmitAll(out);
+    }
+    // Keep the last `back_` rows up to `end` and the rows after it.
+    tail_.Clear();
+    pending_.Clear();
+    const size_t keep_from = end > back_ ? end - back_ : 0;
+    for (size_t r = keep_from; r < total; ++r) {
+      Batch& into = r < end ? tail_ : pending_;
+      for (size_t c = 0; c < into.columns.size(); ++c) into.columns[c].AppendFrom(work.columns[c], r);
+      ++into.row_count;
+    }
+  }
+
+  const WindowNode& node_;
+  Batch tail_, pending_;
+  size_t back_ = 0, ahead_ = 0;
+  std::vector<int64_t> next_number_;
+};
+
+std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e) {
+  switch (n.kind) {
+    case PlanKind::Filter: return std::make_unique<FilterOp>(*n.As<FilterNode>(), out, in, e);
+    case PlanKind::Project: return std::make_unique<ProjectOp>(*n.As<ProjectNode>(), out, in, e);
+    case PlanKind::Aggregate: return std::make_unique<AggregateOp>(*n.As<AggregateNode>(), out, in, e);
+    case PlanKind::HashJoin: return std::make_unique<HashJoinOp>(*n.As<HashJoinNode>(), out, in, e);
+    case PlanKind::Union: return std::make_unique<UnionOp>(*n.As<UnionNode>(), out, in, e);
+    case PlanKind::Sort: return std::make_unique<SortOp>(*n.As<SortNode>(), out, in, e);
+    case PlanKind::Top: return std::make_unique<TopOp>(*n.As<TopNode>(), out, in, e);
+    case PlanKind::Limit: return std::make_unique<LimitOp>(*n.As<LimitNode>(), out, in, e);
+    case PlanKind::Distinct: return std::make_unique<DistinctOp>(*n.As<DistinctNode>(), out, in, e);
+    case PlanKind::Count: return std::make_unique<CountOp>(*n.As<CountNode>(), out, in, e);
+    case PlanKind::MvExpand: return std::make_unique<MvExpandOp>(*n.As<MvExpandNode>(), out, in, e);
+    case PlanKind::Window: return std::make_unique<WindowOp>(*n.As<WindowNode>(), out, in, e);
+    case PlanKind::Scan:
+    case PlanKind::Datatable: break;  // sources, fed by Execution
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void AppendValue(Column& out, const Value& v) {
+  Column one(v.type == Type::Null ? out.type() : v.type);
+  if (v.is_null) {
+    one.AppendNull();
+  } else if (IsStringLike(v.type) || v.type == Type::Dynamic) {
+    one.AppendString(v.text);
+  } else if (v.type == Type::Real || v.type == Type::Decimal) {
+    one.AppendReal(v.real);
+  } else if (v.type == Type::Bool) {
+    one.AppendBool(v.integer != 0);
+  } else if (v.type == Type::Int) {
+    one.AppendInt(static_cast<int32_t>(v.integer));
+  } else {
+    one.AppendLong(v.integer);
+  }
+  AppendConverted(out, one, 0);
+}
+
+void CollectSink::Push(const RowSet& rows, int) { AppendRows(result_, rows); }
+
+void WriterSink::Push(const RowSet& rows, int) {
+  columns_.clear();
+  for (const Column& c : rows.batch->columns) columns_.push_back(&c);
+  selection_.resize(rows.count);
+  for (size_t i = 0; i < rows.count; ++i) selection_[i] = rows.Row(i);
+  writer_.WriteRows(prefix_, names_, columns_, selection_.data(), static_cast<uint32_t>(rows.count));
+  rows_ += rows.count;
+}
+
+Execution::Execution(const PlanNode& plan, int64_t now, Consumer& sink) : evaluator_(std::make_unique<Evaluator>(now)) {
+  Build(plan, &sink, 0);
+}
+
+Execution::~Execution() = default;
+
+void Execution::Build(const PlanNode& node, Consumer* out, int input) {
+  if (node.Is<ScanNode>() || node.Is<DatatableNode>()) {
+    sources_.push_back({&node, out, input});
+    return;
+  }
+  std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_);
+  Consumer* self = op.get();
+  operators_.push_back(std::move(op));
+  // Depth-first, the build side of a join first: the order sources must be fed in.
+  if (node.Is<HashJoinNode>()) {
+    Build(*node.inputs[1], self, 1);
+    Build(*node.inputs[0], self, 0);
+    return;
+  }
+  for (size_t i = 0; i < node.inputs.size(); ++i) Build(*node.inputs[i], self, static_cast<int>(i));
+}
+
+void Execution::Push(size_t source, const Batch& batch) {
+  if (batch.rows() > 0) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
+}
+
+void Execution::Finish(size_t source) { sources_[source].consumer->Finish(sources_[source].input); }
+
+void Execution::RunDatatable(size_t source) {
+  const auto* table = sources_[source].node->As<DatatableNode>();
+  Batch batch(table->schema);
+  for (const std::vector<Value>& row : table->rows) {
+    for (size_t c = 0; c < batch.columns.size(); ++c) AppendValue(batch.columns[c], row[c]);
+  }
+  batch.row_count = table->rows.size();
+  // In batches of the usual size, as a reader would deliver them.
+  std::vector<uint32_t> rows(batch.rows());
+  std::iota(rows.begin(), rows.end(), 0u);
+  const Source& s = sources_[source];
+  for (size_t start = 0; start < rows.size(); start += kOutputBatchRows) {
+    s.consumer->Push(RowSet{&batch, rows.data() + start, std::min(kOutputBatchRows, rows.size() - start)}, s.input);
+  }
+  Finish(source);
+}
+
+}  // namespace huntc::exec

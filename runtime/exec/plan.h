@@ -1,0 +1,263 @@
+// The runtime plan: the physical operators the reference interpreter runs, and how a compiler
+// builds them.
+//
+// A plan is a tree of PlanNodes (closed kinds, Is/As, printable). The compiler turns its logical
+// operators (compiler/ir) into these nodes with the builder functions below; Execution then
+// instantiates one Operator per node and data flows bottom-up, push-based: a source hands a
+// Batch to its consumer, each operator processes the batch as a whole (expressions are
+// evaluated column-at-a-time by runtime/exec/eval.h, filters produce selection vectors, never
+// per-row virtual calls) and pushes its result rows on. Streaming operators (Filter, Project,
+// Limit, MvExpand, Window, Union, the probe side of HashJoin) hold at most a batch (plus, for
+// Window, the few rows prev/next look at), so memory stays flat however large the archive.
+// Blocking operators hold what their result needs and no more: Aggregate one state per group,
+// HashJoin its build (right) side, Sort its input, Top its N best rows, Distinct its distinct
+// rows, Count a counter.
+//
+// Building a plan (every builder takes ownership of its inputs and computes the node's output
+// schema; expressions index the input's columns, see runtime/exec/expr.h):
+//
+//   auto scan = Scan("DeviceProcessEvents", {{"Timestamp", Type::DateTime}, {"FileName", Type::String}});
+//   auto where = Filter(std::move(scan), Expr::Call(Fn::Has, Type::Bool, {Expr::Column(1, Type::String), ...}));
+//   auto proj = Project(std::move(where), {{"Name", Expr::Column(1, Type::String)}});
+//
+//   Scan(table, columns)           reads the table's columns (by exact JSON key) from its inputs
+//   Datatable(schema, rows)        constant rows (one Value per column per row)
+//   Filter(in, predicate)          keeps rows where the predicate is true
+//   Project(in, {name, expr}...)   computed columns; `extend` = the input columns (Column(i))
+//                                  followed by the new ones, a replaced column in its place
+//   Aggregate(in, keys, aggs)      summarize: keys are named expressions (bin(...) included);
+//                                  output = the keys, then each aggregate's columns. Without
+//                                  keys, empty input still gives one row (count 0, sets [], ...)
+//   HashJoin(left, right, kind, left_keys, right_keys, left_out, right_out)
+//                                  equality on the key columns (indexes, pairwise; nulls never
+//                                  match); output = left_out columns then right_out columns,
+//                                  named by the compiler (the `1` suffixes of clashes are its
+//                                  job); semi/anti kinds output one side only
+//   Union(inputs)                  inputs already projected to one schema; UNION ALL
+//   Sort(in, keys)                 SortKey{column, descending, nulls_first}; Asc/Desc give
+//                                  KQL's null placement (asc: nulls first, desc: nulls last)
+//   Top(in, n, keys)               the first n rows of Sort(in, keys), keeping only n rows
+//   Limit(in, n)                   the first n rows that arrive
+//   Distinct(in, columns)          one row per distinct combination of the columns (first seen)
+//   Count(in, name)                one row, one long column: the number of input rows
+//   MvExpand(in, columns, limit, index_name)
+//                                  each listed dynamic column expands arrays (and bags) into
+//                                  rows, in lock-step; `to` types the expanded values
+//   Window(in, functions)          serialize + row_number/prev/next as appended columns
+//
+// Running: RunPlan (runtime/exec/run.h) feeds Scan nodes from JSON-lines files and collects
+// the result into a Batch or writes it as detections.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/expr.h"
+
+namespace huntc::exec {
+
+enum class PlanKind : uint8_t {
+  Scan, Datatable, Filter, Project, Aggregate, HashJoin, Union, Sort, Top, Limit, Distinct, Count,
+  MvExpand, Window,
+};
+
+std::string_view PlanKindName(PlanKind kind);
+
+struct PlanNode {
+  PlanKind kind;
+  std::vector<ColumnSpec> schema;  // output columns
+  std::vector<std::unique_ptr<PlanNode>> inputs;
+
+  explicit PlanNode(PlanKind k) : kind(k) {}
+  virtual ~PlanNode() = default;
+  template <class T> bool Is() const { return kind == T::kKind; }
+  template <class T> const T* As() const { return Is<T>() ? static_cast<const T*>(this) : nullptr; }
+  template <class T> T* As() { return Is<T>() ? static_cast<T*>(this) : nullptr; }
+
+  // One node per line, the result first, inputs indented (`--dump plan`).
+  std::string ToString() const;
+};
+
+using PlanPtr = std::unique_ptr<PlanNode>;
+
+struct NamedExpr {
+  std::string name;
+  Expr expr;
+};
+
+struct ScanNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Scan;
+  ScanNode() : PlanNode(kKind) {}
+  std::string table;  // schema names are the JSON keys read
+};
+
+struct DatatableNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Datatable;
+  DatatableNode() : PlanNode(kKind) {}
+  std::vector<std::vector<Value>> rows;
+};
+
+struct FilterNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Filter;
+  FilterNode() : PlanNode(kKind) {}
+  Expr predicate;
+};
+
+struct ProjectNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Project;
+  ProjectNode() : PlanNode(kKind) {}
+  std::vector<Expr> exprs;  // one per output column
+};
+
+enum class AggKind : uint8_t {
+  Count,       // count(): rows
+  CountIf,     // countif(p)
+  Sum, SumIf,  // long for integer arguments, real otherwise; 0 on empty input
+  Avg, AvgIf,  // real
+  Min, Max, MinIf, MaxIf,
+  DCount, DCountIf,        // HyperLogLog estimate; exact for small sets
+  MakeSet, MakeSetIf,      // dynamic array of distinct values, at most `limit`
+  MakeList, MakeListIf,    // dynamic array of values in input order, at most `limit`
+  MakeBag, MakeBagIf,      // dynamic bag: the union of the property bags
+  ArgMax, ArgMin,          // the row with the max/min args[0]; outputs = extra columns
+  TakeAny,                 // any/take_any: some non-null value
+  Stdev, StdevIf, Variance, VarianceIf,  // sample statistics, real
+  Percentile,              // exact nearest-rank percentile `param` (keeps the group's values)
+};
+
+std::string_view AggKindName(AggKind kind);
+
+// One aggregate of a summarize. The argument list is the value (if any), then for the *If kinds
+// the predicate last. The aggregate yields one column (named by the compiler), except ArgMax and
+// ArgMin, which yield the value and then one column per `outputs` expression.
+struct AggregateSpec {
+  AggKind kind = AggKind::Count;
+  std::vector<Expr> args;
+  int64_t limit = 1048576;    // make_set/make_list: the size cap
+  double param = 0;           // percentile: which (0..100); dcount uses accuracy level 1 always
+  std::vector<Expr> outputs;  // arg_max/arg_min: the other columns of the row (`*` expanded)
+  std::vector<std::string> names;  // one per output column
+};
+
+// The output types of an aggregate, from its kind and argument types.
+std::vector<Type> AggregateOutputTypes(const AggregateSpec& spec);
+
+struct AggregateNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Aggregate;
+  AggregateNode() : PlanNode(kKind) {}
+  std::vector<NamedExpr> keys;
+  std::vector<AggregateSpec> aggregates;
+};
+
+enum class JoinKind : uint8_t {
+  InnerUnique,  // KQL's default: one left row per distinct key, then inner
+  Inner, LeftOuter, RightOuter, FullOuter, LeftSemi, LeftAnti, RightSemi, RightAnti,
+};
+
+std::string_view JoinKindName(JoinKind kind);
+
+struct HashJoinNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::HashJoin;
+  HashJoinNode() : PlanNode(kKind) {}
+  JoinKind join_kind = JoinKind::InnerUnique;
+  std::vector<int> left_keys, right_keys;
+  std::vector<int> left_out, right_out;
+};
+
+struct UnionNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Union;
+  UnionNode() : PlanNode(kKind) {}
+};
+
+struct SortKey {
+  int column = 0;
+  bool descending = true;
+  bool nulls_first = false;
+
+  static SortKey Asc(int c) { return {c, false, true}; }
+  static SortKey Desc(int c) { return {c, true, false}; }
+};
+
+struct SortNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Sort;
+  SortNode() : PlanNode(kKind) {}
+  std::vector<SortKey> keys;
+};
+
+struct TopNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Top;
+  TopNode() : PlanNode(kKind) {}
+  uint64_t count = 0;
+  std::vector<SortKey> keys;
+};
+
+struct LimitNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Limit;
+  LimitNode() : PlanNode(kKind) {}
+  uint64_t count = 0;
+};
+
+struct DistinctNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Distinct;
+  DistinctNode() : PlanNode(kKind) {}
+  std::vector<int> columns;  // the output columns, in order
+};
+
+struct CountNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Count;
+  CountNode() : PlanNode(kKind) {}
+};
+
+struct MvExpandColumn {
+  int column = 0;               // a dynamic column of the input
+  Type to = Type::Dynamic;      // `to typeof(T)`
+  bool bag_as_array = false;    // kind=array: a bag entry becomes [key, value], else {key: value}
+};
+
+struct MvExpandNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::MvExpand;
+  MvExpandNode() : PlanNode(kKind) {}
+  std::vector<MvExpandColumn> columns;
+  uint64_t limit = 2147483647;  // rows per input row
+  bool with_index = false;      // appends a long column: the item's 0-based index
+};
+
+enum class WindowKind : uint8_t { RowNumber, Prev, Next };
+
+struct WindowFunction {
+  WindowKind kind = WindowKind::RowNumber;
+  std::string name;
+  Expr arg;              // prev/next: the value taken from the other row
+  int64_t offset = 1;    // prev/next: how many rows away; row_number: the first number
+  Value fallback;        // prev/next: the value when there is no such row (null by default)
+};
+
+struct WindowNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Window;
+  WindowNode() : PlanNode(kKind) {}
+  std::vector<WindowFunction> functions;  // appended after the input columns
+};
+
+// Builders (see the header comment).
+PlanPtr Scan(std::string table, std::vector<ColumnSpec> columns);
+PlanPtr Datatable(std::vector<ColumnSpec> schema, std::vector<std::vector<Value>> rows);
+PlanPtr Filter(PlanPtr input, Expr predicate);
+PlanPtr Project(PlanPtr input, std::vector<NamedExpr> columns);
+PlanPtr Aggregate(PlanPtr input, std::vector<NamedExpr> keys, std::vector<AggregateSpec> aggregates);
+PlanPtr HashJoin(PlanPtr left, PlanPtr right, JoinKind kind, std::vector<int> left_keys,
+                 std::vector<int> right_keys, std::vector<int> left_out, std::vector<int> right_out,
+                 std::vector<std::string> names);
+PlanPtr Union(std::vector<PlanPtr> inputs);
+PlanPtr Sort(PlanPtr input, std::vector<SortKey> keys);
+PlanPtr Top(PlanPtr input, uint64_t count, std::vector<SortKey> keys);
+PlanPtr Limit(PlanPtr input, uint64_t count);
+PlanPtr Distinct(PlanPtr input, std::vector<int> columns);
+PlanPtr Count(PlanPtr input, std::string name = "Count");
+PlanPtr MvExpand(PlanPtr input, std::vector<MvExpandColumn> columns, uint64_t limit = 2147483647,
+                 std::string index_name = "");
+PlanPtr Window(PlanPtr input, std::vector<WindowFunction> functions);
+
+}  // namespace huntc::exec
