@@ -469,7 +469,8 @@ std::vector<Background::Report> Background::DailyReports(uint64_t seed) const {
     for (const Device& d : w_.devices) {
       const int64_t at = w_.start + day * kTicksPerDay +
                          static_cast<int64_t>(Mix(seed ^ (uint64_t(d.index) << 20) ^ uint64_t(day)) % kTicksPerDay);
-      reports.push_back({std::max(at, w_.activity_start), &d});
+      // Reports due before the fleet has booted come as many minutes after it.
+      reports.push_back({at < w_.activity_start ? w_.activity_start + (at - w_.start) : at, &d});
     }
   std::sort(reports.begin(), reports.end(), [](const Report& a, const Report& b) {
     return a.time != b.time ? a.time < b.time : a.device->index < b.device->index;

@@ -79,7 +79,7 @@ class Planter {
   void Beacon() {
     const Device& d = Workstation();
     const int64_t span = std::min<int64_t>(3 * kTicksPerDay, (w_.now - w_.activity_start) * 4 / 5);
-    const int64_t start = w_.now - span - kTicksPerHour;
+    const int64_t start = w_.now - span - kTicksPerHour + rng_.Between(0, 3'600'000) * (kTicksPerSecond / 1000);
     const ProcView& explorer = Existing(d, "explorer.exe", start - 2 * kTicksPerMinute);
     const ProcessEntry& implant =
         Entry(Spec("devsync.exe", R"(C:\ProgramData\Microsoft\DeviceSync)", "", "", "", "", 74'240, Signer::kWindows),
@@ -679,8 +679,8 @@ void Plant(World& world, const GenOptions& opt, const std::array<bool, kTableCou
 
 std::vector<std::string> BackgroundInvariants() {
   return {
-      "No command line names lsass, MiniDump, comsvcs.dll, sekurlsa, procdump, PsExec, PSEXESVC, regsvr32 or "
-      "certutil.",
+      "No command line but lsass.exe's own names lsass; none names MiniDump, comsvcs.dll, sekurlsa, procdump, "
+      "PsExec, PSEXESVC, regsvr32 or certutil.",
       "No command line holds DownloadString, DownloadFile, IEX or Invoke-Expression, in clear or inside an "
       "-EncodedCommand; background encoded commands are inventory scripts.",
       "rundll32, mshta, regsvr32 and certutil never connect to a public address.",

@@ -118,7 +118,10 @@ class RowWriter {
   Table table_;
   Format format_;
   std::vector<Field> columns_;
-  std::vector<std::string> keys_;  // per column: what goes before its value
+  // Per column: what goes before its value, padded with 16 bytes so that it can be copied in
+  // whole 16-byte blocks; and its length.
+  std::vector<std::string> keys_;
+  std::vector<size_t> key_lengths_;
   std::string tenant_;
   std::string prefix_;  // the envelope up to "properties":{
   int64_t first_day_;
