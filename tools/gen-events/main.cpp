@@ -90,10 +90,11 @@ int main(int argc, char** argv) {
   const auto compression = CompressionFromName(compress);
   if (!compression) return Fail("--compress must be none, gzip or zstd");
 
-  // A folder is a path that exists as one, ends with a slash, or has no extension.
+  // A folder is a path that exists as one, ends with a slash, or does not exist and has no extension.
   std::error_code ec;
   const bool folder = !output.empty() && output != "-" &&
-                      (fs::is_directory(output, ec) || output.back() == '/' || !fs::path(output).has_extension());
+                      (fs::is_directory(output, ec) || output.back() == '/' ||
+                       (!fs::exists(output, ec) && !fs::path(output).has_extension()));
   const std::vector<std::string> table_names = SplitList(tables);
   if (table_names.empty() || (table_names.size() == 1 && table_names[0] == "all")) {
     opt.tables.clear();
