@@ -15,9 +15,6 @@ namespace huntc::gen {
 
 struct Planted {
   std::array<std::vector<Record>, kTableCount> rows;  // each in order of ingestion
-  // Background process instances the planted rows name (parents, lsass, ...): their creation rows
-  // must exist.
-  std::vector<InstanceRef> instances;
   std::string scenarios_json;  // the manifest's "scenarios" array
 
   // Storage the rows point into.

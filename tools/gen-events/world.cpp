@@ -235,9 +235,7 @@ void World::BuildProcesses(Rng& rng) {
     processes.push_back(std::move(e));
   }
   for (const Dll& d : kDlls) {
-    const std::string_view dir = d.dir;
-    dlls.push_back({d.name, Compile(std::string(dir) + "\\" + d.name), MakeImage(rng, d.size, d.signer),
-                    dir.starts_with(R"(C:\Users)") || dir.starts_with(R"(C:\ProgramData)")});
+    dlls.push_back({d.name, Compile(std::string(d.dir) + "\\" + d.name), MakeImage(rng, d.size, d.signer)});
   }
   for (size_t i = 0; i < processes.size(); ++i) {
     ProcessEntry& e = processes[i];

@@ -83,7 +83,6 @@ class Picker {
     const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), rng.Uniform() * total_);
     return std::min<size_t>(it - cumulative_.begin(), cumulative_.size() - 1);
   }
-  bool Empty() const { return cumulative_.empty(); }
 
  private:
   std::vector<double> cumulative_;
@@ -152,7 +151,6 @@ struct DllEntry {
   std::string name;
   Template path;
   FileImage image;
-  bool user_writable;  // under C:\Users or C:\ProgramData
 };
 
 // A process started with one command line under one kind of account.
