@@ -248,7 +248,7 @@ class Planter {
     int64_t last = t0;
     for (size_t i = 0; i < targets.size(); ++i) {
       const Device& dst = *targets[i];
-      const int64_t t = t0 + static_cast<int64_t>(i) * 8 * kTicksPerMinute + rng_.Between(0, 60) * kTicksPerSecond;
+      const int64_t t = t0 + static_cast<int64_t>(i) * 8 * kTicksPerMinute + rng_.Between(0, kTicksPerMinute);
       const ProcView& ps = Spawn(src, psexec,
                                  R"(PsExec.exe \\)" + dst.netbios + R"( -accepteula -s cmd.exe /c "hostname & whoami")",
                                  cmd, t);
@@ -411,7 +411,7 @@ class Planter {
     constexpr int kFailures = 60;
     int64_t t = t0;
     for (int i = 0; i < kFailures; ++i) {
-      t += rng_.Between(8, 20) * kTicksPerSecond;
+      t += rng_.Between(8 * kTicksPerSecond, 20 * kTicksPerSecond);
       const char* name = kGuesses[i % std::size(kGuesses)];
       Account& guess = i % std::size(kGuesses) == 0 ? local_admin : Keep(Account{d.netbios, name, "", "", ""});
       Record& r = Row(Table::kDeviceLogonEvents, t, d, "LogonFailed");
@@ -492,11 +492,12 @@ class Planter {
     return *d;
   }
 
-  // A time on day `fraction` of the window at hh:mm UTC, inside the window.
-  int64_t At(double fraction, int hour, int minute) const {
+  // A time within the minute hh:mm UTC of day `fraction` of the window, inside the window.
+  int64_t At(double fraction, int hour, int minute) {
     const int64_t days = (w_.now - w_.start) / kTicksPerDay;
     const int64_t day = std::min<int64_t>(days - 1, static_cast<int64_t>(fraction * static_cast<double>(days)));
-    const int64_t t = w_.start + day * kTicksPerDay + hour * kTicksPerHour + minute * kTicksPerMinute;
+    const int64_t t = w_.start + day * kTicksPerDay + hour * kTicksPerHour + minute * kTicksPerMinute +
+                      rng_.Between(0, kTicksPerMinute - 1);
     return std::clamp(t, w_.activity_start + kTicksPerHour, w_.now - 2 * kTicksPerHour);
   }
 
