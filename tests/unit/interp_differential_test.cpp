@@ -53,7 +53,9 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
     gen::GenOptions opt;
     opt.events = 20000;
     opt.now = kNow;
-    gen::GenerateEvents(opt, [&](std::string_view chunk) { return static_cast<bool>(out.write(chunk.data(), chunk.size())); });
+    gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+      return static_cast<bool>(out.write(chunk.data(), chunk.size()));
+    });
   }
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);

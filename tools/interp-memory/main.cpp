@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     opt.events = events * factor;
     opt.now = now;
     uint64_t bytes = 0;
-    gen::GenerateEvents(opt, [&](std::string_view chunk) {
+    gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
       bytes += chunk.size();
       return std::fwrite(chunk.data(), 1, chunk.size(), out) == chunk.size();
     });
