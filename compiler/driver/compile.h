@@ -31,8 +31,9 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps = nullptr);
 
-// The rule's fields as they lead each of its detection lines: `"rule_id": ..., "rule_name":
-// ..., "severity": ..., "tactics": [...], "techniques": [...], `.
-std::string DetectionPrefix(const Rule& rule);
+// Describes a rule's detections for the runtime: its fields, and which of the query's output
+// columns feed each entity identifier, custom detail and alert-text placeholder. A mapping that
+// names a column the query does not return is HC250; returns false then.
+bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags);
 
 }  // namespace huntc
