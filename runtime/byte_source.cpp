@@ -20,7 +20,6 @@ namespace huntc {
 namespace {
 
 constexpr size_t kRawChunk = size_t{1} << 20;
-constexpr uint64_t kFreeExpansion = uint64_t{64} << 20;
 
 Compression FromMagic(const unsigned char* head, size_t size) {
   if (size >= 2 && head[0] == 0x1f && head[1] == 0x8b) return Compression::Gzip;
@@ -104,7 +103,7 @@ class CompressedSource : public ByteSource {
   // False (after failing the source) once the output outgrows the allowed expansion.
   bool CheckExpansion(size_t produced) {
     decoded_ += produced;
-    if (decoded_ <= kFreeExpansion + raw_bytes_ * limits_.max_expansion) return true;
+    if (decoded_ <= limits_.expansion_allowance + raw_bytes_ * limits_.max_expansion) return true;
     Fail(SourceError::TooExpanded,
          fmt::format("decompressed data exceeds {} times its compressed size; stopped reading "
                      "(possible decompression bomb)",

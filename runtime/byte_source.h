@@ -17,9 +17,10 @@ namespace huntc {
 struct ReadLimits {
   size_t max_record_bytes = size_t{64} << 20;  // a longer line or CSV record is skipped
   int max_depth = 128;                          // JSON nesting deeper than this: record skipped
-  // Decompressed bytes allowed per compressed byte, beyond a first allowance of 64 MiB that
-  // small, highly repetitive files may use freely.
+  // Decompressed bytes allowed per compressed byte, beyond a first allowance that small, highly
+  // repetitive files may use freely.
   uint64_t max_expansion = 1000;
+  uint64_t expansion_allowance = uint64_t{64} << 20;
 };
 
 enum class Compression : uint8_t { None, Gzip, Zstd };

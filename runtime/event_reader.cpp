@@ -438,7 +438,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
   }
   // The last record may have no newline; after a stream error it is unfinished.
   const SourceError source_error = source->error();
-  if (eof && begin < end && !skip_partial && buffer_at + begin < in.end) {
+  if (eof && (begin < end || skipping_long) && !skip_partial && buffer_at + begin < in.end) {
     if (skipping_long) {
       line += newlines + 1;
       ++stats->lines;

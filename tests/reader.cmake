@@ -1,2 +1,4 @@
-# The JSON-lines reader.
-huntc_add_test(test_reader SOURCES unit/event_reader_test.cpp LIBS huntc_runtime)
+# The event reader: JSON lines, envelopes, Log Analytics exports, CSV, compression, bad input.
+huntc_add_test(test_reader
+  SOURCES unit/event_reader_test.cpp unit/archive_reader_test.cpp
+  LIBS huntc_runtime ZLIB::ZLIB PkgConfig::ZSTD)
