@@ -2,3 +2,5 @@
 huntc_add_test(test_reader
   SOURCES unit/event_reader_test.cpp unit/archive_reader_test.cpp
   LIBS huntc_runtime ZLIB::ZLIB PkgConfig::ZSTD)
+# Threaded runs give the bytes of one-thread runs.
+huntc_add_test(test_threads SOURCES unit/threads_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)

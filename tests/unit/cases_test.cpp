@@ -1,22 +1,29 @@
 // Data-driven end-to-end cases: each folder in tests/cases holds rule.yaml, events.jsonl (the
 // table the rule reads) and expected.jsonl (the detections, in any order). Every case runs
 // with now() = 2026-11-20T00:00:00Z.
+//
+// Each case also runs over the same events in every archive shape the reader accepts (Defender
+// envelopes, a Log Analytics export, CSV, and each of these and the JSON lines gzip- and
+// zstd-compressed), which must give byte-identical detections.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include <simdjson.h>
+
 #include "compiler/driver/compile.h"
+#include "tests/unit/archive_util.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> Lines(const fs::path& path) {
-  std::ifstream in(path);
+std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(line);
   }
@@ -24,9 +31,84 @@ std::vector<std::string> Lines(const fs::path& path) {
   return lines;
 }
 
+void AppendCsvField(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// The events as the Defender portal exports CSV: a header of every field seen, strings as
+// text, other values as JSON text, null and missing as empty fields.
+std::string ToCsv(const std::vector<std::string>& events) {
+  simdjson::dom::parser parser;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::pair<std::string, std::string>>> rows;
+  for (const std::string& event : events) {
+    auto& row = rows.emplace_back();
+    for (auto [key, value] : parser.parse(event).get_object()) {
+      const std::string name(key);
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      std::string text;
+      if (value.is_string()) {
+        text = std::string(value.get_string().value());
+      } else if (!value.is_null()) {
+        text = simdjson::minify(value);
+      }
+      row.emplace_back(name, text);
+    }
+  }
+  std::string csv;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) csv += ',';
+    AppendCsvField(csv, names[i]);
+  }
+  csv += "\r\n";
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) csv += ',';
+      for (const auto& [name, text] : row) {
+        if (name == names[i]) AppendCsvField(csv, text);
+      }
+    }
+    csv += "\r\n";
+  }
+  return csv;
+}
+
+// Every archive shape of the same events: name -> (file content, table to pass or "").
+std::vector<std::tuple<std::string, std::string, std::string>> Shapes(
+    const std::vector<std::string>& events, const std::string& table) {
+  std::string envelopes, export_lines, jsonl;
+  for (const std::string& e : events) {
+    jsonl += e + "\n";
+    envelopes += "{\"time\": \"2026-11-20T10:00:00Z\", \"tenantId\": \"t\", \"operationName\": "
+                 "\"Publish\", \"category\": \"AdvancedHunting-" + table + "\", \"properties\": " +
+                 e + "}\n";
+    export_lines += "{\"Type\": \"" + table + "\", " + e.substr(e.find('{') + 1) + "\n";
+  }
+  const std::string csv = ToCsv(events);
+  std::vector<std::tuple<std::string, std::string, std::string>> shapes = {
+      {"jsonl", jsonl, table}, {"envelopes", envelopes, ""}, {"export", export_lines, ""}, {"csv", csv, table}};
+  const size_t plain = shapes.size();
+  for (size_t i = 0; i < plain; ++i) {
+    const auto [name, content, t] = shapes[i];
+    shapes.emplace_back(name + ".gz", test::Gzip(content), t);
+    shapes.emplace_back(name + ".zst", test::Zstd(content), t);
+  }
+  return shapes;
+}
+
 }  // namespace
 
-TEST_CASE("cases: every case folder gives its expected detections", "[cases]") {
+TEST_CASE("cases: every case folder gives its expected detections in every archive shape",
+          "[cases]") {
   const fs::path root = fs::path(HUNTC_SOURCE_DIR) / "tests" / "cases";
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(root)) {
@@ -38,29 +120,49 @@ TEST_CASE("cases: every case folder gives its expected detections", "[cases]") {
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
-  for (const fs::path& dir : cases) {
-    DYNAMIC_SECTION(dir.filename().string()) {
+  test::TempDir dir;
+  for (const fs::path& folder : cases) {
+    DYNAMIC_SECTION(folder.filename().string()) {
       Diagnostics diags;
-      std::optional<Rule> rule = LoadRuleFile((dir / "rule.yaml").string(), diags);
+      std::optional<Rule> rule = LoadRuleFile((folder / "rule.yaml").string(), diags);
       REQUIRE(rule);
       auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags);
       INFO((diags.items().empty() ? std::string() : RenderText(diags.items()[0])));
       REQUIRE(query);
-      query->pipeline.prefix = DetectionPrefix(*rule);
-      std::vector<ScanPipeline> pipelines{query->pipeline};
-      const fs::path actual = fs::temp_directory_path() / ("huntc-case-" + dir.filename().string() + ".jsonl");
-      {
+      REQUIRE(DescribeDetections(*rule, query->pipeline, diags));
+      const std::string table = query->pipeline.table;
+      std::vector<std::string> events;
+      std::ifstream in(folder / "events.jsonl");
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) events.push_back(line);
+      }
+      std::string first;
+      for (const auto& [shape, content, input_table] : Shapes(events, table)) {
+        INFO(shape);
+        const std::string events_file = dir.Write(folder.filename().string() + "." + shape, content);
+        const std::string actual = (dir.path / "detections.jsonl").string();
+        std::vector<ScanPipeline> pipelines{query->pipeline};
         std::FILE* out = std::fopen(actual.c_str(), "w");
         REQUIRE(out);
-        JsonLinesWriter writer(out);
+        DetectionWriter writer(out, OutputFormat::JsonLines, {});
+        RunOptions options;
+        options.now = *ParseDateTime("2026-11-20T00:00:00Z");
         RunStats stats;
-        RunPipelines(pipelines, {{(dir / "events.jsonl").string(), query->pipeline.table}},
-                     *ParseDateTime("2026-11-20T00:00:00Z"), writer, [](const InputIssue&) {}, stats);
-        writer.Flush();
+        std::vector<InputIssue> issues;
+        CHECK(RunPipelines(pipelines, {{events_file, input_table}}, options, OutputFormat::JsonLines,
+                           writer, [&](const InputIssue& i) { issues.push_back(i); return true; }, stats));
+        CHECK(issues.empty());
+        CHECK(writer.Finish());
         std::fclose(out);
+        CHECK(stats.read.lines_skipped == 0);
+        const std::string detections = test::ReadAll(actual);
+        if (first.empty()) {
+          first = detections;
+          CHECK(Lines(detections) == Lines(test::ReadAll((folder / "expected.jsonl").string())));
+        } else {
+          CHECK(detections == first);
+        }
       }
-      CHECK(Lines(actual) == Lines(dir / "expected.jsonl"));
-      fs::remove(actual);
     }
   }
 }
