@@ -4,3 +4,5 @@ huntc_add_test(test_reader
   LIBS huntc_runtime ZLIB::ZLIB PkgConfig::ZSTD)
 # Threaded runs give the bytes of one-thread runs.
 huntc_add_test(test_threads SOURCES unit/threads_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
+# Fault injection on generated archives.
+huntc_add_test(test_faults SOURCES unit/fault_test.cpp LIBS huntc_runtime huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
