@@ -104,7 +104,7 @@ TEST_CASE("faults: damaged records are skipped or nulled, all others read, count
       ++malformed;
       row.clear();
     } else if (i % 101 == 7) {
-      line.insert(line.find("\"DeviceName\":\"") + 14, "\xff");
+      line.insert(line.find("\"DeviceName\":\"") + 14, 1, static_cast<char>(0xff));
       ++bad_utf8;
       row.clear();
     } else if (i % 89 == 11) {
