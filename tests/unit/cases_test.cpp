@@ -11,10 +11,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include <simdjson.h>
-
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
+#include "tools/gen-events/csv_export.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
@@ -31,57 +30,6 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-void AppendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-// The events as the Defender portal exports CSV: a header of every field seen, strings as
-// text, other values as JSON text, null and missing as empty fields.
-std::string ToCsv(const std::vector<std::string>& events) {
-  simdjson::dom::parser parser;
-  std::vector<std::string> names;
-  std::vector<std::vector<std::pair<std::string, std::string>>> rows;
-  for (const std::string& event : events) {
-    auto& row = rows.emplace_back();
-    for (auto [key, value] : parser.parse(event).get_object()) {
-      const std::string name(key);
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      std::string text;
-      if (value.is_string()) {
-        text = std::string(value.get_string().value());
-      } else if (!value.is_null()) {
-        text = simdjson::minify(value);
-      }
-      row.emplace_back(name, text);
-    }
-  }
-  std::string csv;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) csv += ',';
-    AppendCsvField(csv, names[i]);
-  }
-  csv += "\r\n";
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (i) csv += ',';
-      for (const auto& [name, text] : row) {
-        if (name == names[i]) AppendCsvField(csv, text);
-      }
-    }
-    csv += "\r\n";
-  }
-  return csv;
-}
-
 // Every archive shape of the same events: name -> (file content, table to pass or "").
 std::vector<std::tuple<std::string, std::string, std::string>> Shapes(
     const std::vector<std::string>& events, const std::string& table) {
@@ -93,7 +41,10 @@ std::vector<std::tuple<std::string, std::string, std::string>> Shapes(
                  e + "}\n";
     export_lines += "{\"Type\": \"" + table + "\", " + e.substr(e.find('{') + 1) + "\n";
   }
-  const std::string csv = ToCsv(events);
+  huntc::gen::CsvExport exporter(huntc::gen::CsvExport::ColumnsOf(jsonl));
+  std::string csv;
+  exporter.AppendHeader(csv);
+  REQUIRE(exporter.AppendRecords(jsonl, csv));
   std::vector<std::tuple<std::string, std::string, std::string>> shapes = {
       {"jsonl", jsonl, table}, {"envelopes", envelopes, ""}, {"export", export_lines, ""}, {"csv", csv, table}};
   const size_t plain = shapes.size();

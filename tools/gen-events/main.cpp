@@ -1,9 +1,11 @@
-// gen-events: writes seeded sample DeviceNetworkEvents as JSON lines, to a file or stdout.
+// gen-events: writes seeded sample DeviceNetworkEvents as JSON lines (or as the portal's CSV
+// export), to a file or stdout.
 //
 //   gen-events --events 1000000 --seed 1 --now 2026-11-20T00:00:00Z --days 14 -o events.jsonl
 //
 // stdout carries data only; the one-line summary goes to stderr.
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <string>
 
@@ -11,6 +13,7 @@
 #include <fmt/core.h>
 
 #include "runtime/types.h"
+#include "tools/gen-events/csv_export.h"
 #include "tools/gen-events/generator.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +28,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   app.add_option("-o,--output", output, "Output file (default: stdout)");
+  std::string format = "jsonl";
+  app.add_option("--format", format, "jsonl, or csv as the Defender portal exports it")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const auto parsed = huntc::ParseDateTime(now);
@@ -42,7 +49,19 @@ int main(int argc, char** argv) {
   }
   const auto start = std::chrono::steady_clock::now();
   uint64_t bytes = 0;
+  std::unique_ptr<huntc::gen::CsvExport> csv;
+  std::string converted;
   huntc::gen::GenerateEvents(opt, [&](std::string_view chunk) {
+    if (format == "csv") {
+      converted.clear();
+      if (!csv) {
+        // Every event has every column, so the first chunk names them all.
+        csv = std::make_unique<huntc::gen::CsvExport>(huntc::gen::CsvExport::ColumnsOf(chunk));
+        csv->AppendHeader(converted);
+      }
+      csv->AppendRecords(chunk, converted);
+      chunk = converted;
+    }
     bytes += chunk.size();
     return std::fwrite(chunk.data(), 1, chunk.size(), out) == chunk.size();
   });
