@@ -1,6 +1,6 @@
 // bench-reader: how fast the event reader turns archives into batches, on one core.
 //
-//   bench-reader [--events 1000000] [--dir /tmp/huntc-bench] [--reps 3]
+//   bench-reader [--events 1000000] [--dir /tmp/huntc-bench] [--reps 3] [--only jsonl|csv|gz|zst]
 //
 // Generates DeviceNetworkEvents once into --dir as JSON lines, CSV, gzip and zstd (reused by
 // later runs), then reads each file, filling the five columns of the peer benchmark's hunt a
@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   app.add_option("--events", events, "Number of events")->capture_default_str();
   app.add_option("--dir", dir, "Where the archives are generated and kept")->capture_default_str();
   app.add_option("--reps", reps, "Reads of each file; the best is shown")->check(CLI::Range(1, 100))->capture_default_str();
+  std::string only;
+  app.add_option("--only", only, "Read only the files whose name ends with this (jsonl, csv, gz, zst)");
   CLI11_PARSE(app, argc, argv);
 
   const fs::path folder = fs::path(dir) / std::to_string(events);
@@ -130,6 +132,7 @@ int main(int argc, char** argv) {
   fmt::print("{:<28} {:>10} {:>12} {:>12} {:>13} {:>10}\n", "input", "file MB", "decoded MB/s",
              "file MB/s", "records/s", "RSS MiB");
   for (const auto& [path, convert] : files) {
+    if (!path.ends_with(only)) continue;
     const uint64_t file_bytes = fs::file_size(path);
     const uint64_t data_bytes = path == csv ? file_bytes : decoded;
     double best = 1e300;
