@@ -136,13 +136,13 @@ std::optional<int64_t> ParseTimeSpan(std::string_view s) {
   return negative ? -ticks : ticks;
 }
 
-// Whether the JSON string whose text starts at `text` (after its opening quote) has a
-// backslash before its closing quote. Stage 1 has found that quote, so the scan ends.
-bool HasEscape(const char* text) {
-  while (*text != '"') {
-    if (*text++ == '\\') return true;
-  }
-  return false;
+// Whether a JSON string token (from its opening quote; the raw token may run on over the
+// whitespace before the next structural character) has a backslash before its closing quote.
+bool HasEscape(std::string_view token) {
+  const void* backslash = std::memchr(token.data() + 1, '\\', token.size() - 1);
+  if (!backslash) return false;
+  const void* quote = std::memchr(token.data() + 1, '"', token.size() - 1);
+  return backslash < quote;
 }
 
 // Checks every part of a value that simdjson would otherwise skip unchecked, consuming it.
@@ -158,11 +158,13 @@ error_code Validate(od::value& value, int max_depth, int depth = 0) {
         od::raw_json_string key;
         od::value child;
         if (auto err = field.key().get(key)) return err;
-        if (HasEscape(key.raw())) {
+        if (auto err = field.value().get(child)) return err;
+        // Between the key's text and its value lie only its closing quote, `:` and spaces.
+        const char* value_at = child.raw_json_token().data();
+        if (std::memchr(key.raw(), '\\', static_cast<size_t>(value_at - key.raw()))) {
           std::string_view unescaped;  // unescaping is what checks the key's escapes
           if (auto err = field.unescaped_key().get(unescaped)) return err;
         }
-        if (auto err = field.value().get(child)) return err;
         if (auto err = Validate(child, max_depth, depth + 1)) return err;
       }
       return simdjson::SUCCESS;
@@ -180,7 +182,7 @@ error_code Validate(od::value& value, int max_depth, int depth = 0) {
     case od::json_type::string: {
       // Stage 1 has checked the UTF-8 and the control characters; only escapes remain, and
       // most strings have none, so most need not be unescaped.
-      if (!HasEscape(value.raw_json_token().data() + 1)) {
+      if (!HasEscape(value.raw_json_token())) {
         od::raw_json_string raw;
         return value.get_raw_json_string().get(raw);
       }

@@ -280,6 +280,19 @@ TEST_CASE("ranges of a file read each line exactly once", "[runtime][reader]") {
   CHECK(SplitInput(dir.Write("c.csv", "a,b\n" + plain), "", 1000).size() == 1);
 }
 
+TEST_CASE("escapes are checked in values and keys nobody asked for", "[runtime][reader]") {
+  TempDir dir;
+  const std::string file = dir.Write("esc.jsonl", R"({"DeviceName":"a","x":{"k\q":1}}
+{"DeviceName":"b","x":{"k\n\"":"\u00e9\\"}}
+{"DeviceName":"c","x":"\q"}
+{"DeviceName":"d","x":"a\"b\/"}
+{"DeviceName":"e","x":["\ud800x"]}
+)");
+  const Tables r = ReadTables({file, "DeviceNetworkEvents"});
+  CHECK(r.Strings(0, 0) == Strings{"b", "d"});
+  CHECK(r.Lines(InputIssueKind::Malformed) == std::vector<uint64_t>{1, 3, 5});
+}
+
 TEST_CASE("an input that cannot be opened is reported", "[runtime][reader]") {
   const Tables r = ReadTables({"/nonexistent/huntc/x.jsonl", "DeviceNetworkEvents"});
   CHECK_FALSE(r.ok);
