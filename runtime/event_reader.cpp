@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <optional>
@@ -211,11 +213,65 @@ struct Slot {
   std::string_view s;
 };
 
+// Matches a raw JSON key (simdjson's pointer just after the opening quote) against one name.
+// Most keys differ from most names in their first eight bytes, which one load and compare
+// decide; the input buffer's padding makes the load safe however short the key is.
+class KeyName {
+ public:
+  explicit KeyName(std::string_view name) : name_(name) {
+    // Names shorter than eight bytes compare their closing quote too.
+    const size_t n = std::min<size_t>(name.size() + 1, 8);
+    char bytes[8] = {};
+    std::memcpy(bytes, name.data(), std::min<size_t>(name.size(), 8));
+    if (name.size() < 8) bytes[name.size()] = '"';
+    std::memcpy(&prefix_, bytes, 8);
+    mask_ = n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+  }
+  bool Matches(const char* key) const {
+    uint64_t word;
+    std::memcpy(&word, key, 8);
+    if ((word & mask_) != prefix_) return false;
+    return name_.size() < 8 || (key[name_.size()] == '"' &&
+                                std::memcmp(key + 8, name_.data() + 8, name_.size() - 8) == 0);
+  }
+
+ private:
+  std::string name_;
+  uint64_t prefix_ = 0, mask_ = 0;
+};
+
+const KeyName kCategoryKey("category");
+const KeyName kTypeKey("Type");
+const KeyName kPropertiesKey("properties");
+
 // One table being read: its batch and the staged values of the record being parsed.
 struct TableState {
   std::string name;
   Batch batch;
+  std::vector<KeyName> keys;  // of batch.specs
   std::vector<Slot> slots;
+  // By a key's first byte, the columns among the first 64 whose names start with it, so that
+  // most keys are compared with one name or none.
+  std::array<uint64_t, 256> by_first_byte{};
+
+  void AddColumn(const ColumnSpec& spec) {
+    if (keys.size() < 64 && !spec.name.empty()) {
+      by_first_byte[static_cast<unsigned char>(spec.name[0])] |= uint64_t{1} << keys.size();
+    }
+    keys.emplace_back(spec.name);
+  }
+
+  // The column named by a raw key, or slots.size().
+  size_t Find(const char* key) const {
+    for (uint64_t m = by_first_byte[static_cast<unsigned char>(key[0])]; m; m &= m - 1) {
+      const size_t c = static_cast<size_t>(std::countr_zero(m));
+      if (keys[c].Matches(key)) return c;
+    }
+    for (size_t c = 64; c < keys.size(); ++c) {
+      if (keys[c].Matches(key)) return c;
+    }
+    return keys.size();
+  }
 };
 
 // Why a record was skipped, or Ok.
@@ -285,6 +341,7 @@ struct EventReader::Impl {
       TableState& t = tables.emplace_back();
       t.name = std::move(r.table);
       t.slots.resize(r.columns.size());
+      for (const ColumnSpec& c : r.columns) t.AddColumn(c);
       t.batch = Batch(std::move(r.columns));
       for (auto& column : t.batch.columns) column.Reserve(batch_rows);
     }
@@ -567,8 +624,7 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
     if (auto err = field.value().get(value)) return FromSimdjson(err);
     // Keys are matched as written: the requested names are plain identifiers, never escaped.
     if (staged) {
-      size_t c = 0;
-      while (c < staged->slots.size() && !key.unsafe_is_equal(staged->batch.specs[c].name)) ++c;
+      const size_t c = staged->Find(key.raw());
       if (c < staged->slots.size()) {
         // A repeated key overwrites the earlier value, as in most JSON readers.
         if (auto err = StageValue(value, staged->batch.specs[c].type, staged->slots[c])) {
@@ -580,10 +636,10 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
     od::json_type type;
     if (auto err = value.type().get(type)) return FromSimdjson(err);
     if (type == od::json_type::string &&
-        (key.unsafe_is_equal("category") || key.unsafe_is_equal("Type"))) {
+        (kCategoryKey.Matches(key.raw()) || kTypeKey.Matches(key.raw()))) {
       std::string_view text;
       if (auto err = value.get_string().get(text)) return FromSimdjson(err);
-      if (key.unsafe_is_equal("Type")) {
+      if (kTypeKey.Matches(key.raw())) {
         has_type = true;
         type_name.assign(text);
       } else {
@@ -592,7 +648,7 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
       }
       continue;
     }
-    if (type == od::json_type::object && key.unsafe_is_equal("properties")) {
+    if (type == od::json_type::object && kPropertiesKey.Matches(key.raw())) {
       has_properties = true;
       if (has_category) {
         // The usual order: the category comes first, so the event is read in this pass.
@@ -662,8 +718,7 @@ error_code EventReader::Impl::StageObject(od::object object, TableState& t) {
     od::value value;
     if (auto err = field.key().get(key)) return err;
     if (auto err = field.value().get(value)) return err;
-    size_t c = 0;
-    while (c < t.slots.size() && !key.unsafe_is_equal(t.batch.specs[c].name)) ++c;
+    const size_t c = t.Find(key.raw());
     if (c == t.slots.size()) {
       if (auto err = Validate(value, limits.max_depth)) return err;
       continue;
