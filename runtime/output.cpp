@@ -130,13 +130,22 @@ std::string_view Clip(std::string_view s, size_t width, bool& clipped) {
 }  // namespace
 
 std::vector<std::string> TabularColumns(const std::vector<const DetectionShape*>& shapes) {
-  std::vector<std::string> columns(std::begin(kRuleColumns), std::end(kRuleColumns));
+  std::vector<std::string> columns;
+  const auto any = [&](auto has) { return std::any_of(shapes.begin(), shapes.end(), has); };
+  if (any([](const DetectionShape* s) { return s->rule; })) {
+    columns.assign(std::begin(kRuleColumns), std::end(kRuleColumns));
+  }
   for (const DetectionShape* shape : shapes) {
     for (const std::string& name : shape->output_names) {
       if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
     }
   }
-  columns.insert(columns.end(), std::begin(kMappingColumns), std::end(kMappingColumns));
+  if (any([](const DetectionShape* s) { return s->entities.has_value(); })) {
+    columns.emplace_back(kMappingColumns[0]);
+  }
+  if (any([](const DetectionShape* s) { return s->custom_details.has_value(); })) {
+    columns.emplace_back(kMappingColumns[1]);
+  }
   return columns;
 }
 
@@ -214,20 +223,28 @@ void DetectionRenderer::RenderCells(const DetectionShape& shape,
                                     const std::vector<const Column*>& columns, uint32_t row,
                                     std::string& out) {
   cells_.assign(tabular_.size(), std::string());
-  cells_[0] = shape.id;
-  cells_[1] = shape.name;
-  cells_[2] = shape.severity;
-  if (shape.alert_name) {
-    FillTemplate(*shape.alert_name, columns, row, cells_[3]);
-  } else {
-    cells_[3] = shape.name;
+  // The rule's columns come first and the mappings' last, so an output column named like one
+  // of them (a query projecting `severity`) finds its own cell by searching in between.
+  const size_t first_output = shape.rule ? std::size(kRuleColumns) : 0;
+  if (shape.rule) {
+    cells_[0] = shape.id;
+    cells_[1] = shape.name;
+    cells_[2] = shape.severity;
+    if (shape.alert_name) {
+      FillTemplate(*shape.alert_name, columns, row, cells_[3]);
+    } else {
+      cells_[3] = shape.name;
+    }
   }
   for (size_t c = 0; c < shape.output.size(); ++c) {
-    const auto at = std::find(tabular_.begin() + 4, tabular_.end() - 2, shape.output_names[c]);
+    const auto at = std::find(tabular_.begin() + first_output, tabular_.end(), shape.output_names[c]);
     AppendPlainValue(cells_[at - tabular_.begin()], *columns[shape.output[c]], row);
   }
-  if (shape.entities) EntitiesJson(shape, columns, row, cells_[tabular_.size() - 2]);
-  if (shape.custom_details) DetailsJson(shape, columns, row, cells_[tabular_.size() - 1]);
+  const auto mapping = [&](std::string_view name) -> std::string& {
+    return cells_[std::find(tabular_.rbegin(), tabular_.rend(), name).base() - tabular_.begin() - 1];
+  };
+  if (shape.entities) EntitiesJson(shape, columns, row, mapping(kMappingColumns[0]));
+  if (shape.custom_details) DetailsJson(shape, columns, row, mapping(kMappingColumns[1]));
   for (size_t c = 0; c < cells_.size(); ++c) {
     if (format_ == OutputFormat::Csv) {
       if (c) out.push_back(',');

@@ -6,3 +6,6 @@ huntc_add_test(test_reader
 huntc_add_test(test_threads SOURCES unit/threads_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
 # Fault injection on generated archives.
 huntc_add_test(test_faults SOURCES unit/fault_test.cpp LIBS huntc_runtime huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
+# The huntc command line over archives: inputs, formats, --strict, closed pipes.
+huntc_add_test(test_cli SOURCES unit/cli_test.cpp LIBS ZLIB::ZLIB PkgConfig::ZSTD)
+add_dependencies(test_cli huntc)
