@@ -213,64 +213,33 @@ struct Slot {
   std::string_view s;
 };
 
-// Matches a raw JSON key (simdjson's pointer just after the opening quote) against one name.
-// Most keys differ from most names in their first eight bytes, which one load and compare
-// decide; the input buffer's padding makes the load safe however short the key is.
-class KeyName {
- public:
-  explicit KeyName(std::string_view name) : name_(name) {
-    // Names shorter than eight bytes compare their closing quote too.
-    const size_t n = std::min<size_t>(name.size() + 1, 8);
-    char bytes[8] = {};
-    std::memcpy(bytes, name.data(), std::min<size_t>(name.size(), 8));
-    if (name.size() < 8) bytes[name.size()] = '"';
-    std::memcpy(&prefix_, bytes, 8);
-    mask_ = n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
-  }
-  bool Matches(const char* key) const {
-    uint64_t word;
-    std::memcpy(&word, key, 8);
-    if ((word & mask_) != prefix_) return false;
-    return name_.size() < 8 || (key[name_.size()] == '"' &&
-                                std::memcmp(key + 8, name_.data() + 8, name_.size() - 8) == 0);
-  }
-
- private:
-  std::string name_;
-  uint64_t prefix_ = 0, mask_ = 0;
-};
-
-const KeyName kCategoryKey("category");
-const KeyName kTypeKey("Type");
-const KeyName kPropertiesKey("properties");
-
 // One table being read: its batch and the staged values of the record being parsed.
 struct TableState {
   std::string name;
   Batch batch;
-  std::vector<KeyName> keys;  // of batch.specs
   std::vector<Slot> slots;
   // By a key's first byte, the columns among the first 64 whose names start with it, so that
   // most keys are compared with one name or none.
   std::array<uint64_t, 256> by_first_byte{};
 
-  void AddColumn(const ColumnSpec& spec) {
-    if (keys.size() < 64 && !spec.name.empty()) {
-      by_first_byte[static_cast<unsigned char>(spec.name[0])] |= uint64_t{1} << keys.size();
+  void AddColumn(size_t c) {
+    const std::string& name = batch.specs[c].name;
+    if (c < 64 && !name.empty()) {
+      by_first_byte[static_cast<unsigned char>(name[0])] |= uint64_t{1} << c;
     }
-    keys.emplace_back(spec.name);
   }
 
-  // The column named by a raw key, or slots.size().
-  size_t Find(const char* key) const {
+  // The column named by an (unescaped) key, or slots.size().
+  size_t Find(std::string_view key) const {
+    if (key.empty()) return slots.size();
     for (uint64_t m = by_first_byte[static_cast<unsigned char>(key[0])]; m; m &= m - 1) {
       const size_t c = static_cast<size_t>(std::countr_zero(m));
-      if (keys[c].Matches(key)) return c;
+      if (batch.specs[c].name == key) return c;
     }
-    for (size_t c = 64; c < keys.size(); ++c) {
-      if (keys[c].Matches(key)) return c;
+    for (size_t c = 64; c < slots.size(); ++c) {
+      if (batch.specs[c].name == key) return c;
     }
-    return keys.size();
+    return slots.size();
   }
 };
 
@@ -337,12 +306,15 @@ struct EventReader::Impl {
       : batch_rows(std::max<size_t>(rows, 1)), limits(l) {
     limits.max_depth = std::clamp(limits.max_depth, 1, kHardMaxDepth);
     limits.max_record_bytes = std::max<size_t>(limits.max_record_bytes, 1);
+    // Not deeper than the exact path allows, so that whatever the fast path accepts, the exact
+    // one would too; a line at the edge is left to the exact path.
+    fast = !dom_parser.allocate(size_t{1} << 16, static_cast<size_t>(limits.max_depth));
     for (auto& r : requested) {
       TableState& t = tables.emplace_back();
       t.name = std::move(r.table);
       t.slots.resize(r.columns.size());
-      for (const ColumnSpec& c : r.columns) t.AddColumn(c);
       t.batch = Batch(std::move(r.columns));
+      for (size_t c = 0; c < t.slots.size(); ++c) t.AddColumn(c);
       for (auto& column : t.batch.columns) column.Reserve(batch_rows);
     }
   }
@@ -354,6 +326,9 @@ struct EventReader::Impl {
 
   // JSON
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
+  bool ParseJsonFast(const char* data, size_t size, size_t& table);
+  bool StageFast(simdjson::dom::object object, TableState& t);
+  bool StageFastValue(simdjson::dom::element value, Type type, Slot& slot);
   error_code StageObject(od::object object, TableState& t);
   error_code StageValue(od::value& value, Type type, Slot& slot);
   bool ConvertJsonScalar(Type type, od::json_type json, std::string_view token,
@@ -379,7 +354,9 @@ struct EventReader::Impl {
   const std::atomic<bool>* stop = nullptr;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
-  od::parser parser;
+  simdjson::dom::parser dom_parser;  // the fast path
+  bool fast = false;                  // the fast parser has its depth limit
+  od::parser parser;                  // the exact path, for lines the fast one leaves
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
   std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
@@ -601,10 +578,17 @@ void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message
   Report(kind, std::string(message), record_line);
 }
 
-// Parses a JSON line; on success `table` is the table of the record (kNoTable: none, or one
-// nobody asked for) and its slots hold the values.
+// Parses a JSON line; on success `table` is the table of the record (kNoTable: none,
+// kOtherTable: one nobody asked for) and its slots hold the values.
+//
+// Two paths give the same result. The fast one parses the whole line with simdjson's DOM
+// parser, whose validating stage 2 is compiled for the running CPU, and stages values from its
+// tape; it gives up on anything unusual (an invalid line, a value of the wrong type, a number
+// or container where text is wanted, whose raw text the tape does not keep). The exact path
+// then walks the line with On-Demand, which keeps raw text and says precisely what is wrong.
 Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t allocated,
                                      size_t& table) {
+  if (ParseJsonFast(data, size, table)) return kOk;
   od::document doc;
   od::json_type root;
   od::object object;
@@ -618,13 +602,12 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
   bool has_category = false, has_type = false, has_properties = false, properties_read = false;
   size_t envelope_table = kNoTable;
   for (auto field : object) {
-    od::raw_json_string key;
+    std::string_view key;
     od::value value;
-    if (auto err = field.key().get(key)) return FromSimdjson(err);
+    if (auto err = field.unescaped_key().get(key)) return FromSimdjson(err);
     if (auto err = field.value().get(value)) return FromSimdjson(err);
-    // Keys are matched as written: the requested names are plain identifiers, never escaped.
     if (staged) {
-      const size_t c = staged->Find(key.raw());
+      const size_t c = staged->Find(key);
       if (c < staged->slots.size()) {
         // A repeated key overwrites the earlier value, as in most JSON readers.
         if (auto err = StageValue(value, staged->batch.specs[c].type, staged->slots[c])) {
@@ -636,10 +619,10 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
     od::json_type type;
     if (auto err = value.type().get(type)) return FromSimdjson(err);
     if (type == od::json_type::string &&
-        (kCategoryKey.Matches(key.raw()) || kTypeKey.Matches(key.raw()))) {
+        (key == "category" || key == "Type")) {
       std::string_view text;
       if (auto err = value.get_string().get(text)) return FromSimdjson(err);
-      if (kTypeKey.Matches(key.raw())) {
+      if (key == "Type") {
         has_type = true;
         type_name.assign(text);
       } else {
@@ -648,7 +631,7 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
       }
       continue;
     }
-    if (type == od::json_type::object && kPropertiesKey.Matches(key.raw())) {
+    if (type == od::json_type::object && key == "properties") {
       has_properties = true;
       if (has_category) {
         // The usual order: the category comes first, so the event is read in this pass.
@@ -711,14 +694,127 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
   return kOk;
 }
 
+bool EventReader::Impl::ParseJsonFast(const char* data, size_t size, size_t& table) {
+  namespace dom = simdjson::dom;
+  dom::element doc;
+  dom::object object;
+  if (!fast || dom_parser.parse(data, size, false).get(doc) || doc.get_object().get(object)) {
+    return false;
+  }
+  TableState* staged = guess == kNoTable ? nullptr : &tables[guess];
+  if (staged) ResetSlots(*staged);
+  std::string_view category_text, type_text;
+  bool has_category = false, has_type = false;
+  dom::object properties;
+  bool has_properties = false;
+  for (const dom::key_value_pair field : object) {
+    if (staged) {
+      const size_t c = staged->Find(field.key);
+      if (c < staged->slots.size()) {
+        if (!StageFastValue(field.value, staged->batch.specs[c].type, staged->slots[c])) return false;
+        continue;
+      }
+    }
+    const dom::element_type type = field.value.type();
+    if (type == dom::element_type::STRING && (field.key == "category" || field.key == "Type")) {
+      (field.key == "Type" ? has_type : has_category) = true;
+      (field.key == "Type" ? type_text : category_text) = field.value.get_string().value_unsafe();
+    } else if (type == dom::element_type::OBJECT && field.key == "properties") {
+      has_properties = true;
+      properties = field.value.get_object().value_unsafe();
+    }
+  }
+  if (has_category && has_properties) {
+    table = category_text.starts_with(kEnvelopePrefix)
+                ? FindTable(category_text.substr(kEnvelopePrefix.size()))
+                : FindTable(category_text);
+    if (table == kNoTable) {
+      table = kOtherTable;
+    } else if (!StageFast(properties, tables[table])) {
+      return false;
+    }
+  } else if (has_type) {
+    table = FindTable(type_text);
+    if (table == kNoTable) {
+      table = kOtherTable;
+    } else if (table != guess && !StageFast(object, tables[table])) {
+      return false;
+    }
+  } else {
+    table = PlainTable();
+    if (table != guess && table < tables.size() && !StageFast(object, tables[table])) return false;
+  }
+  if (table < tables.size()) guess = table;
+  return true;
+}
+
+bool EventReader::Impl::StageFast(simdjson::dom::object object, TableState& t) {
+  ResetSlots(t);
+  for (const simdjson::dom::key_value_pair field : object) {
+    const size_t c = t.Find(field.key);
+    if (c < t.slots.size() && !StageFastValue(field.value, t.batch.specs[c].type, t.slots[c])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Stages a value from the tape as StageValue would from the line; false where it could not
+// do so exactly (a wrong type, whose message quotes the raw text, among others).
+bool EventReader::Impl::StageFastValue(simdjson::dom::element value, Type type, Slot& slot) {
+  namespace dom = simdjson::dom;
+  slot.state = Slot::State::Value;
+  switch (value.type()) {
+    case dom::element_type::NULL_VALUE: slot.state = Slot::State::Null; return true;
+    case dom::element_type::STRING: {
+      const std::string_view text = value.get_string().value_unsafe();
+      if (type != Type::Dynamic) return ConvertText(type, text, slot);
+      // JSON text inside the string: a string that is not falls back, for its raw token.
+      slot.s = Trim(text);
+      return IsJsonText(slot.s, true);
+    }
+    case dom::element_type::INT64: {
+      const int64_t v = value.get_int64().value_unsafe();
+      switch (type) {
+        case Type::Int:
+          if (v < INT32_MIN || v > INT32_MAX) return false;
+          [[fallthrough]];
+        case Type::Long:
+        case Type::TimeSpan: slot.i = v; return true;
+        // `-0` reads as the integer 0, but as a real and a bool its sign matters.
+        case Type::Real:
+        case Type::Decimal: slot.d = static_cast<double>(v); return v != 0;
+        case Type::Bool: slot.i = 1; return v == 1;
+        default: return false;
+      }
+    }
+    case dom::element_type::UINT64:
+      slot.d = static_cast<double>(value.get_uint64().value_unsafe());
+      return type == Type::Real || type == Type::Decimal;
+    case dom::element_type::DOUBLE:
+      slot.d = value.get_double().value_unsafe();
+      return type == Type::Real || type == Type::Decimal;
+    case dom::element_type::BOOL: {
+      const bool v = value.get_bool().value_unsafe();
+      if (type == Type::Bool) {
+        slot.i = v;
+        return true;
+      }
+      slot.s = v ? "true" : "false";
+      return type == Type::String || type == Type::Guid || type == Type::Dynamic;
+    }
+    default: return false;  // a container: its raw text is the exact path's
+  }
+}
+
 // Stages the requested columns of `t` found in `object`, validating every other value.
 error_code EventReader::Impl::StageObject(od::object object, TableState& t) {
   for (auto field : object) {
-    od::raw_json_string key;
+    std::string_view key;
     od::value value;
-    if (auto err = field.key().get(key)) return err;
+    if (auto err = field.unescaped_key().get(key)) return err;
     if (auto err = field.value().get(value)) return err;
-    const size_t c = t.Find(key.raw());
+    const size_t c = t.Find(key);
     if (c == t.slots.size()) {
       if (auto err = Validate(value, limits.max_depth)) return err;
       continue;

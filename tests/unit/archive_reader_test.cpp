@@ -2,6 +2,7 @@
 // gzip and zstd, byte ranges; and on every kind of bad input, each counted exactly.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -291,6 +292,56 @@ TEST_CASE("escapes are checked in values and keys nobody asked for", "[runtime][
   const Tables r = ReadTables({file, "DeviceNetworkEvents"});
   CHECK(r.Strings(0, 0) == Strings{"b", "d"});
   CHECK(r.Lines(InputIssueKind::Malformed) == std::vector<uint64_t>{1, 3, 5});
+}
+
+// The reader has a fast path (simdjson DOM) and an exact one (On-Demand) that must agree. A
+// field `Force` holding an object where an int is wanted sends a line down the exact path, so
+// each value below is read both ways and compared.
+TEST_CASE("JSON: the fast and the exact path read every value alike", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {
+      {"b", Type::Bool},      {"i", Type::Int},    {"l", Type::Long},     {"r", Type::Real},
+      {"s", Type::String},    {"t", Type::DateTime}, {"ts", Type::TimeSpan}, {"g", Type::Guid},
+      {"d", Type::Dynamic},   {"Force", Type::Int}};
+  const std::vector<std::string> values = {
+      "null", "true", "false", "0", "-0", "1", "-1", "2147483648", "-2147483649",
+      "9223372036854775807", "9223372036854775808", "18446744073709551615", "1.5", "-0.0",
+      "1e3", "2.5E-3", "\"\"", "\"x\"", "\"true\"", "\"FALSE\"", "\"1\"", "\"0\"", "\"-0\"",
+      "\"42\"", "\" 42\"", "\"1.25\"", "\"2026-11-20T10:00:00.1234567Z\"",
+      "\"2026-11-20 10:00:00+02:00\"", "\"1.02:03:04.5\"", "\"a\\\"b\\\\c\\u00e9\\n\"",
+      "\"{\\\"k\\\": [1, 2]}\"", "\" [1] \"", "\"{bad\"", "{\"k\": [1, {\"m\": null}]}", "[]"};
+  std::string fast, exact;
+  for (const std::string& v : values) {
+    for (const char* column : {"b", "i", "l", "r", "s", "t", "ts", "g", "d"}) {
+      const std::string field = std::string("\"") + column + "\": " + v;
+      fast += "{" + field + ", \"Force\": 1}\n";
+      exact += "{" + field + ", \"Force\": {}}\n";
+    }
+  }
+  EventReader reader({{"T", specs}});
+  const Tables a = ReadTables(reader, {dir.Write("fast.jsonl", fast), "T"}, {{"T", specs}});
+  const Tables b = ReadTables(reader, {dir.Write("exact.jsonl", exact), "T"}, {{"T", specs}});
+  REQUIRE(a.rows[0].rows() == values.size() * 9);
+  REQUIRE(b.rows[0].rows() == a.rows[0].rows());
+  for (size_t c = 0; c + 1 < specs.size(); ++c) {
+    const Column& x = a.rows[0].columns[c];
+    const Column& y = b.rows[0].columns[c];
+    for (size_t row = 0; row < x.size(); ++row) {
+      INFO(specs[c].name << " row " << row << ": " << values[row / 9]);
+      REQUIRE(x.IsNull(row) == y.IsNull(row));
+      if (x.IsNull(row)) continue;
+      switch (specs[c].type) {
+        case Type::Bool: CHECK(x.BoolAt(row) == y.BoolAt(row)); break;
+        case Type::Int: CHECK(x.IntAt(row) == y.IntAt(row)); break;
+        case Type::Real: CHECK(std::signbit(x.RealAt(row)) == std::signbit(y.RealAt(row)));
+                         CHECK(x.RealAt(row) == y.RealAt(row)); break;
+        case Type::Long: case Type::DateTime: case Type::TimeSpan: CHECK(x.LongAt(row) == y.LongAt(row)); break;
+        default: CHECK(x.StringAt(row) == y.StringAt(row)); break;
+      }
+    }
+  }
+  // Wrong-typed values are counted alike; the exact run adds one per line for Force.
+  CHECK(b.stats.values_wrong_type == a.stats.values_wrong_type + values.size() * 9);
 }
 
 TEST_CASE("an input that cannot be opened is reported", "[runtime][reader]") {
