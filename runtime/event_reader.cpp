@@ -269,6 +269,17 @@ InputIssueKind FromSourceError(SourceError e) {
 
 enum class Format : uint8_t { Unknown, Json, Csv };
 
+// The quotes in [begin, end): CSV records have few, so hopping between them with memchr beats
+// looking at every byte.
+uint64_t CountQuotes(const char* begin, const char* end) {
+  uint64_t n = 0;
+  while (const void* q = std::memchr(begin, '"', static_cast<size_t>(end - begin))) {
+    ++n;
+    begin = static_cast<const char*>(q) + 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string_view InputIssueName(InputIssueKind kind) {
@@ -449,7 +460,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
     if (const void* nl = std::memchr(data + scanned, '\n', end - scanned)) {
       const size_t at = static_cast<const char*>(nl) - data;
       if (format == Format::Csv) {
-        quotes += static_cast<uint64_t>(std::count(data + scanned, data + at, '"'));
+        quotes += CountQuotes(data + scanned, data + at);
         if (quotes % 2 == 1) {  // inside a quoted field: the newline is data
           ++newlines;
           scanned = at + 1;
@@ -461,7 +472,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
       continue;
     }
     if (format == Format::Csv) {
-      quotes += static_cast<uint64_t>(std::count(data + scanned, data + end, '"'));
+      quotes += CountQuotes(data + scanned, data + end);
     }
     scanned = end;
     if (eof) break;

@@ -110,33 +110,30 @@ namespace {
 // The form nearly every event carries, `2026-11-20T10:00:00.1234567Z`, parsed without the
 // general path's branches; nullopt sends anything else (or anything invalid) to that path.
 std::optional<int64_t> ParseCanonicalDateTime(std::string_view s) {
-  static constexpr char kShape[] = "dddd-dd-ddTdd:dd:dd.dddddddZ";
-  if (s.size() != sizeof kShape - 1) return std::nullopt;
-  int64_t digits[21];
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (kShape[i] == 'd') {
-      const unsigned d = static_cast<unsigned char>(s[i]) - '0';
-      if (d > 9) return std::nullopt;
-      digits[n++] = d;
-    } else if (s[i] != kShape[i]) {
-      return std::nullopt;
-    }
-  }
-  const auto number = [&](size_t at, size_t count) {
-    int64_t v = 0;
-    for (size_t i = at; i < at + count; ++i) v = v * 10 + digits[i];
-    return v;
-  };
-  const int year = static_cast<int>(number(0, 4)), month = static_cast<int>(number(4, 2));
-  const int day = static_cast<int>(number(6, 2));
-  const int64_t hour = number(8, 2), minute = number(10, 2), second = number(12, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 ||
-      day > static_cast<int>(DaysInMonth(year, month)) || hour > 23 || minute > 59 || second > 59) {
+  if (s.size() != 28 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != '.' || s[27] != 'Z') {
     return std::nullopt;
   }
-  const int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  return kUnixEpochTicks + seconds * kTicksPerSecond + number(14, 7);
+  static constexpr uint8_t kDigitAt[] = {0,  1,  2,  3,  5,  6,  8,  9,  11, 12, 14,
+                                         15, 17, 18, 20, 21, 22, 23, 24, 25, 26};
+  unsigned bad = 0;
+  for (uint8_t i : kDigitAt) bad |= static_cast<unsigned>(static_cast<unsigned char>(s[i]) - '0') > 9;
+  if (bad) return std::nullopt;
+  const auto number = [&](size_t at, size_t count) {
+    int64_t v = 0;
+    for (size_t i = at; i < at + count; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const int64_t year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const int64_t hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > static_cast<int64_t>(DaysInMonth(year, static_cast<unsigned>(month))) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  return kUnixEpochTicks + seconds * kTicksPerSecond + number(20, 7);
 }
 
 }  // namespace
