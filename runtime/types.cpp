@@ -143,7 +143,7 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   size_t pos = 0;
-  int year, month, day;
+  int year = 0, month = 0, day = 0;
   if (!Digits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!Digits(s, pos, 2, month) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
   if (!Digits(s, pos, 2, day)) return std::nullopt;
