@@ -3,7 +3,8 @@
 // Workers take units in order and render each unit's detections and issues into its own slot;
 // the calling thread drains the slot of the oldest unfinished unit as it fills, so output
 // streams while later units are still being read. Workers stay at most a few units ahead of the
-// output, which bounds the memory held by finished units waiting for their turn.
+// output, and a unit's worker pauses while the output it holds back is large, which bounds the
+// memory held by units waiting for their turn.
 #include "runtime/hunt.h"
 
 #include <algorithm>
@@ -18,6 +19,9 @@ namespace {
 
 // Rendered output above this is handed over to the writer mid-unit.
 constexpr size_t kHandOverBytes = size_t{1} << 20;
+// A unit still waiting for its turn holds at most about this much output; its worker waits
+// beyond it, so a large compressed file (one unit) behind another cannot fill the memory.
+constexpr size_t kMaxWaitingBytes = size_t{64} << 20;
 
 // What the scans of one table need: the union of its pipelines' columns.
 struct TablePlan {
@@ -109,7 +113,12 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
       UnitSlot local;
       local.detections.assign(pipelines.size(), 0);
       const auto hand_over = [&](bool done) {
-        std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
+        if (!done) {
+          changed.wait(lock, [&] {
+            return stop || u == drained || slots[u].output.size() < kMaxWaitingBytes;
+          });
+        }
         UnitSlot& slot = slots[u];
         slot.output += rendered;
         slot.issues.insert(slot.issues.end(), std::make_move_iterator(local.issues.begin()),
