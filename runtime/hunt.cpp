@@ -22,6 +22,9 @@ constexpr size_t kHandOverBytes = size_t{1} << 20;
 // A unit still waiting for its turn holds at most about this much output; its worker waits
 // beyond it, so a large compressed file (one unit) behind another cannot fill the memory.
 constexpr size_t kMaxWaitingBytes = size_t{64} << 20;
+// The same for input issues (a file of bad records has one per record).
+constexpr size_t kHandOverIssues = 4096;
+constexpr size_t kMaxWaitingIssues = 65536;
 
 // What the scans of one table need: the union of its pipelines' columns.
 struct TablePlan {
@@ -116,7 +119,8 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
         std::unique_lock lock(mutex);
         if (!done) {
           changed.wait(lock, [&] {
-            return stop || u == drained || slots[u].output.size() < kMaxWaitingBytes;
+            return stop || u == drained || (slots[u].output.size() < kMaxWaitingBytes &&
+                                            slots[u].issues.size() < kMaxWaitingIssues);
           });
         }
         UnitSlot& slot = slots[u];
@@ -155,7 +159,10 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
         }
         if (rendered.size() > kHandOverBytes) hand_over(false);
       };
-      const auto issue = [&](const InputIssue& i) { local.issues.push_back(i); };
+      const auto issue = [&](const InputIssue& i) {
+        local.issues.push_back(i);
+        if (local.issues.size() >= kHandOverIssues) hand_over(false);
+      };
       local.ok = reader.Read(units[u].range, on_batch, issue, local.stats);
       hand_over(true);
     }

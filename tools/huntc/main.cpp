@@ -176,11 +176,15 @@ int Hunt(std::vector<ScanPipeline>& pipelines, const Options& o, const Catalog& 
                            InputIssueName(static_cast<InputIssueKind>(k)));
   }
   if (!skipped.empty()) skipped += ")";
+  const std::string others =
+      stats.read.other_records == 0
+          ? std::string()
+          : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile); {} file{} ({} unreadable or cut short), {} records, "
+      "huntc: {} quer{} run ({} failed to compile); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
       pipelines.size(), pipelines.size() == 1 ? "y" : "ies", rules_failed, stats.files,
-      stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, stats.read.bytes, seconds,
+      stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, others, stats.read.bytes, seconds,
       stats.read.lines_skipped, skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
   return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ? 1 : 0;
 }
