@@ -37,7 +37,9 @@ namespace {
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
 
-constexpr size_t kDefaultChunkBytes = size_t{8} << 20;
+// Small enough that a chunk read is still in the L2 cache when it is split and parsed, which
+// measured faster than larger reads.
+constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
 // Validate recurses once per nesting level: this bounds the stack whatever the limit says.
 constexpr int kHardMaxDepth = 1024;
 constexpr std::string_view kEnvelopePrefix = "AdvancedHunting-";
@@ -510,8 +512,10 @@ bool EventReader::Impl::Read(const InputRange& in) {
       ++stats->lines;
     } else if (source_error != SourceError::None) {
       record_line = line + 1;
-      SkipRecord(FromSourceError(source_error),
-                 "record skipped: the input ends in the middle of it");
+      if (!Trim(std::string_view(buffer.data() + begin, end - begin)).empty()) {
+        SkipRecord(FromSourceError(source_error),
+                   "record skipped: the input ends in the middle of it");
+      }
     } else {
       record_line = line + 1;
       Record(buffer.data() + begin, end - begin, buffer.size() - begin, newlines);

@@ -1,6 +1,6 @@
 // bench-reader: how fast the event reader turns archives into batches, on one core.
 //
-//   bench-reader [--events 1000000] [--dir /tmp/huntc-bench] [--reps 3] [--only jsonl|csv|gz|zst]
+//   bench-reader [--events 1000000] [--dir /tmp/huntc-bench] [--reps 3] [--only jsonl|csv|gz|zst] [--chunk BYTES]
 //
 // Generates DeviceNetworkEvents once into --dir as JSON lines, CSV, gzip and zstd (reused by
 // later runs), then reads each file, filling the five columns of the peer benchmark's hunt a
@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   app.add_option("--events", events, "Number of events")->capture_default_str();
   app.add_option("--dir", dir, "Where the archives are generated and kept")->capture_default_str();
   app.add_option("--reps", reps, "Reads of each file; the best is shown")->check(CLI::Range(1, 100))->capture_default_str();
+  size_t chunk = 0;
+  app.add_option("--chunk", chunk, "Read this many bytes at a time (default: the reader's)");
   std::string only;
   app.add_option("--only", only, "Read only the files whose name ends with this (jsonl, csv, gz, zst)");
   CLI11_PARSE(app, argc, argv);
@@ -139,6 +141,7 @@ int main(int argc, char** argv) {
     uint64_t records = 0;
     for (int r = 0; r < reps; ++r) {
       EventReader reader({{"DeviceNetworkEvents", columns}});
+      if (chunk) reader.set_chunk_bytes(chunk);
       ReadStats stats;
       uint64_t cells = 0;
       const auto start = std::chrono::steady_clock::now();
