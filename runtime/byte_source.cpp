@@ -146,12 +146,13 @@ class GzipSource final : public CompressedSource {
       }
       z_.next_in = reinterpret_cast<Bytef*>(raw_.data() + raw_pos_);
       z_.avail_in = static_cast<uInt>(raw_end_ - raw_pos_);
+      const size_t room = std::min<size_t>(size, UINT32_MAX);
       z_.next_out = reinterpret_cast<Bytef*>(data);
-      z_.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
+      z_.avail_out = static_cast<uInt>(room);
       in_member_ = true;
       const int rc = inflate(&z_, Z_NO_FLUSH);
       raw_pos_ = raw_end_ - z_.avail_in;
-      produced = size - z_.avail_out;
+      produced = room - z_.avail_out;
       pending_ = z_.avail_out == 0;
       if (rc == Z_STREAM_END) {
         // Concatenated gzip members form one file, as gzip -d treats them.

@@ -1,18 +1,21 @@
 // The event reader (see event_reader.h).
 //
-// Bytes come from a ByteSource in large chunks into one reused buffer, which keeps
-// SIMDJSON_PADDING bytes after its data so that simdjson On-Demand parses every line in place.
-// The splitter cuts records at newlines (for CSV, at newlines outside quotes); the first record
-// of an input tells JSON from CSV. One pass over a JSON line both validates all of it and stages
-// the requested values; only a record that turns out valid is appended to its table's batch, so
-// a bad record never leaves half a row behind. Staged strings point into the record or into
-// simdjson's string buffer, both alive until the next record, so nothing is allocated per field
-// or per row once the buffers have grown.
+// Bytes come from a ByteSource in 1 MiB chunks into one reused buffer, which keeps
+// SIMDJSON_PADDING bytes after its data so that simdjson parses every line in place. The
+// splitter cuts records at newlines (for CSV, at newlines outside quotes); the first record of
+// an input tells JSON from CSV. Only a record that turns out valid as a whole is appended to its
+// table's batch, so a bad record never leaves half a row behind. Staged strings point into the
+// record or into simdjson's string buffers, alive until the next record, so nothing is
+// allocated per field or per row once the buffers have grown.
+//
+// A JSON line is read by one of two paths that give the same result (see ParseJson): a fast one
+// on simdjson's DOM parser, and an exact one on On-Demand for the few lines the fast one leaves
+// (invalid lines, wrong types, raw text wanted).
 //
 // The table of a JSON record: an envelope's `category`, else its `Type`, else the input's. The
-// reader guesses it is the table of the previous record and stages that table's columns during
-// the validating pass; a record of another table is walked a second time (simdjson rewind), so
-// a file of one table costs one pass per line and a mixed file one more per table switch.
+// reader guesses it is the table of the previous record and stages that table's columns in its
+// first pass over the record; a record of another table is staged again from the same parse,
+// so a file of one table costs one pass per line and a mixed file one more per table switch.
 #include "runtime/event_reader.h"
 
 #include <fcntl.h>
