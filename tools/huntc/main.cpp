@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -98,7 +99,11 @@ std::vector<InputFile> FindInputs(const Options& o, const Catalog& catalog, Diag
   }
   std::vector<InputFile> inputs;
   const std::vector<std::string> tables = catalog.TableNames();
+  std::set<std::string> seen;  // a file named twice (itself and its folder) is read once
   for (const std::string& path : paths) {
+    std::error_code ec;
+    const fs::path canonical = path == "-" ? fs::path(path) : fs::weakly_canonical(path, ec);
+    if (!seen.insert(ec ? path : canonical.string()).second) continue;
     inputs.push_back({path, o.table.empty() ? TableFromPath(path, tables) : o.table});
   }
   return inputs;
