@@ -1,66 +1,257 @@
-// Running pipelines over inputs.
+// Running pipelines over inputs (see hunt.h).
+//
+// Workers take units in order and render each unit's detections and issues into its own slot;
+// the calling thread drains the slot of the oldest unfinished unit as it fills, so output
+// streams while later units are still being read. Workers stay at most a few units ahead of the
+// output, and a unit's worker pauses while the output it holds back is large, which bounds the
+// memory held by units waiting for their turn.
 #include "runtime/hunt.h"
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 namespace huntc {
+namespace {
 
-void RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputFile>& inputs,
-                  int64_t now, JsonLinesWriter& out,
-                  const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
-  for (const InputFile& input : inputs) {
-    // The union of the columns of this table's pipelines, and where each pipeline's are.
-    std::vector<ScanPipeline*> active;
-    std::vector<ColumnSpec> columns;
-    std::vector<std::vector<size_t>> positions;
-    for (ScanPipeline& p : pipelines) {
-      if (p.table != input.table) continue;
-      active.push_back(&p);
-      std::vector<size_t>& pos = positions.emplace_back();
-      for (const ColumnSpec& c : p.columns) {
-        size_t i = 0;
-        while (i < columns.size() && columns[i].name != c.name) ++i;
-        if (i == columns.size()) columns.push_back(c);
-        pos.push_back(i);
-      }
+// Rendered output above this is handed over to the writer mid-unit.
+constexpr size_t kHandOverBytes = size_t{1} << 20;
+// A unit still waiting for its turn holds at most about this much output; its worker waits
+// beyond it, so a large compressed file (one unit) behind another cannot fill the memory.
+constexpr size_t kMaxWaitingBytes = size_t{64} << 20;
+// The same for input issues (a file of bad records has one per record).
+constexpr size_t kHandOverIssues = 4096;
+constexpr size_t kMaxWaitingIssues = 65536;
+
+// What the scans of one table need: the union of its pipelines' columns.
+struct TablePlan {
+  std::vector<size_t> pipelines;
+  std::vector<std::vector<size_t>> positions;  // per pipeline: its columns in the batch
+};
+
+// A unit's results, filled by a worker and drained in order by the writer.
+struct UnitSlot {
+  std::string output;
+  std::vector<InputIssue> issues;
+  ReadStats stats;
+  std::vector<uint64_t> detections;
+  bool ok = true;
+  bool done = false;
+};
+
+struct Unit {
+  size_t input;
+  InputRange range;
+};
+
+}  // namespace
+
+bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputFile>& inputs,
+                  const RunOptions& options, OutputFormat format, DetectionWriter& out,
+                  const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
+  std::vector<TableColumns> tables;
+  std::vector<TablePlan> plans;
+  for (size_t k = 0; k < pipelines.size(); ++k) {
+    const ScanPipeline& p = pipelines[k];
+    size_t t = 0;
+    while (t < tables.size() && tables[t].table != p.table) ++t;
+    if (t == tables.size()) {
+      tables.push_back({p.table, {}});
+      plans.emplace_back();
     }
-    if (active.empty()) continue;
+    plans[t].pipelines.push_back(k);
+    std::vector<size_t>& pos = plans[t].positions.emplace_back();
+    std::vector<ColumnSpec>& columns = tables[t].columns;
+    for (const ColumnSpec& c : p.columns) {
+      size_t i = 0;
+      while (i < columns.size() && columns[i].name != c.name) ++i;
+      if (i == columns.size()) columns.push_back(c);
+      pos.push_back(i);
+    }
+  }
+
+  // An input named after a table no query reads is left alone; an unnamed one may hold any.
+  std::vector<Unit> units;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const InputFile& in = inputs[i];
+    const bool wanted = in.table.empty() ||
+                        std::any_of(tables.begin(), tables.end(),
+                                    [&](const TableColumns& t) { return t.table == in.table; });
+    if (!wanted) continue;
     ++stats.files;
-    JsonLinesReader reader(columns);
+    for (InputRange& r : SplitInput(in.path, in.table, options.split_bytes)) {
+      units.push_back({i, std::move(r)});
+    }
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<UnitSlot> slots(units.size());
+  size_t next_unit = 0;  // the next unit a worker takes
+  size_t drained = 0;    // units the writer has finished with
+  std::atomic<bool> stop{false};
+  const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, units.size()));
+  const size_t window = 2 * threads;
+  const std::vector<std::string>& tabular = out.tabular_columns();
+
+  const auto work = [&] {
+    EventReader reader(tables, options.limits);
+    reader.set_stop(&stop);
+    DetectionRenderer renderer(format, tabular);
     std::vector<uint32_t> selection;
     std::vector<ColumnView> views;
-    std::vector<const Column*> out_columns;
-    const auto on_batch = [&](const Batch& batch) {
-      const uint32_t rows = static_cast<uint32_t>(batch.rows());
-      selection.resize(rows);
-      for (size_t k = 0; k < active.size(); ++k) {
-        ScanPipeline& p = *active[k];
-        uint32_t count = rows;
-        if (p.filter) {
-          views.clear();
-          for (size_t i : positions[k]) views.push_back(batch.columns[i].View());
-          const KernelContext context{now, p.objects};
-          count = p.filter(views.data(), rows, &context, selection.data());
-        } else {
-          for (uint32_t i = 0; i < rows; ++i) selection[i] = i;
-        }
-        out_columns.clear();
-        for (uint32_t o : p.output) out_columns.push_back(&batch.columns[positions[k][o]]);
-        out.WriteRows(p.prefix, p.output_names, out_columns, selection.data(), count);
-        p.detections += count;
+    std::vector<const Column*> columns;
+    std::string rendered;
+    while (true) {
+      size_t u;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || next_unit >= units.size() || next_unit < drained + window; });
+        if (stop || next_unit >= units.size()) return;
+        u = next_unit++;
       }
-    };
-    reader.ReadFile(input.path, on_batch, on_issue, stats.read);
+      UnitSlot local;
+      local.detections.assign(pipelines.size(), 0);
+      const auto hand_over = [&](bool done) {
+        std::unique_lock lock(mutex);
+        if (!done) {
+          changed.wait(lock, [&] {
+            return stop || u == drained || (slots[u].output.size() < kMaxWaitingBytes &&
+                                            slots[u].issues.size() < kMaxWaitingIssues);
+          });
+        }
+        UnitSlot& slot = slots[u];
+        slot.output += rendered;
+        slot.issues.insert(slot.issues.end(), std::make_move_iterator(local.issues.begin()),
+                           std::make_move_iterator(local.issues.end()));
+        if (done) {
+          slot.stats = local.stats;
+          slot.detections = local.detections;
+          slot.ok = local.ok;
+          slot.done = true;
+        }
+        rendered.clear();
+        local.issues.clear();
+        changed.notify_all();
+      };
+      const auto on_batch = [&](size_t table, const Batch& batch) {
+        const uint32_t rows = static_cast<uint32_t>(batch.rows());
+        selection.resize(rows);
+        const TablePlan& plan = plans[table];
+        for (size_t k = 0; k < plan.pipelines.size(); ++k) {
+          const ScanPipeline& p = pipelines[plan.pipelines[k]];
+          uint32_t count = rows;
+          if (p.filter) {
+            views.clear();
+            for (size_t i : plan.positions[k]) views.push_back(batch.columns[i].View());
+            const KernelContext context{options.now, p.objects};
+            count = p.filter(views.data(), rows, &context, selection.data());
+          } else {
+            for (uint32_t i = 0; i < rows; ++i) selection[i] = i;
+          }
+          columns.clear();
+          for (size_t i : plan.positions[k]) columns.push_back(&batch.columns[i]);
+          renderer.Render(p.shape, columns, selection.data(), count, rendered);
+          local.detections[plan.pipelines[k]] += count;
+        }
+        if (rendered.size() > kHandOverBytes) hand_over(false);
+      };
+      const auto issue = [&](const InputIssue& i) {
+        local.issues.push_back(i);
+        if (local.issues.size() >= kHandOverIssues) hand_over(false);
+      };
+      local.ok = reader.Read(units[u].range, on_batch, issue, local.stats);
+      hand_over(true);
+    }
+  };
+
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+
+  // Drain the units in order. Lines of a file's later ranges count on from its earlier ones.
+  bool completed = true;
+  uint64_t line_base = 0;
+  size_t last_failed = SIZE_MAX;
+  std::string text;
+  std::vector<InputIssue> issues;
+  for (size_t head = 0; head < units.size() && completed; ++head) {
+    if (units[head].range.begin == 0) line_base = 0;
+    bool done = false;
+    while (!done && completed) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return slots[head].done || !slots[head].output.empty() ||
+                                        !slots[head].issues.empty(); });
+        text.swap(slots[head].output);
+        issues.swap(slots[head].issues);
+        done = slots[head].done;
+      }
+      for (InputIssue& i : issues) {
+        if (i.line > 0) i.line += line_base;
+        if (!on_issue(i)) completed = false;
+        if (!completed) break;
+      }
+      if (completed && !out.Write(text)) completed = false;
+      text.clear();
+      issues.clear();
+    }
+    if (!completed) break;
+    const UnitSlot& slot = slots[head];
+    line_base += slot.stats.lines;
+    stats.read.Add(slot.stats);
+    // A file split into ranges fails once however many of its ranges fail.
+    if (!slot.ok && last_failed != units[head].input) {
+      last_failed = units[head].input;
+      ++stats.files_failed;
+    }
+    for (size_t k = 0; k < pipelines.size(); ++k) pipelines[k].detections += slot.detections[k];
+    {
+      std::lock_guard lock(mutex);
+      slots[head] = UnitSlot{};  // frees its memory
+      drained = head + 1;
+      changed.notify_all();
+    }
   }
+  {
+    std::lock_guard lock(mutex);
+    if (!completed) stop = true;
+    changed.notify_all();
+  }
+  for (std::thread& w : workers) w.join();
+  return completed;
 }
 
-std::string TableFromFileName(const std::string& path, const std::vector<std::string>& tables) {
-  const std::string name = std::filesystem::path(path).filename().string();
+std::string TableFromPath(const std::string& path, const std::vector<std::string>& tables) {
+  namespace fs = std::filesystem;
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string name = fs::path(path).filename().string();
   std::string best;
   for (const std::string& t : tables) {
     if (name.compare(0, t.size(), t) == 0 && t.size() > best.size()) best = t;
   }
-  return best;
+  if (!best.empty()) return best;
+  // Folders, nearest first: `DeviceNetworkEvents`, or an export container that ends with the
+  // table's name in lower case (`insights-logs-advancedhunting-devicenetworkevents`,
+  // `am-devicenetworkevents`).
+  for (fs::path dir = fs::path(path).parent_path(); !dir.empty() && dir != dir.parent_path();
+       dir = dir.parent_path()) {
+    const std::string folder = lower(dir.filename().string());
+    for (const std::string& t : tables) {
+      const std::string table = lower(t);
+      if (folder == table ||
+          (folder.ends_with(table) && folder.size() > table.size() &&
+           folder[folder.size() - table.size() - 1] == '-')) {
+        return t;
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace huntc

@@ -1,5 +1,10 @@
-// Running compiled scan pipelines over input files: one read of each file feeds every pipeline
-// of its table; each pipeline's kernel selects rows, which are written as detections.
+// Running compiled scan pipelines over inputs: one read of each input feeds every pipeline of
+// every table in it; each pipeline's kernel selects rows, which are rendered as detections.
+//
+// Inputs are cut into units (whole files, or byte ranges of large uncompressed JSON-lines files)
+// that worker threads read in parallel. Units are cut the same way whatever the thread count,
+// and their detections and input issues are put out in unit order, so a run gives the same
+// bytes on one thread as on many.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/jsonl_reader.h"
+#include "runtime/event_reader.h"
 #include "runtime/kernel.h"
 #include "runtime/output.h"
 
@@ -19,29 +24,40 @@ struct ScanPipeline {
   std::vector<ColumnSpec> columns;  // read from the table, in the order the kernel indexes them
   FilterKernel filter = nullptr;    // null: every row is selected
   const void* const* objects = nullptr;
-  std::vector<uint32_t> output;     // indexes into `columns`
-  std::vector<std::string> output_names;
-  std::string prefix;               // rendered rule fields for each detection line, or ""
+  DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
 };
 
 struct InputFile {
-  std::string path;
-  std::string table;
+  std::string path;   // "-" is stdin
+  std::string table;  // of records that do not name theirs, or ""
+};
+
+struct RunOptions {
+  int64_t now = 0;
+  unsigned threads = 1;
+  uint64_t split_bytes = uint64_t{32} << 20;  // range size for splitting large files
+  ReadLimits limits;
 };
 
 struct RunStats {
   uint64_t files = 0;
+  uint64_t files_failed = 0;  // inputs that could not be opened or read to their end
   ReadStats read;
 };
 
-// Runs every pipeline over the inputs of its table, in input order, writing detections.
-void RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputFile>& inputs,
-                  int64_t now, JsonLinesWriter& out,
-                  const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
+// Runs every pipeline over the inputs, writing detections in input order. on_issue sees every
+// input problem, in input order, with lines counted from the start of its file; returning false
+// stops the run (--strict). Returns false when the run stopped early: by on_issue, or because
+// the output went away (then out.failed()).
+bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputFile>& inputs,
+                  const RunOptions& options, OutputFormat format, DetectionWriter& out,
+                  const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats);
 
-// The table an input file belongs to by its name: the longest table name that the file name
-// starts with (`DeviceNetworkEvents-2026-11.jsonl`), or "" if none.
-std::string TableFromFileName(const std::string& path, const std::vector<std::string>& tables);
+// The table an input belongs to by its name: the longest table name that the file name starts
+// with (`DeviceNetworkEvents-2026-11.jsonl`), else the nearest folder named after a table, as
+// Log Analytics and Defender exports lay out files (`.../DeviceNetworkEvents/y=2026/.../PT1H.json`,
+// `insights-logs-advancedhunting-devicenetworkevents/...`); "" if none.
+std::string TableFromPath(const std::string& path, const std::vector<std::string>& tables);
 
 }  // namespace huntc

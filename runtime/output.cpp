@@ -1,6 +1,8 @@
-// JSON-lines output of detections.
+// Detections out: JSON lines, CSV, aligned table (see output.h).
 #include "runtime/output.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -64,34 +66,335 @@ void AppendJsonValue(std::string& out, const Column& column, size_t row) {
   }
 }
 
-void JsonLinesWriter::WriteRows(std::string_view prefix, const std::vector<std::string>& names,
-                                const std::vector<const Column*>& columns,
-                                const uint32_t* selection, uint32_t count) {
-  std::vector<std::string> keys;
-  keys.reserve(names.size());
-  for (const std::string& name : names) {
-    std::string key;
-    AppendJsonString(key, name);
-    keys.push_back(key + ": ");
-  }
-  for (uint32_t k = 0; k < count; ++k) {
-    buffer_ += '{';
-    buffer_ += prefix;
-    buffer_ += "\"row\": {";
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (c) buffer_ += ", ";
-      buffer_ += keys[c];
-      AppendJsonValue(buffer_, *columns[c], selection[k]);
-    }
-    buffer_ += "}}\n";
-    if (buffer_.size() > (1 << 20)) Flush();
+void AppendPlainValue(std::string& out, const Column& column, size_t row) {
+  if (column.IsNull(row)) return;
+  switch (column.type()) {
+    case Type::String:
+    case Type::Guid:
+    case Type::Dynamic: out += column.StringAt(row); return;
+    case Type::TimeSpan: out += FormatTimeSpan(column.LongAt(row)); return;
+    case Type::DateTime: AppendDateTime(out, column.LongAt(row)); return;
+    default: AppendJsonValue(out, column, row); return;  // numbers and bools print alike
   }
 }
 
-void JsonLinesWriter::Flush() {
-  if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
-  buffer_.clear();
-  std::fflush(out_);
+namespace {
+
+constexpr std::string_view kRuleColumns[] = {"rule_id", "rule_name", "severity", "alert_name"};
+constexpr std::string_view kMappingColumns[] = {"entities", "custom_details"};
+// Table cells and rows are separated by ASCII unit and record separators, which never appear in
+// a cell: cells have their control characters replaced first.
+constexpr char kCellEnd = '\x1f';
+constexpr char kRowEnd = '\x1e';
+constexpr size_t kTableCellWidth = 40;
+
+bool IsEmptyValue(const Column& column, size_t row) {
+  if (column.IsNull(row)) return true;
+  return column.type() != Type::Dynamic && IsStringLike(column.type()) &&
+         column.StringAt(row).empty();
+}
+
+void AppendCsvCell(std::string& out, std::string_view cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += cell;
+    return;
+  }
+  out.push_back('"');
+  for (char c : cell) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+// The number of characters (not bytes) of UTF-8 text, for aligning columns.
+size_t Width(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// At most `width` characters of `s`: when longer, the first width - 1, to be followed by "…".
+std::string_view Clip(std::string_view s, size_t width, bool& clipped) {
+  clipped = Width(s) > width;
+  if (!clipped) return s;
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == width - 1) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> TabularColumns(const std::vector<const DetectionShape*>& shapes) {
+  std::vector<std::string> columns;
+  const auto any = [&](auto has) { return std::any_of(shapes.begin(), shapes.end(), has); };
+  if (any([](const DetectionShape* s) { return s->rule; })) {
+    columns.assign(std::begin(kRuleColumns), std::end(kRuleColumns));
+  }
+  for (const DetectionShape* shape : shapes) {
+    for (const std::string& name : shape->output_names) {
+      if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
+    }
+  }
+  if (any([](const DetectionShape* s) { return s->entities.has_value(); })) {
+    columns.emplace_back(kMappingColumns[0]);
+  }
+  if (any([](const DetectionShape* s) { return s->custom_details.has_value(); })) {
+    columns.emplace_back(kMappingColumns[1]);
+  }
+  return columns;
+}
+
+DetectionRenderer::DetectionRenderer(OutputFormat format,
+                                     const std::vector<std::string>& tabular_columns)
+    : format_(format), tabular_(tabular_columns) {}
+
+void DetectionRenderer::Render(const DetectionShape& shape,
+                               const std::vector<const Column*>& columns,
+                               const uint32_t* selection, uint32_t count, std::string& out) {
+  for (uint32_t k = 0; k < count; ++k) {
+    if (format_ == OutputFormat::JsonLines) {
+      RenderJson(shape, columns, selection[k], out);
+    } else {
+      RenderCells(shape, columns, selection[k], out);
+    }
+  }
+}
+
+void DetectionRenderer::RenderJson(const DetectionShape& shape,
+                                   const std::vector<const Column*>& columns, uint32_t row,
+                                   std::string& out) {
+  out += '{';
+  if (shape.rule) {
+    out += "\"rule_id\": ";
+    AppendJsonString(out, shape.id);
+    out += ", \"rule_name\": ";
+    AppendJsonString(out, shape.name);
+    out += ", \"severity\": ";
+    AppendJsonString(out, shape.severity);
+    const auto list = [&](std::string_view key, const std::vector<std::string>& items) {
+      out += ", \"";
+      out += key;
+      out += "\": [";
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        AppendJsonString(out, items[i]);
+      }
+      out += "]";
+    };
+    list("tactics", shape.tactics);
+    list("techniques", shape.techniques);
+    const auto text = [&](std::string_view key, const std::optional<TextTemplate>& t) {
+      if (!t) return;
+      scratch_.clear();
+      FillTemplate(*t, columns, row, scratch_);
+      out += ", \"";
+      out += key;
+      out += "\": ";
+      AppendJsonString(out, scratch_);
+    };
+    text("alert_name", shape.alert_name);
+    text("alert_description", shape.alert_description);
+    if (shape.entities) {
+      out += ", \"entities\": ";
+      EntitiesJson(shape, columns, row, out);
+    }
+    if (shape.custom_details) {
+      out += ", \"custom_details\": ";
+      DetailsJson(shape, columns, row, out);
+    }
+    out += ", ";
+  }
+  out += "\"row\": {";
+  for (size_t c = 0; c < shape.output.size(); ++c) {
+    if (c) out += ", ";
+    AppendJsonString(out, shape.output_names[c]);
+    out += ": ";
+    AppendJsonValue(out, *columns[shape.output[c]], row);
+  }
+  out += "}}\n";
+}
+
+void DetectionRenderer::RenderCells(const DetectionShape& shape,
+                                    const std::vector<const Column*>& columns, uint32_t row,
+                                    std::string& out) {
+  cells_.assign(tabular_.size(), std::string());
+  // The rule's columns come first and the mappings' last, so an output column named like one
+  // of them (a query projecting `severity`) finds its own cell by searching in between.
+  const size_t first_output = shape.rule ? std::size(kRuleColumns) : 0;
+  if (shape.rule) {
+    cells_[0] = shape.id;
+    cells_[1] = shape.name;
+    cells_[2] = shape.severity;
+    if (shape.alert_name) {
+      FillTemplate(*shape.alert_name, columns, row, cells_[3]);
+    } else {
+      cells_[3] = shape.name;
+    }
+  }
+  for (size_t c = 0; c < shape.output.size(); ++c) {
+    const auto at = std::find(tabular_.begin() + first_output, tabular_.end(), shape.output_names[c]);
+    AppendPlainValue(cells_[at - tabular_.begin()], *columns[shape.output[c]], row);
+  }
+  const auto mapping = [&](std::string_view name) -> std::string& {
+    return cells_[std::find(tabular_.rbegin(), tabular_.rend(), name).base() - tabular_.begin() - 1];
+  };
+  if (shape.entities) EntitiesJson(shape, columns, row, mapping(kMappingColumns[0]));
+  if (shape.custom_details) DetailsJson(shape, columns, row, mapping(kMappingColumns[1]));
+  for (size_t c = 0; c < cells_.size(); ++c) {
+    if (format_ == OutputFormat::Csv) {
+      if (c) out.push_back(',');
+      AppendCsvCell(out, cells_[c]);
+    } else {
+      for (char ch : cells_[c]) out.push_back(static_cast<unsigned char>(ch) < 0x20 ? ' ' : ch);
+      out.push_back(kCellEnd);
+    }
+  }
+  out.push_back(format_ == OutputFormat::Csv ? '\n' : kRowEnd);
+}
+
+void DetectionRenderer::FillTemplate(const TextTemplate& t,
+                                     const std::vector<const Column*>& columns, uint32_t row,
+                                     std::string& out) {
+  for (const TextTemplate::Part& part : t.parts) {
+    if (part.literal.empty()) {
+      AppendPlainValue(out, *columns[part.column], row);
+    } else {
+      out += part.literal;
+    }
+  }
+}
+
+// `[{"type": "Host", "HostName": "wks-1"}, ...]`: identifiers without a value are left out, and
+// an entity with none at all, as Sentinel drops them.
+void DetectionRenderer::EntitiesJson(const DetectionShape& shape,
+                                     const std::vector<const Column*>& columns, uint32_t row,
+                                     std::string& out) {
+  out += '[';
+  bool first_entity = true;
+  for (const EntityShape& entity : *shape.entities) {
+    bool any = false;
+    for (const auto& [identifier, column] : entity.identifiers) {
+      const Column& col = *columns[column];
+      if (IsEmptyValue(col, row)) continue;
+      if (!any) {
+        if (!first_entity) out += ", ";
+        first_entity = false;
+        out += "{\"type\": ";
+        AppendJsonString(out, entity.type);
+        any = true;
+      }
+      out += ", ";
+      AppendJsonString(out, identifier);
+      out += ": ";
+      AppendJsonValue(out, col, row);
+    }
+    if (any) out += '}';
+  }
+  out += ']';
+}
+
+void DetectionRenderer::DetailsJson(const DetectionShape& shape,
+                                    const std::vector<const Column*>& columns, uint32_t row,
+                                    std::string& out) {
+  out += '{';
+  bool first = true;
+  for (const auto& [key, column] : *shape.custom_details) {
+    if (!first) out += ", ";
+    first = false;
+    AppendJsonString(out, key);
+    out += ": ";
+    AppendJsonValue(out, *columns[column], row);
+  }
+  out += '}';
+}
+
+DetectionWriter::DetectionWriter(std::FILE* out, OutputFormat format,
+                                 std::vector<std::string> tabular_columns)
+    : out_(out), format_(format), tabular_(std::move(tabular_columns)) {}
+
+bool DetectionWriter::Put(std::string_view text) {
+  if (failed_) return false;
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), out_) != text.size()) {
+    failed_ = true;
+    error_ = errno;
+  }
+  return !failed_;
+}
+
+bool DetectionWriter::Write(std::string_view rendered) {
+  if (format_ == OutputFormat::Table) {
+    table_rows_ += rendered;
+    return true;
+  }
+  if (format_ == OutputFormat::Csv && !header_written_) {
+    header_written_ = true;
+    std::string header;
+    for (size_t c = 0; c < tabular_.size(); ++c) {
+      if (c) header.push_back(',');
+      AppendCsvCell(header, tabular_[c]);
+    }
+    header.push_back('\n');
+    if (!Put(header)) return false;
+  }
+  return Put(rendered);
+}
+
+bool DetectionWriter::Finish() {
+  if (format_ == OutputFormat::Csv && !header_written_) Write("");
+  if (format_ == OutputFormat::Table && !table_rows_.empty()) {
+    // Split the held rows into cells, size each column to its widest (clipped) cell, print.
+    std::vector<std::vector<std::string_view>> rows;
+    rows.emplace_back(tabular_.begin(), tabular_.end());
+    for (size_t at = 0; at < table_rows_.size();) {
+      const size_t row_end = table_rows_.find(kRowEnd, at);
+      std::vector<std::string_view>& cells = rows.emplace_back();
+      for (size_t c = at; c < row_end;) {
+        const size_t cell_end = table_rows_.find(kCellEnd, c);
+        cells.push_back(std::string_view(table_rows_).substr(c, cell_end - c));
+        c = cell_end + 1;
+      }
+      at = row_end + 1;
+    }
+    // Columns that no detection fills are left out: each query fills only its own.
+    std::vector<size_t> widths(tabular_.size(), 0);
+    std::vector<bool> used(tabular_.size(), false);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      for (size_t c = 0; c < rows[r].size(); ++c) {
+        bool clipped;
+        widths[c] = std::max(widths[c], Width(Clip(rows[r][c], kTableCellWidth, clipped)) + clipped);
+        if (r > 0 && !rows[r][c].empty()) used[c] = true;
+      }
+    }
+    std::string line;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      line.clear();
+      bool first = true;
+      for (size_t c = 0; c < rows[r].size(); ++c) {
+        if (!used[c]) continue;
+        if (!first) line += "  ";
+        first = false;
+        bool clipped;
+        const std::string_view cell = Clip(rows[r][c], kTableCellWidth, clipped);
+        line += cell;
+        if (clipped) line += "\xE2\x80\xA6";  // …
+        line.append(widths[c] - Width(cell) - clipped, ' ');
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      line.push_back('\n');
+      if (!Put(line)) break;
+    }
+    table_rows_.clear();
+  }
+  if (!failed_ && std::fflush(out_) != 0) {
+    failed_ = true;
+    error_ = errno;
+  }
+  return !failed_;
 }
 
 }  // namespace huntc

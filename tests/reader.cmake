@@ -1,2 +1,11 @@
-# The JSON-lines reader.
-huntc_add_test(test_reader SOURCES unit/jsonl_reader_test.cpp LIBS huntc_runtime)
+# The event reader: JSON lines, envelopes, Log Analytics exports, CSV, compression, bad input.
+huntc_add_test(test_reader
+  SOURCES unit/event_reader_test.cpp unit/archive_reader_test.cpp
+  LIBS huntc_runtime ZLIB::ZLIB PkgConfig::ZSTD)
+# Threaded runs give the bytes of one-thread runs.
+huntc_add_test(test_threads SOURCES unit/threads_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
+# Fault injection on generated archives.
+huntc_add_test(test_faults SOURCES unit/fault_test.cpp LIBS huntc_runtime huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
+# The huntc command line over archives: inputs, formats, --strict, closed pipes.
+huntc_add_test(test_cli SOURCES unit/cli_test.cpp LIBS ZLIB::ZLIB PkgConfig::ZSTD)
+add_dependencies(test_cli huntc)

@@ -45,7 +45,11 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     compiled->engine = Engine::Interp;
     compiled->plan = ir::ToPlan(*plan);
     if (dumps) dumps->plan = compiled->plan->ToString();
-    for (const ColumnSpec& c : compiled->plan->schema) compiled->pipeline.output_names.push_back(c.name);
+    DetectionShape& shape = compiled->pipeline.shape;
+    for (const ColumnSpec& c : compiled->plan->schema) {
+      shape.output.push_back(static_cast<uint32_t>(shape.output.size()));
+      shape.output_names.push_back(c.name);
+    }
     return compiled;
   }
 
@@ -71,50 +75,103 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   }
   p.objects = compiled->objects.table.data();
   for (size_t i = 0; i < plan->schema.size(); ++i) {
-    p.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
-    p.output_names.push_back(plan->schema[i].name);
+    p.shape.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
+    p.shape.output_names.push_back(plan->schema[i].name);
   }
   return compiled;
 }
 
-void RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
-                int64_t now, JsonLinesWriter& out, const std::function<void(const InputIssue&)>& on_issue,
-                RunStats& stats) {
+bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
+                const std::vector<InputFile>& inputs, const RunOptions& options,
+                OutputFormat format, DetectionWriter& out,
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
   std::vector<ScanPipeline> pipelines;
   std::vector<CompiledQuery*> jitted;
+  DetectionRenderer renderer(format, out.tabular_columns());
+  bool ok = true;
   for (auto& q : queries) {
     if (q->engine == Engine::Jit) {
       pipelines.push_back(q->pipeline);
       jitted.push_back(q.get());
       continue;
     }
-    exec::WriterSink sink(out, q->pipeline.output_names, q->pipeline.prefix);
-    exec::RunPlan(*q->plan, inputs, now, sink, on_issue, stats);
+    exec::WriterSink sink(renderer, out, q->pipeline.shape);
+    exec::RunPlan(*q->plan, inputs, options.now, sink,
+                  [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
     q->pipeline.detections += sink.rows();
   }
-  if (pipelines.empty()) return;
-  RunPipelines(pipelines, inputs, now, out, on_issue, stats);
+  if (pipelines.empty()) return ok;
+  ok &= RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
   for (size_t i = 0; i < pipelines.size(); ++i) jitted[i]->pipeline.detections = pipelines[i].detections;
+  return ok;
 }
 
-std::string DetectionPrefix(const Rule& rule) {
-  std::string out = "\"rule_id\": ";
-  AppendJsonString(out, rule.id);
-  out += ", \"rule_name\": ";
-  AppendJsonString(out, rule.name);
-  out += ", \"severity\": ";
-  AppendJsonString(out, rule.severity);
-  const auto list = [&](const char* key, const std::vector<std::string>& items) {
-    out += fmt::format(", \"{}\": [", key);
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i) out += ", ";
-      AppendJsonString(out, items[i]);
+bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {
+  DetectionShape& shape = pipeline.shape;
+  shape.rule = true;
+  shape.id = rule.id;
+  shape.name = rule.name;
+  shape.severity = rule.severity;
+  shape.tactics = rule.tactics;
+  shape.techniques = rule.techniques;
+  bool ok = true;
+  // Sentinel maps from the query's results, so a column must be one the query outputs.
+  const auto column = [&](const std::string& name, const FileSpan& span) -> std::optional<uint32_t> {
+    for (size_t i = 0; i < shape.output_names.size(); ++i) {
+      if (shape.output_names[i] == name) return shape.output[i];
     }
-    out += "]";
+    diags.Report(Code::MappingColumn, span,
+                 fmt::format("`{}` is not a column of the query's results", name));
+    ok = false;
+    return std::nullopt;
   };
-  list("tactics", rule.tactics);
-  list("techniques", rule.techniques);
-  return out + ", ";
+  if (!rule.entity_mappings.empty()) {
+    shape.entities.emplace();
+    for (const EntityMapping& mapping : rule.entity_mappings) {
+      EntityShape& entity = shape.entities->emplace_back();
+      entity.type = mapping.entity_type;
+      for (const FieldMapping& field : mapping.fields) {
+        if (const auto c = column(field.column, field.span)) {
+          entity.identifiers.emplace_back(field.identifier, *c);
+        }
+      }
+    }
+  }
+  if (!rule.custom_details.empty()) {
+    shape.custom_details.emplace();
+    for (const CustomDetail& detail : rule.custom_details) {
+      if (const auto c = column(detail.column, detail.span)) {
+        shape.custom_details->emplace_back(detail.key, *c);
+      }
+    }
+  }
+  // `{{Column}}` placeholders; text without a closing `}}` stays as written.
+  const auto parse = [&](const std::string& format, const FileSpan& span) {
+    TextTemplate t;
+    size_t at = 0;
+    while (at < format.size()) {
+      const size_t open = format.find("{{", at);
+      const size_t close = open == std::string::npos ? open : format.find("}}", open + 2);
+      if (close == std::string::npos) {
+        t.parts.push_back({format.substr(at), 0});
+        break;
+      }
+      if (open > at) t.parts.push_back({format.substr(at, open - at), 0});
+      std::string name = format.substr(open + 2, close - open - 2);
+      name.erase(0, name.find_first_not_of(' '));
+      name.erase(name.find_last_not_of(' ') + 1);
+      if (const auto c = column(name, span)) t.parts.push_back({"", *c});
+      at = close + 2;
+    }
+    return t;
+  };
+  if (const auto& details = rule.alert_details_override) {
+    if (!details->name_format.empty()) shape.alert_name = parse(details->name_format, details->name_span);
+    if (!details->description_format.empty()) {
+      shape.alert_description = parse(details->description_format, details->description_span);
+    }
+  }
+  return ok;
 }
 
 }  // namespace huntc

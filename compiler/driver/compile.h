@@ -57,12 +57,15 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
 
 // Runs compiled queries over the inputs, writing their detections; for the JIT, one read of
 // each file feeds every query of its table; the interpreter runs each query's plan in turn.
-void RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
-                int64_t now, JsonLinesWriter& out, const std::function<void(const InputIssue&)>& on_issue,
-                RunStats& stats);
+// Returns false when on_issue asked to stop (--strict) or a JIT run failed.
+bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
+                const std::vector<InputFile>& inputs, const RunOptions& options,
+                OutputFormat format, DetectionWriter& out,
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats);
 
-// The rule's fields as they lead each of its detection lines: `"rule_id": ..., "rule_name":
-// ..., "severity": ..., "tactics": [...], "techniques": [...], `.
-std::string DetectionPrefix(const Rule& rule);
+// Describes a rule's detections for the runtime: its fields, and which of the query's output
+// columns feed each entity identifier, custom detail and alert-text placeholder. A mapping that
+// names a column the query does not return is HC250; returns false then.
+bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags);
 
 }  // namespace huntc

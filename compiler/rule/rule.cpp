@@ -146,6 +146,7 @@ class RuleReader {
   bool ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule& rule);
   void ReadEntityMappings(const YAML::Node& node, Rule& rule);
   void ReadCustomDetails(const YAML::Node& node, Rule& rule);
+  void ReadAlertDetailsOverride(const YAML::Node& node, Rule& rule);
 
   std::shared_ptr<const SourceFile> file_;
   const std::string& text_;
@@ -232,6 +233,8 @@ std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
       ReadEntityMappings(value, rule);
     } else if (name == "customDetails") {
       ReadCustomDetails(value, rule);
+    } else if (name == "alertDetailsOverride") {
+      ReadAlertDetailsOverride(value, rule);
     }
   }
   if (!has_query) {
@@ -393,6 +396,26 @@ void RuleReader::ReadCustomDetails(const YAML::Node& node, Rule& rule) {
     rule.custom_details.push_back(
         {detail.first.Scalar(), detail.second.Scalar(), ScalarSpan(detail.second, node)});
   }
+}
+
+void RuleReader::ReadAlertDetailsOverride(const YAML::Node& node, Rule& rule) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) {
+    Report(Code::YamlFieldType, node, "`alertDetailsOverride` must be a mapping");
+    return;
+  }
+  AlertDetailsOverride details;
+  const auto read = [&](const char* key, std::string& format, FileSpan& span) {
+    const YAML::Node value = node[key];
+    if (!value.IsDefined() || value.IsNull()) return;
+    if (auto text = Text(value, key)) {
+      format = std::move(*text);
+      span = ScalarSpan(value, node);
+    }
+  };
+  read("alertDisplayNameFormat", details.name_format, details.name_span);
+  read("alertDescriptionFormat", details.description_format, details.description_span);
+  rule.alert_details_override = std::move(details);
 }
 
 bool IsRuleFileName(const std::filesystem::path& path) {

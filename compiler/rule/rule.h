@@ -36,6 +36,12 @@ struct CustomDetail {
   FileSpan span;  // the column name value
 };
 
+// alertDetailsOverride: alert texts with `{{Column}}` placeholders; "" when not given.
+struct AlertDetailsOverride {
+  std::string name_format, description_format;
+  FileSpan name_span, description_span;  // the format values
+};
+
 struct Rule {
   std::shared_ptr<const SourceFile> file;
   std::string id, name, description, severity;
@@ -48,6 +54,7 @@ struct Rule {
   bool query_origin_exact = false;
   std::vector<EntityMapping> entity_mappings;
   std::vector<CustomDetail> custom_details;     // in file order
+  std::optional<AlertDetailsOverride> alert_details_override;
   std::map<std::string, FileSpan> field_spans;  // the value of every top-level key
 };
 

@@ -42,18 +42,21 @@ class CollectSink : public Consumer {
 // Writes a plan's result rows as detection lines (runtime/output.h).
 class WriterSink : public Consumer {
  public:
-  WriterSink(JsonLinesWriter& writer, std::vector<std::string> names, std::string prefix)
-      : writer_(writer), names_(std::move(names)), prefix_(std::move(prefix)) {}
+  // Renders each result row as a detection of `shape` (whose output indexes the plan's result
+  // columns) and writes it.
+  WriterSink(DetectionRenderer& renderer, DetectionWriter& writer, const DetectionShape& shape)
+      : renderer_(renderer), writer_(writer), shape_(shape) {}
   void Push(const RowSet& rows, int input) override;
   void Finish(int) override {}
   uint64_t rows() const { return rows_; }
 
  private:
-  JsonLinesWriter& writer_;
-  std::vector<std::string> names_;
-  std::string prefix_;
+  DetectionRenderer& renderer_;
+  DetectionWriter& writer_;
+  const DetectionShape& shape_;
   std::vector<const Column*> columns_;
   std::vector<uint32_t> selection_;
+  std::string rendered_;
   uint64_t rows_ = 0;
 };
 

@@ -571,7 +571,9 @@ void WriterSink::Push(const RowSet& rows, int) {
   for (const Column& c : rows.batch->columns) columns_.push_back(&c);
   selection_.resize(rows.count);
   for (size_t i = 0; i < rows.count; ++i) selection_[i] = rows.Row(i);
-  writer_.WriteRows(prefix_, names_, columns_, selection_.data(), static_cast<uint32_t>(rows.count));
+  rendered_.clear();
+  renderer_.Render(shape_, columns_, selection_.data(), static_cast<uint32_t>(rows.count), rendered_);
+  writer_.Write(rendered_);
   rows_ += rows.count;
 }
 

@@ -12,11 +12,15 @@ void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t
       execution.RunDatatable(s);
       continue;
     }
-    JsonLinesReader reader(scan->schema);
+    // Records name their table (envelopes, exports) or take their input's; an input named
+    // after another table is not read for this scan.
+    EventReader reader({TableColumns{scan->table, scan->schema}});
     for (const InputFile& input : inputs) {
-      if (input.table != scan->table) continue;
+      if (!input.table.empty() && input.table != scan->table) continue;
       ++stats.files;
-      reader.ReadFile(input.path, [&](const Batch& batch) { execution.Push(s, batch); }, on_issue, stats.read);
+      reader.Read(InputRange{input.path, input.table},
+                  [&](size_t, const Batch& batch) { execution.Push(s, batch); }, on_issue,
+                  stats.read);
     }
     execution.Finish(s);
   }

@@ -1,7 +1,10 @@
 // Data-driven end-to-end cases: each folder in tests/cases holds rule.yaml, events.jsonl (the
 // table the rule reads) and expected.jsonl (the detections, in any order). Every case runs
-// with now() = 2026-11-20T00:00:00Z under both engines, the JIT and the reference interpreter,
-// which must give the same detections, and the expected ones.
+// with now() = 2026-11-20T00:00:00Z, under both engines, the JIT and the reference interpreter.
+//
+// Each case also runs over the same events in every archive shape the reader accepts (Defender
+// envelopes, a Log Analytics export, CSV, and each of these and the JSON lines gzip- and
+// zstd-compressed), which must give byte-identical detections.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -9,15 +12,17 @@
 #include <fstream>
 
 #include "compiler/driver/compile.h"
+#include "tests/unit/archive_util.h"
+#include "tools/gen-events/csv_export.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> Lines(const fs::path& path) {
-  std::ifstream in(path);
+std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(line);
   }
@@ -25,16 +30,36 @@ std::vector<std::string> Lines(const fs::path& path) {
   return lines;
 }
 
-// The table a plan scans (the cases read one table).
-std::string TableOf(const exec::PlanNode& plan) {
-  const exec::PlanNode* node = &plan;
-  while (!node->Is<exec::ScanNode>()) node = node->inputs.at(0).get();
-  return node->As<exec::ScanNode>()->table;
+// Every archive shape of the same events: name -> (file content, table to pass or "").
+std::vector<std::tuple<std::string, std::string, std::string>> Shapes(
+    const std::vector<std::string>& events, const std::string& table) {
+  std::string envelopes, export_lines, jsonl;
+  for (const std::string& e : events) {
+    jsonl += e + "\n";
+    envelopes += "{\"time\": \"2026-11-20T10:00:00Z\", \"tenantId\": \"t\", \"operationName\": "
+                 "\"Publish\", \"category\": \"AdvancedHunting-" + table + "\", \"properties\": " +
+                 e + "}\n";
+    export_lines += "{\"Type\": \"" + table + "\", " + e.substr(e.find('{') + 1) + "\n";
+  }
+  huntc::gen::CsvExport exporter(huntc::gen::CsvExport::ColumnsOf(jsonl));
+  std::string csv;
+  exporter.AppendHeader(csv);
+  REQUIRE(exporter.AppendRecords(jsonl, csv));
+  std::vector<std::tuple<std::string, std::string, std::string>> shapes = {
+      {"jsonl", jsonl, table}, {"envelopes", envelopes, ""}, {"export", export_lines, ""}, {"csv", csv, table}};
+  const size_t plain = shapes.size();
+  for (size_t i = 0; i < plain; ++i) {
+    const auto [name, content, t] = shapes[i];
+    shapes.emplace_back(name + ".gz", test::Gzip(content), t);
+    shapes.emplace_back(name + ".zst", test::Zstd(content), t);
+  }
+  return shapes;
 }
 
 }  // namespace
 
-TEST_CASE("cases: every case folder gives its expected detections under both engines", "[cases]") {
+TEST_CASE("cases: every case folder gives its expected detections in every archive shape",
+          "[cases]") {
   const fs::path root = fs::path(HUNTC_SOURCE_DIR) / "tests" / "cases";
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(root)) {
@@ -46,40 +71,57 @@ TEST_CASE("cases: every case folder gives its expected detections under both eng
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
-  for (const fs::path& dir : cases) {
-    DYNAMIC_SECTION(dir.filename().string()) {
-      std::vector<std::vector<std::string>> outputs;
+  test::TempDir dir;
+  for (const fs::path& folder : cases) {
+    DYNAMIC_SECTION(folder.filename().string()) {
+      Diagnostics diags;
+      std::optional<Rule> rule = LoadRuleFile((folder / "rule.yaml").string(), diags);
+      REQUIRE(rule);
+      std::vector<std::unique_ptr<CompiledQuery>> engines;
       for (const Engine engine : {Engine::Jit, Engine::Interp}) {
-        const char* engine_name = engine == Engine::Jit ? "jit" : "interp";
-        INFO(engine_name);
-        Diagnostics diags;
-        std::optional<Rule> rule = LoadRuleFile((dir / "rule.yaml").string(), diags);
-        REQUIRE(rule);
-        auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine);
+        auto query =
+            CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine);
         INFO((diags.items().empty() ? std::string() : RenderText(diags.items()[0])));
         REQUIRE(query);
-        query->pipeline.prefix = DetectionPrefix(*rule);
-        const std::string table = engine == Engine::Jit ? query->pipeline.table
-                                                        : TableOf(*query->plan);
+        REQUIRE(DescribeDetections(*rule, query->pipeline, diags));
+        engines.push_back(std::move(query));
+      }
+      const std::string table = engines[0]->pipeline.table;
+      std::vector<std::string> events;
+      std::ifstream in(folder / "events.jsonl");
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) events.push_back(line);
+      }
+      std::string first;
+      for (const auto& [shape, content, input_table] : Shapes(events, table))
+      for (auto& query : engines) {
+        INFO(shape << (query->engine == Engine::Jit ? " jit" : " interp"));
+        const std::string events_file = dir.Write(folder.filename().string() + "." + shape, content);
+        const std::string actual = (dir.path / "detections.jsonl").string();
         std::vector<std::unique_ptr<CompiledQuery>> queries;
         queries.push_back(std::move(query));
-        const fs::path actual = fs::temp_directory_path() /
-                                ("huntc-case-" + dir.filename().string() + "-" + engine_name + ".jsonl");
-        {
-          std::FILE* out = std::fopen(actual.c_str(), "w");
-          REQUIRE(out);
-          JsonLinesWriter writer(out);
-          RunStats stats;
-          RunQueries(queries, {{(dir / "events.jsonl").string(), table}}, *ParseDateTime("2026-11-20T00:00:00Z"),
-                     writer, [](const InputIssue&) {}, stats);
-          writer.Flush();
-          std::fclose(out);
+        std::FILE* out = std::fopen(actual.c_str(), "w");
+        REQUIRE(out);
+        DetectionWriter writer(out, OutputFormat::JsonLines, {});
+        RunOptions options;
+        options.now = *ParseDateTime("2026-11-20T00:00:00Z");
+        RunStats stats;
+        std::vector<InputIssue> issues;
+        CHECK(RunQueries(queries, {{events_file, input_table}}, options, OutputFormat::JsonLines,
+                         writer, [&](const InputIssue& i) { issues.push_back(i); return true; }, stats));
+        query = std::move(queries[0]);
+        CHECK(issues.empty());
+        CHECK(writer.Finish());
+        std::fclose(out);
+        CHECK(stats.read.lines_skipped == 0);
+        const std::string detections = test::ReadAll(actual);
+        if (first.empty()) {
+          first = detections;
+          CHECK(Lines(detections) == Lines(test::ReadAll((folder / "expected.jsonl").string())));
+        } else {
+          CHECK(detections == first);
         }
-        outputs.push_back(Lines(actual));
-        CHECK(outputs.back() == Lines(dir / "expected.jsonl"));
-        fs::remove(actual);
       }
-      CHECK(outputs[0] == outputs[1]);
     }
   }
 }

@@ -30,10 +30,13 @@ std::vector<std::string> RunQuery(const std::string& kql, Engine engine, const f
   {
     std::FILE* out = std::fopen(out_path.c_str(), "w");
     REQUIRE(out);
-    JsonLinesWriter writer(out);
+    DetectionWriter writer(out, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.now = kNow;
     RunStats stats;
-    RunQueries(queries, {{events.string(), "DeviceNetworkEvents"}}, kNow, writer, [](const InputIssue&) {}, stats);
-    writer.Flush();
+    CHECK(RunQueries(queries, {{events.string(), "DeviceNetworkEvents"}}, options,
+                     OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; }, stats));
+    CHECK(writer.Finish());
     std::fclose(out);
   }
   std::ifstream in(out_path);

@@ -1,17 +1,27 @@
 // huntc: the command-line front of the compiler and runtime.
 //
-//   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR] [--engine E]
-//   huntc query 'KQL' --events PATH... [--now ISO-8601] [--table NAME] [--dump STAGE] [--engine E]
+//   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
+//             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
+//   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
 //
 // --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
 //
-// Detections go to stdout as JSON lines; diagnostics and the summary go to stderr.
-// Exit codes: 0 all went well; 1 a rule or query could not be compiled, or an input could not
-// be read; 2 the command line is wrong.
+// Detections go to stdout (or -o FILE); diagnostics, input problems and the summary go to
+// stderr. Exit codes: 0 all went well (also when the reader of the output went away early, as
+// `huntc run ... | head -1` does); 1 a rule or query could not be compiled, an input could not
+// be read, or (with --strict) an input had a bad record or value; 2 the command line is wrong.
+#include <glob.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <set>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -32,46 +42,75 @@ struct Options {
   std::string table;
   std::string schemas;
   std::string dump;
+  std::string format = "jsonl";
+  std::string output;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  bool strict = false;
+  ReadLimits limits;
   std::string engine = "jit";
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
 
+// Input problems of one kind in one file beyond this many are only counted.
+constexpr uint64_t kIssuesShown = 3;
+
 void PrintDiagnostics(const Diagnostics& diags) {
   for (const Diagnostic& d : diags.items()) std::cerr << RenderText(d);
 }
 
-// Input files: files as given, folders walked for .json/.jsonl files, each with its table.
+bool IsEventFileName(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".gz" ||
+         ext == ".zst" || ext == ".zstd";
+}
+
+// Event files in a folder, recursively, sorted so that runs are repeatable.
+void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnostics& diags) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && IsEventFileName(it->path())) found.push_back(it->path().string());
+  }
+  if (ec) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", dir, ec.message()));
+  std::sort(found.begin(), found.end());
+  paths.insert(paths.end(), found.begin(), found.end());
+}
+
+// Inputs: `-` (stdin), files as given, folders walked for event files, glob patterns; each with
+// the table of records that do not name their own (--table, else the file or folder name).
 std::vector<InputFile> FindInputs(const Options& o, const Catalog& catalog, Diagnostics& diags) {
   std::vector<std::string> paths;
   for (const std::string& p : o.events) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
-        const std::string ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".jsonl" || ext == ".json")) found.push_back(e.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      paths.insert(paths.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
+    if (p == "-" || (fs::exists(p, ec) && !fs::is_directory(p, ec))) {
       paths.push_back(p);
+    } else if (fs::is_directory(p, ec)) {
+      WalkFolder(p, paths, diags);
+    } else if (glob_t g{}; p.find_first_of("*?[") != std::string::npos &&
+                           ::glob(p.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        if (fs::is_directory(g.gl_pathv[i], ec)) {
+          WalkFolder(g.gl_pathv[i], paths, diags);
+        } else {
+          paths.push_back(g.gl_pathv[i]);
+        }
+      }
+      ::globfree(&g);
     } else {
       diags.Report(Code::InputUnreadable, {}, fmt::format("{}: no such file or folder", p));
     }
   }
   std::vector<InputFile> inputs;
   const std::vector<std::string> tables = catalog.TableNames();
+  std::set<std::string> seen;  // a file named twice (itself and its folder) is read once
   for (const std::string& path : paths) {
-    std::string table = o.table.empty() ? TableFromFileName(path, tables) : o.table;
-    if (table.empty()) {
-      diags.Report(Code::InputNoTable, {},
-                   fmt::format("{}: cannot tell its table from the file name; name the file after "
-                               "its table (DeviceNetworkEvents.jsonl) or pass --table",
-                               path));
-      continue;
-    }
-    inputs.push_back({path, table});
+    std::error_code ec;
+    const fs::path canonical = path == "-" ? fs::path(path) : fs::weakly_canonical(path, ec);
+    if (!seen.insert(ec ? path : canonical.string()).second) continue;
+    inputs.push_back({path, o.table.empty() ? TableFromPath(path, tables) : o.table});
   }
   return inputs;
 }
@@ -82,34 +121,83 @@ int64_t ResolveNow(const std::string& now) {
   return kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
 }
 
+OutputFormat FormatFromName(const std::string& name) {
+  return name == "csv" ? OutputFormat::Csv : name == "table" ? OutputFormat::Table : OutputFormat::JsonLines;
+}
+
 int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o, const Catalog& catalog,
          Diagnostics& diags, size_t rules_failed) {
   const std::vector<InputFile> inputs = FindInputs(o, catalog, diags);
   PrintDiagnostics(diags);
   const bool failed = diags.HasErrors();
-  JsonLinesWriter out(stdout);
-  RunStats stats;
-  uint64_t issues = 0;
-  const auto on_issue = [&](const InputIssue& issue) {
-    if (++issues <= 20) {
-      std::cerr << fmt::format("{}:{}: {}\n", issue.file, issue.line, issue.message);
-    } else if (issues == 21) {
-      std::cerr << "huntc: more input problems follow; only their counts are reported\n";
+  std::FILE* file = stdout;
+  if (!o.output.empty()) {
+    file = std::fopen(o.output.c_str(), "wb");
+    if (!file) {
+      std::cerr << fmt::format("huntc: cannot write {}: {}\n", o.output, std::strerror(errno));
+      return 1;
     }
+  }
+  std::vector<const DetectionShape*> shapes;
+  for (const auto& q : queries) shapes.push_back(&q->pipeline.shape);
+  DetectionWriter out(file, FormatFromName(o.format), TabularColumns(shapes));
+
+  // The first few problems of each kind in each file are shown; the rest are counted.
+  std::map<std::pair<std::string, InputIssueKind>, uint64_t> shown;
+  bool strict_stop = false;
+  const auto on_issue = [&](const InputIssue& issue) {
+    const uint64_t n = ++shown[{issue.file, issue.kind}];
+    if (n <= kIssuesShown || o.strict) {
+      std::cerr << fmt::format("{}:{}: {}\n", issue.file, issue.line, issue.message);
+    }
+    if (o.strict) {
+      std::cerr << "huntc: stopped at the first input problem (--strict)\n";
+      strict_stop = true;
+      return false;
+    }
+    return true;
   };
+  RunOptions run;
+  run.now = ResolveNow(o.now);
+  run.threads = std::max(1u, o.threads);
+  run.limits = o.limits;
+  RunStats stats;
   const auto start = std::chrono::steady_clock::now();
-  RunQueries(queries, inputs, ResolveNow(o.now), out, on_issue, stats);
-  out.Flush();
+  RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats);
+  const bool output_gone = !out.Finish();
+  if (file != stdout) std::fclose(file);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (output_gone) {
+    // The reader went away (`| head`) or the disk is full: only the latter is worth a word.
+    if (out.error() == EPIPE) return 0;
+    std::cerr << fmt::format("huntc: cannot write the detections: {}\n", std::strerror(out.error()));
+    return 1;
+  }
+  for (const auto& [key, n] : shown) {
+    if (n > kIssuesShown && !o.strict) {
+      std::cerr << fmt::format("{}: {} more {}\n", key.first, n - kIssuesShown, InputIssueName(key.second));
+    }
+  }
   uint64_t detections = 0;
   for (const auto& q : queries) detections += q->pipeline.detections;
+  std::string skipped;
+  for (size_t k = 0; k < kInputIssueKinds; ++k) {
+    if (stats.read.skipped[k] == 0) continue;
+    skipped += fmt::format("{}{} {}", skipped.empty() ? " (" : ", ", stats.read.skipped[k],
+                           InputIssueName(static_cast<InputIssueKind>(k)));
+  }
+  if (!skipped.empty()) skipped += ")";
+  const std::string others =
+      stats.read.other_records == 0
+          ? std::string()
+          : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile); {} file{}, {} records, {} bytes read in {:.3f} s; "
-      "{} lines skipped, {} values of the wrong type; {} detection{}\n",
+      "huntc: {} quer{} run ({} failed to compile); {} file{} ({} unreadable or cut short), {} records{}, "
+      "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, stats.files,
-      stats.files == 1 ? "" : "s", stats.read.records, stats.read.bytes, seconds,
-      stats.read.lines_skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
-  return failed || rules_failed > 0 ? 1 : 0;
+      stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, others, stats.read.bytes, seconds,
+      stats.read.lines_skipped, skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
+  return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ? 1 : 0;
 }
 
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
@@ -122,12 +210,16 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
       ++failed;
       continue;
     }
-    auto query = CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, o.GetEngine());
+    auto query =
+        CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, o.GetEngine());
     if (!query) {
       ++failed;
       continue;
     }
-    query->pipeline.prefix = DetectionPrefix(*rule);
+    if (!DescribeDetections(*rule, query->pipeline, diags)) {
+      ++failed;
+      continue;
+    }
     compiled.push_back(std::move(query));
   }
   return Hunt(compiled, o, catalog, diags, failed);
@@ -172,15 +264,31 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Options o;
   const auto common = [&](CLI::App* cmd) {
-    cmd->add_option("--events", o.events, "Event files or folders (JSON lines)")->required();
+    cmd->add_option("--events", o.events,
+                    "Event files, folders, glob patterns or - (stdin): JSON lines, Defender "
+                    "envelopes, Log Analytics exports, CSV; plain, gzip or zstd")
+        ->required();
     cmd->add_option("--now", o.now, "The instant now() and ago() count from (ISO 8601); default: the clock")
         ->check([](const std::string& s) {
           return ParseDateTime(s) ? std::string() : "not an ISO 8601 datetime: " + s;
         });
-    cmd->add_option("--table", o.table, "The table of every input file (default: from each file's name)");
+    cmd->add_option("--table", o.table,
+                    "The table of records that do not name theirs (default: from the file or folder name)");
     cmd->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
     cmd->add_option("--engine", o.engine, "jit: compiled kernels (default); interp: the reference interpreter")
         ->check(CLI::IsMember({"jit", "interp"}));
+    cmd->add_option("--format", o.format, "Detections as jsonl, csv or table")
+        ->check(CLI::IsMember({"jsonl", "csv", "table"}));
+    cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");
+    cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
+    cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
+    cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
+                    "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);
+    cmd->add_option("--max-depth", o.limits.max_depth, "Skip JSON records nested deeper than this (default 128)")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--max-expansion", o.limits.max_expansion,
+                    "Stop decompressing a file that expands more than this many times (default 1000)")
+        ->check(CLI::PositiveNumber);
   };
   CLI::App* run = app.add_subcommand("run", "Run rules (YAML files or folders) over events");
   run->add_option("rules", o.rules, "Rule files or folders")->required();
@@ -194,6 +302,8 @@ int main(int argc, char** argv) {
   query->get_option("--events")->required(false);
   AddLintCommand(app);
   CLI11_PARSE(app, argc, argv);
+  // A closed pipe shows up as a failed write (EPIPE), which ends the run quietly.
+  std::signal(SIGPIPE, SIG_IGN);
   if (query->parsed() && o.dump.empty() && o.events.empty()) {
     std::cerr << "huntc query: --events is required (or --dump STAGE)\n";
     return 2;

@@ -47,14 +47,18 @@ long RunChild(const std::string& path, int64_t now, uint64_t& detections) {
   if (pid == 0) {
     close(pipe_fds[0]);
     std::FILE* sink_file = std::fopen("/dev/null", "w");
-    JsonLinesWriter writer(sink_file);
+    DetectionWriter writer(sink_file, OutputFormat::JsonLines, {});
+    DetectionRenderer renderer(OutputFormat::JsonLines, writer.tabular_columns());
     const PlanPtr plan = FilterPlan();
-    std::vector<std::string> names;
-    for (const ColumnSpec& c : plan->schema) names.push_back(c.name);
-    WriterSink sink(writer, names, "");
+    DetectionShape shape;
+    for (const ColumnSpec& c : plan->schema) {
+      shape.output.push_back(static_cast<uint32_t>(shape.output.size()));
+      shape.output_names.push_back(c.name);
+    }
+    WriterSink sink(renderer, writer, shape);
     RunStats stats;
     RunPlan(*plan, {{path, "DeviceNetworkEvents"}}, now, sink, [](const InputIssue&) {}, stats);
-    writer.Flush();
+    writer.Finish();
     const uint64_t rows = sink.rows();
     const bool ok = write(pipe_fds[1], &rows, sizeof rows) == static_cast<ssize_t>(sizeof rows);
     _exit(ok ? 0 : 1);

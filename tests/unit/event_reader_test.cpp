@@ -1,40 +1,22 @@
 // The JSON-lines reader: type conversions, nulls, bad values and bad lines, line endings,
 // escapes, chunk boundaries and batch splitting, on small files written to a scratch directory.
 #include <catch2/catch.hpp>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "runtime/jsonl_reader.h"
+#include "runtime/event_reader.h"
+#include "tests/unit/archive_util.h"
 
 using namespace huntc;
 
 namespace {
 
-// A scratch directory, removed with everything in it when the test ends.
-struct TempDir {
-  std::filesystem::path path;
+using test::TempDir;
 
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "huntc-reader-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string Write(const std::string& name, const std::string& content) const {
-    const std::string file = (path / name).string();
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-};
-
-// Everything one ReadFile call produced, with the batches concatenated.
+// Everything one Read call produced, with the batches concatenated.
 struct Result {
   bool ok = false;
   Batch rows;
@@ -51,13 +33,14 @@ struct Result {
   }
 };
 
-Result Read(JsonLinesReader& reader, const std::string& file,
-            const std::vector<ColumnSpec>& specs) {
+Result Read(EventReader& reader, const std::string& file,
+            const std::vector<ColumnSpec>& specs, const std::string& table = "T") {
   Result r;
   r.rows = Batch(specs);
-  r.ok = reader.ReadFile(
-      file,
-      [&](const Batch& b) {
+  r.ok = reader.Read(
+      InputRange{file, table},
+      [&](size_t t, const Batch& b) {
+        REQUIRE(t == 0);
         REQUIRE(b.specs.size() == specs.size());
         for (size_t c = 0; c < specs.size(); ++c) {
           CHECK(b.specs[c].name == specs[c].name);
@@ -76,7 +59,7 @@ Result Read(JsonLinesReader& reader, const std::string& file,
 
 Result Read(const std::string& file, const std::vector<ColumnSpec>& specs,
             size_t batch_rows = 4096) {
-  JsonLinesReader reader(specs, batch_rows);
+  EventReader reader({{"T", specs}}, {}, batch_rows);
   return Read(reader, file, specs);
 }
 
@@ -259,7 +242,10 @@ TEST_CASE("jsonl: a malformed line is skipped and counted", "[runtime][reader]")
   CHECK(r.stats.lines_skipped == 15);
   CHECK(r.stats.values_wrong_type == 0);
   CHECK(r.IssueLines(InputIssueKind::Malformed) ==
-        std::vector<uint64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17});
+        std::vector<uint64_t>{2, 3, 4, 5, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17});
+  CHECK(r.IssueLines(InputIssueKind::InvalidUtf8) == std::vector<uint64_t>{6});
+  CHECK(r.stats.skipped[static_cast<size_t>(InputIssueKind::InvalidUtf8)] == 1);
+  CHECK(r.stats.skipped[static_cast<size_t>(InputIssueKind::Malformed)] == 14);
   CHECK(r.issues.size() == 15);
   CHECK(r.issues.front().file == file);
 }
@@ -346,7 +332,7 @@ TEST_CASE("jsonl: records across chunk boundaries and lines longer than the buff
   const std::string file = dir.Write("chunks.jsonl", content);
   for (const size_t chunk : {size_t{1}, size_t{64}, size_t{100}, size_t{4096}}) {
     INFO("chunk " << chunk);
-    JsonLinesReader reader(specs, 64);
+    EventReader reader({{"T", specs}}, {}, 64);
     reader.set_chunk_bytes(chunk);
     const Result r = Read(reader, file, specs);
     REQUIRE(r.ok);
@@ -369,7 +355,7 @@ TEST_CASE("jsonl: batches are split at batch_rows and the reader is reusable",
   std::string ten, six;
   for (int n = 0; n < 10; ++n) ten += "{\"n\":" + std::to_string(n) + "}\n";
   for (int n = 0; n < 6; ++n) six += "{\"n\":" + std::to_string(n) + "}\n";
-  JsonLinesReader reader(specs, 3);
+  EventReader reader({{"T", specs}}, {}, 3);
   const Result r = Read(reader, dir.Write("ten.jsonl", ten), specs);
   CHECK(r.batch_sizes == std::vector<size_t>{3, 3, 3, 1});
   for (int n = 0; n < 10; ++n) CHECK(r.rows.columns[0].IntAt(n) == n);

@@ -1,0 +1,1173 @@
+// The event reader (see event_reader.h).
+//
+// Bytes come from a ByteSource in 1 MiB chunks into one reused buffer, which keeps
+// SIMDJSON_PADDING bytes after its data so that simdjson parses every line in place. The
+// splitter cuts records at newlines (for CSV, at newlines outside quotes); the first record of
+// an input tells JSON from CSV. Only a record that turns out valid as a whole is appended to its
+// table's batch, so a bad record never leaves half a row behind. Staged strings point into the
+// record or into simdjson's string buffers, alive until the next record, so nothing is
+// allocated per field or per row once the buffers have grown.
+//
+// A JSON line is read by one of two paths that give the same result (see ParseJson): a fast one
+// on simdjson's DOM parser, and an exact one on On-Demand for the few lines the fast one leaves
+// (invalid lines, wrong types, raw text wanted).
+//
+// The table of a JSON record: an envelope's `category`, else its `Type`, else the input's. The
+// reader guesses it is the table of the previous record and stages that table's columns in its
+// first pass over the record; a record of another table is staged again from the same parse,
+// so a file of one table costs one pass per line and a mixed file one more per table switch.
+#include "runtime/event_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <charconv>
+#include <cstring>
+#include <optional>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "runtime/output.h"
+
+namespace huntc {
+namespace {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+// Small enough that a chunk read is still in the L2 cache when it is split and parsed, which
+// measured faster than larger reads.
+constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
+// Validate recurses once per nesting level: this bounds the stack whatever the limit says.
+constexpr int kHardMaxDepth = 1024;
+constexpr std::string_view kEnvelopePrefix = "AdvancedHunting-";
+constexpr size_t kNoTable = SIZE_MAX;         // the record's table cannot be told
+constexpr size_t kOtherTable = SIZE_MAX - 1;  // a table nobody asked for
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// The JSON number grammar: simdjson does not check the scalars it is not asked to convert.
+bool IsJsonNumber(std::string_view t) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < t.size() && IsDigit(t[i])) ++i;
+    return i > start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+std::optional<int64_t> ParseInt64(std::string_view s) {
+  int64_t v;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseDouble(std::string_view s) {
+  double v;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  return a.size() == lower.size() &&
+         std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? x + ('a' - 'A') : x) == y;
+         });
+}
+
+// Reads 1 to max_digits decimal digits at s[pos].
+bool ReadDigits(std::string_view s, size_t& pos, size_t max_digits, int64_t& out) {
+  const size_t start = pos;
+  out = 0;
+  while (pos < s.size() && pos - start < max_digits && IsDigit(s[pos])) {
+    out = out * 10 + (s[pos++] - '0');
+  }
+  return pos > start;
+}
+
+// `[-][d.]hh:mm[:ss[.fffffff]]`, the form in which Kusto and .NET write a timespan.
+std::optional<int64_t> ParseTimeSpan(std::string_view s) {
+  size_t pos = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++pos;
+  int64_t days = 0, hours, minutes, seconds = 0, fraction = 0;
+  if (!ReadDigits(s, pos, 7, hours)) return std::nullopt;  // 7 digits of days cannot overflow
+  if (pos < s.size() && s[pos] == '.') {
+    days = hours;
+    ++pos;
+    if (!ReadDigits(s, pos, 2, hours)) return std::nullopt;
+  }
+  if (pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, pos, 2, minutes)) return std::nullopt;
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!ReadDigits(s, pos, 2, seconds)) return std::nullopt;
+    if (pos < s.size() && s[pos] == '.') {
+      const size_t start = ++pos;
+      if (!ReadDigits(s, pos, 7, fraction)) return std::nullopt;
+      for (size_t i = pos - start; i < 7; ++i) fraction *= 10;
+    }
+  }
+  if (pos != s.size() || hours > 23 || minutes > 59 || seconds > 59) return std::nullopt;
+  const int64_t ticks =
+      (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * kTicksPerSecond + fraction;
+  return negative ? -ticks : ticks;
+}
+
+// Whether a JSON string token (from its opening quote; the raw token may run on over the
+// whitespace before the next structural character) has a backslash before its closing quote.
+bool HasEscape(std::string_view token) {
+  const void* backslash = std::memchr(token.data() + 1, '\\', token.size() - 1);
+  if (!backslash) return false;
+  const void* quote = std::memchr(token.data() + 1, '"', token.size() - 1);
+  return backslash < quote;
+}
+
+// Checks every part of a value that simdjson would otherwise skip unchecked, consuming it.
+error_code Validate(od::value& value, int max_depth, int depth = 0) {
+  if (depth > max_depth) return simdjson::DEPTH_ERROR;
+  od::json_type type;
+  if (auto err = value.type().get(type)) return err;
+  switch (type) {
+    case od::json_type::object: {
+      od::object object;
+      if (auto err = value.get_object().get(object)) return err;
+      for (auto field : object) {
+        od::raw_json_string key;
+        od::value child;
+        if (auto err = field.key().get(key)) return err;
+        if (auto err = field.value().get(child)) return err;
+        // Between the key's text and its value lie only its closing quote, `:` and spaces.
+        const char* value_at = child.raw_json_token().data();
+        if (std::memchr(key.raw(), '\\', static_cast<size_t>(value_at - key.raw()))) {
+          std::string_view unescaped;  // unescaping is what checks the key's escapes
+          if (auto err = field.unescaped_key().get(unescaped)) return err;
+        }
+        if (auto err = Validate(child, max_depth, depth + 1)) return err;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (auto err = value.get_array().get(array)) return err;
+      for (auto element : array) {
+        od::value child;
+        if (auto err = element.get(child)) return err;
+        if (auto err = Validate(child, max_depth, depth + 1)) return err;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+      // Stage 1 has checked the UTF-8 and the control characters; only escapes remain, and
+      // most strings have none, so most need not be unescaped.
+      if (!HasEscape(value.raw_json_token())) {
+        od::raw_json_string raw;
+        return value.get_raw_json_string().get(raw);
+      }
+      std::string_view text;
+      return value.get_string().get(text);
+    }
+    case od::json_type::number:
+      return IsJsonNumber(Trim(value.raw_json_token())) ? simdjson::SUCCESS
+                                                        : simdjson::NUMBER_ERROR;
+    case od::json_type::boolean: {
+      const std::string_view token = Trim(value.raw_json_token());
+      return token == "true" || token == "false" ? simdjson::SUCCESS : simdjson::T_ATOM_ERROR;
+    }
+    case od::json_type::null:
+      return Trim(value.raw_json_token()) == "null" ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+  }
+  return simdjson::TAPE_ERROR;
+}
+
+// One requested column's value in the record being parsed, appended only once it is valid.
+struct Slot {
+  enum class State : uint8_t { Null, Value, WrongType } state = State::Null;
+  int64_t i = 0;  // bool, int, long, datetime, timespan
+  double d = 0;   // real, decimal
+  // String-like and dynamic values; for WrongType, the offending text, for the message.
+  std::string_view s;
+};
+
+// One table being read: its batch and the staged values of the record being parsed.
+struct TableState {
+  std::string name;
+  Batch batch;
+  std::vector<Slot> slots;
+  // By a key's first byte, the columns among the first 64 whose names start with it, so that
+  // most keys are compared with one name or none.
+  std::array<uint64_t, 256> by_first_byte{};
+
+  void AddColumn(size_t c) {
+    const std::string& name = batch.specs[c].name;
+    if (c < 64 && !name.empty()) {
+      by_first_byte[static_cast<unsigned char>(name[0])] |= uint64_t{1} << c;
+    }
+  }
+
+  // The column named by an (unescaped) key, or slots.size().
+  size_t Find(std::string_view key) const {
+    if (key.empty()) return slots.size();
+    for (uint64_t m = by_first_byte[static_cast<unsigned char>(key[0])]; m; m &= m - 1) {
+      const size_t c = static_cast<size_t>(std::countr_zero(m));
+      if (batch.specs[c].name == key) return c;
+    }
+    for (size_t c = 64; c < slots.size(); ++c) {
+      if (batch.specs[c].name == key) return c;
+    }
+    return slots.size();
+  }
+};
+
+// Why a record was skipped, or Ok.
+struct Problem {
+  InputIssueKind kind = InputIssueKind::Malformed;
+  std::string_view message;  // empty: no problem
+  bool ok() const { return message.empty(); }
+};
+constexpr Problem kOk{InputIssueKind::Malformed, {}};
+
+Problem FromSimdjson(error_code err) {
+  const InputIssueKind kind = err == simdjson::UTF8_ERROR    ? InputIssueKind::InvalidUtf8
+                              : err == simdjson::DEPTH_ERROR ? InputIssueKind::TooDeep
+                                                             : InputIssueKind::Malformed;
+  return {kind, simdjson::error_message(err)};
+}
+
+InputIssueKind FromSourceError(SourceError e) {
+  switch (e) {
+    case SourceError::Truncated: return InputIssueKind::Truncated;
+    case SourceError::Corrupt: return InputIssueKind::Corrupt;
+    case SourceError::TooExpanded: return InputIssueKind::TooExpanded;
+    default: return InputIssueKind::Unreadable;
+  }
+}
+
+enum class Format : uint8_t { Unknown, Json, Csv };
+
+// The quotes in [begin, end): CSV records have few, so hopping between them with memchr beats
+// looking at every byte.
+uint64_t CountQuotes(const char* begin, const char* end) {
+  uint64_t n = 0;
+  while (const void* q = std::memchr(begin, '"', static_cast<size_t>(end - begin))) {
+    ++n;
+    begin = static_cast<const char*>(q) + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string_view InputIssueName(InputIssueKind kind) {
+  switch (kind) {
+    case InputIssueKind::Unreadable: return "unreadable inputs";
+    case InputIssueKind::Malformed: return "malformed records";
+    case InputIssueKind::InvalidUtf8: return "records with invalid UTF-8";
+    case InputIssueKind::FieldCount: return "CSV records with the wrong number of fields";
+    case InputIssueKind::TooLong: return "records over the size limit";
+    case InputIssueKind::TooDeep: return "records nested too deep";
+    case InputIssueKind::Truncated: return "truncated compressed streams";
+    case InputIssueKind::Corrupt: return "corrupt compressed streams";
+    case InputIssueKind::TooExpanded: return "compressed streams over the expansion limit";
+    case InputIssueKind::NoTable: return "records of no known table";
+    case InputIssueKind::WrongType: return "values of the wrong type";
+  }
+  return "?";
+}
+
+void ReadStats::Add(const ReadStats& o) {
+  records += o.records;
+  other_records += o.other_records;
+  bytes += o.bytes;
+  lines += o.lines;
+  lines_skipped += o.lines_skipped;
+  values_wrong_type += o.values_wrong_type;
+  for (size_t k = 0; k < kInputIssueKinds; ++k) {
+    skipped[k] += o.skipped[k];
+    issues[k] += o.issues[k];
+  }
+}
+
+struct EventReader::Impl {
+  Impl(std::vector<TableColumns> requested, ReadLimits l, size_t rows)
+      : batch_rows(std::max<size_t>(rows, 1)), limits(l) {
+    limits.max_depth = std::clamp(limits.max_depth, 1, kHardMaxDepth);
+    limits.max_record_bytes = std::max<size_t>(limits.max_record_bytes, 1);
+    // Not deeper than the exact path allows, so that whatever the fast path accepts, the exact
+    // one would too; a line at the edge is left to the exact path.
+    fast = !dom_parser.allocate(size_t{1} << 16, static_cast<size_t>(limits.max_depth));
+    for (auto& r : requested) {
+      TableState& t = tables.emplace_back();
+      t.name = std::move(r.table);
+      t.slots.resize(r.columns.size());
+      t.batch = Batch(std::move(r.columns));
+      for (size_t c = 0; c < t.slots.size(); ++c) t.AddColumn(c);
+      for (auto& column : t.batch.columns) column.Reserve(batch_rows);
+    }
+  }
+
+  bool Read(const InputRange& input);
+  bool Fill();
+  void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
+  void SkipRecord(InputIssueKind kind, std::string_view message);
+
+  // JSON
+  Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
+  bool ParseJsonFast(const char* data, size_t size, size_t& table);
+  bool StageFast(simdjson::dom::object object, TableState& t);
+  bool StageFastValue(simdjson::dom::element value, Type type, Slot& slot);
+  error_code StageObject(od::object object, TableState& t);
+  error_code StageValue(od::value& value, Type type, Slot& slot);
+  bool ConvertJsonScalar(Type type, od::json_type json, std::string_view token,
+                         std::string_view text, Slot& slot);
+  bool IsJsonText(std::string_view text, bool containers_only);
+
+  // CSV
+  Problem SplitCsv(std::string_view record);
+  void ReadCsvHeader(std::string_view record);
+  Problem ParseCsv(std::string_view record, size_t& table);
+
+  bool ConvertText(Type type, std::string_view text, Slot& slot);
+  size_t FindTable(std::string_view name) const;
+  size_t PlainTable() const;
+  void ResetSlots(TableState& t);
+  void AppendRow(size_t table);
+  void Flush(size_t table);
+  void Report(InputIssueKind kind, std::string message, uint64_t at_line);
+
+  size_t batch_rows;
+  ReadLimits limits;
+  size_t chunk_bytes = kDefaultChunkBytes;
+  const std::atomic<bool>* stop = nullptr;
+  std::vector<TableState> tables;
+  std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
+  simdjson::dom::parser dom_parser;  // the fast path
+  bool fast = false;                  // the fast parser has its depth limit
+  od::parser parser;                  // the exact path, for lines the fast one leaves
+  od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
+  std::string inner_text;   // a padded copy of that text
+  std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
+  std::vector<std::string_view> fields;  // the fields of the CSV record being read
+  std::string unquoted;                  // the text of quoted CSV fields, reserved per record
+  std::string dynamic_text;              // CSV text of a dynamic column that is not JSON
+  std::vector<size_t> csv_column;        // for each header field, its column or kNoTable
+  std::string fieldcount_message;
+
+  // The input being read.
+  const InputRange* input = nullptr;
+  std::unique_ptr<ByteSource> source;
+  Format format = Format::Unknown;
+  size_t default_table = kNoTable;
+  size_t guess = kNoTable;  // the table of the previous JSON record
+  bool default_named = false;  // the input names a table, requested or not
+  bool no_table_reported = false;
+  uint64_t line = 0;         // lines before the current record
+  uint64_t record_line = 0;  // the first line of the current record
+  const std::function<void(size_t, const Batch&)>* on_batch = nullptr;
+  const std::function<void(const InputIssue&)>* on_issue = nullptr;
+  ReadStats* stats = nullptr;
+};
+
+// The table of a record that does not name its own.
+size_t EventReader::Impl::PlainTable() const {
+  if (default_table != kNoTable) return default_table;
+  return default_named ? kOtherTable : kNoTable;
+}
+
+size_t EventReader::Impl::FindTable(std::string_view name) const {
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (tables[i].name == name) return i;
+  }
+  return kNoTable;
+}
+
+void EventReader::Impl::ResetSlots(TableState& t) {
+  for (auto& slot : t.slots) slot.state = Slot::State::Null;
+}
+
+bool EventReader::Impl::Read(const InputRange& in) {
+  input = &in;
+  line = 0;
+  format = in.begin > 0 ? Format::Json : Format::Unknown;
+  default_table = FindTable(in.table);
+  default_named = !in.table.empty();
+  guess = default_table;
+  no_table_reported = false;
+  for (auto& t : tables) t.batch.Clear();  // a callback that threw may have left rows behind
+
+  // A range that does not start the file starts one byte early, so that the partial line it
+  // falls into (which the previous range reads) can be told from a line starting exactly there.
+  const uint64_t open_at = in.begin > 0 ? in.begin - 1 : 0;
+  std::string error;
+  source = ByteSource::Open(in.path, open_at, limits, error);
+  if (!source) {
+    ++stats->issues[static_cast<size_t>(InputIssueKind::Unreadable)];
+    Report(InputIssueKind::Unreadable, error, 0);
+    return false;
+  }
+  const size_t padding = simdjson::SIMDJSON_PADDING;
+  if (buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
+
+  // [begin, end) holds data not yet split; [begin, scanned) has no record end. `quotes` counts
+  // the quotes in [begin, scanned) of a CSV record, whose newlines inside quotes do not end it.
+  size_t begin = 0, end = 0, scanned = 0;
+  uint64_t quotes = 0, newlines = 0;
+  uint64_t buffer_at = open_at;  // the file offset of buffer[0], for uncompressed input
+  bool eof = false, skip_partial = in.begin > 0, skipping_long = false;
+  const auto finish_record = [&](size_t stop) {
+    const char* data = buffer.data() + begin;
+    size_t size = stop - begin;
+    if (skip_partial) {
+      skip_partial = false;
+    } else if (skipping_long) {
+      skipping_long = false;
+      line += newlines + 1;
+      ++stats->lines;
+    } else {
+      record_line = line + 1;
+      Record(data, size, buffer.size() - begin, newlines);
+    }
+    begin = scanned = stop + 1;
+    quotes = newlines = 0;
+  };
+  while (true) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;
+    char* data = buffer.data();
+    if (const void* nl = std::memchr(data + scanned, '\n', end - scanned)) {
+      const size_t at = static_cast<const char*>(nl) - data;
+      if (format == Format::Csv) {
+        quotes += CountQuotes(data + scanned, data + at);
+        if (quotes % 2 == 1) {  // inside a quoted field: the newline is data
+          ++newlines;
+          scanned = at + 1;
+          continue;
+        }
+      }
+      if (buffer_at + begin >= in.end && !skip_partial) break;  // the next range's line
+      finish_record(at);
+      continue;
+    }
+    if (format == Format::Csv) {
+      quotes += CountQuotes(data + scanned, data + end);
+    }
+    scanned = end;
+    if (eof) break;
+    if (buffer_at + begin >= in.end && !skip_partial) break;
+    if (end - begin > limits.max_record_bytes && !skipping_long && !skip_partial) {
+      // Keep counting lines and quotes, but drop the bytes until the record ends.
+      record_line = line + 1;
+      SkipRecord(InputIssueKind::TooLong,
+                 fmt::format("record skipped: longer than the limit of {} bytes",
+                             limits.max_record_bytes));
+      skipping_long = true;
+    }
+    if (skipping_long || skip_partial) {
+      buffer_at += end;
+      begin = scanned = end = 0;
+    }
+    // Keep the unfinished record, moved to the front, and read after it.
+    std::memmove(data, data + begin, end - begin);
+    buffer_at += begin;
+    end -= begin;
+    scanned -= begin;
+    begin = 0;
+    const size_t capacity = buffer.size() - padding;
+    // A record longer than the buffer doubles it, up to the record limit.
+    if (end == capacity) buffer.resize(2 * capacity + padding);
+    const size_t n = source->Read(buffer.data() + end, buffer.size() - padding - end);
+    eof = n == 0;
+    end += n;
+  }
+  // The last record may have no newline; after a stream error it is unfinished.
+  const SourceError source_error = source->error();
+  if (eof && (begin < end || skipping_long) && !skip_partial && buffer_at + begin < in.end) {
+    if (skipping_long) {
+      line += newlines + 1;
+      ++stats->lines;
+    } else if (source_error != SourceError::None) {
+      record_line = line + 1;
+      if (!Trim(std::string_view(buffer.data() + begin, end - begin)).empty()) {
+        SkipRecord(FromSourceError(source_error),
+                   "record skipped: the input ends in the middle of it");
+      }
+    } else {
+      record_line = line + 1;
+      Record(buffer.data() + begin, end - begin, buffer.size() - begin, newlines);
+    }
+  }
+  if (source_error != SourceError::None) {
+    const InputIssueKind kind = FromSourceError(source_error);
+    ++stats->issues[static_cast<size_t>(kind)];
+    Report(kind, source->message(), line);
+  }
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t].batch.rows() > 0) Flush(t);
+  }
+  // A range's share of the file; a read past its end belongs to the next range.
+  const bool uncompressed = source->compression() == Compression::None;
+  stats->bytes += uncompressed && in.end != UINT64_MAX ? in.end - in.begin
+                                                       : source->raw_bytes() - (in.begin > 0);
+  source.reset();
+  return source_error == SourceError::None;
+}
+
+// One record, without its newline; `newlines` inside it (CSV only).
+void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
+                               uint64_t newlines) {
+  line += newlines + 1;
+  ++stats->lines;
+  // Windows tools often start the file with a UTF-8 byte order mark, which is not data.
+  if (record_line == 1 && input->begin == 0 && std::string_view(data, size).starts_with("\xEF\xBB\xBF")) {
+    data += 3;
+    size -= 3;
+    allocated -= 3;
+  }
+  if (size > 0 && data[size - 1] == '\r') --size;  // CRLF line ends
+  const std::string_view text(data, size);
+  if (Trim(text).empty()) return;
+  if (format == Format::Unknown) {
+    // A JSON-lines archive starts with an object; a CSV export with its header row.
+    const char first = Trim(text).front();
+    if (first != '{' && first != '[' && text.find(',') != std::string_view::npos) {
+      format = Format::Csv;
+      ReadCsvHeader(text);
+      return;
+    }
+    format = Format::Json;
+  }
+  if (size > limits.max_record_bytes) {
+    SkipRecord(InputIssueKind::TooLong, fmt::format("record skipped: longer than the limit of {} bytes",
+                                                    limits.max_record_bytes));
+    return;
+  }
+  size_t table = kNoTable;
+  const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, table)
+                                                 : ParseCsv(text, table);
+  if (!problem.ok()) {
+    SkipRecord(problem.kind, fmt::format("record skipped: {}", problem.message));
+    return;
+  }
+  if (table == kOtherTable) {
+    ++stats->other_records;
+    return;
+  }
+  if (table == kNoTable) {
+    SkipRecord(InputIssueKind::NoTable,
+               "record skipped: its table cannot be told (no envelope `category`, no `Type` "
+               "field, no table in the file or folder name, no --table)");
+    return;
+  }
+  AppendRow(table);
+}
+
+void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
+  ++stats->lines_skipped;
+  ++stats->skipped[static_cast<size_t>(kind)];
+  ++stats->issues[static_cast<size_t>(kind)];
+  Report(kind, std::string(message), record_line);
+}
+
+// Parses a JSON line; on success `table` is the table of the record (kNoTable: none,
+// kOtherTable: one nobody asked for) and its slots hold the values.
+//
+// Two paths give the same result. The fast one parses the whole line with simdjson's DOM
+// parser, whose validating stage 2 is compiled for the running CPU, and stages values from its
+// tape; it gives up on anything unusual (an invalid line, a value of the wrong type, a number
+// or container where text is wanted, whose raw text the tape does not keep). The exact path
+// then walks the line with On-Demand, which keeps raw text and says precisely what is wrong.
+Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t allocated,
+                                     size_t& table) {
+  if (ParseJsonFast(data, size, table)) return kOk;
+  od::document doc;
+  od::json_type root;
+  od::object object;
+  if (auto err = parser.iterate(data, size, allocated).get(doc)) return FromSimdjson(err);
+  if (auto err = doc.type().get(root)) return FromSimdjson(err);
+  if (root != od::json_type::object) return {InputIssueKind::Malformed, "not a JSON object"};
+  if (auto err = doc.get_object().get(object)) return FromSimdjson(err);
+
+  TableState* staged = guess == kNoTable ? nullptr : &tables[guess];
+  if (staged) ResetSlots(*staged);
+  bool has_category = false, has_type = false, has_properties = false, properties_read = false;
+  size_t envelope_table = kNoTable;
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (auto err = field.unescaped_key().get(key)) return FromSimdjson(err);
+    if (auto err = field.value().get(value)) return FromSimdjson(err);
+    if (staged) {
+      const size_t c = staged->Find(key);
+      if (c < staged->slots.size()) {
+        // A repeated key overwrites the earlier value, as in most JSON readers.
+        if (auto err = StageValue(value, staged->batch.specs[c].type, staged->slots[c])) {
+          return FromSimdjson(err);
+        }
+        continue;
+      }
+    }
+    od::json_type type;
+    if (auto err = value.type().get(type)) return FromSimdjson(err);
+    if (type == od::json_type::string &&
+        (key == "category" || key == "Type")) {
+      std::string_view text;
+      if (auto err = value.get_string().get(text)) return FromSimdjson(err);
+      if (key == "Type") {
+        has_type = true;
+        type_name.assign(text);
+      } else {
+        has_category = true;
+        category.assign(text);
+      }
+      continue;
+    }
+    if (type == od::json_type::object && key == "properties") {
+      has_properties = true;
+      if (has_category) {
+        // The usual order: the category comes first, so the event is read in this pass.
+        envelope_table = category.starts_with(kEnvelopePrefix)
+                             ? FindTable(std::string_view(category).substr(kEnvelopePrefix.size()))
+                             : FindTable(category);
+        if (envelope_table != kNoTable) {
+          od::object properties;
+          if (auto err = value.get_object().get(properties)) return FromSimdjson(err);
+          ResetSlots(tables[envelope_table]);
+          if (auto err = StageObject(properties, tables[envelope_table])) return FromSimdjson(err);
+          properties_read = true;
+          continue;
+        }
+      }
+    }
+    if (auto err = Validate(value, limits.max_depth)) return FromSimdjson(err);
+  }
+  const char* rest;
+  if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {
+    return {InputIssueKind::Malformed, "content after the JSON object"};
+  }
+
+  if (has_category && has_properties) {
+    if (!properties_read) {
+      envelope_table = category.starts_with(kEnvelopePrefix)
+                           ? FindTable(std::string_view(category).substr(kEnvelopePrefix.size()))
+                           : FindTable(category);
+    }
+    if (envelope_table != kNoTable && !properties_read) {
+      // The properties came before the category: walk the (valid) line again.
+      doc.rewind();
+      od::object properties;
+      if (auto err = doc.find_field_unordered("properties").get_object().get(properties)) {
+        return FromSimdjson(err);
+      }
+      ResetSlots(tables[envelope_table]);
+      if (auto err = StageObject(properties, tables[envelope_table])) return FromSimdjson(err);
+    }
+    table = envelope_table == kNoTable ? kOtherTable : envelope_table;
+  } else if (has_type) {
+    table = FindTable(type_name);
+    if (table != kNoTable && table != guess) {
+      doc.rewind();
+      if (auto err = doc.get_object().get(object)) return FromSimdjson(err);
+      ResetSlots(tables[table]);
+      if (auto err = StageObject(object, tables[table])) return FromSimdjson(err);
+    }
+    if (table == kNoTable) table = kOtherTable;
+  } else {
+    table = PlainTable();
+    if (table != guess && table < tables.size()) {
+      doc.rewind();
+      if (auto err = doc.get_object().get(object)) return FromSimdjson(err);
+      ResetSlots(tables[table]);
+      if (auto err = StageObject(object, tables[table])) return FromSimdjson(err);
+    }
+  }
+  if (table < tables.size()) guess = table;
+  return kOk;
+}
+
+bool EventReader::Impl::ParseJsonFast(const char* data, size_t size, size_t& table) {
+  namespace dom = simdjson::dom;
+  dom::element doc;
+  dom::object object;
+  if (!fast || dom_parser.parse(data, size, false).get(doc) || doc.get_object().get(object)) {
+    return false;
+  }
+  TableState* staged = guess == kNoTable ? nullptr : &tables[guess];
+  if (staged) ResetSlots(*staged);
+  std::string_view category_text, type_text;
+  bool has_category = false, has_type = false;
+  dom::object properties;
+  bool has_properties = false;
+  for (const dom::key_value_pair field : object) {
+    if (staged) {
+      const size_t c = staged->Find(field.key);
+      if (c < staged->slots.size()) {
+        if (!StageFastValue(field.value, staged->batch.specs[c].type, staged->slots[c])) return false;
+        continue;
+      }
+    }
+    const dom::element_type type = field.value.type();
+    if (type == dom::element_type::STRING && (field.key == "category" || field.key == "Type")) {
+      (field.key == "Type" ? has_type : has_category) = true;
+      (field.key == "Type" ? type_text : category_text) = field.value.get_string().value_unsafe();
+    } else if (type == dom::element_type::OBJECT && field.key == "properties") {
+      has_properties = true;
+      properties = field.value.get_object().value_unsafe();
+    }
+  }
+  if (has_category && has_properties) {
+    table = category_text.starts_with(kEnvelopePrefix)
+                ? FindTable(category_text.substr(kEnvelopePrefix.size()))
+                : FindTable(category_text);
+    if (table == kNoTable) {
+      table = kOtherTable;
+    } else if (!StageFast(properties, tables[table])) {
+      return false;
+    }
+  } else if (has_type) {
+    table = FindTable(type_text);
+    if (table == kNoTable) {
+      table = kOtherTable;
+    } else if (table != guess && !StageFast(object, tables[table])) {
+      return false;
+    }
+  } else {
+    table = PlainTable();
+    if (table != guess && table < tables.size() && !StageFast(object, tables[table])) return false;
+  }
+  if (table < tables.size()) guess = table;
+  return true;
+}
+
+bool EventReader::Impl::StageFast(simdjson::dom::object object, TableState& t) {
+  ResetSlots(t);
+  for (const simdjson::dom::key_value_pair field : object) {
+    const size_t c = t.Find(field.key);
+    if (c < t.slots.size() && !StageFastValue(field.value, t.batch.specs[c].type, t.slots[c])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Stages a value from the tape as StageValue would from the line; false where it could not
+// do so exactly (a wrong type, whose message quotes the raw text, among others).
+bool EventReader::Impl::StageFastValue(simdjson::dom::element value, Type type, Slot& slot) {
+  namespace dom = simdjson::dom;
+  slot.state = Slot::State::Value;
+  switch (value.type()) {
+    case dom::element_type::NULL_VALUE: slot.state = Slot::State::Null; return true;
+    case dom::element_type::STRING: {
+      const std::string_view text = value.get_string().value_unsafe();
+      if (type != Type::Dynamic) return ConvertText(type, text, slot);
+      // JSON text inside the string: a string that is not falls back, for its raw token.
+      slot.s = Trim(text);
+      return IsJsonText(slot.s, true);
+    }
+    case dom::element_type::INT64: {
+      const int64_t v = value.get_int64().value_unsafe();
+      switch (type) {
+        case Type::Int:
+          if (v < INT32_MIN || v > INT32_MAX) return false;
+          [[fallthrough]];
+        case Type::Long:
+        case Type::TimeSpan: slot.i = v; return true;
+        // `-0` reads as the integer 0, but as a real and a bool its sign matters.
+        case Type::Real:
+        case Type::Decimal: slot.d = static_cast<double>(v); return v != 0;
+        case Type::Bool: slot.i = 1; return v == 1;
+        default: return false;
+      }
+    }
+    case dom::element_type::UINT64:
+      slot.d = static_cast<double>(value.get_uint64().value_unsafe());
+      return type == Type::Real || type == Type::Decimal;
+    case dom::element_type::DOUBLE:
+      slot.d = value.get_double().value_unsafe();
+      return type == Type::Real || type == Type::Decimal;
+    case dom::element_type::BOOL: {
+      const bool v = value.get_bool().value_unsafe();
+      if (type == Type::Bool) {
+        slot.i = v;
+        return true;
+      }
+      slot.s = v ? "true" : "false";
+      return type == Type::String || type == Type::Guid || type == Type::Dynamic;
+    }
+    default: return false;  // a container: its raw text is the exact path's
+  }
+}
+
+// Stages the requested columns of `t` found in `object`, validating every other value.
+error_code EventReader::Impl::StageObject(od::object object, TableState& t) {
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (auto err = field.unescaped_key().get(key)) return err;
+    if (auto err = field.value().get(value)) return err;
+    const size_t c = t.Find(key);
+    if (c == t.slots.size()) {
+      if (auto err = Validate(value, limits.max_depth)) return err;
+      continue;
+    }
+    if (auto err = StageValue(value, t.batch.specs[c].type, t.slots[c])) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+// Stages one requested value; a valid value that does not convert leaves slot WrongType, and
+// only invalid JSON is an error.
+error_code EventReader::Impl::StageValue(od::value& value, Type type, Slot& slot) {
+  od::json_type json;
+  if (auto err = value.type().get(json)) return err;
+  const std::string_view token = Trim(value.raw_json_token());
+  std::string_view text;
+  switch (json) {
+    case od::json_type::null:
+      slot.state = Slot::State::Null;
+      return token == "null" ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    case od::json_type::object:
+    case od::json_type::array: {
+      if (auto err = Validate(value, limits.max_depth)) return err;
+      if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
+        slot.state = Slot::State::WrongType;
+        slot.s = json == od::json_type::object ? "an object" : "an array";
+        return simdjson::SUCCESS;
+      }
+      // A nested value is always followed by its parent's `,` or `}`, where the parser now is.
+      const char* after;
+      if (auto err = value.current_location().get(after)) return err;
+      slot.state = Slot::State::Value;
+      slot.s = Trim(std::string_view(token.data(), after - token.data()));
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::string:
+      if (auto err = value.get_string().get(text)) return err;
+      break;
+    default:
+      if (auto err = Validate(value, limits.max_depth)) return err;
+      break;
+  }
+  const bool ok = ConvertJsonScalar(type, json, token, text, slot);
+  slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
+  if (!ok) slot.s = token;
+  return simdjson::SUCCESS;
+}
+
+// Converts a valid JSON scalar (its raw token, and for a string its unescaped text) to the
+// column type; false when it does not convert.
+bool EventReader::Impl::ConvertJsonScalar(Type type, od::json_type json, std::string_view token,
+                                          std::string_view text, Slot& slot) {
+  if (json == od::json_type::string) {
+    if (type != Type::Dynamic) return ConvertText(type, text, slot);
+    // Defender sends some objects as JSON text in a string: keep that text, not the string.
+    const std::string_view inner = Trim(text);
+    slot.s = IsJsonText(inner, true) ? inner : token;
+    return true;
+  }
+  const bool is_number = json == od::json_type::number;
+  switch (type) {
+    case Type::Bool:
+      if (json == od::json_type::boolean) {
+        slot.i = token == "true";
+        return true;
+      }
+      return is_number && ConvertText(type, token, slot);
+    case Type::Int:
+    case Type::Long:
+    case Type::Real:
+    case Type::Decimal:
+    case Type::TimeSpan: return is_number && ConvertText(type, token, slot);
+    case Type::DateTime: return false;
+    case Type::String:
+    case Type::Guid:
+    case Type::Dynamic: slot.s = token; return true;
+    case Type::Null: return false;  // the type of a null literal, never of a column
+  }
+  return false;
+}
+
+// Converts text (a JSON string's or a CSV field's) to the column type, as Kusto converts
+// strings at ingestion; false when it does not convert.
+bool EventReader::Impl::ConvertText(Type type, std::string_view text, Slot& slot) {
+  switch (type) {
+    case Type::Bool:
+      if (EqualsIgnoreCase(text, "true") || text == "1") {
+        slot.i = 1;
+      } else if (EqualsIgnoreCase(text, "false") || text == "0") {
+        slot.i = 0;
+      } else {
+        return false;
+      }
+      return true;
+    case Type::Int:
+    case Type::Long: {
+      const auto v = ParseInt64(text);
+      if (!v || (type == Type::Int && (*v < INT32_MIN || *v > INT32_MAX))) return false;
+      slot.i = *v;
+      return true;
+    }
+    case Type::Real:
+    case Type::Decimal: {
+      const auto v = ParseDouble(text);
+      if (!v) return false;
+      slot.d = *v;
+      return true;
+    }
+    case Type::DateTime: {
+      const auto v = ParseDateTime(text);
+      if (!v) return false;
+      slot.i = *v;
+      return true;
+    }
+    case Type::TimeSpan: {
+      // A bare number is a count of ticks, as Kusto reads a long into a timespan.
+      auto v = ParseInt64(text);
+      if (!v) v = ParseTimeSpan(text);
+      if (!v) return false;
+      slot.i = *v;
+      return true;
+    }
+    case Type::String:
+    case Type::Guid: slot.s = text; return true;
+    case Type::Dynamic: {
+      // CSV exports write dynamic values as JSON text; anything else is a string value.
+      const std::string_view inner = Trim(text);
+      if (IsJsonText(inner, false)) {
+        slot.s = inner;
+      } else {
+        dynamic_text.clear();
+        AppendJsonString(dynamic_text, text);
+        slot.s = dynamic_text;
+      }
+      return true;
+    }
+    case Type::Null: return false;
+  }
+  return false;
+}
+
+// Whether `text` is one JSON value (with containers_only, one object or array).
+bool EventReader::Impl::IsJsonText(std::string_view text, bool containers_only) {
+  if (text.empty() || (containers_only && text.front() != '{' && text.front() != '[')) {
+    return false;
+  }
+  inner_text.assign(text);
+  inner_text.resize(text.size() + simdjson::SIMDJSON_PADDING, ' ');
+  od::document doc;
+  od::value value;
+  if (inner_parser.iterate(inner_text.data(), text.size(), inner_text.size()).get(doc)) {
+    return false;
+  }
+  if (doc.get_value().get(value) || Validate(value, limits.max_depth)) return false;
+  const char* rest;
+  return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS;
+}
+
+// Splits a CSV record into `fields` (RFC 4180: quoted fields may hold commas, newlines and
+// doubled quotes). A quote inside an unquoted field is taken as data, as Excel does.
+Problem EventReader::Impl::SplitCsv(std::string_view record) {
+  fields.clear();
+  unquoted.clear();
+  unquoted.reserve(record.size());  // views into it must not move
+  size_t pos = 0;
+  while (true) {
+    if (pos < record.size() && record[pos] == '"') {
+      const size_t start = unquoted.size();
+      ++pos;
+      while (true) {
+        const size_t q = record.find('"', pos);
+        if (q == std::string_view::npos) return {InputIssueKind::Malformed, "unterminated quoted field"};
+        unquoted.append(record.substr(pos, q - pos));
+        pos = q + 1;
+        if (pos < record.size() && record[pos] == '"') {
+          unquoted.push_back('"');
+          ++pos;
+          continue;
+        }
+        break;
+      }
+      fields.push_back(std::string_view(unquoted).substr(start));
+      if (pos < record.size() && record[pos] != ',') {
+        return {InputIssueKind::Malformed, "text after the closing quote of a field"};
+      }
+    } else {
+      const size_t comma = std::min(record.find(',', pos), record.size());
+      fields.push_back(record.substr(pos, comma - pos));
+      pos = comma;
+    }
+    if (pos >= record.size()) return kOk;
+    ++pos;  // the comma
+  }
+}
+
+void EventReader::Impl::ReadCsvHeader(std::string_view record) {
+  csv_column.clear();
+  const TableState* t = default_table == kNoTable ? nullptr : &tables[default_table];
+  if (!SplitCsv(record).ok() || !simdjson::validate_utf8(record.data(), record.size())) {
+    // Without a header no record can be read: treat every one as of no column.
+    Report(InputIssueKind::Malformed, "the CSV header row is malformed; no column can be matched", record_line);
+    ++stats->issues[static_cast<size_t>(InputIssueKind::Malformed)];
+    return;
+  }
+  for (std::string_view name : fields) {
+    size_t c = kNoTable;
+    if (t) {
+      for (size_t i = 0; i < t->slots.size(); ++i) {
+        if (t->batch.specs[i].name == name) c = i;
+      }
+    }
+    csv_column.push_back(c);
+  }
+}
+
+Problem EventReader::Impl::ParseCsv(std::string_view record, size_t& table) {
+  if (!simdjson::validate_utf8(record.data(), record.size())) {
+    return {InputIssueKind::InvalidUtf8, "not valid UTF-8"};
+  }
+  if (const Problem p = SplitCsv(record); !p.ok()) return p;
+  if (fields.size() != csv_column.size()) {
+    fieldcount_message = fmt::format("{} fields where the header has {}", fields.size(),
+                                     csv_column.size());
+    return {InputIssueKind::FieldCount, fieldcount_message};
+  }
+  table = PlainTable();
+  if (table >= tables.size()) return kOk;
+  TableState& t = tables[table];
+  ResetSlots(t);
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const size_t c = csv_column[f];
+    if (c == kNoTable) continue;
+    Slot& slot = t.slots[c];
+    const Type type = t.batch.specs[c].type;
+    // An empty field is a null (for strings, "").
+    if (fields[f].empty()) {
+      slot.state = Slot::State::Null;
+      continue;
+    }
+    const bool ok = ConvertText(type, fields[f], slot);
+    slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
+    if (!ok) slot.s = fields[f];
+  }
+  return kOk;
+}
+
+void EventReader::Impl::AppendRow(size_t table) {
+  TableState& t = tables[table];
+  for (size_t c = 0; c < t.slots.size(); ++c) {
+    Column& column = t.batch.columns[c];
+    const Slot& slot = t.slots[c];
+    if (slot.state != Slot::State::Value) {
+      column.AppendNull();
+      if (slot.state == Slot::State::WrongType) {
+        ++stats->values_wrong_type;
+        ++stats->issues[static_cast<size_t>(InputIssueKind::WrongType)];
+        const ColumnSpec& spec = t.batch.specs[c];
+        constexpr size_t kShown = 60;
+        Report(InputIssueKind::WrongType,
+               fmt::format("{}: {}{} is not a valid {}, read as null", spec.name,
+                           slot.s.substr(0, kShown), slot.s.size() > kShown ? "..." : "",
+                           TypeName(spec.type)),
+               record_line);
+      }
+      continue;
+    }
+    switch (column.type()) {
+      case Type::Bool: column.AppendBool(slot.i != 0); break;
+      case Type::Int: column.AppendInt(static_cast<int32_t>(slot.i)); break;
+      case Type::Long:
+      case Type::DateTime:
+      case Type::TimeSpan: column.AppendLong(slot.i); break;
+      case Type::Real:
+      case Type::Decimal: column.AppendReal(slot.d); break;
+      default: column.AppendString(slot.s); break;
+    }
+  }
+  if (t.batch.columns.empty()) ++t.batch.row_count;
+  ++stats->records;
+  if (t.batch.rows() >= batch_rows) Flush(table);
+}
+
+void EventReader::Impl::Flush(size_t table) {
+  (*on_batch)(table, tables[table].batch);
+  tables[table].batch.Clear();
+}
+
+void EventReader::Impl::Report(InputIssueKind kind, std::string message, uint64_t at_line) {
+  (*on_issue)(InputIssue{kind, input->path, at_line, std::move(message)});
+}
+
+EventReader::EventReader(std::vector<TableColumns> tables, ReadLimits limits, size_t batch_rows)
+    : impl_(std::make_unique<Impl>(std::move(tables), limits, batch_rows)) {}
+EventReader::~EventReader() = default;
+EventReader::EventReader(EventReader&&) noexcept = default;
+EventReader& EventReader::operator=(EventReader&&) noexcept = default;
+
+void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
+void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
+
+bool EventReader::Read(const InputRange& input,
+                       const std::function<void(size_t, const Batch&)>& on_batch,
+                       const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
+  impl_->on_batch = &on_batch;
+  impl_->on_issue = &on_issue;
+  impl_->stats = &stats;
+  return impl_->Read(input);
+}
+
+std::vector<InputRange> SplitInput(const std::string& path, const std::string& table,
+                                   uint64_t bytes) {
+  std::vector<InputRange> ranges{{path, table, 0, UINT64_MAX}};
+  struct stat st;
+  if (path == "-" || bytes == 0 || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) <= bytes ||
+      ByteSource::Sniff(path) != Compression::None) {
+    return ranges;
+  }
+  // Only JSON lines split at any newline: a CSV newline may be inside a quoted field.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ranges;
+  char head[256];
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  std::string_view text(head, n > 0 ? static_cast<size_t>(n) : 0);
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  text = Trim(text);
+  if (text.empty() || text.front() != '{') return ranges;
+  ranges.clear();
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  for (uint64_t at = 0; at < size; at += bytes) {
+    ranges.push_back({path, table, at, std::min(at + bytes, size)});
+  }
+  ranges.back().end = UINT64_MAX;
+  return ranges;
+}
+
+}  // namespace huntc

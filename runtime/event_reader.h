@@ -1,0 +1,122 @@
+// The event reader: turns event archives into columnar batches holding only the columns the
+// compiled rules need, for every table they read.
+//
+// One reader understands every archive shape Defender and Sentinel produce, told apart by
+// content, never by file name:
+//   - JSON lines, one event per line, of the input's table;
+//   - Defender streaming-API envelopes, `{"category": "AdvancedHunting-<Table>", "properties":
+//     {...event...}, ...}`, one per line, tables mixed freely;
+//   - Log Analytics exports, JSON lines whose `Type` field names each record's table;
+//   - CSV with a header row naming the columns (RFC 4180), as the Defender portal exports it;
+//   - any of these compressed with gzip or zstd (runtime/byte_source.h).
+// Each record goes to the batch of its table, so a file that mixes tables is still read once.
+//
+// Bad input never stops a run: a malformed record is skipped and a badly typed value becomes
+// null, each reported as an InputIssue with the file and line, and counted by kind in ReadStats
+// so the end summary can say exactly how much was dropped and why. Every record is held in
+// memory whole, so ReadLimits bounds the memory a hostile file can make the reader use.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/byte_source.h"
+
+namespace huntc {
+
+enum class InputIssueKind : uint8_t {
+  Unreadable,   // the file cannot be opened or read
+  Malformed,    // a line that is not one valid JSON object, or a bad CSV record: skipped
+  InvalidUtf8,  // a record that is not valid UTF-8: skipped
+  FieldCount,   // a CSV record with more or fewer fields than the header: skipped
+  TooLong,      // a record over ReadLimits::max_record_bytes: skipped
+  TooDeep,      // JSON nested deeper than ReadLimits::max_depth: skipped
+  Truncated,    // a compressed stream that ends early; an unfinished last record is skipped
+  Corrupt,      // a compressed stream that cannot be decoded: the rest is lost
+  TooExpanded,  // decompression stopped by ReadLimits::max_expansion
+  NoTable,      // records whose table cannot be told: skipped
+  WrongType,    // a value that does not convert to its column's type: read as null
+};
+inline constexpr size_t kInputIssueKinds = 11;
+// A short plural noun for summaries: "malformed records", "values of the wrong type".
+std::string_view InputIssueName(InputIssueKind kind);
+
+struct InputIssue {
+  InputIssueKind kind;
+  std::string file;
+  uint64_t line;  // 1-based; 0 when the issue concerns the whole file
+  std::string message;
+};
+
+// Counters that Read adds to, so one ReadStats can total several inputs.
+struct ReadStats {
+  uint64_t records = 0;        // rows produced, for the tables asked for
+  uint64_t other_records = 0;  // valid records of tables nobody asked for
+  uint64_t bytes = 0;          // bytes read from the files (compressed size)
+  uint64_t lines = 0;          // lines seen
+  uint64_t lines_skipped = 0;  // records skipped, of every kind
+  uint64_t values_wrong_type = 0;
+  std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
+  std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
+
+  void Add(const ReadStats& other);
+};
+
+// The columns to read from one table: by exact (case-sensitive) name; every batch of the table
+// has exactly these specs, in this order.
+struct TableColumns {
+  std::string table;
+  std::vector<ColumnSpec> columns;
+};
+
+// One unit of reading: a whole input, or the lines of an uncompressed JSON-lines file that
+// start in [begin, end).
+struct InputRange {
+  std::string path;   // "-" is stdin
+  std::string table;  // of records that do not name theirs (by file or folder name, --table)
+  uint64_t begin = 0;
+  uint64_t end = UINT64_MAX;
+};
+
+class EventReader {
+ public:
+  explicit EventReader(std::vector<TableColumns> tables, ReadLimits limits = {},
+                       size_t batch_rows = 4096);
+  ~EventReader();
+  EventReader(EventReader&&) noexcept;
+  EventReader& operator=(EventReader&&) noexcept;
+
+  // How many bytes to read at a time (1 MiB by default); a longer record grows the buffer up to
+  // the record limit. Small values exist so tests can put records across chunk boundaries.
+  void set_chunk_bytes(size_t bytes);
+  // Reading stops early, as if the input ended, once `*stop` is true.
+  void set_stop(const std::atomic<bool>* stop);
+
+  // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
+  // batch is reused: copy what must outlive the call), and on_issue for every problem found,
+  // with lines counted from the start of the range. Adds to `stats`. Returns false if the input
+  // could not be opened or read to its end.
+  bool Read(const InputRange& input,
+            const std::function<void(size_t table, const Batch&)>& on_batch,
+            const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats);
+
+ private:
+  struct Impl;  // keeps simdjson out of this header
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits an input into ranges of about `bytes` each at line boundaries, when it is an
+// uncompressed JSON-lines file larger than that; otherwise returns the whole input. The ranges
+// depend only on the file, never on how many threads read them.
+std::vector<InputRange> SplitInput(const std::string& path, const std::string& table,
+                                   uint64_t bytes);
+
+}  // namespace huntc

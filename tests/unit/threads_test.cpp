@@ -1,0 +1,92 @@
+// Threaded runs: a run on several threads, over files split into many ranges, writes exactly the
+// bytes a one-thread run writes, and counts exactly the same.
+#include <catch2/catch.hpp>
+
+#include "compiler/driver/compile.h"
+#include "tests/unit/archive_util.h"
+#include "tools/gen-events/generator.h"
+
+using namespace huntc;
+
+namespace {
+
+struct Run {
+  std::string detections;
+  std::string issues;
+  RunStats stats;
+};
+
+Run RunOn(const CompiledQuery& query, const std::vector<InputFile>& inputs, unsigned threads,
+          const std::string& out_file) {
+  std::vector<ScanPipeline> pipelines{query.pipeline};
+  std::FILE* out = std::fopen(out_file.c_str(), "w");
+  REQUIRE(out);
+  DetectionWriter writer(out, OutputFormat::JsonLines, {});
+  RunOptions options;
+  options.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  options.threads = threads;
+  options.split_bytes = 256 << 10;
+  Run run;
+  const auto on_issue = [&](const InputIssue& i) {
+    run.issues += i.file + ":" + std::to_string(i.line) + ": " + i.message + "\n";
+    return true;
+  };
+  CHECK(RunPipelines(pipelines, inputs, options, OutputFormat::JsonLines, writer, on_issue, run.stats));
+  CHECK(writer.Finish());
+  std::fclose(out);
+  run.detections = test::ReadAll(out_file);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][threads]") {
+  test::TempDir dir;
+  std::string events;
+  gen::GenOptions opt;
+  opt.events = 6000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    events += chunk;
+    return true;
+  });
+  // A few bad lines, so that issue lines in later ranges are checked too.
+  for (size_t at : {size_t{1000}, events.size() / 2, events.size() - 5000}) {
+    events.insert(events.find('\n', at) + 1, "not json\n");
+  }
+  const std::string plain = dir.Write("DeviceNetworkEvents.jsonl", events);
+  const std::string third = events.substr(0, events.find('\n', events.size() / 3) + 1);
+  const std::string packed = dir.Write("more.gz", test::Gzip(third));
+  const auto count = [](const std::string& text, const std::string& what) {
+    uint64_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const uint64_t bad_in_third = count(third, "not json");
+
+  const Catalog catalog = Catalog::BuiltIn();
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  Diagnostics diags;
+  const std::string kql =
+      "DeviceNetworkEvents | where Timestamp > ago(7d) | where InitiatingProcessFileName in~ "
+      "(\"powershell.exe\", \"cmd.exe\", \"rundll32.exe\", \"svchost.exe\", \"chrome.exe\") "
+      "| project Timestamp, DeviceName, InitiatingProcessFileName, RemoteIP, RemotePort";
+  auto file = std::make_shared<SourceFile>("<query>", kql);
+  auto query = CompileQuery(kql, TextOrigin::Identity(file), catalog, *jit, diags);
+  REQUIRE(query);
+
+  const std::vector<InputFile> inputs = {{plain, "DeviceNetworkEvents"}, {packed, "DeviceNetworkEvents"}};
+  const Run one = RunOn(*query, inputs, 1, (dir.path / "one").string());
+  CHECK(one.stats.read.lines_skipped == 3 + bad_in_third);
+  CHECK(one.stats.read.records == 6000 + count(third, "\n") - bad_in_third);
+  CHECK(std::count(one.detections.begin(), one.detections.end(), '\n') > 100);
+  for (unsigned threads : {2u, 3u}) {
+    const Run many = RunOn(*query, inputs, threads, (dir.path / "many").string());
+    CHECK(many.detections == one.detections);
+    CHECK(many.issues == one.issues);
+    CHECK(many.stats.read.records == one.stats.read.records);
+    CHECK(many.stats.read.bytes == one.stats.read.bytes);
+  }
+}
