@@ -24,5 +24,7 @@ fi
 if ! command -v npm > /dev/null; then
   echo "setup: npm not found; the oracle tests will be skipped"
 elif [ ! -d tools/oracle/node_modules ]; then
-  npm ci --prefix tools/oracle --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the lock file lists only this platform's DuckDB binding.
+  npm install --prefix tools/oracle --no-audit --no-fund --loglevel=error ||
+    echo "setup: npm install failed; the oracle tests will be skipped"
 fi
