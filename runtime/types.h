@@ -35,6 +35,9 @@ constexpr int64_t kTicksPerDay = 86'400 * kTicksPerSecond;
 // Ticks from 0001-01-01 to 1970-01-01.
 constexpr int64_t kUnixEpochTicks = 621'355'968'000'000'000;
 
+// Days since 1970-01-01 of a proleptic Gregorian civil date.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
 // Parses ISO 8601 (`2026-11-20T10:00:00.1234567Z`, `2026-11-20 10:00`, `2026-11-20`, offsets
 // `+02:00`) into UTC ticks; nullopt when it is not a valid datetime.
 std::optional<int64_t> ParseDateTime(std::string_view text);

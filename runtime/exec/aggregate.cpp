@@ -34,26 +34,6 @@ bool IsIf(AggKind k) {
 
 bool IsReal(Type t) { return t == Type::Real || t == Type::Decimal; }
 
-double RealAt(const Column& c, size_t r) {
-  switch (c.type()) {
-    case Type::Real:
-    case Type::Decimal: return c.RealAt(r);
-    case Type::Bool: return c.BoolAt(r);
-    case Type::Int: return c.IntAt(r);
-    default: return static_cast<double>(c.LongAt(r));
-  }
-}
-
-int64_t IntAt(const Column& c, size_t r) {
-  switch (c.type()) {
-    case Type::Bool: return c.BoolAt(r);
-    case Type::Int: return c.IntAt(r);
-    case Type::Real:
-    case Type::Decimal: return static_cast<int64_t>(c.RealAt(r));
-    default: return c.LongAt(r);
-  }
-}
-
 // Shared by all aggregators: which rows count (the *if predicate is the last argument).
 class Base : public Aggregator {
  public:
@@ -96,9 +76,9 @@ class SumAgg : public Base {
       if (v.IsNull(i) || !Counts(args, i)) continue;
       const uint32_t g = groups[i];
       if (integer_ && !avg_) {
-        ints_[g] = static_cast<int64_t>(static_cast<uint64_t>(ints_[g]) + static_cast<uint64_t>(IntAt(v, i)));
+        ints_[g] = static_cast<int64_t>(static_cast<uint64_t>(ints_[g]) + static_cast<uint64_t>(IntOf(v, i)));
       } else {
-        reals_[g] += RealAt(v, i);
+        reals_[g] += RealOf(v, i);
       }
       ++counts_[g];
     }
@@ -259,7 +239,7 @@ class VarianceAgg : public Base {
     for (size_t i = 0; i < groups.size(); ++i) {
       if (args[0].IsNull(i) || !Counts(args, i)) continue;
       State& s = states_[groups[i]];
-      const double x = RealAt(args[0], i);
+      const double x = RealOf(args[0], i);
       ++s.n;
       const double delta = x - s.mean;
       s.mean += delta / static_cast<double>(s.n);
@@ -287,7 +267,7 @@ class PercentileAgg : public Base {
   void Resize(size_t groups) override { values_.resize(groups); }
   void Update(const std::vector<Column>& args, const std::vector<Column>&, const std::vector<uint32_t>& groups) override {
     for (size_t i = 0; i < groups.size(); ++i) {
-      if (!args[0].IsNull(i)) values_[groups[i]].push_back(RealAt(args[0], i));
+      if (!args[0].IsNull(i)) values_[groups[i]].push_back(RealOf(args[0], i));
     }
   }
   void Result(size_t g, Column* const* out) const override {

@@ -38,19 +38,6 @@ bool IsRealLike(Type t) { return t == Type::Real || t == Type::Decimal; }
 
 bool IsTextLike(Type t) { return IsStringLike(t) || t == Type::Dynamic; }
 
-int64_t IntOf(const Column& c, size_t r) {
-  switch (c.type()) {
-    case Type::Bool: return c.BoolAt(r);
-    case Type::Int: return c.IntAt(r);
-    case Type::Real:
-    case Type::Decimal: return static_cast<int64_t>(c.RealAt(r));
-    default: return c.LongAt(r);
-  }
-}
-
-double RealOf(const Column& c, size_t r) {
-  return IsRealLike(c.type()) ? c.RealAt(r) : static_cast<double>(IntOf(c, r));
-}
 
 // Appends an integer to a column of an integer-like type.
 void AppendInteger(Column& out, int64_t v) {
@@ -141,6 +128,20 @@ void AppendParsed(Column& out, std::string_view text) {
 }
 
 }  // namespace
+
+int64_t IntOf(const Column& c, size_t r) {
+  switch (c.type()) {
+    case Type::Bool: return c.BoolAt(r);
+    case Type::Int: return c.IntAt(r);
+    case Type::Real:
+    case Type::Decimal: return static_cast<int64_t>(c.RealAt(r));
+    default: return c.LongAt(r);
+  }
+}
+
+double RealOf(const Column& c, size_t r) {
+  return IsRealLike(c.type()) ? c.RealAt(r) : static_cast<double>(IntOf(c, r));
+}
 
 Json CellToJson(const Column& c, size_t r) {
   if (c.IsNull(r)) return Json();

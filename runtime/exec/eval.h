@@ -25,6 +25,10 @@ class RE2;
 namespace huntc::exec {
 
 // Rows of a batch: the rows listed in `sel`, or all rows when sel is null.
+// A numeric cell as a long (reals truncate) or as a real, whatever its numeric type.
+int64_t IntOf(const Column& c, size_t r);
+double RealOf(const Column& c, size_t r);
+
 struct RowSet {
   const Batch* batch = nullptr;
   const uint32_t* sel = nullptr;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "runtime/types.h"
+#include "tests/unit/archive_util.h"
 #include "tools/gen-events/columns.h"
 #include "tools/gen-events/generator.h"
 #include "tools/gen-events/output.h"
@@ -770,8 +771,8 @@ TEST_CASE("generator: envelopes and CSV hold the same values as JSON lines", "[t
 
 TEST_CASE("generator: gzip and zstd files decompress to the same bytes", "[tools][generator]") {
   const std::string text = Run(Options(3000, 9)).tables.at(Table::kDeviceNetworkEvents);
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "huntc-gen-test";
-  std::filesystem::create_directories(dir);
+  const test::TempDir tmp;  // per process: test runs may overlap
+  const std::filesystem::path& dir = tmp.path;
   for (const gen::Compression c : {gen::Compression::kGzip, gen::Compression::kZstd}) {
     const std::string path = (dir / ("events.jsonl" + std::string(gen::CompressionSuffix(c)))).string();
     std::string error;
@@ -800,7 +801,6 @@ TEST_CASE("generator: gzip and zstd files decompress to the same bytes", "[tools
     }
     CHECK(unpacked == text);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("generator: --columns writes only the named columns, in schema order", "[tools][generator]") {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "compiler/driver/compile.h"
+#include "tests/unit/archive_util.h"
 #include "tools/gen-events/generator.h"
 
 using namespace huntc;
@@ -18,7 +19,7 @@ namespace {
 const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
 
 std::vector<std::string> RunQuery(const std::string& kql, Engine engine, const fs::path& events, Jit& jit,
-                                  const Catalog& catalog) {
+                                  const Catalog& catalog, const fs::path& dir) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("q.kql", kql);
   auto query = CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags, nullptr, engine);
@@ -26,7 +27,7 @@ std::vector<std::string> RunQuery(const std::string& kql, Engine engine, const f
   REQUIRE(query);
   std::vector<std::unique_ptr<CompiledQuery>> queries;
   queries.push_back(std::move(query));
-  const fs::path out_path = fs::temp_directory_path() / "huntc-differential.jsonl";
+  const fs::path out_path = dir / "detections.jsonl";
   {
     std::FILE* out = std::fopen(out_path.c_str(), "w");
     REQUIRE(out);
@@ -50,7 +51,8 @@ std::vector<std::string> RunQuery(const std::string& kql, Engine engine, const f
 }  // namespace
 
 TEST_CASE("engines: the JIT and the interpreter give the same detections", "[interp][engines]") {
-  const fs::path events = fs::temp_directory_path() / "huntc-differential-DeviceNetworkEvents.jsonl";
+  const test::TempDir dir;  // per process: test runs may overlap
+  const fs::path events = dir.path / "DeviceNetworkEvents.jsonl";
   {
     std::ofstream out(events, std::ios::binary);
     gen::GenOptions opt;
@@ -89,13 +91,12 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
     const std::string kql = std::string("DeviceNetworkEvents | where ") + where +
                             " | project Timestamp, DeviceName, RemotePort, RemoteUrl";
     INFO(kql);
-    const auto jit_rows = RunQuery(kql, Engine::Jit, events, *jit, catalog);
-    const auto interp_rows = RunQuery(kql, Engine::Interp, events, *jit, catalog);
+    const auto jit_rows = RunQuery(kql, Engine::Jit, events, *jit, catalog, dir.path);
+    const auto interp_rows = RunQuery(kql, Engine::Interp, events, *jit, catalog, dir.path);
     CHECK(jit_rows.size() == interp_rows.size());
     CHECK(jit_rows == interp_rows);
     nonempty += !jit_rows.empty();
   }
   // The comparison means something only if the queries select rows (about all but one do).
   CHECK(nonempty >= std::size(predicates) - 2);
-  fs::remove(events);
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tests/unit/archive_util.h"
 #include "runtime/exec/aggregate.h"
 #include "runtime/exec/plan.h"
 #include "runtime/exec/run.h"
@@ -313,8 +314,9 @@ TEST_CASE("plans print one node per line", "[interp][operators]") {
 }
 
 TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build side first", "[interp][operators]") {
-  const auto write = [](const char* name, const char* text) {
-    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  const test::TempDir dir;  // per process: test runs may overlap
+  const auto write = [&dir](const char* name, const char* text) {
+    const std::string path = (dir.path / name).string();
     std::FILE* f = std::fopen(path.c_str(), "w");
     REQUIRE(f);
     std::fputs(text, f);
