@@ -65,9 +65,18 @@ std::string ParamWord(const std::vector<OpParam>& params, std::string_view name)
   for (const OpParam& p : params) {
     if (p.name.name != name || !p.value) continue;
     if (p.value->Is<Name>()) return p.value->As<Name>()->name;
-    if (p.value->Is<Literal>()) return p.value->As<Literal>()->text;
+    if (p.value->Is<Literal>()) {
+      const auto* l = p.value->As<Literal>();
+      if (l->type == Type::Bool) return l->integer ? "true" : "false";
+      return l->text;
+    }
   }
   return {};
+}
+
+// `prefix_name`, or `name` when there is no prefix (aggregate column names).
+std::string Prefixed(std::string_view prefix, const std::string& name) {
+  return prefix.empty() ? name : fmt::format("{}_{}", prefix, name);
 }
 
 // What a name in scope denotes.
@@ -89,7 +98,9 @@ struct Value {
 constexpr int kMaxCallDepth = 32;
 
 // Marks a schema as open: after `evaluate bag_unpack()` or `pivot()` the columns depend on the
-// data, so any name resolves, as a dynamic value. Never part of a result.
+// data, so any name resolves, as a dynamic value; in a fuzzy union operand whose table is
+// missing, any name resolves to an unknown type (Null), as Kusto does. The marker's type is the
+// type such names get. Never part of a result.
 constexpr std::string_view kOpenColumn = "*";
 
 bool IsOpen(const Schema& s) { return FindColumn(s, kOpenColumn) >= 0; }
@@ -130,21 +141,30 @@ class Binder {
     std::string message;
   };
 
-  // Binds one operand of `union isfuzzy=true`: an operand that reads a table or workspace
-  // function the schemas lack is left out silently, as Kusto does; other errors are reported.
-  std::optional<Schema> BindFuzzy(Node* operand) {
+  // Binds one operand of `union isfuzzy=true`. A table or workspace function the schemas lack
+  // is no error there: it reads as an open schema of unknown columns, as in Kusto, so the
+  // operand's columns get unknown types. Other errors are reported.
+  Schema BindFuzzy(Node* operand) {
     const size_t mark = muted_.size();
     ++muting_;
+    ++unknown_sources_;
     Schema schema = BindTabular(operand);
+    --unknown_sources_;
     --muting_;
     std::vector<Muted> errors(std::make_move_iterator(muted_.begin() + mark),
                               std::make_move_iterator(muted_.end()));
     muted_.resize(mark);
-    for (const Muted& m : errors) {
-      if (m.code == Code::UnknownTable || m.code == Code::WorkspaceFunction) return std::nullopt;
+    for (Muted& m : errors) {
+      if (m.code != Code::UnknownTable && m.code != Code::WorkspaceFunction) {
+        Error(m.code, m.span, std::move(m.message));
+      }
     }
-    for (Muted& m : errors) Error(m.code, m.span, std::move(m.message));
     return schema;
+  }
+
+  // What a missing table or workspace function reads as inside a fuzzy union operand.
+  Schema UnknownSource() const {
+    return unknown_sources_ > 0 ? Schema{{std::string(kOpenColumn), Type::Null}} : Schema{};
   }
 
   // --- scopes -----------------------------------------------------------------------------------
@@ -314,13 +334,46 @@ class Binder {
         return out;
       }
       case Kind::Union: return BindUnion(node->As<Union>(), nullptr);
-      case Kind::Find:
-        Error(Code::Unsupported, node->span, "the 'find' operator is not supported yet");
-        return {};
+      case Kind::Find: return BindFind(node->As<Find>());
       default:
         Error(Code::TypeMismatch, node->span, "a table was expected here");
         return {};
     }
+  }
+
+  // `find [withsource=C] [in (T, ...)] where P [project ...]`: the source column, then the
+  // projected columns (or all the tables' columns, unified as union does).
+  Schema BindFind(Find* f) {
+    std::vector<Schema> schemas;
+    if (f->tables.empty()) {
+      for (const std::string& name : catalog_.TableNames()) schemas.push_back(catalog_.Find(name)->columns);
+    }
+    for (Node* t : f->tables) {
+      if (t->Is<TableRef>() && t->As<TableRef>()->IsPattern()) {
+        for (const std::string& name : catalog_.TableNames()) {
+          if (Matches(t->As<TableRef>()->name, name)) schemas.push_back(catalog_.Find(name)->columns);
+        }
+        continue;
+      }
+      schemas.push_back(BindTabular(t));
+    }
+    std::vector<const Schema*> parts;
+    for (const Schema& s : schemas) parts.push_back(&s);
+    const Schema all = Unify(parts, "");
+    RequireBool(f->predicate, BindScalar(f->predicate, Row{&all, nullptr, nullptr, false}),
+                "the 'find' condition");
+    std::string source = ParamWord(f->params, "withsource");
+    Schema out{{source.empty() ? "source_" : source, Type::String}};
+    if (f->project.empty()) {
+      out.insert(out.end(), all.begin(), all.end());
+      return out;
+    }
+    for (Expr* e : f->project) {
+      const Type t = BindScalar(e, Row{&all, nullptr, nullptr, false});
+      const std::string name = e->Is<Call>() ? "pack_" : ExpressionName(e);
+      out.push_back({FreeName(out, name.empty() ? ColumnN(out) : name), t});
+    }
+    return out;
   }
 
   Schema Declared(const std::vector<ColumnDecl>& columns) {
@@ -363,10 +416,16 @@ class Binder {
       UseTable(name);
       return table->columns;
     }
+    if (IsWorkspaceFunctionName(name)) {
+      Error(Code::WorkspaceFunction, span,
+            fmt::format("'{}' is a workspace function (an ASIM parser or watchlist) that the "
+                        "schemas do not define; add it with --schemas", name));
+      return UnknownSource();
+    }
     Error(Code::UnknownTable, span,
           fmt::format("the name '{}' does not refer to a known table, tabular variable or "
                       "function", name));
-    return {};
+    return UnknownSource();
   }
 
   Schema BindTabularCall(Call* c) {
@@ -398,6 +457,7 @@ class Binder {
         Error(Code::WorkspaceFunction, c->name_span,
               fmt::format("'{}' is a workspace function (an ASIM parser or watchlist) that the "
                           "schemas do not define; add it with --schemas", c->name));
+        if (unknown_sources_ > 0) return Value{true, UnknownSource(), Type::Null};
       } else {
         Error(Code::UnknownFunction, c->name_span,
               fmt::format("the name '{}' does not refer to a known function", c->name));
@@ -761,10 +821,6 @@ class Binder {
     return false;
   }
 
-  static std::string Prefixed(std::string_view prefix, const std::string& name) {
-    return prefix.empty() ? name : fmt::format("{}_{}", prefix, name);
-  }
-
   static std::string LiteralText(const Literal* l) {
     if (l->type == Type::Real) return fmt::format("{}", l->real);
     if (IsStringLike(l->type)) return l->text;
@@ -845,7 +901,7 @@ class Binder {
         continue;
       }
       if (fuzzy) {
-        if (std::optional<Schema> s = BindFuzzy(t)) schemas.push_back(std::move(*s));
+        schemas.push_back(BindFuzzy(t));
         continue;
       }
       schemas.push_back(BindTabular(t));
@@ -860,8 +916,13 @@ class Binder {
   static Schema Unify(const std::vector<const Schema*>& parts, const std::string& source) {
     std::vector<std::string> names;
     std::unordered_map<std::string, std::vector<Type>> types;
+    std::optional<Type> open;  // the open marker of any part: Null (unknown) wins
     for (const Schema* s : parts) {
       for (const ColumnSpec& c : *s) {
+        if (c.name == kOpenColumn) {
+          open = open && *open == Type::Null ? Type::Null : c.type;
+          continue;
+        }
         auto [it, fresh] = types.try_emplace(c.name);
         if (fresh) names.push_back(c.name);
         if (std::find(it->second.begin(), it->second.end(), c.type) == it->second.end()) {
@@ -877,8 +938,11 @@ class Binder {
         out.push_back({name, ts[0]});
         continue;
       }
-      for (Type t : ts) out.push_back({fmt::format("{}_{}", name, TypeName(t)), t});
+      for (Type t : ts) {
+        out.push_back({fmt::format("{}_{}", name, t == Type::Null ? "unknown" : TypeName(t)), t});
+      }
     }
+    if (open) out.push_back({std::string(kOpenColumn), *open});
     return out;
   }
 
@@ -1098,7 +1162,8 @@ class Binder {
     if (row_.columns) {
       n->column = FindColumn(*row_.columns, n->name);
       if (n->column >= 0) return (*row_.columns)[n->column].type;
-      if (IsOpen(*row_.columns) && !Lookup(n->name)) return Type::Dynamic;
+      const int open = FindColumn(*row_.columns, kOpenColumn);
+      if (open >= 0 && !Lookup(n->name)) return (*row_.columns)[open].type;
     }
     if (const Symbol* s = Lookup(n->name)) {
       if (s->kind == Symbol::Kind::Scalar) return s->type;
@@ -1301,18 +1366,14 @@ class Binder {
     return std::nullopt;
   }
 
+  // column_ifexists('Name', default) has the default's type (as in Kusto), whether or not the
+  // column exists.
   Type BindColumnIfExists(Call* c) {
     if (c->args.size() != 2 || !c->args[0]->Is<Literal>()) {
       Error(Code::ArgumentCount, c->span, "column_ifexists() takes a column name and a default");
       return Type::Null;
     }
-    const Type fallback = Bind(c->args[1]);
-    const std::string& name = c->args[0]->As<Literal>()->text;
-    if (row_.columns) {
-      const int i = FindColumn(*row_.columns, name);
-      if (i >= 0) return (*row_.columns)[i].type;
-    }
-    return fallback;
+    return Bind(c->args[1]);
   }
 
   const Catalog& catalog_;
@@ -1322,6 +1383,7 @@ class Binder {
   Row row_;
   Schema pipe_input_;  // the rows mv-apply or partition hands its subquery
   int muting_ = 0;     // > 0 while binding a fuzzy union operand
+  int unknown_sources_ = 0;  // > 0 while missing tables read as unknown (fuzzy union operands)
   std::vector<Muted> muted_;
   int call_depth_ = 0;
   bool ok_ = true;
@@ -1355,8 +1417,11 @@ std::string ExpressionName(const Expr* e) {
       if (c->name == "column_ifexists" && c->args.size() == 2 && c->args[0]->Is<Literal>()) {
         return c->args[0]->As<Literal>()->text;
       }
-      if (!f || c->args.empty() || f->cls != FunctionClass::Scalar) return "";
+      if (!f || c->args.empty() || f->cls == FunctionClass::Window) return "";
       if (f->naming == ResultName::FirstArg) return ExpressionName(c->args[0]);
+      if (f->naming == ResultName::Columns && c->args.size() == 1) {  // take_any(X), any(X)
+        return Prefixed(f->prefix, ExpressionName(c->args[0]));
+      }
       if (f->naming == ResultName::Prefix) {
         return fmt::format("{}_{}", f->prefix, ExpressionName(c->args[0]));
       }

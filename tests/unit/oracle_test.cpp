@@ -35,7 +35,8 @@ std::string SchemaText(const std::vector<ColumnSpec>& columns) {
   std::string out;
   for (const ColumnSpec& c : columns) {
     if (!out.empty()) out += ", ";
-    out += c.name + ":" + std::string(TypeName(c.type));
+    // Kusto calls the type of what could not be resolved "unknown".
+    out += c.name + ":" + std::string(c.type == Type::Null ? "unknown" : TypeName(c.type));
   }
   return out;
 }
@@ -169,8 +170,8 @@ TEST_CASE("oracle: huntc's parser and binder agree with Kusto.Language on the co
       100 * verdict_agree / n, oracle_accepts, schema_agree,
       100.0 * schema_agree / std::max(oracle_accepts, 1),
       (fs::path(HUNTC_BINARY_DIR) / "oracle-report.txt").string()));
-  // Floors that only go up as the front end grows, towards issue 3's 97% and 95%.
+  // Floors that only go up (issue 3 asks for 97% of verdicts and 95% of schemas: 454 and 406).
   CHECK(syntax_agree >= 467);
-  CHECK(verdict_agree >= 436);
-  CHECK(schema_agree >= 395);
+  CHECK(verdict_agree >= 460);
+  CHECK(schema_agree >= 407);
 }
