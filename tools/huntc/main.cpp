@@ -2,14 +2,18 @@
 //
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
 //             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
+//             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
+//             [--fail-on-detection]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
+//   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
 // --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary go to
 // stderr. Exit codes: 0 all went well (also when the reader of the output went away early, as
 // `huntc run ... | head -1` does); 1 a rule or query could not be compiled, an input could not
-// be read, or (with --strict) an input had a bad record or value; 2 the command line is wrong.
+// be read, (with --strict) an input had a bad record or value, or (with --fail-on-detection)
+// anything matched; 2 the command line is wrong.
 #include <glob.h>
 
 #include <cerrno>
@@ -27,7 +31,11 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/compile.h"
+#include "tools/huntc/explain.h"
+#include "tools/huntc/inputs.h"
 #include "tools/huntc/lint.h"
+#include "tools/huntc/select.h"
+#include "tools/huntc/test.h"
 
 namespace fs = std::filesystem;
 using namespace huntc;
@@ -48,6 +56,8 @@ struct Options {
   bool strict = false;
   ReadLimits limits;
   std::string engine = "jit";
+  RuleFilter filter;
+  bool fail_on_detection = false;
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -57,26 +67,6 @@ constexpr uint64_t kIssuesShown = 3;
 
 void PrintDiagnostics(const Diagnostics& diags) {
   for (const Diagnostic& d : diags.items()) std::cerr << RenderText(d);
-}
-
-bool IsEventFileName(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".gz" ||
-         ext == ".zst" || ext == ".zstd";
-}
-
-// Event files in a folder, recursively, sorted so that runs are repeatable.
-void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnostics& diags) {
-  std::error_code ec;
-  std::vector<std::string> found;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && IsEventFileName(it->path())) found.push_back(it->path().string());
-  }
-  if (ec) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", dir, ec.message()));
-  std::sort(found.begin(), found.end());
-  paths.insert(paths.end(), found.begin(), found.end());
 }
 
 // Inputs: `-` (stdin), files as given, folders walked for event files, glob patterns; each with
@@ -179,7 +169,14 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
-  for (const auto& q : queries) detections += q->pipeline.detections;
+  for (const auto& q : queries) {
+    detections += q->pipeline.detections;
+    const DetectionShape& shape = q->pipeline.shape;
+    if (shape.rule) {
+      std::cerr << fmt::format("huntc: {} [{}]: {} detection{}\n", shape.name, shape.id, q->pipeline.detections,
+                               q->pipeline.detections == 1 ? "" : "s");
+    }
+  }
   std::string skipped;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     if (stats.read.skipped[k] == 0) continue;
@@ -197,17 +194,24 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, stats.files,
       stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, others, stats.read.bytes, seconds,
       stats.read.lines_skipped, skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
-  return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ? 1 : 0;
+  return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ||
+                 (o.fail_on_detection && detections > 0)
+             ? 1
+             : 0;
 }
 
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   std::vector<std::unique_ptr<CompiledQuery>> compiled;
-  size_t failed = 0;
+  size_t failed = 0, left_out = 0;
   for (const std::string& file : FindRuleFiles(o.rules, diags)) {
     std::optional<Rule> rule = LoadRuleFile(file, diags);
     if (!rule) {
       ++failed;
+      continue;
+    }
+    if (!o.filter.Keeps(*rule)) {
+      ++left_out;
       continue;
     }
     auto query =
@@ -221,6 +225,11 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
       continue;
     }
     compiled.push_back(std::move(query));
+  }
+  if (compiled.empty() && failed == 0 && left_out > 0) {
+    std::cerr << fmt::format("huntc run: --rule/--severity/--tactic left none of the {} rules; `huntc explain "
+                             "RULES` lists their ids, names, severities and tactics\n", left_out);
+    return 2;
   }
   return Hunt(compiled, o, catalog, diags, failed);
 }
@@ -293,6 +302,20 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run rules (YAML files or folders) over events");
   run->add_option("rules", o.rules, "Rule files or folders")->required();
   common(run);
+  run->add_option("--rule", o.filter.rules,
+                  "Run only rules whose id is this, or whose name (or id) matches this glob "
+                  "(`*Pastebin*`, case-insensitive); repeatable")
+      ->allow_extra_args(false);
+  run->add_option("--severity", o.filter.severities,
+                  "Run only rules of these severities (Informational, Low, Medium, High), e.g. High,Medium")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_option("--tactic", o.filter.tactics,
+                  "Run only rules with one of these MITRE tactics, e.g. Execution,CommandAndControl")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_flag("--fail-on-detection", o.fail_on_detection,
+                "Exit with 1 when any rule matched (for CI gates over known-clean data)");
   CLI::App* query = app.add_subcommand("query", "Run one KQL query over events");
   query->add_option("kql", o.query, "The query")->required();
   common(query);
@@ -301,6 +324,8 @@ int main(int argc, char** argv) {
   // --dump needs no events.
   query->get_option("--events")->required(false);
   AddLintCommand(app);
+  AddExplainCommand(app);
+  AddTestCommand(app);
   CLI11_PARSE(app, argc, argv);
   // A closed pipe shows up as a failed write (EPIPE), which ends the run quietly.
   std::signal(SIGPIPE, SIG_IGN);
