@@ -3,7 +3,7 @@
 //
 // For each rule: the stages of its query, its predicates, indicators, exclusions and output
 // fields, read off the bound tree (compiler/explain). JSON output is one document:
-//   {"rules": [{"file", "id", "name", "explained": bool, "compiles": bool,
+//   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "dump": "..." (with --dump)}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
@@ -128,6 +128,14 @@ int RunExplain(std::vector<std::string> args) {
       AppendJsonString(json, rule ? rule->id : "");
       json += ",\"name\":";
       AppendJsonString(json, rule ? rule->name : "");
+      json += ",\"severity\":";
+      AppendJsonString(json, rule ? rule->severity : "");
+      json += ",\"tactics\":[";
+      for (size_t t = 0; rule && t < rule->tactics.size(); ++t) {
+        if (t) json += ',';
+        AppendJsonString(json, rule->tactics[t]);
+      }
+      json += ']';
       json += fmt::format(",\"explained\":{},\"compiles\":{},\"diagnostics\":", explained, compiles);
       AppendDiagnostics(json, shown);
       json += ",\"explanation\":";
@@ -145,6 +153,12 @@ int RunExplain(std::vector<std::string> args) {
     }
     std::string text = fmt::format("{}: {}{}\n", files[i], rule ? rule->name : "(unreadable)",
                                    rule && !rule->id.empty() ? " [" + rule->id + "]" : "");
+    if (rule) {
+      std::string tactics;
+      for (const std::string& t : rule->tactics) tactics += (tactics.empty() ? "" : ", ") + t;
+      text += fmt::format("  severity: {}; tactics: {}\n", rule->severity.empty() ? "-" : rule->severity,
+                          tactics.empty() ? "-" : tactics);
+    }
     for (const Diagnostic& d : shown.items()) text += RenderText(d);
     if (e) {
       if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
