@@ -351,3 +351,40 @@ TEST_CASE("help: every verb documents its flags", "[cli][help]") {
   CHECK(test.code == 0);
   for (const char* flag : {"--cases", "--now", "--engine", "--rule"}) CHECK(test.out.find(flag) != std::string::npos);
 }
+
+TEST_CASE("run: --from/--to restrict the rows each table reads; --now auto", "[cli][run][time]") {
+  const std::string events = " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
+                             "tests/rule-cases/lolbin-network-connections/negative ";
+  const std::string rule = "run rules --rule '*LOLBin*' --format csv";
+  // Without a window: 2 detections (19 Nov 10:00 and 18 Nov 08:15).
+  CHECK(Huntc(rule + events + kNow, true).out.find(": 2 detections") != std::string::npos);
+  const Run from = Huntc(rule + events + kNow + " --from 2026-11-19T00:00:00Z");
+  CHECK(from.code == 0);
+  CHECK(from.out.find("2026-11-19T10:00:00.0000000Z,wks-1") != std::string::npos);
+  CHECK(from.out.find("wks-2") == std::string::npos);
+  for (const char* engine : {"jit", "interp"}) {
+    const Run window = Huntc(rule + events + kNow + " --from 2026-11-18T00:00:00Z --to 2026-11-19T00:00:00Z --engine " + engine);
+    CHECK(window.code == 0);
+    CHECK(window.out.find("2026-11-18T08:15:00.0000000Z,wks-2") != std::string::npos);
+    CHECK(window.out.find("wks-1") == std::string::npos);
+  }
+  // Every table named is windowed: a union leg is wrapped, a pipeline source gets a where.
+  const Run ast = Huntc("query 'union DeviceNetworkEvents, (DeviceProcessEvents | take 1)' --from 2026-11-19T00:00:00Z --dump ast");
+  size_t windows = 0;
+  for (size_t at = ast.out.find("Binary >=\n          Name Timestamp"); at != std::string::npos;
+       at = ast.out.find("Binary >=\n          Name Timestamp", at + 1)) {
+    ++windows;
+  }
+  CHECK(windows == 2);
+  // The rewritten query's diagnostics still point at what the user wrote.
+  const Run bad = Huntc("query 'DeviceNetworkEvents | where RemotePort == ' --from 2026-11-19T00:00:00Z --dump ir", true);
+  CHECK(bad.out.find("<query>:1:42: error HC301") != std::string::npos);
+  CHECK(Huntc(rule + events + "--from yesterday").code == 2);
+
+  // --now auto: the newest event (19 Nov 11:00) is now, so the week back reaches 12 Nov.
+  const Run automatic = Huntc(rule + events + "--now auto", true);
+  CHECK(automatic.code == 0);
+  CHECK(automatic.out.find("now() is 2026-11-19T11:00:00.0000000Z") != std::string::npos);
+  CHECK(automatic.out.find(": 2 detections") != std::string::npos);
+  CHECK(Huntc(rule + " --events - --now auto < /dev/null").code == 2);
+}

@@ -5,6 +5,9 @@
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
 //             [--fail-on-detection]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
+// Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
+// reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
+// whose Timestamp, else TimeGenerated, is in [from, to): see tools/huntc/window.h).
 //   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
 // --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
@@ -36,6 +39,7 @@
 #include "tools/huntc/lint.h"
 #include "tools/huntc/select.h"
 #include "tools/huntc/test.h"
+#include "tools/huntc/window.h"
 
 namespace fs = std::filesystem;
 using namespace huntc;
@@ -47,6 +51,7 @@ struct Options {
   std::string query;
   std::vector<std::string> events;
   std::string now;
+  std::string from, to;
   std::string table;
   std::string schemas;
   std::string dump;
@@ -111,6 +116,26 @@ int64_t ResolveNow(const std::string& now) {
   return kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
 }
 
+std::optional<int64_t> OptionalTime(const std::string& text) {
+  return text.empty() ? std::nullopt : ParseDateTime(text);
+}
+
+// CompileQuery, after restricting the query's tables to --from/--to when given.
+std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const TextOrigin& origin, const Options& o,
+                                               const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                               CompileDumps* dumps) {
+  WindowedQuery windowed;
+  if ((o.from.empty() && o.to.empty()) ||
+      !WindowQuery(text, origin, catalog, OptionalTime(o.from), OptionalTime(o.to), windowed)) {
+    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine());
+  }
+  for (const std::string& table : windowed.unwindowed) {
+    std::cerr << fmt::format("huntc: --from/--to: {} has no Timestamp or TimeGenerated column (or is a "
+                             "wildcard); it is read whole\n", table);
+  }
+  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine());
+}
+
 OutputFormat FormatFromName(const std::string& name) {
   return name == "csv" ? OutputFormat::Csv : name == "table" ? OutputFormat::Table : OutputFormat::JsonLines;
 }
@@ -148,7 +173,22 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     return true;
   };
   RunOptions run;
-  run.now = ResolveNow(o.now);
+  if (o.now == "auto") {
+    if (std::any_of(inputs.begin(), inputs.end(), [](const InputFile& in) { return in.path == "-"; })) {
+      std::cerr << "huntc: --now auto reads the inputs twice, which stdin cannot be: give files, or --now ISO\n";
+      return 2;
+    }
+    bool read_ok = true;
+    const std::optional<int64_t> newest = NewestEventTime(inputs, catalog, o.limits, read_ok);
+    if (!newest) {
+      std::cerr << "huntc: --now auto: no record of the inputs has a Timestamp or TimeGenerated; give --now ISO\n";
+      return 1;
+    }
+    std::cerr << fmt::format("huntc: --now auto: now() is {}, the newest event time\n", FormatDateTime(*newest));
+    run.now = *newest;
+  } else {
+    run.now = ResolveNow(o.now);
+  }
   run.threads = std::max(1u, o.threads);
   run.limits = o.limits;
   RunStats stats;
@@ -214,8 +254,7 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
       ++left_out;
       continue;
     }
-    auto query =
-        CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, o.GetEngine());
+    auto query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, diags, nullptr);
     if (!query) {
       ++failed;
       continue;
@@ -238,7 +277,7 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("<query>", o.query);
   CompileDumps dumps;
-  auto query = CompileQuery(o.query, TextOrigin::Identity(file), catalog, jit, diags, &dumps, o.GetEngine());
+  auto query = CompileWindowed(o.query, TextOrigin::Identity(file), o, catalog, jit, diags, &dumps);
   if (!query) {
     PrintDiagnostics(diags);
     // The syntax tree exists even when a stage refused the query: show it when asked.
@@ -277,10 +316,18 @@ int main(int argc, char** argv) {
                     "Event files, folders, glob patterns or - (stdin): JSON lines, Defender "
                     "envelopes, Log Analytics exports, CSV; plain, gzip or zstd")
         ->required();
-    cmd->add_option("--now", o.now, "The instant now() and ago() count from (ISO 8601); default: the clock")
-        ->check([](const std::string& s) {
-          return ParseDateTime(s) ? std::string() : "not an ISO 8601 datetime: " + s;
-        });
+    const auto iso = [](const std::string& s) {
+      return ParseDateTime(s) ? std::string() : "not an ISO 8601 datetime (2026-11-20T00:00:00Z): " + s;
+    };
+    cmd->add_option("--now", o.now,
+                    "The instant now() and ago() count from: ISO 8601, or auto (the newest "
+                    "Timestamp/TimeGenerated in the inputs, to hunt archived data); default: the clock")
+        ->check([iso](const std::string& s) { return s == "auto" ? std::string() : iso(s); });
+    cmd->add_option("--from", o.from,
+                    "Read only events at or after this time (ISO 8601): each table the query names "
+                    "keeps rows whose Timestamp (else TimeGenerated) is >= it")
+        ->check(iso);
+    cmd->add_option("--to", o.to, "Read only events before this time (ISO 8601); see --from")->check(iso);
     cmd->add_option("--table", o.table,
                     "The table of records that do not name theirs (default: from the file or folder name)");
     cmd->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
@@ -326,7 +373,12 @@ int main(int argc, char** argv) {
   AddLintCommand(app);
   AddExplainCommand(app);
   AddTestCommand(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own exit codes (105 for a bad value, ...) would break the documented 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   // A closed pipe shows up as a failed write (EPIPE), which ends the run quietly.
   std::signal(SIGPIPE, SIG_IGN);
   if (query->parsed() && o.dump.empty() && o.events.empty()) {
