@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sys/wait.h>
 
 #include <simdjson.h>
@@ -24,10 +25,10 @@ struct Run {
   double seconds = 0;
 };
 
-// Runs `huntc ARGS` in the source folder; stdout (and stderr when `with_stderr`) is captured.
-Run Huntc(const std::string& args, bool with_stderr = false) {
-  std::string command = "cd '" HUNTC_SOURCE_DIR "' && '" HUNTC_EXE "' ";
-  command += args;
+// Runs a shell command in the source folder; stdout (and stderr when `with_stderr`) is captured.
+Run Shell(const std::string& line, bool with_stderr = false) {
+  std::string command = "cd '" HUNTC_SOURCE_DIR "' && ";
+  command += line;
   if (with_stderr) command += " 2>&1";
   Run run;
   const auto start = std::chrono::steady_clock::now();
@@ -40,6 +41,11 @@ Run Huntc(const std::string& args, bool with_stderr = false) {
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+// Runs `huntc ARGS` in the source folder.
+Run Huntc(const std::string& args, bool with_stderr = false) {
+  return Shell("'" HUNTC_EXE "' " + args, with_stderr);
 }
 
 // A folder of files for one test, per process (tests run concurrently), removed afterwards.
@@ -387,4 +393,25 @@ TEST_CASE("run: --from/--to restrict the rows each table reads; --now auto", "[c
   CHECK(automatic.out.find("now() is 2026-11-19T11:00:00.0000000Z") != std::string::npos);
   CHECK(automatic.out.find(": 2 detections") != std::string::npos);
   CHECK(Huntc(rule + " --events - --now auto < /dev/null").code == 2);
+}
+
+TEST_CASE("run: --profile-rules times each rule; the progress line only on a terminal", "[cli][run]") {
+  const std::string command = "run rules --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
+                              "-o /dev/null --profile-rules ";
+  for (const char* engine : {"jit", "interp"}) {
+    const Run run = Huntc(command + kNow + " --engine " + engine, true);
+    CHECK(run.code == 0);
+    INFO(run.out);
+    CHECK(std::regex_search(run.out, std::regex(R"(\]: 2 detections in [0-9]+\.[0-9]{3} ms)")));
+    CHECK(run.out.find("MiB/s") == std::string::npos);  // stderr is a pipe here
+  }
+  if (!fs::exists("/usr/bin/script")) {
+    WARN("no /usr/bin/script to give huntc a terminal; the progress line is not tested");
+    return;
+  }
+  // script(1) runs huntc on a pseudo-terminal.
+  const Run tty = Shell("script -qec \"'" HUNTC_EXE "' " + command + kNow + "\" /dev/null");
+  INFO(tty.out);
+  CHECK(tty.code == 0);
+  CHECK(std::regex_search(tty.out, std::regex(R"(huntc: [0-9.]+ of [0-9.]+ MiB, 3 events, [0-9.]+ MiB/s, ETA)")));
 }

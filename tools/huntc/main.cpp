@@ -3,7 +3,7 @@
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
 //             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
-//             [--fail-on-detection]
+//             [--fail-on-detection] [--profile-rules]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
 // Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
 // reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
@@ -12,12 +12,14 @@
 //
 // --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
 //
-// Detections go to stdout (or -o FILE); diagnostics, input problems and the summary go to
-// stderr. Exit codes: 0 all went well (also when the reader of the output went away early, as
+// Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
+// per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
+// (bytes and events read, rate, ETA), updated as each file or 32 MiB range is done. Exit codes: 0 all went well (also when the reader of the output went away early, as
 // `huntc run ... | head -1` does); 1 a rule or query could not be compiled, an input could not
 // be read, (with --strict) an input had a bad record or value, or (with --fail-on-detection)
 // anything matched; 2 the command line is wrong.
 #include <glob.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -63,6 +65,7 @@ struct Options {
   std::string engine = "jit";
   RuleFilter filter;
   bool fail_on_detection = false;
+  bool profile_rules = false;
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -136,6 +139,32 @@ std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const Te
   return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine());
 }
 
+// The progress line for a terminal: bytes read of the inputs' total size, events, rate, ETA;
+// at most five times a second.
+std::function<void(const ReadStats&)> ProgressLine(const std::vector<InputFile>& inputs,
+                                                   std::chrono::steady_clock::time_point start) {
+  uint64_t total = 0;
+  for (const InputFile& in : inputs) {
+    std::error_code ec;
+    const uintmax_t size = in.path == "-" ? 0 : fs::file_size(in.path, ec);
+    if (!ec) total += size;
+  }
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [total, start, last](const ReadStats& read) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(200)) return;
+    *last = now;
+    const double seconds = std::chrono::duration<double>(now - start).count();
+    const double rate = seconds > 0 ? static_cast<double>(read.bytes) / seconds : 0;
+    std::string eta = "?";
+    if (rate > 0 && total >= read.bytes) eta = fmt::format("{:.0f} s", static_cast<double>(total - read.bytes) / rate);
+    std::cerr << fmt::format("\r\033[Khuntc: {:.1f} of {:.1f} MiB, {} events, {:.1f} MiB/s, ETA {}",
+                             static_cast<double>(read.bytes) / 1048576.0, static_cast<double>(total) / 1048576.0,
+                             read.records, rate / 1048576.0, eta)
+              << std::flush;
+  };
+}
+
 OutputFormat FormatFromName(const std::string& name) {
   return name == "csv" ? OutputFormat::Csv : name == "table" ? OutputFormat::Table : OutputFormat::JsonLines;
 }
@@ -191,9 +220,13 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   }
   run.threads = std::max(1u, o.threads);
   run.limits = o.limits;
+  run.profile = o.profile_rules;
   RunStats stats;
   const auto start = std::chrono::steady_clock::now();
+  const bool progress = ::isatty(STDERR_FILENO) == 1;
+  if (progress) run.on_progress = ProgressLine(inputs, start);
   RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats);
+  if (progress) std::cerr << "\r\033[K";  // the summary replaces the progress line
   const bool output_gone = !out.Finish();
   if (file != stdout) std::fclose(file);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -212,9 +245,13 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   for (const auto& q : queries) {
     detections += q->pipeline.detections;
     const DetectionShape& shape = q->pipeline.shape;
+    const std::string timing =
+        o.profile_rules ? fmt::format(" in {:.3f} ms", static_cast<double>(q->pipeline.nanos) / 1e6) : std::string();
     if (shape.rule) {
-      std::cerr << fmt::format("huntc: {} [{}]: {} detection{}\n", shape.name, shape.id, q->pipeline.detections,
-                               q->pipeline.detections == 1 ? "" : "s");
+      std::cerr << fmt::format("huntc: {} [{}]: {} detection{}{}\n", shape.name, shape.id, q->pipeline.detections,
+                               q->pipeline.detections == 1 ? "" : "s", timing);
+    } else if (o.profile_rules) {
+      std::cerr << fmt::format("huntc: the query{}\n", timing);
     }
   }
   std::string skipped;
@@ -363,9 +400,14 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--fail-on-detection", o.fail_on_detection,
                 "Exit with 1 when any rule matched (for CI gates over known-clean data)");
+  run->add_flag("--profile-rules", o.profile_rules,
+                "Show each rule's time in the summary: with the JIT, the time in its filter kernel and "
+                "in rendering its detections (reading and parsing, shared by all rules, are not in "
+                "it); with --engine interp, its whole run, reading included");
   CLI::App* query = app.add_subcommand("query", "Run one KQL query over events");
   query->add_option("kql", o.query, "The query")->required();
   common(query);
+  query->add_flag("--profile-rules", o.profile_rules, "Show the query's time in the summary (see run --help)");
   query->add_option("--dump", o.dump, "Print a stage's output instead of running")
       ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
   // --dump needs no events.
