@@ -101,7 +101,8 @@ class Explainer {
         const Query* body = value->As<Lambda>()->body;
         if (body && body->result) work_.push_back({body->result, "function " + let->name.name});
       } else if (value->IsExpr()) {
-        ScanSubqueries(static_cast<const Expr*>(value), 0);
+        // `let T = materialize(Q)` and `let n = toscalar(Q)` name the pipeline Q.
+        ScanSubqueries(static_cast<const Expr*>(value), "let " + let->name.name, 0);
       } else {
         work_.push_back({value, "let " + let->name.name});
       }
@@ -188,19 +189,21 @@ class Explainer {
       work_.push_back({source, label + " / source"});
       return "(subquery)";
     }
-    if (source->IsExpr()) ScanSubqueries(static_cast<const Expr*>(source), 0);
+    if (source->IsExpr()) ScanSubqueries(static_cast<const Expr*>(source), label + " / subquery", 0);
     return std::string(KqlName(source->kind));
   }
 
   void OnOperator(const Operator* op, Aliases& aliases, const std::string& label) {
+    const std::string sub = label + " / subquery";
     if (op->Is<Where>()) {
       const Expr* p = op->As<Where>()->predicate;
-      out_.predicates.push_back(Text(p));
+      out_.predicates.push_back({label, Text(p)});
+      pipeline_ = label;
       Analyze(p, aliases, false, true, 0);
-      ScanSubqueries(p, 0);
+      ScanSubqueries(p, sub, 0);
     } else if (op->Is<Extend>() || op->Is<Project>()) {
       for (const NamedExpr& item : static_cast<const ItemsOperator*>(op)->items) {
-        ScanSubqueries(item.expr, 0);
+        ScanSubqueries(item.expr, sub, 0);
         if (item.names.size() == 1) {
           if (!(item.expr->Is<Name>() && item.expr->As<Name>()->name == item.names[0].name)) {
             aliases[item.names[0].name] = Alias{item.expr, ""};
@@ -212,7 +215,7 @@ class Explainer {
         aliases[item.new_name.name] = Alias{nullptr, item.old_name.name};
       }
     } else if (op->Is<Summarize>()) {
-      for (const NamedExpr& item : op->As<Summarize>()->aggregates) ScanSubqueries(item.expr, 0);
+      for (const NamedExpr& item : op->As<Summarize>()->aggregates) ScanSubqueries(item.expr, sub, 0);
     } else if (op->Is<Join>() || op->Is<Lookup>()) {
       const JoinLike* j = static_cast<const JoinLike*>(op);
       if (j->right) work_.push_back({j->right, label + " / " + std::string(KqlName(op->kind)) + " right"});
@@ -228,11 +231,11 @@ class Explainer {
   }
 
   // Queues the tabular expressions written inside a scalar one (`in (T | project X)`).
-  void ScanSubqueries(const Expr* e, int depth) {
+  void ScanSubqueries(const Expr* e, const std::string& label, int depth) {
     if (!e || depth > kMaxDepth) return;
-    const auto next = [&](const Expr* c) { ScanSubqueries(c, depth + 1); };
+    const auto next = [&](const Expr* c) { ScanSubqueries(c, label, depth + 1); };
     switch (e->kind) {
-      case Kind::Subquery: work_.push_back({e->As<Subquery>()->query, "subquery"}); break;
+      case Kind::Subquery: work_.push_back({e->As<Subquery>()->query, label}); break;
       case Kind::Binary: next(e->As<Binary>()->lhs); next(e->As<Binary>()->rhs); break;
       case Kind::Logical: for (const Expr* t : e->As<Logical>()->terms) next(t); break;
       case Kind::Unary: next(e->As<Unary>()->operand); break;
@@ -306,6 +309,7 @@ class Explainer {
   }
 
   void Add(Indicator ind, bool top) {
+    ind.pipeline = pipeline_;
     if (top && ind.negated) out_.exclusions.push_back(ind);
     out_.indicators.push_back(std::move(ind));
   }
@@ -417,10 +421,16 @@ class Explainer {
   // The stage that makes each result column: the last operator of the final pipeline that
   // computes it or first has it.
   void Outputs(const Node* result) {
-    for (int step = 0; step < kMaxFollow && result->Is<Name>(); ++step) {
-      const auto it = lets_.find(result->As<Name>()->name);
-      if (it == lets_.end() || it->second->IsExpr() || it->second->Is<Lambda>()) break;
-      result = it->second;
+    for (int step = 0; step < kMaxFollow && (result->Is<Name>() || result->Is<TableRef>()); ++step) {
+      const auto it = lets_.find(LetName(result));
+      if (it == lets_.end() || it->second->Is<Lambda>()) break;
+      const Node* value = it->second;
+      // `let T = materialize(Q)`: the rows are Q's.
+      if (value->Is<Call>() && value->As<Call>()->args.size() == 1 && value->As<Call>()->args[0]->Is<Subquery>()) {
+        value = value->As<Call>()->args[0]->As<Subquery>()->query;
+      }
+      if (value->IsExpr()) break;
+      result = value;
     }
     for (const ColumnSpec& c : bound_.result) {
       OutputField f;
@@ -431,6 +441,12 @@ class Explainer {
     }
   }
 
+  // The name a source refers to, which may be a let's (the parser cannot tell a table's name
+  // from a let's, and reads both as a TableRef).
+  static std::string LetName(const Node* n) {
+    return n->Is<Name>() ? n->As<Name>()->name : n->Is<TableRef>() ? n->As<TableRef>()->name : std::string();
+  }
+
   bool HasColumn(const Node* n, const std::string& name) const {
     const auto it = bound_.schemas.find(n);
     if (it == bound_.schemas.end()) return true;
@@ -438,6 +454,7 @@ class Explainer {
   }
 
   std::string SourceOf(const Node* result, const std::string& name) const {
+    if (const std::string let = LetName(result); !let.empty() && lets_.count(let)) return "let " + let;
     if (!result->Is<Pipeline>()) return result->Is<TableRef>() ? "table" : std::string(KqlName(result->kind));
     const Pipeline* p = result->As<Pipeline>();
     for (size_t i = p->ops.size(); i-- > 0;) {
@@ -456,8 +473,8 @@ class Explainer {
       }
       if (!HasColumn(input, name)) return std::string(KqlName(op->kind));
     }
+    if (const std::string let = LetName(p->source); !let.empty() && lets_.count(let)) return "let " + let;
     if (p->source->Is<TableRef>()) return "table";
-    if (p->source->Is<Name>()) return "let " + p->source->As<Name>()->name;
     return std::string(KqlName(p->source->kind));
   }
 
@@ -466,6 +483,7 @@ class Explainer {
   Explanation& out_;
   std::map<std::string, const Node*> lets_;
   std::vector<Work> work_;
+  std::string pipeline_;  // the pipeline whose predicate Analyze is in
 };
 
 void AppendStrings(std::string& out, const std::vector<std::string>& items) {
@@ -490,6 +508,8 @@ void AppendIndicators(std::string& out, const std::vector<Indicator>& items) {
     AppendStrings(out, ind.values);
     out += fmt::format(",\"case_sensitive\":{},\"negated\":{},\"text\":", ind.case_sensitive, ind.negated);
     AppendJsonString(out, ind.text);
+    out += ",\"pipeline\":";
+    AppendJsonString(out, ind.pipeline);
     out += '}';
   }
   out += ']';
@@ -498,7 +518,7 @@ void AppendIndicators(std::string& out, const std::vector<Indicator>& items) {
 std::string Describe(const Indicator& ind) {
   std::string values;
   for (size_t i = 0; i < ind.values.size(); ++i) values += (i ? ", " : "") + ind.values[i];
-  return fmt::format("{}{} {}{} [{}]", ind.negated ? "NOT " : "", ind.field, ind.op,
+  return fmt::format("[{}] {}{} {}{} [{}]", ind.pipeline, ind.negated ? "NOT " : "", ind.field, ind.op,
                      ind.case_sensitive ? " (case-sensitive)" : "", values);
 }
 
@@ -534,8 +554,16 @@ void AppendJson(std::string& out, const Explanation& e) {
     AppendStrings(out, e.stages[i].operators);
     out += '}';
   }
-  out += "],\"predicates\":";
-  AppendStrings(out, e.predicates);
+  out += "],\"predicates\":[";
+  for (size_t i = 0; i < e.predicates.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"pipeline\":";
+    AppendJsonString(out, e.predicates[i].pipeline);
+    out += ",\"text\":";
+    AppendJsonString(out, e.predicates[i].text);
+    out += '}';
+  }
+  out += ']';
   out += ",\"indicators\":";
   AppendIndicators(out, e.indicators);
   out += ",\"exclusions\":";
@@ -568,7 +596,7 @@ std::string ToText(const Explanation& e) {
     out += fmt::format("    {}: {}\n", s.pipeline, ops);
   }
   out += "  predicates:\n";
-  for (const std::string& p : e.predicates) out += fmt::format("    {}\n", p);
+  for (const Predicate& p : e.predicates) out += fmt::format("    [{}] {}\n", p.pipeline, p.text);
   out += "  indicators:\n";
   for (const Indicator& ind : e.indicators) out += fmt::format("    {}\n", Describe(ind));
   out += "  exclusions:\n";

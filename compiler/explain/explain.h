@@ -29,10 +29,17 @@ struct Indicator {
   bool case_sensitive = false;
   bool negated = false;    // true when the rule keeps the rows that fail the test
   std::string text;        // the query text of the test
+  std::string pipeline;    // the Stage::pipeline it is in
+};
+
+struct Predicate {
+  std::string pipeline;  // the Stage::pipeline it is in
+  std::string text;
 };
 
 struct Stage {
-  std::string pipeline;                // "query", "let NAME", "subquery", "join right", ...
+  std::string pipeline;                // "query", "let NAME", "function NAME", "subquery", and
+                                       // nested ones after a slash: "query / join right"
   std::string source;                  // the table (or source kind) the pipeline reads
   std::vector<std::string> operators;  // KQL words in order: where, extend, summarize, ...
 };
@@ -46,7 +53,7 @@ struct OutputField {
 struct Explanation {
   std::vector<std::string> tables;
   std::vector<Stage> stages;
-  std::vector<std::string> predicates;  // the text of every where predicate, in order
+  std::vector<Predicate> predicates;    // every where predicate, pipeline by pipeline
   std::vector<Indicator> indicators;    // every test in the predicates
   std::vector<Indicator> exclusions;    // top-level negated conjuncts, one per field test
   std::vector<OutputField> outputs;

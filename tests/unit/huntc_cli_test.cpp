@@ -233,7 +233,7 @@ TEST_CASE("explain: a negated disjunction excludes each of its tests; or-terms a
 TEST_CASE("explain: text output, --dump, and a rule that does not parse", "[cli][explain]") {
   const Run text = Huntc("explain rules/lolbin-network-connections.yaml");
   REQUIRE(text.code == 0);
-  CHECK(text.out.find("InitiatingProcessFileName in [powershell.exe, cmd.exe") != std::string::npos);
+  CHECK(text.out.find("[query] InitiatingProcessFileName in [powershell.exe, cmd.exe") != std::string::npos);
   CHECK(text.out.find("DeviceName (string) from table; used by entity Host.FullName") != std::string::npos);
 
   const Run dump = Huntc("explain rules/lolbin-network-connections.yaml --dump ir-opt");
