@@ -2,6 +2,7 @@
 #include "tools/huntc/window.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -18,8 +19,9 @@ struct Ref {
   bool starts_pipeline;  // `T | where ...` may follow it without parentheses
 };
 
-// Every TableRef of a query, found with an explicit stack: subqueries nest as deep as written.
-std::vector<Ref> TableRefs(const Ast& ast) {
+// Every TableRef of a query, found with an explicit stack: subqueries nest as deep as written;
+// and the names its lets and function parameters define, which hide tables of the same name.
+std::vector<Ref> TableRefs(const Ast& ast, std::set<std::string>& defined) {
   std::vector<Ref> refs;
   std::vector<const Node*> stack = {ast.root};
   const auto push = [&](const Node* n) {
@@ -43,10 +45,14 @@ std::vector<Ref> TableRefs(const Ast& ast) {
         heads.push_back(n->As<Query>()->result);
         break;
       case Kind::Let:
+        defined.insert(n->As<Let>()->name.name);
         push(n->As<Let>()->value);
         heads.push_back(n->As<Let>()->value);
         break;
-      case Kind::Lambda: push(n->As<Lambda>()->body); break;
+      case Kind::Lambda:
+        for (const Param& param : n->As<Lambda>()->params) defined.insert(param.name.name);
+        push(n->As<Lambda>()->body);
+        break;
       case Kind::Pipeline:
         push(n->As<Pipeline>()->source);
         heads.push_back(n->As<Pipeline>()->source);
@@ -139,7 +145,9 @@ bool WindowQuery(const std::string& query, const TextOrigin& origin, const Catal
       out.text += text[i];
     }
   };
-  for (const auto& [ref, starts_pipeline] : TableRefs(ast)) {
+  std::set<std::string> defined;
+  for (const auto& [ref, starts_pipeline] : TableRefs(ast, defined)) {
+    if (defined.count(ref->name)) continue;  // a let's rows: its own tables are windowed
     const TableSchema* table = ref->IsPattern() ? nullptr : catalog.Find(ref->name);
     const std::string column = table ? TimeColumn(*table) : "";
     if (column.empty()) {
