@@ -147,7 +147,7 @@ constexpr const char* kNow = "--now 2026-11-20T00:00:00Z";
 
 }  // namespace
 
-TEST_CASE("explain: indicators through lets and extends, exclusions, outputs", "[cli][explain]") {
+TEST_CASE("explain: indicators through lets and extends with exclusions and outputs", "[cli][explain]") {
   Fixture f("explain");
   const std::string rule = f.Add("rule.yaml", RuleWithQuery(R"(let procs = dynamic(["powershell.exe", "cmd.exe"]);
 let port = 4444;
@@ -206,7 +206,7 @@ DeviceNetworkEvents
   CHECK(Strings(outputs.at(2), "used_by") == std::vector<std::string>{"custom detail Calls"});
 }
 
-TEST_CASE("explain: a negated disjunction excludes each of its tests; or-terms are no exclusions",
+TEST_CASE("explain: a negated disjunction excludes each of its tests but or-terms exclude nothing",
           "[cli][explain]") {
   Fixture f("explain-logic");
   const std::string rule = f.Add("rule.yaml", RuleWithQuery(R"(DeviceProcessEvents
@@ -230,7 +230,7 @@ TEST_CASE("explain: a negated disjunction excludes each of its tests; or-terms a
   CHECK(Str(outputs.at(1), "source") == "extend");
 }
 
-TEST_CASE("explain: text output, --dump, and a rule that does not parse", "[cli][explain]") {
+TEST_CASE("explain: text output and --dump and a rule that does not parse", "[cli][explain]") {
   const Run text = Huntc("explain rules/lolbin-network-connections.yaml");
   REQUIRE(text.code == 0);
   CHECK(text.out.find("[query] InitiatingProcessFileName in [powershell.exe, cmd.exe") != std::string::npos);
@@ -259,7 +259,7 @@ TEST_CASE("explain: text output, --dump, and a rule that does not parse", "[cli]
   CHECK(Huntc("explain rules --format xml").code == 2);
 }
 
-TEST_CASE("explain: every corpus rule, without a crash", "[cli][explain][corpus]") {
+TEST_CASE("explain: every corpus rule without a crash", "[cli][explain][corpus]") {
   const fs::path corpus = fs::path(HUNTC_SOURCE_DIR) / ".." / "shared" / "corpus";
   if (!fs::exists(corpus / "sentinel")) {
     WARN("no Sentinel corpus at " << corpus.string() << "; skipped");
@@ -291,7 +291,7 @@ TEST_CASE("explain: every corpus rule, without a crash", "[cli][explain][corpus]
   CHECK(text.code == json.code);
 }
 
-TEST_CASE("run: --rule, --severity, --tactic, per-rule summary, --fail-on-detection", "[cli][run]") {
+TEST_CASE("run: rule filters with the per-rule summary and --fail-on-detection", "[cli][run]") {
   const std::string events = " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl ";
   const Run all = Huntc(std::string("run rules") + events + kNow, true);
   REQUIRE(all.code == 0);
@@ -318,7 +318,7 @@ TEST_CASE("run: --rule, --severity, --tactic, per-rule summary, --fail-on-detect
   CHECK(Huntc(std::string("run rules --fail-on-detection --rule '*paste sites*'") + events + kNow).code == 0);
 }
 
-TEST_CASE("test: the example case passes, and fails when the clock makes it wrong", "[cli][test]") {
+TEST_CASE("test: the example case passes and fails when the clock makes it wrong", "[cli][test]") {
   const std::string base = "test rules --cases tests/rule-cases --rule '*LOLBin*' ";
   for (const char* engine : {"jit", "interp"}) {
     const Run pass = Huntc(base + kNow + " --engine " + engine);
@@ -358,7 +358,7 @@ TEST_CASE("help: every verb documents its flags", "[cli][help]") {
   for (const char* flag : {"--cases", "--now", "--engine", "--rule"}) CHECK(test.out.find(flag) != std::string::npos);
 }
 
-TEST_CASE("run: --from/--to restrict the rows each table reads; --now auto", "[cli][run][time]") {
+TEST_CASE("run: --from and --to restrict the rows each table reads and --now auto", "[cli][run][time]") {
   const std::string events = " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
                              "tests/rule-cases/lolbin-network-connections/negative ";
   const std::string rule = "run rules --rule '*LOLBin*' --format csv";
@@ -397,7 +397,7 @@ TEST_CASE("run: --from/--to restrict the rows each table reads; --now auto", "[c
   CHECK(Huntc(rule + " --events - --now auto < /dev/null").code == 2);
 }
 
-TEST_CASE("run: --profile-rules times each rule; the progress line only on a terminal", "[cli][run]") {
+TEST_CASE("run: --profile-rules times each rule and the progress line shows only on a terminal", "[cli][run]") {
   const std::string command = "run rules --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
                               "-o /dev/null --profile-rules ";
   for (const char* engine : {"jit", "interp"}) {

@@ -162,8 +162,8 @@ int RunTest(std::vector<std::string> args) {
     const fs::path dir = fs::is_directory(id_dir) ? id_dir : stem_dir;
     const std::string label = rule ? fmt::format("{} [{}]", rule->name, rule->id) : file;
     if (!fs::is_directory(dir)) {
-      std::cout << fmt::format("NO CASES  {} (add {}/positive and {}/negative)\n", label, id_dir.string(),
-                               id_dir.string());
+      std::cout << fmt::format("NO CASES  {} (add {}/ or {}/ with positive/ and negative/ folders)\n", label,
+                               id_dir.string(), stem_dir.string());
       ++without;
       continue;
     }
