@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -38,6 +39,7 @@ struct UnitSlot {
   std::vector<InputIssue> issues;
   ReadStats stats;
   std::vector<uint64_t> detections;
+  std::vector<uint64_t> nanos;  // per pipeline, with RunOptions::profile
   bool ok = true;
   bool done = false;
 };
@@ -115,6 +117,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
       }
       UnitSlot local;
       local.detections.assign(pipelines.size(), 0);
+      local.nanos.assign(pipelines.size(), 0);
       const auto hand_over = [&](bool done) {
         std::unique_lock lock(mutex);
         if (!done) {
@@ -130,6 +133,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
         if (done) {
           slot.stats = local.stats;
           slot.detections = local.detections;
+          slot.nanos = local.nanos;
           slot.ok = local.ok;
           slot.done = true;
         }
@@ -143,6 +147,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
         const TablePlan& plan = plans[table];
         for (size_t k = 0; k < plan.pipelines.size(); ++k) {
           const ScanPipeline& p = pipelines[plan.pipelines[k]];
+          const auto start = options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
           uint32_t count = rows;
           if (p.filter) {
             views.clear();
@@ -156,6 +161,10 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
           for (size_t i : plan.positions[k]) columns.push_back(&batch.columns[i]);
           renderer.Render(p.shape, columns, selection.data(), count, rendered);
           local.detections[plan.pipelines[k]] += count;
+          if (options.profile) {
+            local.nanos[plan.pipelines[k]] += static_cast<uint64_t>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+          }
         }
         if (rendered.size() > kHandOverBytes) hand_over(false);
       };
@@ -207,7 +216,11 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
       last_failed = units[head].input;
       ++stats.files_failed;
     }
-    for (size_t k = 0; k < pipelines.size(); ++k) pipelines[k].detections += slot.detections[k];
+    for (size_t k = 0; k < pipelines.size(); ++k) {
+      pipelines[k].detections += slot.detections[k];
+      pipelines[k].nanos += slot.nanos[k];
+    }
+    if (options.on_progress) options.on_progress(stats.read);
     {
       std::lock_guard lock(mutex);
       slots[head] = UnitSlot{};  // frees its memory

@@ -26,6 +26,7 @@ struct ScanPipeline {
   const void* const* objects = nullptr;
   DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
+  uint64_t nanos = 0;               // with RunOptions::profile: time in its kernel and renderer
 };
 
 struct InputFile {
@@ -38,6 +39,12 @@ struct RunOptions {
   unsigned threads = 1;
   uint64_t split_bytes = uint64_t{32} << 20;  // range size for splitting large files
   ReadLimits limits;
+  // Time each pipeline's kernel and rendering (ScanPipeline::nanos): two clock reads per
+  // pipeline per batch, so off unless asked for.
+  bool profile = false;
+  // Called from the calling thread after each unit (a file, or a range of a large one) is
+  // written, with the totals so far.
+  std::function<void(const ReadStats&)> on_progress;
 };
 
 struct RunStats {

@@ -1,6 +1,8 @@
 // The compiler driver.
 #include "compiler/driver/compile.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/lower.h"
@@ -96,13 +98,21 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
       continue;
     }
     exec::WriterSink sink(renderer, out, q->pipeline.shape);
+    // The interpreter reads the inputs once per query, so its time includes the reading.
+    const auto start = std::chrono::steady_clock::now();
     exec::RunPlan(*q->plan, inputs, options.now, sink,
                   [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
     q->pipeline.detections += sink.rows();
+    q->pipeline.nanos += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    if (options.on_progress) options.on_progress(stats.read);
   }
   if (pipelines.empty()) return ok;
   ok &= RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
-  for (size_t i = 0; i < pipelines.size(); ++i) jitted[i]->pipeline.detections = pipelines[i].detections;
+  for (size_t i = 0; i < pipelines.size(); ++i) {
+    jitted[i]->pipeline.detections = pipelines[i].detections;
+    jitted[i]->pipeline.nanos = pipelines[i].nanos;
+  }
   return ok;
 }
 

@@ -2,15 +2,24 @@
 //
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
 //             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
+//             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
+//             [--fail-on-detection] [--profile-rules]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
+// Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
+// reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
+// whose Timestamp, else TimeGenerated, is in [from, to): see tools/huntc/window.h).
+//   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
 // --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
 //
-// Detections go to stdout (or -o FILE); diagnostics, input problems and the summary go to
-// stderr. Exit codes: 0 all went well (also when the reader of the output went away early, as
+// Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
+// per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
+// (bytes and events read, rate, ETA), updated as each file or 32 MiB range is done. Exit codes: 0 all went well (also when the reader of the output went away early, as
 // `huntc run ... | head -1` does); 1 a rule or query could not be compiled, an input could not
-// be read, or (with --strict) an input had a bad record or value; 2 the command line is wrong.
+// be read, (with --strict) an input had a bad record or value, or (with --fail-on-detection)
+// anything matched; 2 the command line is wrong.
 #include <glob.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -27,7 +36,12 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/compile.h"
+#include "tools/huntc/explain.h"
+#include "tools/huntc/inputs.h"
 #include "tools/huntc/lint.h"
+#include "tools/huntc/select.h"
+#include "tools/huntc/test.h"
+#include "tools/huntc/window.h"
 
 namespace fs = std::filesystem;
 using namespace huntc;
@@ -39,6 +53,7 @@ struct Options {
   std::string query;
   std::vector<std::string> events;
   std::string now;
+  std::string from, to;
   std::string table;
   std::string schemas;
   std::string dump;
@@ -48,6 +63,9 @@ struct Options {
   bool strict = false;
   ReadLimits limits;
   std::string engine = "jit";
+  RuleFilter filter;
+  bool fail_on_detection = false;
+  bool profile_rules = false;
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -57,26 +75,6 @@ constexpr uint64_t kIssuesShown = 3;
 
 void PrintDiagnostics(const Diagnostics& diags) {
   for (const Diagnostic& d : diags.items()) std::cerr << RenderText(d);
-}
-
-bool IsEventFileName(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".gz" ||
-         ext == ".zst" || ext == ".zstd";
-}
-
-// Event files in a folder, recursively, sorted so that runs are repeatable.
-void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnostics& diags) {
-  std::error_code ec;
-  std::vector<std::string> found;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && IsEventFileName(it->path())) found.push_back(it->path().string());
-  }
-  if (ec) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", dir, ec.message()));
-  std::sort(found.begin(), found.end());
-  paths.insert(paths.end(), found.begin(), found.end());
 }
 
 // Inputs: `-` (stdin), files as given, folders walked for event files, glob patterns; each with
@@ -121,6 +119,52 @@ int64_t ResolveNow(const std::string& now) {
   return kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
 }
 
+std::optional<int64_t> OptionalTime(const std::string& text) {
+  return text.empty() ? std::nullopt : ParseDateTime(text);
+}
+
+// CompileQuery, after restricting the query's tables to --from/--to when given.
+std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const TextOrigin& origin, const Options& o,
+                                               const Catalog& catalog, Jit& jit, Diagnostics& diags,
+                                               CompileDumps* dumps) {
+  WindowedQuery windowed;
+  if ((o.from.empty() && o.to.empty()) ||
+      !WindowQuery(text, origin, catalog, OptionalTime(o.from), OptionalTime(o.to), windowed)) {
+    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine());
+  }
+  for (const std::string& table : windowed.unwindowed) {
+    std::cerr << fmt::format("huntc: --from/--to: {} has no Timestamp or TimeGenerated column (or is a "
+                             "wildcard); it is read whole\n", table);
+  }
+  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine());
+}
+
+// The progress line for a terminal: bytes read of the inputs' total size, events, rate, ETA;
+// at most five times a second.
+std::function<void(const ReadStats&)> ProgressLine(const std::vector<InputFile>& inputs,
+                                                   std::chrono::steady_clock::time_point start) {
+  uint64_t total = 0;
+  for (const InputFile& in : inputs) {
+    std::error_code ec;
+    const uintmax_t size = in.path == "-" ? 0 : fs::file_size(in.path, ec);
+    if (!ec) total += size;
+  }
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [total, start, last](const ReadStats& read) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(200)) return;
+    *last = now;
+    const double seconds = std::chrono::duration<double>(now - start).count();
+    const double rate = seconds > 0 ? static_cast<double>(read.bytes) / seconds : 0;
+    std::string eta = "?";
+    if (rate > 0 && total >= read.bytes) eta = fmt::format("{:.0f} s", static_cast<double>(total - read.bytes) / rate);
+    std::cerr << fmt::format("\r\033[Khuntc: {:.1f} of {:.1f} MiB, {} events, {:.1f} MiB/s, ETA {}",
+                             static_cast<double>(read.bytes) / 1048576.0, static_cast<double>(total) / 1048576.0,
+                             read.records, rate / 1048576.0, eta)
+              << std::flush;
+  };
+}
+
 OutputFormat FormatFromName(const std::string& name) {
   return name == "csv" ? OutputFormat::Csv : name == "table" ? OutputFormat::Table : OutputFormat::JsonLines;
 }
@@ -158,12 +202,31 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     return true;
   };
   RunOptions run;
-  run.now = ResolveNow(o.now);
+  if (o.now == "auto") {
+    if (std::any_of(inputs.begin(), inputs.end(), [](const InputFile& in) { return in.path == "-"; })) {
+      std::cerr << "huntc: --now auto reads the inputs twice, which stdin cannot be: give files, or --now ISO\n";
+      return 2;
+    }
+    bool read_ok = true;
+    const std::optional<int64_t> newest = NewestEventTime(inputs, catalog, o.limits, read_ok);
+    if (!newest) {
+      std::cerr << "huntc: --now auto: no record of the inputs has a Timestamp or TimeGenerated; give --now ISO\n";
+      return 1;
+    }
+    std::cerr << fmt::format("huntc: --now auto: now() is {}, the newest event time\n", FormatDateTime(*newest));
+    run.now = *newest;
+  } else {
+    run.now = ResolveNow(o.now);
+  }
   run.threads = std::max(1u, o.threads);
   run.limits = o.limits;
+  run.profile = o.profile_rules;
   RunStats stats;
   const auto start = std::chrono::steady_clock::now();
+  const bool progress = ::isatty(STDERR_FILENO) == 1;
+  if (progress) run.on_progress = ProgressLine(inputs, start);
   RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats);
+  if (progress) std::cerr << "\r\033[K";  // the summary replaces the progress line
   const bool output_gone = !out.Finish();
   if (file != stdout) std::fclose(file);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -179,7 +242,18 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
-  for (const auto& q : queries) detections += q->pipeline.detections;
+  for (const auto& q : queries) {
+    detections += q->pipeline.detections;
+    const DetectionShape& shape = q->pipeline.shape;
+    const std::string timing =
+        o.profile_rules ? fmt::format(" in {:.3f} ms", static_cast<double>(q->pipeline.nanos) / 1e6) : std::string();
+    if (shape.rule) {
+      std::cerr << fmt::format("huntc: {} [{}]: {} detection{}{}\n", shape.name, shape.id, q->pipeline.detections,
+                               q->pipeline.detections == 1 ? "" : "s", timing);
+    } else if (o.profile_rules) {
+      std::cerr << fmt::format("huntc: the query{}\n", timing);
+    }
+  }
   std::string skipped;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     if (stats.read.skipped[k] == 0) continue;
@@ -197,21 +271,27 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, stats.files,
       stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, others, stats.read.bytes, seconds,
       stats.read.lines_skipped, skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
-  return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ? 1 : 0;
+  return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ||
+                 (o.fail_on_detection && detections > 0)
+             ? 1
+             : 0;
 }
 
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   std::vector<std::unique_ptr<CompiledQuery>> compiled;
-  size_t failed = 0;
+  size_t failed = 0, left_out = 0;
   for (const std::string& file : FindRuleFiles(o.rules, diags)) {
     std::optional<Rule> rule = LoadRuleFile(file, diags);
     if (!rule) {
       ++failed;
       continue;
     }
-    auto query =
-        CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, o.GetEngine());
+    if (!o.filter.Keeps(*rule)) {
+      ++left_out;
+      continue;
+    }
+    auto query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, diags, nullptr);
     if (!query) {
       ++failed;
       continue;
@@ -222,6 +302,11 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
     }
     compiled.push_back(std::move(query));
   }
+  if (compiled.empty() && failed == 0 && left_out > 0) {
+    std::cerr << fmt::format("huntc run: --rule/--severity/--tactic left none of the {} rules; `huntc explain "
+                             "RULES` lists their ids, names, severities and tactics\n", left_out);
+    return 2;
+  }
   return Hunt(compiled, o, catalog, diags, failed);
 }
 
@@ -229,7 +314,7 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("<query>", o.query);
   CompileDumps dumps;
-  auto query = CompileQuery(o.query, TextOrigin::Identity(file), catalog, jit, diags, &dumps, o.GetEngine());
+  auto query = CompileWindowed(o.query, TextOrigin::Identity(file), o, catalog, jit, diags, &dumps);
   if (!query) {
     PrintDiagnostics(diags);
     // The syntax tree exists even when a stage refused the query: show it when asked.
@@ -268,10 +353,18 @@ int main(int argc, char** argv) {
                     "Event files, folders, glob patterns or - (stdin): JSON lines, Defender "
                     "envelopes, Log Analytics exports, CSV; plain, gzip or zstd")
         ->required();
-    cmd->add_option("--now", o.now, "The instant now() and ago() count from (ISO 8601); default: the clock")
-        ->check([](const std::string& s) {
-          return ParseDateTime(s) ? std::string() : "not an ISO 8601 datetime: " + s;
-        });
+    const auto iso = [](const std::string& s) {
+      return ParseDateTime(s) ? std::string() : "not an ISO 8601 datetime (2026-11-20T00:00:00Z): " + s;
+    };
+    cmd->add_option("--now", o.now,
+                    "The instant now() and ago() count from: ISO 8601, or auto (the newest "
+                    "Timestamp/TimeGenerated in the inputs, to hunt archived data); default: the clock")
+        ->check([iso](const std::string& s) { return s == "auto" ? std::string() : iso(s); });
+    cmd->add_option("--from", o.from,
+                    "Read only events at or after this time (ISO 8601): each table the query names "
+                    "keeps rows whose Timestamp (else TimeGenerated) is >= it")
+        ->check(iso);
+    cmd->add_option("--to", o.to, "Read only events before this time (ISO 8601); see --from")->check(iso);
     cmd->add_option("--table", o.table,
                     "The table of records that do not name theirs (default: from the file or folder name)");
     cmd->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
@@ -293,15 +386,41 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run rules (YAML files or folders) over events");
   run->add_option("rules", o.rules, "Rule files or folders")->required();
   common(run);
+  run->add_option("--rule", o.filter.rules,
+                  "Run only rules whose id is this, or whose name (or id) matches this glob "
+                  "(`*Pastebin*`, case-insensitive); repeatable")
+      ->allow_extra_args(false);
+  run->add_option("--severity", o.filter.severities,
+                  "Run only rules of these severities (Informational, Low, Medium, High), e.g. High,Medium")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_option("--tactic", o.filter.tactics,
+                  "Run only rules with one of these MITRE tactics, e.g. Execution,CommandAndControl")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_flag("--fail-on-detection", o.fail_on_detection,
+                "Exit with 1 when any rule matched (for CI gates over known-clean data)");
+  run->add_flag("--profile-rules", o.profile_rules,
+                "Show each rule's time in the summary: with the JIT, the time in its filter kernel and "
+                "in rendering its detections (reading and parsing, shared by all rules, are not in "
+                "it); with --engine interp, its whole run, reading included");
   CLI::App* query = app.add_subcommand("query", "Run one KQL query over events");
   query->add_option("kql", o.query, "The query")->required();
   common(query);
+  query->add_flag("--profile-rules", o.profile_rules, "Show the query's time in the summary (see run --help)");
   query->add_option("--dump", o.dump, "Print a stage's output instead of running")
       ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
   // --dump needs no events.
   query->get_option("--events")->required(false);
   AddLintCommand(app);
-  CLI11_PARSE(app, argc, argv);
+  AddExplainCommand(app);
+  AddTestCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own exit codes (105 for a bad value, ...) would break the documented 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   // A closed pipe shows up as a failed write (EPIPE), which ends the run quietly.
   std::signal(SIGPIPE, SIG_IGN);
   if (query->parsed() && o.dump.empty() && o.events.empty()) {

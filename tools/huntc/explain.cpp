@@ -1,0 +1,201 @@
+// huntc explain RULES... [--format text|json] [--dump ast|ir|ir-opt|plan|llvm|llvm-opt]
+//                        [--schemas DIR]
+//
+// For each rule: the stages of its query, its predicates, indicators, exclusions and output
+// fields, read off the bound tree (compiler/explain). JSON output is one document:
+//   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
+//               "diagnostics": [{"code", "severity", "line", "column", "message"}],
+//               "explanation": {see explain::AppendJson} | null, "dump": "..." (with --dump)}]}
+// "explained" is false when the rule could not be read, parsed or bound; "compiles" says
+// whether the engines could lower its query (explaining does not need them to).
+#include "tools/huntc/explain.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "compiler/explain/explain.h"
+#include "runtime/output.h"
+
+namespace huntc {
+namespace {
+
+constexpr int kUsageError = 2;
+
+const std::string* DumpOf(const CompileDumps& dumps, const std::string& stage) {
+  return stage == "ast"      ? &dumps.ast
+         : stage == "ir"     ? &dumps.ir
+         : stage == "ir-opt" ? &dumps.ir_opt
+         : stage == "plan"   ? &dumps.plan
+         : stage == "llvm"   ? &dumps.kernel.llvm
+                             : &dumps.kernel.llvm_opt;
+}
+
+void AppendDiagnostics(std::string& out, const Diagnostics& diags) {
+  out += '[';
+  for (size_t i = 0; i < diags.items().size(); ++i) {
+    const Diagnostic& d = diags.items()[i];
+    if (i) out += ',';
+    out += "{\"code\":";
+    AppendJsonString(out, Info(d.code).id);
+    out += ",\"severity\":";
+    AppendJsonString(out, SeverityName(d.severity));
+    out += fmt::format(",\"line\":{},\"column\":{},\"message\":", d.Line(), d.Column());
+    AppendJsonString(out, d.message);
+    out += '}';
+  }
+  out += ']';
+}
+
+int RunExplain(std::vector<std::string> args) {
+  CLI::App cli{"Explain rules: the stages, predicates, indicators (field, test, values), exclusions "
+               "and output fields of each rule's query, read off its bound syntax tree",
+               "huntc explain"};
+  std::vector<std::string> paths;
+  std::string format = "text", dump, schemas;
+  cli.add_option("rules", paths, "Rule files or folders (searched for .yaml and .yml)")->required();
+  cli.add_option("--format", format, "text (for people) or json (one document, see the file header)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cli.add_option("--dump", dump,
+                 "Also print a compiler stage's output for each rule: ast, ir, ir-opt, plan (the "
+                 "interpreter's), llvm or llvm-opt (the JIT kernel's)")
+      ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
+  cli.add_option("--schemas", schemas, "A folder of extra table schemas (JSON)");
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector of arguments last-first
+  try {
+    cli.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : kUsageError;
+  }
+  Catalog catalog = Catalog::BuiltIn();
+  if (!schemas.empty()) {
+    Diagnostics diags;
+    catalog.LoadDirectory(schemas, diags);
+    for (const Diagnostic& d : diags.items()) std::cerr << RenderText(d);
+    if (diags.HasErrors()) return kUsageError;
+  }
+  // Only the back-end dumps need machine code.
+  std::unique_ptr<Jit> jit;
+  const bool backend = dump == "plan" || dump == "llvm" || dump == "llvm-opt";
+  if (backend) {
+    std::string error;
+    jit = Jit::Create(error);
+    if (!jit) {
+      std::cerr << "huntc explain: " << error << "\n";
+      return 1;
+    }
+  }
+  Diagnostics general;
+  const std::vector<std::string> files = FindRuleFiles(paths, general);
+  if (general.HasErrors()) {
+    for (const Diagnostic& d : general.items()) std::cerr << RenderText(d);
+    std::cerr << "huntc explain: give rule files (.yaml) or folders that hold them\n";
+    return kUsageError;
+  }
+  bool failed = false;
+  std::string json = "{\"rules\":[";
+  for (size_t i = 0; i < files.size(); ++i) {
+    Diagnostics diags;
+    std::optional<Rule> rule = LoadRuleFile(files[i], diags);
+    AnalyzedQuery analyzed;
+    CompileDumps dumps;
+    bool compiles = false;
+    if (rule) {
+      compiles = AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, &dumps,
+                              dump == "plan" ? Engine::Interp : Engine::Jit);
+      if (compiles && backend) {
+        Diagnostics ignored;  // the front half's diagnostics are in `diags` already
+        CompileQuery(rule->query, rule->query_origin, catalog, *jit, ignored, &dumps,
+                     dump == "plan" ? Engine::Interp : Engine::Jit);
+      }
+    }
+    const bool explained = rule && analyzed.bound;
+    failed |= !explained;
+    // A rule that binds but uses what the engines lack is still explained: its lowering
+    // errors are about running it, which `huntc run` reports.
+    Diagnostics shown;
+    if (!explained) shown = diags;
+    std::optional<explain::Explanation> e;
+    if (explained) e = explain::Explain(analyzed.ast, analyzed.binding, rule->query, &*rule);
+    if (format == "json") {
+      if (i) json += ',';
+      json += "{\"file\":";
+      AppendJsonString(json, files[i]);
+      json += ",\"id\":";
+      AppendJsonString(json, rule ? rule->id : "");
+      json += ",\"name\":";
+      AppendJsonString(json, rule ? rule->name : "");
+      json += ",\"severity\":";
+      AppendJsonString(json, rule ? rule->severity : "");
+      json += ",\"tactics\":[";
+      for (size_t t = 0; rule && t < rule->tactics.size(); ++t) {
+        if (t) json += ',';
+        AppendJsonString(json, rule->tactics[t]);
+      }
+      json += ']';
+      json += fmt::format(",\"explained\":{},\"compiles\":{},\"diagnostics\":", explained, compiles);
+      AppendDiagnostics(json, shown);
+      json += ",\"explanation\":";
+      if (e) {
+        explain::AppendJson(json, *e);
+      } else {
+        json += "null";
+      }
+      if (!dump.empty()) {
+        json += ",\"dump\":";
+        AppendJsonString(json, *DumpOf(dumps, dump));
+      }
+      json += '}';
+      continue;
+    }
+    std::string text = fmt::format("{}: {}{}\n", files[i], rule ? rule->name : "(unreadable)",
+                                   rule && !rule->id.empty() ? " [" + rule->id + "]" : "");
+    if (rule) {
+      std::string tactics;
+      for (const std::string& t : rule->tactics) tactics += (tactics.empty() ? "" : ", ") + t;
+      text += fmt::format("  severity: {}; tactics: {}\n", rule->severity.empty() ? "-" : rule->severity,
+                          tactics.empty() ? "-" : tactics);
+    }
+    for (const Diagnostic& d : shown.items()) text += RenderText(d);
+    if (e) {
+      if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
+      text += explain::ToText(*e);
+    }
+    if (!dump.empty()) {
+      const std::string& d = *DumpOf(dumps, dump);
+      text += fmt::format("  --dump {}:\n{}", dump, d.empty() ? "(nothing: the stage did not run)\n" : d);
+    }
+    text += '\n';
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  if (format == "json") {
+    json += "]}\n";
+    std::fwrite(json.data(), 1, json.size(), stdout);
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+void AddExplainCommand(CLI::App& app) {
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Show what rules test and return (indicators, exclusions, outputs); see huntc explain --help");
+  explain->prefix_command();
+  explain->set_help_flag();
+  explain->callback([explain] {
+    int code;
+    try {
+      code = RunExplain(explain->remaining());
+    } catch (const std::exception& e) {
+      std::cerr << "huntc explain: internal error: " << e.what() << "\n";
+      code = kUsageError;
+    }
+    std::fflush(stdout);
+    std::exit(code);
+  });
+}
+
+}  // namespace huntc

@@ -1,0 +1,32 @@
+// Event files on disk.
+#include "tools/huntc/inputs.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace fs = std::filesystem;
+
+namespace huntc {
+
+bool IsEventFileName(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".json" || ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".gz" ||
+         ext == ".zst" || ext == ".zstd";
+}
+
+void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnostics& diags) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && IsEventFileName(it->path())) found.push_back(it->path().string());
+  }
+  if (ec) diags.Report(Code::InputUnreadable, {}, fmt::format("{}: {}", dir, ec.message()));
+  std::sort(found.begin(), found.end());
+  paths.insert(paths.end(), found.begin(), found.end());
+}
+
+}  // namespace huntc
