@@ -700,6 +700,7 @@ class Lowerer {
     switch (node->kind) {
       case Kind::TableRef: {
         const auto* ref = node->As<TableRef>();
+        if (const Node* value = LookupLet(ref->name)) return LetTable(value, ref->name, node);  // a let hides a table
         if (ref->IsPattern()) return Failed(node, "a table name pattern");
         auto scan = Make(OpKind::Scan, nullptr, bound_.schemas.at(node));
         scan->table = ref->name;
@@ -720,8 +721,7 @@ class Lowerer {
         const std::string& name = node->As<Name>()->name;
         const Node* value = LookupLet(name);
         if (!value) return Failed(node, fmt::format("the table '{}'", name));
-        if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, node);
-        return Tabular(value);
+        return LetTable(value, name, node);
       }
       case Kind::Call: {
         const auto* c = node->As<syntax::Call>();
@@ -735,6 +735,12 @@ class Lowerer {
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
       default: return Failed(node, fmt::format("the '{}' source", KqlName(node->kind)));
     }
+  }
+
+  // A tabular `let` name (or a view, a function called by name) at its use.
+  std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
+    if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
+    return Tabular(value);
   }
 
   // Inlines a `let` function's body with its parameters bound to the call's arguments. The
