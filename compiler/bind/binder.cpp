@@ -805,10 +805,10 @@ class Binder {
       }
       return out;
     }
-    if (kind == "leftsemi" || kind == "leftanti" || kind == "leftantisemi") return left;
+    if (kind == "leftsemi" || kind == "leftanti" || kind == "leftantisemi" || kind == "anti") return left;
     if (kind == "rightsemi" || kind == "rightanti" || kind == "rightantisemi") return right;
     if (!kind.empty() && kind != "inner" && kind != "innerunique" && kind != "leftouter" &&
-        kind != "rightouter" && kind != "fullouter" && kind != "anti" && kind != "semi") {
+        kind != "rightouter" && kind != "fullouter" && kind != "semi") {
       Error(Code::TypeMismatch, op->span, fmt::format("'{}' is not a join kind", kind));
     }
     // A clashing right column gets the first suffix free on both sides.

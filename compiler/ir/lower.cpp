@@ -548,9 +548,7 @@ class Lowerer {
   }
 
   Expr Call(const syntax::Call* c) {
-    if (const Node* f = LookupLet(c->name); f && f->Is<Lambda>()) {
-      return Fail(c, fmt::format("calling the function {}() in a scalar position", c->name));
-    }
+    if (const Node* f = LookupLet(c->name); f && f->Is<Lambda>()) return ScalarFunction(f->As<Lambda>(), c);
     const FunctionInfo* info = FindFunction(c->name);
     if (!info) return Fail(c, fmt::format("the function {}()", c->name));
     if (info->cls != FunctionClass::Scalar) {
@@ -632,6 +630,44 @@ class Lowerer {
     auto direct = DirectFunctions().find(name);
     if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
     return Expr::Call(direct->second, t, std::move(args));
+  }
+
+  // A scalar `let` function inlined: its parameters stand for the call's arguments, which are
+  // evaluated over the caller's row (a scalar body sees no other row).
+  Expr ScalarFunction(const Lambda* lambda, const syntax::Call* c) {
+    const Query* body = lambda->body;
+    if (!body->result || !body->result->IsExpr()) return Fail(c, fmt::format("calling {}() here", c->name));
+    Scope params;
+    if (!BindArguments(lambda, c->name, c->args, c, params)) return Expr::Constant(Value::Null(c->type));
+    if (scopes_.size() >= kMaxDepth) return Fail(c, "calls nested this deep");
+    scopes_.push_back(std::move(params));
+    for (const Node* statement : body->statements) {
+      if (statement->Is<syntax::Let>()) scopes_.back()[statement->As<syntax::Let>()->name.name] = statement->As<syntax::Let>()->value;
+    }
+    Expr out = Scalar(body->result->As<syntax::Expr>());
+    scopes_.pop_back();
+    return Convert(std::move(out), c->type);
+  }
+
+  // The parameters of a call of `lambda`, bound to its arguments (or their defaults). The
+  // binder annotates a body once per call, the last call winning, so a function with
+  // parameters is lowered for one call only.
+  bool BindArguments(const Lambda* lambda, const std::string& name, const std::vector<syntax::Expr*>& args,
+                     const Node* at, Scope& params) {
+    if (!lambda->params.empty() && !called_.insert(lambda).second) {
+      Unsupported(at->span, fmt::format("calling the function {}() more than once", name));
+      return false;
+    }
+    for (size_t i = 0; i < lambda->params.size(); ++i) {
+      const Param& p = lambda->params[i];
+      const Node* value = i < args.size() ? args[i] : p.default_value;
+      if (!value) {
+        Unsupported(at->span, fmt::format("calling {}() without '{}'", name, p.name.name));
+        return false;
+      }
+      params[p.name.name] = value;
+    }
+    return true;
   }
 
   // --- tabular --------------------------------------------------------------------------------
@@ -743,21 +779,11 @@ class Lowerer {
     return Tabular(value);
   }
 
-  // Inlines a `let` function's body with its parameters bound to the call's arguments. The
-  // binder annotates a body once per call, the last call winning, so a function with
-  // parameters is lowered for one call only.
+  // Inlines a `let` function's body with its parameters bound to the call's arguments.
   std::unique_ptr<Op> CallFunction(const Lambda* lambda, const std::string& name,
                                    const std::vector<syntax::Expr*>& args, const Node* at) {
-    if (!lambda->params.empty() && !called_.insert(lambda).second) {
-      return Failed(at, fmt::format("calling the function {}() more than once", name));
-    }
     Scope params;
-    for (size_t i = 0; i < lambda->params.size(); ++i) {
-      const Param& p = lambda->params[i];
-      const Node* value = i < args.size() ? args[i] : p.default_value;
-      if (!value) return Failed(at, fmt::format("calling {}() without '{}'", name, p.name.name));
-      params[p.name.name] = value;
-    }
+    if (!BindArguments(lambda, name, args, at, params)) return nullptr;
     return LowerQuery(lambda->body, std::move(params));
   }
 
@@ -770,11 +796,10 @@ class Lowerer {
       std::optional<Value> v = ConstantArg(d->values[i]);
       if (!v) return nullptr;
       const Type t = schema[i % schema.size()].type;
-      Value converted = v->type == t ? *v : v->is_null ? Value::Null(t) : ConvertConstant(*v, t);
-      if (converted.type != t || (IsStringLike(t) != IsStringLike(v->type) && !v->is_null)) {
+      if (v->type != t && !v->is_null && !(IsNumeric(v->type) && IsNumeric(t))) {
         return Failed(d->values[i], "a datatable value of another type");
       }
-      op->rows.back().push_back(std::move(converted));
+      op->rows.back().push_back(v->is_null ? Value::Null(t) : ConvertConstant(*v, t));
     }
     if (!op->rows.empty() && op->rows.back().size() != schema.size()) return Failed(d, "a partial datatable row");
     return op;
@@ -1132,7 +1157,7 @@ class Lowerer {
         {"", exec::JoinKind::InnerUnique}, {"innerunique", exec::JoinKind::InnerUnique},
         {"inner", exec::JoinKind::Inner}, {"leftouter", exec::JoinKind::LeftOuter},
         {"rightouter", exec::JoinKind::RightOuter}, {"fullouter", exec::JoinKind::FullOuter},
-        {"leftsemi", exec::JoinKind::LeftSemi}, {"semi", exec::JoinKind::LeftSemi},
+        {"leftsemi", exec::JoinKind::LeftSemi},
         {"leftanti", exec::JoinKind::LeftAnti}, {"anti", exec::JoinKind::LeftAnti},
         {"leftantisemi", exec::JoinKind::LeftAnti}, {"rightsemi", exec::JoinKind::RightSemi},
         {"rightanti", exec::JoinKind::RightAnti}, {"rightantisemi", exec::JoinKind::RightAnti},
@@ -1145,7 +1170,16 @@ class Lowerer {
     auto op = Make(OpKind::Join, nullptr, out);
     op->join_kind = found->second;
     std::vector<std::string> same_name;
+    // Conditions are ANDed, whether by commas or by `and`.
+    std::vector<const syntax::Expr*> conditions;
     for (const syntax::Expr* cond : j->on) {
+      if (cond->Is<Logical>() && cond->As<Logical>()->op == LogicalOp::And) {
+        for (const syntax::Expr* t : cond->As<Logical>()->terms) conditions.push_back(t);
+      } else {
+        conditions.push_back(cond);
+      }
+    }
+    for (const syntax::Expr* cond : conditions) {
       int l = -1, r = -1;
       if (cond->Is<Name>()) {
         l = FindColumn(left->schema, cond->As<Name>()->name);
@@ -1225,9 +1259,6 @@ class Lowerer {
     op->count = 2147483647;
     if (m->limit && !Count(m->limit, op->count)) return nullptr;
     op->with_index = with_index;
-    for (size_t i = 0; i < width; ++i) {
-      if (exprs[i].type != before[i].type && exprs[i].kind != ExprKind::Constant) exprs[i] = Convert(std::move(exprs[i]), before[i].type);
-    }
     op->input = ProjectOp(std::move(in), std::move(exprs), std::move(before));
     return op;
   }

@@ -146,6 +146,10 @@ TEST_CASE("lower: joins, lookup and union", "[lower]") {
   CHECK(Sorted(Rows("DeviceLogonEvents | project Device = DeviceName | join kind=leftanti "
                     "(DeviceProcessEvents) on $left.Device == $right.DeviceName")) ==
         std::vector<std::string>{R"({"row": {"Device": "c"}})"});
+  CHECK(Sorted(Rows("DeviceLogonEvents | join kind=inner (DeviceProcessEvents) on "
+                    "$left.DeviceName == $right.DeviceName and $left.AccountName == $right.AccountName\n"
+                    "| where LogonType == 'Network' | project ProcessId")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 11}})"});
   CHECK(Sorted(Rows("DeviceProcessEvents | where ProcessId == 10 | project DeviceName, FileName\n"
                     "| lookup (DeviceLogonEvents | where LogonType == 'Network' | project DeviceName, AccountName) on DeviceName")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "FileName": "cmd.exe", "AccountName": "alice"}})"});
@@ -169,6 +173,9 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
                                  R"({"row": {"ProcessId": 11, "r": 2, "p": 10}})",
                                  R"({"row": {"ProcessId": 20, "r": 3, "p": 11}})",
                                  R"({"row": {"ProcessId": 21, "r": 4, "p": 20}})"});
+  CHECK(Rows("let short = (s: string) { substring(s, 0, 3) };\n"
+             "DeviceProcessEvents | where ProcessId == 11 | project p = short(FileName)") ==
+        std::vector<std::string>{R"({"row": {"p": "pow"}})"});
   CHECK(Rows("let procs = (name: string) { DeviceProcessEvents | where FileName =~ name | project ProcessId };\n"
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
 }
