@@ -433,13 +433,17 @@ class Lowerer {
     }
     Expr v = Scalar(e);
     if (!IsConstant(v)) return std::nullopt;
-    if (v.value.is_null) return exec::Json();
+    return ValueJson(v.value);
+  }
+
+  static std::optional<exec::Json> ValueJson(const Value& v) {
+    if (v.is_null) return exec::Json();
     switch (v.type) {
-      case Type::Bool: return exec::Json::Bool(v.value.integer != 0);
-      case Type::Int: case Type::Long: return exec::Json::Long(v.value.integer);
-      case Type::Real: return exec::Json::Real(v.value.real);
-      case Type::String: case Type::Guid: return exec::Json::String(v.value.text);
-      case Type::Dynamic: return exec::Json::Parse(v.value.text);
+      case Type::Bool: return exec::Json::Bool(v.integer != 0);
+      case Type::Int: case Type::Long: return exec::Json::Long(v.integer);
+      case Type::Real: return exec::Json::Real(v.real);
+      case Type::String: case Type::Guid: return exec::Json::String(v.text);
+      case Type::Dynamic: return exec::Json::Parse(v.text);
       default: return std::nullopt;
     }
   }
@@ -626,6 +630,16 @@ class Lowerer {
     }
     if (name == "series_decompose_anomalies") {
       return Fail(c, "series_decompose_anomalies() (its seasonality detection)");
+    }
+    if (name == "pack_array" && std::all_of(args.begin(), args.end(), IsConstant)) {
+      // Folded: a list of constants, as `in` and has_any need them.
+      exec::Json array = exec::Json::Array();
+      for (const Expr& a : args) {
+        std::optional<exec::Json> item = ValueJson(a.value);
+        if (!item) return Expr::Call(Fn::PackArray, t, std::move(args));
+        array.Push(std::move(*item));
+      }
+      return Expr::Constant(Value::Dynamic(array.Serialize()));
     }
     auto direct = DirectFunctions().find(name);
     if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
@@ -840,11 +854,7 @@ class Lowerer {
   std::unique_ptr<Op> LowerOperator(const syntax::Operator* op, std::unique_ptr<Op> in) {
     const std::vector<ColumnSpec>& out = bound_.schemas.at(op);
     switch (op->kind) {
-      case Kind::Where: {
-        auto f = Make(OpKind::Filter, std::move(in), out);
-        f->predicate = Scalar(op->As<Where>()->predicate);
-        return f;
-      }
+      case Kind::Where: return WhereOp(op->As<Where>(), std::move(in), out);
       case Kind::Project: {
         const auto& items = op->As<syntax::Project>()->items;
         if (items.size() != out.size()) return Failed(op, "a projection computing several columns per item");
@@ -900,6 +910,84 @@ class Lowerer {
       case Kind::Render: return in;  // presentation only
       default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
     }
+  }
+
+  // Whether an `in` list item denotes a table: a subquery, or a tabular `let` name.
+  bool IsTabularItem(const syntax::Expr* item) const {
+    if (item->Is<Subquery>()) return true;
+    if (!item->Is<Name>() || item->As<Name>()->column >= 0) return false;
+    const Node* value = LookupLet(item->As<Name>()->name);
+    if (!value) return false;
+    if (!value->IsExpr() || value->Is<Subquery>()) return true;
+    if (value->Is<syntax::Call>()) {
+      const std::string& f = value->As<syntax::Call>()->name;
+      return f == "materialize" || f == "view";
+    }
+    return false;
+  }
+
+  // where: the terms of its `and` that test membership in a table (`x in (T)`, `x !in (T)`) become
+  // semi/anti joins on T's first column, after a filter by the other terms.
+  std::unique_ptr<Op> WhereOp(const Where* w, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::vector<const syntax::Expr*> terms;
+    if (w->predicate->Is<Logical>() && w->predicate->As<Logical>()->op == LogicalOp::And) {
+      for (const syntax::Expr* t : w->predicate->As<Logical>()->terms) terms.push_back(t);
+    } else {
+      terms.push_back(w->predicate);
+    }
+    std::vector<const InList*> memberships;
+    std::vector<Expr> filters;
+    for (const syntax::Expr* t : terms) {
+      const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
+      if (list && (list->op == InOp::In || list->op == InOp::NotIn) && list->items.size() == 1 &&
+          IsTabularItem(list->items[0])) {
+        memberships.push_back(list);
+      } else {
+        filters.push_back(Scalar(t));
+      }
+    }
+    std::unique_ptr<Op> current = std::move(in);
+    if (!filters.empty()) {
+      current = Make(OpKind::Filter, std::move(current), out);
+      current->predicate = filters.size() == 1 ? std::move(filters[0])
+                                               : Expr::Call(Fn::And, Type::Bool, std::move(filters));
+    }
+    for (const InList* list : memberships) {
+      if (!current) return nullptr;
+      current = Membership(list, std::move(current), out);
+    }
+    return current;
+  }
+
+  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::unique_ptr<Op> right = Tabular(list->items[0]);
+    if (!right) return nullptr;
+    if (right->schema.empty()) return Failed(list->items[0], "'in' over a table without columns");
+    const ColumnSpec key = right->schema[0];
+    Expr value = Scalar(list->lhs);
+    if (value.type != key.type) {
+      if (!CommonType(value.type, key.type) && value.type != Type::Dynamic) {
+        return Failed(list, "'in' over a column of another type");
+      }
+      value = Convert(std::move(value), key.type);
+    }
+    // The left side with the value as its last column, the right side reduced to its key.
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < in->schema.size(); ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_exprs.push_back(std::move(value));
+    left_schema.push_back({"in_value", key.type});
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    auto right_key = ProjectOp(std::move(right), {Expr::Column(0, key.type)}, {key});
+    auto join = Make(OpKind::Join, std::move(left), left_schema);
+    join->join_kind = list->op == InOp::In ? exec::JoinKind::LeftSemi : exec::JoinKind::LeftAnti;
+    join->left_keys = {static_cast<int>(left_schema.size() - 1)};
+    join->right_keys = {0};
+    for (size_t i = 0; i < left_schema.size(); ++i) join->left_out.push_back(static_cast<int>(i));
+    join->others.push_back(std::move(right_key));
+    std::vector<Expr> back;
+    for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
+    return ProjectOp(std::move(join), std::move(back), out);
   }
 
   bool Count(const syntax::Expr* e, uint64_t& out) {

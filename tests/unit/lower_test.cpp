@@ -96,6 +96,8 @@ TEST_CASE("lower: scalar functions, dynamic access and let constants", "[lower]"
              "and FileName hassuffix '.exe' and ProcessCommandLine matches regex @'^(cmd|net) ' "
              "and ProcessId between (10 .. 21) | project ProcessId") ==
         std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 21}})"});
+  CHECK(Rows("let names = pack_array('NET.EXE', 'x'); DeviceProcessEvents | where FileName in~ (names) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
   CHECK(Rows("DeviceProcessEvents | where ProcessCommandLine has_all ('cmd', 'dir') | project ProcessId") ==
         std::vector<std::string>{R"({"row": {"ProcessId": 20}})"});
 }
@@ -153,6 +155,12 @@ TEST_CASE("lower: joins, lookup and union", "[lower]") {
   CHECK(Sorted(Rows("DeviceProcessEvents | where ProcessId == 10 | project DeviceName, FileName\n"
                     "| lookup (DeviceLogonEvents | where LogonType == 'Network' | project DeviceName, AccountName) on DeviceName")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "FileName": "cmd.exe", "AccountName": "alice"}})"});
+  // `in` / `!in` over a table: membership in its first column.
+  CHECK(Sorted(Rows("let networked = DeviceLogonEvents | where LogonType == 'Network' | project DeviceName;\n"
+                    "DeviceProcessEvents | where ProcessId > 10 and DeviceName in (networked) | project ProcessId")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 11}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | where AccountName !in ((DeviceLogonEvents | project AccountName)) | project ProcessId")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20}})", R"({"row": {"ProcessId": 21}})"});
   CHECK(Sorted(Rows("union (DeviceProcessEvents | where ProcessId == 10 | project DeviceName, ProcessId),\n"
                     "(DeviceLogonEvents | where DeviceName == 'c' | project DeviceName, LogonType)")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "ProcessId": 10, "LogonType": ""}})",
