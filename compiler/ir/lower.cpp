@@ -666,15 +666,37 @@ class Lowerer {
   // The parameters of a call of `lambda`, bound to its arguments (or their defaults). The
   // binder annotates a body once per call, the last call winning, so a function with
   // parameters is lowered for one call only.
+  // `invoke` passes its input rows as the first argument: `piped` (the Invoke node, which
+  // piped_ maps to those rows) then stands for it.
   bool BindArguments(const Lambda* lambda, const std::string& name, const std::vector<syntax::Expr*>& args,
-                     const Node* at, Scope& params) {
-    if (!lambda->params.empty() && !called_.insert(lambda).second) {
-      Unsupported(at->span, fmt::format("calling the function {}() more than once", name));
+                     const Node* at, Scope& params, const Node* piped = nullptr) {
+    // Calls whose arguments have the same types (and tables the same columns) bind the body
+    // alike; a call with others would need the body bound again.
+    std::string signature;
+    const auto describe = [&](const std::vector<ColumnSpec>& schema) {
+      signature += "(";
+      for (const ColumnSpec& c : schema) signature += fmt::format("{}:{},", c.name, TypeName(c.type));
+      signature += ")";
+    };
+    if (piped) describe(piped_.at(piped)->schema);
+    for (const syntax::Expr* a : args) {
+      auto schema = bound_.schemas.find(a);
+      if (schema != bound_.schemas.end()) {
+        describe(schema->second);
+      } else {
+        signature += fmt::format("{},", TypeName(a->type));
+      }
+    }
+    auto [seen, fresh] = called_.try_emplace(lambda, signature);
+    if (!fresh && seen->second != signature) {
+      Unsupported(at->span, fmt::format("calling the function {}() with arguments of other types", name));
       return false;
     }
-    for (size_t i = 0; i < lambda->params.size(); ++i) {
+    const size_t offset = piped ? 1 : 0;
+    if (piped && !lambda->params.empty()) params[lambda->params[0].name.name] = piped;
+    for (size_t i = offset; i < lambda->params.size(); ++i) {
       const Param& p = lambda->params[i];
-      const Node* value = i < args.size() ? args[i] : p.default_value;
+      const Node* value = i - offset < args.size() ? args[i - offset] : p.default_value;
       if (!value) {
         Unsupported(at->span, fmt::format("calling {}() without '{}'", name, p.name.name));
         return false;
@@ -790,15 +812,36 @@ class Lowerer {
   // A tabular `let` name (or a view, a function called by name) at its use.
   std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
     if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
+    if (value->Is<Invoke>()) {  // the rows invoke passes
+      auto piped = piped_.find(value);
+      if (piped == piped_.end() || !piped->second) return Failed(at, fmt::format("using '{}' twice", name));
+      return std::move(piped->second);
+    }
     return Tabular(value);
   }
 
   // Inlines a `let` function's body with its parameters bound to the call's arguments.
   std::unique_ptr<Op> CallFunction(const Lambda* lambda, const std::string& name,
-                                   const std::vector<syntax::Expr*>& args, const Node* at) {
+                                   const std::vector<syntax::Expr*>& args, const Node* at,
+                                   const Node* piped = nullptr) {
     Scope params;
-    if (!BindArguments(lambda, name, args, at, params)) return nullptr;
+    if (!BindArguments(lambda, name, args, at, params, piped)) return nullptr;
     return LowerQuery(lambda->body, std::move(params));
+  }
+
+  // `T | invoke f(args)`: f's body with T as its first parameter.
+  std::unique_ptr<Op> InvokeOp(const Invoke* invoke, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    if (!invoke->function->Is<syntax::Call>()) return Failed(invoke, "invoke of something other than a call");
+    const auto* c = invoke->function->As<syntax::Call>();
+    const Node* f = LookupLet(c->name);
+    if (!f || !f->Is<Lambda>() || f->As<Lambda>()->params.empty()) {
+      return Failed(invoke, fmt::format("invoke of {}()", c->name));
+    }
+    piped_[invoke] = std::move(in);
+    std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
+    piped_.erase(invoke);
+    if (!result) return nullptr;
+    return Conform(std::move(result), out);
   }
 
   std::unique_ptr<Op> DatatableOp(const syntax::Datatable* d) {
@@ -907,6 +950,7 @@ class Lowerer {
       }
       case Kind::Count: return Make(OpKind::Count, std::move(in), out);
       case Kind::MvExpand: return MvExpandOp(op->As<syntax::MvExpand>(), std::move(in), out);
+      case Kind::Invoke: return InvokeOp(op->As<Invoke>(), std::move(in), out);
       case Kind::Render: return in;  // presentation only
       default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
     }
@@ -1356,7 +1400,8 @@ class Lowerer {
   const Reporter& report_;
   bool ok_ = true;
   std::vector<Scope> scopes_;
-  std::set<const Lambda*> called_;
+  std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
+  std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;  // invoke's input, until used
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };
