@@ -555,6 +555,7 @@ class Lowerer {
     if (const Node* f = LookupLet(c->name); f && f->Is<Lambda>()) return ScalarFunction(f->As<Lambda>(), c);
     const FunctionInfo* info = FindFunction(c->name);
     if (!info) return Fail(c, fmt::format("the function {}()", c->name));
+    if (info->cls == FunctionClass::Window && window_) return WindowColumn(c);
     if (info->cls != FunctionClass::Scalar) {
       return Fail(c, fmt::format("the {} function {}() here",
                                  info->cls == FunctionClass::Aggregate ? "aggregate" : "window", c->name));
@@ -901,9 +902,10 @@ class Lowerer {
       case Kind::Project: {
         const auto& items = op->As<syntax::Project>()->items;
         if (items.size() != out.size()) return Failed(op, "a projection computing several columns per item");
+        WindowScope windows(*this, in->schema.size());
         std::vector<Expr> exprs;
         for (const NamedExpr& item : items) exprs.push_back(Scalar(item.expr));
-        return ProjectOp(std::move(in), std::move(exprs), out);
+        return ProjectOp(windows.Below(std::move(in)), std::move(exprs), out);
       }
       case Kind::Extend: return ExtendOp(op, op->As<Extend>()->items, std::move(in), out);
       case Kind::Serialize: return ExtendOp(op, op->As<Serialize>()->items, std::move(in), out);
@@ -981,6 +983,7 @@ class Lowerer {
     }
     std::vector<const InList*> memberships;
     std::vector<Expr> filters;
+    WindowScope windows(*this, in->schema.size());
     for (const syntax::Expr* t : terms) {
       const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
       if (list && (list->op == InOp::In || list->op == InOp::NotIn) && list->items.size() == 1 &&
@@ -990,11 +993,18 @@ class Lowerer {
         filters.push_back(Scalar(t));
       }
     }
-    std::unique_ptr<Op> current = std::move(in);
+    const bool windowed = !windows.empty();
+    std::unique_ptr<Op> current = windows.Below(std::move(in));
     if (!filters.empty()) {
-      current = Make(OpKind::Filter, std::move(current), out);
+      std::vector<ColumnSpec> schema = current->schema;
+      current = Make(OpKind::Filter, std::move(current), std::move(schema));
       current->predicate = filters.size() == 1 ? std::move(filters[0])
                                                : Expr::Call(Fn::And, Type::Bool, std::move(filters));
+    }
+    if (windowed) {  // the window columns were only for the filter
+      std::vector<Expr> back;
+      for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
+      current = ProjectOp(std::move(current), std::move(back), out);
     }
     for (const InList* list : memberships) {
       if (!current) return nullptr;
@@ -1066,8 +1076,7 @@ class Lowerer {
     std::vector<ColumnSpec> names = in->schema;
     std::vector<Expr> exprs;
     for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
-    std::vector<exec::WindowFunction> window;
-    const size_t width = in->schema.size();
+    WindowScope windows(*this, in->schema.size());
     for (const NamedExpr& item : items) {
       if (item.names.size() > 1) return Failed(item.expr, "an item computing several columns");
       std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
@@ -1075,16 +1084,7 @@ class Lowerer {
         const std::string candidate = fmt::format("Column{}", n);
         if (FindColumn(names, candidate) < 0) name = candidate;
       }
-      Expr value;
-      if (std::optional<exec::WindowFunction> w = WindowCall(item.expr)) {
-        w->name = fmt::format("window_{}", window.size());
-        value = Expr::Column(static_cast<int>(width + window.size()), item.expr->type);
-        window.push_back(std::move(*w));
-      } else if (!ok_) {
-        return nullptr;
-      } else {
-        value = Scalar(item.expr);
-      }
+      Expr value = Scalar(item.expr);
       const int existing = FindColumn(names, name);
       if (existing >= 0) {
         exprs[static_cast<size_t>(existing)] = std::move(value);
@@ -1094,22 +1094,61 @@ class Lowerer {
       }
     }
     if (names.size() != out.size()) return Failed(at, "this extend's columns");
-    if (!window.empty()) {
-      std::vector<ColumnSpec> schema = in->schema;
-      for (const exec::WindowFunction& w : window) schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
-      auto op = Make(OpKind::Window, std::move(in), std::move(schema));
-      op->window = std::move(window);
-      in = std::move(op);
-    }
-    return ProjectOp(std::move(in), std::move(exprs), out);
+    return ProjectOp(windows.Below(std::move(in)), std::move(exprs), out);
   }
 
-  // row_number([start]), prev(x[, offset[, default]]), next(...) as a whole item; null when the
-  // item is something else (then nothing is reported) or cannot be lowered (then it is).
-  std::optional<exec::WindowFunction> WindowCall(const syntax::Expr* e) {
-    if (!e->Is<syntax::Call>()) return std::nullopt;
-    const auto* c = e->As<syntax::Call>();
-    if (c->name != "row_number" && c->name != "prev" && c->name != "next") return std::nullopt;
+  // Collects the window functions (row_number, prev, next) an operator's expressions call: each
+  // becomes a column that a Window operator appends to the operator's input.
+  class WindowScope {
+   public:
+    WindowScope(Lowerer& l, size_t width) : l_(l), saved_(l.window_), saved_base_(l.window_base_) {
+      l.window_ = &functions_;
+      l.window_base_ = width;
+    }
+    ~WindowScope() { Restore(); }
+    // `in` with the window columns appended, if any were called.
+    std::unique_ptr<Op> Below(std::unique_ptr<Op> in) {
+      Restore();
+      if (functions_.empty()) return in;
+      std::vector<ColumnSpec> schema = in->schema;
+      for (const exec::WindowFunction& w : functions_) {
+        schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+      }
+      auto op = l_.Make(OpKind::Window, std::move(in), std::move(schema));
+      op->window = std::move(functions_);
+      return op;
+    }
+    bool empty() const { return functions_.empty(); }
+
+   private:
+    void Restore() {
+      l_.window_ = saved_;
+      l_.window_base_ = saved_base_;
+    }
+    Lowerer& l_;
+    std::vector<exec::WindowFunction> functions_;
+    std::vector<exec::WindowFunction>* saved_;
+    size_t saved_base_;
+  };
+
+  // A window function call inside a WindowScope: the column it appends.
+  Expr WindowColumn(const syntax::Call* c) {
+    std::vector<exec::WindowFunction>* functions = std::exchange(window_, nullptr);  // none nest
+    std::optional<exec::WindowFunction> w = WindowCall(c);
+    window_ = functions;
+    if (!w) return Expr::Constant(Value::Null(c->type));
+    w->name = fmt::format("window_{}", functions->size());
+    functions->push_back(std::move(*w));
+    return Expr::Column(static_cast<int>(window_base_ + functions->size() - 1), c->type);
+  }
+
+  // row_number([start]), prev(x[, offset[, default]]), next(...); reports what it cannot lower.
+  std::optional<exec::WindowFunction> WindowCall(const syntax::Call* c) {
+    const syntax::Expr* e = c;
+    if (c->name != "row_number" && c->name != "prev" && c->name != "next") {
+      Unsupported(c->span, fmt::format("the window function {}()", c->name));
+      return std::nullopt;
+    }
     exec::WindowFunction w;
     if (c->name == "row_number") {
       w.kind = exec::WindowKind::RowNumber;
@@ -1402,6 +1441,8 @@ class Lowerer {
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;  // invoke's input, until used
+  std::vector<exec::WindowFunction>* window_ = nullptr;  // the WindowScope collecting, if any
+  size_t window_base_ = 0;                               // its input's width
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

@@ -181,6 +181,11 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
                                  R"({"row": {"ProcessId": 11, "r": 2, "p": 10}})",
                                  R"({"row": {"ProcessId": 20, "r": 3, "p": 11}})",
                                  R"({"row": {"ProcessId": 21, "r": 4, "p": 20}})"});
+  CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc | extend changed = prev(DeviceName) != DeviceName\n"
+             "| where row_number() > 1 | project ProcessId, changed") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 11, "changed": false}})",
+                                 R"({"row": {"ProcessId": 20, "changed": true}})",
+                                 R"({"row": {"ProcessId": 21, "changed": false}})"});
   CHECK(Rows("let short = (s: string) { substring(s, 0, 3) };\n"
              "DeviceProcessEvents | where ProcessId == 11 | project p = short(FileName)") ==
         std::vector<std::string>{R"({"row": {"p": "pow"}})"});
