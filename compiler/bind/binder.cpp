@@ -751,14 +751,28 @@ class Binder {
     }
   }
 
+  // Whether an aggregate is called anywhere in e (`dcount(x) > 1`, `tostring(make_set(x))`);
+  // as deep as the parser lets expressions nest.
   static bool ContainsAggregate(const Expr* e) {
-    if (!e->Is<Call>()) return false;
-    const FunctionInfo* f = FindFunction(e->As<Call>()->name);
-    if (f && f->cls == FunctionClass::Aggregate) return true;
-    for (const Expr* a : e->As<Call>()->args) {
-      if (ContainsAggregate(a)) return true;
+    switch (e->kind) {
+      case Kind::Binary:
+        return ContainsAggregate(e->As<Binary>()->lhs) || ContainsAggregate(e->As<Binary>()->rhs);
+      case Kind::Unary: return ContainsAggregate(e->As<Unary>()->operand);
+      case Kind::Logical:
+        for (const Expr* t : e->As<Logical>()->terms) {
+          if (ContainsAggregate(t)) return true;
+        }
+        return false;
+      case Kind::Call: {
+        const FunctionInfo* f = FindFunction(e->As<Call>()->name);
+        if (f && f->cls == FunctionClass::Aggregate) return true;
+        for (const Expr* a : e->As<Call>()->args) {
+          if (ContainsAggregate(a)) return true;
+        }
+        return false;
+      }
+      default: return false;
     }
-    return false;
   }
 
   static std::string Prefixed(std::string_view prefix, const std::string& name) {

@@ -556,6 +556,7 @@ class Lowerer {
     const FunctionInfo* info = FindFunction(c->name);
     if (!info) return Fail(c, fmt::format("the function {}()", c->name));
     if (info->cls == FunctionClass::Window && window_) return WindowColumn(c);
+    if (info->cls == FunctionClass::Aggregate && aggregate_) return AggregateColumn(c);
     if (info->cls != FunctionClass::Scalar) {
       return Fail(c, fmt::format("the {} function {}() here",
                                  info->cls == FunctionClass::Aggregate ? "aggregate" : "window", c->name));
@@ -1180,34 +1181,66 @@ class Lowerer {
     return w;
   }
 
+  // summarize: an Aggregate of the keys and of every aggregate call; an item that computes on
+  // aggregates (`dcount(x) > 1`) is a Project above it, over hidden aggregate columns.
   std::unique_ptr<Op> SummarizeOp(const Summarize* s, std::unique_ptr<Op> in,
                                   const std::vector<ColumnSpec>& out) {
     if (!s->params.empty()) return Failed(s, "summarize with hints");
     std::vector<Expr> keys;
     for (const NamedExpr& item : s->by) keys.push_back(Scalar(item.expr));
-    std::vector<exec::AggregateSpec> aggregates;
-    size_t column = keys.size();
+    AggregateScope scope{&in->schema, &out, keys.size(), {}, keys.size()};
+    std::vector<Expr> results;  // the output columns after the keys, over the Aggregate's output
+    bool computed = false;
     for (const NamedExpr& item : s->aggregates) {
-      const size_t before = aggregates.size();
-      if (!Aggregate(item.expr, in->schema, out, keys.size(), aggregates)) return nullptr;
-      for (size_t i = before; i < aggregates.size(); ++i) {
-        for (size_t k = 0; k < AggregateOutputTypes(aggregates[i]).size(); ++k) {
+      const FunctionInfo* info =
+          item.expr->Is<syntax::Call>() ? FindFunction(item.expr->As<syntax::Call>()->name) : nullptr;
+      if (!info || info->cls != FunctionClass::Aggregate) {
+        computed = true;
+        AggregateScope* saved = std::exchange(aggregate_, &scope);
+        results.push_back(Scalar(item.expr));
+        aggregate_ = saved;
+        continue;
+      }
+      const size_t before = scope.specs.size();
+      if (!Aggregate(item.expr, in->schema, out, keys.size(), scope.specs)) return nullptr;
+      for (size_t i = before; i < scope.specs.size(); ++i) {
+        for (Type t : AggregateOutputTypes(scope.specs[i])) {
+          const size_t column = keys.size() + results.size();
           if (column >= out.size()) return Failed(item.expr, "this aggregate's columns");
-          aggregates[i].names.push_back(out[column++].name);
+          scope.specs[i].names.push_back(out[column].name);
+          results.push_back(Expr::Column(static_cast<int>(scope.width++), t));
         }
       }
     }
-    if (column != out.size()) return Failed(s, "this summarize's columns");
+    if (keys.size() + results.size() != out.size()) return Failed(s, "this summarize's columns");
     std::vector<ColumnSpec> schema;
     for (size_t i = 0; i < keys.size(); ++i) schema.push_back({out[i].name, keys[i].type});
-    for (const exec::AggregateSpec& a : aggregates) {
+    for (const exec::AggregateSpec& a : scope.specs) {
       const std::vector<Type> types = AggregateOutputTypes(a);
       for (size_t i = 0; i < types.size(); ++i) schema.push_back({a.names[i], types[i]});
     }
     auto op = Make(OpKind::Aggregate, std::move(in), std::move(schema));
     op->exprs = std::move(keys);
-    op->aggregates = std::move(aggregates);
-    return Conform(std::move(op), out);
+    op->aggregates = std::move(scope.specs);
+    if (!computed) return Conform(std::move(op), out);
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < op->exprs.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), op->schema[i].type));
+    for (Expr& e : results) exprs.push_back(std::move(e));
+    return ProjectOp(std::move(op), std::move(exprs), out);
+  }
+
+  // An aggregate call inside a computed summarize item: a hidden aggregate column.
+  Expr AggregateColumn(const syntax::Call* c) {
+    AggregateScope* scope = std::exchange(aggregate_, nullptr);  // the arguments are over the rows
+    const size_t before = scope->specs.size();
+    const bool ok = Aggregate(c, *scope->in, *scope->out, scope->keys, scope->specs);
+    aggregate_ = scope;
+    if (!ok) return Expr::Constant(Value::Null(c->type));
+    const std::vector<Type> types =
+        scope->specs.size() == before + 1 ? AggregateOutputTypes(scope->specs.back()) : std::vector<Type>{};
+    if (types.size() != 1) return Fail(c, "an aggregate of several columns inside an expression");
+    scope->specs.back().names.push_back(fmt::format("aggregate_{}", scope->width));
+    return Expr::Column(static_cast<int>(scope->width++), types[0]);
   }
 
   // Appends the aggregate(s) one summarize item computes.
@@ -1441,6 +1474,15 @@ class Lowerer {
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;  // invoke's input, until used
+  // The aggregates of a summarize whose items compute on them.
+  struct AggregateScope {
+    const std::vector<ColumnSpec>* in;   // the summarize's input
+    const std::vector<ColumnSpec>* out;  // its bound output
+    size_t keys;
+    std::vector<exec::AggregateSpec> specs;
+    size_t width;  // the Aggregate's columns so far
+  };
+  AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   std::vector<exec::WindowFunction>* window_ = nullptr;  // the WindowScope collecting, if any
   size_t window_base_ = 0;                               // its input's width
   size_t inlining_ = 0;
@@ -1462,7 +1504,10 @@ Expr Lowerer::Scalar(const syntax::Expr* e) {
     }
     case Kind::Name: {
       const auto* n = e->As<Name>();
-      if (n->column >= 0) return Expr::Column(n->column, e->type);
+      if (n->column >= 0) {
+        if (aggregate_) return Fail(e, "a column outside the aggregates of a computed summarize item");
+        return Expr::Column(n->column, e->type);
+      }
       return LetName(n);
     }
     case Kind::Logical: {

@@ -123,6 +123,10 @@ TEST_CASE("lower: summarize with keys, bin() and aggregates", "[lower]") {
   CHECK(Sorted(Rows("DeviceProcessEvents | summarize arg_max(ProcessId, FileName) by DeviceName")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "ProcessId": 11, "FileName": "powershell.exe"}})",
                                  R"({"row": {"DeviceName": "b", "ProcessId": 21, "FileName": "net.exe"}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | summarize many = dcount(FileName) > 1, "
+                    "share = 100 * countif(FileName == 'cmd.exe') / count(), last = max(ProcessId) by DeviceName")) ==
+        std::vector<std::string>{R"({"row": {"DeviceName": "a", "many": true, "share": 50, "last": 11}})",
+                                 R"({"row": {"DeviceName": "b", "many": true, "share": 50, "last": 21}})"});
   CHECK(Rows("DeviceProcessEvents | where ProcessId > 100 | summarize count()") ==
         std::vector<std::string>{R"({"row": {"count_": 0}})"});
 }
