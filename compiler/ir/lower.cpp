@@ -987,7 +987,7 @@ class Lowerer {
     WindowScope windows(*this, in->schema.size());
     for (const syntax::Expr* t : terms) {
       const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
-      if (list && (list->op == InOp::In || list->op == InOp::NotIn) && list->items.size() == 1 &&
+      if (list && list->op != InOp::HasAny && list->op != InOp::HasAll && list->items.size() == 1 &&
           IsTabularItem(list->items[0])) {
         memberships.push_back(list);
       } else {
@@ -1018,9 +1018,16 @@ class Lowerer {
     std::unique_ptr<Op> right = Tabular(list->items[0]);
     if (!right) return nullptr;
     if (right->schema.empty()) return Failed(list->items[0], "'in' over a table without columns");
-    const ColumnSpec key = right->schema[0];
+    const bool ci = list->op == InOp::InCi || list->op == InOp::NotInCi;
+    ColumnSpec key = right->schema[0];
     Expr value = Scalar(list->lhs);
-    if (value.type != key.type) {
+    Expr right_value = Expr::Column(0, key.type);
+    if (ci) {  // in~: both sides folded to lower case
+      if (!IsStringLike(key.type)) return Failed(list, "'in~' over a column that is not a string");
+      key.type = Type::String;
+      value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(value))});
+      right_value = Expr::Call(Fn::ToLower, Type::String, {std::move(right_value)});
+    } else if (value.type != key.type) {
       if (!CommonType(value.type, key.type) && value.type != Type::Dynamic) {
         return Failed(list, "'in' over a column of another type");
       }
@@ -1033,9 +1040,10 @@ class Lowerer {
     left_exprs.push_back(std::move(value));
     left_schema.push_back({"in_value", key.type});
     auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
-    auto right_key = ProjectOp(std::move(right), {Expr::Column(0, key.type)}, {key});
+    auto right_key = ProjectOp(std::move(right), {std::move(right_value)}, {key});
     auto join = Make(OpKind::Join, std::move(left), left_schema);
-    join->join_kind = list->op == InOp::In ? exec::JoinKind::LeftSemi : exec::JoinKind::LeftAnti;
+    const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
+    join->join_kind = negated ? exec::JoinKind::LeftAnti : exec::JoinKind::LeftSemi;
     join->left_keys = {static_cast<int>(left_schema.size() - 1)};
     join->right_keys = {0};
     for (size_t i = 0; i < left_schema.size(); ++i) join->left_out.push_back(static_cast<int>(i));

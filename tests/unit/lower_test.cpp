@@ -163,6 +163,9 @@ TEST_CASE("lower: joins, lookup and union", "[lower]") {
   CHECK(Sorted(Rows("let networked = DeviceLogonEvents | where LogonType == 'Network' | project DeviceName;\n"
                     "DeviceProcessEvents | where ProcessId > 10 and DeviceName in (networked) | project ProcessId")) ==
         std::vector<std::string>{R"({"row": {"ProcessId": 11}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | where FileName in~ ((DeviceProcessEvents | where ProcessId == 11 "
+                    "| project toupper(FileName))) | project ProcessId")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 11}})"});
   CHECK(Sorted(Rows("DeviceProcessEvents | where AccountName !in ((DeviceLogonEvents | project AccountName)) | project ProcessId")) ==
         std::vector<std::string>{R"({"row": {"ProcessId": 20}})", R"({"row": {"ProcessId": 21}})"});
   CHECK(Sorted(Rows("union (DeviceProcessEvents | where ProcessId == 10 | project DeviceName, ProcessId),\n"
