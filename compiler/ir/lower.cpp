@@ -552,10 +552,11 @@ class Lowerer {
   }
 
   Expr Call(const syntax::Call* c) {
+    if (c->name == "toscalar") return ScalarSubquery(c);
     if (const Node* f = LookupLet(c->name); f && f->Is<Lambda>()) return ScalarFunction(f->As<Lambda>(), c);
     const FunctionInfo* info = FindFunction(c->name);
     if (!info) return Fail(c, fmt::format("the function {}()", c->name));
-    if (info->cls == FunctionClass::Window && window_) return WindowColumn(c);
+    if (info->cls == FunctionClass::Window && extras_) return WindowColumn(c);
     if (info->cls == FunctionClass::Aggregate && aggregate_) return AggregateColumn(c);
     if (info->cls != FunctionClass::Scalar) {
       return Fail(c, fmt::format("the {} function {}() here",
@@ -903,10 +904,12 @@ class Lowerer {
       case Kind::Project: {
         const auto& items = op->As<syntax::Project>()->items;
         if (items.size() != out.size()) return Failed(op, "a projection computing several columns per item");
-        WindowScope windows(*this, in->schema.size());
+        WindowScope windows(*this, op, in->schema.size());
         std::vector<Expr> exprs;
         for (const NamedExpr& item : items) exprs.push_back(Scalar(item.expr));
-        return ProjectOp(windows.Below(std::move(in)), std::move(exprs), out);
+        std::unique_ptr<Op> below = windows.Below(std::move(in));
+        if (!below) return nullptr;
+        return ProjectOp(std::move(below), std::move(exprs), out);
       }
       case Kind::Extend: return ExtendOp(op, op->As<Extend>()->items, std::move(in), out);
       case Kind::Serialize: return ExtendOp(op, op->As<Serialize>()->items, std::move(in), out);
@@ -984,7 +987,7 @@ class Lowerer {
     }
     std::vector<const InList*> memberships;
     std::vector<Expr> filters;
-    WindowScope windows(*this, in->schema.size());
+    WindowScope windows(*this, w, in->schema.size());
     for (const syntax::Expr* t : terms) {
       const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
       if (list && list->op != InOp::HasAny && list->op != InOp::HasAll && list->items.size() == 1 &&
@@ -996,6 +999,7 @@ class Lowerer {
     }
     const bool windowed = !windows.empty();
     std::unique_ptr<Op> current = windows.Below(std::move(in));
+    if (!current) return nullptr;
     if (!filters.empty()) {
       std::vector<ColumnSpec> schema = current->schema;
       current = Make(OpKind::Filter, std::move(current), std::move(schema));
@@ -1085,7 +1089,7 @@ class Lowerer {
     std::vector<ColumnSpec> names = in->schema;
     std::vector<Expr> exprs;
     for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
-    WindowScope windows(*this, in->schema.size());
+    WindowScope windows(*this, at, in->schema.size());
     for (const NamedExpr& item : items) {
       if (item.names.size() > 1) return Failed(item.expr, "an item computing several columns");
       std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
@@ -1103,21 +1107,29 @@ class Lowerer {
       }
     }
     if (names.size() != out.size()) return Failed(at, "this extend's columns");
-    return ProjectOp(windows.Below(std::move(in)), std::move(exprs), out);
+    std::unique_ptr<Op> below = windows.Below(std::move(in));
+    if (!below) return nullptr;
+    return ProjectOp(std::move(below), std::move(exprs), out);
   }
 
-  // Collects the window functions (row_number, prev, next) an operator's expressions call: each
-  // becomes a column that a Window operator appends to the operator's input.
+  // Collects the columns an operator's expressions need appended to its input: the window
+  // functions they call (row_number, prev, next), computed by a Window operator, and the
+  // toscalar() subqueries, each joined on as one more column (left outer, so an empty subquery
+  // gives null).
   class WindowScope {
    public:
-    WindowScope(Lowerer& l, size_t width) : l_(l), saved_(l.window_), saved_base_(l.window_base_) {
-      l.window_ = &functions_;
-      l.window_base_ = width;
+    WindowScope(Lowerer& l, const Node* at, size_t width)
+        : l_(l), at_(at), width_(width), saved_(l.extras_) {
+      l.extras_ = this;
     }
-    ~WindowScope() { Restore(); }
-    // `in` with the window columns appended, if any were called.
+    ~WindowScope() { l_.extras_ = saved_; }
+    // `in` with the columns appended, if any were needed; null (reported) if it cannot be built.
     std::unique_ptr<Op> Below(std::unique_ptr<Op> in) {
-      Restore();
+      l_.extras_ = saved_;
+      if (!functions_.empty() && !scalars_.empty()) {
+        return l_.Failed(at_, "window functions and toscalar() in one operator");
+      }
+      for (auto& scalar : scalars_) in = l_.JoinScalar(std::move(in), std::move(scalar));
       if (functions_.empty()) return in;
       std::vector<ColumnSpec> schema = in->schema;
       for (const exec::WindowFunction& w : functions_) {
@@ -1127,28 +1139,75 @@ class Lowerer {
       op->window = std::move(functions_);
       return op;
     }
-    bool empty() const { return functions_.empty(); }
+    bool empty() const { return functions_.empty() && scalars_.empty(); }
+    size_t width() const { return width_; }
+    std::vector<exec::WindowFunction> functions_;
+    std::vector<std::unique_ptr<Op>> scalars_;
 
    private:
-    void Restore() {
-      l_.window_ = saved_;
-      l_.window_base_ = saved_base_;
-    }
     Lowerer& l_;
-    std::vector<exec::WindowFunction> functions_;
-    std::vector<exec::WindowFunction>* saved_;
-    size_t saved_base_;
+    const Node* at_;
+    size_t width_;
+    WindowScope* saved_;
   };
+
+  // `in` with one more column: the first column of the first row of `scalar`.
+  std::unique_ptr<Op> JoinScalar(std::unique_ptr<Op> in, std::unique_ptr<Op> scalar) {
+    const size_t width = in->schema.size();
+    const Type type = scalar->schema[0].type;
+    const Expr key = BoolConstant(true);
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < width; ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_exprs.push_back(key);
+    left_schema.push_back({"scalar_key", Type::Bool});
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    std::vector<ColumnSpec> first = scalar->schema;
+    auto limit = Make(OpKind::Limit, std::move(scalar), std::move(first));
+    limit->count = 1;
+    auto right = ProjectOp(std::move(limit), {Expr::Column(0, type), key}, {{"scalar", type}, {"scalar_key", Type::Bool}});
+    std::vector<ColumnSpec> schema(left_schema.begin(), left_schema.end() - 1);
+    schema.push_back({fmt::format("scalar_{}", width), type});
+    auto join = Make(OpKind::Join, std::move(left), std::move(schema));
+    join->join_kind = exec::JoinKind::LeftOuter;
+    join->left_keys = {static_cast<int>(width)};
+    join->right_keys = {1};
+    for (size_t i = 0; i < width; ++i) join->left_out.push_back(static_cast<int>(i));
+    join->right_out = {0};
+    join->others.push_back(std::move(right));
+    return join;
+  }
+
+  // toscalar(T) inside a WindowScope: the column its value is joined on as.
+  Expr ScalarSubquery(const syntax::Call* c) {
+    if (c->args.size() != 1) return Fail(c, "toscalar() with these arguments");
+    const syntax::Expr* arg = c->args[0];
+    const bool tabular = arg->Is<Subquery>() || IsTabularItem(arg) ||
+                         bound_.schemas.find(arg) != bound_.schemas.end();
+    if (!tabular) return Scalar(arg);  // toscalar of a scalar is the scalar
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the subquery has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(c, "toscalar() here (only in where, project, extend)");
+    }
+    std::unique_ptr<Op> table = Tabular(arg);
+    extras_ = scope;
+    if (!table) return Expr::Constant(Value::Null(c->type));
+    if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
+    scope->scalars_.push_back(std::move(table));
+    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
+  }
 
   // A window function call inside a WindowScope: the column it appends.
   Expr WindowColumn(const syntax::Call* c) {
-    std::vector<exec::WindowFunction>* functions = std::exchange(window_, nullptr);  // none nest
+    WindowScope* scope = std::exchange(extras_, nullptr);  // none nest
     std::optional<exec::WindowFunction> w = WindowCall(c);
-    window_ = functions;
+    extras_ = scope;
     if (!w) return Expr::Constant(Value::Null(c->type));
-    w->name = fmt::format("window_{}", functions->size());
-    functions->push_back(std::move(*w));
-    return Expr::Column(static_cast<int>(window_base_ + functions->size() - 1), c->type);
+    std::vector<exec::WindowFunction>& functions = scope->functions_;
+    w->name = fmt::format("window_{}", functions.size());
+    functions.push_back(std::move(*w));
+    return Expr::Column(static_cast<int>(scope->width() + functions.size() - 1), c->type);
   }
 
   // row_number([start]), prev(x[, offset[, default]]), next(...); reports what it cannot lower.
@@ -1491,8 +1550,7 @@ class Lowerer {
     size_t width;  // the Aggregate's columns so far
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
-  std::vector<exec::WindowFunction>* window_ = nullptr;  // the WindowScope collecting, if any
-  size_t window_base_ = 0;                               // its input's width
+  WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

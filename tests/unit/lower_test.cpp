@@ -193,6 +193,13 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
         std::vector<std::string>{R"({"row": {"ProcessId": 11, "changed": false}})",
                                  R"({"row": {"ProcessId": 20, "changed": true}})",
                                  R"({"row": {"ProcessId": 21, "changed": false}})"});
+  CHECK(Sorted(Rows("let total = toscalar(DeviceProcessEvents | count);\n"
+                    "DeviceProcessEvents | summarize n = count() by DeviceName | project DeviceName, share = n * 100 / total")) ==
+        std::vector<std::string>{R"({"row": {"DeviceName": "a", "share": 50}})",
+                                 R"({"row": {"DeviceName": "b", "share": 50}})"});
+  // An empty subquery's scalar is null, which no row is greater than.
+  CHECK(Rows("DeviceProcessEvents | where Timestamp > toscalar(DeviceLogonEvents | where AccountName == 'none' | summarize max(Timestamp))\n"
+             "| count") == std::vector<std::string>{R"({"row": {"Count": 0}})"});
   CHECK(Rows("let short = (s: string) { substring(s, 0, 3) };\n"
              "DeviceProcessEvents | where ProcessId == 11 | project p = short(FileName)") ==
         std::vector<std::string>{R"({"row": {"p": "pow"}})"});
