@@ -181,6 +181,9 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
                                  R"({"row": {"ProcessId": 11, "k": 3}})"});
   CHECK(Rows("let t = datatable(Name:string, N:long) ['x', 1, 'y', 2]; t | where N > 1") ==
         std::vector<std::string>{R"({"row": {"Name": "y", "N": 2}})"});
+  // Text functions read a dynamic string as its text, unquoted (as tostring() gives it).
+  CHECK(Rows("print u = toupper(parse_json('{\"a\": \"xy\"}').a), n = strlen(dynamic({\"a\": \"xyz\"}).a)") ==
+        std::vector<std::string>{R"({"row": {"u": "XY", "n": 3}})"});
   CHECK(Rows("print a = 1 + 2, b = strcat('x', 'y')") ==
         std::vector<std::string>{R"({"row": {"a": 3, "b": "xy"}})"});
   CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc | project ProcessId | serialize r = row_number(), p = prev(ProcessId)") ==
