@@ -134,12 +134,21 @@ void SimplifyFilters(Op& root) {
   }
 }
 
+// Prunes the scan under every projection that sits over a chain of filters down to a scan,
+// wherever in the tree (under a join, a summarize, a union input, ...).
+void PruneSegments(Op& root) {
+  for (Op* o = &root; o; o = o->input.get()) {
+    if (o->kind == OpKind::Project) PruneColumns(*o);
+    for (auto& other : o->others) PruneSegments(*other);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
   SimplifyFilters(*op);
-  PruneColumns(*op);
+  PruneSegments(*op);
   return op;
 }
 

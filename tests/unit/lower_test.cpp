@@ -232,3 +232,16 @@ TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lowe
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("summarize"));
 }
+
+TEST_CASE("lower: scans under joins and summarize read only the columns used", "[lower]") {
+  Diagnostics diags;
+  const std::string kql =
+      "DeviceLogonEvents | project DeviceName | join (DeviceProcessEvents | project DeviceName, FileName\n"
+      "| summarize n = count() by DeviceName) on DeviceName";
+  auto file = std::make_shared<SourceFile>("q.kql", kql);
+  AnalyzedQuery analyzed;
+  CompileDumps dumps;
+  REQUIRE(AnalyzeQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), diags, analyzed, &dumps, Engine::Interp));
+  CHECK_THAT(dumps.ir_opt, Catch::Contains("Scan DeviceLogonEvents [#0=DeviceName:string]") &&
+                               Catch::Contains("Scan DeviceProcessEvents [#0=DeviceName:string, #1=FileName:string]"));
+}
