@@ -631,6 +631,13 @@ Problem EventReader::Impl::ParseJson(const char* data, size_t size, size_t alloc
         if (auto err = StageValue(value, staged->batch.specs[c].type, staged->slots[c])) {
           return FromSimdjson(err);
         }
+        // A table may have a column named like the record's table marker (Type): it is both.
+        const Slot& slot = staged->slots[c];
+        if ((key == "Type" || key == "category") && slot.state == Slot::State::Value &&
+            staged->batch.specs[c].type == Type::String) {
+          (key == "Type" ? has_type : has_category) = true;
+          (key == "Type" ? type_name : category).assign(slot.s);
+        }
         continue;
       }
     }
@@ -730,7 +737,8 @@ bool EventReader::Impl::ParseJsonFast(const char* data, size_t size, size_t& tab
       const size_t c = staged->Find(field.key);
       if (c < staged->slots.size()) {
         if (!StageFastValue(field.value, staged->batch.specs[c].type, staged->slots[c])) return false;
-        continue;
+        // A column named like the record's table marker (Type) is both.
+        if (field.key != "Type" && field.key != "category") continue;
       }
     }
     const dom::element_type type = field.value.type();

@@ -811,14 +811,28 @@ class Binder {
     }
   }
 
+  // Whether an aggregate is called anywhere in e (`dcount(x) > 1`, `tostring(make_set(x))`);
+  // as deep as the parser lets expressions nest.
   static bool ContainsAggregate(const Expr* e) {
-    if (!e->Is<Call>()) return false;
-    const FunctionInfo* f = FindFunction(e->As<Call>()->name);
-    if (f && f->cls == FunctionClass::Aggregate) return true;
-    for (const Expr* a : e->As<Call>()->args) {
-      if (ContainsAggregate(a)) return true;
+    switch (e->kind) {
+      case Kind::Binary:
+        return ContainsAggregate(e->As<Binary>()->lhs) || ContainsAggregate(e->As<Binary>()->rhs);
+      case Kind::Unary: return ContainsAggregate(e->As<Unary>()->operand);
+      case Kind::Logical:
+        for (const Expr* t : e->As<Logical>()->terms) {
+          if (ContainsAggregate(t)) return true;
+        }
+        return false;
+      case Kind::Call: {
+        const FunctionInfo* f = FindFunction(e->As<Call>()->name);
+        if (f && f->cls == FunctionClass::Aggregate) return true;
+        for (const Expr* a : e->As<Call>()->args) {
+          if (ContainsAggregate(a)) return true;
+        }
+        return false;
+      }
+      default: return false;
     }
-    return false;
   }
 
   static std::string LiteralText(const Literal* l) {
@@ -861,10 +875,10 @@ class Binder {
       }
       return out;
     }
-    if (kind == "leftsemi" || kind == "leftanti" || kind == "leftantisemi") return left;
+    if (kind == "leftsemi" || kind == "leftanti" || kind == "leftantisemi" || kind == "anti") return left;
     if (kind == "rightsemi" || kind == "rightanti" || kind == "rightantisemi") return right;
     if (!kind.empty() && kind != "inner" && kind != "innerunique" && kind != "leftouter" &&
-        kind != "rightouter" && kind != "fullouter" && kind != "anti" && kind != "semi") {
+        kind != "rightouter" && kind != "fullouter" && kind != "semi") {
       Error(Code::TypeMismatch, op->span, fmt::format("'{}' is not a join kind", kind));
     }
     // A clashing right column gets the first suffix free on both sides.

@@ -25,9 +25,8 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   out.bound = Bind(out.ast, catalog, out.binding, report);
   if (!out.bound) return false;
 
-  // The interpreter evaluates computed projections; the JIT has filter kernels only.
-  out.plan = ir::Lower(out.ast, out.binding, report,
-                       {.computed_projections = engine == Engine::Interp});
+  // The interpreter runs every operator; the JIT has filter kernels only.
+  out.plan = ir::Lower(out.ast, out.binding, report, {.interpreter = engine == Engine::Interp});
   if (!out.plan) return false;
   if (dumps) dumps->ir = out.plan->ToString();
   out.plan = ir::Optimize(std::move(out.plan));

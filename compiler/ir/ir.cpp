@@ -23,8 +23,12 @@ bool Op::operator==(const Op& other) const {
   };
   if (kind != other.kind || !same_specs(schema, other.schema) || table != other.table ||
       source_columns != other.source_columns || !(predicate == other.predicate) ||
-      exprs != other.exprs || (input == nullptr) != (other.input == nullptr)) {
+      exprs != other.exprs || Parameters() != other.Parameters() ||
+      (input == nullptr) != (other.input == nullptr) || others.size() != other.others.size()) {
     return false;
+  }
+  for (size_t i = 0; i < others.size(); ++i) {
+    if (!(*others[i] == *other.others[i])) return false;
   }
   return !input || *input == *other.input;
 }
@@ -35,13 +39,86 @@ size_t Op::Hash() const {
   for (const std::string& c : source_columns) h = Mix(h, std::hash<std::string>()(c));
   h = Mix(h, predicate.Hash());
   for (const Expr& e : exprs) h = Mix(h, e.Hash());
+  h = Mix(h, std::hash<std::string>()(Parameters()));
+  for (const auto& o : others) h = Mix(h, o->Hash());
   return input ? Mix(h, input->Hash()) : h;
 }
 
-std::string Op::ToString() const {
+namespace {
+
+std::string Indexes(const std::vector<int>& v) {
   std::string out;
-  int depth = 0;
-  for (const Op* op = this; op; op = op->input.get(), ++depth) {
+  for (size_t i = 0; i < v.size(); ++i) out += fmt::format("{}#{}", i ? ", " : "", v[i]);
+  return out;
+}
+
+std::string SortKeys(const std::vector<exec::SortKey>& keys) {
+  std::string out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out += fmt::format("{}#{} {}{}", i ? ", " : "", keys[i].column, keys[i].descending ? "desc" : "asc",
+                       keys[i].nulls_first ? " nulls first" : " nulls last");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Op::Parameters() const {
+  std::string out;
+  switch (kind) {
+    case OpKind::Scan: case OpKind::Filter: case OpKind::Project: case OpKind::Union:
+    case OpKind::Count:
+      return out;
+    case OpKind::Datatable:
+      for (const auto& row : rows) {
+        out += "(";
+        for (size_t i = 0; i < row.size(); ++i) out += fmt::format("{}{}", i ? " " : "", ValueToString(row[i]));
+        out += ")";
+      }
+      return out;
+    case OpKind::Aggregate:
+      for (const exec::AggregateSpec& a : aggregates) {
+        out += fmt::format(" ({}", exec::AggKindName(a.kind));
+        for (const Expr& e : a.args) out += fmt::format(" {}", e.ToString());
+        for (const Expr& e : a.outputs) out += fmt::format(" {}", e.ToString());
+        if (a.kind == exec::AggKind::MakeSet || a.kind == exec::AggKind::MakeSetIf ||
+            a.kind == exec::AggKind::MakeList || a.kind == exec::AggKind::MakeListIf) {
+          out += fmt::format(" limit {}", a.limit);
+        }
+        if (a.kind == exec::AggKind::Percentile) out += fmt::format(" {}", a.param);
+        out += ")";
+      }
+      return out;
+    case OpKind::Join:
+      return fmt::format("{} on left [{}] == right [{}] out left [{}] right [{}]",
+                         exec::JoinKindName(join_kind), Indexes(left_keys), Indexes(right_keys),
+                         Indexes(left_out), Indexes(right_out));
+    case OpKind::Sort: return fmt::format("[{}]", SortKeys(sort_keys));
+    case OpKind::Top: return fmt::format("{} [{}]", count, SortKeys(sort_keys));
+    case OpKind::Limit: return fmt::format("{}", count);
+    case OpKind::Distinct: return fmt::format("[{}]", Indexes(columns));
+    case OpKind::MvExpand:
+      for (const exec::MvExpandColumn& c : expand) {
+        out += fmt::format("#{}:{}{} ", c.column, TypeName(c.to), c.bag_as_array ? " array" : "");
+      }
+      return out + fmt::format("limit {}{}", count, with_index ? " with_itemindex" : "");
+    case OpKind::Window:
+      for (const exec::WindowFunction& f : window) {
+        static constexpr const char* kNames[] = {"row_number", "prev", "next"};
+        out += fmt::format("({} {} {} {}) ", kNames[static_cast<int>(f.kind)], f.arg.ToString(),
+                           f.offset, ValueToString(f.fallback));
+      }
+      return out;
+  }
+  return out;
+}
+
+namespace {
+
+void Print(const Op* op, int depth, std::string& out) {
+  // Down the chain iteratively; only Join and Union inputs (bounded by the query's nesting)
+  // recurse.
+  for (; op; op = op->input.get(), ++depth) {
     out.append(static_cast<size_t>(depth) * 2, ' ');
     switch (op->kind) {
       case OpKind::Scan: {
@@ -54,16 +131,35 @@ std::string Op::ToString() const {
         break;
       }
       case OpKind::Filter: out += fmt::format("Filter {}\n", op->predicate.ToString()); break;
-      case OpKind::Project: {
-        out += "Project [";
+      case OpKind::Project:
+      case OpKind::Aggregate: {
+        const bool project = op->kind == OpKind::Project;
+        out += project ? "Project [" : "Aggregate by [";
         for (size_t i = 0; i < op->exprs.size(); ++i) {
           out += fmt::format("{}{}={}", i ? ", " : "", op->schema[i].name, op->exprs[i].ToString());
         }
-        out += "]\n";
+        out += "]" + op->Parameters() + "\n";
+        break;
+      }
+      default: {
+        static constexpr const char* kNames[] = {"Scan", "Filter", "Project", "Datatable", "Aggregate",
+                                                 "Join", "Union", "Sort", "Top", "Limit", "Distinct",
+                                                 "Count", "MvExpand", "Window"};
+        out += fmt::format("{} {} ->", kNames[static_cast<int>(op->kind)], op->Parameters());
+        for (const ColumnSpec& c : op->schema) out += fmt::format(" {}:{}", c.name, TypeName(c.type));
+        out += "\n";
         break;
       }
     }
+    for (const auto& other : op->others) Print(other.get(), depth + 1, out);
   }
+}
+
+}  // namespace
+
+std::string Op::ToString() const {
+  std::string out;
+  Print(this, 0, out);
   return out;
 }
 

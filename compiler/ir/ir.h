@@ -3,8 +3,11 @@
 //
 // Lowering turns the bound syntax tree into this form; the optimiser rewrites it; the JIT
 // compiles it, and the driver turns it into a runtime plan (runtime/exec/plan.h) for the
-// interpreter. Operators form a chain from the query's result down to its scan. Every node
-// prints itself (`--dump ir`).
+// interpreter. Operators form a chain from the query's result down to a source (Scan or
+// Datatable); Join and Union also read `others` (the right side, the further union inputs),
+// each a chain of its own. The JIT takes Scan, Filter and Project only; the other kinds mirror
+// the interpreter's plan nodes and reuse their parameter types. Every node prints itself
+// (`--dump ir`).
 #pragma once
 
 #include <memory>
@@ -13,6 +16,7 @@
 
 #include "runtime/batch.h"
 #include "runtime/exec/expr.h"
+#include "runtime/exec/plan.h"
 #include "runtime/types.h"
 
 namespace huntc::ir {
@@ -26,7 +30,10 @@ using exec::FnName;
 using exec::Value;
 using exec::ValueToString;
 
-enum class OpKind : uint8_t { Scan, Filter, Project };
+enum class OpKind : uint8_t {
+  Scan, Filter, Project, Datatable, Aggregate, Join, Union, Sort, Top, Limit, Distinct, Count,
+  MvExpand, Window,
+};
 
 struct Op {
   OpKind kind;
@@ -36,7 +43,22 @@ struct Op {
   std::string table;               // Scan: the table read
   std::vector<std::string> source_columns;  // Scan: the table's columns read, in output order
   Expr predicate;                  // Filter
-  std::vector<Expr> exprs;         // Project: one per output column, over the input
+  std::vector<Expr> exprs;         // Project: one per output column; Aggregate: the keys
+  std::vector<std::unique_ptr<Op>> others;  // Join: the right side; Union: inputs after `input`
+
+  std::vector<std::vector<Value>> rows;          // Datatable
+  std::vector<exec::AggregateSpec> aggregates;   // Aggregate
+  exec::JoinKind join_kind = exec::JoinKind::InnerUnique;  // Join
+  std::vector<int> left_keys, right_keys, left_out, right_out;  // Join
+  std::vector<exec::SortKey> sort_keys;          // Sort, Top
+  uint64_t count = 0;                            // Top, Limit; MvExpand: rows per input row
+  std::vector<int> columns;                      // Distinct
+  std::vector<exec::MvExpandColumn> expand;      // MvExpand (with_index: a last Long column)
+  bool with_index = false;                       // MvExpand
+  std::vector<exec::WindowFunction> window;      // Window
+
+  // The kind-specific parameters of the operators other than Scan/Filter/Project, printed.
+  std::string Parameters() const;
 
   bool operator==(const Op& other) const;
   size_t Hash() const;

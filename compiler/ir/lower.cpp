@@ -4,8 +4,13 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <optional>
+#include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "runtime/exec/json.h"
 
 namespace huntc::ir {
 
@@ -62,6 +67,15 @@ StringOpInfo StringOp(BinOp op) {
     case BinOp::NotEndsWith: return {Fn::EndsWith, true};
     case BinOp::EndsWithCs: return {Fn::EndsWithCs, false};
     case BinOp::NotEndsWithCs: return {Fn::EndsWithCs, true};
+    case BinOp::HasPrefix: return {Fn::HasPrefix, false};
+    case BinOp::NotHasPrefix: return {Fn::HasPrefix, true};
+    case BinOp::HasPrefixCs: return {Fn::HasPrefixCs, false};
+    case BinOp::NotHasPrefixCs: return {Fn::HasPrefixCs, true};
+    case BinOp::HasSuffix: return {Fn::HasSuffix, false};
+    case BinOp::NotHasSuffix: return {Fn::HasSuffix, true};
+    case BinOp::HasSuffixCs: return {Fn::HasSuffixCs, false};
+    case BinOp::NotHasSuffixCs: return {Fn::HasSuffixCs, true};
+    case BinOp::MatchesRegex: return {Fn::MatchesRegex, false};
     default: return {Fn::Eq, false};
   }
 }
@@ -87,138 +101,10 @@ Fn ComparisonFn(BinOp op) {
   }
 }
 
-Expr LowerExpr(const syntax::Expr* e);
-
-// An integer constant that fits the other operand's int type is narrowed to it, so that
-// `RemotePort == 443` compares ints instead of widening every row.
-bool NarrowConstant(Expr& constant, const Expr& other) {
-  if (constant.kind != ExprKind::Constant || constant.type != Type::Long || other.type != Type::Int) {
-    return false;
-  }
-  const int64_t v = constant.value.integer;
-  if (!constant.value.is_null && (v < INT32_MIN || v > INT32_MAX)) return false;
-  constant = Expr::Constant(ConvertConstant(constant.value, Type::Int));
-  return true;
-}
-
-// Both operands converted to their common type, for comparison.
-std::pair<Expr, Expr> Promote(const syntax::Expr* l, const syntax::Expr* r) {
-  Expr a = LowerExpr(l), b = LowerExpr(r);
-  if (NarrowConstant(b, a) || NarrowConstant(a, b)) return {std::move(a), std::move(b)};
-  if (auto common = CommonType(a.type, b.type)) return {Convert(std::move(a), *common), Convert(std::move(b), *common)};
-  return {std::move(a), std::move(b)};
-}
-
-Expr LowerBinary(const Binary* b) {
-  if (b->op >= BinOp::EqCi) {  // =~, !~ and the string operators
-    const StringOpInfo info = StringOp(b->op);
-    Expr e = Expr::Call(info.fn, Type::Bool, {LowerExpr(b->lhs), LowerExpr(b->rhs)});
-    return info.negated ? Not(std::move(e)) : e;
-  }
-  if (b->op >= BinOp::Eq) {
-    if (!CommonType(b->lhs->type, b->rhs->type)) return BoolConstant(b->op == BinOp::Ne);
-    auto [l, r] = Promote(b->lhs, b->rhs);
-    return Expr::Call(ComparisonFn(b->op), Type::Bool, {std::move(l), std::move(r)});
-  }
-  Expr l = LowerExpr(b->lhs), r = LowerExpr(b->rhs);
-  if (IsNumeric(b->type)) {
-    l = Convert(std::move(l), b->type);
-    r = Convert(std::move(r), b->type);
-  }
-  return Expr::Call(ArithmeticFn(b->op), b->type, {std::move(l), std::move(r)});
-}
-
-Expr LowerIn(const InList* in) {
-  Expr lhs = LowerExpr(in->lhs);
-  const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
-  const bool negated = in->op == InOp::NotIn || in->op == InOp::NotInCi;
-  Type common = lhs.type;
-  std::vector<Expr> items;
-  for (const syntax::Expr* item : in->items) {
-    Expr v = LowerExpr(item);
-    if (auto c = CommonType(common, v.type)) common = *c;
-    items.push_back(std::move(v));
-  }
-  std::vector<Expr> args{Convert(std::move(lhs), common)};
-  for (Expr& v : items) {
-    if (CommonType(common, v.type)) args.push_back(Convert(std::move(v), common));  // others never match
-  }
-  Expr e = Expr::Call(ci ? Fn::InCi : Fn::In, Type::Bool, std::move(args));
-  return negated ? Not(std::move(e)) : e;
-}
-
-Expr LowerBetween(const Between* b) {
-  auto [value, low] = Promote(b->value, b->low);
-  Expr high = LowerExpr(b->high);
-  if (value.type == Type::DateTime && high.type == Type::TimeSpan) {
-    high = Expr::Call(Fn::Add, Type::DateTime, {low, std::move(high)});
-  } else {
-    high = Convert(std::move(high), value.type);
-  }
-  Expr e = Expr::Call(Fn::And, Type::Bool,
-                      {Expr::Call(Fn::Ge, Type::Bool, {value, std::move(low)}),
-                       Expr::Call(Fn::Le, Type::Bool, {value, std::move(high)})});
-  return b->negated ? Not(std::move(e)) : e;
-}
-
-Expr LowerCall(const syntax::Call* c) {
-  std::vector<Expr> args;
-  for (const syntax::Expr* a : c->args) args.push_back(LowerExpr(a));
-  const std::string& name = c->name;
-  if (name == "now") {
-    if (args.empty()) return Expr::Now();
-    return Expr::Call(Fn::Add, Type::DateTime, {Expr::Now(), std::move(args[0])});
-  }
-  if (name == "ago") return Expr::Call(Fn::Sub, Type::DateTime, {Expr::Now(), std::move(args[0])});
-  if (name == "not") return Not(std::move(args[0]));
-  const bool is_string = IsStringLike(args[0].type);
-  if (name == "isempty" || name == "isnotempty") {
-    Expr e = Expr::Call(is_string ? Fn::IsEmpty : Fn::IsNull, Type::Bool, {std::move(args[0])});
-    return name == "isempty" ? e : Not(std::move(e));
-  }
-  // isnull / isnotnull: a string is never null.
-  Expr e = is_string ? BoolConstant(false) : Expr::Call(Fn::IsNull, Type::Bool, {std::move(args[0])});
-  return name == "isnull" ? e : Not(std::move(e));
-}
-
-Expr LowerExpr(const syntax::Expr* e) {
-  switch (e->kind) {
-    case Kind::Literal: {
-      const auto* l = e->As<Literal>();
-      if (l->is_null) return Expr::Constant(Value::Null(l->type));
-      switch (l->type) {
-        case Type::Real: return Expr::Constant(Value::Real(l->real));
-        case Type::String: return Expr::Constant(Value::String(l->text));
-        default: return Expr::Constant(Value::Integer(l->type, l->integer));
-      }
-    }
-    case Kind::Name: return Expr::Column(e->As<Name>()->column, e->type);
-    case Kind::Logical: {
-      const auto* l = e->As<Logical>();
-      std::vector<Expr> terms;
-      for (const syntax::Expr* t : l->terms) terms.push_back(LowerExpr(t));
-      return Expr::Call(l->op == LogicalOp::And ? Fn::And : Fn::Or, Type::Bool, std::move(terms));
-    }
-    case Kind::Unary: {
-      const auto* u = e->As<Unary>();
-      Expr operand = LowerExpr(u->operand);
-      if (u->op == UnaryOp::Plus) return operand;
-      return Expr::Call(Fn::Neg, operand.type, {std::move(operand)});
-    }
-    case Kind::Binary: return LowerBinary(e->As<Binary>());
-    case Kind::InList: return LowerIn(e->As<InList>());
-    case Kind::Between: return LowerBetween(e->As<Between>());
-    case Kind::Call: return LowerCall(e->As<syntax::Call>());
-    default: break;
-  }
-  assert(false && "not a scalar expression");
-  return Expr::Constant(Value::Null(Type::Null));
-}
-
 // Reports, by name and span, each construct of a bound query that lowering cannot express yet.
 class SupportCheck {
  public:
-  SupportCheck(const Reporter& report, LowerOptions options) : report_(report), options_(options) {}
+  explicit SupportCheck(const Reporter& report) : report_(report) {}
 
   bool Run(const Query* q) {
     for (const Node* statement : q->statements) Unsupported(statement);
@@ -254,7 +140,7 @@ class SupportCheck {
     if (!op->Is<syntax::Project>()) return Unsupported(op);
     for (const NamedExpr& item : op->As<syntax::Project>()->items) {
       // Computed columns need projection kernels, which come later.
-      if (!item.expr->Is<Name>() && !options_.computed_projections) {
+      if (!item.expr->Is<Name>()) {
         Unsupported(item.expr, "projecting a computed expression (only columns)");
         continue;
       }
@@ -322,45 +208,1419 @@ class SupportCheck {
   }
 
   const Reporter& report_;
-  const LowerOptions options_;
   bool ok_ = true;
 };
 
-std::unique_ptr<Op> LowerTabular(const Node* node, const BoundQuery& bound) {
-  if (node->Is<TableRef>()) {
-    auto scan = std::make_unique<Op>();
-    scan->kind = OpKind::Scan;
-    scan->table = bound.table->name;
-    scan->schema = bound.table->columns;
-    for (const ColumnSpec& c : scan->schema) scan->source_columns.push_back(c.name);
-    return scan;
+// An integer constant that fits the other operand's int type is narrowed to it, so that
+// `RemotePort == 443` compares ints instead of widening every row.
+bool NarrowConstant(Expr& constant, const Expr& other) {
+  if (constant.kind != ExprKind::Constant || constant.type != Type::Long || other.type != Type::Int) {
+    return false;
   }
-  const auto* pipeline = node->As<Pipeline>();
-  std::unique_ptr<Op> current = LowerTabular(pipeline->source, bound);
-  for (const Operator* op : pipeline->ops) {
-    auto next = std::make_unique<Op>();
-    next->schema = bound.schemas.at(op);
-    if (op->Is<Where>()) {
-      next->kind = OpKind::Filter;
-      next->predicate = LowerExpr(op->As<Where>()->predicate);
+  const int64_t v = constant.value.integer;
+  if (!constant.value.is_null && (v < INT32_MIN || v > INT32_MAX)) return false;
+  constant = Expr::Constant(ConvertConstant(constant.value, Type::Int));
+  return true;
+}
+
+std::string ParamWord(const std::vector<OpParam>& params, std::string_view name) {
+  for (const OpParam& p : params) {
+    if (p.name.name != name || !p.value) continue;
+    if (p.value->Is<Name>()) return p.value->As<Name>()->name;
+    if (p.value->Is<Literal>()) return p.value->As<Literal>()->text;
+  }
+  return {};
+}
+
+const OpParam* FindParam(const std::vector<OpParam>& params, std::string_view name) {
+  for (const OpParam& p : params) {
+    if (p.name.name == name) return &p;
+  }
+  return nullptr;
+}
+
+int FindColumn(const std::vector<ColumnSpec>& schema, std::string_view name) {
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (schema[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool IsConstant(const Expr& e) { return e.kind == ExprKind::Constant; }
+
+// Scalar functions that map one-to-one (same arguments, the call's type) onto an IR function.
+const std::unordered_map<std::string_view, Fn>& DirectFunctions() {
+  static const std::unordered_map<std::string_view, Fn> kMap{
+      {"strcat", Fn::Strcat}, {"strlen", Fn::Strlen}, {"substring", Fn::Substring},
+      {"tolower", Fn::ToLower}, {"toupper", Fn::ToUpper}, {"indexof", Fn::IndexOf},
+      {"trim", Fn::Trim}, {"trim_start", Fn::TrimStart}, {"trim_end", Fn::TrimEnd},
+      {"replace_string", Fn::ReplaceString}, {"replace_regex", Fn::ReplaceRegex},
+      {"translate", Fn::Translate}, {"split", Fn::Split}, {"strcat_array", Fn::StrcatArray},
+      {"url_decode", Fn::UrlDecode}, {"url_encode", Fn::UrlEncode},
+      {"base64_decode_tostring", Fn::Base64DecodeToString}, {"hash_sha256", Fn::HashSha256},
+      {"tohex", Fn::ToHex}, {"parse_url", Fn::ParseUrl}, {"parse_path", Fn::ParsePath},
+      {"parse_command_line", Fn::ParseCommandLine}, {"parse_csv", Fn::ParseCsv},
+      {"parse_json", Fn::ParseJson}, {"array_length", Fn::ArrayLength},
+      {"pack_array", Fn::PackArray}, {"bag_pack", Fn::Pack}, {"array_concat", Fn::ArrayConcat},
+      {"array_index_of", Fn::ArrayIndexOf}, {"array_slice", Fn::ArraySlice},
+      {"set_has_element", Fn::SetHasElement}, {"datetime_diff", Fn::DateTimeDiff},
+      {"datetime_add", Fn::DateTimeAdd}, {"format_timespan", Fn::FormatTimeSpan},
+      {"ipv4_is_private", Fn::Ipv4IsPrivate}, {"ipv4_is_in_range", Fn::Ipv4IsInRange},
+      {"ipv4_is_in_any_range", Fn::Ipv4IsInAnyRange}, {"ipv4_compare", Fn::Ipv4Compare},
+      {"parse_ipv4", Fn::ParseIpv4}, {"has_any_ipv4", Fn::HasAnyIpv4},
+      {"series_stats_dynamic", Fn::SeriesStats}, {"extract_json", Fn::ExtractJson},
+      {"extractjson", Fn::ExtractJson},
+  };
+  return kMap;
+}
+
+// The conversion functions: to<type>() of the call's type.
+bool IsConversion(std::string_view name) {
+  static constexpr std::array<std::string_view, 11> kNames{
+      "tostring", "toint", "tolong", "toreal", "todouble", "tobool", "toboolean", "todatetime",
+      "totimespan", "toguid", "todecimal"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+// The elements of a constant dynamic array (a lone value stands for itself), as constants of
+// `to` where they convert; nullopt when `v` is not valid JSON.
+std::optional<std::vector<Value>> ArrayConstants(const Value& v, Type to) {
+  std::optional<exec::Json> json = exec::Json::Parse(v.text);
+  if (!json) return std::nullopt;
+  std::vector<exec::Json> items;
+  if (json->IsArray()) {
+    items = json->items();
+  } else {
+    items.push_back(*json);
+  }
+  std::vector<Value> out;
+  for (const exec::Json& item : items) {
+    switch (item.kind()) {
+      case exec::Json::Kind::String:
+        if (IsStringLike(to)) out.push_back(ConvertConstant(Value::String(item.text()), to));
+        break;
+      case exec::Json::Kind::Long:
+        if (IsNumeric(to)) out.push_back(ConvertConstant(Value::Integer(Type::Long, item.integer()), to));
+        break;
+      case exec::Json::Kind::Real:
+        if (IsNumeric(to)) out.push_back(ConvertConstant(Value::Real(item.real()), to));
+        break;
+      case exec::Json::Kind::Bool:
+        if (to == Type::Bool) out.push_back(Value::Integer(Type::Bool, item.boolean()));
+        break;
+      default: break;  // null and nested values match nothing
+    }
+  }
+  return out;
+}
+
+// Lowers a bound query. Each construct it cannot express yet is reported (HC500, at its span)
+// and the result is then discarded; `let` names are inlined at their uses (their values were
+// bound once, where they are defined), and so are calls of `let` functions.
+class Lowerer {
+ public:
+  Lowerer(const BoundQuery& bound, const Reporter& report) : bound_(bound), report_(report) {}
+
+  std::unique_ptr<Op> Run(const Query* q) {
+    auto op = LowerQuery(q, {});
+    return ok_ ? std::move(op) : nullptr;
+  }
+
+  Expr Scalar(const syntax::Expr* e);
+
+ private:
+  using Scope = std::unordered_map<std::string, const Node*>;
+
+  void Unsupported(Span span, std::string_view what, bool plural = false) {
+    ok_ = false;
+    report_(Code::Unsupported, span,
+            fmt::format("{} {} not supported yet", what, plural ? "are" : "is"));
+  }
+
+  Expr Fail(const syntax::Expr* e, std::string_view what) {
+    Unsupported(e->span, what);
+    return Expr::Constant(Value::Null(e->type));
+  }
+
+  std::unique_ptr<Op> Failed(const Node* n, std::string_view what) {
+    Unsupported(n->span, what);
+    return nullptr;
+  }
+
+  const Node* LookupLet(const std::string& name) const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      auto found = it->find(name);
+      if (found != it->end()) return found->second;
+    }
+    return nullptr;
+  }
+
+  // A query (the whole one, or a function body) with `params` already in scope.
+  std::unique_ptr<Op> LowerQuery(const Query* q, Scope params) {
+    if (scopes_.size() >= kMaxDepth) return Failed(q, "nesting this deep");
+    scopes_.push_back(std::move(params));
+    for (const Node* statement : q->statements) {
+      if (statement->Is<Let>()) {
+        scopes_.back()[statement->As<Let>()->name.name] = statement->As<Let>()->value;
+      } else if (statement->Is<DeclareParams>()) {
+        Unsupported(statement->span, "'declare query_parameters' statements", true);
+      }  // `set` changes nothing the results depend on
+    }
+    std::unique_ptr<Op> out;
+    if (!q->result) {
+      Unsupported(q->span, "a function without a result");
     } else {
-      next->kind = OpKind::Project;
-      for (const NamedExpr& item : op->As<syntax::Project>()->items) {
-        next->exprs.push_back(LowerExpr(item.expr));
+      out = Tabular(q->result);
+    }
+    scopes_.pop_back();
+    return out;
+  }
+
+  // --- scalars --------------------------------------------------------------------------------
+
+  Expr Convert(Expr e, Type to) { return ir::Convert(std::move(e), to); }
+
+  Expr AsString(Expr e) { return IsStringLike(e.type) ? e : Convert(std::move(e), Type::String); }
+
+  // An argument whose value must be a constant (a count, a cap, a period).
+  std::optional<Value> ConstantArg(const syntax::Expr* e) {
+    Expr v = Scalar(e);
+    if (!IsConstant(v)) {
+      Unsupported(e->span, "a value that is not a constant here");
+      return std::nullopt;
+    }
+    return v.value;
+  }
+
+  Expr LetName(const syntax::Name* n) {
+    const Node* value = LookupLet(n->name);
+    if (!value || !value->IsExpr() || value->Is<Subquery>()) {
+      return Fail(n, fmt::format("the name '{}' (not a column or a scalar let)", n->name));
+    }
+    if (++inlining_ > kMaxDepth) return Fail(n, "let values nested this deep");
+    Expr out = Scalar(value->As<syntax::Expr>());
+    --inlining_;
+    return out;
+  }
+
+  Expr Json(const syntax::Expr* e) {
+    std::optional<exec::Json> json = JsonOf(e);
+    if (!json) return Fail(e, "this dynamic() literal");
+    if (json->IsNull()) return Expr::Constant(Value::Null(Type::Dynamic));
+    return Expr::Constant(Value::Dynamic(json->Serialize()));
+  }
+
+  // A dynamic literal's document (nesting bounded by the parser).
+  std::optional<exec::Json> JsonOf(const syntax::Expr* e) {
+    if (e->Is<syntax::Dynamic>()) return JsonOf(e->As<syntax::Dynamic>()->value);
+    if (e->Is<DynArray>()) {
+      exec::Json out = exec::Json::Array();
+      for (const syntax::Expr* item : e->As<DynArray>()->items) {
+        std::optional<exec::Json> v = JsonOf(item);
+        if (!v) return std::nullopt;
+        out.Push(std::move(*v));
+      }
+      return out;
+    }
+    if (e->Is<DynBag>()) {
+      exec::Json out = exec::Json::Object();
+      for (const DynBag::Entry& entry : e->As<DynBag>()->entries) {
+        std::optional<exec::Json> v = JsonOf(entry.value);
+        if (!v) return std::nullopt;
+        out.Set(entry.key.name, std::move(*v));
+      }
+      return out;
+    }
+    Expr v = Scalar(e);
+    if (!IsConstant(v)) return std::nullopt;
+    return ValueJson(v.value);
+  }
+
+  static std::optional<exec::Json> ValueJson(const Value& v) {
+    if (v.is_null) return exec::Json();
+    switch (v.type) {
+      case Type::Bool: return exec::Json::Bool(v.integer != 0);
+      case Type::Int: case Type::Long: return exec::Json::Long(v.integer);
+      case Type::Real: return exec::Json::Real(v.real);
+      case Type::String: case Type::Guid: return exec::Json::String(v.text);
+      case Type::Dynamic: return exec::Json::Parse(v.text);
+      default: return std::nullopt;
+    }
+  }
+
+  // Both operands converted to their common type, for comparison; a dynamic operand takes the
+  // other's type (KQL compares the value it holds).
+  std::pair<Expr, Expr> Promote(const syntax::Expr* l, const syntax::Expr* r) {
+    Expr a = Scalar(l), b = Scalar(r);
+    if (a.type == Type::Dynamic && b.type == Type::Dynamic) {
+      return {Convert(std::move(a), Type::String), Convert(std::move(b), Type::String)};
+    }
+    if (a.type == Type::Dynamic) a = Convert(std::move(a), b.type);
+    if (b.type == Type::Dynamic) b = Convert(std::move(b), a.type);
+    if (NarrowConstant(b, a) || NarrowConstant(a, b)) return {std::move(a), std::move(b)};
+    if (auto common = CommonType(a.type, b.type)) {
+      return {Convert(std::move(a), *common), Convert(std::move(b), *common)};
+    }
+    return {std::move(a), std::move(b)};
+  }
+
+  Expr Binary(const syntax::Binary* b) {
+    if (b->op >= BinOp::Like && b->op <= BinOp::NotLikeCs) {
+      Unsupported(b->op_span, fmt::format("the '{}' operator", BinOpName(b->op)));
+      return Expr::Constant(Value::Null(Type::Bool));
+    }
+    if (b->op >= BinOp::EqCi) {  // =~, !~, the string operators and matches regex
+      const StringOpInfo info = StringOp(b->op);
+      Expr e = Expr::Call(info.fn, Type::Bool, {AsString(Scalar(b->lhs)), AsString(Scalar(b->rhs))});
+      return info.negated ? Not(std::move(e)) : e;
+    }
+    if (b->op >= BinOp::Eq) {
+      const bool dynamic = b->lhs->type == Type::Dynamic || b->rhs->type == Type::Dynamic;
+      if (!dynamic && !CommonType(b->lhs->type, b->rhs->type)) return BoolConstant(b->op == BinOp::Ne);
+      auto [l, r] = Promote(b->lhs, b->rhs);
+      if (l.type != r.type) return BoolConstant(b->op == BinOp::Ne);
+      return Expr::Call(ComparisonFn(b->op), Type::Bool, {std::move(l), std::move(r)});
+    }
+    if (b->lhs->type == Type::Dynamic || b->rhs->type == Type::Dynamic) {
+      return Fail(b, "arithmetic on dynamic values");
+    }
+    Expr l = Scalar(b->lhs), r = Scalar(b->rhs);
+    if (IsNumeric(b->type)) {
+      l = Convert(std::move(l), b->type);
+      r = Convert(std::move(r), b->type);
+    }
+    return Expr::Call(ArithmeticFn(b->op), b->type, {std::move(l), std::move(r)});
+  }
+
+  Expr In(const InList* in) {
+    Expr lhs = Scalar(in->lhs);
+    if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
+      std::vector<Expr> args{AsString(std::move(lhs))};
+      for (const syntax::Expr* item : in->items) {
+        Expr v = Scalar(item);
+        args.push_back(v.type == Type::Dynamic ? std::move(v) : AsString(std::move(v)));
+      }
+      return Expr::Call(in->op == InOp::HasAny ? Fn::HasAny : Fn::HasAll, Type::Bool, std::move(args));
+    }
+    const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
+    const bool negated = in->op == InOp::NotIn || in->op == InOp::NotInCi;
+    std::vector<Expr> items;
+    for (const syntax::Expr* item : in->items) {
+      if (item->Is<Subquery>()) return Fail(item, "'in' over a subquery");
+      Expr v = Scalar(item);
+      if (!IsConstant(v)) return Fail(item, "a value other than a constant in a list");
+      items.push_back(std::move(v));
+    }
+    // The list's type: that of its scalar items, else (only dynamic arrays) the lhs's.
+    Type common = Type::Null;
+    for (const Expr& v : items) {
+      if (v.type == Type::Dynamic) continue;
+      common = common == Type::Null ? v.type : CommonType(common, v.type).value_or(common);
+    }
+    if (lhs.type == Type::Dynamic) {
+      lhs = Convert(std::move(lhs), common == Type::Null ? Type::String : common);
+    }
+    if (auto c = CommonType(common == Type::Null ? lhs.type : common, lhs.type)) common = *c;
+    if (common == Type::Null) common = lhs.type;
+    std::vector<Expr> args{Convert(std::move(lhs), common)};
+    for (Expr& v : items) {
+      if (v.type == Type::Dynamic) {
+        if (v.value.is_null) continue;
+        std::optional<std::vector<Value>> values = ArrayConstants(v.value, common);
+        if (!values) return Fail(in, "'in' over a dynamic value that is not JSON");
+        for (Value& x : *values) args.push_back(Expr::Constant(std::move(x)));
+      } else if (CommonType(common, v.type)) {
+        args.push_back(Convert(std::move(v), common));  // others never match
       }
     }
-    next->input = std::move(current);
-    current = std::move(next);
+    Expr e = Expr::Call(ci ? Fn::InCi : Fn::In, Type::Bool, std::move(args));
+    return negated ? Not(std::move(e)) : e;
   }
-  return current;
+
+  Expr Between(const syntax::Between* b) {
+    auto [value, low] = Promote(b->value, b->low);
+    Expr high = Scalar(b->high);
+    if (value.type == Type::DateTime && high.type == Type::TimeSpan) {
+      high = Expr::Call(Fn::Add, Type::DateTime, {low, std::move(high)});
+    } else {
+      high = Convert(std::move(high), value.type);
+    }
+    Expr e = Expr::Call(Fn::And, Type::Bool,
+                        {Expr::Call(Fn::Ge, Type::Bool, {value, std::move(low)}),
+                         Expr::Call(Fn::Le, Type::Bool, {value, std::move(high)})});
+    return b->negated ? Not(std::move(e)) : e;
+  }
+
+  Expr Call(const syntax::Call* c) {
+    if (c->name == "toscalar") return ScalarSubquery(c);
+    if (const Node* f = LookupLet(c->name); f && f->Is<Lambda>()) return ScalarFunction(f->As<Lambda>(), c);
+    const FunctionInfo* info = FindFunction(c->name);
+    if (!info) return Fail(c, fmt::format("the function {}()", c->name));
+    if (info->cls == FunctionClass::Window && extras_) return WindowColumn(c);
+    if (info->cls == FunctionClass::Aggregate && aggregate_) return AggregateColumn(c);
+    if (info->cls != FunctionClass::Scalar) {
+      return Fail(c, fmt::format("the {} function {}() here",
+                                 info->cls == FunctionClass::Aggregate ? "aggregate" : "window", c->name));
+    }
+    const std::string_view name = info->canonical.empty() ? info->name : info->canonical;
+    for (const syntax::Expr* a : c->args) {
+      if (a->Is<NamedArg>() || a->Is<Star>()) return Fail(a, "this kind of argument");
+    }
+    std::vector<Expr> args;
+    // typeof(T) arguments name a type, already in the call's type.
+    for (const syntax::Expr* a : c->args) {
+      if (a->Is<syntax::Call>() && a->As<syntax::Call>()->name == "typeof") continue;
+      args.push_back(Scalar(a));
+    }
+    const Type t = c->type;
+    if (name == "now") {
+      if (args.empty()) return Expr::Now();
+      return Expr::Call(Fn::Add, Type::DateTime, {Expr::Now(), std::move(args[0])});
+    }
+    if (name == "ago") return Expr::Call(Fn::Sub, Type::DateTime, {Expr::Now(), std::move(args[0])});
+    if (name == "not") return Not(std::move(args[0]));
+    if (name == "isempty" || name == "isnotempty") {
+      const bool is_string = IsStringLike(args[0].type);
+      Expr e = Expr::Call(is_string ? Fn::IsEmpty : Fn::IsNull, Type::Bool, {std::move(args[0])});
+      return name == "isempty" ? e : Not(std::move(e));
+    }
+    if (name == "isnull" || name == "isnotnull") {  // a string is never null
+      Expr e = IsStringLike(args[0].type) ? BoolConstant(false)
+                                          : Expr::Call(Fn::IsNull, Type::Bool, {std::move(args[0])});
+      return name == "isnull" ? e : Not(std::move(e));
+    }
+    if (IsConversion(name)) {
+      if (args[0].type == t) return std::move(args[0]);
+      return Expr::Call(Fn::Convert, t, {std::move(args[0])});
+    }
+    if (name == "iff") {
+      return Expr::Call(Fn::Iff, t, {std::move(args[0]), Convert(std::move(args[1]), t), Convert(std::move(args[2]), t)});
+    }
+    if (name == "case") {
+      for (size_t i = 1; i < args.size(); i += 2) args[i] = Convert(std::move(args[i]), t);
+      args.back() = Convert(std::move(args.back()), t);
+      return Expr::Call(Fn::Case, t, std::move(args));
+    }
+    if (name == "coalesce" || name == "abs") {
+      for (Expr& a : args) a = Convert(std::move(a), t);
+      return Expr::Call(name == "abs" ? Fn::Abs : Fn::Coalesce, t, std::move(args));
+    }
+    if (name == "bin" || name == "floor" || name == "bin_at") {
+      if (!IsNumeric(t) && t != Type::DateTime && t != Type::TimeSpan) return Fail(c, "bin() of this type");
+      args[0] = Convert(std::move(args[0]), t);
+      if (t != Type::DateTime) args[1] = Convert(std::move(args[1]), t);
+      if (args.size() > 2) args[2] = Convert(std::move(args[2]), t);
+      return Expr::Call(name == "bin_at" ? Fn::BinAt : Fn::Bin, t, std::move(args));
+    }
+    if (name == "extract") {
+      if (args.size() != 3) return Fail(c, "extract() with this many arguments");
+      return Expr::Call(Fn::Extract, t, std::move(args));
+    }
+    if (name == "extract_all") {
+      if (args.size() != 2) return Fail(c, "extract_all() with a list of groups");
+      return Expr::Call(Fn::ExtractAll, t, std::move(args));
+    }
+    if (name == "countof") {
+      Fn fn = Fn::CountOf;
+      if (args.size() == 3) {
+        if (!IsConstant(args[2]) || (args[2].value.text != "regex" && args[2].value.text != "normal")) {
+          return Fail(c->args[2], "this countof() kind");
+        }
+        if (args[2].value.text == "regex") fn = Fn::CountOfRegex;
+        args.pop_back();
+      }
+      return Expr::Call(fn, t, std::move(args));
+    }
+    if (name == "series_decompose_anomalies") {
+      return Fail(c, "series_decompose_anomalies() (its seasonality detection)");
+    }
+    if (name == "pack_array" && std::all_of(args.begin(), args.end(), IsConstant)) {
+      // Folded: a list of constants, as `in` and has_any need them.
+      exec::Json array = exec::Json::Array();
+      for (const Expr& a : args) {
+        std::optional<exec::Json> item = ValueJson(a.value);
+        if (!item) return Expr::Call(Fn::PackArray, t, std::move(args));
+        array.Push(std::move(*item));
+      }
+      return Expr::Constant(Value::Dynamic(array.Serialize()));
+    }
+    auto direct = DirectFunctions().find(name);
+    if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
+    return Expr::Call(direct->second, t, std::move(args));
+  }
+
+  // A scalar `let` function inlined: its parameters stand for the call's arguments, which are
+  // evaluated over the caller's row (a scalar body sees no other row).
+  Expr ScalarFunction(const Lambda* lambda, const syntax::Call* c) {
+    const Query* body = lambda->body;
+    if (!body->result || !body->result->IsExpr()) return Fail(c, fmt::format("calling {}() here", c->name));
+    Scope params;
+    if (!BindArguments(lambda, c->name, c->args, c, params)) return Expr::Constant(Value::Null(c->type));
+    if (scopes_.size() >= kMaxDepth) return Fail(c, "calls nested this deep");
+    scopes_.push_back(std::move(params));
+    for (const Node* statement : body->statements) {
+      if (statement->Is<syntax::Let>()) scopes_.back()[statement->As<syntax::Let>()->name.name] = statement->As<syntax::Let>()->value;
+    }
+    Expr out = Scalar(body->result->As<syntax::Expr>());
+    scopes_.pop_back();
+    return Convert(std::move(out), c->type);
+  }
+
+  // The parameters of a call of `lambda`, bound to its arguments (or their defaults). The
+  // binder annotates a body once per call, the last call winning, so a function with
+  // parameters is lowered for one call only.
+  // `invoke` passes its input rows as the first argument: `piped` (the Invoke node, which
+  // piped_ maps to those rows) then stands for it.
+  bool BindArguments(const Lambda* lambda, const std::string& name, const std::vector<syntax::Expr*>& args,
+                     const Node* at, Scope& params, const Node* piped = nullptr) {
+    // Calls whose arguments have the same types (and tables the same columns) bind the body
+    // alike; a call with others would need the body bound again.
+    std::string signature;
+    const auto describe = [&](const std::vector<ColumnSpec>& schema) {
+      signature += "(";
+      for (const ColumnSpec& c : schema) signature += fmt::format("{}:{},", c.name, TypeName(c.type));
+      signature += ")";
+    };
+    if (piped) describe(piped_.at(piped)->schema);
+    for (const syntax::Expr* a : args) {
+      auto schema = bound_.schemas.find(a);
+      if (schema != bound_.schemas.end()) {
+        describe(schema->second);
+      } else {
+        signature += fmt::format("{},", TypeName(a->type));
+      }
+    }
+    auto [seen, fresh] = called_.try_emplace(lambda, signature);
+    if (!fresh && seen->second != signature) {
+      Unsupported(at->span, fmt::format("calling the function {}() with arguments of other types", name));
+      return false;
+    }
+    const size_t offset = piped ? 1 : 0;
+    if (piped && !lambda->params.empty()) params[lambda->params[0].name.name] = piped;
+    for (size_t i = offset; i < lambda->params.size(); ++i) {
+      const Param& p = lambda->params[i];
+      const Node* value = i - offset < args.size() ? args[i - offset] : p.default_value;
+      if (!value) {
+        Unsupported(at->span, fmt::format("calling {}() without '{}'", name, p.name.name));
+        return false;
+      }
+      params[p.name.name] = value;
+    }
+    return true;
+  }
+
+  // --- tabular --------------------------------------------------------------------------------
+
+  std::unique_ptr<Op> Make(OpKind kind, std::unique_ptr<Op> input, std::vector<ColumnSpec> schema) {
+    auto op = std::make_unique<Op>();
+    op->kind = kind;
+    op->input = std::move(input);
+    op->schema = std::move(schema);
+    return op;
+  }
+
+  std::unique_ptr<Op> ProjectOp(std::unique_ptr<Op> input, std::vector<Expr> exprs,
+                                std::vector<ColumnSpec> schema) {
+    for (size_t i = 0; i < exprs.size(); ++i) exprs[i] = Convert(std::move(exprs[i]), schema[i].type);
+    auto op = Make(OpKind::Project, std::move(input), std::move(schema));
+    op->exprs = std::move(exprs);
+    return op;
+  }
+
+  // `op` with the schema the binder gave it: the same names, and types converted where the
+  // runtime computes another (an aggregate's widening, say).
+  std::unique_ptr<Op> Conform(std::unique_ptr<Op> op, const std::vector<ColumnSpec>& want) {
+    bool same = true;
+    for (size_t i = 0; i < want.size(); ++i) same &= op->schema[i].type == want[i].type;
+    if (same) {
+      op->schema = want;
+      return op;
+    }
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < want.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), op->schema[i].type));
+    return ProjectOp(std::move(op), std::move(exprs), want);
+  }
+
+  // The columns of `from` by name into `want` (union): a missing column is null; a column whose
+  // name union split by type (`Name_type`) is found under its own name.
+  std::unique_ptr<Op> ByName(std::unique_ptr<Op> from, const std::vector<ColumnSpec>& want,
+                             const std::string& source_column, const std::string& source) {
+    std::vector<Expr> exprs;
+    for (const ColumnSpec& c : want) {
+      if (!source_column.empty() && c.name == source_column) {
+        exprs.push_back(Expr::Constant(Value::String(source)));
+        continue;
+      }
+      int found = -1;
+      for (size_t i = 0; i < from->schema.size() && found < 0; ++i) {
+        const ColumnSpec& have = from->schema[i];
+        if (have.type == c.type &&
+            (have.name == c.name || fmt::format("{}_{}", have.name, TypeName(have.type)) == c.name)) {
+          found = static_cast<int>(i);
+        }
+      }
+      exprs.push_back(found >= 0 ? Expr::Column(found, c.type) : Expr::Constant(Value::Null(c.type)));
+    }
+    return ProjectOp(std::move(from), std::move(exprs), want);
+  }
+
+  std::unique_ptr<Op> Tabular(const Node* node) {
+    if (++tabular_depth_ > kMaxDepth) return Failed(node, "tables nested this deep");
+    std::unique_ptr<Op> out = TabularNode(node);
+    --tabular_depth_;
+    return out;
+  }
+
+  std::unique_ptr<Op> TabularNode(const Node* node) {
+    switch (node->kind) {
+      case Kind::TableRef: {
+        const auto* ref = node->As<TableRef>();
+        if (const Node* value = LookupLet(ref->name)) return LetTable(value, ref->name, node);  // a let hides a table
+        if (ref->IsPattern()) return Failed(node, "a table name pattern");
+        auto scan = Make(OpKind::Scan, nullptr, bound_.schemas.at(node));
+        scan->table = ref->name;
+        for (const ColumnSpec& c : scan->schema) scan->source_columns.push_back(c.name);
+        return scan;
+      }
+      case Kind::Pipeline: {
+        const auto* p = node->As<Pipeline>();
+        std::unique_ptr<Op> current = Tabular(p->source);
+        for (const Operator* op : p->ops) {
+          if (!current) return nullptr;
+          current = LowerOperator(op, std::move(current));
+        }
+        return current;
+      }
+      case Kind::Subquery: return Tabular(node->As<Subquery>()->query);
+      case Kind::Name: {
+        const std::string& name = node->As<Name>()->name;
+        const Node* value = LookupLet(name);
+        if (!value) return Failed(node, fmt::format("the table '{}'", name));
+        return LetTable(value, name, node);
+      }
+      case Kind::Call: {
+        const auto* c = node->As<syntax::Call>();
+        if (c->name == "materialize" || c->name == "view") return Tabular(c->args[0]);
+        const Node* f = LookupLet(c->name);
+        if (!f || !f->Is<Lambda>()) return Failed(node, fmt::format("the tabular function {}()", c->name));
+        return CallFunction(f->As<Lambda>(), c->name, c->args, node);
+      }
+      case Kind::Datatable: return DatatableOp(node->As<syntax::Datatable>());
+      case Kind::Print: return PrintOp(node->As<Print>());
+      case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
+      default: return Failed(node, fmt::format("the '{}' source", KqlName(node->kind)));
+    }
+  }
+
+  // A tabular `let` name (or a view, a function called by name) at its use.
+  std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
+    if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
+    if (value->Is<Invoke>()) {  // the rows invoke passes
+      auto piped = piped_.find(value);
+      if (piped == piped_.end() || !piped->second) return Failed(at, fmt::format("using '{}' twice", name));
+      return std::move(piped->second);
+    }
+    return Tabular(value);
+  }
+
+  // Inlines a `let` function's body with its parameters bound to the call's arguments.
+  std::unique_ptr<Op> CallFunction(const Lambda* lambda, const std::string& name,
+                                   const std::vector<syntax::Expr*>& args, const Node* at,
+                                   const Node* piped = nullptr) {
+    Scope params;
+    if (!BindArguments(lambda, name, args, at, params, piped)) return nullptr;
+    return LowerQuery(lambda->body, std::move(params));
+  }
+
+  // `T | invoke f(args)`: f's body with T as its first parameter.
+  std::unique_ptr<Op> InvokeOp(const Invoke* invoke, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    if (!invoke->function->Is<syntax::Call>()) return Failed(invoke, "invoke of something other than a call");
+    const auto* c = invoke->function->As<syntax::Call>();
+    const Node* f = LookupLet(c->name);
+    if (!f || !f->Is<Lambda>() || f->As<Lambda>()->params.empty()) {
+      return Failed(invoke, fmt::format("invoke of {}()", c->name));
+    }
+    piped_[invoke] = std::move(in);
+    std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
+    piped_.erase(invoke);
+    if (!result) return nullptr;
+    return Conform(std::move(result), out);
+  }
+
+  std::unique_ptr<Op> DatatableOp(const syntax::Datatable* d) {
+    const std::vector<ColumnSpec>& schema = bound_.schemas.at(d);
+    auto op = Make(OpKind::Datatable, nullptr, schema);
+    if (schema.empty()) return Failed(d, "a datatable without columns");
+    for (size_t i = 0; i < d->values.size(); ++i) {
+      if (i % schema.size() == 0) op->rows.emplace_back();
+      std::optional<Value> v = ConstantArg(d->values[i]);
+      if (!v) return nullptr;
+      const Type t = schema[i % schema.size()].type;
+      if (v->type != t && !v->is_null && !(IsNumeric(v->type) && IsNumeric(t))) {
+        return Failed(d->values[i], "a datatable value of another type");
+      }
+      op->rows.back().push_back(v->is_null ? Value::Null(t) : ConvertConstant(*v, t));
+    }
+    if (!op->rows.empty() && op->rows.back().size() != schema.size()) return Failed(d, "a partial datatable row");
+    return op;
+  }
+
+  std::unique_ptr<Op> PrintOp(const Print* p) {
+    // One row of no input columns: a one-row datatable the projection ignores.
+    auto row = Make(OpKind::Datatable, nullptr, {{"print", Type::Bool}});
+    row->rows.push_back({Value::Integer(Type::Bool, 1)});
+    std::vector<Expr> exprs;
+    for (const NamedExpr& item : p->items) exprs.push_back(Scalar(item.expr));
+    return ProjectOp(std::move(row), std::move(exprs), bound_.schemas.at(p));
+  }
+
+  std::unique_ptr<Op> UnionOp(const syntax::Union* u, std::unique_ptr<Op> piped) {
+    if (ParamWord(u->params, "isfuzzy") == "true") return Failed(u, "a fuzzy union");
+    if (!ParamWord(u->params, "kind").empty() && ParamWord(u->params, "kind") != "outer") {
+      return Failed(u, "union kind=inner");
+    }
+    const std::string source = ParamWord(u->params, "withsource");
+    const std::vector<ColumnSpec>& schema = bound_.schemas.at(u);
+    std::vector<std::unique_ptr<Op>> inputs;
+    if (piped) {
+      if (!source.empty()) return Failed(u, "withsource over piped rows");
+      inputs.push_back(ByName(std::move(piped), schema, "", ""));
+    }
+    for (const Node* t : u->tables) {
+      if (!source.empty() && !t->Is<TableRef>()) return Failed(t, "withsource for a subquery");
+      std::unique_ptr<Op> in = Tabular(t);
+      if (!in) return nullptr;
+      inputs.push_back(ByName(std::move(in), schema, source, t->Is<TableRef>() ? t->As<TableRef>()->name : ""));
+    }
+    auto op = Make(OpKind::Union, std::move(inputs[0]), schema);
+    for (size_t i = 1; i < inputs.size(); ++i) op->others.push_back(std::move(inputs[i]));
+    return op;
+  }
+
+  std::unique_ptr<Op> LowerOperator(const syntax::Operator* op, std::unique_ptr<Op> in) {
+    const std::vector<ColumnSpec>& out = bound_.schemas.at(op);
+    switch (op->kind) {
+      case Kind::Where: return WhereOp(op->As<Where>(), std::move(in), out);
+      case Kind::Project: {
+        const auto& items = op->As<syntax::Project>()->items;
+        if (items.size() != out.size()) return Failed(op, "a projection computing several columns per item");
+        WindowScope windows(*this, op, in->schema.size());
+        std::vector<Expr> exprs;
+        for (const NamedExpr& item : items) exprs.push_back(Scalar(item.expr));
+        std::unique_ptr<Op> below = windows.Below(std::move(in));
+        if (!below) return nullptr;
+        return ProjectOp(std::move(below), std::move(exprs), out);
+      }
+      case Kind::Extend: return ExtendOp(op, op->As<Extend>()->items, std::move(in), out);
+      case Kind::Serialize: return ExtendOp(op, op->As<Serialize>()->items, std::move(in), out);
+      case Kind::ProjectAway: case Kind::ProjectKeep: case Kind::ProjectReorder: {
+        std::vector<Expr> exprs;
+        for (const ColumnSpec& c : out) exprs.push_back(Expr::Column(FindColumn(in->schema, c.name), c.type));
+        return ProjectOp(std::move(in), std::move(exprs), out);
+      }
+      case Kind::ProjectRename: {
+        std::vector<Expr> exprs;
+        for (size_t i = 0; i < out.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), out[i].type));
+        return ProjectOp(std::move(in), std::move(exprs), out);
+      }
+      case Kind::Summarize: return SummarizeOp(op->As<Summarize>(), std::move(in), out);
+      case Kind::Join: case Kind::Lookup: return JoinOp(static_cast<const JoinLike*>(op), std::move(in), out);
+      case Kind::Union: return UnionOp(op->As<syntax::Union>(), std::move(in));
+      case Kind::Sort: {
+        auto s = Make(OpKind::Sort, std::move(in), out);
+        if (!SortKeys(op->As<syntax::Sort>()->keys, s->sort_keys)) return nullptr;
+        return s;
+      }
+      case Kind::Top: {
+        const auto* top = op->As<syntax::Top>();
+        auto t = Make(OpKind::Top, std::move(in), out);
+        if (!Count(top->count, t->count) || !SortKeys(top->keys, t->sort_keys)) return nullptr;
+        return t;
+      }
+      case Kind::Take: {
+        auto t = Make(OpKind::Limit, std::move(in), out);
+        if (!Count(op->As<Take>()->count, t->count)) return nullptr;
+        return t;
+      }
+      case Kind::Distinct: {
+        const auto& columns = op->As<syntax::Distinct>()->columns;
+        std::unique_ptr<Op> input = std::move(in);
+        if (!(columns.size() == 1 && columns[0]->Is<Star>())) {
+          std::vector<Expr> exprs;
+          for (const syntax::Expr* c : columns) exprs.push_back(Scalar(c));
+          input = ProjectOp(std::move(input), std::move(exprs), out);
+        }
+        auto d = Make(OpKind::Distinct, std::move(input), out);
+        for (size_t i = 0; i < out.size(); ++i) d->columns.push_back(static_cast<int>(i));
+        return d;
+      }
+      case Kind::Count: return Make(OpKind::Count, std::move(in), out);
+      case Kind::MvExpand: return MvExpandOp(op->As<syntax::MvExpand>(), std::move(in), out);
+      case Kind::Invoke: return InvokeOp(op->As<Invoke>(), std::move(in), out);
+      case Kind::Render: return in;  // presentation only
+      default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
+    }
+  }
+
+  // Whether an `in` list item denotes a table: a subquery, or a tabular `let` name.
+  bool IsTabularItem(const syntax::Expr* item) const {
+    if (item->Is<Subquery>()) return true;
+    if (!item->Is<Name>() || item->As<Name>()->column >= 0) return false;
+    const Node* value = LookupLet(item->As<Name>()->name);
+    if (!value) return false;
+    if (!value->IsExpr() || value->Is<Subquery>()) return true;
+    if (value->Is<syntax::Call>()) {
+      const std::string& f = value->As<syntax::Call>()->name;
+      return f == "materialize" || f == "view";
+    }
+    return false;
+  }
+
+  // where: the terms of its `and` that test membership in a table (`x in (T)`, `x !in (T)`) become
+  // semi/anti joins on T's first column, after a filter by the other terms.
+  std::unique_ptr<Op> WhereOp(const Where* w, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::vector<const syntax::Expr*> terms;
+    if (w->predicate->Is<Logical>() && w->predicate->As<Logical>()->op == LogicalOp::And) {
+      for (const syntax::Expr* t : w->predicate->As<Logical>()->terms) terms.push_back(t);
+    } else {
+      terms.push_back(w->predicate);
+    }
+    std::vector<const InList*> memberships;
+    std::vector<Expr> filters;
+    WindowScope windows(*this, w, in->schema.size());
+    for (const syntax::Expr* t : terms) {
+      const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
+      if (list && list->op != InOp::HasAny && list->op != InOp::HasAll && list->items.size() == 1 &&
+          IsTabularItem(list->items[0])) {
+        memberships.push_back(list);
+      } else {
+        filters.push_back(Scalar(t));
+      }
+    }
+    const bool windowed = !windows.empty();
+    std::unique_ptr<Op> current = windows.Below(std::move(in));
+    if (!current) return nullptr;
+    if (!filters.empty()) {
+      std::vector<ColumnSpec> schema = current->schema;
+      current = Make(OpKind::Filter, std::move(current), std::move(schema));
+      current->predicate = filters.size() == 1 ? std::move(filters[0])
+                                               : Expr::Call(Fn::And, Type::Bool, std::move(filters));
+    }
+    if (windowed) {  // the window columns were only for the filter
+      std::vector<Expr> back;
+      for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
+      current = ProjectOp(std::move(current), std::move(back), out);
+    }
+    for (const InList* list : memberships) {
+      if (!current) return nullptr;
+      current = Membership(list, std::move(current), out);
+    }
+    return current;
+  }
+
+  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::unique_ptr<Op> right = Tabular(list->items[0]);
+    if (!right) return nullptr;
+    if (right->schema.empty()) return Failed(list->items[0], "'in' over a table without columns");
+    const bool ci = list->op == InOp::InCi || list->op == InOp::NotInCi;
+    ColumnSpec key = right->schema[0];
+    Expr value = Scalar(list->lhs);
+    Expr right_value = Expr::Column(0, key.type);
+    if (ci) {  // in~: both sides folded to lower case
+      if (!IsStringLike(key.type)) return Failed(list, "'in~' over a column that is not a string");
+      key.type = Type::String;
+      value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(value))});
+      right_value = Expr::Call(Fn::ToLower, Type::String, {std::move(right_value)});
+    } else if (value.type != key.type) {
+      if (!CommonType(value.type, key.type) && value.type != Type::Dynamic) {
+        return Failed(list, "'in' over a column of another type");
+      }
+      value = Convert(std::move(value), key.type);
+    }
+    // The left side with the value as its last column, the right side reduced to its key.
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < in->schema.size(); ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_exprs.push_back(std::move(value));
+    left_schema.push_back({"in_value", key.type});
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    auto right_key = ProjectOp(std::move(right), {std::move(right_value)}, {key});
+    auto join = Make(OpKind::Join, std::move(left), left_schema);
+    const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
+    join->join_kind = negated ? exec::JoinKind::LeftAnti : exec::JoinKind::LeftSemi;
+    join->left_keys = {static_cast<int>(left_schema.size() - 1)};
+    join->right_keys = {0};
+    for (size_t i = 0; i < left_schema.size(); ++i) join->left_out.push_back(static_cast<int>(i));
+    join->others.push_back(std::move(right_key));
+    std::vector<Expr> back;
+    for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
+    return ProjectOp(std::move(join), std::move(back), out);
+  }
+
+  bool Count(const syntax::Expr* e, uint64_t& out) {
+    std::optional<Value> v = ConstantArg(e);
+    if (!v) return false;
+    if (v->is_null || (v->type != Type::Long && v->type != Type::Int) || v->integer < 0) {
+      Unsupported(e->span, "a row count that is not a non-negative integer");
+      return false;
+    }
+    out = static_cast<uint64_t>(v->integer);
+    return true;
+  }
+
+  bool SortKeys(const std::vector<syntax::SortKey>& keys, std::vector<exec::SortKey>& out) {
+    for (const syntax::SortKey& k : keys) {
+      if (!k.expr->Is<Name>() || k.expr->As<Name>()->column < 0) {
+        Unsupported(k.expr->span, "sorting by a computed expression");
+        return false;
+      }
+      const int c = k.expr->As<Name>()->column;
+      exec::SortKey key = k.order == SortOrder::Asc ? exec::SortKey::Asc(c) : exec::SortKey::Desc(c);
+      if (k.nulls != NullsOrder::Default) key.nulls_first = k.nulls == NullsOrder::First;
+      out.push_back(key);
+    }
+    return true;
+  }
+
+  // extend (and serialize's columns): the input's columns, each item replacing the column of
+  // its name in place or appended. row_number()/prev()/next() items come from a Window below.
+  std::unique_ptr<Op> ExtendOp(const Node* at, const std::vector<NamedExpr>& items, std::unique_ptr<Op> in,
+                               const std::vector<ColumnSpec>& out) {
+    std::vector<ColumnSpec> names = in->schema;
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    WindowScope windows(*this, at, in->schema.size());
+    for (const NamedExpr& item : items) {
+      if (item.names.size() > 1) return Failed(item.expr, "an item computing several columns");
+      std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
+      for (int n = 1; name.empty(); ++n) {
+        const std::string candidate = fmt::format("Column{}", n);
+        if (FindColumn(names, candidate) < 0) name = candidate;
+      }
+      Expr value = Scalar(item.expr);
+      const int existing = FindColumn(names, name);
+      if (existing >= 0) {
+        exprs[static_cast<size_t>(existing)] = std::move(value);
+      } else {
+        names.push_back({name, item.expr->type});
+        exprs.push_back(std::move(value));
+      }
+    }
+    if (names.size() != out.size()) return Failed(at, "this extend's columns");
+    std::unique_ptr<Op> below = windows.Below(std::move(in));
+    if (!below) return nullptr;
+    return ProjectOp(std::move(below), std::move(exprs), out);
+  }
+
+  // Collects the columns an operator's expressions need appended to its input: the window
+  // functions they call (row_number, prev, next), computed by a Window operator, and the
+  // toscalar() subqueries, each joined on as one more column (left outer, so an empty subquery
+  // gives null).
+  class WindowScope {
+   public:
+    WindowScope(Lowerer& l, const Node* at, size_t width)
+        : l_(l), at_(at), width_(width), saved_(l.extras_) {
+      l.extras_ = this;
+    }
+    ~WindowScope() { l_.extras_ = saved_; }
+    // `in` with the columns appended, if any were needed; null (reported) if it cannot be built.
+    std::unique_ptr<Op> Below(std::unique_ptr<Op> in) {
+      l_.extras_ = saved_;
+      if (!functions_.empty() && !scalars_.empty()) {
+        return l_.Failed(at_, "window functions and toscalar() in one operator");
+      }
+      for (auto& scalar : scalars_) in = l_.JoinScalar(std::move(in), std::move(scalar));
+      if (functions_.empty()) return in;
+      std::vector<ColumnSpec> schema = in->schema;
+      for (const exec::WindowFunction& w : functions_) {
+        schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+      }
+      auto op = l_.Make(OpKind::Window, std::move(in), std::move(schema));
+      op->window = std::move(functions_);
+      return op;
+    }
+    bool empty() const { return functions_.empty() && scalars_.empty(); }
+    size_t width() const { return width_; }
+    std::vector<exec::WindowFunction> functions_;
+    std::vector<std::unique_ptr<Op>> scalars_;
+
+   private:
+    Lowerer& l_;
+    const Node* at_;
+    size_t width_;
+    WindowScope* saved_;
+  };
+
+  // `in` with one more column: the first column of the first row of `scalar`.
+  std::unique_ptr<Op> JoinScalar(std::unique_ptr<Op> in, std::unique_ptr<Op> scalar) {
+    const size_t width = in->schema.size();
+    const Type type = scalar->schema[0].type;
+    const Expr key = BoolConstant(true);
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < width; ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_exprs.push_back(key);
+    left_schema.push_back({"scalar_key", Type::Bool});
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    std::vector<ColumnSpec> first = scalar->schema;
+    auto limit = Make(OpKind::Limit, std::move(scalar), std::move(first));
+    limit->count = 1;
+    auto right = ProjectOp(std::move(limit), {Expr::Column(0, type), key}, {{"scalar", type}, {"scalar_key", Type::Bool}});
+    std::vector<ColumnSpec> schema(left_schema.begin(), left_schema.end() - 1);
+    schema.push_back({fmt::format("scalar_{}", width), type});
+    auto join = Make(OpKind::Join, std::move(left), std::move(schema));
+    join->join_kind = exec::JoinKind::LeftOuter;
+    join->left_keys = {static_cast<int>(width)};
+    join->right_keys = {1};
+    for (size_t i = 0; i < width; ++i) join->left_out.push_back(static_cast<int>(i));
+    join->right_out = {0};
+    join->others.push_back(std::move(right));
+    return join;
+  }
+
+  // toscalar(T) inside a WindowScope: the column its value is joined on as.
+  Expr ScalarSubquery(const syntax::Call* c) {
+    if (c->args.size() != 1) return Fail(c, "toscalar() with these arguments");
+    const syntax::Expr* arg = c->args[0];
+    const bool tabular = arg->Is<Subquery>() || IsTabularItem(arg) ||
+                         bound_.schemas.find(arg) != bound_.schemas.end();
+    if (!tabular) return Scalar(arg);  // toscalar of a scalar is the scalar
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the subquery has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(c, "toscalar() here (only in where, project, extend)");
+    }
+    std::unique_ptr<Op> table = Tabular(arg);
+    extras_ = scope;
+    if (!table) return Expr::Constant(Value::Null(c->type));
+    if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
+    scope->scalars_.push_back(std::move(table));
+    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
+  }
+
+  // A window function call inside a WindowScope: the column it appends.
+  Expr WindowColumn(const syntax::Call* c) {
+    WindowScope* scope = std::exchange(extras_, nullptr);  // none nest
+    std::optional<exec::WindowFunction> w = WindowCall(c);
+    extras_ = scope;
+    if (!w) return Expr::Constant(Value::Null(c->type));
+    std::vector<exec::WindowFunction>& functions = scope->functions_;
+    w->name = fmt::format("window_{}", functions.size());
+    functions.push_back(std::move(*w));
+    return Expr::Column(static_cast<int>(scope->width() + functions.size() - 1), c->type);
+  }
+
+  // row_number([start]), prev(x[, offset[, default]]), next(...); reports what it cannot lower.
+  std::optional<exec::WindowFunction> WindowCall(const syntax::Call* c) {
+    const syntax::Expr* e = c;
+    if (c->name != "row_number" && c->name != "prev" && c->name != "next") {
+      Unsupported(c->span, fmt::format("the window function {}()", c->name));
+      return std::nullopt;
+    }
+    exec::WindowFunction w;
+    if (c->name == "row_number") {
+      w.kind = exec::WindowKind::RowNumber;
+      w.arg = Expr::Constant(Value::Integer(Type::Long, 0));
+      if (!c->args.empty()) {
+        std::optional<Value> start = ConstantArg(c->args[0]);
+        if (!start) return std::nullopt;
+        if (c->args.size() > 1) {
+          Unsupported(c->args[1]->span, "row_number() restarting on a condition");
+          return std::nullopt;
+        }
+        w.offset = start->integer;
+      }
+      return w;
+    }
+    w.kind = c->name == "prev" ? exec::WindowKind::Prev : exec::WindowKind::Next;
+    w.arg = Convert(Scalar(c->args[0]), e->type);
+    w.fallback = Value::Null(e->type);
+    if (c->args.size() > 1) {
+      std::optional<Value> offset = ConstantArg(c->args[1]);
+      if (!offset) return std::nullopt;
+      w.offset = offset->integer;
+    }
+    if (c->args.size() > 2) {
+      std::optional<Value> fallback = ConstantArg(c->args[2]);
+      if (!fallback) return std::nullopt;
+      w.fallback = fallback->is_null ? Value::Null(e->type) : ConvertConstant(*fallback, e->type);
+    }
+    return w;
+  }
+
+  // summarize: an Aggregate of the keys and of every aggregate call; an item that computes on
+  // aggregates (`dcount(x) > 1`) is a Project above it, over hidden aggregate columns.
+  std::unique_ptr<Op> SummarizeOp(const Summarize* s, std::unique_ptr<Op> in,
+                                  const std::vector<ColumnSpec>& out) {
+    if (!s->params.empty()) return Failed(s, "summarize with hints");
+    std::vector<Expr> keys;
+    for (const NamedExpr& item : s->by) keys.push_back(Scalar(item.expr));
+    AggregateScope scope{&in->schema, &out, keys.size(), {}, keys.size()};
+    std::vector<Expr> results;  // the output columns after the keys, over the Aggregate's output
+    bool computed = false;
+    for (const NamedExpr& item : s->aggregates) {
+      const FunctionInfo* info =
+          item.expr->Is<syntax::Call>() ? FindFunction(item.expr->As<syntax::Call>()->name) : nullptr;
+      if (!info || info->cls != FunctionClass::Aggregate) {
+        computed = true;
+        AggregateScope* saved = std::exchange(aggregate_, &scope);
+        results.push_back(Scalar(item.expr));
+        aggregate_ = saved;
+        continue;
+      }
+      const size_t before = scope.specs.size();
+      if (!Aggregate(item.expr, in->schema, out, keys.size(), scope.specs)) return nullptr;
+      for (size_t i = before; i < scope.specs.size(); ++i) {
+        for (Type t : AggregateOutputTypes(scope.specs[i])) {
+          const size_t column = keys.size() + results.size();
+          if (column >= out.size()) return Failed(item.expr, "this aggregate's columns");
+          scope.specs[i].names.push_back(out[column].name);
+          results.push_back(Expr::Column(static_cast<int>(scope.width++), t));
+        }
+      }
+    }
+    if (keys.size() + results.size() != out.size()) return Failed(s, "this summarize's columns");
+    std::vector<ColumnSpec> schema;
+    for (size_t i = 0; i < keys.size(); ++i) schema.push_back({out[i].name, keys[i].type});
+    for (const exec::AggregateSpec& a : scope.specs) {
+      const std::vector<Type> types = AggregateOutputTypes(a);
+      for (size_t i = 0; i < types.size(); ++i) schema.push_back({a.names[i], types[i]});
+    }
+    auto op = Make(OpKind::Aggregate, std::move(in), std::move(schema));
+    op->exprs = std::move(keys);
+    op->aggregates = std::move(scope.specs);
+    if (!computed) return Conform(std::move(op), out);
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < op->exprs.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), op->schema[i].type));
+    for (Expr& e : results) exprs.push_back(std::move(e));
+    return ProjectOp(std::move(op), std::move(exprs), out);
+  }
+
+  // An aggregate call inside a computed summarize item: a hidden aggregate column.
+  Expr AggregateColumn(const syntax::Call* c) {
+    AggregateScope* scope = std::exchange(aggregate_, nullptr);  // the arguments are over the rows
+    const size_t before = scope->specs.size();
+    const bool ok = Aggregate(c, *scope->in, *scope->out, scope->keys, scope->specs);
+    aggregate_ = scope;
+    if (!ok) return Expr::Constant(Value::Null(c->type));
+    const std::vector<Type> types =
+        scope->specs.size() == before + 1 ? AggregateOutputTypes(scope->specs.back()) : std::vector<Type>{};
+    if (types.size() != 1) return Fail(c, "an aggregate of several columns inside an expression");
+    scope->specs.back().names.push_back(fmt::format("aggregate_{}", scope->width));
+    return Expr::Column(static_cast<int>(scope->width++), types[0]);
+  }
+
+  // Appends the aggregate(s) one summarize item computes.
+  bool Aggregate(const syntax::Expr* e, const std::vector<ColumnSpec>& in,
+                 const std::vector<ColumnSpec>& out, size_t keys,
+                 std::vector<exec::AggregateSpec>& specs) {
+    const FunctionInfo* info = e->Is<syntax::Call>() ? FindFunction(e->As<syntax::Call>()->name) : nullptr;
+    if (!info || info->cls != FunctionClass::Aggregate) {
+      Unsupported(e->span, "an expression around aggregates");
+      return false;
+    }
+    const auto* c = e->As<syntax::Call>();
+    const std::string_view name = info->canonical.empty() ? info->name : info->canonical;
+    using exec::AggKind;
+    static const std::unordered_map<std::string_view, std::pair<AggKind, int>> kSimple{
+        // kind, number of arguments lowered (the rest are options: accuracy, cap)
+        {"count", {AggKind::Count, 0}}, {"countif", {AggKind::CountIf, 1}},
+        {"sum", {AggKind::Sum, 1}}, {"sumif", {AggKind::SumIf, 2}},
+        {"avg", {AggKind::Avg, 1}}, {"avgif", {AggKind::AvgIf, 2}},
+        {"min", {AggKind::Min, 1}}, {"max", {AggKind::Max, 1}},
+        {"minif", {AggKind::MinIf, 2}}, {"maxif", {AggKind::MaxIf, 2}},
+        {"dcount", {AggKind::DCount, 1}}, {"dcountif", {AggKind::DCountIf, 2}},
+        {"make_set", {AggKind::MakeSet, 1}}, {"make_set_if", {AggKind::MakeSetIf, 2}},
+        {"make_list", {AggKind::MakeList, 1}}, {"make_list_if", {AggKind::MakeListIf, 2}},
+        {"make_bag", {AggKind::MakeBag, 1}}, {"make_bag_if", {AggKind::MakeBagIf, 2}},
+        {"stdev", {AggKind::Stdev, 1}}, {"stdevif", {AggKind::StdevIf, 2}},
+        {"variance", {AggKind::Variance, 1}}, {"varianceif", {AggKind::VarianceIf, 2}},
+    };
+    for (const syntax::Expr* a : c->args) {
+      if (a->Is<NamedArg>()) {
+        Unsupported(a->span, "a named argument");
+        return false;
+      }
+    }
+    if (auto simple = kSimple.find(name); simple != kSimple.end()) {
+      exec::AggregateSpec spec;
+      spec.kind = simple->second.first;
+      const size_t lowered = static_cast<size_t>(simple->second.second);
+      if (c->args.size() < lowered) {
+        Unsupported(e->span, fmt::format("{}() with these arguments", c->name));
+        return false;
+      }
+      for (size_t i = 0; i < lowered; ++i) spec.args.push_back(Scalar(c->args[i]));
+      if (name.starts_with("make_set") || name.starts_with("make_list")) {
+        if (c->args.size() > lowered) {
+          std::optional<Value> cap = ConstantArg(c->args[lowered]);
+          if (!cap) return false;
+          spec.limit = cap->integer;
+        }
+      }
+      specs.push_back(std::move(spec));
+      return true;
+    }
+    if (name == "arg_max" || name == "arg_min") {
+      exec::AggregateSpec spec;
+      spec.kind = name == "arg_max" ? AggKind::ArgMax : AggKind::ArgMin;
+      spec.args.push_back(Scalar(c->args[0]));
+      // The binder's naming of `*`: every input column not already a key or listed.
+      std::vector<std::string> listed;
+      for (size_t i = 0; i < keys; ++i) listed.push_back(out[i].name);
+      listed.push_back(ExpressionName(c->args[0]));
+      for (size_t i = 1; i < c->args.size(); ++i) {
+        const syntax::Expr* a = c->args[i];
+        if (!a->Is<Star>()) {
+          spec.outputs.push_back(Scalar(a));
+          listed.push_back(ExpressionName(a));
+          continue;
+        }
+        if (!info->prefix.empty()) {
+          Unsupported(a->span, "'*' in this aggregate");
+          return false;
+        }
+        for (size_t k = 0; k < in.size(); ++k) {
+          if (std::find(listed.begin(), listed.end(), in[k].name) != listed.end()) continue;
+          listed.push_back(in[k].name);
+          spec.outputs.push_back(Expr::Column(static_cast<int>(k), in[k].type));
+        }
+      }
+      specs.push_back(std::move(spec));
+      return true;
+    }
+    if (name == "take_any") {
+      for (const syntax::Expr* a : c->args) {
+        if (a->Is<Star>()) {
+          Unsupported(a->span, "'*' in take_any()");
+          return false;
+        }
+        exec::AggregateSpec spec;
+        spec.kind = AggKind::TakeAny;
+        spec.args.push_back(Scalar(a));
+        specs.push_back(std::move(spec));
+      }
+      return true;
+    }
+    if (name == "percentile" || name == "percentiles") {
+      for (size_t i = 1; i < c->args.size(); ++i) {
+        std::optional<Value> p = ConstantArg(c->args[i]);
+        if (!p) return false;
+        exec::AggregateSpec spec;
+        spec.kind = AggKind::Percentile;
+        spec.args.push_back(Scalar(c->args[0]));
+        spec.param = p->type == Type::Real ? p->real : static_cast<double>(p->integer);
+        specs.push_back(std::move(spec));
+      }
+      return true;
+    }
+    Unsupported(e->span, fmt::format("the aggregate {}()", c->name));
+    return false;
+  }
+
+  std::unique_ptr<Op> JoinOp(const JoinLike* j, std::unique_ptr<Op> left,
+                             const std::vector<ColumnSpec>& out) {
+    std::unique_ptr<Op> right = Tabular(j->right);
+    if (!right) return nullptr;
+    const bool lookup = j->Is<Lookup>();
+    std::string kind = ParamWord(j->params, "kind");
+    static const std::unordered_map<std::string, exec::JoinKind> kKinds{
+        {"", exec::JoinKind::InnerUnique}, {"innerunique", exec::JoinKind::InnerUnique},
+        {"inner", exec::JoinKind::Inner}, {"leftouter", exec::JoinKind::LeftOuter},
+        {"rightouter", exec::JoinKind::RightOuter}, {"fullouter", exec::JoinKind::FullOuter},
+        {"leftsemi", exec::JoinKind::LeftSemi},
+        {"leftanti", exec::JoinKind::LeftAnti}, {"anti", exec::JoinKind::LeftAnti},
+        {"leftantisemi", exec::JoinKind::LeftAnti}, {"rightsemi", exec::JoinKind::RightSemi},
+        {"rightanti", exec::JoinKind::RightAnti}, {"rightantisemi", exec::JoinKind::RightAnti},
+    };
+    if (lookup && kind.empty()) kind = "leftouter";
+    auto found = kKinds.find(kind);
+    if (found == kKinds.end() || (lookup && kind != "leftouter" && kind != "inner")) {
+      return Failed(j, fmt::format("join kind={}", kind));
+    }
+    auto op = Make(OpKind::Join, nullptr, out);
+    op->join_kind = found->second;
+    std::vector<std::string> same_name;
+    // Conditions are ANDed, whether by commas or by `and`.
+    std::vector<const syntax::Expr*> conditions;
+    for (const syntax::Expr* cond : j->on) {
+      if (cond->Is<Logical>() && cond->As<Logical>()->op == LogicalOp::And) {
+        for (const syntax::Expr* t : cond->As<Logical>()->terms) conditions.push_back(t);
+      } else {
+        conditions.push_back(cond);
+      }
+    }
+    for (const syntax::Expr* cond : conditions) {
+      int l = -1, r = -1;
+      if (cond->Is<Name>()) {
+        l = FindColumn(left->schema, cond->As<Name>()->name);
+        r = FindColumn(right->schema, cond->As<Name>()->name);
+        same_name.push_back(cond->As<Name>()->name);
+      } else if (cond->Is<syntax::Binary>() && cond->As<syntax::Binary>()->op == BinOp::Eq) {
+        const auto* b = cond->As<syntax::Binary>();
+        const auto side = [&](const syntax::Expr* e, std::string_view which) {
+          if (!e->Is<Member>() || !e->As<Member>()->object->Is<Name>() ||
+              e->As<Member>()->object->As<Name>()->name != which) {
+            return -1;
+          }
+          return FindColumn(which == "$left" ? left->schema : right->schema, e->As<Member>()->member.name);
+        };
+        l = side(b->lhs, "$left");
+        r = side(b->rhs, "$right");
+        if (l < 0 || r < 0) {
+          l = side(b->rhs, "$left");
+          r = side(b->lhs, "$right");
+        }
+      }
+      if (l < 0 || r < 0) return Failed(cond, "this join condition (only columns, $left.A == $right.B)");
+      if (left->schema[static_cast<size_t>(l)].type != right->schema[static_cast<size_t>(r)].type) {
+        return Failed(cond, "joining on columns of different types");
+      }
+      op->left_keys.push_back(l);
+      op->right_keys.push_back(r);
+    }
+    const exec::JoinKind k = op->join_kind;
+    const bool left_only = k == exec::JoinKind::LeftSemi || k == exec::JoinKind::LeftAnti;
+    const bool right_only = k == exec::JoinKind::RightSemi || k == exec::JoinKind::RightAnti;
+    if (!right_only) {
+      for (size_t i = 0; i < left->schema.size(); ++i) op->left_out.push_back(static_cast<int>(i));
+    }
+    if (!left_only) {
+      for (size_t i = 0; i < right->schema.size(); ++i) {
+        if (lookup && std::find(same_name.begin(), same_name.end(), right->schema[i].name) != same_name.end()) continue;
+        op->right_out.push_back(static_cast<int>(i));
+      }
+    }
+    if (op->left_out.size() + op->right_out.size() != out.size()) return Failed(j, "this join's columns");
+    std::vector<ColumnSpec> schema;
+    for (int i : op->left_out) schema.push_back({out[schema.size()].name, left->schema[static_cast<size_t>(i)].type});
+    for (int i : op->right_out) schema.push_back({out[schema.size()].name, right->schema[static_cast<size_t>(i)].type});
+    op->schema = std::move(schema);
+    op->input = std::move(left);
+    op->others.push_back(std::move(right));
+    return Conform(std::move(op), out);
+  }
+
+  std::unique_ptr<Op> MvExpandOp(const syntax::MvExpand* m, std::unique_ptr<Op> in,
+                                 const std::vector<ColumnSpec>& out) {
+    const std::string bag = ParamWord(m->params, "bagexpansion");
+    if (!bag.empty() && bag != "array" && bag != "bag") return Failed(m, fmt::format("bagexpansion={}", bag));
+    const bool with_index = FindParam(m->params, "with_itemindex") != nullptr;
+    const size_t width = out.size() - (with_index ? 1 : 0);
+    // The input with each expanded expression in its output column, still dynamic.
+    std::vector<ColumnSpec> before(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(width));
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    exprs.resize(width, Expr::Constant(Value::Null(Type::Dynamic)));
+    auto op = Make(OpKind::MvExpand, nullptr, out);
+    std::vector<ColumnSpec> names = in->schema;
+    for (const ExpandItem& item : m->items) {
+      std::string name = item.expr.names.empty() ? ExpressionName(item.expr.expr) : item.expr.names[0].name;
+      int at = FindColumn(names, name);
+      if (name.empty()) return Failed(item.expr.expr, "an unnamed mv-expand expression");
+      if (at < 0) {
+        at = static_cast<int>(names.size());
+        names.push_back({name, Type::Dynamic});
+      }
+      if (static_cast<size_t>(at) >= width) return Failed(item.expr.expr, "this mv-expand's columns");
+      exprs[static_cast<size_t>(at)] = Convert(Scalar(item.expr.expr), Type::Dynamic);
+      before[static_cast<size_t>(at)].type = Type::Dynamic;
+      op->expand.push_back({at, out[static_cast<size_t>(at)].type, bag == "array"});
+    }
+    op->count = 2147483647;
+    if (m->limit && !Count(m->limit, op->count)) return nullptr;
+    op->with_index = with_index;
+    op->input = ProjectOp(std::move(in), std::move(exprs), std::move(before));
+    return op;
+  }
+
+  static constexpr size_t kMaxDepth = 64;
+  const BoundQuery& bound_;
+  const Reporter& report_;
+  bool ok_ = true;
+  std::vector<Scope> scopes_;
+  std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
+  std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;  // invoke's input, until used
+  // The aggregates of a summarize whose items compute on them.
+  struct AggregateScope {
+    const std::vector<ColumnSpec>* in;   // the summarize's input
+    const std::vector<ColumnSpec>* out;  // its bound output
+    size_t keys;
+    std::vector<exec::AggregateSpec> specs;
+    size_t width;  // the Aggregate's columns so far
+  };
+  AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
+  WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
+  size_t inlining_ = 0;
+  size_t tabular_depth_ = 0;
+};
+
+Expr Lowerer::Scalar(const syntax::Expr* e) {
+  switch (e->kind) {
+    case Kind::Literal: {
+      const auto* l = e->As<Literal>();
+      if (l->is_null) return Expr::Constant(Value::Null(l->type));
+      switch (l->type) {
+        case Type::Real: return Expr::Constant(Value::Real(l->real));
+        case Type::Decimal: return Fail(e, "a decimal literal");
+        case Type::String: return Expr::Constant(Value::String(l->text));
+        case Type::Guid: return Expr::Constant(Value{Type::Guid, false, 0, 0, l->text});
+        default: return Expr::Constant(Value::Integer(l->type, l->integer));
+      }
+    }
+    case Kind::Name: {
+      const auto* n = e->As<Name>();
+      if (n->column >= 0) {
+        if (aggregate_) return Fail(e, "a column outside the aggregates of a computed summarize item");
+        return Expr::Column(n->column, e->type);
+      }
+      return LetName(n);
+    }
+    case Kind::Logical: {
+      const auto* l = e->As<Logical>();
+      std::vector<Expr> terms;
+      for (const syntax::Expr* t : l->terms) terms.push_back(Scalar(t));
+      return Expr::Call(l->op == LogicalOp::And ? Fn::And : Fn::Or, Type::Bool, std::move(terms));
+    }
+    case Kind::Unary: {
+      const auto* u = e->As<Unary>();
+      Expr operand = Scalar(u->operand);
+      if (u->op == UnaryOp::Plus) return operand;
+      return Expr::Call(Fn::Neg, operand.type, {std::move(operand)});
+    }
+    case Kind::Binary: return Binary(e->As<syntax::Binary>());
+    case Kind::InList: return In(e->As<InList>());
+    case Kind::Between: return Between(e->As<syntax::Between>());
+    case Kind::Call: return Call(e->As<syntax::Call>());
+    case Kind::Member: {
+      const auto* m = e->As<Member>();
+      Expr object = Scalar(m->object);
+      if (object.type != Type::Dynamic) return Fail(e, "member access on a value that is not dynamic");
+      return Expr::Call(Fn::Member, Type::Dynamic, {std::move(object), Expr::Constant(Value::String(m->member.name))});
+    }
+    case Kind::Index: {
+      const auto* ix = e->As<syntax::Index>();
+      Expr object = Scalar(ix->object);
+      Expr index = Scalar(ix->index);
+      if (object.type != Type::Dynamic) return Fail(e, "indexing a value that is not dynamic");
+      if (IsStringLike(index.type)) return Expr::Call(Fn::Member, Type::Dynamic, {std::move(object), std::move(index)});
+      if (index.type != Type::Long && index.type != Type::Int) return Fail(ix->index, "an index of this type");
+      return Expr::Call(Fn::Index, Type::Dynamic, {std::move(object), Convert(std::move(index), Type::Long)});
+    }
+    case Kind::Dynamic: case Kind::DynArray: case Kind::DynBag: return Json(e);
+    case Kind::Subquery: return Fail(e, "a subquery in a scalar position");
+    default: return Fail(e, KqlName(e->kind));
+  }
 }
 
 }  // namespace
 
 std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report,
                           LowerOptions options) {
-  if (!ast.root->result || !SupportCheck(report, options).Run(ast.root)) return nullptr;
-  return LowerTabular(ast.root->result, bound);
+  if (!ast.root->result) return nullptr;
+  // The JIT takes Table | where | project only; SupportCheck keeps to that.
+  if (!options.interpreter && !SupportCheck(report).Run(ast.root)) return nullptr;
+  return Lowerer(bound, report).Run(ast.root);
 }
 
 }  // namespace huntc::ir

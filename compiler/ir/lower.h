@@ -8,10 +8,13 @@
 
 namespace huntc::ir {
 
-// Lowers a bound query (Bind succeeded) to an operator chain; reports each construct it cannot
-// lower yet (HC500, naming it) and returns null if there is any.
+// Lowers a bound query (Bind succeeded) to an operator tree; reports each construct it cannot
+// lower yet (HC500, naming it) and returns null if there is any. `let` values and functions are
+// inlined where they are used.
 struct LowerOptions {
-  bool computed_projections = false;  // whether the engine can evaluate `project X = expr`
+  // The reference interpreter runs every operator kind; otherwise (the JIT) only
+  // `Table | where | project Columns` is accepted.
+  bool interpreter = false;
 };
 std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound,
                           const syntax::Reporter& report, LowerOptions options = {});

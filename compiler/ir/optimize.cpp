@@ -58,6 +58,7 @@ Expr SimplifyLogic(Expr e) {
 }
 
 std::unique_ptr<Op> FuseFiltersAndProjections(std::unique_ptr<Op> op) {
+  for (auto& other : op->others) other = FuseFiltersAndProjections(std::move(other));
   if (!op->input) return op;
   op->input = FuseFiltersAndProjections(std::move(op->input));
   Op& in = *op->input;
@@ -88,6 +89,9 @@ void PruneColumns(Op& root) {
   std::vector<Op*> chain;
   for (Op* op = &root; op; op = op->input.get()) chain.push_back(op);
   for (Op* op : chain) {
+    // Only a chain of filters and projections over a scan is pruned; the other operators
+    // read their input columns in ways this pass does not track.
+    if (op->kind != OpKind::Scan && op->kind != OpKind::Filter && op->kind != OpKind::Project) return;
     if (op->kind == OpKind::Project) {
       used.clear();
       all = false;
@@ -121,12 +125,30 @@ void PruneColumns(Op& root) {
   }
 }
 
+namespace {
+
+void SimplifyFilters(Op& root) {
+  for (Op* o = &root; o; o = o->input.get()) {
+    if (o->kind == OpKind::Filter) o->predicate = SimplifyLogic(std::move(o->predicate));
+    for (auto& other : o->others) SimplifyFilters(*other);
+  }
+}
+
+// Prunes the scan under every projection that sits over a chain of filters down to a scan,
+// wherever in the tree (under a join, a summarize, a union input, ...).
+void PruneSegments(Op& root) {
+  for (Op* o = &root; o; o = o->input.get()) {
+    if (o->kind == OpKind::Project) PruneColumns(*o);
+    for (auto& other : o->others) PruneSegments(*other);
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
-  for (Op* o = op.get(); o; o = o->input.get()) {
-    if (o->kind == OpKind::Filter) o->predicate = SimplifyLogic(std::move(o->predicate));
-  }
-  PruneColumns(*op);
+  SimplifyFilters(*op);
+  PruneSegments(*op);
   return op;
 }
 

@@ -3,29 +3,64 @@
 
 namespace huntc::ir {
 
+namespace {
+
+std::vector<std::string> Names(const std::vector<ColumnSpec>& schema, size_t from = 0) {
+  std::vector<std::string> out;
+  for (size_t i = from; i < schema.size(); ++i) out.push_back(schema[i].name);
+  return out;
+}
+
+// The node for `op` over its already built input.
+exec::PlanPtr Node(const Op& op, exec::PlanPtr plan) {
+  switch (op.kind) {
+    case OpKind::Scan: {
+      std::vector<ColumnSpec> columns = op.schema;
+      for (size_t i = 0; i < columns.size(); ++i) columns[i].name = op.source_columns[i];
+      return exec::Scan(op.table, std::move(columns));
+    }
+    case OpKind::Datatable: return exec::Datatable(op.schema, op.rows);
+    case OpKind::Filter: return exec::Filter(std::move(plan), op.predicate);
+    case OpKind::Project: {
+      std::vector<exec::NamedExpr> columns;
+      for (size_t i = 0; i < op.exprs.size(); ++i) columns.push_back({op.schema[i].name, op.exprs[i]});
+      return exec::Project(std::move(plan), std::move(columns));
+    }
+    case OpKind::Aggregate: {
+      std::vector<exec::NamedExpr> keys;
+      for (size_t i = 0; i < op.exprs.size(); ++i) keys.push_back({op.schema[i].name, op.exprs[i]});
+      return exec::Aggregate(std::move(plan), std::move(keys), op.aggregates);
+    }
+    case OpKind::Join:
+      return exec::HashJoin(std::move(plan), ToPlan(*op.others[0]), op.join_kind, op.left_keys,
+                            op.right_keys, op.left_out, op.right_out, Names(op.schema));
+    case OpKind::Union: {
+      std::vector<exec::PlanPtr> inputs;
+      inputs.push_back(std::move(plan));
+      for (const auto& other : op.others) inputs.push_back(ToPlan(*other));
+      return exec::Union(std::move(inputs));
+    }
+    case OpKind::Sort: return exec::Sort(std::move(plan), op.sort_keys);
+    case OpKind::Top: return exec::Top(std::move(plan), op.count, op.sort_keys);
+    case OpKind::Limit: return exec::Limit(std::move(plan), op.count);
+    case OpKind::Distinct: return exec::Distinct(std::move(plan), op.columns);
+    case OpKind::Count: return exec::Count(std::move(plan), op.schema[0].name);
+    case OpKind::MvExpand:
+      return exec::MvExpand(std::move(plan), op.expand, op.count,
+                            op.with_index ? op.schema.back().name : "");
+    case OpKind::Window: return exec::Window(std::move(plan), op.window);
+  }
+  return plan;
+}
+
+}  // namespace
+
 exec::PlanPtr ToPlan(const Op& root) {
-  // Iterative: the chain is as long as the query's pipeline.
+  // Iterative down the chain; Join and Union inputs recurse, as deep as the query nests them.
   std::vector<const Op*> chain;
   for (const Op* op = &root; op; op = op->input.get()) chain.push_back(op);
   exec::PlanPtr plan;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    const Op& op = **it;
-    switch (op.kind) {
-      case OpKind::Scan: {
-        std::vector<ColumnSpec> columns = op.schema;
-        for (size_t i = 0; i < columns.size(); ++i) columns[i].name = op.source_columns[i];
-        plan = exec::Scan(op.table, std::move(columns));
-        break;
-      }
-      case OpKind::Filter: plan = exec::Filter(std::move(plan), op.predicate); break;
-      case OpKind::Project: {
-        std::vector<exec::NamedExpr> columns;
-        for (size_t i = 0; i < op.exprs.size(); ++i) columns.push_back({op.schema[i].name, op.exprs[i]});
-        plan = exec::Project(std::move(plan), std::move(columns));
-        break;
-      }
-    }
-  }
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) plan = Node(**it, std::move(plan));
   return plan;
 }
 
