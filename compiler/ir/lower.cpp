@@ -326,10 +326,11 @@ class Lowerer {
     return ok_ ? std::move(op) : nullptr;
   }
 
-  Expr Scalar(const syntax::Expr* e);
 
  private:
   using Scope = std::unordered_map<std::string, const Node*>;
+
+  Expr Scalar(const syntax::Expr* e);  // defined after the class: it dispatches to the rest
 
   void Unsupported(Span span, std::string_view what, bool plural = false) {
     ok_ = false;
