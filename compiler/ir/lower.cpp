@@ -326,10 +326,11 @@ class Lowerer {
     return ok_ ? std::move(op) : nullptr;
   }
 
-  Expr Scalar(const syntax::Expr* e);
 
  private:
   using Scope = std::unordered_map<std::string, const Node*>;
+
+  Expr Scalar(const syntax::Expr* e);  // defined after the class: it dispatches to the rest
 
   void Unsupported(Span span, std::string_view what, bool plural = false) {
     ok_ = false;
@@ -765,6 +766,13 @@ class Lowerer {
   }
 
   std::unique_ptr<Op> Tabular(const Node* node) {
+    // Every source the binder saw has its schema; one it never bound is refused rather than
+    // guessed.
+    const bool reads_schema = node->Is<TableRef>() || node->Is<syntax::Datatable>() ||
+                              node->Is<Print>() || node->Is<syntax::Union>();
+    if (reads_schema && !bound_.schemas.contains(node)) {
+      return Failed(node, "a table the binder did not bind");
+    }
     if (++tabular_depth_ > kMaxDepth) return Failed(node, "tables nested this deep");
     std::unique_ptr<Op> out = TabularNode(node);
     --tabular_depth_;
@@ -844,6 +852,7 @@ class Lowerer {
     std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
     piped_.erase(invoke);
     if (!result) return nullptr;
+    if (result->schema.size() != out.size()) return Failed(invoke, "this invoke's columns");
     return Conform(std::move(result), out);
   }
 
@@ -898,7 +907,9 @@ class Lowerer {
   }
 
   std::unique_ptr<Op> LowerOperator(const syntax::Operator* op, std::unique_ptr<Op> in) {
-    const std::vector<ColumnSpec>& out = bound_.schemas.at(op);
+    auto bound = bound_.schemas.find(op);
+    if (bound == bound_.schemas.end()) return Failed(op, "an operator the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound->second;
     switch (op->kind) {
       case Kind::Where: return WhereOp(op->As<Where>(), std::move(in), out);
       case Kind::Project: {
@@ -915,7 +926,11 @@ class Lowerer {
       case Kind::Serialize: return ExtendOp(op, op->As<Serialize>()->items, std::move(in), out);
       case Kind::ProjectAway: case Kind::ProjectKeep: case Kind::ProjectReorder: {
         std::vector<Expr> exprs;
-        for (const ColumnSpec& c : out) exprs.push_back(Expr::Column(FindColumn(in->schema, c.name), c.type));
+        for (const ColumnSpec& c : out) {
+          const int column = FindColumn(in->schema, c.name);
+          if (column < 0) return Failed(op, fmt::format("this '{}' (no column '{}')", KqlName(op->kind), c.name));
+          exprs.push_back(Expr::Column(column, c.type));
+        }
         return ProjectOp(std::move(in), std::move(exprs), out);
       }
       case Kind::ProjectRename: {

@@ -134,6 +134,39 @@ void SimplifyFilters(Op& root) {
   }
 }
 
+// Below every Aggregate, a projection of only the columns its keys and aggregates read, so
+// that PruneSegments can narrow the scan under it.
+void NarrowAggregateInputs(Op& root) {
+  for (Op* o = &root; o; o = o->input.get()) {
+    for (auto& other : o->others) NarrowAggregateInputs(*other);
+    if (o->kind != OpKind::Aggregate) continue;
+    std::set<int> used;
+    for (const Expr& e : o->exprs) CollectColumns(e, used);
+    for (const exec::AggregateSpec& a : o->aggregates) {
+      for (const Expr& e : a.args) CollectColumns(e, used);
+      for (const Expr& e : a.outputs) CollectColumns(e, used);
+    }
+    const std::vector<ColumnSpec>& in = o->input->schema;
+    if (used.empty() && !in.empty()) used.insert(0);  // rows, not columns, are counted: keep one
+    if (used.size() == in.size()) continue;
+    auto project = std::make_unique<Op>();
+    project->kind = OpKind::Project;
+    std::vector<int> new_index(in.size(), -1);
+    for (int c : used) {
+      new_index[c] = static_cast<int>(project->exprs.size());
+      project->exprs.push_back(Expr::Column(c, in[c].type));
+      project->schema.push_back(in[c]);
+    }
+    project->input = std::move(o->input);
+    o->input = std::move(project);
+    for (Expr& e : o->exprs) Renumber(e, new_index);
+    for (exec::AggregateSpec& a : o->aggregates) {
+      for (Expr& e : a.args) Renumber(e, new_index);
+      for (Expr& e : a.outputs) Renumber(e, new_index);
+    }
+  }
+}
+
 // Prunes the scan under every projection that sits over a chain of filters down to a scan,
 // wherever in the tree (under a join, a summarize, a union input, ...).
 void PruneSegments(Op& root) {
@@ -148,6 +181,8 @@ void PruneSegments(Op& root) {
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
   SimplifyFilters(*op);
+  NarrowAggregateInputs(*op);
+  op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);
   return op;
 }
