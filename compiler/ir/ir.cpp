@@ -138,7 +138,7 @@ void Print(const Op* op, int depth, std::string& out) {
         for (size_t i = 0; i < op->exprs.size(); ++i) {
           out += fmt::format("{}{}={}", i ? ", " : "", op->schema[i].name, op->exprs[i].ToString());
         }
-        out += "]" + op->Parameters() + "\n";
+        out += fmt::format("]{}\n", op->Parameters());
         break;
       }
       default: {
