@@ -9,6 +9,7 @@
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to).
 #include "tools/huntc/explain.h"
+#include "tools/huntc/verb.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +24,6 @@
 namespace huntc {
 namespace {
 
-constexpr int kUsageError = 2;
 
 const std::string* DumpOf(const CompileDumps& dumps, const std::string& stage) {
   return stage == "ast"      ? &dumps.ast
@@ -181,21 +181,8 @@ int RunExplain(std::vector<std::string> args) {
 }  // namespace
 
 void AddExplainCommand(CLI::App& app) {
-  CLI::App* explain = app.add_subcommand(
-      "explain", "Show what rules test and return (indicators, exclusions, outputs); see huntc explain --help");
-  explain->prefix_command();
-  explain->set_help_flag();
-  explain->callback([explain] {
-    int code;
-    try {
-      code = RunExplain(explain->remaining());
-    } catch (const std::exception& e) {
-      std::cerr << "huntc explain: internal error: " << e.what() << "\n";
-      code = kUsageError;
-    }
-    std::fflush(stdout);
-    std::exit(code);
-  });
+  AddOwnParserVerb(app, "explain",
+                   "Show what rules test and return (indicators, exclusions, outputs); see huntc explain --help", RunExplain);
 }
 
 }  // namespace huntc

@@ -2,6 +2,7 @@
 //                    [--profile sentinel-2022-08|sentinel-current] [--disable CODE,...]
 //                    [--schemas DIR]
 #include "tools/huntc/lint.h"
+#include "tools/huntc/verb.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,7 +19,6 @@
 namespace huntc {
 namespace {
 
-constexpr int kUsageError = 2;
 
 int RunLint(std::vector<std::string> args) {
   CLI::App cli{"Check Sentinel rule files: Sentinel's CI checks, huntc's compiler diagnostics and "
@@ -80,24 +80,8 @@ int RunLint(std::vector<std::string> args) {
 }  // namespace
 
 void AddLintCommand(CLI::App& app) {
-  CLI::App* lint = app.add_subcommand(
-      "lint", "Check rule files (YAML, Sentinel CI, compiler) for CI; see huntc lint --help");
-  // Everything after `lint` goes to RunLint's own parser, --help included.
-  lint->prefix_command();
-  lint->set_help_flag();
-  lint->callback([lint] {
-    int code;
-    try {
-      code = RunLint(lint->remaining());
-    } catch (const std::exception& e) {
-      std::cerr << "huntc lint: internal error: " << e.what() << "\n";
-      code = kUsageError;
-    }
-    std::fflush(stdout);
-    // main() dispatches `run` and `query` after parsing; lint ends here, so that main needs
-    // only the one line that registers it.
-    std::exit(code);
-  });
+  AddOwnParserVerb(app, "lint",
+                   "Check rule files (YAML, Sentinel CI, compiler) for CI; see huntc lint --help", RunLint);
 }
 
 }  // namespace huntc

@@ -12,6 +12,7 @@
 // or else of the first table the rule reads. A rule without a case folder is reported as
 // having no cases and does not fail the run.
 #include "tools/huntc/test.h"
+#include "tools/huntc/verb.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -32,7 +33,6 @@ namespace fs = std::filesystem;
 namespace huntc {
 namespace {
 
-constexpr int kUsageError = 2;
 
 std::vector<std::string> SortedLines(const std::string& text) {
   std::vector<std::string> lines;
@@ -239,21 +239,8 @@ int RunTest(std::vector<std::string> args) {
 }  // namespace
 
 void AddTestCommand(CLI::App& app) {
-  CLI::App* test = app.add_subcommand(
-      "test", "Run rules over their positive and negative sample events; see huntc test --help");
-  test->prefix_command();
-  test->set_help_flag();
-  test->callback([test] {
-    int code;
-    try {
-      code = RunTest(test->remaining());
-    } catch (const std::exception& e) {
-      std::cerr << "huntc test: internal error: " << e.what() << "\n";
-      code = kUsageError;
-    }
-    std::fflush(stdout);
-    std::exit(code);
-  });
+  AddOwnParserVerb(app, "test",
+                   "Run rules over their positive and negative sample events; see huntc test --help", RunTest);
 }
 
 }  // namespace huntc
