@@ -242,7 +242,7 @@ class Binder {
       v.tabular = true;
       v.schema = BindTabular(node);
     } else {
-      v.type = BindScalar(static_cast<Expr*>(node), Row{});  // IsExpr(): not tabular
+      v.type = BindScalar(AsExpr(node), Row{});
     }
     return v;
   }

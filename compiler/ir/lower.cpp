@@ -399,7 +399,7 @@ class Lowerer {
       return Fail(n, fmt::format("the name '{}' (not a column or a scalar let)", n->name));
     }
     if (++inlining_ > kMaxDepth) return Fail(n, "let values nested this deep");
-    Expr out = Scalar(value->As<syntax::Expr>());
+    Expr out = Scalar(syntax::AsExpr(value));
     --inlining_;
     return out;
   }
@@ -662,7 +662,7 @@ class Lowerer {
     for (const Node* statement : body->statements) {
       if (statement->Is<syntax::Let>()) scopes_.back()[statement->As<syntax::Let>()->name.name] = statement->As<syntax::Let>()->value;
     }
-    Expr out = Scalar(body->result->As<syntax::Expr>());
+    Expr out = Scalar(syntax::AsExpr(body->result));
     scopes_.pop_back();
     return Convert(std::move(out), c->type);
   }

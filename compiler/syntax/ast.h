@@ -86,6 +86,16 @@ struct Expr : Node {
   Type type = Type::Null;
 };
 
+// The node as a scalar expression; IsExpr() must hold (Expr has no kind of its own for As<>).
+inline Expr* AsExpr(Node* n) {
+  assert(n->IsExpr());
+  return static_cast<Expr*>(n);
+}
+inline const Expr* AsExpr(const Node* n) {
+  assert(n->IsExpr());
+  return static_cast<const Expr*>(n);
+}
+
 // bool, int, long, real, decimal, string, datetime, timespan and guid literals, typed nulls
 // (`datetime(null)`, `int(null)`). A Literal of type Null stands for an expression that could
 // not be parsed (an error was reported).
