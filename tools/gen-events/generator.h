@@ -51,8 +51,9 @@ enum class Scenario : uint8_t {
   kCredentialDumping,
   kRdpBruteForce,
   kUnsignedDll,
+  kNewService,
 };
-inline constexpr size_t kScenarioCount = 8;
+inline constexpr size_t kScenarioCount = 9;
 std::string_view ScenarioName(Scenario s);
 std::optional<Scenario> ScenarioFromName(std::string_view name);
 

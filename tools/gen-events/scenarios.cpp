@@ -52,6 +52,7 @@ class Planter {
       case Scenario::kCredentialDumping: CredentialDumping(); break;
       case Scenario::kRdpBruteForce: RdpBruteForce(); break;
       case Scenario::kUnsignedDll: UnsignedDll(); break;
+      case Scenario::kNewService: NewService(); break;
     }
     std::string entry = "\n    {\"scenario\": " + JsonQuote(ScenarioName(s)) + json_ + ",\n     \"expect\": [";
     for (size_t i = 0; i < expects_.size(); ++i) entry += (i ? ",\n       " : "\n       ") + expects_[i];
@@ -210,7 +211,9 @@ class Planter {
              "DeviceNetworkEvents: rundll32, mshta, regsvr32 or certutil connecting to a public RemoteIP, followed "
              "within 10 minutes by DeviceProcessEvents on the same device",
              d, lolbin, ip, "", t, t + 150 * kTicksPerSecond);
-    json_ += ",\n     \"lolbin\": " + JsonQuote(bin->names[0]) + ", \"payload\": " + JsonQuote(run.folder);
+    json_ += ",\n     \"lolbin\": " + JsonQuote(bin->names[0]) + ", \"payload\": " + JsonQuote(run.folder) +
+             ", \"payload_name\": " + JsonQuote(run.file_name) + ",\n     \"discovery\": [" + JsonQuote(w1.file_name) +
+             ", " + JsonQuote(w2.file_name) + "]";
     ExpectProcess(d, lolbin);
     Expect(Table::kDeviceNetworkEvents, 1, t, t + 2 * kTicksPerSecond,
            {M("DeviceName", d.name), M("InitiatingProcessId", lolbin.pid), M("RemoteIP", ip)});
@@ -244,7 +247,7 @@ class Planter {
                                               "2.43", "PsExec Service", 194'952, Signer::kMicrosoft),
                                          true);
     const ProcessEntry& cmd_entry = w_.processes[w_.ProcessIndex("cmd.exe")];
-    std::string names;
+    std::string names, hosts;
     int64_t last = t0;
     for (size_t i = 0; i < targets.size(); ++i) {
       const Device& dst = *targets[i];
@@ -284,7 +287,12 @@ class Planter {
       Expect(Table::kDeviceNetworkEvents, 1, t, t + kTicksPerSecond,
              {M("DeviceName", src.name), M("InitiatingProcessId", ps.pid), M("RemoteIP", dst.ip)});
       ExpectProcess(src, ps);
-      names += (i ? ", " : "") + JsonQuote(dst.name);
+      if (i) {
+        names += ", ";
+        hosts += ", ";
+      }
+      names += JsonQuote(dst.name);  // appended apart: GCC 12 warns falsely (-Wrestrict) on "" + std::string
+      hosts += JsonQuote(dst.netbios);
       last = t + 6 * kTicksPerSecond;
     }
     // Then an interactive look at the last one over RDP.
@@ -302,7 +310,8 @@ class Planter {
              "DeviceLogonEvents: Network or RemoteInteractive logons landing on workstations; DeviceEvents: "
              "ServiceInstalled PSEXESVC",
              src, cmd, src.ip, "", t0, t_rdp);
-    json_ += ",\n     \"source_ip\": " + JsonQuote(src.ip) + ", \"targets\": [" + names + "]";
+    json_ += ",\n     \"source_ip\": " + JsonQuote(src.ip) + ", \"targets\": [" + names + "]" +
+             ",\n     \"target_hosts\": [" + hosts + "]";
   }
 
   // A dropper writes a Run value so that its implant starts at every logon.
@@ -332,7 +341,7 @@ class Planter {
              "DeviceRegistryEvents: a value set under ...\\CurrentVersion\\Run or RunOnce", d, drop, "", "", t,
              t + 6 * kTicksPerSecond);
     json_ += ",\n     \"registry_key\": " + JsonQuote(key) + ", \"registry_value_name\": \"OneDriveSync\"" +
-             ", \"registry_value_data\": " + JsonQuote(data);
+             ", \"registry_value_data\": " + JsonQuote(data) + ",\n     \"implant\": " + JsonQuote(implant);
     ExpectProcess(d, drop);
     Expect(Table::kDeviceRegistryEvents, 1, t, t + 6 * kTicksPerSecond,
            {M("DeviceName", d.name), M("RegistryKey", key), M("RegistryValueName", "OneDriveSync")});
@@ -377,7 +386,8 @@ class Planter {
       e.file_size = lsass.entry->image.size;
       e.additional = R"({"DesiredAccess":2097151})";
     }
-    for (const auto& [p, path] : {std::pair{&pd, R"(C:\Windows\Temp\lsass.dmp)"}, {&rd, R"(C:\Windows\Temp\debug.bin)"}}) {
+    const char* const dumps[] = {R"(C:\Windows\Temp\lsass.dmp)", R"(C:\Windows\Temp\debug.bin)"};
+    for (const auto& [p, path] : {std::pair{&pd, dumps[0]}, {&rd, dumps[1]}}) {
       Record& f = Row(Table::kDeviceFileEvents, p->created + 5 * kTicksPerSecond, d, "FileCreated");
       f.init = p;
       FileOf(f, dump_file, path);
@@ -386,7 +396,10 @@ class Planter {
              "DeviceProcessEvents: command lines naming lsass, MiniDump with comsvcs.dll, or sekurlsa::; DeviceEvents: "
              "OpenProcessApiCall on lsass.exe",
              d, pd, "", "", t, mk.created + 2 * kTicksPerSecond);
-    json_ += ",\n     \"lsass_pid\": " + lsass_pid;
+    json_ += ",\n     \"lsass_pid\": " + lsass_pid + ",\n     \"processes\": [" + JsonQuote(pd.file_name) + ", " +
+             JsonQuote(rd.file_name) + ", " + JsonQuote(mk.file_name) + "], \"process_ids\": [" + std::to_string(pd.pid) +
+             ", " + std::to_string(rd.pid) + ", " + std::to_string(mk.pid) + "]" +
+             ",\n     \"dump_files\": [" + JsonQuote(dumps[0]) + ", " + JsonQuote(dumps[1]) + "]";
     for (const ProcView* p : {&pd, &rd, &mk}) ExpectProcess(d, *p);
     Expect(Table::kDeviceEvents, 3, t, mk.created + 2 * kTicksPerSecond,
            {M("DeviceName", d.name), M("ActionType", "OpenProcessApiCall"), M("FileName", "lsass.exe")});
@@ -468,6 +481,55 @@ class Planter {
     }
     json_ += ",\n     \"dll\": " + JsonQuote(folder + R"(\version.dll)") + ", \"sha1\": " + JsonQuote(dll.image.sha1);
     Expect(Table::kDeviceImageLoadEvents, kLoads, first, last, {M("DeviceName", d.name), M("SHA1", dll.image.sha1)});
+  }
+
+  // An administrator's session on a server creates an auto-start service whose binary sits in
+  // ProgramData, running as LocalSystem: persistence (and privilege) through the service manager.
+  void NewService() {
+    const Device* server;
+    do server = w_.app_servers[rng_.Below(w_.app_servers.size())];
+    while (Used(*server));
+    used_.insert(server->index);
+    const Device& d = *server;
+    const int64_t t = At(0.6, 16, 41);
+    const ProcView& cmd = Existing(d, "cmd.exe", t);
+    const ProcView& services = Existing(d, "services.exe", t);
+    const std::string binary = R"(C:\ProgramData\WinSvcHost\svcupdate.exe)";
+    const char* const name = "WinHostUpdate";
+    const ProcessEntry& sc = Entry(Spec("sc.exe", kSys32, "Microsoft Corporation", kWin, kWinVer,
+                                        "Service Control Manager Configuration Tool", 71'168, Signer::kWindows),
+                                   true);
+    const ProcessEntry& implant = Entry(Spec("svcupdate.exe", "", "", "", "", "", 188'416, Signer::kWindows), false);
+    const ProcView& create = Spawn(d, sc,
+                                   std::string("sc.exe create ") + name + " binPath= \"" + binary +
+                                       "\" start= auto obj= LocalSystem DisplayName= \"Windows Host Update\"",
+                                   cmd, t);
+    const std::string key = std::string(R"(HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\)") + name;
+    Record& r = Row(Table::kDeviceRegistryEvents, t + kTicksPerSecond, d, "RegistryValueSet");
+    r.init = &services;
+    r.key = Keep(key);
+    r.value_type = "ExpandString";
+    r.value_name = "ImagePath";
+    r.value_data = Keep("\"" + binary + "\"");
+    Record& svc = Row(Table::kDeviceEvents, t + kTicksPerSecond, d, "ServiceInstalled");
+    svc.init = &services;
+    svc.account = services.account;
+    FileOf(svc, implant, binary);
+    svc.additional = Keep(std::string(R"({"ServiceName":")") + name +
+                          R"(","ServiceStartType":2,"ServiceType":16,"ServiceAccount":"LocalSystem"})");
+    const ProcView& run = Spawn(d, implant, "\"" + binary + "\"", services, t + 20 * kTicksPerSecond, binary);
+    Describe("T1543.003", "sc.exe creates an auto-start LocalSystem service whose binary lies in ProgramData.",
+             "DeviceEvents: ServiceInstalled whose file lies in a user-writable folder (C:\\ProgramData, C:\\Users, "
+             "Temp); DeviceProcessEvents: sc.exe create with such a binPath",
+             d, create, "", "", t, t + 20 * kTicksPerSecond);
+    json_ += ",\n     \"service_name\": " + JsonQuote(name) + ", \"service_binary\": " + JsonQuote(binary) +
+             ", \"service_file\": " + JsonQuote(run.file_name);
+    ExpectProcess(d, create);
+    ExpectProcess(d, run);
+    Expect(Table::kDeviceEvents, 1, t, t + kTicksPerSecond,
+           {M("DeviceName", d.name), M("ActionType", "ServiceInstalled"), M("FileName", run.file_name)});
+    Expect(Table::kDeviceRegistryEvents, 1, t, t + kTicksPerSecond,
+           {M("DeviceName", d.name), M("RegistryKey", key), M("RegistryValueName", "ImagePath")});
   }
 
   // --- Helpers -------------------------------------------------------------------------------
@@ -630,7 +692,8 @@ class Planter {
     json_ += ", \"techniques\": " + JsonQuote(techniques) + ",\n     \"summary\": " + JsonQuote(summary) +
              ",\n     \"signature\": " + JsonQuote(signature) + ",\n     \"device\": " + JsonQuote(d.name) +
              ", \"device_id\": " + JsonQuote(d.id) + ",\n     \"account\": " +
-             JsonQuote(p.account->domain + "\\" + p.account->name) + ", \"process\": " + JsonQuote(p.file_name) +
+             JsonQuote(p.account->domain + "\\" + p.account->name) +
+             ", \"account_name\": " + JsonQuote(p.account->name) + ", \"process\": " + JsonQuote(p.file_name) +
              ", \"process_id\": " + std::to_string(p.pid) + ",\n     \"command_line\": " + JsonQuote(p.cmdline) +
              ",\n     \"remote_ip\": " + JsonQuote(ip) + ", \"remote_url\": " + JsonQuote(url) +
              ",\n     \"first\": " + JsonQuote(FormatDateTime(first)) + ", \"last\": " + JsonQuote(FormatDateTime(last));
@@ -687,7 +750,8 @@ std::vector<std::string> BackgroundInvariants() {
       "rundll32, mshta, regsvr32 and certutil never connect to a public address.",
       "No registry event touches ...\\CurrentVersion\\Run or ...\\CurrentVersion\\RunOnce.",
       "No Network or RemoteInteractive logon lands on a workstation; no logon comes from a public address.",
-      "No ServiceInstalled event installs PSEXESVC; no OpenProcessApiCall targets lsass.exe.",
+      "No ServiceInstalled event installs PSEXESVC or a binary outside C:\\Windows and C:\\Program Files; no "
+      "command line runs sc.exe create; no OpenProcessApiCall targets lsass.exe.",
       "Every DLL loaded from a user-writable folder is signed and has a DeviceFileCertificateInfo row.",
       "Background connections to one address come at irregular (Poisson-like) intervals; planted addresses are "
       "never used by the background.",
