@@ -352,6 +352,20 @@ std::set<std::string> UnsignedDllHits(const Tables& t) {
   return hits;
 }
 
+std::set<std::string> NewServiceHits(const Tables& t) {
+  std::set<std::string> hits;
+  for (const Row& r : t.at(Table::kDeviceEvents)) {
+    const std::string& path = r.at("FolderPath");
+    if (r.at("ActionType") == "ServiceInstalled" && !path.starts_with("C:\\Windows\\") &&
+        !path.starts_with("C:\\Program Files"))
+      hits.insert(r.at("DeviceName") + "|" + path);
+  }
+  for (const Row& r : t.at(Table::kDeviceProcessEvents))
+    if (Lower(r.at("FileName")) == "sc.exe" && Contains(r.at("ProcessCommandLine"), " create "))
+      hits.insert(r.at("DeviceName") + "|sc");
+  return hits;
+}
+
 // What each scenario's signature should find, from the manifest entry.
 std::set<std::string> ExpectedHits(const simdjson::dom::element& s) {
   const std::string name(s["scenario"].get_string().value());
@@ -370,6 +384,7 @@ std::set<std::string> ExpectedHits(const simdjson::dom::element& s) {
   if (name == "run_key") return {str("device") + "|" + str("registry_key")};
   if (name == "credential_dumping") return {str("device")};
   if (name == "rdp_brute_force") return {str("remote_ip")};
+  if (name == "new_service") return {str("device") + "|" + str("service_binary"), str("device") + "|sc"};
   return {str("sha1")};  // unsigned_dll
 }
 
@@ -377,7 +392,7 @@ using Signature = std::set<std::string> (*)(const Tables&);
 const std::map<std::string, Signature> kSignatures = {
     {"beacon", BeaconHits},          {"encoded_cradle", CradleHits},         {"lolbin", LolbinHits},
     {"lateral_movement", LateralHits}, {"run_key", RunKeyHits},              {"credential_dumping", CredentialHits},
-    {"rdp_brute_force", BruteForceHits}, {"unsigned_dll", UnsignedDllHits},
+    {"rdp_brute_force", BruteForceHits}, {"unsigned_dll", UnsignedDllHits}, {"new_service", NewServiceHits},
 };
 
 Tables ParseAll(const Output& out) {

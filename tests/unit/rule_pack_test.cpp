@@ -60,9 +60,9 @@ const std::vector<RuleCase> kCases = {
      {{"DeviceName", "device"}, {"InitiatingProcessCommandLine", "command_line"}}},
     {"public-remote-admin-ports.yaml", "rdp_brute_force", Expect::kExactly, 0, {}},
     // The outbound-traffic investigation.
-    {"outbound-unusual-connections.yaml", "beacon", Expect::kAmong, 1,
+    {"outbound-unusual-connections.yaml", "beacon", Expect::kExactly, 1,
      {{"DeviceName", "device"}, {"InitiatingProcessFileName", "process"}, {"RemoteIP", "remote_ip"}}},
-    {"outbound-connection-processes.yaml", "beacon", Expect::kAmong, 1,
+    {"outbound-connection-processes.yaml", "beacon", Expect::kExactly, 1,
      {{"DeviceName", "device"},
       {"RemoteIP", "remote_ip"},
       {"ProcessId", "process_id"},
@@ -71,7 +71,8 @@ const std::vector<RuleCase> kCases = {
     {"outbound-shared-destinations.yaml", "beacon", Expect::kAmong, 1,
      {{"RemoteIP", "remote_ip"}, {"Processes", "process"}, {"DeviceNames", "device"}}},
     {"outbound-script-host-activity.yaml", "encoded_cradle", Expect::kAmong, 1,
-     {{"DeviceName", "device"}, {"RemoteIP", "remote_ip"}, {"InitiatingProcessCommandLine", "command_line"}}},
+     {{"DeviceName", "device"}, {"RemoteIP", "remote_ip"}, {"InitiatingProcessCommandLine", "command_line"},
+      {"Processes", "process"}}},
     {"firewall-policy-design-assistant.yaml", "beacon", Expect::kAmong, 1,
      {{"Direction", "=Outbound"}, {"RemoteIPs", "remote_ip"}}},
     // Ours, by scenario.
@@ -93,7 +94,7 @@ const std::vector<RuleCase> kCases = {
     {"lsass-process-access.yaml", "credential_dumping", Expect::kExactly, 3,
      {{"DeviceName", "device"}, {"InitiatingProcessFileName", "processes"}, {"InitiatingProcessId", "process_ids"}}},
     {"credential-dump-files.yaml", "credential_dumping", Expect::kExactly, 2,
-     {{"DeviceName", "device"}, {"FolderPath", "dump_files"}, {"InitiatingProcessFileName", "processes"}}},
+     {{"DeviceName", "device"}, {"FolderPath", "dump_files"}}},
     {"run-key-persistence.yaml", "run_key", Expect::kExactly, 1,
      {{"DeviceName", "device"}, {"RegistryKey", "registry_key"}, {"RegistryValueName", "registry_value_name"},
       {"Executable", "implant"}, {"InitiatingProcessFileName", "process"}}},
@@ -146,7 +147,7 @@ Run Shell(const std::string& line) {
 
 // The archive of one scenario ("" for none), written on first use into a folder for this process.
 const std::string& Archive(const std::string& scenario) {
-  static const test::TempDir dir;
+  static const huntc::test::TempDir dir;
   static std::map<std::string, std::string> archives;
   if (const auto found = archives.find(scenario); found != archives.end()) return found->second;
   const std::string path = (dir.path / (scenario.empty() ? "background" : scenario)).string();
