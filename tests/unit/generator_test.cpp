@@ -366,6 +366,17 @@ std::set<std::string> NewServiceHits(const Tables& t) {
   return hits;
 }
 
+std::set<std::string> ForcedAuthenticationHits(const Tables& t) {
+  std::set<std::string> hits;
+  for (const Row& r : t.at(Table::kDeviceNetworkEvents)) {
+    const std::string& port = r.at("RemotePort");
+    if (r.at("RemoteIPType") == "Public" && (port == "445" || port == "139" || port == "135" || port == "3389") &&
+        r.at("ActionType") != "InboundConnectionAccepted")
+      hits.insert(r.at("DeviceName") + "|" + r.at("RemoteIP"));
+  }
+  return hits;
+}
+
 // What each scenario's signature should find, from the manifest entry.
 std::set<std::string> ExpectedHits(const simdjson::dom::element& s) {
   const std::string name(s["scenario"].get_string().value());
@@ -384,6 +395,7 @@ std::set<std::string> ExpectedHits(const simdjson::dom::element& s) {
   if (name == "run_key") return {str("device") + "|" + str("registry_key")};
   if (name == "credential_dumping") return {str("device")};
   if (name == "rdp_brute_force") return {str("remote_ip")};
+  if (name == "forced_authentication") return {str("device") + "|" + str("remote_ip")};
   if (name == "new_service") return {str("device") + "|" + str("service_binary"), str("device") + "|sc"};
   return {str("sha1")};  // unsigned_dll
 }
@@ -393,6 +405,7 @@ const std::map<std::string, Signature> kSignatures = {
     {"beacon", BeaconHits},          {"encoded_cradle", CradleHits},         {"lolbin", LolbinHits},
     {"lateral_movement", LateralHits}, {"run_key", RunKeyHits},              {"credential_dumping", CredentialHits},
     {"rdp_brute_force", BruteForceHits}, {"unsigned_dll", UnsignedDllHits}, {"new_service", NewServiceHits},
+    {"forced_authentication", ForcedAuthenticationHits},
 };
 
 Tables ParseAll(const Output& out) {

@@ -58,7 +58,8 @@ const std::vector<RuleCase> kCases = {
      {{"DeviceName", "device"}, {"RemoteIP", "remote_ip"}, {"InitiatingProcessCommandLine", "command_line"}}},
     {"pastebin-or-encoded-command.yaml", "encoded_cradle", Expect::kAmong, 1,
      {{"DeviceName", "device"}, {"InitiatingProcessCommandLine", "command_line"}}},
-    {"public-remote-admin-ports.yaml", "rdp_brute_force", Expect::kExactly, 0, {}},
+    {"public-remote-admin-ports.yaml", "forced_authentication", Expect::kExactly, 1,
+     {{"DeviceName", "device"}, {"RemoteIP", "remote_ip"}, {"RemotePort", "=445"}}},
     // The outbound-traffic investigation.
     {"outbound-unusual-connections.yaml", "beacon", Expect::kExactly, 1,
      {{"DeviceName", "device"}, {"InitiatingProcessFileName", "process"}, {"RemoteIP", "remote_ip"}}},

@@ -20,7 +20,7 @@ constexpr std::string_view kTableNames[kTableCount] = {
     "DeviceImageLoadEvents", "DeviceEvents",    "DeviceLogonEvents",   "DeviceProcessEvents", "DeviceFileCertificateInfo"};
 constexpr std::string_view kScenarioNames[kScenarioCount] = {
     "beacon", "encoded_cradle", "lolbin", "lateral_movement", "run_key", "credential_dumping", "rdp_brute_force",
-    "unsigned_dll", "new_service"};
+    "unsigned_dll", "new_service", "forced_authentication"};
 constexpr size_t kChunk = 1 << 20;
 
 size_t Index(Table t) { return static_cast<size_t>(t); }

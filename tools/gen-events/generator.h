@@ -52,8 +52,9 @@ enum class Scenario : uint8_t {
   kRdpBruteForce,
   kUnsignedDll,
   kNewService,
+  kForcedAuthentication,
 };
-inline constexpr size_t kScenarioCount = 9;
+inline constexpr size_t kScenarioCount = 10;
 std::string_view ScenarioName(Scenario s);
 std::optional<Scenario> ScenarioFromName(std::string_view name);
 

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
                  "Tables to write, comma-separated, or all (default: all for a folder, DeviceNetworkEvents otherwise)");
   app.add_option("--scenario", scenario, "Plant a scenario (repeatable): beacon, encoded_cradle, lolbin, "
                                          "lateral_movement, run_key, credential_dumping, rdp_brute_force, unsigned_dll, "
-                                         "new_service");
+                                         "new_service, forced_authentication");
   app.add_option("--scenarios", scenarios, "Plant these scenarios, comma-separated, or all");
   app.add_option("--format", format, "jsonl, envelope (Defender streaming API) or csv")->capture_default_str();
   app.add_option("--columns", columns, "Write only these columns (comma-separated), in schema order");

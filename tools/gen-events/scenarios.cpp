@@ -53,6 +53,7 @@ class Planter {
       case Scenario::kRdpBruteForce: RdpBruteForce(); break;
       case Scenario::kUnsignedDll: UnsignedDll(); break;
       case Scenario::kNewService: NewService(); break;
+      case Scenario::kForcedAuthentication: ForcedAuthentication(); break;
     }
     std::string entry = "\n    {\"scenario\": " + JsonQuote(ScenarioName(s)) + json_ + ",\n     \"expect\": [";
     for (size_t i = 0; i < expects_.size(); ++i) entry += (i ? ",\n       " : "\n       ") + expects_[i];
@@ -532,6 +533,21 @@ class Planter {
            {M("DeviceName", d.name), M("RegistryKey", key), M("RegistryValueName", "ImagePath")});
   }
 
+  // A document's UNC link makes a workstation's SMB client reach a public address on port 445,
+  // sending the user's NTLM credentials to it; late in the window, so that rules looking back a day
+  // see it.
+  void ForcedAuthentication() {
+    const Device& d = Workstation();
+    const int64_t t = At(0.99, 9, 12);
+    const std::string_view ip = FreshIp();
+    const ProcView& kernel = Existing(d, "ntoskrnl.exe", t);
+    Connection(d, kernel, t, ip, 445, "", "ConnectionSuccess");
+    Describe("T1187", "A workstation's SMB client connects to a public address on port 445 (a UNC link in a document).",
+             "DeviceNetworkEvents: a successful connection to port 445, 139 or 3389 on a public RemoteIP", d, kernel, ip,
+             "", t, t);
+    Expect(Table::kDeviceNetworkEvents, 1, t, t, {M("DeviceName", d.name), M("RemoteIP", ip), M("RemotePort", 445)});
+  }
+
   // --- Helpers -------------------------------------------------------------------------------
 
   std::string_view Keep(std::string s) {
@@ -747,7 +763,8 @@ std::vector<std::string> BackgroundInvariants() {
       "PsExec, PSEXESVC, regsvr32 or certutil.",
       "No command line holds DownloadString, DownloadFile, IEX or Invoke-Expression, in clear or inside an "
       "-EncodedCommand; background encoded commands are inventory scripts.",
-      "rundll32, mshta, regsvr32 and certutil never connect to a public address.",
+      "rundll32, mshta, regsvr32 and certutil never connect to a public address; nothing connects to port 445, "
+      "139, 135 or 3389 on a public address.",
       "No registry event touches ...\\CurrentVersion\\Run or ...\\CurrentVersion\\RunOnce.",
       "No Network or RemoteInteractive logon lands on a workstation; no logon comes from a public address.",
       "No ServiceInstalled event installs PSEXESVC or a binary outside C:\\Windows and C:\\Program Files; no "
