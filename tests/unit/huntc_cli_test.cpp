@@ -76,6 +76,10 @@ class Fixture {
   fs::path dir_;
 };
 
+// The three rules huntc shipped first: the filters and summaries below count on them.
+const std::string kOriginalRules =
+    "rules/lolbin-network-connections.yaml rules/pastebin-or-encoded-command.yaml rules/public-remote-admin-ports.yaml";
+
 std::string RuleWithQuery(const std::string& query) {
   std::string text = R"(id: 3c0ffee0-1111-4c3e-9a55-4f3b2a1c0d01
 name: Fixture rule
@@ -293,33 +297,33 @@ TEST_CASE("explain: every corpus rule without a crash", "[cli][explain][corpus]"
 
 TEST_CASE("run: rule filters with the per-rule summary and --fail-on-detection", "[cli][run]") {
   const std::string events = " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl ";
-  const Run all = Huntc(std::string("run rules") + events + kNow, true);
+  const Run all = Huntc("run " + kOriginalRules + events + kNow, true);
   REQUIRE(all.code == 0);
   CHECK(all.out.find("huntc: Script hosts and LOLBins making network connections "
                      "[6c1f3e0a-8b7d-4c52-9a41-2f5d8e7b9c10]: 2 detections") != std::string::npos);
   CHECK(all.out.find("3 queries run") != std::string::npos);
 
-  const Run by_name = Huntc(std::string("run rules --rule '*lolbin*'") + events + kNow, true);
+  const Run by_name = Huntc("run " + kOriginalRules + " --rule '*lolbin*'" + events + kNow, true);
   REQUIRE(by_name.code == 0);
   CHECK(by_name.out.find("1 query run") != std::string::npos);
-  const Run by_id = Huntc(std::string("run rules --rule 4d7a2c91-6e3b-4f0a-8c5d-1b9e7f3a2d64 --rule '*LOLBin*'") +
+  const Run by_id = Huntc("run " + kOriginalRules + " --rule 4d7a2c91-6e3b-4f0a-8c5d-1b9e7f3a2d64 --rule '*LOLBin*'" +
                           events + kNow, true);
   CHECK(by_id.out.find("2 queries run") != std::string::npos);
-  CHECK(Huntc(std::string("run rules --severity high") + events + kNow, true).out.find("1 query run") !=
+  CHECK(Huntc("run " + kOriginalRules + " --severity high" + events + kNow, true).out.find("1 query run") !=
         std::string::npos);
-  CHECK(Huntc(std::string("run rules --tactic LateralMovement,Execution") + events + kNow, true)
+  CHECK(Huntc("run " + kOriginalRules + " --tactic LateralMovement,Execution" + events + kNow, true)
             .out.find("2 queries run") != std::string::npos);
 
-  const Run none = Huntc(std::string("run rules --severity Informational") + events + kNow, true);
+  const Run none = Huntc("run " + kOriginalRules + " --severity Informational" + events + kNow, true);
   CHECK(none.code == 2);
   CHECK(none.out.find("left none of the 3 rules") != std::string::npos);
 
-  CHECK(Huntc(std::string("run rules --fail-on-detection") + events + kNow).code == 1);
-  CHECK(Huntc(std::string("run rules --fail-on-detection --rule '*paste sites*'") + events + kNow).code == 0);
+  CHECK(Huntc("run " + kOriginalRules + " --fail-on-detection" + events + kNow).code == 1);
+  CHECK(Huntc("run " + kOriginalRules + " --fail-on-detection --rule '*paste sites*'" + events + kNow).code == 0);
 }
 
 TEST_CASE("test: the example case passes and fails when the clock makes it wrong", "[cli][test]") {
-  const std::string base = "test rules --cases tests/rule-cases --rule '*LOLBin*' ";
+  const std::string base = "test " + kOriginalRules + " --cases tests/rule-cases --rule '*LOLBin*' ";
   for (const char* engine : {"jit", "interp"}) {
     const Run pass = Huntc(base + kNow + " --engine " + engine);
     INFO(pass.out);
@@ -336,10 +340,10 @@ TEST_CASE("test: the example case passes and fails when the clock makes it wrong
   CHECK(early.code == 1);
   CHECK(early.out.find("negative: 1 detection, none expected") != std::string::npos);
 
-  const Run all = Huntc(std::string("test rules --cases tests/rule-cases ") + kNow);
+  const Run all = Huntc("test " + kOriginalRules + " --cases tests/rule-cases " + kNow);
   CHECK(all.code == 0);
   CHECK(all.out.find("1 passed, 0 failed, 2 without cases") != std::string::npos);
-  CHECK(Huntc("test rules").code == 2);  // --cases and --now are required
+  CHECK(Huntc("test " + kOriginalRules).code == 2);  // --cases and --now are required
 }
 
 TEST_CASE("help: every verb documents its flags", "[cli][help]") {
@@ -361,7 +365,7 @@ TEST_CASE("help: every verb documents its flags", "[cli][help]") {
 TEST_CASE("run: --from and --to restrict the rows each table reads and --now auto", "[cli][run][time]") {
   const std::string events = " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
                              "tests/rule-cases/lolbin-network-connections/negative ";
-  const std::string rule = "run rules --rule '*LOLBin*' --format csv";
+  const std::string rule = "run " + kOriginalRules + " --rule '*LOLBin*' --format csv";
   // Without a window: 2 detections (19 Nov 10:00 and 18 Nov 08:15).
   CHECK(Huntc(rule + events + kNow, true).out.find(": 2 detections") != std::string::npos);
   const Run from = Huntc(rule + events + kNow + " --from 2026-11-19T00:00:00Z");
@@ -398,7 +402,7 @@ TEST_CASE("run: --from and --to restrict the rows each table reads and --now aut
 }
 
 TEST_CASE("run: --profile-rules times each rule and the progress line shows only on a terminal", "[cli][run]") {
-  const std::string command = "run rules --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
+  const std::string command = "run " + kOriginalRules + " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
                               "-o /dev/null --profile-rules ";
   for (const char* engine : {"jit", "interp"}) {
     const Run run = Huntc(command + kNow + " --engine " + engine, true);

@@ -337,14 +337,19 @@ TEST_CASE("lint cli: folders are searched for .yaml and .yml files", "[lint][cli
   CHECK(run.out.find("\"HC220\": 1") != std::string::npos);
 }
 
-TEST_CASE("lint cli: the rule pack huntc ships has no errors", "[lint][cli]") {
-  const Run run = Lint("rules --format json");
+TEST_CASE("lint cli: the rule pack huntc ships has no errors and no warnings", "[lint][cli]") {
+  // HC500 says what the JIT does not run yet (the interpreter runs the pack: tests/unit/rule_pack_test.cpp).
+  const Run run = Lint("rules --format json --fail-level warning --disable HC500");
   INFO(run.out);
   CHECK(run.code == 0);
   simdjson::dom::parser parser;
   const simdjson::dom::element summary = ParseJson(parser, run.out)["summary"].value();
-  CHECK(Int(summary, "rules") == 3);
-  CHECK(Int(summary, "compiled") == 3);
+  int64_t files = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(fs::path(HUNTC_SOURCE_DIR) / "rules"))
+    files += e.path().extension() == ".yaml";
+  CHECK(Int(summary, "rules") == files);
+  CHECK(Int(summary, "errors") == 0);
+  CHECK(Int(summary, "warnings") == 0);
 }
 
 TEST_CASE("lint cli: the Sentinel corpus", "[lint][cli][corpus]") {
