@@ -2,79 +2,20 @@
 // (HUNTC_EXE) in the source folder; and the explain library on fixture queries.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sys/wait.h>
 
 #include <simdjson.h>
 
 #include "compiler/explain/explain.h"
+#include "tests/unit/cli_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-  double seconds = 0;
-};
-
-// Runs a shell command in the source folder; stdout (and stderr when `with_stderr`) is captured.
-Run Shell(const std::string& line, bool with_stderr = false) {
-  std::string command = "cd '" HUNTC_SOURCE_DIR "' && ";
-  command += line;
-  if (with_stderr) command += " 2>&1";
-  Run run;
-  const auto start = std::chrono::steady_clock::now();
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[65536];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-// Runs `huntc ARGS` in the source folder.
-Run Huntc(const std::string& args, bool with_stderr = false) {
-  return Shell("'" HUNTC_EXE "' " + args, with_stderr);
-}
-
-// A folder of files for one test, per process (tests run concurrently), removed afterwards.
-class Fixture {
- public:
-  explicit Fixture(const std::string& name)
-      : dir_(fs::temp_directory_path() / ("huntc-cli-test-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~Fixture() { fs::remove_all(dir_); }
-  std::string Add(const std::string& name, const std::string& text) const {
-    const fs::path path = dir_ / name;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-    return Quote(path);
-  }
-  std::string dir() const { return Quote(dir_); }
-
- private:
-  // Built with appends: GCC 12 warns falsely on `"'" + s + "'"`.
-  static std::string Quote(const fs::path& path) {
-    std::string out = "'";
-    out += path.string();
-    out += '\'';
-    return out;
-  }
-  fs::path dir_;
-};
+using namespace huntc::test;
 
 // The three rules huntc shipped first: the filters and summaries below count on them.
 const std::string kOriginalRules =
@@ -104,35 +45,6 @@ customDetails:
   Calls: Calls
 )";
   return text;
-}
-
-simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element root;
-  INFO(text);
-  REQUIRE(parser.parse(text).get(root) == simdjson::SUCCESS);
-  return root;
-}
-
-std::string Str(simdjson::dom::element e, const char* key) {
-  std::string_view s;
-  INFO(key);
-  REQUIRE(e[key].get(s) == simdjson::SUCCESS);
-  return std::string(s);
-}
-
-bool Bool(simdjson::dom::element e, const char* key) {
-  bool b = false;
-  INFO(key);
-  REQUIRE(e[key].get(b) == simdjson::SUCCESS);
-  return b;
-}
-
-std::vector<std::string> Strings(simdjson::dom::element e, const char* key) {
-  std::vector<std::string> out;
-  simdjson::dom::array a;
-  REQUIRE(e[key].get(a) == simdjson::SUCCESS);
-  for (simdjson::dom::element item : a) out.emplace_back(std::string_view(item));
-  return out;
 }
 
 // The one indicator (or exclusion) of `list` on `field` with operator `op`.

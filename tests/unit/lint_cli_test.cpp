@@ -2,71 +2,23 @@
 // Sentinel corpus (skipped with a warning when ../shared/corpus is absent).
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sys/wait.h>
 
 #include <simdjson.h>
+
+#include "tests/unit/cli_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-  double seconds = 0;
-};
+using namespace huntc::test;
 
 // Runs `huntc lint ARGS` in the source folder; stdout is captured, stderr goes to the test log.
-Run Lint(const std::string& args) {
-  const std::string command = "cd '" HUNTC_SOURCE_DIR "' && '" HUNTC_EXE "' lint " + args;
-  Run run;
-  const auto start = std::chrono::steady_clock::now();
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[65536];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-// A path quoted for the shell (built with appends: GCC 12 warns falsely on `"'" + s + "'"`).
-std::string Quote(const fs::path& path) {
-  std::string out = "'";
-  out += path.string();
-  out += '\'';
-  return out;
-}
-
-// A folder of rule files for one test, removed afterwards.
-class Fixture {
- public:
-  explicit Fixture(const std::string& name)
-      : dir_(fs::temp_directory_path() / ("huntc-lint-test-" + name)) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~Fixture() { fs::remove_all(dir_); }
-  std::string Add(const std::string& name, const std::string& text) const {
-    const fs::path path = dir_ / name;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-    return Quote(path);
-  }
-  std::string dir() const { return Quote(dir_); }
-  std::string Path(const std::string& name) const { return Quote(dir_ / name); }
-
- private:
-  fs::path dir_;
-};
+Run Lint(const std::string& args) { return Huntc("lint " + args); }
 
 constexpr const char* kClean = R"(id: 0b9b8f6e-1111-4c3e-9a55-4f3b2a1c0d01
 name: Encoded PowerShell
@@ -114,27 +66,6 @@ std::string WarningsOnly() {
   std::string text = kFindings;
   text.replace(text.find("Initial Access"), 14, "Execution");
   return text;
-}
-
-simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element root;
-  INFO(text);
-  REQUIRE(parser.parse(text).get(root) == simdjson::SUCCESS);
-  return root;
-}
-
-std::string_view Str(simdjson::dom::element e, const char* key) {
-  std::string_view s;
-  INFO(key);
-  REQUIRE(e[key].get(s) == simdjson::SUCCESS);
-  return s;
-}
-
-int64_t Int(simdjson::dom::element e, const char* key) {
-  int64_t i = 0;
-  INFO(key);
-  REQUIRE(e[key].get(i) == simdjson::SUCCESS);
-  return i;
 }
 
 }  // namespace
@@ -234,7 +165,7 @@ TEST_CASE("lint cli: SARIF 2.1.0 output has the required structure", "[lint][cli
   CHECK(Str(driver, "name") == "huntc");
   simdjson::dom::array rules;
   REQUIRE(driver["rules"].get(rules) == simdjson::SUCCESS);
-  std::vector<std::string_view> ids;
+  std::vector<std::string> ids;
   for (simdjson::dom::element rule : rules) {
     ids.push_back(Str(rule, "id"));
     CHECK(!Str(rule["shortDescription"].value(), "text").empty());
@@ -249,7 +180,7 @@ TEST_CASE("lint cli: SARIF 2.1.0 output has the required structure", "[lint][cli
   REQUIRE(runs.at(0)["results"].get(results) == simdjson::SUCCESS);
   REQUIRE(results.size() == 3);
   for (simdjson::dom::element result : results) {
-    const std::string_view rule_id = Str(result, "ruleId");
+    const std::string rule_id = Str(result, "ruleId");
     CHECK(std::find(ids.begin(), ids.end(), rule_id) != ids.end());
     CHECK(ids[Int(result, "ruleIndex")] == rule_id);
     CHECK(std::set<std::string_view>{"error", "warning", "note"}.contains(Str(result, "level")));
@@ -258,7 +189,7 @@ TEST_CASE("lint cli: SARIF 2.1.0 output has the required structure", "[lint][cli
     REQUIRE(result["locations"].get(locations) == simdjson::SUCCESS);
     REQUIRE(locations.size() == 1);
     const simdjson::dom::element physical = locations.at(0)["physicalLocation"].value();
-    const std::string_view uri = Str(physical["artifactLocation"].value(), "uri");
+    const std::string uri = Str(physical["artifactLocation"].value(), "uri");
     CHECK(uri.starts_with("file:///"));
     CHECK(uri.ends_with("/a%20rule.yaml"));
     const simdjson::dom::element region = physical["region"].value();
@@ -377,7 +308,7 @@ TEST_CASE("lint cli: the Sentinel corpus", "[lint][cli][corpus]") {
   REQUIRE(root["diagnostics"].get(diagnostics) == simdjson::SUCCESS);
   for (simdjson::dom::element d : diagnostics) {
     const std::string file(Str(d, "file"));
-    const std::string_view code = Str(d, "code");
+    const std::string code = Str(d, "code");
     if (file.ends_with("rmm_AnyDesk_netconn.yaml") && code == "HC100") {
       invalid_yaml = true;
       CHECK(Str(d, "severity") == "error");
@@ -395,7 +326,7 @@ TEST_CASE("lint cli: the Sentinel corpus", "[lint][cli][corpus]") {
     if (file.find("sentinel-supplement") != std::string::npos || !std::regex_search(file, analytic)) {
       continue;
     }
-    const std::string_view category = Str(d, "category");
+    const std::string category = Str(d, "category");
     if ((category == "sentinel" || category == "yaml") && Str(d, "severity") == "error") {
       ++analytic_structural_errors;
       UNSCOPED_INFO(file << ":" << Int(d, "line") << ": " << code << " " << Str(d, "message"));

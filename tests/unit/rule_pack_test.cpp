@@ -6,19 +6,21 @@
 #include <catch2/catch.hpp>
 
 #include <array>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
-#include <sys/wait.h>
 
 #include <simdjson.h>
 
 #include "tests/unit/archive_util.h"
+#include "tests/unit/cli_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using huntc::test::Run;
+using huntc::test::Shell;
 
 // The engines every rule runs under.
 constexpr std::array<const char*, 1> kEngines = {"interp"};
@@ -126,25 +128,6 @@ const std::vector<RuleCase> kCases = {
     {"suspicious-network-beacons.yaml", "beacon", Expect::kExactly, 1,
      {{"DeviceName", "device"}, {"InitiatingProcessId", "process_id"}, {"RemoteIP", "remote_ip"}}},
 };
-
-struct Run {
-  int code = -1;
-  std::string out;
-};
-
-// Runs a shell command in the source folder and captures its stdout.
-Run Shell(const std::string& line) {
-  const std::string command = "cd '" HUNTC_SOURCE_DIR "' && " + line;
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[65536];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 // The archive of one scenario ("" for none), written on first use into a folder for this process.
 const std::string& Archive(const std::string& scenario) {
