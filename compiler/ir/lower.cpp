@@ -743,9 +743,11 @@ class Lowerer {
   }
 
   // The columns of `from` by name into `want` (union): a missing column is null; a column whose
-  // name union split by type (`Name_type`) is found under its own name.
+  // name union split by type (`Name_type`) is found under its own name. Under `inner_of` (a
+  // union kind=inner) every column must be found: one missing was split by type.
   std::unique_ptr<Op> ByName(std::unique_ptr<Op> from, const std::vector<ColumnSpec>& want,
-                             const std::string& source_column, const std::string& source) {
+                             const std::string& source_column, const std::string& source,
+                             const syntax::Union* inner_of = nullptr) {
     std::vector<Expr> exprs;
     for (const ColumnSpec& c : want) {
       if (!source_column.empty() && c.name == source_column) {
@@ -760,6 +762,7 @@ class Lowerer {
           found = static_cast<int>(i);
         }
       }
+      if (found < 0 && inner_of) return Failed(inner_of, "union kind=inner over a column of several types");
       exprs.push_back(found >= 0 ? Expr::Column(found, c.type) : Expr::Constant(Value::Null(c.type)));
     }
     return ProjectOp(std::move(from), std::move(exprs), want);
@@ -885,21 +888,23 @@ class Lowerer {
 
   std::unique_ptr<Op> UnionOp(const syntax::Union* u, std::unique_ptr<Op> piped) {
     if (ParamWord(u->params, "isfuzzy") == "true") return Failed(u, "a fuzzy union");
-    if (!ParamWord(u->params, "kind").empty() && ParamWord(u->params, "kind") != "outer") {
-      return Failed(u, "union kind=inner");
-    }
+    const std::string kind = ParamWord(u->params, "kind");
+    if (!kind.empty() && kind != "outer" && kind != "inner") return Failed(u, fmt::format("union kind={}", kind));
+    const syntax::Union* inner_of = kind == "inner" ? u : nullptr;
     const std::string source = ParamWord(u->params, "withsource");
     const std::vector<ColumnSpec>& schema = bound_.schemas.at(u);
     std::vector<std::unique_ptr<Op>> inputs;
     if (piped) {
       if (!source.empty()) return Failed(u, "withsource over piped rows");
-      inputs.push_back(ByName(std::move(piped), schema, "", ""));
+      inputs.push_back(ByName(std::move(piped), schema, "", "", inner_of));
+      if (!inputs.back()) return nullptr;
     }
     for (const Node* t : u->tables) {
       if (!source.empty() && !t->Is<TableRef>()) return Failed(t, "withsource for a subquery");
       std::unique_ptr<Op> in = Tabular(t);
       if (!in) return nullptr;
-      inputs.push_back(ByName(std::move(in), schema, source, t->Is<TableRef>() ? t->As<TableRef>()->name : ""));
+      inputs.push_back(ByName(std::move(in), schema, source, t->Is<TableRef>() ? t->As<TableRef>()->name : "", inner_of));
+      if (!inputs.back()) return nullptr;
     }
     auto op = Make(OpKind::Union, std::move(inputs[0]), schema);
     for (size_t i = 1; i < inputs.size(); ++i) op->others.push_back(std::move(inputs[i]));
@@ -1367,6 +1372,9 @@ class Lowerer {
       }
       for (size_t i = 0; i < lowered; ++i) spec.args.push_back(Scalar(c->args[i]));
       if (name.starts_with("make_set") || name.starts_with("make_list")) {
+        // The deprecated makeset()/makelist() cap at 128 by default (doc: make-set- and
+        // make-list-aggregation-function), the modern spellings at 1048576.
+        if (!info->canonical.empty()) spec.limit = 128;
         if (c->args.size() > lowered) {
           std::optional<Value> cap = ConstantArg(c->args[lowered]);
           if (!cap) return false;
@@ -1518,8 +1526,12 @@ class Lowerer {
 
   std::unique_ptr<Op> MvExpandOp(const syntax::MvExpand* m, std::unique_ptr<Op> in,
                                  const std::vector<ColumnSpec>& out) {
-    const std::string bag = ParamWord(m->params, "bagexpansion");
-    if (!bag.empty() && bag != "array" && bag != "bag") return Failed(m, fmt::format("bagexpansion={}", bag));
+    // The bag expansion mode is spelled kind= or bagexpansion= (doc: mv-expand-operator).
+    const bool by_kind = !ParamWord(m->params, "kind").empty();
+    const std::string bag = ParamWord(m->params, by_kind ? "kind" : "bagexpansion");
+    if (!bag.empty() && bag != "array" && bag != "bag") {
+      return Failed(m, fmt::format("{}={}", by_kind ? "kind" : "bagexpansion", bag));
+    }
     const bool with_index = FindParam(m->params, "with_itemindex") != nullptr;
     const size_t width = out.size() - (with_index ? 1 : 0);
     // The input with each expanded expression in its output column, still dynamic.
