@@ -281,8 +281,20 @@ TEST_CASE("§6 mv-expand of bags: one-entry bags, or [key, value] with kind=arra
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, false}}))) == std::vector<std::string>{R"({"a":1})", R"({"b":"two"})"});
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, true}}, 2147483647, "i"))) ==
         std::vector<std::string>{R"(["a",1] | 0)", R"(["b","two"] | 1)"});
-  auto arr = Datatable({{"d", Type::Dynamic}}, {{D(R"(["1","2","x"])")}});
+  auto arr = Datatable({{"d", Type::Dynamic}}, {{D(R"([1,2,3])")}});
   CHECK(Rows(Run(*MvExpand(std::move(arr), {{0, Type::Long, false}}, 2))) == std::vector<std::string>{"1", "2"});
+}
+
+TEST_CASE("§6 mv-expand to typeof(T) casts only: elements of another type are null", "[interp][operators]") {
+  auto mixed = [] { return Datatable({{"d", Type::Dynamic}}, {{D(R"([1,"2",2.5,true,"x",[3]])")}}); };
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Long, false}}))) ==
+        std::vector<std::string>{"1", "null", "null", "null", "null", "null"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Real, false}}))) ==
+        std::vector<std::string>{"1", "null", "2.5", "null", "null", "null"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::String, false}}))) ==
+        std::vector<std::string>{R"("")", R"("2")", R"("")", R"("")", R"("x")", R"("")"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Bool, false}}))) ==
+        std::vector<std::string>{"null", "null", "null", "true", "null", "null"});
 }
 
 TEST_CASE("window: row_number, prev and next across batches", "[interp][operators]") {
