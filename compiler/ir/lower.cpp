@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 
 namespace huntc::ir {
@@ -338,6 +339,17 @@ class Lowerer {
             fmt::format("{} {} not supported yet", what, plural ? "are" : "is"));
   }
 
+  // A constant pattern that is not valid RE2 (doc: re2) makes Kusto reject the query; it is
+  // reported here rather than matching nothing at run time.
+  bool ValidPattern(const Expr& pattern, const syntax::Expr* at) {
+    if (!IsConstant(pattern) || pattern.value.is_null) return true;
+    const std::string error = exec::Evaluator::RegexError(pattern.value.text);
+    if (error.empty()) return true;
+    ok_ = false;
+    report_(Code::InvalidRegex, at->span, fmt::format("this is not a valid RE2 regular expression: {}", error));
+    return false;
+  }
+
   Expr Fail(const syntax::Expr* e, std::string_view what) {
     Unsupported(e->span, what);
     return Expr::Constant(Value::Null(e->type));
@@ -472,7 +484,9 @@ class Lowerer {
     }
     if (b->op >= BinOp::EqCi) {  // =~, !~, the string operators and matches regex
       const StringOpInfo info = StringOp(b->op);
-      Expr e = Expr::Call(info.fn, Type::Bool, {AsString(Scalar(b->lhs)), AsString(Scalar(b->rhs))});
+      Expr pattern = AsString(Scalar(b->rhs));
+      if (info.fn == Fn::MatchesRegex && !ValidPattern(pattern, b->rhs)) return Expr::Constant(Value::Null(Type::Bool));
+      Expr e = Expr::Call(info.fn, Type::Bool, {AsString(Scalar(b->lhs)), std::move(pattern)});
       return info.negated ? Not(std::move(e)) : e;
     }
     if (b->op >= BinOp::Eq) {
@@ -572,6 +586,15 @@ class Lowerer {
     for (const syntax::Expr* a : c->args) {
       if (a->Is<syntax::Call>() && a->As<syntax::Call>()->name == "typeof") continue;
       args.push_back(Scalar(a));
+    }
+    // The argument that is a regex: first for extract and trim, second for replace_regex and
+    // countof(..., "regex").
+    const bool regex_first = name == "extract" || name == "extract_all" || name.starts_with("trim");
+    const bool regex_second = name == "replace_regex" ||
+                              (name == "countof" && args.size() == 3 && IsConstant(args[2]) && args[2].value.text == "regex");
+    const size_t regex_at = regex_first ? 0 : 1;
+    if ((regex_first || regex_second) && args.size() > regex_at && !ValidPattern(args[regex_at], c->args[regex_at])) {
+      return Expr::Constant(Value::Null(c->type));
     }
     const Type t = c->type;
     if (name == "now") {

@@ -248,6 +248,19 @@ TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lowe
   r = Run("union kind=inner (DeviceProcessEvents | project x = ProcessId), (DeviceLogonEvents | project x = AccountName)");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("union kind=inner over a column of several types"));
+  // A constant regex that is not RE2 (look-behind, backreference) is an error, not a silent
+  // non-match, wherever a regex is taken.
+  for (const char* q : {"DeviceProcessEvents | where FileName matches regex '(?<=a)b'",
+                        "DeviceProcessEvents | project extract(@'(a)\\1', 0, FileName)",
+                        "DeviceProcessEvents | project replace_regex(FileName, '(?=x)', 'y')",
+                        "DeviceProcessEvents | project countof(FileName, '(?!x)', 'regex')",
+                        "DeviceProcessEvents | project trim('(?<!x)', FileName)"}) {
+    r = Run(q);
+    INFO(q);
+    CHECK_FALSE(r.compiled);
+    CHECK_THAT(r.diagnostics, Catch::Contains("HC408") && Catch::Contains("not a valid RE2"));
+  }
+  CHECK(Run("DeviceProcessEvents | where FileName matches regex '(?i)CMD' | project countof(FileName, '(?!', 'normal')").compiled);
   r = Run("DeviceProcessEvents | where FileName like 'cmd%'");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500"));
