@@ -117,7 +117,14 @@ void AppendParsed(Column& out, std::string_view text) {
       return;
     case Type::Dynamic: AppendDynamic(out, Json::String(std::string(text))); return;
     case Type::Bool: AppendOptional(out, ParseBool(text)); return;
-    case Type::Int:
+    case Type::Int: {
+      // Text of a number beyond the int range does not convert (doc: toint-function, null
+      // when the conversion fails), rather than wrapping around.
+      std::optional<int64_t> v = ParseLong(text);
+      if (v && (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max())) v.reset();
+      AppendOptional(out, v);
+      return;
+    }
     case Type::Long: AppendOptional(out, ParseLong(text)); return;
     case Type::Real:
     case Type::Decimal: AppendOptional(out, ParseReal(text)); return;
