@@ -137,17 +137,77 @@ std::optional<int64_t> ParseCanonicalDateTime(std::string_view s) {
   return kUnixEpochTicks + seconds * kTicksPerSecond + number(20, 7);
 }
 
+// One or two digits: the RFC 822/850 and sortable forms may write days and months without a
+// leading zero.
+bool ShortNumber(std::string_view s, size_t& pos, int& out) {
+  if (!Digits(s, pos, 1, out)) return false;
+  if (int next = 0; Digits(s, pos, 1, next)) out = out * 10 + next;
+  return true;
+}
+
+// The RFC 822 and RFC 850 forms (doc: scalar-data-types/datetime), the zone name already
+// dropped: `[Weekday, ]d Mon yy HH:MM[:SS]` and `[Weekday, ]dd-Mon-yy HH:MM[:SS]`.
+std::optional<int64_t> ParseRfcDateTime(std::string_view s) {
+  size_t pos = 0;
+  if (const size_t comma = s.find(','); comma != std::string_view::npos) {
+    for (size_t i = 0; i < comma; ++i) {
+      if (!std::isalpha(static_cast<unsigned char>(s[i]))) return std::nullopt;
+    }
+    pos = comma + 1;
+    while (pos < s.size() && s[pos] == ' ') ++pos;
+  }
+  int day = 0, month = 0, year = 0, hour = 0, minute = 0, second = 0;
+  if (!ShortNumber(s, pos, day) || pos >= s.size()) return std::nullopt;
+  const char separator = s[pos++];
+  if ((separator != ' ' && separator != '-') || pos + 3 > s.size()) return std::nullopt;
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (int m = 0; m < 12 && month == 0; ++m) {
+    bool same = true;
+    for (size_t i = 0; i < 3; ++i) {
+      same = same && std::tolower(static_cast<unsigned char>(s[pos + i])) == kMonths[m][i];
+    }
+    if (same) month = m + 1;
+  }
+  pos += 3;
+  if (month == 0 || pos >= s.size() || s[pos++] != separator) return std::nullopt;
+  // A two-digit year is taken in 1950..2049, as .NET's calendars do by default.
+  if (!Digits(s, pos, 4, year)) {
+    if (!Digits(s, pos, 2, year)) return std::nullopt;
+    year += year < 50 ? 2000 : 1900;
+  }
+  if (pos >= s.size() || s[pos++] != ' ' || !Digits(s, pos, 2, hour) || pos >= s.size() ||
+      s[pos++] != ':' || !Digits(s, pos, 2, minute)) {
+    return std::nullopt;
+  }
+  if (pos < s.size() && s[pos] == ':' && (++pos, !Digits(s, pos, 2, second))) return std::nullopt;
+  if (pos != s.size() || day < 1 || day > static_cast<int>(DaysInMonth(year, static_cast<unsigned>(month))) ||
+      hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return kUnixEpochTicks + (days * 86400 + hour * 3600 + minute * 60 + second) * kTicksPerSecond;
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseDateTime(std::string_view s) {
   if (const auto fast = ParseCanonicalDateTime(s)) return fast;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  // The RFC 822/850 and sortable forms may end in a zone name; those the doc shows name UTC.
+  for (const std::string_view zone : {" GMT", " UTC", " UT"}) {
+    if (s.size() > zone.size() && s.ends_with(zone)) {
+      s.remove_suffix(zone.size());
+      break;
+    }
+  }
+  if (s.size() < 5 || s[4] != '-') return ParseRfcDateTime(s);  // not `yyyy-`
   size_t pos = 0;
   int year = 0, month = 0, day = 0;
   if (!Digits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
-  if (!Digits(s, pos, 2, month) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
-  if (!Digits(s, pos, 2, day)) return std::nullopt;
+  if (!ShortNumber(s, pos, month) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
+  if (!ShortNumber(s, pos, day)) return std::nullopt;
   if (year < 1 || month < 1 || month > 12 || day < 1 ||
       day > static_cast<int>(DaysInMonth(year, month))) {
     return std::nullopt;

@@ -922,28 +922,35 @@ class Binder {
     }
     std::vector<const Schema*> parts;
     for (const Schema& s : schemas) parts.push_back(&s);
-    return Unify(parts, ParamWord(op->params, "withsource"));
+    return Unify(parts, ParamWord(op->params, "withsource"), ParamWord(op->params, "kind") == "inner");
   }
 
   // Union's columns: by name in order of first appearance; a name seen with several types
-  // becomes one `Name_type` column per type.
-  static Schema Unify(const std::vector<const Schema*>& parts, const std::string& source) {
+  // becomes one `Name_type` column per type. `inner` keeps only the names every part has
+  // (doc: union-operator, kind=inner), and the open marker only when every part is open.
+  static Schema Unify(const std::vector<const Schema*>& parts, const std::string& source, bool inner = false) {
     std::vector<std::string> names;
     std::unordered_map<std::string, std::vector<Type>> types;
+    std::unordered_map<std::string, size_t> parts_with;  // name -> how many parts have it
     std::optional<Type> open;  // the open marker of any part: Null (unknown) wins
+    size_t open_parts = 0;
     for (const Schema* s : parts) {
       for (const ColumnSpec& c : *s) {
         if (c.name == kOpenColumn) {
           open = open && *open == Type::Null ? Type::Null : c.type;
+          ++open_parts;
           continue;
         }
         auto [it, fresh] = types.try_emplace(c.name);
         if (fresh) names.push_back(c.name);
+        ++parts_with[c.name];
         if (std::find(it->second.begin(), it->second.end(), c.type) == it->second.end()) {
           it->second.push_back(c.type);
         }
       }
     }
+    if (inner) std::erase_if(names, [&](const std::string& n) { return parts_with[n] < parts.size(); });
+    const bool keep_open = !inner || open_parts == parts.size();
     Schema out;
     if (!source.empty()) out.push_back({source, Type::String});
     for (const std::string& name : names) {
@@ -956,7 +963,7 @@ class Binder {
         out.push_back({fmt::format("{}_{}", name, t == Type::Null ? "unknown" : TypeName(t)), t});
       }
     }
-    if (open) out.push_back({std::string(kOpenColumn), *open});
+    if (open && keep_open) out.push_back({std::string(kOpenColumn), *open});
     return out;
   }
 

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 
 namespace huntc::ir {
@@ -338,6 +339,17 @@ class Lowerer {
             fmt::format("{} {} not supported yet", what, plural ? "are" : "is"));
   }
 
+  // A constant pattern that is not valid RE2 (doc: re2) makes Kusto reject the query; it is
+  // reported here rather than matching nothing at run time.
+  bool ValidPattern(const Expr& pattern, const syntax::Expr* at) {
+    if (!IsConstant(pattern) || pattern.value.is_null) return true;
+    const std::string error = exec::Evaluator::RegexError(pattern.value.text);
+    if (error.empty()) return true;
+    ok_ = false;
+    report_(Code::InvalidRegex, at->span, fmt::format("this is not a valid RE2 regular expression: {}", error));
+    return false;
+  }
+
   Expr Fail(const syntax::Expr* e, std::string_view what) {
     Unsupported(e->span, what);
     return Expr::Constant(Value::Null(e->type));
@@ -472,7 +484,9 @@ class Lowerer {
     }
     if (b->op >= BinOp::EqCi) {  // =~, !~, the string operators and matches regex
       const StringOpInfo info = StringOp(b->op);
-      Expr e = Expr::Call(info.fn, Type::Bool, {AsString(Scalar(b->lhs)), AsString(Scalar(b->rhs))});
+      Expr pattern = AsString(Scalar(b->rhs));
+      if (info.fn == Fn::MatchesRegex && !ValidPattern(pattern, b->rhs)) return Expr::Constant(Value::Null(Type::Bool));
+      Expr e = Expr::Call(info.fn, Type::Bool, {AsString(Scalar(b->lhs)), std::move(pattern)});
       return info.negated ? Not(std::move(e)) : e;
     }
     if (b->op >= BinOp::Eq) {
@@ -572,6 +586,15 @@ class Lowerer {
     for (const syntax::Expr* a : c->args) {
       if (a->Is<syntax::Call>() && a->As<syntax::Call>()->name == "typeof") continue;
       args.push_back(Scalar(a));
+    }
+    // The argument that is a regex: first for extract and trim, second for replace_regex and
+    // countof(..., "regex").
+    const bool regex_first = name == "extract" || name == "extract_all" || name.starts_with("trim");
+    const bool regex_second = name == "replace_regex" ||
+                              (name == "countof" && args.size() == 3 && IsConstant(args[2]) && args[2].value.text == "regex");
+    const size_t regex_at = regex_first ? 0 : 1;
+    if ((regex_first || regex_second) && args.size() > regex_at && !ValidPattern(args[regex_at], c->args[regex_at])) {
+      return Expr::Constant(Value::Null(c->type));
     }
     const Type t = c->type;
     if (name == "now") {
@@ -743,9 +766,11 @@ class Lowerer {
   }
 
   // The columns of `from` by name into `want` (union): a missing column is null; a column whose
-  // name union split by type (`Name_type`) is found under its own name.
+  // name union split by type (`Name_type`) is found under its own name. Under `inner_of` (a
+  // union kind=inner) every column must be found: one missing was split by type.
   std::unique_ptr<Op> ByName(std::unique_ptr<Op> from, const std::vector<ColumnSpec>& want,
-                             const std::string& source_column, const std::string& source) {
+                             const std::string& source_column, const std::string& source,
+                             const syntax::Union* inner_of = nullptr) {
     std::vector<Expr> exprs;
     for (const ColumnSpec& c : want) {
       if (!source_column.empty() && c.name == source_column) {
@@ -760,6 +785,7 @@ class Lowerer {
           found = static_cast<int>(i);
         }
       }
+      if (found < 0 && inner_of) return Failed(inner_of, "union kind=inner over a column of several types");
       exprs.push_back(found >= 0 ? Expr::Column(found, c.type) : Expr::Constant(Value::Null(c.type)));
     }
     return ProjectOp(std::move(from), std::move(exprs), want);
@@ -885,21 +911,23 @@ class Lowerer {
 
   std::unique_ptr<Op> UnionOp(const syntax::Union* u, std::unique_ptr<Op> piped) {
     if (ParamWord(u->params, "isfuzzy") == "true") return Failed(u, "a fuzzy union");
-    if (!ParamWord(u->params, "kind").empty() && ParamWord(u->params, "kind") != "outer") {
-      return Failed(u, "union kind=inner");
-    }
+    const std::string kind = ParamWord(u->params, "kind");
+    if (!kind.empty() && kind != "outer" && kind != "inner") return Failed(u, fmt::format("union kind={}", kind));
+    const syntax::Union* inner_of = kind == "inner" ? u : nullptr;
     const std::string source = ParamWord(u->params, "withsource");
     const std::vector<ColumnSpec>& schema = bound_.schemas.at(u);
     std::vector<std::unique_ptr<Op>> inputs;
     if (piped) {
       if (!source.empty()) return Failed(u, "withsource over piped rows");
-      inputs.push_back(ByName(std::move(piped), schema, "", ""));
+      inputs.push_back(ByName(std::move(piped), schema, "", "", inner_of));
+      if (!inputs.back()) return nullptr;
     }
     for (const Node* t : u->tables) {
       if (!source.empty() && !t->Is<TableRef>()) return Failed(t, "withsource for a subquery");
       std::unique_ptr<Op> in = Tabular(t);
       if (!in) return nullptr;
-      inputs.push_back(ByName(std::move(in), schema, source, t->Is<TableRef>() ? t->As<TableRef>()->name : ""));
+      inputs.push_back(ByName(std::move(in), schema, source, t->Is<TableRef>() ? t->As<TableRef>()->name : "", inner_of));
+      if (!inputs.back()) return nullptr;
     }
     auto op = Make(OpKind::Union, std::move(inputs[0]), schema);
     for (size_t i = 1; i < inputs.size(); ++i) op->others.push_back(std::move(inputs[i]));
@@ -1367,6 +1395,9 @@ class Lowerer {
       }
       for (size_t i = 0; i < lowered; ++i) spec.args.push_back(Scalar(c->args[i]));
       if (name.starts_with("make_set") || name.starts_with("make_list")) {
+        // The deprecated makeset()/makelist() cap at 128 by default (doc: make-set- and
+        // make-list-aggregation-function), the modern spellings at 1048576.
+        if (!info->canonical.empty()) spec.limit = 128;
         if (c->args.size() > lowered) {
           std::optional<Value> cap = ConstantArg(c->args[lowered]);
           if (!cap) return false;
@@ -1518,8 +1549,12 @@ class Lowerer {
 
   std::unique_ptr<Op> MvExpandOp(const syntax::MvExpand* m, std::unique_ptr<Op> in,
                                  const std::vector<ColumnSpec>& out) {
-    const std::string bag = ParamWord(m->params, "bagexpansion");
-    if (!bag.empty() && bag != "array" && bag != "bag") return Failed(m, fmt::format("bagexpansion={}", bag));
+    // The bag expansion mode is spelled kind= or bagexpansion= (doc: mv-expand-operator).
+    const bool by_kind = !ParamWord(m->params, "kind").empty();
+    const std::string bag = ParamWord(m->params, by_kind ? "kind" : "bagexpansion");
+    if (!bag.empty() && bag != "array" && bag != "bag") {
+      return Failed(m, fmt::format("{}={}", by_kind ? "kind" : "bagexpansion", bag));
+    }
     const bool with_index = FindParam(m->params, "with_itemindex") != nullptr;
     const size_t width = out.size() - (with_index ? 1 : 0);
     // The input with each expanded expression in its output column, still dynamic.

@@ -187,10 +187,15 @@ class ListAgg : public Base {
   void Update(const std::vector<Column>& args, const std::vector<Column>&, const std::vector<uint32_t>& groups) override {
     for (size_t i = 0; i < groups.size(); ++i) {
       const uint32_t g = groups[i];
-      if (args[0].IsNull(i) || !Counts(args, i) || items_[g].size() >= limit_) continue;
-      std::string text = CellToJson(args[0], i).Serialize();
-      if (set_ && !seen_[g].insert(text).second) continue;
-      items_[g].push_back(std::move(text));
+      if (args[0].IsNull(i) || !Counts(args, i)) continue;
+      const Json value = CellToJson(args[0], i);
+      if (!set_ || !value.IsArray()) {
+        Add(g, value);
+        continue;
+      }
+      // make_set of an array adds its elements (doc: make-set-aggregation-function, "Set from
+      // array column"); make_list keeps the array as one element.
+      for (const Json& item : value.items()) Add(g, item);
     }
   }
   void Result(size_t g, Column* const* out) const override {
@@ -203,6 +208,13 @@ class ListAgg : public Base {
   }
 
  private:
+  void Add(uint32_t g, const Json& value) {
+    if (items_[g].size() >= limit_) return;
+    std::string text = value.Serialize();
+    if (set_ && !seen_[g].insert(text).second) return;
+    items_[g].push_back(std::move(text));
+  }
+
   bool set_;
   size_t limit_;
   std::vector<std::vector<std::string>> items_;

@@ -117,7 +117,14 @@ void AppendParsed(Column& out, std::string_view text) {
       return;
     case Type::Dynamic: AppendDynamic(out, Json::String(std::string(text))); return;
     case Type::Bool: AppendOptional(out, ParseBool(text)); return;
-    case Type::Int:
+    case Type::Int: {
+      // Text of a number beyond the int range does not convert (doc: toint-function, null
+      // when the conversion fails), rather than wrapping around.
+      std::optional<int64_t> v = ParseLong(text);
+      if (v && (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max())) v.reset();
+      AppendOptional(out, v);
+      return;
+    }
     case Type::Long: AppendOptional(out, ParseLong(text)); return;
     case Type::Real:
     case Type::Decimal: AppendOptional(out, ParseReal(text)); return;
@@ -259,16 +266,28 @@ void AppendConverted(Column& out, const Column& from, size_t row) {
 Evaluator::Evaluator(int64_t now) : now_(now) {}
 Evaluator::~Evaluator() = default;
 
+namespace {
+
+std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  return std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+}
+
+}  // namespace
+
 const re2::RE2* Evaluator::Regex(std::string_view pattern) {
   auto it = regexes_.find(std::string(pattern));
   if (it == regexes_.end()) {
     if (regexes_.size() >= kMaxCachedRegexes) regexes_.clear();  // patterns computed per row
-    re2::RE2::Options options;
-    options.set_log_errors(false);
-    auto re = std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-    it = regexes_.emplace(std::string(pattern), std::move(re)).first;
+    it = regexes_.emplace(std::string(pattern), CompileRegex(pattern)).first;
   }
   return it->second->ok() ? it->second.get() : nullptr;
+}
+
+std::string Evaluator::RegexError(std::string_view pattern) {
+  const std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
+  return re->ok() ? std::string() : re->error();
 }
 
 Evaluator::Vec Evaluator::Eval(const Expr& e, const RowSet& in) {

@@ -53,6 +53,8 @@ class Evaluator {
 
   // A compiled regex from a per-evaluator cache; null if the pattern is not valid RE2.
   const re2::RE2* Regex(std::string_view pattern);
+  // Why `pattern` is not valid RE2 as Regex() compiles it, or "" when it is.
+  static std::string RegexError(std::string_view pattern);
 
   struct Vec;  // an operand during evaluation (eval.cpp)
 

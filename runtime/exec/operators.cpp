@@ -409,7 +409,9 @@ class MvExpandOp : public Operator {
             batch_.columns[c].AppendFrom(rows.batch->columns[c], row);
           } else {
             const auto& list = items[static_cast<size_t>(k)];
-            AppendJson(batch_.columns[c], j < list.size() ? list[j] : Json());  // shorter columns pad with null
+            // Shorter columns pad with null; an element not of the `to typeof()` type is null.
+            const bool cast = j < list.size() && Conforms(list[j], node_.columns[static_cast<size_t>(k)].to);
+            AppendJson(batch_.columns[c], cast ? list[j] : Json());
           }
         }
         if (node_.with_index) batch_.columns.back().AppendLong(static_cast<int64_t>(j));
@@ -441,6 +443,22 @@ class MvExpandOp : public Operator {
     } else {
       out.push_back(std::move(v));
     }
+  }
+  // `to typeof(T)` only casts, it does not parse or convert (doc: mv-expand-operator): a string
+  // element is no number, a number no string. Datetimes, timespans and guids are held as text
+  // in a dynamic value, so a string may be one of those.
+  static bool Conforms(const Json& v, Type to) {
+    if (to == Type::Dynamic) return true;
+    switch (v.kind()) {
+      case Json::Kind::Null: return true;
+      case Json::Kind::Bool: return to == Type::Bool;
+      case Json::Kind::Long: return IsNumeric(to);
+      case Json::Kind::Real: return to == Type::Real || to == Type::Decimal;
+      case Json::Kind::String: return IsStringLike(to) || to == Type::DateTime || to == Type::TimeSpan;
+      case Json::Kind::Array:
+      case Json::Kind::Object: return false;
+    }
+    return false;
   }
   void Flush() {
     Emit(RowSet::All(batch_));

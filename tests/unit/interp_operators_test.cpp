@@ -124,6 +124,21 @@ TEST_CASE("§11 make_set/make_list honour their size cap; make_list keeps input 
                                 R"(["alice","bob","alice","carol","alice"] | ["alice","bob","carol"] | ["alice","bob"])"});
 }
 
+TEST_CASE("§11 make_set of arrays collects their elements; make_list keeps each array whole", "[interp][operators]") {
+  // The doc's "Set from array column" example: [1,5,7] and ["A1","A2","A3","C1","C2"].
+  auto arrays = Datatable({{"v", Type::Long}, {"a", Type::Dynamic}},
+                          {{L(1), D(R"(["A1","A2","A3"])")}, {L(5), D(R"(["A2","C1"])")},
+                           {L(7), D(R"(["C2","A3"])")}, {L(5), D(R"(["C2","A1"])")}});
+  AggregateSpec capped = Agg(AggKind::MakeSet, {Col(1, Type::Dynamic)}, "capped");
+  capped.limit = 4;
+  auto plan = Aggregate(std::move(arrays), {},
+                        {Agg(AggKind::MakeSet, {Col(0, Type::Long)}, "v"), Agg(AggKind::MakeSet, {Col(1, Type::Dynamic)}, "a"),
+                         capped, Agg(AggKind::MakeList, {Col(1, Type::Dynamic)}, "l")});
+  CHECK(Rows(Run(*plan)) ==
+        std::vector<std::string>{R"([1,5,7] | ["A1","A2","A3","C1","C2"] | ["A1","A2","A3","C1"] | )"
+                                 R"([["A1","A2","A3"],["A2","C1"],["C2","A3"],["C2","A1"]])"});
+}
+
 TEST_CASE("§11 make_bag merges property bags; make_list_if and sumif filter rows", "[interp][operators]") {
   auto bags = Datatable({{"d", Type::Dynamic}, {"k", Type::Long}}, {{D(R"({"a":1})"), L(1)}, {D(R"({"b":2,"a":9})"), L(2)}, {N(Type::Dynamic), L(3)}});
   const Expr big = F(Fn::Gt, Type::Bool, {Col(1, Type::Long), Lng(1)});
@@ -281,8 +296,20 @@ TEST_CASE("§6 mv-expand of bags: one-entry bags, or [key, value] with kind=arra
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, false}}))) == std::vector<std::string>{R"({"a":1})", R"({"b":"two"})"});
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, true}}, 2147483647, "i"))) ==
         std::vector<std::string>{R"(["a",1] | 0)", R"(["b","two"] | 1)"});
-  auto arr = Datatable({{"d", Type::Dynamic}}, {{D(R"(["1","2","x"])")}});
+  auto arr = Datatable({{"d", Type::Dynamic}}, {{D(R"([1,2,3])")}});
   CHECK(Rows(Run(*MvExpand(std::move(arr), {{0, Type::Long, false}}, 2))) == std::vector<std::string>{"1", "2"});
+}
+
+TEST_CASE("§6 mv-expand to typeof(T) casts only: elements of another type are null", "[interp][operators]") {
+  auto mixed = [] { return Datatable({{"d", Type::Dynamic}}, {{D(R"([1,"2",2.5,true,"x",[3]])")}}); };
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Long, false}}))) ==
+        std::vector<std::string>{"1", "null", "null", "null", "null", "null"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Real, false}}))) ==
+        std::vector<std::string>{"1", "null", "2.5", "null", "null", "null"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::String, false}}))) ==
+        std::vector<std::string>{R"("")", R"("2")", R"("")", R"("")", R"("x")", R"("")"});
+  CHECK(Rows(Run(*MvExpand(mixed(), {{0, Type::Bool, false}}))) ==
+        std::vector<std::string>{"null", "null", "null", "true", "null", "null"});
 }
 
 TEST_CASE("window: row_number, prev and next across batches", "[interp][operators]") {

@@ -219,6 +219,11 @@ TEST_CASE("§7 conversions give null on failure; toint truncates toward zero", "
   CHECK(Eval(F(Fn::Convert, Type::Long, {Str(" 42 ")})) == "42");
   CHECK(Eval(F(Fn::Convert, Type::Bool, {Str("True")})) == "true");
   CHECK(Eval(F(Fn::Convert, Type::Long, {Dyn("7")})) == "7");
+  // Text of a number outside the int range is no int: null, not wrapped around.
+  CHECK(IsNullResult(F(Fn::Convert, Type::Int, {Str("99999999999")})));
+  CHECK(IsNullResult(F(Fn::Convert, Type::Int, {Str("-2147483649")})));
+  CHECK(Eval(F(Fn::Convert, Type::Int, {Str("-2147483648")})) == "-2147483648");
+  CHECK(Eval(F(Fn::Convert, Type::Long, {Str("99999999999")})) == "99999999999");
 }
 
 TEST_CASE("§7 tostring: datetimes ISO with 7 digits and Z, dynamic as compact JSON", "[interp][semantics]") {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
 
@@ -127,6 +129,12 @@ TEST_CASE("lower: summarize with keys, bin() and aggregates", "[lower]") {
                     "share = 100 * countif(FileName == 'cmd.exe') / count(), last = max(ProcessId) by DeviceName")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "many": true, "share": 50, "last": 11}})",
                                  R"({"row": {"DeviceName": "b", "many": true, "share": 50, "last": 21}})"});
+  // The deprecated makeset/makelist keep at most 128 values unless told otherwise; make_set 1048576.
+  std::string numbers = "datatable(i: long) [1";
+  for (int i = 2; i <= 200; ++i) numbers += fmt::format(", {}", i);
+  CHECK(Rows(numbers + "] | summarize s = makeset(i), l = makelist(i), s2 = makeset(i, 150), m = make_set(i)\n"
+                       "| project s = array_length(s), l = array_length(l), s2 = array_length(s2), m = array_length(m)") ==
+        std::vector<std::string>{R"({"row": {"s": 128, "l": 128, "s2": 150, "m": 200}})"});
   CHECK(Rows("DeviceProcessEvents | where ProcessId > 100 | summarize count()") ==
         std::vector<std::string>{R"({"row": {"count_": 0}})"});
 }
@@ -172,6 +180,10 @@ TEST_CASE("lower: joins, lookup and union", "[lower]") {
                     "(DeviceLogonEvents | where DeviceName == 'c' | project DeviceName, LogonType)")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "ProcessId": 10, "LogonType": ""}})",
                                  R"({"row": {"DeviceName": "c", "ProcessId": null, "LogonType": "Network"}})"});
+  // kind=inner keeps only the columns every input has.
+  CHECK(Sorted(Rows("union kind=inner (DeviceProcessEvents | where ProcessId == 10 | project DeviceName, ProcessId),\n"
+                    "(DeviceLogonEvents | where DeviceName == 'c' | project LogonType, DeviceName)")) ==
+        std::vector<std::string>{R"({"row": {"DeviceName": "a"}})", R"({"row": {"DeviceName": "c"}})"});
 }
 
 TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower]") {
@@ -179,6 +191,14 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
              "| project ProcessId, k") ==
         std::vector<std::string>{R"({"row": {"ProcessId": 10, "k": 1}})", R"({"row": {"ProcessId": 10, "k": 2}})",
                                  R"({"row": {"ProcessId": 11, "k": 3}})"});
+  // kind=array (or bagexpansion=array) expands a bag into [key, value] pairs, the default into
+  // one-entry bags.
+  for (const char* mode : {"kind=array", "bagexpansion=array"}) {
+    CHECK(Rows(fmt::format("print b = dynamic({{\"k\": 1}}) | mv-expand {} b", mode)) ==
+          std::vector<std::string>{R"({"row": {"b": ["k",1]}})"});
+  }
+  CHECK(Rows("print b = dynamic({\"k\": 1}) | mv-expand kind=bag b") ==
+        std::vector<std::string>{R"({"row": {"b": {"k":1}}})"});
   CHECK(Rows("let t = datatable(Name:string, N:long) ['x', 1, 'y', 2]; t | where N > 1") ==
         std::vector<std::string>{R"({"row": {"Name": "y", "N": 2}})"});
   // Text functions read a dynamic string as its text, unquoted (as tostring() gives it).
@@ -224,6 +244,23 @@ TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lowe
   r = Run("let f = (T:(*)) { T | count }; union (DeviceProcessEvents | invoke f()), (DeviceLogonEvents | invoke f())");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("f() with arguments of other types"));
+  // union kind=inner of a name with two types: no column is common to every input.
+  r = Run("union kind=inner (DeviceProcessEvents | project x = ProcessId), (DeviceLogonEvents | project x = AccountName)");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("union kind=inner over a column of several types"));
+  // A constant regex that is not RE2 (look-behind, backreference) is an error, not a silent
+  // non-match, wherever a regex is taken.
+  for (const char* q : {"DeviceProcessEvents | where FileName matches regex '(?<=a)b'",
+                        "DeviceProcessEvents | project extract(@'(a)\\1', 0, FileName)",
+                        "DeviceProcessEvents | project replace_regex(FileName, '(?=x)', 'y')",
+                        "DeviceProcessEvents | project countof(FileName, '(?!x)', 'regex')",
+                        "DeviceProcessEvents | project trim('(?<!x)', FileName)"}) {
+    r = Run(q);
+    INFO(q);
+    CHECK_FALSE(r.compiled);
+    CHECK_THAT(r.diagnostics, Catch::Contains("HC408") && Catch::Contains("not a valid RE2"));
+  }
+  CHECK(Run("DeviceProcessEvents | where FileName matches regex '(?i)CMD' | project countof(FileName, '(?!', 'normal')").compiled);
   r = Run("DeviceProcessEvents | where FileName like 'cmd%'");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500"));

@@ -18,6 +18,29 @@ TEST_CASE("datetime: offsets are resolved to UTC", "[runtime][types]") {
   CHECK(*ParseDateTime("2026-11-20T00:30:00-01:00") == *ParseDateTime("2026-11-20T01:30:00Z"));
 }
 
+TEST_CASE("datetime: the RFC 822, RFC 850 and sortable forms of the doc's table", "[runtime][types]") {
+  const int64_t with_seconds = *ParseDateTime("2014-11-08T15:05:02Z");
+  const int64_t minutes = *ParseDateTime("2014-11-08T15:05:00Z");
+  for (const char* rfc : {"Sat, 8 Nov 14 15:05:02 GMT", "Sat, 8 Nov 14 15:05:02", "8 Nov 14 15:05:02 GMT",
+                          "8 Nov 14 15:05:02", "Saturday, 08-Nov-14 15:05:02 GMT", "Saturday, 08-Nov-14 15:05:02",
+                          "08-Nov-14 15:05:02 GMT", "08-Nov-14 15:05:02", "2014-11-08 15:05:02 GMT",
+                          "2014-11-8T15:05:02 GMT"}) {
+    INFO(rfc);
+    CHECK(ParseDateTime(rfc) == with_seconds);
+  }
+  for (const char* rfc : {"Sat, 8 Nov 14 15:05", "Sat, 8 Nov 14 15:05 GMT", "8 Nov 14 15:05", "08-Nov-14 15:05 GMT",
+                          "Saturday, 08-Nov-14 15:05", "2014-11-08 15:05 GMT"}) {
+    INFO(rfc);
+    CHECK(ParseDateTime(rfc) == minutes);
+  }
+  CHECK(ParseDateTime("1 jan 99 00:00") == ParseDateTime("1999-01-01"));
+  CHECK_FALSE(ParseDateTime("31 Feb 14 15:05").has_value());
+  CHECK_FALSE(ParseDateTime("8 Noo 14 15:05").has_value());
+  CHECK_FALSE(ParseDateTime("8 Nov-14 15:05").has_value());
+  CHECK_FALSE(ParseDateTime("Sat 8 Nov 14 15:05").has_value());
+  CHECK_FALSE(ParseDateTime("8 Nov 14 15:05 EST").has_value());
+}
+
 TEST_CASE("datetime: ticks count from 0001-01-01", "[runtime][types]") {
   CHECK(*ParseDateTime("0001-01-01T00:00:00Z") == 0);
   CHECK(*ParseDateTime("1970-01-01T00:00:00Z") == kUnixEpochTicks);
