@@ -181,7 +181,9 @@ Json SeriesStats(const Json& series) {
     for (const char* key : {"min", "min_idx", "max", "max_idx", "avg", "variance", "stdev"}) out.Append(key, Json());
     return out;
   }
-  const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+  // The first occurrence of each (minmax_element would give the last maximum).
+  const auto min_it = std::min_element(values.begin(), values.end());
+  const auto max_it = std::max_element(values.begin(), values.end());
   double sum = 0;
   for (double v : values) sum += v;
   const double avg = sum / static_cast<double>(values.size());
