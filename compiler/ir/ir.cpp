@@ -72,7 +72,8 @@ std::string Op::Parameters() const {
     case OpKind::MvApply: return fmt::format("kept [{}]", Indexes(columns));
     case OpKind::MakeSeries:
       out = fmt::format("keys {}", series_keys);
-      for (const Value& v : series_axis) out += fmt::format(" {}", ValueToString(v));
+      for (const Expr& e : series_bounds) out += fmt::format(" {}", e.ToString());
+      out += fmt::format(" step {}", ValueToString(series_step));
       for (const Value& v : series_defaults) out += fmt::format(" default {}", ValueToString(v));
       return out;
     case OpKind::Datatable:

@@ -58,7 +58,8 @@ struct Op {
   bool with_index = false;                       // MvExpand
   std::vector<exec::WindowFunction> window;      // Window
   size_t series_keys = 0;                        // MakeSeries: the by keys before the bin column
-  std::vector<Value> series_axis;                // MakeSeries: from, to, step
+  std::vector<Expr> series_bounds;               // MakeSeries: from, to (null constants if omitted)
+  Value series_step;                             // MakeSeries
   std::vector<Value> series_defaults;            // MakeSeries: one per series
 
   // The kind-specific parameters of the operators other than Scan/Filter/Project, printed.

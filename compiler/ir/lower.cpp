@@ -1721,21 +1721,23 @@ class Lowerer {
     }
     *step = ConvertConstant(*step, step_type);
     if (step_type == Type::Real ? !(step->real > 0) : step->integer <= 0) return Failed(m->step, "a step that is not positive");
-    Value bounds[2] = {Value::Null(axis.type), Value::Null(axis.type)};
+    // from and to: constants or now()-relative (`from ago(7d) to now()`); the binder lets them
+    // name no column.
+    Expr bounds[2] = {Expr::Constant(Value::Null(axis.type)), Expr::Constant(Value::Null(axis.type))};
     const syntax::Expr* bound_exprs[2] = {m->from, m->to};
     for (int k = 0; k < 2; ++k) {
       if (!bound_exprs[k]) continue;
-      std::optional<Value> v = ConstantArg(bound_exprs[k]);
-      if (!v) return nullptr;
-      if (!v->is_null && v->type != axis.type && !(IsNumeric(v->type) && IsNumeric(axis.type))) {
+      Expr v = Scalar(bound_exprs[k]);
+      if (v.type != axis.type && !(IsNumeric(v.type) && IsNumeric(axis.type)) && v.type != Type::Null) {
         return Failed(bound_exprs[k], "a make-series bound of another type than the axis");
       }
-      bounds[k] = v->is_null ? Value::Null(axis.type) : ConvertConstant(*v, axis.type);
+      bounds[k] = Convert(std::move(v), axis.type);
     }
+    const auto given = [](const Expr& e) { return !(IsConstant(e) && e.value.is_null); };
     // Only the rows on the axis's range count.
     std::vector<Expr> range;
-    if (!bounds[0].is_null) range.push_back(Expr::Call(Fn::Ge, Type::Bool, {axis, Expr::Constant(bounds[0])}));
-    if (!bounds[1].is_null) range.push_back(Expr::Call(Fn::Lt, Type::Bool, {axis, Expr::Constant(bounds[1])}));
+    if (given(bounds[0])) range.push_back(Expr::Call(Fn::Ge, Type::Bool, {axis, bounds[0]}));
+    if (given(bounds[1])) range.push_back(Expr::Call(Fn::Lt, Type::Bool, {axis, bounds[1]}));
     if (!range.empty()) {
       std::vector<ColumnSpec> schema = in->schema;
       in = Make(OpKind::Filter, std::move(in), std::move(schema));
@@ -1743,9 +1745,8 @@ class Lowerer {
     }
     std::vector<Expr> keys;
     for (const NamedExpr& item : m->by) keys.push_back(Scalar(item.expr));
-    Expr bin = bounds[0].is_null
-                   ? Expr::Call(Fn::Bin, axis.type, {axis, Expr::Constant(*step)})
-                   : Expr::Call(Fn::BinAt, axis.type, {axis, Expr::Constant(*step), Expr::Constant(bounds[0])});
+    Expr bin = !given(bounds[0]) ? Expr::Call(Fn::Bin, axis.type, {axis, Expr::Constant(*step)})
+                                 : Expr::Call(Fn::BinAt, axis.type, {axis, Expr::Constant(*step), bounds[0]});
     std::vector<exec::AggregateSpec> specs;
     std::vector<Value> defaults;
     for (const syntax::MakeSeries::Aggregate& a : m->aggregates) {
@@ -1777,7 +1778,8 @@ class Lowerer {
     aggregate->aggregates = std::move(specs);
     auto op = Make(OpKind::MakeSeries, std::move(aggregate), out);
     op->series_keys = m->by.size();
-    op->series_axis = {bounds[0], bounds[1], *step};
+    op->series_bounds = {std::move(bounds[0]), std::move(bounds[1])};
+    op->series_step = *step;
     op->series_defaults = std::move(defaults);
     // The keys keep the types they were computed in; the binder's are the same but for widening.
     for (size_t i = 0; i < op->series_keys; ++i) op->schema[i].type = op->input->schema[i].type;

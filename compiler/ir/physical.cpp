@@ -57,8 +57,8 @@ exec::PlanPtr Node(const Op& op, exec::PlanPtr plan) {
       std::vector<std::string> names = Names(op.schema);
       // The plan names its input's order: keys, the bin (the axis, last in the output), series.
       std::rotate(names.begin() + static_cast<std::ptrdiff_t>(op.series_keys), names.end() - 1, names.end());
-      return exec::MakeSeries(std::move(plan), op.series_keys, op.series_axis[0], op.series_axis[1],
-                              op.series_axis[2], op.series_defaults, std::move(names));
+      return exec::MakeSeries(std::move(plan), op.series_keys, op.series_bounds[0], op.series_bounds[1],
+                              op.series_step, op.series_defaults, std::move(names));
     }
   }
   return plan;

@@ -65,8 +65,8 @@ class MvApplyOp : public Consumer {
 // the whole axis.
 class MakeSeriesOp : public Consumer {
  public:
-  MakeSeriesOp(const MakeSeriesNode& n, Consumer* out, int out_input)
-      : node_(n), out_(out), out_input_(out_input), rows_(n.inputs[0]->schema) {}
+  MakeSeriesOp(const MakeSeriesNode& n, Consumer* out, int out_input, Evaluator& e)
+      : node_(n), out_(out), out_input_(out_input), eval_(e), rows_(n.inputs[0]->schema) {}
 
   void Push(const RowSet& rows, int) override {
     for (size_t c = 0; c < rows_.columns.size(); ++c) {
@@ -102,18 +102,22 @@ class MakeSeriesOp : public Consumer {
       }
       any = true;
     }
-    if (!node_.from.is_null) {
-      rlo = node_.from.real;
-      ilo = node_.from.integer;
+    Batch one;
+    one.row_count = 1;
+    const Column from = eval_.Evaluate(node_.from, RowSet::All(one));
+    const Column to = eval_.Evaluate(node_.to, RowSet::All(one));
+    if (!from.IsNull(0)) {
+      rlo = real ? from.RealAt(0) : 0;
+      ilo = real ? 0 : from.LongAt(0);
     }
-    if (!any && (node_.from.is_null || node_.to.is_null)) return;
+    if (!any && (from.IsNull(0) || to.IsNull(0))) return;
     // The number of bins: from `from` while below `to`, else through the largest bin seen.
     size_t bins = 0;
     if (real) {
-      const double end = node_.to.is_null ? rhi + rstep : node_.to.real;
+      const double end = to.IsNull(0) ? rhi + rstep : to.RealAt(0);
       bins = end > rlo ? static_cast<size_t>(std::ceil((end - rlo) / rstep)) : 0;
     } else {
-      const int64_t end = node_.to.is_null ? ihi + istep : node_.to.integer;
+      const int64_t end = to.IsNull(0) ? ihi + istep : to.LongAt(0);
       bins = end > ilo ? static_cast<size_t>((end - ilo + istep - 1) / istep) : 0;
     }
     const auto index_of = [&](size_t r) -> int64_t {
@@ -175,6 +179,7 @@ class MakeSeriesOp : public Consumer {
   const MakeSeriesNode& node_;
   Consumer* out_;
   int out_input_;
+  Evaluator& eval_;
   Batch rows_;
 };
 
@@ -184,8 +189,8 @@ std::unique_ptr<Consumer> MakeMvApplyOp(const MvApplyNode& node, Consumer* out, 
   return std::make_unique<MvApplyOp>(node, out, input, eval);
 }
 
-std::unique_ptr<Consumer> MakeMakeSeriesOp(const MakeSeriesNode& node, Consumer* out, int input) {
-  return std::make_unique<MakeSeriesOp>(node, out, input);
+std::unique_ptr<Consumer> MakeMakeSeriesOp(const MakeSeriesNode& node, Consumer* out, int input, Evaluator& eval) {
+  return std::make_unique<MakeSeriesOp>(node, out, input, eval);
 }
 
 }  // namespace huntc::exec

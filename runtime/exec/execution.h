@@ -91,7 +91,7 @@ class Execution {
 
 // The mv-apply and make-series operators (runtime/exec/apply.cpp).
 std::unique_ptr<Consumer> MakeMvApplyOp(const MvApplyNode& node, Consumer* out, int input, Evaluator& eval);
-std::unique_ptr<Consumer> MakeMakeSeriesOp(const MakeSeriesNode& node, Consumer* out, int input);
+std::unique_ptr<Consumer> MakeMakeSeriesOp(const MakeSeriesNode& node, Consumer* out, int input, Evaluator& eval);
 
 // Appends a constant to a column of its type (or converted to the column's type).
 void AppendValue(Column& out, const Value& v);

@@ -539,7 +539,7 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
     case PlanKind::MvExpand: return std::make_unique<MvExpandOp>(*n.As<MvExpandNode>(), out, in, e);
     case PlanKind::Window: return std::make_unique<WindowOp>(*n.As<WindowNode>(), out, in, e);
     case PlanKind::MvApply: return MakeMvApplyOp(*n.As<MvApplyNode>(), out, in, e);
-    case PlanKind::MakeSeries: return MakeMakeSeriesOp(*n.As<MakeSeriesNode>(), out, in);
+    case PlanKind::MakeSeries: return MakeMakeSeriesOp(*n.As<MakeSeriesNode>(), out, in, e);
     case PlanKind::Scan:
     case PlanKind::Datatable:
     case PlanKind::ApplyInput: break;  // sources, fed by Execution

@@ -110,8 +110,8 @@ std::string Line(const PlanNode& n) {
     case PlanKind::ApplyInput: return out;
     case PlanKind::MakeSeries: {
       const auto* m = n.As<MakeSeriesNode>();
-      out += fmt::format(" keys {} from {} to {} step {} defaults [", m->keys, ValueToString(m->from),
-                         ValueToString(m->to), ValueToString(m->step));
+      out += fmt::format(" keys {} from {} to {} step {} defaults [", m->keys, m->from.ToString(),
+                         m->to.ToString(), ValueToString(m->step));
       for (size_t i = 0; i < m->defaults.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", ValueToString(m->defaults[i]));
       return out + "]";
     }
@@ -340,7 +340,7 @@ PlanPtr ApplyInput(std::vector<ColumnSpec> schema) {
   return n;
 }
 
-PlanPtr MakeSeries(PlanPtr input, size_t keys, Value from, Value to, Value step, std::vector<Value> defaults,
+PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
                    std::vector<std::string> names) {
   auto n = Node<MakeSeriesNode>(One(std::move(input)));
   assert(names.size() == n->inputs[0]->schema.size());

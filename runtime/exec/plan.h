@@ -269,8 +269,9 @@ struct MakeSeriesNode : PlanNode {
   static constexpr PlanKind kKind = PlanKind::MakeSeries;
   MakeSeriesNode() : PlanNode(kKind) {}
   size_t keys = 0;              // the input's first columns: the by keys; then the bin start
-  Value from, to, step;         // from/to null when omitted; of the bin column's type (long,
-                                // real, datetime, timespan), step timespan for datetime
+  Expr from, to;                // of the bin column's type (long, real, datetime, timespan), over
+                                // no column (constants, now()): evaluated once; null if omitted
+  Value step;                   // of the bin column's type; timespan for datetime
   std::vector<Value> defaults;  // one per aggregate column (the columns after the bin)
 };
 
@@ -295,7 +296,7 @@ PlanPtr Window(PlanPtr input, std::vector<WindowFunction> functions);
 PlanPtr MvApply(PlanPtr input, PlanPtr subplan, std::vector<int> kept);
 PlanPtr ApplyInput(std::vector<ColumnSpec> schema);
 // names: the output names (keys, series, axis).
-PlanPtr MakeSeries(PlanPtr input, size_t keys, Value from, Value to, Value step, std::vector<Value> defaults,
+PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
                    std::vector<std::string> names);
 
 }  // namespace huntc::exec

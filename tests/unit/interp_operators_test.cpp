@@ -393,14 +393,15 @@ TEST_CASE("MakeSeries lays each group's bins out over the whole axis", "[interp]
   // the axis; "default: a default value to use instead of absent values"; the axis column holds
   // the bins' start values; `from`..`to` is right-exclusive. Events(): alice at 10:15, 11:05
   // (n null), 12:00; bob at 10:45; carol at 11:30.
-  const auto dt = [](const char* iso) { return Value::Integer(Type::DateTime, *ParseDateTime(iso)); };
   auto binned = Aggregate(Events(), {{"user", kUser}, {"ts", F(Fn::Bin, Type::DateTime, {kTs, Ts(kHour)})}},
                           {Agg(AggKind::Count, {}, "count"), Agg(AggKind::Sum, {kN}, "total")});
-  auto plan = MakeSeries(std::move(binned), 1, dt("2026-11-19T09:00:00Z"), dt("2026-11-19T13:00:00Z"),
-                         Value::Integer(Type::TimeSpan, kHour), {L(0), L(-1)}, {"user", "ts", "count", "total"});
+  // from = now() - 15h, evaluated once (`from ago(15h)`), with now = 2026-11-20T00:00Z.
+  auto plan = MakeSeries(std::move(binned), 1, F(Fn::Sub, Type::DateTime, {Expr::Now(), Ts(15 * kHour)}),
+                         Dt("2026-11-19T13:00:00Z"), Value::Integer(Type::TimeSpan, kHour), {L(0), L(-1)},
+                         {"user", "ts", "count", "total"});
   CHECK(plan->schema[1].name == "count");
   CHECK(plan->schema[3].name == "ts");
-  const std::vector<std::string> rows = Rows(Run(*plan));
+  const std::vector<std::string> rows = Rows(Run(*plan, *ParseDateTime("2026-11-20T00:00:00Z")));
   REQUIRE(rows.size() == 3);
   const std::string axis =
       R"(["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z","2026-11-19T12:00:00.0000000Z"])";
@@ -409,7 +410,7 @@ TEST_CASE("MakeSeries lays each group's bins out over the whole axis", "[interp]
   // Without from/to the axis runs from the first bin seen to the last, over every group.
   auto open = MakeSeries(Aggregate(Events(), {{"ts", F(Fn::Bin, Type::DateTime, {kTs, Ts(kHour)})}},
                                    {Agg(AggKind::Count, {}, "count")}),
-                         0, N(Type::DateTime), N(Type::DateTime), Value::Integer(Type::TimeSpan, kHour), {L(0)},
+                         0, Null(Type::DateTime), Null(Type::DateTime), Value::Integer(Type::TimeSpan, kHour), {L(0)},
                          {"ts", "count"});
   CHECK(Rows(Run(*open)) ==
         std::vector<std::string>{

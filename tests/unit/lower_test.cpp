@@ -267,6 +267,10 @@ TEST_CASE("lower: make-series builds one array per aggregate over the whole axis
         std::vector<std::string>{
             R"({"row": {"DeviceName": "a", "n": [9,1,1], "p": [0,10,11], "Timestamp": ["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})",
             R"({"row": {"DeviceName": "b", "n": [9,9,1], "p": [0,0,20], "Timestamp": ["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})"});
+  // Bounds relative to now() (now = 2026-11-20T00:00Z); the rows outside them do not count.
+  CHECK(Rows("DeviceProcessEvents | make-series n = count() on Timestamp from ago(14h) to now() - 12h step 1h") ==
+        std::vector<std::string>{
+            R"({"row": {"n": [1,2], "Timestamp": ["2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})"});
   // `in range(from, to, step)`, a numeric axis.
   CHECK(Rows("DeviceProcessEvents | make-series c = count() on ProcessId in range(10, 22, 5)") ==
         std::vector<std::string>{R"({"row": {"c": [2,0,2], "ProcessId": [10,15,20]}})"});
