@@ -621,34 +621,20 @@ class Binder {
     return name.empty() ? ColumnN(taken) : name;
   }
 
-  // series_stats() and series_decompose_anomalies() compute several columns.
-  static const std::vector<std::pair<std::string_view, Type>>* SeriesColumns(const Expr* e) {
-    static const std::vector<std::pair<std::string_view, Type>> kStats{
-        {"min", Type::Real},    {"min_idx", Type::Long}, {"max", Type::Real},
-        {"max_idx", Type::Long}, {"avg", Type::Real},     {"stdev", Type::Real},
-        {"variance", Type::Real}};
-    static const std::vector<std::pair<std::string_view, Type>> kAnomalies{
-        {"ad_flag", Type::Dynamic}, {"ad_score", Type::Dynamic}, {"baseline", Type::Dynamic}};
-    if (!e->Is<Call>()) return nullptr;
-    const std::string& n = e->As<Call>()->name;
-    if (n == "series_stats") return &kStats;
-    if (n == "series_decompose_anomalies") return &kAnomalies;
-    return nullptr;
-  }
-
   // The columns one project/extend item computes: usually one, several for tuple names or
   // the series functions.
   std::vector<ColumnSpec> ItemColumns(NamedExpr& item, const Row& row, const Schema& taken) {
     const Type t = BindScalar(item.expr, row);
-    if (const auto* series = SeriesColumns(item.expr)) {
+    const auto series = item.expr->Is<Call>() ? ResultColumns(item.expr->As<Call>()->name)
+                                              : std::span<const ResultColumn>{};
+    if (!series.empty()) {
       std::vector<ColumnSpec> out;
       const auto* call = item.expr->As<Call>();
       const std::string arg = call->args.empty() ? "" : ExpressionName(call->args[0]);
-      for (size_t i = 0; i < series->size(); ++i) {
-        std::string name = i < item.names.size()
-                               ? item.names[i].name
-                               : fmt::format("{}_{}_{}", call->name, arg, (*series)[i].first);
-        out.push_back({name, (*series)[i].second});
+      for (size_t i = 0; i < series.size(); ++i) {
+        std::string name = i < item.names.size() ? item.names[i].name
+                                                 : fmt::format("{}_{}_{}", call->name, arg, series[i].key);
+        out.push_back({name, series[i].type});
       }
       return out;
     }
@@ -1013,6 +999,9 @@ class Binder {
     Schema expanded = in;
     for (ExpandItem& item : op->items) ExpandColumn(item, expanded);
     if (op->limit) BindScalar(op->limit, Row{});
+    // The subquery sees the item index as a column of its own (`with_itemindex=Name`).
+    const std::string index = ParamWord(op->params, "with_itemindex");
+    if (!index.empty()) expanded.push_back({FreeName(expanded, index), Type::Long});
     const Schema saved = std::exchange(pipe_input_, expanded);
     const Schema sub = BindTabular(op->subquery);
     pipe_input_ = saved;

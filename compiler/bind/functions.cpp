@@ -183,8 +183,19 @@ constexpr std::array kFunctions{
     S("reverse", 1, 1, Str),
     F("round", 1, 2, Arg0Wide),
     W("row_number", 0, 2, Fixed, Type::Long),
-    S("series_decompose_anomalies", 1, 5, D),  // expands into columns: see the binder
-    S("series_stats", 1, 2, D),                // expands into columns: see the binder
+    // The series functions that expand into several columns (see ResultColumns) return the
+    // dynamic bag their columns are members of.
+    S("series_decompose", 1, 5, D),
+    S("series_decompose_anomalies", 1, 7, D),
+    S("series_fill_backward", 1, 2, D),
+    S("series_fill_const", 2, 3, D),
+    S("series_fill_forward", 1, 2, D),
+    S("series_fill_linear", 1, 4, D),
+    S("series_fit_line", 1, 1, D),
+    S("series_fit_line_dynamic", 1, 1, D),
+    S("series_outliers", 1, 5, D),
+    S("series_stats", 1, 2, D),
+    S("series_stats_dynamic", 1, 2, D),
     S("set_difference", 2, V, D),
     S("set_has_element", 2, 2, B),
     S("set_intersect", 2, V, D),
@@ -285,6 +296,20 @@ const FunctionInfo* FindFunction(std::string_view name) {
 }
 
 std::span<const FunctionInfo> AllFunctions() { return kFunctions; }
+
+std::span<const ResultColumn> ResultColumns(std::string_view name) {
+  static constexpr ResultColumn kStats[] = {{"min", R},  {"min_idx", L}, {"max", R},     {"max_idx", L},
+                                            {"avg", R},  {"stdev", R},   {"variance", R}};
+  static constexpr ResultColumn kAnomalies[] = {{"ad_flag", D}, {"ad_score", D}, {"baseline", D}};
+  static constexpr ResultColumn kDecompose[] = {{"baseline", D}, {"seasonal", D}, {"trend", D}, {"residual", D}};
+  static constexpr ResultColumn kFitLine[] = {{"rsquare", R},  {"slope", R},        {"variance", R},
+                                              {"rvariance", R}, {"interception", R}, {"line_fit", D}};
+  if (name == "series_stats") return kStats;
+  if (name == "series_decompose_anomalies") return kAnomalies;
+  if (name == "series_decompose") return kDecompose;
+  if (name == "series_fit_line") return kFitLine;
+  return {};
+}
 
 Type FunctionResultType(const FunctionInfo& f, std::span<const Type> args,
                         std::optional<Type> typeof_arg) {

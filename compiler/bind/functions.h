@@ -58,6 +58,16 @@ constexpr uint8_t kVariadic = 255;
 const FunctionInfo* FindFunction(std::string_view name);
 std::span<const FunctionInfo> AllFunctions();  // sorted by name
 
+// A column of a function that computes several (series_stats, series_decompose_anomalies,
+// series_decompose, series_fit_line): the member `key` of the function's dynamic result, as
+// `type`. Unnamed, the column is `<function>_<first argument>_<key>`.
+struct ResultColumn {
+  std::string_view key;
+  Type type;
+};
+// The columns `name` computes, in order; empty for a function of one column.
+std::span<const ResultColumn> ResultColumns(std::string_view name);
+
 // The result type of a call to `f` with arguments of types `args` (already checked for arity);
 // `typeof_arg` is the type a trailing typeof() names, if any. Null when no type fits.
 Type FunctionResultType(const FunctionInfo& f, std::span<const Type> args,

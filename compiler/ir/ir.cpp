@@ -67,7 +67,14 @@ std::string Op::Parameters() const {
   std::string out;
   switch (kind) {
     case OpKind::Scan: case OpKind::Filter: case OpKind::Project: case OpKind::Union:
-    case OpKind::Count:
+    case OpKind::Count: case OpKind::ApplyInput:
+      return out;
+    case OpKind::MvApply: return fmt::format("kept [{}]", Indexes(columns));
+    case OpKind::MakeSeries:
+      out = fmt::format("keys {}", series_keys);
+      for (const Expr& e : series_bounds) out += fmt::format(" {}", e.ToString());
+      out += fmt::format(" step {}", ValueToString(series_step));
+      for (const Value& v : series_defaults) out += fmt::format(" default {}", ValueToString(v));
       return out;
     case OpKind::Datatable:
       for (const auto& row : rows) {
@@ -144,7 +151,8 @@ void Print(const Op* op, int depth, std::string& out) {
       default: {
         static constexpr const char* kNames[] = {"Scan", "Filter", "Project", "Datatable", "Aggregate",
                                                  "Join", "Union", "Sort", "Top", "Limit", "Distinct",
-                                                 "Count", "MvExpand", "Window"};
+                                                 "Count", "MvExpand", "Window", "MvApply", "ApplyInput",
+                                                 "MakeSeries"};
         out += fmt::format("{} {} ->", kNames[static_cast<int>(op->kind)], op->Parameters());
         for (const ColumnSpec& c : op->schema) out += fmt::format(" {}:{}", c.name, TypeName(c.type));
         out += "\n";

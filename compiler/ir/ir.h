@@ -5,7 +5,8 @@
 // compiles it, and the driver turns it into a runtime plan (runtime/exec/plan.h) for the
 // interpreter. Operators form a chain from the query's result down to a source (Scan or
 // Datatable); Join and Union also read `others` (the right side, the further union inputs),
-// each a chain of its own. The JIT takes Scan, Filter and Project only; the other kinds mirror
+// each a chain of its own; MvApply's `others` holds its subquery, a chain from an ApplyInput
+// (the current row). The JIT takes Scan, Filter and Project only; the other kinds mirror
 // the interpreter's plan nodes and reuse their parameter types. Every node prints itself
 // (`--dump ir`).
 #pragma once
@@ -32,7 +33,7 @@ using exec::ValueToString;
 
 enum class OpKind : uint8_t {
   Scan, Filter, Project, Datatable, Aggregate, Join, Union, Sort, Top, Limit, Distinct, Count,
-  MvExpand, Window,
+  MvExpand, Window, MvApply, ApplyInput, MakeSeries,
 };
 
 struct Op {
@@ -52,10 +53,14 @@ struct Op {
   std::vector<int> left_keys, right_keys, left_out, right_out;  // Join
   std::vector<exec::SortKey> sort_keys;          // Sort, Top
   uint64_t count = 0;                            // Top, Limit; MvExpand: rows per input row
-  std::vector<int> columns;                      // Distinct
+  std::vector<int> columns;                      // Distinct; MvApply: the input columns kept
   std::vector<exec::MvExpandColumn> expand;      // MvExpand (with_index: a last Long column)
   bool with_index = false;                       // MvExpand
   std::vector<exec::WindowFunction> window;      // Window
+  size_t series_keys = 0;                        // MakeSeries: the by keys before the bin column
+  std::vector<Expr> series_bounds;               // MakeSeries: from, to (null constants if omitted)
+  Value series_step;                             // MakeSeries
+  std::vector<Value> series_defaults;            // MakeSeries: one per series
 
   // The kind-specific parameters of the operators other than Scan/Filter/Project, printed.
   std::string Parameters() const;

@@ -269,7 +269,7 @@ const std::unordered_map<std::string_view, Fn>& DirectFunctions() {
       {"ipv4_is_private", Fn::Ipv4IsPrivate}, {"ipv4_is_in_range", Fn::Ipv4IsInRange},
       {"ipv4_is_in_any_range", Fn::Ipv4IsInAnyRange}, {"ipv4_compare", Fn::Ipv4Compare},
       {"parse_ipv4", Fn::ParseIpv4}, {"has_any_ipv4", Fn::HasAnyIpv4},
-      {"series_stats_dynamic", Fn::SeriesStats}, {"extract_json", Fn::ExtractJson},
+      {"extract_json", Fn::ExtractJson},
       {"extractjson", Fn::ExtractJson},
   };
   return kMap;
@@ -655,9 +655,7 @@ class Lowerer {
       }
       return Expr::Call(fn, t, std::move(args));
     }
-    if (name == "series_decompose_anomalies") {
-      return Fail(c, "series_decompose_anomalies() (its seasonality detection)");
-    }
+    if (name.starts_with("series_")) return SeriesCall(c, name, std::move(args));
     if (name == "pack_array" && std::all_of(args.begin(), args.end(), IsConstant)) {
       // Folded: a list of constants, as `in` and has_any need them.
       exec::Json array = exec::Json::Array();
@@ -671,6 +669,63 @@ class Lowerer {
     auto direct = DirectFunctions().find(name);
     if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
     return Expr::Call(direct->second, t, std::move(args));
+  }
+
+  // A constant or expression as a dynamic value (a series function's placeholders and fills).
+  Expr ToDynamic(Expr e) {
+    if (e.type == Type::Dynamic) return e;
+    if (IsConstant(e)) {
+      std::optional<exec::Json> json = ValueJson(e.value);
+      if (json) return Expr::Constant(json->IsNull() ? Value::Null(Type::Dynamic) : Value::Dynamic(json->Serialize()));
+    }
+    return Expr::Call(Fn::Convert, Type::Dynamic, {std::move(e)});
+  }
+
+  // The series functions: every argument passed, KQL's documented defaults filled in (see
+  // runtime/exec/expr.h for the argument lists).
+  Expr SeriesCall(const syntax::Call* c, std::string_view name, std::vector<Expr> args) {
+    struct Signature {
+      Fn fn;
+      std::vector<Value> defaults;  // the arguments after the series; their types convert the given ones
+    };
+    static const Value null_dynamic = Value::Null(Type::Dynamic);
+    static const std::unordered_map<std::string_view, Signature> kSeries{
+        {"series_stats", {Fn::SeriesStats, {}}},
+        {"series_stats_dynamic", {Fn::SeriesStats, {}}},
+        {"series_fit_line", {Fn::SeriesFitLine, {}}},
+        {"series_fit_line_dynamic", {Fn::SeriesFitLine, {}}},
+        // Threshold 1.5, seasonality -1 (detect), trend avg, no test points, ctukey, 0.6.
+        {"series_decompose_anomalies",
+         {Fn::SeriesDecomposeAnomalies,
+          {Value::Real(1.5), Value::Integer(Type::Long, -1), Value::String("avg"), Value::Integer(Type::Long, 0),
+           Value::String("ctukey"), Value::Real(0.6)}}},
+        {"series_decompose",
+         {Fn::SeriesDecompose,
+          {Value::Integer(Type::Long, -1), Value::String("avg"), Value::Integer(Type::Long, 0), Value::Real(0.6)}}},
+        {"series_outliers",
+         {Fn::SeriesOutliers, {Value::String("ctukey"), Value::Null(Type::Real), Value::Real(10), Value::Real(90)}}},
+        {"series_fill_forward", {Fn::SeriesFillForward, {null_dynamic}}},
+        {"series_fill_backward", {Fn::SeriesFillBackward, {null_dynamic}}},
+        {"series_fill_const", {Fn::SeriesFillConst, {null_dynamic, null_dynamic}}},
+        {"series_fill_linear",
+         {Fn::SeriesFillLinear, {null_dynamic, Value::Integer(Type::Bool, 1), Value::Dynamic("0")}}},
+    };
+    auto found = kSeries.find(name);
+    if (found == kSeries.end()) return Fail(c, fmt::format("the function {}()", c->name));
+    const Signature& sig = found->second;
+    if (args.size() > sig.defaults.size() + 1) {
+      return Fail(c, fmt::format("{}() with {} arguments", c->name, args.size()));
+    }
+    args[0] = ToDynamic(std::move(args[0]));
+    for (size_t k = 0; k < sig.defaults.size(); ++k) {
+      const Type t = sig.defaults[k].type;
+      if (k + 1 >= args.size()) {
+        args.push_back(Expr::Constant(sig.defaults[k]));
+      } else {
+        args[k + 1] = t == Type::Dynamic ? ToDynamic(std::move(args[k + 1])) : Convert(std::move(args[k + 1]), t);
+      }
+    }
+    return Expr::Call(sig.fn, Type::Dynamic, std::move(args));
   }
 
   // A scalar `let` function inlined: its parameters stand for the call's arguments, which are
@@ -842,6 +897,11 @@ class Lowerer {
       case Kind::Datatable: return DatatableOp(node->As<syntax::Datatable>());
       case Kind::Print: return PrintOp(node->As<Print>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
+      case Kind::PipeInput: {  // the rows of the mv-apply being lowered
+        auto piped = piped_.find(node);
+        if (piped == piped_.end() || !piped->second) return Failed(node, "this subquery's input rows");
+        return std::move(piped->second);
+      }
       default: return Failed(node, fmt::format("the '{}' source", KqlName(node->kind)));
     }
   }
@@ -942,10 +1002,18 @@ class Lowerer {
       case Kind::Where: return WhereOp(op->As<Where>(), std::move(in), out);
       case Kind::Project: {
         const auto& items = op->As<syntax::Project>()->items;
-        if (items.size() != out.size()) return Failed(op, "a projection computing several columns per item");
+        std::vector<int> hidden;
+        in = HideMultiColumnCalls(items, std::move(in), hidden);
         WindowScope windows(*this, op, in->schema.size());
         std::vector<Expr> exprs;
-        for (const NamedExpr& item : items) exprs.push_back(Scalar(item.expr));
+        for (size_t k = 0; k < items.size(); ++k) {
+          if (hidden[k] < 0) {
+            exprs.push_back(Scalar(items[k].expr));
+            continue;
+          }
+          for (auto& column : MultiColumns(items[k], hidden[k])) exprs.push_back(std::move(column.second));
+        }
+        if (exprs.size() != out.size()) return Failed(op, "a projection computing several columns per item");
         std::unique_ptr<Op> below = windows.Below(std::move(in));
         if (!below) return nullptr;
         return ProjectOp(std::move(below), std::move(exprs), out);
@@ -999,6 +1067,8 @@ class Lowerer {
       }
       case Kind::Count: return Make(OpKind::Count, std::move(in), out);
       case Kind::MvExpand: return MvExpandOp(op->As<syntax::MvExpand>(), std::move(in), out);
+      case Kind::MvApply: return MvApplyOp(op->As<syntax::MvApply>(), std::move(in), out);
+      case Kind::MakeSeries: return MakeSeriesOp(op->As<syntax::MakeSeries>(), std::move(in), out);
       case Kind::Invoke: return InvokeOp(op->As<Invoke>(), std::move(in), out);
       case Kind::Render: return in;  // presentation only
       default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
@@ -1125,6 +1195,43 @@ class Lowerer {
     return true;
   }
 
+  // Items computing several columns (`series_stats(x)`, `(a, b) = series_fit_line(x)`): each
+  // such call is evaluated once per row into a hidden column appended to the input, and its
+  // columns are members of that value. hidden[i] is item i's hidden column, or -1.
+  std::unique_ptr<Op> HideMultiColumnCalls(const std::vector<NamedExpr>& items, std::unique_ptr<Op> in,
+                                           std::vector<int>& hidden) {
+    std::vector<ColumnSpec> schema = in->schema;
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), schema[i].type));
+    for (const NamedExpr& item : items) {
+      if (!item.expr->Is<syntax::Call>() || ResultColumns(item.expr->As<syntax::Call>()->name).empty()) {
+        hidden.push_back(-1);
+        continue;
+      }
+      hidden.push_back(static_cast<int>(schema.size()));
+      schema.push_back({fmt::format("multi_{}", schema.size()), Type::Dynamic});
+      exprs.push_back(Scalar(item.expr));
+    }
+    if (schema.size() == in->schema.size()) return in;
+    return ProjectOp(std::move(in), std::move(exprs), std::move(schema));
+  }
+
+  // The columns of a multi-column item (its names, else `<function>_<arg>_<key>`, as the
+  // binder names them) over its hidden column.
+  std::vector<std::pair<ColumnSpec, Expr>> MultiColumns(const NamedExpr& item, int hidden) {
+    const auto* call = item.expr->As<syntax::Call>();
+    const std::string arg = call->args.empty() ? "" : ExpressionName(call->args[0]);
+    std::vector<std::pair<ColumnSpec, Expr>> out;
+    const auto columns = ResultColumns(call->name);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      std::string name = i < item.names.size() ? item.names[i].name : fmt::format("{}_{}_{}", call->name, arg, columns[i].key);
+      Expr member = Expr::Call(Fn::Member, Type::Dynamic,
+                               {Expr::Column(hidden, Type::Dynamic), Expr::Constant(Value::String(std::string(columns[i].key)))});
+      out.push_back({{std::move(name), columns[i].type}, Convert(std::move(member), columns[i].type)});
+    }
+    return out;
+  }
+
   // extend (and serialize's columns): the input's columns, each item replacing the column of
   // its name in place or appended. row_number()/prev()/next() items come from a Window below.
   std::unique_ptr<Op> ExtendOp(const Node* at, const std::vector<NamedExpr>& items, std::unique_ptr<Op> in,
@@ -1132,22 +1239,31 @@ class Lowerer {
     std::vector<ColumnSpec> names = in->schema;
     std::vector<Expr> exprs;
     for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    std::vector<int> hidden;
+    in = HideMultiColumnCalls(items, std::move(in), hidden);
     WindowScope windows(*this, at, in->schema.size());
-    for (const NamedExpr& item : items) {
+    const auto set = [&](ColumnSpec column, Expr value) {
+      const int existing = FindColumn(names, column.name);
+      if (existing >= 0) {
+        exprs[static_cast<size_t>(existing)] = std::move(value);
+      } else {
+        names.push_back(std::move(column));
+        exprs.push_back(std::move(value));
+      }
+    };
+    for (size_t k = 0; k < items.size(); ++k) {
+      const NamedExpr& item = items[k];
+      if (hidden[k] >= 0) {
+        for (auto& [column, value] : MultiColumns(item, hidden[k])) set(std::move(column), std::move(value));
+        continue;
+      }
       if (item.names.size() > 1) return Failed(item.expr, "an item computing several columns");
       std::string name = item.names.empty() ? ExpressionName(item.expr) : item.names[0].name;
       for (int n = 1; name.empty(); ++n) {
         const std::string candidate = fmt::format("Column{}", n);
         if (FindColumn(names, candidate) < 0) name = candidate;
       }
-      Expr value = Scalar(item.expr);
-      const int existing = FindColumn(names, name);
-      if (existing >= 0) {
-        exprs[static_cast<size_t>(existing)] = std::move(value);
-      } else {
-        names.push_back({name, item.expr->type});
-        exprs.push_back(std::move(value));
-      }
+      set({name, item.expr->type}, Scalar(item.expr));
     }
     if (names.size() != out.size()) return Failed(at, "this extend's columns");
     std::unique_ptr<Op> below = windows.Below(std::move(in));
@@ -1549,13 +1665,20 @@ class Lowerer {
 
   std::unique_ptr<Op> MvExpandOp(const syntax::MvExpand* m, std::unique_ptr<Op> in,
                                  const std::vector<ColumnSpec>& out) {
+    return Expand(m->params, m->items, m->limit, std::move(in), out);
+  }
+
+  // mv-expand's rows (also the rows an mv-apply hands its subquery): `out` is the input's
+  // columns with the expanded ones typed, then the item index if with_itemindex.
+  std::unique_ptr<Op> Expand(const std::vector<OpParam>& params, const std::vector<ExpandItem>& items,
+                             const syntax::Expr* limit, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
     // The bag expansion mode is spelled kind= or bagexpansion= (doc: mv-expand-operator).
-    const bool by_kind = !ParamWord(m->params, "kind").empty();
-    const std::string bag = ParamWord(m->params, by_kind ? "kind" : "bagexpansion");
+    const bool by_kind = !ParamWord(params, "kind").empty();
+    const std::string bag = ParamWord(params, by_kind ? "kind" : "bagexpansion");
     if (!bag.empty() && bag != "array" && bag != "bag") {
-      return Failed(m, fmt::format("{}={}", by_kind ? "kind" : "bagexpansion", bag));
+      return Failed(items[0].expr.expr, fmt::format("{}={}", by_kind ? "kind" : "bagexpansion", bag));
     }
-    const bool with_index = FindParam(m->params, "with_itemindex") != nullptr;
+    const bool with_index = FindParam(params, "with_itemindex") != nullptr;
     const size_t width = out.size() - (with_index ? 1 : 0);
     // The input with each expanded expression in its output column, still dynamic.
     std::vector<ColumnSpec> before(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(width));
@@ -1564,7 +1687,7 @@ class Lowerer {
     exprs.resize(width, Expr::Constant(Value::Null(Type::Dynamic)));
     auto op = Make(OpKind::MvExpand, nullptr, out);
     std::vector<ColumnSpec> names = in->schema;
-    for (const ExpandItem& item : m->items) {
+    for (const ExpandItem& item : items) {
       std::string name = item.expr.names.empty() ? ExpressionName(item.expr.expr) : item.expr.names[0].name;
       int at = FindColumn(names, name);
       if (name.empty()) return Failed(item.expr.expr, "an unnamed mv-expand expression");
@@ -1578,10 +1701,135 @@ class Lowerer {
       op->expand.push_back({at, out[static_cast<size_t>(at)].type, bag == "array"});
     }
     op->count = 2147483647;
-    if (m->limit && !Count(m->limit, op->count)) return nullptr;
+    if (limit && !Count(limit, op->count)) return nullptr;
     op->with_index = with_index;
     op->input = ProjectOp(std::move(in), std::move(exprs), std::move(before));
     return op;
+  }
+
+  // mv-apply: the subquery runs once per input row over that row's expanded items (an
+  // ApplyInput of the row, expanded as mv-expand would); its rows follow the input row's
+  // columns that the subquery does not output.
+  std::unique_ptr<Op> MvApplyOp(const syntax::MvApply* m, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    const Node* sub = m->subquery;
+    const Node* source = sub->Is<Pipeline>() ? sub->As<Pipeline>()->source : nullptr;
+    auto expanded = source && source->Is<PipeInput>() ? bound_.schemas.find(source) : bound_.schemas.end();
+    if (expanded == bound_.schemas.end()) return Failed(sub, "an mv-apply subquery that does not start from its rows");
+    auto rows = Expand(m->params, m->items, m->limit, Make(OpKind::ApplyInput, nullptr, in->schema), expanded->second);
+    if (!rows) return nullptr;
+    piped_[source] = std::move(rows);
+    std::unique_ptr<Op> result = Tabular(sub);
+    piped_.erase(source);
+    if (!result) return nullptr;
+    if (ReadsTable(*result)) return Failed(sub, "reading a table inside an mv-apply subquery");
+    std::vector<int> kept;
+    for (size_t i = 0; i < in->schema.size(); ++i) {
+      if (FindColumn(result->schema, in->schema[i].name) < 0) kept.push_back(static_cast<int>(i));
+    }
+    if (kept.size() + result->schema.size() != out.size()) return Failed(m, "this mv-apply's columns");
+    std::vector<ColumnSpec> schema;
+    for (int i : kept) schema.push_back(in->schema[static_cast<size_t>(i)]);
+    for (const ColumnSpec& c : result->schema) schema.push_back(c);
+    auto op = Make(OpKind::MvApply, std::move(in), std::move(schema));
+    op->columns = std::move(kept);
+    op->others.push_back(std::move(result));
+    return Conform(std::move(op), out);
+  }
+
+  // make-series: the rows within [from, to) on the axis, aggregated by the keys and the axis
+  // bin (bin_at from `from`, else bin), then laid out per key combination as one array per
+  // aggregate over every bin of the axis (MakeSeries).
+  std::unique_ptr<Op> MakeSeriesOp(const syntax::MakeSeries* m, std::unique_ptr<Op> in,
+                                   const std::vector<ColumnSpec>& out) {
+    if (ParamWord(m->params, "kind") == "nonempty") return Failed(m, "make-series kind=nonempty");
+    Expr axis = Scalar(m->on);
+    if (axis.type == Type::Int) axis = Convert(std::move(axis), Type::Long);
+    if (axis.type != Type::Long && axis.type != Type::Real && axis.type != Type::DateTime && axis.type != Type::TimeSpan) {
+      return Failed(m->on, "a make-series axis of this type");
+    }
+    const Type step_type = axis.type == Type::DateTime ? Type::TimeSpan : axis.type;
+    std::optional<Value> step = ConstantArg(m->step);
+    if (!step) return nullptr;
+    if (step->is_null || (step->type != step_type && !(IsNumeric(step->type) && IsNumeric(step_type))) ||
+        (step_type == Type::Long && step->type != Type::Long && step->type != Type::Int)) {
+      return Failed(m->step, "this make-series step");
+    }
+    *step = ConvertConstant(*step, step_type);
+    if (step_type == Type::Real ? !(step->real > 0) : step->integer <= 0) return Failed(m->step, "a step that is not positive");
+    // from and to: constants or now()-relative (`from ago(7d) to now()`); the binder lets them
+    // name no column.
+    Expr bounds[2] = {Expr::Constant(Value::Null(axis.type)), Expr::Constant(Value::Null(axis.type))};
+    const syntax::Expr* bound_exprs[2] = {m->from, m->to};
+    for (int k = 0; k < 2; ++k) {
+      if (!bound_exprs[k]) continue;
+      Expr v = Scalar(bound_exprs[k]);
+      if (v.type != axis.type && !(IsNumeric(v.type) && IsNumeric(axis.type)) && v.type != Type::Null) {
+        return Failed(bound_exprs[k], "a make-series bound of another type than the axis");
+      }
+      bounds[k] = Convert(std::move(v), axis.type);
+    }
+    const auto given = [](const Expr& e) { return !(IsConstant(e) && e.value.is_null); };
+    // Only the rows on the axis's range count.
+    std::vector<Expr> range;
+    if (given(bounds[0])) range.push_back(Expr::Call(Fn::Ge, Type::Bool, {axis, bounds[0]}));
+    if (given(bounds[1])) range.push_back(Expr::Call(Fn::Lt, Type::Bool, {axis, bounds[1]}));
+    if (!range.empty()) {
+      std::vector<ColumnSpec> schema = in->schema;
+      in = Make(OpKind::Filter, std::move(in), std::move(schema));
+      in->predicate = range.size() == 1 ? std::move(range[0]) : Expr::Call(Fn::And, Type::Bool, std::move(range));
+    }
+    std::vector<Expr> keys;
+    for (const NamedExpr& item : m->by) keys.push_back(Scalar(item.expr));
+    Expr bin = !given(bounds[0]) ? Expr::Call(Fn::Bin, axis.type, {axis, Expr::Constant(*step)})
+                                 : Expr::Call(Fn::BinAt, axis.type, {axis, Expr::Constant(*step), bounds[0]});
+    std::vector<exec::AggregateSpec> specs;
+    std::vector<Value> defaults;
+    for (const syntax::MakeSeries::Aggregate& a : m->aggregates) {
+      const size_t before = specs.size();
+      if (!Aggregate(a.agg.expr, in->schema, out, keys.size(), specs)) return nullptr;
+      if (specs.size() != before + 1 || AggregateOutputTypes(specs.back()).size() != 1) {
+        return Failed(a.agg.expr, "a make-series aggregate of several columns");
+      }
+      const size_t column = keys.size() + before;
+      if (column + 1 >= out.size()) return Failed(a.agg.expr, "this make-series' columns");
+      specs.back().names.push_back(out[column].name);
+      // default=: the value of empty bins (0 unless given).
+      Value fill = Value::Integer(Type::Long, 0);
+      if (a.default_value) {
+        std::optional<Value> v = ConstantArg(a.default_value);
+        if (!v) return nullptr;
+        fill = *v;
+      }
+      defaults.push_back(std::move(fill));
+    }
+    if (keys.size() + specs.size() + 1 != out.size()) return Failed(m, "this make-series' columns");
+    std::vector<ColumnSpec> schema;
+    for (size_t i = 0; i < keys.size(); ++i) schema.push_back({out[i].name, keys[i].type});
+    schema.push_back({out.back().name, axis.type});
+    for (const exec::AggregateSpec& a : specs) schema.push_back({a.names[0], AggregateOutputTypes(a)[0]});
+    keys.push_back(std::move(bin));
+    auto aggregate = Make(OpKind::Aggregate, std::move(in), std::move(schema));
+    aggregate->exprs = std::move(keys);
+    aggregate->aggregates = std::move(specs);
+    auto op = Make(OpKind::MakeSeries, std::move(aggregate), out);
+    op->series_keys = m->by.size();
+    op->series_bounds = {std::move(bounds[0]), std::move(bounds[1])};
+    op->series_step = *step;
+    op->series_defaults = std::move(defaults);
+    // The keys keep the types they were computed in; the binder's are the same but for widening.
+    for (size_t i = 0; i < op->series_keys; ++i) op->schema[i].type = op->input->schema[i].type;
+    return Conform(std::move(op), out);
+  }
+
+  // Whether a chain (or a chain it reads) scans a table: an mv-apply subquery is fed only its row.
+  static bool ReadsTable(const Op& root) {
+    for (const Op* o = &root; o; o = o->input.get()) {
+      if (o->kind == OpKind::Scan) return true;
+      for (const auto& other : o->others) {
+        if (ReadsTable(*other)) return true;
+      }
+    }
+    return false;
   }
 
   static constexpr size_t kMaxDepth = 64;
@@ -1590,7 +1838,8 @@ class Lowerer {
   bool ok_ = true;
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
-  std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;  // invoke's input, until used
+  // invoke's input, and an mv-apply subquery's (by its PipeInput), until used
+  std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;
   // The aggregates of a summarize whose items compute on them.
   struct AggregateScope {
     const std::vector<ColumnSpec>* in;   // the summarize's input

@@ -1,6 +1,8 @@
 // Building the runtime plan from the logical IR.
 #include "compiler/ir/physical.h"
 
+#include <algorithm>
+
 namespace huntc::ir {
 
 namespace {
@@ -49,6 +51,15 @@ exec::PlanPtr Node(const Op& op, exec::PlanPtr plan) {
       return exec::MvExpand(std::move(plan), op.expand, op.count,
                             op.with_index ? op.schema.back().name : "");
     case OpKind::Window: return exec::Window(std::move(plan), op.window);
+    case OpKind::MvApply: return exec::MvApply(std::move(plan), ToPlan(*op.others[0]), op.columns);
+    case OpKind::ApplyInput: return exec::ApplyInput(op.schema);
+    case OpKind::MakeSeries: {
+      std::vector<std::string> names = Names(op.schema);
+      // The plan names its input's order: keys, the bin (the axis, last in the output), series.
+      std::rotate(names.begin() + static_cast<std::ptrdiff_t>(op.series_keys), names.end() - 1, names.end());
+      return exec::MakeSeries(std::move(plan), op.series_keys, op.series_bounds[0], op.series_bounds[1],
+                              op.series_step, op.series_defaults, std::move(names));
+    }
   }
   return plan;
 }

@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "runtime/exec/functions.h"
+#include "runtime/exec/series.h"
 #include "runtime/strings.h"
 
 namespace huntc::exec {
@@ -368,6 +369,52 @@ struct Args {
   bool Constant(size_t k) const { return v[k].constant; }
   size_t size() const { return v.size(); }
 };
+
+// A series function (runtime/exec/series.h) of row i; a null argument takes KQL's default.
+std::optional<Json> SeriesCall(Fn fn, const Args& a, size_t i) {
+  std::string s0;
+  const auto real = [&](size_t k, double fallback) { return a.Null(k, i) ? fallback : a.Real(k, i); };
+  const auto text = [&](size_t k, std::string_view fallback) {
+    return IsStringLike(a.Col(k).type()) && !a.Str(k, i, s0).empty() ? std::string(a.Str(k, i, s0)) : std::string(fallback);
+  };
+  // The decomposition's arguments at their positions in the call.
+  const auto decompose = [&](size_t seasonality, size_t test_points, size_t threshold) {
+    DecomposeOptions o;
+    o.seasonality = a.Null(seasonality, i) ? -1 : a.Int(seasonality, i);
+    o.test_points = a.Null(test_points, i) ? 0 : a.Int(test_points, i);
+    o.seasonality_threshold = real(threshold, 0.6);
+    return o;
+  };
+  const Json series = a.Dyn(0, i);
+  switch (fn) {
+    case Fn::SeriesStats: return SeriesStats(series);
+    case Fn::SeriesFitLine: return SeriesFitLine(series);
+    case Fn::SeriesDecompose: {
+      const std::string trend = text(2, "avg");
+      DecomposeOptions o = decompose(1, 3, 4);
+      o.trend = trend;
+      return SeriesDecompose(series, o);
+    }
+    case Fn::SeriesDecomposeAnomalies: {
+      const std::string trend = text(3, "avg"), method = text(5, "ctukey");
+      DecomposeOptions o = decompose(2, 4, 6);
+      o.trend = trend;
+      return SeriesDecomposeAnomalies(series, real(1, 1.5), o, method);
+    }
+    case Fn::SeriesOutliers: {
+      const std::string kind = text(1, "ctukey");
+      std::optional<double> ignore;
+      if (!a.Null(2, i)) ignore = a.Real(2, i);
+      return SeriesOutliers(series, kind, ignore, real(3, 10), real(4, 90));
+    }
+    case Fn::SeriesFillForward: return SeriesFill(series, FillKind::Forward, a.Dyn(1, i), Json(), false);
+    case Fn::SeriesFillBackward: return SeriesFill(series, FillKind::Backward, a.Dyn(1, i), Json(), false);
+    case Fn::SeriesFillConst: return SeriesFill(series, FillKind::Const, a.Dyn(2, i), a.Dyn(1, i), false);
+    case Fn::SeriesFillLinear:
+      return SeriesFill(series, FillKind::Linear, a.Dyn(1, i), a.Dyn(3, i), a.Null(2, i) || a.True(2, i));
+    default: return std::nullopt;
+  }
+}
 
 int Compare3(const Column& a, size_t ra, const Column& b, size_t rb) {
   if (IsTextLike(a.type()) || IsTextLike(b.type())) {
@@ -1066,15 +1113,11 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::ParseIpv4:
       for (size_t i = 0; i < n; ++i) AppendOptional(out, ParseIpv4(a.Str(0, i, s0)));
       return out;
-    case Fn::SeriesStats:
-      for (size_t i = 0; i < n; ++i) AppendDynamic(out, SeriesStats(a.Dyn(0, i)));
-      return out;
-    case Fn::SeriesDecomposeAnomalies:
+    case Fn::SeriesStats: case Fn::SeriesDecomposeAnomalies: case Fn::SeriesDecompose:
+    case Fn::SeriesOutliers: case Fn::SeriesFitLine: case Fn::SeriesFillForward:
+    case Fn::SeriesFillBackward: case Fn::SeriesFillConst: case Fn::SeriesFillLinear:
       for (size_t i = 0; i < n; ++i) {
-        const double threshold = a.size() > 1 && !a.Null(1, i) ? a.Real(1, i) : 1.5;
-        const int64_t seasonality = a.size() > 2 && !a.Null(2, i) ? a.Int(2, i) : -1;
-        const std::string_view trend = a.size() > 3 ? a.Str(3, i, s0) : "avg";
-        const auto result = SeriesDecomposeAnomalies(a.Dyn(0, i), threshold, seasonality, trend);
+        const std::optional<Json> result = SeriesCall(e.fn, a, i);
         AppendDynamic(out, result ? *result : Json());
       }
       return out;

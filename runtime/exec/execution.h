@@ -66,7 +66,7 @@ class Execution {
   Execution(const PlanNode& plan, int64_t now, Consumer& sink);
   ~Execution();
 
-  // The plan's sources (Scan and Datatable nodes), in the order they must be fed: the build side
+  // The plan's sources (Scan, Datatable and ApplyInput nodes), in the order they must be fed: the build side
   // of every join before its probe side. Feed each completely (Push its batches, then Finish)
   // before the next.
   size_t source_count() const { return sources_.size(); }
@@ -88,6 +88,10 @@ class Execution {
   std::vector<std::unique_ptr<Consumer>> operators_;
   std::vector<Source> sources_;
 };
+
+// The mv-apply and make-series operators (runtime/exec/apply.cpp).
+std::unique_ptr<Consumer> MakeMvApplyOp(const MvApplyNode& node, Consumer* out, int input, Evaluator& eval);
+std::unique_ptr<Consumer> MakeMakeSeriesOp(const MakeSeriesNode& node, Consumer* out, int input, Evaluator& eval);
 
 // Appends a constant to a column of its type (or converted to the column's type).
 void AppendValue(Column& out, const Value& v);

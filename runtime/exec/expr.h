@@ -58,11 +58,17 @@
 //   FormatTimeSpan(t, format)    .NET-like: d, h/hh, H/HH, m/mm, s/ss, f..fffffff, F.., 'text'
 //   Ipv4IsPrivate(ip), Ipv4IsInRange(ip, range), Ipv4IsInAnyRange(ip, r... | dynamic array),
 //   Ipv4Compare(a, b[, prefix]), ParseIpv4(ip), HasAnyIpv4(s, ip... | dynamic array)
+//   The series functions (runtime/exec/series.h) take every argument, the compiler filling in
+//   KQL's defaults; a null argument also means its default:
 //   SeriesStats(a)               bag {min, min_idx, max, max_idx, avg, variance, stdev}
-//   SeriesDecomposeAnomalies(a[, threshold, seasonality, trend])
-//                                bag {ad_flag, ad_score, baseline}, each a series; seasonality
-//                                0 or a period: automatic detection (-1, KQL's default) is not
-//                                implemented and gives null, so the compiler must reject it
+//   SeriesDecomposeAnomalies(a, threshold, seasonality, trend, test_points, method,
+//                            seasonality_threshold)   bag {ad_flag, ad_score, baseline}
+//   SeriesDecompose(a, seasonality, trend, test_points, seasonality_threshold)
+//                                bag {baseline, seasonal, trend, residual}
+//   SeriesOutliers(a, kind, ignore_val, min_percentile, max_percentile)   array of scores
+//   SeriesFitLine(a)             bag {rsquare, slope, variance, rvariance, interception, line_fit}
+//   SeriesFillForward(a, missing), SeriesFillBackward(a, missing),
+//   SeriesFillConst(a, constant, missing), SeriesFillLinear(a, missing, fill_edges, constant)
 #pragma once
 
 #include <cstdint>

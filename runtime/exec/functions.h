@@ -84,13 +84,4 @@ std::optional<int64_t> Ipv4Compare(std::string_view a, std::string_view b, int p
 // Whether the valid address `ip` occurs in text with no alphanumeric character or '.' next to it.
 bool TextHasIpv4(std::string_view text, std::string_view ip);
 
-// --- series -------------------------------------------------------------------------------
-// {min, min_idx, max, max_idx, avg, variance, stdev} over the numbers of an array (sample
-// variance); null members when there are none.
-Json SeriesStats(const Json& series);
-// series_decompose_anomalies: {ad_flag, ad_score, baseline}. `seasonality` is 0 (none) or a
-// period in points; `trend` is avg, linefit or none. nullopt for other arguments.
-std::optional<Json> SeriesDecomposeAnomalies(const Json& series, double threshold, int64_t seasonality,
-                                             std::string_view trend);
-
 }  // namespace huntc::exec

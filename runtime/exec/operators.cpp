@@ -556,8 +556,11 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
     case PlanKind::Count: return std::make_unique<CountOp>(*n.As<CountNode>(), out, in, e);
     case PlanKind::MvExpand: return std::make_unique<MvExpandOp>(*n.As<MvExpandNode>(), out, in, e);
     case PlanKind::Window: return std::make_unique<WindowOp>(*n.As<WindowNode>(), out, in, e);
+    case PlanKind::MvApply: return MakeMvApplyOp(*n.As<MvApplyNode>(), out, in, e);
+    case PlanKind::MakeSeries: return MakeMakeSeriesOp(*n.As<MakeSeriesNode>(), out, in, e);
     case PlanKind::Scan:
-    case PlanKind::Datatable: break;  // sources, fed by Execution
+    case PlanKind::Datatable:
+    case PlanKind::ApplyInput: break;  // sources, fed by Execution
   }
   return nullptr;
 }
@@ -602,7 +605,7 @@ Execution::Execution(const PlanNode& plan, int64_t now, Consumer& sink) : evalua
 Execution::~Execution() = default;
 
 void Execution::Build(const PlanNode& node, Consumer* out, int input) {
-  if (node.Is<ScanNode>() || node.Is<DatatableNode>()) {
+  if (node.Is<ScanNode>() || node.Is<DatatableNode>() || node.Is<ApplyInputNode>()) {
     sources_.push_back({&node, out, input});
     return;
   }

@@ -1,6 +1,7 @@
 // Plan builders and printing.
 #include "runtime/exec/plan.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include <fmt/format.h>
@@ -105,6 +106,15 @@ std::string Line(const PlanNode& n) {
       }
       return out + "]";
     }
+    case PlanKind::MvApply: return out + fmt::format(" kept [{}]", Indexes(n.As<MvApplyNode>()->kept));
+    case PlanKind::ApplyInput: return out;
+    case PlanKind::MakeSeries: {
+      const auto* m = n.As<MakeSeriesNode>();
+      out += fmt::format(" keys {} from {} to {} step {} defaults [", m->keys, m->from.ToString(),
+                         m->to.ToString(), ValueToString(m->step));
+      for (size_t i = 0; i < m->defaults.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", ValueToString(m->defaults[i]));
+      return out + "]";
+    }
   }
   return out;
 }
@@ -116,6 +126,7 @@ void Print(const PlanNode& n, int depth, std::string& out) {
     out.append(static_cast<size_t>(depth) * 2, ' ');
     out += Line(*node);
     out += '\n';
+    if (const auto* apply = node->As<MvApplyNode>()) Print(*apply->subplan, depth + 1, out);
     for (size_t i = 1; i < node->inputs.size(); ++i) Print(*node->inputs[i], depth + 1, out);
   }
 }
@@ -125,7 +136,8 @@ void Print(const PlanNode& n, int depth, std::string& out) {
 std::string_view PlanKindName(PlanKind kind) {
   static constexpr std::string_view kNames[] = {"Scan", "Datatable", "Filter", "Project", "Aggregate",
                                                 "HashJoin", "Union", "Sort", "Top", "Limit", "Distinct",
-                                                "Count", "MvExpand", "Window"};
+                                                "Count", "MvExpand", "Window", "MvApply", "ApplyInput",
+                                                "MakeSeries"};
   return kNames[static_cast<size_t>(kind)];
 }
 
@@ -310,6 +322,39 @@ PlanPtr Window(PlanPtr input, std::vector<WindowFunction> functions) {
     n->schema.push_back({f.name, f.kind == WindowKind::RowNumber ? Type::Long : f.arg.type});
   }
   n->functions = std::move(functions);
+  return n;
+}
+
+PlanPtr MvApply(PlanPtr input, PlanPtr subplan, std::vector<int> kept) {
+  auto n = Node<MvApplyNode>(One(std::move(input)));
+  for (int c : kept) n->schema.push_back(n->inputs[0]->schema[static_cast<size_t>(c)]);
+  for (const ColumnSpec& c : subplan->schema) n->schema.push_back(c);
+  n->subplan = std::move(subplan);
+  n->kept = std::move(kept);
+  return n;
+}
+
+PlanPtr ApplyInput(std::vector<ColumnSpec> schema) {
+  auto n = Node<ApplyInputNode>({});
+  n->schema = std::move(schema);
+  return n;
+}
+
+PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
+                   std::vector<std::string> names) {
+  auto n = Node<MakeSeriesNode>(One(std::move(input)));
+  assert(names.size() == n->inputs[0]->schema.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    n->schema.push_back({std::move(names[i]), i < keys ? n->inputs[0]->schema[i].type : Type::Dynamic});
+  }
+  // The axis comes last: the bin column moves behind the series.
+  std::rotate(n->schema.begin() + static_cast<std::ptrdiff_t>(keys), n->schema.begin() + static_cast<std::ptrdiff_t>(keys) + 1,
+              n->schema.end());
+  n->keys = keys;
+  n->from = std::move(from);
+  n->to = std::move(to);
+  n->step = std::move(step);
+  n->defaults = std::move(defaults);
   return n;
 }
 

@@ -44,6 +44,13 @@
 //                                  each listed dynamic column expands arrays (and bags) into
 //                                  rows, in lock-step; `to` types the expanded values
 //   Window(in, functions)          serialize + row_number/prev/next as appended columns
+//   MvApply(in, subplan, kept)     mv-apply: per input row, `subplan` runs over that row alone
+//                                  (its one source is an ApplyInput of in's schema, usually
+//                                  followed by the MvExpand of the row's arrays); output = the
+//                                  `kept` input columns, then the subplan's columns, once per
+//                                  subplan result row (none when it returns nothing)
+//   ApplyInput(schema)             the source of an mv-apply subplan: the current input row
+//   MakeSeries(in, keys, spec)     make-series over pre-aggregated rows (see MakeSeriesNode)
 //
 // Running: RunPlan (runtime/exec/run.h) feeds Scan nodes from JSON-lines files and collects
 // the result into a Batch or writes it as detections.
@@ -61,7 +68,7 @@ namespace huntc::exec {
 
 enum class PlanKind : uint8_t {
   Scan, Datatable, Filter, Project, Aggregate, HashJoin, Union, Sort, Top, Limit, Distinct, Count,
-  MvExpand, Window,
+  MvExpand, Window, MvApply, ApplyInput, MakeSeries,
 };
 
 std::string_view PlanKindName(PlanKind kind);
@@ -241,6 +248,33 @@ struct WindowNode : PlanNode {
   std::vector<WindowFunction> functions;  // appended after the input columns
 };
 
+struct MvApplyNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::MvApply;
+  MvApplyNode() : PlanNode(kKind) {}
+  std::unique_ptr<PlanNode> subplan;  // not an input: instantiated once per input row
+  std::vector<int> kept;              // the input columns output before the subplan's
+};
+
+struct ApplyInputNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::ApplyInput;
+  ApplyInputNode() : PlanNode(kKind) {}
+};
+
+// make-series over the rows of an Aggregate by (keys..., bin start) computing each series'
+// value per bin: one output row per distinct key combination holding, per aggregate, an array
+// with one value per bin of the axis (`defaults` where a bin has no rows), and last the axis
+// (the bins' start values). The axis runs from `from` (else the smallest bin seen) while below
+// `to` (else up to the largest bin seen) in steps of `step`; bins outside it are dropped.
+struct MakeSeriesNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::MakeSeries;
+  MakeSeriesNode() : PlanNode(kKind) {}
+  size_t keys = 0;              // the input's first columns: the by keys; then the bin start
+  Expr from, to;                // of the bin column's type (long, real, datetime, timespan), over
+                                // no column (constants, now()): evaluated once; null if omitted
+  Value step;                   // of the bin column's type; timespan for datetime
+  std::vector<Value> defaults;  // one per aggregate column (the columns after the bin)
+};
+
 // Builders (see the header comment).
 PlanPtr Scan(std::string table, std::vector<ColumnSpec> columns);
 PlanPtr Datatable(std::vector<ColumnSpec> schema, std::vector<std::vector<Value>> rows);
@@ -259,5 +293,10 @@ PlanPtr Count(PlanPtr input, std::string name = "Count");
 PlanPtr MvExpand(PlanPtr input, std::vector<MvExpandColumn> columns, uint64_t limit = 2147483647,
                  std::string index_name = "");
 PlanPtr Window(PlanPtr input, std::vector<WindowFunction> functions);
+PlanPtr MvApply(PlanPtr input, PlanPtr subplan, std::vector<int> kept);
+PlanPtr ApplyInput(std::vector<ColumnSpec> schema);
+// names: the output names (keys, series, axis).
+PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
+                   std::vector<std::string> names);
 
 }  // namespace huntc::exec

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "runtime/exec/functions.h"
+#include "runtime/exec/series.h"
 #include "tests/unit/interp_util.h"
 
 using namespace huntc;
@@ -105,26 +106,6 @@ TEST_CASE("functions: has_any_ipv4 finds addresses bounded by non-alphanumerics"
   CHECK(Eval(F(Fn::HasAnyIpv4, Type::Bool, {Str("1.2.3.4.5"), Str("1.2.3.4")})) == "false");
 }
 
-TEST_CASE("functions: series_stats and series_decompose_anomalies", "[interp][functions]") {
-  CHECK(SeriesStats(*Json::Parse("[1, 3, 2]")).Serialize() ==
-        R"({"min":1,"min_idx":0,"max":3,"max_idx":1,"avg":2,"variance":1,"stdev":1})");
-  // A flat series with one spike: only the spike is flagged.
-  Json series = Json::Array();
-  for (int i = 0; i < 30; ++i) series.Push(Json::Long(i == 20 ? 100 : 10 + i % 3));
-  const auto result = SeriesDecomposeAnomalies(series, 1.5, 0, "avg");
-  REQUIRE(result);
-  const Json& flags = *result->Find("ad_flag");
-  for (size_t i = 0; i < flags.items().size(); ++i) CHECK(flags.items()[i].integer() == (i == 20 ? 1 : 0));
-  // Seasonality as a period: the seasonal baseline follows the pattern.
-  Json seasonal = Json::Array();
-  for (int i = 0; i < 24; ++i) seasonal.Push(Json::Long(i % 4 == 0 ? 50 : 5));
-  const auto s = SeriesDecomposeAnomalies(seasonal, 1.5, 4, "none");
-  REQUIRE(s);
-  CHECK(s->Find("baseline")->items()[4].real() == 50);
-  CHECK(s->Find("baseline")->items()[5].real() == 5);
-  CHECK_FALSE(SeriesDecomposeAnomalies(*Json::Parse("[1,2]"), 1.5, -1, "avg"));  // auto-detection: not implemented
-}
-
 TEST_CASE("functions: conversion helpers", "[interp][functions]") {
   CHECK(ParseLong("-12") == -12);
   CHECK_FALSE(ParseLong("1.5"));
@@ -134,4 +115,145 @@ TEST_CASE("functions: conversion helpers", "[interp][functions]") {
   CHECK_FALSE(ParseTimeSpan("25:00:00"));
   CHECK(Utf8Substring("h\xC3\xA9llo", 1, 2) == "\xC3\xA9l");
   CHECK(Utf8Substring("abc", -2, std::nullopt) == "bc");
+}
+
+// --- series functions (runtime/exec/series.h); expectations from the learn.microsoft.com pages ---
+
+namespace {
+
+Json Series(std::initializer_list<double> v) {
+  Json out = Json::Array();
+  for (double d : v) out.Push(Json::Real(d));
+  return out;
+}
+
+std::vector<double> Numbers(const Json& array) {
+  std::vector<double> out;
+  for (const Json& v : array.items()) out.push_back(v.real());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("series: series_stats gives the sample variance and the indexes of min and max", "[interp][functions]") {
+  // series_stats doc: "variance: sample variance", "stdev: sample standard deviation".
+  CHECK(SeriesStats(*Json::Parse("[1, 3, 2]")).Serialize() ==
+        R"({"min":1,"min_idx":0,"max":3,"max_idx":1,"avg":2,"variance":1,"stdev":1})");
+  // Non-numbers are skipped but keep their positions.
+  CHECK(SeriesStats(*Json::Parse(R"([null, 5, "x", 1])")).Find("min_idx")->integer() == 3);
+  CHECK(SeriesStats(*Json::Parse("[]")).Find("avg")->IsNull());
+  CHECK(Eval(F(Fn::SeriesStats, Type::Dynamic, {Dyn("[4, 4]")})) ==
+        R"({"min":4,"min_idx":0,"max":4,"max_idx":0,"avg":4,"variance":0,"stdev":0})");
+}
+
+TEST_CASE("series: series_fit_line reproduces the documented example", "[interp][functions]") {
+  // series_fit_line doc example: y = [2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30] gives
+  // RSquare 0.982, Slope 2.730, Variance 98.628, RVariance 1.686, Interception -1.666 and a
+  // line starting 1.064, 3.7945, 6.526.
+  const Json fit = SeriesFitLine(Series({2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30}));
+  CHECK(fit.Find("rsquare")->real() == Approx(0.982).margin(0.001));
+  CHECK(fit.Find("slope")->real() == Approx(2.730).margin(0.001));
+  CHECK(fit.Find("variance")->real() == Approx(98.628).margin(0.001));
+  CHECK(fit.Find("rvariance")->real() == Approx(1.686).margin(0.001));
+  CHECK(fit.Find("interception")->real() == Approx(-1.666).margin(0.001));
+  const std::vector<double> line = Numbers(*fit.Find("line_fit"));
+  REQUIRE(line.size() == 12);
+  CHECK(line[0] == Approx(1.064).margin(0.001));
+  CHECK(line[1] == Approx(3.7945).margin(0.001));
+  CHECK(line[2] == Approx(6.526).margin(0.001));
+}
+
+TEST_CASE("series: series_outliers scores by Tukey's fences", "[interp][functions]") {
+  // series_outliers doc: ctukey uses the 10th/90th percentiles (default), tukey 25th/75th; a
+  // score above 1.5 is a rise anomaly. [1, 2, 1, 30, 2, 1, 2, 1]: P10 = 1, P90 = 2 + 0.3 * 28
+  // = 10.4, so 30 scores (30 - 10.4) / 9.4.
+  const auto scores = SeriesOutliers(Series({1, 2, 1, 30, 2, 1, 2, 1}), "ctukey", std::nullopt, 10, 90);
+  REQUIRE(scores);
+  const std::vector<double> s = Numbers(*scores);
+  CHECK(s[3] == Approx(19.6 / 9.4));
+  for (size_t i : {0u, 1u, 2u, 4u, 5u, 6u, 7u}) CHECK(s[i] == 0);
+  // tukey: P25 = 1, P75 = 2; 30 scores (30 - 2) / 1 = 28.
+  CHECK(Numbers(*SeriesOutliers(Series({1, 2, 1, 30, 2, 1, 2, 1}), "tukey", std::nullopt, 10, 90))[3] == 28);
+  // "The score of nulls and ignore values is set to 0."
+  CHECK(Numbers(*SeriesOutliers(Series({1, 2, 1, 30, 2, 1, 2, 1}), "ctukey", 30.0, 10, 90))[3] == 0);
+  // "The value must be in the range [2.0, 98.0]."
+  CHECK_FALSE(SeriesOutliers(Series({1, 2}), "ctukey", std::nullopt, 1, 90));
+}
+
+TEST_CASE("series: series_decompose: seasonal medians per phase, trend, baseline, residual", "[interp][functions]") {
+  // series_decompose doc: seasonal is "the median of the series points in the same phase";
+  // trend avg is average(x) of the deseasoned series; baseline = seasonal + trend;
+  // residual = x - baseline.
+  DecomposeOptions o;
+  o.seasonality = 4;
+  o.trend = "avg";
+  const auto d = SeriesDecompose(Series({10, 1, 1, 1, 12, 1, 1, 1, 11, 1, 1, 1}), o);
+  REQUIRE(d);
+  const std::vector<double> seasonal = Numbers(*d->Find("seasonal"));
+  CHECK(seasonal[0] == 11);  // median of 10, 12, 11
+  CHECK(seasonal[4] == 11);
+  CHECK(seasonal[1] == 1);
+  // Deseasoned: -1, 0, 0, 0, 1, 0, ... : average 0.
+  CHECK(Numbers(*d->Find("trend"))[5] == 0);
+  CHECK(Numbers(*d->Find("baseline"))[8] == 11);
+  CHECK(Numbers(*d->Find("residual"))[4] == 1);
+  // linefit: a straight series is all trend.
+  o.seasonality = 0;
+  o.trend = "linefit";
+  const auto line = SeriesDecompose(Series({1, 3, 5, 7, 9}), o);
+  REQUIRE(line);
+  for (double r : Numbers(*line->Find("residual"))) CHECK(r == Approx(0).margin(1e-9));
+  // "none: No trend"; with no seasonality either the baseline is 0 and the residual x.
+  o.trend = "none";
+  CHECK(Numbers(*SeriesDecompose(Series({1, 3}), o)->Find("residual")) == std::vector<double>{1, 3});
+  o.trend = "quadratic";
+  CHECK_FALSE(SeriesDecompose(Series({1, 3}), o));
+}
+
+TEST_CASE("series: seasonality -1 detects a period of 4 .. n/2 points, else none", "[interp][functions]") {
+  // series_periods_detect doc: "The algorithm can detect periods containing at least 4 points
+  // and at most half of the series length"; series_decompose's default threshold is 0.6.
+  Json weekly = Json::Array();
+  for (int i = 0; i < 35; ++i) weekly.Push(Json::Long(i % 7 == 0 ? 50 : 5));
+  CHECK(DetectSeasonality(weekly, 0.6) == 7);
+  CHECK(DetectSeasonality(Series({1, 2, 1, 30, 2, 1, 2, 1}), 0.6) == 0);
+  CHECK(DetectSeasonality(Series({1, 9, 1, 9, 1, 9, 1, 9}), 0.6) == 4);  // period 2 is too short: 4 fits
+  CHECK(DetectSeasonality(Series({4, 4, 4, 4, 4, 4, 4, 4}), 0.6) == 0);
+}
+
+TEST_CASE("series: series_decompose_anomalies flags the residual's Tukey outliers", "[interp][functions]") {
+  // series_decompose_anomalies doc: default threshold 1.5, seasonality -1, trend avg, ctukey;
+  // ad_flag is +1/-1/0 for up/down/no anomaly, baseline the decomposition's. Worked by hand in
+  // tests/cases/beacon-series/README.md: the spike of [1, 2, 1, 30, 2, 1, 2, 1] scores 2.085.
+  const auto result = SeriesDecomposeAnomalies(Series({1, 2, 1, 30, 2, 1, 2, 1}), 1.5, DecomposeOptions{}, "ctukey");
+  REQUIRE(result);
+  CHECK(Numbers(*result->Find("ad_flag")) == std::vector<double>{0, 0, 0, 1, 0, 0, 0, 0});
+  CHECK(Numbers(*result->Find("ad_score"))[3] == Approx(19.6 / 9.4));
+  CHECK(Numbers(*result->Find("baseline"))[0] == 5);
+  // A dip below the lower fence is flagged -1.
+  const auto dip = SeriesDecomposeAnomalies(Series({20, 21, 20, 21, 20, 21, 20, 21, 20, -40}), 1.5,
+                                            DecomposeOptions{0, "avg", 0, 0.6}, "ctukey");
+  REQUIRE(dip);
+  CHECK(Numbers(*dip->Find("ad_flag"))[9] == -1);
+  // A higher threshold flags less.
+  CHECK(Numbers(*SeriesDecomposeAnomalies(Series({1, 2, 1, 30, 2, 1, 2, 1}), 3, DecomposeOptions{}, "ctukey")
+                     ->Find("ad_flag"))[3] == 0);
+  // Through the evaluator, with the arguments the compiler passes.
+  CHECK(Eval(F(Fn::SeriesDecomposeAnomalies, Type::Dynamic,
+               {Dyn("[4, 4, 4, 4]"), Real(1.5), Lng(-1), Str("avg"), Lng(0), Str("ctukey"), Real(0.6)})) ==
+        R"({"ad_flag":[0,0,0,0],"ad_score":[0,0,0,0],"baseline":[4,4,4,4]})");
+}
+
+TEST_CASE("series: series_fill_* replace the missing values", "[interp][functions]") {
+  const Json holes = *Json::Parse("[null, 1, null, 3, null]");
+  // series_fill_forward doc: missing values take the last value before them; leading ones stay.
+  CHECK(SeriesFill(holes, FillKind::Forward, Json(), Json(), false)->Serialize() == "[null,1,1,3,3]");
+  CHECK(SeriesFill(holes, FillKind::Backward, Json(), Json(), false)->Serialize() == "[1,1,3,3,null]");
+  CHECK(SeriesFill(holes, FillKind::Const, Json(), Json::Long(0), false)->Serialize() == "[0,1,0,3,0]");
+  // series_fill_linear doc: linear interpolation; fill_edges fills the edges with the nearest.
+  CHECK(SeriesFill(holes, FillKind::Linear, Json(), Json::Long(0), true)->Serialize() == "[1,1,2,3,3]");
+  CHECK(SeriesFill(holes, FillKind::Linear, Json(), Json::Long(0), false)->Serialize() == "[null,1,2,3,null]");
+  // A placeholder other than null.
+  CHECK(SeriesFill(*Json::Parse("[5, -1, 7]"), FillKind::Forward, Json::Long(-1), Json(), false)->Serialize() ==
+        "[5,5,7]");
 }

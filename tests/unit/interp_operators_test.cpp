@@ -368,3 +368,78 @@ TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build s
   std::filesystem::remove(procs);
   std::filesystem::remove(devices);
 }
+
+// --- mv-apply and make-series (runtime/exec/apply.cpp) ---
+
+namespace {
+
+// name:string, l:dynamic
+PlanPtr Lists() {
+  return Datatable({{"name", Type::String}, {"l", Type::Dynamic}},
+                   {{S("a"), D("[3, 1, 2]")}, {S("b"), D("[]")}, {S("c"), D("[9, 8]")}});
+}
+
+// The subplan of an mv-apply over Lists(): the row's `l` expanded as longs, then `rest`.
+template <class F>
+PlanPtr ApplyOverLists(F rest, std::vector<int> kept) {
+  PlanPtr rows = MvExpand(ApplyInput(Lists()->schema), {{1, Type::Long, false}}, 2147483647, "i");
+  return MvApply(Lists(), rest(std::move(rows)), std::move(kept));
+}
+
+}  // namespace
+
+TEST_CASE("MvApply runs the subplan over each row's items alone", "[interp][operators]") {
+  // mv-apply doc: "applies a subquery to each record, and returns the union of the results of
+  // all subqueries"; the docs' example `mv-apply element=l to typeof(long) on (top 1 by
+  // element)` keeps each row's largest element.
+  auto top = ApplyOverLists([](PlanPtr rows) { return Top(std::move(rows), 1, {SortKey::Desc(1)}); }, {});
+  CHECK(Rows(Run(*top)) == std::vector<std::string>{R"("a" | 3 | 0)", R"("c" | 9 | 0)"});
+  // A subquery that returns nothing for a row (b's empty array) drops that row; the input
+  // columns the subquery does not output come first.
+  auto filtered = ApplyOverLists(
+      [](PlanPtr rows) {
+        PlanPtr kept = Filter(std::move(rows), F(Fn::Gt, Type::Bool, {Col(1, Type::Long), Lng(1)}));
+        return Project(std::move(kept), {{"e", Col(1, Type::Long)}, {"i", Col(2, Type::Long)}});
+      },
+      {0});
+  CHECK(Rows(Run(*filtered)) ==
+        std::vector<std::string>{R"("a" | 3 | 0)", R"("a" | 2 | 2)", R"("c" | 9 | 0)", R"("c" | 8 | 1)"});
+  CHECK(filtered->schema.size() == 3);
+  // A summarize inside sees only the row's items: one result row per input row, b's over no
+  // items (count 0).
+  auto counted = ApplyOverLists(
+      [](PlanPtr rows) {
+        return Aggregate(std::move(rows), {}, {Agg(AggKind::Sum, {Col(1, Type::Long)}, "s"), Agg(AggKind::Count, {}, "n")});
+      },
+      {0});
+  CHECK(Rows(Run(*counted)) == std::vector<std::string>{R"("a" | 6 | 3)", R"("b" | 0 | 0)", R"("c" | 17 | 2)"});
+}
+
+TEST_CASE("MakeSeries lays each group's bins out over the whole axis", "[interp][operators]") {
+  // make-series doc: one row per `by` group with an array per aggregation over every bin of
+  // the axis; "default: a default value to use instead of absent values"; the axis column holds
+  // the bins' start values; `from`..`to` is right-exclusive. Events(): alice at 10:15, 11:05
+  // (n null), 12:00; bob at 10:45; carol at 11:30.
+  auto binned = Aggregate(Events(), {{"user", kUser}, {"ts", F(Fn::Bin, Type::DateTime, {kTs, Ts(kHour)})}},
+                          {Agg(AggKind::Count, {}, "count"), Agg(AggKind::Sum, {kN}, "total")});
+  // from = now() - 15h, evaluated once (`from ago(15h)`), with now = 2026-11-20T00:00Z.
+  auto plan = MakeSeries(std::move(binned), 1, F(Fn::Sub, Type::DateTime, {Expr::Now(), Ts(15 * kHour)}),
+                         Dt("2026-11-19T13:00:00Z"), Value::Integer(Type::TimeSpan, kHour), {L(0), L(-1)},
+                         {"user", "ts", "count", "total"});
+  CHECK(plan->schema[1].name == "count");
+  CHECK(plan->schema[3].name == "ts");
+  const std::vector<std::string> rows = Rows(Run(*plan, *ParseDateTime("2026-11-20T00:00:00Z")));
+  REQUIRE(rows.size() == 3);
+  const std::string axis =
+      R"(["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z","2026-11-19T12:00:00.0000000Z"])";
+  CHECK(rows[0] == R"("alice" | [0,1,1,1] | [-1,3,0,7] | )" + axis);
+  CHECK(rows[1] == R"("bob" | [0,1,0,0] | [-1,5,-1,-1] | )" + axis);
+  // Without from/to the axis runs from the first bin seen to the last, over every group.
+  auto open = MakeSeries(Aggregate(Events(), {{"ts", F(Fn::Bin, Type::DateTime, {kTs, Ts(kHour)})}},
+                                   {Agg(AggKind::Count, {}, "count")}),
+                         0, Null(Type::DateTime), Null(Type::DateTime), Value::Integer(Type::TimeSpan, kHour), {L(0)},
+                         {"ts", "count"});
+  CHECK(Rows(Run(*open)) ==
+        std::vector<std::string>{
+            R"([2,2,1] | ["2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z","2026-11-19T12:00:00.0000000Z"])"});
+}

@@ -234,9 +234,9 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
 }
 
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
-  Result r = Run("DeviceProcessEvents | make-series count() on Timestamp step 1h");
+  Result r = Run("DeviceProcessEvents | make-series kind=nonempty count() on Timestamp step 1h");
   CHECK_FALSE(r.compiled);
-  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("make-series"));
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("make-series kind=nonempty"));
   // A function body is bound once per call; calls with arguments of other types need it bound
   // again, which lowering does not do yet.
   r = Run("let f = (x: dynamic) { tostring(x) }; print a = f(dynamic(1)), b = f(dynamic('s'))");
@@ -268,6 +268,71 @@ TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lowe
   r = Run("DeviceProcessEvents | summarize count() by DeviceName", Engine::Jit);
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("summarize"));
+}
+
+TEST_CASE("lower: mv-apply runs its subquery per row over the row's items", "[lower]") {
+  // mv-apply doc: the subquery runs on each record's expanded subtable and the results are
+  // unioned; rows for which it returns nothing are gone. `with_itemindex` numbers the items.
+  CHECK(Rows("DeviceProcessEvents | where ProcessId < 12 | extend l = parse_json(AdditionalFields).k\n"
+             "| mv-apply with_itemindex=i e = l to typeof(long) on (top 1 by e | project e, i)\n"
+             "| project ProcessId, e, i") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10, "e": 2, "i": 1}})",
+                                 R"({"row": {"ProcessId": 11, "e": 3, "i": 0}})"});
+  // Several columns expand in lock-step (the shorter padded with null); a summarize inside
+  // gives one row per input row; where, extend and take work inside too.
+  CHECK(Rows("print a = dynamic([1, 2, 3]), b = dynamic(['x', 'y'])\n"
+             "| mv-apply a to typeof(long), b to typeof(string) on (where a > 1 | extend c = strcat(b, a) | take 5)\n"
+             "| project a, b, c") ==
+        std::vector<std::string>{R"({"row": {"a": 2, "b": "y", "c": "y2"}})", R"({"row": {"a": 3, "b": "", "c": "3"}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | where ProcessId < 12 | extend l = parse_json(AdditionalFields).k\n"
+                    "| mv-apply e = l to typeof(long) on (summarize s = sum(e), n = count())\n"
+                    "| project ProcessId, s, n")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10, "s": 3, "n": 2}})", R"({"row": {"ProcessId": 11, "s": 3, "n": 1}})"});
+  // The subquery is fed only its row: a table read inside it is refused.
+  Result r = Run("DeviceProcessEvents | extend l = parse_json(AdditionalFields).k\n"
+                 "| mv-apply e = l on (join (DeviceLogonEvents) on DeviceName)");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("mv-apply subquery"));
+}
+
+TEST_CASE("lower: make-series builds one array per aggregate over the whole axis", "[lower]") {
+  // make-series doc: arrays over every bin from `from` up to (not including) `to`, `default=`
+  // for empty bins, the axis as an array of bin start times, one row per `by` group.
+  CHECK(Sorted(Rows("DeviceProcessEvents | where Timestamp > ago(2d)\n"
+                    "| make-series n = count() default = 9, p = max(ProcessId) on Timestamp\n"
+                    "  from datetime(2026-11-19T09:00:00Z) to datetime(2026-11-19T12:00:00Z) step 1h by DeviceName")) ==
+        std::vector<std::string>{
+            R"({"row": {"DeviceName": "a", "n": [9,1,1], "p": [0,10,11], "Timestamp": ["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})",
+            R"({"row": {"DeviceName": "b", "n": [9,9,1], "p": [0,0,20], "Timestamp": ["2026-11-19T09:00:00.0000000Z","2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})"});
+  // Bounds relative to now() (now = 2026-11-20T00:00Z); the rows outside them do not count.
+  CHECK(Rows("DeviceProcessEvents | make-series n = count() on Timestamp from ago(14h) to now() - 12h step 1h") ==
+        std::vector<std::string>{
+            R"({"row": {"n": [1,2], "Timestamp": ["2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z"]}})"});
+  // `in range(from, to, step)`, a numeric axis.
+  CHECK(Rows("DeviceProcessEvents | make-series c = count() on ProcessId in range(10, 22, 5)") ==
+        std::vector<std::string>{R"({"row": {"c": [2,0,2], "ProcessId": [10,15,20]}})"});
+}
+
+TEST_CASE("lower: series functions, their columns and their defaults", "[lower]") {
+  // series_stats doc: unnamed, the columns are series_stats_<arg>_min, ..._variance.
+  CHECK(Rows("print y = dynamic([1, 3, 2]) | extend series_stats(y) | project series_stats_y_max_idx, series_stats_y_variance") ==
+        std::vector<std::string>{R"({"row": {"series_stats_y_max_idx": 1, "series_stats_y_variance": 1}})"});
+  // series_fit_line doc example (RSquare 0.982, Slope 2.730, Interception -1.666, to the
+  // digits the doc shows), named columns, in project.
+  CHECK(Rows("print y = dynamic([2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30])\n"
+             "| project (RSquare, Slope, Variance, RVariance, Interception, LineFit) = series_fit_line(y)\n"
+             "| project RSquare, Slope, Interception") ==
+        std::vector<std::string>{
+            R"({"row": {"RSquare": 0.982900730884447, "Slope": 2.7307692307692313, "Interception": -1.6666666666666714}})"});
+  // series_decompose_anomalies with its defaults (threshold 1.5, seasonality detected, avg, ctukey).
+  CHECK(Rows("print y = dynamic([1, 2, 1, 30, 2, 1, 2, 1])\n"
+             "| extend (flags, score, baseline) = series_decompose_anomalies(y) | project flags, baseline") ==
+        std::vector<std::string>{R"({"row": {"flags": [0,0,0,1,0,0,0,0], "baseline": [5,5,5,5,5,5,5,5]}})"});
+  CHECK(Rows("print f = series_fill_forward(dynamic([1, null, 3])), o = series_outliers(dynamic([1, 2, 1, 30, 2, 1, 2, 1]), 'tukey')") ==
+        std::vector<std::string>{R"({"row": {"f": [1,1,3], "o": [0,0,0,28,0,0,0,0]}})"});
+  Result r = Run("print s = series_stats_dynamic(dynamic([1, 2]), 2)");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("series_stats_dynamic() with 2 arguments"));
 }
 
 TEST_CASE("lower: scans under joins and summarize read only the columns used", "[lower]") {
