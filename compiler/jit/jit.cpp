@@ -198,7 +198,9 @@ class KernelBuilder {
   Val GenColumn(const Expr& e) {
     const ColumnPointers& p = pointers_[e.column];
     const Type t = columns_[e.column].type;
-    if (IsStringLike(t) || t == Type::Dynamic) {
+    // The interpreter reads a dynamic cell as the value its JSON text holds, not as the text.
+    if (t == Type::Dynamic) throw Unsupported{"a dynamic column"};
+    if (IsStringLike(t)) {
       llvm::Value* off0 = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, row_));
       llvm::Value* off1 = b_.CreateLoad(
           b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, b_.CreateAdd(row_, b_.getInt64(1))));
@@ -216,7 +218,8 @@ class KernelBuilder {
   }
 
   Val GenConstant(const ir::Value& v) {
-    if (IsStringLike(v.type) || v.type == Type::Dynamic) {
+    if (v.type == Type::Dynamic) throw Unsupported{"a dynamic constant"};
+    if (IsStringLike(v.type)) {
       llvm::Constant* text = b_.CreateGlobalString(v.text, "str", 0, &module_);
       return Val{text, b_.getInt32(static_cast<uint32_t>(v.text.size())), nullptr};
     }
@@ -269,7 +272,8 @@ class KernelBuilder {
   }
 
   llvm::Value* Compare(Fn fn, Type t, const Val& l, const Val& r) {
-    if (IsStringLike(t) || t == Type::Dynamic) {
+    if (l.v->getType() != r.v->getType()) throw Unsupported{"a comparison of values of two types"};
+    if (IsStringLike(t)) {
       if (fn == Fn::Eq || fn == Fn::Ne) {
         llvm::Value* eq = CallStringTest("huntc_str_eq", l, r, -1);
         return fn == Fn::Eq ? eq : b_.CreateNot(eq);
@@ -314,6 +318,9 @@ class KernelBuilder {
     const bool ci = e.fn == Fn::InCi;
     const size_t count = e.args.size() - 1;
     llvm::Value* any = b_.getFalse();
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      if (e.args[k].kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+    }
     if (IsStringLike(t) && count > kMaxInlineIn) {
       std::vector<std::string> values;
       for (size_t k = 1; k < e.args.size(); ++k) values.push_back(e.args[k].value.text);
@@ -341,6 +348,10 @@ class KernelBuilder {
       return Val{v, nullptr, x.valid};
     }
     const Val l = Gen(e.args[0]), r = Gen(e.args[1]);
+    if (l.v->getType() != r.v->getType() || !(l.v->getType()->isDoubleTy() || l.v->getType()->isIntegerTy(32) ||
+                                               l.v->getType()->isIntegerTy(64))) {
+      throw Unsupported{fmt::format("arithmetic on {} and {} values", TypeName(e.args[0].type), TypeName(e.args[1].type))};
+    }
     llvm::Value* valid = AllValid({&l, &r});
     if (l.v->getType()->isDoubleTy()) {
       switch (e.fn) {
@@ -384,7 +395,14 @@ class KernelBuilder {
     const Type from = e.args[0].type, to = e.type;
     llvm::Type* target = LlvmType(to);
     if (IsStringLike(from) && IsStringLike(to)) return x;
+    if (IsStringLike(from) || IsStringLike(to) || to == Type::Bool) {
+      throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
+    }
     if (x.v->getType() == target) return x;
+    if (from == Type::Bool) {  // true is 1
+      llvm::Value* one = b_.CreateZExt(x.v, target->isDoubleTy() ? b_.getInt64Ty() : target);
+      return Val{target->isDoubleTy() ? b_.CreateSIToFP(one, target) : one, nullptr, x.valid};
+    }
     if (target->isDoubleTy() && x.v->getType()->isIntegerTy()) return Val{b_.CreateSIToFP(x.v, target), nullptr, x.valid};
     if (target->isIntegerTy() && x.v->getType()->isIntegerTy()) {
       return Val{b_.CreateSExtOrTrunc(x.v, target), nullptr, x.valid};
@@ -417,23 +435,34 @@ class KernelBuilder {
       case Fn::Neg: return GenArithmetic(e);
       case Fn::Convert: return GenConvert(e);
       case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
-      case Fn::IsEmpty: return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
+      case Fn::IsEmpty: {
+        if (!IsStringLike(e.args[0].type)) throw Unsupported{fmt::format("isempty() of a {} value", TypeName(e.args[0].type))};
+        return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
+      }
       default: break;
     }
-    const Val a = Gen(e.args[0]), b = Gen(e.args[1]);
+    // The string tests: the helper and its case flag (-1: none).
+    const char* helper = nullptr;
+    int flag = -1;
     switch (e.fn) {
-      case Fn::EqCi: return Val{CallStringTest("huntc_str_eq_ci", a, b, -1)};
-      case Fn::Has: return Val{CallStringTest("huntc_str_has", a, b, 0)};
-      case Fn::HasCs: return Val{CallStringTest("huntc_str_has", a, b, 1)};
-      case Fn::Contains: return Val{CallStringTest("huntc_str_contains", a, b, 0)};
-      case Fn::ContainsCs: return Val{CallStringTest("huntc_str_contains", a, b, 1)};
-      case Fn::StartsWith: return Val{CallStringTest("huntc_str_startswith", a, b, 0)};
-      case Fn::StartsWithCs: return Val{CallStringTest("huntc_str_startswith", a, b, 1)};
-      case Fn::EndsWith: return Val{CallStringTest("huntc_str_endswith", a, b, 0)};
-      case Fn::EndsWithCs: return Val{CallStringTest("huntc_str_endswith", a, b, 1)};
-      default: break;
+      case Fn::EqCi: helper = "huntc_str_eq_ci"; break;
+      case Fn::Has: helper = "huntc_str_has"; flag = 0; break;
+      case Fn::HasCs: helper = "huntc_str_has"; flag = 1; break;
+      case Fn::Contains: helper = "huntc_str_contains"; flag = 0; break;
+      case Fn::ContainsCs: helper = "huntc_str_contains"; flag = 1; break;
+      case Fn::StartsWith: helper = "huntc_str_startswith"; flag = 0; break;
+      case Fn::StartsWithCs: helper = "huntc_str_startswith"; flag = 1; break;
+      case Fn::EndsWith: helper = "huntc_str_endswith"; flag = 0; break;
+      case Fn::EndsWithCs: helper = "huntc_str_endswith"; flag = 1; break;
+      default: throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
     }
-    throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
+    // The helpers take strings as they are stored: other operand types are not compiled.
+    for (const Expr& a : e.args) {
+      if (!IsStringLike(a.type)) {
+        throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(a.type))};
+      }
+    }
+    return Val{CallStringTest(helper, Gen(e.args[0]), Gen(e.args[1]), flag)};
   }
 
   llvm::LLVMContext& ctx_;
@@ -524,7 +553,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
     error = "internal error: invalid kernel: " + verify_errors;
     return nullptr;
   }
-  if (dumps) dumps->llvm = Print(*module);
+  if (dumps) dumps->llvm += Print(*module);
 
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
@@ -537,7 +566,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   passes.registerLoopAnalyses(lam);
   passes.crossRegisterProxies(lam, fam, cgam, mam);
   passes.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(*module, mam);
-  if (dumps) dumps->llvm_opt = Print(*module);
+  if (dumps) dumps->llvm_opt += Print(*module);
 
   if (auto e = impl_->lljit->addIRModule(
           llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {

@@ -25,7 +25,8 @@ struct KernelObjects {
   int Add(std::unique_ptr<StringSet> set);
 };
 
-// The LLVM IR of a kernel before and after optimisation, for `--dump llvm|llvm-opt`.
+// The LLVM IR of a query's kernels (one module each, in turn) before and after optimisation,
+// for `--dump llvm|llvm-opt`.
 struct KernelDumps {
   std::string llvm;
   std::string llvm_opt;

@@ -1,29 +1,148 @@
-// Feeding a plan's sources from files.
+// Feeding plans' sources from files.
 #include "runtime/exec/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
 
 namespace huntc::exec {
 
+namespace {
+
+// Whether `input` may hold records of `table`: records name their table (envelopes, exports)
+// or take their input's, so an input named after another table is not read for it.
+bool MayHold(const InputFile& input, const std::string& table) {
+  return input.table.empty() || input.table == table;
+}
+
+// Feeds source `s` of `execution` on its own: a Datatable its rows, a Scan a read of its inputs.
+void FeedAlone(Execution& execution, size_t s, const std::vector<InputFile>& inputs,
+               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
+  const auto* scan = execution.source(s).As<ScanNode>();
+  if (!scan) {
+    execution.RunDatatable(s);
+    return;
+  }
+  EventReader reader({TableColumns{scan->table, scan->schema}});
+  for (const InputFile& input : inputs) {
+    if (!MayHold(input, scan->table)) continue;
+    ++stats.files;
+    reader.Read(InputRange{input.path, input.table},
+                [&](size_t, const Batch& batch) { execution.Push(s, batch); }, on_issue, stats.read);
+  }
+  execution.Finish(s);
+}
+
+// A plan's source fed by the shared read: which table of the reader, and where its columns are
+// in that table's batches.
+struct SharedScan {
+  size_t plan;
+  size_t source;
+  size_t table;
+  std::vector<size_t> positions;
+  bool whole = false;  // its columns are the table's, in order: the batch is passed as it is
+  Batch scratch;       // otherwise its columns are copied here
+};
+
+class Stopwatch {
+ public:
+  explicit Stopwatch(bool on) : on_(on) {
+    if (on_) start_ = std::chrono::steady_clock::now();
+  }
+  void AddTo(uint64_t& nanos) const {
+    if (!on_) return;
+    nanos += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count());
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
+              const PlanRunOptions& options,
+              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
+  std::vector<std::unique_ptr<Execution>> executions;
+  std::vector<size_t> next(plans.size(), 0);  // per plan: its first source left after the shared read
+  std::vector<TableColumns> tables;
+  std::vector<SharedScan> shared;
+  for (size_t k = 0; k < plans.size(); ++k) {
+    const Stopwatch watch(options.profile);
+    Execution& e = *executions.emplace_back(std::make_unique<Execution>(*plans[k].plan, options.now, *plans[k].sink));
+    size_t s = 0;
+    while (s < e.source_count() && !e.source(s).Is<ScanNode>()) e.RunDatatable(s++);
+    watch.AddTo(plans[k].nanos);
+    next[k] = s;
+    if (s == e.source_count()) continue;
+    const auto* scan = e.source(s).As<ScanNode>();
+    size_t t = 0;
+    while (t < tables.size() && tables[t].table != scan->table) ++t;
+    if (t == tables.size()) tables.push_back({scan->table, {}});
+    std::vector<ColumnSpec>& columns = tables[t].columns;
+    SharedScan& sh = shared.emplace_back(SharedScan{k, s, t, {}, false, Batch(scan->schema)});
+    for (const ColumnSpec& c : scan->schema) {
+      size_t i = 0;
+      while (i < columns.size() && (columns[i].name != c.name || columns[i].type != c.type)) ++i;
+      if (i == columns.size()) columns.push_back(c);
+      sh.positions.push_back(i);
+    }
+    next[k] = s + 1;
+  }
+
+  if (!shared.empty()) {
+    for (SharedScan& sh : shared) {
+      sh.whole = sh.positions.size() == tables[sh.table].columns.size();
+      for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
+    }
+    EventReader reader(tables);
+    const auto on_batch = [&](size_t table, const Batch& batch) {
+      for (SharedScan& sh : shared) {
+        if (sh.table != table) continue;
+        const Stopwatch watch(options.profile);
+        if (sh.whole) {
+          executions[sh.plan]->Push(sh.source, batch);
+        } else {
+          for (size_t c = 0; c < sh.positions.size(); ++c) sh.scratch.columns[c] = batch.columns[sh.positions[c]];
+          sh.scratch.row_count = batch.rows();
+          executions[sh.plan]->Push(sh.source, sh.scratch);
+        }
+        watch.AddTo(plans[sh.plan].nanos);
+      }
+    };
+    for (const InputFile& input : inputs) {
+      if (std::none_of(tables.begin(), tables.end(), [&](const TableColumns& t) { return MayHold(input, t.table); })) {
+        continue;
+      }
+      ++stats.files;
+      reader.Read(InputRange{input.path, input.table}, on_batch, on_issue, stats.read);
+      if (options.on_progress) options.on_progress(stats.read);
+    }
+    for (const SharedScan& sh : shared) {
+      const Stopwatch watch(options.profile);
+      executions[sh.plan]->Finish(sh.source);
+      watch.AddTo(plans[sh.plan].nanos);
+    }
+  }
+
+  for (size_t k = 0; k < plans.size(); ++k) {
+    Execution& e = *executions[k];
+    if (next[k] == e.source_count()) continue;
+    const Stopwatch watch(options.profile);
+    for (size_t s = next[k]; s < e.source_count(); ++s) FeedAlone(e, s, inputs, on_issue, stats);
+    watch.AddTo(plans[k].nanos);
+    if (options.on_progress) options.on_progress(stats.read);
+  }
+}
+
 void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t now, Consumer& sink,
              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
-  Execution execution(plan, now, sink);
-  for (size_t s = 0; s < execution.source_count(); ++s) {
-    const auto* scan = execution.source(s).As<ScanNode>();
-    if (!scan) {
-      execution.RunDatatable(s);
-      continue;
-    }
-    // Records name their table (envelopes, exports) or take their input's; an input named
-    // after another table is not read for this scan.
-    EventReader reader({TableColumns{scan->table, scan->schema}});
-    for (const InputFile& input : inputs) {
-      if (!input.table.empty() && input.table != scan->table) continue;
-      ++stats.files;
-      reader.Read(InputRange{input.path, input.table},
-                  [&](size_t, const Batch& batch) { execution.Push(s, batch); }, on_issue,
-                  stats.read);
-    }
-    execution.Finish(s);
-  }
+  std::vector<PlanRun> plans{PlanRun{&plan, &sink}};
+  PlanRunOptions options;
+  options.now = now;
+  RunPlans(plans, inputs, options, on_issue, stats);
 }
 
 }  // namespace huntc::exec

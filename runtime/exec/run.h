@@ -1,7 +1,9 @@
-// Running a plan over event files: each Scan source is fed the JSON-lines files of its table
-// (runtime/jsonl_reader.h), each Datatable its rows, in the order the plan needs.
+// Running plans over event files: each Scan source is fed the JSON-lines files of its table
+// (runtime/event_reader.h), each Datatable its rows, in the order the plan needs; the plans of
+// a rule pack share their reads where their order of sources allows it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -10,8 +12,31 @@
 
 namespace huntc::exec {
 
-// Runs `plan` with now() = `now`, sending its result rows to `sink`. Every input whose table is
-// that of a Scan is read once per Scan of it. Adds to `stats`.
+// One plan of those run together, and where its result rows go.
+struct PlanRun {
+  const PlanNode* plan = nullptr;
+  Consumer* sink = nullptr;
+  uint64_t nanos = 0;  // with PlanRunOptions::profile: time in its operators and its own reads
+};
+
+struct PlanRunOptions {
+  int64_t now = 0;       // now(), in ticks
+  bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
+  std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
+};
+
+// Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
+// one after another (Execution: a join's build side before its probe side, a union's branches in
+// turn), so only each plan's first Scan (after the Datatables before it) can take part in the
+// shared read: one read of each input feeds all of those, whatever their tables and columns.
+// A plan's later Scans (a join's probe side, further union branches) each read their inputs
+// again on their own, after the shared read. Adds to `stats`.
+void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
+              const PlanRunOptions& options,
+              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
+
+// Runs one plan (RunPlans of one): every input whose table is that of a Scan is read once per
+// Scan of it.
 void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t now, Consumer& sink,
              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
 

@@ -76,7 +76,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile and run with the inte
     std::optional<Rule> rule = LoadRuleFile(path, diags);
     if (!rule) continue;
     AnalyzedQuery analyzed;
-    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, nullptr, Engine::Interp);
+    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed);
     if (!analyzed.parsed || !ReadsOnlyDeviceTables(analyzed.binding)) continue;
     ++considered;
     Diagnostics compile_diags;

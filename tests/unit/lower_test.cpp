@@ -241,7 +241,7 @@ TEST_CASE("lower: scans under joins and summarize read only the columns used", "
   auto file = std::make_shared<SourceFile>("q.kql", kql);
   AnalyzedQuery analyzed;
   CompileDumps dumps;
-  REQUIRE(AnalyzeQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), diags, analyzed, &dumps, Engine::Interp));
+  REQUIRE(AnalyzeQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), diags, analyzed, &dumps));
   CHECK_THAT(dumps.ir_opt, Catch::Contains("Scan DeviceLogonEvents [#0=DeviceName:string]") &&
                                Catch::Contains("Scan DeviceProcessEvents [#0=DeviceName:string]\n"));
 }
