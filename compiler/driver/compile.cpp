@@ -35,7 +35,8 @@ namespace {
 
 // Compiles the filter directly above each Scan of `plan` to a kernel, which then runs in its
 // place; a filter the JIT cannot compile stays interpreted and is named in `q.interpreted`.
-void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps) {
+// Without `generate`, only finds which filters would compile (q.kernels counts them).
+void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
   std::vector<exec::FilterNode*> compiled;
   std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
   while (!stack.empty()) {
@@ -45,14 +46,23 @@ void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     auto* filter = node->As<exec::FilterNode>();
     if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) continue;
     std::string error;
-    filter->kernel = jit.CompileFilter(filter->predicate, filter->inputs[0]->schema, q.objects, dumps, error);
+    const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
+    if (!generate) {
+      if (jit.CanCompile(filter->predicate, columns, error)) {
+        ++q.kernels;
+      } else {
+        q.interpreted.push_back(std::move(error));
+      }
+      continue;
+    }
+    filter->kernel = jit.CompileFilter(filter->predicate, columns, q.objects, dumps, error);
     if (filter->kernel) {
       compiled.push_back(filter);
+      ++q.kernels;
     } else {
       q.interpreted.push_back(std::move(error));
     }
   }
-  q.kernels = compiled.size();
   // The objects table is complete only now.
   for (exec::FilterNode* filter : compiled) filter->kernel_objects = q.objects.table.data();
 }
@@ -101,7 +111,9 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   auto compiled = std::make_unique<CompiledQuery>();
   compiled->engine = engine;
   compiled->plan = ir::ToPlan(*front.plan);
-  if (engine == Engine::Jit) CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr);
+  if (engine == Engine::Jit) {
+    CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+  }
   if (dumps) dumps->plan = compiled->plan->ToString();
   if (engine == Engine::Jit && ToScanPipeline(*compiled)) return compiled;
   DetectionShape& shape = compiled->pipeline.shape;
@@ -110,6 +122,13 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     shape.output_names.push_back(c.name);
   }
   return compiled;
+}
+
+std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit) {
+  auto checked = std::make_unique<CompiledQuery>();
+  checked->plan = ir::ToPlan(*query.plan);
+  CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
+  return checked;
 }
 
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,

@@ -66,6 +66,11 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps = nullptr, Engine engine = Engine::Jit);
 
+// What CompileQuery would make of an analysed query (AnalyzeQuery succeeded) under the JIT,
+// found without generating machine code: its plan, how many scan filters would be kernels
+// (`kernels`), and what keeps the others interpreted (`interpreted`). Not runnable: for `explain`.
+std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit);
+
 // Runs compiled queries over the inputs, writing their detections. One read of each file feeds
 // the scan pipelines of every table in it (on options.threads threads), and one more feeds the
 // plans (on this thread) as far as their order of sources allows (exec::RunPlans). Returns

@@ -531,6 +531,40 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
+namespace {
+
+// Generates the kernel `name` for `predicate` into `module` and verifies it; false (saying why
+// in `error`) for a construct the JIT cannot compile.
+bool Generate(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
+              const std::vector<ColumnSpec>& columns, KernelObjects& objects,
+              const llvm::TargetMachine& target, std::string& error) {
+  llvm::Function* fn = nullptr;
+  try {
+    fn = KernelBuilder(module, columns, objects).Build(name, predicate);
+  } catch (const Unsupported& u) {
+    error = "the JIT cannot compile " + u.what + " yet";
+    return false;
+  }
+  fn->addFnAttr("target-cpu", target.getTargetCPU());
+  fn->addFnAttr("target-features", target.getTargetFeatureString());
+  std::string verify_errors;
+  llvm::raw_string_ostream verify_out(verify_errors);
+  if (llvm::verifyModule(module, &verify_out)) {
+    error = "internal error: invalid kernel: " + verify_errors;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+  llvm::LLVMContext context;
+  llvm::Module module("huntc_check", context);
+  KernelObjects scratch;
+  return Generate(module, "check", predicate, columns, scratch, *impl_->target, error);
+}
+
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -538,21 +572,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   module->setDataLayout(impl_->lljit->getDataLayout());
   module->setTargetTriple(impl_->lljit->getTargetTriple().str());
   const std::string name = fmt::format("filter_{}", impl_->next_kernel++);
-  llvm::Function* fn = nullptr;
-  try {
-    fn = KernelBuilder(*module, columns, objects).Build(name, predicate);
-  } catch (const Unsupported& u) {
-    error = "the JIT cannot compile " + u.what + " yet";
-    return nullptr;
-  }
-  fn->addFnAttr("target-cpu", impl_->target->getTargetCPU());
-  fn->addFnAttr("target-features", impl_->target->getTargetFeatureString());
-  std::string verify_errors;
-  llvm::raw_string_ostream verify_out(verify_errors);
-  if (llvm::verifyModule(*module, &verify_out)) {
-    error = "internal error: invalid kernel: " + verify_errors;
-    return nullptr;
-  }
+  if (!Generate(*module, name, predicate, columns, objects, *impl_->target, error)) return nullptr;
   if (dumps) dumps->llvm += Print(*module);
 
   llvm::LoopAnalysisManager lam;

@@ -42,6 +42,9 @@ class Jit {
   // null and names the construct in `error`. The kernel lives as long as this Jit.
   FilterKernel CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                              KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Whether CompileFilter would compile `predicate`, found without generating machine code; if
+  // not, names the construct in `error`.
+  bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
 
  private:
   struct Impl;

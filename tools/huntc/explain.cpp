@@ -81,6 +81,7 @@ int RunExplain(std::vector<std::string> args) {
     if (diags.HasErrors()) return kUsageError;
   }
   // The JIT says which filters it cannot compile, and gives the back-end dumps.
+  const bool backend = dump == "plan" || dump == "llvm" || dump == "llvm-opt";
   std::string jit_error;
   const std::unique_ptr<Jit> jit = Jit::Create(jit_error);
   if (!jit) {
@@ -105,12 +106,11 @@ int RunExplain(std::vector<std::string> args) {
     std::unique_ptr<CompiledQuery> compiled;
     if (rule) {
       compiles = AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, &dumps);
-      if (compiles) {
+      if (compiles && backend) {
         Diagnostics ignored;  // the front half's diagnostics are in `diags` already
-        CompileDumps back;
-        compiled = CompileQuery(rule->query, rule->query_origin, catalog, *jit, ignored, &back);
-        dumps.plan = std::move(back.plan);
-        dumps.kernel = std::move(back.kernel);
+        compiled = CompileQuery(rule->query, rule->query_origin, catalog, *jit, ignored, &dumps);
+      } else if (compiles) {
+        compiled = CheckKernels(analyzed, *jit);  // machine code only when a dump shows it
       }
     }
     const bool explained = rule && analyzed.bound;
