@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/exec/json.h"
+
 namespace huntc {
 
 int KernelObjects::Add(std::unique_ptr<StringSet> set) {
@@ -341,6 +343,42 @@ class KernelBuilder {
     return Val{value.valid ? b_.CreateAnd(any, value.valid) : any};
   }
 
+  // has_any / has_all over constant terms (strings, or dynamic arrays of them, whose null items
+  // are left out as the interpreter leaves them out): one `has` test per term.
+  Val GenHasList(const Expr& e) {
+    if (!IsStringLike(e.args[0].type)) {
+      throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(e.args[0].type))};
+    }
+    std::vector<std::string> terms;
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      const Expr& item = e.args[k];
+      if (item.kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+      if (item.value.is_null) continue;
+      if (IsStringLike(item.type)) {
+        terms.push_back(item.value.text);
+        continue;
+      }
+      if (item.type != Type::Dynamic) throw Unsupported{fmt::format("a {} term of '{}'", TypeName(item.type), ir::FnName(e.fn))};
+      const std::optional<exec::Json> json = exec::Json::Parse(item.value.text);
+      if (!json) throw Unsupported{"a dynamic term list that is not valid JSON"};
+      if (json->IsArray()) {
+        for (const exec::Json& j : json->items()) {
+          if (!j.IsNull()) terms.push_back(j.ToText());
+        }
+      } else if (!json->IsNull()) {
+        terms.push_back(json->ToText());
+      }
+    }
+    const bool all = e.fn == Fn::HasAll;
+    const Val x = Gen(e.args[0]);
+    llvm::Value* result = b_.getInt1(all);  // no terms: has_any is false, has_all true
+    for (const std::string& t : terms) {
+      llvm::Value* hit = CallStringTest("huntc_str_has", x, GenConstant(ir::Value::String(t)), 0);
+      result = all ? b_.CreateAnd(result, hit) : b_.CreateOr(result, hit);
+    }
+    return Val{result};
+  }
+
   Val GenArithmetic(const Expr& e) {
     if (e.fn == Fn::Neg) {
       const Val x = Gen(e.args[0]);
@@ -427,6 +465,8 @@ class KernelBuilder {
       case Fn::Ge: return GenComparison(e);
       case Fn::In:
       case Fn::InCi: return GenIn(e);
+      case Fn::HasAny:
+      case Fn::HasAll: return GenHasList(e);
       case Fn::Add:
       case Fn::Sub:
       case Fn::Mul:

@@ -87,6 +87,9 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       "Timestamp between (datetime(2026-11-15) .. 2d)",
       "Timestamp !between (ago(10d) .. ago(2d))",
       "InitiatingProcessCommandLine contains '-enc' or InitiatingProcessCommandLine has 'bypass'",
+      "RemoteUrl has_any ('pastebin', 'ngrok', 'github') or InitiatingProcessFileName has_any ('powershell')",
+      "RemoteUrl has_any (dynamic(['pastebin', null, 'NGROK'])) and RemotePort !in (22)",
+      "InitiatingProcessCommandLine has_all ('-enc', 'powershell') or RemoteUrl has_all ()",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {
