@@ -1,6 +1,8 @@
 // The compiler driver.
 #include "compiler/driver/compile.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/lower.h"
@@ -135,39 +137,49 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
                 const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
-  std::vector<ScanPipeline> pipelines;
-  std::vector<CompiledQuery*> piped, planned;
-  std::vector<std::unique_ptr<exec::WriterSink>> sinks;
-  std::vector<exec::PlanRun> runs;
+  // Scan pipelines alone read on many threads. Once a query needs a plan, whose operators run
+  // on this thread, every query takes part in one shared read instead: reading the files twice
+  // (once for the plans, once more for the pipelines) would cost more than threads save.
+  if (std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
+    std::vector<ScanPipeline> pipelines;
+    for (const auto& q : queries) pipelines.push_back(q->pipeline);
+    const bool ok = RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
+    for (size_t i = 0; i < pipelines.size(); ++i) {
+      queries[i]->pipeline.detections = pipelines[i].detections;
+      queries[i]->pipeline.nanos = pipelines[i].nanos;
+    }
+    return ok;
+  }
   DetectionRenderer renderer(format, out.tabular_columns());
-  for (auto& q : queries) {
-    if (!q->plan) {
-      pipelines.push_back(q->pipeline);
-      piped.push_back(q.get());
-      continue;
+  // Per query, what receives its result: a plan's rows, or a scan pipeline's batches (its plan
+  // is its Scan alone).
+  struct Sink {
+    exec::PlanPtr scan;
+    std::unique_ptr<exec::WriterSink> plan_rows;
+    std::unique_ptr<exec::PipelineSink> pipeline;
+  };
+  std::vector<Sink> sinks(queries.size());
+  std::vector<exec::PlanRun> runs;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    CompiledQuery& q = *queries[i];
+    Sink& sink = sinks[i];
+    if (q.plan) {
+      sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
+      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
+    } else {
+      sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
+      sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);
+      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
     }
-    sinks.push_back(std::make_unique<exec::WriterSink>(renderer, out, q->pipeline.shape));
-    runs.push_back(exec::PlanRun{q->plan.get(), sinks.back().get()});
-    planned.push_back(q.get());
   }
-  // Plans run on this thread and scan pipelines on many, so a file that both read is read twice:
-  // once for all the plans, once for all the pipelines.
   bool ok = true;
-  if (!runs.empty()) {
-    exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
-                   [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
-    for (size_t i = 0; i < runs.size(); ++i) {
-      planned[i]->pipeline.detections += sinks[i]->rows();
-      planned[i]->pipeline.nanos += runs[i].nanos;
-    }
+  exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
+                 [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();
+    queries[i]->pipeline.nanos += runs[i].nanos;
   }
-  if (pipelines.empty()) return ok && !out.failed();
-  ok &= RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
-  for (size_t i = 0; i < pipelines.size(); ++i) {
-    piped[i]->pipeline.detections = pipelines[i].detections;
-    piped[i]->pipeline.nanos = pipelines[i].nanos;
-  }
-  return ok;
+  return ok && !out.failed();
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

@@ -71,10 +71,11 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
 // (`kernels`), and what keeps the others interpreted (`interpreted`). Not runnable: for `explain`.
 std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit);
 
-// Runs compiled queries over the inputs, writing their detections. One read of each file feeds
-// the scan pipelines of every table in it (on options.threads threads), and one more feeds the
-// plans (on this thread) as far as their order of sources allows (exec::RunPlans). Returns
-// false when on_issue asked to stop (--strict) or the output went away.
+// Runs compiled queries over the inputs, writing their detections. When every query is a scan
+// pipeline, one read of each file (on options.threads threads) feeds them all; otherwise one
+// read of each file (on this thread) feeds every query, as far as the plans' order of sources
+// allows (exec::RunPlans: a join's probe side reads on its own). Returns false when on_issue
+// asked to stop (--strict) or the output went away.
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,

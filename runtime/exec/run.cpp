@@ -82,10 +82,16 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     while (t < tables.size() && tables[t].table != scan->table) ++t;
     if (t == tables.size()) tables.push_back({scan->table, {}});
     std::vector<ColumnSpec>& columns = tables[t].columns;
+    // A column read as another type than the shared read reads it: this scan reads on its own.
+    const bool clash = std::any_of(scan->schema.begin(), scan->schema.end(), [&](const ColumnSpec& c) {
+      return std::any_of(columns.begin(), columns.end(),
+                         [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
+    });
+    if (clash) continue;
     SharedScan& sh = shared.emplace_back(SharedScan{k, s, t, {}, false, Batch(scan->schema)});
     for (const ColumnSpec& c : scan->schema) {
       size_t i = 0;
-      while (i < columns.size() && (columns[i].name != c.name || columns[i].type != c.type)) ++i;
+      while (i < columns.size() && columns[i].name != c.name) ++i;
       if (i == columns.size()) columns.push_back(c);
       sh.positions.push_back(i);
     }
@@ -135,6 +141,27 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     watch.AddTo(plans[k].nanos);
     if (options.on_progress) options.on_progress(stats.read);
   }
+}
+
+void PipelineSink::Push(const RowSet& rows, int) {
+  const Batch& batch = *rows.batch;
+  const uint32_t n = static_cast<uint32_t>(rows.count);
+  selection_.resize(n);
+  uint32_t count = n;
+  if (pipeline_.filter) {
+    views_.clear();
+    for (const Column& c : batch.columns) views_.push_back(c.View());
+    const KernelContext context{now_, pipeline_.objects};
+    count = pipeline_.filter(views_.data(), n, &context, selection_.data());
+  } else {
+    for (uint32_t i = 0; i < n; ++i) selection_[i] = i;
+  }
+  columns_.clear();
+  for (const Column& c : batch.columns) columns_.push_back(&c);
+  rendered_.clear();
+  renderer_.Render(pipeline_.shape, columns_, selection_.data(), count, rendered_);
+  writer_.Write(rendered_);
+  rows_ += count;
 }
 
 void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t now, Consumer& sink,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "runtime/exec/execution.h"
@@ -34,6 +35,29 @@ struct PlanRunOptions {
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
+
+// Runs a scan pipeline (runtime/hunt.h) on the batches of a Scan of its table and columns: its
+// kernel selects rows, which are written as its detections. So scan pipelines take part in
+// RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes.
+class PipelineSink : public Consumer {
+ public:
+  PipelineSink(const ScanPipeline& pipeline, int64_t now, DetectionRenderer& renderer, DetectionWriter& writer)
+      : pipeline_(pipeline), now_(now), renderer_(renderer), writer_(writer) {}
+  void Push(const RowSet& rows, int input) override;
+  void Finish(int) override {}
+  uint64_t rows() const { return rows_; }
+
+ private:
+  const ScanPipeline& pipeline_;
+  int64_t now_;
+  DetectionRenderer& renderer_;
+  DetectionWriter& writer_;
+  std::vector<ColumnView> views_;
+  std::vector<const Column*> columns_;
+  std::vector<uint32_t> selection_;
+  std::string rendered_;
+  uint64_t rows_ = 0;
+};
 
 // Runs one plan (RunPlans of one): every input whose table is that of a Scan is read once per
 // Scan of it.
