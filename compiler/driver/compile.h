@@ -74,7 +74,7 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
 // Runs compiled queries over the inputs, writing their detections. When every query is a scan
 // pipeline, one read of each file (on options.threads threads) feeds them all; otherwise one
 // read of each file (on this thread) feeds every query, as far as the plans' order of sources
-// allows (exec::RunPlans: a join's probe side reads on its own). Returns false when on_issue
+// allows (exec::RunPlans: a join's probe side is fed by a second read). Returns false when on_issue
 // asked to stop (--strict) or the output went away.
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,

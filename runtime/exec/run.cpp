@@ -15,24 +15,6 @@ bool MayHold(const InputFile& input, const std::string& table) {
   return input.table.empty() || input.table == table;
 }
 
-// Feeds source `s` of `execution` on its own: a Datatable its rows, a Scan a read of its inputs.
-void FeedAlone(Execution& execution, size_t s, const std::vector<InputFile>& inputs,
-               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
-  const auto* scan = execution.source(s).As<ScanNode>();
-  if (!scan) {
-    execution.RunDatatable(s);
-    return;
-  }
-  EventReader reader({TableColumns{scan->table, scan->schema}});
-  for (const InputFile& input : inputs) {
-    if (!MayHold(input, scan->table)) continue;
-    ++stats.files;
-    reader.Read(InputRange{input.path, input.table},
-                [&](size_t, const Batch& batch) { execution.Push(s, batch); }, on_issue, stats.read);
-  }
-  execution.Finish(s);
-}
-
 // A plan's source fed by the shared read: which table of the reader, and where its columns are
 // in that table's batches.
 struct SharedScan {
@@ -66,39 +48,40 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
   std::vector<std::unique_ptr<Execution>> executions;
-  std::vector<size_t> next(plans.size(), 0);  // per plan: its first source left after the shared read
-  std::vector<TableColumns> tables;
-  std::vector<SharedScan> shared;
-  for (size_t k = 0; k < plans.size(); ++k) {
-    const Stopwatch watch(options.profile);
-    Execution& e = *executions.emplace_back(std::make_unique<Execution>(*plans[k].plan, options.now, *plans[k].sink));
-    size_t s = 0;
-    while (s < e.source_count() && !e.source(s).Is<ScanNode>()) e.RunDatatable(s++);
-    watch.AddTo(plans[k].nanos);
-    next[k] = s;
-    if (s == e.source_count()) continue;
-    const auto* scan = e.source(s).As<ScanNode>();
-    size_t t = 0;
-    while (t < tables.size() && tables[t].table != scan->table) ++t;
-    if (t == tables.size()) tables.push_back({scan->table, {}});
-    std::vector<ColumnSpec>& columns = tables[t].columns;
-    // A column read as another type than the shared read reads it: this scan reads on its own.
-    const bool clash = std::any_of(scan->schema.begin(), scan->schema.end(), [&](const ColumnSpec& c) {
-      return std::any_of(columns.begin(), columns.end(),
-                         [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
-    });
-    if (clash) continue;
-    SharedScan& sh = shared.emplace_back(SharedScan{k, s, t, {}, false, Batch(scan->schema)});
-    for (const ColumnSpec& c : scan->schema) {
-      size_t i = 0;
-      while (i < columns.size() && columns[i].name != c.name) ++i;
-      if (i == columns.size()) columns.push_back(c);
-      sh.positions.push_back(i);
+  for (const PlanRun& run : plans) executions.push_back(std::make_unique<Execution>(*run.plan, options.now, *run.sink));
+  std::vector<size_t> next(plans.size(), 0);  // per plan: the next of its sources to feed
+  // In rounds: each feeds every plan its Datatables up to its next Scan, then one read of the
+  // inputs feeds all those Scans. A round has at least one Scan while any is left.
+  while (true) {
+    std::vector<TableColumns> tables;
+    std::vector<SharedScan> shared;
+    for (size_t k = 0; k < plans.size(); ++k) {
+      Execution& e = *executions[k];
+      const Stopwatch watch(options.profile);
+      while (next[k] < e.source_count() && !e.source(next[k]).Is<ScanNode>()) e.RunDatatable(next[k]++);
+      watch.AddTo(plans[k].nanos);
+      if (next[k] == e.source_count()) continue;
+      const auto* scan = e.source(next[k]).As<ScanNode>();
+      size_t t = 0;
+      while (t < tables.size() && tables[t].table != scan->table) ++t;
+      if (t == tables.size()) tables.push_back({scan->table, {}});
+      std::vector<ColumnSpec>& columns = tables[t].columns;
+      // A column this round reads as another type: the scan waits for a later round.
+      const bool clash = std::any_of(scan->schema.begin(), scan->schema.end(), [&](const ColumnSpec& c) {
+        return std::any_of(columns.begin(), columns.end(),
+                           [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
+      });
+      if (clash) continue;
+      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, {}, false, Batch(scan->schema)});
+      for (const ColumnSpec& c : scan->schema) {
+        size_t i = 0;
+        while (i < columns.size() && columns[i].name != c.name) ++i;
+        if (i == columns.size()) columns.push_back(c);
+        sh.positions.push_back(i);
+      }
     }
-    next[k] = s + 1;
-  }
+    if (shared.empty()) return;
 
-  if (!shared.empty()) {
     for (SharedScan& sh : shared) {
       sh.whole = sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
@@ -130,16 +113,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       const Stopwatch watch(options.profile);
       executions[sh.plan]->Finish(sh.source);
       watch.AddTo(plans[sh.plan].nanos);
+      next[sh.plan] = sh.source + 1;
     }
-  }
-
-  for (size_t k = 0; k < plans.size(); ++k) {
-    Execution& e = *executions[k];
-    if (next[k] == e.source_count()) continue;
-    const Stopwatch watch(options.profile);
-    for (size_t s = next[k]; s < e.source_count(); ++s) FeedAlone(e, s, inputs, on_issue, stats);
-    watch.AddTo(plans[k].nanos);
-    if (options.on_progress) options.on_progress(stats.read);
   }
 }
 

@@ -28,10 +28,10 @@ struct PlanRunOptions {
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
 // one after another (Execution: a join's build side before its probe side, a union's branches in
-// turn), so only each plan's first Scan (after the Datatables before it) can take part in the
-// shared read: one read of each input feeds all of those, whatever their tables and columns.
-// A plan's later Scans (a join's probe side, further union branches) each read their inputs
-// again on their own, after the shared read. Adds to `stats`.
+// turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
+// whatever their tables and columns. A rule pack whose plans each scan once is read once; a
+// plan with a join reads the inputs once more for its probe side (shared with every other
+// plan's second Scan). Adds to `stats` (files counts the inputs read, per round).
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);

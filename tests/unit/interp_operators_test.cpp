@@ -340,7 +340,7 @@ TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build s
   CHECK(stats.read.records == 4);
 
   // RunPlans: a scan of other columns of the same table and the join share one read; the
-  // join's probe side then reads its file on its own.
+  // join's probe side then waits for a second round of reading, which reads its file.
   auto names = Scan("DeviceProcessEvents", {{"FileName", Type::String}});
   auto joined = HashJoin(Scan("DeviceProcessEvents", {{"DeviceId", Type::String}, {"FileName", Type::String}}),
                          Scan("DeviceInfo", {{"DeviceId", Type::String}, {"OSPlatform", Type::String}}),

@@ -419,8 +419,7 @@ int main(int argc, char** argv) {
                 "Exit with 1 when any rule matched (for CI gates over known-clean data)");
   run->add_flag("--profile-rules", o.profile_rules,
                 "Show each rule's time in the summary: the time in its kernel or operators and in "
-                "rendering its detections (reading and parsing, shared by all rules, are not in it, "
-                "except the reads a join's probe side or a later union branch makes on its own)");
+                "rendering its detections (reading and parsing, shared by all rules, are not in it)");
   CLI::App* query = app.add_subcommand("query", "Run one KQL query over events");
   query->add_option("kql", o.query, "The query")->required();
   common(query);
