@@ -1,7 +1,7 @@
 // The compiler driver.
 #include "compiler/driver/compile.h"
 
-#include <chrono>
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -15,7 +15,7 @@
 namespace huntc {
 
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps, Engine engine) {
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
@@ -25,8 +25,7 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   out.bound = Bind(out.ast, catalog, out.binding, report);
   if (!out.bound) return false;
 
-  // The interpreter runs every operator; the JIT has filter kernels only.
-  out.plan = ir::Lower(out.ast, out.binding, report, {.interpreter = engine == Engine::Interp});
+  out.plan = ir::Lower(out.ast, out.binding, report);
   if (!out.plan) return false;
   if (dumps) dumps->ir = out.plan->ToString();
   out.plan = ir::Optimize(std::move(out.plan));
@@ -34,85 +33,153 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   return true;
 }
 
+namespace {
+
+// Compiles the filter directly above each Scan of `plan` to a kernel, which then runs in its
+// place; a filter the JIT cannot compile stays interpreted and is named in `q.interpreted`.
+// Without `generate`, only finds which filters would compile (q.kernels counts them).
+void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+  std::vector<exec::FilterNode*> compiled;
+  std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
+  while (!stack.empty()) {
+    exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    auto* filter = node->As<exec::FilterNode>();
+    if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) continue;
+    std::string error;
+    const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
+    if (!generate) {
+      if (jit.CanCompile(filter->predicate, columns, error)) {
+        ++q.kernels;
+      } else {
+        q.interpreted.push_back(std::move(error));
+      }
+      continue;
+    }
+    filter->kernel = jit.CompileFilter(filter->predicate, columns, q.objects, dumps, error);
+    if (filter->kernel) {
+      compiled.push_back(filter);
+      ++q.kernels;
+    } else {
+      q.interpreted.push_back(std::move(error));
+    }
+  }
+  // The objects table is complete only now.
+  for (exec::FilterNode* filter : compiled) filter->kernel_objects = q.objects.table.data();
+}
+
+// The scan pipeline that runs `plan` on its own, when the plan is one: Scan, at most one
+// Filter (compiled), at most one Project of columns. Then the query needs no plan.
+bool ToScanPipeline(CompiledQuery& q) {
+  const exec::PlanNode* node = q.plan.get();
+  const exec::ProjectNode* project = node->As<exec::ProjectNode>();
+  if (project) {
+    for (const exec::Expr& e : project->exprs) {
+      if (e.kind != exec::ExprKind::Column) return false;
+    }
+    node = node->inputs[0].get();
+  }
+  const exec::FilterNode* filter = node->As<exec::FilterNode>();
+  if (filter) {
+    if (!filter->kernel) return false;
+    node = node->inputs[0].get();
+  }
+  const exec::ScanNode* scan = node->As<exec::ScanNode>();
+  if (!scan) return false;
+  ScanPipeline& p = q.pipeline;
+  p.table = scan->table;
+  p.columns = scan->schema;
+  if (filter) {
+    p.filter = filter->kernel;
+    p.objects = filter->kernel_objects;
+  }
+  const std::vector<ColumnSpec>& result = q.plan->schema;
+  for (size_t i = 0; i < result.size(); ++i) {
+    p.shape.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
+    p.shape.output_names.push_back(result[i].name);
+  }
+  q.plan.reset();
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps, Engine engine) {
   AnalyzedQuery front;
-  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, engine)) return nullptr;
-  const std::unique_ptr<ir::Op>& plan = front.plan;
-
-  if (engine == Engine::Interp) {
-    auto compiled = std::make_unique<CompiledQuery>();
-    compiled->engine = Engine::Interp;
-    compiled->plan = ir::ToPlan(*plan);
-    if (dumps) dumps->plan = compiled->plan->ToString();
-    DetectionShape& shape = compiled->pipeline.shape;
-    for (const ColumnSpec& c : compiled->plan->schema) {
-      shape.output.push_back(static_cast<uint32_t>(shape.output.size()));
-      shape.output_names.push_back(c.name);
-    }
-    return compiled;
-  }
-
-  // After optimisation the plan is Scan, then at most one Filter, then at most one Project of
-  // columns (lowering guarantees the latter).
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps)) return nullptr;
   auto compiled = std::make_unique<CompiledQuery>();
-  ScanPipeline& p = compiled->pipeline;
-  const ir::Op* project = plan->kind == ir::OpKind::Project ? plan.get() : nullptr;
-  const ir::Op* filter = project ? project->input.get() : plan.get();
-  if (filter->kind != ir::OpKind::Filter) filter = nullptr;
-  const ir::Op* scan = filter ? filter->input.get() : project ? project->input.get() : plan.get();
-  p.table = scan->table;
-  p.columns = scan->schema;
-  for (size_t i = 0; i < scan->source_columns.size(); ++i) p.columns[i].name = scan->source_columns[i];
-  if (filter) {
-    std::string error;
-    p.filter = jit.CompileFilter(filter->predicate, p.columns, compiled->objects,
-                                 dumps ? &dumps->kernel : nullptr, error);
-    if (!p.filter) {
-      diags.Report(Code::Unsupported, origin.Map(0, static_cast<uint32_t>(query.size())), error);
-      return nullptr;
-    }
+  compiled->engine = engine;
+  compiled->plan = ir::ToPlan(*front.plan);
+  if (engine == Engine::Jit) {
+    CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
   }
-  p.objects = compiled->objects.table.data();
-  for (size_t i = 0; i < plan->schema.size(); ++i) {
-    p.shape.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
-    p.shape.output_names.push_back(plan->schema[i].name);
+  if (dumps) dumps->plan = compiled->plan->ToString();
+  if (engine == Engine::Jit && ToScanPipeline(*compiled)) return compiled;
+  DetectionShape& shape = compiled->pipeline.shape;
+  for (const ColumnSpec& c : compiled->plan->schema) {
+    shape.output.push_back(static_cast<uint32_t>(shape.output.size()));
+    shape.output_names.push_back(c.name);
   }
   return compiled;
+}
+
+std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit) {
+  auto checked = std::make_unique<CompiledQuery>();
+  checked->plan = ir::ToPlan(*query.plan);
+  CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
+  return checked;
 }
 
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
                 const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
-  std::vector<ScanPipeline> pipelines;
-  std::vector<CompiledQuery*> jitted;
-  DetectionRenderer renderer(format, out.tabular_columns());
-  bool ok = true;
-  for (auto& q : queries) {
-    if (q->engine == Engine::Jit) {
-      pipelines.push_back(q->pipeline);
-      jitted.push_back(q.get());
-      continue;
+  // Scan pipelines alone read on many threads. Once a query needs a plan, whose operators run
+  // on this thread, every query takes part in one shared read instead: reading the files twice
+  // (once for the plans, once more for the pipelines) would cost more than threads save.
+  if (std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
+    std::vector<ScanPipeline> pipelines;
+    for (const auto& q : queries) pipelines.push_back(q->pipeline);
+    const bool ok = RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
+    for (size_t i = 0; i < pipelines.size(); ++i) {
+      queries[i]->pipeline.detections = pipelines[i].detections;
+      queries[i]->pipeline.nanos = pipelines[i].nanos;
     }
-    exec::WriterSink sink(renderer, out, q->pipeline.shape);
-    // The interpreter reads the inputs once per query, so its time includes the reading.
-    const auto start = std::chrono::steady_clock::now();
-    exec::RunPlan(*q->plan, inputs, options.now, sink,
-                  [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
-    q->pipeline.detections += sink.rows();
-    q->pipeline.nanos += static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-    if (options.on_progress) options.on_progress(stats.read);
+    return ok;
   }
-  if (pipelines.empty()) return ok;
-  ok &= RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
-  for (size_t i = 0; i < pipelines.size(); ++i) {
-    jitted[i]->pipeline.detections = pipelines[i].detections;
-    jitted[i]->pipeline.nanos = pipelines[i].nanos;
+  DetectionRenderer renderer(format, out.tabular_columns());
+  // Per query, what receives its result: a plan's rows, or a scan pipeline's batches (its plan
+  // is its Scan alone).
+  struct Sink {
+    exec::PlanPtr scan;
+    std::unique_ptr<exec::WriterSink> plan_rows;
+    std::unique_ptr<exec::PipelineSink> pipeline;
+  };
+  std::vector<Sink> sinks(queries.size());
+  std::vector<exec::PlanRun> runs;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    CompiledQuery& q = *queries[i];
+    Sink& sink = sinks[i];
+    if (q.plan) {
+      sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
+      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
+    } else {
+      sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
+      sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);
+      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+    }
   }
-  return ok;
+  bool ok = true;
+  exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
+                 [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();
+    queries[i]->pipeline.nanos += runs[i].nanos;
+  }
+  return ok && !out.failed();
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

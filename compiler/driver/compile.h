@@ -1,6 +1,12 @@
-// The compiler driver: query text -> syntax tree -> bound tree -> IR -> optimised IR -> JIT
-// kernel -> a runnable scan pipeline (or, for the reference interpreter, a runtime plan), with
+// The compiler driver: query text -> syntax tree -> bound tree -> IR -> optimised IR -> a runtime
+// plan whose scan filters are JIT kernels (or, for the reference interpreter, are not), with
 // every stage's diagnostics mapped into the file the query came from.
+//
+// Under the JIT a query that is one scan pipeline (Table | where | project columns) becomes a
+// ScanPipeline that runtime/hunt.h runs on many threads; any other query becomes a hybrid plan:
+// the interpreter's operators (summarize, join, sort, ...) fed by kernels that filter each
+// Scan's batches. A filter the JIT cannot compile stays interpreted, and the query says which
+// construct kept it so (CompiledQuery::interpreted).
 #pragma once
 
 #include <memory>
@@ -29,9 +35,15 @@ enum class Engine { Jit, Interp };
 
 struct CompiledQuery {
   Engine engine = Engine::Jit;
-  ScanPipeline pipeline;  // Jit: table, kernel and output columns; both: prefix, detections
-  KernelObjects objects;  // what the kernel refers to; pipeline.objects points into it
-  exec::PlanPtr plan;     // Interp: the runtime plan
+  // Without a plan: the scan pipeline (table, kernel, output columns) that runs the query.
+  // Always: the detection shape, and the counts of the run.
+  ScanPipeline pipeline;
+  KernelObjects objects;  // what the kernels refer to; pipeline.objects and the plan point into it
+  exec::PlanPtr plan;     // the runtime plan, unless the query is one scan pipeline
+  // Jit: how many scan filters run as kernels, and for each one that runs interpreted instead,
+  // the construct the JIT could not compile.
+  size_t kernels = 0;
+  std::vector<std::string> interpreted;
 };
 
 // The front half of compilation, which needs no machine code: what `lint` checks.
@@ -44,10 +56,9 @@ struct AnalyzedQuery {
 };
 
 // Parses, binds, lowers and optimises a query without generating code. Returns true (and
-// sets out.plan) when the query would go on to the JIT; diagnostics as CompileQuery's.
+// sets out.plan) when the query would go on to a back end; diagnostics as CompileQuery's.
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr,
-                  Engine engine = Engine::Jit);
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr);
 
 // Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
 // The Jit is used only by Engine::Jit.
@@ -55,9 +66,16 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps = nullptr, Engine engine = Engine::Jit);
 
-// Runs compiled queries over the inputs, writing their detections; for the JIT, one read of
-// each file feeds every query of its table; the interpreter runs each query's plan in turn.
-// Returns false when on_issue asked to stop (--strict) or a JIT run failed.
+// What CompileQuery would make of an analysed query (AnalyzeQuery succeeded) under the JIT,
+// found without generating machine code: its plan, how many scan filters would be kernels
+// (`kernels`), and what keeps the others interpreted (`interpreted`). Not runnable: for `explain`.
+std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit);
+
+// Runs compiled queries over the inputs, writing their detections. When every query is a scan
+// pipeline, one read of each file (on options.threads threads) feeds them all; otherwise one
+// read of each file (on this thread) feeds every query, as far as the plans' order of sources
+// allows (exec::RunPlans: a join's probe side is fed by a second read). Returns false when on_issue
+// asked to stop (--strict) or the output went away.
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,

@@ -102,116 +102,6 @@ Fn ComparisonFn(BinOp op) {
   }
 }
 
-// Reports, by name and span, each construct of a bound query that lowering cannot express yet.
-class SupportCheck {
- public:
-  explicit SupportCheck(const Reporter& report) : report_(report) {}
-
-  bool Run(const Query* q) {
-    for (const Node* statement : q->statements) Unsupported(statement);
-    const Node* source = q->result;
-    if (source->Is<Pipeline>()) {
-      for (const Operator* op : source->As<Pipeline>()->ops) CheckOperator(op);
-      source = source->As<Pipeline>()->source;
-    }
-    if (!source->Is<TableRef>() || source->As<TableRef>()->IsPattern()) Unsupported(source);
-    return ok_;
-  }
-
- private:
-  void Unsupported(Span span, std::string_view what, bool plural = false) {
-    ok_ = false;
-    report_(Code::Unsupported, span,
-            fmt::format("{} {} not supported yet", what, plural ? "are" : "is"));
-  }
-
-  void Unsupported(const Node* node, std::string_view what = {}) {
-    if (!what.empty()) return Unsupported(node->span, what);
-    if (IsOperatorKind(node->kind)) {
-      return Unsupported(node->span, fmt::format("the '{}' operator", KqlName(node->kind)));
-    }
-    if (node->Is<Let>() || node->Is<Set>() || node->Is<DeclareParams>()) {
-      return Unsupported(node->span, fmt::format("'{}' statements", KqlName(node->kind)), true);
-    }
-    Unsupported(node->span, KqlName(node->kind));
-  }
-
-  void CheckOperator(const Operator* op) {
-    if (op->Is<Where>()) return CheckExpr(op->As<Where>()->predicate);
-    if (!op->Is<syntax::Project>()) return Unsupported(op);
-    for (const NamedExpr& item : op->As<syntax::Project>()->items) {
-      // Computed columns need projection kernels, which come later.
-      if (!item.expr->Is<Name>()) {
-        Unsupported(item.expr, "projecting a computed expression (only columns)");
-        continue;
-      }
-      CheckExpr(item.expr);
-    }
-  }
-
-  void CheckExpr(const syntax::Expr* e) {
-    switch (e->kind) {
-      case Kind::Literal:
-        switch (e->type) {
-          case Type::Bool: case Type::Long: case Type::Real: case Type::String:
-          case Type::DateTime: case Type::TimeSpan:
-            return;
-          default:
-            return Unsupported(e, fmt::format("a {} literal", TypeName(e->type)));
-        }
-      case Kind::Name:
-        if (e->As<Name>()->column < 0) Unsupported(e, "a name that is not a column");
-        return;
-      case Kind::Logical:
-        for (const syntax::Expr* t : e->As<Logical>()->terms) CheckExpr(t);
-        return;
-      case Kind::Unary: return CheckExpr(e->As<Unary>()->operand);
-      case Kind::Binary: {
-        const auto* b = e->As<Binary>();
-        if (b->op > BinOp::NotEndsWithCs) {
-          return Unsupported(b->op_span, fmt::format("the '{}' operator", BinOpName(b->op)));
-        }
-        if (b->op < BinOp::Eq && (b->lhs->type == Type::Dynamic || b->rhs->type == Type::Dynamic)) {
-          return Unsupported(e, "arithmetic on dynamic values");
-        }
-        CheckExpr(b->lhs);
-        return CheckExpr(b->rhs);
-      }
-      case Kind::InList: {
-        const auto* in = e->As<InList>();
-        if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
-          return Unsupported(in->op_span, fmt::format("the '{}' operator", InOpName(in->op)));
-        }
-        CheckExpr(in->lhs);
-        for (const syntax::Expr* item : in->items) {
-          if (!item->Is<Literal>()) return Unsupported(item, "a value other than a literal in a list");
-          CheckExpr(item);
-        }
-        return;
-      }
-      case Kind::Between: {
-        const auto* b = e->As<Between>();
-        for (const syntax::Expr* x : {b->value, b->low, b->high}) CheckExpr(x);
-        return;
-      }
-      case Kind::Call: {
-        const auto* c = e->As<syntax::Call>();
-        static constexpr std::array<std::string_view, 7> kLowered{
-            "ago", "now", "not", "isempty", "isnotempty", "isnull", "isnotnull"};
-        if (std::find(kLowered.begin(), kLowered.end(), c->name) == kLowered.end()) {
-          return Unsupported(e, fmt::format("the function {}()", c->name));
-        }
-        for (const syntax::Expr* a : c->args) CheckExpr(a);
-        return;
-      }
-      default: return Unsupported(e);
-    }
-  }
-
-  const Reporter& report_;
-  bool ok_ = true;
-};
-
 // An integer constant that fits the other operand's int type is narrowed to it, so that
 // `RemotePort == 443` compares ints instead of widening every row.
 bool NarrowConstant(Expr& constant, const Expr& other) {
@@ -1914,11 +1804,8 @@ Expr Lowerer::Scalar(const syntax::Expr* e) {
 
 }  // namespace
 
-std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report,
-                          LowerOptions options) {
+std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report) {
   if (!ast.root->result) return nullptr;
-  // The JIT takes Table | where | project only; SupportCheck keeps to that.
-  if (!options.interpreter && !SupportCheck(report).Run(ast.root)) return nullptr;
   return Lowerer(bound, report).Run(ast.root);
 }
 

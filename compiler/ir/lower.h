@@ -11,13 +11,8 @@ namespace huntc::ir {
 // Lowers a bound query (Bind succeeded) to an operator tree; reports each construct it cannot
 // lower yet (HC500, naming it) and returns null if there is any. `let` values and functions are
 // inlined where they are used.
-struct LowerOptions {
-  // The reference interpreter runs every operator kind; otherwise (the JIT) only
-  // `Table | where | project Columns` is accepted.
-  bool interpreter = false;
-};
 std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound,
-                          const syntax::Reporter& report, LowerOptions options = {});
+                          const syntax::Reporter& report);
 
 // Converts a constant to another type of the same family (int/long/real, string-like).
 Value ConvertConstant(const Value& v, Type to);

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/exec/json.h"
+
 namespace huntc {
 
 int KernelObjects::Add(std::unique_ptr<StringSet> set) {
@@ -198,7 +200,9 @@ class KernelBuilder {
   Val GenColumn(const Expr& e) {
     const ColumnPointers& p = pointers_[e.column];
     const Type t = columns_[e.column].type;
-    if (IsStringLike(t) || t == Type::Dynamic) {
+    // The interpreter reads a dynamic cell as the value its JSON text holds, not as the text.
+    if (t == Type::Dynamic) throw Unsupported{"a dynamic column"};
+    if (IsStringLike(t)) {
       llvm::Value* off0 = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, row_));
       llvm::Value* off1 = b_.CreateLoad(
           b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, b_.CreateAdd(row_, b_.getInt64(1))));
@@ -216,7 +220,8 @@ class KernelBuilder {
   }
 
   Val GenConstant(const ir::Value& v) {
-    if (IsStringLike(v.type) || v.type == Type::Dynamic) {
+    if (v.type == Type::Dynamic) throw Unsupported{"a dynamic constant"};
+    if (IsStringLike(v.type)) {
       llvm::Constant* text = b_.CreateGlobalString(v.text, "str", 0, &module_);
       return Val{text, b_.getInt32(static_cast<uint32_t>(v.text.size())), nullptr};
     }
@@ -269,7 +274,8 @@ class KernelBuilder {
   }
 
   llvm::Value* Compare(Fn fn, Type t, const Val& l, const Val& r) {
-    if (IsStringLike(t) || t == Type::Dynamic) {
+    if (l.v->getType() != r.v->getType()) throw Unsupported{"a comparison of values of two types"};
+    if (IsStringLike(t)) {
       if (fn == Fn::Eq || fn == Fn::Ne) {
         llvm::Value* eq = CallStringTest("huntc_str_eq", l, r, -1);
         return fn == Fn::Eq ? eq : b_.CreateNot(eq);
@@ -314,6 +320,9 @@ class KernelBuilder {
     const bool ci = e.fn == Fn::InCi;
     const size_t count = e.args.size() - 1;
     llvm::Value* any = b_.getFalse();
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      if (e.args[k].kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+    }
     if (IsStringLike(t) && count > kMaxInlineIn) {
       std::vector<std::string> values;
       for (size_t k = 1; k < e.args.size(); ++k) values.push_back(e.args[k].value.text);
@@ -334,6 +343,42 @@ class KernelBuilder {
     return Val{value.valid ? b_.CreateAnd(any, value.valid) : any};
   }
 
+  // has_any / has_all over constant terms (strings, or dynamic arrays of them, whose null items
+  // are left out as the interpreter leaves them out): one `has` test per term.
+  Val GenHasList(const Expr& e) {
+    if (!IsStringLike(e.args[0].type)) {
+      throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(e.args[0].type))};
+    }
+    std::vector<std::string> terms;
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      const Expr& item = e.args[k];
+      if (item.kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+      if (item.value.is_null) continue;
+      if (IsStringLike(item.type)) {
+        terms.push_back(item.value.text);
+        continue;
+      }
+      if (item.type != Type::Dynamic) throw Unsupported{fmt::format("a {} term of '{}'", TypeName(item.type), ir::FnName(e.fn))};
+      const std::optional<exec::Json> json = exec::Json::Parse(item.value.text);
+      if (!json) throw Unsupported{"a dynamic term list that is not valid JSON"};
+      if (json->IsArray()) {
+        for (const exec::Json& j : json->items()) {
+          if (!j.IsNull()) terms.push_back(j.ToText());
+        }
+      } else if (!json->IsNull()) {
+        terms.push_back(json->ToText());
+      }
+    }
+    const bool all = e.fn == Fn::HasAll;
+    const Val x = Gen(e.args[0]);
+    llvm::Value* result = b_.getInt1(all);  // no terms: has_any is false, has_all true
+    for (const std::string& t : terms) {
+      llvm::Value* hit = CallStringTest("huntc_str_has", x, GenConstant(ir::Value::String(t)), 0);
+      result = all ? b_.CreateAnd(result, hit) : b_.CreateOr(result, hit);
+    }
+    return Val{result};
+  }
+
   Val GenArithmetic(const Expr& e) {
     if (e.fn == Fn::Neg) {
       const Val x = Gen(e.args[0]);
@@ -341,6 +386,10 @@ class KernelBuilder {
       return Val{v, nullptr, x.valid};
     }
     const Val l = Gen(e.args[0]), r = Gen(e.args[1]);
+    if (l.v->getType() != r.v->getType() || !(l.v->getType()->isDoubleTy() || l.v->getType()->isIntegerTy(32) ||
+                                               l.v->getType()->isIntegerTy(64))) {
+      throw Unsupported{fmt::format("arithmetic on {} and {} values", TypeName(e.args[0].type), TypeName(e.args[1].type))};
+    }
     llvm::Value* valid = AllValid({&l, &r});
     if (l.v->getType()->isDoubleTy()) {
       switch (e.fn) {
@@ -384,7 +433,14 @@ class KernelBuilder {
     const Type from = e.args[0].type, to = e.type;
     llvm::Type* target = LlvmType(to);
     if (IsStringLike(from) && IsStringLike(to)) return x;
+    if (IsStringLike(from) || IsStringLike(to) || to == Type::Bool) {
+      throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
+    }
     if (x.v->getType() == target) return x;
+    if (from == Type::Bool) {  // true is 1
+      llvm::Value* one = b_.CreateZExt(x.v, target->isDoubleTy() ? b_.getInt64Ty() : target);
+      return Val{target->isDoubleTy() ? b_.CreateSIToFP(one, target) : one, nullptr, x.valid};
+    }
     if (target->isDoubleTy() && x.v->getType()->isIntegerTy()) return Val{b_.CreateSIToFP(x.v, target), nullptr, x.valid};
     if (target->isIntegerTy() && x.v->getType()->isIntegerTy()) {
       return Val{b_.CreateSExtOrTrunc(x.v, target), nullptr, x.valid};
@@ -409,6 +465,8 @@ class KernelBuilder {
       case Fn::Ge: return GenComparison(e);
       case Fn::In:
       case Fn::InCi: return GenIn(e);
+      case Fn::HasAny:
+      case Fn::HasAll: return GenHasList(e);
       case Fn::Add:
       case Fn::Sub:
       case Fn::Mul:
@@ -417,23 +475,34 @@ class KernelBuilder {
       case Fn::Neg: return GenArithmetic(e);
       case Fn::Convert: return GenConvert(e);
       case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
-      case Fn::IsEmpty: return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
+      case Fn::IsEmpty: {
+        if (!IsStringLike(e.args[0].type)) throw Unsupported{fmt::format("isempty() of a {} value", TypeName(e.args[0].type))};
+        return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
+      }
       default: break;
     }
-    const Val a = Gen(e.args[0]), b = Gen(e.args[1]);
+    // The string tests: the helper and its case flag (-1: none).
+    const char* helper = nullptr;
+    int flag = -1;
     switch (e.fn) {
-      case Fn::EqCi: return Val{CallStringTest("huntc_str_eq_ci", a, b, -1)};
-      case Fn::Has: return Val{CallStringTest("huntc_str_has", a, b, 0)};
-      case Fn::HasCs: return Val{CallStringTest("huntc_str_has", a, b, 1)};
-      case Fn::Contains: return Val{CallStringTest("huntc_str_contains", a, b, 0)};
-      case Fn::ContainsCs: return Val{CallStringTest("huntc_str_contains", a, b, 1)};
-      case Fn::StartsWith: return Val{CallStringTest("huntc_str_startswith", a, b, 0)};
-      case Fn::StartsWithCs: return Val{CallStringTest("huntc_str_startswith", a, b, 1)};
-      case Fn::EndsWith: return Val{CallStringTest("huntc_str_endswith", a, b, 0)};
-      case Fn::EndsWithCs: return Val{CallStringTest("huntc_str_endswith", a, b, 1)};
-      default: break;
+      case Fn::EqCi: helper = "huntc_str_eq_ci"; break;
+      case Fn::Has: helper = "huntc_str_has"; flag = 0; break;
+      case Fn::HasCs: helper = "huntc_str_has"; flag = 1; break;
+      case Fn::Contains: helper = "huntc_str_contains"; flag = 0; break;
+      case Fn::ContainsCs: helper = "huntc_str_contains"; flag = 1; break;
+      case Fn::StartsWith: helper = "huntc_str_startswith"; flag = 0; break;
+      case Fn::StartsWithCs: helper = "huntc_str_startswith"; flag = 1; break;
+      case Fn::EndsWith: helper = "huntc_str_endswith"; flag = 0; break;
+      case Fn::EndsWithCs: helper = "huntc_str_endswith"; flag = 1; break;
+      default: throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
     }
-    throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
+    // The helpers take strings as they are stored: other operand types are not compiled.
+    for (const Expr& a : e.args) {
+      if (!IsStringLike(a.type)) {
+        throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(a.type))};
+      }
+    }
+    return Val{CallStringTest(helper, Gen(e.args[0]), Gen(e.args[1]), flag)};
   }
 
   llvm::LLVMContext& ctx_;
@@ -502,6 +571,40 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
+namespace {
+
+// Generates the kernel `name` for `predicate` into `module` and verifies it; false (saying why
+// in `error`) for a construct the JIT cannot compile.
+bool Generate(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
+              const std::vector<ColumnSpec>& columns, KernelObjects& objects,
+              const llvm::TargetMachine& target, std::string& error) {
+  llvm::Function* fn = nullptr;
+  try {
+    fn = KernelBuilder(module, columns, objects).Build(name, predicate);
+  } catch (const Unsupported& u) {
+    error = "the JIT cannot compile " + u.what + " yet";
+    return false;
+  }
+  fn->addFnAttr("target-cpu", target.getTargetCPU());
+  fn->addFnAttr("target-features", target.getTargetFeatureString());
+  std::string verify_errors;
+  llvm::raw_string_ostream verify_out(verify_errors);
+  if (llvm::verifyModule(module, &verify_out)) {
+    error = "internal error: invalid kernel: " + verify_errors;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+  llvm::LLVMContext context;
+  llvm::Module module("huntc_check", context);
+  KernelObjects scratch;
+  return Generate(module, "check", predicate, columns, scratch, *impl_->target, error);
+}
+
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   auto context = std::make_unique<llvm::LLVMContext>();
@@ -509,22 +612,8 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   module->setDataLayout(impl_->lljit->getDataLayout());
   module->setTargetTriple(impl_->lljit->getTargetTriple().str());
   const std::string name = fmt::format("filter_{}", impl_->next_kernel++);
-  llvm::Function* fn = nullptr;
-  try {
-    fn = KernelBuilder(*module, columns, objects).Build(name, predicate);
-  } catch (const Unsupported& u) {
-    error = "the JIT cannot compile " + u.what + " yet";
-    return nullptr;
-  }
-  fn->addFnAttr("target-cpu", impl_->target->getTargetCPU());
-  fn->addFnAttr("target-features", impl_->target->getTargetFeatureString());
-  std::string verify_errors;
-  llvm::raw_string_ostream verify_out(verify_errors);
-  if (llvm::verifyModule(*module, &verify_out)) {
-    error = "internal error: invalid kernel: " + verify_errors;
-    return nullptr;
-  }
-  if (dumps) dumps->llvm = Print(*module);
+  if (!Generate(*module, name, predicate, columns, objects, *impl_->target, error)) return nullptr;
+  if (dumps) dumps->llvm += Print(*module);
 
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
@@ -537,7 +626,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   passes.registerLoopAnalyses(lam);
   passes.crossRegisterProxies(lam, fam, cgam, mam);
   passes.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(*module, mam);
-  if (dumps) dumps->llvm_opt = Print(*module);
+  if (dumps) dumps->llvm_opt += Print(*module);
 
   if (auto e = impl_->lljit->addIRModule(
           llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {

@@ -25,7 +25,8 @@ struct KernelObjects {
   int Add(std::unique_ptr<StringSet> set);
 };
 
-// The LLVM IR of a kernel before and after optimisation, for `--dump llvm|llvm-opt`.
+// The LLVM IR of a query's kernels (one module each, in turn) before and after optimisation,
+// for `--dump llvm|llvm-opt`.
 struct KernelDumps {
   std::string llvm;
   std::string llvm_opt;
@@ -41,6 +42,9 @@ class Jit {
   // null and names the construct in `error`. The kernel lives as long as this Jit.
   FilterKernel CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                              KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Whether CompileFilter would compile `predicate`, found without generating machine code; if
+  // not, names the construct in `error`.
+  bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
 
  private:
   struct Impl;

@@ -47,6 +47,8 @@ class Evaluator {
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
 
+  int64_t now() const { return now_; }
+
   // The values of `e` for the rows of `in`, as a column of in.count rows of type e.type.
   Column Evaluate(const Expr& e, const RowSet& in);
   // The rows of `in` (as row indexes of in.batch) for which the predicate `e` is true.

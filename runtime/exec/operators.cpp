@@ -48,7 +48,16 @@ class FilterOp : public Operator {
  public:
   FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n) {}
   void Push(const RowSet& rows, int) override {
-    eval_.Select(node_.predicate, rows, selection_);
+    if (node_.kernel && !rows.sel) {
+      // A whole batch, as a Scan delivers it: the compiled kernel selects.
+      views_.clear();
+      for (const Column& c : rows.batch->columns) views_.push_back(c.View());
+      selection_.resize(rows.count);
+      const KernelContext context{eval_.now(), node_.kernel_objects};
+      selection_.resize(node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), &context, selection_.data()));
+    } else {
+      eval_.Select(node_.predicate, rows, selection_);
+    }
     Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
   }
   void Finish(int) override { Done(); }
@@ -56,6 +65,7 @@ class FilterOp : public Operator {
  private:
   const FilterNode& node_;
   std::vector<uint32_t> selection_;
+  std::vector<ColumnView> views_;
 };
 
 class ProjectOp : public Operator {

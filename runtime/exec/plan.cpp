@@ -49,7 +49,10 @@ std::string Line(const PlanNode& n) {
       return out + "]";
     }
     case PlanKind::Datatable: return out + fmt::format(" {} rows", n.As<DatatableNode>()->rows.size());
-    case PlanKind::Filter: return out + fmt::format(" {}", n.As<FilterNode>()->predicate.ToString());
+    case PlanKind::Filter: {
+      const auto* f = n.As<FilterNode>();
+      return out + fmt::format("{} {}", f->kernel ? " (kernel)" : "", f->predicate.ToString());
+    }
     case PlanKind::Project: {
       const auto* p = n.As<ProjectNode>();
       out += " [";

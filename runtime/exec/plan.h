@@ -22,7 +22,8 @@
 //
 //   Scan(table, columns)           reads the table's columns (by exact JSON key) from its inputs
 //   Datatable(schema, rows)        constant rows (one Value per column per row)
-//   Filter(in, predicate)          keeps rows where the predicate is true
+//   Filter(in, predicate)          keeps rows where the predicate is true (a compiler may add
+//                                  a kernel for it afterwards: FilterNode::kernel)
 //   Project(in, {name, expr}...)   computed columns; `extend` = the input columns (Column(i))
 //                                  followed by the new ones, a replaced column in its place
 //   Aggregate(in, keys, aggs)      summarize: keys are named expressions (bin(...) included);
@@ -63,6 +64,7 @@
 
 #include "runtime/batch.h"
 #include "runtime/exec/expr.h"
+#include "runtime/kernel.h"
 
 namespace huntc::exec {
 
@@ -111,6 +113,10 @@ struct FilterNode : PlanNode {
   static constexpr PlanKind kKind = PlanKind::Filter;
   FilterNode() : PlanNode(kKind) {}
   Expr predicate;
+  // A compiled form of `predicate` (runtime/kernel.h), set by a compiler for a filter directly
+  // above a Scan; used on whole batches (what a Scan delivers), `predicate` on anything else.
+  FilterKernel kernel = nullptr;
+  const void* const* kernel_objects = nullptr;
 };
 
 struct ProjectNode : PlanNode {

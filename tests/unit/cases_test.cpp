@@ -89,7 +89,7 @@ TEST_CASE("cases: every case folder gives its expected detections in every archi
         REQUIRE_FALSE(wanted.empty());
       }
       AnalyzedQuery analyzed;
-      REQUIRE(AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, nullptr, wanted.back()));
+      REQUIRE(AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed));
       REQUIRE(analyzed.binding.tables.size() == 1);  // events.jsonl holds one table
       const std::string table = analyzed.binding.tables[0];
       std::vector<std::unique_ptr<CompiledQuery>> engines;

@@ -365,6 +365,23 @@ TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build s
   CHECK(Rows(sink.result(), true) == std::vector<std::string>{R"("d1" | "a.exe" | "Windows10")", R"("d2" | "b.exe" | "")"});
   CHECK(stats.files == 2);
   CHECK(stats.read.records == 4);
+
+  // RunPlans: a scan of other columns of the same table and the join share one read; the
+  // join's probe side then waits for a second round of reading, which reads its file.
+  auto names = Scan("DeviceProcessEvents", {{"FileName", Type::String}});
+  auto joined = HashJoin(Scan("DeviceProcessEvents", {{"DeviceId", Type::String}, {"FileName", Type::String}}),
+                         Scan("DeviceInfo", {{"DeviceId", Type::String}, {"OSPlatform", Type::String}}),
+                         JoinKind::LeftOuter, {0}, {0}, {0, 1}, {1}, {"DeviceId", "FileName", "OSPlatform"});
+  auto counted = Count(Scan("DeviceInfo", {{"OSPlatform", Type::String}}));
+  CollectSink names_sink(names->schema), joined_sink(joined->schema), counted_sink(counted->schema);
+  std::vector<PlanRun> runs{{names.get(), &names_sink}, {joined.get(), &joined_sink}, {counted.get(), &counted_sink}};
+  RunStats shared;
+  RunPlans(runs, {{procs, "DeviceProcessEvents"}, {devices, "DeviceInfo"}}, PlanRunOptions{}, [](const InputIssue&) {}, shared);
+  CHECK(Rows(names_sink.result(), true) == std::vector<std::string>{R"("a.exe")", R"("b.exe")"});
+  CHECK(Rows(joined_sink.result(), true) == Rows(sink.result(), true));
+  CHECK(Rows(counted_sink.result(), true) == std::vector<std::string>{"2"});
+  CHECK(shared.files == 3);  // both files once, shared; the probe side's file again
+  CHECK(shared.read.records == 6);
   std::filesystem::remove(procs);
   std::filesystem::remove(devices);
 }

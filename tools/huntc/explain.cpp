@@ -5,9 +5,12 @@
 // fields, read off the bound tree (compiler/explain). JSON output is one document:
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
-//               "explanation": {see explain::AppendJson} | null, "dump": "..." (with --dump)}]}
+//               "explanation": {see explain::AppendJson} | null, "kernels": n,
+//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
-// whether the engines could lower its query (explaining does not need them to).
+// whether the engines could lower its query (explaining does not need them to); "kernels"
+// counts its scan filters the JIT compiled, and "interpreted" names, for each one it could not,
+// the construct that keeps it interpreted.
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -61,7 +64,7 @@ int RunExplain(std::vector<std::string> args) {
       ->check(CLI::IsMember({"text", "json"}));
   cli.add_option("--dump", dump,
                  "Also print a compiler stage's output for each rule: ast, ir, ir-opt, plan (the "
-                 "interpreter's), llvm or llvm-opt (the JIT kernel's)")
+                 "runtime plan, its JIT-compiled filters marked), llvm or llvm-opt (the JIT kernels')")
       ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
   cli.add_option("--schemas", schemas, "A folder of extra table schemas (JSON)");
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector of arguments last-first
@@ -77,16 +80,13 @@ int RunExplain(std::vector<std::string> args) {
     for (const Diagnostic& d : diags.items()) std::cerr << RenderText(d);
     if (diags.HasErrors()) return kUsageError;
   }
-  // Only the back-end dumps need machine code.
-  std::unique_ptr<Jit> jit;
+  // The JIT says which filters it cannot compile, and gives the back-end dumps.
   const bool backend = dump == "plan" || dump == "llvm" || dump == "llvm-opt";
-  if (backend) {
-    std::string error;
-    jit = Jit::Create(error);
-    if (!jit) {
-      std::cerr << "huntc explain: " << error << "\n";
-      return 1;
-    }
+  std::string jit_error;
+  const std::unique_ptr<Jit> jit = Jit::Create(jit_error);
+  if (!jit) {
+    std::cerr << "huntc explain: " << jit_error << "\n";
+    return 1;
   }
   Diagnostics general;
   const std::vector<std::string> files = FindRuleFiles(paths, general);
@@ -103,13 +103,14 @@ int RunExplain(std::vector<std::string> args) {
     AnalyzedQuery analyzed;
     CompileDumps dumps;
     bool compiles = false;
+    std::unique_ptr<CompiledQuery> compiled;
     if (rule) {
-      compiles = AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, &dumps,
-                              dump == "plan" ? Engine::Interp : Engine::Jit);
+      compiles = AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, &dumps);
       if (compiles && backend) {
         Diagnostics ignored;  // the front half's diagnostics are in `diags` already
-        CompileQuery(rule->query, rule->query_origin, catalog, *jit, ignored, &dumps,
-                     dump == "plan" ? Engine::Interp : Engine::Jit);
+        compiled = CompileQuery(rule->query, rule->query_origin, catalog, *jit, ignored, &dumps);
+      } else if (compiles) {
+        compiled = CheckKernels(analyzed, *jit);  // machine code only when a dump shows it
       }
     }
     const bool explained = rule && analyzed.bound;
@@ -144,6 +145,12 @@ int RunExplain(std::vector<std::string> args) {
       } else {
         json += "null";
       }
+      json += fmt::format(",\"kernels\":{},\"interpreted\":[", compiled ? compiled->kernels : 0);
+      for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
+        if (k) json += ',';
+        AppendJsonString(json, compiled->interpreted[k]);
+      }
+      json += ']';
       if (!dump.empty()) {
         json += ",\"dump\":";
         AppendJsonString(json, *DumpOf(dumps, dump));
@@ -162,6 +169,9 @@ int RunExplain(std::vector<std::string> args) {
     for (const Diagnostic& d : shown.items()) text += RenderText(d);
     if (e) {
       if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
+      for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
+        text += fmt::format("  a scan filter runs interpreted: {}\n", compiled->interpreted[k]);
+      }
       text += explain::ToText(*e);
     }
     if (!dump.empty()) {

@@ -3,14 +3,17 @@
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
 //             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
-//             [--fail-on-detection] [--profile-rules]
+//             [--fail-on-detection] [--profile-rules] [--verbose]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
 // Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
 // reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
 // whose Timestamp, else TimeGenerated, is in [from, to): see tools/huntc/window.h).
 //   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
-// --engine jit (the default) runs JIT-compiled kernels; --engine interp the reference interpreter.
+// --engine jit (the default) runs each scan's filter as a JIT-compiled kernel and the operators
+// above it (summarize, join, ...) in the interpreter; a filter the JIT cannot compile runs
+// interpreted, counted in the summary and named with --verbose. --engine interp runs everything
+// in the reference interpreter.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
 // per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
@@ -66,6 +69,7 @@ struct Options {
   RuleFilter filter;
   bool fail_on_detection = false;
   bool profile_rules = false;
+  bool verbose = false;
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -242,8 +246,18 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
+  size_t interpreted = 0;  // queries with a scan filter the JIT could not compile
   for (const auto& q : queries) {
     detections += q->pipeline.detections;
+    interpreted += !q->interpreted.empty();
+    if (o.verbose) {
+      const std::string who = q->pipeline.shape.rule
+                                  ? fmt::format("{} [{}]", q->pipeline.shape.name, q->pipeline.shape.id)
+                                  : std::string("the query");
+      for (const std::string& why : q->interpreted) {
+        std::cerr << fmt::format("huntc: {}: a scan filter runs interpreted: {}\n", who, why);
+      }
+    }
     const DetectionShape& shape = q->pipeline.shape;
     const std::string timing =
         o.profile_rules ? fmt::format(" in {:.3f} ms", static_cast<double>(q->pipeline.nanos) / 1e6) : std::string();
@@ -266,9 +280,10 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
           ? std::string()
           : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile); {} file{} ({} unreadable or cut short), {} records{}, "
+      "huntc: {} quer{} run ({} failed to compile, {} with interpreted scan filters{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
-      queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, stats.files,
+      queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, interpreted,
+      interpreted > 0 && !o.verbose ? ": --verbose names why" : "", stats.files,
       stats.files == 1 ? "" : "s", stats.files_failed, stats.read.records, others, stats.read.bytes, seconds,
       stats.read.lines_skipped, skipped, stats.read.values_wrong_type, detections, detections == 1 ? "" : "s");
   return failed || rules_failed > 0 || strict_stop || stats.files_failed > 0 ||
@@ -330,8 +345,7 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
                                                  : &dumps.kernel.llvm_opt;
     PrintDiagnostics(diags);
     if (text->empty()) {
-      std::cout << (o.dump == "plan" ? "(no plan: the plan is built with --engine interp)\n"
-                                     : "(no kernel: the query has no filter, or runs with --engine interp)\n");
+      std::cout << "(no kernel: the query filters no scan, or runs with --engine interp)\n";
     } else {
       std::cout << *text;
     }
@@ -374,6 +388,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"jsonl", "csv", "table"}));
     cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
+    cmd->add_flag("--verbose", o.verbose,
+                  "Name, for each query, what keeps a scan filter from being JIT-compiled (it then "
+                  "runs in the interpreter)");
     cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
                     "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);
@@ -401,9 +418,8 @@ int main(int argc, char** argv) {
   run->add_flag("--fail-on-detection", o.fail_on_detection,
                 "Exit with 1 when any rule matched (for CI gates over known-clean data)");
   run->add_flag("--profile-rules", o.profile_rules,
-                "Show each rule's time in the summary: with the JIT, the time in its filter kernel and "
-                "in rendering its detections (reading and parsing, shared by all rules, are not in "
-                "it); with --engine interp, its whole run, reading included");
+                "Show each rule's time in the summary: the time in its kernel or operators and in "
+                "rendering its detections (reading and parsing, shared by all rules, are not in it)");
   CLI::App* query = app.add_subcommand("query", "Run one KQL query over events");
   query->add_option("kql", o.query, "The query")->required();
   common(query);
