@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "runtime/exec/json.h"
 
@@ -973,6 +974,8 @@ class Lowerer {
       case Kind::MvExpand: return MvExpandOp(op->As<syntax::MvExpand>(), std::move(in), out);
       case Kind::Invoke: return InvokeOp(op->As<Invoke>(), std::move(in), out);
       case Kind::Render: return in;  // presentation only
+      case Kind::Parse: case Kind::ParseWhere: return ParseOperator(static_cast<const ParseLike*>(op), std::move(in), out);
+      case Kind::TopNested: return TopNestedOp(op->As<syntax::TopNested>(), std::move(in), out);
       default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
     }
   }
@@ -1431,6 +1434,137 @@ class Lowerer {
     }
     Unsupported(e->span, fmt::format("the aggregate {}()", c->name));
     return false;
+  }
+
+  // parse and parse-where. The pattern becomes one RE2 regex: anchored at the start (`*` is
+  // how a pattern skips a prefix), at the end only when it ends with a column (which then takes
+  // the rest of the string), each column a lazy group `(.*?)`, each string part quoted (regex
+  // kind: used as written). A column is the text of its group converted to its type. The parse
+  // succeeds when the regex matches and, except for kind=relaxed, every typed column converts
+  // (the docs: "all extended columns must match the required types"; relaxed: "extended columns
+  // that didn't match the required type get null"). parse-where keeps the rows that succeed;
+  // parse gives the others null columns (empty strings).
+  std::unique_ptr<Op> ParseOperator(const ParseLike* p, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::string kind = ParamWord(p->params, "kind");
+    if (kind.empty()) kind = "simple";
+    if (kind != "simple" && kind != "regex" && kind != "relaxed") return Failed(p, fmt::format("parse kind={}", kind));
+    std::string regex;
+    const OpParam* flags = FindParam(p->params, "flags");
+    if (flags) {
+      const std::string word = ParamWord(p->params, "flags");
+      if (kind != "regex" || word.empty() || word.find_first_not_of("imsU") != std::string::npos) {
+        return Failed(p, fmt::format("parse flags={}", word));
+      }
+      regex = fmt::format("(?{})", word);
+    } else if (kind != "regex") {
+      regex = "(?s)";  // literal delimiters: a column spans line breaks too
+    }
+    regex += "\\A";
+    struct Capture {
+      std::string name;
+      Type type;
+      int group;
+    };
+    std::vector<Capture> captures;
+    int groups = 0;
+    for (const ParsePart& part : p->pattern) {
+      switch (part.what) {
+        case ParsePart::What::Star: regex += ".*?"; break;
+        case ParsePart::What::Column:
+          regex += "(.*?)";
+          captures.push_back({part.column.name, part.type.empty() ? Type::String : Type::Null, ++groups});
+          break;
+        case ParsePart::What::Text: {
+          if (kind != "regex") {
+            regex += re2::RE2::QuoteMeta(part.text);
+            break;
+          }
+          const re2::RE2 piece(part.text, re2::RE2::Quiet);
+          if (!piece.ok()) return Failed(p, fmt::format("the parse regex '{}'", part.text));
+          regex += "(?:" + part.text + ")";
+          groups += piece.NumberOfCapturingGroups();
+          break;
+        }
+      }
+    }
+    if (!p->pattern.empty() && p->pattern.back().what == ParsePart::What::Column) regex += "\\z";
+    if (!re2::RE2(regex, re2::RE2::Quiet).ok()) return Failed(p, "this parse pattern");
+    for (Capture& c : captures) {
+      const int column = FindColumn(out, c.name);
+      if (column < 0) return Failed(p, fmt::format("the parse column '{}'", c.name));
+      c.type = out[static_cast<size_t>(column)].type;
+    }
+    // The input with the parsed string appended, so that it is computed once.
+    const size_t width = in->schema.size();
+    std::vector<Expr> exprs;
+    std::vector<ColumnSpec> schema = in->schema;
+    for (size_t i = 0; i < width; ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    exprs.push_back(AsString(Scalar(p->source)));
+    schema.push_back({"parse_source", Type::String});
+    std::unique_ptr<Op> current = ProjectOp(std::move(in), std::move(exprs), schema);
+    const Expr source = Expr::Column(static_cast<int>(width), Type::String);
+    const Expr pattern = Expr::Constant(Value::String(regex));
+    const auto extract = [&](const Capture& c) {
+      return Expr::Call(Fn::Extract, c.type,
+                        {pattern, Expr::Constant(Value::Integer(Type::Long, c.group)), source});
+    };
+    std::vector<Expr> tests{Expr::Call(Fn::MatchesRegex, Type::Bool, {source, pattern})};
+    if (kind != "relaxed") {
+      for (const Capture& c : captures) {
+        if (c.type != Type::String) tests.push_back(Not(Expr::Call(Fn::IsNull, Type::Bool, {extract(c)})));
+      }
+    }
+    Expr parsed = tests.size() == 1 ? std::move(tests[0]) : Expr::Call(Fn::And, Type::Bool, std::move(tests));
+    const bool where = p->Is<ParseWhereOp>();
+    if (where) {
+      current = Make(OpKind::Filter, std::move(current), schema);
+      current->predicate = parsed;
+    }
+    std::vector<Expr> results;
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto capture = std::find_if(captures.rbegin(), captures.rend(), [&](const Capture& c) { return c.name == out[i].name; });
+      if (capture == captures.rend()) {
+        const int column = FindColumn(schema, out[i].name);
+        if (column < 0) return Failed(p, fmt::format("the column '{}' after parse", out[i].name));
+        results.push_back(Expr::Column(column, out[i].type));
+      } else if (where) {
+        results.push_back(extract(*capture));
+      } else {
+        results.push_back(Expr::Call(Fn::Iff, out[i].type, {parsed, extract(*capture), Expr::Constant(Value::Null(out[i].type))}));
+      }
+    }
+    return ProjectOp(std::move(current), std::move(results), out);
+  }
+
+  // top-nested with one level: `top-nested N of K by Agg [asc|desc]` is `summarize Agg by K`
+  // then the N groups with the highest (asc: lowest) aggregate; without N, every group.
+  std::unique_ptr<Op> TopNestedOp(const syntax::TopNested* t, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    if (t->levels.size() != 1) return Failed(t, "top-nested with several levels");
+    const syntax::TopNested::Level& level = t->levels[0];
+    if (level.others) return Failed(level.others, "top-nested 'with others'");
+    if (out.size() != 2) return Failed(t, "this top-nested's columns");
+    std::vector<exec::AggregateSpec> specs;
+    if (!Aggregate(level.by.expr, in->schema, out, 1, specs)) return nullptr;
+    const std::vector<Type> types = specs.size() == 1 ? AggregateOutputTypes(specs[0]) : std::vector<Type>{};
+    if (types.size() != 1) return Failed(level.by.expr, "a top-nested aggregate of several columns");
+    specs[0].names.push_back(out[1].name);
+    Expr key = Scalar(level.of.expr);
+    std::vector<ColumnSpec> schema{{out[0].name, key.type}, {out[1].name, types[0]}};
+    auto op = Make(OpKind::Aggregate, std::move(in), schema);
+    op->exprs.push_back(std::move(key));
+    op->aggregates = std::move(specs);
+    const exec::SortKey order = level.order == SortOrder::Asc ? exec::SortKey::Asc(1) : exec::SortKey::Desc(1);
+    // `top-nested all of K` keeps every group; the parser reads `all` as a name.
+    const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
+                     level.count->As<Name>()->name == "all";
+    if (level.count && !all) {
+      op = Make(OpKind::Top, std::move(op), schema);
+      if (!Count(level.count, op->count)) return nullptr;
+    } else {
+      op = Make(OpKind::Sort, std::move(op), schema);
+    }
+    op->sort_keys.push_back(order);
+    return Conform(std::move(op), out);
   }
 
   std::unique_ptr<Op> JoinOp(const JoinLike* j, std::unique_ptr<Op> left,
