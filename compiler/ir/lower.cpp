@@ -507,8 +507,9 @@ class Lowerer {
     const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
     const bool negated = in->op == InOp::NotIn || in->op == InOp::NotInCi;
     std::vector<Expr> items;
+    if (in->items.size() == 1 && IsTabularItem(in->items[0])) return NestedMembership(in);
     for (const syntax::Expr* item : in->items) {
-      if (item->Is<Subquery>()) return Fail(item, "'in' over a subquery");
+      if (item->Is<Subquery>()) return Fail(item, "'in' over a subquery among other values");
       Expr v = Scalar(item);
       if (!IsConstant(v)) return Fail(item, "a value other than a constant in a list");
       items.push_back(std::move(v));
@@ -1036,25 +1037,46 @@ class Lowerer {
     return current;
   }
 
-  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+  // The right side of `x in (T)` reduced to its key column (T's first), and `value` (x) made
+  // comparable with it: both folded to lower case for in~; a dynamic key column (a make_list or
+  // make_set result, say) flattened, since `in` compares with the elements of arrays on its
+  // right (in-operator docs: "dynamic arrays are flattened"). Null if it cannot be lowered.
+  std::unique_ptr<Op> MembershipKeys(const InList* list, Expr& value) {
     std::unique_ptr<Op> right = Tabular(list->items[0]);
     if (!right) return nullptr;
     if (right->schema.empty()) return Failed(list->items[0], "'in' over a table without columns");
     const bool ci = list->op == InOp::InCi || list->op == InOp::NotInCi;
     ColumnSpec key = right->schema[0];
-    Expr value = Scalar(list->lhs);
+    if (key.type == Type::Dynamic && value.type != Type::Dynamic) {
+      auto expand = Make(OpKind::MvExpand, nullptr, {});
+      key.type = ci ? Type::String : value.type;
+      expand->expand.push_back({0, key.type, false});
+      expand->count = 2147483647;
+      expand->schema = right->schema;
+      expand->schema[0] = key;
+      expand->input = std::move(right);
+      right = std::move(expand);
+    }
     Expr right_value = Expr::Column(0, key.type);
     if (ci) {  // in~: both sides folded to lower case
       if (!IsStringLike(key.type)) return Failed(list, "'in~' over a column that is not a string");
       key.type = Type::String;
       value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(value))});
-      right_value = Expr::Call(Fn::ToLower, Type::String, {std::move(right_value)});
+      right_value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(right_value))});
     } else if (value.type != key.type) {
       if (!CommonType(value.type, key.type) && value.type != Type::Dynamic) {
         return Failed(list, "'in' over a column of another type");
       }
       value = Convert(std::move(value), key.type);
     }
+    return ProjectOp(std::move(right), {std::move(right_value)}, {key});
+  }
+
+  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    Expr value = Scalar(list->lhs);
+    std::unique_ptr<Op> right_key = MembershipKeys(list, value);
+    if (!right_key) return nullptr;
+    const ColumnSpec key = right_key->schema[0];
     // The left side with the value as its last column, the right side reduced to its key.
     std::vector<Expr> left_exprs;
     std::vector<ColumnSpec> left_schema = in->schema;
@@ -1062,7 +1084,6 @@ class Lowerer {
     left_exprs.push_back(std::move(value));
     left_schema.push_back({"in_value", key.type});
     auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
-    auto right_key = ProjectOp(std::move(right), {std::move(right_value)}, {key});
     auto join = Make(OpKind::Join, std::move(left), left_schema);
     const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
     join->join_kind = negated ? exec::JoinKind::LeftAnti : exec::JoinKind::LeftSemi;
@@ -1073,6 +1094,53 @@ class Lowerer {
     std::vector<Expr> back;
     for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
     return ProjectOp(std::move(join), std::move(back), out);
+  }
+
+  // `x in (T)` inside a larger expression (under `or`, say), in a WindowScope: T's distinct
+  // keys are left-outer joined on x as one more column, a marker that is null where x is not
+  // among them.
+  Expr NestedMembership(const InList* list) {
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the table has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(list, "'in' over a table here (only in where, project, extend)");
+    }
+    Expr value = Scalar(list->lhs);
+    std::unique_ptr<Op> keys = MembershipKeys(list, value);
+    extras_ = scope;
+    if (!keys) return Expr::Constant(Value::Null(Type::Bool));
+    const ColumnSpec key = keys->schema[0];
+    auto distinct = Make(OpKind::Distinct, std::move(keys), {key});
+    distinct->columns = {0};
+    auto marked = ProjectOp(std::move(distinct), {Expr::Column(0, key.type), BoolConstant(true)},
+                            {key, {"in_marker", Type::Bool}});
+    scope->scalars_.push_back({std::move(marked), std::move(value)});
+    Expr found = Expr::Call(Fn::IsNull, Type::Bool,
+                            {Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Bool)});
+    const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
+    return negated ? found : Not(std::move(found));
+  }
+
+  // `in` with one more column: the marker column of `marked` (its key, then a true column)
+  // where `value` equals its key, else null.
+  std::unique_ptr<Op> JoinMembership(std::unique_ptr<Op> in, Expr value, std::unique_ptr<Op> marked) {
+    const size_t width = in->schema.size();
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < width; ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_schema.push_back({"in_value", value.type});
+    left_exprs.push_back(std::move(value));
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    std::vector<ColumnSpec> schema(left_schema.begin(), left_schema.end() - 1);
+    schema.push_back({fmt::format("in_{}", width), Type::Bool});
+    auto join = Make(OpKind::Join, std::move(left), std::move(schema));
+    join->join_kind = exec::JoinKind::LeftOuter;
+    join->left_keys = {static_cast<int>(width)};
+    join->right_keys = {0};
+    for (size_t i = 0; i < width; ++i) join->left_out.push_back(static_cast<int>(i));
+    join->right_out = {1};
+    join->others.push_back(std::move(marked));
+    return join;
   }
 
   bool Count(const syntax::Expr* e, uint64_t& out) {
@@ -1147,7 +1215,11 @@ class Lowerer {
       if (!functions_.empty() && !scalars_.empty()) {
         return l_.Failed(at_, "window functions and toscalar() in one operator");
       }
-      for (auto& scalar : scalars_) in = l_.JoinScalar(std::move(in), std::move(scalar));
+      for (Appended& a : scalars_) {
+        if (!in) return nullptr;
+        in = a.key ? l_.JoinMembership(std::move(in), std::move(*a.key), std::move(a.table))
+                   : l_.JoinScalar(std::move(in), std::move(a.table));
+      }
       if (functions_.empty()) return in;
       std::vector<ColumnSpec> schema = in->schema;
       for (const exec::WindowFunction& w : functions_) {
@@ -1160,7 +1232,12 @@ class Lowerer {
     bool empty() const { return functions_.empty() && scalars_.empty(); }
     size_t width() const { return width_; }
     std::vector<exec::WindowFunction> functions_;
-    std::vector<std::unique_ptr<Op>> scalars_;
+    // toscalar() (no key: the table's first value) and nested `in` (the key: its value).
+    struct Appended {
+      std::unique_ptr<Op> table;
+      std::optional<Expr> key;
+    };
+    std::vector<Appended> scalars_;
 
    private:
     Lowerer& l_;
@@ -1212,7 +1289,7 @@ class Lowerer {
     extras_ = scope;
     if (!table) return Expr::Constant(Value::Null(c->type));
     if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
-    scope->scalars_.push_back(std::move(table));
+    scope->scalars_.push_back({std::move(table), std::nullopt});
     return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
   }
 
