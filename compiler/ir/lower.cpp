@@ -647,9 +647,61 @@ class Lowerer {
       }
       return Expr::Constant(Value::Dynamic(array.Serialize()));
     }
+    if (name == "range") return RangeArray(c->span, std::move(args), kRangeFunctionLimit);
     auto direct = DirectFunctions().find(name);
     if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
     return Expr::Call(direct->second, t, std::move(args));
+  }
+
+  // range(start, stop[, step]) as Fn::Range over operands of one type: datetime (stepping by a
+  // timespan) or timespan as they are, else real if any operand is real, else long. The default
+  // step is 1, or 1h for datetimes and timespans (range-function docs).
+  Expr RangeArray(Span at, std::vector<Expr> args, int64_t limit) {
+    if (args.size() < 2 || args.size() > 3) {
+      Unsupported(at, "range() with these arguments");
+      return Expr::Constant(Value::Null(Type::Dynamic));
+    }
+    const Type first = args[0].type;
+    const bool time = first == Type::DateTime || first == Type::TimeSpan;
+    Type t = time ? first : Type::Long;
+    for (const Expr& a : args) {
+      if (!time && !IsNumeric(a.type)) t = Type::Null;
+      if (t != Type::Null && !time && (a.type == Type::Real || a.type == Type::Decimal)) t = Type::Real;
+    }
+    const Type step = t == Type::DateTime ? Type::TimeSpan : t;
+    if (args.size() == 2) {
+      args.push_back(time ? Expr::Constant(Value::Integer(Type::TimeSpan, 3600 * kTicksPerSecond))
+                          : Expr::Constant(Value::Integer(Type::Long, 1)));
+    }
+    if (t == Type::Null || (time && (args[1].type != t || args[2].type != step))) {
+      Unsupported(at, "range() over values of these types");
+      return Expr::Constant(Value::Null(Type::Dynamic));
+    }
+    args[0] = Convert(std::move(args[0]), t);
+    args[1] = Convert(std::move(args[1]), t);
+    args[2] = Convert(std::move(args[2]), step);
+    args.push_back(Expr::Constant(Value::Integer(Type::Long, limit)));
+    return Expr::Call(Fn::Range, Type::Dynamic, std::move(args));
+  }
+
+  // `range C from a to b step s`: one row holding range(a, b, s), expanded to a row per value
+  // (the operator has no cap of its own beyond mv-expand's row limit).
+  std::unique_ptr<Op> RangeOp(const syntax::Range* r) {
+    auto bound = bound_.schemas.find(r);
+    if (bound == bound_.schemas.end() || bound->second.size() != 1) return Failed(r, "a range the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound->second;
+    auto row = Make(OpKind::Datatable, nullptr, {{"range", Type::Bool}});
+    row->rows.push_back({Value::Integer(Type::Bool, 1)});
+    Expr step = Scalar(r->step);
+    if (IsConstant(step) && !step.value.is_null && step.value.integer == 0 && step.value.real == 0) {
+      return Failed(r->step, "a range with a zero step");
+    }
+    Expr array = RangeArray(r->span, {Scalar(r->from), Scalar(r->to), std::move(step)}, kRangeOperatorLimit);
+    auto values = ProjectOp(std::move(row), {std::move(array)}, {{out[0].name, Type::Dynamic}});
+    auto expand = Make(OpKind::MvExpand, std::move(values), out);
+    expand->expand.push_back({0, out[0].type, false});
+    expand->count = kRangeOperatorLimit;
+    return expand;
   }
 
   // A scalar `let` function inlined: its parameters stand for the call's arguments, which are
@@ -817,6 +869,7 @@ class Lowerer {
       }
       case Kind::Datatable: return DatatableOp(node->As<syntax::Datatable>());
       case Kind::Print: return PrintOp(node->As<Print>());
+      case Kind::Range: return RangeOp(node->As<syntax::Range>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
       default: return Failed(node, fmt::format("the '{}' source", KqlName(node->kind)));
     }
@@ -1761,6 +1814,10 @@ class Lowerer {
   }
 
   static constexpr size_t kMaxDepth = 64;
+  // The values range() gives at most (range-function docs: 2^20), and the rows of the range
+  // operator (mv-expand's default limit; the operator's docs state none).
+  static constexpr int64_t kRangeFunctionLimit = 1 << 20;
+  static constexpr int64_t kRangeOperatorLimit = 2147483647;
   const BoundQuery& bound_;
   const Reporter& report_;
   bool ok_ = true;
