@@ -15,7 +15,8 @@
 namespace huntc {
 
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps, Engine engine) {
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps, Engine engine,
+                  const ExternalFiles* external) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
@@ -26,7 +27,8 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   if (!out.bound) return false;
 
   // The interpreter runs every operator; the JIT has filter kernels only.
-  out.plan = ir::Lower(out.ast, out.binding, report, {.interpreter = engine == Engine::Interp});
+  out.plan = ir::Lower(out.ast, out.binding, report,
+                       {.interpreter = engine == Engine::Interp, .external_files = external});
   if (!out.plan) return false;
   if (dumps) dumps->ir = out.plan->ToString();
   out.plan = ir::Optimize(std::move(out.plan));
@@ -36,9 +38,9 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
 
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps, Engine engine) {
+                                            CompileDumps* dumps, Engine engine, const ExternalFiles* external) {
   AnalyzedQuery front;
-  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, engine)) return nullptr;
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, engine, external)) return nullptr;
   const std::unique_ptr<ir::Op>& plan = front.plan;
 
   if (engine == Engine::Interp) {

@@ -3,6 +3,7 @@
 // every stage's diagnostics mapped into the file the query came from.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct CompiledQuery {
   exec::PlanPtr plan;     // Interp: the runtime plan
 };
 
+// externaldata URLs mapped to the local files read instead (huntc --externaldata URL=PATH).
+using ExternalFiles = std::map<std::string, std::string>;
+
 // The front half of compilation, which needs no machine code: what `lint` checks.
 struct AnalyzedQuery {
   syntax::Ast ast;
@@ -47,13 +51,14 @@ struct AnalyzedQuery {
 // sets out.plan) when the query would go on to the JIT; diagnostics as CompileQuery's.
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
                   Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr,
-                  Engine engine = Engine::Jit);
+                  Engine engine = Engine::Jit, const ExternalFiles* external = nullptr);
 
 // Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
 // The Jit is used only by Engine::Jit.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps = nullptr, Engine engine = Engine::Jit);
+                                            CompileDumps* dumps = nullptr, Engine engine = Engine::Jit,
+                                            const ExternalFiles* external = nullptr);
 
 // Runs compiled queries over the inputs, writing their detections; for the JIT, one read of
 // each file feeds every query of its table; the interpreter runs each query's plan in turn.

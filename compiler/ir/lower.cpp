@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "compiler/ir/external_data.h"
 #include "runtime/exec/json.h"
 
 namespace huntc::ir {
@@ -320,7 +322,8 @@ std::optional<std::vector<Value>> ArrayConstants(const Value& v, Type to) {
 // bound once, where they are defined), and so are calls of `let` functions.
 class Lowerer {
  public:
-  Lowerer(const BoundQuery& bound, const Reporter& report) : bound_(bound), report_(report) {}
+  Lowerer(const BoundQuery& bound, const Reporter& report, const LowerOptions& options)
+      : bound_(bound), report_(report), options_(options) {}
 
   std::unique_ptr<Op> Run(const Query* q) {
     auto op = LowerQuery(q, {});
@@ -653,6 +656,55 @@ class Lowerer {
     return Expr::Call(direct->second, t, std::move(args));
   }
 
+  // externaldata: the rows of the local files its URLs are mapped to, read now into a
+  // datatable of strings (CSV, TSV) or dynamic values (JSON) and converted to the declared
+  // types as to<type>() converts. A URL without a file is reported, naming it.
+  std::unique_ptr<Op> ExternalDataOp(const syntax::ExternalData* d) {
+    auto bound = bound_.schemas.find(d);
+    if (bound == bound_.schemas.end() || bound->second.empty()) return Failed(d, "an externaldata the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound->second;
+    std::string format = "csv";
+    bool skip_first = false;
+    for (const OpParam& option : d->options) {
+      std::string word = ParamWord(d->options, option.name.name);
+      std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (option.name.name == "format") {
+        format = word;
+      } else if (option.name.name == "ignoreFirstRecord") {
+        skip_first = word == "true";
+      } else {
+        return Failed(d, fmt::format("the externaldata option '{}'", option.name.name));
+      }
+    }
+    if (!IsExternalFormat(format)) return Failed(d, fmt::format("externaldata format '{}' (csv, tsv, json, multijson are)", format));
+    const Type cell = IsJsonFormat(format) ? Type::Dynamic : Type::String;
+    std::vector<ColumnSpec> cells = out;
+    for (ColumnSpec& c : cells) c.type = cell;
+    auto table = Make(OpKind::Datatable, nullptr, cells);
+    for (const syntax::Expr* uri : d->uris) {
+      Expr url = Scalar(uri);
+      if (!IsConstant(url) || !IsStringLike(url.type)) return Failed(uri, "an externaldata URL that is not a constant string");
+      const std::string& text = url.value.text;
+      const std::string* path = nullptr;
+      if (options_.external_files) {
+        auto found = options_.external_files->find(text);
+        if (found != options_.external_files->end()) path = &found->second;
+      }
+      if (!path) {
+        return Failed(uri, fmt::format("externaldata from '{}' (map the URL to a local copy with --externaldata {}=PATH)", text, text));
+      }
+      std::string error;
+      if (!ReadExternalData(*path, format, skip_first, cells, table->rows, error)) {
+        ok_ = false;
+        report_(Code::InputUnreadable, uri->span, fmt::format("externaldata from '{}': {}", text, error));
+        return nullptr;
+      }
+    }
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < out.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), cell));
+    return ProjectOp(std::move(table), std::move(exprs), out);
+  }
+
   // range(start, stop[, step]) as Fn::Range over operands of one type: datetime (stepping by a
   // timespan) or timespan as they are, else real if any operand is real, else long. The default
   // step is 1, or 1h for datetimes and timespans (range-function docs).
@@ -870,6 +922,7 @@ class Lowerer {
       case Kind::Datatable: return DatatableOp(node->As<syntax::Datatable>());
       case Kind::Print: return PrintOp(node->As<Print>());
       case Kind::Range: return RangeOp(node->As<syntax::Range>());
+      case Kind::ExternalData: return ExternalDataOp(node->As<syntax::ExternalData>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
       default: return Failed(node, fmt::format("the '{}' source", KqlName(node->kind)));
     }
@@ -1820,6 +1873,7 @@ class Lowerer {
   static constexpr int64_t kRangeOperatorLimit = 2147483647;
   const BoundQuery& bound_;
   const Reporter& report_;
+  const LowerOptions& options_;
   bool ok_ = true;
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
@@ -1903,7 +1957,7 @@ std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporte
   if (!ast.root->result) return nullptr;
   // The JIT takes Table | where | project only; SupportCheck keeps to that.
   if (!options.interpreter && !SupportCheck(report).Run(ast.root)) return nullptr;
-  return Lowerer(bound, report).Run(ast.root);
+  return Lowerer(bound, report, options).Run(ast.root);
 }
 
 }  // namespace huntc::ir

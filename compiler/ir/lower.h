@@ -1,7 +1,9 @@
 // Lowering: the bound syntax tree to the logical IR.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "compiler/bind/binder.h"
 #include "compiler/ir/ir.h"
@@ -15,6 +17,9 @@ struct LowerOptions {
   // The reference interpreter runs every operator kind; otherwise (the JIT) only
   // `Table | where | project Columns` is accepted.
   bool interpreter = false;
+  // externaldata URLs mapped to local files read instead (huntc --externaldata URL=PATH); a URL
+  // not in it is reported (HC500) rather than read as an empty table.
+  const std::map<std::string, std::string>* external_files = nullptr;
 };
 std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound,
                           const syntax::Reporter& report, LowerOptions options = {});
