@@ -670,8 +670,10 @@ class Lowerer {
       std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
       if (option.name.name == "format") {
         format = word;
-      } else if (option.name.name == "ignoreFirstRecord") {
-        skip_first = word == "true";
+      } else if (option.name.name == "ignoreFirstRecord") {  // true, or 'true' in quotes
+        std::optional<Value> v = option.value ? ConstantArg(option.value) : std::nullopt;
+        if (!v) return Failed(d, "this ignoreFirstRecord value");
+        skip_first = v->type == Type::Bool ? v->integer != 0 : word == "true";
       } else {
         return Failed(d, fmt::format("the externaldata option '{}'", option.name.name));
       }
