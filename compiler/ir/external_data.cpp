@@ -123,7 +123,7 @@ bool SplitJsonValues(std::string_view text, std::vector<Json>& values, std::stri
 }  // namespace
 
 bool IsExternalFormat(std::string_view format) {
-  return format == "csv" || format == "tsv" || IsJsonFormat(format);
+  return format == "csv" || format == "tsv" || format == "txt" || IsJsonFormat(format);
 }
 
 bool IsJsonFormat(std::string_view format) { return format == "json" || format == "multijson"; }
@@ -142,7 +142,16 @@ bool ReadExternalData(const std::string& path, std::string_view format, bool ski
   const std::string text = buffer.str();
   if (!IsJsonFormat(format)) {
     std::vector<std::vector<std::string>> records;
-    if (!SplitDelimited(text, format == "tsv" ? '\t' : ',', records, error)) {
+    if (format == "txt") {  // a record per line, the line its one field
+      for (size_t begin = 0; begin < text.size();) {
+        size_t end = text.find('\n', begin);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(begin, end - begin);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) records.push_back({std::move(line)});
+        begin = end + 1;
+      }
+    } else if (!SplitDelimited(text, format == "tsv" ? '\t' : ',', records, error)) {
       error = fmt::format("{}: {}", path, error);
       return false;
     }

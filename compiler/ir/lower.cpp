@@ -678,7 +678,7 @@ class Lowerer {
         return Failed(d, fmt::format("the externaldata option '{}'", option.name.name));
       }
     }
-    if (!IsExternalFormat(format)) return Failed(d, fmt::format("externaldata format '{}' (csv, tsv, json, multijson are)", format));
+    if (!IsExternalFormat(format)) return Failed(d, fmt::format("externaldata format '{}' (csv, tsv, txt, json, multijson are)", format));
     const Type cell = IsJsonFormat(format) ? Type::Dynamic : Type::String;
     std::vector<ColumnSpec> cells = out;
     for (ColumnSpec& c : cells) c.type = cell;

@@ -38,8 +38,8 @@ void AddExternalDataOption(CLI::App& cmd, std::map<std::string, std::string>& fi
              files[m.substr(0, eq)] = m.substr(eq + 1);
            }
          },
-         "Read the externaldata URL from the local file PATH instead (csv, tsv, json or multijson, as the "
-         "query's with(format=...) says); repeatable. The interpreter only; an unmapped URL is an error")
+         "Read the externaldata URL from the local file PATH instead (csv, tsv, txt, json or multijson, as "
+         "the query's with(format=...) says); repeatable. The interpreter only; an unmapped URL is an error")
       ->type_name("URL=PATH")
       ->check([](const std::string& m) {
         const size_t eq = m.rfind('=');
