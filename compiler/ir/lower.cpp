@@ -5,6 +5,7 @@
 #include <array>
 #include <cassert>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -901,9 +902,16 @@ class Lowerer {
       case Kind::Pipeline: {
         const auto* p = node->As<Pipeline>();
         std::unique_ptr<Op> current = Tabular(p->source);
-        for (const Operator* op : p->ops) {
+        for (size_t i = 0; i < p->ops.size(); ++i) {
           if (!current) return nullptr;
-          current = LowerOperator(op, std::move(current));
+          if (!p->ops[i]->Is<syntax::TopNested>()) {
+            current = LowerOperator(p->ops[i], std::move(current));
+            continue;
+          }
+          // top-nested reads its input once per level.
+          auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
+          current = LowerOperator(p->ops[i], std::move(current));
+          reread_ = std::move(saved);
         }
         return current;
       }
@@ -1721,35 +1729,84 @@ class Lowerer {
     return ProjectOp(std::move(current), std::move(results), out);
   }
 
-  // top-nested with one level: `top-nested N of K by Agg [asc|desc]` is `summarize Agg by K`
-  // then the N groups with the highest (asc: lowest) aggregate; without N, every group.
+  // top-nested, level by level: each level aggregates its column's values within the values
+  // kept at the levels above (grouped by the columns of every level so far), keeps the best N per
+  // parent (the highest aggregates; asc: the lowest; without N, or with `all`, every value), and
+  // is joined with the levels above for their aggregates and to keep only their kept values.
+  // Each level below the first reads the operator's input again (reread_).
   std::unique_ptr<Op> TopNestedOp(const syntax::TopNested* t, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
-    if (t->levels.size() != 1) return Failed(t, "top-nested with several levels");
-    const syntax::TopNested::Level& level = t->levels[0];
-    if (level.others) return Failed(level.others, "top-nested 'with others'");
-    if (out.size() != 2) return Failed(t, "this top-nested's columns");
-    std::vector<exec::AggregateSpec> specs;
-    if (!Aggregate(level.by.expr, in->schema, out, 1, specs)) return nullptr;
-    const std::vector<Type> types = specs.size() == 1 ? AggregateOutputTypes(specs[0]) : std::vector<Type>{};
-    if (types.size() != 1) return Failed(level.by.expr, "a top-nested aggregate of several columns");
-    specs[0].names.push_back(out[1].name);
-    Expr key = Scalar(level.of.expr);
-    std::vector<ColumnSpec> schema{{out[0].name, key.type}, {out[1].name, types[0]}};
-    auto op = Make(OpKind::Aggregate, std::move(in), schema);
-    op->exprs.push_back(std::move(key));
-    op->aggregates = std::move(specs);
-    const exec::SortKey order = level.order == SortOrder::Asc ? exec::SortKey::Asc(1) : exec::SortKey::Desc(1);
-    // `top-nested all of K` keeps every group; the parser reads `all` as a name.
-    const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
-                     level.count->As<Name>()->name == "all";
-    if (level.count && !all) {
-      op = Make(OpKind::Top, std::move(op), schema);
-      if (!Count(level.count, op->count)) return nullptr;
-    } else {
-      op = Make(OpKind::Sort, std::move(op), schema);
+    const size_t levels = t->levels.size();
+    if (out.size() != 2 * levels) return Failed(t, "this top-nested's columns");
+    std::unique_ptr<Op> result;  // the levels so far: K1, A1, ..., Kl, Al
+    for (size_t l = 0; l < levels; ++l) {
+      const syntax::TopNested::Level& level = t->levels[l];
+      if (level.others) return Failed(level.others, "top-nested 'with others'");
+      std::unique_ptr<Op> input = l == 0 ? std::move(in) : reread_ ? reread_() : nullptr;
+      if (!input) return l == 0 ? nullptr : Failed(t, "top-nested with several levels here");
+      std::vector<ColumnSpec> schema;
+      std::vector<Expr> keys;
+      for (size_t k = 0; k <= l; ++k) {
+        keys.push_back(Scalar(t->levels[k].of.expr));
+        schema.push_back({out[2 * k].name, keys.back().type});
+      }
+      std::vector<exec::AggregateSpec> specs;
+      if (!Aggregate(level.by.expr, input->schema, out, 0, specs)) return nullptr;
+      const std::vector<Type> types = specs.size() == 1 ? AggregateOutputTypes(specs[0]) : std::vector<Type>{};
+      if (types.size() != 1) return Failed(level.by.expr, "a top-nested aggregate of several columns");
+      specs[0].names.push_back(out[2 * l + 1].name);
+      schema.push_back({out[2 * l + 1].name, types[0]});
+      auto op = Make(OpKind::Aggregate, std::move(input), schema);
+      op->exprs = std::move(keys);
+      op->aggregates = std::move(specs);
+      // `top-nested all of K` keeps every value; the parser reads `all` as a name.
+      const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
+                       level.count->As<Name>()->name == "all";
+      if (level.count && !all) {
+        op = Make(OpKind::Top, std::move(op), schema);
+        if (!Count(level.count, op->count)) return nullptr;
+        const int agg = static_cast<int>(l + 1);
+        op->sort_keys.push_back(level.order == SortOrder::Asc ? exec::SortKey::Asc(agg) : exec::SortKey::Desc(agg));
+        for (size_t k = 0; k < l; ++k) op->columns.push_back(static_cast<int>(k));
+      }
+      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l);
     }
-    op->sort_keys.push_back(order);
-    return Conform(std::move(op), out);
+    return Conform(std::move(result), out);
+  }
+
+  // Level l's rows (the l parent keys, its key, its aggregate) joined on the parent keys with the
+  // levels above (K1, A1, ..., Kl, Al), then ordered K1, A1, ..., Kl+1, Al+1.
+  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l) {
+    std::vector<ColumnSpec> joined = level->schema;
+    for (size_t k = 0; k < l; ++k) joined.push_back(above->schema[2 * k + 1]);
+    auto join = Make(OpKind::Join, std::move(level), joined);
+    join->join_kind = exec::JoinKind::Inner;
+    for (size_t k = 0; k < l; ++k) {
+      join->left_keys.push_back(static_cast<int>(k));
+      join->right_keys.push_back(static_cast<int>(2 * k));
+      join->right_out.push_back(static_cast<int>(2 * k + 1));
+    }
+    for (size_t k = 0; k <= l + 1; ++k) join->left_out.push_back(static_cast<int>(k));
+    join->others.push_back(std::move(above));
+    std::vector<Expr> exprs;
+    std::vector<ColumnSpec> schema;
+    const auto take = [&](size_t c) {
+      exprs.push_back(Expr::Column(static_cast<int>(c), joined[c].type));
+      schema.push_back(joined[c]);
+    };
+    for (size_t k = 0; k < l; ++k) {
+      take(k);
+      take(l + 2 + k);
+    }
+    take(l);
+    take(l + 1);
+    return ProjectOp(std::move(join), std::move(exprs), std::move(schema));
+  }
+
+  // The operators of a pipeline before its `n`th, lowered again.
+  std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
+    std::unique_ptr<Op> current = Tabular(p->source);
+    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
+    return current;
   }
 
   std::unique_ptr<Op> JoinOp(const JoinLike* j, std::unique_ptr<Op> left,
@@ -1890,6 +1947,7 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
+  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's input, lowered again
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

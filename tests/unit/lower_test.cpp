@@ -279,7 +279,7 @@ TEST_CASE("lower: parse and parse-where, simple, relaxed and regex", "[lower][pa
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parse kind=fuzzy"));
 }
 
-TEST_CASE("lower: top-nested with one level", "[lower][top-nested]") {
+TEST_CASE("lower: top-nested, one level and several", "[lower][top-nested]") {
   // top-nested docs: N of the column's values with the highest aggregate (asc: lowest); the
   // unnamed aggregate column is aggregated_<column>; without N, every value.
   CHECK(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId)") ==
@@ -289,10 +289,16 @@ TEST_CASE("lower: top-nested with one level", "[lower][top-nested]") {
   CHECK(Sorted(Rows("DeviceProcessEvents | top-nested of AccountName by dcount(FileName)")) ==
         std::vector<std::string>{R"({"row": {"AccountName": "alice", "aggregated_AccountName": 2}})",
                                  R"({"row": {"AccountName": "bob", "aggregated_AccountName": 2}})"});
-  Result r = Run("DeviceProcessEvents | top-nested 1 of DeviceName by count(), 1 of FileName by count()");
-  CHECK_FALSE(r.compiled);
-  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("several levels"));
-  r = Run("DeviceProcessEvents | top-nested 1 of DeviceName with others = 'rest' by count()");
+  // Each level's N values within each value kept above it, with the aggregates of every level.
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 2 of DeviceName by count(), 1 of FileName by m = max(ProcessId)")) ==
+        std::vector<std::string>{
+            R"({"row": {"DeviceName": "a", "aggregated_DeviceName": 2, "FileName": "powershell.exe", "m": 11}})",
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 2, "FileName": "net.exe", "m": 21}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), all of FileName by count()")) ==
+        std::vector<std::string>{
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "cmd.exe", "aggregated_FileName": 1}})",
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "net.exe", "aggregated_FileName": 1}})"});
+  Result r = Run("DeviceProcessEvents | top-nested 1 of DeviceName with others = 'rest' by count()");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others"));
 }
