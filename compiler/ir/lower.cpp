@@ -503,7 +503,7 @@ class Lowerer {
     if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
       std::vector<Expr> args{AsString(std::move(lhs))};
       for (const syntax::Expr* item : in->items) {
-        Expr v = Scalar(item);
+        Expr v = in->items.size() == 1 && IsTabularItem(item) ? TableValues(item) : Scalar(item);
         args.push_back(v.type == Type::Dynamic ? std::move(v) : AsString(std::move(v)));
       }
       return Expr::Call(in->op == InOp::HasAny ? Fn::HasAny : Fn::HasAll, Type::Bool, std::move(args));
@@ -1235,6 +1235,28 @@ class Lowerer {
                             {Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Bool)});
     const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
     return negated ? found : Not(std::move(found));
+  }
+
+  // has_any/has_all over a table (has-any-operator docs: its first column's values), inside a
+  // WindowScope: the distinct values as one dynamic array joined on as a column.
+  Expr TableValues(const syntax::Expr* item) {
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the table has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(item, "has_any over a table here (only in where, project, extend)");
+    }
+    std::unique_ptr<Op> table = Tabular(item);
+    extras_ = scope;
+    if (!table) return Expr::Constant(Value::Null(Type::Dynamic));
+    if (table->schema.empty()) return Fail(item, "has_any over a table without columns");
+    exec::AggregateSpec spec;
+    spec.kind = exec::AggKind::MakeSet;
+    spec.args.push_back(Expr::Column(0, table->schema[0].type));
+    spec.names.push_back("values");
+    auto values = Make(OpKind::Aggregate, std::move(table), {{"values", Type::Dynamic}});
+    values->aggregates.push_back(std::move(spec));
+    scope->scalars_.push_back({std::move(values), std::nullopt});
+    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Dynamic);
   }
 
   // `in` with one more column: the marker column of `marked` (its key, then a true column)

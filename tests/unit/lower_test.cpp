@@ -340,6 +340,18 @@ TEST_CASE("lower: 'in' over arrays in a table and nested in other terms", "[lowe
                                  R"({"row": {"ProcessId": 20, "seen": true}})", R"({"row": {"ProcessId": 21, "seen": true}})"});
 }
 
+TEST_CASE("lower: has_any over a table", "[lower][in]") {
+  // has-any-operator docs: the right side may be a tabular expression, whose first column's
+  // values are the terms.
+  CHECK(Rows("let words = DeviceLogonEvents | where LogonType == 'Network' | project w = strcat(AccountName, '');\n"
+             "DeviceProcessEvents | extend line = strcat(ProcessCommandLine, ' by ', AccountName)\n"
+             "| where line has_any (words) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 11}})"});
+  CHECK(Rows("let none = DeviceLogonEvents | where LogonType == 'none' | project AccountName;\n"
+             "DeviceProcessEvents | where ProcessCommandLine has_any (none) | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+}
+
 TEST_CASE("lower: externaldata reads the local files its URLs are mapped to", "[lower][externaldata]") {
   const test::TempDir dir;
   // externaldata docs: the columns as declared, the format from with(format=...), and
