@@ -1653,7 +1653,7 @@ class Lowerer {
 
   // parse and parse-where. The pattern becomes one RE2 regex: anchored at the start (`*` is
   // how a pattern skips a prefix), at the end only when it ends with a column (which then takes
-  // the rest of the string), each column a lazy group `(.*?)`, each string part quoted (regex
+  // the rest of the string), each column a group (CaptureRegex), each string part quoted (regex
   // kind: used as written). A column is the text of its group converted to its type. The parse
   // succeeds when the regex matches and, except for kind=relaxed, every typed column converts
   // (the docs: "all extended columns must match the required types"; relaxed: "extended columns
@@ -1685,10 +1685,14 @@ class Lowerer {
     for (const ParsePart& part : p->pattern) {
       switch (part.what) {
         case ParsePart::What::Star: regex += ".*?"; break;
-        case ParsePart::What::Column:
-          regex += "(.*?)";
-          captures.push_back({part.column.name, part.type.empty() ? Type::String : Type::Null, ++groups});
+        case ParsePart::What::Column: {
+          const int column = FindColumn(out, part.column.name);
+          if (column < 0) return Failed(p, fmt::format("the parse column '{}'", part.column.name));
+          const Type t = out[static_cast<size_t>(column)].type;
+          regex += CaptureRegex(t, kind == "relaxed");
+          captures.push_back({part.column.name, t, ++groups});
           break;
+        }
         case ParsePart::What::Text: {
           if (kind != "regex") {
             regex += re2::RE2::QuoteMeta(part.text);
@@ -1704,11 +1708,6 @@ class Lowerer {
     }
     if (!p->pattern.empty() && p->pattern.back().what == ParsePart::What::Column) regex += "\\z";
     if (!re2::RE2(regex, re2::RE2::Quiet).ok()) return Failed(p, "this parse pattern");
-    for (Capture& c : captures) {
-      const int column = FindColumn(out, c.name);
-      if (column < 0) return Failed(p, fmt::format("the parse column '{}'", c.name));
-      c.type = out[static_cast<size_t>(column)].type;
-    }
     // The input with the parsed string appended, so that it is computed once.
     const size_t width = in->schema.size();
     std::vector<Expr> exprs;
@@ -1749,6 +1748,18 @@ class Lowerer {
       }
     }
     return ProjectOp(std::move(current), std::move(results), out);
+  }
+
+  // The group of a parse column: a number's digits for the numeric types (so that a `*` after
+  // it skips only what follows the number, as the docs' regex translation of a long column
+  // shows), else the shortest text up to what follows. kind=relaxed takes the text up to what
+  // follows in any case (a column that does not convert is null there), the number first.
+  static std::string CaptureRegex(Type t, bool relaxed) {
+    std::string number;
+    if (t == Type::Int || t == Type::Long) number = R"(-?\d+)";
+    if (t == Type::Real || t == Type::Decimal) number = R"(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)";
+    if (number.empty()) return "(.*?)";
+    return relaxed ? "((?:" + number + ")?.*?)" : "(" + number + ")";
   }
 
   // top-nested, level by level: each level aggregates its column's values within the values

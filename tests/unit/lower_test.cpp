@@ -266,6 +266,16 @@ TEST_CASE("lower: parse and parse-where, simple, relaxed and regex", "[lower][pa
         std::vector<std::string>{R"({"row": {"P": null, "U": ""}})"});
   CHECK(Rows("print s = 'pid=x; user=bob' | parse kind=relaxed s with 'pid=' P:long '; user=' U | project P, U") ==
         std::vector<std::string>{R"({"row": {"P": null, "U": "bob"}})"});
+  // The docs' example: a typed column followed by `*` takes its number, the `*` the rest (the
+  // docs translate a long column to digits); its US-style dates are ISO here, which todatetime()
+  // reads.
+  CHECK(Rows("print s = 'resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, "
+             "releaseTime=2016-02-17 08:40:01, previousLockTime=2016-02-17 08:39:01)'\n"
+             "| parse s with * 'resourceName=' resourceName ', totalSlices=' totalSlices:long * 'sliceNumber=' "
+             "sliceNumber:long * 'releaseTime=' releaseTime:date ',' * 'previousLockTime=' previousLockTime:date ')' *\n"
+             "| project-away s") ==
+        std::vector<std::string>{R"({"row": {"resourceName": "PipelineScheduler", "totalSlices": 27, "sliceNumber": 23, )"
+                                 R"("releaseTime": "2016-02-17T08:40:01.0000000Z", "previousLockTime": "2016-02-17T08:39:01.0000000Z"}})"});
   CHECK(Rows("print s = 'pid=x' | parse-where s with 'pid=' P:long | count") ==
         std::vector<std::string>{R"({"row": {"Count": 0}})"});
   // regex: the string parts are RE2 (their own groups do not shift the columns'); flags=i is
