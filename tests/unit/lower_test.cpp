@@ -389,6 +389,12 @@ TEST_CASE("lower: externaldata reads the local files its URLs are mapped to", "[
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("https://example.com/other.csv") &&
                                 Catch::Contains("--externaldata"));
+  // A file that is not in its format is an input error naming the URL.
+  const ExternalFiles broken{{"https://example.com/broken.csv", dir.Write("broken.csv", "a,\"b\nc\n")}};
+  r = Run("externaldata(IoC:string) ['https://example.com/broken.csv']", Engine::Interp, &broken);
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC700") && Catch::Contains("https://example.com/broken.csv") &&
+                                Catch::Contains("quoted field is not closed"));
   r = Run("externaldata(IoC:string) ['https://example.com/iocs.csv'] with (format='parquet')", Engine::Interp, &files);
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parquet"));
