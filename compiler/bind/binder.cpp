@@ -956,7 +956,9 @@ class Binder {
   Schema BindTopNested(TopNested* op, const Schema& in) {
     Schema out;
     for (TopNested::Level& level : op->levels) {
-      if (level.count) BindScalar(level.count, Row{});
+      // `top-nested all of K` (every value): the parser reads `all` as a name.
+      const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->name == "all";
+      if (level.count && !all) BindScalar(level.count, Row{});
       const Type of = BindScalar(level.of.expr, Row{&in, nullptr, nullptr, false});
       out.push_back({FreeName(out, ItemName(level.of, out)), of});
       if (level.others) BindScalar(level.others, Row{});

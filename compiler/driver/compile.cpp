@@ -15,7 +15,8 @@
 namespace huntc {
 
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps) {
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps,
+                  const ExternalFiles* external) {
   const syntax::Reporter report = [&](Code code, syntax::Span span, std::string message) {
     diags.Report(code, origin.Map(span.begin, span.end), std::move(message));
   };
@@ -25,7 +26,7 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
   out.bound = Bind(out.ast, catalog, out.binding, report);
   if (!out.bound) return false;
 
-  out.plan = ir::Lower(out.ast, out.binding, report);
+  out.plan = ir::Lower(out.ast, out.binding, report, {.external_files = external});
   if (!out.plan) return false;
   if (dumps) dumps->ir = out.plan->ToString();
   out.plan = ir::Optimize(std::move(out.plan));
@@ -107,9 +108,9 @@ bool ToScanPipeline(CompiledQuery& q) {
 
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps, Engine engine) {
+                                            CompileDumps* dumps, Engine engine, const ExternalFiles* external) {
   AnalyzedQuery front;
-  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps)) return nullptr;
+  if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, external)) return nullptr;
   auto compiled = std::make_unique<CompiledQuery>();
   compiled->engine = engine;
   compiled->plan = ir::ToPlan(*front.plan);

@@ -9,6 +9,7 @@
 // construct kept it so (CompiledQuery::interpreted).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct CompiledQuery {
   std::vector<std::string> interpreted;
 };
 
+// externaldata URLs mapped to the local files read instead (huntc --externaldata URL=PATH).
+using ExternalFiles = std::map<std::string, std::string>;
+
 // The front half of compilation, which needs no machine code: what `lint` checks.
 struct AnalyzedQuery {
   syntax::Ast ast;
@@ -58,13 +62,15 @@ struct AnalyzedQuery {
 // Parses, binds, lowers and optimises a query without generating code. Returns true (and
 // sets out.plan) when the query would go on to a back end; diagnostics as CompileQuery's.
 bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalog& catalog,
-                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr);
+                  Diagnostics& diags, AnalyzedQuery& out, CompileDumps* dumps = nullptr,
+                  const ExternalFiles* external = nullptr);
 
 // Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
 // The Jit is used only by Engine::Jit.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps = nullptr, Engine engine = Engine::Jit);
+                                            CompileDumps* dumps = nullptr, Engine engine = Engine::Jit,
+                                            const ExternalFiles* external = nullptr);
 
 // What CompileQuery would make of an analysed query (AnalyzeQuery succeeded) under the JIT,
 // found without generating machine code: its plan, how many scan filters would be kernels

@@ -101,7 +101,9 @@ std::string Op::Parameters() const {
                          exec::JoinKindName(join_kind), Indexes(left_keys), Indexes(right_keys),
                          Indexes(left_out), Indexes(right_out));
     case OpKind::Sort: return fmt::format("[{}]", SortKeys(sort_keys));
-    case OpKind::Top: return fmt::format("{} [{}]", count, SortKeys(sort_keys));
+    case OpKind::Top:
+      return fmt::format("{} [{}]{}", count, SortKeys(sort_keys),
+                         columns.empty() ? "" : fmt::format(" per [{}]", Indexes(columns)));
     case OpKind::Limit: return fmt::format("{}", count);
     case OpKind::Distinct: return fmt::format("[{}]", Indexes(columns));
     case OpKind::MvExpand:

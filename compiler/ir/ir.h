@@ -53,7 +53,7 @@ struct Op {
   std::vector<int> left_keys, right_keys, left_out, right_out;  // Join
   std::vector<exec::SortKey> sort_keys;          // Sort, Top
   uint64_t count = 0;                            // Top, Limit; MvExpand: rows per input row
-  std::vector<int> columns;                      // Distinct; MvApply: the input columns kept
+  std::vector<int> columns;                      // Distinct; MvApply: the input columns kept; Top: the groups
   std::vector<exec::MvExpandColumn> expand;      // MvExpand (with_index: a last Long column)
   bool with_index = false;                       // MvExpand
   std::vector<exec::WindowFunction> window;      // Window

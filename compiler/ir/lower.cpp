@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cctype>
+#include <functional>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
+#include "compiler/ir/external_data.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 
@@ -210,7 +214,8 @@ std::optional<std::vector<Value>> ArrayConstants(const Value& v, Type to) {
 // bound once, where they are defined), and so are calls of `let` functions.
 class Lowerer {
  public:
-  Lowerer(const BoundQuery& bound, const Reporter& report) : bound_(bound), report_(report) {}
+  Lowerer(const BoundQuery& bound, const Reporter& report, const LowerOptions& options)
+      : bound_(bound), report_(report), options_(options) {}
 
   std::unique_ptr<Op> Run(const Query* q) {
     auto op = LowerQuery(q, {});
@@ -402,7 +407,7 @@ class Lowerer {
     if (in->op == InOp::HasAny || in->op == InOp::HasAll) {
       std::vector<Expr> args{AsString(std::move(lhs))};
       for (const syntax::Expr* item : in->items) {
-        Expr v = Scalar(item);
+        Expr v = in->items.size() == 1 && IsTabularItem(item) ? TableValues(item) : Scalar(item);
         args.push_back(v.type == Type::Dynamic ? std::move(v) : AsString(std::move(v)));
       }
       return Expr::Call(in->op == InOp::HasAny ? Fn::HasAny : Fn::HasAll, Type::Bool, std::move(args));
@@ -410,8 +415,9 @@ class Lowerer {
     const bool ci = in->op == InOp::InCi || in->op == InOp::NotInCi;
     const bool negated = in->op == InOp::NotIn || in->op == InOp::NotInCi;
     std::vector<Expr> items;
+    if (in->items.size() == 1 && IsTabularItem(in->items[0])) return NestedMembership(in);
     for (const syntax::Expr* item : in->items) {
-      if (item->Is<Subquery>()) return Fail(item, "'in' over a subquery");
+      if (item->Is<Subquery>()) return Fail(item, "'in' over a subquery among other values");
       Expr v = Scalar(item);
       if (!IsConstant(v)) return Fail(item, "a value other than a constant in a list");
       items.push_back(std::move(v));
@@ -556,6 +562,7 @@ class Lowerer {
       }
       return Expr::Constant(Value::Dynamic(array.Serialize()));
     }
+    if (name == "range") return RangeArray(c->span, std::move(args), kRangeFunctionLimit);
     auto direct = DirectFunctions().find(name);
     if (direct == DirectFunctions().end()) return Fail(c, fmt::format("the function {}()", c->name));
     return Expr::Call(direct->second, t, std::move(args));
@@ -616,6 +623,108 @@ class Lowerer {
       }
     }
     return Expr::Call(sig.fn, Type::Dynamic, std::move(args));
+  }
+
+  // externaldata: the rows of the local files its URLs are mapped to, read now into a
+  // datatable of strings (CSV, TSV) or dynamic values (JSON) and converted to the declared
+  // types as to<type>() converts. A URL without a file is reported, naming it.
+  std::unique_ptr<Op> ExternalDataOp(const syntax::ExternalData* d) {
+    auto bound = bound_.schemas.find(d);
+    if (bound == bound_.schemas.end() || bound->second.empty()) return Failed(d, "an externaldata the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound->second;
+    std::string format = "csv";
+    bool skip_first = false;
+    for (const OpParam& option : d->options) {
+      std::string word = ParamWord(d->options, option.name.name);
+      std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (option.name.name == "format") {
+        format = word;
+      } else if (option.name.name == "ignoreFirstRecord") {  // true, or 'true' in quotes
+        std::optional<Value> v = option.value ? ConstantArg(option.value) : std::nullopt;
+        if (!v) return Failed(d, "this ignoreFirstRecord value");
+        skip_first = v->type == Type::Bool ? v->integer != 0 : word == "true";
+      } else {
+        return Failed(d, fmt::format("the externaldata option '{}'", option.name.name));
+      }
+    }
+    if (!IsExternalFormat(format)) return Failed(d, fmt::format("externaldata format '{}' (csv, tsv, txt, json, multijson are)", format));
+    const Type cell = IsJsonFormat(format) ? Type::Dynamic : Type::String;
+    std::vector<ColumnSpec> cells = out;
+    for (ColumnSpec& c : cells) c.type = cell;
+    auto table = Make(OpKind::Datatable, nullptr, cells);
+    for (const syntax::Expr* uri : d->uris) {
+      Expr url = Scalar(uri);
+      if (!IsConstant(url) || !IsStringLike(url.type)) return Failed(uri, "an externaldata URL that is not a constant string");
+      const std::string& text = url.value.text;
+      const std::string* path = nullptr;
+      if (options_.external_files) {
+        auto found = options_.external_files->find(text);
+        if (found != options_.external_files->end()) path = &found->second;
+      }
+      if (!path) {
+        return Failed(uri, fmt::format("externaldata from '{}' (map the URL to a local copy with --externaldata {}=PATH)", text, text));
+      }
+      std::string error;
+      if (!ReadExternalData(*path, format, skip_first, cells, table->rows, error)) {
+        ok_ = false;
+        report_(Code::InputUnreadable, uri->span, fmt::format("externaldata from '{}': {}", text, error));
+        return nullptr;
+      }
+    }
+    std::vector<Expr> exprs;
+    for (size_t i = 0; i < out.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), cell));
+    return ProjectOp(std::move(table), std::move(exprs), out);
+  }
+
+  // range(start, stop[, step]) as Fn::Range over operands of one type: datetime (stepping by a
+  // timespan) or timespan as they are, else real if any operand is real, else long. The default
+  // step is 1, or 1h for datetimes and timespans (range-function docs).
+  Expr RangeArray(Span at, std::vector<Expr> args, int64_t limit) {
+    if (args.size() < 2 || args.size() > 3) {
+      Unsupported(at, "range() with these arguments");
+      return Expr::Constant(Value::Null(Type::Dynamic));
+    }
+    const Type first = args[0].type;
+    const bool time = first == Type::DateTime || first == Type::TimeSpan;
+    Type t = time ? first : Type::Long;
+    for (const Expr& a : args) {
+      if (!time && !IsNumeric(a.type)) t = Type::Null;
+      if (t != Type::Null && !time && (a.type == Type::Real || a.type == Type::Decimal)) t = Type::Real;
+    }
+    const Type step = t == Type::DateTime ? Type::TimeSpan : t;
+    if (args.size() == 2) {
+      args.push_back(time ? Expr::Constant(Value::Integer(Type::TimeSpan, 3600 * kTicksPerSecond))
+                          : Expr::Constant(Value::Integer(Type::Long, 1)));
+    }
+    if (t == Type::Null || (time && (args[1].type != t || args[2].type != step))) {
+      Unsupported(at, "range() over values of these types");
+      return Expr::Constant(Value::Null(Type::Dynamic));
+    }
+    args[0] = Convert(std::move(args[0]), t);
+    args[1] = Convert(std::move(args[1]), t);
+    args[2] = Convert(std::move(args[2]), step);
+    args.push_back(Expr::Constant(Value::Integer(Type::Long, limit)));
+    return Expr::Call(Fn::Range, Type::Dynamic, std::move(args));
+  }
+
+  // `range C from a to b step s`: one row holding range(a, b, s), expanded to a row per value
+  // (the operator has no cap of its own beyond mv-expand's row limit).
+  std::unique_ptr<Op> RangeOp(const syntax::Range* r) {
+    auto bound = bound_.schemas.find(r);
+    if (bound == bound_.schemas.end() || bound->second.size() != 1) return Failed(r, "a range the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound->second;
+    auto row = Make(OpKind::Datatable, nullptr, {{"range", Type::Bool}});
+    row->rows.push_back({Value::Integer(Type::Bool, 1)});
+    Expr step = Scalar(r->step);
+    if (IsConstant(step) && !step.value.is_null && step.value.integer == 0 && step.value.real == 0) {
+      return Failed(r->step, "a range with a zero step");
+    }
+    Expr array = RangeArray(r->span, {Scalar(r->from), Scalar(r->to), std::move(step)}, kRangeOperatorLimit);
+    auto values = ProjectOp(std::move(row), {std::move(array)}, {{out[0].name, Type::Dynamic}});
+    auto expand = Make(OpKind::MvExpand, std::move(values), out);
+    expand->expand.push_back({0, out[0].type, false});
+    expand->count = kRangeOperatorLimit;
+    return expand;
   }
 
   // A scalar `let` function inlined: its parameters stand for the call's arguments, which are
@@ -764,9 +873,16 @@ class Lowerer {
       case Kind::Pipeline: {
         const auto* p = node->As<Pipeline>();
         std::unique_ptr<Op> current = Tabular(p->source);
-        for (const Operator* op : p->ops) {
+        for (size_t i = 0; i < p->ops.size(); ++i) {
           if (!current) return nullptr;
-          current = LowerOperator(op, std::move(current));
+          if (!p->ops[i]->Is<syntax::TopNested>()) {
+            current = LowerOperator(p->ops[i], std::move(current));
+            continue;
+          }
+          // top-nested reads its input once per level.
+          auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
+          current = LowerOperator(p->ops[i], std::move(current));
+          reread_ = std::move(saved);
         }
         return current;
       }
@@ -786,6 +902,8 @@ class Lowerer {
       }
       case Kind::Datatable: return DatatableOp(node->As<syntax::Datatable>());
       case Kind::Print: return PrintOp(node->As<Print>());
+      case Kind::Range: return RangeOp(node->As<syntax::Range>());
+      case Kind::ExternalData: return ExternalDataOp(node->As<syntax::ExternalData>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
       case Kind::PipeInput: {  // the rows of the mv-apply being lowered
         auto piped = piped_.find(node);
@@ -961,6 +1079,8 @@ class Lowerer {
       case Kind::MakeSeries: return MakeSeriesOp(op->As<syntax::MakeSeries>(), std::move(in), out);
       case Kind::Invoke: return InvokeOp(op->As<Invoke>(), std::move(in), out);
       case Kind::Render: return in;  // presentation only
+      case Kind::Parse: case Kind::ParseWhere: return ParseOperator(static_cast<const ParseLike*>(op), std::move(in), out);
+      case Kind::TopNested: return TopNestedOp(op->As<syntax::TopNested>(), std::move(in), out);
       default: return Failed(op, fmt::format("the '{}' operator", KqlName(op->kind)));
     }
   }
@@ -1021,25 +1141,46 @@ class Lowerer {
     return current;
   }
 
-  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+  // The right side of `x in (T)` reduced to its key column (T's first), and `value` (x) made
+  // comparable with it: both folded to lower case for in~; a dynamic key column (a make_list or
+  // make_set result, say) flattened, since `in` compares with the elements of arrays on its
+  // right (in-operator docs: "dynamic arrays are flattened"). Null if it cannot be lowered.
+  std::unique_ptr<Op> MembershipKeys(const InList* list, Expr& value) {
     std::unique_ptr<Op> right = Tabular(list->items[0]);
     if (!right) return nullptr;
     if (right->schema.empty()) return Failed(list->items[0], "'in' over a table without columns");
     const bool ci = list->op == InOp::InCi || list->op == InOp::NotInCi;
     ColumnSpec key = right->schema[0];
-    Expr value = Scalar(list->lhs);
+    if (key.type == Type::Dynamic && value.type != Type::Dynamic) {
+      auto expand = Make(OpKind::MvExpand, nullptr, {});
+      key.type = ci ? Type::String : value.type;
+      expand->expand.push_back({0, key.type, false});
+      expand->count = 2147483647;
+      expand->schema = right->schema;
+      expand->schema[0] = key;
+      expand->input = std::move(right);
+      right = std::move(expand);
+    }
     Expr right_value = Expr::Column(0, key.type);
     if (ci) {  // in~: both sides folded to lower case
       if (!IsStringLike(key.type)) return Failed(list, "'in~' over a column that is not a string");
       key.type = Type::String;
       value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(value))});
-      right_value = Expr::Call(Fn::ToLower, Type::String, {std::move(right_value)});
+      right_value = Expr::Call(Fn::ToLower, Type::String, {AsString(std::move(right_value))});
     } else if (value.type != key.type) {
       if (!CommonType(value.type, key.type) && value.type != Type::Dynamic) {
         return Failed(list, "'in' over a column of another type");
       }
       value = Convert(std::move(value), key.type);
     }
+    return ProjectOp(std::move(right), {std::move(right_value)}, {key});
+  }
+
+  std::unique_ptr<Op> Membership(const InList* list, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    Expr value = Scalar(list->lhs);
+    std::unique_ptr<Op> right_key = MembershipKeys(list, value);
+    if (!right_key) return nullptr;
+    const ColumnSpec key = right_key->schema[0];
     // The left side with the value as its last column, the right side reduced to its key.
     std::vector<Expr> left_exprs;
     std::vector<ColumnSpec> left_schema = in->schema;
@@ -1047,7 +1188,6 @@ class Lowerer {
     left_exprs.push_back(std::move(value));
     left_schema.push_back({"in_value", key.type});
     auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
-    auto right_key = ProjectOp(std::move(right), {std::move(right_value)}, {key});
     auto join = Make(OpKind::Join, std::move(left), left_schema);
     const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
     join->join_kind = negated ? exec::JoinKind::LeftAnti : exec::JoinKind::LeftSemi;
@@ -1058,6 +1198,75 @@ class Lowerer {
     std::vector<Expr> back;
     for (size_t i = 0; i < out.size(); ++i) back.push_back(Expr::Column(static_cast<int>(i), out[i].type));
     return ProjectOp(std::move(join), std::move(back), out);
+  }
+
+  // `x in (T)` inside a larger expression (under `or`, say), in a WindowScope: T's distinct
+  // keys are left-outer joined on x as one more column, a marker that is null where x is not
+  // among them.
+  Expr NestedMembership(const InList* list) {
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the table has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(list, "'in' over a table here (only in where, project, extend)");
+    }
+    Expr value = Scalar(list->lhs);
+    std::unique_ptr<Op> keys = MembershipKeys(list, value);
+    extras_ = scope;
+    if (!keys) return Expr::Constant(Value::Null(Type::Bool));
+    const ColumnSpec key = keys->schema[0];
+    auto distinct = Make(OpKind::Distinct, std::move(keys), {key});
+    distinct->columns = {0};
+    auto marked = ProjectOp(std::move(distinct), {Expr::Column(0, key.type), BoolConstant(true)},
+                            {key, {"in_marker", Type::Bool}});
+    scope->scalars_.push_back({std::move(marked), std::move(value)});
+    Expr found = Expr::Call(Fn::IsNull, Type::Bool,
+                            {Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Bool)});
+    const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
+    return negated ? found : Not(std::move(found));
+  }
+
+  // has_any/has_all over a table (has-any-operator docs: its first column's values), inside a
+  // WindowScope: the distinct values as one dynamic array joined on as a column.
+  Expr TableValues(const syntax::Expr* item) {
+    WindowScope* scope = std::exchange(extras_, nullptr);  // the table has rows of its own
+    if (!scope) {
+      extras_ = scope;
+      return Fail(item, "has_any over a table here (only in where, project, extend)");
+    }
+    std::unique_ptr<Op> table = Tabular(item);
+    extras_ = scope;
+    if (!table) return Expr::Constant(Value::Null(Type::Dynamic));
+    if (table->schema.empty()) return Fail(item, "has_any over a table without columns");
+    exec::AggregateSpec spec;
+    spec.kind = exec::AggKind::MakeSet;
+    spec.args.push_back(Expr::Column(0, table->schema[0].type));
+    spec.names.push_back("values");
+    auto values = Make(OpKind::Aggregate, std::move(table), {{"values", Type::Dynamic}});
+    values->aggregates.push_back(std::move(spec));
+    scope->scalars_.push_back({std::move(values), std::nullopt});
+    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Dynamic);
+  }
+
+  // `in` with one more column: the marker column of `marked` (its key, then a true column)
+  // where `value` equals its key, else null.
+  std::unique_ptr<Op> JoinMembership(std::unique_ptr<Op> in, Expr value, std::unique_ptr<Op> marked) {
+    const size_t width = in->schema.size();
+    std::vector<Expr> left_exprs;
+    std::vector<ColumnSpec> left_schema = in->schema;
+    for (size_t i = 0; i < width; ++i) left_exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    left_schema.push_back({"in_value", value.type});
+    left_exprs.push_back(std::move(value));
+    auto left = ProjectOp(std::move(in), std::move(left_exprs), left_schema);
+    std::vector<ColumnSpec> schema(left_schema.begin(), left_schema.end() - 1);
+    schema.push_back({fmt::format("in_{}", width), Type::Bool});
+    auto join = Make(OpKind::Join, std::move(left), std::move(schema));
+    join->join_kind = exec::JoinKind::LeftOuter;
+    join->left_keys = {static_cast<int>(width)};
+    join->right_keys = {0};
+    for (size_t i = 0; i < width; ++i) join->left_out.push_back(static_cast<int>(i));
+    join->right_out = {1};
+    join->others.push_back(std::move(marked));
+    return join;
   }
 
   bool Count(const syntax::Expr* e, uint64_t& out) {
@@ -1178,7 +1387,11 @@ class Lowerer {
       if (!functions_.empty() && !scalars_.empty()) {
         return l_.Failed(at_, "window functions and toscalar() in one operator");
       }
-      for (auto& scalar : scalars_) in = l_.JoinScalar(std::move(in), std::move(scalar));
+      for (Appended& a : scalars_) {
+        if (!in) return nullptr;
+        in = a.key ? l_.JoinMembership(std::move(in), std::move(*a.key), std::move(a.table))
+                   : l_.JoinScalar(std::move(in), std::move(a.table));
+      }
       if (functions_.empty()) return in;
       std::vector<ColumnSpec> schema = in->schema;
       for (const exec::WindowFunction& w : functions_) {
@@ -1191,7 +1404,12 @@ class Lowerer {
     bool empty() const { return functions_.empty() && scalars_.empty(); }
     size_t width() const { return width_; }
     std::vector<exec::WindowFunction> functions_;
-    std::vector<std::unique_ptr<Op>> scalars_;
+    // toscalar() (no key: the table's first value) and nested `in` (the key: its value).
+    struct Appended {
+      std::unique_ptr<Op> table;
+      std::optional<Expr> key;
+    };
+    std::vector<Appended> scalars_;
 
    private:
     Lowerer& l_;
@@ -1243,7 +1461,7 @@ class Lowerer {
     extras_ = scope;
     if (!table) return Expr::Constant(Value::Null(c->type));
     if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
-    scope->scalars_.push_back(std::move(table));
+    scope->scalars_.push_back({std::move(table), std::nullopt});
     return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
   }
 
@@ -1468,6 +1686,197 @@ class Lowerer {
     }
     Unsupported(e->span, fmt::format("the aggregate {}()", c->name));
     return false;
+  }
+
+  // parse and parse-where. The pattern becomes one RE2 regex: anchored at the start (`*` is
+  // how a pattern skips a prefix), at the end only when it ends with a column (which then takes
+  // the rest of the string), each column a group (CaptureRegex), each string part quoted (regex
+  // kind: used as written). A column is the text of its group converted to its type. The parse
+  // succeeds when the regex matches and, except for kind=relaxed, every typed column converts
+  // (the docs: "all extended columns must match the required types"; relaxed: "extended columns
+  // that didn't match the required type get null"). parse-where keeps the rows that succeed;
+  // parse gives the others null columns (empty strings).
+  std::unique_ptr<Op> ParseOperator(const ParseLike* p, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    std::string kind = ParamWord(p->params, "kind");
+    if (kind.empty()) kind = "simple";
+    if (kind != "simple" && kind != "regex" && kind != "relaxed") return Failed(p, fmt::format("parse kind={}", kind));
+    std::string regex;
+    const OpParam* flags = FindParam(p->params, "flags");
+    if (flags) {
+      const std::string word = ParamWord(p->params, "flags");
+      if (kind != "regex" || word.empty() || word.find_first_not_of("imsU") != std::string::npos) {
+        return Failed(p, fmt::format("parse flags={}", word));
+      }
+      regex = fmt::format("(?{})", word);
+    } else if (kind != "regex") {
+      regex = "(?s)";  // literal delimiters: a column spans line breaks too
+    }
+    regex += "\\A";
+    struct Capture {
+      std::string name;
+      Type type;
+      int group;
+    };
+    std::vector<Capture> captures;
+    int groups = 0;
+    for (const ParsePart& part : p->pattern) {
+      switch (part.what) {
+        case ParsePart::What::Star: regex += ".*?"; break;
+        case ParsePart::What::Column: {
+          const int column = FindColumn(out, part.column.name);
+          if (column < 0) return Failed(p, fmt::format("the parse column '{}'", part.column.name));
+          const Type t = out[static_cast<size_t>(column)].type;
+          regex += CaptureRegex(t, kind == "relaxed");
+          captures.push_back({part.column.name, t, ++groups});
+          break;
+        }
+        case ParsePart::What::Text: {
+          if (kind != "regex") {
+            regex += re2::RE2::QuoteMeta(part.text);
+            break;
+          }
+          const re2::RE2 piece(part.text, re2::RE2::Quiet);
+          if (!piece.ok()) return Failed(p, fmt::format("the parse regex '{}'", part.text));
+          regex += "(?:" + part.text + ")";
+          groups += piece.NumberOfCapturingGroups();
+          break;
+        }
+      }
+    }
+    if (!p->pattern.empty() && p->pattern.back().what == ParsePart::What::Column) regex += "\\z";
+    if (!re2::RE2(regex, re2::RE2::Quiet).ok()) return Failed(p, "this parse pattern");
+    // The input with the parsed string appended, so that it is computed once.
+    const size_t width = in->schema.size();
+    std::vector<Expr> exprs;
+    std::vector<ColumnSpec> schema = in->schema;
+    for (size_t i = 0; i < width; ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
+    exprs.push_back(AsString(Scalar(p->source)));
+    schema.push_back({"parse_source", Type::String});
+    std::unique_ptr<Op> current = ProjectOp(std::move(in), std::move(exprs), schema);
+    const Expr source = Expr::Column(static_cast<int>(width), Type::String);
+    const Expr pattern = Expr::Constant(Value::String(regex));
+    const auto extract = [&](const Capture& c) {
+      return Expr::Call(Fn::Extract, c.type,
+                        {pattern, Expr::Constant(Value::Integer(Type::Long, c.group)), source});
+    };
+    std::vector<Expr> tests{Expr::Call(Fn::MatchesRegex, Type::Bool, {source, pattern})};
+    if (kind != "relaxed") {
+      for (const Capture& c : captures) {
+        if (c.type != Type::String) tests.push_back(Not(Expr::Call(Fn::IsNull, Type::Bool, {extract(c)})));
+      }
+    }
+    Expr parsed = tests.size() == 1 ? std::move(tests[0]) : Expr::Call(Fn::And, Type::Bool, std::move(tests));
+    const bool where = p->Is<ParseWhereOp>();
+    if (where) {
+      current = Make(OpKind::Filter, std::move(current), schema);
+      current->predicate = parsed;
+    }
+    std::vector<Expr> results;
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto capture = std::find_if(captures.rbegin(), captures.rend(), [&](const Capture& c) { return c.name == out[i].name; });
+      if (capture == captures.rend()) {
+        const int column = FindColumn(schema, out[i].name);
+        if (column < 0) return Failed(p, fmt::format("the column '{}' after parse", out[i].name));
+        results.push_back(Expr::Column(column, out[i].type));
+      } else if (where) {
+        results.push_back(extract(*capture));
+      } else {
+        results.push_back(Expr::Call(Fn::Iff, out[i].type, {parsed, extract(*capture), Expr::Constant(Value::Null(out[i].type))}));
+      }
+    }
+    return ProjectOp(std::move(current), std::move(results), out);
+  }
+
+  // The group of a parse column: a number's digits for the numeric types (so that a `*` after
+  // it skips only what follows the number, as the docs' regex translation of a long column
+  // shows), else the shortest text up to what follows. kind=relaxed takes the text up to what
+  // follows in any case (a column that does not convert is null there), the number first.
+  static std::string CaptureRegex(Type t, bool relaxed) {
+    std::string number;
+    if (t == Type::Int || t == Type::Long) number = R"(-?\d+)";
+    if (t == Type::Real || t == Type::Decimal) number = R"(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)";
+    if (number.empty()) return "(.*?)";
+    return relaxed ? "((?:" + number + ")?.*?)" : "(" + number + ")";
+  }
+
+  // top-nested, level by level: each level aggregates its column's values within the values
+  // kept at the levels above (grouped by the columns of every level so far), keeps the best N per
+  // parent (the highest aggregates; asc: the lowest; without N, or with `all`, every value), and
+  // is joined with the levels above for their aggregates and to keep only their kept values.
+  // Each level below the first reads the operator's input again (reread_).
+  std::unique_ptr<Op> TopNestedOp(const syntax::TopNested* t, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
+    const size_t levels = t->levels.size();
+    if (out.size() != 2 * levels) return Failed(t, "this top-nested's columns");
+    std::unique_ptr<Op> result;  // the levels so far: K1, A1, ..., Kl, Al
+    for (size_t l = 0; l < levels; ++l) {
+      const syntax::TopNested::Level& level = t->levels[l];
+      if (level.others) return Failed(level.others, "top-nested 'with others'");
+      std::unique_ptr<Op> input = l == 0 ? std::move(in) : reread_ ? reread_() : nullptr;
+      if (!input) return l == 0 ? nullptr : Failed(t, "top-nested with several levels here");
+      std::vector<ColumnSpec> schema;
+      std::vector<Expr> keys;
+      for (size_t k = 0; k <= l; ++k) {
+        keys.push_back(Scalar(t->levels[k].of.expr));
+        schema.push_back({out[2 * k].name, keys.back().type});
+      }
+      std::vector<exec::AggregateSpec> specs;
+      if (!Aggregate(level.by.expr, input->schema, out, 0, specs)) return nullptr;
+      const std::vector<Type> types = specs.size() == 1 ? AggregateOutputTypes(specs[0]) : std::vector<Type>{};
+      if (types.size() != 1) return Failed(level.by.expr, "a top-nested aggregate of several columns");
+      specs[0].names.push_back(out[2 * l + 1].name);
+      schema.push_back({out[2 * l + 1].name, types[0]});
+      auto op = Make(OpKind::Aggregate, std::move(input), schema);
+      op->exprs = std::move(keys);
+      op->aggregates = std::move(specs);
+      // `top-nested all of K` keeps every value; the parser reads `all` as a name.
+      const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
+                       level.count->As<Name>()->name == "all";
+      if (level.count && !all) {
+        op = Make(OpKind::Top, std::move(op), schema);
+        if (!Count(level.count, op->count)) return nullptr;
+        const int agg = static_cast<int>(l + 1);
+        op->sort_keys.push_back(level.order == SortOrder::Asc ? exec::SortKey::Asc(agg) : exec::SortKey::Desc(agg));
+        for (size_t k = 0; k < l; ++k) op->columns.push_back(static_cast<int>(k));
+      }
+      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l);
+    }
+    return Conform(std::move(result), out);
+  }
+
+  // Level l's rows (the l parent keys, its key, its aggregate) joined on the parent keys with the
+  // levels above (K1, A1, ..., Kl, Al), then ordered K1, A1, ..., Kl+1, Al+1.
+  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l) {
+    std::vector<ColumnSpec> joined = level->schema;
+    for (size_t k = 0; k < l; ++k) joined.push_back(above->schema[2 * k + 1]);
+    auto join = Make(OpKind::Join, std::move(level), joined);
+    join->join_kind = exec::JoinKind::Inner;
+    for (size_t k = 0; k < l; ++k) {
+      join->left_keys.push_back(static_cast<int>(k));
+      join->right_keys.push_back(static_cast<int>(2 * k));
+      join->right_out.push_back(static_cast<int>(2 * k + 1));
+    }
+    for (size_t k = 0; k <= l + 1; ++k) join->left_out.push_back(static_cast<int>(k));
+    join->others.push_back(std::move(above));
+    std::vector<Expr> exprs;
+    std::vector<ColumnSpec> schema;
+    const auto take = [&](size_t c) {
+      exprs.push_back(Expr::Column(static_cast<int>(c), joined[c].type));
+      schema.push_back(joined[c]);
+    };
+    for (size_t k = 0; k < l; ++k) {
+      take(k);
+      take(l + 2 + k);
+    }
+    take(l);
+    take(l + 1);
+    return ProjectOp(std::move(join), std::move(exprs), std::move(schema));
+  }
+
+  // The operators of a pipeline before its `n`th, lowered again.
+  std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
+    std::unique_ptr<Op> current = Tabular(p->source);
+    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
+    return current;
   }
 
   std::unique_ptr<Op> JoinOp(const JoinLike* j, std::unique_ptr<Op> left,
@@ -1723,8 +2132,13 @@ class Lowerer {
   }
 
   static constexpr size_t kMaxDepth = 64;
+  // The values range() gives at most (range-function docs: 2^20), and the rows of the range
+  // operator (mv-expand's default limit; the operator's docs state none).
+  static constexpr int64_t kRangeFunctionLimit = 1 << 20;
+  static constexpr int64_t kRangeOperatorLimit = 2147483647;
   const BoundQuery& bound_;
   const Reporter& report_;
+  const LowerOptions& options_;
   bool ok_ = true;
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
@@ -1740,6 +2154,7 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
+  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's input, lowered again
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };
@@ -1804,9 +2219,10 @@ Expr Lowerer::Scalar(const syntax::Expr* e) {
 
 }  // namespace
 
-std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report) {
+std::unique_ptr<Op> Lower(const Ast& ast, const BoundQuery& bound, const Reporter& report,
+                          const LowerOptions& options) {
   if (!ast.root->result) return nullptr;
-  return Lowerer(bound, report).Run(ast.root);
+  return Lowerer(bound, report, options).Run(ast.root);
 }
 
 }  // namespace huntc::ir

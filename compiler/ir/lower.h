@@ -1,7 +1,9 @@
 // Lowering: the bound syntax tree to the logical IR.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "compiler/bind/binder.h"
 #include "compiler/ir/ir.h"
@@ -11,8 +13,13 @@ namespace huntc::ir {
 // Lowers a bound query (Bind succeeded) to an operator tree; reports each construct it cannot
 // lower yet (HC500, naming it) and returns null if there is any. `let` values and functions are
 // inlined where they are used.
+struct LowerOptions {
+  // externaldata URLs mapped to local files read instead (huntc --externaldata URL=PATH); a URL
+  // not in it is reported (HC500) rather than read as an empty table.
+  const std::map<std::string, std::string>* external_files = nullptr;
+};
 std::unique_ptr<Op> Lower(const syntax::Ast& ast, const BoundQuery& bound,
-                          const syntax::Reporter& report);
+                          const syntax::Reporter& report, const LowerOptions& options = {});
 
 // Converts a constant to another type of the same family (int/long/real, string-like).
 Value ConvertConstant(const Value& v, Type to);

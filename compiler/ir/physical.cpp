@@ -43,7 +43,7 @@ exec::PlanPtr Node(const Op& op, exec::PlanPtr plan) {
       return exec::Union(std::move(inputs));
     }
     case OpKind::Sort: return exec::Sort(std::move(plan), op.sort_keys);
-    case OpKind::Top: return exec::Top(std::move(plan), op.count, op.sort_keys);
+    case OpKind::Top: return exec::Top(std::move(plan), op.count, op.sort_keys, op.columns);
     case OpKind::Limit: return exec::Limit(std::move(plan), op.count);
     case OpKind::Distinct: return exec::Distinct(std::move(plan), op.columns);
     case OpKind::Count: return exec::Count(std::move(plan), op.schema[0].name);

@@ -416,6 +416,37 @@ std::optional<Json> SeriesCall(Fn fn, const Args& a, size_t i) {
   }
 }
 
+// range(start, stop, step, limit) of row i: the values as numbers, or datetimes and timespans
+// as their text (as a dynamic holds them).
+Json RangeArray(const Args& a, size_t i) {
+  if (a.Null(0, i) || a.Null(1, i) || a.Null(2, i) || a.Null(3, i)) return Json();
+  const Type t = a.Col(0).type();
+  const int64_t limit = a.Int(3, i);
+  Json out = Json::Array();
+  if (IsRealLike(t)) {
+    const double start = a.Real(0, i), stop = a.Real(1, i), step = a.Real(2, i);
+    if (step == 0 || !std::isfinite(step)) return Json();
+    for (int64_t k = 0; k < limit; ++k) {
+      const double x = start + static_cast<double>(k) * step;
+      if (step > 0 ? x > stop : x < stop) break;
+      out.Push(Json::Real(x));
+    }
+    return out;
+  }
+  const int64_t start = a.Int(0, i), stop = a.Int(1, i), step = a.Int(2, i);
+  if (step == 0) return Json();
+  int64_t x = start;
+  for (int64_t k = 0; k < limit && (step > 0 ? x <= stop : x >= stop); ++k) {
+    switch (t) {
+      case Type::DateTime: out.Push(Json::String(FormatDateTime(x))); break;
+      case Type::TimeSpan: out.Push(Json::String(FormatTimeSpan(x))); break;
+      default: out.Push(Json::Long(x)); break;
+    }
+    if (__builtin_add_overflow(x, step, &x)) break;  // the next value is past any stop
+  }
+  return out;
+}
+
 int Compare3(const Column& a, size_t ra, const Column& b, size_t rb) {
   if (IsTextLike(a.type()) || IsTextLike(b.type())) {
     const int c = a.StringAt(ra).compare(b.StringAt(rb));
@@ -1056,6 +1087,9 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
         for (int64_t k = first; k <= last; ++k) slice.Push(arr.items()[static_cast<size_t>(k)]);
         AppendDynamic(out, slice);
       }
+      return out;
+    case Fn::Range:
+      for (size_t i = 0; i < n; ++i) AppendDynamic(out, RangeArray(a, i));
       return out;
     case Fn::DateTimeDiff:
       for (size_t i = 0; i < n; ++i) {

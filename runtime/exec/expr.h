@@ -53,6 +53,11 @@
 //   ArrayLength(d)               null if d is not an array
 //   PackArray(x...), Pack(k1, v1, ...), ArrayConcat(a...), ArrayIndexOf(a, x),
 //   ArraySlice(a, start, end)    (inclusive end, negatives from the end), SetHasElement(a, x)
+//   Range(start, stop, step, limit)
+//                                dynamic array start, start+step, ... up to and including stop
+//                                (down to it for a negative step), at most `limit` values; the
+//                                operands of one type (long, real, datetime or timespan; a
+//                                datetime's step a timespan); null for a zero or null step
 //   DateTimeDiff(period, d1, d2) period boundaries crossed from d2 to d1
 //   DateTimeAdd(period, n, d)
 //   FormatTimeSpan(t, format)    .NET-like: d, h/hh, H/HH, m/mm, s/ss, f..fffffff, F.., 'text'

@@ -186,16 +186,19 @@ class SortOp : public Operator {
 };
 
 // Keeps the best `count` rows: rows are gathered until there are twice as many, then cut back.
+// Per group, every row is held until the end.
 class TopOp : public Operator {
  public:
-  TopOp(const TopNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), rows_(n.schema) {}
+  TopOp(const TopNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), rows_(n.schema) {
+    for (int g : n.groups) group_keys_.push_back(SortKey::Asc(g));
+  }
   void Push(const RowSet& rows, int) override {
     if (node_.count == 0) return;
     AppendRows(rows_, rows);
-    if (rows_.rows() >= std::max<uint64_t>(2 * node_.count, kOutputBatchRows)) Cut();
+    if (group_keys_.empty() && rows_.rows() >= std::max<uint64_t>(2 * node_.count, kOutputBatchRows)) Cut();
   }
   void Finish(int) override {
-    const std::vector<uint32_t> order = Best();
+    const std::vector<uint32_t> order = group_keys_.empty() ? Best() : BestPerGroup();
     EmitOrdered(rows_, order.data(), order.size());
     Done();
   }
@@ -210,6 +213,22 @@ class TopOp : public Operator {
     order.resize(keep);
     return order;
   }
+  // The rows sorted by group, then by the keys within a group, and cut to `count` per group.
+  std::vector<uint32_t> BestPerGroup() const {
+    std::vector<SortKey> keys = group_keys_;
+    keys.insert(keys.end(), node_.keys.begin(), node_.keys.end());
+    std::vector<uint32_t> order(rows_.rows());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return RowLess(rows_, a, rows_, b, keys); });
+    std::vector<uint32_t> kept;
+    uint64_t in_group = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+      const bool same = i > 0 && !RowLess(rows_, order[i - 1], rows_, order[i], group_keys_);
+      in_group = same ? in_group + 1 : 1;
+      if (in_group <= node_.count) kept.push_back(order[i]);
+    }
+    return kept;
+  }
   void Cut() {
     const std::vector<uint32_t> order = Best();
     Batch kept(node_.schema);
@@ -217,6 +236,7 @@ class TopOp : public Operator {
     rows_ = std::move(kept);
   }
   const TopNode& node_;
+  std::vector<SortKey> group_keys_;
   Batch rows_;
 };
 

@@ -86,7 +86,11 @@ std::string Line(const PlanNode& n) {
     case PlanKind::Union:
     case PlanKind::Count: return out;
     case PlanKind::Sort: return out + fmt::format(" [{}]", Keys(n.As<SortNode>()->keys));
-    case PlanKind::Top: return out + fmt::format(" {} [{}]", n.As<TopNode>()->count, Keys(n.As<TopNode>()->keys));
+    case PlanKind::Top: {
+      const auto* t = n.As<TopNode>();
+      out += fmt::format(" {} [{}]", t->count, Keys(t->keys));
+      return t->groups.empty() ? out : out + fmt::format(" per [{}]", Indexes(t->groups));
+    }
     case PlanKind::Limit: return out + fmt::format(" {}", n.As<LimitNode>()->count);
     case PlanKind::Distinct: return out + fmt::format(" [{}]", Indexes(n.As<DistinctNode>()->columns));
     case PlanKind::MvExpand: {
@@ -279,11 +283,12 @@ PlanPtr Sort(PlanPtr input, std::vector<SortKey> keys) {
   return n;
 }
 
-PlanPtr Top(PlanPtr input, uint64_t count, std::vector<SortKey> keys) {
+PlanPtr Top(PlanPtr input, uint64_t count, std::vector<SortKey> keys, std::vector<int> groups) {
   auto n = Node<TopNode>(One(std::move(input)));
   n->schema = n->inputs[0]->schema;
   n->count = count;
   n->keys = std::move(keys);
+  n->groups = std::move(groups);
   return n;
 }
 

@@ -37,7 +37,8 @@
 //   Union(inputs)                  inputs already projected to one schema; UNION ALL
 //   Sort(in, keys)                 SortKey{column, descending, nulls_first}; Asc/Desc give
 //                                  KQL's null placement (asc: nulls first, desc: nulls last)
-//   Top(in, n, keys)               the first n rows of Sort(in, keys), keeping only n rows
+//   Top(in, n, keys[, groups])     the first n rows of Sort(in, keys), keeping only n rows; with
+//                                  groups, the first n of each group (holding all rows)
 //   Limit(in, n)                   the first n rows that arrive
 //   Distinct(in, columns)          one row per distinct combination of the columns (first seen)
 //   Count(in, name)                one row, one long column: the number of input rows
@@ -205,6 +206,8 @@ struct TopNode : PlanNode {
   TopNode() : PlanNode(kKind) {}
   uint64_t count = 0;
   std::vector<SortKey> keys;
+  std::vector<int> groups;  // when given, the best `count` rows of each distinct combination of
+                            // these columns (top-nested's levels), in group order
 };
 
 struct LimitNode : PlanNode {
@@ -292,7 +295,7 @@ PlanPtr HashJoin(PlanPtr left, PlanPtr right, JoinKind kind, std::vector<int> le
                  std::vector<std::string> names);
 PlanPtr Union(std::vector<PlanPtr> inputs);
 PlanPtr Sort(PlanPtr input, std::vector<SortKey> keys);
-PlanPtr Top(PlanPtr input, uint64_t count, std::vector<SortKey> keys);
+PlanPtr Top(PlanPtr input, uint64_t count, std::vector<SortKey> keys, std::vector<int> groups = {});
 PlanPtr Limit(PlanPtr input, uint64_t count);
 PlanPtr Distinct(PlanPtr input, std::vector<int> columns);
 PlanPtr Count(PlanPtr input, std::string name = "Count");

@@ -2,7 +2,9 @@
 // table the rule reads) and expected.jsonl (the detections, in any order). Every case runs
 // with now() = 2026-11-20T00:00:00Z, under both engines, the JIT and the reference interpreter,
 // except that an optional `engines` file lists the engines a case runs under (one word a line,
-// `jit` or `interp`), for queries the JIT cannot compile yet (summarize, join, ...).
+// `jit` or `interp`), for queries the JIT cannot compile yet (summarize, join, ...), and an
+// optional `externaldata` file maps the URLs of externaldata sources to files of the folder, one
+// `URL FILE` a line (as huntc's --externaldata URL=PATH does).
 //
 // Each case also runs over the same events in every archive shape the reader accepts (Defender
 // envelopes, a Log Analytics export, CSV, and each of these and the JSON lines gzip- and
@@ -88,14 +90,18 @@ TEST_CASE("cases: every case folder gives its expected detections in every archi
         }
         REQUIRE_FALSE(wanted.empty());
       }
+      ExternalFiles external;
+      if (std::ifstream mapped(folder / "externaldata"); mapped) {
+        for (std::string url, file; mapped >> url >> file;) external[url] = (folder / file).string();
+      }
       AnalyzedQuery analyzed;
-      REQUIRE(AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed));
+      REQUIRE(AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, nullptr, &external));
       REQUIRE(analyzed.binding.tables.size() == 1);  // events.jsonl holds one table
       const std::string table = analyzed.binding.tables[0];
       std::vector<std::unique_ptr<CompiledQuery>> engines;
       for (const Engine engine : wanted) {
         auto query =
-            CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine);
+            CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine, &external);
         INFO((diags.items().empty() ? std::string() : RenderText(diags.items()[0])));
         REQUIRE(query);
         REQUIRE(DescribeDetections(*rule, query->pipeline, diags));

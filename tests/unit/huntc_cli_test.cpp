@@ -333,3 +333,45 @@ TEST_CASE("run: --profile-rules times each rule and the progress line shows only
   CHECK(tty.code == 0);
   CHECK(std::regex_search(tty.out, std::regex(R"(huntc: [0-9.]+ of [0-9.]+ MiB, 3 events, [0-9.]+ MiB/s, ETA)")));
 }
+
+TEST_CASE("run, query, test: --externaldata reads a URL's rows from a local file", "[cli][externaldata]") {
+  const Fixture f("externaldata");
+  const std::string csv = f.Add("bad.csv", "evil.exe\nworse.exe\n");
+  const std::string events =
+      f.Add("DeviceProcessEvents.jsonl",
+            R"({"Timestamp":"2026-11-19T10:00:00Z","DeviceName":"a","FileName":"evil.exe"})" "\n"
+            R"({"Timestamp":"2026-11-19T10:05:00Z","DeviceName":"b","FileName":"ok.exe"})" "\n");
+  const std::string query =
+      "let bad = externaldata(Name:string) ['https://example.com/bad.csv'] with (format='csv');\n"
+      "DeviceProcessEvents | where FileName in (bad) | summarize Calls = count() by DeviceName";
+  const std::string rule = f.Add("rule.yaml", RuleWithQuery(query));
+  const std::string map = " --externaldata https://example.com/bad.csv=" + csv + " ";
+
+  // The mapped file's rows stand for the URL's: one process runs a listed file.
+  f.Add("q.kql", "externaldata(Name:string) ['https://example.com/bad.csv'] with (format='csv') | count");
+  const Run count = Huntc("query --engine interp --events " + events + map + "\"$(cat " + f.dir() + "/q.kql)\"", true);
+  INFO(count.out);
+  CHECK(count.code == 0);
+  CHECK(count.out.find(R"({"row": {"Count": 2}})") != std::string::npos);
+
+  const Run run = Huntc("run " + rule + " --engine interp --events " + events + map + kNow, true);
+  INFO(run.out);
+  CHECK(run.code == 0);
+  CHECK(run.out.find("1 detection") != std::string::npos);
+  CHECK(run.out.find(R"("row": {"DeviceName": "a", "Calls": 1})") != std::string::npos);
+
+  // Without the mapping, the URL is named and so is the option (never an empty table).
+  const Run unmapped = Huntc("run " + rule + " --engine interp --events " + events + " " + kNow, true);
+  CHECK(unmapped.out.find("HC500") != std::string::npos);
+  CHECK(unmapped.out.find("https://example.com/bad.csv") != std::string::npos);
+  CHECK(unmapped.out.find("--externaldata") != std::string::npos);
+
+  // huntc test takes the option too: the rule's positive case matches.
+  f.Add("cases/3c0ffee0-1111-4c3e-9a55-4f3b2a1c0d01/positive/DeviceProcessEvents.jsonl",
+        R"({"Timestamp":"2026-11-19T10:00:00Z","DeviceName":"a","FileName":"worse.exe"})" "\n");
+  const Run test = Huntc("test " + rule + " --engine interp --cases " + f.dir() + "/cases" + map + kNow);
+  INFO(test.out);
+  CHECK(test.code == 0);
+  CHECK(test.out.find("1 passed, 0 failed") != std::string::npos);
+  CHECK(Huntc("test " + rule + " --engine interp --cases " + f.dir() + "/cases --externaldata nothing " + kNow).code == 2);
+}

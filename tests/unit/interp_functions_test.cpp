@@ -257,3 +257,21 @@ TEST_CASE("series: series_fill_* replace the missing values", "[interp][function
   CHECK(SeriesFill(*Json::Parse("[5, -1, 7]"), FillKind::Forward, Json::Long(-1), Json(), false)->Serialize() ==
         "[5,5,7]");
 }
+
+TEST_CASE("functions: range() steps from start up to and including stop", "[interp][functions]") {
+  // range-function docs: "start, start + step, ... up to and including stop"; range(1, 8, 3)
+  // is [1,4,7] and range(1h, 5h) is the hours 1 to 5 (the default step for timespans is 1h).
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(8), Lng(3), Lng(1 << 20)})) == "[1,4,7]");
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Ts(36000000000), Ts(3 * 36000000000LL), Ts(36000000000), Lng(1 << 20)})) ==
+        R"(["01:00:00","02:00:00","03:00:00"])");
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Dt("2007-01-01T00:00:00Z"), Dt("2007-01-02T12:00:00Z"), Ts(864000000000),
+                                          Lng(1 << 20)})) ==
+        R"(["2007-01-01T00:00:00.0000000Z","2007-01-02T00:00:00.0000000Z"])");
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Real(0.5), Real(2), Real(0.5), Lng(1 << 20)})) == "[0.5,1,1.5,2]");
+  // "The array is truncated if the maximum number of results allowed is reached."
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(1000000000), Lng(1), Lng(3)})) == "[1,2,3]");
+  // A negative step counts down to stop; a zero or null step has no series.
+  CHECK(Eval(F(Fn::Range, Type::Dynamic, {Lng(5), Lng(1), Lng(-2), Lng(1 << 20)})) == "[5,3,1]");
+  CHECK(IsNullResult(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(5), Lng(0), Lng(1 << 20)})));
+  CHECK(IsNullResult(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(5), Null(Type::Long), Lng(1 << 20)})));
+}

@@ -275,6 +275,15 @@ TEST_CASE("§12 top N by e is sort by e | take N, keeping only N rows", "[interp
                                                      std::to_string(values[2])});
 }
 
+TEST_CASE("top per group keeps the best N rows of each group (top-nested's levels)", "[interp][operators]") {
+  // top-nested docs: each level's N values are chosen within each value of the level above.
+  CHECK(Rows(Run(*Project(Top(Events(), 1, {SortKey::Desc(1)}, {0}), {{"user", kUser}, {"n", kN}}))) ==
+        std::vector<std::string>{R"("alice" | 7)", R"("bob" | 5)", R"("carol" | 1)"});
+  CHECK(Rows(Run(*Project(Top(Events(), 2, {SortKey::Asc(1)}, {0}), {{"user", kUser}, {"n", kN}}))) ==
+        std::vector<std::string>{R"("alice" | null)", R"("alice" | 3)", R"("bob" | 5)", R"("carol" | 1)"});
+  CHECK(Run(*Top(Events(), 0, {SortKey::Desc(1)}, {0})).rows() == 0);
+}
+
 TEST_CASE("limit, distinct and count", "[interp][operators]") {
   CHECK(Run(*Limit(Events(), 2)).rows() == 2);
   CHECK(Run(*Limit(Events(), 0)).rows() == 0);

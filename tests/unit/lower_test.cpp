@@ -36,7 +36,7 @@ struct Result {
   std::vector<std::string> rows;  // JSON lines, in output order
 };
 
-Result Run(const std::string& kql, Engine engine = Engine::Interp) {
+Result Run(const std::string& kql, Engine engine = Engine::Interp, const ExternalFiles* external = nullptr) {
   const test::TempDir dir;
   const std::vector<InputFile> inputs{{dir.Write("DeviceProcessEvents.jsonl", kProcesses), "DeviceProcessEvents"},
                                       {dir.Write("DeviceLogonEvents.jsonl", kLogons), "DeviceLogonEvents"}};
@@ -46,7 +46,7 @@ Result Run(const std::string& kql, Engine engine = Engine::Interp) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("q.kql", kql);
   Result r;
-  auto query = CompileQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), *jit, diags, nullptr, engine);
+  auto query = CompileQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), *jit, diags, nullptr, engine, external);
   for (const Diagnostic& d : diags.items()) r.diagnostics += RenderText(d) + "\n";
   if (!query) return r;
   r.compiled = true;
@@ -70,8 +70,8 @@ Result Run(const std::string& kql, Engine engine = Engine::Interp) {
   return r;
 }
 
-std::vector<std::string> Rows(const std::string& kql) {
-  Result r = Run(kql);
+std::vector<std::string> Rows(const std::string& kql, const ExternalFiles* external = nullptr) {
+  Result r = Run(kql, Engine::Interp, external);
   INFO(r.diagnostics);
   REQUIRE(r.compiled);
   return r.rows;
@@ -345,4 +345,158 @@ TEST_CASE("lower: scans under joins and summarize read only the columns used", "
   REQUIRE(AnalyzeQuery(kql, TextOrigin::Identity(file), Catalog::BuiltIn(), diags, analyzed, &dumps));
   CHECK_THAT(dumps.ir_opt, Catch::Contains("Scan DeviceLogonEvents [#0=DeviceName:string]") &&
                                Catch::Contains("Scan DeviceProcessEvents [#0=DeviceName:string]\n"));
+}
+
+TEST_CASE("lower: parse and parse-where, simple, relaxed and regex", "[lower][parse]") {
+  // parse-operator docs: the computed columns are null (strings: empty) for the strings that do
+  // not parse; `*` skips text; the last column takes the rest of the string.
+  CHECK(Rows("DeviceProcessEvents | parse ProcessCommandLine with Cmd ' /c ' Arg | project ProcessId, Cmd, Arg") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10, "Cmd": "cmd", "Arg": "whoami"}})",
+                                 R"({"row": {"ProcessId": 11, "Cmd": "", "Arg": ""}})",
+                                 R"({"row": {"ProcessId": 20, "Cmd": "cmd", "Arg": "dir"}})",
+                                 R"({"row": {"ProcessId": 21, "Cmd": "", "Arg": ""}})"});
+  // parse-where-operator docs: "The result is only the successfully parsed strings."
+  CHECK(Rows("DeviceProcessEvents | parse-where ProcessCommandLine with * '/c ' Arg | project ProcessId, Arg") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10, "Arg": "whoami"}})",
+                                 R"({"row": {"ProcessId": 20, "Arg": "dir"}})"});
+  // simple: "all extended columns must match the required types" (else the parse fails);
+  // relaxed: "Extended columns that didn't match the required type get null values."
+  CHECK(Rows("print s = 'pid=42; user=bob' | parse s with 'pid=' P:long '; user=' U | project P, U") ==
+        std::vector<std::string>{R"({"row": {"P": 42, "U": "bob"}})"});
+  CHECK(Rows("print s = 'pid=x; user=bob' | parse s with 'pid=' P:long '; user=' U | project P, U") ==
+        std::vector<std::string>{R"({"row": {"P": null, "U": ""}})"});
+  CHECK(Rows("print s = 'pid=x; user=bob' | parse kind=relaxed s with 'pid=' P:long '; user=' U | project P, U") ==
+        std::vector<std::string>{R"({"row": {"P": null, "U": "bob"}})"});
+  // The docs' example: a typed column followed by `*` takes its number, the `*` the rest (the
+  // docs translate a long column to digits); its US-style dates are ISO here, which todatetime()
+  // reads.
+  CHECK(Rows("print s = 'resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, "
+             "releaseTime=2016-02-17 08:40:01, previousLockTime=2016-02-17 08:39:01)'\n"
+             "| parse s with * 'resourceName=' resourceName ', totalSlices=' totalSlices:long * 'sliceNumber=' "
+             "sliceNumber:long * 'releaseTime=' releaseTime:date ',' * 'previousLockTime=' previousLockTime:date ')' *\n"
+             "| project-away s") ==
+        std::vector<std::string>{R"({"row": {"resourceName": "PipelineScheduler", "totalSlices": 27, "sliceNumber": 23, )"
+                                 R"("releaseTime": "2016-02-17T08:40:01.0000000Z", "previousLockTime": "2016-02-17T08:39:01.0000000Z"}})"});
+  CHECK(Rows("print s = 'pid=x' | parse-where s with 'pid=' P:long | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+  // regex: the string parts are RE2 (their own groups do not shift the columns'); flags=i is
+  // case-insensitive matching.
+  CHECK(Rows("print s = 'User=Bob, ID=7' | parse kind=regex flags=i s with 'user=' Name ', id=' Id:int | project Name, Id") ==
+        std::vector<std::string>{R"({"row": {"Name": "Bob", "Id": 7}})"});
+  CHECK(Rows("print s = 'ab12cd' | parse kind=regex s with '([a-z]+)' N:long 'cd' | project N") ==
+        std::vector<std::string>{R"({"row": {"N": 12}})"});
+  Result r = Run("print s = 'a' | parse kind=fuzzy s with 'a' X");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parse kind=fuzzy"));
+}
+
+TEST_CASE("lower: top-nested, one level and several", "[lower][top-nested]") {
+  // top-nested docs: N of the column's values with the highest aggregate (asc: lowest); the
+  // unnamed aggregate column is aggregated_<column>; without N, every value.
+  CHECK(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId)") ==
+        std::vector<std::string>{R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21}})"});
+  CHECK(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by m = max(ProcessId) asc") ==
+        std::vector<std::string>{R"({"row": {"DeviceName": "a", "m": 11}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested of AccountName by dcount(FileName)")) ==
+        std::vector<std::string>{R"({"row": {"AccountName": "alice", "aggregated_AccountName": 2}})",
+                                 R"({"row": {"AccountName": "bob", "aggregated_AccountName": 2}})"});
+  // Each level's N values within each value kept above it, with the aggregates of every level.
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 2 of DeviceName by count(), 1 of FileName by m = max(ProcessId)")) ==
+        std::vector<std::string>{
+            R"({"row": {"DeviceName": "a", "aggregated_DeviceName": 2, "FileName": "powershell.exe", "m": 11}})",
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 2, "FileName": "net.exe", "m": 21}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), all of FileName by count()")) ==
+        std::vector<std::string>{
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "cmd.exe", "aggregated_FileName": 1}})",
+            R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "net.exe", "aggregated_FileName": 1}})"});
+  Result r = Run("DeviceProcessEvents | top-nested 1 of DeviceName with others = 'rest' by count()");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others"));
+}
+
+TEST_CASE("lower: range, the operator and the function", "[lower][range]") {
+  // range-operator docs: "values are start, start + step, ... up to and until stop".
+  CHECK(Rows("range X from 1 to 8 step 3") ==
+        std::vector<std::string>{R"({"row": {"X": 1}})", R"({"row": {"X": 4}})", R"({"row": {"X": 7}})"});
+  CHECK(Rows("range Day from ago(2d) to now() step 1d") ==
+        std::vector<std::string>{R"({"row": {"Day": "2026-11-18T00:00:00.0000000Z"}})",
+                                 R"({"row": {"Day": "2026-11-19T00:00:00.0000000Z"}})",
+                                 R"({"row": {"Day": "2026-11-20T00:00:00.0000000Z"}})"});
+  // range-function docs: range(1, 8, 3) is [1,4,7]; the default step of numbers is 1.
+  CHECK(Rows("print r = range(1, 8, 3), d = range(1, 3)") ==
+        std::vector<std::string>{R"({"row": {"r": [1,4,7], "d": [1,2,3]}})"});
+  Result r = Run("range X from 1 to 3 step 0");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("zero step"));
+}
+
+TEST_CASE("lower: 'in' over arrays in a table and nested in other terms", "[lower][in]") {
+  // in-operator docs: a dynamic array on the right is flattened: its elements are the values.
+  CHECK(Rows("let names = DeviceProcessEvents | where DeviceName == 'b' | summarize make_list(FileName);\n"
+             "DeviceProcessEvents | where FileName in (names) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 20}})",
+                                 R"({"row": {"ProcessId": 21}})"});
+  // in~ over a subquery under `or`, and `in` under `not`: membership as a value.
+  CHECK(Rows("DeviceProcessEvents | where ProcessId == 20 or DeviceName in~ ((DeviceLogonEvents\n"
+             "| where LogonType == 'Interactive' | project toupper(DeviceName))) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 11}})",
+                                 R"({"row": {"ProcessId": 20}})"});
+  CHECK(Rows("DeviceProcessEvents | where not(DeviceName in ((DeviceLogonEvents | project DeviceName))) or ProcessId == 10\n"
+             "| project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 20}})",
+                                 R"({"row": {"ProcessId": 21}})"});
+  CHECK(Rows("DeviceProcessEvents | extend seen = AccountName !in ((DeviceLogonEvents | project AccountName))\n"
+             "| project ProcessId, seen") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10, "seen": false}})", R"({"row": {"ProcessId": 11, "seen": false}})",
+                                 R"({"row": {"ProcessId": 20, "seen": true}})", R"({"row": {"ProcessId": 21, "seen": true}})"});
+}
+
+TEST_CASE("lower: has_any over a table", "[lower][in]") {
+  // has-any-operator docs: the right side may be a tabular expression, whose first column's
+  // values are the terms.
+  CHECK(Rows("let words = DeviceLogonEvents | where LogonType == 'Network' | project w = strcat(AccountName, '');\n"
+             "DeviceProcessEvents | extend line = strcat(ProcessCommandLine, ' by ', AccountName)\n"
+             "| where line has_any (words) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 10}})", R"({"row": {"ProcessId": 11}})"});
+  CHECK(Rows("let none = DeviceLogonEvents | where LogonType == 'none' | project AccountName;\n"
+             "DeviceProcessEvents | where ProcessCommandLine has_any (none) | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+}
+
+TEST_CASE("lower: externaldata reads the local files its URLs are mapped to", "[lower][externaldata]") {
+  const test::TempDir dir;
+  // externaldata docs: the columns as declared, the format from with(format=...), and
+  // ignoreFirstRecord skips a CSV header.
+  const ExternalFiles files{
+      {"https://example.com/iocs.csv",
+       dir.Write("iocs.csv", "Added,IoC,Score\n2026-11-01,\"cmd.exe\",5\n2026-11-02,\"a \"\"b\"\", c\",x\n")},
+      {"https://example.com/iocs.tsv", dir.Write("iocs.tsv", "net.exe\t1\n")},
+      {"https://example.com/iocs.json", dir.Write("iocs.json", "{\"IoC\":\"cmd.exe\",\"Score\":3}\n{\"IoC\":\"x\"}\n")},
+      {"https://example.com/multi.json", dir.Write("multi.json", "[{\"IoC\":\"net.exe\",\"Tags\":[1]},\n {\"IoC\":\"y\"}]")},
+  };
+  CHECK(Rows("externaldata(Added:datetime, IoC:string, Score:long) [@'https://example.com/iocs.csv']\n"
+             "with (format='csv', ignoreFirstRecord=true)", &files) ==
+        std::vector<std::string>{R"({"row": {"Added": "2026-11-01T00:00:00.0000000Z", "IoC": "cmd.exe", "Score": 5}})",
+                                 R"({"row": {"Added": "2026-11-02T00:00:00.0000000Z", "IoC": "a \"b\", c", "Score": null}})"});
+  CHECK(Rows("let iocs = externaldata(IoC:string, Score:long) ['https://example.com/iocs.tsv'] with (format='tsv');\n"
+             "DeviceProcessEvents | where FileName in (iocs) | project ProcessId", &files) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
+  CHECK(Rows("externaldata(IoC:string, Score:long) ['https://example.com/iocs.json'] with (format='json')", &files) ==
+        std::vector<std::string>{R"({"row": {"IoC": "cmd.exe", "Score": 3}})", R"({"row": {"IoC": "x", "Score": null}})"});
+  CHECK(Rows("externaldata(IoC:string, Tags:dynamic) ['https://example.com/multi.json'] with (format='multijson')", &files) ==
+        std::vector<std::string>{R"({"row": {"IoC": "net.exe", "Tags": [1]}})", R"({"row": {"IoC": "y", "Tags": null}})"});
+  // Never a silent empty table: an unmapped URL is refused, naming it and the option.
+  Result r = Run("externaldata(IoC:string) ['https://example.com/other.csv']", Engine::Interp, &files);
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("https://example.com/other.csv") &&
+                                Catch::Contains("--externaldata"));
+  // A file that is not in its format is an input error naming the URL.
+  const ExternalFiles broken{{"https://example.com/broken.csv", dir.Write("broken.csv", "a,\"b\nc\n")}};
+  r = Run("externaldata(IoC:string) ['https://example.com/broken.csv']", Engine::Interp, &broken);
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC700") && Catch::Contains("https://example.com/broken.csv") &&
+                                Catch::Contains("quoted field is not closed"));
+  r = Run("externaldata(IoC:string) ['https://example.com/iocs.csv'] with (format='parquet')", Engine::Interp, &files);
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parquet"));
 }

@@ -29,4 +29,23 @@ void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnos
   paths.insert(paths.end(), found.begin(), found.end());
 }
 
+void AddExternalDataOption(CLI::App& cmd, std::map<std::string, std::string>& files) {
+  cmd.add_option_function<std::vector<std::string>>(
+         "--externaldata",
+         [&files](const std::vector<std::string>& mappings) {
+           for (const std::string& m : mappings) {
+             const size_t eq = m.rfind('=');
+             files[m.substr(0, eq)] = m.substr(eq + 1);
+           }
+         },
+         "Read the externaldata URL from the local file PATH instead (csv, tsv, txt, json or multijson, as "
+         "the query's with(format=...) says); repeatable. The interpreter only; an unmapped URL is an error")
+      ->type_name("URL=PATH")
+      ->check([](const std::string& m) {
+        const size_t eq = m.rfind('=');
+        return eq == std::string::npos || eq == 0 || eq + 1 == m.size() ? "not URL=PATH: " + m : std::string();
+      })
+      ->allow_extra_args(false);
+}
+
 }  // namespace huntc

@@ -1,9 +1,13 @@
-// Finding event files on disk, shared by `huntc run` and `huntc test`.
+// Finding event files on disk, and the local files standing for externaldata URLs, shared by
+// `huntc run`, `huntc query` and `huntc test`.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "compiler/diag/diagnostic.h"
 
@@ -14,5 +18,9 @@ bool IsEventFileName(const std::filesystem::path& path);
 
 // Appends the event files in a folder, recursively, sorted so that runs are repeatable.
 void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnostics& diags);
+
+// Adds the repeatable `--externaldata URL=PATH` option to `cmd`, filling `files` (URL -> PATH)
+// as it parses. The URL ends at the last `=`, since URLs often hold `=` and paths rarely do.
+void AddExternalDataOption(CLI::App& cmd, std::map<std::string, std::string>& files);
 
 }  // namespace huntc

@@ -70,6 +70,7 @@ struct Options {
   bool fail_on_detection = false;
   bool profile_rules = false;
   bool verbose = false;
+  ExternalFiles external;  // --externaldata
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -134,13 +135,13 @@ std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const Te
   WindowedQuery windowed;
   if ((o.from.empty() && o.to.empty()) ||
       !WindowQuery(text, origin, catalog, OptionalTime(o.from), OptionalTime(o.to), windowed)) {
-    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine());
+    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external);
   }
   for (const std::string& table : windowed.unwindowed) {
     std::cerr << fmt::format("huntc: --from/--to: {} has no Timestamp or TimeGenerated column (or is a "
                              "wildcard); it is read whole\n", table);
   }
-  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine());
+  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external);
 }
 
 // The progress line for a terminal: bytes read of the inputs' total size, events, rate, ETA;
@@ -384,6 +385,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
     cmd->add_option("--engine", o.engine, "jit: compiled kernels (default); interp: the reference interpreter")
         ->check(CLI::IsMember({"jit", "interp"}));
+    AddExternalDataOption(*cmd, o.external);
     cmd->add_option("--format", o.format, "Detections as jsonl, csv or table")
         ->check(CLI::IsMember({"jsonl", "csv", "table"}));
     cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");

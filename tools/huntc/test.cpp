@@ -1,5 +1,5 @@
 // huntc test RULES... --cases DIR --now ISO [--engine jit|interp] [--rule ...] [--severity ...]
-//                     [--tactic ...] [--schemas DIR]
+//                     [--tactic ...] [--schemas DIR] [--externaldata URL=PATH ...]
 //
 // Runs each rule over its sample events. The cases of a rule live in DIR/<rule id>/ or, when
 // there is no such folder, DIR/<rule file stem>/:
@@ -132,6 +132,8 @@ int RunTest(std::vector<std::string> args) {
       ->delimiter(',')
       ->allow_extra_args(false);
   cli.add_option("--schemas", schemas, "A folder of extra table schemas (JSON)");
+  ExternalFiles external;
+  AddExternalDataOption(cli, external);
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector of arguments last-first
   try {
     cli.parse(args);
@@ -172,10 +174,10 @@ int RunTest(std::vector<std::string> args) {
     if (rule) {
       AnalyzedQuery front;
       Diagnostics ignored;  // CompileQuery reports the same problems
-      if (AnalyzeQuery(rule->query, rule->query_origin, catalog, ignored, front) && front.binding.table) {
+      if (AnalyzeQuery(rule->query, rule->query_origin, catalog, ignored, front, nullptr, &external) && front.binding.table) {
         table = front.binding.table->name;
       }
-      query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, eng);
+      query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, eng, &external);
       if (query && !DescribeDetections(*rule, query->pipeline, diags)) query.reset();
     }
     if (!query) {
