@@ -8,9 +8,16 @@
 // record or into simdjson's string buffers, alive until the next record, so nothing is
 // allocated per field or per row once the buffers have grown.
 //
-// A JSON line is read by one of two paths that give the same result (see ParseJson): a fast one
-// on simdjson's DOM parser, and an exact one on On-Demand for the few lines the fast one leaves
-// (invalid lines, wrong types, raw text wanted).
+// JSON lines are first offered to the line scanner (see ScanLines). simdjson's stage 1 finds
+// the structure of a window of many lines in one pass (checking UTF-8, control characters and
+// string bounds); the scanner then walks each line's tokens once, checking the grammar and the
+// literals and numbers, comparing keys in place, staging the values of the requested columns
+// and only glancing at the others. Escapes are checked once per window. It builds no parse tree
+// and copies no strings it does not keep, and it is strict: a line it is not sure of (an error,
+// a \u escape, deep nesting, an envelope) it leaves to the per-line paths, which say exactly
+// what is wrong. A JSON line is read there by one of two paths that give the
+// same result (see ParseJson): a fast one on simdjson's DOM parser, and an exact one on
+// On-Demand for the few lines the fast one leaves (invalid lines, wrong types, raw text wanted).
 //
 // The table of a JSON record: an envelope's `category`, else its `Type`, else the input's. The
 // reader guesses it is the table of the previous record and stages that table's columns in its
@@ -31,6 +38,9 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "runtime/output.h"
 
@@ -43,6 +53,13 @@ using simdjson::error_code;
 // Small enough that a chunk read is still in the L2 cache when it is split and parsed, which
 // measured faster than larger reads.
 constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
+// The line scanner leaves values nested deeper than this to the per-line paths: its stack of
+// open containers is the bits of one word.
+constexpr int kScanMaxDepth = 63;
+// The most bytes of lines the scanner finds the structure of at once: enough that the pass costs
+// little per line, few enough that when it fails (invalid UTF-8 somewhere) the lines then left
+// to the slower per-line paths are few.
+constexpr size_t kScanWindowBytes = size_t{256} << 10;
 // Validate recurses once per nesting level: this bounds the stack whatever the limit says.
 constexpr int kHardMaxDepth = 1024;
 constexpr std::string_view kEnvelopePrefix = "AdvancedHunting-";
@@ -152,6 +169,93 @@ bool HasEscape(std::string_view token) {
   return backslash < quote;
 }
 
+// A window of lines with its structure: the offsets of its tokens (each bracket, brace, comma
+// and colon, and the first byte of each string, number and literal) from simdjson's stage 1.
+// After the last token come two offsets equal to the window's size, so that reading one token
+// past any token before the line end is safe.
+struct Tokens {
+  const char* text;
+  const uint32_t* at;
+
+  char Byte(uint32_t i) const { return text[at[i]]; }
+  // The text of token i of a scalar or string, without the spaces before the next token.
+  std::string_view Scalar(uint32_t i) const {
+    uint32_t end = at[i + 1];
+    while (end > at[i] && IsJsonSpace(text[end - 1])) --end;
+    return std::string_view(text + at[i], end - at[i]);
+  }
+};
+
+// Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
+// the UTF-8, control characters and bounds of strings, and the window its escapes.
+bool ValidScalar(const Tokens& tokens, uint32_t i) {
+  const std::string_view text = tokens.Scalar(i);
+  switch (text.front()) {
+    case '"': return text.size() >= 2 && text.back() == '"';
+    case 't': return text == "true";
+    case 'f': return text == "false";
+    case 'n': return text == "null";
+    default: return IsJsonNumber(text);
+  }
+}
+
+// Moves `i` past the value starting at token i, checking it, within the line that ends at offset
+// `line_end`; false at anything not sure to be valid there. Containers nest kScanMaxDepth deep
+// at most, their kinds kept as bits (1: object), so nothing recurses.
+bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
+  uint64_t objects = 0;
+  int depth = 0;
+  while (true) {
+    // A value starts at token i.
+    if (tokens.at[i] >= line_end) return false;
+    const char c = tokens.Byte(i);
+    if (c == '{' || c == '[') {
+      if (depth == kScanMaxDepth) return false;
+      objects = (objects << 1) | (c == '{');
+      ++depth;
+      ++i;
+      if (tokens.at[i] >= line_end) return false;
+      if (tokens.Byte(i) == (c == '{' ? '}' : ']')) {
+        ++i;
+        objects >>= 1;
+        --depth;
+      } else if (c == '{') {
+        // A key and its colon, then the value.
+        if (tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) return false;
+        if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+        ++i;
+        continue;
+      } else {
+        continue;
+      }
+    } else {
+      if (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens, i)) return false;
+      ++i;
+    }
+    // After a value: the end, a comma and the next member, or the close of its container.
+    while (true) {
+      if (depth == 0) return true;
+      if (tokens.at[i] >= line_end) return false;
+      const char after = tokens.Byte(i);
+      const bool object = objects & 1;
+      if (after == (object ? '}' : ']')) {
+        ++i;
+        objects >>= 1;
+        --depth;
+        continue;
+      }
+      if (after != ',') return false;
+      ++i;
+      if (object) {
+        if (tokens.at[i] >= line_end || tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) return false;
+        if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+        ++i;
+      }
+      break;
+    }
+  }
+}
+
 // Checks every part of a value that simdjson would otherwise skip unchecked, consuming it.
 error_code Validate(od::value& value, int max_depth, int depth = 0) {
   if (depth > max_depth) return simdjson::DEPTH_ERROR;
@@ -226,9 +330,15 @@ struct TableState {
   // By a key's first byte, the columns among the first 64 whose names start with it, so that
   // most keys are compared with one name or none.
   std::array<uint64_t, 256> by_first_byte{};
+  // No name holds a byte that only an escape can write in a key other than \u (which the line
+  // scanner leaves to ParseJson), so the scanner may compare keys without unescaping them.
+  bool plain_names = true;
 
   void AddColumn(size_t c) {
     const std::string& name = batch.specs[c].name;
+    for (const char ch : name) {
+      if (ch == '"' || ch == '\\' || ch == '/' || static_cast<unsigned char>(ch) < 0x20) plain_names = false;
+    }
     if (c < 64 && !name.empty()) {
       by_first_byte[static_cast<unsigned char>(name[0])] |= uint64_t{1} << c;
     }
@@ -341,6 +451,13 @@ struct EventReader::Impl {
   void SkipRecord(InputIssueKind kind, std::string_view message);
 
   // JSON
+  enum class Scanned : uint8_t { Staged, Leave, Unusual };
+  size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
+  bool ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end,
+                  size_t& pos);
+  Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
+                   size_t& table);
+  bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
   bool ParseJsonFast(const char* data, size_t size, size_t& table);
   bool StageFast(simdjson::dom::object object, TableState& t);
@@ -373,6 +490,11 @@ struct EventReader::Impl {
   simdjson::dom::parser dom_parser;  // the fast path
   bool fast = false;                  // the fast parser has its depth limit
   od::parser parser;                  // the exact path, for lines the fast one leaves
+  // The scanner's stage 1, and its capacity in bytes (0: none).
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> structure;
+  size_t structure_capacity = 0;
+  std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
+  std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
   std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
@@ -388,6 +510,8 @@ struct EventReader::Impl {
   Format format = Format::Unknown;
   size_t default_table = kNoTable;
   size_t guess = kNoTable;  // the table of the previous JSON record
+  bool scan = true;          // false once the input shows envelopes, which the scanner leaves
+  uint64_t slow_until = 0;  // input offset before which lines are read one at a time
   bool default_named = false;  // the input names a table, requested or not
   bool no_table_reported = false;
   uint64_t line = 0;         // lines before the current record
@@ -422,6 +546,8 @@ bool EventReader::Impl::Read(const InputRange& in) {
   default_named = !in.table.empty();
   guess = default_table;
   no_table_reported = false;
+  scan = true;
+  slow_until = 0;
   for (auto& t : tables) t.batch.Clear();  // a callback that threw may have left rows behind
 
   // A range that does not start the file starts one byte early, so that the partial line it
@@ -462,6 +588,19 @@ bool EventReader::Impl::Read(const InputRange& in) {
   while (true) {
     if (stop && stop->load(std::memory_order_relaxed)) break;
     char* data = buffer.data();
+    if (format == Format::Json && scan && !skip_partial && !skipping_long &&
+        buffer_at + begin >= slow_until && buffer_at + begin < in.end) {
+      // All the complete lines from `begin` go to the scanner.
+      if (const void* last = memrchr(data + begin, '\n', end - begin)) {
+        const size_t size = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + begin));
+        const size_t used =
+            ScanLines(data + begin, size, buffer.size() - begin, buffer_at + begin, in.end);
+        // Lines the scanner left (past the range, or from an envelope on) go one at a time.
+        if (used < size) slow_until = buffer_at + begin + size;
+        begin = scanned = begin + used;
+        continue;
+      }
+    }
     if (const void* nl = std::memchr(data + scanned, '\n', end - scanned)) {
       const size_t at = static_cast<const char*>(nl) - data;
       if (format == Format::Csv) {
@@ -587,6 +726,211 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
     return;
   }
   AppendRow(table);
+}
+
+// Reads the lines of data[0, size), which ends with a newline, and returns how many bytes of
+// whole lines it read: fewer than `size` at a line that starts at or past `range_end` (an
+// offset in the input, as `at` is of data[0]), at a record of a table the scanner cannot stage,
+// or at an envelope (then the rest of the input is left to the per-line paths). Every line the
+// scanner is not sure of goes to Record.
+size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t allocated, uint64_t at,
+                                    uint64_t range_end) {
+  size_t pos = 0;  // the start of the first line not read
+  while (pos < size) {
+    // A window: the lines that end in the next kScanWindowBytes, or the one longer line.
+    const size_t n = std::min(size - pos, kScanWindowBytes);
+    const void* last = memrchr(data + pos, '\n', n);
+    if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
+    const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
+    size_t used = 0;
+    const bool whole = ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used);
+    pos += used;
+    if (!whole) break;
+  }
+  return pos;
+}
+
+// ScanLines for one window; `used` says how many bytes of whole lines it read, false when that
+// is not the whole window. A window whose structure simdjson cannot find (invalid UTF-8, an
+// unclosed string: every line's strings must close on the line) goes to Record line by line.
+bool EventReader::Impl::ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
+                                   uint64_t range_end, size_t& used) {
+  if (size > structure_capacity) {
+    const error_code err =
+        structure ? structure->set_capacity(size)
+                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
+                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
+    if (err) return false;
+    structure_capacity = size;
+  }
+  const error_code stage1 = structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
+                                              simdjson::stage1_mode::regular);
+  // An invalid escape, or a \u one: the lines holding one go to Record.
+  odd_escapes.clear();
+  for (const char* b = static_cast<const char*>(std::memchr(data, '\\', size)); b;
+       b = static_cast<const char*>(std::memchr(b, '\\', static_cast<size_t>(data + size - b)))) {
+    if (b[1] == 'u' || std::strchr("\"\\/bfnrt", b[1]) == nullptr || b[1] == '\0') {
+      odd_escapes.push_back(static_cast<uint32_t>(b - data));
+    }
+    b += 2;  // data[size - 1] is a newline, so b[1] is in the window
+  }
+  odd_escapes.push_back(UINT32_MAX);
+  const Tokens tokens{data, structure->structural_indexes.get()};
+  uint32_t i = 0;         // the first token of the line
+  size_t next_odd = 0;    // the first odd escape not before the line
+  used = 0;
+  while (used < size) {
+    if (stop && stop->load(std::memory_order_relaxed)) return false;
+    // Records are staged as of the previous record's table, the likeliest.
+    const size_t staged = guess < tables.size() ? guess : PlainTable();
+    if (staged >= tables.size() || !tables[staged].plain_names || at + used >= range_end) {
+      return false;
+    }
+    const uint32_t line_end = static_cast<uint32_t>(
+        static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
+    const size_t length = line_end - used;
+    while (odd_escapes[next_odd] < used) ++next_odd;
+    record_line = line + 1;
+    size_t table = kNoTable;
+    const uint32_t first = i;
+    const Scanned result = stage1 != simdjson::SUCCESS || odd_escapes[next_odd] < line_end ||
+                                   length > limits.max_record_bytes
+                               ? Scanned::Leave
+                               : ScanLine(tokens, i, line_end, staged, table);
+    if (result == Scanned::Unusual) {
+      scan = false;
+      return false;
+    }
+    if (result == Scanned::Leave) {
+      Record(data + used, length, allocated - used, 0);
+      if (stage1 == simdjson::SUCCESS) {
+        i = first;
+        while (tokens.at[i] < line_end) ++i;  // the sentinels end this
+      }
+    } else {
+      ++line;
+      ++stats->lines;
+      if (table == kOtherTable) {
+        ++stats->other_records;
+      } else {
+        AppendRow(table);
+      }
+    }
+    used = line_end + 1;
+  }
+  return true;
+}
+
+// Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past
+// its tokens, and stages the columns of table `staged` from it, setting `table` to the record's:
+// `staged`, or kOtherTable when its `Type` names a table nobody asked for. Leave: the line is
+// invalid, not sure to be valid, or of another requested table (ParseJson reads it); Unusual:
+// the record is an envelope.
+EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uint32_t& i,
+                                                       uint32_t line_end, size_t staged,
+                                                       size_t& table) {
+  TableState& t = tables[staged];
+  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return Scanned::Leave;
+  ResetSlots(t);
+  scanned_text.clear();
+  bool has_type = false;
+  ++i;
+  if (tokens.at[i] < line_end && tokens.Byte(i) == '}') {
+    ++i;
+  } else {
+    while (true) {
+      // A key, its colon, its value, then a comma or the closing brace.
+      if (tokens.at[i] >= line_end || tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) {
+        return Scanned::Leave;
+      }
+      const std::string_view quoted = tokens.Scalar(i);
+      const std::string_view key = quoted.substr(1, quoted.size() - 2);
+      if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return Scanned::Leave;
+      if (tokens.at[++i] >= line_end) return Scanned::Leave;
+      const char first = tokens.Byte(i);
+      // The table markers, as ParseJson reads them (`category` counts only beside `properties`).
+      if (first == '{' && key == "properties") return Scanned::Unusual;
+      const size_t c = t.Find(key);
+      if (c < t.slots.size()) {
+        if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return Scanned::Leave;
+        if (key == "Type" && t.slots[c].state == Slot::State::Value &&
+            t.batch.specs[c].type == Type::String) {
+          has_type = true;
+          type_name.assign(t.slots[c].s);
+        }
+      } else if (key == "Type" && first == '"') {
+        Slot text;
+        if (!ScanStage(tokens, i, line_end, Type::String, text)) return Scanned::Leave;
+        has_type = true;
+        type_name.assign(text.s);
+      } else if (!SkipValue(tokens, i, line_end)) {
+        return Scanned::Leave;
+      }
+      if (tokens.at[i] >= line_end) return Scanned::Leave;
+      const char after = tokens.Byte(i++);
+      if (after == '}') break;
+      if (after != ',') return Scanned::Leave;
+    }
+  }
+  if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
+  table = has_type ? FindTable(type_name) : PlainTable();
+  if (table == kNoTable && has_type) table = kOtherTable;
+  return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+}
+
+// Stages the value starting at token i, moving i past it, as StageValue stages it from
+// simdjson; false where the value is not sure to be valid.
+bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type,
+                                  Slot& slot) {
+  const char first = tokens.Byte(i);
+  if (first == '{' || first == '[') {
+    const char* start = tokens.text + tokens.at[i];
+    if (!SkipValue(tokens, i, line_end)) return false;
+    if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
+      slot.state = Slot::State::WrongType;
+      slot.s = first == '{' ? "an object" : "an array";
+    } else {
+      slot.state = Slot::State::Value;
+      // It ends with the closing token before i.
+      slot.s = std::string_view(start, static_cast<size_t>(tokens.text + tokens.at[i - 1] + 1 - start));
+    }
+    return true;
+  }
+  if (first == '}' || first == ']' || first == ',' || first == ':' || !ValidScalar(tokens, i)) {
+    return false;
+  }
+  const std::string_view token = tokens.Scalar(i++);
+  od::json_type json = od::json_type::number;
+  std::string_view text;
+  switch (first) {
+    case 'n': slot.state = Slot::State::Null; return true;
+    case 't':
+    case 'f': json = od::json_type::boolean; break;
+    case '"': {
+      json = od::json_type::string;
+      text = token.substr(1, token.size() - 2);
+      if (std::memchr(text.data(), '\\', text.size())) {
+        // Only the escapes the window lets through: one character each.
+        if (scanned_text.capacity() < line_end) scanned_text.reserve(line_end);  // views must not move
+        const size_t at = scanned_text.size();
+        for (size_t k = 0; k < text.size(); ++k) {
+          char c = text[k];
+          if (c == '\\') {
+            c = text[++k];
+            c = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+          }
+          scanned_text.push_back(c);
+        }
+        text = std::string_view(scanned_text).substr(at);
+      }
+      break;
+    }
+    default: break;
+  }
+  const bool ok = ConvertJsonScalar(type, json, token, text, slot);
+  slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
+  if (!ok) slot.s = token;
+  return true;
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
