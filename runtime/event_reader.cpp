@@ -453,8 +453,9 @@ struct EventReader::Impl {
   // JSON
   enum class Scanned : uint8_t { Staged, Leave, Unusual };
   size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
-  bool ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end,
-                  size_t& pos);
+  enum class Window : uint8_t { Whole, Part, Unstructured };
+  Window ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
+                    uint64_t range_end, size_t& used);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
   bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
@@ -736,35 +737,57 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
 size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t allocated, uint64_t at,
                                     uint64_t range_end) {
   size_t pos = 0;  // the start of the first line not read
+  // Windows shrink by half after one simdjson could not find the structure of (a line that is
+  // not valid UTF-8, or whose string does not close), down to the one line at fault, which goes
+  // to Record; they grow back after each success.
+  size_t limit = kScanWindowBytes;
   while (pos < size) {
-    // A window: the lines that end in the next kScanWindowBytes, or the one longer line.
-    const size_t n = std::min(size - pos, kScanWindowBytes);
+    // A window: the lines that end in the next `limit` bytes, or the one longer line.
+    const size_t n = std::min(size - pos, limit);
     const void* last = memrchr(data + pos, '\n', n);
     if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
     const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
     size_t used = 0;
-    const bool whole = ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used);
-    pos += used;
-    if (!whole) break;
+    switch (ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used)) {
+      case Window::Whole:
+        pos += used;
+        limit = std::min(limit * 2, kScanWindowBytes);
+        break;
+      case Window::Part: return pos + used;
+      case Window::Unstructured:
+        if (std::memchr(data + pos, '\n', window) != last) {
+          limit = window / 2;
+          break;
+        }
+        if (at + pos >= range_end) return pos;
+        record_line = line + 1;
+        Record(data + pos, window - 1, allocated - pos, 0);
+        pos += window;
+        break;
+    }
   }
   return pos;
 }
 
-// ScanLines for one window; `used` says how many bytes of whole lines it read, false when that
-// is not the whole window. A window whose structure simdjson cannot find (invalid UTF-8, an
-// unclosed string: every line's strings must close on the line) goes to Record line by line.
-bool EventReader::Impl::ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
-                                   uint64_t range_end, size_t& used) {
+// ScanLines for one window; `used` says how many bytes of whole lines it read: all of them
+// (Whole), fewer for the reasons ScanLines gives (Part), or none when simdjson cannot find the
+// window's structure (Unstructured: invalid UTF-8, or a string that does not close on its line).
+EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t size,
+                                                        size_t allocated, uint64_t at,
+                                                        uint64_t range_end, size_t& used) {
+  used = 0;
   if (size > structure_capacity) {
     const error_code err =
         structure ? structure->set_capacity(size)
                   : simdjson::get_active_implementation()->create_dom_parser_implementation(
                         size, simdjson::DEFAULT_MAX_DEPTH, structure);
-    if (err) return false;
+    if (err) return Window::Unstructured;
     structure_capacity = size;
   }
-  const error_code stage1 = structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
-                                              simdjson::stage1_mode::regular);
+  if (structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
+                        simdjson::stage1_mode::regular)) {
+    return Window::Unstructured;
+  }
   // An invalid escape, or a \u one: the lines holding one go to Record.
   odd_escapes.clear();
   for (const char* b = static_cast<const char*>(std::memchr(data, '\\', size)); b;
@@ -778,13 +801,12 @@ bool EventReader::Impl::ScanWindow(const char* data, size_t size, size_t allocat
   const Tokens tokens{data, structure->structural_indexes.get()};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
-  used = 0;
   while (used < size) {
-    if (stop && stop->load(std::memory_order_relaxed)) return false;
+    if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
     // Records are staged as of the previous record's table, the likeliest.
     const size_t staged = guess < tables.size() ? guess : PlainTable();
     if (staged >= tables.size() || !tables[staged].plain_names || at + used >= range_end) {
-      return false;
+      return Window::Part;
     }
     const uint32_t line_end = static_cast<uint32_t>(
         static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
@@ -793,20 +815,17 @@ bool EventReader::Impl::ScanWindow(const char* data, size_t size, size_t allocat
     record_line = line + 1;
     size_t table = kNoTable;
     const uint32_t first = i;
-    const Scanned result = stage1 != simdjson::SUCCESS || odd_escapes[next_odd] < line_end ||
-                                   length > limits.max_record_bytes
+    const Scanned result = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes
                                ? Scanned::Leave
                                : ScanLine(tokens, i, line_end, staged, table);
     if (result == Scanned::Unusual) {
       scan = false;
-      return false;
+      return Window::Part;
     }
     if (result == Scanned::Leave) {
       Record(data + used, length, allocated - used, 0);
-      if (stage1 == simdjson::SUCCESS) {
-        i = first;
-        while (tokens.at[i] < line_end) ++i;  // the sentinels end this
-      }
+      i = first;
+      while (tokens.at[i] < line_end) ++i;  // the sentinels end this
     } else {
       ++line;
       ++stats->lines;
@@ -818,7 +837,7 @@ bool EventReader::Impl::ScanWindow(const char* data, size_t size, size_t allocat
     }
     used = line_end + 1;
   }
-  return true;
+  return Window::Whole;
 }
 
 // Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past

@@ -3,6 +3,8 @@
 // ones skipped or nulled, and every count exact.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "runtime/event_reader.h"
 #include "tests/unit/archive_util.h"
 #include "tools/gen-events/generator.h"
@@ -150,4 +152,144 @@ TEST_CASE("faults: damaged records are skipped or nulled, all others read, count
   CHECK(r.rows == std::vector<std::string>(expected.begin(), expected.begin() + (complete - lost)));
   CHECK(Skipped(r.stats, InputIssueKind::Truncated) == 1);
   CHECK(r.stats.lines_skipped == lost + 1);
+}
+
+namespace {
+
+std::string Render(const Batch& b, size_t row) {
+  std::string text;
+  for (const Column& c : b.columns) {
+    if (c.IsNull(row)) {
+      text += "null";
+    } else {
+      switch (c.type()) {
+        case Type::Int: text += std::to_string(c.IntAt(row)); break;
+        case Type::Bool: text += c.BoolAt(row) ? "true" : "false"; break;
+        case Type::String:
+        case Type::Dynamic: text += c.StringAt(row); break;
+        default: text += std::to_string(c.LongAt(row)); break;
+      }
+    }
+    text += '|';
+  }
+  return text;
+}
+
+// What a read gave: its rows in order, and its issues as "line: kind", with lines shifted by
+// `skip_lines`.
+struct Outcome {
+  std::vector<std::string> rows;
+  std::vector<std::string> issues;
+  uint64_t lines = 0, skipped = 0, wrong_type = 0;
+};
+
+Outcome ReadOutcome(const std::string& path, const std::vector<ColumnSpec>& columns, size_t chunk,
+                    uint64_t skip_lines) {
+  EventReader reader({{"DeviceNetworkEvents", columns}});
+  reader.set_chunk_bytes(chunk);
+  Outcome out;
+  ReadStats stats;
+  reader.Read(
+      {path, "DeviceNetworkEvents"},
+      [&](size_t, const Batch& b) {
+        for (size_t row = 0; row < b.rows(); ++row) out.rows.push_back(Render(b, row));
+      },
+      [&](const InputIssue& issue) {
+        out.issues.push_back(std::to_string(issue.line - skip_lines) + ": " +
+                             std::string(InputIssueName(issue.kind)) + ": " + issue.message);
+      },
+      stats);
+  out.lines = stats.lines - skip_lines;
+  out.skipped = stats.lines_skipped;
+  out.wrong_type = stats.values_wrong_type;
+  return out;
+}
+
+}  // namespace
+
+// The line scanner (which reads JSON lines of plain records a window at a time) must accept,
+// reject and convert exactly what the per-line parser does. The reference read starts with two
+// envelopes of a table nobody asked for: the second stops the scanner for the rest of the
+// input, so every line after them goes through the per-line paths.
+TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lines",
+          "[runtime][reader][faults]") {
+  test::TempDir dir;
+  std::string clean;
+  gen::GenOptions opt;
+  opt.events = 3000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    clean += chunk;
+    return true;
+  });
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < clean.size();) {
+    const size_t nl = clean.find('\n', at);
+    lines.push_back(clean.substr(at, nl - at));
+    at = nl + 1;
+  }
+  // Hand-made lines for what the generator does not write.
+  lines.insert(lines.begin() + 3, {
+      R"({"RemotePort":"443","DeviceName":"a\u0041b","Timestamp":"2026-11-20T01:02:03.1234567+01:00"})",
+      R"({"RemotePort":4.5e0,"DeviceName":"tab\there\/\"q\"","ReportId":-0,"IsInitiatingProcessRemoteSession":1})",
+      R"(  { "RemotePort" : 80 , "AdditionalFields" : "{\"a\": [1, {\"b\": null}]}" }  )",
+      R"({"AdditionalFields":[[[[]]],{}],"RemotePort":null,"Type":"DeviceNetworkEvents"})",
+      R"({"Type":"DeviceProcessEvents","RemotePort":1})",
+      R"({"Remote\u0050ort":7,"DeviceName":true,"ReportId":1e3})",
+      R"({"RemotePort":2147483648,"ReportId":9223372036854775807,"DeviceName":{"x":1}})",
+      R"({})", R"({"a":{"b":{"c":[1,2,{"d":"e"}]}},"RemotePort":5})", "", "  \t",
+  });
+  const std::vector<ColumnSpec> columns = {{"ReportId", Type::Long},
+                                           {"DeviceName", Type::String},
+                                           {"RemotePort", Type::Int},
+                                           {"Timestamp", Type::DateTime},
+                                           {"AdditionalFields", Type::Dynamic},
+                                           {"IsInitiatingProcessRemoteSession", Type::Bool},
+                                           {"Type", Type::String}};
+  // Damage most lines: a byte that matters to JSON replaced, inserted or deleted, or the line
+  // cut, at random places, and near the values (where most damage is subtle).
+  std::mt19937 random(12345);
+  const std::string bytes = "\"\\{}[],: 01-+.eEtfnlu\x01\xff\xc3\t\r";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string& line = lines[i];
+    if (line.empty() || i % 5 == 0) continue;
+    for (int damage = 0; damage < 1 + static_cast<int>(i % 3) && !line.empty(); ++damage) {
+      size_t at = random() % line.size();
+      if (damage > 0) {
+        // Next to a value: after a colon.
+        const size_t colon = line.find(':', at);
+        if (colon != std::string::npos && colon + 2 < line.size()) at = colon + 1 + random() % 2;
+      }
+      const char b = bytes[random() % bytes.size()];
+      switch (random() % 7) {
+        case 0:
+        case 1:
+        case 2: line[at] = b; break;
+        case 3:
+        case 4: line.insert(at, 1, b); break;
+        case 5: line.erase(at, 1); break;
+        default: line.resize(at); break;
+      }
+    }
+  }
+  std::string damaged;
+  for (const std::string& line : lines) damaged += line + "\n";
+  const std::string envelope = R"({"category":"AdvancedHunting-Other","properties":{}})" "\n";
+  damaged.pop_back();  // the last line is cut short: no newline
+
+  const Outcome expected = ReadOutcome(dir.Write("reference.jsonl", envelope + envelope + damaged), columns,
+                                       1 << 20, 2);
+  REQUIRE(expected.rows.size() > 600);
+  REQUIRE(expected.skipped > 1000);
+  // Chunks of every size put lines, bad and good, across chunk boundaries and make some lines
+  // longer than the buffer.
+  for (const size_t chunk : {size_t{1} << 20, size_t{65536}, size_t{4099}, size_t{1000}, size_t{97}}) {
+    INFO("chunk " << chunk);
+    const Outcome scanned = ReadOutcome(dir.Write("damaged.jsonl", damaged), columns, chunk, 0);
+    CHECK(scanned.rows == expected.rows);
+    CHECK(scanned.issues == expected.issues);
+    CHECK(scanned.lines == expected.lines);
+    CHECK(scanned.skipped == expected.skipped);
+    CHECK(scanned.wrong_type == expected.wrong_type);
+  }
 }
