@@ -39,7 +39,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <emmintrin.h>  // in every x86-64 CPU
 #endif
 
 #include "runtime/output.h"
@@ -186,6 +186,48 @@ struct Tokens {
   }
 };
 
+// The bytes that may follow a backslash in an escape the line scanner reads itself: one byte
+// each, so \u is not among them.
+constexpr std::array<bool, 256> kPlainEscapes = [] {
+  std::array<bool, 256> plain{};
+  for (const char c : std::string_view("\"\\/bfnrt")) plain[static_cast<unsigned char>(c)] = true;
+  return plain;
+}();
+
+// Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
+// scanner does not read itself: invalid ones, and \u ones. Backslashes are frequent (Windows
+// paths), so they are found 64 bytes at a time rather than one memchr call each.
+void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
+  odd.clear();
+  size_t next = 0;  // a backslash before this is the second byte of an escape
+  const auto escape = [&](size_t b) {
+    if (b < next) return;
+    if (!kPlainEscapes[static_cast<unsigned char>(data[b + 1])]) odd.push_back(static_cast<uint32_t>(b));
+    next = b + 2;  // data[size - 1] is a newline, so data[b + 1] is in the window
+  };
+  size_t at = 0;
+#if defined(__SSE2__)
+  // 64 bytes a step, most of which hold no backslash.
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const auto match = [&](size_t from) {
+    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + from)), backslash);
+  };
+  for (; at + 64 <= size; at += 64) {
+    const __m128i a = match(at), b = match(at + 16), c = match(at + 32), d = match(at + 48);
+    if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) continue;
+    uint64_t mask = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(a))) |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(b))) << 16 |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(c))) << 32 |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d))) << 48;
+    for (; mask; mask &= mask - 1) escape(at + static_cast<size_t>(std::countr_zero(mask)));
+  }
+#endif
+  for (; at < size; ++at) {
+    if (data[at] == '\\') escape(at);
+  }
+  odd.push_back(UINT32_MAX);
+}
+
 // Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
 // the UTF-8, control characters and bounds of strings, and the window its escapes.
 bool ValidScalar(const Tokens& tokens, uint32_t i) {
@@ -221,7 +263,7 @@ bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
         --depth;
       } else if (c == '{') {
         // A key and its colon, then the value.
-        if (tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) return false;
+        if (tokens.Byte(i) != '"') return false;
         if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
         ++i;
         continue;
@@ -229,7 +271,10 @@ bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
         continue;
       }
     } else {
-      if (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens, i)) return false;
+      // A string token is a whole string: stage 1 would have failed on any other.
+      if (c != '"' && (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens, i))) {
+        return false;
+      }
       ++i;
     }
     // After a value: the end, a comma and the next member, or the close of its container.
@@ -247,7 +292,7 @@ bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
       if (after != ',') return false;
       ++i;
       if (object) {
-        if (tokens.at[i] >= line_end || tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) return false;
+        if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return false;
         if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
         ++i;
       }
@@ -327,9 +372,14 @@ struct TableState {
   std::string name;
   Batch batch;
   std::vector<Slot> slots;
-  // By a key's first byte, the columns among the first 64 whose names start with it, so that
-  // most keys are compared with one name or none.
-  std::array<uint64_t, 256> by_first_byte{};
+  // By a key's first byte and length (KeyHash), the columns among the first 64 whose names
+  // have the same hash, so that most keys are compared with one name or none: records have
+  // many keys sharing a first byte (InitiatingProcess...).
+  std::array<uint64_t, 256> by_hash{};
+
+  static uint8_t KeyHash(std::string_view key) {
+    return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
+  }
   // No name holds a byte that only an escape can write in a key other than \u (which the line
   // scanner leaves to ParseJson), so the scanner may compare keys without unescaping them.
   bool plain_names = true;
@@ -340,14 +390,14 @@ struct TableState {
       if (ch == '"' || ch == '\\' || ch == '/' || static_cast<unsigned char>(ch) < 0x20) plain_names = false;
     }
     if (c < 64 && !name.empty()) {
-      by_first_byte[static_cast<unsigned char>(name[0])] |= uint64_t{1} << c;
+      by_hash[KeyHash(name)] |= uint64_t{1} << c;
     }
   }
 
   // The column named by an (unescaped) key, or slots.size().
   size_t Find(std::string_view key) const {
     if (key.empty()) return slots.size();
-    for (uint64_t m = by_first_byte[static_cast<unsigned char>(key[0])]; m; m &= m - 1) {
+    for (uint64_t m = by_hash[KeyHash(key)]; m; m &= m - 1) {
       const size_t c = static_cast<size_t>(std::countr_zero(m));
       if (batch.specs[c].name == key) return c;
     }
@@ -788,16 +838,7 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                         simdjson::stage1_mode::regular)) {
     return Window::Unstructured;
   }
-  // An invalid escape, or a \u one: the lines holding one go to Record.
-  odd_escapes.clear();
-  for (const char* b = static_cast<const char*>(std::memchr(data, '\\', size)); b;
-       b = static_cast<const char*>(std::memchr(b, '\\', static_cast<size_t>(data + size - b)))) {
-    if (b[1] == 'u' || std::strchr("\"\\/bfnrt", b[1]) == nullptr || b[1] == '\0') {
-      odd_escapes.push_back(static_cast<uint32_t>(b - data));
-    }
-    b += 2;  // data[size - 1] is a newline, so b[1] is in the window
-  }
-  odd_escapes.push_back(UINT32_MAX);
+  FindOddEscapes(data, size, odd_escapes);
   const Tokens tokens{data, structure->structural_indexes.get()};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
@@ -859,9 +900,8 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   } else {
     while (true) {
       // A key, its colon, its value, then a comma or the closing brace.
-      if (tokens.at[i] >= line_end || tokens.Byte(i) != '"' || !ValidScalar(tokens, i)) {
-        return Scanned::Leave;
-      }
+      // A string token is a whole string: stage 1 would have failed on any other.
+      if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return Scanned::Leave;
       const std::string_view quoted = tokens.Scalar(i);
       const std::string_view key = quoted.substr(1, quoted.size() - 2);
       if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return Scanned::Leave;
@@ -882,6 +922,8 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
         if (!ScanStage(tokens, i, line_end, Type::String, text)) return Scanned::Leave;
         has_type = true;
         type_name.assign(text.s);
+      } else if (first == '"') {
+        ++i;  // most values are strings, whole by stage 1
       } else if (!SkipValue(tokens, i, line_end)) {
         return Scanned::Leave;
       }
