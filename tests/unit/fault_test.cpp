@@ -7,6 +7,7 @@
 
 #include "runtime/event_reader.h"
 #include "tests/unit/archive_util.h"
+#include "tools/gen-events/csv_export.h"
 #include "tools/gen-events/generator.h"
 
 using namespace huntc;
@@ -292,4 +293,50 @@ TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lin
     CHECK(scanned.skipped == expected.skipped);
     CHECK(scanned.wrong_type == expected.wrong_type);
   }
+}
+
+// The CSV splitter finds commas and quotes as bits, 64 bytes to a word: generated command lines
+// put quoted fields with doubled quotes and commas across every word boundary. The CSV export
+// of generated events must read like their JSON lines, and a CSV record damaged by a stray
+// quote must be skipped alone.
+TEST_CASE("faults: a CSV export reads like its JSON lines", "[runtime][reader][faults]") {
+  test::TempDir dir;
+  std::string jsonl, csv;
+  gen::GenOptions opt;
+  opt.events = 2000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  std::unique_ptr<gen::CsvExport> exporter;
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    jsonl += chunk;
+    if (!exporter) {
+      exporter = std::make_unique<gen::CsvExport>(gen::CsvExport::ColumnsOf(chunk));
+      exporter->AppendHeader(csv);
+    }
+    exporter->AppendRecords(chunk, csv);
+    return true;
+  });
+  const std::vector<ColumnSpec> columns = {{"ReportId", Type::Long},
+                                           {"InitiatingProcessCommandLine", Type::String},
+                                           {"RemotePort", Type::Int},
+                                           {"Timestamp", Type::DateTime},
+                                           {"InitiatingProcessFolderPath", Type::String},
+                                           {"DeviceName", Type::String}};
+  const Outcome from_json = ReadOutcome(dir.Write("events.jsonl", jsonl), columns, 1 << 20, 0);
+  REQUIRE(from_json.rows.size() == 2000);
+  REQUIRE(from_json.issues.empty());
+  for (const size_t chunk : {size_t{1} << 20, size_t{1000}}) {
+    const Outcome from_csv = ReadOutcome(dir.Write("events.csv", csv), columns, chunk, 0);
+    CHECK(from_csv.rows == from_json.rows);
+    CHECK(from_csv.issues.empty());
+  }
+
+  // A stray quote after a closing one: that record alone is skipped.
+  const size_t quoted = csv.find("\"\"\"", csv.find('\n'));
+  REQUIRE(quoted != std::string::npos);
+  const size_t closing = csv.find("\",", quoted + 3);
+  REQUIRE(closing != std::string::npos);
+  const std::string damaged = csv.substr(0, closing + 1) + "x" + csv.substr(closing + 1);
+  const Outcome from_damaged = ReadOutcome(dir.Write("damaged.csv", damaged), columns, 1 << 20, 0);
+  CHECK(from_damaged.rows.size() == 1999);
+  CHECK(from_damaged.skipped == 1);
 }
