@@ -229,8 +229,8 @@ TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lin
     lines.push_back(clean.substr(at, nl - at));
     at = nl + 1;
   }
-  // Hand-made lines for what the generator does not write.
-  lines.insert(lines.begin() + 3, {
+  // Hand-made lines for what the generator does not write, added undamaged after the damage.
+  const std::vector<std::string> handmade = {
       R"({"RemotePort":"443","DeviceName":"a\u0041b","Timestamp":"2026-11-20T01:02:03.1234567+01:00"})",
       R"({"RemotePort":4.5e0,"DeviceName":"tab\there\/\"q\"","ReportId":-0,"IsInitiatingProcessRemoteSession":1})",
       R"(  { "RemotePort" : 80 , "AdditionalFields" : "{\"a\": [1, {\"b\": null}]}" }  )",
@@ -239,7 +239,9 @@ TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lin
       R"({"Remote\u0050ort":7,"DeviceName":true,"ReportId":1e3})",
       R"({"RemotePort":2147483648,"ReportId":9223372036854775807,"DeviceName":{"x":1}})",
       R"({})", R"({"a":{"b":{"c":[1,2,{"d":"e"}]}},"RemotePort":5})", "", "  \t",
-  });
+      "\xEF\xBB\xBF{\"RemotePort\":6}", R"({"RemotePort":7}  {"RemotePort":8})", R"({"RemotePort":9},)",
+      R"({"DeviceName":"\ud83d\ude00","RemotePort":"0x10","Timestamp":"2026-13-01T00:00:00Z"})",
+  };
   const std::vector<ColumnSpec> columns = {{"ReportId", Type::Long},
                                            {"DeviceName", Type::String},
                                            {"RemotePort", Type::Int},
@@ -273,6 +275,8 @@ TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lin
       }
     }
   }
+  lines.insert(lines.begin() + 3, handmade.begin(), handmade.end());
+  lines.insert(lines.end() - 3, handmade.begin(), handmade.end());
   std::string damaged;
   for (const std::string& line : lines) damaged += line + "\n";
   const std::string envelope = R"({"category":"AdvancedHunting-Other","properties":{}})" "\n";
