@@ -546,13 +546,20 @@ struct EventReader::Impl {
   void SkipRecord(InputIssueKind kind, std::string_view message);
 
   // JSON
-  enum class Scanned : uint8_t { Staged, Leave, Unusual };
+  enum class Scanned : uint8_t { Staged, Leave };
+  // The table markers of a record, as ParseJson reads them (see ScanObject).
+  struct Markers {
+    bool has_type = false, has_category = false;
+    uint32_t properties = 0;  // the token of an object under `properties`, or 0
+  };
   size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
   enum class Window : uint8_t { Whole, Part, Unstructured };
   Window ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
                     uint64_t range_end, size_t& used);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
+  bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
+                  Markers* markers);
   bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
   bool ParseJsonFast(const char* data, size_t size, size_t& table);
@@ -607,7 +614,6 @@ struct EventReader::Impl {
   Format format = Format::Unknown;
   size_t default_table = kNoTable;
   size_t guess = kNoTable;  // the table of the previous JSON record
-  bool scan = true;          // false once the input shows envelopes, which the scanner leaves
   uint64_t slow_until = 0;  // input offset before which lines are read one at a time
   bool default_named = false;  // the input names a table, requested or not
   bool no_table_reported = false;
@@ -643,7 +649,6 @@ bool EventReader::Impl::Read(const InputRange& in) {
   default_named = !in.table.empty();
   guess = default_table;
   no_table_reported = false;
-  scan = true;
   slow_until = 0;
   for (auto& t : tables) t.batch.Clear();  // a callback that threw may have left rows behind
 
@@ -685,14 +690,14 @@ bool EventReader::Impl::Read(const InputRange& in) {
   while (true) {
     if (stop && stop->load(std::memory_order_relaxed)) break;
     char* data = buffer.data();
-    if (format == Format::Json && scan && !skip_partial && !skipping_long &&
+    if (format == Format::Json && !skip_partial && !skipping_long &&
         buffer_at + begin >= slow_until && buffer_at + begin < in.end) {
       // All the complete lines from `begin` go to the scanner.
       if (const void* last = memrchr(data + begin, '\n', end - begin)) {
         const size_t size = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + begin));
         const size_t used =
             ScanLines(data + begin, size, buffer.size() - begin, buffer_at + begin, in.end);
-        // Lines the scanner left (past the range, or from an envelope on) go one at a time.
+        // Lines the scanner left (past the range, or of a table it cannot stage) go one at a time.
         if (used < size) slow_until = buffer_at + begin + size;
         begin = scanned = begin + used;
         continue;
@@ -827,9 +832,8 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
 
 // Reads the lines of data[0, size), which ends with a newline, and returns how many bytes of
 // whole lines it read: fewer than `size` at a line that starts at or past `range_end` (an
-// offset in the input, as `at` is of data[0]), at a record of a table the scanner cannot stage,
-// or at an envelope (then the rest of the input is left to the per-line paths). Every line the
-// scanner is not sure of goes to Record.
+// offset in the input, as `at` is of data[0]), or at a record of a table the scanner cannot
+// stage. Every line the scanner is not sure of goes to Record.
 size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t allocated, uint64_t at,
                                     uint64_t range_end) {
   size_t pos = 0;  // the start of the first line not read
@@ -905,10 +909,6 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     const Scanned result = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes
                                ? Scanned::Leave
                                : ScanLine(tokens, i, line_end, staged, table);
-    if (result == Scanned::Unusual) {
-      scan = false;
-      return Window::Part;
-    }
     if (result == Scanned::Leave) {
       Record(data + used, length, allocated - used, 0);
       i = first;
@@ -929,60 +929,82 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
 
 // Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past
 // its tokens, and stages the columns of table `staged` from it, setting `table` to the record's:
-// `staged`, or kOtherTable when its `Type` names a table nobody asked for. Leave: the line is
-// invalid, not sure to be valid, or of another requested table (ParseJson reads it); Unusual:
-// the record is an envelope.
+// `staged`, or kOtherTable when its envelope `category` or `Type` names a table nobody asked
+// for. Leave: the line is invalid, not sure to be valid, or of another requested table
+// (ParseJson reads it, and the next lines are staged as of its table).
 EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uint32_t& i,
                                                        uint32_t line_end, size_t staged,
                                                        size_t& table) {
   TableState& t = tables[staged];
-  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return Scanned::Leave;
-  ResetSlots(t);
   scanned_text.clear();
-  bool has_type = false;
+  Markers markers;
+  if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
+  if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
+  if (markers.has_category && markers.properties) {
+    // An envelope: the event is the object under `properties`, whose tokens are known valid.
+    const std::string_view name = category;
+    table = FindTable(name.starts_with(kEnvelopePrefix) ? name.substr(kEnvelopePrefix.size()) : name);
+    if (table == kNoTable) {
+      table = kOtherTable;
+      return Scanned::Staged;
+    }
+    if (table != staged) return Scanned::Leave;
+    uint32_t at = markers.properties;
+    return ScanObject(tokens, at, line_end, t, nullptr) ? Scanned::Staged : Scanned::Leave;
+  }
+  table = markers.has_type ? FindTable(type_name) : PlainTable();
+  if (table == kNoTable && markers.has_type) table = kOtherTable;
+  return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+}
+
+// Checks the object starting at token i, moving i past it, and stages the columns of `t` from
+// its members (a repeated key overwrites the earlier value, as ParseJson does). With `markers`,
+// it is a record, whose `Type` and `category` strings and `properties` object are noted as
+// ParseJson notes them: a column of `t` with such a name is staged first, and is a marker only
+// as a string column. False: not sure the object is valid.
+bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end,
+                                   TableState& t, Markers* markers) {
+  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  ResetSlots(t);
   ++i;
   if (tokens.at[i] < line_end && tokens.Byte(i) == '}') {
     ++i;
-  } else {
-    while (true) {
-      // A key, its colon, its value, then a comma or the closing brace.
-      // A string token is a whole string: stage 1 would have failed on any other.
-      if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return Scanned::Leave;
-      const std::string_view quoted = tokens.Scalar(i);
-      const std::string_view key = quoted.substr(1, quoted.size() - 2);
-      if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return Scanned::Leave;
-      if (tokens.at[++i] >= line_end) return Scanned::Leave;
-      const char first = tokens.Byte(i);
-      // The table markers, as ParseJson reads them (`category` counts only beside `properties`).
-      if (first == '{' && key == "properties") return Scanned::Unusual;
-      const size_t c = t.Find(key);
-      if (c < t.slots.size()) {
-        if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return Scanned::Leave;
-        if (key == "Type" && t.slots[c].state == Slot::State::Value &&
-            t.batch.specs[c].type == Type::String) {
-          has_type = true;
-          type_name.assign(t.slots[c].s);
-        }
-      } else if (key == "Type" && first == '"') {
-        Slot text;
-        if (!ScanStage(tokens, i, line_end, Type::String, text)) return Scanned::Leave;
-        has_type = true;
-        type_name.assign(text.s);
-      } else if (first == '"') {
-        ++i;  // most values are strings, whole by stage 1
-      } else if (!SkipValue(tokens, i, line_end)) {
-        return Scanned::Leave;
-      }
-      if (tokens.at[i] >= line_end) return Scanned::Leave;
-      const char after = tokens.Byte(i++);
-      if (after == '}') break;
-      if (after != ',') return Scanned::Leave;
-    }
+    return true;
   }
-  if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
-  table = has_type ? FindTable(type_name) : PlainTable();
-  if (table == kNoTable && has_type) table = kOtherTable;
-  return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+  while (true) {
+    // A key, its colon, its value, then a comma or the closing brace. A string token is a
+    // whole string: stage 1 would have failed on any other.
+    if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return false;
+    const std::string_view quoted = tokens.Scalar(i);
+    const std::string_view key = quoted.substr(1, quoted.size() - 2);
+    if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+    if (tokens.at[++i] >= line_end) return false;
+    const char first = tokens.Byte(i);
+    const bool is_type = markers && key == "Type", is_category = markers && key == "category";
+    const size_t c = t.Find(key);
+    if (c < t.slots.size()) {
+      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      if ((is_type || is_category) && t.slots[c].state == Slot::State::Value &&
+          t.batch.specs[c].type == Type::String) {
+        (is_type ? markers->has_type : markers->has_category) = true;
+        (is_type ? type_name : category).assign(t.slots[c].s);
+      }
+    } else if ((is_type || is_category) && first == '"') {
+      Slot text;
+      if (!ScanStage(tokens, i, line_end, Type::String, text)) return false;
+      (is_type ? markers->has_type : markers->has_category) = true;
+      (is_type ? type_name : category).assign(text.s);
+    } else if (first == '"') {
+      ++i;  // most values are strings, whole by stage 1
+    } else {
+      if (markers && first == '{' && key == "properties") markers->properties = i;
+      if (!SkipValue(tokens, i, line_end)) return false;
+    }
+    if (tokens.at[i] >= line_end) return false;
+    const char after = tokens.Byte(i++);
+    if (after == '}') return true;
+    if (after != ',') return false;
+  }
 }
 
 // Stages the value starting at token i, moving i past it, as StageValue stages it from
