@@ -12,10 +12,11 @@
 // the structure of a window of many lines in one pass (checking UTF-8, control characters and
 // string bounds); the scanner then walks each line's tokens once, checking the grammar and the
 // literals and numbers, comparing keys in place, staging the values of the requested columns
-// and only glancing at the others. Escapes are checked once per window. It builds no parse tree
-// and copies no strings it does not keep, and it is strict: a line it is not sure of (an error,
-// a \u escape, deep nesting, an envelope) it leaves to the per-line paths, which say exactly
-// what is wrong. A JSON line is read there by one of two paths that give the
+// and only glancing at the others; an envelope's event is staged from its `properties` object.
+// Escapes are checked once per window. It builds no parse tree and copies no strings it does
+// not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
+// record of another table than the previous one) it leaves to the per-line paths, which say
+// exactly what is wrong. A JSON line is read there by one of two paths that give the
 // same result (see ParseJson): a fast one on simdjson's DOM parser, and an exact one on
 // On-Demand for the few lines the fast one leaves (invalid lines, wrong types, raw text wanted).
 //
