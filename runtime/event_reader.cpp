@@ -8,9 +8,17 @@
 // record or into simdjson's string buffers, alive until the next record, so nothing is
 // allocated per field or per row once the buffers have grown.
 //
-// A JSON line is read by one of two paths that give the same result (see ParseJson): a fast one
-// on simdjson's DOM parser, and an exact one on On-Demand for the few lines the fast one leaves
-// (invalid lines, wrong types, raw text wanted).
+// JSON lines are first offered to the line scanner (see ScanLines). simdjson's stage 1 finds
+// the structure of a window of many lines in one pass (checking UTF-8, control characters and
+// string bounds); the scanner then walks each line's tokens once, checking the grammar and the
+// literals and numbers, comparing keys in place, staging the values of the requested columns
+// and only glancing at the others; an envelope's event is staged from its `properties` object.
+// Escapes are checked once per window. It builds no parse tree and copies no strings it does
+// not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
+// record of another table than the previous one) it leaves to the per-line paths, which say
+// exactly what is wrong. A JSON line is read there by one of two paths that give the
+// same result (see ParseJson): a fast one on simdjson's DOM parser, and an exact one on
+// On-Demand for the few lines the fast one leaves (invalid lines, wrong types, raw text wanted).
 //
 // The table of a JSON record: an envelope's `category`, else its `Type`, else the input's. The
 // reader guesses it is the table of the previous record and stages that table's columns in its
@@ -31,6 +39,9 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>  // in every x86-64 CPU
+#endif
 
 #include "runtime/output.h"
 
@@ -43,6 +54,13 @@ using simdjson::error_code;
 // Small enough that a chunk read is still in the L2 cache when it is split and parsed, which
 // measured faster than larger reads.
 constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
+// The line scanner leaves values nested deeper than this to the per-line paths: its stack of
+// open containers is the bits of one word.
+constexpr int kScanMaxDepth = 63;
+// The most bytes of lines the scanner finds the structure of at once: enough that the pass costs
+// little per line, few enough that when it fails (invalid UTF-8 somewhere) the lines then left
+// to the slower per-line paths are few.
+constexpr size_t kScanWindowBytes = size_t{64} << 10;
 // Validate recurses once per nesting level: this bounds the stack whatever the limit says.
 constexpr int kHardMaxDepth = 1024;
 constexpr std::string_view kEnvelopePrefix = "AdvancedHunting-";
@@ -152,6 +170,138 @@ bool HasEscape(std::string_view token) {
   return backslash < quote;
 }
 
+// A window of lines with its structure: the offsets of its tokens (each bracket, brace, comma
+// and colon, and the first byte of each string, number and literal) from simdjson's stage 1.
+// After the last token come two offsets equal to the window's size, so that reading one token
+// past any token before the line end is safe.
+struct Tokens {
+  const char* text;
+  const uint32_t* at;
+
+  char Byte(uint32_t i) const { return text[at[i]]; }
+  // The text of token i of a scalar or string, without the spaces before the next token.
+  std::string_view Scalar(uint32_t i) const {
+    uint32_t end = at[i + 1];
+    while (end > at[i] && IsJsonSpace(text[end - 1])) --end;
+    return std::string_view(text + at[i], end - at[i]);
+  }
+};
+
+// The bytes that may follow a backslash in an escape the line scanner reads itself: one byte
+// each, so \u is not among them.
+constexpr std::array<bool, 256> kPlainEscapes = [] {
+  std::array<bool, 256> plain{};
+  for (const char c : std::string_view("\"\\/bfnrt")) plain[static_cast<unsigned char>(c)] = true;
+  return plain;
+}();
+
+// Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
+// scanner does not read itself: invalid ones, and \u ones. Backslashes are frequent (Windows
+// paths), so they are found 64 bytes at a time rather than one memchr call each.
+void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
+  odd.clear();
+  size_t next = 0;  // a backslash before this is the second byte of an escape
+  const auto escape = [&](size_t b) {
+    if (b < next) return;
+    if (!kPlainEscapes[static_cast<unsigned char>(data[b + 1])]) odd.push_back(static_cast<uint32_t>(b));
+    next = b + 2;  // data[size - 1] is a newline, so data[b + 1] is in the window
+  };
+  size_t at = 0;
+#if defined(__SSE2__)
+  // 64 bytes a step, most of which hold no backslash.
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const auto match = [&](size_t from) {
+    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + from)), backslash);
+  };
+  for (; at + 64 <= size; at += 64) {
+    const __m128i a = match(at), b = match(at + 16), c = match(at + 32), d = match(at + 48);
+    if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) continue;
+    uint64_t mask = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(a))) |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(b))) << 16 |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(c))) << 32 |
+                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d))) << 48;
+    for (; mask; mask &= mask - 1) escape(at + static_cast<size_t>(std::countr_zero(mask)));
+  }
+#endif
+  for (; at < size; ++at) {
+    if (data[at] == '\\') escape(at);
+  }
+  odd.push_back(UINT32_MAX);
+}
+
+// Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
+// the UTF-8, control characters and bounds of strings, and the window its escapes.
+bool ValidScalar(const Tokens& tokens, uint32_t i) {
+  const std::string_view text = tokens.Scalar(i);
+  switch (text.front()) {
+    case '"': return text.size() >= 2 && text.back() == '"';
+    case 't': return text == "true";
+    case 'f': return text == "false";
+    case 'n': return text == "null";
+    default: return IsJsonNumber(text);
+  }
+}
+
+// Moves `i` past the value starting at token i, checking it, within the line that ends at offset
+// `line_end`; false at anything not sure to be valid there. Containers nest kScanMaxDepth deep
+// at most, their kinds kept as bits (1: object), so nothing recurses.
+bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
+  uint64_t objects = 0;
+  int depth = 0;
+  while (true) {
+    // A value starts at token i.
+    if (tokens.at[i] >= line_end) return false;
+    const char c = tokens.Byte(i);
+    if (c == '{' || c == '[') {
+      if (depth == kScanMaxDepth) return false;
+      objects = (objects << 1) | (c == '{');
+      ++depth;
+      ++i;
+      if (tokens.at[i] >= line_end) return false;
+      if (tokens.Byte(i) == (c == '{' ? '}' : ']')) {
+        ++i;
+        objects >>= 1;
+        --depth;
+      } else if (c == '{') {
+        // A key and its colon, then the value.
+        if (tokens.Byte(i) != '"') return false;
+        if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+        ++i;
+        continue;
+      } else {
+        continue;
+      }
+    } else {
+      // A string token is a whole string: stage 1 would have failed on any other.
+      if (c != '"' && (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens, i))) {
+        return false;
+      }
+      ++i;
+    }
+    // After a value: the end, a comma and the next member, or the close of its container.
+    while (true) {
+      if (depth == 0) return true;
+      if (tokens.at[i] >= line_end) return false;
+      const char after = tokens.Byte(i);
+      const bool object = objects & 1;
+      if (after == (object ? '}' : ']')) {
+        ++i;
+        objects >>= 1;
+        --depth;
+        continue;
+      }
+      if (after != ',') return false;
+      ++i;
+      if (object) {
+        if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return false;
+        if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+        ++i;
+      }
+      break;
+    }
+  }
+}
+
 // Checks every part of a value that simdjson would otherwise skip unchecked, consuming it.
 error_code Validate(od::value& value, int max_depth, int depth = 0) {
   if (depth > max_depth) return simdjson::DEPTH_ERROR;
@@ -223,21 +373,32 @@ struct TableState {
   std::string name;
   Batch batch;
   std::vector<Slot> slots;
-  // By a key's first byte, the columns among the first 64 whose names start with it, so that
-  // most keys are compared with one name or none.
-  std::array<uint64_t, 256> by_first_byte{};
+  // By a key's first byte and length (KeyHash), the columns among the first 64 whose names
+  // have the same hash, so that most keys are compared with one name or none: records have
+  // many keys sharing a first byte (InitiatingProcess...).
+  std::array<uint64_t, 256> by_hash{};
+
+  static uint8_t KeyHash(std::string_view key) {
+    return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
+  }
+  // No name holds a byte that only an escape can write in a key other than \u (which the line
+  // scanner leaves to ParseJson), so the scanner may compare keys without unescaping them.
+  bool plain_names = true;
 
   void AddColumn(size_t c) {
     const std::string& name = batch.specs[c].name;
+    for (const char ch : name) {
+      if (ch == '"' || ch == '\\' || ch == '/' || static_cast<unsigned char>(ch) < 0x20) plain_names = false;
+    }
     if (c < 64 && !name.empty()) {
-      by_first_byte[static_cast<unsigned char>(name[0])] |= uint64_t{1} << c;
+      by_hash[KeyHash(name)] |= uint64_t{1} << c;
     }
   }
 
   // The column named by an (unescaped) key, or slots.size().
   size_t Find(std::string_view key) const {
     if (key.empty()) return slots.size();
-    for (uint64_t m = by_first_byte[static_cast<unsigned char>(key[0])]; m; m &= m - 1) {
+    for (uint64_t m = by_hash[KeyHash(key)]; m; m &= m - 1) {
       const size_t c = static_cast<size_t>(std::countr_zero(m));
       if (batch.specs[c].name == key) return c;
     }
@@ -274,14 +435,59 @@ InputIssueKind FromSourceError(SourceError e) {
 
 enum class Format : uint8_t { Unknown, Json, Csv };
 
-// The quotes in [begin, end): CSV records have few, so hopping between them with memchr beats
-// looking at every byte.
+// Sets `masks` to the bits of the bytes of `text` equal to `byte`, 64 to a word. Reads up to 63
+// bytes past the text: the reader's buffer is padded.
+void MatchBytes(std::string_view text, char byte, std::vector<uint64_t>& masks) {
+  masks.assign((text.size() + 63) / 64, 0);
+  for (size_t w = 0; w < masks.size(); ++w) {
+    const char* block = text.data() + w * 64;
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    const __m128i match = _mm_set1_epi8(byte);
+    for (int part = 0; part < 4; ++part) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + part * 16));
+      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, match))))
+              << (part * 16);
+    }
+#else
+    for (int i = 0; i < 64; ++i) mask |= static_cast<uint64_t>(block[i] == byte) << i;
+#endif
+    masks[w] = mask;
+  }
+  if (text.size() % 64) masks.back() &= (uint64_t{1} << (text.size() % 64)) - 1;
+}
+
+// The first bit at or after `from` in `masks`, or `size` (the length of the text they cover).
+size_t NextBit(const std::vector<uint64_t>& masks, size_t from, size_t size) {
+  size_t w = from / 64;
+  if (w >= masks.size()) return size;
+  uint64_t bits = masks[w] & (~uint64_t{0} << (from % 64));
+  while (!bits) {
+    if (++w == masks.size()) return size;
+    bits = masks[w];
+  }
+  return w * 64 + static_cast<size_t>(std::countr_zero(bits));
+}
+
+// The quotes in [begin, end), whose count tells whether a CSV newline is inside a quoted field.
+// Exports quote many fields, so they are counted 16 bytes at a time.
 uint64_t CountQuotes(const char* begin, const char* end) {
   uint64_t n = 0;
-  while (const void* q = std::memchr(begin, '"', static_cast<size_t>(end - begin))) {
-    ++n;
-    begin = static_cast<const char*>(q) + 1;
+#if defined(__SSE2__)
+  // Each byte of `counts` counts its lane's quotes (a match is -1), for at most 255 blocks;
+  // then the bytes are summed. (x86-64 without flags has no popcount instruction.)
+  const __m128i quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+  while (end - begin >= 16) {
+    __m128i counts = zero;
+    for (int k = 0; k < 255 && end - begin >= 16; ++k, begin += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(x, quote));
+    }
+    const __m128i sums = _mm_sad_epu8(counts, zero);
+    n += static_cast<uint64_t>(_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
+#endif
+  for (; begin < end; ++begin) n += *begin == '"';
   return n;
 }
 
@@ -341,6 +547,21 @@ struct EventReader::Impl {
   void SkipRecord(InputIssueKind kind, std::string_view message);
 
   // JSON
+  enum class Scanned : uint8_t { Staged, Leave };
+  // The table markers of a record, as ParseJson reads them (see ScanObject).
+  struct Markers {
+    bool has_type = false, has_category = false;
+    uint32_t properties = 0;  // the token of an object under `properties`, or 0
+  };
+  size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
+  enum class Window : uint8_t { Whole, Part, Unstructured };
+  Window ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
+                    uint64_t range_end, size_t& used);
+  Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
+                   size_t& table);
+  bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
+                  Markers* markers);
+  bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
   bool ParseJsonFast(const char* data, size_t size, size_t& table);
   bool StageFast(simdjson::dom::object object, TableState& t);
@@ -373,11 +594,17 @@ struct EventReader::Impl {
   simdjson::dom::parser dom_parser;  // the fast path
   bool fast = false;                  // the fast parser has its depth limit
   od::parser parser;                  // the exact path, for lines the fast one leaves
+  // The scanner's stage 1, and its capacity in bytes (0: none).
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> structure;
+  size_t structure_capacity = 0;
+  std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
+  std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
   std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
   std::vector<std::string_view> fields;  // the fields of the CSV record being read
   std::string unquoted;                  // the text of quoted CSV fields, reserved per record
+  std::vector<uint64_t> commas, quotes;  // of the CSV record being split, see MatchBytes
   std::string dynamic_text;              // CSV text of a dynamic column that is not JSON
   std::vector<size_t> csv_column;        // for each header field, its column or kNoTable
   std::string fieldcount_message;
@@ -388,6 +615,7 @@ struct EventReader::Impl {
   Format format = Format::Unknown;
   size_t default_table = kNoTable;
   size_t guess = kNoTable;  // the table of the previous JSON record
+  uint64_t slow_until = 0;  // input offset before which lines are read one at a time
   bool default_named = false;  // the input names a table, requested or not
   bool no_table_reported = false;
   uint64_t line = 0;         // lines before the current record
@@ -422,6 +650,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
   default_named = !in.table.empty();
   guess = default_table;
   no_table_reported = false;
+  slow_until = 0;
   for (auto& t : tables) t.batch.Clear();  // a callback that threw may have left rows behind
 
   // A range that does not start the file starts one byte early, so that the partial line it
@@ -462,6 +691,19 @@ bool EventReader::Impl::Read(const InputRange& in) {
   while (true) {
     if (stop && stop->load(std::memory_order_relaxed)) break;
     char* data = buffer.data();
+    if (format == Format::Json && !skip_partial && !skipping_long &&
+        buffer_at + begin >= slow_until && buffer_at + begin < in.end) {
+      // All the complete lines from `begin` go to the scanner.
+      if (const void* last = memrchr(data + begin, '\n', end - begin)) {
+        const size_t size = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + begin));
+        const size_t used =
+            ScanLines(data + begin, size, buffer.size() - begin, buffer_at + begin, in.end);
+        // Lines the scanner left (past the range, or of a table it cannot stage) go one at a time.
+        if (used < size) slow_until = buffer_at + begin + size;
+        begin = scanned = begin + used;
+        continue;
+      }
+    }
     if (const void* nl = std::memchr(data + scanned, '\n', end - scanned)) {
       const size_t at = static_cast<const char*>(nl) - data;
       if (format == Format::Csv) {
@@ -587,6 +829,238 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
     return;
   }
   AppendRow(table);
+}
+
+// Reads the lines of data[0, size), which ends with a newline, and returns how many bytes of
+// whole lines it read: fewer than `size` at a line that starts at or past `range_end` (an
+// offset in the input, as `at` is of data[0]), or at a record of a table the scanner cannot
+// stage. Every line the scanner is not sure of goes to Record.
+size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t allocated, uint64_t at,
+                                    uint64_t range_end) {
+  size_t pos = 0;  // the start of the first line not read
+  // Windows shrink by half after one simdjson could not find the structure of (a line that is
+  // not valid UTF-8, or whose string does not close), down to the one line at fault, which goes
+  // to Record; they grow back after each success.
+  size_t limit = kScanWindowBytes;
+  while (pos < size) {
+    // A window: the lines that end in the next `limit` bytes, or the one longer line.
+    const size_t n = std::min(size - pos, limit);
+    const void* last = memrchr(data + pos, '\n', n);
+    if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
+    const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
+    size_t used = 0;
+    switch (ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used)) {
+      case Window::Whole:
+        pos += used;
+        limit = std::min(limit * 2, kScanWindowBytes);
+        break;
+      case Window::Part: return pos + used;
+      case Window::Unstructured:
+        if (std::memchr(data + pos, '\n', window) != last) {
+          limit = window / 2;
+          break;
+        }
+        if (at + pos >= range_end) return pos;
+        record_line = line + 1;
+        Record(data + pos, window - 1, allocated - pos, 0);
+        pos += window;
+        break;
+    }
+  }
+  return pos;
+}
+
+// ScanLines for one window; `used` says how many bytes of whole lines it read: all of them
+// (Whole), fewer for the reasons ScanLines gives (Part), or none when simdjson cannot find the
+// window's structure (Unstructured: invalid UTF-8, or a string that does not close on its line).
+EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t size,
+                                                        size_t allocated, uint64_t at,
+                                                        uint64_t range_end, size_t& used) {
+  used = 0;
+  if (size > structure_capacity) {
+    const error_code err =
+        structure ? structure->set_capacity(size)
+                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
+                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
+    if (err) return Window::Unstructured;
+    structure_capacity = size;
+  }
+  if (structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
+                        simdjson::stage1_mode::regular)) {
+    return Window::Unstructured;
+  }
+  FindOddEscapes(data, size, odd_escapes);
+  const Tokens tokens{data, structure->structural_indexes.get()};
+  uint32_t i = 0;         // the first token of the line
+  size_t next_odd = 0;    // the first odd escape not before the line
+  while (used < size) {
+    if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
+    // Records are staged as of the previous record's table, the likeliest.
+    const size_t staged = guess < tables.size() ? guess : PlainTable();
+    if (staged >= tables.size() || !tables[staged].plain_names || at + used >= range_end) {
+      return Window::Part;
+    }
+    const uint32_t line_end = static_cast<uint32_t>(
+        static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
+    const size_t length = line_end - used;
+    while (odd_escapes[next_odd] < used) ++next_odd;
+    record_line = line + 1;
+    size_t table = kNoTable;
+    const uint32_t first = i;
+    const Scanned result = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes
+                               ? Scanned::Leave
+                               : ScanLine(tokens, i, line_end, staged, table);
+    if (result == Scanned::Leave) {
+      Record(data + used, length, allocated - used, 0);
+      i = first;
+      while (tokens.at[i] < line_end) ++i;  // the sentinels end this
+    } else {
+      ++line;
+      ++stats->lines;
+      if (table == kOtherTable) {
+        ++stats->other_records;
+      } else {
+        AppendRow(table);
+      }
+    }
+    used = line_end + 1;
+  }
+  return Window::Whole;
+}
+
+// Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past
+// its tokens, and stages the columns of table `staged` from it, setting `table` to the record's:
+// `staged`, or kOtherTable when its envelope `category` or `Type` names a table nobody asked
+// for. Leave: the line is invalid, not sure to be valid, or of another requested table
+// (ParseJson reads it, and the next lines are staged as of its table).
+EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uint32_t& i,
+                                                       uint32_t line_end, size_t staged,
+                                                       size_t& table) {
+  TableState& t = tables[staged];
+  scanned_text.clear();
+  Markers markers;
+  if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
+  if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
+  if (markers.has_category && markers.properties) {
+    // An envelope: the event is the object under `properties`, whose tokens are known valid.
+    const std::string_view name = category;
+    table = FindTable(name.starts_with(kEnvelopePrefix) ? name.substr(kEnvelopePrefix.size()) : name);
+    if (table == kNoTable) {
+      table = kOtherTable;
+      return Scanned::Staged;
+    }
+    if (table != staged) return Scanned::Leave;
+    uint32_t at = markers.properties;
+    return ScanObject(tokens, at, line_end, t, nullptr) ? Scanned::Staged : Scanned::Leave;
+  }
+  table = markers.has_type ? FindTable(type_name) : PlainTable();
+  if (table == kNoTable && markers.has_type) table = kOtherTable;
+  return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+}
+
+// Checks the object starting at token i, moving i past it, and stages the columns of `t` from
+// its members (a repeated key overwrites the earlier value, as ParseJson does). With `markers`,
+// it is a record, whose `Type` and `category` strings and `properties` object are noted as
+// ParseJson notes them: a column of `t` with such a name is staged first, and is a marker only
+// as a string column. False: not sure the object is valid.
+bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end,
+                                   TableState& t, Markers* markers) {
+  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  ResetSlots(t);
+  ++i;
+  if (tokens.at[i] < line_end && tokens.Byte(i) == '}') {
+    ++i;
+    return true;
+  }
+  while (true) {
+    // A key, its colon, its value, then a comma or the closing brace. A string token is a
+    // whole string: stage 1 would have failed on any other.
+    if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return false;
+    const std::string_view quoted = tokens.Scalar(i);
+    const std::string_view key = quoted.substr(1, quoted.size() - 2);
+    if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
+    if (tokens.at[++i] >= line_end) return false;
+    const char first = tokens.Byte(i);
+    const bool is_type = markers && key == "Type", is_category = markers && key == "category";
+    const size_t c = t.Find(key);
+    if (c < t.slots.size()) {
+      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      if ((is_type || is_category) && t.slots[c].state == Slot::State::Value &&
+          t.batch.specs[c].type == Type::String) {
+        (is_type ? markers->has_type : markers->has_category) = true;
+        (is_type ? type_name : category).assign(t.slots[c].s);
+      }
+    } else if ((is_type || is_category) && first == '"') {
+      Slot text;
+      if (!ScanStage(tokens, i, line_end, Type::String, text)) return false;
+      (is_type ? markers->has_type : markers->has_category) = true;
+      (is_type ? type_name : category).assign(text.s);
+    } else if (first == '"') {
+      ++i;  // most values are strings, whole by stage 1
+    } else {
+      if (markers && first == '{' && key == "properties") markers->properties = i;
+      if (!SkipValue(tokens, i, line_end)) return false;
+    }
+    if (tokens.at[i] >= line_end) return false;
+    const char after = tokens.Byte(i++);
+    if (after == '}') return true;
+    if (after != ',') return false;
+  }
+}
+
+// Stages the value starting at token i, moving i past it, as StageValue stages it from
+// simdjson; false where the value is not sure to be valid.
+bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type,
+                                  Slot& slot) {
+  const char first = tokens.Byte(i);
+  if (first == '{' || first == '[') {
+    const char* start = tokens.text + tokens.at[i];
+    if (!SkipValue(tokens, i, line_end)) return false;
+    if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
+      slot.state = Slot::State::WrongType;
+      slot.s = first == '{' ? "an object" : "an array";
+    } else {
+      slot.state = Slot::State::Value;
+      // It ends with the closing token before i.
+      slot.s = std::string_view(start, static_cast<size_t>(tokens.text + tokens.at[i - 1] + 1 - start));
+    }
+    return true;
+  }
+  if (first == '}' || first == ']' || first == ',' || first == ':' || !ValidScalar(tokens, i)) {
+    return false;
+  }
+  const std::string_view token = tokens.Scalar(i++);
+  od::json_type json = od::json_type::number;
+  std::string_view text;
+  switch (first) {
+    case 'n': slot.state = Slot::State::Null; return true;
+    case 't':
+    case 'f': json = od::json_type::boolean; break;
+    case '"': {
+      json = od::json_type::string;
+      text = token.substr(1, token.size() - 2);
+      if (std::memchr(text.data(), '\\', text.size())) {
+        // Only the escapes the window lets through: one character each.
+        if (scanned_text.capacity() < line_end) scanned_text.reserve(line_end);  // views must not move
+        const size_t at = scanned_text.size();
+        for (size_t k = 0; k < text.size(); ++k) {
+          char c = text[k];
+          if (c == '\\') {
+            c = text[++k];
+            c = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+          }
+          scanned_text.push_back(c);
+        }
+        text = std::string_view(scanned_text).substr(at);
+      }
+      break;
+    }
+    default: break;
+  }
+  const bool ok = ConvertJsonScalar(type, json, token, text, slot);
+  slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
+  if (!ok) slot.s = token;
+  return true;
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1000,38 +1474,49 @@ bool EventReader::Impl::IsJsonText(std::string_view text, bool containers_only) 
 }
 
 // Splits a CSV record into `fields` (RFC 4180: quoted fields may hold commas, newlines and
-// doubled quotes). A quote inside an unquoted field is taken as data, as Excel does.
+// doubled quotes). A quote inside an unquoted field is taken as data, as Excel does. Commas and
+// quotes are found for the whole record at once, as bits, rather than one search per field.
 Problem EventReader::Impl::SplitCsv(std::string_view record) {
   fields.clear();
   unquoted.clear();
   unquoted.reserve(record.size());  // views into it must not move
+  MatchBytes(record, ',', commas);
+  MatchBytes(record, '"', quotes);
+  const size_t n = record.size();
   size_t pos = 0;
   while (true) {
-    if (pos < record.size() && record[pos] == '"') {
+    if (pos < n && record[pos] == '"') {
+      // Only a field with doubled quotes is copied, to undouble them.
       const size_t start = unquoted.size();
-      ++pos;
+      size_t from = pos + 1;  // the text not yet copied
+      bool copied = false;
       while (true) {
-        const size_t q = record.find('"', pos);
-        if (q == std::string_view::npos) return {InputIssueKind::Malformed, "unterminated quoted field"};
-        unquoted.append(record.substr(pos, q - pos));
-        pos = q + 1;
-        if (pos < record.size() && record[pos] == '"') {
-          unquoted.push_back('"');
-          ++pos;
+        const size_t q = NextBit(quotes, from, n);
+        if (q == n) return {InputIssueKind::Malformed, "unterminated quoted field"};
+        if (q + 1 < n && record[q + 1] == '"') {
+          unquoted.append(record.substr(from, q + 1 - from));
+          from = q + 2;
+          copied = true;
           continue;
         }
+        if (copied) {
+          unquoted.append(record.substr(from, q - from));
+          fields.push_back(std::string_view(unquoted).substr(start));
+        } else {
+          fields.push_back(record.substr(pos + 1, q - pos - 1));
+        }
+        pos = q + 1;
         break;
       }
-      fields.push_back(std::string_view(unquoted).substr(start));
-      if (pos < record.size() && record[pos] != ',') {
+      if (pos < n && record[pos] != ',') {
         return {InputIssueKind::Malformed, "text after the closing quote of a field"};
       }
     } else {
-      const size_t comma = std::min(record.find(',', pos), record.size());
+      const size_t comma = NextBit(commas, pos, n);
       fields.push_back(record.substr(pos, comma - pos));
       pos = comma;
     }
-    if (pos >= record.size()) return kOk;
+    if (pos >= n) return kOk;
     ++pos;  // the comma
   }
 }
