@@ -43,7 +43,6 @@ class Evaluator {
   // `now` is now() for the whole query, in ticks.
   explicit Evaluator(int64_t now);
   ~Evaluator();
-  int64_t now() const { return now_; }
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
 
