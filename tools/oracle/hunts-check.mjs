@@ -71,11 +71,13 @@ function runHuntc(kql, file, engine, out) {
     '--format', 'jsonl', '-o', out], { encoding: 'utf8' });
   if (r.status !== 0) return { error: r.stderr.trim() };
   const text = fs.readFileSync(out, 'utf8');
-  return { rows: text.split('\n').filter((l) => l).map((l) => JSON.parse(l)) };
+  // Each detection is {"row": {column: value, ...}} (runtime/output.h).
+  return { rows: text.split('\n').filter((l) => l).map((l) => JSON.parse(l).row) };
 }
 
 // Compares huntc's rows with DuckDB's; returns a list of differences (empty when they agree).
-function compare(name, columns, ours, theirs) {
+// `numeric` names the columns DuckDB types as integers (it hands BIGINTs over as strings).
+function compare(name, columns, numeric, ours, theirs) {
   const problems = [];
   const sets = SETS[name] ?? {};
   const order = ORDER[name];
@@ -89,6 +91,7 @@ function compare(name, columns, ours, theirs) {
   }
   const key = (row) => JSON.stringify(columns.filter((c) => !(c in sets)).map((c) => {
     const v = canon(row[c]);
+    if (v !== null && numeric.has(c)) return Number(v);
     return v === null && COLUMNS[c] === 'VARCHAR' ? '' : v;
   }));
   const index = new Map();
@@ -147,6 +150,8 @@ try {
     }
     const reader = await conn.runAndReadAll(SQL[name](from));
     const columns = reader.columnNames();
+    const types = reader.columnTypes().map((t) => t.toString());
+    const numeric = new Set(columns.filter((c, i) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(types[i])));
     const theirs = reader.getRowObjectsJson();
     const kql = fs.readFileSync(path.join(huntsDir, f), 'utf8');
     for (const engine of ['jit', 'interp']) {
@@ -161,7 +166,7 @@ try {
         failed = true;
         continue;
       }
-      const problems = compare(name, columns, r.rows, theirs);
+      const problems = compare(name, columns, numeric, r.rows, theirs);
       const shown = problems.slice(0, 15);
       if (problems.length === 0) {
         console.log(`${name} (${engine}): same ${r.rows.length} rows as DuckDB`);
