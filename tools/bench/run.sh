@@ -98,20 +98,21 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 
 # calc EXPR: awk arithmetic, printed with the format given second (default %.3f).
 calc() { awk "BEGIN { printf \"${2:-%.3f}\", $1 }"; }
 
-# timed CMD...: runs CMD once with stdout discarded; sets T (wall seconds) and RSS (peak KiB) and
-# keeps its stderr in $WORK/stderr. A failed command fails the suite.
+# timed CMD...: runs CMD once with stdout discarded; sets T (wall seconds), CPU (user + system
+# seconds: on a loaded machine the wall time also holds the time spent waiting for a core) and
+# RSS (peak KiB), and keeps its stderr in $WORK/stderr. A failed command fails the suite.
 timed() {
   local start end
   start=$EPOCHREALTIME
-  if ! /usr/bin/time -f '%M' -o "$WORK/rss" "$@" > /dev/null 2> "$WORK/stderr"; then
+  if ! /usr/bin/time -f '%M %U %S' -o "$WORK/rss" "$@" > /dev/null 2> "$WORK/stderr"; then
     fail "FAILED: $*"
     sed 's/^/    /' "$WORK/stderr" >&2
-    T=0 RSS=0
+    T=0 CPU=0 RSS=0
     return 1
   fi
   end=$EPOCHREALTIME
   T=$(calc "$end - $start" %.4f)
-  RSS=$(tail -n 1 "$WORK/rss")
+  read -r RSS CPU < <(tail -n 1 "$WORK/rss" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }')
 }
 
 # gen_file N PATH: N DeviceNetworkEvents of the peer's columns as JSON lines, unless PATH exists.
@@ -224,8 +225,8 @@ if has e2e; then
     echo "one file scan each). Ratio = DuckDB time / huntc time (above 1: huntc is faster)."
     [ "$peer_ok" = 1 ] || echo "DuckDB was not run (--no-peer, or its node_modules are missing)."
     echo
-    echo "| events | file GB | threads | hunt | engine | huntc s | huntc M events/s | huntc GB/s | peak RSS MiB | DuckDB s | ratio | rows huntc | rows DuckDB |"
-    echo "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| events | file GB | threads | hunt | engine | huntc s | huntc CPU s | huntc M events/s | huntc GB/s | peak RSS MiB | DuckDB s | ratio | rows huntc | rows DuckDB |"
+    echo "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     IFS=, read -r -a sizes <<< "$SIZES"
     IFS=, read -r -a thread_counts <<< "$THREADS"
     for n in "${sizes[@]}"; do
@@ -249,12 +250,12 @@ if has e2e; then
             cat "$WORK/stderr" >&2
           fi
         fi
-        # row NAME ENGINE SECONDS RSS_KIB ROWS DUCK_SECONDS DUCK_ROWS: one line of the table.
+        # row NAME ENGINE SECONDS CPU_SECONDS RSS_KIB ROWS DUCK_SECONDS DUCK_ROWS: one line of the table.
         row() {
-          local ratio=- dr=${7:--} ds=${6:--}
+          local ratio=- dr=${8:--} ds=${7:--}
           [ "$ds" = - ] || ratio=$(calc "$ds / $3" %.2f)
           [ "$ds" = - ] || ds=$(calc "$ds" %.3f)
-          echo "| $n | $(calc "$bytes / 1e9" %.2f) | $t | $1 | $2 | $(calc "$3" %.3f) | $(calc "$n / $3 / 1e6" %.2f) | $(calc "$bytes / $3 / 1e9" %.2f) | $(calc "$4 / 1024" %.0f) | $ds | $ratio | $5 | $dr |"
+          echo "| $n | $(calc "$bytes / 1e9" %.2f) | $t | $1 | $2 | $(calc "$3" %.3f) | $4 | $(calc "$n / $3 / 1e6" %.2f) | $(calc "$bytes / $3 / 1e9" %.2f) | $(calc "$5 / 1024" %.0f) | $ds | $ratio | $6 | $dr |"
         }
         check_rows() {  # NAME HUNTC_ROWS DUCK_ROWS
           if [ -n "$3" ] && [ "$2" != "$3" ]; then
@@ -263,26 +264,26 @@ if has e2e; then
         }
         for name in "${HUNT_NAMES[@]}"; do
           note "e2e: huntc $name over $n events, $t thread(s)"
-          times=() rss=() rows=
+          times=() cpus=() rss=() rows=
           for ((r = 0; r < REPS; r++)); do
             cat "$file" > /dev/null
             timed "$HUNTC" query "$(cat "$HUNTS/$name.kql")" --events "$file" --now "$NOW" --threads "$t" \
               --engine "${hunt_engine[$name]}" -o /dev/null || break
-            times+=("$T") rss+=("$RSS")
+            times+=("$T") cpus+=("$CPU") rss+=("$RSS")
             rows=$(sed -n 's/.*; \([0-9]*\) detections\{0,1\}$/\1/p' "$WORK/stderr" | tail -n 1)
           done
           [ ${#times[@]} -eq "$REPS" ] || continue
-          row "$name" "${hunt_engine[$name]}" "$(median "${times[@]}")" "$(median "${rss[@]}")" "$rows" \
+          row "$name" "${hunt_engine[$name]}" "$(median "${times[@]}")" "$(median "${cpus[@]}")" "$(median "${rss[@]}")" "$rows" \
             "${duck_s[$name]:-}" "${duck_rows[$name]:-}"
           check_rows "$name" "$rows" "${duck_rows[$name]:-}"
         done
         note "e2e: huntc pack of the three over $n events, $t thread(s)"
-        times=() rss=()
+        times=() cpus=() rss=()
         for ((r = 0; r < REPS; r++)); do
           cat "$file" > /dev/null
           timed "$HUNTC" run "$WORK/pack" --events "$file" --now "$NOW" --threads "$t" --engine "$pack_engine" \
             -o /dev/null || break
-          times+=("$T") rss+=("$RSS")
+          times+=("$T") cpus+=("$CPU") rss+=("$RSS")
           pack_rows=()
           for name in "${HUNT_NAMES[@]}"; do
             pack_rows+=("$(sed -n "s/^huntc: $name \[$name\]: \([0-9]*\) detection.*/\1/p" "$WORK/stderr")")
@@ -293,7 +294,7 @@ if has e2e; then
         if [ -n "$duck_total" ]; then
           duck_pack_rows=$(for name in "${HUNT_NAMES[@]}"; do echo "${duck_rows[$name]}"; done | paste -sd+)
         fi
-        row "pack of ${#HUNT_NAMES[@]}" "$pack_engine" "$(median "${times[@]}")" "$(median "${rss[@]}")" \
+        row "pack of ${#HUNT_NAMES[@]}" "$pack_engine" "$(median "${times[@]}")" "$(median "${cpus[@]}")" "$(median "${rss[@]}")" \
           "$(IFS=+; echo "${pack_rows[*]}")" "$duck_total" "$duck_pack_rows"
         for i in "${!HUNT_NAMES[@]}"; do
           check_rows "${HUNT_NAMES[$i]} (in the pack)" "${pack_rows[$i]}" "${duck_rows[${HUNT_NAMES[$i]}]:-}"
@@ -351,25 +352,25 @@ if has rules; then
   echo "(tools/bench/pick_rules.cpp), taken in file order: the JIT feeds every rule from one read of"
   echo "each file, the interpreter runs each rule's plan over its tables in turn."
   echo
-  echo "| engine | rules | seconds | ms per rule | M events/s | peak RSS MiB | detections |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| engine | rules | seconds | CPU s | ms per rule | M events/s | peak RSS MiB | detections |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   engines=$ENGINE
   [ "$ENGINE" != auto ] || engines="interp jit"
   for engine in $engines; do
     make_rule_packs "$engine"
     for n in "${PACK_SIZES[@]}"; do
       note "rules: a pack of $n over the archive, $engine"
-      times=() rss=()
+      times=() cpus=() rss=()
       for ((r = 0; r < REPS; r++)); do
         cat "$archive"/* > /dev/null
         timed "$HUNTC" run "$WORK/rules-$engine-$n" --events "$archive" --now "$NOW" --threads 1 \
           --engine "$engine" -o /dev/null || break
-        times+=("$T") rss+=("$RSS")
+        times+=("$T") cpus+=("$CPU") rss+=("$RSS")
       done
       [ ${#times[@]} -eq "$REPS" ] || continue
       detections=$(sed -n 's/.*; \([0-9]*\) detections\{0,1\}$/\1/p' "$WORK/stderr" | tail -n 1)
       s=$(median "${times[@]}")
-      echo "| $engine | $n | $(calc "$s" %.3f) | $(calc "$s * 1000 / $n" %.1f) | $(calc "$ARCHIVE_EVENTS / $s / 1e6" %.3f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) | $detections |"
+      echo "| $engine | $n | $(calc "$s" %.3f) | $(median "${cpus[@]}") | $(calc "$s * 1000 / $n" %.1f) | $(calc "$ARCHIVE_EVENTS / $s / 1e6" %.3f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) | $detections |"
     done
   done
   [ "$KEEP" = 1 ] || rm -rf "$archive"
@@ -379,22 +380,22 @@ if has compile; then
   echo
   echo "## Compile latency: \`huntc run PACK\` over an empty archive (process start, load, compile)"
   echo
-  echo "| engine | rules | seconds | ms per rule | peak RSS MiB |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| engine | rules | seconds | CPU s | ms per rule | peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|---:|"
   engines=$ENGINE
   [ "$ENGINE" != auto ] || engines="interp jit"
   for engine in $engines; do
     make_rule_packs "$engine"
     for n in "${PACK_SIZES[@]}"; do
       note "compile: $n rules, $engine"
-      times=() rss=()
+      times=() cpus=() rss=()
       for ((r = 0; r < REPS; r++)); do
         timed "$HUNTC" run "$WORK/rules-$engine-$n" --events "$EMPTY" --now "$NOW" --engine "$engine" || break
-        times+=("$T") rss+=("$RSS")
+        times+=("$T") cpus+=("$CPU") rss+=("$RSS")
       done
       [ ${#times[@]} -eq "$REPS" ] || continue
       s=$(median "${times[@]}")
-      echo "| $engine | $n | $(calc "$s" %.3f) | $(calc "$s * 1000 / $n" %.2f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) |"
+      echo "| $engine | $n | $(calc "$s" %.3f) | $(median "${cpus[@]}") | $(calc "$s * 1000 / $n" %.2f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) |"
     done
   done
 fi
