@@ -34,7 +34,7 @@ PEER_COLUMNS=Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort,Remote
 # Generated data may take at most this much of the disk.
 MAX_DATA_BYTES=$((15 * 1000 * 1000 * 1000))
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit "$1"; }
 user_set=" "
 while [ $# -gt 0 ]; do
   case $1 in
@@ -52,8 +52,8 @@ while [ $# -gt 0 ]; do
     --no-peer) PEER=; shift ;;
     --hunts) HUNTS=$2; shift 2 ;;
     --corpus) CORPUS=$2; shift 2 ;;
-    -h|--help) usage ;;
-    -*) echo "bench: unknown option $1" >&2; usage ;;
+    -h|--help) usage 0 ;;
+    -*) echo "bench: unknown option $1" >&2; usage 2 ;;
     *) BUILD=$1; shift ;;
   esac
 done
@@ -227,6 +227,7 @@ if has e2e; then
     echo
     echo "| events | file GB | threads | hunt | engine | huntc s | huntc CPU s | huntc M events/s | huntc GB/s | peak RSS MiB | DuckDB s | ratio | rows huntc | rows DuckDB |"
     echo "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    cpu_lines=()
     IFS=, read -r -a sizes <<< "$SIZES"
     IFS=, read -r -a thread_counts <<< "$THREADS"
     for n in "${sizes[@]}"; do
@@ -235,10 +236,15 @@ if has e2e; then
       bytes=$(stat -c %s "$file")
       for t in "${thread_counts[@]}"; do
         declare -A duck_s=() duck_rows=()
-        duck_total=
+        duck_total= duck_cpu=-
         if [ "$peer_ok" = 1 ]; then
           note "e2e: DuckDB over $n events, $t thread(s)"
-          if node "$PEER/duckdb-peer.mjs" "$file" --threads "$t" --reps "$REPS" --now "$NOW" > "$WORK/duck.txt" 2> "$WORK/stderr"; then
+          if /usr/bin/time -f '%U %S' -o "$WORK/duck-cpu" node "$PEER/duckdb-peer.mjs" "$file" --threads "$t" --reps "$REPS" \
+            --now "$NOW" > "$WORK/duck.txt" 2> "$WORK/stderr"; then
+            # CPU seconds of one run of the three queries, less the `cat` before each that warms
+            # the page cache (measured here once).
+            /usr/bin/time -f '%U %S' -o "$WORK/cat-cpu" cat "$file" > /dev/null
+            duck_cpu=$(awk -v reps="$REPS" -v hunts="${#HUNT_NAMES[@]}" -v cat="$(awk '{ print $1 + $2 }' "$WORK/cat-cpu")"               '{ printf "%.2f", ($1 + $2) / reps - hunts * cat }' "$WORK/duck-cpu")
             summary=$(sed -n 's/^JSON //p' "$WORK/duck.txt")
             for name in "${HUNT_NAMES[@]}"; do
               duck_s[$name]=$(jq -r --arg h "$name" '.hunts[$h].median_s // empty' <<< "$summary")
@@ -262,6 +268,7 @@ if has e2e; then
             fail "MISMATCH: $1 over $n events, $t thread(s): huntc $2 rows, DuckDB $3"
           fi
         }
+        hunts_cpu=0
         for name in "${HUNT_NAMES[@]}"; do
           note "e2e: huntc $name over $n events, $t thread(s)"
           times=() cpus=() rss=() rows=
@@ -273,6 +280,7 @@ if has e2e; then
             rows=$(sed -n 's/.*; \([0-9]*\) detections\{0,1\}$/\1/p' "$WORK/stderr" | tail -n 1)
           done
           [ ${#times[@]} -eq "$REPS" ] || continue
+          hunts_cpu=$(calc "$hunts_cpu + $(median "${cpus[@]}")" %.2f)
           row "$name" "${hunt_engine[$name]}" "$(median "${times[@]}")" "$(median "${cpus[@]}")" "$(median "${rss[@]}")" "$rows" \
             "${duck_s[$name]:-}" "${duck_rows[$name]:-}"
           check_rows "$name" "$rows" "${duck_rows[$name]:-}"
@@ -296,12 +304,22 @@ if has e2e; then
         fi
         row "pack of ${#HUNT_NAMES[@]}" "$pack_engine" "$(median "${times[@]}")" "$(median "${cpus[@]}")" "$(median "${rss[@]}")" \
           "$(IFS=+; echo "${pack_rows[*]}")" "$duck_total" "$duck_pack_rows"
+        pack_cpu=$(median "${cpus[@]}")
+        cpu_lines+=("| $n | $t | $(calc "$hunts_cpu" %.2f) | $pack_cpu | $duck_cpu | $([ "$duck_cpu" = - ] || calc "$duck_cpu / $hunts_cpu" %.2f) |")
         for i in "${!HUNT_NAMES[@]}"; do
           check_rows "${HUNT_NAMES[$i]} (in the pack)" "${pack_rows[$i]}" "${duck_rows[${HUNT_NAMES[$i]}]:-}"
         done
       done
       [ "$KEEP" = 1 ] || rm -f "$file"
     done
+    echo
+    echo "CPU seconds (user + system), which the other users of a shared machine disturb less than wall"
+    echo "time: huntc's three hunts run one by one (medians, summed), huntc's pack, and DuckDB's three"
+    echo "queries (its whole process divided by --reps, less the \`cat\` that warms the page cache)."
+    echo
+    echo "| events | threads | huntc 3 hunts CPU s | huntc pack CPU s | DuckDB 3 queries CPU s | DuckDB / huntc hunts |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${cpu_lines[@]}"
   fi
 fi
 
