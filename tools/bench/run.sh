@@ -306,7 +306,7 @@ if has e2e; then
         row "pack of ${#HUNT_NAMES[@]}" "$pack_engine" "$(median "${times[@]}")" "$(median "${cpus[@]}")" "$(median "${rss[@]}")" \
           "$(IFS=+; echo "${pack_rows[*]}")" "$duck_total" "$duck_pack_rows"
         pack_cpu=$(median "${cpus[@]}")
-        cpu_lines+=("| $n | $t | $(calc "$hunts_cpu" %.2f) | $pack_cpu | $duck_cpu | $([ "$duck_cpu" = - ] || calc "$duck_cpu / $hunts_cpu" %.2f) |")
+        cpu_lines+=("| $n | $t | $(calc "$hunts_cpu" %.2f) | $pack_cpu | $duck_cpu | $([ "$duck_cpu" = - ] || [ "$hunts_cpu" = 0 ] || calc "$duck_cpu / $hunts_cpu" %.2f) |")
         for i in "${!HUNT_NAMES[@]}"; do
           check_rows "${HUNT_NAMES[$i]} (in the pack)" "${pack_rows[$i]}" "${duck_rows[${HUNT_NAMES[$i]}]:-}"
         done
