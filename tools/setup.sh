@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake make g++ llvm-19-dev clang-19 libyaml-cpp-dev libfmt-dev libre2-dev catch2
   libsimdjson-dev zlib1g-dev libzstd-dev libcli11-dev
+  jq time  # tools/bench/run.sh: DuckDB's JSON summary, peak memory (/usr/bin/time)
 )
 missing=()
 for p in "${packages[@]}"; do
