@@ -7,6 +7,8 @@ packages=(
   cmake make g++ llvm-19-dev clang-19 libyaml-cpp-dev libfmt-dev libre2-dev catch2
   libsimdjson-dev zlib1g-dev libzstd-dev libcli11-dev
 )
+# Hyperscan (many literals matched in one pass) is packaged for x86-64 only.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then packages+=(libhyperscan-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,171 @@
+// The multi-literal matcher must agree with the single-literal helpers of runtime/strings.h.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/literal_matcher.h"
+#include "runtime/strings.h"
+
+using namespace huntc;
+using Mode = LiteralMatcher::Mode;
+using Literal = LiteralMatcher::Literal;
+
+namespace {
+
+// What the single-literal helper says about literal `l` in `s`.
+bool Reference(std::string_view s, const Literal& l) {
+  switch (l.mode) {
+    case Mode::Term: return StrHas(s, l.text, l.case_sensitive);
+    case Mode::Substring: return StrContains(s, l.text, l.case_sensitive);
+    case Mode::Prefix: return StrStartsWith(s, l.text, l.case_sensitive);
+    case Mode::Suffix: return StrEndsWith(s, l.text, l.case_sensitive);
+    case Mode::Equals: return l.case_sensitive ? s == l.text : StrEqualCi(s, l.text);
+  }
+  return false;
+}
+
+std::unique_ptr<LiteralMatcher> Build(std::vector<Literal> literals) {
+  std::string error;
+  auto m = LiteralMatcher::Create(std::move(literals), error);
+  INFO(error);
+  REQUIRE(m);
+  return m;
+}
+
+// Checks Match, MatchesAny and MatchesAll on `s` against the helpers, literal by literal.
+void CheckAgrees(const LiteralMatcher& m, std::string_view s) {
+  std::vector<uint64_t> bits;
+  m.Match(s, bits);
+  REQUIRE(bits.size() == (m.size() + 63) / 64);
+  bool any = false, all = true;
+  for (size_t id = 0; id < m.size(); ++id) {
+    const bool want = Reference(s, m.literal(id));
+    const bool got = (bits[id / 64] >> (id % 64)) & 1;
+    if (got != want) {
+      FAIL_CHECK("literal " << id << " '" << m.literal(id).text << "' mode " << int(m.literal(id).mode)
+                            << " cs " << m.literal(id).case_sensitive << " on '" << std::string(s)
+                            << "': matcher " << got << ", helper " << want);
+    }
+    any = any || want;
+    all = all && want;
+  }
+  CHECK(m.MatchesAny(s) == any);
+  CHECK(m.MatchesAll(s) == all);
+}
+
+// Short strings over a small alphabet so that literals occur often, at every kind of boundary:
+// letters of both cases, digits, separators, a NUL, and the bytes of a UTF-8 letter (é) and its
+// upper-case form (É), which ASCII folding must leave apart.
+std::string RandomString(std::mt19937& rng, size_t max_length) {
+  static const std::string alphabet = std::string("aAbBzZ09.- \\/_:") + '\0' + "\xc3\xa9\x89";
+  std::uniform_int_distribution<size_t> length(0, max_length);
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  std::string s(length(rng), ' ');
+  for (char& c : s) c = alphabet[pick(rng)];
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("literal matcher: has terms as StrHas does", "[runtime][strings][matcher]") {
+  const auto m = Build({{"Explorer", Mode::Term, false},
+                        {"cmd.exe", Mode::Term, false},
+                        {".exe", Mode::Term, false},
+                        {"pastebin", Mode::Term, true},
+                        {"Kusto", Mode::Term, true}});
+  std::vector<uint64_t> bits;
+  m->Match("KustoExplorerQueryRun", bits);
+  CHECK(bits[0] == 0);
+  m->Match("C:\\Windows\\cmd.exe /c kusto", bits);
+  CHECK(bits[0] == 0b00110);
+  m->Match("https://pastebin.com/raw/x Kusto explorer", bits);
+  CHECK(bits[0] == 0b11001);
+  CHECK_FALSE(m->MatchesAny("notpastebinx.com"));
+  CHECK(m->MatchesAny("run a.exe now"));
+}
+
+TEST_CASE("literal matcher: anchored modes and empty literals", "[runtime][strings][matcher]") {
+  const auto m = Build({{"power", Mode::Prefix, false},
+                        {".EXE", Mode::Suffix, false},
+                        {"cmd.exe", Mode::Equals, false},
+                        {"", Mode::Equals, true},
+                        {"", Mode::Term, false},
+                        {"-enc", Mode::Substring, true}});
+  std::vector<uint64_t> bits;
+  m->Match("PowerShell.exe -enc", bits);
+  CHECK(bits[0] == 0b110001);
+  m->Match("CMD.EXE", bits);
+  CHECK(bits[0] == 0b010110);
+  m->Match("", bits);
+  CHECK(bits[0] == 0b011000);
+  CHECK(m->MatchesAny("anything"));  // the empty term matches every value
+  CHECK_FALSE(m->MatchesAll("anything"));
+}
+
+TEST_CASE("literal matcher: no literals", "[runtime][strings][matcher]") {
+  const auto m = Build({});
+  CHECK_FALSE(m->MatchesAny("x"));
+  CHECK(m->MatchesAll("x"));
+}
+
+TEST_CASE("literal matcher: agrees with the single-literal helpers on generated inputs",
+          "[runtime][strings][matcher]") {
+  std::mt19937 rng(20261122);
+  std::uniform_int_distribution<int> mode(0, 4), coin(0, 1), list_size(1, 150);
+  size_t scans = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> values;
+    for (int i = 0; i < 120; ++i) values.push_back(RandomString(rng, 14));
+    std::vector<Literal> literals;
+    const int count = list_size(rng);
+    for (int i = 0; i < count; ++i) {
+      Literal l;
+      // Half the literals are cut from the values, so that they occur; the rest are random.
+      if (coin(rng)) {
+        const std::string& v = values[rng() % values.size()];
+        const size_t from = v.empty() ? 0 : rng() % v.size();
+        l.text = v.substr(from, rng() % 6);
+      } else {
+        l.text = RandomString(rng, 4);
+      }
+      // Flip the case of some letters, for the case-insensitive literals to find.
+      for (char& c : l.text) {
+        if (std::isalpha(static_cast<unsigned char>(c)) && coin(rng)) c ^= 0x20;
+      }
+      l.mode = static_cast<Mode>(mode(rng));
+      l.case_sensitive = coin(rng);
+      literals.push_back(std::move(l));
+    }
+    const auto m = Build(literals);
+    for (const std::string& v : values) {
+      CheckAgrees(*m, v);
+      ++scans;
+    }
+  }
+  CHECK(scans == 300 * 120);
+}
+
+TEST_CASE("literal matcher: one matcher scanned from several threads", "[runtime][strings][matcher]") {
+  std::vector<Literal> literals;
+  for (int i = 0; i < 200; ++i) literals.push_back({"term" + std::to_string(i), Mode::Term, false});
+  const auto m = Build(literals);
+  const auto other = Build({{"zzz", Mode::Substring, true}});
+  std::vector<int> found(2, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        // Alternating matchers makes each thread's scratch serve both databases.
+        found[t] += m->MatchesAny("run TERM" + std::to_string(i % 400) + ".x") ? 1 : 0;
+        found[t] += other->MatchesAny("zz") ? 1 : 0;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  CHECK(found[0] == 1000);
+  CHECK(found[1] == 1000);
+}
