@@ -22,6 +22,10 @@ namespace re2 {
 class RE2;
 }
 
+namespace huntc {
+class LiteralMatcher;
+}
+
 namespace huntc::exec {
 
 // Rows of a batch: the rows listed in `sel`, or all rows when sel is null.
@@ -55,6 +59,9 @@ class Evaluator {
   const re2::RE2* Regex(std::string_view pattern);
   // Why `pattern` is not valid RE2 as Regex() compiles it, or "" when it is.
   static std::string RegexError(std::string_view pattern);
+  // A matcher of `needles` as case-insensitive `has` terms (has_any, has_all), from a
+  // per-evaluator cache; null when Hyperscan cannot build one.
+  const LiteralMatcher* TermMatcher(const std::vector<std::string>& needles);
 
   struct Vec;  // an operand during evaluation (eval.cpp)
 
@@ -64,6 +71,8 @@ class Evaluator {
 
   int64_t now_;
   std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+  // Keyed by the constant needle lists of has_any / has_all: one entry per such call in a plan.
+  std::unordered_map<std::string, std::unique_ptr<LiteralMatcher>> term_matchers_;
 };
 
 // Row `row` of a column as a dynamic value (numbers as numbers, datetimes and timespans as
