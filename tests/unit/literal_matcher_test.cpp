@@ -208,3 +208,50 @@ TEST_CASE("has_any/has_all in the interpreter: a constant list gives the per-lit
   }
   CHECK(all_true_rows > 0);  // the case distinguishes matching rows from the others
 }
+
+TEST_CASE("an `or` of string tests on one column, evaluated in one pass, gives each test's answers",
+          "[runtime][interp][matcher]") {
+  std::mt19937 rng(11);
+  using exec::Fn;
+  Batch batch;
+  batch.columns.emplace_back(Type::String);
+  batch.columns.emplace_back(Type::String);
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 50 == 0) {
+      batch.columns[0].AppendNull();
+    } else {
+      batch.columns[0].AppendString(RandomString(rng, 20));
+    }
+    batch.columns[1].AppendString(RandomString(rng, 6));
+  }
+  const Fn tests[] = {Fn::Has,          Fn::HasCs,        Fn::Contains, Fn::ContainsCs, Fn::StartsWith,
+                      Fn::StartsWithCs, Fn::EndsWith,     Fn::EndsWithCs, Fn::EqCi,     Fn::HasPrefix};
+  // Every other row, to check that the one-pass operand follows the row selection.
+  std::vector<uint32_t> sel;
+  for (uint32_t r = 1; r < batch.rows(); r += 2) sel.push_back(r);
+  const exec::RowSet rows{&batch, sel.data(), sel.size()};
+  size_t true_rows = 0;
+  for (int round = 0; round < 40; ++round) {
+    std::vector<exec::Expr> terms;
+    for (int k = 0; k < 12; ++k) {
+      const int column = rng() % 4 == 0 ? 1 : 0;
+      terms.push_back(exec::Expr::Call(tests[rng() % std::size(tests)], Type::Bool,
+                                       {exec::Expr::Column(column, Type::String),
+                                        exec::Expr::Constant(exec::Value::String(RandomString(rng, 3)))}));
+    }
+    const exec::Expr any = exec::Expr::Call(Fn::Or, Type::Bool, terms);
+    exec::Evaluator evaluator(0);
+    const Column got = evaluator.Evaluate(any, rows);
+    std::vector<Column> each;
+    for (const exec::Expr& t : terms) each.push_back(evaluator.Evaluate(t, rows));
+    for (size_t i = 0; i < rows.count; ++i) {
+      bool want = false;
+      for (const Column& c : each) want = want || (!c.IsNull(i) && c.BoolAt(i));
+      REQUIRE_FALSE(got.IsNull(i));
+      CHECK(got.BoolAt(i) == want);
+      true_rows += want;
+    }
+  }
+  CHECK(true_rows > 0);
+  CHECK(true_rows < 40 * rows.count);
+}
