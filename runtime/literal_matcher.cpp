@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <new>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -150,8 +151,12 @@ void LiteralMatcher::Scan(std::string_view s, ScanState& state) const {
   }
   if (!database_) return;
   // Values longer than 4 GiB cannot be in a batch (string offsets are 32-bit).
-  hs_scan(database_, s.data(), static_cast<unsigned>(s.size()), 0, ScratchFor(database_, serial_), OnMatch,
-          &state);
+  const hs_error_t status = hs_scan(database_, s.data(), static_cast<unsigned>(s.size()), 0,
+                                    ScratchFor(database_, serial_), OnMatch, &state);
+  // Anything else means a broken invariant (a scratch shared between threads, a bad database).
+  if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
+    throw std::logic_error(fmt::format("Hyperscan scan failed with error {}", status));
+  }
 }
 
 void LiteralMatcher::Match(std::string_view s, std::vector<uint64_t>& bits) const {
