@@ -337,10 +337,9 @@ void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>
   for (const Expr& a : e.args) tests.push_back(ColumnLiteralTest(a));
   std::vector<bool> done(e.args.size(), false);
   for (size_t k = 0; k < e.args.size(); ++k) {
-    if (!tests[k] || done[k]) continue;
+    if (!tests[k]) continue;
     const int column = tests[k]->first;
     const Column& values = in.batch->columns[static_cast<size_t>(column)];
-    if (values.type() != Type::String) continue;
     // The string tests of this `or` on the same column, matched together in one pass per row.
     std::vector<size_t> group;
     std::vector<LiteralMatcher::Literal> literals;
@@ -348,9 +347,10 @@ void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>
       if (tests[j] && tests[j]->first == column) {
         group.push_back(j);
         literals.push_back(tests[j]->second);
+        tests[j].reset();  // grouped or not, this test is looked at once
       }
     }
-    if (group.size() < 2) continue;
+    if (group.size() < 2 || values.type() != Type::String) continue;
     const LiteralMatcher* matcher = Matcher(literals);
     if (!matcher) continue;
     Vec v;
