@@ -8,6 +8,8 @@ packages=(
   libsimdjson-dev zlib1g-dev libzstd-dev libcli11-dev
   jq time  # tools/bench/run.sh: DuckDB's JSON summary, peak memory (/usr/bin/time)
 )
+# Hyperscan (many literals matched in one pass) is packaged for x86-64 only.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then packages+=(libhyperscan-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,7 @@
 
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
+#include "runtime/literal_matcher.h"
 #include "runtime/strings.h"
 
 namespace huntc::exec {
@@ -286,6 +287,86 @@ const re2::RE2* Evaluator::Regex(std::string_view pattern) {
   return it->second->ok() ? it->second.get() : nullptr;
 }
 
+const LiteralMatcher* Evaluator::Matcher(const std::vector<LiteralMatcher::Literal>& literals) {
+  std::string key;  // each literal's mode, case and length before its text: no two lists share a key
+  for (const LiteralMatcher::Literal& l : literals) {
+    key += std::to_string(static_cast<int>(l.mode)) + (l.case_sensitive ? 'c' : 'i') +
+           std::to_string(l.text.size()) + ':' + l.text;
+  }
+  auto it = matchers_.find(key);
+  if (it == matchers_.end()) {
+    // Without a matcher (a CPU Hyperscan cannot use) the caller's per-literal loop gives the same
+    // answers, only slower; the null is cached so that the build is not retried every batch.
+    std::string error;
+    it = matchers_.emplace(std::move(key), LiteralMatcher::Create(literals, error)).first;
+  }
+  return it->second.get();
+}
+
+namespace {
+
+// The literal a string test on a column with a constant needle looks for (`x contains "a"`), and
+// the column; nullopt for any other expression. Only tests that are never null qualify, so that
+// an `or` of them is plain "any matches".
+std::optional<std::pair<int, LiteralMatcher::Literal>> ColumnLiteralTest(const Expr& e) {
+  if (e.kind != ExprKind::Call || e.args.size() != 2 || e.args[0].kind != ExprKind::Column ||
+      e.args[0].type != Type::String || e.args[1].kind != ExprKind::Constant ||
+      e.args[1].type != Type::String || e.args[1].value.is_null) {
+    return std::nullopt;
+  }
+  using Mode = LiteralMatcher::Mode;
+  std::pair<Mode, bool> how;
+  switch (e.fn) {
+    case Fn::Has: how = {Mode::Term, false}; break;
+    case Fn::HasCs: how = {Mode::Term, true}; break;
+    case Fn::Contains: how = {Mode::Substring, false}; break;
+    case Fn::ContainsCs: how = {Mode::Substring, true}; break;
+    case Fn::StartsWith: how = {Mode::Prefix, false}; break;
+    case Fn::StartsWithCs: how = {Mode::Prefix, true}; break;
+    case Fn::EndsWith: how = {Mode::Suffix, false}; break;
+    case Fn::EndsWithCs: how = {Mode::Suffix, true}; break;
+    case Fn::EqCi: how = {Mode::Equals, false}; break;
+    default: return std::nullopt;
+  }
+  return std::pair{e.args[0].column, LiteralMatcher::Literal{e.args[1].value.text, how.first, how.second}};
+}
+
+}  // namespace
+
+void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args) {
+  std::vector<std::optional<std::pair<int, LiteralMatcher::Literal>>> tests;
+  for (const Expr& a : e.args) tests.push_back(ColumnLiteralTest(a));
+  std::vector<bool> done(e.args.size(), false);
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    if (!tests[k]) continue;
+    const int column = tests[k]->first;
+    const Column& values = in.batch->columns[static_cast<size_t>(column)];
+    // The string tests of this `or` on the same column, matched together in one pass per row.
+    std::vector<size_t> group;
+    std::vector<LiteralMatcher::Literal> literals;
+    for (size_t j = k; j < e.args.size(); ++j) {
+      if (tests[j] && tests[j]->first == column) {
+        group.push_back(j);
+        literals.push_back(tests[j]->second);
+        tests[j].reset();  // grouped or not, this test is looked at once
+      }
+    }
+    if (group.size() < 2 || values.type() != Type::String) continue;
+    const LiteralMatcher* matcher = Matcher(literals);
+    if (!matcher) continue;
+    Vec v;
+    v.owned = std::make_unique<Column>(Type::Bool);
+    v.owned->Reserve(in.count);
+    for (size_t i = 0; i < in.count; ++i) v.owned->AppendBool(matcher->MatchesAny(values.StringAt(in.Row(i))));
+    v.col = v.owned.get();
+    args.push_back(std::move(v));
+    for (size_t j : group) done[j] = true;
+  }
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    if (!done[k]) args.push_back(Eval(e.args[k], in));
+  }
+}
+
 std::string Evaluator::RegexError(std::string_view pattern) {
   const std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
   return re->ok() ? std::string() : re->error();
@@ -320,7 +401,11 @@ Evaluator::Vec Evaluator::Eval(const Expr& e, const RowSet& in) {
   }
   std::vector<Vec> args;
   args.reserve(e.args.size());
-  for (const Expr& a : e.args) args.push_back(Eval(a, in));
+  if (e.fn == Fn::Or) {
+    EvalOrOperands(e, in, args);
+  } else {
+    for (const Expr& a : e.args) args.push_back(Eval(a, in));
+  }
   v.owned = std::make_unique<Column>(Call(e, args, in.count));
   v.col = v.owned.get();
   return v;
@@ -617,6 +702,21 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       std::vector<std::string> needles;
       const bool fixed = AllConstant(a, 1);
       if (fixed && n > 0) ListOperands(a, 1, 0, needles);
+      // A constant list is matched in one pass per value; measured (tools/bench-match) faster
+      // than StrHas per literal from a single literal on.
+      const LiteralMatcher* matcher = nullptr;
+      if (fixed && n > 0 && e.fn != Fn::HasAnyIpv4) {
+        std::vector<LiteralMatcher::Literal> literals;
+        for (const std::string& t : needles) literals.push_back({t, LiteralMatcher::Mode::Term, false});
+        matcher = Matcher(literals);
+      }
+      if (matcher) {
+        for (size_t i = 0; i < n; ++i) {
+          const std::string_view x = a.Str(0, i, s0);
+          out.AppendBool(e.fn == Fn::HasAll ? matcher->MatchesAll(x) : matcher->MatchesAny(x));
+        }
+        return out;
+      }
       for (size_t i = 0; i < n; ++i) {
         if (!fixed) ListOperands(a, 1, i, needles);
         const std::string_view x = a.Str(0, i, s0);

@@ -17,6 +17,7 @@
 #include "runtime/batch.h"
 #include "runtime/exec/expr.h"
 #include "runtime/exec/json.h"
+#include "runtime/literal_matcher.h"
 
 namespace re2 {
 class RE2;
@@ -57,15 +58,23 @@ class Evaluator {
   const re2::RE2* Regex(std::string_view pattern);
   // Why `pattern` is not valid RE2 as Regex() compiles it, or "" when it is.
   static std::string RegexError(std::string_view pattern);
+  // A matcher of `literals` (has_any's list, an `or` of string tests on one column) from a
+  // per-evaluator cache; null when Hyperscan cannot build one.
+  const LiteralMatcher* Matcher(const std::vector<LiteralMatcher::Literal>& literals);
 
   struct Vec;  // an operand during evaluation (eval.cpp)
 
  private:
   Vec Eval(const Expr& e, const RowSet& in);
   Column Call(const Expr& e, const std::vector<Vec>& args, size_t n);
+  // The operands of an `or`, its string tests with constant needles on one column evaluated
+  // together as one operand.
+  void EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args);
 
   int64_t now_;
   std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+  // Keyed by the literals: one entry per has_any / has_all / `or` of a plan, built once.
+  std::unordered_map<std::string, std::unique_ptr<LiteralMatcher>> matchers_;
 };
 
 // Row `row` of a column as a dynamic value (numbers as numbers, datetimes and timespans as

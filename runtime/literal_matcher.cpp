@@ -1,0 +1,187 @@
+// One Hyperscan database for many literals; the modes' boundary rules applied per occurrence.
+#include "runtime/literal_matcher.h"
+
+#include <hs/hs.h>
+
+#include <atomic>
+#include <new>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace huntc {
+
+namespace {
+
+// The same term characters as runtime/strings.cpp: ASCII letters and digits, and every byte
+// >= 0x80 so that UTF-8 letters join terms.
+inline bool IsTermChar(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+std::atomic<uint64_t> next_serial{1};
+
+// A thread's scratch space, grown (hs_alloc_scratch keeps what it has and enlarges it) to fit
+// every database the thread has scanned with.
+struct ThreadScratch {
+  hs_scratch_t* scratch = nullptr;
+  uint64_t fitted_serial = 0;  // the matcher it was last checked against
+  ~ThreadScratch() { hs_free_scratch(scratch); }
+};
+
+hs_scratch_t* ScratchFor(const hs_database_t* database, uint64_t serial) {
+  thread_local ThreadScratch tls;
+  if (tls.fitted_serial != serial) {
+    // Fails only for lack of memory: the database was validated when it was compiled.
+    if (hs_alloc_scratch(database, &tls.scratch) != HS_SUCCESS) throw std::bad_alloc();
+    tls.fitted_serial = serial;
+  }
+  return tls.scratch;
+}
+
+}  // namespace
+
+struct LiteralMatcher::ScanState {
+  enum class Stop : uint8_t { Never, OnFirst, WhenAll };
+  const LiteralMatcher* matcher = nullptr;
+  std::string_view value;
+  uint64_t* bits = nullptr;  // unused when stopping on the first hit
+  size_t hits = 0;  // distinct literals matched so far
+  Stop stop = Stop::Never;
+
+  // Records literal `id` as matched; true when the scan can stop.
+  bool Hit(uint32_t id) {
+    if (stop == Stop::OnFirst) {
+      hits = 1;
+      return true;
+    }
+    uint64_t& word = bits[id / 64];
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    if (!(word & bit)) {
+      word |= bit;
+      ++hits;
+    }
+    return stop == Stop::WhenAll && hits == matcher->size();
+  }
+};
+
+namespace {
+
+// Hyperscan's callback for an occurrence of literal `id` ending at `to`: keeps it if the
+// literal's mode accepts it there; a non-zero return stops the scan.
+int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+            void* context) {
+  auto& state = *static_cast<LiteralMatcher::ScanState*>(context);
+  const LiteralMatcher::Literal& literal = state.matcher->literal(id);
+  const std::string_view s = state.value;
+  const size_t end = static_cast<size_t>(to);
+  const size_t start = end - literal.text.size();
+  bool accept = true;
+  switch (literal.mode) {
+    case LiteralMatcher::Mode::Substring: break;
+    case LiteralMatcher::Mode::Prefix: accept = start == 0; break;
+    case LiteralMatcher::Mode::Suffix: accept = end == s.size(); break;
+    case LiteralMatcher::Mode::Equals: accept = start == 0 && end == s.size(); break;
+    case LiteralMatcher::Mode::Term:
+      // Only the literal's alphanumeric ends must sit at term boundaries (`"a.exe" has ".exe"`).
+      if (IsTermChar(static_cast<unsigned char>(literal.text.front())) && start > 0 &&
+          IsTermChar(static_cast<unsigned char>(s[start - 1]))) {
+        accept = false;
+      } else if (IsTermChar(static_cast<unsigned char>(literal.text.back())) && end < s.size() &&
+                 IsTermChar(static_cast<unsigned char>(s[end]))) {
+        accept = false;
+      }
+      break;
+  }
+  return accept && state.Hit(id) ? 1 : 0;
+}
+
+}  // namespace
+
+LiteralMatcher::LiteralMatcher(std::vector<Literal> literals)
+    : literals_(std::move(literals)), serial_(next_serial.fetch_add(1)) {}
+
+LiteralMatcher::~LiteralMatcher() { hs_free_database(database_); }
+
+std::unique_ptr<LiteralMatcher> LiteralMatcher::Create(std::vector<Literal> literals, std::string& error) {
+  if (hs_valid_platform() != HS_SUCCESS) {
+    error = "Hyperscan cannot run on this CPU (it needs SSSE3)";
+    return nullptr;
+  }
+  std::unique_ptr<LiteralMatcher> m(new LiteralMatcher(std::move(literals)));
+  std::vector<const char*> texts;
+  std::vector<size_t> lengths;
+  std::vector<unsigned> flags, ids;
+  for (size_t id = 0; id < m->literals_.size(); ++id) {
+    const Literal& l = m->literals_[id];
+    if (l.text.empty()) {
+      (l.mode == Mode::Equals ? m->empty_equals_ : m->empty_anywhere_).push_back(static_cast<uint32_t>(id));
+      continue;
+    }
+    texts.push_back(l.text.data());
+    lengths.push_back(l.text.size());
+    // Without HS_FLAG_UTF8 Hyperscan folds ASCII letters only, as the helpers in strings.h do.
+    flags.push_back(l.case_sensitive ? 0 : HS_FLAG_CASELESS);
+    ids.push_back(static_cast<unsigned>(id));
+  }
+  if (texts.empty()) return m;
+  hs_compile_error_t* compile_error = nullptr;
+  if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned>(texts.size()), HS_MODE_BLOCK, nullptr, &m->database_,
+                           &compile_error) != HS_SUCCESS) {
+    error = fmt::format("Hyperscan cannot compile {} literals: {}", texts.size(),
+                        compile_error ? compile_error->message : "unknown error");
+    hs_free_compile_error(compile_error);
+    return nullptr;
+  }
+  return m;
+}
+
+void LiteralMatcher::Scan(std::string_view s, ScanState& state) const {
+  state.matcher = this;
+  state.value = s;
+  for (uint32_t id : empty_anywhere_) {
+    if (state.Hit(id)) return;
+  }
+  if (s.empty()) {
+    for (uint32_t id : empty_equals_) {
+      if (state.Hit(id)) return;
+    }
+    return;  // no non-empty literal occurs in an empty value
+  }
+  if (!database_) return;
+  // Values longer than 4 GiB cannot be in a batch (string offsets are 32-bit).
+  const hs_error_t status = hs_scan(database_, s.data(), static_cast<unsigned>(s.size()), 0,
+                                    ScratchFor(database_, serial_), OnMatch, &state);
+  // Anything else means a broken invariant (a scratch shared between threads, a bad database).
+  if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
+    throw std::logic_error(fmt::format("Hyperscan scan failed with error {}", status));
+  }
+}
+
+void LiteralMatcher::Match(std::string_view s, std::vector<uint64_t>& bits) const {
+  bits.assign((size() + 63) / 64, 0);
+  ScanState state;
+  state.bits = bits.data();
+  Scan(s, state);
+}
+
+bool LiteralMatcher::MatchesAny(std::string_view s) const {
+  ScanState state;  // stops at the first hit, so it needs no bits
+  state.stop = ScanState::Stop::OnFirst;
+  Scan(s, state);
+  return state.hits > 0;
+}
+
+bool LiteralMatcher::MatchesAll(std::string_view s) const {
+  if (literals_.empty()) return true;
+  thread_local std::vector<uint64_t> bits;  // reused: this runs once per row
+  bits.assign((size() + 63) / 64, 0);
+  ScanState state;
+  state.stop = ScanState::Stop::WhenAll;
+  state.bits = bits.data();
+  Scan(s, state);
+  return state.hits == size();
+}
+
+}  // namespace huntc

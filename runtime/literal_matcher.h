@@ -1,0 +1,69 @@
+// Many string literals matched against one value in a single pass (Hyperscan).
+//
+// A rule's `has_any` list, or the `has`/`contains`/`startswith`/`endswith` tests of many rules on
+// one column, would otherwise scan each value once per literal; real rules carry lists of 20-200
+// strings. A LiteralMatcher compiles all the literals once into one Hyperscan database; a scan
+// reports every occurrence of any literal, and each occurrence is kept or dropped by the
+// literal's mode (term boundaries, anchoring), so the answers are exactly those of the
+// single-literal helpers in runtime/strings.h: Term = StrHas, Substring = StrContains,
+// Prefix = StrStartsWith, Suffix = StrEndsWith, Equals = == (or StrEqualCi).
+//
+// A matcher is immutable once built and may be shared by threads: each thread scans with its own
+// Hyperscan scratch space, kept in a thread_local and grown to fit every matcher it meets.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct hs_database;
+
+namespace huntc {
+
+class LiteralMatcher {
+ public:
+  enum class Mode : uint8_t { Term, Substring, Prefix, Suffix, Equals };
+  struct Literal {
+    std::string text;
+    Mode mode = Mode::Substring;
+    bool case_sensitive = false;
+  };
+
+  // The matcher for `literals` (ids are their indexes), or null with `error` set when Hyperscan
+  // cannot run on this CPU or cannot compile the set.
+  static std::unique_ptr<LiteralMatcher> Create(std::vector<Literal> literals, std::string& error);
+  ~LiteralMatcher();
+  LiteralMatcher(const LiteralMatcher&) = delete;
+  LiteralMatcher& operator=(const LiteralMatcher&) = delete;
+
+  size_t size() const { return literals_.size(); }
+  const Literal& literal(size_t id) const { return literals_[id]; }
+
+  // Which literals match `s`: bit id of `bits` (resized to (size() + 63) / 64 words).
+  void Match(std::string_view s, std::vector<uint64_t>& bits) const;
+  // Whether some literal matches `s` (false when there are none); stops at the first match.
+  bool MatchesAny(std::string_view s) const;
+  // Whether every literal matches `s` (true when there are none); stops once all have.
+  bool MatchesAll(std::string_view s) const;
+
+  // The per-scan state the Hyperscan callback sees (literal_matcher.cpp).
+  struct ScanState;
+
+ private:
+  explicit LiteralMatcher(std::vector<Literal> literals);
+  // Sets the bits of the literals matching `s` into `state`, stopping early as it asks.
+  void Scan(std::string_view s, ScanState& state) const;
+
+  std::vector<Literal> literals_;
+  // Empty literals are not given to Hyperscan (it rejects them); they match every value, or
+  // only the empty value in Equals mode.
+  std::vector<uint32_t> empty_anywhere_;
+  std::vector<uint32_t> empty_equals_;
+  hs_database* database_ = nullptr;  // null when every literal is empty
+  uint64_t serial_ = 0;              // tells a thread's scratch which matchers it already fits
+};
+
+}  // namespace huntc
