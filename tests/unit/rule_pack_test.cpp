@@ -23,7 +23,7 @@ using huntc::test::Run;
 using huntc::test::Shell;
 
 // The engines every rule runs under.
-constexpr std::array<const char*, 1> kEngines = {"interp"};
+constexpr std::array<const char*, 2> kEngines = {"jit", "interp"};
 
 // One small archive per scenario (seconds to write and to hunt), all from the same seed: the
 // background is the same in each, and the archive without scenarios is that background alone.

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     std::optional<Rule> rule = LoadRuleFile(path, diags);
     if (!rule) continue;
     AnalyzedQuery analyzed;
-    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, nullptr, chosen);
+    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed);
     const std::vector<std::string>& tables = analyzed.binding.tables;
     if (!analyzed.parsed || tables.empty() ||
         !std::all_of(tables.begin(), tables.end(), [](const std::string& t) { return t.starts_with("Device"); })) {
