@@ -1,7 +1,10 @@
 // Optimiser passes.
 #include "compiler/ir/optimize.h"
 
+#include <algorithm>
 #include <set>
+
+#include "runtime/exec/eval.h"
 
 namespace huntc::ir {
 
@@ -30,7 +33,109 @@ bool IsBoolConstant(const Expr& e, bool v) {
          (e.value.integer != 0) == v;
 }
 
+// The terms of a conjunction (one term if `e` is not an `and`).
+std::vector<Expr> Conjuncts(Expr e) {
+  if (e.kind == ExprKind::Call && e.fn == Fn::And) return std::move(e.args);
+  std::vector<Expr> terms;
+  terms.push_back(std::move(e));
+  return terms;
+}
+
+// The conjunction of `terms`, which must not be empty.
+Expr Conjunction(std::vector<Expr> terms) {
+  if (terms.size() == 1) return std::move(terms[0]);
+  return Expr::Call(Fn::And, Type::Bool, std::move(terms));
+}
+
+// Row `row` of `c` as a constant of type t (the type of the expression that computed it).
+Value CellValue(const Column& c, size_t row, Type t) {
+  if (c.IsNull(row)) return Value::Null(t);
+  switch (t) {
+    case Type::Bool: return Value::Integer(t, c.BoolAt(row));
+    case Type::Int: return Value::Integer(t, c.IntAt(row));
+    case Type::Long: case Type::DateTime: case Type::TimeSpan: return Value::Integer(t, c.LongAt(row));
+    case Type::Real: case Type::Decimal: return Value{t, false, 0, c.RealAt(row), {}};
+    case Type::String: case Type::Guid: case Type::Dynamic: return Value{t, false, 0, 0, std::string(c.StringAt(row))};
+    case Type::Null: break;
+  }
+  return Value::Null(t);
+}
+
 }  // namespace
+
+Expr FoldConstants(Expr e) {
+  // One evaluator for the whole tree keeps compiled regexes between folds. It never reads
+  // now(): a call over now() has an argument that is not a constant and is not folded.
+  exec::Evaluator evaluator(0);
+  Batch one_row;
+  one_row.row_count = 1;
+  // Post-order without recursion on the call nesting: a stack of (node, children done).
+  std::vector<std::pair<Expr*, bool>> stack{{&e, false}};
+  while (!stack.empty()) {
+    auto [node, done] = stack.back();
+    stack.pop_back();
+    if (node->kind != ExprKind::Call) continue;
+    if (!done) {
+      stack.push_back({node, true});
+      for (Expr& a : node->args) stack.push_back({&a, false});
+      continue;
+    }
+    const bool all_constant = std::all_of(node->args.begin(), node->args.end(), [](const Expr& a) {
+      return a.kind == ExprKind::Constant;
+    });
+    if (!all_constant || node->type == Type::Null) continue;
+    const Column c = evaluator.Evaluate(*node, exec::RowSet::All(one_row));
+    *node = Expr::Constant(CellValue(c, 0, node->type));
+  }
+  return e;
+}
+
+namespace {
+
+// How much a call costs per row, by its kind, ignoring its arguments.
+int NodeCost(const Expr& e) {
+  if (e.kind != ExprKind::Call) return 0;
+  const bool text = !e.args.empty() && (IsStringLike(e.args[0].type) || e.args[0].type == Type::Dynamic);
+  switch (e.fn) {
+    case Fn::And: case Fn::Or: case Fn::Not: case Fn::IsNull:
+    case Fn::Add: case Fn::Sub: case Fn::Mul: case Fn::Div: case Fn::Mod: case Fn::Neg: case Fn::Abs:
+    case Fn::Bin: case Fn::BinAt:
+      return 0;
+    case Fn::Eq: case Fn::Ne: case Fn::Lt: case Fn::Le: case Fn::Gt: case Fn::Ge: case Fn::In:
+      return text ? 2 : 1;
+    case Fn::IsEmpty: case Fn::Strlen:
+      return 1;
+    case Fn::EqCi: case Fn::InCi:
+      return 2;
+    case Fn::Has: case Fn::HasCs: case Fn::HasPrefix: case Fn::HasPrefixCs: case Fn::HasSuffix:
+    case Fn::HasSuffixCs: case Fn::StartsWith: case Fn::StartsWithCs: case Fn::EndsWith: case Fn::EndsWithCs:
+      return 3;
+    case Fn::Contains: case Fn::ContainsCs: case Fn::HasAny: case Fn::HasAll:
+      return 4;
+    default:  // regexes, parsing, dynamic values and the other functions
+      return 5;
+  }
+}
+
+// The cost class of an expression: that of its dearest node.
+int Cost(const Expr& e) {
+  int cost = NodeCost(e);
+  for (const Expr& a : e.args) cost = std::max(cost, Cost(a));
+  return cost;
+}
+
+}  // namespace
+
+Expr OrderConjuncts(Expr e) {
+  for (Expr& a : e.args) a = OrderConjuncts(std::move(a));
+  if (e.kind != ExprKind::Call || (e.fn != Fn::And && e.fn != Fn::Or)) return e;
+  // Stable, so terms of one class keep the rule's order (its author's guess at selectivity).
+  std::vector<std::pair<int, Expr>> terms;
+  for (Expr& a : e.args) terms.emplace_back(Cost(a), std::move(a));
+  std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < terms.size(); ++i) e.args[i] = std::move(terms[i].second);
+  return e;
+}
 
 Expr SimplifyLogic(Expr e) {
   for (Expr& a : e.args) a = SimplifyLogic(std::move(a));
@@ -57,6 +162,21 @@ Expr SimplifyLogic(Expr e) {
   return e;
 }
 
+namespace {
+
+// Filter(Project(x)) -> Project(Filter(x)), the projected expressions substituted into the
+// predicate: the filter then runs in the scan's kernel.
+std::unique_ptr<Op> SwapFilterAndProject(std::unique_ptr<Op> filter) {
+  auto project = std::move(filter->input);
+  filter->predicate = Substitute(filter->predicate, project->exprs);
+  filter->schema = project->input->schema;
+  filter->input = std::move(project->input);
+  project->input = std::move(filter);
+  return project;
+}
+
+}  // namespace
+
 std::unique_ptr<Op> FuseFiltersAndProjections(std::unique_ptr<Op> op) {
   for (auto& other : op->others) other = FuseFiltersAndProjections(std::move(other));
   if (!op->input) return op;
@@ -67,17 +187,188 @@ std::unique_ptr<Op> FuseFiltersAndProjections(std::unique_ptr<Op> op) {
     return std::move(op->input);
   }
   if (op->kind == OpKind::Filter && in.kind == OpKind::Project) {
-    // Filter(Project(x)) -> Project(Filter(x)): the filter then runs in the scan's kernel.
-    auto project = std::move(op->input);
-    op->predicate = Substitute(op->predicate, project->exprs);
-    op->schema = project->input->schema;
-    op->input = std::move(project->input);
-    project->input = FuseFiltersAndProjections(std::move(op));
+    auto project = SwapFilterAndProject(std::move(op));
+    project->input = FuseFiltersAndProjections(std::move(project->input));
     return project;
   }
   if (op->kind == OpKind::Project && in.kind == OpKind::Project) {
     for (Expr& e : op->exprs) e = Substitute(e, in.exprs);
     op->input = std::move(in.input);
+  }
+  return op;
+}
+
+namespace {
+
+// A filter over `input` holding `terms`.
+std::unique_ptr<Op> MakeFilter(std::unique_ptr<Op> input, std::vector<Expr> terms) {
+  auto filter = std::make_unique<Op>();
+  filter->kind = OpKind::Filter;
+  filter->schema = input->schema;
+  filter->predicate = Conjunction(std::move(terms));
+  filter->input = std::move(input);
+  return filter;
+}
+
+bool SameTypes(const std::vector<ColumnSpec>& a, const std::vector<ColumnSpec>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const ColumnSpec& x, const ColumnSpec& y) { return x.type == y.type; });
+}
+
+// Which sides of a join keep their rows as a filter over the join's output would: a row
+// removed below the join then is a row (or a null-filled partner) the filter would have
+// removed above it. innerunique keeps one left row per key, so a left filter may move below it
+// only when it reads key columns alone (then all rows of a key pass or fail together).
+struct JoinSides {
+  bool left = false, right = false, left_keys_only = false;
+};
+
+JoinSides PushableSides(exec::JoinKind kind) {
+  using exec::JoinKind;
+  switch (kind) {
+    case JoinKind::Inner: return {true, true, false};
+    case JoinKind::InnerUnique: return {true, true, true};
+    case JoinKind::LeftOuter: case JoinKind::LeftSemi: case JoinKind::LeftAnti: return {true, false, false};
+    case JoinKind::RightOuter: case JoinKind::RightSemi: case JoinKind::RightAnti: return {false, true, false};
+    case JoinKind::FullOuter: break;
+  }
+  return {};
+}
+
+// Filter(Join): each conjunct reading one pushable side's columns only goes to that side.
+// Returns the conjuncts that stay above.
+std::vector<Expr> PushIntoJoin(Op& join, std::vector<Expr> terms) {
+  const JoinSides sides = PushableSides(join.join_kind);
+  const size_t left_width = join.left_out.size();
+  std::vector<Expr> stay, left, right;
+  for (Expr& t : terms) {
+    std::set<int> used;
+    CollectColumns(t, used);
+    const bool reads_left = !used.empty() && *used.rbegin() < static_cast<int>(left_width);
+    const bool reads_right = !used.empty() && *used.begin() >= static_cast<int>(left_width);
+    std::vector<int> map(join.schema.size(), -1);
+    for (size_t i = 0; i < left_width; ++i) map[i] = join.left_out[i];
+    for (size_t i = 0; i < join.right_out.size(); ++i) map[left_width + i] = join.right_out[i];
+    bool keys_only = true;
+    for (int c : used) {
+      keys_only = keys_only && std::find(join.left_keys.begin(), join.left_keys.end(), map[c]) != join.left_keys.end();
+    }
+    if (reads_left && sides.left && (!sides.left_keys_only || keys_only)) {
+      Renumber(t, map);
+      left.push_back(std::move(t));
+    } else if (reads_right && sides.right) {
+      Renumber(t, map);
+      right.push_back(std::move(t));
+    } else {
+      stay.push_back(std::move(t));
+    }
+  }
+  if (!left.empty()) join.input = MakeFilter(std::move(join.input), std::move(left));
+  if (!right.empty()) join.others[0] = MakeFilter(std::move(join.others[0]), std::move(right));
+  return stay;
+}
+
+// Filter(Aggregate): conjuncts over group keys only, with the key expressions substituted,
+// go below (a group's key is the key of each of its rows). Returns the conjuncts that stay.
+std::vector<Expr> PushIntoAggregate(Op& aggregate, std::vector<Expr> terms) {
+  std::vector<Expr> stay, below;
+  const int keys = static_cast<int>(aggregate.exprs.size());
+  for (Expr& t : terms) {
+    std::set<int> used;
+    CollectColumns(t, used);
+    if (!used.empty() && *used.rbegin() < keys) {
+      below.push_back(Substitute(t, aggregate.exprs));
+    } else {
+      stay.push_back(std::move(t));
+    }
+  }
+  if (!below.empty()) aggregate.input = MakeFilter(std::move(aggregate.input), std::move(below));
+  return stay;
+}
+
+// Filter(MvExpand): conjuncts reading neither the expanded columns nor the item index go below
+// (mv-expand keeps the other columns of each row where they are).
+std::vector<Expr> PushIntoMvExpand(Op& expand, std::vector<Expr> terms) {
+  std::set<int> expanded;
+  for (const exec::MvExpandColumn& c : expand.expand) expanded.insert(c.column);
+  const int width = static_cast<int>(expand.input->schema.size());  // the index column is past it
+  std::vector<Expr> stay, below;
+  for (Expr& t : terms) {
+    std::set<int> used;
+    CollectColumns(t, used);
+    const bool independent = std::none_of(used.begin(), used.end(), [&](int c) {
+      return c >= width || expanded.count(c) != 0;
+    });
+    (independent ? below : stay).push_back(std::move(t));
+  }
+  if (!below.empty()) expand.input = MakeFilter(std::move(expand.input), std::move(below));
+  return stay;
+}
+
+// Moves the filter held by `slot` one operator down, if it can; returns whether it moved.
+bool PushOnce(std::unique_ptr<Op>& slot) {
+  Op& filter = *slot;
+  Op& in = *filter.input;
+  switch (in.kind) {
+    case OpKind::Filter:
+      in.predicate = Expr::Call(Fn::And, Type::Bool, {std::move(in.predicate), std::move(filter.predicate)});
+      slot = std::move(filter.input);
+      return true;
+    case OpKind::Project:
+      slot = SwapFilterAndProject(std::move(slot));
+      return true;
+    case OpKind::Union: {
+      const bool same = SameTypes(in.input->schema, in.schema) &&
+                        std::all_of(in.others.begin(), in.others.end(),
+                                    [&](const auto& other) { return SameTypes(other->schema, in.schema); });
+      if (!same) return false;
+      for (auto& other : in.others) other = MakeFilter(std::move(other), {filter.predicate});
+      in.input = MakeFilter(std::move(in.input), {std::move(filter.predicate)});
+      slot = std::move(filter.input);
+      return true;
+    }
+    case OpKind::Sort:  // a sort with no limit keeps every row: filtering first is cheaper
+      in.input = MakeFilter(std::move(in.input), {std::move(filter.predicate)});
+      slot = std::move(filter.input);
+      return true;
+    case OpKind::Join: case OpKind::Aggregate: case OpKind::MvExpand: {
+      std::vector<Expr> terms = Conjuncts(std::move(filter.predicate));
+      const size_t count = terms.size();
+      std::vector<Expr> stay = in.kind == OpKind::Join        ? PushIntoJoin(in, std::move(terms))
+                               : in.kind == OpKind::Aggregate ? PushIntoAggregate(in, std::move(terms))
+                                                              : PushIntoMvExpand(in, std::move(terms));
+      if (stay.empty()) {
+        slot = std::move(filter.input);
+        return true;
+      }
+      const bool moved = stay.size() != count;
+      filter.predicate = Conjunction(std::move(stay));
+      return moved;
+    }
+    default:
+      // Scan, Datatable: nothing below. Top, Limit: which rows they keep depends on the rows
+      // before them. Window: row_number, prev and next see the rows before them. Distinct and
+      // Count are left alone.
+      return false;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op) {
+  // Visits every slot of the tree with an explicit stack; a filter that moved is visited again
+  // at its new place, so it sinks as far as it can in one walk.
+  std::vector<std::unique_ptr<Op>*> stack{&op};
+  while (!stack.empty()) {
+    std::unique_ptr<Op>* slot = stack.back();
+    stack.pop_back();
+    Op& o = **slot;
+    if (o.kind == OpKind::Filter && o.input && PushOnce(*slot)) {
+      stack.push_back(slot);
+      continue;
+    }
+    if (o.input) stack.push_back(&o.input);
+    for (auto& other : o.others) stack.push_back(&other);
   }
   return op;
 }
@@ -127,10 +418,21 @@ void PruneColumns(Op& root) {
 
 namespace {
 
-void SimplifyFilters(Op& root) {
-  for (Op* o = &root; o; o = o->input.get()) {
-    if (o->kind == OpKind::Filter) o->predicate = SimplifyLogic(std::move(o->predicate));
-    for (auto& other : o->others) SimplifyFilters(*other);
+// Applies `rewrite` to every scalar expression of the tree that rows are computed with:
+// filter predicates, projections, summarize keys and aggregate arguments.
+template <typename Rewrite>
+void RewriteExprs(Op& root, Rewrite rewrite) {
+  std::vector<Op*> stack{&root};
+  while (!stack.empty()) {
+    Op* o = stack.back();
+    stack.pop_back();
+    if (o->kind == OpKind::Filter) o->predicate = rewrite(std::move(o->predicate));
+    for (Expr& e : o->exprs) e = rewrite(std::move(e));
+    for (exec::AggregateSpec& a : o->aggregates) {
+      for (Expr& e : a.args) e = rewrite(std::move(e));
+    }
+    if (o->input) stack.push_back(o->input.get());
+    for (auto& other : o->others) stack.push_back(other.get());
   }
 }
 
@@ -180,7 +482,9 @@ void PruneSegments(Op& root) {
 
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
-  SimplifyFilters(*op);
+  RewriteExprs(*op, [](Expr e) { return SimplifyLogic(FoldConstants(std::move(e))); });
+  op = PushDownFilters(std::move(op));
+  RewriteExprs(*op, [](Expr e) { return OrderConjuncts(SimplifyLogic(std::move(e))); });
   NarrowAggregateInputs(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);

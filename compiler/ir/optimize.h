@@ -18,6 +18,24 @@ void PruneColumns(Op& root);
 // Flattens nested and/or and folds constant logic (`true and x` -> x).
 Expr SimplifyLogic(Expr e);
 
+// Evaluates every pure call whose arguments are all constants, once, with the interpreter's
+// evaluator (so the folded value is exactly what either engine would compute per row).
+// now() is a run constant: calls over it stay as they are, to be computed once per run.
+Expr FoldConstants(Expr e);
+
+// Orders the terms of every `and` (and `or`) cheapest first: number/datetime tests, then string
+// equality and `in`, then the term tests (has, startswith, ...), then substring search, then
+// regexes and dynamic values. `and`/`or` are commutative in KQL's three-valued logic and no
+// call fails, so the order changes cost only, never a result.
+Expr OrderConjuncts(Expr e);
+
+// Moves filters (or their conjuncts) down the tree: into every union input, into the join side
+// whose columns a conjunct reads where the join kind keeps that side's rows as they are, below
+// sort, below mv-expand for conjuncts not reading the expanded columns, and below summarize for
+// conjuncts over group keys only (the key expressions substituted). Filters stay above
+// top/take, window functions, distinct, count and the null-filled side of an outer join.
+std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op);
+
 // All passes, in order.
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op);
 
