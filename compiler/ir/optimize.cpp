@@ -469,6 +469,104 @@ void NarrowAggregateInputs(Op& root) {
   }
 }
 
+// Makes the operator in `slot` output only `columns` of its output, in that order: a projection
+// gives up its other expressions, anything else gets a projection of those columns on top.
+void NarrowTo(std::unique_ptr<Op>& slot, const std::vector<int>& columns) {
+  if (columns.size() == slot->schema.size()) return;  // columns are ascending: all of them
+  if (slot->kind == OpKind::Project) {
+    std::vector<Expr> exprs;
+    std::vector<ColumnSpec> schema;
+    for (int c : columns) {
+      exprs.push_back(std::move(slot->exprs[c]));
+      schema.push_back(slot->schema[c]);
+    }
+    slot->exprs = std::move(exprs);
+    slot->schema = std::move(schema);
+    return;
+  }
+  auto project = std::make_unique<Op>();
+  project->kind = OpKind::Project;
+  for (int c : columns) {
+    project->exprs.push_back(Expr::Column(c, slot->schema[c].type));
+    project->schema.push_back(slot->schema[c]);
+  }
+  project->input = std::move(slot);
+  slot = std::move(project);
+}
+
+// Narrows a join's sides to the columns it reads from them: its keys and output columns.
+void NarrowJoinSides(Op& join) {
+  const auto narrow = [](std::unique_ptr<Op>& side, std::vector<int>& keys, std::vector<int>& out) {
+    std::set<int> used(keys.begin(), keys.end());
+    used.insert(out.begin(), out.end());
+    std::vector<int> new_index(side->schema.size(), -1);
+    std::vector<int> columns;
+    for (int c : used) {
+      new_index[c] = static_cast<int>(columns.size());
+      columns.push_back(c);
+    }
+    NarrowTo(side, columns);
+    for (int& k : keys) k = new_index[k];
+    for (int& o : out) o = new_index[o];
+  };
+  narrow(join.input, join.left_keys, join.left_out);
+  narrow(join.others[0], join.right_keys, join.right_out);
+}
+
+// Under a projection (through filters) over a union or a join, narrows that operator to the
+// columns the projection and filters read: each union input gets the same narrowing, a join
+// outputs fewer of its sides' columns. With NarrowJoinSides and PruneSegments, scans under
+// unions and joins read only what the query needs.
+void NarrowUnionsAndJoins(Op& root) {
+  std::vector<Op*> stack{&root};
+  while (!stack.empty()) {
+    Op* o = stack.back();
+    stack.pop_back();
+    if (o->kind == OpKind::Project) {
+      std::set<int> used;
+      for (const Expr& e : o->exprs) CollectColumns(e, used);
+      std::vector<Op*> filters;
+      Op* x = o->input.get();
+      for (; x->kind == OpKind::Filter; x = x->input.get()) {
+        filters.push_back(x);
+        CollectColumns(x->predicate, used);
+      }
+      if (used.empty() && !x->schema.empty()) used.insert(0);  // keep rows countable
+      if ((x->kind == OpKind::Union || x->kind == OpKind::Join) && used.size() < x->schema.size()) {
+        std::vector<int> new_index(x->schema.size(), -1), columns;
+        std::vector<ColumnSpec> schema;
+        for (int c : used) {
+          new_index[c] = static_cast<int>(columns.size());
+          columns.push_back(c);
+          schema.push_back(x->schema[c]);
+        }
+        if (x->kind == OpKind::Union) {
+          NarrowTo(x->input, columns);
+          for (auto& other : x->others) NarrowTo(other, columns);
+        } else {
+          const int left_width = static_cast<int>(x->left_out.size());
+          std::vector<int> left_out, right_out;
+          for (int c : columns) {
+            if (c < left_width) left_out.push_back(x->left_out[c]);
+            else right_out.push_back(x->right_out[c - left_width]);
+          }
+          x->left_out = std::move(left_out);
+          x->right_out = std::move(right_out);
+        }
+        x->schema = schema;
+        for (Op* f : filters) {
+          Renumber(f->predicate, new_index);
+          f->schema = schema;
+        }
+        for (Expr& e : o->exprs) Renumber(e, new_index);
+      }
+    }
+    if (o->kind == OpKind::Join) NarrowJoinSides(*o);
+    if (o->input) stack.push_back(o->input.get());
+    for (auto& other : o->others) stack.push_back(other.get());
+  }
+}
+
 // Prunes the scan under every projection that sits over a chain of filters down to a scan,
 // wherever in the tree (under a join, a summarize, a union input, ...).
 void PruneSegments(Op& root) {
@@ -486,6 +584,7 @@ std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = PushDownFilters(std::move(op));
   RewriteExprs(*op, [](Expr e) { return OrderConjuncts(SimplifyLogic(std::move(e))); });
   NarrowAggregateInputs(*op);
+  NarrowUnionsAndJoins(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);
   return op;
