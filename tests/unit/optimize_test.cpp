@@ -323,3 +323,33 @@ TEST_CASE("optimize: corpus rules over Device* tables give the same rows with an
   WARN(fmt::format("optimiser differential: {} corpus rules compared, {} with rows", compared, with_rows));
   CHECK(compared > 300);
 }
+
+TEST_CASE("optimize: queries that exercise each pass give the same rows with and without the optimiser",
+          "[optimize]") {
+  const test::TempDir dir;
+  const std::vector<InputFile> inputs = test::WriteDeviceArchive(dir.path, 3000, kNow);
+  const char* queries[] = {
+      // folding, ordering
+      R"(DeviceProcessEvents | where (FileName == tolower("CMD.EXE") or FileName in~ ("POWERSHELL.EXE", "net.exe")) and Timestamp > datetime(2026-10-01) + 1d and ProcessId > 0 | summarize count() by FileName)",
+      // union
+      R"(union DeviceProcessEvents, DeviceFileEvents | where FileName endswith ".exe" and Timestamp > ago(30d) | summarize count() by DeviceName, FileName)",
+      // joins: inner, innerunique (left conjunct over a non-key column kept above), leftouter
+      R"(DeviceProcessEvents | join kind=inner (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and n > 1 | summarize count() by DeviceName, FileName)",
+      R"(DeviceProcessEvents | join (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and DeviceName != "" | project DeviceName, FileName, n)",
+      R"(DeviceProcessEvents | join kind=leftouter (DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName) on DeviceName | where isnull(n) or n > 0 | summarize count() by DeviceName, FileName)",
+      // summarize keys
+      R"(DeviceNetworkEvents | summarize c = count() by DeviceName, bin(Timestamp, 1d) | where DeviceName != "" and c > 1 and Timestamp > ago(20d))",
+      // mv-expand
+      R"(DeviceProcessEvents | extend parts = split(FileName, ".") | mv-expand parts | where DeviceName != "" and tostring(parts) == "exe" | summarize count() by DeviceName)",
+      // top, window
+      R"(DeviceProcessEvents | top 50 by Timestamp desc | where FileName has "exe" | project DeviceName, FileName, Timestamp)",
+      R"(DeviceNetworkEvents | sort by Timestamp asc | extend prev_device = prev(DeviceName) | where DeviceName == prev_device | summarize count() by DeviceName)",
+  };
+  for (const char* kql : queries) {
+    INFO(kql);
+    const auto a = Analyze(kql);
+    const std::vector<std::string> expected = RunPlan(*Lowered(kql), inputs, dir.path);
+    CHECK(!expected.empty());
+    CHECK(RunPlan(*a->front.plan, inputs, dir.path) == expected);
+  }
+}
