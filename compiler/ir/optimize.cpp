@@ -2,7 +2,10 @@
 #include "compiler/ir/optimize.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "runtime/exec/eval.h"
 
@@ -578,6 +581,100 @@ void PruneSegments(Op& root) {
 
 }  // namespace
 
+namespace {
+
+// Worth computing once when used twice: scanning or parsing strings and dynamic values.
+constexpr int kShareCost = 3;
+
+size_t Size(const Expr& e) {
+  size_t n = 1;
+  for (const Expr& a : e.args) n += Size(a);
+  return n;
+}
+
+void CountOccurrences(const Expr& e, const Expr& target, size_t& n) {
+  if (e == target) {
+    ++n;
+    return;
+  }
+  for (const Expr& a : e.args) CountOccurrences(a, target, n);
+}
+
+void CollectCandidates(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::Call && Cost(e) >= kShareCost) out.push_back(&e);
+  for (const Expr& a : e.args) CollectCandidates(a, out);
+}
+
+void ReplaceAll(Expr& e, const Expr& target, const Expr& with) {
+  if (e == target) {
+    e = with;
+    return;
+  }
+  for (Expr& a : e.args) ReplaceAll(a, target, with);
+}
+
+// The largest expensive subexpression over the input's `width` columns that occurs at least
+// twice in `exprs`, if any. (A repeated expression holding an already shared one is larger, so
+// it was shared first: the width test only keeps that so.)
+std::optional<Expr> LargestShared(const std::vector<Expr>& exprs, int width) {
+  std::vector<const Expr*> candidates;
+  for (const Expr& e : exprs) CollectCandidates(e, candidates);
+  std::erase_if(candidates, [&](const Expr* c) {
+    std::set<int> used;
+    CollectColumns(*c, used);
+    return !used.empty() && *used.rbegin() >= width;
+  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Expr* a, const Expr* b) { return Size(*a) > Size(*b); });
+  for (const Expr* c : candidates) {
+    size_t n = 0;
+    for (const Expr& e : exprs) CountOccurrences(e, *c, n);
+    if (n >= 2) return *c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ShareSubexpressions(Op& root) {
+  std::vector<Op*> stack{&root};
+  while (!stack.empty()) {
+    Op* o = stack.back();
+    stack.pop_back();
+    if (o->input) stack.push_back(o->input.get());
+    for (auto& other : o->others) stack.push_back(other.get());
+    if (o->kind != OpKind::Project) continue;
+    // The shared expressions get the columns past the input's, then the input columns the
+    // projection reads are renumbered into the projection below.
+    const int width = static_cast<int>(o->input->schema.size());
+    std::vector<Expr> shared;
+    while (std::optional<Expr> s = LargestShared(o->exprs, width)) {
+      const Expr column = Expr::Column(width + static_cast<int>(shared.size()), s->type);
+      for (Expr& e : o->exprs) ReplaceAll(e, *s, column);
+      shared.push_back(std::move(*s));
+    }
+    if (shared.empty()) continue;
+    std::set<int> used;
+    for (const Expr& e : o->exprs) CollectColumns(e, used);
+    auto below = std::make_unique<Op>();
+    below->kind = OpKind::Project;
+    std::vector<int> new_index(static_cast<size_t>(width) + shared.size(), -1);
+    for (int c : used) {
+      new_index[c] = static_cast<int>(below->exprs.size());
+      if (c < width) {
+        below->exprs.push_back(Expr::Column(c, o->input->schema[c].type));
+        below->schema.push_back(o->input->schema[c]);
+      } else {
+        below->exprs.push_back(shared[static_cast<size_t>(c - width)]);
+        below->schema.push_back({fmt::format("shared_{}", c - width), below->exprs.back().type});
+      }
+    }
+    for (Expr& e : o->exprs) Renumber(e, new_index);
+    below->input = std::move(o->input);
+    o->input = std::move(below);
+  }
+}
+
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
   RewriteExprs(*op, [](Expr e) { return SimplifyLogic(FoldConstants(std::move(e))); });
@@ -587,6 +684,7 @@ std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   NarrowUnionsAndJoins(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);
+  ShareSubexpressions(*op);  // last: fusing would substitute the shared values back
   return op;
 }
 

@@ -36,6 +36,12 @@ Expr OrderConjuncts(Expr e);
 // top/take, window functions, distinct, count and the null-filled side of an outer join.
 std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op);
 
+// Computes once the expensive subexpressions (string searches, regexes, parsing; not
+// arithmetic or comparisons of numbers) that a projection's expressions share: a projection
+// below computes them next to the columns the projection reads, and the projection reads
+// them. Filters are left as they are, so a JIT plan keeps its scan-filter-project shape.
+void ShareSubexpressions(Op& root);
+
 // All passes, in order.
 std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op);
 

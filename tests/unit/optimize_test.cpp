@@ -353,3 +353,21 @@ TEST_CASE("optimize: queries that exercise each pass give the same rows with and
     CHECK(RunPlan(*a->front.plan, inputs, dir.path) == expected);
   }
 }
+
+TEST_CASE("optimize: a projection computes shared expensive subexpressions once", "[optimize]") {
+  auto plan = ir::Optimize(Lowered(
+      "DeviceProcessEvents | extend l = tolower(FileName) | project a = l has \"x\", b = l has \"y\", n = ProcessId + 1, "
+      "m = ProcessId + 1, DeviceName"));
+  // tolower is shared; the cheap ProcessId + 1 is computed twice rather than copied.
+  CHECK(plan->ToString() ==
+        "Project [a=(has #2 \"x\"), b=(has #2 \"y\"), n=(add #1 1), m=(add #1 1), DeviceName=#0]\n"
+        "  Project [DeviceName=#0, ProcessId=#2, shared_0=(tolower #1)]\n"
+        "    Scan DeviceProcessEvents [#0=DeviceName:string, #1=FileName:string, #2=ProcessId:long]\n");
+  // Nested sharing: the largest repeated expression is shared, not its parts separately.
+  auto nested = ir::Optimize(Lowered(
+      "DeviceProcessEvents | project a = strlen(tolower(FileName)), b = strlen(tolower(FileName)) + 1"));
+  CHECK(nested->ToString() ==
+        "Project [a=#0, b=(add #0 1)]\n"
+        "  Project [shared_0=(strlen (tolower #0))]\n"
+        "    Scan DeviceProcessEvents [#0=FileName:string]\n");
+}
