@@ -243,15 +243,16 @@ JoinSides PushableSides(exec::JoinKind kind) {
 std::vector<Expr> PushIntoJoin(Op& join, std::vector<Expr> terms) {
   const JoinSides sides = PushableSides(join.join_kind);
   const size_t left_width = join.left_out.size();
+  // An output column's index in its side's columns.
+  std::vector<int> map(join.schema.size(), -1);
+  for (size_t i = 0; i < left_width; ++i) map[i] = join.left_out[i];
+  for (size_t i = 0; i < join.right_out.size(); ++i) map[left_width + i] = join.right_out[i];
   std::vector<Expr> stay, left, right;
   for (Expr& t : terms) {
     std::set<int> used;
     CollectColumns(t, used);
     const bool reads_left = !used.empty() && *used.rbegin() < static_cast<int>(left_width);
     const bool reads_right = !used.empty() && *used.begin() >= static_cast<int>(left_width);
-    std::vector<int> map(join.schema.size(), -1);
-    for (size_t i = 0; i < left_width; ++i) map[i] = join.left_out[i];
-    for (size_t i = 0; i < join.right_out.size(); ++i) map[left_width + i] = join.right_out[i];
     bool keys_only = true;
     for (int c : used) {
       keys_only = keys_only && std::find(join.left_keys.begin(), join.left_keys.end(), map[c]) != join.left_keys.end();
