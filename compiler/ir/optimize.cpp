@@ -335,6 +335,14 @@ bool PushOnce(std::unique_ptr<Op>& slot) {
       in.input = MakeFilter(std::move(in.input), {std::move(filter.predicate)});
       slot = std::move(filter.input);
       return true;
+    case OpKind::Distinct: {
+      // The predicate reads distinct's columns only, all of them its key: rows with one key
+      // pass or fail together, so filtering first keeps the same keys.
+      Renumber(filter.predicate, in.columns);
+      in.input = MakeFilter(std::move(in.input), {std::move(filter.predicate)});
+      slot = std::move(filter.input);
+      return true;
+    }
     case OpKind::Join: case OpKind::Aggregate: case OpKind::MvExpand: {
       std::vector<Expr> terms = Conjuncts(std::move(filter.predicate));
       const size_t count = terms.size();
@@ -351,8 +359,8 @@ bool PushOnce(std::unique_ptr<Op>& slot) {
     }
     default:
       // Scan, Datatable: nothing below. Top, Limit: which rows they keep depends on the rows
-      // before them. Window: row_number, prev and next see the rows before them. Distinct and
-      // Count are left alone.
+      // before them. Window: row_number, prev and next see the rows before them. Count: one
+      // row whatever the input.
       return false;
   }
 }

@@ -31,9 +31,9 @@ Expr OrderConjuncts(Expr e);
 
 // Moves filters (or their conjuncts) down the tree: into every union input, into the join side
 // whose columns a conjunct reads where the join kind keeps that side's rows as they are, below
-// sort, below mv-expand for conjuncts not reading the expanded columns, and below summarize for
-// conjuncts over group keys only (the key expressions substituted). Filters stay above
-// top/take, window functions, distinct, count and the null-filled side of an outer join.
+// sort and distinct, below mv-expand for conjuncts not reading the expanded columns, and below
+// summarize for conjuncts over group keys only (the key expressions substituted). Filters stay
+// above top/take, window functions, count and the null-filled side of an outer join.
 std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op);
 
 // Computes once the expensive subexpressions (string searches, regexes, parsing; not

@@ -231,7 +231,13 @@ TEST_CASE("optimize: filters stay above top, take and window functions", "[optim
             .starts_with("Project\n  Filter (eq #0 \"a\")\n    Window\n"));
 }
 
-TEST_CASE("optimize: filters move below sort and below mv-expand unless they read expanded columns", "[optimize]") {
+TEST_CASE("optimize: filters move below sort and distinct, and below mv-expand unless they read expanded columns",
+          "[optimize]") {
+  CHECK(Pushed("DeviceProcessEvents | distinct FileName, DeviceName | where DeviceName == \"a\"") ==
+        "Distinct\n"
+        "  Project\n"
+        "    Filter (eq #2 \"a\")\n"
+        "      Scan DeviceProcessEvents\n");
   CHECK(Pushed("DeviceProcessEvents | project DeviceName, FileName | sort by DeviceName | where FileName == \"a\"") ==
         "Sort\n"
         "  Project\n"
@@ -342,6 +348,8 @@ TEST_CASE("optimize: queries that exercise each pass give the same rows with and
       // mv-expand
       R"(DeviceProcessEvents | extend parts = split(FileName, ".") | mv-expand parts | where DeviceName != "" and tostring(parts) == "exe" | summarize count() by DeviceName)",
       // top, window
+      // distinct
+      R"(DeviceProcessEvents | distinct FileName, DeviceName | where DeviceName != "" and FileName has "exe")",
       R"(DeviceProcessEvents | top 50 by Timestamp desc | where FileName has "exe" | project DeviceName, FileName, Timestamp)",
       R"(DeviceNetworkEvents | sort by Timestamp asc | extend prev_device = prev(DeviceName) | where DeviceName == prev_device | summarize count() by DeviceName)",
   };
