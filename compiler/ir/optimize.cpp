@@ -525,11 +525,12 @@ void NarrowJoinSides(Op& join) {
   narrow(join.others[0], join.right_keys, join.right_out);
 }
 
-// Under a projection (through filters) over a union or a join, narrows that operator to the
-// columns the projection and filters read: each union input gets the same narrowing, a join
-// outputs fewer of its sides' columns. With NarrowJoinSides and PruneSegments, scans under
+// Under a projection (through filters) over a union, a join, a sort, top or take, narrows that
+// operator to the columns the projection and filters read (and it sorts by): each union input
+// gets the same narrowing, a join outputs fewer of its sides' columns, sort/top/take narrow
+// their input. With NarrowJoinSides and PruneSegments, scans under
 // unions and joins read only what the query needs.
-void NarrowUnionsAndJoins(Op& root) {
+void NarrowBelowProjections(Op& root) {
   std::vector<Op*> stack{&root};
   while (!stack.empty()) {
     Op* o = stack.back();
@@ -543,8 +544,10 @@ void NarrowUnionsAndJoins(Op& root) {
         filters.push_back(x);
         CollectColumns(x->predicate, used);
       }
+      const bool keeps_columns = x->kind == OpKind::Sort || x->kind == OpKind::Top || x->kind == OpKind::Limit;
+      for (const exec::SortKey& k : x->sort_keys) used.insert(k.column);
       if (used.empty() && !x->schema.empty()) used.insert(0);  // keep rows countable
-      if ((x->kind == OpKind::Union || x->kind == OpKind::Join) && used.size() < x->schema.size()) {
+      if ((x->kind == OpKind::Union || x->kind == OpKind::Join || keeps_columns) && used.size() < x->schema.size()) {
         std::vector<int> new_index(x->schema.size(), -1), columns;
         std::vector<ColumnSpec> schema;
         for (int c : used) {
@@ -552,7 +555,10 @@ void NarrowUnionsAndJoins(Op& root) {
           columns.push_back(c);
           schema.push_back(x->schema[c]);
         }
-        if (x->kind == OpKind::Union) {
+        if (keeps_columns) {
+          NarrowTo(x->input, columns);
+          for (exec::SortKey& k : x->sort_keys) k.column = new_index[k.column];
+        } else if (x->kind == OpKind::Union) {
           NarrowTo(x->input, columns);
           for (auto& other : x->others) NarrowTo(other, columns);
         } else {
@@ -690,7 +696,7 @@ std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = PushDownFilters(std::move(op));
   RewriteExprs(*op, [](Expr e) { return OrderConjuncts(SimplifyLogic(std::move(e))); });
   NarrowAggregateInputs(*op);
-  NarrowUnionsAndJoins(*op);
+  NarrowBelowProjections(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);
   ShareSubexpressions(*op);  // last: fusing would substitute the shared values back
