@@ -98,6 +98,14 @@ TEST_CASE("optimize: constant folding evaluates pure calls over constants once",
   const Expr in = ir::FoldConstants(Call(Fn::InCi, Type::Bool, {Col(0, Type::String), Call(Fn::ToLower, Type::String, {Str("A")}),
                                                                 Call(Fn::Strcat, Type::String, {Str("b"), Str("c")})}));
   CHECK(in.ToString() == "(in~ #0 \"a\" \"bc\")");
+  // Dynamic results fold to dynamic constants (a has_any list built with pack_array).
+  const Expr list = ir::FoldConstants(Call(Fn::PackArray, Type::Dynamic, {Str("a"), Str("b")}));
+  CHECK(list.kind == ir::ExprKind::Constant);
+  CHECK(list.type == Type::Dynamic);
+  CHECK(list.value.text == R"(["a","b"])");
+  // A call reading a column is not folded, only its constant arguments.
+  CHECK(ir::FoldConstants(Call(Fn::MatchesRegex, Type::Bool, {Col(0, Type::String), Call(Fn::Strcat, Type::String, {Str("a"), Str("+")})}))
+            .ToString() == "(matches_regex #0 \"a+\")");
 }
 
 TEST_CASE("optimize: now() and ago() stay run constants", "[optimize]") {
