@@ -140,6 +140,53 @@ Expr OrderConjuncts(Expr e) {
   return e;
 }
 
+namespace {
+
+// For a term `x == c`, `x =~ c`, `x in (c...)` or `x in~ (c...)` with non-null constants c of
+// x's type (not real, guid or dynamic), the membership function it amounts to; else nothing.
+std::optional<Fn> MembershipOf(const Expr& t) {
+  if (t.kind != ExprKind::Call || t.args.empty()) return std::nullopt;
+  const Type type = t.args[0].type;
+  if (type == Type::Real || type == Type::Decimal || type == Type::Dynamic || type == Type::Guid || type == Type::Null) {
+    return std::nullopt;
+  }
+  const bool constants = std::all_of(t.args.begin() + 1, t.args.end(), [&](const Expr& a) {
+    return a.kind == ExprKind::Constant && !a.value.is_null && a.type == type;
+  });
+  if (!constants) return std::nullopt;
+  switch (t.fn) {
+    case Fn::Eq: return t.args.size() == 2 ? std::optional<Fn>(Fn::In) : std::nullopt;
+    case Fn::EqCi: return t.args.size() == 2 && type == Type::String ? std::optional<Fn>(Fn::InCi) : std::nullopt;
+    case Fn::In: return Fn::In;
+    case Fn::InCi: return type == Type::String ? std::optional<Fn>(Fn::InCi) : std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Expr MergeEqualities(Expr e) {
+  for (Expr& a : e.args) a = MergeEqualities(std::move(a));
+  if (e.kind != ExprKind::Call || e.fn != Fn::Or) return e;
+  // Each membership term joins the first earlier one over the same expression and function.
+  std::vector<Expr> terms;
+  for (Expr& t : e.args) {
+    const std::optional<Fn> fn = MembershipOf(t);
+    auto same = fn ? std::find_if(terms.begin(), terms.end(), [&](const Expr& u) {
+      return MembershipOf(u) == fn && u.args[0] == t.args[0];
+    }) : terms.end();
+    if (same == terms.end()) {
+      terms.push_back(std::move(t));
+      continue;
+    }
+    same->fn = *fn;
+    same->args.insert(same->args.end(), std::make_move_iterator(t.args.begin() + 1), std::make_move_iterator(t.args.end()));
+  }
+  if (terms.size() == 1) return std::move(terms[0]);
+  e.args = std::move(terms);
+  return e;
+}
+
 Expr SimplifyLogic(Expr e) {
   for (Expr& a : e.args) a = SimplifyLogic(std::move(a));
   if (e.kind != ExprKind::Call) return e;
@@ -694,7 +741,7 @@ std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
   RewriteExprs(*op, [](Expr e) { return SimplifyLogic(FoldConstants(std::move(e))); });
   op = PushDownFilters(std::move(op));
-  RewriteExprs(*op, [](Expr e) { return OrderConjuncts(SimplifyLogic(std::move(e))); });
+  RewriteExprs(*op, [](Expr e) { return OrderConjuncts(MergeEqualities(SimplifyLogic(std::move(e)))); });
   NarrowAggregateInputs(*op);
   NarrowBelowProjections(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones

@@ -23,6 +23,13 @@ Expr SimplifyLogic(Expr e);
 // now() is a run constant: calls over it stay as they are, to be computed once per run.
 Expr FoldConstants(Expr e);
 
+// Turns the `or` of equalities between one expression and constants into one `in` (`=~` into
+// `in~`), which both engines test with a hash set of the constants, and merges the lists of
+// `in` terms over one expression. Equal results: a null value equals no constant and is in no
+// list; the constants are never null. Reals (NaN is unequal to itself), guids and dynamic
+// values are left alone.
+Expr MergeEqualities(Expr e);
+
 // Orders the terms of every `and` (and `or`) cheapest first: number/datetime tests, then string
 // equality and `in`, then the term tests (has, startswith, ...), then substring search, then
 // regexes and dynamic values. `and`/`or` are commutative in KQL's three-valued logic and no

@@ -137,6 +137,25 @@ TEST_CASE("optimize: conjuncts are ordered cheapest first, stable within a class
   CHECK(nested.ToString() == "(or (eq #2 1) (eq (extract \"(a)\" 1 #0) \"a\"))");
 }
 
+TEST_CASE("optimize: equalities with constants under `or` become one `in` list", "[optimize]") {
+  const Expr s = Col(0, Type::String), n = Col(1, Type::Long);
+  const auto eq = [](Fn fn, const Expr& x, Expr c) { return Call(fn, Type::Bool, {x, std::move(c)}); };
+  const Expr merged = ir::MergeEqualities(Call(
+      Fn::Or, Type::Bool,
+      {eq(Fn::Eq, s, Str("a")), eq(Fn::Eq, n, Long(1)), eq(Fn::EqCi, s, Str("B")), Call(Fn::In, Type::Bool, {s, Str("c"), Str("d")}),
+       eq(Fn::Eq, n, Long(2)), eq(Fn::EqCi, s, Str("E")), Call(Fn::Has, Type::Bool, {s, Str("h")})}));
+  CHECK(merged.ToString() == "(or (in #0 \"a\" \"c\" \"d\") (in #1 1 2) (in~ #0 \"B\" \"E\") (has #0 \"h\"))");
+  // One equality stays as it is; reals, null constants and `and` are left alone.
+  const Expr real = Col(2, Type::Real);
+  const Expr kept = Call(Fn::Or, Type::Bool,
+                         {eq(Fn::Eq, s, Str("a")), eq(Fn::Eq, real, Expr::Constant(Value::Real(1))),
+                          eq(Fn::Eq, real, Expr::Constant(Value::Real(2))), eq(Fn::Eq, n, Expr::Constant(Value::Null(Type::Long))),
+                          eq(Fn::Eq, n, Long(3))});
+  CHECK(ir::MergeEqualities(kept) == kept);
+  const Expr conjunction = Call(Fn::And, Type::Bool, {eq(Fn::Eq, s, Str("a")), eq(Fn::Eq, s, Str("b"))});
+  CHECK(ir::MergeEqualities(conjunction) == conjunction);
+}
+
 TEST_CASE("optimize: reordered conjuncts keep three-valued results", "[optimize]") {
   // Rows: n null/1/5 against `n > 2` (null, false, true) and s against has "x"; the `and` and
   // `or` of the two in either order agree on every row, nulls included.
@@ -369,6 +388,9 @@ TEST_CASE("optimize: queries that exercise each pass give the same rows with and
   const char* queries[] = {
       // folding, ordering
       R"(DeviceProcessEvents | where (FileName == tolower("CMD.EXE") or FileName in~ ("POWERSHELL.EXE", "net.exe")) and Timestamp > datetime(2026-10-01) + 1d and ProcessId > 0 | summarize count() by FileName)",
+      // equalities into `in`, with a null-valued column (RemotePort is missing in some rows)
+      R"(DeviceNetworkEvents | where RemotePort == 443 or RemotePort == 80 or RemotePort in (22, 3389) or ActionType =~ "connectionsuccess" or ActionType =~ "INBOUNDCONNECTIONACCEPTED" | summarize count() by RemotePort, ActionType)",
+      R"(DeviceNetworkEvents | where not(RemotePort == 443 or RemotePort == 80) | summarize count() by RemotePort)",
       // union
       R"(union DeviceProcessEvents, DeviceFileEvents | where FileName endswith ".exe" and Timestamp > ago(30d) | summarize count() by DeviceName, FileName)",
       // joins: inner, innerunique (left conjunct over a non-key column kept above), leftouter
