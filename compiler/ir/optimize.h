@@ -36,9 +36,11 @@ Expr MergeEqualities(Expr e);
 // call fails, so the order changes cost only, never a result.
 Expr OrderConjuncts(Expr e);
 
-// Moves filters (or their conjuncts) down the tree: into every union input, into the join side
-// whose columns a conjunct reads where the join kind keeps that side's rows as they are, below
-// sort and distinct, below mv-expand for conjuncts not reading the expanded columns, and below
+// Moves filters (or their conjuncts) down the tree: below projections (as
+// FuseFiltersAndProjections), into every union input, into the join side whose columns a
+// conjunct reads where the join kind keeps that side's rows as they are (innerunique's left
+// side only for conjuncts over its key columns: it keeps one left row per key), below sort and
+// distinct, below mv-expand for conjuncts not reading the expanded columns, and below
 // summarize for conjuncts over group keys only (the key expressions substituted). Filters stay
 // above top/take, window functions, count and the null-filled side of an outer join.
 std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op);
