@@ -22,7 +22,7 @@
 
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
-#include "tools/gen-events/generator.h"
+#include "tests/unit/device_archive.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
@@ -49,27 +49,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
     return;
   }
   const test::TempDir dir;
-  std::vector<InputFile> inputs;
-  {
-    gen::GenOptions opt;
-    opt.seed = 7;
-    opt.events = 20000;
-    opt.now = kNow;
-    opt.tables.clear();
-    for (size_t t = 0; t < gen::kTableCount; ++t) opt.tables.push_back(static_cast<gen::Table>(t));
-    for (size_t s = 0; s < gen::kScenarioCount; ++s) opt.scenarios.push_back(static_cast<gen::Scenario>(s));
-    std::map<gen::Table, std::ofstream> files;
-    for (gen::Table t : opt.tables) {
-      const std::string name(gen::TableName(t));
-      const fs::path path = dir.path / (name + ".jsonl");
-      files[t].open(path, std::ios::binary);
-      inputs.push_back({path.string(), name});
-    }
-    const gen::GenResult result = gen::Generate(opt, [&](gen::Table t, std::string_view chunk) {
-      return static_cast<bool>(files[t].write(chunk.data(), static_cast<std::streamsize>(chunk.size())));
-    });
-    REQUIRE(result.error.empty());
-  }
+  const std::vector<InputFile> inputs = test::WriteDeviceArchive(dir.path, 20000, kNow);
 
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
