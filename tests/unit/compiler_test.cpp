@@ -234,8 +234,8 @@ TEST_CASE("driver: constructs lowering cannot express yet are named at their spa
     CHECK(diags.items()[0].code == Code::Unsupported);
     return std::make_pair(diags.items()[0].message, diags.items()[0].Column());
   };
-  CHECK(first("DeviceNetworkEvents | make-series count() on Timestamp step 1h") ==
-        std::make_pair(std::string("the 'make-series' operator is not supported yet"), 23u));
+  CHECK(first("DeviceNetworkEvents | partition by DeviceId (take 1)") ==
+        std::make_pair(std::string("the 'partition' operator is not supported yet"), 23u));
   CHECK(first("DeviceNetworkEvents | where RemoteUrl like 'a%'") ==
         std::make_pair(std::string("the 'like' operator is not supported yet"), 39u));
 }

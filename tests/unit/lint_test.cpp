@@ -490,7 +490,7 @@ TEST_CASE("front end: syntax and binding errors point into the YAML file", "[lin
 }
 
 TEST_CASE("front end: what huntc cannot compile yet is a warning", "[lint][compile]") {
-  const Report r = LintOne(Hunting().Set("query", " |\n  DeviceProcessEvents\n  | make-series count() on Timestamp step 1h").Text());
+  const Report r = LintOne(Hunting().Set("query", " |\n  DeviceProcessEvents\n  | partition by DeviceId (take 1)").Text());
   const Diagnostic d = One(r, Code::Unsupported);
   CHECK(d.severity == Severity::Warning);
   CHECK(At(d) == "12:5");

@@ -44,8 +44,7 @@ std::unique_ptr<Analyzed> Analyze(const std::string& kql) {
   auto a = std::make_unique<Analyzed>();
   a->file = std::make_shared<SourceFile>("q.kql", kql);
   Diagnostics diags;
-  const bool ok = AnalyzeQuery(kql, TextOrigin::Identity(a->file), Catalog::BuiltIn(), diags, a->front, nullptr,
-                               Engine::Interp);
+  const bool ok = AnalyzeQuery(kql, TextOrigin::Identity(a->file), Catalog::BuiltIn(), diags, a->front);
   INFO((diags.items().empty() ? std::string() : RenderText(diags.items()[0])));
   REQUIRE(ok);
   return a;
@@ -54,7 +53,7 @@ std::unique_ptr<Analyzed> Analyze(const std::string& kql) {
 // The IR lowered from `kql`, before any pass.
 std::unique_ptr<ir::Op> Lowered(const std::string& kql) {
   const auto a = Analyze(kql);
-  auto plan = ir::Lower(a->front.ast, a->front.binding, [](Code, syntax::Span, std::string) {}, {.interpreter = true});
+  auto plan = ir::Lower(a->front.ast, a->front.binding, [](Code, syntax::Span, std::string) {});
   REQUIRE(plan);
   return plan;
 }
@@ -360,11 +359,11 @@ TEST_CASE("optimize: corpus rules over Device* tables give the same rows with an
     std::optional<Rule> rule = LoadRuleFile(path, diags);
     if (!rule) continue;
     AnalyzedQuery analyzed;
-    if (!AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed, nullptr, Engine::Interp)) continue;
+    if (!AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed)) continue;
     const bool device_only = std::all_of(analyzed.binding.tables.begin(), analyzed.binding.tables.end(),
                                          [](const std::string& t) { return t.starts_with("Device"); });
     if (analyzed.binding.tables.empty() || !device_only) continue;
-    auto plain = ir::Lower(analyzed.ast, analyzed.binding, [](Code, syntax::Span, std::string) {}, {.interpreter = true});
+    auto plain = ir::Lower(analyzed.ast, analyzed.binding, [](Code, syntax::Span, std::string) {});
     REQUIRE(plain);
     INFO(path << "\nunoptimised:\n" << plain->ToString() << "optimised:\n" << analyzed.plan->ToString());
     const std::vector<std::string> expected = RunPlan(*plain, inputs, dir.path);
