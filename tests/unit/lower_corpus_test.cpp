@@ -23,6 +23,7 @@
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
 #include "tests/unit/device_archive.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
@@ -134,20 +135,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
       pack.push_back(std::move(query));
     }
     rules = pack.size();
-    const fs::path out_path = dir.path / "pack.jsonl";
-    std::FILE* out = std::fopen(out_path.c_str(), "w");
-    REQUIRE(out);
-    DetectionWriter writer(out, OutputFormat::JsonLines, {});
-    RunOptions options;
-    options.now = kNow;
-    RunStats stats;
-    CHECK(RunQueries(pack, inputs, options, OutputFormat::JsonLines, writer,
-                     [](const InputIssue&) { return true; }, stats));
-    CHECK(writer.Finish());
-    std::fclose(out);
-    std::ifstream in(out_path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path);
     std::sort(lines.begin(), lines.end());
     return lines;
   };

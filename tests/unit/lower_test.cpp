@@ -10,6 +10,7 @@
 
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 namespace fs = std::filesystem;
@@ -52,21 +53,7 @@ Result Run(const std::string& kql, Engine engine = Engine::Interp, const Externa
   r.compiled = true;
   std::vector<std::unique_ptr<CompiledQuery>> queries;
   queries.push_back(std::move(query));
-  const std::string out_path = (dir.path / "out.jsonl").string();
-  std::FILE* out = std::fopen(out_path.c_str(), "w");
-  REQUIRE(out);
-  {
-    DetectionWriter writer(out, OutputFormat::JsonLines, {});
-    RunOptions options;
-    options.now = kNow;
-    RunStats stats;
-    CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
-                     [](const InputIssue&) { return true; }, stats));
-    CHECK(writer.Finish());
-  }
-  std::fclose(out);
-  std::ifstream in(out_path);
-  for (std::string line; std::getline(in, line);) r.rows.push_back(line);
+  r.rows = test::RunToLines(queries, inputs, kNow, dir.path);
   return r;
 }
 

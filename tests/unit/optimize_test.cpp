@@ -17,6 +17,7 @@
 #include "runtime/exec/eval.h"
 #include "tests/unit/archive_util.h"
 #include "tests/unit/device_archive.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 using ir::Expr;
@@ -306,22 +307,7 @@ std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile
   }
   std::vector<std::unique_ptr<CompiledQuery>> queries;
   queries.push_back(std::move(compiled));
-  const fs::path out_path = dir / "rows.jsonl";
-  std::FILE* out = std::fopen(out_path.c_str(), "w");
-  REQUIRE(out);
-  {
-    DetectionWriter writer(out, OutputFormat::JsonLines, {});
-    RunOptions options;
-    options.now = kNow;
-    RunStats stats;
-    CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; },
-                     stats));
-    CHECK(writer.Finish());
-  }
-  std::fclose(out);
-  std::vector<std::string> rows;
-  std::ifstream in(out_path);
-  for (std::string line; std::getline(in, line);) rows.push_back(line);
+  std::vector<std::string> rows = test::RunToLines(queries, inputs, kNow, dir);
   std::sort(rows.begin(), rows.end());
   return rows;
 }

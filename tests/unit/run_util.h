@@ -1,0 +1,45 @@
+// Running compiled queries in a test as `huntc run` does, with the detections read back as JSON
+// lines: what the engine, optimiser and corpus tests compare.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/compile.h"
+
+namespace huntc::test {
+
+// Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
+// scratch file in `dir`, and returns its lines in the order written.
+inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQuery>>& queries,
+                                           const std::vector<InputFile>& inputs, int64_t now,
+                                           const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / "detections.jsonl";
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  REQUIRE(out);
+  {
+    DetectionWriter writer(out, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.now = now;
+    RunStats stats;
+    CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
+                     [](const InputIssue&) { return true; }, stats));
+    CHECK(writer.Finish());
+  }
+  std::fclose(out);
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::filesystem::remove(path);
+  return lines;
+}
+
+}  // namespace huntc::test
