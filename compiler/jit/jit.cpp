@@ -794,7 +794,8 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   const std::string name = "filter_" + key_hex;
   module.getFunction("kernel")->setName(name);
   if (dumps) dumps->llvm += Print(module);
-  if (auto found = jit.loaded.find(name); found != jit.loaded.end()) {
+  const auto found = jit.loaded.find(name);
+  if (found != jit.loaded.end() && !dumps) {
     ++jit.stats.reused;
     return found->second;
   }
@@ -815,6 +816,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
     object.emplace(emitted.data(), emitted.size());
     if (!path.empty()) jit.Store(path.str().str(), key, *object);
   }
+  if (found != jit.loaded.end()) return found->second;  // compiled again only for the dumps
   if (auto e = jit.lljit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(*object, name))) {
     error = "the JIT could not add the kernel: " + llvm::toString(std::move(e));
     return nullptr;
