@@ -1,16 +1,31 @@
-// Kernel code generation with LLVM and execution with ORC LLJIT.
+// Kernel code generation with LLVM, execution with ORC LLJIT, and the on-disk cache of kernels'
+// object code.
 #include "compiler/jit/jit.h"
 
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/SHA256.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/Support/xxhash.h>
 #include <llvm/Target/TargetMachine.h>
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -526,10 +541,156 @@ std::string Print(const llvm::Module& m) {
 
 }  // namespace
 
+namespace {
+
+// The optimisation settings of every kernel; part of the cache key.
+const llvm::OptimizationLevel kOptLevel = llvm::OptimizationLevel::O2;
+constexpr llvm::CodeGenOptLevel kCodeGenLevel = llvm::CodeGenOptLevel::Default;
+
+// The layout of cache files; bump kCacheFormat whenever it, or the kernel calling convention
+// (runtime/kernel.h), changes, so that older files are not used.
+constexpr uint32_t kCacheFormat = 1;
+constexpr char kCacheMagic[8] = {'H', 'U', 'N', 'T', 'C', 'O', 'B', 'J'};
+
+// Every cache file starts with this header, in host byte order (the key covers the target).
+struct CacheHeader {
+  char magic[8];
+  uint32_t format;
+  uint32_t reserved;       // 0
+  uint64_t payload_bytes;  // the object file after the header
+  uint64_t checksum;       // xxh3 of the object file
+  std::array<uint8_t, 32> key;
+};
+static_assert(sizeof(CacheHeader) == 64);
+
+using CacheKey = std::array<uint8_t, 32>;
+
+// The content hash naming a kernel's object code: everything that decides that code.
+CacheKey KeyOf(const std::string& ir_text, const llvm::TargetMachine& target) {
+  llvm::SHA256 hash;
+  auto part = [&](llvm::StringRef text) {  // length-prefixed, so parts cannot run together
+    const uint64_t n = text.size();
+    hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
+    hash.update(text);
+  };
+  part(fmt::format("huntc kernel cache {}", kCacheFormat));
+  part(LLVM_VERSION_STRING);
+  part(target.getTargetTriple().str());
+  part(target.getTargetCPU());
+  part(target.getTargetFeatureString());
+  part(fmt::format("O{} Os{} codegen {} reloc {} code model {}", kOptLevel.getSpeedupLevel(),
+                   kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
+                   static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel())));
+  part(ir_text);
+  return hash.final();
+}
+
+// The object file in a cache file's bytes, or nothing when the bytes are not a whole, intact
+// cache file for `key`.
+std::optional<llvm::StringRef> CachedObject(llvm::StringRef file, const CacheKey& key) {
+  CacheHeader header;
+  if (file.size() < sizeof header) return std::nullopt;
+  std::memcpy(&header, file.data(), sizeof header);
+  const llvm::StringRef payload = file.drop_front(sizeof header);
+  if (std::memcmp(header.magic, kCacheMagic, sizeof kCacheMagic) != 0 || header.format != kCacheFormat ||
+      header.reserved != 0 || header.key != key || header.payload_bytes != payload.size() ||
+      header.checksum != llvm::xxh3_64bits(payload)) {
+    return std::nullopt;
+  }
+  return payload;
+}
+
+std::string CacheFileContent(llvm::StringRef object, const CacheKey& key) {
+  CacheHeader header{};
+  std::memcpy(header.magic, kCacheMagic, sizeof kCacheMagic);
+  header.format = kCacheFormat;
+  header.payload_bytes = object.size();
+  header.checksum = llvm::xxh3_64bits(object);
+  header.key = key;
+  std::string content(reinterpret_cast<const char*>(&header), sizeof header);
+  content.append(object.data(), object.size());
+  return content;
+}
+
+}  // namespace
+
 struct Jit::Impl {
   std::unique_ptr<llvm::orc::LLJIT> lljit;
   std::unique_ptr<llvm::TargetMachine> target;
-  int next_kernel = 0;
+  std::string cache_dir;
+  bool cache_writable = true;  // false after the first failed write
+  std::string cache_warning;
+  JitCacheStats stats;
+  std::unordered_map<std::string, FilterKernel> loaded;  // by kernel name (its key)
+
+  // The object code in the cache file at `path`, or nothing: no file, or one not to be trusted
+  // (counted as rejected; the caller rebuilds it).
+  std::optional<std::string> Load(const std::string& path, const CacheKey& key) {
+    auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!file) return std::nullopt;  // absent or unreadable: a plain miss
+    std::optional<llvm::StringRef> object = CachedObject((*file)->getBuffer(), key);
+    if (!object) {
+      ++stats.rejected;
+      return std::nullopt;
+    }
+    return object->str();
+  }
+
+  // Writes the cache file at `path` under a temporary name in the same folder and renames it
+  // into place, so that readers see either no file or a whole one.
+  void Store(const std::string& path, const CacheKey& key, llvm::StringRef object) {
+    if (!cache_writable) return;
+    std::error_code ec = llvm::sys::fs::create_directories(cache_dir);
+    llvm::SmallString<256> temp;
+    if (!ec) {
+      int fd = -1;
+      ec = llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, temp);
+      if (!ec) {
+        llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+        out << CacheFileContent(object, key);
+        out.close();
+        if (out.has_error()) {
+          ec = out.error();
+          out.clear_error();
+        }
+        if (!ec) ec = llvm::sys::fs::rename(temp, path);
+        if (ec) llvm::sys::fs::remove(temp);
+      }
+    }
+    if (ec) {
+      cache_writable = false;
+      cache_warning = fmt::format("cannot write the kernel cache in {}: {}; compiled kernels are not kept",
+                                  cache_dir, ec.message());
+      return;
+    }
+    ++stats.stored;
+  }
+
+  // Optimises `module` and emits its object code into `object`; false, saying why in `error`,
+  // if the target cannot.
+  bool Emit(llvm::Module& module, KernelDumps* dumps, llvm::SmallVectorImpl<char>& object, std::string& error) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder passes(target.get());
+    passes.registerModuleAnalyses(mam);
+    passes.registerCGSCCAnalyses(cgam);
+    passes.registerFunctionAnalyses(fam);
+    passes.registerLoopAnalyses(lam);
+    passes.crossRegisterProxies(lam, fam, cgam, mam);
+    passes.buildPerModuleDefaultPipeline(kOptLevel).run(module, mam);
+    if (dumps) dumps->llvm_opt += Print(module);
+
+    llvm::raw_svector_ostream out(object);
+    llvm::legacy::PassManager codegen;
+    if (target->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+      error = "internal error: the target cannot emit object code";
+      return false;
+    }
+    codegen.run(module);
+    return true;
+  }
 };
 
 Jit::Jit(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -549,7 +710,11 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   };
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder) return fail(builder.takeError());
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+  builder->setCodeGenOptLevel(kCodeGenLevel);
+  // Object code is emitted here, not by LLJIT: position-independent, small code model, as
+  // LLJIT's own JITLink set-up would choose, so the linker can place it anywhere.
+  builder->setRelocationModel(llvm::Reloc::PIC_);
+  builder->setCodeModel(llvm::CodeModel::Small);
   auto target = builder->createTargetMachine();
   if (!target) return fail(target.takeError());
   auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
@@ -570,6 +735,15 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   impl->target = std::move(*target);
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
+
+void Jit::SetCacheDir(std::string dir) {
+  impl_->cache_dir = std::move(dir);
+  impl_->cache_writable = true;
+}
+
+const JitCacheStats& Jit::cache_stats() const { return impl_->stats; }
+
+std::string Jit::TakeCacheWarning() { return std::exchange(impl_->cache_warning, std::string()); }
 
 namespace {
 
@@ -607,38 +781,54 @@ bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& c
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = std::make_unique<llvm::Module>("huntc_kernel", *context);
-  module->setDataLayout(impl_->lljit->getDataLayout());
-  module->setTargetTriple(impl_->lljit->getTargetTriple().str());
-  const std::string name = fmt::format("filter_{}", impl_->next_kernel++);
-  if (!Generate(*module, name, predicate, columns, objects, *impl_->target, error)) return nullptr;
-  if (dumps) dumps->llvm += Print(*module);
+  Impl& jit = *impl_;
+  llvm::LLVMContext context;
+  llvm::Module module("huntc_kernel", context);
+  module.setDataLayout(jit.lljit->getDataLayout());
+  module.setTargetTriple(jit.lljit->getTargetTriple().str());
+  // Generated under a fixed name, then named after its key: equal kernels get equal names in
+  // every run, and their object code can be shared.
+  if (!Generate(module, "kernel", predicate, columns, objects, *jit.target, error)) return nullptr;
+  const CacheKey key = KeyOf(Print(module), *jit.target);
+  const std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
+  const std::string name = "filter_" + key_hex;
+  module.getFunction("kernel")->setName(name);
+  if (dumps) dumps->llvm += Print(module);
+  const auto found = jit.loaded.find(name);
+  if (found != jit.loaded.end() && !dumps) {
+    ++jit.stats.reused;
+    return found->second;
+  }
 
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder passes(impl_->target.get());
-  passes.registerModuleAnalyses(mam);
-  passes.registerCGSCCAnalyses(cgam);
-  passes.registerFunctionAnalyses(fam);
-  passes.registerLoopAnalyses(lam);
-  passes.crossRegisterProxies(lam, fam, cgam, mam);
-  passes.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(*module, mam);
-  if (dumps) dumps->llvm_opt += Print(*module);
-
-  if (auto e = impl_->lljit->addIRModule(
-          llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+  llvm::SmallString<256> path;
+  if (!jit.cache_dir.empty()) {
+    path = jit.cache_dir;
+    llvm::sys::path::append(path, key_hex + ".o");
+  }
+  // With dumps wanted the kernel is compiled anyway, for its optimised IR.
+  std::optional<std::string> object = path.empty() || dumps ? std::nullopt : jit.Load(path.str().str(), key);
+  if (object) {
+    ++jit.stats.hits;
+  } else {
+    ++jit.stats.misses;
+    llvm::SmallVector<char, 0> emitted;
+    if (!jit.Emit(module, dumps, emitted, error)) return nullptr;
+    object.emplace(emitted.data(), emitted.size());
+    if (!path.empty()) jit.Store(path.str().str(), key, *object);
+  }
+  if (found != jit.loaded.end()) return found->second;  // compiled again only for the dumps
+  if (auto e = jit.lljit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(*object, name))) {
     error = "the JIT could not add the kernel: " + llvm::toString(std::move(e));
     return nullptr;
   }
-  auto address = impl_->lljit->lookup(name);
+  auto address = jit.lljit->lookup(name);
   if (!address) {
     error = "the JIT could not link the kernel: " + llvm::toString(address.takeError());
     return nullptr;
   }
-  return address->toPtr<FilterKernel>();
+  const auto kernel = address->toPtr<FilterKernel>();
+  jit.loaded.emplace(name, kernel);
+  return kernel;
 }
 
 }  // namespace huntc

@@ -5,6 +5,10 @@
 // apart, top-level conjuncts short-circuiting) and writes a selection vector. String tests call
 // the runtime's helpers (runtime/strings.h) through an explicit symbol map. LLVM stays inside
 // jit.cpp: this header needs none of it.
+//
+// Kernels are added to the JIT as object code. With a cache folder set, that object code is kept
+// on disk keyed by a hash of the unoptimised kernel and the target, so a later run loads it and
+// skips optimisation and code generation.
 #pragma once
 
 #include <memory>
@@ -32,6 +36,15 @@ struct KernelDumps {
   std::string llvm_opt;
 };
 
+// What the object-code cache did, for tests and measurements.
+struct JitCacheStats {
+  uint64_t hits = 0;      // kernels loaded from a cache file
+  uint64_t misses = 0;    // kernels optimised and compiled (no usable cache file, or no cache)
+  uint64_t rejected = 0;  // cache files found corrupt, truncated or foreign (then rebuilt)
+  uint64_t stored = 0;    // cache files written
+  uint64_t reused = 0;    // kernels this Jit had already loaded, shared instead of added again
+};
+
 class Jit {
  public:
   // Sets up LLVM for the host CPU; on failure returns null and says why in `error`.
@@ -45,6 +58,14 @@ class Jit {
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
   // not, names the construct in `error`.
   bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
+
+  // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;
+  // empty (the default) turns the cache off. Other processes may use the same folder at once.
+  void SetCacheDir(std::string dir);
+  const JitCacheStats& cache_stats() const;
+  // The first problem writing the cache folder (after which this Jit stops writing it), said
+  // once: returns it and forgets it. Empty if none. Never an error: kernels still compile.
+  std::string TakeCacheWarning();
 
  private:
   struct Impl;

@@ -375,3 +375,34 @@ TEST_CASE("run, query, test: --externaldata reads a URL's rows from a local file
   CHECK(test.out.find("1 passed, 0 failed") != std::string::npos);
   CHECK(Huntc("test " + rule + " --engine interp --cases " + f.dir() + "/cases --externaldata nothing " + kNow).code == 2);
 }
+
+TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_HOME; --no-cache keeps none",
+          "[cli][run][cache]") {
+  const Fixture f("cache");
+  const std::string args =
+      "run " + kOriginalRules +
+      " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl " + kNow;
+  const Run cold = Huntc(args + " --cache-dir " + f.Path("cache"));
+  REQUIRE(cold.code == 0);
+  REQUIRE(!cold.out.empty());
+  const Run listed = Shell("ls " + f.Path("cache"));
+  CHECK(listed.out.find(".o\n") != std::string::npos);
+  CHECK(listed.out.find(".tmp") == std::string::npos);
+  CHECK(Huntc(args + " --cache-dir " + f.Path("cache")).out == cold.out);
+
+  const std::string huntc = " '" HUNTC_EXE "' ";
+  CHECK(Shell("XDG_CACHE_HOME=" + f.Path("xdg") + huntc + args).out == cold.out);
+  CHECK(Shell("ls " + f.Path("xdg/huntc")).out.find(".o\n") != std::string::npos);
+  CHECK(Shell("XDG_CACHE_HOME=" + f.Path("none") + huntc + args + " --no-cache").out == cold.out);
+  CHECK(Shell("test -e " + f.Path("none")).code == 1);
+
+  // A cache folder that cannot be made: the run goes on, with one warning.
+  f.Add("file", "x");
+  const Run blocked = Huntc(args + " --cache-dir " + f.Path("file/cache") + " 2>" + f.Path("stderr"));
+  CHECK(blocked.code == 0);
+  CHECK(blocked.out == cold.out);
+  const std::string stderr_text = Shell("cat " + f.Path("stderr")).out;
+  const size_t warning = stderr_text.find("warning: cannot write the kernel cache");
+  CHECK(warning != std::string::npos);
+  CHECK(stderr_text.find("warning: cannot write the kernel cache", warning + 1) == std::string::npos);
+}

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,22 @@ void AddExternalDataOption(CLI::App& cmd, std::map<std::string, std::string>& fi
         return eq == std::string::npos || eq == 0 || eq + 1 == m.size() ? "not URL=PATH: " + m : std::string();
       })
       ->allow_extra_args(false);
+}
+
+void AddCacheOptions(CLI::App& cmd, CacheOptions& cache) {
+  cmd.add_option("--cache-dir", cache.dir,
+                 "Keep compiled kernels in DIR and reuse them in later runs (default: $XDG_CACHE_HOME/huntc, "
+                 "else ~/.cache/huntc); safe to share between runs at once")
+      ->type_name("DIR");
+  cmd.add_flag("--no-cache", cache.off, "Compile every kernel afresh and keep none");
+}
+
+std::string CacheFolder(const CacheOptions& cache) {
+  if (cache.off) return {};
+  if (!cache.dir.empty()) return cache.dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return (fs::path(xdg) / "huntc").string();
+  if (const char* home = std::getenv("HOME"); home && *home) return (fs::path(home) / ".cache" / "huntc").string();
+  return {};
 }
 
 }  // namespace huntc

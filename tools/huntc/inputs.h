@@ -1,5 +1,5 @@
-// Finding event files on disk, and the local files standing for externaldata URLs, shared by
-// `huntc run`, `huntc query` and `huntc test`.
+// Finding event files on disk, the local files standing for externaldata URLs, and the JIT's
+// cache folder, shared by `huntc run`, `huntc query` and `huntc test`.
 #pragma once
 
 #include <filesystem>
@@ -22,5 +22,15 @@ void WalkFolder(const std::string& dir, std::vector<std::string>& paths, Diagnos
 // Adds the repeatable `--externaldata URL=PATH` option to `cmd`, filling `files` (URL -> PATH)
 // as it parses. The URL ends at the last `=`, since URLs often hold `=` and paths rarely do.
 void AddExternalDataOption(CLI::App& cmd, std::map<std::string, std::string>& files);
+
+// `--cache-dir DIR` and `--no-cache`: where the JIT keeps compiled kernels between runs.
+struct CacheOptions {
+  std::string dir;
+  bool off = false;
+};
+void AddCacheOptions(CLI::App& cmd, CacheOptions& cache);
+// The cache folder to use: --cache-dir, else $XDG_CACHE_HOME/huntc, else $HOME/.cache/huntc;
+// empty (no cache) with --no-cache or when none of these is set.
+std::string CacheFolder(const CacheOptions& cache);
 
 }  // namespace huntc

@@ -12,8 +12,9 @@
 //
 // --engine jit (the default) runs each scan's filter as a JIT-compiled kernel and the operators
 // above it (summarize, join, ...) in the interpreter; a filter the JIT cannot compile runs
-// interpreted, counted in the summary and named with --verbose. --engine interp runs everything
-// in the reference interpreter.
+// interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
+// cache folder (--cache-dir DIR, default $XDG_CACHE_HOME/huntc; --no-cache: none).
+// --engine interp runs everything in the reference interpreter.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
 // per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
@@ -71,6 +72,7 @@ struct Options {
   bool profile_rules = false;
   bool verbose = false;
   ExternalFiles external;  // --externaldata
+  CacheOptions cache;      // --cache-dir, --no-cache
 
   Engine GetEngine() const { return engine == "interp" ? Engine::Interp : Engine::Jit; }
 };
@@ -386,6 +388,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--engine", o.engine, "jit: compiled kernels (default); interp: the reference interpreter")
         ->check(CLI::IsMember({"jit", "interp"}));
     AddExternalDataOption(*cmd, o.external);
+    AddCacheOptions(*cmd, o.cache);
     cmd->add_option("--format", o.format, "Detections as jsonl, csv or table")
         ->check(CLI::IsMember({"jsonl", "csv", "table"}));
     cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");
@@ -459,5 +462,10 @@ int main(int argc, char** argv) {
     std::cerr << "huntc: " << error << "\n";
     return 1;
   }
-  return run->parsed() ? RunRules(o, catalog, *jit) : RunQuery(o, catalog, *jit);
+  jit->SetCacheDir(CacheFolder(o.cache));
+  const int status = run->parsed() ? RunRules(o, catalog, *jit) : RunQuery(o, catalog, *jit);
+  if (const std::string warning = jit->TakeCacheWarning(); !warning.empty()) {
+    std::cerr << "huntc: warning: " << warning << "\n";
+  }
+  return status;
 }

@@ -1,5 +1,6 @@
 // huntc test RULES... --cases DIR --now ISO [--engine jit|interp] [--rule ...] [--severity ...]
 //                     [--tactic ...] [--schemas DIR] [--externaldata URL=PATH ...]
+//                     [--cache-dir DIR | --no-cache]
 //
 // Runs each rule over its sample events. The cases of a rule live in DIR/<rule id>/ or, when
 // there is no such folder, DIR/<rule file stem>/:
@@ -134,6 +135,8 @@ int RunTest(std::vector<std::string> args) {
   cli.add_option("--schemas", schemas, "A folder of extra table schemas (JSON)");
   ExternalFiles external;
   AddExternalDataOption(cli, external);
+  CacheOptions cache;
+  AddCacheOptions(cli, cache);
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector of arguments last-first
   try {
     cli.parse(args);
@@ -152,6 +155,7 @@ int RunTest(std::vector<std::string> args) {
     std::cerr << "huntc test: " << error << "\n";
     return 1;
   }
+  jit->SetCacheDir(CacheFolder(cache));
   const Engine eng = engine == "interp" ? Engine::Interp : Engine::Jit;
   const int64_t at = *ParseDateTime(now);
   size_t passed = 0, failed = 0, without = 0;
@@ -235,6 +239,9 @@ int RunTest(std::vector<std::string> args) {
     }
   }
   std::cout << fmt::format("huntc test: {} passed, {} failed, {} without cases\n", passed, failed, without);
+  if (const std::string warning = jit->TakeCacheWarning(); !warning.empty()) {
+    std::cerr << "huntc test: warning: " << warning << "\n";
+  }
   return failed > 0 ? 1 : 0;
 }
 

@@ -1,0 +1,279 @@
+// The JIT's cache of compiled kernels: a second compile loads the kernel from the cache folder
+// and selects the same rows as a fresh compile and as the interpreter; a cache file that is
+// corrupt, cut short or foreign, or a temporary file left by a killed writer, is never trusted;
+// Jits sharing a folder at once stay correct; an unwritable folder is a warning.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "compiler/driver/compile.h"
+#include "tests/unit/archive_util.h"
+#include "tools/gen-events/generator.h"
+
+using namespace huntc;
+namespace fs = std::filesystem;
+
+namespace {
+
+const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
+
+const char* const kQuery =
+    "DeviceNetworkEvents | where RemotePort in (22, 80, 443, 3389) and RemoteUrl has 'com' "
+    "| project Timestamp, DeviceName, RemotePort, RemoteUrl";
+
+// Generated DeviceNetworkEvents in a scratch folder, and the run of a query over them.
+struct Fixture {
+  test::TempDir dir;  // per process: test runs may overlap
+  fs::path events = dir.path / "DeviceNetworkEvents.jsonl";
+  Catalog catalog = Catalog::BuiltIn();
+
+  Fixture() {
+    std::ofstream out(events, std::ios::binary);
+    gen::GenOptions opt;
+    opt.events = 5000;
+    opt.now = kNow;
+    gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+      return static_cast<bool>(out.write(chunk.data(), chunk.size()));
+    });
+  }
+
+  std::unique_ptr<CompiledQuery> Compile(const std::string& kql, Jit& jit, Engine engine = Engine::Jit) const {
+    Diagnostics diags;
+    auto file = std::make_shared<SourceFile>("q.kql", kql);
+    return CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags, nullptr, engine);
+  }
+
+  // The query's detections, sorted.
+  std::vector<std::string> Run(std::unique_ptr<CompiledQuery> query) const {
+    REQUIRE(query);
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    queries.push_back(std::move(query));
+    const fs::path out_path = dir.path / "detections.jsonl";
+    {
+      std::FILE* out = std::fopen(out_path.c_str(), "w");
+      REQUIRE(out);
+      DetectionWriter writer(out, OutputFormat::JsonLines, {});
+      RunOptions options;
+      options.now = kNow;
+      RunStats stats;
+      CHECK(RunQueries(queries, {{events.string(), "DeviceNetworkEvents"}}, options, OutputFormat::JsonLines,
+                       writer, [](const InputIssue&) { return true; }, stats));
+      CHECK(writer.Finish());
+      std::fclose(out);
+    }
+    std::ifstream in(out_path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+
+  // Compiles `kql` with `jit`, checks that its filter is a kernel, and runs it.
+  std::vector<std::string> RunJit(const std::string& kql, Jit& jit) const {
+    auto query = Compile(kql, jit);
+    REQUIRE(query);
+    CHECK(query->kernels == 1u);
+    return Run(std::move(query));
+  }
+
+  std::vector<std::string> RunInterp(const std::string& kql, Jit& jit) const {
+    return Run(Compile(kql, jit, Engine::Interp));
+  }
+};
+
+std::unique_ptr<Jit> MakeJit(const fs::path& cache) {
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  INFO(error);
+  REQUIRE(jit);
+  jit->SetCacheDir(cache.string());
+  return jit;
+}
+
+// The cache files (not temporary files) in `cache`.
+std::vector<fs::path> CacheFiles(const fs::path& cache) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(cache)) {
+    if (entry.path().extension() == ".o") files.push_back(entry.path());
+  }
+  return files;
+}
+
+// `s` with one bit of byte `at` flipped.
+std::string Flip(const std::string& s, size_t at) {
+  return s.substr(0, at) + static_cast<char>(s.at(at) ^ 0x10) + s.substr(at + 1);
+}
+
+}  // namespace
+
+TEST_CASE("jit cache: a second compile loads the kernel and selects the same rows", "[jit][cache]") {
+  const Fixture f;
+  const fs::path cache = f.dir.path / "cache";
+  auto first = MakeJit(cache);
+  const auto cold = f.RunJit(kQuery, *first);
+  CHECK(first->cache_stats().misses == 1);
+  CHECK(first->cache_stats().hits == 0);
+  CHECK(first->cache_stats().stored == 1);
+  REQUIRE(CacheFiles(cache).size() == 1);
+
+  auto second = MakeJit(cache);
+  const auto warm = f.RunJit(kQuery, *second);
+  CHECK(second->cache_stats().hits == 1);
+  CHECK(second->cache_stats().misses == 0);
+  CHECK(second->cache_stats().rejected == 0);
+
+  // The same kernel again in one Jit is shared, not added twice.
+  CHECK(f.RunJit(kQuery, *second) == warm);
+  CHECK(second->cache_stats().reused == 1);
+
+  auto uncached = MakeJit("");
+  const auto fresh = f.RunJit(kQuery, *uncached);
+  CHECK(uncached->cache_stats().misses == 1);
+  CHECK(uncached->cache_stats().stored == 0);
+
+  const auto interp = f.RunInterp(kQuery, *uncached);
+  CHECK(!interp.empty());  // the comparison means something only if rows are selected
+  CHECK(cold == interp);
+  CHECK(warm == interp);
+  CHECK(fresh == interp);
+}
+
+TEST_CASE("jit cache: a corrupt, cut short or foreign cache file is rebuilt, never used", "[jit][cache]") {
+  const Fixture f;
+  auto reference = MakeJit("");
+  const auto interp = f.RunInterp(kQuery, *reference);
+  REQUIRE(!interp.empty());
+
+  // A whole cache file of another kernel, to pass off as this one's.
+  const fs::path other_cache = f.dir.path / "other";
+  auto other = MakeJit(other_cache);
+  f.RunJit("DeviceNetworkEvents | where RemotePort == 4444", *other);
+  REQUIRE(CacheFiles(other_cache).size() == 1);
+  const std::string foreign = test::ReadAll(CacheFiles(other_cache)[0].string());
+
+  const std::pair<const char*, std::function<std::string(std::string)>> damages[] = {
+      {"a flipped byte in the object code", [](std::string s) { return Flip(s, s.size() / 2 + 32); }},
+      {"a flipped byte in the header's length", [](std::string s) { return Flip(s, 20); }},
+      {"cut short", [](std::string s) { return s.substr(0, s.size() / 2); }},
+      {"cut inside the header", [](std::string s) { return s.substr(0, 10); }},
+      {"zero length", [](std::string) { return std::string(); }},
+      {"a real header over garbage of the wrong length",
+       [](std::string s) { return s.substr(0, 64) + std::string(s.size() / 3, '\x90'); }},
+      {"a real header over garbage of the right length",
+       [](std::string s) { return s.substr(0, 64) + std::string(s.size() - 64, '\x90'); }},
+      {"another kernel's cache file", [&](std::string) { return foreign; }},
+  };
+  for (const auto& [what, damage] : damages) {
+    INFO(what);
+    const fs::path cache = f.dir.path / "cache";
+    fs::remove_all(cache);
+    auto writer = MakeJit(cache);
+    f.RunJit(kQuery, *writer);
+    REQUIRE(CacheFiles(cache).size() == 1);
+    const fs::path file = CacheFiles(cache)[0];
+    const std::string good = test::ReadAll(file.string());
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << damage(good);
+
+    auto reader = MakeJit(cache);
+    CHECK(f.RunJit(kQuery, *reader) == interp);
+    CHECK(reader->cache_stats().rejected == 1);
+    CHECK(reader->cache_stats().hits == 0);
+    CHECK(reader->cache_stats().misses == 1);
+    CHECK(reader->cache_stats().stored == 1);
+    // Rebuilt in place: the next run loads it.
+    CHECK(test::ReadAll(file.string()) == good);
+    auto after = MakeJit(cache);
+    CHECK(f.RunJit(kQuery, *after) == interp);
+    CHECK(after->cache_stats().hits == 1);
+  }
+}
+
+TEST_CASE("jit cache: a temporary file left by a killed writer is ignored", "[jit][cache]") {
+  const Fixture f;
+  const fs::path cache = f.dir.path / "cache";
+  auto writer = MakeJit(cache);
+  const auto interp = f.RunInterp(kQuery, *writer);
+  f.RunJit(kQuery, *writer);
+  REQUIRE(CacheFiles(cache).size() == 1);
+  // What a writer killed half-way leaves: a partial file under a temporary name, and no cache
+  // file (the rename never happened).
+  const fs::path file = CacheFiles(cache)[0];
+  const std::string good = test::ReadAll(file.string());
+  std::ofstream(file.string() + ".tmp-killed1", std::ios::binary) << good.substr(0, good.size() / 2);
+  fs::remove(file);
+
+  auto reader = MakeJit(cache);
+  CHECK(f.RunJit(kQuery, *reader) == interp);
+  CHECK(reader->cache_stats().hits == 0);
+  CHECK(reader->cache_stats().rejected == 0);
+  CHECK(reader->cache_stats().stored == 1);
+  CHECK(test::ReadAll(file.string()) == good);
+}
+
+TEST_CASE("jit cache: Jits sharing a folder at once stay correct", "[jit][cache]") {
+  const Fixture f;
+  const fs::path cache = f.dir.path / "cache";
+  const std::vector<std::string> queries = {
+      kQuery,
+      "DeviceNetworkEvents | where RemotePort < 1024 and isnotempty(RemoteIP)",
+      "DeviceNetworkEvents | where InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', "
+      "'rundll32.exe', 'regsvr32.exe', 'mshta.exe')",
+      "DeviceNetworkEvents | where RemoteUrl endswith '.com' or RemotePort == 3389",
+      "DeviceNetworkEvents | where Timestamp > ago(3d) and ActionType == 'ConnectionSuccess'",
+  };
+  constexpr int kThreads = 2;
+  constexpr int kRounds = 3;
+  // Each thread compiles every query in several rounds, each round with a new Jit, so that
+  // reads and writes of the same cache files overlap.
+  std::vector<std::unique_ptr<Jit>> jits(kThreads * kRounds);
+  std::vector<std::vector<std::unique_ptr<CompiledQuery>>> compiled(kThreads * kRounds);
+  std::vector<std::string> errors(kThreads);
+  for (auto& jit : jits) jit = MakeJit(cache);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        const int slot = t * kRounds + r;
+        for (const std::string& kql : queries) {
+          compiled[slot].push_back(f.Compile(kql, *jits[slot]));
+          if (!compiled[slot].back() || compiled[slot].back()->kernels != 1) errors[t] = "not a kernel: " + kql;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& e : errors) CHECK(e.empty());
+
+  uint64_t hits = 0;
+  for (auto& jit : jits) {
+    CHECK(jit->cache_stats().rejected == 0);
+    hits += jit->cache_stats().hits;
+  }
+  CHECK(hits > 0);
+  CHECK(CacheFiles(cache).size() == queries.size());
+  for (size_t q = 0; q < queries.size(); ++q) {
+    INFO(queries[q]);
+    const auto interp = f.RunInterp(queries[q], *jits[0]);
+    for (auto& set : compiled) CHECK(f.Run(std::move(set[q])) == interp);
+  }
+}
+
+TEST_CASE("jit cache: an unwritable cache folder is a warning, said once", "[jit][cache]") {
+  const Fixture f;
+  const std::string blocker = f.dir.Write("not-a-folder", "x");
+  auto jit = MakeJit(fs::path(blocker) / "cache");
+  const auto interp = f.RunInterp(kQuery, *jit);
+  CHECK(f.RunJit(kQuery, *jit) == interp);
+  const std::string other = "DeviceNetworkEvents | where RemotePort == 22";
+  CHECK(f.RunJit(other, *jit) == f.RunInterp(other, *jit));
+  CHECK(jit->cache_stats().stored == 0);
+  CHECK(jit->cache_stats().misses == 2);
+  const std::string warning = jit->TakeCacheWarning();
+  CHECK(warning.find("cannot write the kernel cache") != std::string::npos);
+  CHECK(jit->TakeCacheWarning().empty());
+}
