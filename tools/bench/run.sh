@@ -370,8 +370,8 @@ if has rules; then
   echo
   echo "$ARCHIVE_EVENTS events, $(calc "$archive_bytes / 1e9" %.2f) GB of JSON lines, every scenario planted; 1 thread."
   echo "The rules are the corpus rules that read only Device* tables and that the engine compiles"
-  echo "(tools/bench/pick_rules.cpp), taken in file order: the JIT feeds every rule from one read of"
-  echo "each file, the interpreter runs each rule's plan over its tables in turn."
+  echo "(tools/bench/pick_rules.cpp), taken in file order; under either engine one read of each file"
+  echo "feeds every rule of the pack (a join's probe side takes a second read)."
   echo
   echo "| engine | rules | seconds | CPU s | ms per rule | M events/s | peak RSS MiB | detections |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
