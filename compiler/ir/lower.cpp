@@ -498,6 +498,11 @@ class Lowerer {
       return Expr::Call(Fn::Add, Type::DateTime, {Expr::Now(), std::move(args[0])});
     }
     if (name == "ago") return Expr::Call(Fn::Sub, Type::DateTime, {Expr::Now(), std::move(args[0])});
+    if (name == "rand" || name == "new_guid") {  // allowed, but the detections may vary between runs
+      report_(Code::NonDeterministic, c->span,
+              fmt::format("{}() is non-deterministic: detections may differ between runs", name));
+      return Expr::Call(name == "rand" ? Fn::Rand : Fn::NewGuid, t, std::move(args));
+    }
     if (name == "not") return Not(std::move(args[0]));
     if (name == "isempty" || name == "isnotempty") {
       const bool is_string = IsStringLike(args[0].type);

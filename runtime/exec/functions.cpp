@@ -313,6 +313,14 @@ std::string ToHex(int64_t v, int64_t min_length) {
   return out;
 }
 
+std::string RandomGuid(uint64_t high, uint64_t low) {
+  // RFC 4122: version 4 in the top nibble of the third group, variant 10 in the fourth's.
+  high = (high & ~0xf000ULL) | 0x4000ULL;
+  low = (low & ~(0xc0ULL << 56)) | (0x80ULL << 56);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff, high & 0xffff,
+                     low >> 48, low & 0xffffffffffffULL);
+}
+
 // --- structure parsing --------------------------------------------------------------------
 
 Json ParseUrl(std::string_view s) {

@@ -34,6 +34,8 @@ std::optional<std::string> Base64Decode(std::string_view s);
 std::string Sha256Hex(std::string_view s);
 // Lower-case hexadecimal of v (two's complement for negatives), zero-padded to min_length.
 std::string ToHex(int64_t v, int64_t min_length);
+// A version 4 (random) guid's text, 8-4-4-4-12 lower-case hex digits, from 128 random bits.
+std::string RandomGuid(uint64_t high, uint64_t low);
 
 // --- structure parsing --------------------------------------------------------------------
 // {Scheme, Host, Port, Path, Username, Password, Query Parameters, Fragment}, or a null Json

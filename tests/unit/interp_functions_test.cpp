@@ -2,6 +2,8 @@
 // application through the evaluator.
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
 #include "tests/unit/interp_util.h"
@@ -33,6 +35,24 @@ TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][f
   CHECK(Eval(F(Fn::ExtractAll, Type::Dynamic, {Str(R"(\d+)"), Str("a1b22c333")})) == R"(["1","22","333"])");
   CHECK(Eval(F(Fn::ExtractAll, Type::Dynamic, {Str(R"((\w)=(\d))"), Str("a=1 b=2")})) == R"([["a","1"],["b","2"]])");
   CHECK(IsNullResult(F(Fn::ExtractAll, Type::Dynamic, {Str(R"(\d+)"), Str("none")})));
+}
+
+// rand-function docs: rand() in [0.0, 1.0), rand(N) from {0.0, 1.0, ..., N - 1}; new_guid-function
+// docs: a random guid (version 4 here). Only ranges and formats can be checked.
+TEST_CASE("functions: rand and new_guid", "[interp][functions]") {
+  for (int i = 0; i < 100; ++i) {
+    const double unit = std::stod(Eval(F(Fn::Rand, Type::Real, {})));
+    CHECK((unit >= 0 && unit < 1));
+    const double whole = std::stod(Eval(F(Fn::Rand, Type::Real, {Lng(3)})));
+    CHECK((whole == 0 || whole == 1 || whole == 2));
+  }
+  CHECK(std::stod(Eval(F(Fn::Rand, Type::Real, {Lng(1)}))) == 0);
+  CHECK(IsNullResult(F(Fn::Rand, Type::Real, {Lng(0)})));
+  CHECK(IsNullResult(F(Fn::Rand, Type::Real, {Null(Type::Long)})));
+  CHECK(RandomGuid(0, 0) == "00000000-0000-4000-8000-000000000000");
+  CHECK(RandomGuid(~0ULL, ~0ULL) == "ffffffff-ffff-4fff-bfff-ffffffffffff");
+  CHECK(RandomGuid(0x0123456789abcdefULL, 0xfedcba9876543210ULL) == "01234567-89ab-4def-bedc-ba9876543210");
+  CHECK(Eval(F(Fn::NewGuid, Type::Guid, {})) != Eval(F(Fn::NewGuid, Type::Guid, {})));
 }
 
 TEST_CASE("functions: URL, base64, hashing, hex", "[interp][functions]") {

@@ -219,6 +219,26 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
 }
 
+// rand-function docs: rand() is a real in [0.0, 1.0), rand(N) a real from {0.0, 1.0, ..., N - 1};
+// new_guid-function docs: a random guid. Only the range and format are checked, and each call
+// is reported as a note (HC409) at its span.
+TEST_CASE("lower: rand() and new_guid() are computed per row and noted as non-deterministic", "[lower]") {
+  Result r = Run("DeviceProcessEvents | extend r = rand(), n = rand(3), g = new_guid()\n"
+                 "| where r >= 0 and r < 1 and n in (0.0, 1.0, 2.0)\n"
+                 "  and tostring(g) matches regex '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'\n"
+                 "| summarize rows = count(), guids = dcount(tostring(g))");
+  REQUIRE(r.compiled);
+  CHECK(r.rows == std::vector<std::string>{R"({"row": {"rows": 4, "guids": 4}})"});
+  CHECK_THAT(r.diagnostics, Catch::Contains("q.kql:1:34: info HC409") && Catch::Contains("HC409") &&
+                                Catch::Contains("rand() is non-deterministic") &&
+                                Catch::Contains("new_guid() is non-deterministic"));
+  // A row keeps the value it drew: a later use reads the column, not a new draw.
+  CHECK(Rows("DeviceProcessEvents | extend r = rand() | extend s = r | where r != s | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+  CHECK(Rows("DeviceProcessEvents | extend g = tostring(new_guid()) | extend h = g | where g != h | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+}
+
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
   Result r = Run("DeviceProcessEvents | make-series kind=nonempty count() on Timestamp step 1h");
   CHECK_FALSE(r.compiled);
