@@ -877,19 +877,7 @@ class Lowerer {
       }
       case Kind::Pipeline: {
         const auto* p = node->As<Pipeline>();
-        std::unique_ptr<Op> current = Tabular(p->source);
-        for (size_t i = 0; i < p->ops.size(); ++i) {
-          if (!current) return nullptr;
-          if (!p->ops[i]->Is<syntax::TopNested>()) {
-            current = LowerOperator(p->ops[i], std::move(current));
-            continue;
-          }
-          // top-nested reads its input once per level.
-          auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
-          current = LowerOperator(p->ops[i], std::move(current));
-          reread_ = std::move(saved);
-        }
-        return current;
+        return LowerPrefix(p, p->ops.size());
       }
       case Kind::Subquery: return Tabular(node->As<Subquery>()->query);
       case Kind::Name: {
@@ -922,10 +910,17 @@ class Lowerer {
   // A tabular `let` name (or a view, a function called by name) at its use.
   std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
     if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
-    if (value->Is<Invoke>()) {  // the rows invoke passes
+    if (value->Is<Invoke>()) {  // the rows invoke passes: once as lowered, then lowered again
       auto piped = piped_.find(value);
-      if (piped == piped_.end() || !piped->second) return Failed(at, fmt::format("using '{}' twice", name));
-      return std::move(piped->second);
+      if (piped != piped_.end() && piped->second) return std::move(piped->second);
+      auto again = piped_again_.find(value);
+      if (again == piped_again_.end() || !again->second.lower) return Failed(at, fmt::format("using '{}' twice here", name));
+      // The input is lowered in the scopes of the invoke, not of the function's body.
+      PipedAgain& input = again->second;
+      auto body_scopes = std::exchange(scopes_, input.scopes);
+      std::unique_ptr<Op> rows = input.lower();
+      scopes_ = std::move(body_scopes);
+      return rows;
     }
     return Tabular(value);
   }
@@ -948,8 +943,10 @@ class Lowerer {
       return Failed(invoke, fmt::format("invoke of {}()", c->name));
     }
     piped_[invoke] = std::move(in);
+    piped_again_[invoke] = PipedAgain{reread_, scopes_};
     std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
     piped_.erase(invoke);
+    piped_again_.erase(invoke);
     if (!result) return nullptr;
     if (result->schema.size() != out.size()) return Failed(invoke, "this invoke's columns");
     return Conform(std::move(result), out);
@@ -1223,9 +1220,8 @@ class Lowerer {
     distinct->columns = {0};
     auto marked = ProjectOp(std::move(distinct), {Expr::Column(0, key.type), BoolConstant(true)},
                             {key, {"in_marker", Type::Bool}});
-    scope->scalars_.push_back({std::move(marked), std::move(value)});
-    Expr found = Expr::Call(Fn::IsNull, Type::Bool,
-                            {Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Bool)});
+    const int column = scope->AddScalar({std::move(marked), std::move(value)});
+    Expr found = Expr::Call(Fn::IsNull, Type::Bool, {Expr::Column(column, Type::Bool)});
     const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
     return negated ? found : Not(std::move(found));
   }
@@ -1248,8 +1244,7 @@ class Lowerer {
     spec.names.push_back("values");
     auto values = Make(OpKind::Aggregate, std::move(table), {{"values", Type::Dynamic}});
     values->aggregates.push_back(std::move(spec));
-    scope->scalars_.push_back({std::move(values), std::nullopt});
-    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Dynamic);
+    return Expr::Column(scope->AddScalar({std::move(values), std::nullopt}), Type::Dynamic);
   }
 
   // `in` with one more column: the marker column of `marked` (its key, then a true column)
@@ -1375,10 +1370,10 @@ class Lowerer {
     return ProjectOp(std::move(below), std::move(exprs), out);
   }
 
-  // Collects the columns an operator's expressions need appended to its input: the window
-  // functions they call (row_number, prev, next), computed by a Window operator, and the
-  // toscalar() subqueries, each joined on as one more column (left outer, so an empty subquery
-  // gives null).
+  // Collects the columns an operator's expressions need appended to its input, numbered in the
+  // order they are met: the window functions they call (row_number, prev, next), computed by a
+  // Window operator, and the toscalar() subqueries, each joined on after it as one more column
+  // (left outer, so an empty subquery gives null).
   class WindowScope {
    public:
     WindowScope(Lowerer& l, const Node* at, size_t width)
@@ -1389,38 +1384,62 @@ class Lowerer {
     // `in` with the columns appended, if any were needed; null (reported) if it cannot be built.
     std::unique_ptr<Op> Below(std::unique_ptr<Op> in) {
       l_.extras_ = saved_;
-      if (!functions_.empty() && !scalars_.empty()) {
-        return l_.Failed(at_, "window functions and toscalar() in one operator");
+      const size_t windows = functions_.size();
+      if (windows) {
+        std::vector<ColumnSpec> schema = in->schema;
+        for (const exec::WindowFunction& w : functions_) {
+          schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+        }
+        in = l_.Make(OpKind::Window, std::move(in), std::move(schema));
+        in->window = std::move(functions_);
       }
       for (Appended& a : scalars_) {
         if (!in) return nullptr;
         in = a.key ? l_.JoinMembership(std::move(in), std::move(*a.key), std::move(a.table))
                    : l_.JoinScalar(std::move(in), std::move(a.table));
       }
-      if (functions_.empty()) return in;
-      std::vector<ColumnSpec> schema = in->schema;
-      for (const exec::WindowFunction& w : functions_) {
-        schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+      if (!in || windows == 0 || scalars_.empty()) return in;
+      // The window columns, then the scalars, back into the order they were met.
+      std::vector<Expr> exprs;
+      std::vector<ColumnSpec> schema;
+      size_t window = 0, scalar = 0;
+      for (size_t c = 0; c < width_ + order_.size(); ++c) {
+        const size_t from = c < width_ ? c : order_[c - width_] ? width_ + window++ : width_ + windows + scalar++;
+        exprs.push_back(Expr::Column(static_cast<int>(from), in->schema[from].type));
+        schema.push_back(in->schema[from]);
       }
-      auto op = l_.Make(OpKind::Window, std::move(in), std::move(schema));
-      op->window = std::move(functions_);
-      return op;
+      return l_.ProjectOp(std::move(in), std::move(exprs), std::move(schema));
     }
-    bool empty() const { return functions_.empty() && scalars_.empty(); }
+    bool empty() const { return order_.empty(); }
     size_t width() const { return width_; }
-    std::vector<exec::WindowFunction> functions_;
     // toscalar() (no key: the table's first value) and nested `in` (the key: its value).
     struct Appended {
       std::unique_ptr<Op> table;
       std::optional<Expr> key;
     };
-    std::vector<Appended> scalars_;
+    // The column a window function or a scalar is appended as.
+    int AddWindow(exec::WindowFunction w) {
+      w.name = fmt::format("window_{}", functions_.size());
+      functions_.push_back(std::move(w));
+      return Append(true);
+    }
+    int AddScalar(Appended a) {
+      scalars_.push_back(std::move(a));
+      return Append(false);
+    }
 
    private:
+    int Append(bool window) {
+      order_.push_back(window);
+      return static_cast<int>(width_ + order_.size() - 1);
+    }
     Lowerer& l_;
     const Node* at_;
     size_t width_;
     WindowScope* saved_;
+    std::vector<exec::WindowFunction> functions_;
+    std::vector<Appended> scalars_;
+    std::vector<bool> order_;  // the appended columns as met: true for a window function
   };
 
   // `in` with one more column: the first column of the first row of `scalar`.
@@ -1466,8 +1485,7 @@ class Lowerer {
     extras_ = scope;
     if (!table) return Expr::Constant(Value::Null(c->type));
     if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
-    scope->scalars_.push_back({std::move(table), std::nullopt});
-    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
+    return Expr::Column(scope->AddScalar({std::move(table), std::nullopt}), c->type);
   }
 
   // A window function call inside a WindowScope: the column it appends.
@@ -1476,10 +1494,7 @@ class Lowerer {
     std::optional<exec::WindowFunction> w = WindowCall(c);
     extras_ = scope;
     if (!w) return Expr::Constant(Value::Null(c->type));
-    std::vector<exec::WindowFunction>& functions = scope->functions_;
-    w->name = fmt::format("window_{}", functions.size());
-    functions.push_back(std::move(*w));
-    return Expr::Column(static_cast<int>(scope->width() + functions.size() - 1), c->type);
+    return Expr::Column(scope->AddWindow(std::move(*w)), c->type);
   }
 
   // row_number([start]), prev(x[, offset[, default]]), next(...); reports what it cannot lower.
@@ -1877,10 +1892,20 @@ class Lowerer {
     return ProjectOp(std::move(join), std::move(exprs), std::move(schema));
   }
 
-  // The operators of a pipeline before its `n`th, lowered again.
+  // A pipeline's source and its first `n` operators (again, when an operator reads its input
+  // more than once).
   std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
     std::unique_ptr<Op> current = Tabular(p->source);
-    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
+    for (size_t i = 0; i < n && current; ++i) {
+      if (!p->ops[i]->Is<syntax::TopNested>() && !p->ops[i]->Is<Invoke>()) {
+        current = LowerOperator(p->ops[i], std::move(current));
+        continue;
+      }
+      // top-nested reads its input once per level, a function its piped table once per use.
+      auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
+      current = LowerOperator(p->ops[i], std::move(current));
+      reread_ = std::move(saved);
+    }
     return current;
   }
 
@@ -2149,6 +2174,13 @@ class Lowerer {
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
   // invoke's input, and an mv-apply subquery's (by its PipeInput), until used
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;
+  // invoke's input lowered again, for each use after the first: the pipeline before the invoke
+  // (none when invoke has no pipeline) and the scopes it was lowered in.
+  struct PipedAgain {
+    std::function<std::unique_ptr<Op>()> lower;
+    std::vector<Scope> scopes;
+  };
+  std::unordered_map<const Node*, PipedAgain> piped_again_;
   // The aggregates of a summarize whose items compute on them.
   struct AggregateScope {
     const std::vector<ColumnSpec>* in;   // the summarize's input
@@ -2159,7 +2191,7 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
-  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's input, lowered again
+  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's or invoke's input, lowered again
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

@@ -217,6 +217,24 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
         std::vector<std::string>{R"({"row": {"Count": 2}})"});
   CHECK(Rows("let procs = (name: string) { DeviceProcessEvents | where FileName =~ name | project ProcessId };\n"
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
+  // A piped table used twice is its input read twice, lowered where the invoke is: the body's
+  // own `src` does not hide the caller's.
+  CHECK(Sorted(Rows("let f = (T:(ProcessId:long)) { T | join kind=inner (T | where ProcessId > 15 | extend Big = true) on ProcessId\n"
+                    "  | project ProcessId, Big };\n"
+                    "DeviceProcessEvents | project ProcessId | invoke f()")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20, "Big": true}})", R"({"row": {"ProcessId": 21, "Big": true}})"});
+  CHECK(Rows("let src = DeviceProcessEvents | where FileName == 'cmd.exe';\n"
+             "let f = (T:(ProcessId:long)) { let src = 1; union T, (T | where ProcessId > src) | count };\n"
+             "src | project ProcessId | invoke f()") == std::vector<std::string>{R"({"row": {"Count": 4}})"});
+  // Window functions and toscalar() in one operator, met in either order (row-number docs:
+  // numbers from 1 in the serialized order).
+  CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc\n"
+             "| where row_number() == toscalar(DeviceLogonEvents | count) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20}})"});
+  CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc\n"
+             "| extend n = toscalar(DeviceLogonEvents | count), r = row_number(), p = prev(ProcessId)\n"
+             "| where r == n | project ProcessId, n, r, p") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20, "n": 3, "r": 3, "p": 11}})"});
 }
 
 // rand-function docs: rand() is a real in [0.0, 1.0), rand(N) a real from {0.0, 1.0, ..., N - 1};
