@@ -153,6 +153,7 @@ const std::unordered_map<std::string_view, Fn>& DirectFunctions() {
       {"translate", Fn::Translate}, {"split", Fn::Split}, {"strcat_array", Fn::StrcatArray},
       {"url_decode", Fn::UrlDecode}, {"url_encode", Fn::UrlEncode},
       {"base64_decode_tostring", Fn::Base64DecodeToString}, {"hash_sha256", Fn::HashSha256},
+      {"base64_decode_toarray", Fn::Base64DecodeToArray}, {"make_string", Fn::MakeString},
       {"tohex", Fn::ToHex}, {"parse_url", Fn::ParseUrl}, {"parse_path", Fn::ParsePath},
       {"parse_command_line", Fn::ParseCommandLine}, {"parse_csv", Fn::ParseCsv},
       {"parse_json", Fn::ParseJson}, {"array_length", Fn::ArrayLength},

@@ -1059,6 +1059,17 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
         out.AppendString(decoded ? *decoded : "");
       }
       return out;
+    case Fn::Base64DecodeToArray:
+      for (size_t i = 0; i < n; ++i) AppendDynamic(out, Base64DecodeToArray(a.Str(0, i, s0)));
+      return out;
+    case Fn::MakeString:
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<Json> values;
+        for (size_t k = 0; k < a.size(); ++k) values.push_back(a.Dyn(k, i));
+        // Strings are never null: text with an invalid code point is empty.
+        out.AppendString(CodepointsToString(values).value_or(""));
+      }
+      return out;
     case Fn::ToHex:
       for (size_t i = 0; i < n; ++i) {
         if (a.Null(0, i)) {

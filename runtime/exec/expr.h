@@ -43,6 +43,9 @@
 //   Split(s, delim[, i])         dynamic array of strings (with i: a one-element array or [])
 //   StrcatArray(a, delim)
 //   UrlDecode(s), UrlEncode(s), Base64DecodeToString(s), HashSha256(s)
+//   Base64DecodeToArray(s)       dynamic array of the bytes as longs; null if s is not base64
+//   MakeString(v...)             the UTF-8 text of code points (each v a long or an array of
+//                                them); "" if any is not a valid code point
 //   ToHex(n[, min_len])
 //   Rand()                       real in [0, 1); Rand(n): a whole real in [0, n) (null for n < 1)
 //   NewGuid()                    a random (version 4) guid

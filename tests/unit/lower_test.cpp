@@ -257,6 +257,14 @@ TEST_CASE("lower: rand() and new_guid() are computed per row and noted as non-de
         std::vector<std::string>{R"({"row": {"Count": 0}})"});
 }
 
+// base64-decode-toarray and unicode-codepoints-to-string (make_string) docs, as the
+// launching-base64-powershell[Nobelium] hunt combines them.
+TEST_CASE("lower: base64_decode_toarray() and make_string()", "[lower]") {
+  CHECK(Rows("print a = base64_decode_toarray('S3VzdG8='), s = make_string(base64_decode_toarray('S3VzdG8=')),\n"
+             "  t = make_string(dynamic([75, 117, 115]), 116, 111)") ==
+        std::vector<std::string>{R"({"row": {"a": [75,117,115,116,111], "s": "Kusto", "t": "Kusto"}})"});
+}
+
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
   Result r = Run("DeviceProcessEvents | make-series kind=nonempty count() on Timestamp step 1h");
   CHECK_FALSE(r.compiled);
