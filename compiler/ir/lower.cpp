@@ -1015,7 +1015,7 @@ class Lowerer {
         const auto& items = op->As<syntax::Project>()->items;
         std::vector<int> hidden;
         in = HideMultiColumnCalls(items, std::move(in), hidden);
-        WindowScope windows(*this, op, in->schema.size());
+        WindowScope windows(*this, in->schema.size());
         std::vector<Expr> exprs;
         for (size_t k = 0; k < items.size(); ++k) {
           if (hidden[k] < 0) {
@@ -1113,7 +1113,7 @@ class Lowerer {
     }
     std::vector<const InList*> memberships;
     std::vector<Expr> filters;
-    WindowScope windows(*this, w, in->schema.size());
+    WindowScope windows(*this, in->schema.size());
     for (const syntax::Expr* t : terms) {
       const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
       if (list && list->op != InOp::HasAny && list->op != InOp::HasAll && list->items.size() == 1 &&
@@ -1341,7 +1341,7 @@ class Lowerer {
     for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
     std::vector<int> hidden;
     in = HideMultiColumnCalls(items, std::move(in), hidden);
-    WindowScope windows(*this, at, in->schema.size());
+    WindowScope windows(*this, in->schema.size());
     const auto set = [&](ColumnSpec column, Expr value) {
       const int existing = FindColumn(names, column.name);
       if (existing >= 0) {
@@ -1377,8 +1377,7 @@ class Lowerer {
   // (left outer, so an empty subquery gives null).
   class WindowScope {
    public:
-    WindowScope(Lowerer& l, const Node* at, size_t width)
-        : l_(l), at_(at), width_(width), saved_(l.extras_) {
+    WindowScope(Lowerer& l, size_t width) : l_(l), width_(width), saved_(l.extras_) {
       l.extras_ = this;
     }
     ~WindowScope() { l_.extras_ = saved_; }
@@ -1435,7 +1434,6 @@ class Lowerer {
       return static_cast<int>(width_ + order_.size() - 1);
     }
     Lowerer& l_;
-    const Node* at_;
     size_t width_;
     WindowScope* saved_;
     std::vector<exec::WindowFunction> functions_;
