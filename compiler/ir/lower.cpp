@@ -153,6 +153,7 @@ const std::unordered_map<std::string_view, Fn>& DirectFunctions() {
       {"translate", Fn::Translate}, {"split", Fn::Split}, {"strcat_array", Fn::StrcatArray},
       {"url_decode", Fn::UrlDecode}, {"url_encode", Fn::UrlEncode},
       {"base64_decode_tostring", Fn::Base64DecodeToString}, {"hash_sha256", Fn::HashSha256},
+      {"base64_decode_toarray", Fn::Base64DecodeToArray}, {"make_string", Fn::MakeString},
       {"tohex", Fn::ToHex}, {"parse_url", Fn::ParseUrl}, {"parse_path", Fn::ParsePath},
       {"parse_command_line", Fn::ParseCommandLine}, {"parse_csv", Fn::ParseCsv},
       {"parse_json", Fn::ParseJson}, {"array_length", Fn::ArrayLength},
@@ -498,6 +499,11 @@ class Lowerer {
       return Expr::Call(Fn::Add, Type::DateTime, {Expr::Now(), std::move(args[0])});
     }
     if (name == "ago") return Expr::Call(Fn::Sub, Type::DateTime, {Expr::Now(), std::move(args[0])});
+    if (name == "rand" || name == "new_guid") {  // allowed, but the detections may vary between runs
+      report_(Code::NonDeterministic, c->span,
+              fmt::format("{}() is non-deterministic: detections may differ between runs", name));
+      return Expr::Call(name == "rand" ? Fn::Rand : Fn::NewGuid, t, std::move(args));
+    }
     if (name == "not") return Not(std::move(args[0]));
     if (name == "isempty" || name == "isnotempty") {
       const bool is_string = IsStringLike(args[0].type);
@@ -872,19 +878,7 @@ class Lowerer {
       }
       case Kind::Pipeline: {
         const auto* p = node->As<Pipeline>();
-        std::unique_ptr<Op> current = Tabular(p->source);
-        for (size_t i = 0; i < p->ops.size(); ++i) {
-          if (!current) return nullptr;
-          if (!p->ops[i]->Is<syntax::TopNested>()) {
-            current = LowerOperator(p->ops[i], std::move(current));
-            continue;
-          }
-          // top-nested reads its input once per level.
-          auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
-          current = LowerOperator(p->ops[i], std::move(current));
-          reread_ = std::move(saved);
-        }
-        return current;
+        return LowerPrefix(p, p->ops.size());
       }
       case Kind::Subquery: return Tabular(node->As<Subquery>()->query);
       case Kind::Name: {
@@ -917,10 +911,17 @@ class Lowerer {
   // A tabular `let` name (or a view, a function called by name) at its use.
   std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
     if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
-    if (value->Is<Invoke>()) {  // the rows invoke passes
+    if (value->Is<Invoke>()) {  // the rows invoke passes: once as lowered, then lowered again
       auto piped = piped_.find(value);
-      if (piped == piped_.end() || !piped->second) return Failed(at, fmt::format("using '{}' twice", name));
-      return std::move(piped->second);
+      if (piped != piped_.end() && piped->second) return std::move(piped->second);
+      auto again = piped_again_.find(value);
+      if (again == piped_again_.end() || !again->second.lower) return Failed(at, fmt::format("using '{}' twice here", name));
+      // The input is lowered in the scopes of the invoke, not of the function's body.
+      PipedAgain& input = again->second;
+      auto body_scopes = std::exchange(scopes_, input.scopes);
+      std::unique_ptr<Op> rows = input.lower();
+      scopes_ = std::move(body_scopes);
+      return rows;
     }
     return Tabular(value);
   }
@@ -943,8 +944,10 @@ class Lowerer {
       return Failed(invoke, fmt::format("invoke of {}()", c->name));
     }
     piped_[invoke] = std::move(in);
+    piped_again_[invoke] = PipedAgain{reread_, scopes_};
     std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
     piped_.erase(invoke);
+    piped_again_.erase(invoke);
     if (!result) return nullptr;
     if (result->schema.size() != out.size()) return Failed(invoke, "this invoke's columns");
     return Conform(std::move(result), out);
@@ -1012,7 +1015,7 @@ class Lowerer {
         const auto& items = op->As<syntax::Project>()->items;
         std::vector<int> hidden;
         in = HideMultiColumnCalls(items, std::move(in), hidden);
-        WindowScope windows(*this, op, in->schema.size());
+        WindowScope windows(*this, in->schema.size());
         std::vector<Expr> exprs;
         for (size_t k = 0; k < items.size(); ++k) {
           if (hidden[k] < 0) {
@@ -1110,7 +1113,7 @@ class Lowerer {
     }
     std::vector<const InList*> memberships;
     std::vector<Expr> filters;
-    WindowScope windows(*this, w, in->schema.size());
+    WindowScope windows(*this, in->schema.size());
     for (const syntax::Expr* t : terms) {
       const InList* list = t->Is<InList>() ? t->As<InList>() : nullptr;
       if (list && list->op != InOp::HasAny && list->op != InOp::HasAll && list->items.size() == 1 &&
@@ -1218,9 +1221,8 @@ class Lowerer {
     distinct->columns = {0};
     auto marked = ProjectOp(std::move(distinct), {Expr::Column(0, key.type), BoolConstant(true)},
                             {key, {"in_marker", Type::Bool}});
-    scope->scalars_.push_back({std::move(marked), std::move(value)});
-    Expr found = Expr::Call(Fn::IsNull, Type::Bool,
-                            {Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Bool)});
+    const int column = scope->AddScalar({std::move(marked), std::move(value)});
+    Expr found = Expr::Call(Fn::IsNull, Type::Bool, {Expr::Column(column, Type::Bool)});
     const bool negated = list->op == InOp::NotIn || list->op == InOp::NotInCi;
     return negated ? found : Not(std::move(found));
   }
@@ -1243,8 +1245,7 @@ class Lowerer {
     spec.names.push_back("values");
     auto values = Make(OpKind::Aggregate, std::move(table), {{"values", Type::Dynamic}});
     values->aggregates.push_back(std::move(spec));
-    scope->scalars_.push_back({std::move(values), std::nullopt});
-    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), Type::Dynamic);
+    return Expr::Column(scope->AddScalar({std::move(values), std::nullopt}), Type::Dynamic);
   }
 
   // `in` with one more column: the marker column of `marked` (its key, then a true column)
@@ -1340,7 +1341,7 @@ class Lowerer {
     for (size_t i = 0; i < in->schema.size(); ++i) exprs.push_back(Expr::Column(static_cast<int>(i), in->schema[i].type));
     std::vector<int> hidden;
     in = HideMultiColumnCalls(items, std::move(in), hidden);
-    WindowScope windows(*this, at, in->schema.size());
+    WindowScope windows(*this, in->schema.size());
     const auto set = [&](ColumnSpec column, Expr value) {
       const int existing = FindColumn(names, column.name);
       if (existing >= 0) {
@@ -1370,52 +1371,74 @@ class Lowerer {
     return ProjectOp(std::move(below), std::move(exprs), out);
   }
 
-  // Collects the columns an operator's expressions need appended to its input: the window
-  // functions they call (row_number, prev, next), computed by a Window operator, and the
-  // toscalar() subqueries, each joined on as one more column (left outer, so an empty subquery
-  // gives null).
+  // Collects the columns an operator's expressions need appended to its input, numbered in the
+  // order they are met: the window functions they call (row_number, prev, next), computed by a
+  // Window operator, and the toscalar() subqueries, each joined on after it as one more column
+  // (left outer, so an empty subquery gives null).
   class WindowScope {
    public:
-    WindowScope(Lowerer& l, const Node* at, size_t width)
-        : l_(l), at_(at), width_(width), saved_(l.extras_) {
+    WindowScope(Lowerer& l, size_t width) : l_(l), width_(width), saved_(l.extras_) {
       l.extras_ = this;
     }
     ~WindowScope() { l_.extras_ = saved_; }
     // `in` with the columns appended, if any were needed; null (reported) if it cannot be built.
     std::unique_ptr<Op> Below(std::unique_ptr<Op> in) {
       l_.extras_ = saved_;
-      if (!functions_.empty() && !scalars_.empty()) {
-        return l_.Failed(at_, "window functions and toscalar() in one operator");
+      const size_t windows = functions_.size();
+      if (windows) {
+        std::vector<ColumnSpec> schema = in->schema;
+        for (const exec::WindowFunction& w : functions_) {
+          schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+        }
+        in = l_.Make(OpKind::Window, std::move(in), std::move(schema));
+        in->window = std::move(functions_);
       }
       for (Appended& a : scalars_) {
         if (!in) return nullptr;
         in = a.key ? l_.JoinMembership(std::move(in), std::move(*a.key), std::move(a.table))
                    : l_.JoinScalar(std::move(in), std::move(a.table));
       }
-      if (functions_.empty()) return in;
-      std::vector<ColumnSpec> schema = in->schema;
-      for (const exec::WindowFunction& w : functions_) {
-        schema.push_back({w.name, w.kind == exec::WindowKind::RowNumber ? Type::Long : w.arg.type});
+      if (!in || windows == 0 || scalars_.empty()) return in;
+      // The window columns, then the scalars, back into the order they were met.
+      std::vector<Expr> exprs;
+      std::vector<ColumnSpec> schema;
+      size_t window = 0, scalar = 0;
+      for (size_t c = 0; c < width_ + order_.size(); ++c) {
+        const size_t from = c < width_ ? c : order_[c - width_] ? width_ + window++ : width_ + windows + scalar++;
+        exprs.push_back(Expr::Column(static_cast<int>(from), in->schema[from].type));
+        schema.push_back(in->schema[from]);
       }
-      auto op = l_.Make(OpKind::Window, std::move(in), std::move(schema));
-      op->window = std::move(functions_);
-      return op;
+      return l_.ProjectOp(std::move(in), std::move(exprs), std::move(schema));
     }
-    bool empty() const { return functions_.empty() && scalars_.empty(); }
+    bool empty() const { return order_.empty(); }
     size_t width() const { return width_; }
-    std::vector<exec::WindowFunction> functions_;
     // toscalar() (no key: the table's first value) and nested `in` (the key: its value).
     struct Appended {
       std::unique_ptr<Op> table;
       std::optional<Expr> key;
     };
-    std::vector<Appended> scalars_;
+    // The column a window function or a scalar is appended as.
+    int AddWindow(exec::WindowFunction w) {
+      w.name = fmt::format("window_{}", functions_.size());
+      functions_.push_back(std::move(w));
+      return Append(true);
+    }
+    int AddScalar(Appended a) {
+      scalars_.push_back(std::move(a));
+      return Append(false);
+    }
 
    private:
+    int Append(bool window) {
+      order_.push_back(window);
+      return static_cast<int>(width_ + order_.size() - 1);
+    }
     Lowerer& l_;
-    const Node* at_;
     size_t width_;
     WindowScope* saved_;
+    std::vector<exec::WindowFunction> functions_;
+    std::vector<Appended> scalars_;
+    std::vector<bool> order_;  // the appended columns as met: true for a window function
   };
 
   // `in` with one more column: the first column of the first row of `scalar`.
@@ -1461,8 +1484,7 @@ class Lowerer {
     extras_ = scope;
     if (!table) return Expr::Constant(Value::Null(c->type));
     if (table->schema.empty() || table->schema[0].type != c->type) return Fail(c, "this toscalar()");
-    scope->scalars_.push_back({std::move(table), std::nullopt});
-    return Expr::Column(static_cast<int>(scope->width() + scope->scalars_.size() - 1), c->type);
+    return Expr::Column(scope->AddScalar({std::move(table), std::nullopt}), c->type);
   }
 
   // A window function call inside a WindowScope: the column it appends.
@@ -1471,10 +1493,7 @@ class Lowerer {
     std::optional<exec::WindowFunction> w = WindowCall(c);
     extras_ = scope;
     if (!w) return Expr::Constant(Value::Null(c->type));
-    std::vector<exec::WindowFunction>& functions = scope->functions_;
-    w->name = fmt::format("window_{}", functions.size());
-    functions.push_back(std::move(*w));
-    return Expr::Column(static_cast<int>(scope->width() + functions.size() - 1), c->type);
+    return Expr::Column(scope->AddWindow(std::move(*w)), c->type);
   }
 
   // row_number([start]), prev(x[, offset[, default]]), next(...); reports what it cannot lower.
@@ -1872,10 +1891,20 @@ class Lowerer {
     return ProjectOp(std::move(join), std::move(exprs), std::move(schema));
   }
 
-  // The operators of a pipeline before its `n`th, lowered again.
+  // A pipeline's source and its first `n` operators (again, when an operator reads its input
+  // more than once).
   std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
     std::unique_ptr<Op> current = Tabular(p->source);
-    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
+    for (size_t i = 0; i < n && current; ++i) {
+      if (!p->ops[i]->Is<syntax::TopNested>() && !p->ops[i]->Is<Invoke>()) {
+        current = LowerOperator(p->ops[i], std::move(current));
+        continue;
+      }
+      // top-nested reads its input once per level, a function its piped table once per use.
+      auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
+      current = LowerOperator(p->ops[i], std::move(current));
+      reread_ = std::move(saved);
+    }
     return current;
   }
 
@@ -2144,6 +2173,13 @@ class Lowerer {
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
   // invoke's input, and an mv-apply subquery's (by its PipeInput), until used
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;
+  // invoke's input lowered again, for each use after the first: the pipeline before the invoke
+  // (none when invoke has no pipeline) and the scopes it was lowered in.
+  struct PipedAgain {
+    std::function<std::unique_ptr<Op>()> lower;
+    std::vector<Scope> scopes;
+  };
+  std::unordered_map<const Node*, PipedAgain> piped_again_;
   // The aggregates of a summarize whose items compute on them.
   struct AggregateScope {
     const std::vector<ColumnSpec>* in;   // the summarize's input
@@ -2154,7 +2190,7 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
-  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's input, lowered again
+  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's or invoke's input, lowered again
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

@@ -21,6 +21,16 @@ Expr Substitute(const Expr& e, const std::vector<Expr>& exprs) {
   return out;
 }
 
+// Whether `e` calls rand() or new_guid(): evaluating it twice may give two values.
+bool HasVolatile(const Expr& e) {
+  if (e.kind == ExprKind::Call && exec::IsVolatile(e.fn)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), HasVolatile);
+}
+
+// Whether `e` over the columns `exprs` computes reads a rand() or new_guid() column: `e` with
+// those expressions substituted would draw again, to other values than the column holds.
+bool ReadsVolatile(const Expr& e, const std::vector<Expr>& exprs) { return HasVolatile(Substitute(e, exprs)); }
+
 void CollectColumns(const Expr& e, std::set<int>& used) {
   if (e.kind == ExprKind::Column) used.insert(e.column);
   for (const Expr& a : e.args) CollectColumns(a, used);
@@ -86,7 +96,7 @@ Expr FoldConstants(Expr e) {
     const bool all_constant = std::all_of(node->args.begin(), node->args.end(), [](const Expr& a) {
       return a.kind == ExprKind::Constant;
     });
-    if (!all_constant || node->type == Type::Null) continue;
+    if (!all_constant || node->type == Type::Null || exec::IsVolatile(node->fn)) continue;
     const Column c = evaluator.Evaluate(*node, exec::RowSet::All(one_row));
     *node = Expr::Constant(CellValue(c, 0, node->type));
   }
@@ -236,12 +246,13 @@ std::unique_ptr<Op> FuseFiltersAndProjections(std::unique_ptr<Op> op) {
     in.predicate = Expr::Call(Fn::And, Type::Bool, {std::move(in.predicate), std::move(op->predicate)});
     return std::move(op->input);
   }
-  if (op->kind == OpKind::Filter && in.kind == OpKind::Project) {
+  if (op->kind == OpKind::Filter && in.kind == OpKind::Project && !ReadsVolatile(op->predicate, in.exprs)) {
     auto project = SwapFilterAndProject(std::move(op));
     project->input = FuseFiltersAndProjections(std::move(project->input));
     return project;
   }
-  if (op->kind == OpKind::Project && in.kind == OpKind::Project) {
+  if (op->kind == OpKind::Project && in.kind == OpKind::Project &&
+      std::none_of(op->exprs.begin(), op->exprs.end(), [&](const Expr& e) { return ReadsVolatile(e, in.exprs); })) {
     for (Expr& e : op->exprs) e = Substitute(e, in.exprs);
     op->input = std::move(in.input);
   }
@@ -327,7 +338,7 @@ std::vector<Expr> PushIntoAggregate(Op& aggregate, std::vector<Expr> terms) {
   for (Expr& t : terms) {
     std::set<int> used;
     CollectColumns(t, used);
-    if (!used.empty() && *used.rbegin() < keys) {
+    if (!used.empty() && *used.rbegin() < keys && !ReadsVolatile(t, aggregate.exprs)) {
       below.push_back(Substitute(t, aggregate.exprs));
     } else {
       stay.push_back(std::move(t));
@@ -366,6 +377,7 @@ bool PushOnce(std::unique_ptr<Op>& slot) {
       slot = std::move(filter.input);
       return true;
     case OpKind::Project:
+      if (ReadsVolatile(filter.predicate, in.exprs)) return false;
       slot = SwapFilterAndProject(std::move(slot));
       return true;
     case OpKind::Union: {
@@ -663,7 +675,7 @@ void CountOccurrences(const Expr& e, const Expr& target, size_t& n) {
 }
 
 void CollectCandidates(const Expr& e, std::vector<const Expr*>& out) {
-  if (e.kind == ExprKind::Call && Cost(e) >= kShareCost) out.push_back(&e);
+  if (e.kind == ExprKind::Call && Cost(e) >= kShareCost && !HasVolatile(e)) out.push_back(&e);
   for (const Expr& a : e.args) CollectCandidates(a, out);
 }
 

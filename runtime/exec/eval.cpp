@@ -265,7 +265,7 @@ void AppendConverted(Column& out, const Column& from, size_t row) {
   AppendInteger(out, IntOf(from, row));
 }
 
-Evaluator::Evaluator(int64_t now) : now_(now) {}
+Evaluator::Evaluator(int64_t now) : now_(now), random_(std::random_device{}()) {}
 Evaluator::~Evaluator() = default;
 
 namespace {
@@ -1059,6 +1059,17 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
         out.AppendString(decoded ? *decoded : "");
       }
       return out;
+    case Fn::Base64DecodeToArray:
+      for (size_t i = 0; i < n; ++i) AppendDynamic(out, Base64DecodeToArray(a.Str(0, i, s0)));
+      return out;
+    case Fn::MakeString:
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<Json> values;
+        for (size_t k = 0; k < a.size(); ++k) values.push_back(a.Dyn(k, i));
+        // Strings are never null: text with an invalid code point is empty.
+        out.AppendString(CodepointsToString(values).value_or(""));
+      }
+      return out;
     case Fn::ToHex:
       for (size_t i = 0; i < n; ++i) {
         if (a.Null(0, i)) {
@@ -1066,6 +1077,25 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
         } else {
           out.AppendString(ToHex(a.Int(0, i), a.size() > 1 && !a.Null(1, i) ? a.Int(1, i) : 0));
         }
+      }
+      return out;
+    case Fn::Rand:
+      for (size_t i = 0; i < n; ++i) {
+        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+        if (a.size() == 0) {
+          out.AppendReal(unit);
+        } else if (a.Null(0, i) || a.Real(0, i) < 1) {
+          out.AppendNull();
+        } else {  // a whole number in [0, n)
+          const double whole = std::floor(a.Real(0, i));
+          out.AppendReal(std::min(std::floor(unit * whole), whole - 1));
+        }
+      }
+      return out;
+    case Fn::NewGuid:
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t high = random_();
+        out.AppendString(RandomGuid(high, random_()));
       }
       return out;
     case Fn::ParseUrl:

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,6 +73,7 @@ class Evaluator {
   void EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args);
 
   int64_t now_;
+  std::mt19937_64 random_;  // rand() and new_guid(), seeded per evaluator
   std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
   // Keyed by the literals: one entry per has_any / has_all / `or` of a plan, built once.
   std::unordered_map<std::string, std::unique_ptr<LiteralMatcher>> matchers_;

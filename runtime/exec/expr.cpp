@@ -75,6 +75,8 @@ size_t Expr::Hash() const {
   return h;
 }
 
+bool IsVolatile(Fn fn) { return fn == Fn::Rand || fn == Fn::NewGuid; }
+
 std::string_view FnName(Fn fn) {
   const auto i = static_cast<size_t>(fn);
   return i < kFnNames.size() ? kFnNames[i] : "?";

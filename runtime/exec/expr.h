@@ -43,7 +43,12 @@
 //   Split(s, delim[, i])         dynamic array of strings (with i: a one-element array or [])
 //   StrcatArray(a, delim)
 //   UrlDecode(s), UrlEncode(s), Base64DecodeToString(s), HashSha256(s)
+//   Base64DecodeToArray(s)       dynamic array of the bytes as longs; null if s is not base64
+//   MakeString(v...)             the UTF-8 text of code points (each v a long or an array of
+//                                them); "" if any is not a valid code point
 //   ToHex(n[, min_len])
+//   Rand()                       real in [0, 1); Rand(n): a whole real in [0, n) (null for n < 1)
+//   NewGuid()                    a random (version 4) guid
 //   ParseUrl(s), ParsePath(s), ParseCommandLine(s, "windows"), ParseCsv(s)  -> dynamic
 //                                (a parser other than windows gives null)
 //   ParseJson(s)                 dynamic; invalid JSON gives the string itself as a dynamic
@@ -128,6 +133,9 @@ struct Expr {
 };
 
 std::string_view FnName(Fn fn);
+// Whether each evaluation of a call of `fn` may give another value (rand, new_guid): such a call
+// is never folded, shared or substituted into another operator.
+bool IsVolatile(Fn fn);
 std::string ValueToString(const Value& v);
 
 // Combines hashes (boost's recipe), shared by every node that hashes itself.

@@ -307,10 +307,62 @@ std::string Sha256Hex(std::string_view s) {
   return out;
 }
 
+Json Base64DecodeToArray(std::string_view s) {
+  const std::optional<std::string> bytes = Base64Decode(s);
+  if (!bytes) return Json();
+  Json out = Json::Array();
+  for (const char b : *bytes) out.Push(Json::Long(static_cast<unsigned char>(b)));
+  return out;
+}
+
+std::optional<std::string> CodepointsToString(const std::vector<Json>& values) {
+  std::string out;
+  const auto append = [&out](const Json& v) {
+    if (v.kind() != Json::Kind::Long) return false;
+    const int64_t c = v.integer();
+    if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
+    const auto byte = [&out](int64_t b) { out.push_back(static_cast<char>(b)); };
+    if (c < 0x80) {
+      byte(c);
+    } else if (c < 0x800) {
+      byte(0xC0 | (c >> 6));
+      byte(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      byte(0xE0 | (c >> 12));
+      byte(0x80 | ((c >> 6) & 0x3F));
+      byte(0x80 | (c & 0x3F));
+    } else {
+      byte(0xF0 | (c >> 18));
+      byte(0x80 | ((c >> 12) & 0x3F));
+      byte(0x80 | ((c >> 6) & 0x3F));
+      byte(0x80 | (c & 0x3F));
+    }
+    return true;
+  };
+  for (const Json& v : values) {
+    if (v.IsArray()) {
+      for (const Json& item : v.items()) {
+        if (!append(item)) return std::nullopt;
+      }
+    } else if (!append(v)) {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 std::string ToHex(int64_t v, int64_t min_length) {
   std::string out = fmt::format("{:x}", static_cast<uint64_t>(v));
   if (min_length > static_cast<int64_t>(out.size())) out.insert(0, static_cast<size_t>(min_length) - out.size(), '0');
   return out;
+}
+
+std::string RandomGuid(uint64_t high, uint64_t low) {
+  // RFC 4122: version 4 in the top nibble of the third group, variant 10 in the fourth's.
+  high = (high & ~0xf000ULL) | 0x4000ULL;
+  low = (low & ~(0xc0ULL << 56)) | (0x80ULL << 56);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff, high & 0xffff,
+                     low >> 48, low & 0xffffffffffffULL);
 }
 
 // --- structure parsing --------------------------------------------------------------------

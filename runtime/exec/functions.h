@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/exec/json.h"
 
@@ -32,8 +33,15 @@ std::string UrlDecode(std::string_view s);
 std::string UrlEncode(std::string_view s);
 std::optional<std::string> Base64Decode(std::string_view s);
 std::string Sha256Hex(std::string_view s);
+// The bytes base64 `s` decodes to, as an array of longs; null when it is not base64.
+Json Base64DecodeToArray(std::string_view s);
+// The UTF-8 text of the code points in `values` (longs, or arrays of longs); nullopt when one is
+// something else or not a Unicode scalar value.
+std::optional<std::string> CodepointsToString(const std::vector<Json>& values);
 // Lower-case hexadecimal of v (two's complement for negatives), zero-padded to min_length.
 std::string ToHex(int64_t v, int64_t min_length);
+// A version 4 (random) guid's text, 8-4-4-4-12 lower-case hex digits, from 128 random bits.
+std::string RandomGuid(uint64_t high, uint64_t low);
 
 // --- structure parsing --------------------------------------------------------------------
 // {Scheme, Host, Port, Path, Username, Password, Query Parameters, Fragment}, or a null Json

@@ -2,6 +2,8 @@
 // application through the evaluator.
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
 #include "tests/unit/interp_util.h"
@@ -35,6 +37,24 @@ TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][f
   CHECK(IsNullResult(F(Fn::ExtractAll, Type::Dynamic, {Str(R"(\d+)"), Str("none")})));
 }
 
+// rand-function docs: rand() in [0.0, 1.0), rand(N) from {0.0, 1.0, ..., N - 1}; new_guid-function
+// docs: a random guid (version 4 here). Only ranges and formats can be checked.
+TEST_CASE("functions: rand and new_guid", "[interp][functions]") {
+  for (int i = 0; i < 100; ++i) {
+    const double unit = std::stod(Eval(F(Fn::Rand, Type::Real, {})));
+    CHECK((unit >= 0 && unit < 1));
+    const double whole = std::stod(Eval(F(Fn::Rand, Type::Real, {Lng(3)})));
+    CHECK((whole == 0 || whole == 1 || whole == 2));
+  }
+  CHECK(std::stod(Eval(F(Fn::Rand, Type::Real, {Lng(1)}))) == 0);
+  CHECK(IsNullResult(F(Fn::Rand, Type::Real, {Lng(0)})));
+  CHECK(IsNullResult(F(Fn::Rand, Type::Real, {Null(Type::Long)})));
+  CHECK(RandomGuid(0, 0) == "00000000-0000-4000-8000-000000000000");
+  CHECK(RandomGuid(~0ULL, ~0ULL) == "ffffffff-ffff-4fff-bfff-ffffffffffff");
+  CHECK(RandomGuid(0x0123456789abcdefULL, 0xfedcba9876543210ULL) == "01234567-89ab-4def-bedc-ba9876543210");
+  CHECK(Eval(F(Fn::NewGuid, Type::Guid, {})) != Eval(F(Fn::NewGuid, Type::Guid, {})));
+}
+
 TEST_CASE("functions: URL, base64, hashing, hex", "[interp][functions]") {
   CHECK(UrlDecode("a%20b+c%2F") == "a b c/");
   CHECK(UrlEncode("a b/c") == "a+b%2Fc");
@@ -43,6 +63,17 @@ TEST_CASE("functions: URL, base64, hashing, hex", "[interp][functions]") {
   CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(Sha256Hex(std::string(100, 'a')) == "2816597888e4a0d3a36b82b83316ab32680eb8f00f8cd3b904d681246d285a0e");
+  // base64-decode-toarray docs: "S3VzdG8=" is [75,117,115,116,111]; unicode-codepoints-to-string
+  // docs (make_string is its deprecated alias): code points as longs or dynamic arrays, null
+  // (for a string: empty) when one is not a valid code point.
+  CHECK(Eval(F(Fn::Base64DecodeToArray, Type::Dynamic, {Str("S3VzdG8=")})) == "[75,117,115,116,111]");
+  CHECK(IsNullResult(F(Fn::Base64DecodeToArray, Type::Dynamic, {Str("***")})));
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Lng(75), Lng(117), Lng(115), Lng(116), Lng(111)})) == "\"Kusto\"");
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Dyn("[75,117,115]"), Int(116), Lng(111)})) == "\"Kusto\"");
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Dyn("[1511,9382,128512]")})) == "\"\u05e7\u24a6\U0001F600\"");
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Lng(75), Lng(0x110000)})) == "\"\"");
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Dyn("[75,\"u\"]")})) == "\"\"");
+  CHECK(Eval(F(Fn::MakeString, Type::String, {Lng(0xD800)})) == "\"\"");
   CHECK(Eval(F(Fn::ToHex, Type::String, {Lng(256)})) == "\"100\"");
   CHECK(Eval(F(Fn::ToHex, Type::String, {Lng(-1)})) == "\"ffffffffffffffff\"");
   CHECK(Eval(F(Fn::ToHex, Type::String, {Lng(255), Lng(4)})) == "\"00ff\"");

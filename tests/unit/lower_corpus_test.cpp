@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Raise it as lowering grows; it never goes down.
-constexpr size_t kCompiledFloor = 360;
+constexpr size_t kCompiledFloor = 362;
 
 const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
 
@@ -114,8 +114,10 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
 
   // The pack, under each engine.
   size_t undescribed = 0;  // rules whose entity mappings name columns the query does not return
+  size_t random = 0;       // rules calling rand() or new_guid(): their detections differ between runs
   const auto run_pack = [&](Engine engine, size_t& rules, size_t& kernels, std::map<std::string, size_t>& why) {
     undescribed = 0;
+    random = 0;
     std::vector<std::unique_ptr<CompiledQuery>> pack;
     for (const std::string& path : FindRuleFiles({corpus.string()}, found)) {
       Diagnostics diags;
@@ -126,6 +128,11 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
       if (!analyzed.parsed || !ReadsOnlyDeviceTables(analyzed.binding)) continue;
       auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine);
       if (!query) continue;
+      if (std::any_of(diags.items().begin(), diags.items().end(),
+                      [](const Diagnostic& d) { return d.code == Code::NonDeterministic; })) {
+        ++random;
+        continue;
+      }
       if (!DescribeDetections(*rule, query->pipeline, diags)) {
         ++undescribed;
         continue;
@@ -146,12 +153,13 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
   size_t interpreted = 0;
   for (const auto& [w, n] : why) interpreted += n;
   std::string figures = fmt::format("engines: {} rules as one pack; {} detections under the JIT, {} under the "
-                                    "interpreter; {} scan filters JIT-compiled, {} interpreted:\n",
-                                    jit_rules, jit_lines.size(), interp_lines.size(), kernels, interpreted);
+                                    "interpreter ({} non-deterministic left out); {} scan filters JIT-compiled, {} "
+                                    "interpreted:\n",
+                                    jit_rules, jit_lines.size(), interp_lines.size(), random, kernels, interpreted);
   for (const auto& [w, n] : why) figures += fmt::format("  {:4}  {}\n", n, w);
   WARN(figures);
   CHECK(jit_rules == interp_rules);
-  CHECK(jit_rules + undescribed == compiled);
+  CHECK(jit_rules + undescribed + random == compiled);
   CHECK(no_kernels == 0);
   CHECK(kernels > interpreted);
   // The comparison means something only if the rules find things.

@@ -217,6 +217,52 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
         std::vector<std::string>{R"({"row": {"Count": 2}})"});
   CHECK(Rows("let procs = (name: string) { DeviceProcessEvents | where FileName =~ name | project ProcessId };\n"
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
+  // A piped table used twice is its input read twice, lowered where the invoke is: the body's
+  // own `src` does not hide the caller's.
+  CHECK(Sorted(Rows("let f = (T:(ProcessId:long)) { T | join kind=inner (T | where ProcessId > 15 | extend Big = true) on ProcessId\n"
+                    "  | project ProcessId, Big };\n"
+                    "DeviceProcessEvents | project ProcessId | invoke f()")) ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20, "Big": true}})", R"({"row": {"ProcessId": 21, "Big": true}})"});
+  CHECK(Rows("let src = DeviceProcessEvents | where FileName == 'cmd.exe';\n"
+             "let f = (T:(ProcessId:long)) { let src = 1; union T, (T | where ProcessId > src) | count };\n"
+             "src | project ProcessId | invoke f()") == std::vector<std::string>{R"({"row": {"Count": 4}})"});
+  // Window functions and toscalar() in one operator, met in either order (row-number docs:
+  // numbers from 1 in the serialized order).
+  CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc\n"
+             "| where row_number() == toscalar(DeviceLogonEvents | count) | project ProcessId") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20}})"});
+  CHECK(Rows("DeviceProcessEvents | sort by ProcessId asc\n"
+             "| extend n = toscalar(DeviceLogonEvents | count), r = row_number(), p = prev(ProcessId)\n"
+             "| where r == n | project ProcessId, n, r, p") ==
+        std::vector<std::string>{R"({"row": {"ProcessId": 20, "n": 3, "r": 3, "p": 11}})"});
+}
+
+// rand-function docs: rand() is a real in [0.0, 1.0), rand(N) a real from {0.0, 1.0, ..., N - 1};
+// new_guid-function docs: a random guid. Only the range and format are checked, and each call
+// is reported as a note (HC409) at its span.
+TEST_CASE("lower: rand() and new_guid() are computed per row and noted as non-deterministic", "[lower]") {
+  Result r = Run("DeviceProcessEvents | extend r = rand(), n = rand(3), g = new_guid()\n"
+                 "| where r >= 0 and r < 1 and n in (0.0, 1.0, 2.0)\n"
+                 "  and tostring(g) matches regex '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'\n"
+                 "| summarize rows = count(), guids = dcount(tostring(g))");
+  REQUIRE(r.compiled);
+  CHECK(r.rows == std::vector<std::string>{R"({"row": {"rows": 4, "guids": 4}})"});
+  CHECK_THAT(r.diagnostics, Catch::Contains("q.kql:1:34: info HC409") && Catch::Contains("HC409") &&
+                                Catch::Contains("rand() is non-deterministic") &&
+                                Catch::Contains("new_guid() is non-deterministic"));
+  // A row keeps the value it drew: a later use reads the column, not a new draw.
+  CHECK(Rows("DeviceProcessEvents | extend r = rand() | extend s = r | where r != s | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+  CHECK(Rows("DeviceProcessEvents | extend g = tostring(new_guid()) | extend h = g | where g != h | count") ==
+        std::vector<std::string>{R"({"row": {"Count": 0}})"});
+}
+
+// base64-decode-toarray and unicode-codepoints-to-string (make_string) docs, as the
+// launching-base64-powershell[Nobelium] hunt combines them.
+TEST_CASE("lower: base64_decode_toarray() and make_string()", "[lower]") {
+  CHECK(Rows("print a = base64_decode_toarray('S3VzdG8='), s = make_string(base64_decode_toarray('S3VzdG8=')),\n"
+             "  t = make_string(dynamic([75, 117, 115]), 116, 111)") ==
+        std::vector<std::string>{R"({"row": {"a": [75,117,115,116,111], "s": "Kusto", "t": "Kusto"}})"});
 }
 
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
