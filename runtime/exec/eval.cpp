@@ -303,6 +303,14 @@ const LiteralMatcher* Evaluator::Matcher(const std::vector<LiteralMatcher::Liter
   return it->second.get();
 }
 
+const StringSet& Evaluator::Set(const std::vector<std::string>& values, bool case_insensitive) {
+  std::string key(1, case_insensitive ? 'i' : 'c');  // each value's length before its text
+  for (const std::string& v : values) key += std::to_string(v.size()) + ':' + v;
+  auto it = sets_.find(key);
+  if (it == sets_.end()) it = sets_.emplace(std::move(key), std::make_unique<StringSet>(values, case_insensitive)).first;
+  return *it->second;
+}
+
 namespace {
 
 // The literal a string test on a column with a constant needle looks for (`x contains "a"`), and
@@ -731,13 +739,13 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::In:
     case Fn::InCi: {
       const bool ci = e.fn == Fn::InCi;
-      std::unique_ptr<StringSet> set;
+      const StringSet* set = nullptr;
       if (IsTextLike(a.Col(0).type()) && AllConstant(a, 1)) {
         std::vector<std::string> values;
         for (size_t k = 1; k < a.size(); ++k) {
           if (!a.Null(k, 0)) values.emplace_back(a.Col(k).StringAt(0));
         }
-        set = std::make_unique<StringSet>(values, ci);
+        set = &Set(values, ci);
       }
       for (size_t i = 0; i < n; ++i) {
         if (a.Null(0, i)) {

@@ -19,6 +19,7 @@
 #include "runtime/exec/expr.h"
 #include "runtime/exec/json.h"
 #include "runtime/literal_matcher.h"
+#include "runtime/strings.h"
 
 namespace re2 {
 class RE2;
@@ -62,6 +63,8 @@ class Evaluator {
   // A matcher of `literals` (has_any's list, an `or` of string tests on one column) from a
   // per-evaluator cache; null when Hyperscan cannot build one.
   const LiteralMatcher* Matcher(const std::vector<LiteralMatcher::Literal>& literals);
+  // The hash set of an `in`/`in~` list of constant strings, from a per-evaluator cache.
+  const StringSet& Set(const std::vector<std::string>& values, bool case_insensitive);
 
   struct Vec;  // an operand during evaluation (eval.cpp)
 
@@ -77,6 +80,8 @@ class Evaluator {
   std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
   // Keyed by the literals: one entry per has_any / has_all / `or` of a plan, built once.
   std::unordered_map<std::string, std::unique_ptr<LiteralMatcher>> matchers_;
+  // Keyed by the list: one entry per constant `in` list of a plan, built once, not per batch.
+  std::unordered_map<std::string, std::unique_ptr<StringSet>> sets_;
 };
 
 // Row `row` of a column as a dynamic value (numbers as numbers, datetimes and timespans as
