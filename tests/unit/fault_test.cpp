@@ -71,19 +71,25 @@ std::string GunzipPrefix(const std::string& packed) {
   return out;
 }
 
+// 3,000 generated DeviceNetworkEvents as JSON lines: the clean input the damage is done to.
+std::string GeneratedLines() {
+  std::string lines;
+  gen::GenOptions opt;
+  opt.events = 3000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    lines += chunk;
+    return true;
+  });
+  return lines;
+}
+
 }  // namespace
 
 TEST_CASE("faults: damaged records are skipped or nulled, all others read, counts exact",
           "[runtime][reader][faults]") {
   test::TempDir dir;
-  std::string clean;
-  gen::GenOptions opt;
-  opt.events = 3000;
-  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
-  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
-    clean += chunk;
-    return true;
-  });
+  const std::string clean = GeneratedLines();
   const Read original = ReadRows(dir.Write("clean.jsonl", clean));
   REQUIRE(original.rows.size() == 3000);
   REQUIRE(original.stats.lines_skipped == 0);
@@ -219,14 +225,7 @@ Outcome ReadOutcome(const std::string& path, std::vector<ColumnSpec> columns, si
 TEST_CASE("faults: the line scanner and the per-line parser agree on damaged lines",
           "[runtime][reader][faults]") {
   test::TempDir dir;
-  std::string clean;
-  gen::GenOptions opt;
-  opt.events = 3000;
-  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
-  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
-    clean += chunk;
-    return true;
-  });
+  const std::string clean = GeneratedLines();
   std::vector<std::string> lines;
   for (size_t at = 0; at < clean.size();) {
     const size_t nl = clean.find('\n', at);

@@ -5,14 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "compiler/driver/compile.h"
 #include "tests/unit/archive_util.h"
+#include "tests/unit/run_util.h"
 #include "tools/gen-events/generator.h"
 
 using namespace huntc;
@@ -53,22 +52,7 @@ struct Fixture {
     REQUIRE(query);
     std::vector<std::unique_ptr<CompiledQuery>> queries;
     queries.push_back(std::move(query));
-    const fs::path out_path = dir.path / "detections.jsonl";
-    {
-      std::FILE* out = std::fopen(out_path.c_str(), "w");
-      REQUIRE(out);
-      DetectionWriter writer(out, OutputFormat::JsonLines, {});
-      RunOptions options;
-      options.now = kNow;
-      RunStats stats;
-      CHECK(RunQueries(queries, {{events.string(), "DeviceNetworkEvents"}}, options, OutputFormat::JsonLines,
-                       writer, [](const InputIssue&) { return true; }, stats));
-      CHECK(writer.Finish());
-      std::fclose(out);
-    }
-    std::ifstream in(out_path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::vector<std::string> lines = test::RunToLines(queries, {{events.string(), "DeviceNetworkEvents"}}, kNow, dir.path);
     std::sort(lines.begin(), lines.end());
     return lines;
   }
