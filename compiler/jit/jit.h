@@ -1,4 +1,5 @@
-// The LLVM ORC JIT back end: compiles IR predicates to native filter kernels.
+// The LLVM ORC JIT back end: compiles IR predicates to native filter kernels (code generation in
+// codegen.h, the filter loop in filter.cpp, LLJIT and the cache in jit.cpp).
 //
 // A kernel is generated per scan pipeline from the optimised IR: one loop over the rows of a
 // batch that evaluates the predicate with KQL's three-valued logic (values and validity kept

@@ -1,0 +1,402 @@
+// Code generation for IR scalar expressions (see codegen.h).
+#include "compiler/jit/codegen.h"
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "runtime/exec/json.h"
+
+namespace huntc::jit {
+
+using ir::Expr;
+using ir::ExprKind;
+using ir::Fn;
+
+const std::vector<HelperSymbol>& KernelHelpers() {
+  static const std::vector<HelperSymbol> helpers = {
+      {"huntc_str_eq", reinterpret_cast<void*>(&huntc_str_eq)},
+      {"huntc_str_eq_ci", reinterpret_cast<void*>(&huntc_str_eq_ci)},
+      {"huntc_str_has", reinterpret_cast<void*>(&huntc_str_has)},
+      {"huntc_str_contains", reinterpret_cast<void*>(&huntc_str_contains)},
+      {"huntc_str_startswith", reinterpret_cast<void*>(&huntc_str_startswith)},
+      {"huntc_str_endswith", reinterpret_cast<void*>(&huntc_str_endswith)},
+      {"huntc_str_in_set", reinterpret_cast<void*>(&huntc_str_in_set)},
+  };
+  return helpers;
+}
+
+namespace {
+
+// In-list sizes above this use a hash set instead of a chain of comparisons.
+constexpr size_t kMaxInlineIn = 4;
+
+void MarkColumns(const Expr& e, std::vector<bool>& used) {
+  if (e.kind == ExprKind::Column) used[e.column] = true;
+  for (const Expr& a : e.args) MarkColumns(a, used);
+}
+
+}  // namespace
+
+ExprCodegen::ExprCodegen(llvm::Module& module, const std::vector<ColumnSpec>& columns, KernelObjects& objects)
+    : ctx_(module.getContext()), module_(module), b_(ctx_), columns_(columns), objects_(objects) {}
+
+void ExprCodegen::LoadInputs(llvm::Value* columns, llvm::Value* context, const std::vector<const Expr*>& exprs) {
+  auto* ptr = b_.getPtrTy();
+  auto* view_type = llvm::StructType::get(ctx_, {ptr, ptr, ptr, ptr});
+  auto* context_type = llvm::StructType::get(ctx_, {b_.getInt64Ty(), ptr});
+  now_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(context_type, context, 0), "now");
+  objects_ptr_ = b_.CreateLoad(ptr, b_.CreateStructGEP(context_type, context, 1), "objects");
+  std::vector<bool> used(columns_.size(), false);
+  for (const Expr* e : exprs) MarkColumns(*e, used);
+  pointers_.resize(columns_.size());
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (!used[c]) continue;
+    llvm::Value* view = b_.CreateConstInBoundsGEP1_64(view_type, columns, c);
+    auto field = [&](unsigned f) { return b_.CreateLoad(ptr, b_.CreateStructGEP(view_type, view, f)); };
+    pointers_[c] = {field(0), field(1), field(2), field(3)};
+  }
+}
+
+// The validity of a value computed from several operands: valid only if all are.
+llvm::Value* ExprCodegen::AllValid(std::initializer_list<const Val*> vals) {
+  llvm::Value* out = nullptr;
+  for (const Val* v : vals) {
+    if (!v->valid) continue;
+    out = out ? b_.CreateAnd(out, v->valid) : v->valid;
+  }
+  return out;
+}
+
+llvm::Type* ExprCodegen::LlvmType(Type t) {
+  switch (t) {
+    case Type::Bool: return b_.getInt1Ty();
+    case Type::Int: return b_.getInt32Ty();
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: return b_.getInt64Ty();
+    case Type::Real:
+    case Type::Decimal: return b_.getDoubleTy();
+    default: return b_.getPtrTy();
+  }
+}
+
+Val ExprCodegen::Gen(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Column: return GenColumn(e);
+    case ExprKind::Constant: return GenConstant(e.value);
+    case ExprKind::Now: return Val{now_};
+    case ExprKind::Call: return GenCall(e);
+  }
+  throw Unsupported{"an unknown expression"};
+}
+
+Val ExprCodegen::GenColumn(const Expr& e) {
+  const ColumnPointers& p = pointers_[e.column];
+  const Type t = columns_[e.column].type;
+  // The interpreter reads a dynamic cell as the value its JSON text holds, not as the text.
+  if (t == Type::Dynamic) throw Unsupported{"a dynamic column"};
+  if (IsStringLike(t)) {
+    llvm::Value* off0 = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, row_));
+    llvm::Value* off1 = b_.CreateLoad(
+        b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, b_.CreateAdd(row_, b_.getInt64(1))));
+    llvm::Value* ptr = b_.CreateInBoundsGEP(b_.getInt8Ty(), p.bytes, b_.CreateZExt(off0, b_.getInt64Ty()));
+    return Val{ptr, b_.CreateSub(off1, off0), nullptr};  // an absent value reads as ""
+  }
+  llvm::Value* valid = b_.CreateICmpNE(
+      b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), p.valid, row_)), b_.getInt8(0));
+  if (t == Type::Bool) {
+    llvm::Value* byte = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), p.values, row_));
+    return Val{b_.CreateICmpNE(byte, b_.getInt8(0)), nullptr, valid};
+  }
+  llvm::Type* type = LlvmType(t);
+  return Val{b_.CreateLoad(type, b_.CreateInBoundsGEP(type, p.values, row_)), nullptr, valid};
+}
+
+Val ExprCodegen::GenConstant(const ir::Value& v) {
+  if (v.type == Type::Dynamic) throw Unsupported{"a dynamic constant"};
+  if (IsStringLike(v.type)) {
+    llvm::Constant* text = b_.CreateGlobalString(v.text, "str", 0, &module_);
+    return Val{text, b_.getInt32(static_cast<uint32_t>(v.text.size())), nullptr};
+  }
+  llvm::Type* type = LlvmType(v.type == Type::Null ? Type::Bool : v.type);
+  if (v.is_null) return Val{llvm::Constant::getNullValue(type), nullptr, b_.getFalse()};
+  if (type->isDoubleTy()) return Val{llvm::ConstantFP::get(type, v.real)};
+  return Val{llvm::ConstantInt::get(type, static_cast<uint64_t>(v.integer), true)};
+}
+
+llvm::FunctionCallee ExprCodegen::Helper(const char* name, size_t string_args, bool with_flag) {
+  std::vector<llvm::Type*> params;
+  if (std::string_view(name) == "huntc_str_in_set") params.push_back(b_.getPtrTy());
+  for (size_t i = 0; i < string_args; ++i) {
+    params.push_back(b_.getPtrTy());
+    params.push_back(b_.getInt32Ty());
+  }
+  if (with_flag) params.push_back(b_.getInt32Ty());
+  auto callee = module_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getInt32Ty(), params, false));
+  if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    f->setOnlyReadsMemory();
+    f->setDoesNotThrow();
+    f->setWillReturn();
+  }
+  return callee;
+}
+
+llvm::Value* ExprCodegen::CallStringTest(const char* name, const Val& a, const Val& b, int flag) {
+  std::vector<llvm::Value*> args{a.v, a.len, b.v, b.len};
+  if (flag >= 0) args.push_back(b_.getInt32(flag));
+  return b_.CreateICmpNE(b_.CreateCall(Helper(name, 2, flag >= 0), args), b_.getInt32(0));
+}
+
+Val ExprCodegen::GenLogic(const Expr& e) {
+  std::vector<Val> terms;
+  for (const Expr& a : e.args) terms.push_back(Gen(a));
+  if (e.fn == Fn::Not) return Val{b_.CreateNot(terms[0].v), nullptr, terms[0].valid};
+  // and: false if any term is false, else null if any is null. or: the dual.
+  const bool is_and = e.fn == Fn::And;
+  llvm::Value* decided = b_.getFalse();  // some term is (valid and) false for and, true for or
+  llvm::Value* all_valid = b_.getTrue();
+  for (const Val& t : terms) {
+    llvm::Value* hit = is_and ? b_.CreateNot(t.v) : t.v;
+    if (t.valid) {
+      hit = b_.CreateAnd(hit, t.valid);
+      all_valid = b_.CreateAnd(all_valid, t.valid);
+    }
+    decided = b_.CreateOr(decided, hit);
+  }
+  return Val{is_and ? b_.CreateNot(decided) : decided, nullptr, b_.CreateOr(decided, all_valid)};
+}
+
+llvm::Value* ExprCodegen::Compare(Fn fn, Type t, const Val& l, const Val& r) {
+  if (l.v->getType() != r.v->getType()) throw Unsupported{"a comparison of values of two types"};
+  if (IsStringLike(t)) {
+    if (fn == Fn::Eq || fn == Fn::Ne) {
+      llvm::Value* eq = CallStringTest("huntc_str_eq", l, r, -1);
+      return fn == Fn::Eq ? eq : b_.CreateNot(eq);
+    }
+    throw Unsupported{"ordering comparison (<, >) of strings"};
+  }
+  if (t == Type::Real || t == Type::Decimal) {
+    switch (fn) {
+      case Fn::Eq: return b_.CreateFCmpOEQ(l.v, r.v);
+      case Fn::Ne: return b_.CreateFCmpUNE(l.v, r.v);
+      case Fn::Lt: return b_.CreateFCmpOLT(l.v, r.v);
+      case Fn::Le: return b_.CreateFCmpOLE(l.v, r.v);
+      case Fn::Gt: return b_.CreateFCmpOGT(l.v, r.v);
+      default: return b_.CreateFCmpOGE(l.v, r.v);
+    }
+  }
+  switch (fn) {
+    case Fn::Eq: return b_.CreateICmpEQ(l.v, r.v);
+    case Fn::Ne: return b_.CreateICmpNE(l.v, r.v);
+    case Fn::Lt: return b_.CreateICmpSLT(l.v, r.v);
+    case Fn::Le: return b_.CreateICmpSLE(l.v, r.v);
+    case Fn::Gt: return b_.CreateICmpSGT(l.v, r.v);
+    default: return b_.CreateICmpSGE(l.v, r.v);
+  }
+}
+
+Val ExprCodegen::GenComparison(const Expr& e) {
+  const Val l = Gen(e.args[0]), r = Gen(e.args[1]);
+  llvm::Value* cmp = Compare(e.fn, e.args[0].type, l, r);
+  if (e.fn != Fn::Eq && e.fn != Fn::Ne) return Val{cmp, nullptr, AllValid({&l, &r})};
+  // == and != with one null operand are false and true; with two, null.
+  llvm::Value* both = AllValid({&l, &r});
+  if (!both) return Val{cmp};
+  llvm::Value* either = b_.CreateOr(Valid(l), Valid(r));
+  llvm::Value* v = e.fn == Fn::Eq ? b_.CreateAnd(both, cmp) : b_.CreateOr(b_.CreateNot(both), cmp);
+  return Val{v, nullptr, either};
+}
+
+Val ExprCodegen::GenIn(const Expr& e) {
+  const Val value = Gen(e.args[0]);
+  const Type t = e.args[0].type;
+  const bool ci = e.fn == Fn::InCi;
+  const size_t count = e.args.size() - 1;
+  llvm::Value* any = b_.getFalse();
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    if (e.args[k].kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+  }
+  if (IsStringLike(t) && count > kMaxInlineIn) {
+    std::vector<std::string> values;
+    for (size_t k = 1; k < e.args.size(); ++k) values.push_back(e.args[k].value.text);
+    const int index = objects_.Add(std::make_unique<StringSet>(values, ci));
+    llvm::Value* set = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), objects_ptr_, index));
+    any = b_.CreateICmpNE(b_.CreateCall(Helper("huntc_str_in_set", 1, false), {set, value.v, value.len}),
+                          b_.getInt32(0));
+  } else {
+    for (size_t k = 1; k < e.args.size(); ++k) {
+      const Val item = Gen(e.args[k]);
+      if (item.valid) continue;  // a null in the list matches nothing
+      llvm::Value* hit = IsStringLike(t) ? CallStringTest(ci ? "huntc_str_eq_ci" : "huntc_str_eq", value, item, -1)
+                                         : Compare(Fn::Eq, t, value, item);
+      any = b_.CreateOr(any, hit);
+    }
+  }
+  // A null value is in no list.
+  return Val{value.valid ? b_.CreateAnd(any, value.valid) : any};
+}
+
+// has_any / has_all over constant terms (strings, or dynamic arrays of them, whose null items
+// are left out as the interpreter leaves them out): one `has` test per term.
+Val ExprCodegen::GenHasList(const Expr& e) {
+  if (!IsStringLike(e.args[0].type)) {
+    throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(e.args[0].type))};
+  }
+  std::vector<std::string> terms;
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    const Expr& item = e.args[k];
+    if (item.kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
+    if (item.value.is_null) continue;
+    if (IsStringLike(item.type)) {
+      terms.push_back(item.value.text);
+      continue;
+    }
+    if (item.type != Type::Dynamic) throw Unsupported{fmt::format("a {} term of '{}'", TypeName(item.type), ir::FnName(e.fn))};
+    const std::optional<exec::Json> json = exec::Json::Parse(item.value.text);
+    if (!json) throw Unsupported{"a dynamic term list that is not valid JSON"};
+    if (json->IsArray()) {
+      for (const exec::Json& j : json->items()) {
+        if (!j.IsNull()) terms.push_back(j.ToText());
+      }
+    } else if (!json->IsNull()) {
+      terms.push_back(json->ToText());
+    }
+  }
+  const bool all = e.fn == Fn::HasAll;
+  const Val x = Gen(e.args[0]);
+  llvm::Value* result = b_.getInt1(all);  // no terms: has_any is false, has_all true
+  for (const std::string& t : terms) {
+    llvm::Value* hit = CallStringTest("huntc_str_has", x, GenConstant(ir::Value::String(t)), 0);
+    result = all ? b_.CreateAnd(result, hit) : b_.CreateOr(result, hit);
+  }
+  return Val{result};
+}
+
+Val ExprCodegen::GenArithmetic(const Expr& e) {
+  if (e.fn == Fn::Neg) {
+    const Val x = Gen(e.args[0]);
+    llvm::Value* v = x.v->getType()->isDoubleTy() ? b_.CreateFNeg(x.v) : b_.CreateNeg(x.v);
+    return Val{v, nullptr, x.valid};
+  }
+  const Val l = Gen(e.args[0]), r = Gen(e.args[1]);
+  if (l.v->getType() != r.v->getType() || !(l.v->getType()->isDoubleTy() || l.v->getType()->isIntegerTy(32) ||
+                                             l.v->getType()->isIntegerTy(64))) {
+    throw Unsupported{fmt::format("arithmetic on {} and {} values", TypeName(e.args[0].type), TypeName(e.args[1].type))};
+  }
+  llvm::Value* valid = AllValid({&l, &r});
+  if (l.v->getType()->isDoubleTy()) {
+    switch (e.fn) {
+      case Fn::Add: return Val{b_.CreateFAdd(l.v, r.v), nullptr, valid};
+      case Fn::Sub: return Val{b_.CreateFSub(l.v, r.v), nullptr, valid};
+      case Fn::Mul: return Val{b_.CreateFMul(l.v, r.v), nullptr, valid};
+      case Fn::Div: return Val{b_.CreateFDiv(l.v, r.v), nullptr, valid};
+      default: return Val{b_.CreateFRem(l.v, r.v), nullptr, valid};
+    }
+  }
+  switch (e.fn) {
+    case Fn::Add: return Val{b_.CreateAdd(l.v, r.v), nullptr, valid};
+    case Fn::Sub: return Val{b_.CreateSub(l.v, r.v), nullptr, valid};
+    case Fn::Mul: return Val{b_.CreateMul(l.v, r.v), nullptr, valid};
+    default: break;
+  }
+  // Integer division and modulo: a zero divisor gives null, and the divisor is made safe so
+  // the instruction itself never traps (also for MIN / -1).
+  llvm::Type* type = l.v->getType();
+  llvm::Value* zero = llvm::ConstantInt::get(type, 0);
+  llvm::Value* minus_one = llvm::ConstantInt::get(type, -1, true);
+  llvm::Value* nonzero = b_.CreateICmpNE(r.v, zero);
+  llvm::Value* safe = b_.CreateSelect(b_.CreateOr(b_.CreateNot(nonzero), b_.CreateICmpEQ(r.v, minus_one)),
+                                      llvm::ConstantInt::get(type, 1), r.v);
+  llvm::Value* is_minus_one = b_.CreateICmpEQ(r.v, minus_one);
+  llvm::Value* out_valid = valid ? b_.CreateAnd(valid, nonzero) : nonzero;
+  if (e.fn == Fn::Div) {
+    llvm::Value* q = b_.CreateSDiv(l.v, safe);
+    return Val{b_.CreateSelect(is_minus_one, b_.CreateNeg(l.v), q), nullptr, out_valid};
+  }
+  // Modulo takes the sign of the divisor: -10 % 4 == 2.
+  llvm::Value* rem = b_.CreateSRem(l.v, safe);
+  llvm::Value* adjust = b_.CreateAnd(b_.CreateICmpNE(rem, zero),
+                                     b_.CreateICmpNE(b_.CreateICmpSLT(rem, zero), b_.CreateICmpSLT(r.v, zero)));
+  llvm::Value* mod = b_.CreateSelect(adjust, b_.CreateAdd(rem, r.v), rem);
+  return Val{b_.CreateSelect(is_minus_one, zero, mod), nullptr, out_valid};
+}
+
+Val ExprCodegen::GenConvert(const Expr& e) {
+  const Val x = Gen(e.args[0]);
+  const Type from = e.args[0].type, to = e.type;
+  llvm::Type* target = LlvmType(to);
+  if (IsStringLike(from) && IsStringLike(to)) return x;
+  if (IsStringLike(from) || IsStringLike(to) || to == Type::Bool) {
+    throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
+  }
+  if (x.v->getType() == target) return x;
+  if (from == Type::Bool) {  // true is 1
+    llvm::Value* one = b_.CreateZExt(x.v, target->isDoubleTy() ? b_.getInt64Ty() : target);
+    return Val{target->isDoubleTy() ? b_.CreateSIToFP(one, target) : one, nullptr, x.valid};
+  }
+  if (target->isDoubleTy() && x.v->getType()->isIntegerTy()) return Val{b_.CreateSIToFP(x.v, target), nullptr, x.valid};
+  if (target->isIntegerTy() && x.v->getType()->isIntegerTy()) {
+    return Val{b_.CreateSExtOrTrunc(x.v, target), nullptr, x.valid};
+  }
+  if (target->isIntegerTy() && x.v->getType()->isDoubleTy()) {
+    llvm::Value* v = b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {target, x.v->getType()}, {x.v});
+    return Val{v, nullptr, x.valid};
+  }
+  throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
+}
+
+Val ExprCodegen::GenCall(const Expr& e) {
+  switch (e.fn) {
+    case Fn::And:
+    case Fn::Or:
+    case Fn::Not: return GenLogic(e);
+    case Fn::Eq:
+    case Fn::Ne:
+    case Fn::Lt:
+    case Fn::Le:
+    case Fn::Gt:
+    case Fn::Ge: return GenComparison(e);
+    case Fn::In:
+    case Fn::InCi: return GenIn(e);
+    case Fn::HasAny:
+    case Fn::HasAll: return GenHasList(e);
+    case Fn::Add:
+    case Fn::Sub:
+    case Fn::Mul:
+    case Fn::Div:
+    case Fn::Mod:
+    case Fn::Neg: return GenArithmetic(e);
+    case Fn::Convert: return GenConvert(e);
+    case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
+    case Fn::IsEmpty: {
+      if (!IsStringLike(e.args[0].type)) throw Unsupported{fmt::format("isempty() of a {} value", TypeName(e.args[0].type))};
+      return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
+    }
+    default: break;
+  }
+  // The string tests: the helper and its case flag (-1: none).
+  const char* helper = nullptr;
+  int flag = -1;
+  switch (e.fn) {
+    case Fn::EqCi: helper = "huntc_str_eq_ci"; break;
+    case Fn::Has: helper = "huntc_str_has"; flag = 0; break;
+    case Fn::HasCs: helper = "huntc_str_has"; flag = 1; break;
+    case Fn::Contains: helper = "huntc_str_contains"; flag = 0; break;
+    case Fn::ContainsCs: helper = "huntc_str_contains"; flag = 1; break;
+    case Fn::StartsWith: helper = "huntc_str_startswith"; flag = 0; break;
+    case Fn::StartsWithCs: helper = "huntc_str_startswith"; flag = 1; break;
+    case Fn::EndsWith: helper = "huntc_str_endswith"; flag = 0; break;
+    case Fn::EndsWithCs: helper = "huntc_str_endswith"; flag = 1; break;
+    default: throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
+  }
+  // The helpers take strings as they are stored: other operand types are not compiled.
+  for (const Expr& a : e.args) {
+    if (!IsStringLike(a.type)) {
+      throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(a.type))};
+    }
+  }
+  return Val{CallStringTest(helper, Gen(e.args[0]), Gen(e.args[1]), flag)};
+}
+
+}  // namespace huntc::jit

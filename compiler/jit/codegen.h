@@ -1,0 +1,101 @@
+// Code generation for IR scalar expressions inside a kernel's row loop, shared by every kind of
+// kernel (filters, and whatever else evaluates expressions per row).
+//
+// A kernel function takes the columns of a batch as ColumnView[] and a KernelContext
+// (runtime/kernel.h). ExprCodegen loads the pointers of the columns an expression reads once,
+// before the loop, and then generates each expression's value for the current row with KQL's
+// null rules: a value and its validity are kept apart. Internal to compiler/jit.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <string>
+#include <vector>
+
+#include "compiler/ir/ir.h"
+#include "compiler/jit/jit.h"
+
+namespace huntc::jit {
+
+// The runtime functions kernels may call, bound by name when the JIT starts.
+struct HelperSymbol {
+  const char* name;
+  void* address;
+};
+const std::vector<HelperSymbol>& KernelHelpers();
+
+// A value during code generation: `v` (and `len` for strings) with `valid` (i1), or a string
+// as pointer + length.
+struct Val {
+  llvm::Value* v = nullptr;
+  llvm::Value* len = nullptr;    // strings: i32 byte length
+  llvm::Value* valid = nullptr;  // i1; null means always valid
+};
+
+// Thrown inside code generation for a construct it cannot compile; caught where a kernel is
+// generated, and reported as "the JIT cannot compile <what> yet".
+struct Unsupported {
+  std::string what;
+};
+
+class ExprCodegen {
+ public:
+  ExprCodegen(llvm::Module& module, const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
+  llvm::IRBuilder<>& builder() { return b_; }
+
+  // At the insertion point (before the row loop): loads now() and the objects table from the
+  // KernelContext `context`, and the pointers of every column `exprs` read from the ColumnView
+  // array `columns`.
+  void LoadInputs(llvm::Value* columns, llvm::Value* context, const std::vector<const ir::Expr*>& exprs);
+  // The row (i64) that column reads use from now on.
+  void SetRow(llvm::Value* row) { row_ = row; }
+
+  // The value of `e` at the current row; throws Unsupported.
+  Val Gen(const ir::Expr& e);
+  // i1: the value is valid and true.
+  llvm::Value* IsTrue(const Val& v) { return v.valid ? b_.CreateAnd(v.v, v.valid) : v.v; }
+  llvm::Value* Valid(const Val& v) { return v.valid ? v.valid : b_.getTrue(); }
+  llvm::Type* LlvmType(Type t);
+
+ private:
+  // Pointers of one column, loaded once before the row loop.
+  struct ColumnPointers {
+    llvm::Value* values = nullptr;
+    llvm::Value* valid = nullptr;
+    llvm::Value* offsets = nullptr;
+    llvm::Value* bytes = nullptr;
+  };
+
+  llvm::Value* AllValid(std::initializer_list<const Val*> vals);
+  Val GenColumn(const ir::Expr& e);
+  Val GenConstant(const ir::Value& v);
+  llvm::FunctionCallee Helper(const char* name, size_t string_args, bool with_flag);
+  llvm::Value* CallStringTest(const char* name, const Val& a, const Val& b, int flag);
+  Val GenLogic(const ir::Expr& e);
+  llvm::Value* Compare(ir::Fn fn, Type t, const Val& l, const Val& r);
+  Val GenComparison(const ir::Expr& e);
+  Val GenIn(const ir::Expr& e);
+  Val GenHasList(const ir::Expr& e);
+  Val GenArithmetic(const ir::Expr& e);
+  Val GenConvert(const ir::Expr& e);
+  Val GenCall(const ir::Expr& e);
+
+  llvm::LLVMContext& ctx_;
+  llvm::Module& module_;
+  llvm::IRBuilder<> b_;
+  const std::vector<ColumnSpec>& columns_;
+  KernelObjects& objects_;
+  llvm::Value* row_ = nullptr;
+  llvm::Value* now_ = nullptr;
+  llvm::Value* objects_ptr_ = nullptr;
+  std::vector<ColumnPointers> pointers_;
+};
+
+// Generates into `module` the filter kernel `name` (runtime/kernel.h FilterKernel) for
+// `predicate` over a batch with `columns`; throws Unsupported.
+llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
+                            const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
+}  // namespace huntc::jit
