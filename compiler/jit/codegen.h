@@ -18,6 +18,11 @@
 
 namespace huntc::jit {
 
+// The code generator's version, part of every kernel's cache key: bump it whenever generated code
+// may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
+// cached and packed object code of older versions is not used.
+inline constexpr int kCodegenVersion = 1;
+
 // The runtime functions kernels may call, bound by name when the JIT starts.
 struct HelperSymbol {
   const char* name;

@@ -3,6 +3,7 @@
 #include "compiler/jit/jit.h"
 
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -24,6 +25,7 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -71,23 +73,31 @@ static_assert(sizeof(CacheHeader) == 64);
 
 using CacheKey = std::array<uint8_t, 32>;
 
-// The content hash naming a kernel's object code: everything that decides that code.
-CacheKey KeyOf(const std::string& ir_text, const llvm::TargetMachine& target) {
+// Everything besides the kernel's IR that decides its object code.
+std::string TargetIdOf(const llvm::TargetMachine& target) {
+  return fmt::format("huntc kernel cache {}, code generator {}; LLVM {}; {} {} {}; O{} Os{} codegen {} reloc {} "
+                     "code model {}",
+                     kCacheFormat, jit::kCodegenVersion, LLVM_VERSION_STRING, target.getTargetTriple().str(),
+                     target.getTargetCPU().str(), target.getTargetFeatureString().str(), kOptLevel.getSpeedupLevel(),
+                     kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
+                     static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel()));
+}
+
+// The content hash naming a kernel's object code: the target id and the kernel's unoptimised
+// module. The module is hashed as bitcode, a complete and deterministic encoding of it that is
+// several times quicker to write than the textual IR.
+CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
+  llvm::SmallVector<char, 0> bitcode;
+  llvm::raw_svector_ostream out(bitcode);
+  llvm::WriteBitcodeToFile(module, out);
   llvm::SHA256 hash;
   auto part = [&](llvm::StringRef text) {  // length-prefixed, so parts cannot run together
     const uint64_t n = text.size();
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
     hash.update(text);
   };
-  part(fmt::format("huntc kernel cache {}", kCacheFormat));
-  part(LLVM_VERSION_STRING);
-  part(target.getTargetTriple().str());
-  part(target.getTargetCPU());
-  part(target.getTargetFeatureString());
-  part(fmt::format("O{} Os{} codegen {} reloc {} code model {}", kOptLevel.getSpeedupLevel(),
-                   kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
-                   static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel())));
-  part(ir_text);
+  part(target_id);
+  part(llvm::StringRef(bitcode.data(), bitcode.size()));
   return hash.final();
 }
 
@@ -125,12 +135,23 @@ using KernelBuild = std::function<llvm::Function*(llvm::Module&, const std::stri
 
 struct Jit::Impl {
   std::unique_ptr<llvm::orc::LLJIT> lljit;
-  std::unique_ptr<llvm::TargetMachine> target;
+  std::unique_ptr<llvm::TargetMachine> target;  // for names and the key; emitting uses `idle`
+  std::optional<llvm::orc::JITTargetMachineBuilder> target_builder;
+  std::string target_id;  // TargetIdOf(*target)
   std::string cache_dir;
+
+  // Guards everything below: kernels may be compiled on several threads at once.
+  std::mutex mutex;
+  // Target machines no thread is emitting with (one is made per thread that needs one).
+  std::vector<std::unique_ptr<llvm::TargetMachine>> idle;
   bool cache_writable = true;  // false after the first failed write
   std::string cache_warning;
   JitCacheStats stats;
   std::unordered_map<std::string, void*> loaded;  // by kernel name (kind and key)
+  std::unordered_map<std::string, std::string> provided;  // AddCode's object code by key (hex)
+  bool keep = false;                                      // KeepCode was called
+  std::vector<KernelCode> kept;
+  std::unordered_map<std::string, size_t> kept_index;  // key -> index in `kept`
 
   // Generates a kernel with `build`, then loads its object code from the cache or optimises and
   // compiles it, and returns its address; null, saying why in `error`, if it cannot.
@@ -143,6 +164,7 @@ struct Jit::Impl {
     if (!file) return std::nullopt;  // absent or unreadable: a plain miss
     std::optional<llvm::StringRef> object = CachedObject((*file)->getBuffer(), key);
     if (!object) {
+      std::lock_guard lock(mutex);
       ++stats.rejected;
       return std::nullopt;
     }
@@ -152,7 +174,7 @@ struct Jit::Impl {
   // Writes the cache file at `path` under a temporary name in the same folder and renames it
   // into place, so that readers see either no file or a whole one.
   void Store(const std::string& path, const CacheKey& key, llvm::StringRef object) {
-    if (!cache_writable) return;
+    if (std::lock_guard lock(mutex); !cache_writable) return;
     std::error_code ec = llvm::sys::fs::create_directories(cache_dir);
     llvm::SmallString<256> temp;
     if (!ec) {
@@ -170,6 +192,7 @@ struct Jit::Impl {
         if (ec) llvm::sys::fs::remove(temp);
       }
     }
+    std::lock_guard lock(mutex);
     if (ec) {
       cache_writable = false;
       cache_warning = fmt::format("cannot write the kernel cache in {}: {}; compiled kernels are not kept",
@@ -182,11 +205,35 @@ struct Jit::Impl {
   // Optimises `module` and emits its object code into `object`; false, saying why in `error`,
   // if the target cannot.
   bool Emit(llvm::Module& module, KernelDumps* dumps, llvm::SmallVectorImpl<char>& object, std::string& error) {
+    std::unique_ptr<llvm::TargetMachine> machine;
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        machine = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    if (!machine) {
+      auto made = target_builder->createTargetMachine();
+      if (!made) {
+        error = "internal error: no target machine: " + llvm::toString(made.takeError());
+        return false;
+      }
+      machine = std::move(*made);
+    }
+    const bool ok = EmitWith(*machine, module, dumps, object, error);
+    std::lock_guard lock(mutex);
+    idle.push_back(std::move(machine));
+    return ok;
+  }
+
+  bool EmitWith(llvm::TargetMachine& machine, llvm::Module& module, KernelDumps* dumps,
+                llvm::SmallVectorImpl<char>& object, std::string& error) {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder passes(target.get());
+    llvm::PassBuilder passes(&machine);
     passes.registerModuleAnalyses(mam);
     passes.registerCGSCCAnalyses(cgam);
     passes.registerFunctionAnalyses(fam);
@@ -197,7 +244,7 @@ struct Jit::Impl {
 
     llvm::raw_svector_ostream out(object);
     llvm::legacy::PassManager codegen;
-    if (target->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    if (machine.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
       error = "internal error: the target cannot emit object code";
       return false;
     }
@@ -230,6 +277,7 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   builder->setCodeModel(llvm::CodeModel::Small);
   auto target = builder->createTargetMachine();
   if (!target) return fail(target.takeError());
+  llvm::orc::JITTargetMachineBuilder target_builder = *builder;
   auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
   if (!lljit) return fail(lljit.takeError());
 
@@ -246,6 +294,8 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   auto impl = std::make_unique<Impl>();
   impl->lljit = std::move(*lljit);
   impl->target = std::move(*target);
+  impl->target_builder = std::move(target_builder);
+  impl->target_id = TargetIdOf(*impl->target);
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
@@ -256,7 +306,28 @@ void Jit::SetCacheDir(std::string dir) {
 
 const JitCacheStats& Jit::cache_stats() const { return impl_->stats; }
 
-std::string Jit::TakeCacheWarning() { return std::exchange(impl_->cache_warning, std::string()); }
+std::string Jit::TakeCacheWarning() {
+  std::lock_guard lock(impl_->mutex);
+  return std::exchange(impl_->cache_warning, std::string());
+}
+
+void Jit::AddCode(std::vector<KernelCode> code) {
+  std::lock_guard lock(impl_->mutex);
+  for (KernelCode& k : code) impl_->provided.emplace(std::move(k.key), std::move(k.object));
+}
+
+void Jit::KeepCode() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->keep = true;
+}
+
+std::vector<KernelCode> Jit::TakeCode() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->kept_index.clear();
+  return std::exchange(impl_->kept, {});
+}
+
+std::string Jit::TargetId() const { return impl_->target_id; }
 
 namespace {
 
@@ -310,15 +381,24 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
   // Generated under a fixed name, then named after its key: equal kernels get equal names in
   // every run, and their object code can be shared.
   if (!Generate(module, "kernel", build, *target, error)) return nullptr;
-  const CacheKey key = KeyOf(Print(module), *target);
+  const CacheKey key = KeyOf(module, target_id);
   const std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   const std::string name = std::string(kind) + "_" + key_hex;
   module.getFunction("kernel")->setName(name);
   if (dumps) dumps->llvm += Print(module);
-  const auto found = loaded.find(name);
-  if (found != loaded.end() && !dumps) {
-    ++stats.reused;
-    return found->second;
+  std::optional<std::string> object;
+  {
+    std::lock_guard lock(mutex);
+    const auto found = loaded.find(name);
+    if (found != loaded.end() && !dumps) {
+      ++stats.reused;
+      return found->second;
+    }
+    // With dumps wanted the kernel is compiled anyway, for its optimised IR.
+    if (const auto given = provided.find(key_hex); given != provided.end() && !dumps) {
+      ++stats.provided;
+      object = given->second;
+    }
   }
 
   llvm::SmallString<256> path;
@@ -326,18 +406,28 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
     path = cache_dir;
     llvm::sys::path::append(path, key_hex + ".o");
   }
-  // With dumps wanted the kernel is compiled anyway, for its optimised IR.
-  std::optional<std::string> object = path.empty() || dumps ? std::nullopt : Load(path.str().str(), key);
-  if (object) {
-    ++stats.hits;
-  } else {
-    ++stats.misses;
+  if (!object && !path.empty() && !dumps) {
+    object = Load(path.str().str(), key);
+    if (object) {
+      std::lock_guard lock(mutex);
+      ++stats.hits;
+    }
+  }
+  if (!object) {
+    {
+      std::lock_guard lock(mutex);
+      ++stats.misses;
+    }
     llvm::SmallVector<char, 0> emitted;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
     if (!path.empty()) Store(path.str().str(), key, *object);
   }
-  if (found != loaded.end()) return found->second;  // compiled again only for the dumps
+  // Adding and linking hold the lock: another thread may have added the same kernel meanwhile,
+  // and a name may be defined only once.
+  std::lock_guard lock(mutex);
+  if (keep && kept_index.emplace(key_hex, kept.size()).second) kept.push_back({key_hex, *object});
+  if (const auto found = loaded.find(name); found != loaded.end()) return found->second;
   if (auto e = lljit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(*object, name))) {
     error = "the JIT could not add the kernel: " + llvm::toString(std::move(e));
     return nullptr;

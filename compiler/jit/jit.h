@@ -9,7 +9,11 @@
 //
 // Kernels are added to the JIT as object code. With a cache folder set, that object code is kept
 // on disk keyed by a hash of the unoptimised kernel and the target, so a later run loads it and
-// skips optimisation and code generation.
+// skips optimisation and code generation. A rule pack (`huntc compile`) carries the same object
+// code under the same keys (KernelCode), handed to the Jit with AddCode.
+//
+// A Jit may compile kernels on several threads at once: each kernel is generated in its own
+// LLVM context and emitted with a target machine no other thread is using.
 #pragma once
 
 #include <memory>
@@ -44,6 +48,13 @@ struct JitCacheStats {
   uint64_t rejected = 0;  // cache files found corrupt, truncated or foreign (then rebuilt)
   uint64_t stored = 0;    // cache files written
   uint64_t reused = 0;    // kernels this Jit had already loaded, shared instead of added again
+  uint64_t provided = 0;  // kernels whose object code came from AddCode (a pack)
+};
+
+// A kernel's object code and its cache key (lower-case hex), as a pack file carries it.
+struct KernelCode {
+  std::string key;
+  std::string object;
 };
 
 class Jit {
@@ -63,6 +74,16 @@ class Jit {
   // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;
   // empty (the default) turns the cache off. Other processes may use the same folder at once.
   void SetCacheDir(std::string dir);
+  // Object code to use, by key, before the cache folder: a pack's kernels. Only code built by
+  // this huntc for this target (TargetId) may be given; keys still decide which is used.
+  void AddCode(std::vector<KernelCode> code);
+  // From now on, remembers the object code of every kernel compiled or loaded, for TakeCode.
+  void KeepCode();
+  // The object code remembered since KeepCode, one entry per key, in the order first compiled.
+  std::vector<KernelCode> TakeCode();
+  // Everything besides a kernel's IR that decides its object code: LLVM version, target triple,
+  // CPU and features, optimisation settings, the code generator's and cache format's versions.
+  std::string TargetId() const;
   const JitCacheStats& cache_stats() const;
   // The first problem writing the cache folder (after which this Jit stops writing it), said
   // once: returns it and forgets it. Empty if none. Never an error: kernels still compile.

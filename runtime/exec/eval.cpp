@@ -265,7 +265,12 @@ void AppendConverted(Column& out, const Column& from, size_t row) {
   AppendInteger(out, IntOf(from, row));
 }
 
-Evaluator::Evaluator(int64_t now) : now_(now), random_(std::random_device{}()) {}
+Evaluator::Evaluator(int64_t now) : now_(now) {}
+
+std::mt19937_64& Evaluator::Random() {
+  if (!random_) random_.emplace(std::random_device{}());
+  return *random_;
+}
 Evaluator::~Evaluator() = default;
 
 namespace {
@@ -1089,7 +1094,7 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       return out;
     case Fn::Rand:
       for (size_t i = 0; i < n; ++i) {
-        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(Random());
         if (a.size() == 0) {
           out.AppendReal(unit);
         } else if (a.Null(0, i) || a.Real(0, i) < 1) {
@@ -1102,8 +1107,8 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       return out;
     case Fn::NewGuid:
       for (size_t i = 0; i < n; ++i) {
-        const uint64_t high = random_();
-        out.AppendString(RandomGuid(high, random_()));
+        const uint64_t high = Random()();
+        out.AppendString(RandomGuid(high, Random()()));
       }
       return out;
     case Fn::ParseUrl:

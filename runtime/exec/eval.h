@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -75,8 +76,12 @@ class Evaluator {
   // together as one operand.
   void EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args);
 
+  // rand() and new_guid()'s generator, seeded on first use: seeding reads the system's entropy
+  // source, which cost more than compiling when every plan node's evaluator did it.
+  std::mt19937_64& Random();
+
   int64_t now_;
-  std::mt19937_64 random_;  // rand() and new_guid(), seeded per evaluator
+  std::optional<std::mt19937_64> random_;
   std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
   // Keyed by the literals: one entry per has_any / has_all / `or` of a plan, built once.
   std::unordered_map<std::string, std::unique_ptr<LiteralMatcher>> matchers_;
