@@ -40,9 +40,11 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/compile.h"
+#include "compiler/jit/pack_file.h"
 #include "tools/huntc/explain.h"
 #include "tools/huntc/inputs.h"
 #include "tools/huntc/lint.h"
+#include "tools/huntc/rules.h"
 #include "tools/huntc/select.h"
 #include "tools/huntc/test.h"
 #include "tools/huntc/window.h"
@@ -295,37 +297,102 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
              : 0;
 }
 
+// The rules of o.rules (YAML files, folders, packs) that --rule/--severity/--tactic keep, compiled.
+struct CompiledRules {
+  std::vector<std::unique_ptr<CompiledQuery>> queries;
+  std::vector<std::shared_ptr<const SourceFile>> sources;  // the text each query came from
+  size_t failed = 0, left_out = 0;
+};
+
+// Compiles the rules on o.threads threads (each kernel in its own LLVM context), so that a pack
+// of hundreds of rules compiles in a fraction of the time; results and diagnostics keep the
+// rules' order.
+CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, Diagnostics& diags) {
+  const std::vector<std::shared_ptr<const SourceFile>> sources = ReadRules(o.rules, &jit, diags);
+  enum class Outcome { Compiled, Failed, LeftOut };
+  struct Result {
+    Diagnostics diags;
+    std::unique_ptr<CompiledQuery> query;
+    Outcome outcome = Outcome::Failed;
+  };
+  std::vector<Result> results(sources.size());
+  ForEachParallel(sources.size(), std::max(1u, o.threads), [&](size_t i) {
+    Result& r = results[i];
+    if (!sources[i]) return;  // unreadable: said in `diags` already
+    std::optional<Rule> rule = ParseRule(sources[i], r.diags);
+    if (!rule) return;
+    if (!o.filter.Keeps(*rule)) {
+      r.outcome = Outcome::LeftOut;
+      return;
+    }
+    r.query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, r.diags, nullptr);
+    if (r.query && DescribeDetections(*rule, r.query->pipeline, r.diags)) {
+      r.outcome = Outcome::Compiled;
+    } else {
+      r.query.reset();
+    }
+  });
+  CompiledRules out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    diags.Append(results[i].diags);
+    switch (results[i].outcome) {
+      case Outcome::Compiled:
+        out.queries.push_back(std::move(results[i].query));
+        out.sources.push_back(sources[i]);
+        break;
+      case Outcome::Failed: ++out.failed; break;
+      case Outcome::LeftOut: ++out.left_out; break;
+    }
+  }
+  return out;
+}
+
+bool NoneLeft(const CompiledRules& rules, const char* verb) {
+  if (!rules.queries.empty() || rules.failed > 0 || rules.left_out == 0) return false;
+  std::cerr << fmt::format("huntc {}: --rule/--severity/--tactic left none of the {} rules; `huntc explain "
+                           "RULES` lists their ids, names, severities and tactics\n", verb, rules.left_out);
+  return true;
+}
+
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
-  std::vector<std::unique_ptr<CompiledQuery>> compiled;
-  size_t failed = 0, left_out = 0;
-  for (const std::string& file : FindRuleFiles(o.rules, diags)) {
-    std::optional<Rule> rule = LoadRuleFile(file, diags);
-    if (!rule) {
-      ++failed;
-      continue;
-    }
-    if (!o.filter.Keeps(*rule)) {
-      ++left_out;
-      continue;
-    }
-    auto query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, diags, nullptr);
-    if (!query) {
-      ++failed;
-      continue;
-    }
-    if (!DescribeDetections(*rule, query->pipeline, diags)) {
-      ++failed;
-      continue;
-    }
-    compiled.push_back(std::move(query));
+  CompiledRules rules = CompileRules(o, catalog, jit, diags);
+  if (NoneLeft(rules, "run")) return 2;
+  return Hunt(rules.queries, o, catalog, diags, rules.failed);
+}
+
+// `huntc compile`: compiles the rules as `run` would and writes them, with their kernels' object
+// code, to the pack o.output. A rule that does not compile is named and no pack is written: a
+// pack that quietly lacks a rule would hide it from every later run.
+int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
+  const auto start = std::chrono::steady_clock::now();
+  jit.KeepCode();
+  Diagnostics diags;
+  CompiledRules rules = CompileRules(o, catalog, jit, diags);
+  PrintDiagnostics(diags);
+  if (NoneLeft(rules, "compile")) return 2;
+  if (rules.failed > 0 || diags.HasErrors()) {
+    std::cerr << fmt::format("huntc compile: {} rule{} did not compile (see above); {} not written\n", rules.failed,
+                             rules.failed == 1 ? "" : "s", o.output);
+    return 1;
   }
-  if (compiled.empty() && failed == 0 && left_out > 0) {
-    std::cerr << fmt::format("huntc run: --rule/--severity/--tactic left none of the {} rules; `huntc explain "
-                             "RULES` lists their ids, names, severities and tactics\n", left_out);
-    return 2;
+  Pack pack;
+  pack.huntc_version = HuntcVersion();
+  pack.target_id = jit.TargetId();
+  for (const auto& source : rules.sources) pack.rules.push_back({source->path(), source->text()});
+  pack.kernels = jit.TakeCode();
+  std::string error;
+  if (!WritePackFile(o.output, pack, error)) {
+    std::cerr << "huntc compile: " << error << "\n";
+    return 1;
   }
-  return Hunt(compiled, o, catalog, diags, failed);
+  size_t interpreted = 0;
+  for (const auto& q : rules.queries) interpreted += !q->interpreted.empty();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cerr << fmt::format("huntc compile: {} rule{} ({} with interpreted scan filters), {} kernel{} -> {} in {:.3f} s\n",
+                           pack.rules.size(), pack.rules.size() == 1 ? "" : "s", interpreted, pack.kernels.size(),
+                           pack.kernels.size() == 1 ? "" : "s", o.output, seconds);
+  return 0;
 }
 
 int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
@@ -405,8 +472,8 @@ int main(int argc, char** argv) {
                     "Stop decompressing a file that expands more than this many times (default 1000)")
         ->check(CLI::PositiveNumber);
   };
-  CLI::App* run = app.add_subcommand("run", "Run rules (YAML files or folders) over events");
-  run->add_option("rules", o.rules, "Rule files or folders")->required();
+  CLI::App* run = app.add_subcommand("run", "Run rules (YAML files, folders or packs) over events");
+  run->add_option("rules", o.rules, "Rule files, folders or packs (huntc compile)")->required();
   common(run);
   run->add_option("--rule", o.filter.rules,
                   "Run only rules whose id is this, or whose name (or id) matches this glob "
@@ -433,6 +500,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ast", "ir", "ir-opt", "plan", "llvm", "llvm-opt"}));
   // --dump needs no events.
   query->get_option("--events")->required(false);
+  CLI::App* compile = app.add_subcommand(
+      "compile", "Compile rules (YAML files, folders or packs) to a pack: their texts and compiled kernels, which "
+                 "`huntc run PACK` loads instead of compiling");
+  compile->add_option("rules", o.rules, "Rule files, folders or packs")->required();
+  compile->add_option("-o,--output", o.output, "The pack file to write")->required();
+  compile->add_option("--schemas", o.schemas, "A folder of extra table schemas (JSON)");
+  compile->add_option("--threads", o.threads, "Compile on this many threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  AddCacheOptions(*compile, o.cache);
   AddLintCommand(app);
   AddExplainCommand(app);
   AddTestCommand(app);
@@ -463,7 +539,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   jit->SetCacheDir(CacheFolder(o.cache));
-  const int status = run->parsed() ? RunRules(o, catalog, *jit) : RunQuery(o, catalog, *jit);
+  const int status = run->parsed()       ? RunRules(o, catalog, *jit)
+                     : compile->parsed() ? CompileToPack(o, catalog, *jit)
+                                         : RunQuery(o, catalog, *jit);
   if (const std::string warning = jit->TakeCacheWarning(); !warning.empty()) {
     std::cerr << "huntc: warning: " << warning << "\n";
   }

@@ -1,0 +1,56 @@
+// Reading rules from YAML files and packs; compiling on several threads.
+#include "tools/huntc/rules.h"
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "compiler/jit/pack_file.h"
+#include "compiler/rule/rule.h"
+
+namespace huntc {
+
+std::vector<std::shared_ptr<const SourceFile>> ReadRules(const std::vector<std::string>& paths, Jit* jit,
+                                                         Diagnostics& diags) {
+  std::vector<std::shared_ptr<const SourceFile>> rules;
+  for (const std::string& path : FindRuleFiles(paths, diags)) {
+    if (!IsPackFile(path)) {
+      rules.push_back(ReadRuleFile(path, diags));
+      continue;
+    }
+    Pack pack;
+    std::string error;
+    if (!ReadPackFile(path, pack, error)) {
+      diags.Report(Code::InputUnreadable, {}, error + "; build the pack again with `huntc compile`");
+      continue;
+    }
+    for (PackRule& rule : pack.rules) {
+      rules.push_back(std::make_shared<const SourceFile>(std::move(rule.path), std::move(rule.text)));
+    }
+    if (!jit) continue;
+    if (pack.huntc_version != HuntcVersion() || pack.target_id != jit->TargetId()) {
+      // Its object code may not suit this huntc or CPU: the rules are compiled again instead.
+      std::cerr << fmt::format(
+          "huntc: note: {} was built by huntc {} for {}; this is huntc {} on {}: its {} rules are compiled again\n",
+          path, pack.huntc_version, pack.target_id, HuntcVersion(), jit->TargetId(), pack.rules.size());
+      continue;
+    }
+    jit->AddCode(std::move(pack.kernels));
+  }
+  return rules;
+}
+
+void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work) {
+  std::atomic<size_t> next{0};
+  const auto loop = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) work(i);
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(loop);
+  loop();
+  for (std::thread& t : helpers) t.join();
+}
+
+}  // namespace huntc

@@ -1,0 +1,28 @@
+// Reading the rules a verb is given, as YAML files, folders of them or packs (`huntc compile`),
+// and compiling many rules on several threads; shared by `run`, `compile`, `test` and `explain`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/diag/source.h"
+#include "compiler/jit/jit.h"
+
+namespace huntc {
+
+// The rule files named by `paths` (files, folders searched for .yaml/.yml, pack files), read
+// into memory in FindRuleFiles' order, a pack's rules in the order it holds them; null for a
+// YAML file that could not be read (HC700/HC103 in `diags`). A pack that cannot be read (absent,
+// truncated, corrupt, of another format) is HC700 naming the file and what is wrong. With `jit`,
+// a pack's kernels go to it when the pack was built by this huntc for this CPU; a pack built by
+// another version or for another target has its rules compiled again, said by a note on stderr.
+std::vector<std::shared_ptr<const SourceFile>> ReadRules(const std::vector<std::string>& paths, Jit* jit,
+                                                         Diagnostics& diags);
+
+// Calls `work(i)` for each i in [0, n) on up to `threads` threads (this one included).
+void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work);
+
+}  // namespace huntc
