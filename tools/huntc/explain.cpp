@@ -23,6 +23,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/explain/explain.h"
 #include "runtime/output.h"
+#include "tools/huntc/rules.h"
 
 namespace huntc {
 namespace {
@@ -59,7 +60,7 @@ int RunExplain(std::vector<std::string> args) {
                "huntc explain"};
   std::vector<std::string> paths;
   std::string format = "text", dump, schemas;
-  cli.add_option("rules", paths, "Rule files or folders (searched for .yaml and .yml)")->required();
+  cli.add_option("rules", paths, "Rule files, folders (searched for .yaml and .yml) or packs (huntc compile)")->required();
   cli.add_option("--format", format, "text (for people) or json (one document, see the file header)")
       ->check(CLI::IsMember({"text", "json"}));
   cli.add_option("--dump", dump,
@@ -89,17 +90,17 @@ int RunExplain(std::vector<std::string> args) {
     return 1;
   }
   Diagnostics general;
-  const std::vector<std::string> files = FindRuleFiles(paths, general);
+  const std::vector<RuleText> files = ReadRules(paths, nullptr, general);
   if (general.HasErrors()) {
     for (const Diagnostic& d : general.items()) std::cerr << RenderText(d);
-    std::cerr << "huntc explain: give rule files (.yaml) or folders that hold them\n";
+    std::cerr << "huntc explain: give rule files (.yaml), folders that hold them, or packs\n";
     return kUsageError;
   }
   bool failed = false;
   std::string json = "{\"rules\":[";
   for (size_t i = 0; i < files.size(); ++i) {
-    Diagnostics diags;
-    std::optional<Rule> rule = LoadRuleFile(files[i], diags);
+    Diagnostics diags = files[i].diags;
+    std::optional<Rule> rule = files[i].file ? ParseRule(files[i].file, diags) : std::nullopt;
     AnalyzedQuery analyzed;
     CompileDumps dumps;
     bool compiles = false;
@@ -124,7 +125,7 @@ int RunExplain(std::vector<std::string> args) {
     if (format == "json") {
       if (i) json += ',';
       json += "{\"file\":";
-      AppendJsonString(json, files[i]);
+      AppendJsonString(json, files[i].path);
       json += ",\"id\":";
       AppendJsonString(json, rule ? rule->id : "");
       json += ",\"name\":";
@@ -158,7 +159,7 @@ int RunExplain(std::vector<std::string> args) {
       json += '}';
       continue;
     }
-    std::string text = fmt::format("{}: {}{}\n", files[i], rule ? rule->name : "(unreadable)",
+    std::string text = fmt::format("{}: {}{}\n", files[i].path, rule ? rule->name : "(unreadable)",
                                    rule && !rule->id.empty() ? " [" + rule->id + "]" : "");
     if (rule) {
       std::string tactics;

@@ -308,7 +308,7 @@ struct CompiledRules {
 // of hundreds of rules compiles in a fraction of the time; results and diagnostics keep the
 // rules' order.
 CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, Diagnostics& diags) {
-  const std::vector<std::shared_ptr<const SourceFile>> sources = ReadRules(o.rules, &jit, diags);
+  const std::vector<RuleText> sources = ReadRules(o.rules, &jit, diags);
   enum class Outcome { Compiled, Failed, LeftOut };
   struct Result {
     Diagnostics diags;
@@ -318,8 +318,9 @@ CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, D
   std::vector<Result> results(sources.size());
   ForEachParallel(sources.size(), std::max(1u, o.threads), [&](size_t i) {
     Result& r = results[i];
-    if (!sources[i]) return;  // unreadable: said in `diags` already
-    std::optional<Rule> rule = ParseRule(sources[i], r.diags);
+    r.diags.Append(sources[i].diags);
+    if (!sources[i].file) return;
+    std::optional<Rule> rule = ParseRule(sources[i].file, r.diags);
     if (!rule) return;
     if (!o.filter.Keeps(*rule)) {
       r.outcome = Outcome::LeftOut;
@@ -338,7 +339,7 @@ CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, D
     switch (results[i].outcome) {
       case Outcome::Compiled:
         out.queries.push_back(std::move(results[i].query));
-        out.sources.push_back(sources[i]);
+        out.sources.push_back(sources[i].file);
         break;
       case Outcome::Failed: ++out.failed; break;
       case Outcome::LeftOut: ++out.left_out; break;

@@ -12,12 +12,13 @@
 
 namespace huntc {
 
-std::vector<std::shared_ptr<const SourceFile>> ReadRules(const std::vector<std::string>& paths, Jit* jit,
-                                                         Diagnostics& diags) {
-  std::vector<std::shared_ptr<const SourceFile>> rules;
+std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags) {
+  std::vector<RuleText> rules;
   for (const std::string& path : FindRuleFiles(paths, diags)) {
     if (!IsPackFile(path)) {
-      rules.push_back(ReadRuleFile(path, diags));
+      RuleText& rule = rules.emplace_back();
+      rule.path = path;
+      rule.file = ReadRuleFile(path, rule.diags);
       continue;
     }
     Pack pack;
@@ -27,7 +28,9 @@ std::vector<std::shared_ptr<const SourceFile>> ReadRules(const std::vector<std::
       continue;
     }
     for (PackRule& rule : pack.rules) {
-      rules.push_back(std::make_shared<const SourceFile>(std::move(rule.path), std::move(rule.text)));
+      RuleText& text = rules.emplace_back();
+      text.path = rule.path;
+      text.file = std::make_shared<const SourceFile>(std::move(rule.path), std::move(rule.text));
     }
     if (!jit) continue;
     if (pack.huntc_version != HuntcVersion() || pack.target_id != jit->TargetId()) {

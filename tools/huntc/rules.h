@@ -13,14 +13,20 @@
 
 namespace huntc {
 
+// A rule file read into memory, from disk or out of a pack.
+struct RuleText {
+  std::string path;                         // the YAML file (for a pack's rule, the one it was built from)
+  std::shared_ptr<const SourceFile> file;   // null when it could not be read
+  Diagnostics diags;                        // why it could not be read (HC700, HC103)
+};
+
 // The rule files named by `paths` (files, folders searched for .yaml/.yml, pack files), read
-// into memory in FindRuleFiles' order, a pack's rules in the order it holds them; null for a
-// YAML file that could not be read (HC700/HC103 in `diags`). A pack that cannot be read (absent,
-// truncated, corrupt, of another format) is HC700 naming the file and what is wrong. With `jit`,
-// a pack's kernels go to it when the pack was built by this huntc for this CPU; a pack built by
-// another version or for another target has its rules compiled again, said by a note on stderr.
-std::vector<std::shared_ptr<const SourceFile>> ReadRules(const std::vector<std::string>& paths, Jit* jit,
-                                                         Diagnostics& diags);
+// in FindRuleFiles' order, a pack's rules in the order it holds them. A path that does not
+// exist, and a pack that cannot be read (truncated, corrupt, of another format), are HC700 in
+// `diags`, naming the file and what is wrong. With `jit`, a pack's kernels go to it when the pack
+// was built by this huntc for this CPU; a pack built by another version or for another target
+// has its rules compiled again, said by a note on stderr.
+std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags);
 
 // Calls `work(i)` for each i in [0, n) on up to `threads` threads (this one included).
 void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work);

@@ -27,6 +27,7 @@
 
 #include "compiler/driver/compile.h"
 #include "tools/huntc/inputs.h"
+#include "tools/huntc/rules.h"
 #include "tools/huntc/select.h"
 
 namespace fs = std::filesystem;
@@ -113,7 +114,7 @@ int RunTest(std::vector<std::string> args) {
   std::vector<std::string> paths;
   std::string cases, now, engine = "jit", schemas;
   RuleFilter filter;
-  cli.add_option("rules", paths, "Rule files or folders (searched for .yaml and .yml)")->required();
+  cli.add_option("rules", paths, "Rule files, folders (searched for .yaml and .yml) or packs (huntc compile)")->required();
   cli.add_option("--cases", cases,
                  "The folder of cases: <DIR>/<rule id or file stem>/{positive,negative}/ event "
                  "files, and positive/expected.jsonl")
@@ -146,9 +147,6 @@ int RunTest(std::vector<std::string> args) {
   Catalog catalog = Catalog::BuiltIn();
   Diagnostics general;
   if (!schemas.empty()) catalog.LoadDirectory(schemas, general);
-  const std::vector<std::string> files = FindRuleFiles(paths, general);
-  for (const Diagnostic& d : general.items()) std::cerr << RenderText(d);
-  if (general.HasErrors()) return kUsageError;
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   if (!jit) {
@@ -156,12 +154,16 @@ int RunTest(std::vector<std::string> args) {
     return 1;
   }
   jit->SetCacheDir(CacheFolder(cache));
+  const std::vector<RuleText> files = ReadRules(paths, jit.get(), general);
+  for (const Diagnostic& d : general.items()) std::cerr << RenderText(d);
+  if (general.HasErrors()) return kUsageError;
   const Engine eng = engine == "interp" ? Engine::Interp : Engine::Jit;
   const int64_t at = *ParseDateTime(now);
   size_t passed = 0, failed = 0, without = 0;
-  for (const std::string& file : files) {
-    Diagnostics diags;
-    std::optional<Rule> rule = LoadRuleFile(file, diags);
+  for (const RuleText& text : files) {
+    const std::string& file = text.path;
+    Diagnostics diags = text.diags;
+    std::optional<Rule> rule = text.file ? ParseRule(text.file, diags) : std::nullopt;
     if (rule && !filter.Keeps(*rule)) continue;
     const fs::path stem_dir = fs::path(cases) / fs::path(file).stem();
     const fs::path id_dir = rule && !rule->id.empty() ? fs::path(cases) / rule->id : stem_dir;
