@@ -373,8 +373,10 @@ int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
   PrintDiagnostics(diags);
   if (NoneLeft(rules, "compile")) return 2;
   if (rules.failed > 0 || diags.HasErrors()) {
-    std::cerr << fmt::format("huntc compile: {} rule{} did not compile (see above); {} not written\n", rules.failed,
-                             rules.failed == 1 ? "" : "s", o.output);
+    const std::string why = rules.failed > 0 ? fmt::format("{} rule{} did not compile", rules.failed,
+                                                           rules.failed == 1 ? "" : "s")
+                                             : std::string("rules could not be read");
+    std::cerr << fmt::format("huntc compile: {} (see above); {} not written\n", why, o.output);
     return 1;
   }
   Pack pack;

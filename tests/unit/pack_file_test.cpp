@@ -1,0 +1,267 @@
+// Rule packs (`huntc compile`): the pack file format refuses every truncation and corruption
+// with a reason; a Jit given a pack's kernels uses them instead of compiling; and, as a user
+// runs the built huntc (HUNTC_EXE): compile, run/test/explain of a pack, exit codes, and packs
+// of another huntc version or target compiled again from their rules.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/driver/compile.h"
+#include "compiler/jit/pack_file.h"
+#include "tests/unit/cli_util.h"
+
+using namespace huntc;
+using huntc::test::Huntc;
+
+namespace {
+
+const std::string kRules =
+    "rules/lolbin-network-connections.yaml rules/pastebin-or-encoded-command.yaml rules/public-remote-admin-ports.yaml";
+const std::string kEvents =
+    " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
+    "--now 2026-11-20T00:00:00Z";
+
+Pack SamplePack() {
+  Pack pack;
+  pack.huntc_version = std::string(HuntcVersion());
+  pack.target_id = "some target";
+  pack.rules = {{"a.yaml", "query: T"}, {"b.yaml", "query: U | take 1"}};
+  pack.kernels = {{"00ff", std::string("\x7f" "ELF\0\1", 6)}};
+  return pack;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("pack file: written and read back; every truncation and corruption is refused", "[pack]") {
+  const Pack pack = SamplePack();
+  const std::string bytes = PackFileContent(pack);
+  Pack read;
+  std::string error;
+  REQUIRE(ParsePackFile(bytes, read, error));
+  CHECK(read.huntc_version == pack.huntc_version);
+  CHECK(read.target_id == pack.target_id);
+  REQUIRE(read.rules.size() == 2);
+  CHECK(read.rules[1].path == "b.yaml");
+  CHECK(read.rules[1].text == "query: U | take 1");
+  REQUIRE(read.kernels.size() == 1);
+  CHECK(read.kernels[0].key == "00ff");
+  CHECK(read.kernels[0].object == pack.kernels[0].object);
+
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    INFO(n);
+    CHECK_FALSE(ParsePackFile(std::string_view(bytes).substr(0, n), read, error));
+    CHECK(!error.empty());
+  }
+  CHECK_FALSE(ParsePackFile(bytes.substr(0, 30), read, error));
+  CHECK(error.find("truncated") != std::string::npos);
+  CHECK_FALSE(ParsePackFile(bytes.substr(0, bytes.size() - 1), read, error));
+  CHECK(error.find("truncated: the header says") != std::string::npos);
+  CHECK_FALSE(ParsePackFile(bytes + "x", read, error));
+  CHECK(error.find("corrupt") != std::string::npos);
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x20);
+    INFO(at);
+    CHECK_FALSE(ParsePackFile(flipped, read, error));
+  }
+  CHECK_FALSE(ParsePackFile("HUNTCOBJ and more bytes than a header holds, padding padding padding", read, error));
+  CHECK(error.find("not a huntc pack") != std::string::npos);
+  std::string other_format = bytes;
+  other_format[8] = 9;
+  CHECK_FALSE(ParsePackFile(other_format, read, error));
+  CHECK(error.find("a pack of format 9") != std::string::npos);
+}
+
+TEST_CASE("pack file: a count or length beyond the content is refused before it is believed", "[pack]") {
+  // A well-hashed pack whose rule count claims far more rules than its bytes could hold: the
+  // content is rebuilt by hand with a correct hash, so only the count is wrong.
+  Pack pack = SamplePack();
+  pack.rules.clear();
+  pack.kernels.clear();
+  std::string bytes = PackFileContent(pack);
+  // The rule count is the 8 bytes after the two strings.
+  const size_t at = 56 + 8 + pack.huntc_version.size() + 8 + pack.target_id.size();
+  for (int i = 0; i < 8; ++i) bytes[at + i] = static_cast<char>(0xff);
+  Pack read;
+  std::string error;
+  CHECK_FALSE(ParsePackFile(bytes, read, error));  // the hash no longer matches either
+  CHECK(!error.empty());
+}
+
+TEST_CASE("pack: a Jit given a pack's kernels uses them instead of compiling", "[pack][jit]") {
+  const Catalog catalog = Catalog::BuiltIn();
+  const std::string kql = "DeviceProcessEvents | where FileName =~ 'certutil.exe' and ProcessCommandLine has 'urlcache'";
+  const auto compile = [&](Jit& jit) {
+    Diagnostics diags;
+    auto file = std::make_shared<SourceFile>("q.kql", kql);
+    auto q = CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags);
+    REQUIRE(q);
+    CHECK(q->kernels == 1);
+    return q;
+  };
+  std::string error;
+  auto first = Jit::Create(error);
+  REQUIRE(first);
+  first->KeepCode();
+  compile(*first);
+  std::vector<KernelCode> code = first->TakeCode();
+  REQUIRE(code.size() == 1);
+  CHECK(code[0].key.size() == 64);
+  CHECK(first->cache_stats().misses == 1);
+
+  auto second = Jit::Create(error);
+  REQUIRE(second);
+  CHECK(second->TargetId() == first->TargetId());
+  second->AddCode(code);
+  compile(*second);
+  CHECK(second->cache_stats().provided == 1);
+  CHECK(second->cache_stats().misses == 0);
+
+  // Code under another key is never used for this kernel.
+  auto third = Jit::Create(error);
+  REQUIRE(third);
+  third->AddCode({{std::string(64, '0'), code[0].object}});
+  compile(*third);
+  CHECK(third->cache_stats().provided == 0);
+  CHECK(third->cache_stats().misses == 1);
+}
+
+TEST_CASE("compile: a pack runs, tests and explains as its rules do", "[pack][cli]") {
+  const test::Fixture f("pack");
+  const test::Run built = Huntc("compile " + kRules + " -o " + f.Path("rules.pack") + " --no-cache", true);
+  INFO(built.out);
+  REQUIRE(built.code == 0);
+  CHECK(built.out.find("huntc compile: 3 rules") != std::string::npos);
+
+  const test::Run yaml = Huntc("run " + kRules + kEvents + " --no-cache");
+  REQUIRE(yaml.code == 0);
+  REQUIRE(!yaml.out.empty());
+  const test::Run packed = Huntc("run " + f.Path("rules.pack") + kEvents + " --no-cache 2>" + f.Path("stderr"));
+  CHECK(packed.code == 0);
+  CHECK(packed.out == yaml.out);
+  const std::string summary = ReadAll(f.dir().substr(1, f.dir().size() - 2) + "/stderr");
+  CHECK(summary.find("3 queries run (0 failed") != std::string::npos);
+  CHECK(summary.find("note:") == std::string::npos);
+  // One thread or two: the same detections in the same order.
+  CHECK(Huntc("run " + f.Path("rules.pack") + kEvents + " --no-cache --threads 1").out == yaml.out);
+  // A pack is a rule source like any other: filters apply, and it mixes with YAML files.
+  CHECK(Huntc("run " + f.Path("rules.pack") + " --rule '*LOLBin*'" + kEvents, true).out.find("1 query run") !=
+        std::string::npos);
+  CHECK(Huntc("run " + f.Path("rules.pack") + " rules/credential-dump-files.yaml" + kEvents, true)
+            .out.find("4 queries run") != std::string::npos);
+
+  const test::Run tested =
+      Huntc("test " + f.Path("rules.pack") + " --cases tests/rule-cases --now 2026-11-20T00:00:00Z --no-cache");
+  CHECK(tested.code == 0);
+  CHECK(tested.out.find("1 passed, 0 failed, 2 without cases") != std::string::npos);
+  const test::Run explained = Huntc("explain " + f.Path("rules.pack"));
+  CHECK(explained.code == 0);
+  CHECK(explained.out.find("rules/lolbin-network-connections.yaml: Script hosts and LOLBins") != std::string::npos);
+
+  // A pack compiled from a pack holds the same rules.
+  REQUIRE(Huntc("compile " + f.Path("rules.pack") + " -o " + f.Path("again.pack") + " --no-cache").code == 0);
+  CHECK(Huntc("run " + f.Path("again.pack") + kEvents + " --no-cache").out == yaml.out);
+}
+
+TEST_CASE("compile: kernels come from the pack, not from compiling", "[pack][cli]") {
+  const test::Fixture f("pack-kernels");
+  REQUIRE(Huntc("compile " + kRules + " -o " + f.Path("rules.pack") + " --no-cache").code == 0);
+  // Run with an empty cache folder: had any kernel been compiled, it would have been stored there.
+  const test::Run run = Huntc("run " + f.Path("rules.pack") + kEvents + " --cache-dir " + f.Path("cache"));
+  CHECK(run.code == 0);
+  CHECK(test::Shell("ls " + f.Path("cache")).code != 0);  // never made
+  // The YAML rules compile their kernels and store them.
+  CHECK(Huntc("run " + kRules + kEvents + " --cache-dir " + f.Path("cache")).out == run.out);
+  CHECK(test::Shell("ls " + f.Path("cache")).out.find(".o\n") != std::string::npos);
+}
+
+TEST_CASE("compile: exit codes and errors", "[pack][cli]") {
+  const test::Fixture f("pack-errors");
+  CHECK(Huntc("compile " + kRules).code == 2);  // -o is required
+  CHECK(Huntc("compile -o " + f.Path("x.pack")).code == 2);  // and rules
+  const test::Run help = Huntc("compile --help");
+  CHECK(help.code == 0);
+  for (const char* flag : {"--output", "--threads", "--schemas", "--cache-dir", "--no-cache"}) {
+    CHECK(help.out.find(flag) != std::string::npos);
+  }
+
+  // A rule that does not compile: named, exit 1, and no pack.
+  const std::string bad = f.Add("bad.yaml", "id: x\nname: Bad\nquery: DeviceProcessEvents | where NoSuchColumn == 1\n");
+  const test::Run failed = Huntc("compile " + kRules + " " + bad + " -o " + f.Path("bad.pack"), true);
+  CHECK(failed.code == 1);
+  CHECK(failed.out.find("NoSuchColumn") != std::string::npos);
+  CHECK(failed.out.find("1 rule did not compile") != std::string::npos);
+  CHECK(test::Shell("test -e " + f.Path("bad.pack")).code == 1);
+  const test::Run missing = Huntc("compile rules/no-such-rule.yaml -o " + f.Path("none.pack"), true);
+  CHECK(missing.code == 1);
+  CHECK(missing.out.find("rules could not be read") != std::string::npos);
+  // An unwritable destination.
+  const test::Run unwritable = Huntc("compile " + kRules + " -o " + f.Path("no/such/folder/x.pack"), true);
+  CHECK(unwritable.code == 1);
+  CHECK(unwritable.out.find("cannot write") != std::string::npos);
+}
+
+TEST_CASE("run: a truncated or corrupt pack is an error naming the file and the fault", "[pack][cli]") {
+  const test::Fixture f("pack-corrupt");
+  REQUIRE(Huntc("compile " + kRules + " -o " + f.Path("rules.pack") + " --no-cache").code == 0);
+  const std::string path = f.dir().substr(1, f.dir().size() - 2) + "/rules.pack";
+  const std::string bytes = ReadAll(path);
+  REQUIRE(bytes.size() > 1000);
+  f.Add("cut.pack", bytes.substr(0, bytes.size() / 2));
+  f.Add("header.pack", bytes.substr(0, 20));
+  std::string flipped = bytes;
+  flipped[bytes.size() - 100] = static_cast<char>(flipped[bytes.size() - 100] ^ 1);
+  f.Add("flipped.pack", flipped);
+
+  const test::Run cut = Huntc("run " + f.Path("cut.pack") + kEvents, true);
+  CHECK(cut.code == 1);
+  CHECK(cut.out.find("cut.pack: truncated: the header says") != std::string::npos);
+  const test::Run header = Huntc("run " + f.Path("header.pack") + kEvents, true);
+  CHECK(header.code == 1);
+  CHECK(header.out.find("header.pack: truncated") != std::string::npos);
+  const test::Run corrupt = Huntc("run " + f.Path("flipped.pack") + kEvents, true);
+  CHECK(corrupt.code == 1);
+  CHECK(corrupt.out.find("flipped.pack: corrupt: the content does not match its hash") != std::string::npos);
+  // The other verbs that read rules refuse it too.
+  CHECK(Huntc("compile " + f.Path("cut.pack") + " -o " + f.Path("x.pack")).code == 1);
+  CHECK(Huntc("explain " + f.Path("cut.pack")).code == 2);
+  CHECK(Huntc("test " + f.Path("cut.pack") + " --cases tests/rule-cases --now 2026-11-20T00:00:00Z").code == 2);
+}
+
+TEST_CASE("run: a pack of another huntc version or target is compiled again from its rules", "[pack][cli]") {
+  const test::Fixture f("pack-foreign");
+  REQUIRE(Huntc("compile " + kRules + " -o " + f.Path("rules.pack") + " --no-cache").code == 0);
+  const std::string dir = f.dir().substr(1, f.dir().size() - 2);
+  Pack pack;
+  std::string error;
+  REQUIRE(ReadPackFile(dir + "/rules.pack", pack, error));
+  REQUIRE(!pack.kernels.empty());
+  // Code that would crash if it ran: it must never be used.
+  for (KernelCode& k : pack.kernels) k.object = std::string(k.object.size(), '\xcc');
+  Pack old_version = pack;
+  old_version.huntc_version = "0.0.1";
+  REQUIRE(WritePackFile(dir + "/old.pack", old_version, error));
+  Pack other_cpu = pack;
+  other_cpu.target_id += " +some-other-feature";
+  REQUIRE(WritePackFile(dir + "/cpu.pack", other_cpu, error));
+
+  const test::Run yaml = Huntc("run " + kRules + kEvents + " --no-cache");
+  for (const char* name : {"old.pack", "cpu.pack"}) {
+    INFO(name);
+    const test::Run run = Huntc("run " + f.Path(name) + kEvents + " --no-cache 2>" + f.Path("stderr"));
+    CHECK(run.code == 0);
+    CHECK(run.out == yaml.out);
+    const std::string note = ReadAll(dir + "/stderr");
+    CHECK(note.find(std::string("note: ") + dir + "/" + name + " was built by huntc") != std::string::npos);
+    CHECK(note.find("its 3 rules are compiled again") != std::string::npos);
+  }
+}
