@@ -51,7 +51,12 @@ std::string Print(const llvm::Module& m) {
   return text;
 }
 
-// The optimisation settings of every kernel; part of the cache key.
+// The optimisation settings of every kernel; part of the cache key. Chosen by measurement over
+// the 359 JIT-compilable corpus rules (one thread; CPU time of `huntc compile`, and the sum of the
+// rules' times over 300 k generated events of every Device* table): O1 compiled no quicker than O2
+// (3.04 vs 2.98 s) and its kernels ran 5% slower; code generation at Less instead of Default
+// compiled 17% quicker but its kernels ran 8% slower. Packs and the cache make compiling a
+// one-off, so O2 at Default; the cold compile is shortened by compiling on every core instead.
 const llvm::OptimizationLevel kOptLevel = llvm::OptimizationLevel::O2;
 constexpr llvm::CodeGenOptLevel kCodeGenLevel = llvm::CodeGenOptLevel::Default;
 
