@@ -25,6 +25,16 @@ const char* const kQuery =
     "DeviceNetworkEvents | where RemotePort in (22, 80, 443, 3389) and RemoteUrl has 'com' "
     "| project Timestamp, DeviceName, RemotePort, RemoteUrl";
 
+// Queries whose filters compile to different kernels.
+const std::vector<std::string> kQueries = {
+    kQuery,
+    "DeviceNetworkEvents | where RemotePort < 1024 and isnotempty(RemoteIP)",
+    "DeviceNetworkEvents | where InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', "
+    "'rundll32.exe', 'regsvr32.exe', 'mshta.exe')",
+    "DeviceNetworkEvents | where RemoteUrl endswith '.com' or RemotePort == 3389",
+    "DeviceNetworkEvents | where Timestamp > ago(3d) and ActionType == 'ConnectionSuccess'",
+};
+
 // Generated DeviceNetworkEvents in a scratch folder, and the run of a query over them.
 struct Fixture {
   test::TempDir dir;  // per process: test runs may overlap
@@ -202,14 +212,7 @@ TEST_CASE("jit cache: a temporary file left by a killed writer is ignored", "[ji
 TEST_CASE("jit cache: Jits sharing a folder at once stay correct", "[jit][cache]") {
   const Fixture f;
   const fs::path cache = f.dir.path / "cache";
-  const std::vector<std::string> queries = {
-      kQuery,
-      "DeviceNetworkEvents | where RemotePort < 1024 and isnotempty(RemoteIP)",
-      "DeviceNetworkEvents | where InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', "
-      "'rundll32.exe', 'regsvr32.exe', 'mshta.exe')",
-      "DeviceNetworkEvents | where RemoteUrl endswith '.com' or RemotePort == 3389",
-      "DeviceNetworkEvents | where Timestamp > ago(3d) and ActionType == 'ConnectionSuccess'",
-  };
+  const std::vector<std::string>& queries = kQueries;
   constexpr int kThreads = 2;
   constexpr int kRounds = 3;
   // Each thread compiles every query in several rounds, each round with a new Jit, so that
@@ -244,6 +247,46 @@ TEST_CASE("jit cache: Jits sharing a folder at once stay correct", "[jit][cache]
     INFO(queries[q]);
     const auto interp = f.RunInterp(queries[q], *jits[0]);
     for (auto& set : compiled) CHECK(f.Run(std::move(set[q])) == interp);
+  }
+}
+
+TEST_CASE("jit cache: one Jit compiling on several threads at once", "[jit][cache]") {
+  const Fixture f;
+  for (const bool cached : {false, true}) {
+    INFO(cached);
+    // With the cache: filled by a first Jit, so that the threads load as well as compile.
+    const fs::path cache = cached ? f.dir.path / "threads-cache" : fs::path();
+    if (cached) {
+      auto filler = MakeJit(cache);
+      f.Compile(kQueries[0], *filler);
+    }
+    auto jit = MakeJit(cache);
+    constexpr int kThreads = 2;
+    // Every thread compiles every query, twice: equal kernels race to be added.
+    std::vector<std::vector<std::unique_ptr<CompiledQuery>>> compiled(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int round = 0; round < 2; ++round) {
+          for (const std::string& kql : kQueries) compiled[t].push_back(f.Compile(kql, *jit));
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    const JitCacheStats& stats = jit->cache_stats();
+    CHECK(stats.hits + stats.misses + stats.reused == kThreads * 2 * kQueries.size());
+    CHECK(stats.misses >= kQueries.size() - (cached ? 1 : 0));
+    CHECK(stats.rejected == 0);
+    std::vector<std::vector<std::string>> interp;
+    for (const std::string& kql : kQueries) interp.push_back(f.RunInterp(kql, *jit));
+    for (auto& set : compiled) {
+      for (size_t i = 0; i < set.size(); ++i) {
+        INFO(kQueries[i % kQueries.size()]);
+        REQUIRE(set[i]);
+        CHECK(set[i]->kernels == 1u);
+        CHECK(f.Run(std::move(set[i])) == interp[i % kQueries.size()]);
+      }
+    }
   }
 }
 
