@@ -354,6 +354,9 @@ TEST_CASE("rule: hostile inputs finish fast with a diagnostic", "[compiler][rule
   SECTION("an alias inside the node it names") {
     refused("a: &a [*a]\nquery: T\n", Code::YamlTooLarge);
   }
+  SECTION("an alias to no anchor, in a text without `&` (the expansion check is skipped)") {
+    refused("a: [*a, *a]\nquery: T\n", Code::YamlSyntax);
+  }
   SECTION("a long string repeated by aliases") {
     std::string text = "s: &s " + std::string(1 << 20, 'x') + "\ntactics: [";
     for (int i = 0; i < 100; ++i) text += "*s,";
