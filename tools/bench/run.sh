@@ -419,6 +419,30 @@ if has compile; then
       echo "| $engine | $n | $(calc "$s" %.3f) | $(median "${cpus[@]}") | $(calc "$s * 1000 / $n" %.2f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) |"
     done
   done
+  # Packs (JIT only): `huntc compile` with no cache (every kernel optimised and emitted, on all
+  # cores), then `huntc run PACK` with no cache (each kernel's object code from the pack).
+  if [[ $engines == *jit* ]]; then
+    for n in "${PACK_SIZES[@]}"; do
+      for step in compile run; do
+        note "compile: a pack of $n rules, $step"
+        times=() cpus=() rss=()
+        for ((r = 0; r < REPS; r++)); do
+          if [ "$step" = compile ]; then
+            timed "$HUNTC" compile "$WORK/rules-jit-$n" -o "$WORK/rules-$n.pack" --no-cache || break
+          else
+            timed "$HUNTC" run "$WORK/rules-$n.pack" --events "$EMPTY" --now "$NOW" --no-cache || break
+          fi
+          times+=("$T") cpus+=("$CPU") rss+=("$RSS")
+        done
+        [ ${#times[@]} -eq "$REPS" ] || continue
+        s=$(median "${times[@]}")
+        label="jit: huntc compile -o PACK, no cache"
+        [ "$step" = compile ] || label="jit: huntc run PACK, no cache"
+        echo "| $label | $n | $(calc "$s" %.3f) | $(median "${cpus[@]}") | $(calc "$s * 1000 / $n" %.2f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) |"
+      done
+      rm -f "$WORK/rules-$n.pack"
+    done
+  fi
 fi
 
 echo
