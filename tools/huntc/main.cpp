@@ -8,6 +8,11 @@
 // Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
 // reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
 // whose Timestamp, else TimeGenerated, is in [from, to): see tools/huntc/window.h).
+//   huntc compile RULES... -o PACK [--schemas DIR] [--threads N] [--cache-dir DIR | --no-cache]
+// compiles rules (on --threads threads) to a pack: their texts and their kernels' object code
+// (compiler/jit/pack_file.h); run, test and explain take packs wherever they take rule files.
+// A pack built by another huntc version or for another CPU has its rules compiled again, with a
+// note; a truncated or corrupt pack is an error naming the file and the fault.
 //   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
 // --engine jit (the default) runs each scan's filter as a JIT-compiled kernel and the operators
