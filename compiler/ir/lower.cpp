@@ -210,6 +210,68 @@ std::optional<std::vector<Value>> ArrayConstants(const Value& v, Type to) {
   return out;
 }
 
+// Whether rows of `root` call rand() or new_guid(): evaluated twice, they differ.
+bool DrawsRandom(const Op& root) {
+  const auto draws = [](const Expr& e) {
+    std::vector<const Expr*> stack{&e};  // expressions nest as deep as the query writes them
+    while (!stack.empty()) {
+      const Expr* x = stack.back();
+      stack.pop_back();
+      if (x->kind == ExprKind::Call && exec::IsVolatile(x->fn)) return true;
+      for (const Expr& a : x->args) stack.push_back(&a);
+    }
+    return false;
+  };
+  std::vector<const Op*> stack{&root};
+  while (!stack.empty()) {
+    const Op* o = stack.back();
+    stack.pop_back();
+    if (draws(o->predicate) || std::any_of(o->exprs.begin(), o->exprs.end(), draws)) return true;
+    for (const exec::AggregateSpec& a : o->aggregates) {
+      if (std::any_of(a.args.begin(), a.args.end(), draws) || std::any_of(a.outputs.begin(), a.outputs.end(), draws)) {
+        return true;
+      }
+    }
+    for (const exec::WindowFunction& f : o->window) {
+      if (draws(f.arg)) return true;
+    }
+    if (o->input) stack.push_back(o->input.get());
+    for (const auto& other : o->others) stack.push_back(other.get());
+    if (o->shared) stack.push_back(o->shared.get());
+  }
+  return false;
+}
+
+// Puts each shared subplan that has one use left in the place of that use, and numbers the
+// others in the order they are met (`Shared #1` ...). A use count of one is the subplan's
+// shared_ptr count: only its uses hold it.
+void InlineSingleUses(std::unique_ptr<Op>& root) {
+  std::unordered_map<const Op*, int> ids;
+  std::vector<std::unique_ptr<Op>*> stack{&root};
+  while (!stack.empty()) {
+    std::unique_ptr<Op>* slot = stack.back();
+    stack.pop_back();
+    Op& o = **slot;
+    if (o.kind == OpKind::Shared && o.shared.use_count() == 1) {
+      const std::shared_ptr<Op> subplan = std::move(o.shared);
+      *slot = std::make_unique<Op>(std::move(*subplan));
+      stack.push_back(slot);
+      continue;
+    }
+    if (o.kind == OpKind::Shared) {
+      auto [id, first] = ids.emplace(o.shared.get(), static_cast<int>(ids.size()) + 1);
+      o.shared_id = id->second;
+      if (!first) continue;
+      // The subplan's root is no slot of the tree: its inputs are visited instead.
+      if (o.shared->input) stack.push_back(&o.shared->input);
+      for (auto& other : o.shared->others) stack.push_back(&other);
+      continue;
+    }
+    if (o.input) stack.push_back(&o.input);
+    for (auto& other : o.others) stack.push_back(&other);
+  }
+}
+
 // Lowers a bound query. Each construct it cannot express yet is reported (HC500, at its span)
 // and the result is then discarded; `let` names are inlined at their uses (their values were
 // bound once, where they are defined), and so are calls of `let` functions.
@@ -220,7 +282,10 @@ class Lowerer {
 
   std::unique_ptr<Op> Run(const Query* q) {
     auto op = LowerQuery(q, {});
-    return ok_ ? std::move(op) : nullptr;
+    if (!ok_) return nullptr;
+    shared_.clear();  // the uses now hold the subplans alone
+    InlineSingleUses(op);
+    return op;
   }
 
 
@@ -923,7 +988,35 @@ class Lowerer {
       scopes_ = std::move(body_scopes);
       return rows;
     }
+    // A table `let` of the query's own statements reads the same rows at every use; one in a
+    // function body may read the function's parameters, so it is lowered at each call.
+    if (options_.share_tables && !scopes_.empty() && scopes_[0].contains(name) && scopes_[0].at(name) == value) {
+      return SharedTable(value);
+    }
     return Tabular(value);
+  }
+
+  // A table `let` of the query: lowered once, at its first use, into a subplan that every use
+  // reads (a Shared node each; Run inlines a subplan used once). A table whose rows differ
+  // from one evaluation to the next (rand(), new_guid()) is lowered again at each use unless
+  // it is materialize()d: materialize evaluates a tabular expression once for all its uses,
+  // which is what a non-deterministic one needs (doc: materialize-function).
+  std::unique_ptr<Op> SharedTable(const Node* value) {
+    auto found = shared_.find(value);
+    if (found == shared_.end()) {
+      // In the scope of the query's statements, where the let is written.
+      auto use_scopes = std::exchange(scopes_, {scopes_[0]});
+      std::unique_ptr<Op> op = Tabular(value);
+      scopes_ = std::move(use_scopes);
+      if (!op) return nullptr;
+      const bool materialized = value->Is<syntax::Call>() && value->As<syntax::Call>()->name == "materialize";
+      if (!materialized && DrawsRandom(*op)) return op;
+      // A let naming another shared table shares that table's subplan.
+      found = shared_.emplace(value, op->kind == OpKind::Shared ? op->shared : std::shared_ptr<Op>(std::move(op))).first;
+    }
+    auto use = Make(OpKind::Shared, nullptr, found->second->schema);
+    use->shared = found->second;
+    return use;
   }
 
   // Inlines a `let` function's body with its parameters bound to the call's arguments.
@@ -2191,6 +2284,7 @@ class Lowerer {
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
   std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's or invoke's input, lowered again
+  std::unordered_map<const Node*, std::shared_ptr<Op>> shared_;  // per let value: its subplan
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

@@ -32,7 +32,7 @@ class MvApplyOp : public Consumer {
           sub.Push(s, row_);
           sub.Finish(s);
         } else {
-          sub.RunDatatable(s);  // the compiler gives a subplan no other sources
+          sub.Replay(s);  // the compiler gives a subplan no other sources
         }
       }
       const Batch& got = results.result();
