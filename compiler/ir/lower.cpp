@@ -830,7 +830,7 @@ class Lowerer {
       for (const ColumnSpec& c : schema) signature += fmt::format("{}:{},", c.name, TypeName(c.type));
       signature += ")";
     };
-    if (piped) describe(piped_.at(piped)->schema);
+    if (piped) describe(invoked_.at(piped)->schema);
     for (const syntax::Expr* a : args) {
       auto schema = bound_.schemas.find(a);
       if (schema != bound_.schemas.end()) {
@@ -976,17 +976,10 @@ class Lowerer {
   // A tabular `let` name (or a view, a function called by name) at its use.
   std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
     if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
-    if (value->Is<Invoke>()) {  // the rows invoke passes: once as lowered, then lowered again
-      auto piped = piped_.find(value);
-      if (piped != piped_.end() && piped->second) return std::move(piped->second);
-      auto again = piped_again_.find(value);
-      if (again == piped_again_.end() || !again->second.lower) return Failed(at, fmt::format("using '{}' twice here", name));
-      // The input is lowered in the scopes of the invoke, not of the function's body.
-      PipedAgain& input = again->second;
-      auto body_scopes = std::exchange(scopes_, input.scopes);
-      std::unique_ptr<Op> rows = input.lower();
-      scopes_ = std::move(body_scopes);
-      return rows;
+    if (value->Is<Invoke>()) {  // the rows invoke passes: one subplan for all the uses
+      auto piped = invoked_.find(value);
+      if (piped == invoked_.end()) return Failed(at, fmt::format("the rows of '{}' here", name));
+      return Use(piped->second);
     }
     // A table `let` of the query's own statements reads the same rows at every use; one in a
     // function body may read the function's parameters, so it is lowered at each call.
@@ -1014,8 +1007,13 @@ class Lowerer {
       // A let naming another shared table shares that table's subplan.
       found = shared_.emplace(value, op->kind == OpKind::Shared ? op->shared : std::shared_ptr<Op>(std::move(op))).first;
     }
-    auto use = Make(OpKind::Shared, nullptr, found->second->schema);
-    use->shared = found->second;
+    return Use(found->second);
+  }
+
+  // A use of a shared subplan.
+  std::unique_ptr<Op> Use(const std::shared_ptr<Op>& subplan) {
+    auto use = Make(OpKind::Shared, nullptr, subplan->schema);
+    use->shared = subplan;
     return use;
   }
 
@@ -1036,11 +1034,9 @@ class Lowerer {
     if (!f || !f->Is<Lambda>() || f->As<Lambda>()->params.empty()) {
       return Failed(invoke, fmt::format("invoke of {}()", c->name));
     }
-    piped_[invoke] = std::move(in);
-    piped_again_[invoke] = PipedAgain{reread_, scopes_};
+    invoked_[invoke] = std::shared_ptr<Op>(std::move(in));
     std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
-    piped_.erase(invoke);
-    piped_again_.erase(invoke);
+    invoked_.erase(invoke);
     if (!result) return nullptr;
     if (result->schema.size() != out.size()) return Failed(invoke, "this invoke's columns");
     return Conform(std::move(result), out);
@@ -1915,16 +1911,16 @@ class Lowerer {
   // kept at the levels above (grouped by the columns of every level so far), keeps the best N per
   // parent (the highest aggregates; asc: the lowest; without N, or with `all`, every value), and
   // is joined with the levels above for their aggregates and to keep only their kept values.
-  // Each level below the first reads the operator's input again (reread_).
+  // Every level reads the operator's input, one shared subplan.
   std::unique_ptr<Op> TopNestedOp(const syntax::TopNested* t, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
     const size_t levels = t->levels.size();
     if (out.size() != 2 * levels) return Failed(t, "this top-nested's columns");
+    const std::shared_ptr<Op> rows(std::move(in));
     std::unique_ptr<Op> result;  // the levels so far: K1, A1, ..., Kl, Al
     for (size_t l = 0; l < levels; ++l) {
       const syntax::TopNested::Level& level = t->levels[l];
       if (level.others) return Failed(level.others, "top-nested 'with others'");
-      std::unique_ptr<Op> input = l == 0 ? std::move(in) : reread_ ? reread_() : nullptr;
-      if (!input) return l == 0 ? nullptr : Failed(t, "top-nested with several levels here");
+      std::unique_ptr<Op> input = Use(rows);
       std::vector<ColumnSpec> schema;
       std::vector<Expr> keys;
       for (size_t k = 0; k <= l; ++k) {
@@ -1988,16 +1984,7 @@ class Lowerer {
   // more than once).
   std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
     std::unique_ptr<Op> current = Tabular(p->source);
-    for (size_t i = 0; i < n && current; ++i) {
-      if (!p->ops[i]->Is<syntax::TopNested>() && !p->ops[i]->Is<Invoke>()) {
-        current = LowerOperator(p->ops[i], std::move(current));
-        continue;
-      }
-      // top-nested reads its input once per level, a function its piped table once per use.
-      auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
-      current = LowerOperator(p->ops[i], std::move(current));
-      reread_ = std::move(saved);
-    }
+    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
     return current;
   }
 
@@ -2264,15 +2251,10 @@ class Lowerer {
   bool ok_ = true;
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
-  // invoke's input, and an mv-apply subquery's (by its PipeInput), until used
+  // an mv-apply subquery's input (by its PipeInput), until used
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;
-  // invoke's input lowered again, for each use after the first: the pipeline before the invoke
-  // (none when invoke has no pipeline) and the scopes it was lowered in.
-  struct PipedAgain {
-    std::function<std::unique_ptr<Op>()> lower;
-    std::vector<Scope> scopes;
-  };
-  std::unordered_map<const Node*, PipedAgain> piped_again_;
+  // invoke's input (by the Invoke): a subplan every use of the parameter reads
+  std::unordered_map<const Node*, std::shared_ptr<Op>> invoked_;
   // The aggregates of a summarize whose items compute on them.
   struct AggregateScope {
     const std::vector<ColumnSpec>* in;   // the summarize's input
@@ -2283,7 +2265,6 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
-  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's or invoke's input, lowered again
   std::unordered_map<const Node*, std::shared_ptr<Op>> shared_;  // per let value: its subplan
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;

@@ -217,7 +217,7 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
         std::vector<std::string>{R"({"row": {"Count": 2}})"});
   CHECK(Rows("let procs = (name: string) { DeviceProcessEvents | where FileName =~ name | project ProcessId };\n"
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
-  // A piped table used twice is its input read twice, lowered where the invoke is: the body's
+  // A piped table used twice is one shared subplan, lowered where the invoke is: the body's
   // own `src` does not hide the caller's.
   CHECK(Sorted(Rows("let f = (T:(ProcessId:long)) { T | join kind=inner (T | where ProcessId > 15 | extend Big = true) on ProcessId\n"
                     "  | project ProcessId, Big };\n"
