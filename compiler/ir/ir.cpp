@@ -80,7 +80,7 @@ std::string Op::Parameters() const {
       for (const Expr& e : series_bounds) out += fmt::format(" {}", e.ToString());
       out += fmt::format(" step {}", ValueToString(series_step));
       for (const Value& v : series_defaults) out += fmt::format(" default {}", ValueToString(v));
-      return out;
+      return series_nonempty ? out + " nonempty" : out;
     case OpKind::Datatable:
       for (const auto& row : rows) {
         out += "(";

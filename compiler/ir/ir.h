@@ -64,6 +64,7 @@ struct Op {
   std::vector<Expr> series_bounds;               // MakeSeries: from, to (null constants if omitted)
   Value series_step;                             // MakeSeries
   std::vector<Value> series_defaults;            // MakeSeries: one per series
+  bool series_nonempty = false;                  // MakeSeries: kind=nonempty
   std::shared_ptr<Op> shared;                    // Shared: the subplan, held by each of its uses
   int shared_id = 0;                             // Shared: names the subplan in the printed IR
 

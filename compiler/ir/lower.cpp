@@ -14,6 +14,7 @@
 #include <re2/re2.h>
 
 #include "compiler/ir/external_data.h"
+#include "compiler/ir/optimize.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 
@@ -358,7 +359,7 @@ class Lowerer {
 
   // An argument whose value must be a constant (a count, a cap, a period).
   std::optional<Value> ConstantArg(const syntax::Expr* e) {
-    Expr v = Scalar(e);
+    Expr v = FoldConstants(Scalar(e));  // -1, 2 * 60, ...: constant calls count as constants
     if (!IsConstant(v)) {
       Unsupported(e->span, "a value that is not a constant here");
       return std::nullopt;
@@ -2149,7 +2150,14 @@ class Lowerer {
   // aggregate over every bin of the axis (MakeSeries).
   std::unique_ptr<Op> MakeSeriesOp(const syntax::MakeSeries* m, std::unique_ptr<Op> in,
                                    const std::vector<ColumnSpec>& out) {
-    if (ParamWord(m->params, "kind") == "nonempty") return Failed(m, "make-series kind=nonempty");
+    // kind=nonempty: an empty input still gives a result (doc: make-series-operator), one row of
+    // default-filled series over the axis, which needs the axis's bounds and no groups.
+    const std::string kind = ParamWord(m->params, "kind");
+    if (!kind.empty() && kind != "nonempty") return Failed(m, fmt::format("make-series kind={}", kind));
+    const bool nonempty = kind == "nonempty";
+    if (nonempty && (!m->by.empty() || !m->from || !m->to)) {
+      return Failed(m, "make-series kind=nonempty with a 'by' clause or without 'from' and 'to'");
+    }
     Expr axis = Scalar(m->on);
     if (axis.type == Type::Int) axis = Convert(std::move(axis), Type::Long);
     if (axis.type != Type::Long && axis.type != Type::Real && axis.type != Type::DateTime && axis.type != Type::TimeSpan) {
@@ -2224,6 +2232,7 @@ class Lowerer {
     op->series_bounds = {std::move(bounds[0]), std::move(bounds[1])};
     op->series_step = *step;
     op->series_defaults = std::move(defaults);
+    op->series_nonempty = nonempty;
     // The keys keep the types they were computed in; the binder's are the same but for widening.
     for (size_t i = 0; i < op->series_keys; ++i) op->schema[i].type = op->input->schema[i].type;
     return Conform(std::move(op), out);

@@ -64,7 +64,7 @@ exec::PlanPtr Node(const Op& op, exec::PlanPtr plan, SharedPlans& shared) {
       // The plan names its input's order: keys, the bin (the axis, last in the output), series.
       std::rotate(names.begin() + static_cast<std::ptrdiff_t>(op.series_keys), names.end() - 1, names.end());
       return exec::MakeSeries(std::move(plan), op.series_keys, op.series_bounds[0], op.series_bounds[1],
-                              op.series_step, op.series_defaults, std::move(names));
+                              op.series_step, op.series_defaults, std::move(names), op.series_nonempty);
     }
     case OpKind::Shared: {
       std::shared_ptr<exec::PlanNode>& subplan = shared[op.shared.get()];

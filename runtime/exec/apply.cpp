@@ -163,6 +163,11 @@ class MakeSeriesOp : public Consumer {
         values[it->second][s].items()[static_cast<size_t>(k)] = CellToJson(rows_.columns[node_.keys + 1 + s], r);
       }
     }
+    if (first_row.empty() && node_.nonempty && node_.keys == 0) {  // one row of defaults
+      first_row.push_back(0);
+      values.emplace_back();
+      for (size_t s = 0; s < series; ++s) values.back().push_back(Json::Array(std::vector<Json>(bins, defaults[s])));
+    }
     Batch out(node_.schema);
     for (size_t g = 0; g < first_row.size(); ++g) {
       for (size_t c = 0; c < node_.keys; ++c) out.columns[c].AppendFrom(rows_.columns[c], first_row[g]);

@@ -121,7 +121,7 @@ std::string Line(const PlanNode& n) {
       out += fmt::format(" keys {} from {} to {} step {} defaults [", m->keys, m->from.ToString(),
                          m->to.ToString(), ValueToString(m->step));
       for (size_t i = 0; i < m->defaults.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", ValueToString(m->defaults[i]));
-      return out + "]";
+      return out + (m->nonempty ? "] nonempty" : "]");
     }
     case PlanKind::Shared: return out + fmt::format(" #{}", n.As<SharedNode>()->id);
   }
@@ -356,7 +356,7 @@ PlanPtr ApplyInput(std::vector<ColumnSpec> schema) {
 }
 
 PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
-                   std::vector<std::string> names) {
+                   std::vector<std::string> names, bool nonempty) {
   auto n = Node<MakeSeriesNode>(One(std::move(input)));
   assert(names.size() == n->inputs[0]->schema.size());
   for (size_t i = 0; i < names.size(); ++i) {
@@ -370,6 +370,7 @@ PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, s
   n->to = std::move(to);
   n->step = std::move(step);
   n->defaults = std::move(defaults);
+  n->nonempty = nonempty;
   return n;
 }
 

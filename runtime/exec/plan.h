@@ -286,6 +286,8 @@ struct MakeSeriesNode : PlanNode {
                                 // no column (constants, now()): evaluated once; null if omitted
   Value step;                   // of the bin column's type; timespan for datetime
   std::vector<Value> defaults;  // one per aggregate column (the columns after the bin)
+  bool nonempty = false;        // kind=nonempty: with no keys, an empty input gives one row of
+                                // defaults over the axis from `from` to `to`
 };
 
 struct SharedNode : PlanNode {
@@ -317,7 +319,7 @@ PlanPtr MvApply(PlanPtr input, PlanPtr subplan, std::vector<int> kept);
 PlanPtr ApplyInput(std::vector<ColumnSpec> schema);
 // names: the output names (keys, series, axis).
 PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
-                   std::vector<std::string> names);
+                   std::vector<std::string> names, bool nonempty = false);
 PlanPtr Shared(std::shared_ptr<PlanNode> subplan, int id);
 
 }  // namespace huntc::exec
