@@ -965,6 +965,7 @@ class Lowerer {
       case Kind::Range: return RangeOp(node->As<syntax::Range>());
       case Kind::ExternalData: return ExternalDataOp(node->As<syntax::ExternalData>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
+      case Kind::Find: return FindOp(node->As<syntax::Find>());
       case Kind::PipeInput: {  // the rows of the mv-apply being lowered
         auto piped = piped_.find(node);
         if (piped == piped_.end() || !piped->second) return Failed(node, "this subquery's input rows");
@@ -1068,6 +1069,39 @@ class Lowerer {
     std::vector<Expr> exprs;
     for (const NamedExpr& item : p->items) exprs.push_back(Scalar(item.expr));
     return ProjectOp(std::move(row), std::move(exprs), bound_.schemas.at(p));
+  }
+
+  // `find in (T, ...) where P project C, ...` (doc: find-operator): the union of each table's
+  // rows for which P is true, each with the source column (`source_`, or withsource's name)
+  // holding its table's name, then the listed columns. P and the list read the tables' columns
+  // unified as union's: a column a table lacks is null there, so a term over it is not true.
+  // Without a project list (project-smart) the result has a pack_ column of each row's other
+  // columns, which is not built yet.
+  std::unique_ptr<Op> FindOp(const syntax::Find* f) {
+    if (f->tables.empty()) return Failed(f, "find without 'in (...)' (over every table)");
+    if (f->project.empty() || f->project_smart) return Failed(f, "find without a 'project' list (project-smart, its pack_ column)");
+    auto all = bound_.schemas.find(f->predicate);
+    if (all == bound_.schemas.end()) return Failed(f, "a find the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound_.schemas.at(f);
+    std::vector<std::unique_ptr<Op>> inputs;
+    for (const Node* t : f->tables) {
+      if (!t->Is<TableRef>() || t->As<TableRef>()->IsPattern()) return Failed(t, "find in a subquery or a table name pattern");
+      std::unique_ptr<Op> rows = Tabular(t);
+      if (!rows) return nullptr;
+      rows = ByName(std::move(rows), all->second, "", "");
+      auto filter = Make(OpKind::Filter, std::move(rows), all->second);
+      filter->predicate = Scalar(f->predicate);
+      std::vector<Expr> columns{Expr::Constant(Value::String(t->As<TableRef>()->name))};
+      for (const syntax::Expr* e : f->project) {
+        if (!e->Is<Name>()) return Failed(e, "find's pack_all()");
+        columns.push_back(Scalar(e));
+      }
+      if (columns.size() != out.size()) return Failed(f, "this find's columns");
+      inputs.push_back(ProjectOp(std::move(filter), std::move(columns), out));
+    }
+    auto op = Make(OpKind::Union, std::move(inputs[0]), out);
+    for (size_t i = 1; i < inputs.size(); ++i) op->others.push_back(std::move(inputs[i]));
+    return op;
   }
 
   std::unique_ptr<Op> UnionOp(const syntax::Union* u, std::unique_ptr<Op> piped) {

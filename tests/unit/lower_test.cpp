@@ -266,9 +266,17 @@ TEST_CASE("lower: base64_decode_toarray() and make_string()", "[lower]") {
 }
 
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
+  // kind=nonempty needs the axis's bounds and no groups (see tests/cases/make-series-nonempty).
   Result r = Run("DeviceProcessEvents | make-series kind=nonempty count() on Timestamp step 1h");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("make-series kind=nonempty"));
+  // find without a project list (its pack_ column) or over every table.
+  r = Run("find in (DeviceProcessEvents, DeviceLogonEvents) where AccountName == 'alice'");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("find without a 'project' list"));
+  r = Run("find where AccountName == 'alice' project DeviceName");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("find without 'in (...)'"));
   // A function body is bound once per call; calls with arguments of other types need it bound
   // again, which lowering does not do yet.
   r = Run("let f = (x: dynamic) { tostring(x) }; print a = f(dynamic(1)), b = f(dynamic('s'))");
@@ -532,4 +540,19 @@ TEST_CASE("lower: externaldata reads the local files its URLs are mapped to", "[
   r = Run("externaldata(IoC:string) ['https://example.com/iocs.csv'] with (format='parquet')", Engine::Interp, &files);
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parquet"));
+}
+
+TEST_CASE("lower: find over several tables with a project list", "[lower][find]") {
+  // doc: find-operator. Each table's rows where the predicate is true, source_ naming the
+  // table, then the listed columns; a column a table lacks is null there (an empty string), so
+  // a term over it is not true for that table's rows.
+  CHECK(Sorted(Rows("find in (DeviceProcessEvents, DeviceLogonEvents) where AccountName == 'alice' "
+                    "and (LogonType == 'Network' or FileName == 'cmd.exe') project DeviceName, FileName, LogonType")) ==
+        std::vector<std::string>{
+            R"({"row": {"source_": "DeviceLogonEvents", "DeviceName": "a", "FileName": "", "LogonType": "Network"}})",
+            R"({"row": {"source_": "DeviceProcessEvents", "DeviceName": "a", "FileName": "cmd.exe", "LogonType": ""}})"});
+  // Under a pipeline, with withsource.
+  CHECK(Rows("find withsource=T in (DeviceProcessEvents, DeviceLogonEvents) where DeviceName == 'c' project AccountName "
+             "| summarize n = count() by T, AccountName") ==
+        std::vector<std::string>{R"({"row": {"T": "DeviceLogonEvents", "AccountName": "carol", "n": 1}})"});
 }
