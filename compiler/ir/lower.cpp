@@ -1952,9 +1952,9 @@ class Lowerer {
     if (out.size() != 2 * levels) return Failed(t, "this top-nested's columns");
     const std::shared_ptr<Op> rows(std::move(in));
     std::unique_ptr<Op> result;  // the levels so far: K1, A1, ..., Kl, Al
+    bool others_above = false;   // a level above has an others row
     for (size_t l = 0; l < levels; ++l) {
       const syntax::TopNested::Level& level = t->levels[l];
-      if (level.others) return Failed(level.others, "top-nested 'with others'");
       std::unique_ptr<Op> input = Use(rows);
       std::vector<ColumnSpec> schema;
       std::vector<Expr> keys;
@@ -1969,8 +1969,8 @@ class Lowerer {
       specs[0].names.push_back(out[2 * l + 1].name);
       schema.push_back({out[2 * l + 1].name, types[0]});
       auto op = Make(OpKind::Aggregate, std::move(input), schema);
-      op->exprs = std::move(keys);
-      op->aggregates = std::move(specs);
+      op->exprs = keys;
+      op->aggregates = specs;
       // `top-nested all of K` keeps every value; the parser reads `all` as a name.
       const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
                        level.count->As<Name>()->name == "all";
@@ -1981,21 +1981,82 @@ class Lowerer {
         op->sort_keys.push_back(level.order == SortOrder::Asc ? exec::SortKey::Asc(agg) : exec::SortKey::Desc(agg));
         for (size_t k = 0; k < l; ++k) op->columns.push_back(static_cast<int>(k));
       }
-      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l);
+      if (level.others) {
+        if (!level.count || all) return Failed(level.others, "top-nested 'with others' without a count");
+        std::optional<Value> value = ConstantArg(level.others);
+        if (!value) return nullptr;
+        const Type type = schema[l].type;
+        if (!value->is_null && value->type != type && !(IsNumeric(value->type) && IsNumeric(type))) {
+          return Failed(level.others, "a 'with others' value of another type than its column");
+        }
+        op = WithOthers(std::move(op), rows, std::move(keys), std::move(specs), ConvertConstant(*value, type));
+      }
+      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l, others_above);
+      others_above = others_above || level.others;
     }
     return Conform(std::move(result), out);
   }
 
+  // `with others = X` (doc: top-nested-operator): next to the kept values of a level (`kept`:
+  // K1..Kl, Al), one row per group of the levels above with Kl = X and the aggregate over the
+  // input rows of that group whose value did not make the top. Those rows are found by an anti
+  // join of the input (its keys appended) with the kept values; `kept` is read twice, one
+  // shared subplan.
+  std::unique_ptr<Op> WithOthers(std::unique_ptr<Op> top, const std::shared_ptr<Op>& rows, std::vector<Expr> keys,
+                                 std::vector<exec::AggregateSpec> specs, const Value& others) {
+    const std::shared_ptr<Op> kept(std::move(top));
+    const std::vector<ColumnSpec> schema = kept->schema;
+    const size_t l = keys.size() - 1;
+    std::unique_ptr<Op> input = Use(rows);
+    const size_t width = input->schema.size();
+    std::vector<ColumnSpec> keyed = input->schema;
+    std::vector<Expr> exprs;
+    for (size_t c = 0; c < width; ++c) exprs.push_back(Expr::Column(static_cast<int>(c), keyed[c].type));
+    for (size_t k = 0; k <= l; ++k) keyed.push_back({fmt::format("key{}", k), keys[k].type});
+    for (Expr& k : keys) exprs.push_back(std::move(k));
+    auto rest = Make(OpKind::Join, ProjectOp(std::move(input), std::move(exprs), keyed), keyed);
+    rest->join_kind = exec::JoinKind::LeftAnti;
+    for (size_t k = 0; k <= l; ++k) {
+      rest->left_keys.push_back(static_cast<int>(width + k));
+      rest->right_keys.push_back(static_cast<int>(k));
+    }
+    for (size_t c = 0; c < keyed.size(); ++c) rest->left_out.push_back(static_cast<int>(c));
+    rest->others.push_back(Use(kept));
+    std::vector<ColumnSpec> grouped;
+    std::vector<Expr> parents;
+    for (size_t k = 0; k < l; ++k) {
+      parents.push_back(Expr::Column(static_cast<int>(width + k), schema[k].type));
+      grouped.push_back(schema[k]);
+    }
+    grouped.push_back(schema[l + 1]);
+    auto aggregate = Make(OpKind::Aggregate, std::move(rest), grouped);
+    aggregate->exprs = std::move(parents);
+    aggregate->aggregates = std::move(specs);
+    std::vector<Expr> columns;
+    for (size_t k = 0; k < l; ++k) columns.push_back(Expr::Column(static_cast<int>(k), schema[k].type));
+    columns.push_back(Expr::Constant(others));
+    columns.push_back(Expr::Column(static_cast<int>(l), schema[l + 1].type));
+    auto op = Make(OpKind::Union, Use(kept), schema);
+    op->others.push_back(ProjectOp(std::move(aggregate), std::move(columns), schema));
+    return op;
+  }
+
   // Level l's rows (the l parent keys, its key, its aggregate) joined on the parent keys with the
   // levels above (K1, A1, ..., Kl, Al), then ordered K1, A1, ..., Kl+1, Al+1.
-  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l) {
+  // `keep_above`: the levels above have others rows, which no row of this level belongs to;
+  // they are kept (a right outer join), this level's columns null in them.
+  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l, bool keep_above) {
     std::vector<ColumnSpec> joined = level->schema;
-    for (size_t k = 0; k < l; ++k) joined.push_back(above->schema[2 * k + 1]);
+    for (size_t k = 0; k < l; ++k) {
+      if (keep_above) joined.push_back(above->schema[2 * k]);
+      joined.push_back(above->schema[2 * k + 1]);
+    }
     auto join = Make(OpKind::Join, std::move(level), joined);
-    join->join_kind = exec::JoinKind::Inner;
+    join->join_kind = keep_above ? exec::JoinKind::RightOuter : exec::JoinKind::Inner;
     for (size_t k = 0; k < l; ++k) {
       join->left_keys.push_back(static_cast<int>(k));
       join->right_keys.push_back(static_cast<int>(2 * k));
+      if (keep_above) join->right_out.push_back(static_cast<int>(2 * k));
       join->right_out.push_back(static_cast<int>(2 * k + 1));
     }
     for (size_t k = 0; k <= l + 1; ++k) join->left_out.push_back(static_cast<int>(k));
@@ -2007,8 +2068,13 @@ class Lowerer {
       schema.push_back(joined[c]);
     };
     for (size_t k = 0; k < l; ++k) {
-      take(k);
-      take(l + 2 + k);
+      if (keep_above) {
+        take(l + 2 + 2 * k);
+        take(l + 3 + 2 * k);
+      } else {
+        take(k);
+        take(l + 2 + k);
+      }
     }
     take(l);
     take(l + 1);

@@ -450,9 +450,16 @@ TEST_CASE("lower: top-nested, one level and several", "[lower][top-nested]") {
         std::vector<std::string>{
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "cmd.exe", "aggregated_FileName": 1}})",
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "net.exe", "aggregated_FileName": 1}})"});
-  Result r = Run("DeviceProcessEvents | top-nested 1 of DeviceName with others = 'rest' by count()");
+  // with others: one more row per level, the aggregate of the values left out (see
+  // tests/cases/top-nested-with-others); an aggregate over rows, not over the kept aggregates.
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of FileName with others = 'rest' by m = max(ProcessId)")) ==
+        std::vector<std::string>{R"({"row": {"FileName": "net.exe", "m": 21}})", R"({"row": {"FileName": "rest", "m": 20}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 2 of AccountName with others = 'rest' by c = count()")) ==
+        std::vector<std::string>{R"({"row": {"AccountName": "alice", "c": 2}})", R"({"row": {"AccountName": "bob", "c": 2}})",
+                                 R"({"row": {"AccountName": "rest", "c": 0}})"});
+  Result r = Run("DeviceProcessEvents | top-nested of DeviceName with others = 'rest' by count()");
   CHECK_FALSE(r.compiled);
-  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others"));
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others' without a count"));
 }
 
 TEST_CASE("lower: range, the operator and the function", "[lower][range]") {
