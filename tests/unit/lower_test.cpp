@@ -446,7 +446,7 @@ TEST_CASE("lower: top-nested, one level and several", "[lower][top-nested]") {
         std::vector<std::string>{
             R"({"row": {"DeviceName": "a", "aggregated_DeviceName": 2, "FileName": "powershell.exe", "m": 11}})",
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 2, "FileName": "net.exe", "m": 21}})"});
-  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), all of FileName by count()")) ==
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), top-nested all of FileName by count()")) ==
         std::vector<std::string>{
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "cmd.exe", "aggregated_FileName": 1}})",
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "net.exe", "aggregated_FileName": 1}})"});
