@@ -360,6 +360,7 @@ class Binder {
     std::vector<const Schema*> parts;
     for (const Schema& s : schemas) parts.push_back(&s);
     const Schema all = Unify(parts, "");
+    out_.schemas[f->predicate] = all;  // the row the predicate and the project list read
     RequireBool(f->predicate, BindScalar(f->predicate, Row{&all, nullptr, nullptr, false}),
                 "the 'find' condition");
     std::string source = ParamWord(f->params, "withsource");

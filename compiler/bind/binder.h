@@ -30,7 +30,8 @@ struct BoundQuery {
   const TableSchema* table = nullptr;  // the first table the query reads
   std::vector<std::string> tables;     // every table the query reads, in order of first use
   // The output schema of every tabular node bound (sources and operators). A function body
-  // bound for several calls keeps the schema of the last one.
+  // bound for several calls keeps the schema of the last one. For `find`, its predicate also
+  // has one: its tables' columns unified (as union's), which the predicate and `project` read.
   std::unordered_map<const syntax::Node*, std::vector<ColumnSpec>> schemas;
   std::vector<ColumnSpec> result;  // the schema of the query's result
 };

@@ -2,6 +2,7 @@
 #include "compiler/driver/compile.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -42,10 +43,14 @@ namespace {
 void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
   std::vector<exec::FilterNode*> compiled;
   std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
+  std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
   while (!stack.empty()) {
     exec::PlanNode* node = stack.back();
     stack.pop_back();
     for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    if (auto* use = node->As<exec::SharedNode>(); use && shared.insert(use->subplan.get()).second) {
+      stack.push_back(use->subplan.get());
+    }
     auto* filter = node->As<exec::FilterNode>();
     if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) continue;
     std::string error;

@@ -2,6 +2,7 @@
 #include "compiler/ir/ir.h"
 
 #include <functional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -30,6 +31,8 @@ bool Op::operator==(const Op& other) const {
   for (size_t i = 0; i < others.size(); ++i) {
     if (!(*others[i] == *other.others[i])) return false;
   }
+  // Two uses of one subplan are equal; so are uses of equal subplans (the id only names them).
+  if (kind == OpKind::Shared && shared != other.shared && !(*shared == *other.shared)) return false;
   return !input || *input == *other.input;
 }
 
@@ -41,6 +44,7 @@ size_t Op::Hash() const {
   for (const Expr& e : exprs) h = Mix(h, e.Hash());
   h = Mix(h, std::hash<std::string>()(Parameters()));
   for (const auto& o : others) h = Mix(h, o->Hash());
+  if (shared) h = Mix(h, shared->Hash());
   return input ? Mix(h, input->Hash()) : h;
 }
 
@@ -69,13 +73,14 @@ std::string Op::Parameters() const {
     case OpKind::Scan: case OpKind::Filter: case OpKind::Project: case OpKind::Union:
     case OpKind::Count: case OpKind::ApplyInput:
       return out;
+    case OpKind::Shared: return fmt::format("#{}", shared_id);
     case OpKind::MvApply: return fmt::format("kept [{}]", Indexes(columns));
     case OpKind::MakeSeries:
       out = fmt::format("keys {}", series_keys);
       for (const Expr& e : series_bounds) out += fmt::format(" {}", e.ToString());
       out += fmt::format(" step {}", ValueToString(series_step));
       for (const Value& v : series_defaults) out += fmt::format(" default {}", ValueToString(v));
-      return out;
+      return series_nonempty ? out + " nonempty" : out;
     case OpKind::Datatable:
       for (const auto& row : rows) {
         out += "(";
@@ -124,9 +129,10 @@ std::string Op::Parameters() const {
 
 namespace {
 
-void Print(const Op* op, int depth, std::string& out) {
-  // Down the chain iteratively; only Join and Union inputs (bounded by the query's nesting)
-  // recurse.
+// `printed`: the shared subplans already printed, under an earlier use.
+void Print(const Op* op, int depth, std::set<const Op*>& printed, std::string& out) {
+  // Down the chain iteratively; only Join and Union inputs and shared subplans (bounded by the
+  // query's nesting) recurse.
   for (; op; op = op->input.get(), ++depth) {
     out.append(static_cast<size_t>(depth) * 2, ' ');
     switch (op->kind) {
@@ -154,14 +160,15 @@ void Print(const Op* op, int depth, std::string& out) {
         static constexpr const char* kNames[] = {"Scan", "Filter", "Project", "Datatable", "Aggregate",
                                                  "Join", "Union", "Sort", "Top", "Limit", "Distinct",
                                                  "Count", "MvExpand", "Window", "MvApply", "ApplyInput",
-                                                 "MakeSeries"};
+                                                 "MakeSeries", "Shared"};
         out += fmt::format("{} {} ->", kNames[static_cast<int>(op->kind)], op->Parameters());
         for (const ColumnSpec& c : op->schema) out += fmt::format(" {}:{}", c.name, TypeName(c.type));
         out += "\n";
         break;
       }
     }
-    for (const auto& other : op->others) Print(other.get(), depth + 1, out);
+    for (const auto& other : op->others) Print(other.get(), depth + 1, printed, out);
+    if (op->shared && printed.insert(op->shared.get()).second) Print(op->shared.get(), depth + 1, printed, out);
   }
 }
 
@@ -169,7 +176,8 @@ void Print(const Op* op, int depth, std::string& out) {
 
 std::string Op::ToString() const {
   std::string out;
-  Print(this, 0, out);
+  std::set<const Op*> printed;
+  Print(this, 0, printed, out);
   return out;
 }
 

@@ -6,9 +6,12 @@
 // interpreter. Operators form a chain from the query's result down to a source (Scan or
 // Datatable); Join and Union also read `others` (the right side, the further union inputs),
 // each a chain of its own; MvApply's `others` holds its subquery, a chain from an ApplyInput
-// (the current row). The JIT takes Scan, Filter and Project only; the other kinds mirror
-// the interpreter's plan nodes and reuse their parameter types. Every node prints itself
-// (`--dump ir`).
+// (the current row). A Shared node stands for a shared subplan (a `materialize()` or a
+// `let` table used more than once): every use holds a Shared node pointing to the same subplan,
+// which runs once and feeds them all, so the operators form a DAG whose only shared parts are
+// those subplans. The JIT takes Scan, Filter and Project only; the other kinds mirror the
+// interpreter's plan nodes and reuse their parameter types. Every node prints itself
+// (`--dump ir`; a shared subplan under its first use only).
 #pragma once
 
 #include <memory>
@@ -33,7 +36,7 @@ using exec::ValueToString;
 
 enum class OpKind : uint8_t {
   Scan, Filter, Project, Datatable, Aggregate, Join, Union, Sort, Top, Limit, Distinct, Count,
-  MvExpand, Window, MvApply, ApplyInput, MakeSeries,
+  MvExpand, Window, MvApply, ApplyInput, MakeSeries, Shared,
 };
 
 struct Op {
@@ -61,6 +64,9 @@ struct Op {
   std::vector<Expr> series_bounds;               // MakeSeries: from, to (null constants if omitted)
   Value series_step;                             // MakeSeries
   std::vector<Value> series_defaults;            // MakeSeries: one per series
+  bool series_nonempty = false;                  // MakeSeries: kind=nonempty
+  std::shared_ptr<Op> shared;                    // Shared: the subplan, held by each of its uses
+  int shared_id = 0;                             // Shared: names the subplan in the printed IR
 
   // The kind-specific parameters of the operators other than Scan/Filter/Project, printed.
   std::string Parameters() const;

@@ -14,6 +14,7 @@
 #include <re2/re2.h>
 
 #include "compiler/ir/external_data.h"
+#include "compiler/ir/optimize.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 
@@ -210,6 +211,68 @@ std::optional<std::vector<Value>> ArrayConstants(const Value& v, Type to) {
   return out;
 }
 
+// Whether rows of `root` call rand() or new_guid(): evaluated twice, they differ.
+bool DrawsRandom(const Op& root) {
+  const auto draws = [](const Expr& e) {
+    std::vector<const Expr*> stack{&e};  // expressions nest as deep as the query writes them
+    while (!stack.empty()) {
+      const Expr* x = stack.back();
+      stack.pop_back();
+      if (x->kind == ExprKind::Call && exec::IsVolatile(x->fn)) return true;
+      for (const Expr& a : x->args) stack.push_back(&a);
+    }
+    return false;
+  };
+  std::vector<const Op*> stack{&root};
+  while (!stack.empty()) {
+    const Op* o = stack.back();
+    stack.pop_back();
+    if (draws(o->predicate) || std::any_of(o->exprs.begin(), o->exprs.end(), draws)) return true;
+    for (const exec::AggregateSpec& a : o->aggregates) {
+      if (std::any_of(a.args.begin(), a.args.end(), draws) || std::any_of(a.outputs.begin(), a.outputs.end(), draws)) {
+        return true;
+      }
+    }
+    for (const exec::WindowFunction& f : o->window) {
+      if (draws(f.arg)) return true;
+    }
+    if (o->input) stack.push_back(o->input.get());
+    for (const auto& other : o->others) stack.push_back(other.get());
+    if (o->shared) stack.push_back(o->shared.get());
+  }
+  return false;
+}
+
+// Puts each shared subplan that has one use left in the place of that use, and numbers the
+// others in the order they are met (`Shared #1` ...). A use count of one is the subplan's
+// shared_ptr count: only its uses hold it.
+void InlineSingleUses(std::unique_ptr<Op>& root) {
+  std::unordered_map<const Op*, int> ids;
+  std::vector<std::unique_ptr<Op>*> stack{&root};
+  while (!stack.empty()) {
+    std::unique_ptr<Op>* slot = stack.back();
+    stack.pop_back();
+    Op& o = **slot;
+    if (o.kind == OpKind::Shared && o.shared.use_count() == 1) {
+      const std::shared_ptr<Op> subplan = std::move(o.shared);
+      *slot = std::make_unique<Op>(std::move(*subplan));
+      stack.push_back(slot);
+      continue;
+    }
+    if (o.kind == OpKind::Shared) {
+      auto [id, first] = ids.emplace(o.shared.get(), static_cast<int>(ids.size()) + 1);
+      o.shared_id = id->second;
+      if (!first) continue;
+      // The subplan's root is no slot of the tree: its inputs are visited instead.
+      if (o.shared->input) stack.push_back(&o.shared->input);
+      for (auto& other : o.shared->others) stack.push_back(&other);
+      continue;
+    }
+    if (o.input) stack.push_back(&o.input);
+    for (auto& other : o.others) stack.push_back(&other);
+  }
+}
+
 // Lowers a bound query. Each construct it cannot express yet is reported (HC500, at its span)
 // and the result is then discarded; `let` names are inlined at their uses (their values were
 // bound once, where they are defined), and so are calls of `let` functions.
@@ -220,7 +283,10 @@ class Lowerer {
 
   std::unique_ptr<Op> Run(const Query* q) {
     auto op = LowerQuery(q, {});
-    return ok_ ? std::move(op) : nullptr;
+    if (!ok_) return nullptr;
+    shared_.clear();  // the uses now hold the subplans alone
+    InlineSingleUses(op);
+    return op;
   }
 
 
@@ -293,7 +359,7 @@ class Lowerer {
 
   // An argument whose value must be a constant (a count, a cap, a period).
   std::optional<Value> ConstantArg(const syntax::Expr* e) {
-    Expr v = Scalar(e);
+    Expr v = FoldConstants(Scalar(e));  // -1, 2 * 60, ...: constant calls count as constants
     if (!IsConstant(v)) {
       Unsupported(e->span, "a value that is not a constant here");
       return std::nullopt;
@@ -765,7 +831,7 @@ class Lowerer {
       for (const ColumnSpec& c : schema) signature += fmt::format("{}:{},", c.name, TypeName(c.type));
       signature += ")";
     };
-    if (piped) describe(piped_.at(piped)->schema);
+    if (piped) describe(invoked_.at(piped)->schema);
     for (const syntax::Expr* a : args) {
       auto schema = bound_.schemas.find(a);
       if (schema != bound_.schemas.end()) {
@@ -899,6 +965,7 @@ class Lowerer {
       case Kind::Range: return RangeOp(node->As<syntax::Range>());
       case Kind::ExternalData: return ExternalDataOp(node->As<syntax::ExternalData>());
       case Kind::Union: return UnionOp(node->As<syntax::Union>(), nullptr);
+      case Kind::Find: return FindOp(node->As<syntax::Find>());
       case Kind::PipeInput: {  // the rows of the mv-apply being lowered
         auto piped = piped_.find(node);
         if (piped == piped_.end() || !piped->second) return Failed(node, "this subquery's input rows");
@@ -911,19 +978,45 @@ class Lowerer {
   // A tabular `let` name (or a view, a function called by name) at its use.
   std::unique_ptr<Op> LetTable(const Node* value, const std::string& name, const Node* at) {
     if (value->Is<Lambda>()) return CallFunction(value->As<Lambda>(), name, {}, at);
-    if (value->Is<Invoke>()) {  // the rows invoke passes: once as lowered, then lowered again
-      auto piped = piped_.find(value);
-      if (piped != piped_.end() && piped->second) return std::move(piped->second);
-      auto again = piped_again_.find(value);
-      if (again == piped_again_.end() || !again->second.lower) return Failed(at, fmt::format("using '{}' twice here", name));
-      // The input is lowered in the scopes of the invoke, not of the function's body.
-      PipedAgain& input = again->second;
-      auto body_scopes = std::exchange(scopes_, input.scopes);
-      std::unique_ptr<Op> rows = input.lower();
-      scopes_ = std::move(body_scopes);
-      return rows;
+    if (value->Is<Invoke>()) {  // the rows invoke passes: one subplan for all the uses
+      auto piped = invoked_.find(value);
+      if (piped == invoked_.end()) return Failed(at, fmt::format("the rows of '{}' here", name));
+      return Use(piped->second);
+    }
+    // A table `let` of the query's own statements reads the same rows at every use; one in a
+    // function body may read the function's parameters, so it is lowered at each call.
+    if (options_.share_tables && !scopes_.empty() && scopes_[0].contains(name) && scopes_[0].at(name) == value) {
+      return SharedTable(value);
     }
     return Tabular(value);
+  }
+
+  // A table `let` of the query: lowered once, at its first use, into a subplan that every use
+  // reads (a Shared node each; Run inlines a subplan used once). A table whose rows differ
+  // from one evaluation to the next (rand(), new_guid()) is lowered again at each use unless
+  // it is materialize()d: materialize evaluates a tabular expression once for all its uses,
+  // which is what a non-deterministic one needs (doc: materialize-function).
+  std::unique_ptr<Op> SharedTable(const Node* value) {
+    auto found = shared_.find(value);
+    if (found == shared_.end()) {
+      // In the scope of the query's statements, where the let is written.
+      auto use_scopes = std::exchange(scopes_, {scopes_[0]});
+      std::unique_ptr<Op> op = Tabular(value);
+      scopes_ = std::move(use_scopes);
+      if (!op) return nullptr;
+      const bool materialized = value->Is<syntax::Call>() && value->As<syntax::Call>()->name == "materialize";
+      if (!materialized && DrawsRandom(*op)) return op;
+      // A let naming another shared table shares that table's subplan.
+      found = shared_.emplace(value, op->kind == OpKind::Shared ? op->shared : std::shared_ptr<Op>(std::move(op))).first;
+    }
+    return Use(found->second);
+  }
+
+  // A use of a shared subplan.
+  std::unique_ptr<Op> Use(const std::shared_ptr<Op>& subplan) {
+    auto use = Make(OpKind::Shared, nullptr, subplan->schema);
+    use->shared = subplan;
+    return use;
   }
 
   // Inlines a `let` function's body with its parameters bound to the call's arguments.
@@ -943,11 +1036,9 @@ class Lowerer {
     if (!f || !f->Is<Lambda>() || f->As<Lambda>()->params.empty()) {
       return Failed(invoke, fmt::format("invoke of {}()", c->name));
     }
-    piped_[invoke] = std::move(in);
-    piped_again_[invoke] = PipedAgain{reread_, scopes_};
+    invoked_[invoke] = std::shared_ptr<Op>(std::move(in));
     std::unique_ptr<Op> result = CallFunction(f->As<Lambda>(), c->name, c->args, invoke, invoke);
-    piped_.erase(invoke);
-    piped_again_.erase(invoke);
+    invoked_.erase(invoke);
     if (!result) return nullptr;
     if (result->schema.size() != out.size()) return Failed(invoke, "this invoke's columns");
     return Conform(std::move(result), out);
@@ -978,6 +1069,39 @@ class Lowerer {
     std::vector<Expr> exprs;
     for (const NamedExpr& item : p->items) exprs.push_back(Scalar(item.expr));
     return ProjectOp(std::move(row), std::move(exprs), bound_.schemas.at(p));
+  }
+
+  // `find in (T, ...) where P project C, ...` (doc: find-operator): the union of each table's
+  // rows for which P is true, each with the source column (`source_`, or withsource's name)
+  // holding its table's name, then the listed columns. P and the list read the tables' columns
+  // unified as union's: a column a table lacks is null there, so a term over it is not true.
+  // Without a project list (project-smart) the result has a pack_ column of each row's other
+  // columns, which is not built yet.
+  std::unique_ptr<Op> FindOp(const syntax::Find* f) {
+    if (f->tables.empty()) return Failed(f, "find without 'in (...)' (over every table)");
+    if (f->project.empty() || f->project_smart) return Failed(f, "find without a 'project' list (project-smart, its pack_ column)");
+    auto all = bound_.schemas.find(f->predicate);
+    if (all == bound_.schemas.end()) return Failed(f, "a find the binder did not bind");
+    const std::vector<ColumnSpec>& out = bound_.schemas.at(f);
+    std::vector<std::unique_ptr<Op>> inputs;
+    for (const Node* t : f->tables) {
+      if (!t->Is<TableRef>() || t->As<TableRef>()->IsPattern()) return Failed(t, "find in a subquery or a table name pattern");
+      std::unique_ptr<Op> rows = Tabular(t);
+      if (!rows) return nullptr;
+      rows = ByName(std::move(rows), all->second, "", "");
+      auto filter = Make(OpKind::Filter, std::move(rows), all->second);
+      filter->predicate = Scalar(f->predicate);
+      std::vector<Expr> columns{Expr::Constant(Value::String(t->As<TableRef>()->name))};
+      for (const syntax::Expr* e : f->project) {
+        if (!e->Is<Name>()) return Failed(e, "find's pack_all()");
+        columns.push_back(Scalar(e));
+      }
+      if (columns.size() != out.size()) return Failed(f, "this find's columns");
+      inputs.push_back(ProjectOp(std::move(filter), std::move(columns), out));
+    }
+    auto op = Make(OpKind::Union, std::move(inputs[0]), out);
+    for (size_t i = 1; i < inputs.size(); ++i) op->others.push_back(std::move(inputs[i]));
+    return op;
   }
 
   std::unique_ptr<Op> UnionOp(const syntax::Union* u, std::unique_ptr<Op> piped) {
@@ -1822,16 +1946,16 @@ class Lowerer {
   // kept at the levels above (grouped by the columns of every level so far), keeps the best N per
   // parent (the highest aggregates; asc: the lowest; without N, or with `all`, every value), and
   // is joined with the levels above for their aggregates and to keep only their kept values.
-  // Each level below the first reads the operator's input again (reread_).
+  // Every level reads the operator's input, one shared subplan.
   std::unique_ptr<Op> TopNestedOp(const syntax::TopNested* t, std::unique_ptr<Op> in, const std::vector<ColumnSpec>& out) {
     const size_t levels = t->levels.size();
     if (out.size() != 2 * levels) return Failed(t, "this top-nested's columns");
+    const std::shared_ptr<Op> rows(std::move(in));
     std::unique_ptr<Op> result;  // the levels so far: K1, A1, ..., Kl, Al
+    bool others_above = false;   // a level above has an others row
     for (size_t l = 0; l < levels; ++l) {
       const syntax::TopNested::Level& level = t->levels[l];
-      if (level.others) return Failed(level.others, "top-nested 'with others'");
-      std::unique_ptr<Op> input = l == 0 ? std::move(in) : reread_ ? reread_() : nullptr;
-      if (!input) return l == 0 ? nullptr : Failed(t, "top-nested with several levels here");
+      std::unique_ptr<Op> input = Use(rows);
       std::vector<ColumnSpec> schema;
       std::vector<Expr> keys;
       for (size_t k = 0; k <= l; ++k) {
@@ -1845,8 +1969,8 @@ class Lowerer {
       specs[0].names.push_back(out[2 * l + 1].name);
       schema.push_back({out[2 * l + 1].name, types[0]});
       auto op = Make(OpKind::Aggregate, std::move(input), schema);
-      op->exprs = std::move(keys);
-      op->aggregates = std::move(specs);
+      op->exprs = keys;
+      op->aggregates = specs;
       // `top-nested all of K` keeps every value; the parser reads `all` as a name.
       const bool all = level.count && level.count->Is<Name>() && level.count->As<Name>()->column < 0 &&
                        level.count->As<Name>()->name == "all";
@@ -1857,21 +1981,82 @@ class Lowerer {
         op->sort_keys.push_back(level.order == SortOrder::Asc ? exec::SortKey::Asc(agg) : exec::SortKey::Desc(agg));
         for (size_t k = 0; k < l; ++k) op->columns.push_back(static_cast<int>(k));
       }
-      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l);
+      if (level.others) {
+        if (!level.count || all) return Failed(level.others, "top-nested 'with others' without a count");
+        std::optional<Value> value = ConstantArg(level.others);
+        if (!value) return nullptr;
+        const Type type = schema[l].type;
+        if (!value->is_null && value->type != type && !(IsNumeric(value->type) && IsNumeric(type))) {
+          return Failed(level.others, "a 'with others' value of another type than its column");
+        }
+        op = WithOthers(std::move(op), rows, std::move(keys), std::move(specs), ConvertConstant(*value, type));
+      }
+      result = l == 0 ? std::move(op) : JoinLevel(std::move(op), std::move(result), l, others_above);
+      others_above = others_above || level.others;
     }
     return Conform(std::move(result), out);
   }
 
+  // `with others = X` (doc: top-nested-operator): next to the kept values of a level (`kept`:
+  // K1..Kl, Al), one row per group of the levels above with Kl = X and the aggregate over the
+  // input rows of that group whose value did not make the top. Those rows are found by an anti
+  // join of the input (its keys appended) with the kept values; `kept` is read twice, one
+  // shared subplan.
+  std::unique_ptr<Op> WithOthers(std::unique_ptr<Op> top, const std::shared_ptr<Op>& rows, std::vector<Expr> keys,
+                                 std::vector<exec::AggregateSpec> specs, const Value& others) {
+    const std::shared_ptr<Op> kept(std::move(top));
+    const std::vector<ColumnSpec> schema = kept->schema;
+    const size_t l = keys.size() - 1;
+    std::unique_ptr<Op> input = Use(rows);
+    const size_t width = input->schema.size();
+    std::vector<ColumnSpec> keyed = input->schema;
+    std::vector<Expr> exprs;
+    for (size_t c = 0; c < width; ++c) exprs.push_back(Expr::Column(static_cast<int>(c), keyed[c].type));
+    for (size_t k = 0; k <= l; ++k) keyed.push_back({fmt::format("key{}", k), keys[k].type});
+    for (Expr& k : keys) exprs.push_back(std::move(k));
+    auto rest = Make(OpKind::Join, ProjectOp(std::move(input), std::move(exprs), keyed), keyed);
+    rest->join_kind = exec::JoinKind::LeftAnti;
+    for (size_t k = 0; k <= l; ++k) {
+      rest->left_keys.push_back(static_cast<int>(width + k));
+      rest->right_keys.push_back(static_cast<int>(k));
+    }
+    for (size_t c = 0; c < keyed.size(); ++c) rest->left_out.push_back(static_cast<int>(c));
+    rest->others.push_back(Use(kept));
+    std::vector<ColumnSpec> grouped;
+    std::vector<Expr> parents;
+    for (size_t k = 0; k < l; ++k) {
+      parents.push_back(Expr::Column(static_cast<int>(width + k), schema[k].type));
+      grouped.push_back(schema[k]);
+    }
+    grouped.push_back(schema[l + 1]);
+    auto aggregate = Make(OpKind::Aggregate, std::move(rest), grouped);
+    aggregate->exprs = std::move(parents);
+    aggregate->aggregates = std::move(specs);
+    std::vector<Expr> columns;
+    for (size_t k = 0; k < l; ++k) columns.push_back(Expr::Column(static_cast<int>(k), schema[k].type));
+    columns.push_back(Expr::Constant(others));
+    columns.push_back(Expr::Column(static_cast<int>(l), schema[l + 1].type));
+    auto op = Make(OpKind::Union, Use(kept), schema);
+    op->others.push_back(ProjectOp(std::move(aggregate), std::move(columns), schema));
+    return op;
+  }
+
   // Level l's rows (the l parent keys, its key, its aggregate) joined on the parent keys with the
   // levels above (K1, A1, ..., Kl, Al), then ordered K1, A1, ..., Kl+1, Al+1.
-  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l) {
+  // `keep_above`: the levels above have others rows, which no row of this level belongs to;
+  // they are kept (a right outer join), this level's columns null in them.
+  std::unique_ptr<Op> JoinLevel(std::unique_ptr<Op> level, std::unique_ptr<Op> above, size_t l, bool keep_above) {
     std::vector<ColumnSpec> joined = level->schema;
-    for (size_t k = 0; k < l; ++k) joined.push_back(above->schema[2 * k + 1]);
+    for (size_t k = 0; k < l; ++k) {
+      if (keep_above) joined.push_back(above->schema[2 * k]);
+      joined.push_back(above->schema[2 * k + 1]);
+    }
     auto join = Make(OpKind::Join, std::move(level), joined);
-    join->join_kind = exec::JoinKind::Inner;
+    join->join_kind = keep_above ? exec::JoinKind::RightOuter : exec::JoinKind::Inner;
     for (size_t k = 0; k < l; ++k) {
       join->left_keys.push_back(static_cast<int>(k));
       join->right_keys.push_back(static_cast<int>(2 * k));
+      if (keep_above) join->right_out.push_back(static_cast<int>(2 * k));
       join->right_out.push_back(static_cast<int>(2 * k + 1));
     }
     for (size_t k = 0; k <= l + 1; ++k) join->left_out.push_back(static_cast<int>(k));
@@ -1883,8 +2068,13 @@ class Lowerer {
       schema.push_back(joined[c]);
     };
     for (size_t k = 0; k < l; ++k) {
-      take(k);
-      take(l + 2 + k);
+      if (keep_above) {
+        take(l + 2 + 2 * k);
+        take(l + 3 + 2 * k);
+      } else {
+        take(k);
+        take(l + 2 + k);
+      }
     }
     take(l);
     take(l + 1);
@@ -1895,16 +2085,7 @@ class Lowerer {
   // more than once).
   std::unique_ptr<Op> LowerPrefix(const Pipeline* p, size_t n) {
     std::unique_ptr<Op> current = Tabular(p->source);
-    for (size_t i = 0; i < n && current; ++i) {
-      if (!p->ops[i]->Is<syntax::TopNested>() && !p->ops[i]->Is<Invoke>()) {
-        current = LowerOperator(p->ops[i], std::move(current));
-        continue;
-      }
-      // top-nested reads its input once per level, a function its piped table once per use.
-      auto saved = std::exchange(reread_, [this, p, i] { return LowerPrefix(p, i); });
-      current = LowerOperator(p->ops[i], std::move(current));
-      reread_ = std::move(saved);
-    }
+    for (size_t i = 0; i < n && current; ++i) current = LowerOperator(p->ops[i], std::move(current));
     return current;
   }
 
@@ -2069,7 +2250,14 @@ class Lowerer {
   // aggregate over every bin of the axis (MakeSeries).
   std::unique_ptr<Op> MakeSeriesOp(const syntax::MakeSeries* m, std::unique_ptr<Op> in,
                                    const std::vector<ColumnSpec>& out) {
-    if (ParamWord(m->params, "kind") == "nonempty") return Failed(m, "make-series kind=nonempty");
+    // kind=nonempty: an empty input still gives a result (doc: make-series-operator), one row of
+    // default-filled series over the axis, which needs the axis's bounds and no groups.
+    const std::string kind = ParamWord(m->params, "kind");
+    if (!kind.empty() && kind != "nonempty") return Failed(m, fmt::format("make-series kind={}", kind));
+    const bool nonempty = kind == "nonempty";
+    if (nonempty && (!m->by.empty() || !m->from || !m->to)) {
+      return Failed(m, "make-series kind=nonempty with a 'by' clause or without 'from' and 'to'");
+    }
     Expr axis = Scalar(m->on);
     if (axis.type == Type::Int) axis = Convert(std::move(axis), Type::Long);
     if (axis.type != Type::Long && axis.type != Type::Real && axis.type != Type::DateTime && axis.type != Type::TimeSpan) {
@@ -2144,6 +2332,7 @@ class Lowerer {
     op->series_bounds = {std::move(bounds[0]), std::move(bounds[1])};
     op->series_step = *step;
     op->series_defaults = std::move(defaults);
+    op->series_nonempty = nonempty;
     // The keys keep the types they were computed in; the binder's are the same but for widening.
     for (size_t i = 0; i < op->series_keys; ++i) op->schema[i].type = op->input->schema[i].type;
     return Conform(std::move(op), out);
@@ -2171,15 +2360,10 @@ class Lowerer {
   bool ok_ = true;
   std::vector<Scope> scopes_;
   std::unordered_map<const Lambda*, std::string> called_;  // the argument types of its calls
-  // invoke's input, and an mv-apply subquery's (by its PipeInput), until used
+  // an mv-apply subquery's input (by its PipeInput), until used
   std::unordered_map<const Node*, std::unique_ptr<Op>> piped_;
-  // invoke's input lowered again, for each use after the first: the pipeline before the invoke
-  // (none when invoke has no pipeline) and the scopes it was lowered in.
-  struct PipedAgain {
-    std::function<std::unique_ptr<Op>()> lower;
-    std::vector<Scope> scopes;
-  };
-  std::unordered_map<const Node*, PipedAgain> piped_again_;
+  // invoke's input (by the Invoke): a subplan every use of the parameter reads
+  std::unordered_map<const Node*, std::shared_ptr<Op>> invoked_;
   // The aggregates of a summarize whose items compute on them.
   struct AggregateScope {
     const std::vector<ColumnSpec>* in;   // the summarize's input
@@ -2190,7 +2374,7 @@ class Lowerer {
   };
   AggregateScope* aggregate_ = nullptr;  // while lowering a computed summarize item
   WindowScope* extras_ = nullptr;  // the scope collecting appended columns, if any
-  std::function<std::unique_ptr<Op>()> reread_;  // a top-nested's or invoke's input, lowered again
+  std::unordered_map<const Node*, std::shared_ptr<Op>> shared_;  // per let value: its subplan
   size_t inlining_ = 0;
   size_t tabular_depth_ = 0;
 };

@@ -749,7 +749,10 @@ void ShareSubexpressions(Op& root) {
   }
 }
 
-std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
+namespace {
+
+// All passes over one tree; a shared subplan's use is a leaf there, like a scan.
+std::unique_ptr<Op> OptimizeTree(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));
   RewriteExprs(*op, [](Expr e) { return SimplifyLogic(FoldConstants(std::move(e))); });
   op = PushDownFilters(std::move(op));
@@ -759,6 +762,122 @@ std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones
   PruneSegments(*op);
   ShareSubexpressions(*op);  // last: fusing would substitute the shared values back
+  return op;
+}
+
+// A Shared node and the two operators above it (null where there are none).
+struct Use {
+  Op* node;
+  Op* parent;
+  Op* grandparent;
+};
+
+// The uses of shared subplans in `tree`, not looking into those subplans.
+std::vector<Use> UsesIn(Op& tree) {
+  std::vector<Use> uses;
+  std::vector<Use> stack{{&tree, nullptr, nullptr}};
+  while (!stack.empty()) {
+    const Use u = stack.back();
+    stack.pop_back();
+    if (u.node->kind == OpKind::Shared) uses.push_back(u);
+    if (u.node->input) stack.push_back({u.node->input.get(), u.node, u.parent});
+    for (auto& other : u.node->others) stack.push_back({other.get(), u.node, u.parent});
+  }
+  return uses;
+}
+
+// Runs `change` on the shared subplan `op` as the root of a tree of its own.
+template <typename Change>
+void ChangeSubplan(Op& op, Change change) {
+  std::unique_ptr<Op> tree = std::make_unique<Op>(std::move(op));
+  tree = change(std::move(tree));
+  op = std::move(*tree);
+}
+
+// What every use of a shared subplan reads of it, moved into it: when each use is filtered,
+// the `or` of their predicates filters the subplan (each use keeps its own filter above, so it
+// still sees only its rows), and the subplan outputs only the columns some use reads. Then
+// the subplan is optimised as a query of its own.
+void NarrowShared(Op& subplan, const std::vector<Use>& uses) {
+  const bool all_filtered = std::all_of(uses.begin(), uses.end(), [](const Use& u) {
+    return u.parent && u.parent->kind == OpKind::Filter && !HasVolatile(u.parent->predicate);
+  });
+  if (all_filtered) {
+    std::vector<Expr> terms;
+    for (const Use& u : uses) {
+      if (std::find(terms.begin(), terms.end(), u.parent->predicate) == terms.end()) terms.push_back(u.parent->predicate);
+    }
+    Expr either = terms.size() == 1 ? std::move(terms[0]) : Expr::Call(Fn::Or, Type::Bool, std::move(terms));
+    ChangeSubplan(subplan, [&](std::unique_ptr<Op> tree) { return MakeFilter(std::move(tree), {std::move(either)}); });
+  }
+  std::set<int> used;
+  for (const Use& u : uses) {
+    const Op* reader = u.parent;
+    if (reader && reader->kind == OpKind::Filter) {
+      CollectColumns(reader->predicate, used);
+      reader = u.grandparent;
+    }
+    if (!reader || reader->kind != OpKind::Project) return;  // it may read every column
+    for (const Expr& e : reader->exprs) CollectColumns(e, used);
+  }
+  if (used.empty() && !subplan.schema.empty()) used.insert(0);  // keep rows countable
+  if (used.size() == subplan.schema.size()) return;
+  std::vector<int> new_index(subplan.schema.size(), -1), columns;
+  for (int c : used) {
+    new_index[c] = static_cast<int>(columns.size());
+    columns.push_back(c);
+  }
+  ChangeSubplan(subplan, [&](std::unique_ptr<Op> tree) {
+    NarrowTo(tree, columns);
+    return tree;
+  });
+  for (const Use& u : uses) {
+    u.node->schema = subplan.schema;
+    Op* reader = u.parent;
+    if (reader->kind == OpKind::Filter) {
+      Renumber(reader->predicate, new_index);
+      reader->schema = subplan.schema;
+      reader = u.grandparent;
+    }
+    for (Expr& e : reader->exprs) Renumber(e, new_index);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Op> Optimize(std::unique_ptr<Op> op) {
+  op = OptimizeTree(std::move(op));
+  // Then each shared subplan, once every tree that uses it is optimised (its uses' filters and
+  // projections are final): the query's tree first, a subplan after those that use it.
+  std::vector<Op*> subplans;  // every shared subplan, found through the uses
+  for (size_t i = 0; i <= subplans.size(); ++i) {
+    for (const Use& u : UsesIn(i == 0 ? *op : *subplans[i - 1])) {
+      if (std::find(subplans.begin(), subplans.end(), u.node->shared.get()) == subplans.end()) {
+        subplans.push_back(u.node->shared.get());
+      }
+    }
+  }
+  std::vector<Op*> done;
+  while (done.size() < subplans.size()) {
+    for (Op* subplan : subplans) {
+      if (std::find(done.begin(), done.end(), subplan) != done.end()) continue;
+      // Its uses, in the query's tree and in the other subplans; it waits for those not done.
+      std::vector<Use> uses;
+      bool ready = true;
+      for (size_t i = 0; i <= subplans.size(); ++i) {
+        Op* tree = i == 0 ? op.get() : subplans[i - 1];
+        for (const Use& u : UsesIn(*tree)) {
+          if (u.node->shared.get() != subplan) continue;
+          ready = ready && (i == 0 || std::find(done.begin(), done.end(), tree) != done.end());
+          uses.push_back(u);
+        }
+      }
+      if (!ready) continue;
+      NarrowShared(*subplan, uses);
+      ChangeSubplan(*subplan, [](std::unique_ptr<Op> tree) { return OptimizeTree(std::move(tree)); });
+      done.push_back(subplan);
+    }
+  }
   return op;
 }
 

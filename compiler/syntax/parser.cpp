@@ -832,6 +832,11 @@ class Parser {
   Operator* ParseTopNested(uint32_t begin, std::string_view) {
     auto* op = ast_.Make<TopNested>(Span{begin, begin});
     do {
+      // The levels after the first may repeat the operator's name (doc: `, top-nested ...`).
+      size_t tokens = 1;
+      if (!op->levels.empty() && At(Tok::Identifier) && HyphenatedName(tokens) == "top-nested") {
+        for (size_t i = 0; i < tokens; ++i) Advance();
+      }
       TopNested::Level level;
       if (!IsWord("of")) level.count = ParseExpr();
       if (ExpectWord("of")) level.of = ParseNamedItem();

@@ -32,7 +32,7 @@ class MvApplyOp : public Consumer {
           sub.Push(s, row_);
           sub.Finish(s);
         } else {
-          sub.RunDatatable(s);  // the compiler gives a subplan no other sources
+          sub.Replay(s);  // the compiler gives a subplan no other sources
         }
       }
       const Batch& got = results.result();
@@ -162,6 +162,11 @@ class MakeSeriesOp : public Consumer {
       for (size_t s = 0; s < series; ++s) {
         values[it->second][s].items()[static_cast<size_t>(k)] = CellToJson(rows_.columns[node_.keys + 1 + s], r);
       }
+    }
+    if (first_row.empty() && node_.nonempty && node_.keys == 0) {  // one row of defaults
+      first_row.push_back(0);
+      values.emplace_back();
+      for (size_t s = 0; s < series; ++s) values.back().push_back(Json::Array(std::vector<Json>(bins, defaults[s])));
     }
     Batch out(node_.schema);
     for (size_t g = 0; g < first_row.size(); ++g) {

@@ -66,27 +66,33 @@ class Execution {
   Execution(const PlanNode& plan, int64_t now, Consumer& sink);
   ~Execution();
 
-  // The plan's sources (Scan, Datatable and ApplyInput nodes), in the order they must be fed: the build side
-  // of every join before its probe side. Feed each completely (Push its batches, then Finish)
-  // before the next.
+  // The plan's sources (Scan, Datatable, ApplyInput and Shared nodes), in the order they must be
+  // fed: the build side of every join before its probe side, a shared subplan's own sources
+  // before its first use. Feed each completely (Push its batches, then Finish) before the next.
   size_t source_count() const { return sources_.size(); }
   const PlanNode& source(size_t i) const { return *sources_[i].node; }
   void Push(size_t source, const Batch& batch);
   void Finish(size_t source);
-  // Feeds a Datatable source its rows (in batches of kOutputBatchRows) and finishes it.
-  void RunDatatable(size_t source);
+  // Feeds a source whose rows are at hand, a Datatable's or a shared subplan's result, (in
+  // batches of kOutputBatchRows) and finishes it. A shared subplan's result is dropped after
+  // its last use.
+  void Replay(size_t source);
+
+  class SharedResult;
 
  private:
   struct Source {
     const PlanNode* node;
     Consumer* consumer;
     int input;
+    SharedResult* shared = nullptr;  // a Shared node's subplan result
   };
   void Build(const PlanNode& node, Consumer* out, int input);
 
   std::unique_ptr<Evaluator> evaluator_;
   std::vector<std::unique_ptr<Consumer>> operators_;
   std::vector<Source> sources_;
+  std::vector<std::pair<const PlanNode*, SharedResult*>> shared_;  // per shared subplan
 };
 
 // The mv-apply and make-series operators (runtime/exec/apply.cpp).

@@ -590,7 +590,8 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
     case PlanKind::MakeSeries: return MakeMakeSeriesOp(*n.As<MakeSeriesNode>(), out, in, e);
     case PlanKind::Scan:
     case PlanKind::Datatable:
-    case PlanKind::ApplyInput: break;  // sources, fed by Execution
+    case PlanKind::ApplyInput:
+    case PlanKind::Shared: break;  // sources, fed by Execution
   }
   return nullptr;
 }
@@ -628,6 +629,24 @@ void WriterSink::Push(const RowSet& rows, int) {
   rows_ += rows.count;
 }
 
+// A shared subplan's sink: keeps its result rows for the Shared nodes that read them.
+class Execution::SharedResult : public Consumer {
+ public:
+  explicit SharedResult(const std::vector<ColumnSpec>& schema) : rows_(schema) {}
+  void Push(const RowSet& rows, int) override { rows_.Push(rows, 0); }
+  void Finish(int) override { rows_.Finish(0); }
+  const Batch& result() const { return rows_.result(); }
+  void AddUse() { ++uses_; }
+  // After the last use, the rows are no longer needed.
+  void Used() {
+    if (--uses_ == 0) rows_ = CollectSink(result().specs);
+  }
+
+ private:
+  CollectSink rows_;
+  size_t uses_ = 0;
+};
+
 Execution::Execution(const PlanNode& plan, int64_t now, Consumer& sink) : evaluator_(std::make_unique<Evaluator>(now)) {
   Build(plan, &sink, 0);
 }
@@ -637,6 +656,22 @@ Execution::~Execution() = default;
 void Execution::Build(const PlanNode& node, Consumer* out, int input) {
   if (node.Is<ScanNode>() || node.Is<DatatableNode>() || node.Is<ApplyInputNode>()) {
     sources_.push_back({&node, out, input});
+    return;
+  }
+  if (const auto* shared = node.As<SharedNode>()) {
+    // The subplan is built at its first use, so its sources come before that use's.
+    const PlanNode* subplan = shared->subplan.get();
+    auto found = std::find_if(shared_.begin(), shared_.end(), [&](const auto& s) { return s.first == subplan; });
+    SharedResult* result = found == shared_.end() ? nullptr : found->second;
+    if (!result) {
+      auto sink = std::make_unique<SharedResult>(subplan->schema);
+      result = sink.get();
+      operators_.push_back(std::move(sink));
+      shared_.emplace_back(subplan, result);
+      Build(*subplan, result, 0);
+    }
+    result->AddUse();
+    sources_.push_back({&node, out, input, result});
     return;
   }
   std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_);
@@ -657,21 +692,25 @@ void Execution::Push(size_t source, const Batch& batch) {
 
 void Execution::Finish(size_t source) { sources_[source].consumer->Finish(sources_[source].input); }
 
-void Execution::RunDatatable(size_t source) {
-  const auto* table = sources_[source].node->As<DatatableNode>();
-  Batch batch(table->schema);
-  for (const std::vector<Value>& row : table->rows) {
-    for (size_t c = 0; c < batch.columns.size(); ++c) AppendValue(batch.columns[c], row[c]);
+void Execution::Replay(size_t source) {
+  const Source& s = sources_[source];
+  Batch table;
+  if (const auto* datatable = s.node->As<DatatableNode>()) {
+    table = Batch(datatable->schema);
+    for (const std::vector<Value>& row : datatable->rows) {
+      for (size_t c = 0; c < table.columns.size(); ++c) AppendValue(table.columns[c], row[c]);
+    }
+    table.row_count = datatable->rows.size();
   }
-  batch.row_count = table->rows.size();
+  const Batch& batch = s.shared ? s.shared->result() : table;
   // In batches of the usual size, as a reader would deliver them.
   std::vector<uint32_t> rows(batch.rows());
   std::iota(rows.begin(), rows.end(), 0u);
-  const Source& s = sources_[source];
   for (size_t start = 0; start < rows.size(); start += kOutputBatchRows) {
     s.consumer->Push(RowSet{&batch, rows.data() + start, std::min(kOutputBatchRows, rows.size() - start)}, s.input);
   }
   Finish(source);
+  if (s.shared) s.shared->Used();
 }
 
 }  // namespace huntc::exec

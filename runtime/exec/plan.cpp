@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -120,21 +121,26 @@ std::string Line(const PlanNode& n) {
       out += fmt::format(" keys {} from {} to {} step {} defaults [", m->keys, m->from.ToString(),
                          m->to.ToString(), ValueToString(m->step));
       for (size_t i = 0; i < m->defaults.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", ValueToString(m->defaults[i]));
-      return out + "]";
+      return out + (m->nonempty ? "] nonempty" : "]");
     }
+    case PlanKind::Shared: return out + fmt::format(" #{}", n.As<SharedNode>()->id);
   }
   return out;
 }
 
-void Print(const PlanNode& n, int depth, std::string& out) {
-  // Iterative over the chain of first inputs; other inputs (join right sides, union branches)
-  // recurse, their depth bounded by the plan the compiler built.
+// `printed`: the shared subplans already printed, under an earlier use.
+void Print(const PlanNode& n, int depth, std::set<const PlanNode*>& printed, std::string& out) {
+  // Iterative over the chain of first inputs; other inputs (join right sides, union branches,
+  // shared subplans) recurse, their depth bounded by the plan the compiler built.
   for (const PlanNode* node = &n; node; node = node->inputs.empty() ? nullptr : node->inputs[0].get(), ++depth) {
     out.append(static_cast<size_t>(depth) * 2, ' ');
     out += Line(*node);
     out += '\n';
-    if (const auto* apply = node->As<MvApplyNode>()) Print(*apply->subplan, depth + 1, out);
-    for (size_t i = 1; i < node->inputs.size(); ++i) Print(*node->inputs[i], depth + 1, out);
+    if (const auto* apply = node->As<MvApplyNode>()) Print(*apply->subplan, depth + 1, printed, out);
+    if (const auto* shared = node->As<SharedNode>(); shared && printed.insert(shared->subplan.get()).second) {
+      Print(*shared->subplan, depth + 1, printed, out);
+    }
+    for (size_t i = 1; i < node->inputs.size(); ++i) Print(*node->inputs[i], depth + 1, printed, out);
   }
 }
 
@@ -144,7 +150,7 @@ std::string_view PlanKindName(PlanKind kind) {
   static constexpr std::string_view kNames[] = {"Scan", "Datatable", "Filter", "Project", "Aggregate",
                                                 "HashJoin", "Union", "Sort", "Top", "Limit", "Distinct",
                                                 "Count", "MvExpand", "Window", "MvApply", "ApplyInput",
-                                                "MakeSeries"};
+                                                "MakeSeries", "Shared"};
   return kNames[static_cast<size_t>(kind)];
 }
 
@@ -164,7 +170,8 @@ std::string_view JoinKindName(JoinKind kind) {
 
 std::string PlanNode::ToString() const {
   std::string out;
-  Print(*this, 0, out);
+  std::set<const PlanNode*> printed;
+  Print(*this, 0, printed, out);
   return out;
 }
 
@@ -349,7 +356,7 @@ PlanPtr ApplyInput(std::vector<ColumnSpec> schema) {
 }
 
 PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
-                   std::vector<std::string> names) {
+                   std::vector<std::string> names, bool nonempty) {
   auto n = Node<MakeSeriesNode>(One(std::move(input)));
   assert(names.size() == n->inputs[0]->schema.size());
   for (size_t i = 0; i < names.size(); ++i) {
@@ -363,6 +370,15 @@ PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, s
   n->to = std::move(to);
   n->step = std::move(step);
   n->defaults = std::move(defaults);
+  n->nonempty = nonempty;
+  return n;
+}
+
+PlanPtr Shared(std::shared_ptr<PlanNode> subplan, int id) {
+  auto n = Node<SharedNode>({});
+  n->schema = subplan->schema;
+  n->subplan = std::move(subplan);
+  n->id = id;
   return n;
 }
 

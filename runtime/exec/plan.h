@@ -53,6 +53,10 @@
 //                                  subplan result row (none when it returns nothing)
 //   ApplyInput(schema)             the source of an mv-apply subplan: the current input row
 //   MakeSeries(in, keys, spec)     make-series over pre-aggregated rows (see MakeSeriesNode)
+//   Shared(subplan, id)            the rows of a subplan several nodes read (materialize(), a
+//                                  `let` table used twice): each use is a Shared node holding
+//                                  the same subplan, which runs once; its result rows are kept
+//                                  (memory: that result) and fed to every use in turn
 //
 // Running: RunPlan (runtime/exec/run.h) feeds Scan nodes from JSON-lines files and collects
 // the result into a Batch or writes it as detections.
@@ -71,7 +75,7 @@ namespace huntc::exec {
 
 enum class PlanKind : uint8_t {
   Scan, Datatable, Filter, Project, Aggregate, HashJoin, Union, Sort, Top, Limit, Distinct, Count,
-  MvExpand, Window, MvApply, ApplyInput, MakeSeries,
+  MvExpand, Window, MvApply, ApplyInput, MakeSeries, Shared,
 };
 
 std::string_view PlanKindName(PlanKind kind);
@@ -282,6 +286,15 @@ struct MakeSeriesNode : PlanNode {
                                 // no column (constants, now()): evaluated once; null if omitted
   Value step;                   // of the bin column's type; timespan for datetime
   std::vector<Value> defaults;  // one per aggregate column (the columns after the bin)
+  bool nonempty = false;        // kind=nonempty: with no keys, an empty input gives one row of
+                                // defaults over the axis from `from` to `to`
+};
+
+struct SharedNode : PlanNode {
+  static constexpr PlanKind kKind = PlanKind::Shared;
+  SharedNode() : PlanNode(kKind) {}
+  std::shared_ptr<PlanNode> subplan;  // not an input: one subplan, however many uses hold it
+  int id = 0;                         // names the subplan in the printed plan
 };
 
 // Builders (see the header comment).
@@ -306,6 +319,7 @@ PlanPtr MvApply(PlanPtr input, PlanPtr subplan, std::vector<int> kept);
 PlanPtr ApplyInput(std::vector<ColumnSpec> schema);
 // names: the output names (keys, series, axis).
 PlanPtr MakeSeries(PlanPtr input, size_t keys, Expr from, Expr to, Value step, std::vector<Value> defaults,
-                   std::vector<std::string> names);
+                   std::vector<std::string> names, bool nonempty = false);
+PlanPtr Shared(std::shared_ptr<PlanNode> subplan, int id);
 
 }  // namespace huntc::exec

@@ -50,15 +50,15 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
   std::vector<std::unique_ptr<Execution>> executions;
   for (const PlanRun& run : plans) executions.push_back(std::make_unique<Execution>(*run.plan, options.now, *run.sink));
   std::vector<size_t> next(plans.size(), 0);  // per plan: the next of its sources to feed
-  // In rounds: each feeds every plan its Datatables up to its next Scan, then one read of the
-  // inputs feeds all those Scans. A round has at least one Scan while any is left.
+  // In rounds: each feeds every plan its Datatables and shared results up to its next Scan,
+  // then one read of the inputs feeds all those Scans. A round has at least one Scan while any is left.
   while (true) {
     std::vector<TableColumns> tables;
     std::vector<SharedScan> shared;
     for (size_t k = 0; k < plans.size(); ++k) {
       Execution& e = *executions[k];
       const Stopwatch watch(options.profile);
-      while (next[k] < e.source_count() && !e.source(next[k]).Is<ScanNode>()) e.RunDatatable(next[k]++);
+      while (next[k] < e.source_count() && !e.source(next[k]).Is<ScanNode>()) e.Replay(next[k]++);
       watch.AddTo(plans[k].nanos);
       if (next[k] == e.source_count()) continue;
       const auto* scan = e.source(next[k]).As<ScanNode>();

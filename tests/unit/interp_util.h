@@ -69,7 +69,7 @@ inline std::vector<std::string> Rows(const Batch& b, bool sorted = false) {
 inline Batch Run(const PlanNode& plan, int64_t now = 0) {
   CollectSink sink(plan.schema);
   Execution execution(plan, now, sink);
-  for (size_t s = 0; s < execution.source_count(); ++s) execution.RunDatatable(s);
+  for (size_t s = 0; s < execution.source_count(); ++s) execution.Replay(s);
   return sink.result();
 }
 

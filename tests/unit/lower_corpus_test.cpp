@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Raise it as lowering grows; it never goes down.
-constexpr size_t kCompiledFloor = 362;
+constexpr size_t kCompiledFloor = 364;
 
 const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
 

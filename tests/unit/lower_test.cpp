@@ -217,7 +217,7 @@ TEST_CASE("lower: mv-expand, datatable, print, serialize and functions", "[lower
         std::vector<std::string>{R"({"row": {"Count": 2}})"});
   CHECK(Rows("let procs = (name: string) { DeviceProcessEvents | where FileName =~ name | project ProcessId };\n"
              "procs('NET.EXE')") == std::vector<std::string>{R"({"row": {"ProcessId": 21}})"});
-  // A piped table used twice is its input read twice, lowered where the invoke is: the body's
+  // A piped table used twice is one shared subplan, lowered where the invoke is: the body's
   // own `src` does not hide the caller's.
   CHECK(Sorted(Rows("let f = (T:(ProcessId:long)) { T | join kind=inner (T | where ProcessId > 15 | extend Big = true) on ProcessId\n"
                     "  | project ProcessId, Big };\n"
@@ -266,9 +266,17 @@ TEST_CASE("lower: base64_decode_toarray() and make_string()", "[lower]") {
 }
 
 TEST_CASE("lower: what is not lowered is refused with HC500 at its span", "[lower]") {
+  // kind=nonempty needs the axis's bounds and no groups (see tests/cases/make-series-nonempty).
   Result r = Run("DeviceProcessEvents | make-series kind=nonempty count() on Timestamp step 1h");
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("make-series kind=nonempty"));
+  // find without a project list (its pack_ column) or over every table.
+  r = Run("find in (DeviceProcessEvents, DeviceLogonEvents) where AccountName == 'alice'");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("find without a 'project' list"));
+  r = Run("find where AccountName == 'alice' project DeviceName");
+  CHECK_FALSE(r.compiled);
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("find without 'in (...)'"));
   // A function body is bound once per call; calls with arguments of other types need it bound
   // again, which lowering does not do yet.
   r = Run("let f = (x: dynamic) { tostring(x) }; print a = f(dynamic(1)), b = f(dynamic('s'))");
@@ -438,13 +446,20 @@ TEST_CASE("lower: top-nested, one level and several", "[lower][top-nested]") {
         std::vector<std::string>{
             R"({"row": {"DeviceName": "a", "aggregated_DeviceName": 2, "FileName": "powershell.exe", "m": 11}})",
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 2, "FileName": "net.exe", "m": 21}})"});
-  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), all of FileName by count()")) ==
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of DeviceName by max(ProcessId), top-nested all of FileName by count()")) ==
         std::vector<std::string>{
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "cmd.exe", "aggregated_FileName": 1}})",
             R"({"row": {"DeviceName": "b", "aggregated_DeviceName": 21, "FileName": "net.exe", "aggregated_FileName": 1}})"});
-  Result r = Run("DeviceProcessEvents | top-nested 1 of DeviceName with others = 'rest' by count()");
+  // with others: one more row per level, the aggregate of the values left out (see
+  // tests/cases/top-nested-with-others); an aggregate over rows, not over the kept aggregates.
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 1 of FileName with others = 'rest' by m = max(ProcessId)")) ==
+        std::vector<std::string>{R"({"row": {"FileName": "net.exe", "m": 21}})", R"({"row": {"FileName": "rest", "m": 20}})"});
+  CHECK(Sorted(Rows("DeviceProcessEvents | top-nested 2 of AccountName with others = 'rest' by c = count()")) ==
+        std::vector<std::string>{R"({"row": {"AccountName": "alice", "c": 2}})", R"({"row": {"AccountName": "bob", "c": 2}})",
+                                 R"({"row": {"AccountName": "rest", "c": 0}})"});
+  Result r = Run("DeviceProcessEvents | top-nested of DeviceName with others = 'rest' by count()");
   CHECK_FALSE(r.compiled);
-  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others"));
+  CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("with others' without a count"));
 }
 
 TEST_CASE("lower: range, the operator and the function", "[lower][range]") {
@@ -532,4 +547,19 @@ TEST_CASE("lower: externaldata reads the local files its URLs are mapped to", "[
   r = Run("externaldata(IoC:string) ['https://example.com/iocs.csv'] with (format='parquet')", Engine::Interp, &files);
   CHECK_FALSE(r.compiled);
   CHECK_THAT(r.diagnostics, Catch::Contains("HC500") && Catch::Contains("parquet"));
+}
+
+TEST_CASE("lower: find over several tables with a project list", "[lower][find]") {
+  // doc: find-operator. Each table's rows where the predicate is true, source_ naming the
+  // table, then the listed columns; a column a table lacks is null there (an empty string), so
+  // a term over it is not true for that table's rows.
+  CHECK(Sorted(Rows("find in (DeviceProcessEvents, DeviceLogonEvents) where AccountName == 'alice' "
+                    "and (LogonType == 'Network' or FileName == 'cmd.exe') project DeviceName, FileName, LogonType")) ==
+        std::vector<std::string>{
+            R"({"row": {"source_": "DeviceLogonEvents", "DeviceName": "a", "FileName": "", "LogonType": "Network"}})",
+            R"({"row": {"source_": "DeviceProcessEvents", "DeviceName": "a", "FileName": "cmd.exe", "LogonType": ""}})"});
+  // Under a pipeline, with withsource.
+  CHECK(Rows("find withsource=T in (DeviceProcessEvents, DeviceLogonEvents) where DeviceName == 'c' project AccountName "
+             "| summarize n = count() by T, AccountName") ==
+        std::vector<std::string>{R"({"row": {"T": "DeviceLogonEvents", "AccountName": "carol", "n": 1}})"});
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -51,10 +52,12 @@ std::unique_ptr<Analyzed> Analyze(const std::string& kql) {
   return a;
 }
 
-// The IR lowered from `kql`, before any pass.
-std::unique_ptr<ir::Op> Lowered(const std::string& kql) {
+// The IR lowered from `kql`, before any pass; with `share` false, each use of a `let` table
+// lowers it again.
+std::unique_ptr<ir::Op> Lowered(const std::string& kql, bool share = true) {
   const auto a = Analyze(kql);
-  auto plan = ir::Lower(a->front.ast, a->front.binding, [](Code, syntax::Span, std::string) {});
+  auto plan = ir::Lower(a->front.ast, a->front.binding, [](Code, syntax::Span, std::string) {},
+                        {.share_tables = share});
   REQUIRE(plan);
   return plan;
 }
@@ -301,7 +304,8 @@ TEST_CASE("optimize: every scan reads only the columns the query needs", "[optim
 namespace {
 
 // The rows (JSON lines, sorted: compared as a multiset) a plan gives over `inputs`.
-std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile>& inputs, const fs::path& dir) {
+std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile>& inputs, const fs::path& dir,
+                                 RunStats* stats = nullptr) {
   auto compiled = std::make_unique<CompiledQuery>();
   compiled->engine = Engine::Interp;
   compiled->plan = ir::ToPlan(plan);
@@ -311,14 +315,15 @@ std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile
   }
   std::vector<std::unique_ptr<CompiledQuery>> queries;
   queries.push_back(std::move(compiled));
-  std::vector<std::string> rows = test::RunToLines(queries, inputs, kNow, dir);
+  std::vector<std::string> rows = test::RunToLines(queries, inputs, kNow, dir, stats);
   std::sort(rows.begin(), rows.end());
   return rows;
 }
 
 // How many columns the scans of a plan read, all scans together.
-size_t ScannedColumns(const ir::Op& root) {
+size_t ScannedColumns(const ir::Op& root, size_t* shared = nullptr) {
   size_t n = 0;
+  std::set<const ir::Op*> subplans;  // each shared subplan counts once
   std::vector<const ir::Op*> stack{&root};
   while (!stack.empty()) {
     const ir::Op* o = stack.back();
@@ -326,7 +331,9 @@ size_t ScannedColumns(const ir::Op& root) {
     if (o->kind == ir::OpKind::Scan) n += o->source_columns.size();
     if (o->input) stack.push_back(o->input.get());
     for (const auto& other : o->others) stack.push_back(other.get());
+    if (o->shared && subplans.insert(o->shared.get()).second) stack.push_back(o->shared.get());
   }
+  if (shared) *shared = subplans.size();
   return n;
 }
 
@@ -345,6 +352,7 @@ TEST_CASE("optimize: corpus rules over Device* tables give the same rows with an
   Diagnostics found;
   size_t compared = 0, with_rows = 0, columns_plain = 0, columns_optimised = 0;
   size_t random = 0;  // rules calling rand() or new_guid(): their rows differ between runs
+  size_t sharing = 0, reads_plain = 0, reads_optimised = 0;  // rules with shared subplans; inputs read
   for (const std::string& path : FindRuleFiles({corpus.string()}, found)) {
     Diagnostics diags;
     std::optional<Rule> rule = LoadRuleFile(path, diags);
@@ -355,25 +363,34 @@ TEST_CASE("optimize: corpus rules over Device* tables give the same rows with an
                                          [](const std::string& t) { return t.starts_with("Device"); });
     if (analyzed.binding.tables.empty() || !device_only) continue;
     bool nondeterministic = false;
+    // Unoptimised and unshared: each use of a let table lowered again, as before shared subplans.
     auto plain = ir::Lower(analyzed.ast, analyzed.binding,
-                           [&](Code code, syntax::Span, std::string) { nondeterministic |= code == Code::NonDeterministic; });
+                           [&](Code code, syntax::Span, std::string) { nondeterministic |= code == Code::NonDeterministic; },
+                           {.share_tables = false});
     REQUIRE(plain);
     if (nondeterministic) {
       ++random;
       continue;
     }
     INFO(path << "\nunoptimised:\n" << plain->ToString() << "optimised:\n" << analyzed.plan->ToString());
-    const std::vector<std::string> expected = RunPlan(*plain, inputs, dir.path);
-    const std::vector<std::string> got = RunPlan(*analyzed.plan, inputs, dir.path);
+    RunStats plain_stats, optimised_stats;
+    const std::vector<std::string> expected = RunPlan(*plain, inputs, dir.path, &plain_stats);
+    const std::vector<std::string> got = RunPlan(*analyzed.plan, inputs, dir.path, &optimised_stats);
     CHECK(got == expected);
     ++compared;
     if (!expected.empty()) ++with_rows;
+    size_t subplans = 0;
     columns_plain += ScannedColumns(*plain);
-    columns_optimised += ScannedColumns(*analyzed.plan);
+    columns_optimised += ScannedColumns(*analyzed.plan, &subplans);
+    sharing += subplans > 0;
+    reads_plain += plain_stats.files;
+    reads_optimised += optimised_stats.files;
   }
   WARN(fmt::format("optimiser differential: {} corpus rules compared, {} with rows ({} non-deterministic left "
-                   "out); scans read {} columns unoptimised, {} optimised",
-                   compared, with_rows, random, columns_plain, columns_optimised));
+                   "out); scans read {} columns unoptimised, {} optimised; {} rules share subplans; "
+                   "{} input reads unshared, {} shared",
+                   compared, with_rows, random, columns_plain, columns_optimised, sharing, reads_plain,
+                   reads_optimised));
   CHECK(compared > 300);
 }
 
@@ -429,4 +446,124 @@ TEST_CASE("optimize: a projection computes shared expensive subexpressions once"
         "Project [a=#0, b=(add #0 1)]\n"
         "  Project [shared_0=(strlen (tolower #0))]\n"
         "    Scan DeviceProcessEvents [#0=FileName:string]\n");
+}
+
+TEST_CASE("optimize: a let table used twice is one shared subplan, printed, compared and hashed as one",
+          "[optimize][shared]") {
+  const std::string kql =
+      "let p = DeviceProcessEvents | where Timestamp > ago(30d) | project DeviceName, FileName, ProcessId, AccountName;\n"
+      "p | where FileName == 'cmd.exe'\n"
+      "| join kind=inner (p | where FileName == 'net.exe' | summarize n = count() by DeviceName) on DeviceName\n"
+      "| project DeviceName, FileName, n";
+  auto lowered = Lowered(kql);
+  // Both uses name subplan #1; its operators print once, under the first use.
+  CHECK(Shape(*lowered) ==
+        "Project\n"
+        "  Join\n"
+        "    Aggregate\n"
+        "      Filter (eq #1 \"net.exe\")\n"
+        "        Shared\n"
+        "          Project\n"
+        "            Filter (gt #0 (sub now 30.00:00:00))\n"
+        "              Scan DeviceProcessEvents\n"
+        "    Filter (eq #1 \"cmd.exe\")\n"
+        "      Shared\n");
+  const std::string text = lowered->ToString();
+  CHECK(text.find("Shared #1 -> DeviceName:string FileName:string ProcessId:long AccountName:string") != std::string::npos);
+  CHECK(text.find("Shared #2") == std::string::npos);
+  // A lowering of the same query is equal and hashes alike; one of another let body is not.
+  auto again = Lowered(kql);
+  CHECK(*again == *lowered);
+  CHECK(again->Hash() == lowered->Hash());
+  std::string other = kql;
+  other.replace(other.find("ago(30d)"), 8, "ago(31d)");
+  auto different = Lowered(other);
+  CHECK_FALSE(*different == *lowered);
+  CHECK(different->Hash() != lowered->Hash());
+  // Unshared, the table is lowered at each use: two scans, no Shared node.
+  CHECK(Lowered(kql, false)->ToString().find("Shared") == std::string::npos);
+
+  // Optimised: each use keeps its filter; the subplan gets their `or` (merged into one `in`)
+  // and outputs only the columns some use reads (the union: DeviceName, FileName).
+  CHECK(Shape(*ir::Optimize(Lowered(kql))) ==
+        "Project\n"
+        "  Join\n"
+        "    Aggregate\n"
+        "      Project\n"
+        "        Filter (eq #1 \"net.exe\")\n"
+        "          Shared\n"
+        "            Project\n"
+        "              Filter (and (gt #0 (sub now 30.00:00:00)) (in #2 \"net.exe\" \"cmd.exe\"))\n"
+        "                Scan DeviceProcessEvents\n"
+        "    Project\n"
+        "      Filter (eq #1 \"cmd.exe\")\n"
+        "        Shared\n");
+}
+
+TEST_CASE("optimize: a use without a filter keeps the shared subplan unfiltered", "[optimize][shared]") {
+  const std::string kql =
+      "let p = DeviceProcessEvents | project DeviceName, FileName, ProcessId;\n"
+      "p | join kind=inner (p | where FileName == 'net.exe' | project DeviceName, Net = FileName) on DeviceName";
+  // The left use reads every row and every column: nothing moves into the subplan, whose scan
+  // reads its three columns.
+  CHECK(Shape(*ir::Optimize(Lowered(kql))) ==
+        "Join\n"
+        "  Project\n"
+        "    Filter (eq #1 \"net.exe\")\n"
+        "      Shared\n"
+        "        Project\n"
+        "          Scan DeviceProcessEvents\n"
+        "  Shared\n");
+}
+
+TEST_CASE("optimize: a shared subplan runs once: one read of its input, the rows of the unshared plan",
+          "[optimize][shared]") {
+  const test::TempDir dir;
+  const std::vector<InputFile> inputs = test::WriteDeviceArchive(dir.path, 3000, kNow);
+  const char* queries[] = {
+      // a filtered let used on both sides of a join
+      "let p = DeviceProcessEvents | where Timestamp > ago(30d) | project DeviceName, FileName, ProcessId;\n"
+      "p | where FileName endswith '.exe' | join kind=inner (p | summarize n = count() by DeviceName) on DeviceName\n"
+      "| summarize count() by DeviceName, n",
+      // a materialized summary used three times (union and join)
+      "let s = materialize(DeviceNetworkEvents | summarize c = count() by DeviceName, RemotePort);\n"
+      "union (s | where RemotePort == 443), (s | where c > 1)\n"
+      "| join kind=leftouter (s | summarize total = sum(c) by DeviceName) on DeviceName\n"
+      "| project DeviceName, RemotePort, c, total",
+      // shared subplans nested: a let over another let, both used twice
+      "let a = DeviceProcessEvents | project DeviceName, FileName;\n"
+      "let b = a | summarize n = count() by DeviceName;\n"
+      "b | join kind=inner (a | where FileName has 'cmd') on DeviceName | join kind=inner (b | where n > 1) on DeviceName\n"
+      "| summarize count() by DeviceName, n",
+  };
+  for (const char* kql : queries) {
+    INFO(kql);
+    RunStats unshared, shared, optimised;
+    const std::vector<std::string> expected = RunPlan(*Lowered(kql, false), inputs, dir.path, &unshared);
+    CHECK(!expected.empty());
+    CHECK(RunPlan(*Lowered(kql), inputs, dir.path, &shared) == expected);
+    CHECK(RunPlan(*ir::Optimize(Lowered(kql)), inputs, dir.path, &optimised) == expected);
+    // Each table's file is read once however many uses the let has; unshared, once per use.
+    CHECK(shared.files == 1);
+    CHECK(optimised.files == 1);
+    CHECK(unshared.files > 1);
+  }
+}
+
+TEST_CASE("optimize: rand() in a let is drawn per use unless the let is materialized", "[optimize][shared]") {
+  // Without materialize each use evaluates the table anew; with it, once for every use
+  // (doc: materialize-function).
+  CHECK(Lowered("let t = DeviceProcessEvents | project DeviceName, r = rand(); t | join kind=inner (t) on DeviceName")
+            ->ToString().find("Shared") == std::string::npos);
+  CHECK(Lowered("let t = materialize(DeviceProcessEvents | project DeviceName, r = rand()); "
+                "t | join kind=inner (t) on DeviceName")->ToString().find("Shared #1") != std::string::npos);
+  // A use's filter reading the drawn column is not moved into the subplan, where it would be
+  // computed from other draws than the rows hold.
+  auto plan = ir::Optimize(Lowered(
+      "let t = materialize(DeviceProcessEvents | project DeviceName, r = rand()); "
+      "t | where r < 0.5 | join kind=inner (t | where r >= 0.5) on DeviceName"));
+  CHECK(Shape(*plan).find("Filter (lt") != std::string::npos);
+  size_t subplans = 0;
+  ScannedColumns(*plan, &subplans);
+  REQUIRE(subplans == 1);
 }

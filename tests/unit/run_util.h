@@ -16,10 +16,11 @@
 namespace huntc::test {
 
 // Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
-// scratch file in `dir`, and returns its lines in the order written.
+// scratch file in `dir`, and returns its lines in the order written. `stats`, if given, gets
+// the run's figures (how many inputs were read, ...).
 inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                                            const std::vector<InputFile>& inputs, int64_t now,
-                                           const std::filesystem::path& dir) {
+                                           const std::filesystem::path& dir, RunStats* stats_out = nullptr) {
   const std::filesystem::path path = dir / "detections.jsonl";
   std::FILE* out = std::fopen(path.c_str(), "w");
   REQUIRE(out);
@@ -31,6 +32,7 @@ inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQ
     CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
                      [](const InputIssue&) { return true; }, stats));
     CHECK(writer.Finish());
+    if (stats_out) *stats_out = stats;
   }
   std::fclose(out);
   std::vector<std::string> lines;
