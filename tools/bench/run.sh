@@ -210,6 +210,23 @@ if has ingest; then
     fail "FAILED: bench-reader"
     cat "$WORK/stderr" >&2
   fi
+  echo
+  echo "### Ingest by number of columns filled: the same files, one core"
+  echo
+  echo "The first N of: hunt a's five (Timestamp, DeviceName, InitiatingProcessFileName, RemoteIP,"
+  echo "RemotePort), ActionType, RemoteUrl, InitiatingProcessCommandLine, RemoteIPType, LocalIP, then"
+  echo "the rest of the table's columns (all: every column of DeviceNetworkEvents)."
+  echo
+  note "ingest: bench-reader --column-counts 1,5,10,all"
+  if "$READER" --events "$INGEST_EVENTS" --reps "$REPS" --dir "$DATA/reader" --column-counts 1,5,10,all \
+    > "$WORK/reader.txt" 2> "$WORK/stderr"; then
+    echo "| input | columns | decoded GB/s | M events/s | decoded GB per CPU s | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    awk 'NR > 1 { printf "| %s | %s | %.2f | %.2f | %.2f | %s |\n", $1, $2, $3 / 1000, $4 / 1e6, $5 / 1000, $6 }' "$WORK/reader.txt"
+  else
+    fail "FAILED: bench-reader --column-counts"
+    cat "$WORK/stderr" >&2
+  fi
   rm -rf "$DATA/reader"
 fi
 
