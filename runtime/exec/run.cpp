@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace huntc::exec {
 
@@ -41,6 +44,124 @@ class Stopwatch {
   bool on_;
   std::chrono::steady_clock::time_point start_;
 };
+
+// A range of an input read by a worker, and what it gave, handed to the calling thread as it
+// comes.
+struct ReadUnit {
+  size_t input;
+  InputRange range;
+  std::vector<std::pair<size_t, Batch>> batches;  // (table, batch) in reading order
+  size_t rows = 0;                                // in `batches`
+  std::vector<InputIssue> issues;
+  ReadStats stats;
+  bool done = false;
+};
+
+// A unit holds at most about this many rows not yet consumed before its worker waits, so a large
+// compressed file (one unit) read faster than the operators consume it cannot fill the memory.
+constexpr size_t kMaxWaitingRows = size_t{1} << 18;
+
+// Reads `inputs` once, calling on_batch and on_issue on this thread in input order, as one
+// EventReader reading them in turn would; with several threads, workers parse ranges ahead.
+void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const InputFile*>& inputs,
+                const PlanRunOptions& options, const std::function<void(size_t, const Batch&)>& on_batch,
+                const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
+  std::vector<ReadUnit> units;
+  if (options.threads > 1) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      for (InputRange& r : SplitInput(inputs[i]->path, inputs[i]->table, options.split_bytes)) {
+        ReadUnit& unit = units.emplace_back();
+        unit.input = i;
+        unit.range = std::move(r);
+      }
+    }
+  }
+  if (units.size() < 2) {
+    EventReader reader(tables);
+    for (const InputFile* input : inputs) {
+      reader.Read(InputRange{input->path, input->table}, on_batch, on_issue, stats);
+      if (options.on_progress) options.on_progress(stats);
+    }
+    return;
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t next_unit = 0;  // the next unit a worker takes
+  size_t head = 0;       // the unit the calling thread is consuming
+  const unsigned threads = std::min<unsigned>(options.threads, static_cast<unsigned>(units.size()));
+  const size_t window = 2 * threads;
+  const auto work = [&] {
+    EventReader reader(tables);
+    while (true) {
+      size_t u;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return next_unit >= units.size() || next_unit < head + window; });
+        if (next_unit >= units.size()) return;
+        u = next_unit++;
+      }
+      ReadUnit& unit = units[u];
+      ReadStats local;
+      const auto batch = [&](size_t table, const Batch& b) {
+        Batch copy = b;  // the reader reuses its batch
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return unit.rows < kMaxWaitingRows; });
+        unit.rows += copy.rows();
+        unit.batches.emplace_back(table, std::move(copy));
+        changed.notify_all();
+      };
+      const auto issue = [&](const InputIssue& i) {
+        std::lock_guard lock(mutex);
+        unit.issues.push_back(i);
+        changed.notify_all();
+      };
+      reader.Read(unit.range, batch, issue, local);
+      std::lock_guard lock(mutex);
+      unit.stats = local;
+      unit.done = true;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+
+  // Lines of a file's later ranges count on from its earlier ones.
+  uint64_t line_base = 0;
+  std::vector<std::pair<size_t, Batch>> batches;
+  std::vector<InputIssue> issues;
+  for (; head < units.size();) {
+    ReadUnit& unit = units[head];
+    if (unit.range.begin == 0) line_base = 0;
+    bool done = false;
+    while (!done) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return unit.done || !unit.batches.empty() || !unit.issues.empty(); });
+        done = unit.done;
+        batches.swap(unit.batches);
+        issues.swap(unit.issues);
+        unit.rows = 0;
+        changed.notify_all();
+      }
+      for (InputIssue& i : issues) {
+        if (i.line > 0) i.line += line_base;
+        on_issue(i);
+      }
+      for (const auto& [table, b] : batches) on_batch(table, b);
+      batches.clear();
+      issues.clear();
+    }
+    line_base += unit.stats.lines;
+    stats.Add(unit.stats);
+    const bool last_of_input = head + 1 == units.size() || units[head + 1].input != unit.input;
+    if (last_of_input && options.on_progress) options.on_progress(stats);
+    std::lock_guard lock(mutex);
+    ++head;
+    changed.notify_all();
+  }
+  for (std::thread& w : workers) w.join();
+}
 
 }  // namespace
 
@@ -86,7 +207,6 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       sh.whole = sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
-    EventReader reader(tables);
     const auto on_batch = [&](size_t table, const Batch& batch) {
       for (SharedScan& sh : shared) {
         if (sh.table != table) continue;
@@ -101,14 +221,14 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         watch.AddTo(plans[sh.plan].nanos);
       }
     };
+    std::vector<const InputFile*> wanted;
     for (const InputFile& input : inputs) {
-      if (std::none_of(tables.begin(), tables.end(), [&](const TableColumns& t) { return MayHold(input, t.table); })) {
-        continue;
+      if (std::any_of(tables.begin(), tables.end(), [&](const TableColumns& t) { return MayHold(input, t.table); })) {
+        wanted.push_back(&input);
       }
-      ++stats.files;
-      reader.Read(InputRange{input.path, input.table}, on_batch, on_issue, stats.read);
-      if (options.on_progress) options.on_progress(stats.read);
     }
+    stats.files += wanted.size();
+    ReadInputs(tables, wanted, options, on_batch, on_issue, stats.read);
     for (const SharedScan& sh : shared) {
       const Stopwatch watch(options.profile);
       executions[sh.plan]->Finish(sh.source);

@@ -23,6 +23,10 @@ struct PlanRun {
 struct PlanRunOptions {
   int64_t now = 0;       // now(), in ticks
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
+  // Threads that parse the inputs (cut into ranges of split_bytes as RunPipelines cuts them);
+  // the plans' operators still take every batch on the calling thread, in input order.
+  unsigned threads = 1;
+  uint64_t split_bytes = uint64_t{32} << 20;
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
 };
 
@@ -31,7 +35,9 @@ struct PlanRunOptions {
 // turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
 // whatever their tables and columns. A rule pack whose plans each scan once is read once; a
 // plan with a join reads the inputs once more for its probe side (shared with every other
-// plan's second Scan). Adds to `stats` (files counts the inputs read, per round).
+// plan's second Scan). With several threads, parsing runs ahead on the other threads while the
+// operators consume the batches in the order one thread would give them, so the results are the
+// same. Adds to `stats` (files counts the inputs read, per round).
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
