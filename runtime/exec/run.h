@@ -47,20 +47,33 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 // RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes.
 class PipelineSink : public Consumer {
  public:
+  // What Render needs besides the batch, reused from call to call; one per thread.
+  struct Scratch {
+    std::vector<ColumnView> views;
+    std::vector<const Column*> columns;
+    std::vector<uint32_t> selection;
+  };
+
   PipelineSink(const ScanPipeline& pipeline, int64_t now, DetectionRenderer& renderer, DetectionWriter& writer)
       : pipeline_(pipeline), now_(now), renderer_(renderer), writer_(writer) {}
   void Push(const RowSet& rows, int input) override;
   void Finish(int) override {}
   uint64_t rows() const { return rows_; }
 
+  // Push in two halves, so that RunPlans can render on a reading thread: Render appends the
+  // detections of the first `n` rows of `batch` to `out`, with the caller's renderer and scratch
+  // (so any thread may call it), and returns how many; Write writes them, in order.
+  uint32_t Render(const Batch& batch, uint32_t n, DetectionRenderer& renderer, Scratch& scratch,
+                  std::string& out) const;
+  void Write(const std::string& rendered, uint32_t count);
+  const DetectionRenderer& renderer() const { return renderer_; }
+
  private:
   const ScanPipeline& pipeline_;
   int64_t now_;
   DetectionRenderer& renderer_;
   DetectionWriter& writer_;
-  std::vector<ColumnView> views_;
-  std::vector<const Column*> columns_;
-  std::vector<uint32_t> selection_;
+  Scratch scratch_;
   std::string rendered_;
   uint64_t rows_ = 0;
 };
