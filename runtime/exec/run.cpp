@@ -88,26 +88,41 @@ constexpr size_t kMaxWaitingRows = size_t{1} << 18;
 void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const InputFile*>& inputs,
                 const PlanRunOptions& options, const Prepare& prepare, const std::function<void(Prepared&)>& consume,
                 const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
+  // Ranges as RunPipelines cuts them, whatever the thread count: batches then end at the same
+  // rows on one thread as on many, so scan pipelines' detections interleave the same way.
   std::vector<ReadUnit> units;
-  if (options.threads > 1) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      for (InputRange& r : SplitInput(inputs[i]->path, inputs[i]->table, options.split_bytes)) {
-        ReadUnit& unit = units.emplace_back();
-        unit.input = i;
-        unit.range = std::move(r);
-      }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    for (InputRange& r : SplitInput(inputs[i]->path, inputs[i]->table, options.split_bytes)) {
+      ReadUnit& unit = units.emplace_back();
+      unit.input = i;
+      unit.range = std::move(r);
     }
   }
-  if (units.size() < 2) {
+  // Lines of a file's later ranges count on from its earlier ones.
+  uint64_t line_base = 0;
+  const auto issue = [&](const InputIssue& i) {
+    InputIssue at = i;
+    if (at.line > 0) at.line += line_base;
+    on_issue(at);
+  };
+  const auto unit_done = [&](size_t u, const ReadStats& unit_stats) {
+    line_base += unit_stats.lines;
+    stats.Add(unit_stats);
+    const bool last_of_input = u + 1 == units.size() || units[u + 1].input != units[u].input;
+    if (last_of_input && options.on_progress) options.on_progress(stats);
+  };
+  if (options.threads < 2 || units.size() < 2) {
     EventReader reader(tables);
     Prepared prepared;
     const auto on_batch = [&](size_t table, const Batch& batch) {
       prepare(0, table, batch, false, prepared);
       consume(prepared);
     };
-    for (const InputFile* input : inputs) {
-      reader.Read(InputRange{input->path, input->table}, on_batch, on_issue, stats);
-      if (options.on_progress) options.on_progress(stats);
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (units[u].range.begin == 0) line_base = 0;
+      ReadStats local;
+      reader.Read(units[u].range, on_batch, issue, local);
+      unit_done(u, local);
     }
     return;
   }
@@ -139,12 +154,12 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const
         unit.batches.push_back(std::move(prepared));
         changed.notify_all();
       };
-      const auto issue = [&](const InputIssue& i) {
+      const auto found = [&](const InputIssue& i) {
         std::lock_guard lock(mutex);
         unit.issues.push_back(i);
         changed.notify_all();
       };
-      reader.Read(unit.range, batch, issue, local);
+      reader.Read(unit.range, batch, found, local);
       std::lock_guard lock(mutex);
       unit.stats = local;
       unit.done = true;
@@ -154,8 +169,6 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work, t);
 
-  // Lines of a file's later ranges count on from its earlier ones.
-  uint64_t line_base = 0;
   std::vector<Prepared> batches;
   std::vector<InputIssue> issues;
   for (; head < units.size();) {
@@ -172,18 +185,12 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const
         unit.rows = 0;
         changed.notify_all();
       }
-      for (InputIssue& i : issues) {
-        if (i.line > 0) i.line += line_base;
-        on_issue(i);
-      }
+      for (const InputIssue& i : issues) issue(i);
       for (Prepared& b : batches) consume(b);
       batches.clear();
       issues.clear();
     }
-    line_base += unit.stats.lines;
-    stats.Add(unit.stats);
-    const bool last_of_input = head + 1 == units.size() || units[head + 1].input != unit.input;
-    if (last_of_input && options.on_progress) options.on_progress(stats);
+    unit_done(head, unit.stats);
     std::lock_guard lock(mutex);
     ++head;
     changed.notify_all();

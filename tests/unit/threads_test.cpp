@@ -68,7 +68,8 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
   // A scan pipeline (read and filtered on every thread), and a plan (parsed on every thread,
-  // its operators fed in input order on one) with the pipeline in the same shared read.
+  // its operators fed in input order on one) with two pipelines in the same shared read, whose
+  // detections interleave batch by batch.
   const std::string pipeline =
       "DeviceNetworkEvents | where Timestamp > ago(7d) | where InitiatingProcessFileName in~ "
       "(\"powershell.exe\", \"cmd.exe\", \"rundll32.exe\", \"svchost.exe\", \"chrome.exe\") "
@@ -76,7 +77,9 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
   const std::string plan =
       "DeviceNetworkEvents | where RemotePort != 443 | summarize n = count(), ports = make_list(RemotePort, 5), "
       "first = take_any(Timestamp) by DeviceName | order by n desc, DeviceName asc";
-  for (const std::vector<std::string>& pack : {std::vector<std::string>{pipeline}, std::vector<std::string>{plan, pipeline}}) {
+  const std::string pipeline2 = "DeviceNetworkEvents | where RemotePort == 443 | project Timestamp, RemoteUrl";
+  for (const std::vector<std::string>& pack :
+       {std::vector<std::string>{pipeline}, std::vector<std::string>{plan, pipeline, pipeline2}}) {
     INFO(pack.size() << " queries");
     std::vector<std::unique_ptr<CompiledQuery>> queries;
     for (const std::string& kql : pack) {
