@@ -43,7 +43,7 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
   {
     std::ofstream out(events, std::ios::binary);
     gen::GenOptions opt;
-    opt.events = 20000;
+    opt.events = 20005;  // the last batch ends inside a word of the kernels' row mask
     opt.now = kNow;
     gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
       return static_cast<bool>(out.write(chunk.data(), chunk.size()));

@@ -50,6 +50,7 @@ struct Predicate {
 const Predicate kPredicates[] = {
     {"int_eq", "RemotePort == 443"},
     {"int_lt", "RemotePort < 1024"},
+    {"int_rare", "RemotePort == 445"},
     {"string_eq", "ActionType == 'ConnectionSuccess'"},
     {"in_ci", "InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
     {"has", "RemoteUrl has 'pastebin'"},
