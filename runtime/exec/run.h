@@ -35,9 +35,12 @@ struct PlanRunOptions {
 // turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
 // whatever their tables and columns. A rule pack whose plans each scan once is read once; a
 // plan with a join reads the inputs once more for its probe side (shared with every other
-// plan's second Scan). With several threads, parsing runs ahead on the other threads while the
-// operators consume the batches in the order one thread would give them, so the results are the
-// same. Adds to `stats` (files counts the inputs read, per round).
+// plan's second Scan). Inputs are cut into ranges (as RunPipelines cuts them, whatever the
+// thread count); with several threads, workers parse them ahead and run the kernels and the
+// rendering of the scan pipelines (PipelineSink plans) there too, while the calling thread feeds
+// the other plans' operators and writes, in the order one thread would, so the output is the same
+// (--profile then counts only a pipeline's writing in its time). Adds to `stats` (files counts
+// the inputs read, per round).
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
