@@ -143,9 +143,10 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
                 const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
-  // Scan pipelines alone read on many threads. Once a query needs a plan, whose operators run
-  // on this thread, every query takes part in one shared read instead: reading the files twice
-  // (once for the plans, once more for the pipelines) would cost more than threads save.
+  // Scan pipelines alone run on many threads. Once a query needs a plan, whose operators run
+  // on this thread, every query takes part in one shared read instead, parsed on many threads:
+  // reading the files twice (once for the plans, once more for the pipelines) would cost more
+  // than running the pipelines' kernels on many threads saves.
   if (std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
     std::vector<ScanPipeline> pipelines;
     for (const auto& q : queries) pipelines.push_back(q->pipeline);
@@ -179,7 +180,9 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
     }
   }
   bool ok = true;
-  exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
+  exec::RunPlans(runs, inputs,
+                 {.now = options.now, .profile = options.profile, .threads = options.threads,
+                  .split_bytes = options.split_bytes, .on_progress = options.on_progress},
                  [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {
     queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace huntc::exec {
 
@@ -21,10 +24,31 @@ struct SharedScan {
   size_t plan;
   size_t source;
   size_t table;
+  const std::vector<ColumnSpec>* schema;
   std::vector<size_t> positions;
   bool whole = false;  // its columns are the table's, in order: the batch is passed as it is
-  Batch scratch;       // otherwise its columns are copied here
+  // A plan that is a scan pipeline alone (its plan is the Scan): its detections are rendered
+  // where the batch is prepared, and only written in order on the calling thread.
+  PipelineSink* pipeline = nullptr;
 };
+
+// What is made of one of the reader's batches for the scans of a round: on the reading threads
+// when there are several, so that the calling thread only feeds operators and writes.
+struct Prepared {
+  size_t table = 0;
+  size_t rows = 0;
+  const Batch* batch = nullptr;       // the reader's batch; null when it is kept in `copy`
+  Batch copy;
+  std::vector<Batch> projections;     // per shared scan not taking the whole batch: its columns
+  std::vector<std::string> rendered;  // per shared scan of a scan pipeline: its detections
+  std::vector<uint32_t> counts;       // and how many
+
+  const Batch& whole() const { return batch ? *batch : copy; }
+};
+
+// Fills `out` from the reader's batch on reading thread `worker`; `keep`: copy what must outlive
+// the call (the reader reuses its batch).
+using Prepare = std::function<void(unsigned worker, size_t table, const Batch& batch, bool keep, Prepared& out)>;
 
 class Stopwatch {
  public:
@@ -41,6 +65,138 @@ class Stopwatch {
   bool on_;
   std::chrono::steady_clock::time_point start_;
 };
+
+// A range of an input read by a worker, and what it gave, handed to the calling thread as it
+// comes.
+struct ReadUnit {
+  size_t input;
+  InputRange range;
+  std::vector<Prepared> batches;  // in reading order
+  size_t rows = 0;                // in `batches`
+  std::vector<InputIssue> issues;
+  ReadStats stats;
+  bool done = false;
+};
+
+// A unit holds at most about this many rows not yet consumed before its worker waits, so a large
+// compressed file (one unit) read faster than the operators consume it cannot fill the memory.
+constexpr size_t kMaxWaitingRows = size_t{1} << 18;
+
+// Reads `inputs` once, calling consume (with what prepare made of each batch) and on_issue on
+// this thread in input order, as one EventReader reading them in turn would; with several
+// threads, workers parse ranges and prepare their batches ahead.
+void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const InputFile*>& inputs,
+                const PlanRunOptions& options, const Prepare& prepare, const std::function<void(Prepared&)>& consume,
+                const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
+  // Ranges as RunPipelines cuts them, whatever the thread count: batches then end at the same
+  // rows on one thread as on many, so scan pipelines' detections interleave the same way.
+  std::vector<ReadUnit> units;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    for (InputRange& r : SplitInput(inputs[i]->path, inputs[i]->table, options.split_bytes)) {
+      ReadUnit& unit = units.emplace_back();
+      unit.input = i;
+      unit.range = std::move(r);
+    }
+  }
+  // Lines of a file's later ranges count on from its earlier ones.
+  uint64_t line_base = 0;
+  const auto issue = [&](const InputIssue& i) {
+    InputIssue at = i;
+    if (at.line > 0) at.line += line_base;
+    on_issue(at);
+  };
+  const auto unit_done = [&](size_t u, const ReadStats& unit_stats) {
+    line_base += unit_stats.lines;
+    stats.Add(unit_stats);
+    const bool last_of_input = u + 1 == units.size() || units[u + 1].input != units[u].input;
+    if (last_of_input && options.on_progress) options.on_progress(stats);
+  };
+  if (options.threads < 2 || units.size() < 2) {
+    EventReader reader(tables);
+    Prepared prepared;
+    const auto on_batch = [&](size_t table, const Batch& batch) {
+      prepare(0, table, batch, false, prepared);
+      consume(prepared);
+    };
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (units[u].range.begin == 0) line_base = 0;
+      ReadStats local;
+      reader.Read(units[u].range, on_batch, issue, local);
+      unit_done(u, local);
+    }
+    return;
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t next_unit = 0;  // the next unit a worker takes
+  size_t head = 0;       // the unit the calling thread is consuming
+  const unsigned threads = std::min<unsigned>(options.threads, static_cast<unsigned>(units.size()));
+  const size_t window = 2 * threads;
+  const auto work = [&](unsigned worker) {
+    EventReader reader(tables);
+    while (true) {
+      size_t u;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return next_unit >= units.size() || next_unit < head + window; });
+        if (next_unit >= units.size()) return;
+        u = next_unit++;
+      }
+      ReadUnit& unit = units[u];
+      ReadStats local;
+      const auto batch = [&](size_t table, const Batch& b) {
+        Prepared prepared;
+        prepare(worker, table, b, true, prepared);
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return unit.rows < kMaxWaitingRows; });
+        unit.rows += prepared.rows;
+        unit.batches.push_back(std::move(prepared));
+        changed.notify_all();
+      };
+      const auto found = [&](const InputIssue& i) {
+        std::lock_guard lock(mutex);
+        unit.issues.push_back(i);
+        changed.notify_all();
+      };
+      reader.Read(unit.range, batch, found, local);
+      std::lock_guard lock(mutex);
+      unit.stats = local;
+      unit.done = true;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work, t);
+
+  std::vector<Prepared> batches;
+  std::vector<InputIssue> issues;
+  for (; head < units.size();) {
+    ReadUnit& unit = units[head];
+    if (unit.range.begin == 0) line_base = 0;
+    bool done = false;
+    while (!done) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return unit.done || !unit.batches.empty() || !unit.issues.empty(); });
+        done = unit.done;
+        batches.swap(unit.batches);
+        issues.swap(unit.issues);
+        unit.rows = 0;
+        changed.notify_all();
+      }
+      for (const InputIssue& i : issues) issue(i);
+      for (Prepared& b : batches) consume(b);
+      batches.clear();
+      issues.clear();
+    }
+    unit_done(head, unit.stats);
+    std::lock_guard lock(mutex);
+    ++head;
+    changed.notify_all();
+  }
+  for (std::thread& w : workers) w.join();
+}
 
 }  // namespace
 
@@ -72,7 +228,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
                            [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
       });
       if (clash) continue;
-      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, {}, false, Batch(scan->schema)});
+      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, &scan->schema, {}});
+      if (plans[k].plan->Is<ScanNode>()) sh.pipeline = dynamic_cast<PipelineSink*>(plans[k].sink);
       for (const ColumnSpec& c : scan->schema) {
         size_t i = 0;
         while (i < columns.size() && columns[i].name != c.name) ++i;
@@ -86,29 +243,66 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       sh.whole = sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
-    EventReader reader(tables);
-    const auto on_batch = [&](size_t table, const Batch& batch) {
-      for (SharedScan& sh : shared) {
+    // Per reading thread: a renderer for each scan pipeline, and the scratch of rendering.
+    const unsigned workers = std::max(1u, options.threads);
+    std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
+    std::vector<PipelineSink::Scratch> scratch(workers);
+    for (auto& r : renderers) r.resize(shared.size());
+    const Prepare prepare = [&](unsigned worker, size_t table, const Batch& batch, bool keep, Prepared& out) {
+      out.table = table;
+      out.rows = batch.rows();
+      out.projections.resize(shared.size());
+      out.rendered.resize(shared.size());
+      out.counts.resize(shared.size());
+      bool whole_needed = false;
+      for (size_t i = 0; i < shared.size(); ++i) {
+        const SharedScan& sh = shared[i];
         if (sh.table != table) continue;
-        const Stopwatch watch(options.profile);
-        if (sh.whole) {
-          executions[sh.plan]->Push(sh.source, batch);
+        const Batch* input = &batch;
+        if (!sh.whole) {
+          Batch& projection = out.projections[i];
+          if (projection.specs.empty()) projection = Batch(*sh.schema);
+          for (size_t c = 0; c < sh.positions.size(); ++c) projection.columns[c] = batch.columns[sh.positions[c]];
+          projection.row_count = batch.rows();
+          input = &projection;
+        }
+        if (sh.pipeline) {
+          std::unique_ptr<DetectionRenderer>& renderer = renderers[worker][i];
+          if (!renderer) renderer = std::make_unique<DetectionRenderer>(sh.pipeline->renderer());
+          out.rendered[i].clear();
+          out.counts[i] = sh.pipeline->Render(*input, static_cast<uint32_t>(input->rows()), *renderer,
+                                              scratch[worker], out.rendered[i]);
         } else {
-          for (size_t c = 0; c < sh.positions.size(); ++c) sh.scratch.columns[c] = batch.columns[sh.positions[c]];
-          sh.scratch.row_count = batch.rows();
-          executions[sh.plan]->Push(sh.source, sh.scratch);
+          whole_needed |= sh.whole;
+        }
+      }
+      out.batch = &batch;
+      if (keep && whole_needed) {
+        out.copy = batch;
+        out.batch = nullptr;
+      }
+    };
+    const auto consume = [&](Prepared& in) {
+      for (size_t i = 0; i < shared.size(); ++i) {
+        const SharedScan& sh = shared[i];
+        if (sh.table != in.table) continue;
+        const Stopwatch watch(options.profile);
+        if (sh.pipeline) {
+          sh.pipeline->Write(in.rendered[i], in.counts[i]);
+        } else {
+          executions[sh.plan]->Push(sh.source, sh.whole ? in.whole() : in.projections[i]);
         }
         watch.AddTo(plans[sh.plan].nanos);
       }
     };
+    std::vector<const InputFile*> wanted;
     for (const InputFile& input : inputs) {
-      if (std::none_of(tables.begin(), tables.end(), [&](const TableColumns& t) { return MayHold(input, t.table); })) {
-        continue;
+      if (std::any_of(tables.begin(), tables.end(), [&](const TableColumns& t) { return MayHold(input, t.table); })) {
+        wanted.push_back(&input);
       }
-      ++stats.files;
-      reader.Read(InputRange{input.path, input.table}, on_batch, on_issue, stats.read);
-      if (options.on_progress) options.on_progress(stats.read);
     }
+    stats.files += wanted.size();
+    ReadInputs(tables, wanted, options, prepare, consume, on_issue, stats.read);
     for (const SharedScan& sh : shared) {
       const Stopwatch watch(options.profile);
       executions[sh.plan]->Finish(sh.source);
@@ -119,23 +313,32 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 }
 
 void PipelineSink::Push(const RowSet& rows, int) {
-  const Batch& batch = *rows.batch;
-  const uint32_t n = static_cast<uint32_t>(rows.count);
-  selection_.resize(n);
+  rendered_.clear();
+  const uint32_t count = Render(*rows.batch, static_cast<uint32_t>(rows.count), renderer_, scratch_, rendered_);
+  Write(rendered_, count);
+}
+
+uint32_t PipelineSink::Render(const Batch& batch, uint32_t n, DetectionRenderer& renderer, Scratch& scratch,
+                              std::string& out) const {
+  std::vector<uint32_t>& selection = scratch.selection;
+  selection.resize(n);
   uint32_t count = n;
   if (pipeline_.filter) {
-    views_.clear();
-    for (const Column& c : batch.columns) views_.push_back(c.View());
+    scratch.views.clear();
+    for (const Column& c : batch.columns) scratch.views.push_back(c.View());
     const KernelContext context{now_, pipeline_.objects};
-    count = pipeline_.filter(views_.data(), n, &context, selection_.data());
+    count = pipeline_.filter(scratch.views.data(), n, &context, selection.data());
   } else {
-    for (uint32_t i = 0; i < n; ++i) selection_[i] = i;
+    for (uint32_t i = 0; i < n; ++i) selection[i] = i;
   }
-  columns_.clear();
-  for (const Column& c : batch.columns) columns_.push_back(&c);
-  rendered_.clear();
-  renderer_.Render(pipeline_.shape, columns_, selection_.data(), count, rendered_);
-  writer_.Write(rendered_);
+  scratch.columns.clear();
+  for (const Column& c : batch.columns) scratch.columns.push_back(&c);
+  renderer.Render(pipeline_.shape, scratch.columns, selection.data(), count, out);
+  return count;
+}
+
+void PipelineSink::Write(const std::string& rendered, uint32_t count) {
+  writer_.Write(rendered);
   rows_ += count;
 }
 

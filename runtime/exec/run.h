@@ -23,6 +23,10 @@ struct PlanRun {
 struct PlanRunOptions {
   int64_t now = 0;       // now(), in ticks
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
+  // Threads that parse the inputs (cut into ranges of split_bytes as RunPipelines cuts them);
+  // the plans' operators still take every batch on the calling thread, in input order.
+  unsigned threads = 1;
+  uint64_t split_bytes = uint64_t{32} << 20;
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
 };
 
@@ -31,7 +35,12 @@ struct PlanRunOptions {
 // turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
 // whatever their tables and columns. A rule pack whose plans each scan once is read once; a
 // plan with a join reads the inputs once more for its probe side (shared with every other
-// plan's second Scan). Adds to `stats` (files counts the inputs read, per round).
+// plan's second Scan). Inputs are cut into ranges (as RunPipelines cuts them, whatever the
+// thread count); with several threads, workers parse them ahead and run the kernels and the
+// rendering of the scan pipelines (PipelineSink plans) there too, while the calling thread feeds
+// the other plans' operators and writes, in the order one thread would, so the output is the same
+// (--profile then counts only a pipeline's writing in its time). Adds to `stats` (files counts
+// the inputs read, per round).
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);
@@ -41,20 +50,33 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 // RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes.
 class PipelineSink : public Consumer {
  public:
+  // What Render needs besides the batch, reused from call to call; one per thread.
+  struct Scratch {
+    std::vector<ColumnView> views;
+    std::vector<const Column*> columns;
+    std::vector<uint32_t> selection;
+  };
+
   PipelineSink(const ScanPipeline& pipeline, int64_t now, DetectionRenderer& renderer, DetectionWriter& writer)
       : pipeline_(pipeline), now_(now), renderer_(renderer), writer_(writer) {}
   void Push(const RowSet& rows, int input) override;
   void Finish(int) override {}
   uint64_t rows() const { return rows_; }
 
+  // Push in two halves, so that RunPlans can render on a reading thread: Render appends the
+  // detections of the first `n` rows of `batch` to `out`, with the caller's renderer and scratch
+  // (so any thread may call it), and returns how many; Write writes them, in order.
+  uint32_t Render(const Batch& batch, uint32_t n, DetectionRenderer& renderer, Scratch& scratch,
+                  std::string& out) const;
+  void Write(const std::string& rendered, uint32_t count);
+  const DetectionRenderer& renderer() const { return renderer_; }
+
  private:
   const ScanPipeline& pipeline_;
   int64_t now_;
   DetectionRenderer& renderer_;
   DetectionWriter& writer_;
-  std::vector<ColumnView> views_;
-  std::vector<const Column*> columns_;
-  std::vector<uint32_t> selection_;
+  Scratch scratch_;
   std::string rendered_;
   uint64_t rows_ = 0;
 };

@@ -16,9 +16,8 @@ struct Run {
   RunStats stats;
 };
 
-Run RunOn(const CompiledQuery& query, const std::vector<InputFile>& inputs, unsigned threads,
-          const std::string& out_file) {
-  std::vector<ScanPipeline> pipelines{query.pipeline};
+Run RunOn(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
+          unsigned threads, const std::string& out_file) {
   std::FILE* out = std::fopen(out_file.c_str(), "w");
   REQUIRE(out);
   DetectionWriter writer(out, OutputFormat::JsonLines, {});
@@ -31,7 +30,7 @@ Run RunOn(const CompiledQuery& query, const std::vector<InputFile>& inputs, unsi
     run.issues += i.file + ":" + std::to_string(i.line) + ": " + i.message + "\n";
     return true;
   };
-  CHECK(RunPipelines(pipelines, inputs, options, OutputFormat::JsonLines, writer, on_issue, run.stats));
+  CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer, on_issue, run.stats));
   CHECK(writer.Finish());
   std::fclose(out);
   run.detections = test::ReadAll(out_file);
@@ -68,25 +67,38 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
-  Diagnostics diags;
-  const std::string kql =
+  // A scan pipeline (read and filtered on every thread), and a plan (parsed on every thread,
+  // its operators fed in input order on one) with two pipelines in the same shared read, whose
+  // detections interleave batch by batch.
+  const std::string pipeline =
       "DeviceNetworkEvents | where Timestamp > ago(7d) | where InitiatingProcessFileName in~ "
       "(\"powershell.exe\", \"cmd.exe\", \"rundll32.exe\", \"svchost.exe\", \"chrome.exe\") "
       "| project Timestamp, DeviceName, InitiatingProcessFileName, RemoteIP, RemotePort";
-  auto file = std::make_shared<SourceFile>("<query>", kql);
-  auto query = CompileQuery(kql, TextOrigin::Identity(file), catalog, *jit, diags);
-  REQUIRE(query);
-
-  const std::vector<InputFile> inputs = {{plain, "DeviceNetworkEvents"}, {packed, "DeviceNetworkEvents"}};
-  const Run one = RunOn(*query, inputs, 1, (dir.path / "one").string());
-  CHECK(one.stats.read.lines_skipped == 3 + bad_in_third);
-  CHECK(one.stats.read.records == 6000 + count(third, "\n") - bad_in_third);
-  CHECK(std::count(one.detections.begin(), one.detections.end(), '\n') > 100);
-  for (unsigned threads : {2u, 3u}) {
-    const Run many = RunOn(*query, inputs, threads, (dir.path / "many").string());
-    CHECK(many.detections == one.detections);
-    CHECK(many.issues == one.issues);
-    CHECK(many.stats.read.records == one.stats.read.records);
-    CHECK(many.stats.read.bytes == one.stats.read.bytes);
+  const std::string plan =
+      "DeviceNetworkEvents | where RemotePort != 443 | summarize n = count(), ports = make_list(RemotePort, 5), "
+      "first = take_any(Timestamp) by DeviceName | order by n desc, DeviceName asc";
+  const std::string pipeline2 = "DeviceNetworkEvents | where RemotePort == 443 | project Timestamp, RemoteUrl";
+  for (const std::vector<std::string>& pack :
+       {std::vector<std::string>{pipeline}, std::vector<std::string>{plan, pipeline, pipeline2}}) {
+    INFO(pack.size() << " queries");
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    for (const std::string& kql : pack) {
+      Diagnostics diags;
+      auto file = std::make_shared<SourceFile>("<query>", kql);
+      queries.push_back(CompileQuery(kql, TextOrigin::Identity(file), catalog, *jit, diags));
+      REQUIRE(queries.back());
+    }
+    const std::vector<InputFile> inputs = {{plain, "DeviceNetworkEvents"}, {packed, "DeviceNetworkEvents"}};
+    const Run one = RunOn(queries, inputs, 1, (dir.path / "one").string());
+    CHECK(one.stats.read.lines_skipped == 3 + bad_in_third);
+    CHECK(one.stats.read.records == 6000 + count(third, "\n") - bad_in_third);
+    CHECK(std::count(one.detections.begin(), one.detections.end(), '\n') > 100);
+    for (unsigned threads : {2u, 3u}) {
+      const Run many = RunOn(queries, inputs, threads, (dir.path / "many").string());
+      CHECK(many.detections == one.detections);
+      CHECK(many.issues == one.issues);
+      CHECK(many.stats.read.records == one.stats.read.records);
+      CHECK(many.stats.read.bytes == one.stats.read.bytes);
+    }
   }
 }

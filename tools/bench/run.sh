@@ -2,11 +2,12 @@
 # huntc's benchmark suite in one command (issue 9): ingest, the peer hunts end to end beside
 # DuckDB, scale with rules, compile latency and peak memory, as Markdown tables on stdout
 # (progress on stderr). It builds nothing: give it a Release build folder in which huntc,
-# gen-events, bench-reader and bench-rules are built.
+# gen-events, bench-reader, bench-rules and bench-kernels are built.
 #
 #   tools/bench/run.sh [BUILD_DIR] [--reps N] [--quick] [--engine auto|jit|interp] [--threads 1,2]
 #                      [--sizes 1000000,10000000] [--archive-events N] [--ingest-events N]
-#                      [--only ingest,e2e,rules,compile] [--data DIR] [--keep]
+#                      [--kernel-rows N] [--memory-events N]
+#                      [--only ingest,kernels,e2e,rules,compile,memory] [--data DIR] [--keep]
 #                      [--peer DIR | --no-peer] [--hunts DIR] [--corpus DIR]
 #
 # BUILD_DIR defaults to build/. Each figure is the median of --reps runs (default 3), each run
@@ -16,7 +17,9 @@
 # hunts on the same files in the same run (duckdb-peer.mjs from ../shared/bench, copied to --peer
 # DIR, default /tmp/bench-peer, with `npm install --no-audit --no-fund` run there); without its
 # node_modules that part is skipped with a message. Generated data goes to a temporary folder
-# (or --data DIR) and is deleted at the end unless --keep.
+# (or --data DIR) and is deleted at the end unless --keep. `kernels` times scan predicates on
+# --kernel-rows rows in memory (bench-kernels); `memory` (not in the default set: it writes
+# 7.6 GB) runs hunt a as a pack over --memory-events DeviceNetworkEvents and reports peak RSS.
 #
 # Exit status: 0 when every run succeeded and huntc and DuckDB returned the same number of rows
 # for every hunt; 1 otherwise (a MISMATCH line names the hunt); 2 for a wrong command line.
@@ -25,7 +28,11 @@ export LC_ALL=C  # decimal points in EPOCHREALTIME and printf
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=build REPS=3 QUICK=0 ENGINE=auto THREADS=1,2 SIZES=1000000,10000000 ARCHIVE_EVENTS=20000
-INGEST_EVENTS=1000000 ONLY=ingest,e2e,rules,compile DATA= KEEP=0 PEER=/tmp/bench-peer
+INGEST_EVENTS=1000000 ONLY=ingest,kernels,e2e,rules,compile DATA= KEEP=0 PEER=/tmp/bench-peer
+KERNEL_ROWS=10000000
+# 9.5 M events of the peer's columns (about 800 bytes each) make the 7.6 GB of issue 6's memory
+# target.
+MEMORY_EVENTS=9500000
 HUNTS=$ROOT/../shared/bench/hunts CORPUS=$ROOT/../shared/corpus
 NOW=2026-11-20T00:00:00Z
 # The columns duckdb-peer.mjs declares (its COLS): the hunts read 9 of them. Writing only these
@@ -45,6 +52,8 @@ while [ $# -gt 0 ]; do
     --sizes) SIZES=$2; user_set+="sizes "; shift 2 ;;
     --archive-events) ARCHIVE_EVENTS=$2; user_set+="archive "; shift 2 ;;
     --ingest-events) INGEST_EVENTS=$2; user_set+="ingest "; shift 2 ;;
+    --kernel-rows) KERNEL_ROWS=$2; user_set+="kernel "; shift 2 ;;
+    --memory-events) MEMORY_EVENTS=$2; user_set+="memory "; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
@@ -62,15 +71,18 @@ if [ "$QUICK" = 1 ]; then
   [[ $user_set == *" sizes "* ]] || SIZES=20000
   [[ $user_set == *" archive "* ]] || ARCHIVE_EVENTS=1000
   [[ $user_set == *" ingest "* ]] || INGEST_EVENTS=20000
+  [[ $user_set == *" kernel "* ]] || KERNEL_ROWS=100000
+  [[ $user_set == *" memory "* ]] || MEMORY_EVENTS=20000
 fi
 case $ENGINE in auto|jit|interp) ;; *) echo "bench: --engine is auto, jit or interp" >&2; exit 2 ;; esac
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "bench: --reps must be a positive number" >&2; exit 2; }
 has() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 HUNTC=$BUILD/huntc GEN=$BUILD/gen-events READER=$BUILD/bench-reader PICK=$BUILD/bench-rules
-for tool in "$HUNTC" "$GEN" "$READER" "$PICK"; do
+KERNELS=$BUILD/bench-kernels
+for tool in "$HUNTC" "$GEN" "$READER" "$PICK" "$KERNELS"; do
   if [ ! -x "$tool" ]; then
-    echo "bench: $tool is missing: build it first (cmake --build $BUILD --target huntc gen-events bench-reader bench-rules)" >&2
+    echo "bench: $tool is missing: build it first (cmake --build $BUILD --target huntc gen-events bench-reader bench-rules bench-kernels)" >&2
     exit 2
   fi
 done
@@ -198,7 +210,50 @@ if has ingest; then
     fail "FAILED: bench-reader"
     cat "$WORK/stderr" >&2
   fi
+  echo
+  echo "### Ingest by number of columns filled: the same files, one core"
+  echo
+  echo "The first N of: hunt a's five (Timestamp, DeviceName, InitiatingProcessFileName, RemoteIP,"
+  echo "RemotePort), ActionType, RemoteUrl, InitiatingProcessCommandLine, RemoteIPType, LocalIP, then"
+  echo "the rest of the table's columns (all: every column of DeviceNetworkEvents)."
+  echo
+  note "ingest: bench-reader --column-counts 1,5,10,all"
+  if "$READER" --events "$INGEST_EVENTS" --reps "$REPS" --dir "$DATA/reader" --column-counts 1,5,10,all \
+    > "$WORK/reader.txt" 2> "$WORK/stderr"; then
+    echo "| input | columns | decoded GB/s | M events/s | decoded GB per CPU s | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    awk 'NR > 1 { printf "| %s | %s | %.2f | %.2f | %.2f | %s |\n", $1, $2, $3 / 1000, $4 / 1e6, $5 / 1000, $6 }' "$WORK/reader.txt"
+  else
+    fail "FAILED: bench-reader --column-counts"
+    cat "$WORK/stderr" >&2
+  fi
   rm -rf "$DATA/reader"
+fi
+
+# --- kernels ---------------------------------------------------------------------------------
+
+if has kernels; then
+  echo
+  echo "## Kernels: scan predicates over $KERNEL_ROWS DeviceNetworkEvents rows in memory, one core"
+  echo
+  echo "\`bench-kernels --rows $KERNEL_ROWS --reps $REPS\`: batches of 4096 rows as the reader makes them"
+  echo "(at most 1 M generated events, copied until there are enough rows); each predicate's filter alone,"
+  echo "as the JIT's kernel and as the interpreter's Evaluator::Select. M rows/s by wall time and by"
+  echo "the thread's CPU time; ratio = JIT / interpreter by CPU time."
+  echo
+  note "kernels: bench-kernels --rows $KERNEL_ROWS --reps $REPS"
+  if "$KERNELS" --rows "$KERNEL_ROWS" --reps "$REPS" > "$WORK/kernels.txt" 2> "$WORK/stderr"; then
+    echo "| predicate | JIT kernel | JIT M rows/s | JIT M rows/CPU s | interp M rows/s | interp M rows/CPU s | ratio | rows selected |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    awk 'NR > 2 { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$WORK/kernels.txt"
+    echo
+    grep 'runs interpreted' "$WORK/stderr" | sed 's/^bench-kernels: /- /' || true
+    echo
+    echo "The predicates' KQL is in tools/bench-kernels/main.cpp."
+  else
+    fail "FAILED: bench-kernels"
+    cat "$WORK/kernels.txt" "$WORK/stderr" >&2
+  fi
 fi
 
 # --- end to end ------------------------------------------------------------------------------
@@ -442,6 +497,42 @@ if has compile; then
       done
       rm -f "$WORK/rules-$n.pack"
     done
+  fi
+fi
+
+# --- peak memory on a large input ------------------------------------------------------------
+
+if has memory; then
+  hunt_a=$(ls "$HUNTS"/*.kql 2> /dev/null | head -n 1)
+  if [ -z "$hunt_a" ]; then
+    note "memory skipped: no hunts in $HUNTS (give --hunts DIR)"
+  else
+    name=$(basename "$hunt_a" .kql)
+    mkdir -p "$WORK/pack-memory"
+    { echo "id: $name"; echo "name: $name"; echo "severity: Informational"; echo "query: |"; sed 's/^/  /' "$hunt_a"; } \
+      > "$WORK/pack-memory/$name.yaml"
+    file=$DATA/DeviceNetworkEvents-$MEMORY_EVENTS.jsonl
+    gen_file "$MEMORY_EVENTS" "$file"
+    bytes=$(stat -c %s "$file")
+    engine=$(engine_for run "$WORK/pack-memory")
+    echo
+    echo "## Peak memory: a filter-only pack ($name) over one large JSON-lines file"
+    echo
+    echo "\`huntc run\` of a pack holding only $name ($engine), output to /dev/null; peak RSS from"
+    echo "\`/usr/bin/time\`. The file is read into the page cache first (page cache is not RSS)."
+    echo
+    echo "| events | file GB | threads | seconds | CPU s | peak RSS MiB | detections |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    IFS=, read -r -a thread_counts <<< "$THREADS"
+    for t in "${thread_counts[@]}"; do
+      note "memory: $name over $MEMORY_EVENTS events, $t thread(s)"
+      cat "$file" > /dev/null
+      timed "$HUNTC" run "$WORK/pack-memory" --events "$file" --now "$NOW" --threads "$t" --engine "$engine" \
+        -o /dev/null || continue
+      detections=$(sed -n 's/.*; \([0-9]*\) detections\{0,1\}$/\1/p' "$WORK/stderr" | tail -n 1)
+      echo "| $MEMORY_EVENTS | $(calc "$bytes / 1e9" %.2f) | $t | $(calc "$T" %.3f) | $CPU | $(calc "$RSS / 1024" %.0f) | $detections |"
+    done
+    [ "$KEEP" = 1 ] || rm -f "$file"
   fi
 fi
 

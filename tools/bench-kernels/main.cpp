@@ -1,0 +1,290 @@
+// bench-kernels: rows per second of typical scan predicates, JIT kernel against interpreter, on
+// batches already in memory (issue 5's and issue 9's kernel figures).
+//
+//   bench-kernels [--rows 10000000] [--distinct 1000000] [--batch 4096] [--reps 5] [--only NAME,...]
+//
+// Generates --distinct DeviceNetworkEvents (the columns the predicates read, through a temporary
+// JSON-lines file and the event reader, in batches of --batch rows as the reader makes them),
+// then copies those batches until --rows rows are in memory. Each predicate is compiled as
+// `DeviceNetworkEvents | where P | count` for both engines; the filter over the scan is timed
+// alone over every batch: the JIT's kernel (runtime/kernel.h) and the interpreter's
+// Evaluator::Select, on one thread. A predicate the JIT cannot compile says so and why (under
+// `--engine jit` huntc runs it interpreted). Prints the median of --reps as rows per second of
+// wall time and of the thread's CPU time (steadier on a shared machine), the JIT/interpreter
+// ratio, and the rows selected, which both engines must agree on: it exits 1 when they do not.
+// It asserts nothing about the speeds.
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "runtime/event_reader.h"
+#include "runtime/exec/eval.h"
+#include "tools/gen-events/generator.h"
+
+namespace fs = std::filesystem;
+using namespace huntc;
+
+namespace {
+
+const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
+
+struct Predicate {
+  const char* name;
+  const char* kql;
+};
+
+// Typical scan predicates of hunting rules, simplest first; the last is a filter-heavy rule's
+// conjunction (hunt a's and hunt c's filters together).
+const Predicate kPredicates[] = {
+    {"int_eq", "RemotePort == 443"},
+    {"int_lt", "RemotePort < 1024"},
+    {"int_rare", "RemotePort == 445"},
+    {"string_eq", "ActionType == 'ConnectionSuccess'"},
+    {"in_ci", "InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
+    {"has", "RemoteUrl has 'pastebin'"},
+    {"contains", "InitiatingProcessCommandLine contains '-enc'"},
+    {"regex", "InitiatingProcessCommandLine matches regex @'-[eE][nN][cC]\\s'"},
+    {"ipv4_range", "ipv4_is_in_range(RemoteIP, '10.0.0.0/8')"},
+    {"heavy",
+     "Timestamp > ago(7d) and ActionType == 'ConnectionSuccess' and RemoteIPType == 'Public' and RemotePort != 443"
+     " and InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
+};
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The filter directly above the scan in a compiled `T | where P | count`.
+const exec::FilterNode* ScanFilter(const exec::PlanNode* node) {
+  while (node) {
+    if (const auto* filter = node->As<exec::FilterNode>()) {
+      if (filter->inputs[0]->Is<exec::ScanNode>()) return filter;
+    }
+    node = node->inputs.empty() ? nullptr : node->inputs[0].get();
+  }
+  return nullptr;
+}
+
+// Reads `distinct` generated events' `columns` in batches of `batch_rows`; empty on failure.
+std::vector<Batch> GenerateBatches(const std::vector<ColumnSpec>& columns, uint64_t distinct, size_t batch_rows) {
+  const char* tmp = std::getenv("TMPDIR");
+  const fs::path path = fs::path(tmp && *tmp ? tmp : "/tmp") / fmt::format("bench-kernels-{}.jsonl", getpid());
+  gen::GenOptions opt;
+  opt.events = distinct;
+  opt.now = kNow;
+  for (const ColumnSpec& c : columns) opt.columns.push_back(c.name);
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (!out) return {};
+  bool ok = true;
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    ok = std::fwrite(chunk.data(), 1, chunk.size(), out) == chunk.size();
+    return ok;
+  });
+  ok = std::fclose(out) == 0 && ok;
+  std::vector<Batch> batches;
+  if (ok) {
+    EventReader reader({{"DeviceNetworkEvents", columns}}, {}, batch_rows);
+    ReadStats stats;
+    ok = reader.Read({path.string(), "DeviceNetworkEvents"}, [&](size_t, const Batch& b) { batches.push_back(b); },
+                     [](const InputIssue&) {}, stats);
+  }
+  fs::remove(path);
+  if (!ok) batches.clear();
+  return batches;
+}
+
+struct Timing {
+  double wall = 0, cpu = 0;
+  uint64_t selected = 0;
+};
+
+template <typename Fn>
+Timing Time(int reps, Fn&& run) {
+  std::vector<double> walls, cpus;
+  uint64_t selected = 0;
+  for (int r = 0; r < reps; ++r) {
+    const double w0 = WallSeconds(), c0 = ThreadCpuSeconds();
+    selected = run();
+    cpus.push_back(ThreadCpuSeconds() - c0);
+    walls.push_back(WallSeconds() - w0);
+  }
+  return {Median(walls), Median(cpus), selected};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench-kernels: scan predicates per second, JIT kernel versus interpreter"};
+  uint64_t rows = 10'000'000, distinct = 1'000'000;
+  size_t batch_rows = 4096;
+  int reps = 5;
+  std::vector<std::string> only;
+  app.add_option("--rows", rows, "rows in memory");
+  app.add_option("--distinct", distinct, "distinct generated events, copied until --rows");
+  app.add_option("--batch", batch_rows, "rows per batch (the reader's default)");
+  app.add_option("--reps", reps, "runs of each measurement (the median is printed)")->check(CLI::PositiveNumber);
+  app.add_option("--only", only, "predicates to run, by name")->delimiter(',');
+  CLI11_PARSE(app, argc, argv);
+  distinct = std::min(distinct, rows);
+
+  const Catalog catalog = Catalog::BuiltIn();
+  const TableSchema* table = catalog.Find("DeviceNetworkEvents");
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  if (!table || !jit) {
+    std::fprintf(stderr, "bench-kernels: %s\n", table ? error.c_str() : "no DeviceNetworkEvents schema");
+    return 2;
+  }
+
+  // Compile every predicate for both engines first: their scans say which columns to generate.
+  struct Compiled {
+    const Predicate* p;
+    std::unique_ptr<CompiledQuery> jit, interp;
+    const exec::FilterNode* jit_filter = nullptr;
+    const exec::FilterNode* interp_filter = nullptr;
+  };
+  std::vector<Compiled> compiled;
+  std::vector<ColumnSpec> columns;
+  for (const Predicate& p : kPredicates) {
+    if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
+    const std::string kql = fmt::format("DeviceNetworkEvents | where {} | count", p.kql);
+    Compiled c{&p, nullptr, nullptr};
+    for (Engine engine : {Engine::Jit, Engine::Interp}) {
+      Diagnostics diags;
+      auto query = CompileQuery(kql, TextOrigin::Identity(std::make_shared<SourceFile>(p.name, kql)), catalog, *jit,
+                                diags, nullptr, engine);
+      const exec::FilterNode* filter = query && query->plan ? ScanFilter(query->plan.get()) : nullptr;
+      if (!filter) {
+        std::fprintf(stderr, "bench-kernels: %s does not compile to a filter over the scan: %s\n", p.name,
+                     diags.items().empty() ? "" : RenderText(diags.items()[0]).c_str());
+        return 2;
+      }
+      (engine == Engine::Jit ? c.jit_filter : c.interp_filter) = filter;
+      (engine == Engine::Jit ? c.jit : c.interp) = std::move(query);
+    }
+    for (const ColumnSpec& s : c.interp_filter->inputs[0]->schema) {
+      if (std::none_of(columns.begin(), columns.end(), [&](const ColumnSpec& x) { return x.name == s.name; })) {
+        columns.push_back(s);
+      }
+    }
+    compiled.push_back(std::move(c));
+  }
+  // The generator writes columns in schema order; the reader takes them in any.
+  std::sort(columns.begin(), columns.end(),
+            [&](const ColumnSpec& a, const ColumnSpec& b) { return table->Find(a.name) < table->Find(b.name); });
+
+  std::fprintf(stderr, "bench-kernels: generating %llu events\n", static_cast<unsigned long long>(distinct));
+  std::vector<Batch> batches = GenerateBatches(columns, distinct, batch_rows);
+  if (batches.empty()) {
+    std::fprintf(stderr, "bench-kernels: generating or reading the events failed\n");
+    return 2;
+  }
+  const size_t generated = batches.size();
+  uint64_t total = 0;
+  for (const Batch& b : batches) total += b.rows();
+  batches.reserve(generated * ((rows + total - 1) / total));
+  for (size_t i = 0; total < rows; ++i) {
+    batches.push_back(batches[i % generated]);
+    total += batches.back().rows();
+  }
+
+  std::printf("rows %llu in %zu batches of up to %zu; %d reps\n", static_cast<unsigned long long>(total),
+              batches.size(), batch_rows, reps);
+  std::printf("%-11s %-6s %14s %14s %14s %14s %8s %10s\n", "predicate", "jit", "jit_Mrows/s", "jit_Mrows/cpu_s",
+              "interp_Mrows/s", "interp_Mrows/cpu_s", "ratio", "selected");
+  int status = 0;
+  std::vector<uint32_t> selection(batch_rows);
+  for (Compiled& c : compiled) {
+    // The predicate's batches: the shared columns, moved (not copied) into the scan's order.
+    const std::vector<ColumnSpec>& schema = c.interp_filter->inputs[0]->schema;
+    std::vector<size_t> from;
+    for (const ColumnSpec& s : schema) {
+      from.push_back(std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& x) { return x.name == s.name; }) -
+                     columns.begin());
+    }
+    std::vector<Batch> mine;
+    mine.reserve(batches.size());
+    for (Batch& b : batches) {
+      Batch m(schema);
+      for (size_t k = 0; k < from.size(); ++k) m.columns[k] = std::move(b.columns[from[k]]);
+      mine.push_back(std::move(m));
+    }
+
+    Timing jit_t;
+    const FilterKernel kernel = c.jit_filter->kernel;
+    if (kernel) {
+      std::vector<std::vector<ColumnView>> views;
+      for (const Batch& b : mine) {
+        views.emplace_back();
+        for (const Column& col : b.columns) views.back().push_back(col.View());
+      }
+      const KernelContext context{kNow, c.jit_filter->kernel_objects};
+      selection.resize(batch_rows);
+      jit_t = Time(reps, [&] {
+        uint64_t n = 0;
+        for (size_t i = 0; i < mine.size(); ++i) {
+          n += kernel(views[i].data(), static_cast<uint32_t>(mine[i].rows()), &context, selection.data());
+        }
+        return n;
+      });
+    }
+    exec::Evaluator eval(kNow);
+    std::vector<uint32_t> out;
+    const Timing interp_t = Time(reps, [&] {
+      uint64_t n = 0;
+      for (const Batch& b : mine) {
+        eval.Select(c.interp_filter->predicate, exec::RowSet::All(b), out);
+        n += out.size();
+      }
+      return n;
+    });
+
+    const auto mrows = [&](double s) { return s > 0 ? static_cast<double>(total) / s / 1e6 : 0.0; };
+    if (kernel) {
+      std::printf("%-11s %-6s %14.1f %14.1f %14.1f %14.1f %8.2f %10llu\n", c.p->name, "yes", mrows(jit_t.wall),
+                  mrows(jit_t.cpu), mrows(interp_t.wall), mrows(interp_t.cpu), interp_t.cpu / jit_t.cpu,
+                  static_cast<unsigned long long>(interp_t.selected));
+      if (jit_t.selected != interp_t.selected) {
+        std::fprintf(stderr, "bench-kernels: MISMATCH: %s selects %llu rows with the JIT, %llu interpreted\n",
+                     c.p->name, static_cast<unsigned long long>(jit_t.selected),
+                     static_cast<unsigned long long>(interp_t.selected));
+        status = 1;
+      }
+    } else {
+      std::printf("%-11s %-6s %14s %14s %14.1f %14.1f %8s %10llu\n", c.p->name, "no", "-", "-", mrows(interp_t.wall),
+                  mrows(interp_t.cpu), "-", static_cast<unsigned long long>(interp_t.selected));
+      std::fprintf(stderr, "bench-kernels: %s runs interpreted under the JIT: %s\n", c.p->name,
+                   c.jit->interpreted.empty() ? "" : c.jit->interpreted[0].c_str());
+    }
+    std::fflush(stdout);
+    // Give the columns back for the next predicate.
+    for (size_t i = 0; i < batches.size(); ++i) {
+      for (size_t k = 0; k < from.size(); ++k) batches[i].columns[from[k]] = std::move(mine[i].columns[k]);
+    }
+  }
+  return status;
+}
