@@ -82,6 +82,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     node = node->inputs[0].get();
   }
   const exec::FilterNode* filter = node->As<exec::FilterNode>();
+  exec::PlanPtr& filter_owner = project ? q.plan->inputs[0] : q.plan;
   if (filter) {
     if (!filter->kernel) return false;
     node = node->inputs[0].get();
@@ -100,6 +101,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     p.shape.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
     p.shape.output_names.push_back(result[i].name);
   }
+  if (filter) q.scan_filter = std::move(filter_owner);
   q.plan.reset();
   return true;
 }
@@ -137,11 +139,15 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
-                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
+                PackScanCompiler* pack) {
   // Scan pipelines alone read on many threads. Once a query needs a plan, whose operators run
   // on this thread, every query takes part in one shared read instead: reading the files twice
-  // (once for the plans, once more for the pipelines) would cost more than threads save.
-  if (std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
+  // (once for the plans, once more for the pipelines) would cost more than threads save. On one
+  // thread a pack stage makes the shared read the faster for pipelines too.
+  const bool pack_read = pack && options.threads <= 1 && queries.size() > 1;
+  if (!pack_read &&
+      std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
     std::vector<ScanPipeline> pipelines;
     for (const auto& q : queries) pipelines.push_back(q->pipeline);
     const bool ok = RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
@@ -168,19 +174,44 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
       sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
       runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
     } else {
-      sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
       sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);
-      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+      if (q.scan_filter) {  // its Filter selects, in a pack scan stage or with its own kernel
+        runs.push_back(exec::PlanRun{q.scan_filter.get(), sink.pipeline.get()});
+      } else {
+        sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
+        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+      }
     }
   }
   bool ok = true;
-  exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
-                 [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
+  exec::PlanRunOptions run_options;
+  run_options.now = options.now;
+  run_options.profile = options.profile;
+  run_options.on_progress = options.on_progress;
+  if (pack) {
+    run_options.pack_scan = pack->Factory();
+    run_options.pack_reports = &pack->reports();
+  }
+  exec::RunPlans(runs, inputs, run_options, [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {
     queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();
     queries[i]->pipeline.nanos += runs[i].nanos;
   }
   return ok && !out.failed();
+}
+
+exec::PackScanFactory PackScanCompiler::Factory() {
+  return [this](const std::string& table, const std::vector<ColumnSpec>& columns,
+                const std::vector<exec::PackConsumer>& consumers) -> std::unique_ptr<exec::PackScan> {
+    exec::PackScanLayout layout = exec::PlanPackScan(columns, consumers);
+    auto& objects = *objects_.emplace_back(std::make_unique<KernelObjects>());
+    std::string error;
+    const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
+    std::unique_ptr<exec::PackScan> stage;
+    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error);
+    if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
+    return stage;
+  };
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

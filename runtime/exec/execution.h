@@ -73,6 +73,11 @@ class Execution {
   const PlanNode& source(size_t i) const { return *sources_[i].node; }
   void Push(size_t source, const Batch& batch);
   void Finish(size_t source);
+  // The compiled filter directly above source `source` when it is a Scan, or null.
+  const FilterNode* ScanFilter(size_t source) const { return sources_[source].filter; }
+  // Feeds source `source` the rows selection[0..count) of `batch`, as its ScanFilter would have
+  // selected them (a pack scan stage did): they go straight to the operator after that filter.
+  void PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count);
   // Feeds a Datatable source its rows (in batches of kOutputBatchRows) and finishes it.
   void RunDatatable(size_t source);
 
@@ -81,6 +86,9 @@ class Execution {
     const PlanNode* node;
     Consumer* consumer;
     int input;
+    const FilterNode* filter = nullptr;  // ScanFilter, and where its rows go
+    Consumer* after_filter = nullptr;
+    int after_filter_input = 0;
   };
   void Build(const PlanNode& node, Consumer* out, int input);
 

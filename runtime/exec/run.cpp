@@ -86,17 +86,42 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       sh.whole = sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
+    // Per table, the pack scan stage of the compiled filters over its Scans, if any; `member` is
+    // each shared scan's consumer number in its table's stage (or -1).
+    std::vector<std::unique_ptr<PackScan>> stages(tables.size());
+    std::vector<int> member(shared.size(), -1);
+    for (size_t t = 0; options.pack_scan && t < tables.size(); ++t) {
+      std::vector<PackConsumer> consumers;
+      std::vector<size_t> scans;
+      for (size_t i = 0; i < shared.size(); ++i) {
+        const FilterNode* filter = executions[shared[i].plan]->ScanFilter(shared[i].source);
+        if (shared[i].table != t || !filter) continue;
+        consumers.push_back(PackConsumer{&filter->predicate, shared[i].positions});
+        scans.push_back(i);
+      }
+      if (consumers.size() < 2) continue;
+      stages[t] = options.pack_scan(tables[t].table, tables[t].columns, consumers);
+      if (!stages[t]) continue;
+      for (size_t m = 0; m < scans.size(); ++m) member[scans[m]] = static_cast<int>(m);
+    }
     EventReader reader(tables);
     const auto on_batch = [&](size_t table, const Batch& batch) {
-      for (SharedScan& sh : shared) {
+      if (stages[table] && batch.rows() > 0) stages[table]->Run(batch, options.now);
+      for (size_t i = 0; i < shared.size(); ++i) {
+        SharedScan& sh = shared[i];
         if (sh.table != table) continue;
         const Stopwatch watch(options.profile);
-        if (sh.whole) {
-          executions[sh.plan]->Push(sh.source, batch);
-        } else {
+        const Batch* rows = &batch;
+        if (!sh.whole) {
           for (size_t c = 0; c < sh.positions.size(); ++c) sh.scratch.columns[c] = batch.columns[sh.positions[c]];
           sh.scratch.row_count = batch.rows();
-          executions[sh.plan]->Push(sh.source, sh.scratch);
+          rows = &sh.scratch;
+        }
+        if (member[i] < 0) {
+          executions[sh.plan]->Push(sh.source, *rows);
+        } else if (batch.rows() > 0) {
+          const auto m = static_cast<size_t>(member[i]);
+          executions[sh.plan]->PushSelected(sh.source, *rows, stages[table]->selection(m), stages[table]->count(m));
         }
         watch.AddTo(plans[sh.plan].nanos);
       }
@@ -108,6 +133,11 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       ++stats.files;
       reader.Read(InputRange{input.path, input.table}, on_batch, on_issue, stats.read);
       if (options.on_progress) options.on_progress(stats.read);
+    }
+    for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
+      if (!stages[t]) continue;
+      options.pack_reports->push_back(
+          PackScanReport{tables[t].table, stages[t]->layout().Describe(tables[t].columns), stages[t]->stats()});
     }
     for (const SharedScan& sh : shared) {
       const Stopwatch watch(options.profile);
@@ -123,7 +153,9 @@ void PipelineSink::Push(const RowSet& rows, int) {
   const uint32_t n = static_cast<uint32_t>(rows.count);
   selection_.resize(n);
   uint32_t count = n;
-  if (pipeline_.filter) {
+  if (rows.sel) {  // its filter ran before it, in the plan (or a pack scan stage)
+    std::copy(rows.sel, rows.sel + n, selection_.begin());
+  } else if (pipeline_.filter) {
     views_.clear();
     for (const Column& c : batch.columns) views_.push_back(c.View());
     const KernelContext context{now_, pipeline_.objects};

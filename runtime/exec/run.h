@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/exec/execution.h"
+#include "runtime/exec/pack_scan.h"
 #include "runtime/hunt.h"
 
 namespace huntc::exec {
@@ -24,6 +25,11 @@ struct PlanRunOptions {
   int64_t now = 0;       // now(), in ticks
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
+  // With it, the compiled scan filters (FilterNode::kernel) of the plans reading one table in a
+  // round run as one pack scan stage when there are two or more; each stage's report is added to
+  // `pack_reports` when given.
+  PackScanFactory pack_scan;
+  std::vector<PackScanReport>* pack_reports = nullptr;
 };
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
@@ -38,7 +44,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 
 // Runs a scan pipeline (runtime/hunt.h) on the batches of a Scan of its table and columns: its
 // kernel selects rows, which are written as its detections. So scan pipelines take part in
-// RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes.
+// RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes; rows
+// selected already (by its Filter in a plan, or a pack scan stage) are written as they are.
 class PipelineSink : public Consumer {
  public:
   PipelineSink(const ScanPipeline& pipeline, int64_t now, DetectionRenderer& renderer, DetectionWriter& writer)
