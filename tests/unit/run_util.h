@@ -16,10 +16,11 @@
 namespace huntc::test {
 
 // Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
-// scratch file in `dir`, and returns its lines in the order written.
+// scratch file in `dir`, and returns its lines in the order written. With `pack`, as a pack with
+// its scan stages (RunQueries).
 inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                                            const std::vector<InputFile>& inputs, int64_t now,
-                                           const std::filesystem::path& dir) {
+                                           const std::filesystem::path& dir, PackScanCompiler* pack = nullptr) {
   const std::filesystem::path path = dir / "detections.jsonl";
   std::FILE* out = std::fopen(path.c_str(), "w");
   REQUIRE(out);
@@ -29,7 +30,7 @@ inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQ
     options.now = now;
     RunStats stats;
     CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
-                     [](const InputIssue&) { return true; }, stats));
+                     [](const InputIssue&) { return true; }, stats, pack));
     CHECK(writer.Finish());
   }
   std::fclose(out);
