@@ -110,6 +110,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       for (size_t i = 0; i < shared.size(); ++i) {
         SharedScan& sh = shared[i];
         if (sh.table != table) continue;
+        // A stage's consumer that selected nothing needs neither its columns copied nor a push.
+        if (member[i] >= 0 && (batch.rows() == 0 || stages[table]->count(static_cast<size_t>(member[i])) == 0)) continue;
         const Stopwatch watch(options.profile);
         const Batch* rows = &batch;
         if (!sh.whole) {
@@ -119,7 +121,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         }
         if (member[i] < 0) {
           executions[sh.plan]->Push(sh.source, *rows);
-        } else if (batch.rows() > 0) {
+        } else {
           const auto m = static_cast<size_t>(member[i]);
           executions[sh.plan]->PushSelected(sh.source, *rows, stages[table]->selection(m), stages[table]->count(m));
         }
