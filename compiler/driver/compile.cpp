@@ -200,6 +200,43 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   return ok && !out.failed();
 }
 
+std::vector<std::pair<std::string, std::string>> DescribePackScans(const std::vector<const exec::PlanNode*>& plans,
+                                                                   Jit& jit) {
+  struct Table {
+    std::string name;
+    std::vector<ColumnSpec> columns;
+    std::vector<exec::PackConsumer> consumers;
+  };
+  std::vector<Table> tables;
+  for (const exec::PlanNode* plan : plans) {
+    std::vector<const exec::PlanNode*> stack{plan};  // joins and unions nest as deep as the query does
+    while (!stack.empty()) {
+      const exec::PlanNode* node = stack.back();
+      stack.pop_back();
+      for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+      const auto* filter = node->As<exec::FilterNode>();
+      const auto* scan = filter ? filter->inputs[0]->As<exec::ScanNode>() : nullptr;
+      std::string error;
+      if (!scan || !jit.CanCompile(filter->predicate, scan->schema, error)) continue;
+      auto t = std::find_if(tables.begin(), tables.end(), [&](const Table& x) { return x.name == scan->table; });
+      if (t == tables.end()) t = tables.insert(tables.end(), Table{scan->table, {}, {}});
+      exec::PackConsumer& c = t->consumers.emplace_back(exec::PackConsumer{&filter->predicate, {}});
+      for (const ColumnSpec& column : scan->schema) {
+        size_t i = 0;
+        while (i < t->columns.size() && t->columns[i].name != column.name) ++i;
+        if (i == t->columns.size()) t->columns.push_back(column);
+        c.positions.push_back(i);
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Table& t : tables) {
+    if (t.consumers.size() < 2) continue;
+    out.emplace_back(t.name, exec::PlanPackScan(t.columns, t.consumers).Describe(t.columns));
+  }
+  return out;
+}
+
 exec::PackScanFactory PackScanCompiler::Factory() {
   return [this](const std::string& table, const std::vector<ColumnSpec>& columns,
                 const std::vector<exec::PackConsumer>& consumers) -> std::unique_ptr<exec::PackScan> {

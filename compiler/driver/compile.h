@@ -96,6 +96,13 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
                 PackScanCompiler* pack = nullptr);
 
+// The pack scan stages `huntc run` would make of these queries' plans (from CheckKernels or
+// CompileQuery), found without generating machine code: per table read by two or more filters
+// the JIT compiles, its name and its layout (exec::PackScanLayout::Describe). Lays out every
+// such filter of a table together, as a run does when all of them are read in one round.
+std::vector<std::pair<std::string, std::string>> DescribePackScans(const std::vector<const exec::PlanNode*>& plans,
+                                                                   Jit& jit);
+
 // Compiles pack scan stages with a Jit (the whole stage of a table as one kernel, cached like
 // every kernel) and keeps what they refer to; reports what each stage that ran did.
 class PackScanCompiler {
