@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <numeric>
 
 namespace huntc::exec {
 
@@ -23,7 +24,8 @@ struct SharedScan {
   size_t table;
   std::vector<size_t> positions;
   bool whole = false;  // its columns are the table's, in order: the batch is passed as it is
-  Batch scratch;       // otherwise its columns are copied here
+  Batch scratch;       // otherwise its columns are copied here (in a pack scan stage: its selected rows)
+  std::vector<uint32_t> identity;  // 0, 1, ...: the selection of the rows copied to scratch
 };
 
 class Stopwatch {
@@ -72,7 +74,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
                            [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
       });
       if (clash) continue;
-      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, {}, false, Batch(scan->schema)});
+      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, {}, false, Batch(scan->schema), {}});
       for (const ColumnSpec& c : scan->schema) {
         size_t i = 0;
         while (i < columns.size() && columns[i].name != c.name) ++i;
@@ -113,17 +115,32 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         // A stage's consumer that selected nothing needs neither its columns copied nor a push.
         if (member[i] >= 0 && (batch.rows() == 0 || stages[table]->count(static_cast<size_t>(member[i])) == 0)) continue;
         const Stopwatch watch(options.profile);
-        const Batch* rows = &batch;
-        if (!sh.whole) {
+        if (member[i] >= 0) {
+          const auto m = static_cast<size_t>(member[i]);
+          const uint32_t* selection = stages[table]->selection(m);
+          const uint32_t count = stages[table]->count(m);
+          if (sh.whole) {
+            executions[sh.plan]->PushSelected(sh.source, batch, selection, count);
+          } else {
+            // Only its selected rows are copied: a filter keeps few rows of most batches.
+            for (size_t c = 0; c < sh.positions.size(); ++c) {
+              Column& out = sh.scratch.columns[c];
+              const Column& from = batch.columns[sh.positions[c]];
+              out.Clear();
+              out.Reserve(count);
+              for (uint32_t k = 0; k < count; ++k) out.AppendFrom(from, selection[k]);
+            }
+            sh.scratch.row_count = count;
+            sh.identity.resize(count);
+            std::iota(sh.identity.begin(), sh.identity.end(), 0u);
+            executions[sh.plan]->PushSelected(sh.source, sh.scratch, sh.identity.data(), count);
+          }
+        } else if (sh.whole) {
+          executions[sh.plan]->Push(sh.source, batch);
+        } else {
           for (size_t c = 0; c < sh.positions.size(); ++c) sh.scratch.columns[c] = batch.columns[sh.positions[c]];
           sh.scratch.row_count = batch.rows();
-          rows = &sh.scratch;
-        }
-        if (member[i] < 0) {
-          executions[sh.plan]->Push(sh.source, *rows);
-        } else {
-          const auto m = static_cast<size_t>(member[i]);
-          executions[sh.plan]->PushSelected(sh.source, *rows, stages[table]->selection(m), stages[table]->count(m));
+          executions[sh.plan]->Push(sh.source, sh.scratch);
         }
         watch.AddTo(plans[sh.plan].nanos);
       }
