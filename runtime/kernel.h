@@ -18,4 +18,13 @@ struct KernelContext {
 using FilterKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows,
                                   const KernelContext* context, uint32_t* selection);
 
+// A pack scan kernel (runtime/exec/pack_scan.h): the filters of several consumers of one table
+// over one batch. `tests[k][row]` is the truth (0 or 1) of the k-th precomputed string test;
+// consumer c's selected rows go to `selections[c]` (room for `rows` each) and their number to
+// `counts[c]`; `evaluations[j]` is increased by how many rows the j-th shared conjunct was
+// evaluated on.
+using PackKernel = void (*)(const ColumnView* columns, uint32_t rows, const KernelContext* context,
+                            const uint8_t* const* tests, uint32_t* const* selections, uint32_t* counts,
+                            uint64_t* evaluations);
+
 }  // namespace huntc

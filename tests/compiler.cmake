@@ -4,3 +4,5 @@ huntc_add_test(test_literal_matcher SOURCES unit/literal_matcher_test.cpp LIBS h
 huntc_add_test(test_cases SOURCES unit/cases_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
 huntc_add_test(test_bind SOURCES unit/functions_test.cpp LIBS huntc_bind)
 huntc_add_test(test_jit_cache SOURCES unit/jit_cache_test.cpp LIBS huntc_driver huntc_gen)
+# The pack scan stage: shared conjuncts and pooled literals against the interpreter.
+huntc_add_test(test_pack_scan SOURCES unit/pack_scan_test.cpp LIBS huntc_driver)

@@ -87,6 +87,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     node = node->inputs[0].get();
   }
   const exec::FilterNode* filter = node->As<exec::FilterNode>();
+  exec::PlanPtr& filter_owner = project ? q.plan->inputs[0] : q.plan;
   if (filter) {
     if (!filter->kernel) return false;
     node = node->inputs[0].get();
@@ -105,6 +106,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     p.shape.output.push_back(project ? static_cast<uint32_t>(project->exprs[i].column) : static_cast<uint32_t>(i));
     p.shape.output_names.push_back(result[i].name);
   }
+  if (filter) q.scan_filter = std::move(filter_owner);
   q.plan.reset();
   return true;
 }
@@ -142,12 +144,16 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
-                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats) {
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
+                PackScanCompiler* pack) {
   // Scan pipelines alone run on many threads. Once a query needs a plan, whose operators run
   // on this thread, every query takes part in one shared read instead, parsed on many threads:
   // reading the files twice (once for the plans, once more for the pipelines) would cost more
-  // than running the pipelines' kernels on many threads saves.
-  if (std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
+  // than running the pipelines' kernels on many threads saves. On one thread a pack stage makes
+  // the shared read the faster for pipelines too.
+  const bool pack_read = pack && options.threads <= 1 && queries.size() > 1;
+  if (!pack_read &&
+      std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
     std::vector<ScanPipeline> pipelines;
     for (const auto& q : queries) pipelines.push_back(q->pipeline);
     const bool ok = RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
@@ -174,21 +180,83 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
       sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
       runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
     } else {
-      sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
       sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);
-      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+      if (q.scan_filter && pack) {  // its Filter selects in a pack scan stage (or with its own kernel)
+        runs.push_back(exec::PlanRun{q.scan_filter.get(), sink.pipeline.get()});
+      } else {
+        sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
+        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+      }
     }
   }
   bool ok = true;
-  exec::RunPlans(runs, inputs,
-                 {.now = options.now, .profile = options.profile, .threads = options.threads,
-                  .split_bytes = options.split_bytes, .on_progress = options.on_progress},
-                 [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
+  exec::PlanRunOptions run_options;
+  run_options.now = options.now;
+  run_options.profile = options.profile;
+  run_options.threads = options.threads;
+  run_options.split_bytes = options.split_bytes;
+  run_options.on_progress = options.on_progress;
+  if (pack) {
+    run_options.pack_scan = pack->Factory();
+    run_options.pack_reports = &pack->reports();
+  }
+  exec::RunPlans(runs, inputs, run_options, [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {
     queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();
     queries[i]->pipeline.nanos += runs[i].nanos;
   }
   return ok && !out.failed();
+}
+
+std::vector<std::pair<std::string, std::string>> DescribePackScans(const std::vector<const exec::PlanNode*>& plans,
+                                                                   Jit& jit) {
+  struct Table {
+    std::string name;
+    std::vector<ColumnSpec> columns;
+    std::vector<exec::PackConsumer> consumers;
+  };
+  std::vector<Table> tables;
+  for (const exec::PlanNode* plan : plans) {
+    std::vector<const exec::PlanNode*> stack{plan};  // joins and unions nest as deep as the query does
+    while (!stack.empty()) {
+      const exec::PlanNode* node = stack.back();
+      stack.pop_back();
+      for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+      const auto* filter = node->As<exec::FilterNode>();
+      const auto* scan = filter ? filter->inputs[0]->As<exec::ScanNode>() : nullptr;
+      std::string error;
+      if (!scan || !jit.CanCompile(filter->predicate, scan->schema, error)) continue;
+      auto t = std::find_if(tables.begin(), tables.end(), [&](const Table& x) { return x.name == scan->table; });
+      if (t == tables.end()) t = tables.insert(tables.end(), Table{scan->table, {}, {}});
+      exec::PackConsumer& c = t->consumers.emplace_back(exec::PackConsumer{&filter->predicate, {}});
+      for (const ColumnSpec& column : scan->schema) {
+        size_t i = 0;
+        while (i < t->columns.size() && t->columns[i].name != column.name) ++i;
+        if (i == t->columns.size()) t->columns.push_back(column);
+        c.positions.push_back(i);
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Table& t : tables) {
+    if (t.consumers.size() < 2) continue;
+    out.emplace_back(t.name, exec::PlanPackScan(t.columns, t.consumers).Describe(t.columns));
+  }
+  return out;
+}
+
+exec::PackScanFactory PackScanCompiler::Factory() {
+  return [this](const std::string& table, const std::vector<ColumnSpec>& columns,
+                const std::vector<exec::PackConsumer>& consumers) -> std::unique_ptr<exec::PackScan> {
+    exec::PackScanLayout layout = exec::PlanPackScan(columns, consumers);
+    auto& objects = *objects_.emplace_back(std::make_unique<KernelObjects>());
+    std::string error;
+    const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
+    std::unique_ptr<exec::PackScan> stage;
+    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error);
+    if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
+    return stage;
+  };
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

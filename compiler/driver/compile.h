@@ -41,6 +41,9 @@ struct CompiledQuery {
   ScanPipeline pipeline;
   KernelObjects objects;  // what the kernels refer to; pipeline.objects and the plan point into it
   exec::PlanPtr plan;     // the runtime plan, unless the query is one scan pipeline
+  // A scan pipeline's compiled Filter over its Scan: how the pipeline takes part in a shared
+  // read with plans (and in a pack scan stage). Null when it has no filter.
+  exec::PlanPtr scan_filter;
   // Jit: how many scan filters run as kernels, and for each one that runs interpreted instead,
   // the construct the JIT could not compile.
   size_t kernels = 0;
@@ -82,10 +85,41 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
 // read of each file (on this thread) feeds every query, as far as the plans' order of sources
 // allows (exec::RunPlans: a join's probe side is fed by a second read). Returns false when on_issue
 // asked to stop (--strict) or the output went away.
+//
+// With `pack` (Engine::Jit), the compiled scan filters of all queries reading one table run as
+// one pack scan stage per table and round (runtime/exec/pack_scan.h); a pack of scan pipelines
+// alone then takes the shared read too when it runs on one thread.
+class PackScanCompiler;
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
-                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats);
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
+                PackScanCompiler* pack = nullptr);
+
+// The pack scan stages `huntc run` would make of these queries' plans (from CheckKernels or
+// CompileQuery), found without generating machine code: per table read by two or more filters
+// the JIT compiles, its name and its layout (exec::PackScanLayout::Describe). Lays out every
+// such filter of a table together, as a run does when all of them are read in one round.
+std::vector<std::pair<std::string, std::string>> DescribePackScans(const std::vector<const exec::PlanNode*>& plans,
+                                                                   Jit& jit);
+
+// Compiles pack scan stages with a Jit (the whole stage of a table as one kernel, cached like
+// every kernel) and keeps what they refer to; reports what each stage that ran did.
+class PackScanCompiler {
+ public:
+  explicit PackScanCompiler(Jit& jit) : jit_(jit) {}
+  exec::PackScanFactory Factory();
+  // Per stage run: its table, layout and counts.
+  std::vector<exec::PackScanReport>& reports() { return reports_; }
+  // Stages that could not be compiled (their filters then ran as their own kernels), and why.
+  const std::vector<std::string>& failures() const { return failures_; }
+
+ private:
+  Jit& jit_;
+  std::vector<std::unique_ptr<KernelObjects>> objects_;
+  std::vector<exec::PackScanReport> reports_;
+  std::vector<std::string> failures_;
+};
 
 // Describes a rule's detections for the runtime: its fields, and which of the query's output
 // columns feed each entity identifier, custom detail and alert-text placeholder. A mapping that

@@ -82,6 +82,9 @@ llvm::Type* ExprCodegen::LlvmType(Type t) {
 }
 
 Val ExprCodegen::Gen(const Expr& e) {
+  if (precomputed_ && e.kind == ExprKind::Call) {
+    if (std::optional<Val> v = GenPrecomputed(e)) return *v;
+  }
   switch (e.kind) {
     case ExprKind::Column: return GenColumn(e);
     case ExprKind::Constant: return GenConstant(e.value);

@@ -10,7 +10,9 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/ir/ir.h"
@@ -57,6 +59,10 @@ class ExprCodegen {
   // The row (i64) that column reads use from now on.
   void SetRow(llvm::Value* row) { row_ = row; }
 
+  // From now on Gen of an expression equal to `precomputed[k]` (which must outlive this) reads
+  // byte `row` of the k-th of the arrays `tests` points to: a truth the caller computed (pack.cpp).
+  void SetPrecomputed(const std::vector<ir::Expr>& precomputed, llvm::Value* tests);
+
   // The value of `e` at the current row; throws Unsupported.
   Val Gen(const ir::Expr& e);
   // i1: the value is valid and true.
@@ -74,6 +80,8 @@ class ExprCodegen {
   };
 
   llvm::Value* AllValid(std::initializer_list<const Val*> vals);
+  // A precomputed truth equal to `e`, if there is one (pack.cpp).
+  std::optional<Val> GenPrecomputed(const ir::Expr& e);
   Val GenColumn(const ir::Expr& e);
   Val GenConstant(const ir::Value& v);
   llvm::FunctionCallee Helper(const char* name, size_t string_args, bool with_flag);
@@ -96,11 +104,19 @@ class ExprCodegen {
   llvm::Value* now_ = nullptr;
   llvm::Value* objects_ptr_ = nullptr;
   std::vector<ColumnPointers> pointers_;
+  const std::vector<ir::Expr>* precomputed_ = nullptr;
+  std::unordered_multimap<size_t, size_t> precomputed_by_hash_;
+  llvm::Value* tests_ = nullptr;
 };
 
 // Generates into `module` the filter kernel `name` (runtime/kernel.h FilterKernel) for
 // `predicate` over a batch with `columns`; throws Unsupported.
 llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
                             const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
+// Generates into `module` the pack scan kernel `name` (runtime/kernel.h PackKernel) for `layout`
+// over a batch with `columns`; throws Unsupported.
+llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
+                          const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
 }  // namespace huntc::jit

@@ -378,6 +378,14 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
       dumps, error));
 }
 
+PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
+                            KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  return reinterpret_cast<PackKernel>(impl_->Compile(
+      "pack",
+      [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
+      dumps, error));
+}
+
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
   llvm::Module module("huntc_kernel", context);

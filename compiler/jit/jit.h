@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
+#include "runtime/exec/pack_scan.h"
 #include "runtime/kernel.h"
 #include "runtime/strings.h"
 
@@ -67,6 +68,10 @@ class Jit {
   // null and names the construct in `error`. The kernel lives as long as this Jit.
   FilterKernel CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                              KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Compiles the scan filters of a pack laid out in `layout` over a batch with `columns` into one
+  // pack scan kernel (runtime/exec/pack_scan.h); on failure returns null and says why in `error`.
+  PackKernel CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
+                         KernelObjects& objects, KernelDumps* dumps, std::string& error);
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
   // not, names the construct in `error`.
   bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);

@@ -316,8 +316,6 @@ const StringSet& Evaluator::Set(const std::vector<std::string>& values, bool cas
   return *it->second;
 }
 
-namespace {
-
 // The literal a string test on a column with a constant needle looks for (`x contains "a"`), and
 // the column; nullopt for any other expression. Only tests that are never null qualify, so that
 // an `or` of them is plain "any matches".
@@ -343,8 +341,6 @@ std::optional<std::pair<int, LiteralMatcher::Literal>> ColumnLiteralTest(const E
   }
   return std::pair{e.args[0].column, LiteralMatcher::Literal{e.args[1].value.text, how.first, how.second}};
 }
-
-}  // namespace
 
 void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args) {
   std::vector<std::optional<std::pair<int, LiteralMatcher::Literal>>> tests;

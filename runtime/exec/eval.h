@@ -98,5 +98,8 @@ void AppendJson(Column& out, const Json& value);
 void AppendConverted(Column& out, const Column& from, size_t row);
 // tostring() of a cell.
 std::string CellToString(const Column& column, size_t row);
+// The literal a string test on a column with a constant needle looks for (`x contains "a"`), and
+// the column; nullopt for any other expression.
+std::optional<std::pair<int, LiteralMatcher::Literal>> ColumnLiteralTest(const Expr& e);
 
 }  // namespace huntc::exec

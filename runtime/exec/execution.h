@@ -79,6 +79,11 @@ class Execution {
   void Replay(size_t source);
 
   class SharedResult;
+  // The compiled filter directly above source `source` when it is a Scan, or null.
+  const FilterNode* ScanFilter(size_t source) const { return sources_[source].filter; }
+  // Feeds source `source` the rows selection[0..count) of `batch`, as its ScanFilter would have
+  // selected them (a pack scan stage did): they go straight to the operator after that filter.
+  void PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count);
 
  private:
   struct Source {
@@ -86,6 +91,9 @@ class Execution {
     Consumer* consumer;
     int input;
     SharedResult* shared = nullptr;  // a Shared node's subplan result
+    const FilterNode* filter = nullptr;  // ScanFilter, and where its rows go
+    Consumer* after_filter = nullptr;
+    int after_filter_input = 0;
   };
   void Build(const PlanNode& node, Consumer* out, int input);
 

@@ -684,10 +684,20 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input) {
     return;
   }
   for (size_t i = 0; i < node.inputs.size(); ++i) Build(*node.inputs[i], self, static_cast<int>(i));
+  const auto* filter = node.As<FilterNode>();
+  if (filter && filter->kernel && filter->inputs[0]->Is<ScanNode>()) {
+    sources_.back().filter = filter;
+    sources_.back().after_filter = out;
+    sources_.back().after_filter_input = input;
+  }
 }
 
 void Execution::Push(size_t source, const Batch& batch) {
   if (batch.rows() > 0) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
+}
+
+void Execution::PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count) {
+  if (count > 0) sources_[source].after_filter->Push(RowSet{&batch, selection, count}, sources_[source].after_filter_input);
 }
 
 void Execution::Finish(size_t source) { sources_[source].consumer->Finish(sources_[source].input); }

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 namespace huntc::exec {
@@ -41,7 +42,10 @@ struct Prepared {
   Batch copy;
   std::vector<Batch> projections;     // per shared scan not taking the whole batch: its columns
   std::vector<std::string> rendered;  // per shared scan of a scan pipeline: its detections
-  std::vector<uint32_t> counts;       // and how many
+  std::vector<uint32_t> counts;       // and how many; per shared scan in a pack scan stage: rows selected
+  // Per shared scan in a pack scan stage taking the whole batch: the rows it selected (the others
+  // have their selected rows copied to `projections`).
+  std::vector<std::vector<uint32_t>> selected;
 
   const Batch& whole() const { return batch ? *batch : copy; }
 };
@@ -245,6 +249,35 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     }
     // Per reading thread: a renderer for each scan pipeline, and the scratch of rendering.
     const unsigned workers = std::max(1u, options.threads);
+    // Per table, the pack scan stage of the compiled filters over its Scans, if any, one copy per
+    // reading thread; `member` is each shared scan's consumer number in its table's stage (or -1).
+    std::vector<std::vector<std::unique_ptr<PackScan>>> stages(workers);
+    for (auto& s : stages) s.resize(tables.size());
+    std::vector<int> member(shared.size(), -1);
+    for (size_t t = 0; options.pack_scan && t < tables.size(); ++t) {
+      std::vector<PackConsumer> consumers;
+      std::vector<size_t> scans;
+      for (size_t i = 0; i < shared.size(); ++i) {
+        const FilterNode* filter = executions[shared[i].plan]->ScanFilter(shared[i].source);
+        if (shared[i].table != t || !filter) continue;
+        consumers.push_back(PackConsumer{&filter->predicate, shared[i].positions});
+        scans.push_back(i);
+      }
+      if (consumers.size() < 2) continue;
+      stages[0][t] = options.pack_scan(tables[t].table, tables[t].columns, consumers);
+      if (!stages[0][t]) continue;
+      bool cloned = true;
+      for (unsigned w = 1; w < workers && cloned; ++w) {
+        std::string error;
+        stages[w][t] = stages[0][t]->Clone(error);
+        cloned = stages[w][t] != nullptr;
+      }
+      if (!cloned) {  // cannot happen where the first copy was built; the filters run on their own
+        for (auto& s : stages) s[t].reset();
+        continue;
+      }
+      for (size_t m = 0; m < scans.size(); ++m) member[scans[m]] = static_cast<int>(m);
+    }
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
     std::vector<PipelineSink::Scratch> scratch(workers);
     for (auto& r : renderers) r.resize(shared.size());
@@ -254,10 +287,37 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       out.projections.resize(shared.size());
       out.rendered.resize(shared.size());
       out.counts.resize(shared.size());
+      out.selected.resize(shared.size());
+      PackScan* stage = stages[worker][table].get();
+      if (stage && batch.rows() > 0) stage->Run(batch, options.now);
       bool whole_needed = false;
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
         if (sh.table != table) continue;
+        if (member[i] >= 0) {
+          const auto m = static_cast<size_t>(member[i]);
+          const uint32_t count = batch.rows() > 0 ? stage->count(m) : 0;
+          const uint32_t* selection = stage->selection(m);
+          out.counts[i] = count;
+          if (count == 0) continue;  // neither its columns copied nor a push
+          if (sh.whole) {
+            out.selected[i].assign(selection, selection + count);
+            whole_needed = true;
+            continue;
+          }
+          // Only its selected rows are copied: a filter keeps few rows of most batches.
+          Batch& projection = out.projections[i];
+          if (projection.specs.empty()) projection = Batch(*sh.schema);
+          for (size_t c = 0; c < sh.positions.size(); ++c) {
+            Column& to = projection.columns[c];
+            const Column& from = batch.columns[sh.positions[c]];
+            to.Clear();
+            to.Reserve(count);
+            for (uint32_t k = 0; k < count; ++k) to.AppendFrom(from, selection[k]);
+          }
+          projection.row_count = count;
+          continue;
+        }
         const Batch* input = &batch;
         if (!sh.whole) {
           Batch& projection = out.projections[i];
@@ -270,7 +330,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
           std::unique_ptr<DetectionRenderer>& renderer = renderers[worker][i];
           if (!renderer) renderer = std::make_unique<DetectionRenderer>(sh.pipeline->renderer());
           out.rendered[i].clear();
-          out.counts[i] = sh.pipeline->Render(*input, static_cast<uint32_t>(input->rows()), *renderer,
+          out.counts[i] = sh.pipeline->Render(*input, nullptr, static_cast<uint32_t>(input->rows()), *renderer,
                                               scratch[worker], out.rendered[i]);
         } else {
           whole_needed |= sh.whole;
@@ -282,12 +342,24 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         out.batch = nullptr;
       }
     };
+    std::vector<uint32_t> identity;  // 0, 1, ...: the selection of rows copied to a projection
     const auto consume = [&](Prepared& in) {
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
-        if (sh.table != in.table) continue;
+        if (sh.table != in.table || (member[i] >= 0 && in.counts[i] == 0)) continue;
         const Stopwatch watch(options.profile);
-        if (sh.pipeline) {
+        if (member[i] >= 0) {
+          const uint32_t count = in.counts[i];
+          if (sh.whole) {
+            executions[sh.plan]->PushSelected(sh.source, in.whole(), in.selected[i].data(), count);
+          } else {
+            if (identity.size() < count) {
+              identity.resize(count);
+              std::iota(identity.begin(), identity.end(), 0u);
+            }
+            executions[sh.plan]->PushSelected(sh.source, in.projections[i], identity.data(), count);
+          }
+        } else if (sh.pipeline) {
           sh.pipeline->Write(in.rendered[i], in.counts[i]);
         } else {
           executions[sh.plan]->Push(sh.source, sh.whole ? in.whole() : in.projections[i]);
@@ -303,6 +375,13 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     }
     stats.files += wanted.size();
     ReadInputs(tables, wanted, options, prepare, consume, on_issue, stats.read);
+    for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
+      if (!stages[0][t]) continue;
+      PackScanStats totals;
+      for (const auto& s : stages) totals.Add(s[t]->stats());
+      options.pack_reports->push_back(
+          PackScanReport{tables[t].table, stages[0][t]->layout().Describe(tables[t].columns), totals});
+    }
     for (const SharedScan& sh : shared) {
       const Stopwatch watch(options.profile);
       executions[sh.plan]->Finish(sh.source);
@@ -314,16 +393,18 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 
 void PipelineSink::Push(const RowSet& rows, int) {
   rendered_.clear();
-  const uint32_t count = Render(*rows.batch, static_cast<uint32_t>(rows.count), renderer_, scratch_, rendered_);
+  const uint32_t count = Render(*rows.batch, rows.sel, static_cast<uint32_t>(rows.count), renderer_, scratch_, rendered_);
   Write(rendered_, count);
 }
 
-uint32_t PipelineSink::Render(const Batch& batch, uint32_t n, DetectionRenderer& renderer, Scratch& scratch,
-                              std::string& out) const {
+uint32_t PipelineSink::Render(const Batch& batch, const uint32_t* selected, uint32_t n, DetectionRenderer& renderer,
+                              Scratch& scratch, std::string& out) const {
   std::vector<uint32_t>& selection = scratch.selection;
   selection.resize(n);
   uint32_t count = n;
-  if (pipeline_.filter) {
+  if (selected) {  // its filter ran before it, in the plan (or a pack scan stage)
+    std::copy(selected, selected + n, selection.begin());
+  } else if (pipeline_.filter) {
     scratch.views.clear();
     for (const Column& c : batch.columns) scratch.views.push_back(c.View());
     const KernelContext context{now_, pipeline_.objects};

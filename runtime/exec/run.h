@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/exec/execution.h"
+#include "runtime/exec/pack_scan.h"
 #include "runtime/hunt.h"
 
 namespace huntc::exec {
@@ -28,6 +29,11 @@ struct PlanRunOptions {
   unsigned threads = 1;
   uint64_t split_bytes = uint64_t{32} << 20;
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
+  // With it, the compiled scan filters (FilterNode::kernel) of the plans reading one table in a
+  // round run as one pack scan stage when there are two or more; each stage's report is added to
+  // `pack_reports` when given.
+  PackScanFactory pack_scan;
+  std::vector<PackScanReport>* pack_reports = nullptr;
 };
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
@@ -47,7 +53,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
 
 // Runs a scan pipeline (runtime/hunt.h) on the batches of a Scan of its table and columns: its
 // kernel selects rows, which are written as its detections. So scan pipelines take part in
-// RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes.
+// RunPlans' shared read. A Scan hands on whole batches, which is what the kernel takes; rows
+// selected already (by its Filter in a plan, or a pack scan stage) are written as they are.
 class PipelineSink : public Consumer {
  public:
   // What Render needs besides the batch, reused from call to call; one per thread.
@@ -64,10 +71,11 @@ class PipelineSink : public Consumer {
   uint64_t rows() const { return rows_; }
 
   // Push in two halves, so that RunPlans can render on a reading thread: Render appends the
-  // detections of the first `n` rows of `batch` to `out`, with the caller's renderer and scratch
-  // (so any thread may call it), and returns how many; Write writes them, in order.
-  uint32_t Render(const Batch& batch, uint32_t n, DetectionRenderer& renderer, Scratch& scratch,
-                  std::string& out) const;
+  // detections of the rows `selected[0..n)` of `batch` — or, without `selected`, of the first `n`
+  // rows its kernel keeps — to `out`, with the caller's renderer and scratch (so any thread may
+  // call it), and returns how many; Write writes them, in order.
+  uint32_t Render(const Batch& batch, const uint32_t* selected, uint32_t n, DetectionRenderer& renderer,
+                  Scratch& scratch, std::string& out) const;
   void Write(const std::string& rendered, uint32_t count);
   const DetectionRenderer& renderer() const { return renderer_; }
 

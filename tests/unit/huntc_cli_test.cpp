@@ -406,3 +406,25 @@ TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_H
   CHECK(warning != std::string::npos);
   CHECK(stderr_text.find("warning: cannot write the kernel cache", warning + 1) == std::string::npos);
 }
+
+TEST_CASE("explain: the pack scan stage of rules reading one table", "[cli][explain][pack]") {
+  Fixture f("explain-pack");
+  const std::string a = f.Add("a.yaml", RuleWithQuery(R"(DeviceProcessEvents
+| where ActionType == "ProcessCreated" and ProcessCommandLine has "-enc"
+| project DeviceName, Calls = ProcessCommandLine)"));
+  const std::string b = f.Add("b.yaml", RuleWithQuery(R"(DeviceProcessEvents
+| where ActionType == "ProcessCreated" and ProcessCommandLine contains "bitsadmin"
+| project DeviceName, Calls = FileName)"));
+  const Run run = Huntc("explain --format json " + a + " " + b);
+  REQUIRE(run.code == 0);
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = ParseJson(parser, run.out);
+  simdjson::dom::array stages;
+  REQUIRE(root["pack_scan"].get(stages) == simdjson::SUCCESS);
+  REQUIRE(stages.size() == 1);
+  CHECK(Str(stages.at(0), "table") == "DeviceProcessEvents");
+  // The ActionType test is common to both filters; the two literals share one pass.
+  CHECK(Str(stages.at(0), "layout") ==
+        "2 filters, 4 conjuncts (3 distinct, 1 shared), 2 string tests pooled: literals per column "
+        "ProcessCommandLine 2");
+}

@@ -6,7 +6,8 @@
 //
 // Then the differential test of the engines: all those rules run as one pack (one shared read)
 // under the JIT and under the interpreter over the same archive must give the same detections,
-// as multisets of lines (each line names its rule). Prints how many scan filters the JIT
+// as multisets of lines (each line names its rule); under the JIT the pack's compiled filters
+// run as pack scan stages (one kernel per table). Prints how many scan filters the JIT
 // compiled and how many it left to the interpreter, and why.
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -142,7 +144,17 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
       pack.push_back(std::move(query));
     }
     rules = pack.size();
-    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path);
+    // Under the JIT with the pack scan stages: every table's compiled filters as one kernel.
+    std::optional<PackScanCompiler> stages;
+    if (engine == Engine::Jit) stages.emplace(*jit);
+    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path, nullptr, stages ? &*stages : nullptr);
+    if (stages) {
+      std::string report;
+      for (const exec::PackScanReport& r : stages->reports()) report += fmt::format("  {}: {}\n", r.table, r.layout);
+      WARN("pack scan stages:\n" << report);
+      CHECK(stages->failures().empty());
+      CHECK(!stages->reports().empty());
+    }
     std::sort(lines.begin(), lines.end());
     return lines;
   };

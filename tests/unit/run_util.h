@@ -17,10 +17,12 @@ namespace huntc::test {
 
 // Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
 // scratch file in `dir`, and returns its lines in the order written. `stats`, if given, gets
-// the run's figures (how many inputs were read, ...).
+// the run's figures (how many inputs were read, ...). With `pack`, as a pack with its scan stages
+// (RunQueries).
 inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                                            const std::vector<InputFile>& inputs, int64_t now,
-                                           const std::filesystem::path& dir, RunStats* stats_out = nullptr) {
+                                           const std::filesystem::path& dir, RunStats* stats_out = nullptr,
+                                           PackScanCompiler* pack = nullptr) {
   const std::filesystem::path path = dir / "detections.jsonl";
   std::FILE* out = std::fopen(path.c_str(), "w");
   REQUIRE(out);
@@ -30,7 +32,7 @@ inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQ
     options.now = now;
     RunStats stats;
     CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
-                     [](const InputIssue&) { return true; }, stats));
+                     [](const InputIssue&) { return true; }, stats, pack));
     CHECK(writer.Finish());
     if (stats_out) *stats_out = stats;
   }

@@ -6,11 +6,14 @@
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "kernels": n,
-//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}]}
+//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}],
+//    "pack_scan": [{"table", "layout"}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
 // counts its scan filters the JIT compiled, and "interpreted" names, for each one it could not,
-// the construct that keeps it interpreted.
+// the construct that keeps it interpreted. "pack_scan" (and, in text, a closing section) lays
+// out, per table that two or more of the rules' compiled filters read, the pack scan stage
+// `huntc run` would make: shared conjuncts and pooled literals per column.
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -98,6 +101,7 @@ int RunExplain(std::vector<std::string> args) {
   }
   bool failed = false;
   std::string json = "{\"rules\":[";
+  std::vector<std::unique_ptr<CompiledQuery>> pack;  // every rule's plan, for the pack scan stages
   for (size_t i = 0; i < files.size(); ++i) {
     Diagnostics diags = files[i].diags;
     std::optional<Rule> rule = files[i].file ? ParseRule(files[i].file, diags) : std::nullopt;
@@ -114,6 +118,8 @@ int RunExplain(std::vector<std::string> args) {
         compiled = CheckKernels(analyzed, *jit);  // machine code only when a dump shows it
       }
     }
+    const CompiledQuery* query = compiled.get();
+    if (compiled && compiled->plan) pack.push_back(std::move(compiled));
     const bool explained = rule && analyzed.bound;
     failed |= !explained;
     // A rule that binds but uses what the engines lack is still explained: its lowering
@@ -146,10 +152,10 @@ int RunExplain(std::vector<std::string> args) {
       } else {
         json += "null";
       }
-      json += fmt::format(",\"kernels\":{},\"interpreted\":[", compiled ? compiled->kernels : 0);
-      for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
+      json += fmt::format(",\"kernels\":{},\"interpreted\":[", query ? query->kernels : 0);
+      for (size_t k = 0; query && k < query->interpreted.size(); ++k) {
         if (k) json += ',';
-        AppendJsonString(json, compiled->interpreted[k]);
+        AppendJsonString(json, query->interpreted[k]);
       }
       json += ']';
       if (!dump.empty()) {
@@ -170,8 +176,8 @@ int RunExplain(std::vector<std::string> args) {
     for (const Diagnostic& d : shown.items()) text += RenderText(d);
     if (e) {
       if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
-      for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
-        text += fmt::format("  a scan filter runs interpreted: {}\n", compiled->interpreted[k]);
+      for (size_t k = 0; query && k < query->interpreted.size(); ++k) {
+        text += fmt::format("  a scan filter runs interpreted: {}\n", query->interpreted[k]);
       }
       text += explain::ToText(*e);
     }
@@ -182,9 +188,24 @@ int RunExplain(std::vector<std::string> args) {
     text += '\n';
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
+  std::vector<const exec::PlanNode*> plans;
+  for (const auto& q : pack) plans.push_back(q->plan.get());
+  const std::vector<std::pair<std::string, std::string>> stages = DescribePackScans(plans, *jit);
   if (format == "json") {
+    json += "],\"pack_scan\":[";
+    for (size_t k = 0; k < stages.size(); ++k) {
+      json += k ? ",{\"table\":" : "{\"table\":";
+      AppendJsonString(json, stages[k].first);
+      json += ",\"layout\":";
+      AppendJsonString(json, stages[k].second);
+      json += '}';
+    }
     json += "]}\n";
     std::fwrite(json.data(), 1, json.size(), stdout);
+  } else if (!stages.empty()) {
+    std::string text = "pack scan stages of these rules under `huntc run` (one kernel per table):\n";
+    for (const auto& [table, layout] : stages) text += fmt::format("  {}: {}\n", table, layout);
+    std::fwrite(text.data(), 1, text.size(), stdout);
   }
   return failed ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
 //             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
-//             [--fail-on-detection] [--profile-rules] [--verbose]
+//             [--fail-on-detection] [--profile-rules] [--verbose] [--no-pack-scan]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
 // Both take --now auto (now() is the newest event time in the inputs, found by a first pass that
 // reads only the time columns) and --from/--to ISO (every table the query names keeps only rows
@@ -19,6 +19,9 @@
 // above it (summarize, join, ...) in the interpreter; a filter the JIT cannot compile runs
 // interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
 // cache folder (--cache-dir DIR, default $XDG_CACHE_HOME/huntc; --no-cache: none).
+// For `run`, the scan filters of all rules reading a table are one kernel per table (a pack scan
+// stage: conjuncts common to rules computed once, string literals of a column matched in one
+// pass; --verbose shows each stage, --no-pack-scan runs the rules' kernels one by one).
 // --engine interp runs everything in the reference interpreter.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
@@ -33,6 +36,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -78,6 +82,7 @@ struct Options {
   bool fail_on_detection = false;
   bool profile_rules = false;
   bool verbose = false;
+  bool no_pack_scan = false;
   ExternalFiles external;  // --externaldata
   CacheOptions cache;      // --cache-dir, --no-cache
 
@@ -183,8 +188,10 @@ OutputFormat FormatFromName(const std::string& name) {
   return name == "csv" ? OutputFormat::Csv : name == "table" ? OutputFormat::Table : OutputFormat::JsonLines;
 }
 
+// `jit`, when given, compiles the pack scan stages (the scan filters of all rules reading a
+// table, as one kernel per table).
 int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o, const Catalog& catalog,
-         Diagnostics& diags, size_t rules_failed) {
+         Diagnostics& diags, size_t rules_failed, Jit* jit = nullptr) {
   const std::vector<InputFile> inputs = FindInputs(o, catalog, diags);
   PrintDiagnostics(diags);
   const bool failed = diags.HasErrors();
@@ -239,7 +246,9 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   const auto start = std::chrono::steady_clock::now();
   const bool progress = ::isatty(STDERR_FILENO) == 1;
   if (progress) run.on_progress = ProgressLine(inputs, start);
-  RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats);
+  std::optional<PackScanCompiler> pack;
+  if (jit) pack.emplace(*jit);
+  RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats, pack ? &*pack : nullptr);
   if (progress) std::cerr << "\r\033[K";  // the summary replaces the progress line
   const bool output_gone = !out.Finish();
   if (file != stdout) std::fclose(file);
@@ -276,6 +285,17 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
                                q->pipeline.detections == 1 ? "" : "s", timing);
     } else if (o.profile_rules) {
       std::cerr << fmt::format("huntc: the query{}\n", timing);
+    }
+  }
+  if (pack && o.verbose) {
+    for (const exec::PackScanReport& r : pack->reports()) {
+      std::cerr << fmt::format("huntc: pack scan of {}: {}; {} rows, {} evaluations of shared conjuncts\n", r.table,
+                               r.layout, r.stats.rows, r.stats.shared_evaluations);
+    }
+  }
+  if (pack) {
+    for (const std::string& why : pack->failures()) {
+      std::cerr << fmt::format("huntc: a pack scan stage could not be compiled (its rules' kernels ran one by one): {}\n", why);
     }
   }
   std::string skipped;
@@ -364,7 +384,8 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   CompiledRules rules = CompileRules(o, catalog, jit, diags);
   if (NoneLeft(rules, "run")) return 2;
-  return Hunt(rules.queries, o, catalog, diags, rules.failed);
+  const bool pack_scan = o.GetEngine() == Engine::Jit && !o.no_pack_scan;
+  return Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
 }
 
 // `huntc compile`: compiles the rules as `run` would and writes them, with their kernels' object
@@ -470,7 +491,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
     cmd->add_flag("--verbose", o.verbose,
                   "Name, for each query, what keeps a scan filter from being JIT-compiled (it then "
-                  "runs in the interpreter)");
+                  "runs in the interpreter); with `run`, show each table's pack scan stage");
     cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
                     "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);
@@ -483,6 +504,9 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run rules (YAML files, folders or packs) over events");
   run->add_option("rules", o.rules, "Rule files, folders or packs (huntc compile)")->required();
   common(run);
+  run->add_flag("--no-pack-scan", o.no_pack_scan,
+                "Under the JIT, run each rule's scan filter as its own kernel instead of one kernel per "
+                "table for the whole pack (for comparison)");
   run->add_option("--rule", o.filter.rules,
                   "Run only rules whose id is this, or whose name (or id) matches this glob "
                   "(`*Pastebin*`, case-insensitive); repeatable")

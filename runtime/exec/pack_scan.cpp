@@ -1,0 +1,229 @@
+// Laying out and running the pack scan stage: shared conjuncts and pooled literals.
+#include "runtime/exec/pack_scan.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "runtime/exec/eval.h"
+
+namespace huntc::exec {
+
+namespace {
+
+struct ExprHash {
+  size_t operator()(const Expr& e) const { return e.Hash(); }
+};
+
+// `e` with its column references renumbered by `positions` (walked with a stack: expressions
+// nest as deep as the query does).
+Expr Renumber(const Expr& e, const std::vector<size_t>& positions) {
+  Expr out = e;
+  std::vector<Expr*> stack{&out};
+  while (!stack.empty()) {
+    Expr* x = stack.back();
+    stack.pop_back();
+    if (x->kind == ExprKind::Column) x->column = static_cast<int>(positions[static_cast<size_t>(x->column)]);
+    for (Expr& a : x->args) stack.push_back(&a);
+  }
+  return out;
+}
+
+bool HasVolatile(const Expr& e) {
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* x = stack.back();
+    stack.pop_back();
+    if (x->kind == ExprKind::Call && IsVolatile(x->fn)) return true;
+    for (const Expr& a : x->args) stack.push_back(&a);
+  }
+  return false;
+}
+
+// The column and literals of a string test a literal pool can answer: a single-literal test
+// (ColumnLiteralTest), or `in`/`in~`/has_any over a list of string constants. Such a test is
+// true when any of its literals matches and is never null.
+std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableTest(
+    const Expr& e, const std::vector<ColumnSpec>& columns) {
+  if (e.kind != ExprKind::Call || e.args.empty() || e.args[0].kind != ExprKind::Column ||
+      e.args[0].type != Type::String || columns[static_cast<size_t>(e.args[0].column)].type != Type::String) {
+    return std::nullopt;
+  }
+  const size_t column = static_cast<size_t>(e.args[0].column);
+  if (auto single = ColumnLiteralTest(e)) return std::pair{column, std::vector{single->second}};
+  LiteralMatcher::Literal how;
+  switch (e.fn) {
+    case Fn::In: how = {"", LiteralMatcher::Mode::Equals, true}; break;
+    case Fn::InCi: how = {"", LiteralMatcher::Mode::Equals, false}; break;
+    case Fn::HasAny: how = {"", LiteralMatcher::Mode::Term, false}; break;
+    default: return std::nullopt;
+  }
+  if (e.args.size() < 2) return std::nullopt;
+  std::vector<LiteralMatcher::Literal> literals;
+  for (size_t k = 1; k < e.args.size(); ++k) {
+    const Expr& v = e.args[k];
+    if (v.kind != ExprKind::Constant || v.type != Type::String || v.value.is_null) return std::nullopt;
+    how.text = v.value.text;
+    literals.push_back(how);
+  }
+  return std::pair{column, std::move(literals)};
+}
+
+}  // namespace
+
+size_t PackScanLayout::shared_count() const { return static_cast<size_t>(std::count(shared.begin(), shared.end(), true)); }
+
+size_t PackScanLayout::literal_count() const {
+  size_t n = 0;
+  for (const LiteralPool& p : pools) n += p.literals.size();
+  return n;
+}
+
+std::string PackScanLayout::Describe(const std::vector<ColumnSpec>& columns) const {
+  size_t uses = 0;
+  for (const auto& c : consumers) uses += c.size();
+  std::string text = fmt::format("{} filters, {} conjuncts ({} distinct, {} shared), {} string tests pooled",
+                                 consumers.size(), uses, conjuncts.size(), shared_count(), tests.size());
+  if (pools.empty()) return text;
+  text += ": literals per column";
+  for (const LiteralPool& p : pools) text += fmt::format(" {} {}", columns[p.column].name, p.literals.size());
+  return text;
+}
+
+PackScanLayout PlanPackScan(const std::vector<ColumnSpec>& columns, const std::vector<PackConsumer>& consumers) {
+  PackScanLayout layout;
+  std::unordered_map<Expr, uint32_t, ExprHash> ids;
+  std::vector<size_t> users;  // per conjunct: how many consumers use it
+  for (const PackConsumer& c : consumers) {
+    const Expr predicate = Renumber(*c.predicate, c.positions);
+    std::vector<const Expr*> terms;
+    if (predicate.kind == ExprKind::Call && predicate.fn == Fn::And) {
+      for (const Expr& t : predicate.args) terms.push_back(&t);
+    } else {
+      terms.push_back(&predicate);
+    }
+    std::vector<uint32_t>& mine = layout.consumers.emplace_back();
+    for (const Expr* t : terms) {
+      const auto id = static_cast<uint32_t>(layout.conjuncts.size());
+      // A volatile conjunct (rand()) gives each use its own value: never shared.
+      const auto [it, added] = HasVolatile(*t) ? std::pair{ids.end(), true} : ids.emplace(*t, id);
+      if (added) {
+        layout.conjuncts.push_back(*t);
+        users.push_back(0);
+      }
+      const uint32_t k = it == ids.end() ? id : it->second;
+      if (std::find(mine.begin(), mine.end(), k) == mine.end()) ++users[k];
+      mine.push_back(k);
+    }
+  }
+  for (size_t u : users) layout.shared.push_back(u > 1);
+
+  // The poolable tests of every conjunct, by column; each distinct test once.
+  std::map<size_t, std::vector<std::pair<const Expr*, std::vector<LiteralMatcher::Literal>>>> by_column;
+  std::unordered_map<Expr, bool, ExprHash> seen;
+  for (const Expr& conjunct : layout.conjuncts) {
+    std::vector<const Expr*> stack{&conjunct};
+    while (!stack.empty()) {
+      const Expr* x = stack.back();
+      stack.pop_back();
+      if (auto test = PoolableTest(*x, columns)) {
+        if (seen.emplace(*x, true).second) by_column[test->first].emplace_back(x, std::move(test->second));
+        continue;
+      }
+      for (const Expr& a : x->args) stack.push_back(&a);
+    }
+  }
+  for (auto& [column, tests] : by_column) {
+    LiteralPool pool{column, {}};
+    std::vector<PooledTest> pooled;
+    for (const auto& [expr, literals] : tests) {
+      PooledTest& t = pooled.emplace_back(PooledTest{layout.pools.size(), {}});
+      for (const LiteralMatcher::Literal& l : literals) {
+        auto at = std::find_if(pool.literals.begin(), pool.literals.end(), [&](const LiteralMatcher::Literal& p) {
+          return p.text == l.text && p.mode == l.mode && p.case_sensitive == l.case_sensitive;
+        });
+        if (at == pool.literals.end()) at = pool.literals.insert(pool.literals.end(), l);
+        t.literals.push_back(static_cast<uint32_t>(at - pool.literals.begin()));
+      }
+    }
+    if (pool.literals.size() < 2) continue;
+    for (size_t k = 0; k < tests.size(); ++k) {
+      layout.pooled.push_back(*tests[k].first);
+      layout.tests.push_back(std::move(pooled[k]));
+    }
+    layout.pools.push_back(std::move(pool));
+  }
+  return layout;
+}
+
+void PackScanStats::Add(const PackScanStats& other) {
+  batches += other.batches;
+  rows += other.rows;
+  shared_evaluations += other.shared_evaluations;
+  literal_scans += other.literal_scans;
+}
+
+PackScan::PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects)
+    : layout_(std::move(layout)), kernel_(kernel), objects_(objects) {}
+
+std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
+                                           std::string& error) {
+  std::unique_ptr<PackScan> scan(new PackScan(std::move(layout), kernel, objects));
+  for (const LiteralPool& pool : scan->layout_.pools) {
+    scan->matchers_.push_back(LiteralMatcher::Create(pool.literals, error));
+    if (!scan->matchers_.back()) return nullptr;
+  }
+  scan->pool_tests_.resize(scan->layout_.pools.size());
+  for (size_t k = 0; k < scan->layout_.tests.size(); ++k) scan->pool_tests_[scan->layout_.tests[k].pool].push_back(k);
+  scan->truths_.resize(scan->layout_.tests.size());
+  scan->truth_ptrs_.resize(scan->layout_.tests.size());
+  scan->selections_.resize(scan->layout_.consumers.size());
+  scan->selection_ptrs_.resize(scan->layout_.consumers.size());
+  scan->counts_.resize(scan->layout_.consumers.size());
+  scan->evaluations_.resize(scan->layout_.shared_count());
+  return scan;
+}
+
+void PackScan::Run(const Batch& batch, int64_t now) {
+  const size_t n = batch.rows();
+  ++stats_.batches;
+  stats_.rows += n;
+  for (size_t k = 0; k < truths_.size(); ++k) {
+    truths_[k].assign(n, 0);
+    truth_ptrs_[k] = truths_[k].data();
+  }
+  // One pass per value over all literals of its column, then each test reads its bits.
+  for (size_t p = 0; p < layout_.pools.size(); ++p) {
+    const Column& column = batch.columns[layout_.pools[p].column];
+    stats_.literal_scans += n;
+    for (size_t row = 0; row < n; ++row) {
+      matchers_[p]->Match(column.StringAt(row), bits_);
+      for (size_t k : pool_tests_[p]) {
+        const PooledTest& t = layout_.tests[k];
+        truths_[k][row] = std::any_of(t.literals.begin(), t.literals.end(),
+                                      [&](uint32_t id) { return (bits_[id / 64] >> (id % 64)) & 1; });
+      }
+    }
+  }
+  for (size_t c = 0; c < selections_.size(); ++c) {
+    selections_[c].resize(n);
+    selection_ptrs_[c] = selections_[c].data();
+  }
+  views_.clear();
+  for (const Column& c : batch.columns) views_.push_back(c.View());
+  const KernelContext context{now, objects_};
+  kernel_(views_.data(), static_cast<uint32_t>(n), &context, truth_ptrs_.data(), selection_ptrs_.data(),
+          counts_.data(), evaluations_.data());
+}
+
+PackScanStats PackScan::stats() const {
+  PackScanStats s = stats_;
+  for (uint64_t e : evaluations_) s.shared_evaluations += e;
+  return s;
+}
+
+}  // namespace huntc::exec

@@ -1,0 +1,125 @@
+// The pack scan stage: the compiled scan filters of every rule of a pack that reads one table in
+// one round (runtime/exec/run.h) run as one function per batch instead of one kernel each.
+//
+// PlanPackScan lays the filters out over the table's batch: each predicate's columns are
+// renumbered to the table's, its top-level conjuncts are made distinct across consumers (an
+// Expr compares and hashes itself), and a conjunct used by several consumers is marked shared,
+// so the kernel computes it at most once per row. The string tests with a constant needle
+// (has, contains, startswith, endswith, =~, in, in~, has_any) of all consumers on one column
+// are pooled: one LiteralMatcher (Hyperscan) holds every literal of that column, one pass per
+// value reports which match, and each test reads its literals' bits. The kernel then reads
+// those tests' truths instead of calling a string helper per test and row.
+//
+// A compiler (compiler/jit) turns a PackScanLayout into a PackKernel; PackScan runs it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/expr.h"
+#include "runtime/kernel.h"
+#include "runtime/literal_matcher.h"
+
+namespace huntc::exec {
+
+// One consumer of a shared read: its filter, and where its columns are in the table's batch.
+struct PackConsumer {
+  const Expr* predicate = nullptr;  // over the consumer's own columns
+  std::vector<size_t> positions;    // its column i is the table's column positions[i]
+};
+
+// The literals of one column, and the tests that read them.
+struct LiteralPool {
+  size_t column = 0;  // in the table's batch
+  std::vector<LiteralMatcher::Literal> literals;
+};
+
+// A pooled test: true when any of its literals (in its pool) matches.
+struct PooledTest {
+  size_t pool = 0;
+  std::vector<uint32_t> literals;
+};
+
+struct PackScanLayout {
+  std::vector<Expr> conjuncts;                    // distinct, over the table's columns
+  std::vector<bool> shared;                       // per conjunct: used by several consumers
+  std::vector<std::vector<uint32_t>> consumers;   // per consumer: its conjuncts, in order
+  std::vector<Expr> pooled;                       // the pooled tests' expressions
+  std::vector<PooledTest> tests;                  // and how each is answered
+  std::vector<LiteralPool> pools;
+
+  size_t shared_count() const;
+  size_t literal_count() const;
+  // One line: consumers, conjuncts, shared ones, pooled literals per column.
+  std::string Describe(const std::vector<ColumnSpec>& columns) const;
+};
+
+// Lays out the filters of `consumers` over a batch of `columns`. A column's string tests are
+// pooled when they hold at least two distinct literals (one literal is faster tested directly).
+PackScanLayout PlanPackScan(const std::vector<ColumnSpec>& columns, const std::vector<PackConsumer>& consumers);
+
+// What a pack scan stage did, for tests and --verbose.
+struct PackScanStats {
+  uint64_t batches = 0;
+  uint64_t rows = 0;
+  uint64_t shared_evaluations = 0;  // rows on which a shared conjunct was evaluated, summed
+  uint64_t literal_scans = 0;       // values scanned by a literal pool
+
+  void Add(const PackScanStats& other);
+};
+
+// A pack scan stage once it has run: which table, its layout (Describe) and what it did.
+struct PackScanReport {
+  std::string table;
+  std::string layout;
+  PackScanStats stats;
+};
+
+// A compiled pack scan: runs the kernel on a table's batches.
+class PackScan {
+ public:
+  // `objects` is the objects table `kernel` was compiled against; it must outlive this stage.
+  // Fails (null, `error` set) when a pool's matcher cannot be built.
+  static std::unique_ptr<PackScan> Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
+                                          std::string& error);
+
+  // Another stage running the same kernel with buffers of its own, for another reading thread;
+  // null (saying why in `error`) when its matchers cannot be built.
+  std::unique_ptr<PackScan> Clone(std::string& error) const { return Create(layout_, kernel_, objects_, error); }
+
+  // Computes every consumer's selection of the rows of `batch` (laid out as the table's columns).
+  void Run(const Batch& batch, int64_t now);
+  const uint32_t* selection(size_t consumer) const { return selections_[consumer].data(); }
+  uint32_t count(size_t consumer) const { return counts_[consumer]; }
+  const PackScanLayout& layout() const { return layout_; }
+  PackScanStats stats() const;
+
+ private:
+  PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects);
+
+  PackScanLayout layout_;
+  PackKernel kernel_;
+  const void* const* objects_;
+  std::vector<std::unique_ptr<LiteralMatcher>> matchers_;  // per pool
+  std::vector<std::vector<size_t>> pool_tests_;            // per pool: the tests reading it
+  std::vector<std::vector<uint8_t>> truths_;               // per pooled test, per row
+  std::vector<const uint8_t*> truth_ptrs_;
+  std::vector<std::vector<uint32_t>> selections_;
+  std::vector<uint32_t*> selection_ptrs_;
+  std::vector<uint32_t> counts_;
+  std::vector<uint64_t> evaluations_;  // per shared conjunct
+  std::vector<uint64_t> bits_;
+  std::vector<ColumnView> views_;
+  PackScanStats stats_;
+};
+
+// Builds the pack scan stage of the consumers of one table over batches of `columns`, or returns
+// null when they cannot be compiled together (they then run their own kernels).
+using PackScanFactory = std::function<std::unique_ptr<PackScan>(
+    const std::string& table, const std::vector<ColumnSpec>& columns, const std::vector<PackConsumer>& consumers)>;
+
+}  // namespace huntc::exec
