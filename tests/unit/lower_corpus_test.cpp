@@ -117,7 +117,8 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
   // The pack, under each engine.
   size_t undescribed = 0;  // rules whose entity mappings name columns the query does not return
   size_t random = 0;       // rules calling rand() or new_guid(): their detections differ between runs
-  const auto run_pack = [&](Engine engine, size_t& rules, size_t& kernels, std::map<std::string, size_t>& why) {
+  const auto run_pack = [&](Engine engine, size_t& rules, size_t& kernels, std::map<std::string, size_t>& why,
+                            unsigned threads) {
     undescribed = 0;
     random = 0;
     std::vector<std::unique_ptr<CompiledQuery>> pack;
@@ -147,7 +148,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
     // Under the JIT with the pack scan stages: every table's compiled filters as one kernel.
     std::optional<PackScanCompiler> stages;
     if (engine == Engine::Jit) stages.emplace(*jit);
-    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path, nullptr, stages ? &*stages : nullptr);
+    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path, nullptr, stages ? &*stages : nullptr, threads);
     if (stages) {
       std::string report;
       for (const exec::PackScanReport& r : stages->reports()) report += fmt::format("  {}: {}\n", r.table, r.layout);
@@ -160,8 +161,13 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
   };
   size_t jit_rules = 0, interp_rules = 0, kernels = 0, no_kernels = 0;
   std::map<std::string, size_t> why, none;
-  const std::vector<std::string> jit_lines = run_pack(Engine::Jit, jit_rules, kernels, why);
-  const std::vector<std::string> interp_lines = run_pack(Engine::Interp, interp_rules, no_kernels, none);
+  const std::vector<std::string> jit_lines = run_pack(Engine::Jit, jit_rules, kernels, why, 1);
+  const std::vector<std::string> interp_lines = run_pack(Engine::Interp, interp_rules, no_kernels, none, 1);
+  // Two reading threads, each running its own copy of the pack scan stages.
+  size_t threaded_rules = 0, threaded_kernels = 0;
+  std::map<std::string, size_t> threaded_why;
+  const std::vector<std::string> threaded_lines = run_pack(Engine::Jit, threaded_rules, threaded_kernels, threaded_why, 2);
+  CHECK(threaded_lines == jit_lines);
   size_t interpreted = 0;
   for (const auto& [w, n] : why) interpreted += n;
   std::string figures = fmt::format("engines: {} rules as one pack; {} detections under the JIT, {} under the "
