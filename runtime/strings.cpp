@@ -1,14 +1,13 @@
-// String matching helpers.
+// String matching helpers. Plain code without library state: besides the interpreter's copy,
+// this file is compiled to LLVM bitcode at build time (compiler/jit/CMakeLists.txt) and linked
+// into every JIT kernel, so the optimiser inlines these into the row loop.
 #include "runtime/strings.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace huntc {
 
 namespace {
-
-inline unsigned char Fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 inline bool IsTermChar(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
@@ -17,7 +16,7 @@ inline bool IsTermChar(unsigned char c) {
 bool EqualAt(const char* a, const char* b, size_t n, bool case_sensitive) {
   if (case_sensitive) return std::memcmp(a, b, n) == 0;
   for (size_t i = 0; i < n; ++i) {
-    if (Fold(static_cast<unsigned char>(a[i])) != Fold(static_cast<unsigned char>(b[i]))) {
+    if (FoldAscii(static_cast<unsigned char>(a[i])) != FoldAscii(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -30,13 +29,13 @@ bool FindEach(std::string_view haystack, std::string_view needle, bool case_sens
   if (needle.size() > haystack.size()) return false;
   if (needle.empty()) return f(size_t{0});
   const size_t last = haystack.size() - needle.size();
-  const unsigned char first = Fold(static_cast<unsigned char>(needle[0]));
+  const unsigned char first = FoldAscii(static_cast<unsigned char>(needle[0]));
   for (size_t i = 0; i <= last; ++i) {
     if (case_sensitive) {
       const void* hit = std::memchr(haystack.data() + i, needle[0], last - i + 1);
       if (!hit) return false;
       i = static_cast<const char*>(hit) - haystack.data();
-    } else if (Fold(static_cast<unsigned char>(haystack[i])) != first) {
+    } else if (FoldAscii(static_cast<unsigned char>(haystack[i])) != first) {
       continue;
     }
     if (EqualAt(haystack.data() + i, needle.data(), needle.size(), case_sensitive) && f(i)) {
@@ -98,36 +97,13 @@ bool StrEndsWith(std::string_view s, std::string_view suffix, bool case_sensitiv
          EqualAt(s.data() + s.size() - suffix.size(), suffix.data(), suffix.size(), case_sensitive);
 }
 
-StringSet::StringSet(const std::vector<std::string>& values, bool case_insensitive)
-    : case_insensitive_(case_insensitive) {
-  for (std::string v : values) {
-    if (case_insensitive_) {
-      for (char& c : v) c = static_cast<char>(Fold(static_cast<unsigned char>(c)));
-    }
-    max_length_ = std::max(max_length_, v.size());
-    values_.insert(std::move(v));
-  }
-}
-
-bool StringSet::Contains(std::string_view s) const {
-  if (s.size() > max_length_) return false;
-  if (!case_insensitive_) return values_.find(s) != values_.end();
-  char small[256];
-  std::string large;
-  char* folded = small;
-  if (s.size() > sizeof small) {
-    large.resize(s.size());
-    folded = large.data();
-  }
-  for (size_t i = 0; i < s.size(); ++i) folded[i] = static_cast<char>(Fold(static_cast<unsigned char>(s[i])));
-  return values_.find(std::string_view(folded, s.size())) != values_.end();
-}
-
 }  // namespace huntc
 
 using huntc::StrContains;
 using huntc::StrEndsWith;
 using huntc::StrHas;
+using huntc::StrHasPrefix;
+using huntc::StrHasSuffix;
 using huntc::StrStartsWith;
 
 extern "C" {
@@ -144,6 +120,14 @@ int32_t huntc_str_has(const char* h, uint32_t nh, const char* n, uint32_t nn, in
   return StrHas({h, nh}, {n, nn}, cs != 0);
 }
 
+int32_t huntc_str_hasprefix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
+  return StrHasPrefix({h, nh}, {n, nn}, cs != 0);
+}
+
+int32_t huntc_str_hassuffix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
+  return StrHasSuffix({h, nh}, {n, nn}, cs != 0);
+}
+
 int32_t huntc_str_contains(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
   return StrContains({h, nh}, {n, nn}, cs != 0);
 }
@@ -154,10 +138,6 @@ int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t
 
 int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
   return StrEndsWith({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_in_set(const void* set, const char* s, uint32_t n) {
-  return static_cast<const huntc::StringSet*>(set)->Contains({s, n});
 }
 
 }  // extern "C"

@@ -16,6 +16,9 @@
 
 namespace huntc {
 
+// ASCII upper case to lower case; other bytes unchanged.
+inline unsigned char FoldAscii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
 bool StrEqualCi(std::string_view a, std::string_view b);
 bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive);
 // hasprefix / hassuffix: the needle is a prefix / suffix of some term.
@@ -44,11 +47,15 @@ class StringSet {
 
 }  // namespace huntc
 
-// The entry points generated code calls. Bools are returned as int32 for a plain C ABI.
+// The entry points generated code calls. Bools are returned as int32 for a plain C ABI. All but
+// huntc_str_in_set (string_set.cpp: library state) are defined in strings.cpp, which the JIT
+// links into its kernels as bitcode.
 extern "C" {
 int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_has(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_hasprefix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_hassuffix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_contains(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);

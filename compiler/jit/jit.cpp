@@ -31,12 +31,19 @@
 #include <fmt/format.h>
 
 #include "compiler/jit/codegen.h"
+#include "compiler/jit/helpers_bitcode.h"
 
 namespace huntc {
 
 int KernelObjects::Add(std::unique_ptr<StringSet> set) {
   table.push_back(set.get());
   sets.push_back(std::move(set));
+  return static_cast<int>(table.size()) - 1;
+}
+
+int KernelObjects::Add(std::shared_ptr<const void> object) {
+  table.push_back(object.get());
+  others.push_back(std::move(object));
   return static_cast<int>(table.size()) - 1;
 }
 
@@ -87,6 +94,8 @@ CacheKey KeyOf(const std::string& ir_text, const llvm::TargetMachine& target) {
   part(fmt::format("O{} Os{} codegen {} reloc {} code model {}", kOptLevel.getSpeedupLevel(),
                    kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
                    static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel())));
+  const std::array<uint8_t, 32>& helpers = jit::HelpersBitcodeHash();
+  part(llvm::StringRef(reinterpret_cast<const char*>(helpers.data()), helpers.size()));
   part(ir_text);
   return hash.final();
 }
@@ -333,6 +342,7 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
   } else {
     ++stats.misses;
     llvm::SmallVector<char, 0> emitted;
+    if (!jit::LinkHelpers(module, *target, error)) return nullptr;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
     if (!path.empty()) Store(path.str().str(), key, *object);

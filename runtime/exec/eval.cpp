@@ -11,6 +11,7 @@
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
 #include "runtime/literal_matcher.h"
+#include "runtime/regex.h"
 #include "runtime/strings.h"
 
 namespace huntc::exec {
@@ -267,16 +268,6 @@ void AppendConverted(Column& out, const Column& from, size_t row) {
 
 Evaluator::Evaluator(int64_t now) : now_(now), random_(std::random_device{}()) {}
 Evaluator::~Evaluator() = default;
-
-namespace {
-
-std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern) {
-  re2::RE2::Options options;
-  options.set_log_errors(false);
-  return std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-}
-
-}  // namespace
 
 const re2::RE2* Evaluator::Regex(std::string_view pattern) {
   auto it = regexes_.find(std::string(pattern));
@@ -701,7 +692,7 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       for (size_t i = 0; i < n; ++i) {
         const re2::RE2* re = Regex(a.Str(1, i, s1));
         const std::string_view x = a.Str(0, i, s0);
-        out.AppendBool(re && re2::RE2::PartialMatch(re2::StringPiece(x.data(), x.size()), *re));
+        out.AppendBool(re && RegexMatches(*re, x));
       }
       return out;
     case Fn::HasAny:
