@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -18,6 +19,15 @@ namespace huntc {
 
 // ASCII upper case to lower case; other bytes unchanged.
 inline unsigned char FoldAscii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+// Whether the `n` bytes at `a` and `b` are equal (ASCII letters folded unless case-sensitive).
+inline bool EqualBytes(const char* a, const char* b, size_t n, bool case_sensitive) {
+  if (case_sensitive) return std::memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (FoldAscii(static_cast<unsigned char>(a[i])) != FoldAscii(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
 
 bool StrEqualCi(std::string_view a, std::string_view b);
 bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive);
@@ -47,9 +57,9 @@ class StringSet {
 
 }  // namespace huntc
 
-// The entry points generated code calls. Bools are returned as int32 for a plain C ABI. All but
-// huntc_str_in_set (string_set.cpp: library state) are defined in strings.cpp, which the JIT
-// links into its kernels as bitcode.
+// The entry points generated code calls. Bools are returned as int32 for a plain C ABI. The JIT
+// links those of strings.cpp into its kernels as bitcode; it calls the searches
+// (string_search.cpp) and huntc_str_in_set (string_set.cpp: library state) precompiled.
 extern "C" {
 int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb);

@@ -17,10 +17,16 @@ using ir::ExprKind;
 using ir::Fn;
 
 const std::vector<HelperSymbol>& KernelHelpers() {
-  // The other helpers are linked into kernels as bitcode (helpers_bitcode.h).
+  // The others (string equality, prefixes, suffixes) are linked into kernels as bitcode
+  // (helpers_bitcode.h); these searches are called precompiled (runtime/string_search.cpp).
   static const std::vector<HelperSymbol> helpers = {
+      {"huntc_str_has", reinterpret_cast<void*>(&huntc_str_has)},
+      {"huntc_str_hasprefix", reinterpret_cast<void*>(&huntc_str_hasprefix)},
+      {"huntc_str_hassuffix", reinterpret_cast<void*>(&huntc_str_hassuffix)},
+      {"huntc_str_contains", reinterpret_cast<void*>(&huntc_str_contains)},
       {"huntc_str_in_set", reinterpret_cast<void*>(&huntc_str_in_set)},
       {"huntc_regex_matches", reinterpret_cast<void*>(&huntc_regex_matches)},
+      {"huntc_regex_extract", reinterpret_cast<void*>(&huntc_regex_extract)},
       {"huntc_bin_long", reinterpret_cast<void*>(&huntc_bin_long)},
       {"huntc_bin_real", reinterpret_cast<void*>(&huntc_bin_real)},
       {"huntc_strlen", reinterpret_cast<void*>(&huntc_strlen)},
@@ -285,22 +291,40 @@ Val ExprCodegen::GenHasList(const Expr& e) {
   return Val{result};
 }
 
-// `matches regex` with a constant pattern, compiled once with the interpreter's options. Like the
-// interpreter, an invalid pattern (which lowering reports as HC408) matches nothing.
-Val ExprCodegen::GenMatchesRegex(const Expr& e) {
-  const Expr& subject = e.args[0];
-  const Expr& pattern = e.args[1];
-  if (!IsStringLike(subject.type)) throw Unsupported{fmt::format("'matches_regex' of a {} value", TypeName(subject.type))};
+// `matches regex` and extract() with a constant pattern, compiled once with the interpreter's
+// options. Like the interpreter, an invalid pattern (which lowering reports as HC408) matches
+// nothing.
+Val ExprCodegen::GenRegex(const Expr& e) {
+  const bool extract = e.fn == Fn::Extract;
+  const Expr& subject = e.args[extract ? 2 : 0];
+  const Expr& pattern = e.args[extract ? 0 : 1];
+  const std::string_view name = ir::FnName(e.fn);
+  if (!IsStringLike(subject.type)) throw Unsupported{fmt::format("'{}' of a {} value", name, TypeName(subject.type))};
+  if (extract && e.type != Type::String) throw Unsupported{fmt::format("'extract' to a {} value", TypeName(e.type))};
   if (pattern.kind != ExprKind::Constant || !IsStringLike(pattern.type)) {
-    throw Unsupported{"'matches_regex' with a pattern that is not a constant string"};
+    throw Unsupported{fmt::format("'{}' with a pattern that is not a constant string", name)};
   }
   // A null pattern reads as "", as the interpreter reads it.
   std::unique_ptr<re2::RE2> re = CompileRegex(pattern.value.is_null ? std::string() : pattern.value.text);
-  if (!re->ok()) return Val{b_.getFalse()};
-  const int index = objects_.Add(std::shared_ptr<const void>(std::move(re)));
   const Val x = Gen(subject);
-  llvm::Value* hit = b_.CreateCall(Helper("huntc_regex_matches", true, 1, false), {Object(index), x.v, x.len});
-  return Val{b_.CreateICmpNE(hit, b_.getInt32(0))};
+  if (!re->ok()) {
+    return extract ? Val{x.v, b_.getInt32(0)} : Val{b_.getFalse()};  // extract: "" (a null string)
+  }
+  llvm::Value* object = Object(objects_.Add(std::shared_ptr<const void>(std::move(re))));
+  if (!extract) {
+    llvm::Value* hit = b_.CreateCall(Helper("huntc_regex_matches", true, 1, false), {object, x.v, x.len});
+    return Val{b_.CreateICmpNE(hit, b_.getInt32(0))};
+  }
+  // "" where nothing matched: a string column's null is the empty string.
+  const Val group = Gen(e.args[1]);
+  if (!group.v->getType()->isIntegerTy()) throw Unsupported{"'extract' with a group that is not an integer"};
+  llvm::Value* g = b_.CreateSExt(group.v, b_.getInt64Ty());
+  if (group.valid) g = b_.CreateSelect(group.valid, g, b_.getInt64(-1));
+  const Val place = CallEntry("huntc_regex_extract", {object, g, x.v, x.len}, b_.getInt64Ty(), nullptr);
+  llvm::Value* where = b_.CreateSelect(place.valid, place.v, b_.getInt64(0));
+  llvm::Value* offset = b_.CreateLShr(where, b_.getInt64(32));
+  llvm::Value* length = b_.CreateTrunc(where, b_.getInt32Ty());
+  return Val{b_.CreateInBoundsGEP(b_.getInt8Ty(), x.v, offset), length};
 }
 
 Val ExprCodegen::Select(llvm::Value* cond, const Val& a, const Val& b) {
@@ -518,7 +542,8 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Neg: return GenArithmetic(e);
     case Fn::Convert: return GenConvert(e);
     case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
-    case Fn::MatchesRegex: return GenMatchesRegex(e);
+    case Fn::MatchesRegex:
+    case Fn::Extract: return GenRegex(e);
     case Fn::Iff:
     case Fn::Case:
     case Fn::Coalesce: return GenConditional(e);

@@ -83,7 +83,7 @@ class ExprCodegen {
   Val GenComparison(const ir::Expr& e);
   Val GenIn(const ir::Expr& e);
   Val GenHasList(const ir::Expr& e);
-  Val GenMatchesRegex(const ir::Expr& e);
+  Val GenRegex(const ir::Expr& e);
   // `a` where `cond` (i1) holds, else `b`: value, length and validity.
   Val Select(llvm::Value* cond, const Val& a, const Val& b);
   Val GenConditional(const ir::Expr& e);

@@ -1,7 +1,8 @@
-// The runtime helpers kernels call (runtime/strings.cpp), as LLVM bitcode compiled at build time
-// and embedded in the library; linked into each kernel module so LLVM inlines them into the row
-// loop. Helpers with C++ library state (string sets, regular expressions) are not in it: the JIT
-// binds those by name (codegen.h KernelHelpers). Internal to compiler/jit.
+// The runtime helpers kernels inline (runtime/strings.cpp: string equality, prefixes, suffixes),
+// as LLVM bitcode compiled at build time and embedded in the library; linked into each kernel
+// module so LLVM inlines them into the row loop. Helpers with C++ library state (string sets,
+// regular expressions) and the larger searches (has, contains) are not in it: the JIT binds
+// those by name (codegen.h KernelHelpers). Internal to compiler/jit.
 #pragma once
 
 #include <array>

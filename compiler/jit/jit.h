@@ -4,8 +4,8 @@
 // A kernel is generated per scan pipeline from the optimised IR: one loop over the rows of a
 // batch that evaluates the predicate with KQL's three-valued logic (values and validity kept
 // apart, top-level conjuncts short-circuiting) and writes a selection vector. String tests call
-// the runtime's helpers (runtime/strings.h), linked into each kernel as bitcode so they inline
-// (helpers_bitcode.h); helpers with library state are bound through an explicit symbol map. LLVM
+// the runtime's helpers (runtime/strings.h): the small ones linked into each kernel as bitcode so
+// they inline (helpers_bitcode.h), the others bound through an explicit symbol map. LLVM
 // stays inside compiler/jit: this header needs none of it.
 //
 // Kernels are added to the JIT as object code. With a cache folder set, that object code is kept

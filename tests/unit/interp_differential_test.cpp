@@ -85,6 +85,8 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       "RemoteUrl matches regex '^$' and RemotePort > 100",
       "not(InitiatingProcessFileName matches regex 'exe') or RemoteUrl matches regex @'\\d{2,}'",
       "InitiatingProcessFileName matches regex 'zz(?P<x>q)+' or RemoteUrl matches regex ''",
+      "extract(@'^(\\w+)\\.(exe|dll)$', 1, InitiatingProcessFileName) in~ ('powershell', 'cmd', 'svchost')",
+      "extract('(a)|(b)', 2, RemoteUrl) == '' and extract('([0-9]+)', 1, RemoteUrl) != '' or extract('x', 3, RemoteUrl) == 'y'",
       // Conditionals: strings and numbers, null conditions, null and empty values skipped.
       "iff(RemotePort > 1000, RemoteUrl, InitiatingProcessFileName) has 'exe'",
       "case(RemotePort == 443, 'https', RemotePort == 80, 'http', isnull(RemotePort), 'none', 'other') in ('https', 'none')",
