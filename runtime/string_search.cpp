@@ -1,6 +1,7 @@
-// Searches inside string values: `has` terms, term prefixes and suffixes, and substrings. Kernels
-// call these precompiled, through the JIT's symbol map: inlined, their loops would be optimised
-// and compiled again in every kernel, which costs more compile time than it saves.
+// Searches inside string values (`has` terms, term prefixes and suffixes, substrings) and the
+// entry points of the case-insensitive comparisons. Kernels call these precompiled, through the
+// JIT's symbol map: inlined, their loops would be optimised and compiled again in every kernel,
+// which costs more compile time than it saves (measured: see compiler/jit/helpers_bitcode.h).
 #include <cstring>
 
 #include "runtime/strings.h"
@@ -73,11 +74,25 @@ bool StrContains(std::string_view haystack, std::string_view needle, bool case_s
 }  // namespace huntc
 
 using huntc::StrContains;
+using huntc::StrEndsWith;
 using huntc::StrHas;
 using huntc::StrHasPrefix;
 using huntc::StrHasSuffix;
+using huntc::StrStartsWith;
 
 extern "C" {
+
+int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb) {
+  return huntc::StrEqualCi({a, na}, {b, nb});
+}
+
+int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
+  return StrStartsWith({h, nh}, {n, nn}, cs != 0);
+}
+
+int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
+  return StrEndsWith({h, nh}, {n, nn}, cs != 0);
+}
 
 int32_t huntc_str_has(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
   return StrHas({h, nh}, {n, nn}, cs != 0);

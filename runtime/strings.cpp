@@ -1,8 +1,10 @@
-// String comparisons for whole values: equality, prefixes and suffixes. Plain code without library
+// String comparisons of whole values: equality, prefixes and suffixes. Plain code without library
 // state: besides the interpreter's copy, this file is compiled to LLVM bitcode at build time
-// (compiler/jit/CMakeLists.txt) and linked into JIT kernels, where the optimiser inlines these
-// into the row loop and specialises them for constant operands. The searches inside values
-// (has, contains: string_search.cpp) are too large to inline into every kernel cheaply.
+// (compiler/jit/CMakeLists.txt) and linked into JIT kernels, where the optimiser inlines the
+// case-sensitive entry points below into the row loop: with a constant operand they become a
+// length test and a fixed-size memory comparison. The case-insensitive ones would inline a
+// folding loop into every kernel, which costs more compile time than it saves: kernels call
+// those precompiled (string_search.cpp).
 #include "runtime/strings.h"
 
 #include <cstring>
@@ -24,25 +26,18 @@ bool StrEndsWith(std::string_view s, std::string_view suffix, bool case_sensitiv
 
 }  // namespace huntc
 
-using huntc::StrEndsWith;
-using huntc::StrStartsWith;
-
 extern "C" {
 
 int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb) {
   return na == nb && std::memcmp(a, b, na) == 0;
 }
 
-int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb) {
-  return huntc::StrEqualCi({a, na}, {b, nb});
+int32_t huntc_str_startswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn) {
+  return huntc::StrStartsWith({h, nh}, {n, nn}, true);
 }
 
-int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrStartsWith({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrEndsWith({h, nh}, {n, nn}, cs != 0);
+int32_t huntc_str_endswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn) {
+  return huntc::StrEndsWith({h, nh}, {n, nn}, true);
 }
 
 }  // extern "C"

@@ -58,8 +58,9 @@ class StringSet {
 }  // namespace huntc
 
 // The entry points generated code calls. Bools are returned as int32 for a plain C ABI. The JIT
-// links those of strings.cpp into its kernels as bitcode; it calls the searches
-// (string_search.cpp) and huntc_str_in_set (string_set.cpp: library state) precompiled.
+// links those of strings.cpp (huntc_str_eq, huntc_str_startswith_cs, huntc_str_endswith_cs)
+// into its kernels as bitcode; it calls the others (string_search.cpp, and huntc_str_in_set in
+// string_set.cpp: library state) precompiled.
 extern "C" {
 int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb);
@@ -68,6 +69,8 @@ int32_t huntc_str_hasprefix(const char* h, uint32_t nh, const char* n, uint32_t 
 int32_t huntc_str_hassuffix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_contains(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_startswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn);
+int32_t huntc_str_endswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn);
 int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_in_set(const void* set, const char* s, uint32_t n);
 }

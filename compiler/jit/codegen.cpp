@@ -17,9 +17,11 @@ using ir::ExprKind;
 using ir::Fn;
 
 const std::vector<HelperSymbol>& KernelHelpers() {
-  // The others (string equality, prefixes, suffixes) are linked into kernels as bitcode
-  // (helpers_bitcode.h); these searches are called precompiled (runtime/string_search.cpp).
+  // The case-sensitive comparisons are linked into kernels as bitcode (helpers_bitcode.h).
   static const std::vector<HelperSymbol> helpers = {
+      {"huntc_str_eq_ci", reinterpret_cast<void*>(&huntc_str_eq_ci)},
+      {"huntc_str_startswith", reinterpret_cast<void*>(&huntc_str_startswith)},
+      {"huntc_str_endswith", reinterpret_cast<void*>(&huntc_str_endswith)},
       {"huntc_str_has", reinterpret_cast<void*>(&huntc_str_has)},
       {"huntc_str_hasprefix", reinterpret_cast<void*>(&huntc_str_hasprefix)},
       {"huntc_str_hassuffix", reinterpret_cast<void*>(&huntc_str_hassuffix)},
@@ -570,9 +572,9 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Contains: helper = "huntc_str_contains"; flag = 0; break;
     case Fn::ContainsCs: helper = "huntc_str_contains"; flag = 1; break;
     case Fn::StartsWith: helper = "huntc_str_startswith"; flag = 0; break;
-    case Fn::StartsWithCs: helper = "huntc_str_startswith"; flag = 1; break;
+    case Fn::StartsWithCs: helper = "huntc_str_startswith_cs"; break;
     case Fn::EndsWith: helper = "huntc_str_endswith"; flag = 0; break;
-    case Fn::EndsWithCs: helper = "huntc_str_endswith"; flag = 1; break;
+    case Fn::EndsWithCs: helper = "huntc_str_endswith_cs"; break;
     case Fn::HasPrefix: helper = "huntc_str_hasprefix"; flag = 0; break;
     case Fn::HasPrefixCs: helper = "huntc_str_hasprefix"; flag = 1; break;
     case Fn::HasSuffix: helper = "huntc_str_hassuffix"; flag = 0; break;

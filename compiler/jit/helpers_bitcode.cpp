@@ -2,6 +2,7 @@
 #include "compiler/jit/helpers_bitcode.h"
 
 #include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Linker/Linker.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -9,6 +10,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Transforms/IPO/Internalize.h>
 
+#include <algorithm>
 #include <set>
 
 namespace huntc::jit {
@@ -27,7 +29,31 @@ const std::array<uint8_t, 32>& HelpersBitcodeHash() {
   return hash;
 }
 
+// The functions the bitcode defines, read once: a kernel calling none of them skips the link.
+const std::set<std::string>& BitcodeFunctions() {
+  static const std::set<std::string> names = [] {
+    std::set<std::string> out;
+    llvm::LLVMContext context;
+    auto helpers = llvm::getLazyBitcodeModule(llvm::MemoryBufferRef(Bitcode(), "kernel_helpers.bc"), context);
+    if (!helpers) {
+      // Reported by LinkHelpers, which reads it again; here the module stays unknown.
+      llvm::consumeError(helpers.takeError());
+      return out;
+    }
+    for (const llvm::Function& f : **helpers) {
+      if (!f.isDeclaration()) out.insert(f.getName().str());
+    }
+    return out;
+  }();
+  return names;
+}
+
 bool LinkHelpers(llvm::Module& module, const llvm::TargetMachine& target, std::string& error) {
+  const std::set<std::string>& defined = BitcodeFunctions();
+  const bool calls_helpers = std::any_of(module.begin(), module.end(), [&](const llvm::Function& f) {
+    return f.isDeclaration() && (defined.empty() || defined.count(f.getName().str()) != 0);
+  });
+  if (!calls_helpers) return true;
   // Read lazily: only the bodies of the helpers the kernel calls are materialised. A module
   // belongs to one LLVMContext, and every kernel has its own, so the bitcode is read per kernel.
   auto helpers = llvm::getLazyBitcodeModule(llvm::MemoryBufferRef(Bitcode(), "kernel_helpers.bc"),

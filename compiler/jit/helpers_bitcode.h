@@ -1,8 +1,11 @@
-// The runtime helpers kernels inline (runtime/strings.cpp: string equality, prefixes, suffixes),
-// as LLVM bitcode compiled at build time and embedded in the library; linked into each kernel
-// module so LLVM inlines them into the row loop. Helpers with C++ library state (string sets,
-// regular expressions) and the larger searches (has, contains) are not in it: the JIT binds
-// those by name (codegen.h KernelHelpers). Internal to compiler/jit.
+// The runtime helpers kernels inline (runtime/strings.cpp: the case-sensitive comparisons of whole
+// strings), as LLVM bitcode compiled at build time and embedded in the library; linked into each
+// kernel module that calls them, so LLVM inlines them into the row loop. The JIT binds the other
+// helpers by name (codegen.h KernelHelpers): those with C++ library state (string sets, regular
+// expressions), and those whose loops, inlined into every kernel, cost more compile time than
+// they save. Measured on the 359 JIT-compilable corpus rules as one pack: linking every string
+// helper (has, contains, case-insensitive comparisons) took compiling from 3.0 to 4.7 CPU
+// seconds; the case-sensitive comparisons alone cost little. Internal to compiler/jit.
 #pragma once
 
 #include <array>

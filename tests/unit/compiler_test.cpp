@@ -176,16 +176,17 @@ TEST_CASE("jit: term prefixes and suffixes, and regular expressions", "[compiler
 TEST_CASE("jit: the string helpers are linked in as bitcode and inlined", "[compiler][jit]") {
   Diagnostics diags;
   CompileDumps dumps;
-  REQUIRE(Compile("DeviceNetworkEvents | where RemoteUrl == 'abc' and RemoteUrl startswith 'y' and "
-                  "RemoteUrl endswith_cs 'Z' and RemoteUrl contains 'x'",
+  REQUIRE(Compile("DeviceNetworkEvents | where RemoteUrl == 'abc' and RemoteUrl startswith_cs 'y' and "
+                  "RemoteUrl endswith_cs 'Z' and RemoteUrl startswith 'x' and RemoteUrl contains 'x'",
                   diags, &dumps));
-  // Generated as calls; after optimisation the comparisons are inlined and only the search
-  // (called precompiled) is still a call.
-  for (const char* helper : {"@huntc_str_eq(", "@huntc_str_startswith(", "@huntc_str_endswith("}) {
+  // Generated as calls; after optimisation the case-sensitive comparisons are inlined, and only
+  // the helpers called precompiled are still calls.
+  for (const char* helper : {"@huntc_str_eq(", "@huntc_str_startswith_cs(", "@huntc_str_endswith_cs("}) {
     INFO(helper);
     CHECK(dumps.kernel.llvm.find(helper) != std::string::npos);
     CHECK(dumps.kernel.llvm_opt.find(helper) == std::string::npos);
   }
+  CHECK(dumps.kernel.llvm_opt.find("call i32 @huntc_str_startswith(") != std::string::npos);
   CHECK(dumps.kernel.llvm_opt.find("call i32 @huntc_str_contains(") != std::string::npos);
 }
 
