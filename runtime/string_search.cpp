@@ -21,8 +21,11 @@ bool FindEach(std::string_view haystack, std::string_view needle, bool case_sens
   if (needle.empty()) return f(size_t{0});
   const size_t last = haystack.size() - needle.size();
   const unsigned char first = FoldAscii(static_cast<unsigned char>(needle[0]));
+  // Only a letter has another case: a needle starting with anything else ("-enc", "\\temp") is
+  // found by its exact first byte even when case-insensitive, with the fast memchr.
+  const bool exact_first = case_sensitive || !(first >= 'a' && first <= 'z');
   for (size_t i = 0; i <= last; ++i) {
-    if (case_sensitive) {
+    if (exact_first) {
       const void* hit = std::memchr(haystack.data() + i, needle[0], last - i + 1);
       if (!hit) return false;
       i = static_cast<const char*>(hit) - haystack.data();
