@@ -10,7 +10,7 @@ namespace huntc {
 // What every kernel may read besides its columns.
 struct KernelContext {
   int64_t now;                 // now() of this run, in ticks
-  const void* const* objects;  // runtime objects the kernel was compiled against (string sets)
+  const void* const* objects;  // runtime objects the kernel was compiled against (string sets, regexes)
 };
 
 // A filter kernel: writes the index of every row whose predicate is true to `selection`

@@ -1,134 +1,30 @@
-// String matching helpers.
+// String comparisons of whole values: equality, prefixes and suffixes. Plain code without library
+// state: besides the interpreter's copy, this file is compiled to LLVM bitcode at build time
+// (compiler/jit/CMakeLists.txt) and linked into JIT kernels, where the optimiser inlines the
+// case-sensitive entry points below into the row loop: with a constant operand they become a
+// length test and a fixed-size memory comparison. The case-insensitive ones would inline a
+// folding loop into every kernel, which costs more compile time than it saves: kernels call
+// those precompiled (string_search.cpp).
 #include "runtime/strings.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace huntc {
 
-namespace {
-
-inline unsigned char Fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
-inline bool IsTermChar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-bool EqualAt(const char* a, const char* b, size_t n, bool case_sensitive) {
-  if (case_sensitive) return std::memcmp(a, b, n) == 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (Fold(static_cast<unsigned char>(a[i])) != Fold(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Every position where `needle` occurs in `haystack`, in order; stops when `f` returns true.
-template <class F>
-bool FindEach(std::string_view haystack, std::string_view needle, bool case_sensitive, F f) {
-  if (needle.size() > haystack.size()) return false;
-  if (needle.empty()) return f(size_t{0});
-  const size_t last = haystack.size() - needle.size();
-  const unsigned char first = Fold(static_cast<unsigned char>(needle[0]));
-  for (size_t i = 0; i <= last; ++i) {
-    if (case_sensitive) {
-      const void* hit = std::memchr(haystack.data() + i, needle[0], last - i + 1);
-      if (!hit) return false;
-      i = static_cast<const char*>(hit) - haystack.data();
-    } else if (Fold(static_cast<unsigned char>(haystack[i])) != first) {
-      continue;
-    }
-    if (EqualAt(haystack.data() + i, needle.data(), needle.size(), case_sensitive) && f(i)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 bool StrEqualCi(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && EqualAt(a.data(), b.data(), a.size(), false);
-}
-
-namespace {
-
-// A match of `needle` whose alphanumeric start (if `at_term_start`) begins a term and whose
-// alphanumeric end (if `at_term_end`) ends one.
-bool TermMatch(std::string_view haystack, std::string_view needle, bool case_sensitive, bool at_term_start,
-               bool at_term_end) {
-  if (needle.empty()) return true;
-  const bool check_before = at_term_start && IsTermChar(static_cast<unsigned char>(needle.front()));
-  const bool check_after = at_term_end && IsTermChar(static_cast<unsigned char>(needle.back()));
-  return FindEach(haystack, needle, case_sensitive, [&](size_t at) {
-    if (check_before && at > 0 && IsTermChar(static_cast<unsigned char>(haystack[at - 1]))) {
-      return false;
-    }
-    const size_t end = at + needle.size();
-    return !(check_after && end < haystack.size() &&
-             IsTermChar(static_cast<unsigned char>(haystack[end])));
-  });
-}
-
-}  // namespace
-
-bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive) {
-  return TermMatch(haystack, needle, case_sensitive, true, true);
-}
-
-bool StrHasPrefix(std::string_view haystack, std::string_view prefix, bool case_sensitive) {
-  return TermMatch(haystack, prefix, case_sensitive, true, false);
-}
-
-bool StrHasSuffix(std::string_view haystack, std::string_view suffix, bool case_sensitive) {
-  return TermMatch(haystack, suffix, case_sensitive, false, true);
-}
-
-bool StrContains(std::string_view haystack, std::string_view needle, bool case_sensitive) {
-  return FindEach(haystack, needle, case_sensitive, [](size_t) { return true; });
+  return a.size() == b.size() && EqualBytes(a.data(), b.data(), a.size(), false);
 }
 
 bool StrStartsWith(std::string_view s, std::string_view prefix, bool case_sensitive) {
-  return prefix.size() <= s.size() && EqualAt(s.data(), prefix.data(), prefix.size(), case_sensitive);
+  return prefix.size() <= s.size() && EqualBytes(s.data(), prefix.data(), prefix.size(), case_sensitive);
 }
 
 bool StrEndsWith(std::string_view s, std::string_view suffix, bool case_sensitive) {
   return suffix.size() <= s.size() &&
-         EqualAt(s.data() + s.size() - suffix.size(), suffix.data(), suffix.size(), case_sensitive);
-}
-
-StringSet::StringSet(const std::vector<std::string>& values, bool case_insensitive)
-    : case_insensitive_(case_insensitive) {
-  for (std::string v : values) {
-    if (case_insensitive_) {
-      for (char& c : v) c = static_cast<char>(Fold(static_cast<unsigned char>(c)));
-    }
-    max_length_ = std::max(max_length_, v.size());
-    values_.insert(std::move(v));
-  }
-}
-
-bool StringSet::Contains(std::string_view s) const {
-  if (s.size() > max_length_) return false;
-  if (!case_insensitive_) return values_.find(s) != values_.end();
-  char small[256];
-  std::string large;
-  char* folded = small;
-  if (s.size() > sizeof small) {
-    large.resize(s.size());
-    folded = large.data();
-  }
-  for (size_t i = 0; i < s.size(); ++i) folded[i] = static_cast<char>(Fold(static_cast<unsigned char>(s[i])));
-  return values_.find(std::string_view(folded, s.size())) != values_.end();
+         EqualBytes(s.data() + s.size() - suffix.size(), suffix.data(), suffix.size(), case_sensitive);
 }
 
 }  // namespace huntc
-
-using huntc::StrContains;
-using huntc::StrEndsWith;
-using huntc::StrHas;
-using huntc::StrStartsWith;
 
 extern "C" {
 
@@ -136,28 +32,12 @@ int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb) {
   return na == nb && std::memcmp(a, b, na) == 0;
 }
 
-int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb) {
-  return huntc::StrEqualCi({a, na}, {b, nb});
+int32_t huntc_str_startswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn) {
+  return huntc::StrStartsWith({h, nh}, {n, nn}, true);
 }
 
-int32_t huntc_str_has(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrHas({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_contains(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrContains({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrStartsWith({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs) {
-  return StrEndsWith({h, nh}, {n, nn}, cs != 0);
-}
-
-int32_t huntc_str_in_set(const void* set, const char* s, uint32_t n) {
-  return static_cast<const huntc::StringSet*>(set)->Contains({s, n});
+int32_t huntc_str_endswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn) {
+  return huntc::StrEndsWith({h, nh}, {n, nn}, true);
 }
 
 }  // extern "C"

@@ -9,12 +9,25 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 namespace huntc {
+
+// ASCII upper case to lower case; other bytes unchanged.
+inline unsigned char FoldAscii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+// Whether the `n` bytes at `a` and `b` are equal (ASCII letters folded unless case-sensitive).
+inline bool EqualBytes(const char* a, const char* b, size_t n, bool case_sensitive) {
+  if (case_sensitive) return std::memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (FoldAscii(static_cast<unsigned char>(a[i])) != FoldAscii(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
 
 bool StrEqualCi(std::string_view a, std::string_view b);
 bool StrHas(std::string_view haystack, std::string_view needle, bool case_sensitive);
@@ -44,13 +57,20 @@ class StringSet {
 
 }  // namespace huntc
 
-// The entry points generated code calls. Bools are returned as int32 for a plain C ABI.
+// The entry points generated code calls. Bools are returned as int32 for a plain C ABI. The JIT
+// links those of strings.cpp (huntc_str_eq, huntc_str_startswith_cs, huntc_str_endswith_cs)
+// into its kernels as bitcode; it calls the others (string_search.cpp, and huntc_str_in_set in
+// string_set.cpp: library state) precompiled.
 extern "C" {
 int32_t huntc_str_eq(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_eq_ci(const char* a, uint32_t na, const char* b, uint32_t nb);
 int32_t huntc_str_has(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_hasprefix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_hassuffix(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_contains(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_startswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
+int32_t huntc_str_startswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn);
+int32_t huntc_str_endswith_cs(const char* h, uint32_t nh, const char* n, uint32_t nn);
 int32_t huntc_str_endswith(const char* h, uint32_t nh, const char* n, uint32_t nn, int32_t cs);
 int32_t huntc_str_in_set(const void* set, const char* s, uint32_t n);
 }

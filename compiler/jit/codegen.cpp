@@ -4,8 +4,11 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "runtime/exec/json.h"
+#include "runtime/exec/kernel_entry.h"
+#include "runtime/regex.h"
 
 namespace huntc::jit {
 
@@ -14,14 +17,25 @@ using ir::ExprKind;
 using ir::Fn;
 
 const std::vector<HelperSymbol>& KernelHelpers() {
+  // The case-sensitive comparisons are linked into kernels as bitcode (helpers_bitcode.h).
   static const std::vector<HelperSymbol> helpers = {
-      {"huntc_str_eq", reinterpret_cast<void*>(&huntc_str_eq)},
       {"huntc_str_eq_ci", reinterpret_cast<void*>(&huntc_str_eq_ci)},
-      {"huntc_str_has", reinterpret_cast<void*>(&huntc_str_has)},
-      {"huntc_str_contains", reinterpret_cast<void*>(&huntc_str_contains)},
       {"huntc_str_startswith", reinterpret_cast<void*>(&huntc_str_startswith)},
       {"huntc_str_endswith", reinterpret_cast<void*>(&huntc_str_endswith)},
+      {"huntc_str_has", reinterpret_cast<void*>(&huntc_str_has)},
+      {"huntc_str_hasprefix", reinterpret_cast<void*>(&huntc_str_hasprefix)},
+      {"huntc_str_hassuffix", reinterpret_cast<void*>(&huntc_str_hassuffix)},
+      {"huntc_str_contains", reinterpret_cast<void*>(&huntc_str_contains)},
       {"huntc_str_in_set", reinterpret_cast<void*>(&huntc_str_in_set)},
+      {"huntc_regex_matches", reinterpret_cast<void*>(&huntc_regex_matches)},
+      {"huntc_regex_extract", reinterpret_cast<void*>(&huntc_regex_extract)},
+      {"huntc_bin_long", reinterpret_cast<void*>(&huntc_bin_long)},
+      {"huntc_bin_real", reinterpret_cast<void*>(&huntc_bin_real)},
+      {"huntc_strlen", reinterpret_cast<void*>(&huntc_strlen)},
+      {"huntc_datetime_diff", reinterpret_cast<void*>(&huntc_datetime_diff)},
+      {"huntc_ipv4_is_private", reinterpret_cast<void*>(&huntc_ipv4_is_private)},
+      {"huntc_ipv4_is_in_range", reinterpret_cast<void*>(&huntc_ipv4_is_in_range)},
+      {"huntc_ipv4_compare", reinterpret_cast<void*>(&huntc_ipv4_compare)},
   };
   return helpers;
 }
@@ -128,16 +142,18 @@ Val ExprCodegen::GenConstant(const ir::Value& v) {
   return Val{llvm::ConstantInt::get(type, static_cast<uint64_t>(v.integer), true)};
 }
 
-llvm::FunctionCallee ExprCodegen::Helper(const char* name, size_t string_args, bool with_flag) {
+llvm::FunctionCallee ExprCodegen::Helper(const char* name, bool with_object, size_t string_args, bool with_flag) {
   std::vector<llvm::Type*> params;
-  if (std::string_view(name) == "huntc_str_in_set") params.push_back(b_.getPtrTy());
+  if (with_object) params.push_back(b_.getPtrTy());
   for (size_t i = 0; i < string_args; ++i) {
     params.push_back(b_.getPtrTy());
     params.push_back(b_.getInt32Ty());
   }
   if (with_flag) params.push_back(b_.getInt32Ty());
   auto callee = module_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getInt32Ty(), params, false));
-  if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+  // A regular expression updates its match cache: only the other helpers just read memory.
+  auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee());
+  if (f && std::string_view(name) != "huntc_regex_matches") {
     f->setOnlyReadsMemory();
     f->setDoesNotThrow();
     f->setWillReturn();
@@ -145,10 +161,14 @@ llvm::FunctionCallee ExprCodegen::Helper(const char* name, size_t string_args, b
   return callee;
 }
 
+llvm::Value* ExprCodegen::Object(int index) {
+  return b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), objects_ptr_, index));
+}
+
 llvm::Value* ExprCodegen::CallStringTest(const char* name, const Val& a, const Val& b, int flag) {
   std::vector<llvm::Value*> args{a.v, a.len, b.v, b.len};
   if (flag >= 0) args.push_back(b_.getInt32(flag));
-  return b_.CreateICmpNE(b_.CreateCall(Helper(name, 2, flag >= 0), args), b_.getInt32(0));
+  return b_.CreateICmpNE(b_.CreateCall(Helper(name, false, 2, flag >= 0), args), b_.getInt32(0));
 }
 
 Val ExprCodegen::GenLogic(const Expr& e) {
@@ -224,8 +244,8 @@ Val ExprCodegen::GenIn(const Expr& e) {
     std::vector<std::string> values;
     for (size_t k = 1; k < e.args.size(); ++k) values.push_back(e.args[k].value.text);
     const int index = objects_.Add(std::make_unique<StringSet>(values, ci));
-    llvm::Value* set = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), objects_ptr_, index));
-    any = b_.CreateICmpNE(b_.CreateCall(Helper("huntc_str_in_set", 1, false), {set, value.v, value.len}),
+    llvm::Value* set = Object(index);
+    any = b_.CreateICmpNE(b_.CreateCall(Helper("huntc_str_in_set", true, 1, false), {set, value.v, value.len}),
                           b_.getInt32(0));
   } else {
     for (size_t k = 1; k < e.args.size(); ++k) {
@@ -274,6 +294,161 @@ Val ExprCodegen::GenHasList(const Expr& e) {
     result = all ? b_.CreateAnd(result, hit) : b_.CreateOr(result, hit);
   }
   return Val{result};
+}
+
+// `matches regex` and extract() with a constant pattern, compiled once with the interpreter's
+// options. Like the interpreter, an invalid pattern (which lowering reports as HC408) matches
+// nothing.
+Val ExprCodegen::GenRegex(const Expr& e) {
+  const bool extract = e.fn == Fn::Extract;
+  const Expr& subject = e.args[extract ? 2 : 0];
+  const Expr& pattern = e.args[extract ? 0 : 1];
+  const std::string_view name = ir::FnName(e.fn);
+  if (!IsStringLike(subject.type)) throw Unsupported{fmt::format("'{}' of a {} value", name, TypeName(subject.type))};
+  if (extract && e.type != Type::String) throw Unsupported{fmt::format("'extract' to a {} value", TypeName(e.type))};
+  if (pattern.kind != ExprKind::Constant || !IsStringLike(pattern.type)) {
+    throw Unsupported{fmt::format("'{}' with a pattern that is not a constant string", name)};
+  }
+  // A null pattern reads as "", as the interpreter reads it.
+  std::unique_ptr<re2::RE2> re = CompileRegex(pattern.value.is_null ? std::string() : pattern.value.text);
+  const Val x = Gen(subject);
+  if (!re->ok()) {
+    return extract ? Val{x.v, b_.getInt32(0)} : Val{b_.getFalse()};  // extract: "" (a null string)
+  }
+  llvm::Value* object = Object(objects_.Add(std::shared_ptr<const void>(std::move(re))));
+  if (!extract) {
+    llvm::Value* hit = b_.CreateCall(Helper("huntc_regex_matches", true, 1, false), {object, x.v, x.len});
+    return Val{b_.CreateICmpNE(hit, b_.getInt32(0))};
+  }
+  // "" where nothing matched: a string column's null is the empty string.
+  const Val group = Gen(e.args[1]);
+  if (!group.v->getType()->isIntegerTy()) throw Unsupported{"'extract' with a group that is not an integer"};
+  llvm::Value* g = b_.CreateSExt(group.v, b_.getInt64Ty());
+  if (group.valid) g = b_.CreateSelect(group.valid, g, b_.getInt64(-1));
+  const Val place = CallEntry("huntc_regex_extract", {object, g, x.v, x.len}, b_.getInt64Ty(), nullptr);
+  llvm::Value* where = b_.CreateSelect(place.valid, place.v, b_.getInt64(0));
+  llvm::Value* offset = b_.CreateLShr(where, b_.getInt64(32));
+  llvm::Value* length = b_.CreateTrunc(where, b_.getInt32Ty());
+  return Val{b_.CreateInBoundsGEP(b_.getInt8Ty(), x.v, offset), length};
+}
+
+Val ExprCodegen::Select(llvm::Value* cond, const Val& a, const Val& b) {
+  if (a.v->getType() != b.v->getType()) throw Unsupported{"a conditional whose branches have two types"};
+  Val out{b_.CreateSelect(cond, a.v, b.v)};
+  if (a.len) out.len = b_.CreateSelect(cond, a.len, b.len);
+  if (a.valid || b.valid) out.valid = b_.CreateSelect(cond, Valid(a), Valid(b));
+  return out;
+}
+
+// iff, case and coalesce over values lowering has converted to the result's type. Every branch
+// is computed (none can trap) and the one taken is selected, as the interpreter picks it: iff
+// and case take the first true condition (a null one is not true), coalesce the first value
+// that is not null (nor, for strings, empty), else the last.
+Val ExprCodegen::GenConditional(const Expr& e) {
+  std::vector<Val> args;
+  for (const Expr& a : e.args) args.push_back(Gen(a));
+  Val out = args.back();
+  if (e.fn == Fn::Coalesce) {
+    for (size_t k = args.size() - 1; k-- > 0;) {
+      llvm::Value* take = Valid(args[k]);
+      if (args[k].len) take = b_.CreateAnd(take, b_.CreateICmpNE(args[k].len, b_.getInt32(0)));
+      out = Select(take, args[k], out);
+    }
+    return out;
+  }
+  // iff(c, a, b) is case(c, a, b): pairs of condition and value, then the else value.
+  for (size_t p = args.size() - 1; p >= 2;) {
+    p -= 2;
+    out = Select(IsTrue(args[p]), args[p + 1], out);
+  }
+  return out;
+}
+
+// A value sanitised for a call: zero where it is null, so the callee never sees leftover bytes.
+llvm::Value* ExprCodegen::OrZero(const Val& v) {
+  return v.valid ? b_.CreateSelect(v.valid, v.v, llvm::Constant::getNullValue(v.v->getType())) : v.v;
+}
+
+Val ExprCodegen::CallEntry(const char* name, std::vector<llvm::Value*> args, llvm::Type* out_type,
+                           llvm::Value* args_valid) {
+  // The result slot lives in the entry block: an alloca inside the row loop would grow the stack
+  // on every row.
+  llvm::Function* fn = b_.GetInsertBlock()->getParent();
+  llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+  llvm::Value* slot = entry.CreateAlloca(out_type);
+  std::vector<llvm::Type*> params;
+  for (llvm::Value* a : args) params.push_back(a->getType());
+  params.push_back(b_.getPtrTy());
+  args.push_back(slot);
+  auto callee = module_.getOrInsertFunction(name, llvm::FunctionType::get(b_.getInt32Ty(), params, false));
+  llvm::Value* ok = b_.CreateICmpNE(b_.CreateCall(callee, args), b_.getInt32(0));
+  return Val{b_.CreateLoad(out_type, slot), nullptr, args_valid ? b_.CreateAnd(args_valid, ok) : ok};
+}
+
+// Scalar functions computed by the interpreter's own code (runtime/exec/kernel_entry.h).
+Val ExprCodegen::GenEntryCall(const Expr& e) {
+  std::vector<Val> args;
+  for (const Expr& a : e.args) args.push_back(Gen(a));
+  const auto require_strings = [&](size_t count) {
+    for (size_t k = 0; k < count; ++k) {
+      if (!IsStringLike(e.args[k].type)) {
+        throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(e.args[k].type))};
+      }
+    }
+  };
+  const auto as_bool = [&](Val v) { return Val{b_.CreateICmpNE(v.v, b_.getInt32(0)), nullptr, v.valid}; };
+  switch (e.fn) {
+    case Fn::Strlen:
+      require_strings(1);
+      return CallEntry("huntc_strlen", {args[0].v, args[0].len}, b_.getInt64Ty(), nullptr);
+    case Fn::Ipv4IsPrivate:
+      require_strings(1);
+      return as_bool(CallEntry("huntc_ipv4_is_private", {args[0].v, args[0].len}, b_.getInt32Ty(), nullptr));
+    case Fn::Ipv4IsInRange:
+      require_strings(2);
+      return as_bool(CallEntry("huntc_ipv4_is_in_range", {args[0].v, args[0].len, args[1].v, args[1].len},
+                               b_.getInt32Ty(), nullptr));
+    case Fn::Ipv4Compare: {
+      require_strings(2);
+      // The prefix: 32 when absent, -1 (invalid) when null, as the interpreter passes it.
+      llvm::Value* prefix = b_.getInt32(32);
+      if (args.size() > 2) {
+        if (!args[2].v->getType()->isIntegerTy()) throw Unsupported{"'ipv4_compare' with a prefix that is not an integer"};
+        prefix = b_.CreateSExtOrTrunc(args[2].v, b_.getInt32Ty());
+        if (args[2].valid) prefix = b_.CreateSelect(args[2].valid, prefix, b_.getInt32(-1));
+      }
+      return CallEntry("huntc_ipv4_compare", {args[0].v, args[0].len, args[1].v, args[1].len, prefix},
+                       b_.getInt64Ty(), nullptr);
+    }
+    case Fn::DateTimeDiff: {
+      require_strings(1);
+      if (!args[1].v->getType()->isIntegerTy(64) || !args[2].v->getType()->isIntegerTy(64)) {
+        throw Unsupported{"'datetime_diff' of values that are not datetimes"};
+      }
+      return CallEntry("huntc_datetime_diff", {args[0].v, args[0].len, OrZero(args[1]), OrZero(args[2])},
+                       b_.getInt64Ty(), AllValid({&args[1], &args[2]}));
+    }
+    default: break;
+  }
+  // bin / bin_at: reals when the result is real, else integers (as 64 bits) of any width.
+  const bool real = e.type == Type::Real || e.type == Type::Decimal;
+  std::vector<llvm::Value*> values;
+  for (const Val& a : args) {
+    llvm::Type* t = a.v->getType();
+    if (real ? !t->isDoubleTy() : !(t->isIntegerTy(32) || t->isIntegerTy(64))) {
+      throw Unsupported{fmt::format("'{}' of a {} value", ir::FnName(e.fn), TypeName(e.type))};
+    }
+    values.push_back(real ? OrZero(a) : b_.CreateSExt(OrZero(a), b_.getInt64Ty()));
+  }
+  if (values.size() == 2) values.push_back(real ? llvm::ConstantFP::get(b_.getDoubleTy(), 0.0) : b_.getInt64(0));
+  llvm::Value* valid = nullptr;
+  for (const Val& a : args) {
+    if (a.valid) valid = valid ? b_.CreateAnd(valid, a.valid) : a.valid;
+  }
+  if (real) return CallEntry("huntc_bin_real", values, b_.getDoubleTy(), valid);
+  Val out = CallEntry("huntc_bin_long", values, b_.getInt64Ty(), valid);
+  out.v = b_.CreateTrunc(out.v, LlvmType(e.type));  // an int result keeps its low 32 bits, as the interpreter's
+  return out;
 }
 
 Val ExprCodegen::GenArithmetic(const Expr& e) {
@@ -372,6 +547,18 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Neg: return GenArithmetic(e);
     case Fn::Convert: return GenConvert(e);
     case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
+    case Fn::MatchesRegex:
+    case Fn::Extract: return GenRegex(e);
+    case Fn::Iff:
+    case Fn::Case:
+    case Fn::Coalesce: return GenConditional(e);
+    case Fn::Bin:
+    case Fn::BinAt:
+    case Fn::Strlen:
+    case Fn::DateTimeDiff:
+    case Fn::Ipv4IsPrivate:
+    case Fn::Ipv4IsInRange:
+    case Fn::Ipv4Compare: return GenEntryCall(e);
     case Fn::IsEmpty: {
       if (!IsStringLike(e.args[0].type)) throw Unsupported{fmt::format("isempty() of a {} value", TypeName(e.args[0].type))};
       return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
@@ -388,9 +575,13 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Contains: helper = "huntc_str_contains"; flag = 0; break;
     case Fn::ContainsCs: helper = "huntc_str_contains"; flag = 1; break;
     case Fn::StartsWith: helper = "huntc_str_startswith"; flag = 0; break;
-    case Fn::StartsWithCs: helper = "huntc_str_startswith"; flag = 1; break;
+    case Fn::StartsWithCs: helper = "huntc_str_startswith_cs"; break;
     case Fn::EndsWith: helper = "huntc_str_endswith"; flag = 0; break;
-    case Fn::EndsWithCs: helper = "huntc_str_endswith"; flag = 1; break;
+    case Fn::EndsWithCs: helper = "huntc_str_endswith_cs"; break;
+    case Fn::HasPrefix: helper = "huntc_str_hasprefix"; flag = 0; break;
+    case Fn::HasPrefixCs: helper = "huntc_str_hasprefix"; flag = 1; break;
+    case Fn::HasSuffix: helper = "huntc_str_hassuffix"; flag = 0; break;
+    case Fn::HasSuffixCs: helper = "huntc_str_hassuffix"; flag = 1; break;
     default: throw Unsupported{fmt::format("the function '{}'", ir::FnName(e.fn))};
   }
   // The helpers take strings as they are stored: other operand types are not compiled.

@@ -25,7 +25,8 @@ namespace huntc::jit {
 // cached and packed object code of older versions is not used.
 inline constexpr int kCodegenVersion = 1;
 
-// The runtime functions kernels may call, bound by name when the JIT starts.
+// The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
+// bound by name when the JIT starts.
 struct HelperSymbol {
   const char* name;
   void* address;
@@ -84,13 +85,26 @@ class ExprCodegen {
   std::optional<Val> GenPrecomputed(const ir::Expr& e);
   Val GenColumn(const ir::Expr& e);
   Val GenConstant(const ir::Value& v);
-  llvm::FunctionCallee Helper(const char* name, size_t string_args, bool with_flag);
+  // The helper `name`: takes a runtime object first if `with_object`, then `string_args` strings
+  // (pointer, length), then an int32 flag if `with_flag`; returns int32.
+  llvm::FunctionCallee Helper(const char* name, bool with_object, size_t string_args, bool with_flag);
+  // The runtime object `index` of KernelObjects, read from the context.
+  llvm::Value* Object(int index);
   llvm::Value* CallStringTest(const char* name, const Val& a, const Val& b, int flag);
   Val GenLogic(const ir::Expr& e);
   llvm::Value* Compare(ir::Fn fn, Type t, const Val& l, const Val& r);
   Val GenComparison(const ir::Expr& e);
   Val GenIn(const ir::Expr& e);
   Val GenHasList(const ir::Expr& e);
+  Val GenRegex(const ir::Expr& e);
+  // `a` where `cond` (i1) holds, else `b`: value, length and validity.
+  Val Select(llvm::Value* cond, const Val& a, const Val& b);
+  Val GenConditional(const ir::Expr& e);
+  llvm::Value* OrZero(const Val& v);
+  // Calls the entry point `name` (runtime/exec/kernel_entry.h) with `args` and a result slot of
+  // `out_type`; the result is valid where the call says so and `args_valid` (if any) holds.
+  Val CallEntry(const char* name, std::vector<llvm::Value*> args, llvm::Type* out_type, llvm::Value* args_valid);
+  Val GenEntryCall(const ir::Expr& e);
   Val GenArithmetic(const ir::Expr& e);
   Val GenConvert(const ir::Expr& e);
   Val GenCall(const ir::Expr& e);

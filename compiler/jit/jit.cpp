@@ -33,12 +33,19 @@
 #include <fmt/format.h>
 
 #include "compiler/jit/codegen.h"
+#include "compiler/jit/helpers_bitcode.h"
 
 namespace huntc {
 
 int KernelObjects::Add(std::unique_ptr<StringSet> set) {
   table.push_back(set.get());
   sets.push_back(std::move(set));
+  return static_cast<int>(table.size()) - 1;
+}
+
+int KernelObjects::Add(std::shared_ptr<const void> object) {
+  table.push_back(object.get());
+  others.push_back(std::move(object));
   return static_cast<int>(table.size()) - 1;
 }
 
@@ -78,14 +85,15 @@ static_assert(sizeof(CacheHeader) == 64);
 
 using CacheKey = std::array<uint8_t, 32>;
 
-// Everything besides the kernel's IR that decides its object code.
+// Everything besides the kernel's IR that decides its object code, the helpers linked in included.
 std::string TargetIdOf(const llvm::TargetMachine& target) {
   return fmt::format("huntc kernel cache {}, code generator {}; LLVM {}; {} {} {}; O{} Os{} codegen {} reloc {} "
-                     "code model {}",
+                     "code model {}; helpers {}",
                      kCacheFormat, jit::kCodegenVersion, LLVM_VERSION_STRING, target.getTargetTriple().str(),
                      target.getTargetCPU().str(), target.getTargetFeatureString().str(), kOptLevel.getSpeedupLevel(),
                      kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
-                     static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel()));
+                     static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel()),
+                     llvm::toHex(jit::HelpersBitcodeHash(), /*LowerCase=*/true));
 }
 
 // The content hash naming a kernel's object code: the target id and the kernel's unoptimised
@@ -432,6 +440,7 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
       ++stats.misses;
     }
     llvm::SmallVector<char, 0> emitted;
+    if (!jit::LinkHelpers(module, *target, error)) return nullptr;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
     if (!path.empty()) Store(path.str().str(), key, *object);

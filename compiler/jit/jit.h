@@ -4,13 +4,14 @@
 // A kernel is generated per scan pipeline from the optimised IR: one loop over the rows of a
 // batch that evaluates the predicate with KQL's three-valued logic (values and validity kept
 // apart, top-level conjuncts short-circuiting) and writes a selection vector. String tests call
-// the runtime's helpers (runtime/strings.h) through an explicit symbol map. LLVM stays inside
-// jit.cpp: this header needs none of it.
+// the runtime's helpers (runtime/strings.h): the small ones linked into each kernel as bitcode so
+// they inline (helpers_bitcode.h), the others bound through an explicit symbol map. LLVM
+// stays inside compiler/jit: this header needs none of it.
 //
 // Kernels are added to the JIT as object code. With a cache folder set, that object code is kept
-// on disk keyed by a hash of the unoptimised kernel and the target, so a later run loads it and
-// skips optimisation and code generation. A rule pack (`huntc compile`) carries the same object
-// code under the same keys (KernelCode), handed to the Jit with AddCode.
+// on disk keyed by a hash of the unoptimised kernel, the helpers' bitcode and the target, so a
+// later run loads it and skips optimisation and code generation. A rule pack (`huntc compile`)
+// carries the same object code under the same keys (KernelCode), handed to the Jit with AddCode.
 //
 // A Jit may compile kernels on several threads at once: each kernel is generated in its own
 // LLVM context and emitted with a target machine no other thread is using.
@@ -30,9 +31,12 @@ namespace huntc {
 // Runtime objects compiled kernels refer to through KernelContext::objects.
 struct KernelObjects {
   std::vector<std::unique_ptr<StringSet>> sets;
+  std::vector<std::shared_ptr<const void>> others;  // other kinds (compiled regular expressions)
   std::vector<const void*> table;
 
+  // Each returns the object's index in `table`.
   int Add(std::unique_ptr<StringSet> set);
+  int Add(std::shared_ptr<const void> object);
 };
 
 // The LLVM IR of a query's kernels (one module each, in turn) before and after optimisation,

@@ -11,6 +11,7 @@
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
 #include "runtime/literal_matcher.h"
+#include "runtime/regex.h"
 #include "runtime/strings.h"
 
 namespace huntc::exec {
@@ -272,16 +273,6 @@ std::mt19937_64& Evaluator::Random() {
   return *random_;
 }
 Evaluator::~Evaluator() = default;
-
-namespace {
-
-std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern) {
-  re2::RE2::Options options;
-  options.set_log_errors(false);
-  return std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-}
-
-}  // namespace
 
 const re2::RE2* Evaluator::Regex(std::string_view pattern) {
   auto it = regexes_.find(std::string(pattern));
@@ -702,7 +693,7 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       for (size_t i = 0; i < n; ++i) {
         const re2::RE2* re = Regex(a.Str(1, i, s1));
         const std::string_view x = a.Str(0, i, s0);
-        out.AppendBool(re && re2::RE2::PartialMatch(re2::StringPiece(x.data(), x.size()), *re));
+        out.AppendBool(re && RegexMatches(*re, x));
       }
       return out;
     case Fn::HasAny:
@@ -983,19 +974,12 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       for (size_t i = 0; i < n; ++i) {
         const re2::RE2* re = Regex(a.Str(0, i, s0));
         const int64_t group = a.Null(1, i) ? -1 : a.Int(1, i);
-        if (!re || group < 0 || group > re->NumberOfCapturingGroups()) {
-          out.AppendNull();
-          continue;
-        }
-        const std::string_view x = a.Str(2, i, s2);
-        std::vector<re2::StringPiece> groups(static_cast<size_t>(group) + 1);
-        if (!re->Match(re2::StringPiece(x.data(), x.size()), 0, x.size(), re2::RE2::UNANCHORED, groups.data(),
-                       static_cast<int>(groups.size()))) {
+        const std::optional<std::string_view> g = re ? RegexExtract(*re, group, a.Str(2, i, s2)) : std::nullopt;
+        if (!g) {
           out.AppendNull();  // strings: ""
           continue;
         }
-        const re2::StringPiece g = groups.back();
-        AppendParsed(out, std::string_view(g.data(), g.size()));
+        AppendParsed(out, *g);
       }
       return out;
     }

@@ -162,6 +162,34 @@ TEST_CASE("jit: string operators and their case rules", "[compiler][jit]") {
   CHECK(Run("isempty(InitiatingProcessFileName)", b) == Rows{2});
 }
 
+TEST_CASE("jit: term prefixes and suffixes, and regular expressions", "[compiler][jit]") {
+  const Batch b = PortsAndNames();  // PowerShell.exe, cmd.exe, "", chrome.exe
+  CHECK(Run("InitiatingProcessFileName hasprefix 'power'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName hasprefix_cs 'power'", b) == Rows{});
+  CHECK(Run("InitiatingProcessFileName hassuffix 'SHELL'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName !hassuffix 'xe'", b) == Rows{2});
+  CHECK(Run("InitiatingProcessFileName matches regex '^[a-z]+\\.exe$'", b) == Rows{1, 3});
+  CHECK(Run("InitiatingProcessFileName matches regex '(?i)^power'", b) == Rows{0});
+  CHECK(Run("InitiatingProcessFileName matches regex '^$'", b) == Rows{2});
+}
+
+TEST_CASE("jit: the string helpers are linked in as bitcode and inlined", "[compiler][jit]") {
+  Diagnostics diags;
+  CompileDumps dumps;
+  REQUIRE(Compile("DeviceNetworkEvents | where RemoteUrl == 'abc' and RemoteUrl startswith_cs 'y' and "
+                  "RemoteUrl endswith_cs 'Z' and RemoteUrl startswith 'x' and RemoteUrl contains 'x'",
+                  diags, &dumps));
+  // Generated as calls; after optimisation the case-sensitive comparisons are inlined, and only
+  // the helpers called precompiled are still calls.
+  for (const char* helper : {"@huntc_str_eq(", "@huntc_str_startswith_cs(", "@huntc_str_endswith_cs("}) {
+    INFO(helper);
+    CHECK(dumps.kernel.llvm.find(helper) != std::string::npos);
+    CHECK(dumps.kernel.llvm_opt.find(helper) == std::string::npos);
+  }
+  CHECK(dumps.kernel.llvm_opt.find("call i32 @huntc_str_startswith(") != std::string::npos);
+  CHECK(dumps.kernel.llvm_opt.find("call i32 @huntc_str_contains(") != std::string::npos);
+}
+
 TEST_CASE("jit: ago() counts back from the run's now", "[compiler][jit]") {
   Batch b({{"Timestamp", Type::DateTime}});
   const int64_t now = *ParseDateTime("2026-11-20T00:00:00Z");

@@ -78,6 +78,30 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       // Straight-line conjuncts run first and without branches, around a helper call.
       "RemoteUrl contains 'micro' and LocalPort > 1024 and RemotePort != 443",
       "RemotePort in (80, 443) and not(isnull(LocalPort)) and LocalPort - RemotePort > 100",
+      // Term prefixes and suffixes, both cases, negated, and on absent values.
+      "RemoteUrl hasprefix 'micro' or RemoteUrl hassuffix 'bin.com' or InitiatingProcessFileName hassuffix '.EXE'",
+      "InitiatingProcessCommandLine hasprefix_cs '-Enc' or InitiatingProcessFileName hassuffix_cs 'exe' or RemoteUrl hasprefix_cs 'WWW'",
+      "(RemoteUrl !hasprefix 'www' and RemoteUrl !hassuffix_cs 'com') or RemoteUrl !hasprefix_cs ''",
+      "InitiatingProcessCommandLine hasprefix 'power' and InitiatingProcessCommandLine !hassuffix 'shell'",
+      // Regular expressions: anchors, classes, case folding, the empty value, no match at all.
+      "RemoteUrl matches regex @'^[a-z0-9-]+\\.(com|net)$' or InitiatingProcessCommandLine matches regex @'(?i)-e(nc|ncodedcommand)\\s'",
+      "RemoteUrl matches regex '^$' and RemotePort > 100",
+      "not(InitiatingProcessFileName matches regex 'exe') or RemoteUrl matches regex @'\\d{2,}'",
+      "InitiatingProcessFileName matches regex 'zz(?P<x>q)+' or RemoteUrl matches regex ''",
+      "extract(@'^(\\w+)\\.(exe|dll)$', 1, InitiatingProcessFileName) in~ ('powershell', 'cmd', 'svchost')",
+      "extract('(a)|(b)', 2, RemoteUrl) == '' and extract('([0-9]+)', 1, RemoteUrl) != '' or extract('x', 3, RemoteUrl) == 'y'",
+      // Conditionals: strings and numbers, null conditions, null and empty values skipped.
+      "iff(RemotePort > 1000, RemoteUrl, InitiatingProcessFileName) has 'exe'",
+      "case(RemotePort == 443, 'https', RemotePort == 80, 'http', isnull(RemotePort), 'none', 'other') in ('https', 'none')",
+      "coalesce(RemoteUrl, InitiatingProcessFileName) endswith '.exe' or iff(RemotePort < 100, LocalPort, RemotePort) > 50000",
+      "coalesce(RemotePort, LocalPort, 0) > 1000 and coalesce(RemotePort, 7) % 2 == 1",
+      // The interpreter's scalar functions called from kernels.
+      "strlen(RemoteUrl) > 20 or strlen(InitiatingProcessCommandLine) between (10 .. 30)",
+      "ipv4_is_private(RemoteIP) or ipv4_is_in_range(LocalIP, '10.0.0.0/8')",
+      "ipv4_compare(RemoteIP, '100.0.0.0') > 0 and ipv4_compare(LocalIP, RemoteIP, 8) != 0",
+      "isnull(ipv4_is_private(RemoteUrl)) and RemotePort < 1000",
+      "bin(Timestamp, 1d) > ago(5d) and bin(RemotePort, 1000) == 0 and isnull(bin(LocalPort, 0))",
+      "datetime_diff('day', now(), Timestamp) > 3 or datetime_diff('Hour', Timestamp, ago(1d)) < 0",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {

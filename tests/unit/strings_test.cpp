@@ -24,6 +24,15 @@ TEST_CASE("contains, startswith, endswith: case-insensitive unless _cs", "[runti
   CHECK_FALSE(StrStartsWith("PowerShell.exe", "power", true));
   CHECK(StrEndsWith("PowerShell.EXE", ".exe", false));
   CHECK_FALSE(StrEndsWith("a", "ab", false));
+  // Case-insensitive needles not starting with a letter: found by their first byte, then folded.
+  CHECK(StrContains("a-b -ENC x", "-enc", false));
+  CHECK_FALSE(StrContains("a-b -ENX x", "-enc", false));
+  CHECK(StrContains("C:\\Users\\X\\AppData\\Local\\TEMP\\a.ps1", "\\temp\\", false));
+  CHECK(StrContains("id 42ABC", "42abc", false));
+  CHECK_FALSE(StrContains("id 42ABC", "42abc", true));
+  CHECK(StrHas("x \\Temp\\y", "\\temp\\", false));
+  CHECK(StrContains("caf\xc3\xa9 CAF\xc3\x89", "\xc3\x89", false));
+  CHECK_FALSE(StrContains("caf\xc3\xa9", "\xc3\x89", false));  // only ASCII letters fold
 }
 
 TEST_CASE("string set: in is exact, in~ folds case", "[runtime][strings]") {

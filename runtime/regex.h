@@ -1,0 +1,33 @@
+// Regular expressions (RE2) as the interpreter and generated kernels compile and match them, so
+// both engines agree on every pattern and subject.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace huntc {
+
+// `pattern` compiled with huntc's options (errors are not logged); check ok() before use.
+std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern);
+// `s matches regex re`: a match anywhere in `s`.
+bool RegexMatches(const re2::RE2& re, std::string_view s);
+// extract(re, group, s): the text of capture group `group` (0: the whole match) of the first
+// match in `s`, a view into `s` ("" if the group took no part); nothing if there is no match or
+// no such group.
+std::optional<std::string_view> RegexExtract(const re2::RE2& re, int64_t group, std::string_view s);
+
+}  // namespace huntc
+
+// The entry points generated code calls (bound by the JIT's symbol map: RE2 has library state).
+// `re` is a compiled, valid re2::RE2.
+extern "C" {
+int32_t huntc_regex_matches(const void* re, const char* s, uint32_t n);
+// RegexExtract: 1 with the group's place in `s` as (offset << 32 | length) in *out, or 0.
+int32_t huntc_regex_extract(const void* re, int64_t group, const char* s, uint32_t n, int64_t* out);
+}

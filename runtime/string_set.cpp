@@ -1,0 +1,39 @@
+// StringSet, the hash set behind `in` / `in~` lists, and its entry point for generated code.
+// Apart from strings.cpp because it holds C++ library state: kernels call it through the JIT's
+// symbol map rather than as bitcode.
+#include <algorithm>
+
+#include "runtime/strings.h"
+
+namespace huntc {
+
+StringSet::StringSet(const std::vector<std::string>& values, bool case_insensitive)
+    : case_insensitive_(case_insensitive) {
+  for (std::string v : values) {
+    if (case_insensitive_) {
+      for (char& c : v) c = static_cast<char>(FoldAscii(static_cast<unsigned char>(c)));
+    }
+    max_length_ = std::max(max_length_, v.size());
+    values_.insert(std::move(v));
+  }
+}
+
+bool StringSet::Contains(std::string_view s) const {
+  if (s.size() > max_length_) return false;
+  if (!case_insensitive_) return values_.find(s) != values_.end();
+  char small[256];
+  std::string large;
+  char* folded = small;
+  if (s.size() > sizeof small) {
+    large.resize(s.size());
+    folded = large.data();
+  }
+  for (size_t i = 0; i < s.size(); ++i) folded[i] = static_cast<char>(FoldAscii(static_cast<unsigned char>(s[i])));
+  return values_.find(std::string_view(folded, s.size())) != values_.end();
+}
+
+}  // namespace huntc
+
+extern "C" int32_t huntc_str_in_set(const void* set, const char* s, uint32_t n) {
+  return static_cast<const huntc::StringSet*>(set)->Contains({s, n});
+}
