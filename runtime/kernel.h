@@ -18,4 +18,9 @@ struct KernelContext {
 using FilterKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows,
                                   const KernelContext* context, uint32_t* selection);
 
+// A summarize kernel: for rows selection[0..rows) of a batch, finds or inserts each row's group
+// in `table` (an exec::AggTable, runtime/exec/agg_table.h) and updates its aggregates' states.
+using AggregateKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
+                                 const KernelContext* context, void* table);
+
 }  // namespace huntc

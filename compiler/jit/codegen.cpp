@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/exec/agg_table.h"
 #include "runtime/exec/json.h"
 
 namespace huntc::jit {
@@ -22,6 +23,15 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_str_startswith", reinterpret_cast<void*>(&huntc_str_startswith)},
       {"huntc_str_endswith", reinterpret_cast<void*>(&huntc_str_endswith)},
       {"huntc_str_in_set", reinterpret_cast<void*>(&huntc_str_in_set)},
+      // summarize (runtime/exec/agg_table.h)
+      {"huntc_agg_group", reinterpret_cast<void*>(&huntc_agg_group)},
+      {"huntc_agg_hash_str", reinterpret_cast<void*>(&huntc_agg_hash_str)},
+      {"huntc_agg_dcount_int", reinterpret_cast<void*>(&huntc_agg_dcount_int)},
+      {"huntc_agg_dcount_real", reinterpret_cast<void*>(&huntc_agg_dcount_real)},
+      {"huntc_agg_dcount_str", reinterpret_cast<void*>(&huntc_agg_dcount_str)},
+      {"huntc_agg_list_int", reinterpret_cast<void*>(&huntc_agg_list_int)},
+      {"huntc_agg_list_str", reinterpret_cast<void*>(&huntc_agg_list_str)},
+      {"huntc_agg_pick_str", reinterpret_cast<void*>(&huntc_agg_pick_str)},
   };
   return helpers;
 }

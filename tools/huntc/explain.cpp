@@ -6,11 +6,11 @@
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "kernels": n,
-//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}]}
+//               "interpreted": ["what runs interpreted: why", ...], "dump": "..." (with --dump)}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
-// counts its scan filters the JIT compiled, and "interpreted" names, for each one it could not,
-// the construct that keeps it interpreted.
+// counts its scan filters and summarizes the JIT compiled, and "interpreted" names, for each one
+// it could not, the construct that keeps it interpreted.
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -170,7 +170,7 @@ int RunExplain(std::vector<std::string> args) {
     if (e) {
       if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
       for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
-        text += fmt::format("  a scan filter runs interpreted: {}\n", compiled->interpreted[k]);
+        text += fmt::format("  {}\n", compiled->interpreted[k]);
       }
       text += explain::ToText(*e);
     }

@@ -249,7 +249,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
-  size_t interpreted = 0;  // queries with a scan filter the JIT could not compile
+  size_t interpreted = 0;  // queries with a scan filter or summarize the JIT could not compile
   for (const auto& q : queries) {
     detections += q->pipeline.detections;
     interpreted += !q->interpreted.empty();
@@ -258,7 +258,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
                                   ? fmt::format("{} [{}]", q->pipeline.shape.name, q->pipeline.shape.id)
                                   : std::string("the query");
       for (const std::string& why : q->interpreted) {
-        std::cerr << fmt::format("huntc: {}: a scan filter runs interpreted: {}\n", who, why);
+        std::cerr << fmt::format("huntc: {}: {}\n", who, why);
       }
     }
     const DetectionShape& shape = q->pipeline.shape;
@@ -283,7 +283,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
           ? std::string()
           : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile, {} with interpreted scan filters{}); {} file{} ({} unreadable or cut short), {} records{}, "
+      "huntc: {} quer{} run ({} failed to compile, {} with interpreted filters or summarizes{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, interpreted,
       interpreted > 0 && !o.verbose ? ": --verbose names why" : "", stats.files,
