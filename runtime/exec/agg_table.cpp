@@ -35,8 +35,12 @@ struct ListState {
   std::unordered_set<int64_t> int_seen;
   std::unordered_set<std::string> text_seen;
 
+  // Room for the first few values at once: most groups hold few.
+  static constexpr size_t kFirstRoom = 8;
+
   void AddInt(int64_t v, size_t limit, bool set) {
     if (ints.size() >= limit) return;
+    if (ints.empty()) ints.reserve(std::min(limit, kFirstRoom));
     if (set) {
       if (ints.size() < kLinear) {
         if (std::find(ints.begin(), ints.end(), v) != ints.end()) return;
@@ -49,6 +53,7 @@ struct ListState {
   }
   void AddText(std::string_view v, size_t limit, bool set) {
     if (texts.size() >= limit) return;
+    if (texts.empty()) texts.reserve(std::min(limit, kFirstRoom));
     if (set) {
       if (texts.size() < kLinear) {
         if (std::find(texts.begin(), texts.end(), v) != texts.end()) return;
