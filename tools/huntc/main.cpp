@@ -10,9 +10,9 @@
 // whose Timestamp, else TimeGenerated, is in [from, to): see tools/huntc/window.h).
 //   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
-// --engine jit (the default) runs each scan's filter as a JIT-compiled kernel and the operators
-// above it (summarize, join, ...) in the interpreter; a filter the JIT cannot compile runs
-// interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
+// --engine jit (the default) runs each scan's filter and each summarize as JIT-compiled kernels
+// and the other operators (join, sort, ...) in the interpreter; a filter or summarize the JIT
+// cannot compile runs interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
 // cache folder (--cache-dir DIR, default $XDG_CACHE_HOME/huntc; --no-cache: none).
 // --engine interp runs everything in the reference interpreter.
 //
@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
     cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
     cmd->add_flag("--verbose", o.verbose,
-                  "Name, for each query, what keeps a scan filter from being JIT-compiled (it then "
+                  "Name, for each query, what keeps a scan filter or summarize from being JIT-compiled (it then "
                   "runs in the interpreter)");
     cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
