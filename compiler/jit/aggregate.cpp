@@ -2,7 +2,7 @@
 // group keys and their hash, finds or inserts the group in the runtime's group table
 // (runtime/exec/agg_table.h), and updates every aggregate's state in the group's state block:
 // counts, sums, averages and min/max/any of numbers in place, without branches; dcount,
-// make_set/make_list and strings' min/max/any through the table's helpers.
+// make_set/make_list, strings' min/max/any and arg_max/arg_min through the table's helpers.
 #include "compiler/jit/codegen.h"
 #include "runtime/exec/agg_table.h"
 
@@ -56,6 +56,7 @@ class AggregateBuilder {
     }
     gen_.LoadInputs(fn_->getArg(0), fn_->getArg(3), exprs);
     llvm::Value* table = fn_->getArg(4);
+    table_ = table;
     const size_t nkeys = layout_.keys.size();
     llvm::Value* values = nullptr;
     llvm::Value* bytes = nullptr;
@@ -80,8 +81,9 @@ class AggregateBuilder {
     llvm::Value* row = b_.CreateZExt(
         b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), fn_->getArg(2), i)), b_.getInt64Ty());
     gen_.SetRow(row);
+    row_ = row;
     if (nkeys > 0) state = FindGroup(table, values, bytes, valid);
-    for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(node_.aggregates[k], layout_.slots[k], state);
+    for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
     llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
     i->addIncoming(next, b_.GetInsertBlock());
     b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, done);
@@ -172,7 +174,9 @@ class AggregateBuilder {
     b_.SetInsertPoint(cont);
   }
 
-  void Update(const exec::AggregateSpec& spec, const exec::AggSlotSpec& s, llvm::Value* state) {
+  void Update(size_t k, llvm::Value* state) {
+    const exec::AggregateSpec& spec = node_.aggregates[k];
+    const exec::AggSlotSpec& s = layout_.slots[k];
     auto* i64 = b_.getInt64Ty();
     auto* f64 = b_.getDoubleTy();
     auto* ptr = b_.getPtrTy();
@@ -246,6 +250,22 @@ class AggregateBuilder {
         });
         return;
       }
+      case AggSlot::Arg: {
+        // The helper compares and copies the row's other columns when it wins.
+        llvm::Value* index = b_.getInt32(static_cast<uint32_t>(k));
+        llvm::Value* columns = fn_->getArg(0);
+        if (t == Type::String) {
+          b_.CreateCall(Declare("huntc_agg_arg_str", b_.getVoidTy(), {ptr, i32, ptr, ptr, i64, ptr, i32}),
+                        {table_, index, slot, columns, row_, v.v, v.len});
+        } else {
+          const bool real = t == Type::Real || t == Type::Decimal;
+          llvm::Value* is_valid = b_.CreateZExt(gen_.Valid(v), i32);
+          b_.CreateCall(Declare(real ? "huntc_agg_arg_real" : "huntc_agg_arg_int", b_.getVoidTy(),
+                                {ptr, i32, ptr, ptr, i64, real ? f64 : static_cast<llvm::Type*>(i64), i32}),
+                        {table_, index, slot, columns, row_, real ? v.v : IntOf(v, t), is_valid});
+        }
+        return;
+      }
       case AggSlot::List: {
         const bool set = spec.kind == AggKind::MakeSet || spec.kind == AggKind::MakeSetIf;
         llvm::Value* limit = b_.getInt64(static_cast<uint64_t>(spec.limit));
@@ -270,6 +290,8 @@ class AggregateBuilder {
   llvm::IRBuilder<>& b_;
   exec::AggLayout layout_;
   llvm::Function* fn_ = nullptr;
+  llvm::Value* table_ = nullptr;
+  llvm::Value* row_ = nullptr;
 };
 
 }  // namespace

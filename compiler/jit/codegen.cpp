@@ -32,6 +32,9 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_agg_list_int", reinterpret_cast<void*>(&huntc_agg_list_int)},
       {"huntc_agg_list_str", reinterpret_cast<void*>(&huntc_agg_list_str)},
       {"huntc_agg_pick_str", reinterpret_cast<void*>(&huntc_agg_pick_str)},
+      {"huntc_agg_arg_int", reinterpret_cast<void*>(&huntc_agg_arg_int)},
+      {"huntc_agg_arg_real", reinterpret_cast<void*>(&huntc_agg_arg_real)},
+      {"huntc_agg_arg_str", reinterpret_cast<void*>(&huntc_agg_arg_str)},
   };
   return helpers;
 }

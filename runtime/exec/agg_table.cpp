@@ -2,6 +2,7 @@
 #include "runtime/exec/agg_table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <new>
 #include <unordered_set>
@@ -66,8 +67,34 @@ struct ListState {
   }
 };
 
+// arg_max/arg_min: the best value and its row's other columns, as the interpreter keeps them.
+struct ArgState {
+  Cell best;
+  std::vector<Cell> outputs;
+  bool taken = false;
+};
+
 constexpr size_t Align8(size_t n) { return (n + 7) & ~size_t{7}; }
-static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8);
+static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8 &&
+              alignof(ArgState) <= 8);
+
+// A cell of a batch's column as ReadCell reads it from the Column.
+Cell ViewCell(const ColumnView& v, Type t, uint64_t row) {
+  Cell cell;
+  if (v.valid[row] == 0) return cell;
+  cell.null = false;
+  switch (t) {
+    case Type::Bool: cell.integer = static_cast<const uint8_t*>(v.values)[row] != 0; break;
+    case Type::Int: cell.integer = static_cast<const int32_t*>(v.values)[row]; break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: cell.integer = static_cast<const int64_t*>(v.values)[row]; break;
+    case Type::Real:
+    case Type::Decimal: cell.real = static_cast<const double*>(v.values)[row]; break;
+    default: cell.text.assign(v.bytes + v.offsets[row], v.offsets[row + 1] - v.offsets[row]); break;
+  }
+  return cell;
+}
 
 bool IntegerLike(Type t) {
   return t == Type::Bool || t == Type::Int || t == Type::Long || t == Type::DateTime || t == Type::TimeSpan;
@@ -129,6 +156,23 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
       if (!IntegerLike(arg) && arg != Type::String && !(RealLike(arg) && !IsSet(spec.kind))) break;
       slot = AggSlot::List;
       return true;
+    case AggKind::ArgMax:
+    case AggKind::ArgMin:
+      if (!IntegerLike(arg) && !RealLike(arg) && arg != Type::String) break;
+      // The row's other columns are copied as they are; computed ones are not. Without any,
+      // the interpreter's arg_max keeps a later null row over a value: not here.
+      if (spec.outputs.empty()) {
+        why = fmt::format("{} without other columns", name);
+        return false;
+      }
+      for (const Expr& e : spec.outputs) {
+        if (e.kind != ExprKind::Column || e.type == Type::Null) {
+          why = fmt::format("{} of a computed column", name);
+          return false;
+        }
+      }
+      slot = AggSlot::Arg;
+      return true;
     default: why = name; return false;
   }
   why = fmt::format("{} of a {}", name, TypeName(arg));
@@ -146,6 +190,7 @@ size_t SlotBytes(AggSlot slot) {
     case AggSlot::PickString: return Align8(sizeof(StringPick));
     case AggSlot::DCount: return Align8(sizeof(DistinctCounter));
     case AggSlot::List: return Align8(sizeof(ListState));
+    case AggSlot::Arg: return Align8(sizeof(ArgState));
   }
   return 8;
 }
@@ -209,6 +254,7 @@ AggTable::~AggTable() {
         case AggSlot::PickString: std::launder(reinterpret_cast<StringPick*>(slot))->~StringPick(); break;
         case AggSlot::DCount: std::launder(reinterpret_cast<DistinctCounter*>(slot))->~DistinctCounter(); break;
         case AggSlot::List: std::launder(reinterpret_cast<ListState*>(slot))->~ListState(); break;
+        case AggSlot::Arg: std::launder(reinterpret_cast<ArgState*>(slot))->~ArgState(); break;
         default: break;
       }
     }
@@ -294,6 +340,7 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
       case AggSlot::PickString: new (state + s.offset) StringPick(); break;
       case AggSlot::DCount: new (state + s.offset) DistinctCounter(); break;
       case AggSlot::List: new (state + s.offset) ListState(); break;
+      case AggSlot::Arg: new (state + s.offset) ArgState(); break;
       default: break;  // zero bytes are the empty state
     }
   }
@@ -334,6 +381,19 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::DCount:
       std::launder(reinterpret_cast<DistinctCounter*>(into))->Merge(*std::launder(reinterpret_cast<const DistinctCounter*>(from)));
       return;
+    case AggSlot::Arg: {
+      // As the interpreter, offered the other side's chosen row after this side's rows.
+      auto* i = std::launder(reinterpret_cast<ArgState*>(into));
+      const auto* f = std::launder(reinterpret_cast<const ArgState*>(from));
+      if (!f->taken) return;
+      bool take = !i->taken;
+      if (!f->best.null) {
+        const int c = i->best.null ? 1 : CompareCells(s.arg, f->best, i->best);
+        take = i->best.null || (spec.kind == AggKind::ArgMax ? c > 0 : c < 0);
+      }
+      if (take) *i = *f;
+      return;
+    }
     case AggSlot::List: {
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
@@ -368,8 +428,8 @@ void AggTable::Merge(const AggTable& other) {
   }
 }
 
-void AggTable::AppendResult(size_t k, const uint8_t* state, Column* const* out) const {
-  const AggSlotSpec& s = layout_.slots[k];
+void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const* out) const {
+  const AggSlotSpec& s = layout_.slots[k_index];
   const uint8_t* slot = state + s.offset;
   Column& c = *out[0];
   switch (s.slot) {
@@ -393,6 +453,14 @@ void AggTable::AppendResult(size_t k, const uint8_t* state, Column* const* out) 
       return;
     }
     case AggSlot::DCount: c.AppendLong(std::launder(reinterpret_cast<const DistinctCounter*>(slot))->Estimate()); return;
+    case AggSlot::Arg: {
+      const auto* a = std::launder(reinterpret_cast<const ArgState*>(slot));
+      AppendCell(c, a->best);
+      for (size_t k = 0; k < node_.aggregates[k_index].outputs.size(); ++k) {
+        if (a->taken) AppendCell(*out[k + 1], a->outputs[k]); else out[k + 1]->AppendNull();
+      }
+      return;
+    }
     case AggSlot::List: {
       // The values as the interpreter's make_set/make_list writes them: each cell's JSON.
       const auto* l = std::launder(reinterpret_cast<const ListState*>(slot));
@@ -408,6 +476,31 @@ void AggTable::AppendResult(size_t k, const uint8_t* state, Column* const* out) 
       return;
     }
   }
+}
+
+void AggTable::OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value,
+                        bool present) {
+  auto* a = std::launder(reinterpret_cast<ArgState*>(state));
+  const AggregateSpec& spec = node_.aggregates[k];
+  bool take;
+  if (!present) {
+    take = !a->taken;  // a group whose values are all null still returns one of its rows
+  } else {
+    take = a->best.null;
+    if (!take) {
+      const int c = CompareCells(layout_.slots[k].arg, value, a->best);
+      take = spec.kind == AggKind::ArgMax ? c > 0 : c < 0;
+    }
+  }
+  if (!take) return;
+  a->best = value;  // a NaN taken as a null row's stays, as the interpreter's Take keeps it
+  const std::vector<ColumnSpec>& schema = node_.inputs[0]->schema;
+  a->outputs.resize(spec.outputs.size());
+  for (size_t o = 0; o < spec.outputs.size(); ++o) {
+    const size_t c = static_cast<size_t>(spec.outputs[o].column);
+    a->outputs[o] = ViewCell(columns[c], schema[c].type, row);
+  }
+  a->taken = true;
 }
 
 Batch AggTable::Result() {
@@ -506,6 +599,34 @@ void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {
   }
   s->value.assign(v);
   s->has = 1;
+}
+
+void huntc_agg_arg_int(void* table, uint32_t k, void* state, const void* columns, uint64_t row, int64_t v,
+                       int32_t valid) {
+  huntc::exec::Cell cell;
+  cell.null = valid == 0;
+  cell.integer = v;
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, valid != 0);
+}
+
+void huntc_agg_arg_real(void* table, uint32_t k, void* state, const void* columns, uint64_t row, double v,
+                        int32_t valid) {
+  huntc::exec::Cell cell;
+  const bool present = valid != 0 && !std::isnan(v);  // NaN counts as null
+  cell.null = valid == 0;
+  cell.real = v;
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, present);
+}
+
+void huntc_agg_arg_str(void* table, uint32_t k, void* state, const void* columns, uint64_t row, const char* p,
+                       uint32_t n) {
+  huntc::exec::Cell cell;
+  cell.null = false;
+  cell.text.assign(p, n);
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, true);
 }
 
 }  // extern "C"

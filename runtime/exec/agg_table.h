@@ -1,7 +1,7 @@
 // The group table of compiled summarize kernels: groups found or inserted by a hash of their
 // keys, each with flat, fixed-size state per aggregate in an arena, plus the runtime helpers
 // generated kernels call for the states that vary in size (dcount's sketch, make_set/make_list,
-// the min/max/any of strings).
+// the min/max/any of strings, arg_max/arg_min with their rows' other columns).
 //
 // A kernel (runtime/kernel.h AggregateKernel) computes a row's keys and their hash, asks
 // huntc_agg_group for the group's state block and updates each aggregate's slot in it: counts,
@@ -19,6 +19,7 @@
 
 #include "runtime/batch.h"
 #include "runtime/exec/plan.h"
+#include "runtime/exec/rows.h"
 
 namespace huntc::exec {
 
@@ -33,6 +34,7 @@ enum class AggSlot : uint8_t {
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
   DCount,      // a DistinctCounter object (huntc_agg_dcount_*)
   List,        // make_set/make_list: an object (huntc_agg_list_*)
+  Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
 };
 
 struct AggSlotSpec {
@@ -73,6 +75,10 @@ class AggTable {
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
   // a summarize without keys, one row even when no rows came.
   Batch Result();
+
+  // arg_max/arg_min (aggregate `k`, its slot `state`): offers row `row` of the batch `columns`
+  // whose value is `value` (null or NaN: `present` false).
+  void OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value, bool present);
 
  private:
   struct Key {  // a key as the table keeps it
@@ -115,4 +121,12 @@ void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 // take_any (mode 0), min (1), max (2) of strings.
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode);
+// arg_max/arg_min, aggregate `k` of the table's summarize: offers row `row` of the batch
+// `columns` with its value (integer-like as int64, real, string; valid = 0: null).
+void huntc_agg_arg_int(void* table, uint32_t k, void* state, const void* columns, uint64_t row, int64_t v,
+                       int32_t valid);
+void huntc_agg_arg_real(void* table, uint32_t k, void* state, const void* columns, uint64_t row, double v,
+                        int32_t valid);
+void huntc_agg_arg_str(void* table, uint32_t k, void* state, const void* columns, uint64_t row, const char* p,
+                       uint32_t n);
 }

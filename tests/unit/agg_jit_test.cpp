@@ -86,12 +86,29 @@ std::vector<AggregateSpec> AllAggregates(bool exact = false) {
     for (AggKind k : {AggKind::Min, AggKind::Max}) aggs.push_back(Agg(k, {v}));
     for (AggKind k : {AggKind::MinIf, AggKind::MaxIf}) aggs.push_back(Agg(k, {v, b}));
   }
+  // arg_max/arg_min with the row's other columns, of every type.
+  const auto arg = [&](AggKind kind, const Expr& v) {
+    AggregateSpec spec = Agg(kind, {v});
+    spec.outputs = {s, t, r, b, i, many};
+    return spec;
+  };
+  for (const Expr& v : {l, s, i, t, b}) {
+    aggs.push_back(arg(AggKind::ArgMax, v));
+    aggs.push_back(arg(AggKind::ArgMin, v));
+  }
   if (!exact) {
     // Sums of datetimes (as reals) and of large longs as reals round.
     aggs.push_back(Agg(AggKind::Sum, {t}));
     aggs.push_back(Agg(AggKind::AvgIf, {l, b}));
+    // A group whose first row's value is NaN keeps it (as the interpreter does); a merge
+    // offering a later part's NaN row differs from one pass.
+    aggs.push_back(arg(AggKind::ArgMax, r));
+    aggs.push_back(arg(AggKind::ArgMin, r));
   }
-  for (size_t k = 0; k < aggs.size(); ++k) aggs[k].names = {fmt::format("a{}", k)};
+  for (size_t k = 0; k < aggs.size(); ++k) {
+    aggs[k].names = {fmt::format("a{}", k)};
+    for (size_t o = 0; o < aggs[k].outputs.size(); ++o) aggs[k].names.push_back(fmt::format("a{}_{}", k, o));
+  }
   return aggs;
 }
 
@@ -319,4 +336,8 @@ TEST_CASE("agg kernels: what they cannot compile is named", "[aggregate][jit]") 
   CHECK(why({}, p) == "the JIT cannot compile percentile yet");
   CHECK(why({}, Agg(AggKind::MakeSet, {Col(kR, Type::Real)})) == "the JIT cannot compile make_set of a real yet");
   CHECK(why({{"d", Col(kS, Type::Guid)}}, Agg(AggKind::Count, {})) == "the JIT cannot compile a guid key of summarize yet");
+  AggregateSpec computed = Agg(AggKind::ArgMax, {Col(kL, Type::Long)});
+  computed.outputs = {F(Fn::Add, Type::Long, {Col(kL, Type::Long), Lng(1)})};
+  computed.names = {"a", "b"};
+  CHECK(why({}, computed) == "the JIT cannot compile arg_max of a computed column yet");
 }
