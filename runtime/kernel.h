@@ -27,4 +27,9 @@ using PackKernel = void (*)(const ColumnView* columns, uint32_t rows, const Kern
                             const uint8_t* const* tests, uint32_t* const* selections, uint32_t* counts,
                             uint64_t* evaluations);
 
+// A summarize kernel: for rows selection[0..rows) of a batch, finds or inserts each row's group
+// in `table` (an exec::AggTable, runtime/exec/agg_table.h) and updates its aggregates' states.
+using AggregateKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
+                                 const KernelContext* context, void* table);
+
 }  // namespace huntc

@@ -6,3 +6,4 @@ huntc_add_test(test_bind SOURCES unit/functions_test.cpp LIBS huntc_bind)
 huntc_add_test(test_jit_cache SOURCES unit/jit_cache_test.cpp LIBS huntc_driver huntc_gen)
 # The pack scan stage: shared conjuncts and pooled literals against the interpreter.
 huntc_add_test(test_pack_scan SOURCES unit/pack_scan_test.cpp LIBS huntc_driver)
+huntc_add_test(test_agg_jit SOURCES unit/agg_jit_test.cpp LIBS huntc_jit)

@@ -40,8 +40,9 @@ namespace {
 // Compiles the filter directly above each Scan of `plan` to a kernel, which then runs in its
 // place; a filter the JIT cannot compile stays interpreted and is named in `q.interpreted`.
 // Without `generate`, only finds which filters would compile (q.kernels counts them).
+constexpr std::string_view kFilterInterpreted = "a scan filter runs interpreted: ";
+
 void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
-  std::vector<exec::FilterNode*> compiled;
   std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
   std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
   while (!stack.empty()) {
@@ -59,20 +60,51 @@ void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
       if (jit.CanCompile(filter->predicate, columns, error)) {
         ++q.kernels;
       } else {
-        q.interpreted.push_back(std::move(error));
+        q.interpreted.push_back(std::string(kFilterInterpreted) + error);
       }
       continue;
     }
     filter->kernel = jit.CompileFilter(filter->predicate, columns, q.objects, dumps, error);
     if (filter->kernel) {
-      compiled.push_back(filter);
       ++q.kernels;
     } else {
-      q.interpreted.push_back(std::move(error));
+      q.interpreted.push_back(std::string(kFilterInterpreted) + error);
     }
   }
-  // The objects table is complete only now.
-  for (exec::FilterNode* filter : compiled) filter->kernel_objects = q.objects.table.data();
+}
+
+// Compiles each summarize of `plan` to a kernel, which then fills a group table in place of the
+// interpreter's aggregators; one the JIT cannot compile stays interpreted and is named in
+// `q.interpreted`. Without `generate`, only finds which would compile.
+void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+  std::vector<exec::PlanNode*> stack{&plan};
+  while (!stack.empty()) {
+    exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    auto* aggregate = node->As<exec::AggregateNode>();
+    if (!aggregate) continue;
+    std::string error;
+    const bool ok = generate ? (aggregate->kernel = jit.CompileAggregate(*aggregate, q.objects, dumps, error)) != nullptr
+                             : jit.CanCompileAggregate(*aggregate, error);
+    if (ok) {
+      ++q.kernels;
+    } else {
+      q.interpreted.push_back("a summarize runs interpreted: " + error);
+    }
+  }
+}
+
+// Points every kernel of `plan` at the objects table, which is complete only once all are compiled.
+void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
+  std::vector<exec::PlanNode*> stack{&plan};
+  while (!stack.empty()) {
+    exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    if (auto* filter = node->As<exec::FilterNode>(); filter && filter->kernel) filter->kernel_objects = q.objects.table.data();
+    if (auto* a = node->As<exec::AggregateNode>(); a && a->kernel) a->kernel_objects = q.objects.table.data();
+  }
 }
 
 // The scan pipeline that runs `plan` on its own, when the plan is one: Scan, at most one
@@ -123,6 +155,8 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   compiled->plan = ir::ToPlan(*front.plan);
   if (engine == Engine::Jit) {
     CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    SetKernelObjects(*compiled->plan, *compiled);
   }
   if (dumps) dumps->plan = compiled->plan->ToString();
   if (engine == Engine::Jit && ToScanPipeline(*compiled)) return compiled;
@@ -138,6 +172,7 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   auto checked = std::make_unique<CompiledQuery>();
   checked->plan = ir::ToPlan(*query.plan);
   CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
+  CompileAggregates(*checked->plan, jit, *checked, nullptr, false);
   return checked;
 }
 

@@ -4,9 +4,10 @@
 //
 // Under the JIT a query that is one scan pipeline (Table | where | project columns) becomes a
 // ScanPipeline that runtime/hunt.h runs on many threads; any other query becomes a hybrid plan:
-// the interpreter's operators (summarize, join, sort, ...) fed by kernels that filter each
-// Scan's batches. A filter the JIT cannot compile stays interpreted, and the query says which
-// construct kept it so (CompiledQuery::interpreted).
+// the interpreter's operators (join, sort, ...) fed by kernels that filter each Scan's batches,
+// with each summarize a kernel filling a group table. A filter or summarize the JIT cannot
+// compile stays interpreted, and the query says which construct kept it so
+// (CompiledQuery::interpreted).
 #pragma once
 
 #include <map>
@@ -44,8 +45,9 @@ struct CompiledQuery {
   // A scan pipeline's compiled Filter over its Scan: how the pipeline takes part in a shared
   // read with plans (and in a pack scan stage). Null when it has no filter.
   exec::PlanPtr scan_filter;
-  // Jit: how many scan filters run as kernels, and for each one that runs interpreted instead,
-  // the construct the JIT could not compile.
+  // Jit: how many scan filters and summarizes run as kernels, and for each one that runs
+  // interpreted instead, which and the construct the JIT could not compile ("a scan filter runs
+  // interpreted: the JIT cannot compile ... yet").
   size_t kernels = 0;
   std::vector<std::string> interpreted;
 };

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "runtime/exec/agg_table.h"
 #include "runtime/exec/json.h"
 #include "runtime/exec/kernel_entry.h"
 #include "runtime/regex.h"
@@ -36,6 +37,18 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_ipv4_is_private", reinterpret_cast<void*>(&huntc_ipv4_is_private)},
       {"huntc_ipv4_is_in_range", reinterpret_cast<void*>(&huntc_ipv4_is_in_range)},
       {"huntc_ipv4_compare", reinterpret_cast<void*>(&huntc_ipv4_compare)},
+      // summarize (runtime/exec/agg_table.h)
+      {"huntc_agg_group", reinterpret_cast<void*>(&huntc_agg_group)},
+      {"huntc_agg_hash_str", reinterpret_cast<void*>(&huntc_agg_hash_str)},
+      {"huntc_agg_dcount_int", reinterpret_cast<void*>(&huntc_agg_dcount_int)},
+      {"huntc_agg_dcount_real", reinterpret_cast<void*>(&huntc_agg_dcount_real)},
+      {"huntc_agg_dcount_str", reinterpret_cast<void*>(&huntc_agg_dcount_str)},
+      {"huntc_agg_list_int", reinterpret_cast<void*>(&huntc_agg_list_int)},
+      {"huntc_agg_list_str", reinterpret_cast<void*>(&huntc_agg_list_str)},
+      {"huntc_agg_pick_str", reinterpret_cast<void*>(&huntc_agg_pick_str)},
+      {"huntc_agg_arg_int", reinterpret_cast<void*>(&huntc_agg_arg_int)},
+      {"huntc_agg_arg_real", reinterpret_cast<void*>(&huntc_agg_arg_real)},
+      {"huntc_agg_arg_str", reinterpret_cast<void*>(&huntc_agg_arg_str)},
   };
   return helpers;
 }

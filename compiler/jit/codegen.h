@@ -17,6 +17,7 @@
 
 #include "compiler/ir/ir.h"
 #include "compiler/jit/jit.h"
+#include "runtime/exec/plan.h"
 
 namespace huntc::jit {
 
@@ -132,5 +133,10 @@ llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const
 // over a batch with `columns`; throws Unsupported.
 llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
                           const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
+// Generates into `module` the summarize kernel `name` (runtime/kernel.h AggregateKernel) for
+// `node` over its input's columns (aggregate.cpp); throws Unsupported.
+llvm::Function* BuildAggregate(llvm::Module& module, const std::string& name, const exec::AggregateNode& node,
+                               KernelObjects& objects);
 
 }  // namespace huntc::jit

@@ -394,6 +394,22 @@ PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vecto
       dumps, error));
 }
 
+bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& error) {
+  llvm::LLVMContext context;
+  llvm::Module module("huntc_check", context);
+  KernelObjects scratch;
+  return Generate(
+      module, "check", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, scratch); },
+      *impl_->target, error);
+}
+
+AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,
+                                      std::string& error) {
+  return reinterpret_cast<AggregateKernel>(impl_->Compile(
+      "aggregate", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); },
+      dumps, error));
+}
+
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
   llvm::Module module("huntc_kernel", context);

@@ -23,6 +23,7 @@
 
 #include "compiler/ir/ir.h"
 #include "runtime/exec/pack_scan.h"
+#include "runtime/exec/plan.h"
 #include "runtime/kernel.h"
 #include "runtime/strings.h"
 
@@ -79,6 +80,14 @@ class Jit {
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
   // not, names the construct in `error`.
   bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
+
+  // Compiles the keys and aggregates of a summarize into a kernel that fills its group table
+  // (runtime/exec/agg_table.h); on failure returns null and names the aggregate, type or
+  // construct in `error`. The kernel lives as long as this Jit.
+  AggregateKernel CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,
+                                   std::string& error);
+  // Whether CompileAggregate would compile `node`, found without generating machine code.
+  bool CanCompileAggregate(const exec::AggregateNode& node, std::string& error);
 
   // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;
   // empty (the default) turns the cache off. Other processes may use the same folder at once.

@@ -325,6 +325,22 @@ void DistinctCounter::Add(uint64_t hash) {
   registers_[index] = std::max(registers_[index], rank);
 }
 
+void DistinctCounter::Merge(const DistinctCounter& other) {
+  if (other.registers_.empty()) {
+    for (uint64_t h : other.exact_) Add(h);
+    return;
+  }
+  if (registers_.empty()) {
+    // Registers are the max over the hashes added, in any order: start from other's and add ours.
+    const std::vector<uint64_t> hashes = std::move(exact_);
+    exact_.clear();
+    registers_ = other.registers_;
+    for (uint64_t h : hashes) Add(h);
+    return;
+  }
+  for (size_t i = 0; i < registers_.size(); ++i) registers_[i] = std::max(registers_[i], other.registers_[i]);
+}
+
 int64_t DistinctCounter::Estimate() const {
   if (registers_.empty()) return static_cast<int64_t>(exact_.size());
   const double m = static_cast<double>(registers_.size());

@@ -36,6 +36,8 @@ class DistinctCounter {
  public:
   static constexpr size_t kExactLimit = 1000;
   void Add(uint64_t hash);
+  // Adds what `other` counted: the result is that of adding both counters' values to one.
+  void Merge(const DistinctCounter& other);
   int64_t Estimate() const;
 
  private:

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "runtime/exec/agg_table.h"
 #include "runtime/exec/aggregate.h"
 #include "runtime/exec/execution.h"
 #include "runtime/exec/rows.h"
@@ -303,6 +304,35 @@ class AggregateOp : public Operator {
   std::vector<std::unique_ptr<Aggregator>> aggregators_;
 };
 
+// summarize by a compiled kernel (AggregateNode::kernel) into a group table.
+class CompiledAggregateOp : public Operator {
+ public:
+  CompiledAggregateOp(const AggregateNode& n, AggLayout layout, Consumer* out, int in, Evaluator& e)
+      : Operator(out, in, e), node_(n), table_(n, std::move(layout)) {}
+  void Push(const RowSet& rows, int) override {
+    views_.clear();
+    for (const Column& c : rows.batch->columns) views_.push_back(c.View());
+    const uint32_t* selection = rows.sel;
+    if (!selection) {
+      identity_.resize(rows.count);
+      std::iota(identity_.begin(), identity_.end(), 0u);
+      selection = identity_.data();
+    }
+    const KernelContext context{eval_.now(), node_.kernel_objects};
+    node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), selection, &context, &table_);
+  }
+  void Finish(int) override {
+    EmitAll(table_.Result());
+    Done();
+  }
+
+ private:
+  const AggregateNode& node_;
+  AggTable table_;
+  std::vector<ColumnView> views_;
+  std::vector<uint32_t> identity_;
+};
+
 class HashJoinOp : public Operator {
  public:
   HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e)
@@ -576,7 +606,13 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
   switch (n.kind) {
     case PlanKind::Filter: return std::make_unique<FilterOp>(*n.As<FilterNode>(), out, in, e);
     case PlanKind::Project: return std::make_unique<ProjectOp>(*n.As<ProjectNode>(), out, in, e);
-    case PlanKind::Aggregate: return std::make_unique<AggregateOp>(*n.As<AggregateNode>(), out, in, e);
+    case PlanKind::Aggregate: {
+      const auto& a = *n.As<AggregateNode>();
+      AggLayout layout;
+      std::string why;
+      if (a.kernel && AggLayout::Of(a, layout, why)) return std::make_unique<CompiledAggregateOp>(a, std::move(layout), out, in, e);
+      return std::make_unique<AggregateOp>(a, out, in, e);
+    }
     case PlanKind::HashJoin: return std::make_unique<HashJoinOp>(*n.As<HashJoinNode>(), out, in, e);
     case PlanKind::Union: return std::make_unique<UnionOp>(*n.As<UnionNode>(), out, in, e);
     case PlanKind::Sort: return std::make_unique<SortOp>(*n.As<SortNode>(), out, in, e);

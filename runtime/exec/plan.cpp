@@ -64,7 +64,7 @@ std::string Line(const PlanNode& n) {
     }
     case PlanKind::Aggregate: {
       const auto* a = n.As<AggregateNode>();
-      out += " by [";
+      out += fmt::format("{} by [", a->kernel ? " (kernel)" : "");
       for (size_t i = 0; i < a->keys.size(); ++i) {
         out += fmt::format("{}{}={}", i ? ", " : "", a->keys[i].name, a->keys[i].expr.ToString());
       }

@@ -168,6 +168,10 @@ struct AggregateNode : PlanNode {
   AggregateNode() : PlanNode(kKind) {}
   std::vector<NamedExpr> keys;
   std::vector<AggregateSpec> aggregates;
+  // A compiled form of the keys and aggregates (runtime/kernel.h), set by a compiler; the group
+  // table it fills has the layout exec::AggLayout::Of gives (runtime/exec/agg_table.h).
+  AggregateKernel kernel = nullptr;
+  const void* const* kernel_objects = nullptr;
 };
 
 enum class JoinKind : uint8_t {

@@ -68,14 +68,42 @@ void EncodeKey(const Column& c, size_t row, std::string& key) {
   }
 }
 
-uint64_t Hash64(std::string_view bytes) {
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, then a splitmix64 finaliser for the high bits
-  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+namespace {
+
+// Hash64 in steps: FNV-1a over the bytes, then a splitmix64 finaliser for the high bits.
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+
+uint64_t FnvBytes(uint64_t h, const void* p, size_t n) {
+  const auto* bytes = static_cast<const unsigned char*>(p);
+  for (size_t i = 0; i < n; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+uint64_t Finish(uint64_t h) {
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 27;
   h *= 0x94d049bb133111ebULL;
   return h ^ (h >> 31);
+}
+
+// The encoding's leading byte of a non-null value (EncodeKey).
+const unsigned char kPresent = 1;
+
+}  // namespace
+
+uint64_t Hash64(std::string_view bytes) { return Finish(FnvBytes(kFnvBasis, bytes.data(), bytes.size())); }
+
+uint64_t HashKeyInteger(int64_t v) { return Finish(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v)); }
+
+uint64_t HashKeyReal(double v) {
+  if (v == 0) v = 0;  // as EncodeKey: -0.0 and 0.0 are one value
+  return Finish(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v));
+}
+
+uint64_t HashKeyString(std::string_view s) {
+  const uint32_t n = static_cast<uint32_t>(s.size());
+  return Finish(FnvBytes(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &n, sizeof n), s.data(), s.size()));
 }
 
 Cell ReadCell(const Column& c, size_t row) {

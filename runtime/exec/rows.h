@@ -16,6 +16,12 @@ namespace huntc::exec {
 void EncodeKey(const Column& c, size_t row, std::string& key);
 // A well-mixed 64-bit hash of bytes (for HyperLogLog).
 uint64_t Hash64(std::string_view bytes);
+// Hash64 of EncodeKey's encoding of a non-null value, without building it: of an integer-like
+// value (bool, int, long, datetime, timespan as int64), a real, or a string. dcount hashes its
+// values so, in the interpreter and in compiled kernels alike.
+uint64_t HashKeyInteger(int64_t v);
+uint64_t HashKeyReal(double v);
+uint64_t HashKeyString(std::string_view s);
 
 // One value of any type, held outside a column.
 struct Cell {

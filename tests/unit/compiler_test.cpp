@@ -225,9 +225,10 @@ TEST_CASE("driver: scan filters become kernels under the interpreter's operators
   q = Compile("DeviceNetworkEvents | where RemotePort == 443 | summarize count() by DeviceName", diags);
   REQUIRE(q);
   REQUIRE(q->plan);
-  CHECK(q->kernels == 1);
+  CHECK(q->kernels == 2);  // the filter and the summarize
   CHECK(q->interpreted.empty());
   CHECK_THAT(q->plan->ToString(), Catch::Contains("Filter (kernel) (eq #1 443)"));
+  CHECK_THAT(q->plan->ToString(), Catch::Contains("Aggregate (kernel) by"));
   // Both sides of a join and a computed projection.
   q = Compile("DeviceNetworkEvents | where RemotePort == 443 | project X = RemotePort + 1, DeviceName"
               " | join (DeviceProcessEvents | where FileName =~ 'cmd.exe') on DeviceName", diags);
@@ -240,10 +241,18 @@ TEST_CASE("driver: a filter the JIT cannot compile runs interpreted and is named
   Diagnostics diags;
   auto q = Compile("DeviceNetworkEvents | where tolower(RemoteUrl) == 'x' | summarize count()", diags);
   REQUIRE(q);
-  CHECK(q->kernels == 0);
+  CHECK(q->kernels == 1);  // the summarize
   REQUIRE(q->interpreted.size() == 1);
+  CHECK_THAT(q->interpreted[0], Catch::StartsWith("a scan filter runs interpreted: "));
   CHECK_THAT(q->interpreted[0], Catch::Contains("tolower"));
-  CHECK_THAT(q->plan->ToString(), !Catch::Contains("(kernel)"));
+  CHECK_THAT(q->plan->ToString(), !Catch::Contains("Filter (kernel)"));
+  // A summarize with an aggregate the JIT has no kernel for runs in the interpreter's operator.
+  q = Compile("DeviceNetworkEvents | where RemotePort == 443 | summarize percentile(LocalPort, 90) by DeviceName", diags);
+  REQUIRE(q);
+  CHECK(q->kernels == 1);  // the filter
+  REQUIRE(q->interpreted.size() == 1);
+  CHECK(q->interpreted[0] == "a summarize runs interpreted: the JIT cannot compile percentile yet");
+  CHECK_THAT(q->plan->ToString(), !Catch::Contains("Aggregate (kernel)"));
   // A query of the scan-pipeline shape whose filter does not compile runs as a plan.
   q = Compile("DeviceNetworkEvents | where AdditionalFields has 'x'", diags);
   REQUIRE(q);

@@ -6,14 +6,14 @@
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "kernels": n,
-//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}],
+//               "interpreted": ["what runs interpreted: why", ...], "dump": "..." (with --dump)}],
 //    "pack_scan": [{"table", "layout"}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
-// counts its scan filters the JIT compiled, and "interpreted" names, for each one it could not,
-// the construct that keeps it interpreted. "pack_scan" (and, in text, a closing section) lays
-// out, per table that two or more of the rules' compiled filters read, the pack scan stage
-// `huntc run` would make: shared conjuncts and pooled literals per column.
+// counts its scan filters and summarizes the JIT compiled, and "interpreted" names, for each one
+// it could not, the construct that keeps it interpreted. "pack_scan" (and, in text, a closing
+// section) lays out, per table that two or more of the rules' compiled filters read, the pack
+// scan stage `huntc run` would make: shared conjuncts and pooled literals per column.
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -177,7 +177,7 @@ int RunExplain(std::vector<std::string> args) {
     if (e) {
       if (!compiles) text += "  (the engines cannot run this query yet; `huntc run` says why)\n";
       for (size_t k = 0; query && k < query->interpreted.size(); ++k) {
-        text += fmt::format("  a scan filter runs interpreted: {}\n", query->interpreted[k]);
+        text += fmt::format("  {}\n", query->interpreted[k]);
       }
       text += explain::ToText(*e);
     }

@@ -15,9 +15,9 @@
 // note; a truncated or corrupt pack is an error naming the file and the fault.
 //   huntc lint ... / huntc explain ... / huntc test ...: see lint.cpp, explain.cpp, test.cpp
 //
-// --engine jit (the default) runs each scan's filter as a JIT-compiled kernel and the operators
-// above it (summarize, join, ...) in the interpreter; a filter the JIT cannot compile runs
-// interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
+// --engine jit (the default) runs each scan's filter and each summarize as JIT-compiled kernels
+// and the other operators (join, sort, ...) in the interpreter; a filter or summarize the JIT
+// cannot compile runs interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
 // cache folder (--cache-dir DIR, default $XDG_CACHE_HOME/huntc; --no-cache: none).
 // For `run`, the scan filters of all rules reading a table are one kernel per table (a pack scan
 // stage: conjuncts common to rules computed once, string literals of a column matched in one
@@ -265,7 +265,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
-  size_t interpreted = 0;  // queries with a scan filter the JIT could not compile
+  size_t interpreted = 0;  // queries with a scan filter or summarize the JIT could not compile
   for (const auto& q : queries) {
     detections += q->pipeline.detections;
     interpreted += !q->interpreted.empty();
@@ -274,7 +274,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
                                   ? fmt::format("{} [{}]", q->pipeline.shape.name, q->pipeline.shape.id)
                                   : std::string("the query");
       for (const std::string& why : q->interpreted) {
-        std::cerr << fmt::format("huntc: {}: a scan filter runs interpreted: {}\n", who, why);
+        std::cerr << fmt::format("huntc: {}: {}\n", who, why);
       }
     }
     const DetectionShape& shape = q->pipeline.shape;
@@ -310,7 +310,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
           ? std::string()
           : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile, {} with interpreted scan filters{}); {} file{} ({} unreadable or cut short), {} records{}, "
+      "huntc: {} quer{} run ({} failed to compile, {} with interpreted filters or summarizes{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, interpreted,
       interpreted > 0 && !o.verbose ? ": --verbose names why" : "", stats.files,
@@ -490,8 +490,8 @@ int main(int argc, char** argv) {
     cmd->add_option("-o,--output", o.output, "Write detections to FILE instead of stdout");
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
     cmd->add_flag("--verbose", o.verbose,
-                  "Name, for each query, what keeps a scan filter from being JIT-compiled (it then "
-                  "runs in the interpreter); with `run`, show each table's pack scan stage");
+                  "Name, for each query, what keeps a scan filter or summarize from being JIT-compiled (it "
+                  "then runs in the interpreter); with `run`, show each table's pack scan stage");
     cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
                     "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);

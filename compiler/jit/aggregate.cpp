@@ -1,0 +1,304 @@
+// The summarize kernel: one loop over the selected rows of a batch that computes each row's
+// group keys and their hash, finds or inserts the group in the runtime's group table
+// (runtime/exec/agg_table.h), and updates every aggregate's state in the group's state block:
+// counts, sums, averages and min/max/any of numbers in place, without branches; dcount,
+// make_set/make_list, strings' min/max/any and arg_max/arg_min through the table's helpers.
+#include "compiler/jit/codegen.h"
+#include "runtime/exec/agg_table.h"
+
+namespace huntc::jit {
+
+namespace {
+
+using exec::AggKind;
+using exec::AggSlot;
+
+bool IsIf(AggKind k) {
+  switch (k) {
+    case AggKind::CountIf:
+    case AggKind::SumIf:
+    case AggKind::AvgIf:
+    case AggKind::MinIf:
+    case AggKind::MaxIf:
+    case AggKind::DCountIf:
+    case AggKind::MakeSetIf:
+    case AggKind::MakeListIf: return true;
+    default: return false;
+  }
+}
+
+class AggregateBuilder {
+ public:
+  AggregateBuilder(llvm::Module& module, const exec::AggregateNode& node, KernelObjects& objects)
+      : module_(module), node_(node), gen_(module, node.inputs[0]->schema, objects), b_(gen_.builder()) {}
+
+  llvm::Function* Build(const std::string& name) {
+    std::string why;
+    if (!exec::AggLayout::Of(node_, layout_, why)) throw Unsupported{why};
+    llvm::LLVMContext& ctx = module_.getContext();
+    auto* ptr = b_.getPtrTy();
+    auto* fn_type = llvm::FunctionType::get(b_.getVoidTy(), {ptr, b_.getInt32Ty(), ptr, ptr, ptr}, false);
+    fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, name, module_);
+    for (unsigned i : {0u, 2u, 3u}) {
+      fn_->addParamAttr(i, llvm::Attribute::NoAlias);
+      fn_->addParamAttr(i, llvm::Attribute::ReadOnly);
+    }
+    auto* entry = llvm::BasicBlock::Create(ctx, "entry", fn_);
+    auto* loop = llvm::BasicBlock::Create(ctx, "row", fn_);
+    auto* done = llvm::BasicBlock::Create(ctx, "done", fn_);
+
+    // Entry: load what the loop reads; the keys' buffers for the table.
+    b_.SetInsertPoint(entry);
+    std::vector<const ir::Expr*> exprs;
+    for (const exec::NamedExpr& k : node_.keys) exprs.push_back(&k.expr);
+    for (const exec::AggregateSpec& a : node_.aggregates) {
+      for (const ir::Expr& e : a.args) exprs.push_back(&e);
+    }
+    gen_.LoadInputs(fn_->getArg(0), fn_->getArg(3), exprs);
+    llvm::Value* table = fn_->getArg(4);
+    table_ = table;
+    const size_t nkeys = layout_.keys.size();
+    llvm::Value* values = nullptr;
+    llvm::Value* bytes = nullptr;
+    llvm::Value* valid = nullptr;
+    llvm::Value* state = nullptr;
+    if (nkeys > 0) {
+      values = b_.CreateAlloca(b_.getInt64Ty(), b_.getInt32(static_cast<uint32_t>(nkeys)), "key.values");
+      bytes = b_.CreateAlloca(ptr, b_.getInt32(static_cast<uint32_t>(nkeys)), "key.bytes");
+      valid = b_.CreateAlloca(b_.getInt8Ty(), b_.getInt32(static_cast<uint32_t>(nkeys)), "key.valid");
+    } else {
+      // One group for every row: found once.
+      auto* null = llvm::ConstantPointerNull::get(ptr);
+      state = b_.CreateCall(GroupHelper(), {table, b_.getInt64(0), null, null, null}, "state");
+    }
+    llvm::Value* n = b_.CreateZExt(fn_->getArg(1), b_.getInt64Ty());
+    b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), done, loop);
+
+    // The row loop.
+    b_.SetInsertPoint(loop);
+    auto* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
+    i->addIncoming(b_.getInt64(0), entry);
+    llvm::Value* row = b_.CreateZExt(
+        b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), fn_->getArg(2), i)), b_.getInt64Ty());
+    gen_.SetRow(row);
+    row_ = row;
+    if (nkeys > 0) state = FindGroup(table, values, bytes, valid);
+    for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
+    llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
+    i->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, done);
+
+    b_.SetInsertPoint(done);
+    b_.CreateRetVoid();
+    return fn_;
+  }
+
+ private:
+  llvm::FunctionCallee Declare(const char* name, llvm::Type* result, std::vector<llvm::Type*> params) {
+    auto callee = module_.getOrInsertFunction(name, llvm::FunctionType::get(result, params, false));
+    if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+      f->setDoesNotThrow();
+      f->setWillReturn();
+    }
+    return callee;
+  }
+  llvm::FunctionCallee GroupHelper() {
+    auto* ptr = b_.getPtrTy();
+    return Declare("huntc_agg_group", ptr, {ptr, b_.getInt64Ty(), ptr, ptr, ptr});
+  }
+
+  // A value of an integer-like type as int64, as the interpreter's IntOf reads it.
+  llvm::Value* IntOf(const Val& v, Type t) {
+    if (t == Type::Bool) return b_.CreateZExt(v.v, b_.getInt64Ty());
+    if (t == Type::Int) return b_.CreateSExt(v.v, b_.getInt64Ty());
+    return v.v;
+  }
+  llvm::Value* RealOf(const Val& v, Type t) {
+    if (t == Type::Real || t == Type::Decimal) return v.v;
+    return b_.CreateSIToFP(IntOf(v, t), b_.getDoubleTy());
+  }
+  llvm::Value* And(llvm::Value* a, llvm::Value* b) { return a ? (b ? b_.CreateAnd(a, b) : a) : b; }
+
+  // Computes the keys of the current row into the buffers, hashes them and returns the
+  // group's state block.
+  llvm::Value* FindGroup(llvm::Value* table, llvm::Value* values, llvm::Value* bytes, llvm::Value* valid) {
+    auto* i64 = b_.getInt64Ty();
+    llvm::Value* h = b_.getInt64(0x9e3779b97f4a7c15ULL);
+    for (size_t k = 0; k < node_.keys.size(); ++k) {
+      const Type t = layout_.keys[k];
+      const Val v = gen_.Gen(node_.keys[k].expr);
+      llvm::Value* value = nullptr;
+      llvm::Value* text = llvm::ConstantPointerNull::get(b_.getPtrTy());
+      llvm::Value* part = nullptr;
+      if (t == Type::String) {
+        value = b_.CreateZExt(v.len, i64);
+        text = v.v;
+        part = b_.CreateCall(Declare("huntc_agg_hash_str", i64, {b_.getPtrTy(), b_.getInt32Ty()}), {v.v, v.len});
+      } else if (t == Type::Real || t == Type::Decimal) {
+        value = b_.CreateBitCast(v.v, i64);
+        // -0.0 and 0.0 are one key: they must hash alike.
+        llvm::Value* zero = llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
+        part = b_.CreateBitCast(b_.CreateSelect(b_.CreateFCmpOEQ(v.v, zero), zero, v.v), i64);
+      } else {
+        value = IntOf(v, t);
+        part = value;
+      }
+      llvm::Value* is_valid = gen_.Valid(v);
+      part = b_.CreateSelect(is_valid, part, b_.getInt64(0x5851f42d4c957f2dULL));
+      b_.CreateStore(value, b_.CreateConstInBoundsGEP1_64(i64, values, k));
+      b_.CreateStore(text, b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), bytes, k));
+      b_.CreateStore(b_.CreateZExt(is_valid, b_.getInt8Ty()), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), valid, k));
+      llvm::Value* rotated = b_.CreateOr(b_.CreateShl(h, 27), b_.CreateLShr(h, 37));
+      h = b_.CreateMul(b_.CreateXor(rotated, part), b_.getInt64(0x9e3779b97f4a7c15ULL));
+    }
+    // Mix the high bits down: the table indexes by the low bits.
+    h = b_.CreateXor(h, b_.CreateLShr(h, 33));
+    h = b_.CreateMul(h, b_.getInt64(0xff51afd7ed558ccdULL));
+    h = b_.CreateXor(h, b_.CreateLShr(h, 33));
+    return b_.CreateCall(GroupHelper(), {table, h, values, bytes, valid}, "state");
+  }
+
+  // Runs `body` only where `ok` (null: always) holds.
+  template <class Body>
+  void Guarded(llvm::Value* ok, Body body) {
+    if (!ok) {
+      body();
+      return;
+    }
+    auto* then = llvm::BasicBlock::Create(module_.getContext(), "agg.add", fn_);
+    auto* cont = llvm::BasicBlock::Create(module_.getContext(), "agg.next", fn_);
+    b_.CreateCondBr(ok, then, cont);
+    b_.SetInsertPoint(then);
+    body();
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(cont);
+  }
+
+  void Update(size_t k, llvm::Value* state) {
+    const exec::AggregateSpec& spec = node_.aggregates[k];
+    const exec::AggSlotSpec& s = layout_.slots[k];
+    auto* i64 = b_.getInt64Ty();
+    auto* f64 = b_.getDoubleTy();
+    auto* ptr = b_.getPtrTy();
+    llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state, s.offset);
+    llvm::Value* second = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state, s.offset + 8);
+    // Whether the row counts: the *if predicate is the last argument.
+    llvm::Value* counts = IsIf(spec.kind) ? gen_.IsTrue(gen_.Gen(spec.args.back())) : nullptr;
+    if (s.slot == AggSlot::Count) {
+      llvm::Value* add = counts ? b_.CreateZExt(counts, i64) : b_.getInt64(1);
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, slot), add), slot);
+      return;
+    }
+    const Val v = gen_.Gen(spec.args[0]);
+    const Type t = s.arg;
+    llvm::Value* ok = And(v.valid, counts);  // strings are never null
+    auto* i32 = b_.getInt32Ty();
+    switch (s.slot) {
+      case AggSlot::Count: return;
+      case AggSlot::SumInt:
+      case AggSlot::SumReal: {
+        const bool real = s.slot == AggSlot::SumReal;
+        llvm::Type* type = real ? f64 : static_cast<llvm::Type*>(i64);
+        llvm::Value* old = b_.CreateLoad(type, slot);
+        llvm::Value* sum = real ? b_.CreateFAdd(old, RealOf(v, t)) : b_.CreateAdd(old, IntOf(v, t));
+        b_.CreateStore(ok ? b_.CreateSelect(ok, sum, old) : sum, slot);
+        return;
+      }
+      case AggSlot::Avg: {
+        llvm::Value* old = b_.CreateLoad(f64, slot);
+        llvm::Value* sum = b_.CreateFAdd(old, RealOf(v, t));
+        b_.CreateStore(ok ? b_.CreateSelect(ok, sum, old) : sum, slot);
+        llvm::Value* count = b_.CreateLoad(i64, second);
+        b_.CreateStore(b_.CreateAdd(count, ok ? b_.CreateZExt(ok, i64) : b_.getInt64(1)), second);
+        return;
+      }
+      case AggSlot::PickInt:
+      case AggSlot::PickReal: {
+        const bool real = s.slot == AggSlot::PickReal;
+        llvm::Value* x = real ? v.v : IntOf(v, t);
+        llvm::Type* type = real ? f64 : static_cast<llvm::Type*>(i64);
+        if (real) ok = And(ok, b_.CreateFCmpORD(x, x));  // NaN counts as null
+        llvm::Value* best = b_.CreateLoad(type, slot);
+        llvm::Value* has = b_.CreateICmpNE(b_.CreateLoad(i64, second), b_.getInt64(0));
+        llvm::Value* better = b_.CreateNot(has);
+        const bool max = spec.kind == AggKind::Max || spec.kind == AggKind::MaxIf;
+        if (spec.kind != AggKind::TakeAny) {
+          llvm::Value* wins = real ? (max ? b_.CreateFCmpOGT(x, best) : b_.CreateFCmpOLT(x, best))
+                                   : (max ? b_.CreateICmpSGT(x, best) : b_.CreateICmpSLT(x, best));
+          better = b_.CreateOr(better, wins);
+        }
+        llvm::Value* take = And(ok, better);
+        b_.CreateStore(b_.CreateSelect(take, x, best), slot);
+        b_.CreateStore(b_.CreateZExt(b_.CreateOr(has, take), i64), second);
+        return;
+      }
+      case AggSlot::PickString: {
+        const int mode = spec.kind == AggKind::TakeAny ? 0 : (spec.kind == AggKind::Min || spec.kind == AggKind::MinIf) ? 1 : 2;
+        auto helper = Declare("huntc_agg_pick_str", b_.getVoidTy(), {ptr, ptr, i32, i32});
+        Guarded(ok, [&] { b_.CreateCall(helper, {slot, v.v, v.len, b_.getInt32(mode)}); });
+        return;
+      }
+      case AggSlot::DCount: {
+        Guarded(ok, [&] {
+          if (t == Type::String) {
+            b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, i32}), {slot, v.v, v.len});
+          } else if (t == Type::Real || t == Type::Decimal) {
+            b_.CreateCall(Declare("huntc_agg_dcount_real", b_.getVoidTy(), {ptr, f64}), {slot, v.v});
+          } else {
+            b_.CreateCall(Declare("huntc_agg_dcount_int", b_.getVoidTy(), {ptr, i64}), {slot, IntOf(v, t)});
+          }
+        });
+        return;
+      }
+      case AggSlot::Arg: {
+        // The helper compares and copies the row's other columns when it wins.
+        llvm::Value* index = b_.getInt32(static_cast<uint32_t>(k));
+        llvm::Value* columns = fn_->getArg(0);
+        if (t == Type::String) {
+          b_.CreateCall(Declare("huntc_agg_arg_str", b_.getVoidTy(), {ptr, i32, ptr, ptr, i64, ptr, i32}),
+                        {table_, index, slot, columns, row_, v.v, v.len});
+        } else {
+          const bool real = t == Type::Real || t == Type::Decimal;
+          llvm::Value* is_valid = b_.CreateZExt(gen_.Valid(v), i32);
+          b_.CreateCall(Declare(real ? "huntc_agg_arg_real" : "huntc_agg_arg_int", b_.getVoidTy(),
+                                {ptr, i32, ptr, ptr, i64, real ? f64 : static_cast<llvm::Type*>(i64), i32}),
+                        {table_, index, slot, columns, row_, real ? v.v : IntOf(v, t), is_valid});
+        }
+        return;
+      }
+      case AggSlot::List: {
+        const bool set = spec.kind == AggKind::MakeSet || spec.kind == AggKind::MakeSetIf;
+        llvm::Value* limit = b_.getInt64(static_cast<uint64_t>(spec.limit));
+        llvm::Value* is_set = b_.getInt32(set ? 1 : 0);
+        Guarded(ok, [&] {
+          if (t == Type::String) {
+            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, i32, i64, i32}),
+                          {slot, v.v, v.len, limit, is_set});
+          } else {
+            llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
+            b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, i64, i64, i32}), {slot, x, limit, is_set});
+          }
+        });
+        return;
+      }
+    }
+  }
+
+  llvm::Module& module_;
+  const exec::AggregateNode& node_;
+  ExprCodegen gen_;
+  llvm::IRBuilder<>& b_;
+  exec::AggLayout layout_;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* table_ = nullptr;
+  llvm::Value* row_ = nullptr;
+};
+
+}  // namespace
+
+llvm::Function* BuildAggregate(llvm::Module& module, const std::string& name, const exec::AggregateNode& node,
+                               KernelObjects& objects) {
+  return AggregateBuilder(module, node, objects).Build(name);
+}
+
+}  // namespace huntc::jit

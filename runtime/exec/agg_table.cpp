@@ -1,0 +1,632 @@
+// The group table of compiled summarize kernels and the helpers they call.
+#include "runtime/exec/agg_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "runtime/exec/aggregate.h"
+#include "runtime/exec/eval.h"
+#include "runtime/exec/json.h"
+#include "runtime/exec/rows.h"
+
+namespace huntc::exec {
+
+namespace {
+
+constexpr size_t kChunkRecords = 1024;
+constexpr size_t kMinIndex = 1024;
+
+// min/max/any of strings.
+struct StringPick {
+  std::string value;
+  int64_t has = 0;
+};
+
+// make_set/make_list: the values in order of arrival; a set finds duplicates by a linear scan
+// while small, then by a hash set.
+struct ListState {
+  static constexpr size_t kLinear = 16;
+  std::vector<int64_t> ints;  // integer-like values, reals' bits
+  std::vector<std::string> texts;
+  std::unordered_set<int64_t> int_seen;
+  std::unordered_set<std::string> text_seen;
+
+  // Room for the first few values at once: most groups hold few.
+  static constexpr size_t kFirstRoom = 8;
+
+  void AddInt(int64_t v, size_t limit, bool set) {
+    if (ints.size() >= limit) return;
+    if (ints.empty()) ints.reserve(std::min(limit, kFirstRoom));
+    if (set) {
+      if (ints.size() < kLinear) {
+        if (std::find(ints.begin(), ints.end(), v) != ints.end()) return;
+      } else {
+        if (int_seen.empty()) int_seen.insert(ints.begin(), ints.end());
+        if (!int_seen.insert(v).second) return;
+      }
+    }
+    ints.push_back(v);
+  }
+  void AddText(std::string_view v, size_t limit, bool set) {
+    if (texts.size() >= limit) return;
+    if (texts.empty()) texts.reserve(std::min(limit, kFirstRoom));
+    if (set) {
+      if (texts.size() < kLinear) {
+        if (std::find(texts.begin(), texts.end(), v) != texts.end()) return;
+      } else {
+        if (text_seen.empty()) text_seen.insert(texts.begin(), texts.end());
+        if (!text_seen.emplace(v).second) return;
+      }
+    }
+    texts.emplace_back(v);
+  }
+};
+
+// arg_max/arg_min: the best value and its row's other columns, as the interpreter keeps them.
+struct ArgState {
+  Cell best;
+  std::vector<Cell> outputs;
+  bool taken = false;
+};
+
+constexpr size_t Align8(size_t n) { return (n + 7) & ~size_t{7}; }
+static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8 &&
+              alignof(ArgState) <= 8);
+
+// A cell of a batch's column as ReadCell reads it from the Column.
+Cell ViewCell(const ColumnView& v, Type t, uint64_t row) {
+  Cell cell;
+  if (v.valid[row] == 0) return cell;
+  cell.null = false;
+  switch (t) {
+    case Type::Bool: cell.integer = static_cast<const uint8_t*>(v.values)[row] != 0; break;
+    case Type::Int: cell.integer = static_cast<const int32_t*>(v.values)[row]; break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: cell.integer = static_cast<const int64_t*>(v.values)[row]; break;
+    case Type::Real:
+    case Type::Decimal: cell.real = static_cast<const double*>(v.values)[row]; break;
+    default: cell.text.assign(v.bytes + v.offsets[row], v.offsets[row + 1] - v.offsets[row]); break;
+  }
+  return cell;
+}
+
+bool IntegerLike(Type t) {
+  return t == Type::Bool || t == Type::Int || t == Type::Long || t == Type::DateTime || t == Type::TimeSpan;
+}
+bool RealLike(Type t) { return t == Type::Real || t == Type::Decimal; }
+
+bool IsMax(AggKind k) { return k == AggKind::Max || k == AggKind::MaxIf; }
+bool IsMin(AggKind k) { return k == AggKind::Min || k == AggKind::MinIf; }
+bool IsSet(AggKind k) { return k == AggKind::MakeSet || k == AggKind::MakeSetIf; }
+size_t LimitOf(const AggregateSpec& spec) { return static_cast<size_t>(std::max<int64_t>(spec.limit, 0)); }
+
+int64_t Bits(double v) {
+  int64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+double Real(int64_t bits) {
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+// The slot kind of an aggregate over a value of type `arg`, or false naming what has none.
+bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why) {
+  const std::string_view name = AggKindName(spec.kind);
+  switch (spec.kind) {
+    case AggKind::Count:
+    case AggKind::CountIf: slot = AggSlot::Count; return true;
+    case AggKind::Sum:
+    case AggKind::SumIf:
+      if (!IntegerLike(arg) && !RealLike(arg)) break;
+      slot = RealLike(AggregateOutputTypes(spec)[0]) ? AggSlot::SumReal : AggSlot::SumInt;
+      return true;
+    case AggKind::Avg:
+    case AggKind::AvgIf:
+      if (!IntegerLike(arg) && !RealLike(arg)) break;
+      slot = AggSlot::Avg;
+      return true;
+    case AggKind::Min:
+    case AggKind::Max:
+    case AggKind::MinIf:
+    case AggKind::MaxIf:
+    case AggKind::TakeAny:
+      if (IntegerLike(arg)) slot = AggSlot::PickInt;
+      else if (RealLike(arg)) slot = AggSlot::PickReal;
+      else if (arg == Type::String) slot = AggSlot::PickString;
+      else break;
+      return true;
+    case AggKind::DCount:
+    case AggKind::DCountIf:
+      if (!IntegerLike(arg) && !RealLike(arg) && arg != Type::String) break;
+      slot = AggSlot::DCount;
+      return true;
+    case AggKind::MakeSet:
+    case AggKind::MakeSetIf:
+    case AggKind::MakeList:
+    case AggKind::MakeListIf:
+      // A set of reals would have to find duplicates by their JSON text (-0.0, NaN): not here.
+      if (!IntegerLike(arg) && arg != Type::String && !(RealLike(arg) && !IsSet(spec.kind))) break;
+      slot = AggSlot::List;
+      return true;
+    case AggKind::ArgMax:
+    case AggKind::ArgMin:
+      if (!IntegerLike(arg) && !RealLike(arg) && arg != Type::String) break;
+      // The row's other columns are copied as they are; computed ones are not. Without any,
+      // the interpreter's arg_max keeps a later null row over a value: not here.
+      if (spec.outputs.empty()) {
+        why = fmt::format("{} without other columns", name);
+        return false;
+      }
+      for (const Expr& e : spec.outputs) {
+        if (e.kind != ExprKind::Column || e.type == Type::Null) {
+          why = fmt::format("{} of a computed column", name);
+          return false;
+        }
+      }
+      slot = AggSlot::Arg;
+      return true;
+    default: why = name; return false;
+  }
+  why = fmt::format("{} of a {}", name, TypeName(arg));
+  return false;
+}
+
+size_t SlotBytes(AggSlot slot) {
+  switch (slot) {
+    case AggSlot::Count:
+    case AggSlot::SumInt:
+    case AggSlot::SumReal: return 8;
+    case AggSlot::Avg:
+    case AggSlot::PickInt:
+    case AggSlot::PickReal: return 16;
+    case AggSlot::PickString: return Align8(sizeof(StringPick));
+    case AggSlot::DCount: return Align8(sizeof(DistinctCounter));
+    case AggSlot::List: return Align8(sizeof(ListState));
+    case AggSlot::Arg: return Align8(sizeof(ArgState));
+  }
+  return 8;
+}
+
+int64_t Load(const uint8_t* p) {
+  int64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+void Store(uint8_t* p, int64_t v) { std::memcpy(p, &v, sizeof v); }
+
+// Appends an integer-like or real value (as the table keeps it) to a column of its type.
+void AppendValue(Column& c, int64_t v) {
+  switch (c.type()) {
+    case Type::Bool: c.AppendBool(v != 0); break;
+    case Type::Int: c.AppendInt(static_cast<int32_t>(v)); break;
+    case Type::Real:
+    case Type::Decimal: c.AppendReal(Real(v)); break;
+    default: c.AppendLong(v); break;
+  }
+}
+
+}  // namespace
+
+bool AggLayout::Of(const AggregateNode& node, AggLayout& out, std::string& why) {
+  out = AggLayout();
+  for (const NamedExpr& k : node.keys) {
+    const Type t = k.expr.type;
+    if (!IntegerLike(t) && !RealLike(t) && t != Type::String) {
+      why = fmt::format("a {} key of summarize", TypeName(t));
+      return false;
+    }
+    out.keys.push_back(t);
+  }
+  size_t offset = 0;
+  for (const AggregateSpec& spec : node.aggregates) {
+    const bool has_value = spec.kind != AggKind::Count && spec.kind != AggKind::CountIf;
+    AggSlotSpec s;
+    s.arg = has_value && !spec.args.empty() ? spec.args[0].type : Type::Long;
+    if (!SlotOf(spec, s.arg, s.slot, why)) return false;
+    s.offset = static_cast<uint32_t>(offset);
+    offset += SlotBytes(s.slot);
+    out.slots.push_back(s);
+  }
+  out.state_bytes = static_cast<uint32_t>(offset);
+  return true;
+}
+
+AggTable::AggTable(const AggregateNode& node, AggLayout layout)
+    : node_(node), layout_(std::move(layout)),
+      record_bytes_(layout_.keys.size() * sizeof(Key) + layout_.state_bytes) {
+  if (record_bytes_ == 0) record_bytes_ = 8;  // no keys, no state: still one record per group
+}
+
+AggTable::~AggTable() {
+  for (size_t g = 0; g < groups(); ++g) {
+    uint8_t* state = Record(g) + layout_.keys.size() * sizeof(Key);
+    for (const AggSlotSpec& s : layout_.slots) {
+      uint8_t* slot = state + s.offset;
+      switch (s.slot) {
+        case AggSlot::PickString: std::launder(reinterpret_cast<StringPick*>(slot))->~StringPick(); break;
+        case AggSlot::DCount: std::launder(reinterpret_cast<DistinctCounter*>(slot))->~DistinctCounter(); break;
+        case AggSlot::List: std::launder(reinterpret_cast<ListState*>(slot))->~ListState(); break;
+        case AggSlot::Arg: std::launder(reinterpret_cast<ArgState*>(slot))->~ArgState(); break;
+        default: break;
+      }
+    }
+  }
+}
+
+uint8_t* AggTable::Record(size_t g) const {
+  return reinterpret_cast<uint8_t*>(chunks_[g / kChunkRecords].get()) + (g % kChunkRecords) * record_bytes_;
+}
+
+bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
+                     const uint8_t* valid) const {
+  for (size_t k = 0; k < layout_.keys.size(); ++k) {
+    Key key;
+    std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+    if ((key.valid != 0) != (valid[k] != 0)) return false;
+    if (!key.valid) continue;
+    const Type t = layout_.keys[k];
+    if (t == Type::String) {
+      if (key.length != static_cast<uint64_t>(values[k]) ||
+          std::memcmp(strings_.data() + key.value, bytes[k], key.length) != 0) {
+        return false;
+      }
+    } else if (RealLike(t)) {
+      const double a = Real(key.value), b = Real(values[k]);
+      if (!(a == 0 && b == 0) && key.value != values[k]) return false;  // -0.0 and 0.0 are one key
+    } else if (key.value != values[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void AggTable::Grow() {
+  index_.assign(std::max(kMinIndex, index_.size() * 2), 0);
+  const size_t mask = index_.size() - 1;
+  for (size_t g = 0; g < hashes_.size(); ++g) {
+    size_t pos = hashes_[g] & mask;
+    while (index_[pos] != 0) pos = (pos + 1) & mask;
+    index_[pos] = (hashes_[g] >> 32 << 32) | (g + 1);
+  }
+}
+
+uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
+  if (hashes_.size() * 2 >= index_.size()) Grow();
+  const size_t mask = index_.size() - 1;
+  const uint64_t tag = hash >> 32 << 32;
+  const size_t state = layout_.keys.size() * sizeof(Key);
+  for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+    const uint64_t entry = index_[pos];
+    if (entry == 0) {
+      index_[pos] = tag | (hashes_.size() + 1);
+      return Insert(hash, values, bytes, valid) + state;
+    }
+    if ((entry & ~uint64_t{0xffffffff}) != tag) continue;
+    uint8_t* record = Record((entry & 0xffffffff) - 1);
+    if (Equal(record, values, bytes, valid)) return record + state;
+  }
+}
+
+uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
+  const size_t g = hashes_.size();
+  if (g % kChunkRecords == 0) {
+    chunks_.push_back(std::make_unique<uint64_t[]>(record_bytes_ / 8 * kChunkRecords));
+  }
+  hashes_.push_back(hash);
+  uint8_t* record = Record(g);
+  std::memset(record, 0, record_bytes_);
+  for (size_t k = 0; k < layout_.keys.size(); ++k) {
+    Key key{0, 0, valid[k]};
+    if (key.valid && layout_.keys[k] == Type::String) {
+      key.value = static_cast<int64_t>(strings_.size());
+      key.length = static_cast<uint32_t>(values[k]);
+      strings_.append(bytes[k], key.length);
+    } else if (key.valid) {
+      key.value = values[k];
+    }
+    std::memcpy(record + k * sizeof(Key), &key, sizeof key);
+  }
+  uint8_t* state = record + layout_.keys.size() * sizeof(Key);
+  for (const AggSlotSpec& s : layout_.slots) {
+    switch (s.slot) {
+      case AggSlot::PickString: new (state + s.offset) StringPick(); break;
+      case AggSlot::DCount: new (state + s.offset) DistinctCounter(); break;
+      case AggSlot::List: new (state + s.offset) ListState(); break;
+      case AggSlot::Arg: new (state + s.offset) ArgState(); break;
+      default: break;  // zero bytes are the empty state
+    }
+  }
+  return record;
+}
+
+void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const uint8_t* from) {
+  switch (s.slot) {
+    case AggSlot::Count:
+    case AggSlot::SumInt:
+      Store(into, static_cast<int64_t>(static_cast<uint64_t>(Load(into)) + static_cast<uint64_t>(Load(from))));
+      return;
+    case AggSlot::SumReal: Store(into, Bits(Real(Load(into)) + Real(Load(from)))); return;
+    case AggSlot::Avg:
+      Store(into, Bits(Real(Load(into)) + Real(Load(from))));
+      Store(into + 8, Load(into + 8) + Load(from + 8));
+      return;
+    case AggSlot::PickInt:
+    case AggSlot::PickReal: {
+      if (!Load(from + 8)) return;
+      bool take = !Load(into + 8);
+      if (!take && (IsMin(spec.kind) || IsMax(spec.kind))) {
+        const int c = s.slot == AggSlot::PickInt ? (Load(from) > Load(into)) - (Load(from) < Load(into))
+                                                 : (Real(Load(from)) > Real(Load(into))) - (Real(Load(from)) < Real(Load(into)));
+        take = IsMax(spec.kind) ? c > 0 : c < 0;
+      }
+      if (take) std::memcpy(into, from, 16);
+      return;
+    }
+    case AggSlot::PickString: {
+      const auto* f = std::launder(reinterpret_cast<const StringPick*>(from));
+      if (f->has) {
+        huntc_agg_pick_str(into, f->value.data(), static_cast<uint32_t>(f->value.size()),
+                           IsMin(spec.kind) ? 1 : IsMax(spec.kind) ? 2 : 0);
+      }
+      return;
+    }
+    case AggSlot::DCount:
+      std::launder(reinterpret_cast<DistinctCounter*>(into))->Merge(*std::launder(reinterpret_cast<const DistinctCounter*>(from)));
+      return;
+    case AggSlot::Arg: {
+      // As the interpreter, offered the other side's chosen row after this side's rows.
+      auto* i = std::launder(reinterpret_cast<ArgState*>(into));
+      const auto* f = std::launder(reinterpret_cast<const ArgState*>(from));
+      if (!f->taken) return;
+      bool take = !i->taken;
+      if (!f->best.null) {
+        const int c = i->best.null ? 1 : CompareCells(s.arg, f->best, i->best);
+        take = i->best.null || (spec.kind == AggKind::ArgMax ? c > 0 : c < 0);
+      }
+      if (take) *i = *f;
+      return;
+    }
+    case AggSlot::List: {
+      auto* i = std::launder(reinterpret_cast<ListState*>(into));
+      const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
+      for (int64_t v : f->ints) i->AddInt(v, LimitOf(spec), IsSet(spec.kind));
+      for (const std::string& v : f->texts) i->AddText(v, LimitOf(spec), IsSet(spec.kind));
+      return;
+    }
+  }
+}
+
+void AggTable::Merge(const AggTable& other) {
+  const size_t nkeys = layout_.keys.size();
+  std::vector<int64_t> values(nkeys);
+  std::vector<const char*> bytes(nkeys);
+  std::vector<uint8_t> valid(nkeys);
+  for (size_t g = 0; g < other.groups(); ++g) {
+    const uint8_t* record = other.Record(g);
+    for (size_t k = 0; k < nkeys; ++k) {
+      Key key;
+      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      valid[k] = key.valid;
+      const bool text = layout_.keys[k] == Type::String;
+      values[k] = text ? key.length : key.value;
+      bytes[k] = text ? other.strings_.data() + key.value : nullptr;
+    }
+    uint8_t* into = Group(other.hashes_[g], values.data(), bytes.data(), valid.data());
+    const uint8_t* from = record + nkeys * sizeof(Key);
+    for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      const AggSlotSpec& s = layout_.slots[a];
+      MergeState(s, node_.aggregates[a], into + s.offset, from + s.offset);
+    }
+  }
+}
+
+void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const* out) const {
+  const AggSlotSpec& s = layout_.slots[k_index];
+  const uint8_t* slot = state + s.offset;
+  Column& c = *out[0];
+  switch (s.slot) {
+    case AggSlot::Count:
+    case AggSlot::SumInt: c.AppendLong(Load(slot)); return;
+    case AggSlot::SumReal: c.AppendReal(Real(Load(slot))); return;
+    case AggSlot::Avg:
+      if (Load(slot + 8) == 0) {
+        c.AppendNull();
+      } else {
+        c.AppendReal(Real(Load(slot)) / static_cast<double>(Load(slot + 8)));
+      }
+      return;
+    case AggSlot::PickInt:
+    case AggSlot::PickReal:
+      if (Load(slot + 8)) AppendValue(c, Load(slot)); else c.AppendNull();
+      return;
+    case AggSlot::PickString: {
+      const auto* p = std::launder(reinterpret_cast<const StringPick*>(slot));
+      if (p->has) c.AppendString(p->value); else c.AppendNull();
+      return;
+    }
+    case AggSlot::DCount: c.AppendLong(std::launder(reinterpret_cast<const DistinctCounter*>(slot))->Estimate()); return;
+    case AggSlot::Arg: {
+      const auto* a = std::launder(reinterpret_cast<const ArgState*>(slot));
+      AppendCell(c, a->best);
+      for (size_t k = 0; k < node_.aggregates[k_index].outputs.size(); ++k) {
+        if (a->taken) AppendCell(*out[k + 1], a->outputs[k]); else out[k + 1]->AppendNull();
+      }
+      return;
+    }
+    case AggSlot::List: {
+      // The values as the interpreter's make_set/make_list writes them: each cell's JSON.
+      const auto* l = std::launder(reinterpret_cast<const ListState*>(slot));
+      Column values(s.arg);
+      for (int64_t v : l->ints) AppendValue(values, v);
+      for (const std::string& v : l->texts) values.AppendString(v);
+      std::string text = "[";
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) text.push_back(',');
+        text += CellToJson(values, i).Serialize();
+      }
+      c.AppendString(text + "]");
+      return;
+    }
+  }
+}
+
+void AggTable::OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value,
+                        bool present) {
+  auto* a = std::launder(reinterpret_cast<ArgState*>(state));
+  const AggregateSpec& spec = node_.aggregates[k];
+  bool take;
+  if (!present) {
+    take = !a->taken;  // a group whose values are all null still returns one of its rows
+  } else {
+    take = a->best.null;
+    if (!take) {
+      const int c = CompareCells(layout_.slots[k].arg, value, a->best);
+      take = spec.kind == AggKind::ArgMax ? c > 0 : c < 0;
+    }
+  }
+  if (!take) return;
+  a->best = value;  // a NaN taken as a null row's stays, as the interpreter's Take keeps it
+  const std::vector<ColumnSpec>& schema = node_.inputs[0]->schema;
+  a->outputs.resize(spec.outputs.size());
+  for (size_t o = 0; o < spec.outputs.size(); ++o) {
+    const size_t c = static_cast<size_t>(spec.outputs[o].column);
+    a->outputs[o] = ViewCell(columns[c], schema[c].type, row);
+  }
+  a->taken = true;
+}
+
+Batch AggTable::Result() {
+  if (node_.keys.empty() && groups() == 0) Group(0, nullptr, nullptr, nullptr);
+  Batch result(node_.schema);
+  const size_t nkeys = layout_.keys.size();
+  std::vector<Column*> outs;
+  for (size_t g = 0; g < groups(); ++g) {
+    const uint8_t* record = Record(g);
+    for (size_t k = 0; k < nkeys; ++k) {
+      Key key;
+      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      Column& c = result.columns[k];
+      if (!key.valid) {
+        c.AppendNull();
+      } else if (layout_.keys[k] == Type::String) {
+        c.AppendString(std::string_view(strings_).substr(static_cast<size_t>(key.value), key.length));
+      } else {
+        AppendValue(c, key.value);
+      }
+    }
+    size_t column = nkeys;
+    for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      outs.clear();
+      for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) outs.push_back(&result.columns[column + j]);
+      AppendResult(a, record + nkeys * sizeof(Key), outs.data());
+      column += outs.size();
+    }
+  }
+  result.row_count = groups();
+  return result;
+}
+
+}  // namespace huntc::exec
+
+using huntc::exec::AggTable;
+using huntc::exec::DistinctCounter;
+using huntc::exec::ListState;
+using huntc::exec::StringPick;
+
+extern "C" {
+
+uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, const char* const* bytes,
+                         const uint8_t* valid) {
+  return static_cast<AggTable*>(table)->Group(hash, values, bytes, valid);
+}
+
+uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
+  // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
+  constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
+  uint64_t h = n * kMul;
+  uint32_t at = 0;
+  for (; at + 8 <= n; at += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + at, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  if (at < n) {
+    uint64_t w = 0;
+    std::memcpy(&w, p + at, n - at);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+void huntc_agg_dcount_int(void* state, int64_t v) {
+  std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyInteger(v));
+}
+
+void huntc_agg_dcount_real(void* state, double v) {
+  std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyReal(v));
+}
+
+void huntc_agg_dcount_str(void* state, const char* p, uint32_t n) {
+  std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyString(std::string_view(p, n)));
+}
+
+void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
+  std::launder(static_cast<ListState*>(state))->AddInt(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+}
+
+void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
+  std::launder(static_cast<ListState*>(state))
+      ->AddText(std::string_view(p, n), static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+}
+
+void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {
+  auto* s = std::launder(static_cast<StringPick*>(state));
+  const std::string_view v(p, n);
+  if (s->has) {
+    if (mode == 0) return;
+    const int c = v.compare(s->value);
+    if (mode == 1 ? c >= 0 : c <= 0) return;
+  }
+  s->value.assign(v);
+  s->has = 1;
+}
+
+void huntc_agg_arg_int(void* table, uint32_t k, void* state, const void* columns, uint64_t row, int64_t v,
+                       int32_t valid) {
+  huntc::exec::Cell cell;
+  cell.null = valid == 0;
+  cell.integer = v;
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, valid != 0);
+}
+
+void huntc_agg_arg_real(void* table, uint32_t k, void* state, const void* columns, uint64_t row, double v,
+                        int32_t valid) {
+  huntc::exec::Cell cell;
+  const bool present = valid != 0 && !std::isnan(v);  // NaN counts as null
+  cell.null = valid == 0;
+  cell.real = v;
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, present);
+}
+
+void huntc_agg_arg_str(void* table, uint32_t k, void* state, const void* columns, uint64_t row, const char* p,
+                       uint32_t n) {
+  huntc::exec::Cell cell;
+  cell.null = false;
+  cell.text.assign(p, n);
+  static_cast<AggTable*>(table)->OfferArg(k, static_cast<uint8_t*>(state), static_cast<const huntc::ColumnView*>(columns),
+                                          row, cell, true);
+}
+
+}  // extern "C"

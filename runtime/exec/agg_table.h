@@ -1,0 +1,132 @@
+// The group table of compiled summarize kernels: groups found or inserted by a hash of their
+// keys, each with flat, fixed-size state per aggregate in an arena, plus the runtime helpers
+// generated kernels call for the states that vary in size (dcount's sketch, make_set/make_list,
+// the min/max/any of strings, arg_max/arg_min with their rows' other columns).
+//
+// A kernel (runtime/kernel.h AggregateKernel) computes a row's keys and their hash, asks
+// huntc_agg_group for the group's state block and updates each aggregate's slot in it: counts,
+// sums, averages and min/max/any of numbers in place; the rest through the helpers below. The
+// layout of the state block is AggLayout's, which the JIT and this table both follow. The
+// results are the interpreter's (runtime/exec/aggregate.h) value for value, and groups come
+// out in the order they were first seen, as the interpreter's do. Partial tables merge
+// (AggTable::Merge), as threads and shards need.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/batch.h"
+#include "runtime/exec/plan.h"
+#include "runtime/exec/rows.h"
+
+namespace huntc::exec {
+
+// How an aggregate's state is kept.
+enum class AggSlot : uint8_t {
+  Count,       // int64 count
+  SumInt,      // int64 sum (wrapping, as the interpreter's)
+  SumReal,     // double sum
+  Avg,         // double sum, int64 count
+  PickInt,     // min/max/any of bool, int, long, datetime, timespan: int64 value, int64 has
+  PickReal,    // the same for reals (NaN counts as null): double value, int64 has
+  PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
+  DCount,      // a DistinctCounter object (huntc_agg_dcount_*)
+  List,        // make_set/make_list: an object (huntc_agg_list_*)
+  Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
+};
+
+struct AggSlotSpec {
+  AggSlot slot = AggSlot::Count;
+  uint32_t offset = 0;  // in the group's state block
+  Type arg = Type::Long;  // the value's type (args[0]), Long when there is none
+};
+
+// Where each aggregate of a summarize keeps its state, or why a compiled kernel cannot.
+struct AggLayout {
+  std::vector<Type> keys;
+  std::vector<AggSlotSpec> slots;  // one per aggregate
+  uint32_t state_bytes = 0;
+
+  // The layout of `node`'s aggregates; false, naming the aggregate or type in `why`, when one
+  // has no compiled form (those run in the interpreter's operator).
+  static bool Of(const AggregateNode& node, AggLayout& out, std::string& why);
+};
+
+class AggTable {
+ public:
+  AggTable(const AggregateNode& node, AggLayout layout);
+  ~AggTable();
+  AggTable(const AggTable&) = delete;
+  AggTable& operator=(const AggTable&) = delete;
+
+  // The state block of the group with these keys, inserted (its states empty) if new. Key k is
+  // values[k] (integers as int64, reals as their bits; strings: the length, with the bytes at
+  // bytes[k]) unless valid[k] is 0. `hash` is any hash of the keys that equal keys share
+  // (reals: -0.0 as 0.0); the table keeps it for growing and merging.
+  uint8_t* Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
+  size_t groups() const { return hashes_.size(); }
+
+  // Adds another table's groups and states (of the same node) to this one: the result is that
+  // of one table fed this table's rows and then the other's.
+  void Merge(const AggTable& other);
+
+  // The summarize's result rows (the node's schema): one per group in order of first sight; for
+  // a summarize without keys, one row even when no rows came.
+  Batch Result();
+
+  // arg_max/arg_min (aggregate `k`, its slot `state`): offers row `row` of the batch `columns`
+  // whose value is `value` (null or NaN: `present` false).
+  void OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value, bool present);
+
+ private:
+  struct Key {  // a key as the table keeps it
+    int64_t value;    // strings: offset in strings_
+    uint32_t length;  // strings
+    uint8_t valid;
+  };
+  uint8_t* Record(size_t g) const;
+  uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
+  bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
+  void Grow();
+  void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const uint8_t* from);
+  void AppendResult(size_t k, const uint8_t* state, Column* const* out) const;
+
+  const AggregateNode& node_;
+  AggLayout layout_;
+  size_t record_bytes_;  // keys, then the state block
+  std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
+  std::vector<uint64_t> hashes_;                      // per group
+  std::vector<uint64_t> index_;  // open addressing: (hash high half << 32) | (group + 1); 0 = free
+  std::string strings_;          // the bytes of string keys
+};
+
+}  // namespace huntc::exec
+
+// The helpers compiled summarize kernels call (by these names, jit::KernelHelpers()). `state`
+// is the aggregate's slot in a group's state block.
+extern "C" {
+uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, const char* const* bytes,
+                         const uint8_t* valid);
+// A hash of a string key's bytes, which kernels mix into the keys' hash.
+uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
+// dcount: adds a non-null value (integer-like as int64, real, string).
+void huntc_agg_dcount_int(void* state, int64_t v);
+void huntc_agg_dcount_real(void* state, double v);
+void huntc_agg_dcount_str(void* state, const char* p, uint32_t n);
+// make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
+// (integer-like as int64, real as its bits: lists only, string).
+void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
+void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
+// take_any (mode 0), min (1), max (2) of strings.
+void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode);
+// arg_max/arg_min, aggregate `k` of the table's summarize: offers row `row` of the batch
+// `columns` with its value (integer-like as int64, real, string; valid = 0: null).
+void huntc_agg_arg_int(void* table, uint32_t k, void* state, const void* columns, uint64_t row, int64_t v,
+                       int32_t valid);
+void huntc_agg_arg_real(void* table, uint32_t k, void* state, const void* columns, uint64_t row, double v,
+                        int32_t valid);
+void huntc_agg_arg_str(void* table, uint32_t k, void* state, const void* columns, uint64_t row, const char* p,
+                       uint32_t n);
+}

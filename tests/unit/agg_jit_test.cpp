@@ -1,0 +1,343 @@
+// Compiled summarize: the group table and its helpers on their own, and the JIT's aggregation
+// kernels against the interpreter's operator over generated batches with nulls, for every
+// aggregate and key type the kernels take; partial tables merged against one pass.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "compiler/jit/jit.h"
+#include "runtime/exec/agg_table.h"
+#include "runtime/exec/aggregate.h"
+#include "runtime/exec/rows.h"
+#include "tests/unit/interp_util.h"
+
+using namespace huntc;
+using namespace huntc::exec;
+using namespace huntc::exec::testing;
+
+namespace {
+
+// The columns of the generated batches.
+enum Field { kB, kI, kL, kR, kS, kT, kTs, kMany };
+const std::vector<ColumnSpec> kSchema = {{"b", Type::Bool},     {"i", Type::Int},      {"l", Type::Long},
+                                         {"r", Type::Real},     {"s", Type::String},   {"t", Type::DateTime},
+                                         {"ts", Type::TimeSpan}, {"many", Type::String}};
+
+const char* const kWords[] = {"",       "alpha",   "Alpha", "beta", "gamma", "delta\t", "quote\"d",
+                              "back\\", "ünïcode", "cmd.exe", "powershell.exe", "x", "y", "z"};
+
+// `rows` rows with about one null in eight; `seed` picks the values.
+Batch Generate(size_t rows, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+  Batch b(kSchema);
+  for (size_t r = 0; r < rows; ++r) {
+    const auto null = [&] { return pick(8) == 0; };
+    if (null()) b.columns[kB].AppendNull(); else b.columns[kB].AppendBool(pick(2) == 0);
+    if (null()) b.columns[kI].AppendNull(); else b.columns[kI].AppendInt(pick(21) - 10);
+    if (null()) b.columns[kL].AppendNull(); else b.columns[kL].AppendLong(int64_t{pick(2000)} - 1000 + (int64_t{pick(3)} << 40));
+    if (null()) {
+      b.columns[kR].AppendNull();
+    } else {
+      const int k = pick(40);
+      // Halves are exact in sums, so split and whole sums agree; -0.0 and NaN as keys and values.
+      b.columns[kR].AppendReal(k == 0 ? -0.0 : k == 1 ? std::nan("") : (pick(200) - 100) * 0.5);
+    }
+    b.columns[kS].AppendString(kWords[pick(std::size(kWords))]);
+    if (null()) b.columns[kT].AppendNull(); else b.columns[kT].AppendLong(*ParseDateTime("2026-11-01") + pick(10) * kHour);
+    if (null()) b.columns[kTs].AppendNull(); else b.columns[kTs].AppendLong(int64_t{pick(7) - 3} * kHour);
+    b.columns[kMany].AppendString(fmt::format("v{}", pick(3000)));
+  }
+  return b;
+}
+
+AggregateSpec Agg(AggKind kind, std::vector<Expr> args, int64_t limit = 1048576) {
+  AggregateSpec spec;
+  spec.kind = kind;
+  spec.args = std::move(args);
+  spec.limit = limit;
+  spec.names = {"a"};
+  return spec;
+}
+
+// Every aggregate the kernels take, over every type it takes. With `exact`, only those whose
+// value does not depend on the order of the rows: no real sums of values that round.
+std::vector<AggregateSpec> AllAggregates(bool exact = false) {
+  const Expr b = Col(kB, Type::Bool), i = Col(kI, Type::Int), l = Col(kL, Type::Long), r = Col(kR, Type::Real),
+             s = Col(kS, Type::String), t = Col(kT, Type::DateTime), ts = Col(kTs, Type::TimeSpan),
+             many = Col(kMany, Type::String);
+  std::vector<AggregateSpec> aggs = {
+      Agg(AggKind::Count, {}), Agg(AggKind::CountIf, {b}),
+      Agg(AggKind::Sum, {i}), Agg(AggKind::Sum, {l}), Agg(AggKind::Sum, {r}), Agg(AggKind::Sum, {b}),
+      Agg(AggKind::Sum, {ts}), Agg(AggKind::SumIf, {l, b}), Agg(AggKind::SumIf, {r, b}),
+      Agg(AggKind::Avg, {i}), Agg(AggKind::Avg, {r}), Agg(AggKind::Avg, {ts}), Agg(AggKind::AvgIf, {i, b}),
+      Agg(AggKind::TakeAny, {l}), Agg(AggKind::TakeAny, {r}), Agg(AggKind::TakeAny, {s}),
+      Agg(AggKind::DCount, {s}), Agg(AggKind::DCount, {l}), Agg(AggKind::DCount, {r}), Agg(AggKind::DCount, {i}),
+      Agg(AggKind::DCount, {t}), Agg(AggKind::DCount, {many}), Agg(AggKind::DCountIf, {many, b}),
+      Agg(AggKind::MakeSet, {s}), Agg(AggKind::MakeSet, {s}, 3), Agg(AggKind::MakeSet, {i}), Agg(AggKind::MakeSet, {t}),
+      Agg(AggKind::MakeSet, {many}, 40), Agg(AggKind::MakeSet, {b}), Agg(AggKind::MakeSetIf, {s, b}, 4),
+      Agg(AggKind::MakeList, {s}, 5), Agg(AggKind::MakeList, {r}, 7), Agg(AggKind::MakeList, {ts}, 6),
+      Agg(AggKind::MakeListIf, {l, b}, 9),
+  };
+  for (const Expr& v : {b, i, l, r, s, t, ts}) {
+    for (AggKind k : {AggKind::Min, AggKind::Max}) aggs.push_back(Agg(k, {v}));
+    for (AggKind k : {AggKind::MinIf, AggKind::MaxIf}) aggs.push_back(Agg(k, {v, b}));
+  }
+  // arg_max/arg_min with the row's other columns, of every type.
+  const auto arg = [&](AggKind kind, const Expr& v) {
+    AggregateSpec spec = Agg(kind, {v});
+    spec.outputs = {s, t, r, b, i, many};
+    return spec;
+  };
+  for (const Expr& v : {l, s, i, t, b}) {
+    aggs.push_back(arg(AggKind::ArgMax, v));
+    aggs.push_back(arg(AggKind::ArgMin, v));
+  }
+  if (!exact) {
+    // Sums of datetimes (as reals) and of large longs as reals round.
+    aggs.push_back(Agg(AggKind::Sum, {t}));
+    aggs.push_back(Agg(AggKind::AvgIf, {l, b}));
+    // A group whose first row's value is NaN keeps it (as the interpreter does); a merge
+    // offering a later part's NaN row differs from one pass.
+    aggs.push_back(arg(AggKind::ArgMax, r));
+    aggs.push_back(arg(AggKind::ArgMin, r));
+  }
+  for (size_t k = 0; k < aggs.size(); ++k) {
+    aggs[k].names = {fmt::format("a{}", k)};
+    for (size_t o = 0; o < aggs[k].outputs.size(); ++o) aggs[k].names.push_back(fmt::format("a{}_{}", k, o));
+  }
+  return aggs;
+}
+
+PlanPtr SummarizePlan(std::vector<NamedExpr> keys, std::vector<AggregateSpec> aggs) {
+  return Aggregate(Scan("T", kSchema), std::move(keys), std::move(aggs));
+}
+
+// The plan's result over the batches, rendered and sorted (summarize defines no order).
+std::vector<std::string> Run(const PlanNode& plan, const std::vector<Batch>& batches) {
+  CollectSink sink(plan.schema);
+  Execution run(plan, 0, sink);
+  for (const Batch& b : batches) run.Push(0, b);
+  run.Finish(0);
+  return Rows(sink.result(), /*sorted=*/true);
+}
+
+struct Compiled {
+  KernelObjects objects;
+  AggregateKernel kernel = nullptr;
+};
+
+// Compiles the plan's Aggregate and installs the kernel; the objects live in `out`.
+void Install(PlanNode& plan, Jit& jit, Compiled& out) {
+  auto* node = plan.As<AggregateNode>();
+  std::string error;
+  out.kernel = jit.CompileAggregate(*node, out.objects, nullptr, error);
+  INFO(error);
+  REQUIRE(out.kernel);
+  node->kernel = out.kernel;
+  node->kernel_objects = out.objects.table.data();
+}
+
+// Fills `table` by the kernel from the batches, as the operator does.
+void Fill(AggregateKernel kernel, const Compiled& c, const std::vector<Batch>& batches, AggTable& table) {
+  for (const Batch& b : batches) {
+    std::vector<ColumnView> views;
+    for (const Column& col : b.columns) views.push_back(col.View());
+    std::vector<uint32_t> sel(b.rows());
+    for (size_t r = 0; r < sel.size(); ++r) sel[r] = static_cast<uint32_t>(r);
+    const KernelContext context{0, c.objects.table.data()};
+    kernel(views.data(), static_cast<uint32_t>(sel.size()), sel.data(), &context, &table);
+  }
+}
+
+std::unique_ptr<Jit> MakeJit() {
+  std::string error;
+  auto jit = Jit::Create(error);
+  INFO(error);
+  REQUIRE(jit);
+  return jit;
+}
+
+}  // namespace
+
+TEST_CASE("agg table: dcount's hashes of raw values are those of its encoded keys", "[aggregate][jit]") {
+  Column c(Type::Long), r(Type::Real), s(Type::String);
+  for (int64_t v : {int64_t{0}, int64_t{-1}, int64_t{1} << 50}) c.AppendLong(v);
+  for (double v : {0.0, -0.0, 1.5, -1e300}) r.AppendReal(v);
+  for (const char* v : {"", "a", "cmd.exe"}) s.AppendString(v);
+  const auto encoded = [](const Column& col, size_t row) {
+    std::string key;
+    EncodeKey(col, row, key);
+    return Hash64(key);
+  };
+  for (size_t k = 0; k < c.size(); ++k) CHECK(HashKeyInteger(c.LongAt(k)) == encoded(c, k));
+  for (size_t k = 0; k < r.size(); ++k) CHECK(HashKeyReal(r.RealAt(k)) == encoded(r, k));
+  for (size_t k = 0; k < s.size(); ++k) CHECK(HashKeyString(s.StringAt(k)) == encoded(s, k));
+  CHECK(HashKeyReal(-0.0) == HashKeyReal(0.0));
+}
+
+TEST_CASE("agg table: distinct counters merged give one pass's estimate", "[aggregate]") {
+  for (size_t n : {size_t{10}, size_t{900}, size_t{1500}, size_t{50000}}) {
+    DistinctCounter whole, left, right;
+    for (size_t k = 0; k < n; ++k) {
+      const uint64_t h = HashKeyInteger(static_cast<int64_t>(k % (n * 3 / 4 + 1)));
+      whole.Add(h);
+      (k % 3 == 0 ? left : right).Add(h);
+    }
+    left.Merge(right);
+    CHECK(left.Estimate() == whole.Estimate());
+  }
+}
+
+TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]") {
+  // summarize count(), make_set(s, 2), dcount(s), max(s) by l, s, driven by hand as a kernel would.
+  auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}, {"s", Col(kS, Type::String)}},
+                            {Agg(AggKind::Count, {}), Agg(AggKind::MakeSet, {Col(kS, Type::String)}, 2),
+                             Agg(AggKind::DCount, {Col(kS, Type::String)}), Agg(AggKind::Max, {Col(kS, Type::String)})});
+  auto& node = *plan->As<AggregateNode>();
+  for (size_t k = 0; k < node.aggregates.size(); ++k) node.aggregates[k].names = {fmt::format("a{}", k)};
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable table(node, layout);
+  const auto add = [&](int64_t l, bool l_valid, std::string_view s) {
+    const int64_t values[] = {l, static_cast<int64_t>(s.size())};
+    const char* bytes[] = {nullptr, s.data()};
+    const uint8_t valid[] = {l_valid, 1};
+    const uint64_t hash = HashKeyInteger(l_valid ? l : 7) ^ HashKeyString(s);
+    uint8_t* state = huntc_agg_group(&table, hash, values, bytes, valid);
+    auto* count = reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
+    ++*count;
+    huntc_agg_list_str(state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()), 2, 1);
+    huntc_agg_dcount_str(state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()));
+    huntc_agg_pick_str(state + layout.slots[3].offset, s.data(), static_cast<uint32_t>(s.size()), 2);
+  };
+  add(1, true, "a");
+  add(1, true, "a");
+  add(1, false, "a");  // a null key is a group of its own
+  add(0, false, "a");  // ... whatever the value bytes hold
+  add(2, true, "");
+  CHECK(table.groups() == 3);
+  CHECK(Rows(table.Result(), true) == std::vector<std::string>{R"(1 | "a" | 2 | ["a"] | 1 | "a")",
+                                                              R"(2 | "" | 1 | [""] | 1 | "")",
+                                                              R"(null | "a" | 2 | ["a"] | 1 | "a")"});
+  // Many groups: the index grows past a million keys, every group stays findable.
+  AggTable many(node, layout);
+  const std::string_view s = "k";
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int64_t l = 0; l < 1'200'000; ++l) {
+      const int64_t values[] = {l, 1};
+      const char* bytes[] = {nullptr, s.data()};
+      const uint8_t valid[] = {1, 1};
+      uint8_t* state = huntc_agg_group(&many, HashKeyInteger(l), values, bytes, valid);
+      ++*reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
+    }
+  }
+  CHECK(many.groups() == 1'200'000);
+  const Batch result = many.Result();
+  bool all_twice = true;
+  for (size_t g = 0; g < result.rows(); ++g) all_twice &= result.columns[2].LongAt(g) == 2;
+  CHECK(all_twice);
+}
+
+TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const std::vector<Batch> batches = {Generate(3000, 1), Generate(5000, 2), Generate(1, 3), Generate(2000, 4)};
+  const std::vector<std::vector<NamedExpr>> key_sets = {
+      {},
+      {{"s", Col(kS, Type::String)}},
+      {{"l", Col(kL, Type::Long)}},
+      {{"i", Col(kI, Type::Int)}, {"b", Col(kB, Type::Bool)}},
+      {{"r", Col(kR, Type::Real)}},
+      {{"t", Col(kT, Type::DateTime)}, {"s", Col(kS, Type::String)}},
+      {{"ts", Col(kTs, Type::TimeSpan)}, {"p", F(Fn::Add, Type::Long, {Col(kL, Type::Long), Lng(1)})}},
+  };
+  for (const auto& keys : key_sets) {
+    std::string key_names;
+    for (const NamedExpr& k : keys) key_names += k.name + " ";
+    INFO("by " << key_names);
+    auto reference = SummarizePlan(keys, AllAggregates());
+    auto compiled = SummarizePlan(keys, AllAggregates());
+    Compiled c;
+    Install(*compiled, *jit, c);
+    const auto expected = Run(*reference, batches);
+    CHECK(expected.size() > (keys.empty() ? 0u : 1u));
+    CHECK(Run(*compiled, batches) == expected);
+    // No rows: no groups, or without keys one row of empty states.
+    const std::vector<Batch> none;
+    CHECK(Run(*compiled, none) == Run(*reference, none));
+    CHECK(Run(*compiled, none).size() == (keys.empty() ? 1u : 0u));
+
+    // Partial tables of split input merged: as one pass, groups in the same order.
+    auto exact = SummarizePlan(keys, AllAggregates(/*exact=*/true));
+    Compiled e;
+    Install(*exact, *jit, e);
+    AggLayout layout;
+    std::string why;
+    const auto& node = *exact->As<AggregateNode>();
+    REQUIRE(AggLayout::Of(node, layout, why));
+    AggTable whole(node, layout), left(node, layout), right(node, layout);
+    Fill(e.kernel, e, batches, whole);
+    Fill(e.kernel, e, {batches[0], batches[1]}, left);
+    Fill(e.kernel, e, {batches[2], batches[3]}, right);
+    left.Merge(right);
+    CHECK(Rows(left.Result()) == Rows(whole.Result()));
+  }
+}
+
+TEST_CASE("agg kernels: a filtered selection and over a million groups", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  // A selection (rows the filter below kept) reaches the kernel as such.
+  {
+    std::vector<NamedExpr> keys = {{"s", Col(kS, Type::String)}};
+    std::vector<AggregateSpec> aggs = {Agg(AggKind::Count, {}), Agg(AggKind::Sum, {Col(kI, Type::Int)})};
+    aggs[1].names = {"n"};
+    const Expr where = F(Fn::Gt, Type::Bool, {Col(kI, Type::Int), Int(2)});
+    auto reference = Aggregate(Filter(Scan("T", kSchema), where), keys, aggs);
+    auto compiled = Aggregate(Filter(Scan("T", kSchema), where), keys, aggs);
+    Compiled c;
+    Install(*compiled, *jit, c);
+    const std::vector<Batch> batches = {Generate(4000, 9)};
+    CHECK(Run(*compiled, batches) == Run(*reference, batches));
+  }
+  // 1.2 M distinct keys, a batch at a time.
+  std::vector<Batch> batches;
+  for (int64_t start = 0; start < 1'200'000; start += 100'000) {
+    Batch b({{"k", Type::Long}});
+    for (int64_t v = start; v < start + 100'000; ++v) b.columns[0].AppendLong(v * 7919 % 1'200'000);
+    batches.push_back(std::move(b));
+  }
+  batches.push_back(batches[3]);  // a repeat: those groups count 2
+  const std::vector<ColumnSpec> schema = {{"k", Type::Long}};
+  std::vector<AggregateSpec> aggs = {Agg(AggKind::Count, {}), Agg(AggKind::Max, {Col(0, Type::Long)})};
+  aggs[1].names = {"m"};
+  auto reference = Aggregate(Scan("T", schema), {{"k", Col(0, Type::Long)}}, aggs);
+  auto compiled = Aggregate(Scan("T", schema), {{"k", Col(0, Type::Long)}}, aggs);
+  Compiled c;
+  Install(*compiled, *jit, c);
+  const auto expected = Run(*reference, batches);
+  CHECK(expected.size() == 1'200'000);
+  CHECK(Run(*compiled, batches) == expected);
+}
+
+TEST_CASE("agg kernels: what they cannot compile is named", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const auto why = [&](std::vector<NamedExpr> keys, AggregateSpec agg) {
+    auto plan = SummarizePlan(std::move(keys), {std::move(agg)});
+    std::string error;
+    CHECK_FALSE(jit->CanCompileAggregate(*plan->As<AggregateNode>(), error));
+    return error;
+  };
+  AggregateSpec p = Agg(AggKind::Percentile, {Col(kL, Type::Long)});
+  p.param = 50;
+  CHECK(why({}, p) == "the JIT cannot compile percentile yet");
+  CHECK(why({}, Agg(AggKind::MakeSet, {Col(kR, Type::Real)})) == "the JIT cannot compile make_set of a real yet");
+  CHECK(why({{"d", Col(kS, Type::Guid)}}, Agg(AggKind::Count, {})) == "the JIT cannot compile a guid key of summarize yet");
+  AggregateSpec computed = Agg(AggKind::ArgMax, {Col(kL, Type::Long)});
+  computed.outputs = {F(Fn::Add, Type::Long, {Col(kL, Type::Long), Lng(1)})};
+  computed.names = {"a", "b"};
+  CHECK(why({}, computed) == "the JIT cannot compile arg_max of a computed column yet");
+}
