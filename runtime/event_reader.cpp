@@ -43,6 +43,7 @@
 #include <emmintrin.h>  // in every x86-64 CPU
 #endif
 
+#include "runtime/literal_matcher.h"
 #include "runtime/output.h"
 
 namespace huntc {
@@ -227,6 +228,18 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
     if (data[at] == '\\') escape(at);
   }
   odd.push_back(UINT32_MAX);
+}
+
+// Whether every escape in `text` is one FindOddEscapes lets through: one byte each, none of
+// which a prefilter literal holds, so a literal in the unescaped text is in the raw text too.
+bool PlainEscapes(std::string_view text) {
+  for (size_t b = 0; b < text.size(); b += 2) {
+    const void* at = std::memchr(text.data() + b, '\\', text.size() - b);
+    if (!at) return true;
+    b = static_cast<size_t>(static_cast<const char*>(at) - text.data());
+    if (b + 1 == text.size() || !kPlainEscapes[static_cast<unsigned char>(text[b + 1])]) return false;
+  }
+  return true;
 }
 
 // Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
@@ -516,6 +529,7 @@ void ReadStats::Add(const ReadStats& o) {
   bytes += o.bytes;
   lines += o.lines;
   lines_skipped += o.lines_skipped;
+  lines_prefiltered += o.lines_prefiltered;
   values_wrong_type += o.values_wrong_type;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     skipped[k] += o.skipped[k];
@@ -545,6 +559,7 @@ struct EventReader::Impl {
   bool Fill();
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
+  bool Unwanted(std::string_view line) const;
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -589,6 +604,7 @@ struct EventReader::Impl {
   ReadLimits limits;
   size_t chunk_bytes = kDefaultChunkBytes;
   const std::atomic<bool>* stop = nullptr;
+  std::unique_ptr<LiteralMatcher> prefilter;  // see set_prefilter
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
   simdjson::dom::parser dom_parser;  // the fast path
@@ -811,6 +827,12 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
                                                     limits.max_record_bytes));
     return;
   }
+  if (prefilter && (format == Format::Csv || PlainEscapes(text)) &&
+      simdjson::validate_utf8(text.data(), text.size()) &&
+      (format == Format::Csv ? !prefilter->MatchesAny(text) : Unwanted(text))) {
+    ++stats->lines_prefiltered;
+    return;
+  }
   size_t table = kNoTable;
   const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, table)
                                                  : ParseCsv(text, table);
@@ -905,11 +927,19 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     const size_t length = line_end - used;
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
+    const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
+    if (prefilter && !odd && Unwanted(std::string_view(data + used, length))) {
+      // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
+      ++line;
+      ++stats->lines;
+      ++stats->lines_prefiltered;
+      while (tokens.at[i] < line_end) ++i;
+      used = line_end + 1;
+      continue;
+    }
     size_t table = kNoTable;
     const uint32_t first = i;
-    const Scanned result = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes
-                               ? Scanned::Leave
-                               : ScanLine(tokens, i, line_end, staged, table);
+    const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
     if (result == Scanned::Leave) {
       Record(data + used, length, allocated - used, 0);
       i = first;
@@ -1061,6 +1091,13 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
   if (!ok) slot.s = token;
   return true;
+}
+
+// Whether a JSON line whose escapes are plain, of valid UTF-8, is shaped like one object (a cut
+// line is not, and is parsed to be reported) and holds no prefilter literal.
+bool EventReader::Impl::Unwanted(std::string_view line) const {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line.size() >= 2 && line.front() == '{' && line.back() == '}' && !prefilter->MatchesAny(line);
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1625,6 +1662,14 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
+
+bool EventReader::set_prefilter(const std::vector<std::string>& literals) {
+  std::vector<LiteralMatcher::Literal> needles;
+  for (const std::string& text : literals) needles.push_back({text, LiteralMatcher::Mode::Substring, false});
+  std::string error;  // Hyperscan missing: lines are parsed, which is only slower
+  impl_->prefilter = needles.empty() ? nullptr : LiteralMatcher::Create(std::move(needles), error);
+  return impl_->prefilter != nullptr;
+}
 
 bool EventReader::Read(const InputRange& input,
                        const std::function<void(size_t, const Batch&)>& on_batch,

@@ -63,6 +63,7 @@ struct ReadStats {
   uint64_t bytes = 0;          // bytes read from the files (compressed size)
   uint64_t lines = 0;          // lines seen
   uint64_t lines_skipped = 0;  // records skipped, of every kind
+  uint64_t lines_prefiltered = 0;  // lines seen but skipped unparsed: no literal of the prefilter
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
@@ -99,6 +100,15 @@ class EventReader {
   void set_chunk_bytes(size_t bytes);
   // Reading stops early, as if the input ended, once `*stop` is true.
   void set_stop(const std::atomic<bool>* stop);
+  // From now on, a record holding none of `literals` (ASCII case-insensitively) in its raw bytes
+  // is skipped unparsed and counted in ReadStats::lines_prefiltered, whatever its table: give
+  // the union of the literals every reader of every table needs (runtime/exec/prefilter.h).
+  // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
+  // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
+  // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not
+  // checked for JSON grammar, wrong types, its table, or its CSV field count. False (and no
+  // prefilter) for no literals, or when Hyperscan cannot build their database.
+  bool set_prefilter(const std::vector<std::string>& literals);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

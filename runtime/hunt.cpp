@@ -89,6 +89,14 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
     }
   }
 
+  // One line feeds every pipeline, so it may be skipped only when every one needs literals.
+  std::vector<std::string> literals;
+  bool prefilter = options.prefilter;
+  for (const ScanPipeline& p : pipelines) {
+    if (!p.literals) prefilter = false;
+    if (prefilter) literals.insert(literals.end(), p.literals->begin(), p.literals->end());
+  }
+
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<UnitSlot> slots(units.size());
@@ -102,6 +110,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
   const auto work = [&] {
     EventReader reader(tables, options.limits);
     reader.set_stop(&stop);
+    if (prefilter) reader.set_prefilter(literals);
     DetectionRenderer renderer(format, tabular);
     std::vector<uint32_t> selection;
     std::vector<ColumnView> views;

@@ -9,6 +9,7 @@
 #include "compiler/ir/optimize.h"
 #include "compiler/ir/physical.h"
 #include "compiler/syntax/parser.h"
+#include "runtime/exec/prefilter.h"
 #include "runtime/exec/run.h"
 #include "runtime/output.h"
 
@@ -94,6 +95,7 @@ bool ToScanPipeline(CompiledQuery& q) {
   if (filter) {
     p.filter = filter->kernel;
     p.objects = filter->kernel_objects;
+    p.literals = exec::LineLiterals(filter->predicate, scan->schema);
   }
   const std::vector<ColumnSpec>& result = q.plan->schema;
   for (size_t i = 0; i < result.size(); ++i) {
@@ -134,6 +136,31 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   return checked;
 }
 
+std::string DescribePrefilter(const CompiledQuery& q) {
+  std::string text;
+  const auto describe = [&](const std::string& table, const std::optional<std::vector<std::string>>& literals) {
+    text += text.empty() ? "prefilter: " : "; ";
+    if (!literals) {
+      text += fmt::format("none for {} (its scan filter needs no literal)", table);
+      return;
+    }
+    text += fmt::format("{} lines holding one of", table);
+    for (size_t i = 0; i < literals->size(); ++i) text += fmt::format("{} \"{}\"", i ? "," : "", (*literals)[i]);
+  };
+  if (!q.plan) {
+    describe(q.pipeline.table, q.pipeline.literals);
+    return text;
+  }
+  std::vector<const exec::PlanNode*> stack{q.plan.get()};  // plans nest as deep as queries
+  while (!stack.empty()) {
+    const exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    if (const auto* scan = node->As<exec::ScanNode>()) describe(scan->table, exec::ScanLiterals(*q.plan, *scan));
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+  }
+  return text;
+}
+
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
@@ -166,15 +193,17 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
     Sink& sink = sinks[i];
     if (q.plan) {
       sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
-      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
+      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get(), 0, std::nullopt});
     } else {
       sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
       sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);
-      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+      runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get(), 0, q.pipeline.literals});
     }
   }
   bool ok = true;
-  exec::RunPlans(runs, inputs, {.now = options.now, .profile = options.profile, .on_progress = options.on_progress},
+  exec::RunPlans(runs, inputs,
+                 {.now = options.now, .profile = options.profile, .on_progress = options.on_progress,
+                  .prefilter = options.prefilter},
                  [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {
     queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();

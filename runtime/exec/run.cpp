@@ -5,6 +5,8 @@
 #include <chrono>
 #include <memory>
 
+#include "runtime/exec/prefilter.h"
+
 namespace huntc::exec {
 
 namespace {
@@ -87,6 +89,22 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
     EventReader reader(tables);
+    if (options.prefilter) {
+      // Every reader of the read must need literals; a line holding none of them feeds nobody.
+      std::vector<std::string> literals;
+      bool all = true;
+      for (const SharedScan& sh : shared) {
+        const PlanNode& scan = executions[sh.plan]->source(sh.source);
+        const std::optional<std::vector<std::string>> own =
+            &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan);
+        if (!own) {
+          all = false;
+          break;
+        }
+        literals.insert(literals.end(), own->begin(), own->end());
+      }
+      if (all) reader.set_prefilter(literals);
+    }
     const auto on_batch = [&](size_t table, const Batch& batch) {
       for (SharedScan& sh : shared) {
         if (sh.table != table) continue;
@@ -141,7 +159,7 @@ void PipelineSink::Push(const RowSet& rows, int) {
 
 void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t now, Consumer& sink,
              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
-  std::vector<PlanRun> plans{PlanRun{&plan, &sink}};
+  std::vector<PlanRun> plans{PlanRun{&plan, &sink, 0, std::nullopt}};
   PlanRunOptions options;
   options.now = now;
   RunPlans(plans, inputs, options, on_issue, stats);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,18 @@ struct PlanRun {
   const PlanNode* plan = nullptr;
   Consumer* sink = nullptr;
   uint64_t nanos = 0;  // with PlanRunOptions::profile: time in its operators and its own reads
+  // For a plan that is a bare Scan feeding a scan pipeline: the literals the pipeline's filter
+  // needs in a line (ScanPipeline::literals); nullopt: every row counts.
+  std::optional<std::vector<std::string>> literals;
 };
 
 struct PlanRunOptions {
   int64_t now = 0;       // now(), in ticks
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
+  // Skip lines before parsing them when every Scan of a read has a filter that needs one of a
+  // set of literals (runtime/exec/prefilter.h, EventReader::set_prefilter).
+  bool prefilter = true;
 };
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
@@ -31,7 +38,9 @@ struct PlanRunOptions {
 // turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
 // whatever their tables and columns. A rule pack whose plans each scan once is read once; a
 // plan with a join reads the inputs once more for its probe side (shared with every other
-// plan's second Scan). Adds to `stats` (files counts the inputs read, per round).
+// plan's second Scan). Adds to `stats` (files counts the inputs read, per round). A read whose
+// every Scan sits under a filter with literals (or is a pipeline's with them) skips the lines
+// holding none of their union, unparsed.
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);

@@ -6,11 +6,12 @@
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "kernels": n,
-//               "interpreted": ["construct", ...], "dump": "..." (with --dump)}]}
+//               "interpreted": ["construct", ...], "prefilter": "...", "dump": "..." (with --dump)}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
 // counts its scan filters the JIT compiled, and "interpreted" names, for each one it could not,
-// the construct that keeps it interpreted.
+// the construct that keeps it interpreted; "prefilter" (when the engines can lower the query)
+// names the literals each scan lets the reader skip lines on (DescribePrefilter).
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -151,6 +152,10 @@ int RunExplain(std::vector<std::string> args) {
         AppendJsonString(json, compiled->interpreted[k]);
       }
       json += ']';
+      if (compiled) {
+        json += ",\"prefilter\":";
+        AppendJsonString(json, DescribePrefilter(*compiled));
+      }
       if (!dump.empty()) {
         json += ",\"dump\":";
         AppendJsonString(json, *DumpOf(dumps, dump));
@@ -172,6 +177,7 @@ int RunExplain(std::vector<std::string> args) {
       for (size_t k = 0; compiled && k < compiled->interpreted.size(); ++k) {
         text += fmt::format("  a scan filter runs interpreted: {}\n", compiled->interpreted[k]);
       }
+      if (compiled) text += fmt::format("  {}\n", DescribePrefilter(*compiled));
       text += explain::ToText(*e);
     }
     if (!dump.empty()) {

@@ -1,7 +1,7 @@
 // huntc: the command-line front of the compiler and runtime.
 //
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
-//             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
+//             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [--no-prefilter] [limits]
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
 //             [--fail-on-detection] [--profile-rules] [--verbose]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
@@ -15,6 +15,10 @@
 // interpreted, counted in the summary and named with --verbose. Compiled kernels are kept in a
 // cache folder (--cache-dir DIR, default $XDG_CACHE_HOME/huntc; --no-cache: none).
 // --engine interp runs everything in the reference interpreter.
+//
+// When every scan filter of a read needs one of a set of literals in the line (runtime/exec/
+// prefilter.h), lines holding none of them are skipped unparsed and counted in the summary;
+// such lines are not checked for bad JSON or values. --no-prefilter and --strict parse every line.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
 // per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
@@ -65,6 +69,7 @@ struct Options {
   std::string output;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   bool strict = false;
+  bool no_prefilter = false;
   ReadLimits limits;
   std::string engine = "jit";
   RuleFilter filter;
@@ -228,6 +233,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   run.threads = std::max(1u, o.threads);
   run.limits = o.limits;
   run.profile = o.profile_rules;
+  run.prefilter = !o.strict && !o.no_prefilter;
   RunStats stats;
   const auto start = std::chrono::steady_clock::now();
   const bool progress = ::isatty(STDERR_FILENO) == 1;
@@ -260,6 +266,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
       for (const std::string& why : q->interpreted) {
         std::cerr << fmt::format("huntc: {}: a scan filter runs interpreted: {}\n", who, why);
       }
+      std::cerr << fmt::format("huntc: {}: {}\n", who, DescribePrefilter(*q));
     }
     const DetectionShape& shape = q->pipeline.shape;
     const std::string timing =
@@ -278,10 +285,13 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
                            InputIssueName(static_cast<InputIssueKind>(k)));
   }
   if (!skipped.empty()) skipped += ")";
-  const std::string others =
+  std::string others =
       stats.read.other_records == 0
           ? std::string()
           : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
+  if (stats.read.lines_prefiltered > 0) {
+    others += fmt::format(" ({} lines skipped unparsed: no literal of any rule)", stats.read.lines_prefiltered);
+  }
   std::cerr << fmt::format(
       "huntc: {} quer{} run ({} failed to compile, {} with interpreted scan filters{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
@@ -395,8 +405,10 @@ int main(int argc, char** argv) {
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
     cmd->add_flag("--verbose", o.verbose,
                   "Name, for each query, what keeps a scan filter from being JIT-compiled (it then "
-                  "runs in the interpreter)");
-    cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
+                  "runs in the interpreter), and the literals its scans prefilter lines on");
+    cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value (parses every line)");
+    cmd->add_flag("--no-prefilter", o.no_prefilter,
+                  "Parse every line, also those holding none of the literals every scan filter needs");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
                     "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);
     cmd->add_option("--max-depth", o.limits.max_depth, "Skip JSON records nested deeper than this (default 128)")
