@@ -193,7 +193,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
     Sink& sink = sinks[i];
     if (q.plan) {
       sink.plan_rows = std::make_unique<exec::WriterSink>(renderer, out, q.pipeline.shape);
-      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get(), 0, std::nullopt});
+      runs.push_back(exec::PlanRun{q.plan.get(), sink.plan_rows.get()});
     } else {
       sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
       sink.pipeline = std::make_unique<exec::PipelineSink>(q.pipeline, options.now, renderer, out);

@@ -159,7 +159,7 @@ void PipelineSink::Push(const RowSet& rows, int) {
 
 void RunPlan(const PlanNode& plan, const std::vector<InputFile>& inputs, int64_t now, Consumer& sink,
              const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
-  std::vector<PlanRun> plans{PlanRun{&plan, &sink, 0, std::nullopt}};
+  std::vector<PlanRun> plans{PlanRun{&plan, &sink}};
   PlanRunOptions options;
   options.now = now;
   RunPlans(plans, inputs, options, on_issue, stats);
