@@ -560,6 +560,7 @@ struct EventReader::Impl {
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
   bool Unwanted(std::string_view line) const;
+  bool Holds(std::string_view text) const;
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -604,7 +605,11 @@ struct EventReader::Impl {
   ReadLimits limits;
   size_t chunk_bytes = kDefaultChunkBytes;
   const std::atomic<bool>* stop = nullptr;
-  std::unique_ptr<LiteralMatcher> prefilter;  // see set_prefilter
+  // See set_prefilter: the literals, and for each alternative, each group's literal ids.
+  std::unique_ptr<LiteralMatcher> prefilter;
+  std::vector<std::vector<std::vector<uint32_t>>> prefilter_needs;
+  bool prefilter_any = false;  // every alternative has one group: any literal will do
+  mutable std::vector<uint64_t> prefilter_bits;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
   simdjson::dom::parser dom_parser;  // the fast path
@@ -829,7 +834,7 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
   }
   if (prefilter && (format == Format::Csv || PlainEscapes(text)) &&
       simdjson::validate_utf8(text.data(), text.size()) &&
-      (format == Format::Csv ? !prefilter->MatchesAny(text) : Unwanted(text))) {
+      (format == Format::Csv ? !Holds(text) : Unwanted(text))) {
     ++stats->lines_prefiltered;
     return;
   }
@@ -1097,7 +1102,18 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 // line is not, and is parsed to be reported) and holds no prefilter literal.
 bool EventReader::Impl::Unwanted(std::string_view line) const {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line.size() >= 2 && line.front() == '{' && line.back() == '}' && !prefilter->MatchesAny(line);
+  return line.size() >= 2 && line.front() == '{' && line.back() == '}' && !Holds(line);
+}
+
+// Whether `text` holds what some prefilter alternative needs.
+bool EventReader::Impl::Holds(std::string_view text) const {
+  if (prefilter_any) return prefilter->MatchesAny(text);
+  prefilter->Match(text, prefilter_bits);
+  const auto hit = [&](uint32_t id) { return (prefilter_bits[id / 64] >> (id % 64)) & 1; };
+  return std::any_of(prefilter_needs.begin(), prefilter_needs.end(), [&](const auto& alternative) {
+    return std::all_of(alternative.begin(), alternative.end(),
+                       [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
+  });
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1663,12 +1679,39 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 
-bool EventReader::set_prefilter(const std::vector<std::string>& literals) {
-  std::vector<LiteralMatcher::Literal> needles;
-  for (const std::string& text : literals) needles.push_back({text, LiteralMatcher::Mode::Substring, false});
+bool EventReader::set_prefilter(const LineNeeds& needs) {
+  Impl& m = *impl_;
+  m.prefilter.reset();
+  m.prefilter_needs.clear();
+  m.prefilter_any = true;
+  // Each distinct literal once in the database; an empty group (or literal) holds anywhere.
+  std::vector<LiteralMatcher::Literal> literals;
+  const auto id_of = [&](const std::string& text) {
+    size_t id = 0;
+    while (id < literals.size() && literals[id].text != text) ++id;
+    if (id == literals.size()) literals.push_back({text, LiteralMatcher::Mode::Substring, false});
+    return static_cast<uint32_t>(id);
+  };
+  for (const LiteralAlternative& alternative : needs) {
+    auto& groups = m.prefilter_needs.emplace_back();
+    for (const LiteralGroup& group : alternative) {
+      if (group.empty() || std::any_of(group.begin(), group.end(), [](const std::string& s) { return s.empty(); })) {
+        m.prefilter_needs.clear();
+        return false;  // matches nothing, or everything: not a prefilter
+      }
+      auto& ids = groups.emplace_back();
+      for (const std::string& text : group) ids.push_back(id_of(text));
+    }
+    if (groups.empty()) {
+      m.prefilter_needs.clear();
+      return false;  // an alternative that needs nothing: every line may be kept
+    }
+    m.prefilter_any &= groups.size() == 1;
+  }
   std::string error;  // Hyperscan missing: lines are parsed, which is only slower
-  impl_->prefilter = needles.empty() ? nullptr : LiteralMatcher::Create(std::move(needles), error);
-  return impl_->prefilter != nullptr;
+  if (!literals.empty()) m.prefilter = LiteralMatcher::Create(std::move(literals), error);
+  if (!m.prefilter) m.prefilter_needs.clear();
+  return m.prefilter != nullptr;
 }
 
 bool EventReader::Read(const InputRange& input,

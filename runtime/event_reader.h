@@ -56,6 +56,12 @@ struct InputIssue {
   std::string message;
 };
 
+// What a line must hold for some reader of it to keep a row of it (runtime/exec/prefilter.h):
+// for some alternative, a literal (ASCII case-insensitively) of each of its groups.
+using LiteralGroup = std::vector<std::string>;         // one of these literals
+using LiteralAlternative = std::vector<LiteralGroup>;  // each of these groups
+using LineNeeds = std::vector<LiteralAlternative>;     // some of these alternatives
+
 // Counters that Read adds to, so one ReadStats can total several inputs.
 struct ReadStats {
   uint64_t records = 0;        // rows produced, for the tables asked for
@@ -100,15 +106,15 @@ class EventReader {
   void set_chunk_bytes(size_t bytes);
   // Reading stops early, as if the input ended, once `*stop` is true.
   void set_stop(const std::atomic<bool>* stop);
-  // From now on, a record holding none of `literals` (ASCII case-insensitively) in its raw bytes
-  // is skipped unparsed and counted in ReadStats::lines_prefiltered, whatever its table: give
-  // the union of the literals every reader of every table needs (runtime/exec/prefilter.h).
+  // From now on, a record whose raw bytes do not hold what `needs` asks is skipped unparsed and
+  // counted in ReadStats::lines_prefiltered, whatever its table: give the alternatives of every
+  // reader of every table (runtime/exec/prefilter.h).
   // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
   // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
   // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not
   // checked for JSON grammar, wrong types, its table, or its CSV field count. False (and no
-  // prefilter) for no literals, or when Hyperscan cannot build their database.
-  bool set_prefilter(const std::vector<std::string>& literals);
+  // prefilter) for no alternatives, or when Hyperscan cannot build the literals' database.
+  bool set_prefilter(const LineNeeds& needs);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

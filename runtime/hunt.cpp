@@ -90,7 +90,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
   }
 
   // One line feeds every pipeline, so it may be skipped only when every one needs literals.
-  std::vector<std::string> literals;
+  LineNeeds literals;
   bool prefilter = options.prefilter;
   for (const ScanPipeline& p : pipelines) {
     if (!p.literals) prefilter = false;

@@ -25,9 +25,9 @@ struct ScanPipeline {
   std::vector<ColumnSpec> columns;  // read from the table, in the order the kernel indexes them
   FilterKernel filter = nullptr;    // null: every row is selected
   const void* const* objects = nullptr;
-  // The literals one of which a line must hold for the filter to select a row of it
-  // (runtime/exec/prefilter.h); nullopt when there is no such set, or no filter.
-  std::optional<std::vector<std::string>> literals;
+  // What a line must hold for the filter to select a row of it (runtime/exec/prefilter.h);
+  // nullopt when nothing is known, or there is no filter.
+  std::optional<LineNeeds> literals;
   DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
   uint64_t nanos = 0;               // with RunOptions::profile: time in its kernel and renderer

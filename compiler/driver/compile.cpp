@@ -138,14 +138,13 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
 
 std::string DescribePrefilter(const CompiledQuery& q) {
   std::string text;
-  const auto describe = [&](const std::string& table, const std::optional<std::vector<std::string>>& literals) {
+  const auto describe = [&](const std::string& table, const std::optional<LineNeeds>& literals) {
     text += text.empty() ? "prefilter: " : "; ";
     if (!literals) {
       text += fmt::format("none for {} (its scan filter needs no literal)", table);
       return;
     }
-    text += fmt::format("{} lines holding one of", table);
-    for (size_t i = 0; i < literals->size(); ++i) text += fmt::format("{} \"{}\"", i ? "," : "", (*literals)[i]);
+    text += fmt::format("{} lines holding {}", table, exec::DescribeNeeds(*literals));
   };
   if (!q.plan) {
     describe(q.pipeline.table, q.pipeline.literals);

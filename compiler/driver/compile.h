@@ -78,7 +78,8 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
 std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit);
 
 // One line saying which literals each Scan of the query lets the reader prefilter lines on
-// (runtime/exec/prefilter.h): `prefilter: T lines holding one of "a", "b"` or `none for T (...)`.
+// (runtime/exec/prefilter.h): `prefilter: T lines holding "a" and one of ("b", "c")` or
+// `none for T (...)`.
 // A run prefilters a read only when every Scan sharing it has literals.
 std::string DescribePrefilter(const CompiledQuery& q);
 

@@ -9,10 +9,13 @@ namespace huntc::exec {
 
 namespace {
 
-using Needles = std::optional<std::vector<std::string>>;
+using Needs = std::optional<LineNeeds>;
 
-// Deeper expressions give no set rather than deeper recursion (user queries bound nothing).
+// Deeper expressions give no needs rather than deeper recursion (user queries bound nothing).
 constexpr int kMaxDepth = 64;
+// Alternatives a conjunction multiplies out to, or a disjunction collects, at most: each line
+// is tested against every one.
+constexpr size_t kMaxAlternatives = 16;
 
 bool IsStringColumn(const Expr& e, const std::vector<ColumnSpec>& schema) {
   return e.kind == ExprKind::Column && e.type == Type::String && e.column >= 0 &&
@@ -47,39 +50,72 @@ bool AddConstant(const Expr& e, bool arrays, std::vector<std::string>& out) {
   return true;
 }
 
-size_t Shortest(const std::vector<std::string>& needles) {
+size_t Shortest(const LiteralGroup& group) {
   size_t n = SIZE_MAX;
-  for (const std::string& s : needles) n = std::min(n, s.size());
+  for (const std::string& s : group) n = std::min(n, s.size());
   return n;
 }
 
-// Whether `a` is likelier to reject lines than `b`: longer needles occur less often by chance.
-bool MoreSelective(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// Whether group `a` is likelier to reject lines than `b`: longer needles occur less by chance.
+bool MoreSelective(const LiteralGroup& a, const LiteralGroup& b) {
   const size_t sa = Shortest(a), sb = Shortest(b);
   return sa != sb ? sa > sb : a.size() < b.size();
 }
 
-Needles Derive(const Expr& e, const std::vector<ColumnSpec>& schema, int depth) {
+// One group each line holding what `needs` asks holds: of each alternative its most selective
+// group, all in one. Weaker, but never kept from a line that holds what it needs.
+LineNeeds Merged(const LineNeeds& needs) {
+  LiteralGroup all;
+  for (const LiteralAlternative& alternative : needs) {
+    const LiteralGroup& best = *std::min_element(alternative.begin(), alternative.end(),
+                                                 [](const LiteralGroup& x, const LiteralGroup& y) { return MoreSelective(x, y); });
+    all.insert(all.end(), best.begin(), best.end());
+  }
+  return LineNeeds{LiteralAlternative{all}};
+}
+
+// The needs of a test of a string column against constants: one group.
+Needs Group(std::vector<std::string> needles) {
+  if (needles.empty()) return std::nullopt;
+  return LineNeeds{LiteralAlternative{std::move(needles)}};
+}
+
+Needs Derive(const Expr& e, const std::vector<ColumnSpec>& schema, int depth) {
   if (depth > kMaxDepth || e.kind != ExprKind::Call) return std::nullopt;
   const std::vector<Expr>& a = e.args;
   switch (e.fn) {
     case Fn::And: {
-      Needles best;
+      // Every conjunct must hold: alternatives multiplied out; a conjunct that would make too
+      // many is left out, which only weakens the needs.
+      Needs all;
       for (const Expr& conjunct : a) {
-        Needles n = Derive(conjunct, schema, depth + 1);
-        if (n && (!best || MoreSelective(*n, *best))) best = std::move(n);
+        Needs n = Derive(conjunct, schema, depth + 1);
+        if (!n) continue;
+        if (!all) {
+          all = std::move(n);
+          continue;
+        }
+        if (all->size() * n->size() > kMaxAlternatives) continue;
+        LineNeeds product;
+        for (const LiteralAlternative& x : *all) {
+          for (const LiteralAlternative& y : *n) {
+            LiteralAlternative& both = product.emplace_back(x);
+            both.insert(both.end(), y.begin(), y.end());
+          }
+        }
+        all = std::move(product);
       }
-      return best;
+      return all;
     }
     case Fn::Or: {
-      std::vector<std::string> all;
+      LineNeeds all;
       for (const Expr& branch : a) {
-        Needles n = Derive(branch, schema, depth + 1);
+        Needs n = Derive(branch, schema, depth + 1);
         if (!n) return std::nullopt;
         all.insert(all.end(), n->begin(), n->end());
       }
       if (all.empty()) return std::nullopt;  // an `or` of nothing: not a filter to reason about
-      return all;
+      return all.size() > kMaxAlternatives ? Merged(all) : all;
     }
     case Fn::Eq:
     case Fn::EqCi:
@@ -105,30 +141,22 @@ Needles Derive(const Expr& e, const std::vector<ColumnSpec>& schema, int depth) 
           !AddConstant(needle, false, out)) {
         return std::nullopt;
       }
-      return out;
+      return Group(std::move(out));
     }
     case Fn::In:
     case Fn::InCi:
-    case Fn::HasAny: {
-      if (a.empty() || !IsStringColumn(a[0], schema)) return std::nullopt;
-      std::vector<std::string> out;
-      for (size_t k = 1; k < a.size(); ++k) {
-        if (!AddConstant(a[k], e.fn == Fn::HasAny, out)) return std::nullopt;
-      }
-      if (out.empty()) return std::nullopt;  // an empty list is false everywhere: left to the filter
-      return out;
-    }
+    case Fn::HasAny:
     case Fn::HasAll: {
-      // Every needle must be there, so any one will do: the longest.
       if (a.empty() || !IsStringColumn(a[0], schema)) return std::nullopt;
       std::vector<std::string> out;
       for (size_t k = 1; k < a.size(); ++k) {
-        if (!AddConstant(a[k], true, out)) return std::nullopt;
+        if (!AddConstant(a[k], e.fn == Fn::HasAny || e.fn == Fn::HasAll, out)) return std::nullopt;
       }
-      if (out.empty()) return std::nullopt;  // has_all of nothing is true
-      const auto longest = std::max_element(out.begin(), out.end(),
-                                            [](const std::string& x, const std::string& y) { return x.size() < y.size(); });
-      return std::vector<std::string>{*longest};
+      // An empty list: false everywhere (left to the filter), or true for has_all.
+      if (e.fn != Fn::HasAll || out.empty()) return Group(std::move(out));
+      LiteralAlternative each;  // has_all needs every needle
+      for (std::string& needle : out) each.push_back({std::move(needle)});
+      return LineNeeds{std::move(each)};
     }
     default: return std::nullopt;
   }
@@ -143,19 +171,40 @@ bool IsRawNeedle(std::string_view needle) {
   });
 }
 
-Needles LineLiterals(const Expr& predicate, const std::vector<ColumnSpec>& schema) {
-  Needles n = Derive(predicate, schema, 0);
+Needs LineLiterals(const Expr& predicate, const std::vector<ColumnSpec>& schema) {
+  Needs n = Derive(predicate, schema, 0);
   if (!n) return n;
   // Folded, sorted and unique: the reader matches case-insensitively anyway.
-  for (std::string& s : *n) {
-    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (LiteralAlternative& alternative : *n) {
+    for (LiteralGroup& group : alternative) {
+      for (std::string& s : group) {
+        for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      }
+      std::sort(group.begin(), group.end());
+      group.erase(std::unique(group.begin(), group.end()), group.end());
+    }
+    std::sort(alternative.begin(), alternative.end());
+    alternative.erase(std::unique(alternative.begin(), alternative.end()), alternative.end());
   }
-  std::sort(n->begin(), n->end());
-  n->erase(std::unique(n->begin(), n->end()), n->end());
   return n;
 }
 
-Needles ScanLiterals(const PlanNode& root, const PlanNode& scan) {
+std::string DescribeNeeds(const LineNeeds& needs) {
+  std::string text;
+  for (size_t a = 0; a < needs.size(); ++a) {
+    if (a) text += ", or ";
+    for (size_t g = 0; g < needs[a].size(); ++g) {
+      const LiteralGroup& group = needs[a][g];
+      if (g) text += " and ";
+      if (group.size() > 1) text += "one of (";
+      for (size_t i = 0; i < group.size(); ++i) text += (i ? ", \"" : "\"") + group[i] + "\"";
+      if (group.size() > 1) text += ")";
+    }
+  }
+  return text;
+}
+
+Needs ScanLiterals(const PlanNode& root, const PlanNode& scan) {
   // Plans nest as deep as queries do: walked with a stack of their own.
   std::vector<const PlanNode*> stack{&root};
   while (!stack.empty()) {

@@ -91,11 +91,11 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     EventReader reader(tables);
     if (options.prefilter) {
       // Every reader of the read must need literals; a line holding none of them feeds nobody.
-      std::vector<std::string> literals;
+      LineNeeds literals;
       bool all = true;
       for (const SharedScan& sh : shared) {
         const PlanNode& scan = executions[sh.plan]->source(sh.source);
-        const std::optional<std::vector<std::string>> own =
+        const std::optional<LineNeeds> own =
             &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan);
         if (!own) {
           all = false;

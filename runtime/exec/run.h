@@ -19,9 +19,9 @@ struct PlanRun {
   const PlanNode* plan = nullptr;
   Consumer* sink = nullptr;
   uint64_t nanos = 0;  // with PlanRunOptions::profile: time in its operators and its own reads
-  // For a plan that is a bare Scan feeding a scan pipeline: the literals the pipeline's filter
-  // needs in a line (ScanPipeline::literals); nullopt: every row counts.
-  std::optional<std::vector<std::string>> literals = std::nullopt;
+  // For a plan that is a bare Scan feeding a scan pipeline: what the pipeline's filter needs in
+  // a line (ScanPipeline::literals); nullopt: every row counts.
+  std::optional<LineNeeds> literals = std::nullopt;
 };
 
 struct PlanRunOptions {

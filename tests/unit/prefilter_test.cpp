@@ -37,8 +37,9 @@ Expr Col(int c) { return Expr::Column(c, kSchema[static_cast<size_t>(c)].type); 
 Expr Str(const char* s) { return Expr::Constant(Value::String(s)); }
 Expr Test(Fn fn, std::vector<Expr> args) { return Expr::Call(fn, Type::Bool, std::move(args)); }
 
-std::optional<std::vector<std::string>> Literals(const Expr& e) { return exec::LineLiterals(e, kSchema); }
-std::vector<std::string> Set(std::vector<std::string> v) { return v; }
+std::optional<LineNeeds> Literals(const Expr& e) { return exec::LineLiterals(e, kSchema); }
+// Needs of one group.
+LineNeeds Set(LiteralGroup group) { return LineNeeds{LiteralAlternative{std::move(group)}}; }
 
 }  // namespace
 
@@ -55,18 +56,36 @@ TEST_CASE("prefilter: the literal sets scan filters give", "[prefilter]") {
   CHECK(Literals(Test(Fn::In, {Col(3), Str("x y")})) == Set({"x y"}));
   CHECK(Literals(Test(Fn::HasAny, {Col(0), Str("ab"), Expr::Constant(Value::Dynamic(R"(["cd",null,"Ef"])"))})) ==
         Set({"ab", "cd", "ef"}));
-  // has_all needs every needle: the longest will do.
-  CHECK(Literals(Test(Fn::HasAll, {Col(0), Str("ab"), Str("-encoded")})) == Set({"-encoded"}));
-  // A conjunction takes its most selective conjunct that has a set; others may have none.
+  // has_all needs every needle.
+  CHECK(Literals(Test(Fn::HasAll, {Col(0), Str("ab"), Str("-encoded")})) == LineNeeds{{{"-encoded"}, {"ab"}}});
+  // A conjunction needs what each conjunct with needs does; others may have none.
   const Expr port = Test(Fn::Gt, {Col(1), Expr::Constant(Value::Integer(Type::Int, 5))});
   CHECK(Literals(Test(Fn::And, {port, Test(Fn::Has, {Col(0), Str("abc")}), Test(Fn::Has, {Col(3), Str("abcdef")})})) ==
-        Set({"abcdef"}));
+        LineNeeds{{{"abc"}, {"abcdef"}}});
   CHECK(Literals(Test(Fn::And, {port, Test(Fn::InCi, {Col(0), Str("abcd"), Str("ab")}),
-                                Test(Fn::Has, {Col(3), Str("xyz")})})) == Set({"xyz"}));
-  // A disjunction takes the union, when every branch has a set.
-  CHECK(Literals(Test(Fn::Or, {Test(Fn::Has, {Col(0), Str("abc")}), Test(Fn::And, {port, Test(Fn::Contains, {Col(3), Str("-enc")})})})) ==
-        Set({"-enc", "abc"}));
-  CHECK(Literals(Test(Fn::Or, {Test(Fn::Has, {Col(0), Str("abc")}), port})) == std::nullopt);
+                                Test(Fn::Has, {Col(3), Str("xyz")})})) == LineNeeds{{{"ab", "abcd"}, {"xyz"}}});
+  // A disjunction collects its branches' alternatives, when every branch has needs.
+  const Expr abc = Test(Fn::Has, {Col(0), Str("abc")});
+  CHECK(Literals(Test(Fn::Or, {abc, Test(Fn::And, {port, Test(Fn::Contains, {Col(3), Str("-enc")}), abc})})) ==
+        LineNeeds{{{"abc"}}, {{"-enc"}, {"abc"}}});
+  CHECK(Literals(Test(Fn::Or, {abc, port})) == std::nullopt);
+  // Conjunctions of disjunctions multiply out, up to 16 alternatives; beyond, a conjunct is
+  // left out. A disjunction of more than 16 becomes one group of each one's best.
+  std::vector<Expr> five;
+  for (const char* needle : {"a", "b", "c", "d", "e"}) five.push_back(Test(Fn::Has, {Col(0), Str(needle)}));
+  const Expr or5 = Test(Fn::Or, five);
+  std::optional<LineNeeds> product = Literals(Test(Fn::And, {or5, abc}));
+  REQUIRE(product);
+  CHECK(product->size() == 5);
+  CHECK((*product)[0] == LiteralAlternative{{"a"}, {"abc"}});
+  CHECK(Literals(Test(Fn::And, {or5, abc, or5})) == product);
+  std::vector<Expr> many = five;
+  for (int i = 0; i < 12; ++i) many.push_back(Test(Fn::Has, {Col(3), Str(std::to_string(100 + i).c_str())}));
+  const std::optional<LineNeeds> merged = Literals(Test(Fn::Or, many));
+  REQUIRE(merged);
+  REQUIRE(merged->size() == 1);
+  REQUIRE((*merged)[0].size() == 1);
+  CHECK((*merged)[0][0].size() == 17);
 
   // No set: negations, other tests, other columns, needles the raw line may not show as written.
   const Expr has = Test(Fn::Has, {Col(0), Str("abc")});
@@ -92,6 +111,7 @@ TEST_CASE("prefilter: the literal sets scan filters give", "[prefilter]") {
   const exec::PlanNode* scan_node = scan.get();
   exec::PlanPtr filtered = exec::Filter(std::move(scan), has);
   CHECK(exec::ScanLiterals(*filtered, *scan_node) == Set({"abc"}));
+  CHECK(exec::DescribeNeeds(LineNeeds{{{"a", "b"}, {"c"}}, {{"d"}}}) == R"(one of ("a", "b") and "c", or "d")");
   exec::PlanPtr bare = exec::Scan("T", kSchema);
   CHECK(exec::ScanLiterals(*bare, *bare) == std::nullopt);
 }
@@ -106,7 +126,7 @@ struct Outcome {
 };
 
 Outcome ReadFile(const std::string& path, const std::vector<ColumnSpec>& columns,
-                 const std::vector<std::string>* literals, size_t chunk, const std::string& table = "DeviceNetworkEvents") {
+                 const LineNeeds* literals, size_t chunk, const std::string& table = "DeviceNetworkEvents") {
   EventReader reader({{"DeviceNetworkEvents", columns}});
   reader.set_chunk_bytes(chunk);
   if (literals) REQUIRE(reader.set_prefilter(*literals));
@@ -128,11 +148,16 @@ Outcome ReadFile(const std::string& path, const std::vector<ColumnSpec>& columns
   return o;
 }
 
-// The rows a filter `column contains (case-insensitively) one of needles` keeps.
-std::vector<std::string> Kept(const std::vector<std::string>& rows, const std::vector<std::string>& needles) {
+// The rows a filter asking `needs` of the row's values (case-insensitively) keeps.
+std::vector<std::string> Kept(const std::vector<std::string>& rows, const LineNeeds& needs) {
   std::vector<std::string> kept;
+  const auto holds = [](const std::string& row, const LiteralAlternative& alternative) {
+    return std::all_of(alternative.begin(), alternative.end(), [&](const LiteralGroup& group) {
+      return std::any_of(group.begin(), group.end(), [&](const std::string& n) { return StrContains(row, n, false); });
+    });
+  };
   for (const std::string& row : rows) {
-    if (std::any_of(needles.begin(), needles.end(), [&](const std::string& n) { return StrContains(row, n, false); })) {
+    if (std::any_of(needs.begin(), needs.end(), [&](const LiteralAlternative& a) { return holds(row, a); })) {
       kept.push_back(row);
     }
   }
@@ -162,7 +187,9 @@ TEST_CASE("prefilter: the reader keeps every row a filter on its literals keeps,
                                            {"InitiatingProcessCommandLine", Type::String},
                                            {"RemotePort", Type::Int},
                                            {"Timestamp", Type::DateTime}};
-  const std::vector<std::string> needles = {"powershell", "rundll32.exe", "-enc", "java.exe"};
+  const LineNeeds needles = {{{"powershell", "rundll32.exe", "-enc", "java.exe"}}};
+  // Alternatives of several groups: the reader must keep every line that holds one alternative.
+  const LineNeeds groups = {{{"powershell"}, {"bypass", "-enc"}}, {{"java.exe"}}, {{"rundll32"}, {"rundll32.exe"}}};
   std::string clean = Generated(gen::Format::kJsonLines, 3000);
   std::vector<std::string> lines;
   for (size_t at = 0; at < clean.size();) {
@@ -227,6 +254,14 @@ TEST_CASE("prefilter: the reader keeps every row a filter on its literals keeps,
                         [&](const std::string& s) { return s.starts_with(std::to_string(line) + " "); }));
     }
   }
+  const std::vector<std::string> grouped = Kept(all.rows, groups);
+  REQUIRE(grouped.size() > 50);
+  REQUIRE(grouped.size() < expected.size());
+  for (const size_t chunk : {size_t{1} << 20, size_t{4099}}) {
+    const Outcome pre = ReadFile(file, columns, &groups, chunk);
+    CHECK(Kept(pre.rows, groups) == grouped);
+    CHECK(pre.stats.lines == all.stats.lines);
+  }
   // The escaped needles were read (a missing string is empty).
   const Outcome pre = ReadFile(file, columns, &needles, 1 << 20);
   CHECK(std::count(pre.rows.begin(), pre.rows.end(), "powershell.exe||v|null|") == 1);
@@ -240,7 +275,7 @@ TEST_CASE("prefilter: envelopes and CSV exports read like their JSON lines", "[p
   const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
                                            {"InitiatingProcessCommandLine", Type::String},
                                            {"RemotePort", Type::Int}};
-  const std::vector<std::string> needles = {"cmd.exe", "powershell"};
+  const LineNeeds needles = {{{"cmd.exe", "powershell"}}, {{"svchost"}, {"443"}}};
   const std::string jsonl = dir.Write("DeviceNetworkEvents.jsonl", Generated(gen::Format::kJsonLines, 4000));
   const std::string envelope = dir.Write("envelope.jsonl", Generated(gen::Format::kEnvelope, 4000));
   const std::string csv = dir.Write("DeviceNetworkEvents.csv", Generated(gen::Format::kCsv, 4000));
