@@ -230,6 +230,56 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
+bool Contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
+
+// What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
+// one Hyperscan database.
+struct Prefilter {
+  std::unique_ptr<LiteralMatcher> matcher;
+  std::vector<std::vector<std::vector<uint32_t>>> alternatives;  // groups of literal ids
+  bool any = true;  // every alternative has one group: any literal will do
+
+  // Null when `needs` cannot prefilter (an empty alternative or group, an empty literal), or
+  // Hyperscan cannot build the database: lines are then parsed, which is only slower.
+  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs) {
+    auto p = std::make_unique<Prefilter>();
+    std::vector<LiteralMatcher::Literal> literals;  // each distinct literal once
+    const auto id_of = [&](const std::string& text) {
+      size_t id = 0;
+      while (id < literals.size() && literals[id].text != text) ++id;
+      if (id == literals.size()) literals.push_back({text, LiteralMatcher::Mode::Substring, false});
+      return static_cast<uint32_t>(id);
+    };
+    for (const LiteralAlternative& alternative : needs) {
+      if (alternative.empty()) return nullptr;
+      auto& groups = p->alternatives.emplace_back();
+      for (const LiteralGroup& group : alternative) {
+        if (group.empty() || std::any_of(group.begin(), group.end(), [](const std::string& s) { return s.empty(); })) {
+          return nullptr;
+        }
+        auto& ids = groups.emplace_back();
+        for (const std::string& text : group) ids.push_back(id_of(text));
+      }
+      p->any &= groups.size() == 1;
+    }
+    if (literals.empty()) return nullptr;
+    std::string error;
+    p->matcher = LiteralMatcher::Create(std::move(literals), error);
+    return p->matcher ? std::move(p) : nullptr;
+  }
+
+  // Whether `text` holds what some alternative needs; `bits` is scratch space.
+  bool Holds(std::string_view text, std::vector<uint64_t>& bits) const {
+    if (any) return matcher->MatchesAny(text);
+    matcher->Match(text, bits);
+    const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
+    return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
+      return std::all_of(alternative.begin(), alternative.end(),
+                         [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
+    });
+  }
+};
+
 // Whether every escape in `text` is one FindOddEscapes lets through: one byte each, none of
 // which a prefilter literal holds, so a literal in the unescaped text is in the raw text too.
 bool PlainEscapes(std::string_view text) {
@@ -560,7 +610,6 @@ struct EventReader::Impl {
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
   bool Unwanted(std::string_view line) const;
-  bool Holds(std::string_view text) const;
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -605,10 +654,10 @@ struct EventReader::Impl {
   ReadLimits limits;
   size_t chunk_bytes = kDefaultChunkBytes;
   const std::atomic<bool>* stop = nullptr;
-  // See set_prefilter: the literals, and for each alternative, each group's literal ids.
-  std::unique_ptr<LiteralMatcher> prefilter;
-  std::vector<std::vector<std::vector<uint32_t>>> prefilter_needs;
-  bool prefilter_any = false;  // every alternative has one group: any literal will do
+  // See set_prefilter: per table, and for every table when each has one (else null).
+  std::vector<std::unique_ptr<Prefilter>> table_prefilters;
+  std::unique_ptr<Prefilter> prefilter;
+  bool prefiltering = false;
   mutable std::vector<uint64_t> prefilter_bits;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
@@ -832,9 +881,10 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
                                                     limits.max_record_bytes));
     return;
   }
-  if (prefilter && (format == Format::Csv || PlainEscapes(text)) &&
+  // A CSV record's table is not judged from its bytes (an export may have a Type column).
+  if (prefiltering && (format == Format::Csv || PlainEscapes(text)) &&
       simdjson::validate_utf8(text.data(), text.size()) &&
-      (format == Format::Csv ? !Holds(text) : Unwanted(text))) {
+      (format == Format::Csv ? prefilter && !prefilter->Holds(text, prefilter_bits) : Unwanted(text))) {
     ++stats->lines_prefiltered;
     return;
   }
@@ -933,7 +983,7 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
-    if (prefilter && !odd && Unwanted(std::string_view(data + used, length))) {
+    if (prefiltering && !odd && Unwanted(std::string_view(data + used, length))) {
       // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
       ++line;
       ++stats->lines;
@@ -1099,21 +1149,19 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 }
 
 // Whether a JSON line whose escapes are plain, of valid UTF-8, is shaped like one object (a cut
-// line is not, and is parsed to be reported) and holds no prefilter literal.
+// line is not, and is parsed to be reported) and does not hold what its readers need. A line
+// with no table marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent
+// it to the parser) in an input named after a table is a record of that table, judged by that
+// table's needs; any other line by every table's.
 bool EventReader::Impl::Unwanted(std::string_view line) const {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line.size() >= 2 && line.front() == '{' && line.back() == '}' && !Holds(line);
-}
-
-// Whether `text` holds what some prefilter alternative needs.
-bool EventReader::Impl::Holds(std::string_view text) const {
-  if (prefilter_any) return prefilter->MatchesAny(text);
-  prefilter->Match(text, prefilter_bits);
-  const auto hit = [&](uint32_t id) { return (prefilter_bits[id / 64] >> (id % 64)) & 1; };
-  return std::any_of(prefilter_needs.begin(), prefilter_needs.end(), [&](const auto& alternative) {
-    return std::all_of(alternative.begin(), alternative.end(),
-                       [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
-  });
+  if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
+  const Prefilter* judge = prefilter.get();
+  if (default_table < tables.size() && table_prefilters[default_table] && !Contains(line, "\"Type\"") &&
+      !Contains(line, "\"category\"")) {
+    judge = table_prefilters[default_table].get();
+  }
+  return judge && !judge->Holds(line, prefilter_bits);
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1679,39 +1727,21 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 
-bool EventReader::set_prefilter(const LineNeeds& needs) {
+bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   Impl& m = *impl_;
-  m.prefilter.reset();
-  m.prefilter_needs.clear();
-  m.prefilter_any = true;
-  // Each distinct literal once in the database; an empty group (or literal) holds anywhere.
-  std::vector<LiteralMatcher::Literal> literals;
-  const auto id_of = [&](const std::string& text) {
-    size_t id = 0;
-    while (id < literals.size() && literals[id].text != text) ++id;
-    if (id == literals.size()) literals.push_back({text, LiteralMatcher::Mode::Substring, false});
-    return static_cast<uint32_t>(id);
-  };
-  for (const LiteralAlternative& alternative : needs) {
-    auto& groups = m.prefilter_needs.emplace_back();
-    for (const LiteralGroup& group : alternative) {
-      if (group.empty() || std::any_of(group.begin(), group.end(), [](const std::string& s) { return s.empty(); })) {
-        m.prefilter_needs.clear();
-        return false;  // matches nothing, or everything: not a prefilter
-      }
-      auto& ids = groups.emplace_back();
-      for (const std::string& text : group) ids.push_back(id_of(text));
-    }
-    if (groups.empty()) {
-      m.prefilter_needs.clear();
-      return false;  // an alternative that needs nothing: every line may be kept
-    }
-    m.prefilter_any &= groups.size() == 1;
+  m.table_prefilters.clear();
+  m.table_prefilters.resize(m.tables.size());
+  LineNeeds all;
+  bool every = !m.tables.empty();
+  for (size_t t = 0; t < m.tables.size(); ++t) {
+    if (t < needs.size() && needs[t]) m.table_prefilters[t] = Prefilter::Build(*needs[t]);
+    if (!m.table_prefilters[t]) every = false;
+    if (every) all.insert(all.end(), needs[t]->begin(), needs[t]->end());
   }
-  std::string error;  // Hyperscan missing: lines are parsed, which is only slower
-  if (!literals.empty()) m.prefilter = LiteralMatcher::Create(std::move(literals), error);
-  if (!m.prefilter) m.prefilter_needs.clear();
-  return m.prefilter != nullptr;
+  m.prefilter = every ? Prefilter::Build(all) : nullptr;
+  m.prefiltering = std::any_of(m.table_prefilters.begin(), m.table_prefilters.end(),
+                               [](const auto& p) { return p != nullptr; });
+  return m.prefiltering;
 }
 
 bool EventReader::Read(const InputRange& input,

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,15 +107,18 @@ class EventReader {
   void set_chunk_bytes(size_t bytes);
   // Reading stops early, as if the input ended, once `*stop` is true.
   void set_stop(const std::atomic<bool>* stop);
-  // From now on, a record whose raw bytes do not hold what `needs` asks is skipped unparsed and
-  // counted in ReadStats::lines_prefiltered, whatever its table: give the alternatives of every
-  // reader of every table (runtime/exec/prefilter.h).
+  // From now on, a record whose raw bytes do not hold what its readers need is skipped unparsed
+  // and counted in ReadStats::lines_prefiltered. needs[t]: what every reader of table t needs
+  // (all their alternatives, runtime/exec/prefilter.h), nullopt if one needs nothing known. A
+  // JSON line with no table marker (`"Type"`, `"category"`) in an input named after table t is
+  // judged by needs[t]; any other record (CSV too) only when every table has needs, by them all.
   // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
   // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
   // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not
   // checked for JSON grammar, wrong types, its table, or its CSV field count. False (and no
-  // prefilter) for no alternatives, or when Hyperscan cannot build the literals' database.
-  bool set_prefilter(const LineNeeds& needs);
+  // prefilter) when no table has needs it can use (Hyperscan cannot build their database, an
+  // empty literal).
+  bool set_prefilter(const std::vector<std::optional<LineNeeds>>& needs);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

@@ -189,6 +189,22 @@ Needs LineLiterals(const Expr& predicate, const std::vector<ColumnSpec>& schema)
   return n;
 }
 
+void TableNeeds::Add(size_t table, const std::optional<LineNeeds>& reader) {
+  if (!reader) {
+    open_[table] = false;
+    return;
+  }
+  needs_[table].insert(needs_[table].end(), reader->begin(), reader->end());
+}
+
+std::vector<std::optional<LineNeeds>> TableNeeds::Result() const {
+  std::vector<std::optional<LineNeeds>> result(needs_.size());
+  for (size_t t = 0; t < needs_.size(); ++t) {
+    if (open_[t] && !needs_[t].empty()) result[t] = needs_[t];
+  }
+  return result;
+}
+
 std::string DescribeNeeds(const LineNeeds& needs) {
   std::string text;
   for (size_t a = 0; a < needs.size(); ++a) {

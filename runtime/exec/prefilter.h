@@ -42,6 +42,19 @@ std::optional<LineNeeds> LineLiterals(const Expr& predicate, const std::vector<C
 // when `scan` feeds anything else (then every row of it counts).
 std::optional<LineNeeds> ScanLiterals(const PlanNode& root, const PlanNode& scan);
 
+// What the readers of each table of a read need (EventReader::set_prefilter): all their
+// alternatives, or nothing known once one of them needs nothing known.
+class TableNeeds {
+ public:
+  explicit TableNeeds(size_t tables) : needs_(tables), open_(tables, true) {}
+  void Add(size_t table, const std::optional<LineNeeds>& reader);
+  std::vector<std::optional<LineNeeds>> Result() const;
+
+ private:
+  std::vector<LineNeeds> needs_;
+  std::vector<bool> open_;
+};
+
 // The needs as one line of text: `"a" and one of ("b", "c"), or "d"`.
 std::string DescribeNeeds(const LineNeeds& needs);
 

@@ -90,20 +90,14 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     }
     EventReader reader(tables);
     if (options.prefilter) {
-      // Every reader of the read must need literals; a line holding none of them feeds nobody.
-      LineNeeds literals;
-      bool all = true;
+      // A line that holds what none of its table's Scans needs feeds nobody.
+      TableNeeds needs(tables.size());
       for (const SharedScan& sh : shared) {
         const PlanNode& scan = executions[sh.plan]->source(sh.source);
-        const std::optional<LineNeeds> own =
-            &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan);
-        if (!own) {
-          all = false;
-          break;
-        }
-        literals.insert(literals.end(), own->begin(), own->end());
+        needs.Add(sh.table,
+                  &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan));
       }
-      if (all) reader.set_prefilter(literals);
+      reader.set_prefilter(needs.Result());
     }
     const auto on_batch = [&](size_t table, const Batch& batch) {
       for (SharedScan& sh : shared) {

@@ -129,7 +129,7 @@ Outcome ReadFile(const std::string& path, const std::vector<ColumnSpec>& columns
                  const LineNeeds* literals, size_t chunk, const std::string& table = "DeviceNetworkEvents") {
   EventReader reader({{"DeviceNetworkEvents", columns}});
   reader.set_chunk_bytes(chunk);
-  if (literals) REQUIRE(reader.set_prefilter(*literals));
+  if (literals) REQUIRE(reader.set_prefilter({*literals}));
   Outcome o;
   reader.Read(
       {path, table},
@@ -292,6 +292,48 @@ TEST_CASE("prefilter: envelopes and CSV exports read like their JSON lines", "[p
     CHECK(pre.stats.lines_prefiltered > 0);
     CHECK(pre.issues.empty());
   }
+}
+
+TEST_CASE("prefilter: a line is judged by its table's needs only when its table is sure", "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"Name", Type::String}};
+  // Table A's readers need "alpha"; table B's need nothing known.
+  const std::string lines =
+      "{\"Name\":\"alpha\"}\n{\"Name\":\"beta\"}\n{\"Name\":\"gamma\"}\n"
+      "{\"Type\":\"B\",\"Name\":\"beta\"}\n{\"Name\":\"delta\",\"Type\":\"B\"}\n"
+      "{\"category\":\"AdvancedHunting-B\",\"properties\":{\"Name\":\"epsilon\"}}\n";
+  const std::string file = dir.Write("A.jsonl", lines);
+  const auto read = [&](const std::string& table, std::vector<std::optional<LineNeeds>> needs) {
+    EventReader reader({{"A", columns}, {"B", columns}});
+    reader.set_prefilter(needs);
+    std::vector<std::string> rows;
+    ReadStats stats;
+    reader.Read(
+        {file, table},
+        [&](size_t t, const Batch& b) {
+          for (size_t row = 0; row < b.rows(); ++row) rows.push_back(std::string(t ? "B:" : "A:") + std::string(b.columns[0].StringAt(row)));
+        },
+        [](const InputIssue&) {}, stats);
+    std::sort(rows.begin(), rows.end());
+    return std::pair{rows, stats};
+  };
+  const LineNeeds alpha = {{{"alpha"}}};
+  // In an input of table A, plain lines are A's and judged by its needs; lines naming table B
+  // are parsed, for B's readers need everything.
+  auto [rows, stats] = read("A", {alpha, std::nullopt});
+  CHECK(rows == std::vector<std::string>{"A:alpha", "B:beta", "B:delta", "B:epsilon"});
+  CHECK(stats.lines_prefiltered == 2);
+  CHECK(stats.lines == 6);
+  // An input of no table: every line could be B's, so none is skipped.
+  std::tie(rows, stats) = read("", {alpha, std::nullopt});
+  CHECK(stats.lines_prefiltered == 0);
+  CHECK(rows == std::vector<std::string>{"B:beta", "B:delta", "B:epsilon"});
+  // With needs for both tables, any line holding neither table's is skipped; the alpha line is
+  // parsed, and is of no table.
+  std::tie(rows, stats) = read("", {alpha, LineNeeds{{{"epsilon"}}}});
+  CHECK(rows == std::vector<std::string>{"B:epsilon"});
+  CHECK(stats.lines_prefiltered == 4);
+  CHECK(stats.skipped[static_cast<size_t>(InputIssueKind::NoTable)] == 1);
 }
 
 namespace {
