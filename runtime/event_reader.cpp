@@ -230,18 +230,19 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
-bool Contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
-
 // What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
 // one Hyperscan database.
 struct Prefilter {
   std::unique_ptr<LiteralMatcher> matcher;
   std::vector<std::vector<std::vector<uint32_t>>> alternatives;  // groups of literal ids
-  bool any = true;  // every alternative has one group: any literal will do
+  uint32_t markers = UINT32_MAX;  // with table markers: the id of the first of them
+  bool any = true;  // every alternative has one group, and no markers: any literal will do
 
   // Null when `needs` cannot prefilter (an empty alternative or group, an empty literal), or
-  // Hyperscan cannot build the database: lines are then parsed, which is only slower.
-  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs) {
+  // Hyperscan cannot build the database: lines are then parsed, which is only slower. With
+  // `markers`, a line holding `"Type"` or `"category"` (which may name its table) is held too:
+  // found in the same scan, for a search of its own would cost as much.
+  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs, bool markers) {
     auto p = std::make_unique<Prefilter>();
     std::vector<LiteralMatcher::Literal> literals;  // each distinct literal once
     const auto id_of = [&](const std::string& text) {
@@ -263,6 +264,12 @@ struct Prefilter {
       p->any &= groups.size() == 1;
     }
     if (literals.empty()) return nullptr;
+    if (markers) {
+      p->markers = static_cast<uint32_t>(literals.size());
+      p->any = false;
+      literals.push_back({"\"type\"", LiteralMatcher::Mode::Substring, false});
+      literals.push_back({"\"category\"", LiteralMatcher::Mode::Substring, false});
+    }
     std::string error;
     p->matcher = LiteralMatcher::Create(std::move(literals), error);
     return p->matcher ? std::move(p) : nullptr;
@@ -273,6 +280,7 @@ struct Prefilter {
     if (any) return matcher->MatchesAny(text);
     matcher->Match(text, bits);
     const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
+    if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return true;
     return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
       return std::all_of(alternative.begin(), alternative.end(),
                          [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
@@ -1150,17 +1158,16 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 
 // Whether a JSON line whose escapes are plain, of valid UTF-8, is shaped like one object (a cut
 // line is not, and is parsed to be reported) and does not hold what its readers need. A line
-// with no table marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent
-// it to the parser) in an input named after a table is a record of that table, judged by that
-// table's needs; any other line by every table's.
+// is judged by every table's needs when each table has some; otherwise a line with no table
+// marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent it to the
+// parser) in an input named after a table is a record of that table, judged by its needs.
 bool EventReader::Impl::Unwanted(std::string_view line) const {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
-  const Prefilter* judge = prefilter.get();
-  if (default_table < tables.size() && table_prefilters[default_table] && !Contains(line, "\"Type\"") &&
-      !Contains(line, "\"category\"")) {
-    judge = table_prefilters[default_table].get();
-  }
+  // Every table's needs when each has some: generated and exported lines often carry a Type.
+  const Prefilter* judge = prefilter ? prefilter.get()
+                           : default_table < tables.size() ? table_prefilters[default_table].get()
+                                                           : nullptr;
   return judge && !judge->Holds(line, prefilter_bits);
 }
 
@@ -1734,11 +1741,11 @@ bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& nee
   LineNeeds all;
   bool every = !m.tables.empty();
   for (size_t t = 0; t < m.tables.size(); ++t) {
-    if (t < needs.size() && needs[t]) m.table_prefilters[t] = Prefilter::Build(*needs[t]);
+    if (t < needs.size() && needs[t]) m.table_prefilters[t] = Prefilter::Build(*needs[t], true);
     if (!m.table_prefilters[t]) every = false;
     if (every) all.insert(all.end(), needs[t]->begin(), needs[t]->end());
   }
-  m.prefilter = every ? Prefilter::Build(all) : nullptr;
+  m.prefilter = every ? Prefilter::Build(all, false) : nullptr;
   m.prefiltering = std::any_of(m.table_prefilters.begin(), m.table_prefilters.end(),
                                [](const auto& p) { return p != nullptr; });
   return m.prefiltering;

@@ -109,9 +109,9 @@ class EventReader {
   void set_stop(const std::atomic<bool>* stop);
   // From now on, a record whose raw bytes do not hold what its readers need is skipped unparsed
   // and counted in ReadStats::lines_prefiltered. needs[t]: what every reader of table t needs
-  // (all their alternatives, runtime/exec/prefilter.h), nullopt if one needs nothing known. A
-  // JSON line with no table marker (`"Type"`, `"category"`) in an input named after table t is
-  // judged by needs[t]; any other record (CSV too) only when every table has needs, by them all.
+  // (all their alternatives, runtime/exec/prefilter.h), nullopt if one needs nothing known.
+  // When every table has needs, every record is judged by them all; otherwise only a JSON line
+  // with no table marker (`"Type"`, `"category"`) in an input named after a table t, by needs[t].
   // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
   // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
   // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not
