@@ -230,6 +230,9 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
+// Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
+constexpr uint64_t kPrefilterTrial = 4096;
+
 // What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
 // one Hyperscan database.
 struct Prefilter {
@@ -617,7 +620,8 @@ struct EventReader::Impl {
   bool Fill();
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
-  bool Unwanted(std::string_view line) const;
+  bool Unwanted(std::string_view line);
+  bool Skip(const Prefilter* judge, std::string_view text);
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -666,7 +670,9 @@ struct EventReader::Impl {
   std::vector<std::unique_ptr<Prefilter>> table_prefilters;
   std::unique_ptr<Prefilter> prefilter;
   bool prefiltering = false;
-  mutable std::vector<uint64_t> prefilter_bits;
+  // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
+  uint64_t judged = 0, unwanted = 0;
+  std::vector<uint64_t> prefilter_bits;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
   simdjson::dom::parser dom_parser;  // the fast path
@@ -892,7 +898,7 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
   // A CSV record's table is not judged from its bytes (an export may have a Type column).
   if (prefiltering && (format == Format::Csv || PlainEscapes(text)) &&
       simdjson::validate_utf8(text.data(), text.size()) &&
-      (format == Format::Csv ? prefilter && !prefilter->Holds(text, prefilter_bits) : Unwanted(text))) {
+      (format == Format::Csv ? Skip(prefilter.get(), text) : Unwanted(text))) {
     ++stats->lines_prefiltered;
     return;
   }
@@ -1161,14 +1167,27 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 // is judged by every table's needs when each table has some; otherwise a line with no table
 // marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent it to the
 // parser) in an input named after a table is a record of that table, judged by its needs.
-bool EventReader::Impl::Unwanted(std::string_view line) const {
+bool EventReader::Impl::Unwanted(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
   // Every table's needs when each has some: generated and exported lines often carry a Type.
   const Prefilter* judge = prefilter ? prefilter.get()
                            : default_table < tables.size() ? table_prefilters[default_table].get()
                                                            : nullptr;
-  return judge && !judge->Holds(line, prefilter_bits);
+  return Skip(judge, line);
+}
+
+// Whether `judge` (if any) skips `text`.
+bool EventReader::Impl::Skip(const Prefilter* judge, std::string_view text) {
+  if (!judge) return false;
+  const bool skip = !judge->Holds(text, prefilter_bits);
+  unwanted += skip;
+  if (++judged == kPrefilterTrial && unwanted < kPrefilterTrial / 8) {
+    // Needs most lines meet (ActionType == "ConnectionSuccess" alone) cost a scan of each line
+    // and save little parsing: from here on lines are parsed, which is always sound.
+    prefiltering = false;
+  }
+  return skip;
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1746,6 +1765,7 @@ bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& nee
     if (every) all.insert(all.end(), needs[t]->begin(), needs[t]->end());
   }
   m.prefilter = every ? Prefilter::Build(all, false) : nullptr;
+  m.judged = m.unwanted = 0;
   m.prefiltering = std::any_of(m.table_prefilters.begin(), m.table_prefilters.end(),
                                [](const auto& p) { return p != nullptr; });
   return m.prefiltering;

@@ -112,6 +112,8 @@ class EventReader {
   // (all their alternatives, runtime/exec/prefilter.h), nullopt if one needs nothing known.
   // When every table has needs, every record is judged by them all; otherwise only a JSON line
   // with no table marker (`"Type"`, `"category"`) in an input named after a table t, by needs[t].
+  // When fewer than an eighth of the first 4096 records judged are skipped, the reader stops
+  // judging (the scan would cost more than the parsing it saves).
   // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
   // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
   // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not

@@ -336,6 +336,23 @@ TEST_CASE("prefilter: a line is judged by its table's needs only when its table 
   CHECK(stats.skipped[static_cast<size_t>(InputIssueKind::NoTable)] == 1);
 }
 
+TEST_CASE("prefilter: the reader stops judging lines when too few are skipped", "[prefilter][reader]") {
+  test::TempDir dir;
+  // 5,000 lines that hold the literal, then 1,000 that do not: after 4,096 lines judged and none
+  // skipped, the reader parses every line; the same 1,000 lines first are skipped.
+  std::string held, other;
+  for (int i = 0; i < 5000; ++i) held += "{\"Name\":\"alpha\"}\n";
+  for (int i = 0; i < 1000; ++i) other += "{\"Name\":\"beta\"}\n";
+  const LineNeeds alpha = {{{"alpha"}}};
+  const std::vector<ColumnSpec> columns = {{"Name", Type::String}};
+  const auto prefiltered = [&](const std::string& text) {
+    const std::string file = dir.Write("T.jsonl", text);
+    return ReadFile(file, columns, &alpha, 65536, "DeviceNetworkEvents").stats.lines_prefiltered;
+  };
+  CHECK(prefiltered(held + other) == 0);
+  CHECK(prefiltered(other + held) == 1000);
+}
+
 namespace {
 
 struct RunResult {
