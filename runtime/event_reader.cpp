@@ -43,6 +43,7 @@
 #include <emmintrin.h>  // in every x86-64 CPU
 #endif
 
+#include "runtime/literal_matcher.h"
 #include "runtime/output.h"
 
 namespace huntc {
@@ -227,6 +228,79 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
     if (data[at] == '\\') escape(at);
   }
   odd.push_back(UINT32_MAX);
+}
+
+// Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
+constexpr uint64_t kPrefilterTrial = 4096;
+
+// What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
+// one Hyperscan database.
+struct Prefilter {
+  std::unique_ptr<LiteralMatcher> matcher;
+  std::vector<std::vector<std::vector<uint32_t>>> alternatives;  // groups of literal ids
+  uint32_t markers = UINT32_MAX;  // with table markers: the id of the first of them
+  bool any = true;  // every alternative has one group, and no markers: any literal will do
+
+  // Null when `needs` cannot prefilter (an empty alternative or group, an empty literal), or
+  // Hyperscan cannot build the database: lines are then parsed, which is only slower. With
+  // `markers`, a line holding `"Type"` or `"category"` (which may name its table) is held too:
+  // found in the same scan, for a search of its own would cost as much.
+  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs, bool markers) {
+    auto p = std::make_unique<Prefilter>();
+    std::vector<LiteralMatcher::Literal> literals;  // each distinct literal once
+    const auto id_of = [&](const std::string& text) {
+      size_t id = 0;
+      while (id < literals.size() && literals[id].text != text) ++id;
+      if (id == literals.size()) literals.push_back({text, LiteralMatcher::Mode::Substring, false});
+      return static_cast<uint32_t>(id);
+    };
+    for (const LiteralAlternative& alternative : needs) {
+      if (alternative.empty()) return nullptr;
+      auto& groups = p->alternatives.emplace_back();
+      for (const LiteralGroup& group : alternative) {
+        if (group.empty() || std::any_of(group.begin(), group.end(), [](const std::string& s) { return s.empty(); })) {
+          return nullptr;
+        }
+        auto& ids = groups.emplace_back();
+        for (const std::string& text : group) ids.push_back(id_of(text));
+      }
+      p->any &= groups.size() == 1;
+    }
+    if (literals.empty()) return nullptr;
+    if (markers) {
+      p->markers = static_cast<uint32_t>(literals.size());
+      p->any = false;
+      literals.push_back({"\"type\"", LiteralMatcher::Mode::Substring, false});
+      literals.push_back({"\"category\"", LiteralMatcher::Mode::Substring, false});
+    }
+    std::string error;
+    p->matcher = LiteralMatcher::Create(std::move(literals), error);
+    return p->matcher ? std::move(p) : nullptr;
+  }
+
+  // Whether `text` holds what some alternative needs; `bits` is scratch space.
+  bool Holds(std::string_view text, std::vector<uint64_t>& bits) const {
+    if (any) return matcher->MatchesAny(text);
+    matcher->Match(text, bits);
+    const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
+    if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return true;
+    return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
+      return std::all_of(alternative.begin(), alternative.end(),
+                         [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
+    });
+  }
+};
+
+// Whether every escape in `text` is one FindOddEscapes lets through: one byte each, none of
+// which a prefilter literal holds, so a literal in the unescaped text is in the raw text too.
+bool PlainEscapes(std::string_view text) {
+  for (size_t b = 0; b < text.size(); b += 2) {
+    const void* at = std::memchr(text.data() + b, '\\', text.size() - b);
+    if (!at) return true;
+    b = static_cast<size_t>(static_cast<const char*>(at) - text.data());
+    if (b + 1 == text.size() || !kPlainEscapes[static_cast<unsigned char>(text[b + 1])]) return false;
+  }
+  return true;
 }
 
 // Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
@@ -516,6 +590,7 @@ void ReadStats::Add(const ReadStats& o) {
   bytes += o.bytes;
   lines += o.lines;
   lines_skipped += o.lines_skipped;
+  lines_prefiltered += o.lines_prefiltered;
   values_wrong_type += o.values_wrong_type;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     skipped[k] += o.skipped[k];
@@ -545,6 +620,8 @@ struct EventReader::Impl {
   bool Fill();
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
+  bool Unwanted(std::string_view line);
+  bool Skip(const Prefilter* judge, std::string_view text);
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -589,6 +666,13 @@ struct EventReader::Impl {
   ReadLimits limits;
   size_t chunk_bytes = kDefaultChunkBytes;
   const std::atomic<bool>* stop = nullptr;
+  // See set_prefilter: per table, and for every table when each has one (else null).
+  std::vector<std::unique_ptr<Prefilter>> table_prefilters;
+  std::unique_ptr<Prefilter> prefilter;
+  bool prefiltering = false;
+  // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
+  uint64_t judged = 0, unwanted = 0;
+  std::vector<uint64_t> prefilter_bits;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
   simdjson::dom::parser dom_parser;  // the fast path
@@ -811,6 +895,13 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
                                                     limits.max_record_bytes));
     return;
   }
+  // A CSV record's table is not judged from its bytes (an export may have a Type column).
+  if (prefiltering && (format == Format::Csv || PlainEscapes(text)) &&
+      simdjson::validate_utf8(text.data(), text.size()) &&
+      (format == Format::Csv ? Skip(prefilter.get(), text) : Unwanted(text))) {
+    ++stats->lines_prefiltered;
+    return;
+  }
   size_t table = kNoTable;
   const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, table)
                                                  : ParseCsv(text, table);
@@ -905,11 +996,19 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     const size_t length = line_end - used;
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
+    const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
+    if (prefiltering && !odd && Unwanted(std::string_view(data + used, length))) {
+      // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
+      ++line;
+      ++stats->lines;
+      ++stats->lines_prefiltered;
+      while (tokens.at[i] < line_end) ++i;
+      used = line_end + 1;
+      continue;
+    }
     size_t table = kNoTable;
     const uint32_t first = i;
-    const Scanned result = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes
-                               ? Scanned::Leave
-                               : ScanLine(tokens, i, line_end, staged, table);
+    const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
     if (result == Scanned::Leave) {
       Record(data + used, length, allocated - used, 0);
       i = first;
@@ -1061,6 +1160,34 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
   if (!ok) slot.s = token;
   return true;
+}
+
+// Whether a JSON line whose escapes are plain, of valid UTF-8, is shaped like one object (a cut
+// line is not, and is parsed to be reported) and does not hold what its readers need. A line
+// is judged by every table's needs when each table has some; otherwise a line with no table
+// marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent it to the
+// parser) in an input named after a table is a record of that table, judged by its needs.
+bool EventReader::Impl::Unwanted(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
+  // Every table's needs when each has some: generated and exported lines often carry a Type.
+  const Prefilter* judge = prefilter ? prefilter.get()
+                           : default_table < tables.size() ? table_prefilters[default_table].get()
+                                                           : nullptr;
+  return Skip(judge, line);
+}
+
+// Whether `judge` (if any) skips `text`.
+bool EventReader::Impl::Skip(const Prefilter* judge, std::string_view text) {
+  if (!judge) return false;
+  const bool skip = !judge->Holds(text, prefilter_bits);
+  unwanted += skip;
+  if (++judged == kPrefilterTrial && unwanted < kPrefilterTrial / 8) {
+    // Needs most lines meet (ActionType == "ConnectionSuccess" alone) cost a scan of each line
+    // and save little parsing: from here on lines are parsed, which is always sound.
+    prefiltering = false;
+  }
+  return skip;
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -1626,12 +1753,33 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 
+bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
+  Impl& m = *impl_;
+  m.table_prefilters.clear();
+  m.table_prefilters.resize(m.tables.size());
+  LineNeeds all;
+  bool every = !m.tables.empty();
+  for (size_t t = 0; t < m.tables.size(); ++t) {
+    if (t < needs.size() && needs[t]) m.table_prefilters[t] = Prefilter::Build(*needs[t], true);
+    if (!m.table_prefilters[t]) every = false;
+    if (every) all.insert(all.end(), needs[t]->begin(), needs[t]->end());
+  }
+  m.prefilter = every ? Prefilter::Build(all, false) : nullptr;
+  return std::any_of(m.table_prefilters.begin(), m.table_prefilters.end(), [](const auto& p) { return p != nullptr; });
+}
+
 bool EventReader::Read(const InputRange& input,
                        const std::function<void(size_t, const Batch&)>& on_batch,
                        const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
   impl_->on_batch = &on_batch;
   impl_->on_issue = &on_issue;
   impl_->stats = &stats;
+  // The prefilter's trial starts again with every input: what it skips then depends on the input
+  // (range) alone, never on what this reader read before, so any number of threads, taking
+  // ranges in any order, skips the same lines.
+  impl_->judged = impl_->unwanted = 0;
+  impl_->prefiltering = std::any_of(impl_->table_prefilters.begin(), impl_->table_prefilters.end(),
+                                    [](const auto& p) { return p != nullptr; });
   return impl_->Read(input);
 }
 

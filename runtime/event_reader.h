@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,12 @@ struct InputIssue {
   std::string message;
 };
 
+// What a line must hold for some reader of it to keep a row of it (runtime/exec/prefilter.h):
+// for some alternative, a literal (ASCII case-insensitively) of each of its groups.
+using LiteralGroup = std::vector<std::string>;         // one of these literals
+using LiteralAlternative = std::vector<LiteralGroup>;  // each of these groups
+using LineNeeds = std::vector<LiteralAlternative>;     // some of these alternatives
+
 // Counters that Read adds to, so one ReadStats can total several inputs.
 struct ReadStats {
   uint64_t records = 0;        // rows produced, for the tables asked for
@@ -63,6 +70,7 @@ struct ReadStats {
   uint64_t bytes = 0;          // bytes read from the files (compressed size)
   uint64_t lines = 0;          // lines seen
   uint64_t lines_skipped = 0;  // records skipped, of every kind
+  uint64_t lines_prefiltered = 0;  // lines seen but skipped unparsed: no literal of the prefilter
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
@@ -99,6 +107,20 @@ class EventReader {
   void set_chunk_bytes(size_t bytes);
   // Reading stops early, as if the input ended, once `*stop` is true.
   void set_stop(const std::atomic<bool>* stop);
+  // From now on, a record whose raw bytes do not hold what its readers need is skipped unparsed
+  // and counted in ReadStats::lines_prefiltered. needs[t]: what every reader of table t needs
+  // (all their alternatives, runtime/exec/prefilter.h), nullopt if one needs nothing known.
+  // When every table has needs, every record is judged by them all; otherwise only a JSON line
+  // with no table marker (`"Type"`, `"category"`) in an input named after a table t, by needs[t].
+  // When fewer than an eighth of the first 4096 records of an input (Read) judged are skipped,
+  // the reader stops judging that input (the scan would cost more than the parsing it saves).
+  // A record the raw bytes cannot judge is parsed as usual: a JSON line that does not start with
+  // `{` and end with `}`, one with a `\u` or invalid escape (which could hide a literal's
+  // character), one that is not valid UTF-8 or is over the record limit. A skipped record is not
+  // checked for JSON grammar, wrong types, its table, or its CSV field count. False (and no
+  // prefilter) when no table has needs it can use (Hyperscan cannot build their database, an
+  // empty literal).
+  bool set_prefilter(const std::vector<std::optional<LineNeeds>>& needs);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

@@ -15,6 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include "runtime/exec/prefilter.h"
+
 namespace huntc {
 namespace {
 
@@ -89,6 +91,13 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
     }
   }
 
+  // A line that holds what none of its table's pipelines needs feeds nobody.
+  exec::TableNeeds table_needs(tables.size());
+  for (size_t t = 0; t < plans.size(); ++t) {
+    for (size_t k : plans[t].pipelines) table_needs.Add(t, pipelines[k].literals);
+  }
+  const std::vector<std::optional<LineNeeds>> needs = table_needs.Result();
+
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<UnitSlot> slots(units.size());
@@ -102,6 +111,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
   const auto work = [&] {
     EventReader reader(tables, options.limits);
     reader.set_stop(&stop);
+    if (options.prefilter) reader.set_prefilter(needs);
     DetectionRenderer renderer(format, tabular);
     std::vector<uint32_t> selection;
     std::vector<ColumnView> views;

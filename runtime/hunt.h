@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct ScanPipeline {
   std::vector<ColumnSpec> columns;  // read from the table, in the order the kernel indexes them
   FilterKernel filter = nullptr;    // null: every row is selected
   const void* const* objects = nullptr;
+  // What a line must hold for the filter to select a row of it (runtime/exec/prefilter.h);
+  // nullopt when nothing is known, or there is no filter.
+  std::optional<LineNeeds> literals;
   DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
   uint64_t nanos = 0;               // with RunOptions::profile: time in its kernel and renderer
@@ -42,6 +46,9 @@ struct RunOptions {
   // Time each pipeline's kernel and rendering (ScanPipeline::nanos): two clock reads per
   // pipeline per batch, so off unless asked for.
   bool profile = false;
+  // Skip lines holding no literal of any pipeline, unparsed, when every pipeline has literals
+  // (ScanPipeline::literals, EventReader::set_prefilter); --no-prefilter and --strict turn it off.
+  bool prefilter = true;
   // Called from the calling thread after each unit (a file, or a range of a large one) is
   // written, with the totals so far.
   std::function<void(const ReadStats&)> on_progress;

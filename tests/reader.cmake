@@ -9,3 +9,5 @@ huntc_add_test(test_faults SOURCES unit/fault_test.cpp LIBS huntc_runtime huntc_
 # The huntc command line over archives: inputs, formats, --strict, closed pipes.
 huntc_add_test(test_cli SOURCES unit/cli_test.cpp LIBS ZLIB::ZLIB PkgConfig::ZSTD)
 add_dependencies(test_cli huntc)
+# The raw-bytes literal prefilter: literal sets, the reader with and without it, whole runs.
+huntc_add_test(test_prefilter SOURCES unit/prefilter_test.cpp LIBS huntc_driver huntc_gen)

@@ -10,6 +10,7 @@
 #include "compiler/ir/optimize.h"
 #include "compiler/ir/physical.h"
 #include "compiler/syntax/parser.h"
+#include "runtime/exec/prefilter.h"
 #include "runtime/exec/run.h"
 #include "runtime/output.h"
 
@@ -132,6 +133,7 @@ bool ToScanPipeline(CompiledQuery& q) {
   if (filter) {
     p.filter = filter->kernel;
     p.objects = filter->kernel_objects;
+    p.literals = exec::LineLiterals(filter->predicate, scan->schema);
   }
   const std::vector<ColumnSpec>& result = q.plan->schema;
   for (size_t i = 0; i < result.size(); ++i) {
@@ -174,6 +176,30 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
   CompileAggregates(*checked->plan, jit, *checked, nullptr, false);
   return checked;
+}
+
+std::string DescribePrefilter(const CompiledQuery& q) {
+  std::string text;
+  const auto describe = [&](const std::string& table, const std::optional<LineNeeds>& literals) {
+    text += text.empty() ? "prefilter: " : "; ";
+    if (!literals) {
+      text += fmt::format("none for {} (its scan filter needs no literal)", table);
+      return;
+    }
+    text += fmt::format("{} lines holding {}", table, exec::DescribeNeeds(*literals));
+  };
+  if (!q.plan) {
+    describe(q.pipeline.table, q.pipeline.literals);
+    return text;
+  }
+  std::vector<const exec::PlanNode*> stack{q.plan.get()};  // plans nest as deep as queries
+  while (!stack.empty()) {
+    const exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    if (const auto* scan = node->As<exec::ScanNode>()) describe(scan->table, exec::ScanLiterals(*q.plan, *scan));
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+  }
+  return text;
 }
 
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
@@ -220,7 +246,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
         runs.push_back(exec::PlanRun{q.scan_filter.get(), sink.pipeline.get()});
       } else {
         sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
-        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get()});
+        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get(), 0, q.pipeline.literals});
       }
     }
   }
@@ -231,6 +257,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   run_options.threads = options.threads;
   run_options.split_bytes = options.split_bytes;
   run_options.on_progress = options.on_progress;
+  run_options.prefilter = options.prefilter;
   if (pack) {
     run_options.pack_scan = pack->Factory();
     run_options.pack_reports = &pack->reports();

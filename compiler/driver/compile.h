@@ -82,6 +82,12 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
 // (`kernels`), and what keeps the others interpreted (`interpreted`). Not runnable: for `explain`.
 std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit);
 
+// One line saying which literals each Scan of the query lets the reader prefilter lines on
+// (runtime/exec/prefilter.h): `prefilter: T lines holding "a" and one of ("b", "c")` or
+// `none for T (...)`.
+// A run prefilters a read only when every Scan sharing it has literals.
+std::string DescribePrefilter(const CompiledQuery& q);
+
 // Runs compiled queries over the inputs, writing their detections. When every query is a scan
 // pipeline, one read of each file (on options.threads threads) feeds them all; otherwise one
 // read of each file (on this thread) feeds every query, as far as the plans' order of sources

@@ -7,7 +7,10 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
+
+#include "runtime/exec/prefilter.h"
 
 namespace huntc::exec {
 
@@ -86,10 +89,11 @@ struct ReadUnit {
 // compressed file (one unit) read faster than the operators consume it cannot fill the memory.
 constexpr size_t kMaxWaitingRows = size_t{1} << 18;
 
-// Reads `inputs` once, calling consume (with what prepare made of each batch) and on_issue on
+// Reads `inputs` once (skipping lines unparsed by `needs` per table, when given), calling consume (with what prepare made of each batch) and on_issue on
 // this thread in input order, as one EventReader reading them in turn would; with several
 // threads, workers parse ranges and prepare their batches ahead.
-void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const InputFile*>& inputs,
+void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::optional<LineNeeds>>* needs,
+                const std::vector<const InputFile*>& inputs,
                 const PlanRunOptions& options, const Prepare& prepare, const std::function<void(Prepared&)>& consume,
                 const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
   // Ranges as RunPipelines cuts them, whatever the thread count: batches then end at the same
@@ -117,6 +121,7 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const
   };
   if (options.threads < 2 || units.size() < 2) {
     EventReader reader(tables);
+    if (needs) reader.set_prefilter(*needs);
     Prepared prepared;
     const auto on_batch = [&](size_t table, const Batch& batch) {
       prepare(0, table, batch, false, prepared);
@@ -139,6 +144,7 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<const
   const size_t window = 2 * threads;
   const auto work = [&](unsigned worker) {
     EventReader reader(tables);
+    if (needs) reader.set_prefilter(*needs);
     while (true) {
       size_t u;
       {
@@ -374,7 +380,18 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       }
     }
     stats.files += wanted.size();
-    ReadInputs(tables, wanted, options, prepare, consume, on_issue, stats.read);
+    std::optional<std::vector<std::optional<LineNeeds>>> needs;
+    if (options.prefilter) {
+      // A line that holds what none of its table's Scans needs feeds nobody.
+      TableNeeds table_needs(tables.size());
+      for (const SharedScan& sh : shared) {
+        const PlanNode& scan = executions[sh.plan]->source(sh.source);
+        table_needs.Add(sh.table, &scan == plans[sh.plan].plan ? plans[sh.plan].literals
+                                                                : ScanLiterals(*plans[sh.plan].plan, scan));
+      }
+      needs = table_needs.Result();
+    }
+    ReadInputs(tables, needs ? &*needs : nullptr, wanted, options, prepare, consume, on_issue, stats.read);
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
       if (!stages[0][t]) continue;
       PackScanStats totals;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct PlanRun {
   const PlanNode* plan = nullptr;
   Consumer* sink = nullptr;
   uint64_t nanos = 0;  // with PlanRunOptions::profile: time in its operators and its own reads
+  // For a plan that is a bare Scan feeding a scan pipeline: what the pipeline's filter needs in
+  // a line (ScanPipeline::literals); nullopt: every row counts.
+  std::optional<LineNeeds> literals = std::nullopt;
 };
 
 struct PlanRunOptions {
@@ -34,6 +38,9 @@ struct PlanRunOptions {
   // `pack_reports` when given.
   PackScanFactory pack_scan;
   std::vector<PackScanReport>* pack_reports = nullptr;
+  // Skip lines before parsing them when every Scan of a read has a filter that needs one of a
+  // set of literals (runtime/exec/prefilter.h, EventReader::set_prefilter).
+  bool prefilter = true;
 };
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
@@ -46,7 +53,8 @@ struct PlanRunOptions {
 // rendering of the scan pipelines (PipelineSink plans) there too, while the calling thread feeds
 // the other plans' operators and writes, in the order one thread would, so the output is the same
 // (--profile then counts only a pipeline's writing in its time). Adds to `stats` (files counts
-// the inputs read, per round).
+// the inputs read, per round). A read whose every Scan sits under a filter with literals (or is
+// a pipeline's with them) skips the lines holding none of their union, unparsed.
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);

@@ -91,13 +91,15 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
     const std::vector<InputFile> inputs = {{plain, "DeviceNetworkEvents"}, {packed, "DeviceNetworkEvents"}};
     const Run one = RunOn(queries, inputs, 1, (dir.path / "one").string());
     CHECK(one.stats.read.lines_skipped == 3 + bad_in_third);
-    CHECK(one.stats.read.records == 6000 + count(third, "\n") - bad_in_third);
+    // The queries' literals may let the reader skip lines unparsed: those are counted apart.
+    CHECK(one.stats.read.records + one.stats.read.lines_prefiltered == 6000 + count(third, "\n") - bad_in_third);
     CHECK(std::count(one.detections.begin(), one.detections.end(), '\n') > 100);
     for (unsigned threads : {2u, 3u}) {
       const Run many = RunOn(queries, inputs, threads, (dir.path / "many").string());
       CHECK(many.detections == one.detections);
       CHECK(many.issues == one.issues);
       CHECK(many.stats.read.records == one.stats.read.records);
+      CHECK(many.stats.read.lines_prefiltered == one.stats.read.lines_prefiltered);
       CHECK(many.stats.read.bytes == one.stats.read.bytes);
     }
   }

@@ -6,14 +6,17 @@
 //   {"rules": [{"file", "id", "name", "severity", "tactics": [...], "explained": bool, "compiles": bool,
 //               "diagnostics": [{"code", "severity", "line", "column", "message"}],
 //               "explanation": {see explain::AppendJson} | null, "kernels": n,
-//               "interpreted": ["what runs interpreted: why", ...], "dump": "..." (with --dump)}],
+//               "interpreted": ["what runs interpreted: why", ...], "prefilter": "...",
+//               "dump": "..." (with --dump)}],
 //    "pack_scan": [{"table", "layout"}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
 // counts its scan filters and summarizes the JIT compiled, and "interpreted" names, for each one
-// it could not, the construct that keeps it interpreted. "pack_scan" (and, in text, a closing
-// section) lays out, per table that two or more of the rules' compiled filters read, the pack
-// scan stage `huntc run` would make: shared conjuncts and pooled literals per column.
+// it could not, the construct that keeps it interpreted; "prefilter" (when the engines can lower
+// the query) names the literals each scan lets the reader skip lines on (DescribePrefilter).
+// "pack_scan" (and, in text, a closing section) lays out, per table that two or more of the
+// rules' compiled filters read, the pack scan stage `huntc run` would make: shared conjuncts and
+// pooled literals per column.
 #include "tools/huntc/explain.h"
 #include "tools/huntc/verb.h"
 
@@ -158,6 +161,10 @@ int RunExplain(std::vector<std::string> args) {
         AppendJsonString(json, query->interpreted[k]);
       }
       json += ']';
+      if (compiled) {
+        json += ",\"prefilter\":";
+        AppendJsonString(json, DescribePrefilter(*compiled));
+      }
       if (!dump.empty()) {
         json += ",\"dump\":";
         AppendJsonString(json, *DumpOf(dumps, dump));
@@ -179,6 +186,7 @@ int RunExplain(std::vector<std::string> args) {
       for (size_t k = 0; query && k < query->interpreted.size(); ++k) {
         text += fmt::format("  {}\n", query->interpreted[k]);
       }
+      if (compiled) text += fmt::format("  {}\n", DescribePrefilter(*compiled));
       text += explain::ToText(*e);
     }
     if (!dump.empty()) {

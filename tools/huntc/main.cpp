@@ -1,7 +1,7 @@
 // huntc: the command-line front of the compiler and runtime.
 //
 //   huntc run RULES... --events PATH... [--now ISO-8601] [--table NAME] [--schemas DIR]
-//             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [limits]
+//             [--format jsonl|csv|table] [-o FILE] [--threads N] [--strict] [--no-prefilter] [limits]
 //             [--rule ID|NAME-GLOB]... [--severity LEVEL,..] [--tactic NAME,..]
 //             [--fail-on-detection] [--profile-rules] [--verbose] [--no-pack-scan]
 //   huntc query 'KQL' --events PATH... [same options] [--dump STAGE]
@@ -23,6 +23,10 @@
 // stage: conjuncts common to rules computed once, string literals of a column matched in one
 // pass; --verbose shows each stage, --no-pack-scan runs the rules' kernels one by one).
 // --engine interp runs everything in the reference interpreter.
+//
+// When every scan filter of a read needs one of a set of literals in the line (runtime/exec/
+// prefilter.h), lines holding none of them are skipped unparsed and counted in the summary;
+// such lines are not checked for bad JSON or values. --no-prefilter and --strict parse every line.
 //
 // Detections go to stdout (or -o FILE); diagnostics, input problems and the summary (a line
 // per rule with its detections) go to stderr, and while stderr is a terminal, a progress line
@@ -76,6 +80,7 @@ struct Options {
   std::string output;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   bool strict = false;
+  bool no_prefilter = false;
   ReadLimits limits;
   std::string engine = "jit";
   RuleFilter filter;
@@ -158,8 +163,8 @@ std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const Te
   return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external);
 }
 
-// The progress line for a terminal: bytes read of the inputs' total size, events, rate, ETA;
-// at most five times a second.
+// The progress line for a terminal: bytes read of the inputs' total size, events (parsed or
+// skipped unparsed by the prefilter), rate, ETA; at most five times a second.
 std::function<void(const ReadStats&)> ProgressLine(const std::vector<InputFile>& inputs,
                                                    std::chrono::steady_clock::time_point start) {
   uint64_t total = 0;
@@ -179,7 +184,7 @@ std::function<void(const ReadStats&)> ProgressLine(const std::vector<InputFile>&
     if (rate > 0 && total >= read.bytes) eta = fmt::format("{:.0f} s", static_cast<double>(total - read.bytes) / rate);
     std::cerr << fmt::format("\r\033[Khuntc: {:.1f} of {:.1f} MiB, {} events, {:.1f} MiB/s, ETA {}",
                              static_cast<double>(read.bytes) / 1048576.0, static_cast<double>(total) / 1048576.0,
-                             read.records, rate / 1048576.0, eta)
+                             read.records + read.lines_prefiltered, rate / 1048576.0, eta)
               << std::flush;
   };
 }
@@ -242,6 +247,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   run.threads = std::max(1u, o.threads);
   run.limits = o.limits;
   run.profile = o.profile_rules;
+  run.prefilter = !o.strict && !o.no_prefilter;
   RunStats stats;
   const auto start = std::chrono::steady_clock::now();
   const bool progress = ::isatty(STDERR_FILENO) == 1;
@@ -276,6 +282,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
       for (const std::string& why : q->interpreted) {
         std::cerr << fmt::format("huntc: {}: {}\n", who, why);
       }
+      std::cerr << fmt::format("huntc: {}: {}\n", who, DescribePrefilter(*q));
     }
     const DetectionShape& shape = q->pipeline.shape;
     const std::string timing =
@@ -305,10 +312,13 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
                            InputIssueName(static_cast<InputIssueKind>(k)));
   }
   if (!skipped.empty()) skipped += ")";
-  const std::string others =
+  std::string others =
       stats.read.other_records == 0
           ? std::string()
           : fmt::format(" ({} more of tables no query reads)", stats.read.other_records);
+  if (stats.read.lines_prefiltered > 0) {
+    others += fmt::format(" ({} lines skipped unparsed: no literal of any rule)", stats.read.lines_prefiltered);
+  }
   std::cerr << fmt::format(
       "huntc: {} quer{} run ({} failed to compile, {} with interpreted filters or summarizes{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
@@ -491,8 +501,11 @@ int main(int argc, char** argv) {
     cmd->add_option("--threads", o.threads, "Reader threads (default: all cores)")->check(CLI::Range(1u, 1024u));
     cmd->add_flag("--verbose", o.verbose,
                   "Name, for each query, what keeps a scan filter or summarize from being JIT-compiled (it "
-                  "then runs in the interpreter); with `run`, show each table's pack scan stage");
-    cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value");
+                  "then runs in the interpreter), and the literals its scans prefilter lines on; with `run`, "
+                  "show each table's pack scan stage");
+    cmd->add_flag("--strict", o.strict, "Stop with exit code 1 at the first bad record or value (parses every line)");
+    cmd->add_flag("--no-prefilter", o.no_prefilter,
+                  "Parse every line, also those holding none of the literals every scan filter needs");
     cmd->add_option("--max-record-bytes", o.limits.max_record_bytes,
                     "Skip records (lines) longer than this (default 64 MiB)")->check(CLI::PositiveNumber);
     cmd->add_option("--max-depth", o.limits.max_depth, "Skip JSON records nested deeper than this (default 128)")

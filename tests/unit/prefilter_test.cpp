@@ -1,0 +1,478 @@
+// The raw-bytes literal prefilter: which scan filters give which literal sets (and which give
+// none), the reader with a prefilter against the reader without one on generated, damaged and
+// escaped lines, and whole runs of the bench hunts and the rule pack with and without it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "runtime/event_reader.h"
+#include "runtime/exec/prefilter.h"
+#include "runtime/strings.h"
+#include "tests/unit/archive_util.h"
+#include "tools/gen-events/generator.h"
+
+using namespace huntc;
+using exec::Expr;
+using exec::Fn;
+using exec::Value;
+namespace fs = std::filesystem;
+
+namespace {
+
+const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
+
+const std::vector<ColumnSpec> kSchema = {{"Name", Type::String}, {"Port", Type::Int}, {"Extra", Type::Dynamic},
+                                         {"Line", Type::String}};
+
+Expr Col(int c) { return Expr::Column(c, kSchema[static_cast<size_t>(c)].type); }
+Expr Str(const char* s) { return Expr::Constant(Value::String(s)); }
+Expr Test(Fn fn, std::vector<Expr> args) { return Expr::Call(fn, Type::Bool, std::move(args)); }
+
+std::optional<LineNeeds> Literals(const Expr& e) { return exec::LineLiterals(e, kSchema); }
+// Needs of one group.
+LineNeeds Set(LiteralGroup group) { return LineNeeds{LiteralAlternative{std::move(group)}}; }
+
+}  // namespace
+
+TEST_CASE("prefilter: the literal sets scan filters give", "[prefilter]") {
+  // Each string test of a string column with a constant needle gives it, folded to lower case.
+  for (const Fn fn : {Fn::Eq, Fn::EqCi, Fn::Has, Fn::HasCs, Fn::HasPrefix, Fn::HasPrefixCs, Fn::HasSuffix,
+                      Fn::HasSuffixCs, Fn::Contains, Fn::ContainsCs, Fn::StartsWith, Fn::StartsWithCs,
+                      Fn::EndsWith, Fn::EndsWithCs}) {
+    INFO(exec::FnName(fn));
+    CHECK(Literals(Test(fn, {Col(0), Str("Cmd.EXE")})) == Set({"cmd.exe"}));
+  }
+  CHECK(Literals(Test(Fn::Eq, {Str("x1"), Col(0)})) == Set({"x1"}));
+  CHECK(Literals(Test(Fn::InCi, {Col(0), Str("b.exe"), Str("A.exe"), Str("a.exe")})) == Set({"a.exe", "b.exe"}));
+  CHECK(Literals(Test(Fn::In, {Col(3), Str("x y")})) == Set({"x y"}));
+  CHECK(Literals(Test(Fn::HasAny, {Col(0), Str("ab"), Expr::Constant(Value::Dynamic(R"(["cd",null,"Ef"])"))})) ==
+        Set({"ab", "cd", "ef"}));
+  // has_all needs every needle.
+  CHECK(Literals(Test(Fn::HasAll, {Col(0), Str("ab"), Str("-encoded")})) == LineNeeds{{{"-encoded"}, {"ab"}}});
+  // A conjunction needs what each conjunct with needs does; others may have none.
+  const Expr port = Test(Fn::Gt, {Col(1), Expr::Constant(Value::Integer(Type::Int, 5))});
+  CHECK(Literals(Test(Fn::And, {port, Test(Fn::Has, {Col(0), Str("abc")}), Test(Fn::Has, {Col(3), Str("abcdef")})})) ==
+        LineNeeds{{{"abc"}, {"abcdef"}}});
+  CHECK(Literals(Test(Fn::And, {port, Test(Fn::InCi, {Col(0), Str("abcd"), Str("ab")}),
+                                Test(Fn::Has, {Col(3), Str("xyz")})})) == LineNeeds{{{"ab", "abcd"}, {"xyz"}}});
+  // A disjunction collects its branches' alternatives, when every branch has needs.
+  const Expr abc = Test(Fn::Has, {Col(0), Str("abc")});
+  CHECK(Literals(Test(Fn::Or, {abc, Test(Fn::And, {port, Test(Fn::Contains, {Col(3), Str("-enc")}), abc})})) ==
+        LineNeeds{{{"abc"}}, {{"-enc"}, {"abc"}}});
+  CHECK(Literals(Test(Fn::Or, {abc, port})) == std::nullopt);
+  // Conjunctions of disjunctions multiply out, up to 16 alternatives; beyond, a conjunct is
+  // left out. A disjunction of more than 16 becomes one group of each one's best.
+  std::vector<Expr> five;
+  for (const char* needle : {"a", "b", "c", "d", "e"}) five.push_back(Test(Fn::Has, {Col(0), Str(needle)}));
+  const Expr or5 = Test(Fn::Or, five);
+  std::optional<LineNeeds> product = Literals(Test(Fn::And, {or5, abc}));
+  REQUIRE(product);
+  CHECK(product->size() == 5);
+  CHECK((*product)[0] == LiteralAlternative{{"a"}, {"abc"}});
+  CHECK(Literals(Test(Fn::And, {or5, abc, or5})) == product);
+  std::vector<Expr> many = five;
+  for (int i = 0; i < 12; ++i) many.push_back(Test(Fn::Has, {Col(3), Str(std::to_string(100 + i).c_str())}));
+  const std::optional<LineNeeds> merged = Literals(Test(Fn::Or, many));
+  REQUIRE(merged);
+  REQUIRE(merged->size() == 1);
+  REQUIRE((*merged)[0].size() == 1);
+  CHECK((*merged)[0][0].size() == 17);
+
+  // No set: negations, other tests, other columns, needles the raw line may not show as written.
+  const Expr has = Test(Fn::Has, {Col(0), Str("abc")});
+  CHECK(Literals(Test(Fn::Not, {has})) == std::nullopt);
+  CHECK(Literals(Test(Fn::Ne, {Col(0), Str("abc")})) == std::nullopt);
+  CHECK(Literals(Test(Fn::MatchesRegex, {Col(0), Str("abc")})) == std::nullopt);
+  CHECK(Literals(port) == std::nullopt);
+  CHECK(Literals(Test(Fn::Has, {Col(2), Str("abc")})) == std::nullopt);  // a dynamic column
+  CHECK(Literals(Test(Fn::Has, {Col(0), Col(3)})) == std::nullopt);
+  CHECK(Literals(Test(Fn::Has, {Expr::Call(Fn::ToLower, Type::String, {Col(0)}), Str("abc")})) == std::nullopt);
+  for (const char* needle : {"", "a\"b", "a\\b", "c:/x", "tab\there", "caf\xC3\xA9", "\x7f"}) {
+    INFO(needle);
+    CHECK(Literals(Test(Fn::Contains, {Col(0), Str(needle)})) == std::nullopt);
+    CHECK(Literals(Test(Fn::InCi, {Col(0), Str("fine"), Str(needle)})) == std::nullopt);
+  }
+  CHECK(Literals(Test(Fn::Eq, {Col(0), Str("")})) == std::nullopt);
+  CHECK(Literals(Test(Fn::InCi, {Col(0)})) == std::nullopt);
+  CHECK(Literals(Test(Fn::HasAll, {Col(0)})) == std::nullopt);
+  CHECK(Literals(Test(Fn::HasAny, {Col(0), Expr::Constant(Value::Dynamic(R"(["ok",["nested"]])"))})) == std::nullopt);
+
+  // The filter directly above a Scan gives the scan's set; a Scan under anything else has none.
+  exec::PlanPtr scan = exec::Scan("T", kSchema);
+  const exec::PlanNode* scan_node = scan.get();
+  exec::PlanPtr filtered = exec::Filter(std::move(scan), has);
+  CHECK(exec::ScanLiterals(*filtered, *scan_node) == Set({"abc"}));
+  CHECK(exec::DescribeNeeds(LineNeeds{{{"a", "b"}, {"c"}}, {{"d"}}}) == R"(one of ("a", "b") and "c", or "d")");
+  exec::PlanPtr bare = exec::Scan("T", kSchema);
+  CHECK(exec::ScanLiterals(*bare, *bare) == std::nullopt);
+}
+
+namespace {
+
+// Everything one read gives: each row as text, the issues as "line kind" strings, the stats.
+struct Outcome {
+  std::vector<std::string> rows;
+  std::set<std::string> issues;
+  ReadStats stats;
+};
+
+Outcome ReadFile(const std::string& path, const std::vector<ColumnSpec>& columns,
+                 const LineNeeds* literals, size_t chunk, const std::string& table = "DeviceNetworkEvents") {
+  EventReader reader({{"DeviceNetworkEvents", columns}});
+  reader.set_chunk_bytes(chunk);
+  if (literals) REQUIRE(reader.set_prefilter({*literals}));
+  Outcome o;
+  reader.Read(
+      {path, table},
+      [&](size_t, const Batch& b) {
+        for (size_t row = 0; row < b.rows(); ++row) {
+          std::string text;
+          for (const Column& c : b.columns) {
+            text += c.IsNull(row) ? std::string("null") : c.type() == Type::String ? std::string(c.StringAt(row)) : "v";
+            text += '|';
+          }
+          o.rows.push_back(text);
+        }
+      },
+      [&](const InputIssue& issue) { o.issues.insert(fmt::format("{} {}", issue.line, static_cast<int>(issue.kind))); },
+      o.stats);
+  return o;
+}
+
+// The rows a filter asking `needs` of the row's values (case-insensitively) keeps.
+std::vector<std::string> Kept(const std::vector<std::string>& rows, const LineNeeds& needs) {
+  std::vector<std::string> kept;
+  const auto holds = [](const std::string& row, const LiteralAlternative& alternative) {
+    return std::all_of(alternative.begin(), alternative.end(), [&](const LiteralGroup& group) {
+      return std::any_of(group.begin(), group.end(), [&](const std::string& n) { return StrContains(row, n, false); });
+    });
+  };
+  for (const std::string& row : rows) {
+    if (std::any_of(needs.begin(), needs.end(), [&](const LiteralAlternative& a) { return holds(row, a); })) {
+      kept.push_back(row);
+    }
+  }
+  return kept;
+}
+
+std::string Generated(gen::Format format, uint64_t events) {
+  std::string text;
+  gen::GenOptions opt;
+  opt.events = events;
+  opt.now = kNow;
+  opt.format = format;
+  opt.scenarios = {gen::Scenario::kLolbin, gen::Scenario::kEncodedCradle};
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    text += chunk;
+    return true;
+  });
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: the reader keeps every row a filter on its literals keeps, on damaged lines too",
+          "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
+                                           {"InitiatingProcessCommandLine", Type::String},
+                                           {"RemotePort", Type::Int},
+                                           {"Timestamp", Type::DateTime}};
+  const LineNeeds needles = {{{"powershell", "rundll32.exe", "-enc", "java.exe"}}};
+  // Alternatives of several groups: the reader must keep every line that holds one alternative.
+  const LineNeeds groups = {{{"powershell"}, {"bypass", "-enc"}}, {{"java.exe"}}, {{"rundll32"}, {"rundll32.exe"}}};
+  std::string clean = Generated(gen::Format::kJsonLines, 3000);
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < clean.size();) {
+    const size_t nl = clean.find('\n', at);
+    lines.push_back(clean.substr(at, nl - at));
+    at = nl + 1;
+  }
+  // Damage some lines (as the fault tests do), and add lines the raw bytes must not misjudge:
+  // needles hidden by \u escapes or split by other escapes, cut lines, lines of no object shape.
+  std::mt19937 random(777);
+  const std::string bytes = "\"\\{}[],: 01-+.eEtfnlu\x01\xff\xc3\t\r";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i % 4 != 1 || lines[i].empty()) continue;
+    std::string& line = lines[i];
+    const size_t at = random() % line.size();
+    switch (random() % 4) {
+      case 0: line[at] = bytes[random() % bytes.size()]; break;
+      case 1: line.insert(at, 1, bytes[random() % bytes.size()]); break;
+      case 2: line.erase(at, 1); break;
+      default: line.resize(at); break;
+    }
+  }
+  const std::vector<std::string> handmade = {
+      R"({"InitiatingProcessFileName":"\u0070owershell.exe","RemotePort":1})",
+      R"({"InitiatingProcessFileName":"POWERSHELL.EXE","RemotePort":2})",
+      R"({"InitiatingProcessFileName":"x","InitiatingProcessCommandLine":"a \"-ENC\" b\\c\/d"})",
+      R"({"InitiatingProcessFileName":"\\u0070owershell","RemotePort":3})",
+      R"({"InitiatingProcessFileName":"rundll32\u002eexe","RemotePort":4})",
+      R"({"InitiatingProcessFileName":"rundll32.exe","RemotePort":"notanumber"})",
+      R"({"InitiatingProcessFileName":"nothing","RemotePort":"notanumber"})",
+      R"({"InitiatingProcessFileName":"nothing","RemotePort":5)",
+      R"({"InitiatingProcessFileName":"powershell","RemotePort":5)",
+      R"(  {"InitiatingProcessFileName":"nothing","RemotePort":6}  )",
+      R"({"InitiatingProcessFileName":"nothing\x","RemotePort":7})",
+      "{\"InitiatingProcessFileName\":\"nothing\xff\",\"RemotePort\":8}",
+      R"({"InitiatingProcessFileName":"nothing","RemotePort":9}{})",
+      R"({"category":"AdvancedHunting-DeviceNetworkEvents","properties":{"InitiatingProcessFileName":"PowerShell"}})",
+      R"({"Type":"DeviceNetworkEvents","InitiatingProcessCommandLine":-1e5,"InitiatingProcessFileName":{"a":"-enc"}})",
+  };
+  lines.insert(lines.begin() + 2, handmade.begin(), handmade.end());
+  std::string damaged;
+  for (const std::string& line : lines) damaged += line + "\n";
+  const std::string file = dir.Write("damaged.jsonl", damaged);
+
+  const Outcome all = ReadFile(file, columns, nullptr, 1 << 20);
+  REQUIRE(all.stats.lines_prefiltered == 0);
+  const std::vector<std::string> expected = Kept(all.rows, needles);
+  REQUIRE(expected.size() > 100);
+  for (const size_t chunk : {size_t{1} << 20, size_t{65536}, size_t{997}}) {
+    INFO("chunk " << chunk);
+    const Outcome pre = ReadFile(file, columns, &needles, chunk);
+    CHECK(Kept(pre.rows, needles) == expected);
+    // Every line is seen; those skipped unparsed are counted; no issue is made up, and the
+    // lines a prefilter cannot judge keep theirs.
+    CHECK(pre.stats.lines == all.stats.lines);
+    CHECK(pre.stats.lines_prefiltered > all.rows.size() / 2);
+    CHECK(pre.stats.records + pre.stats.lines_prefiltered + pre.stats.lines_skipped <= pre.stats.lines);
+    CHECK(std::includes(all.issues.begin(), all.issues.end(), pre.issues.begin(), pre.issues.end()));
+    for (const uint64_t line : {3 + 7, 3 + 8, 3 + 10, 3 + 11}) {  // cut, not an object, bad escape, bad UTF-8
+      INFO("handmade line " << line);
+      CHECK(std::any_of(pre.issues.begin(), pre.issues.end(),
+                        [&](const std::string& s) { return s.starts_with(std::to_string(line) + " "); }));
+    }
+  }
+  const std::vector<std::string> grouped = Kept(all.rows, groups);
+  REQUIRE(grouped.size() > 50);
+  REQUIRE(grouped.size() < expected.size());
+  for (const size_t chunk : {size_t{1} << 20, size_t{4099}}) {
+    const Outcome pre = ReadFile(file, columns, &groups, chunk);
+    CHECK(Kept(pre.rows, groups) == grouped);
+    CHECK(pre.stats.lines == all.stats.lines);
+  }
+  // The escaped needles were read (a missing string is empty).
+  const Outcome pre = ReadFile(file, columns, &needles, 1 << 20);
+  CHECK(std::count(pre.rows.begin(), pre.rows.end(), "powershell.exe||v|null|") == 1);
+  CHECK(std::count(pre.rows.begin(), pre.rows.end(), "rundll32.exe||v|null|") == 1);
+  CHECK(std::count(pre.rows.begin(), pre.rows.end(), "PowerShell||null|null|") == 1);
+  CHECK(std::count(pre.rows.begin(), pre.rows.end(), "{\"a\":\"-enc\"}|-1e5|null|null|") == 1);
+}
+
+TEST_CASE("prefilter: envelopes and CSV exports read like their JSON lines", "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
+                                           {"InitiatingProcessCommandLine", Type::String},
+                                           {"RemotePort", Type::Int}};
+  const LineNeeds needles = {{{"cmd.exe", "powershell"}}, {{"svchost"}, {"443"}}};
+  const std::string jsonl = dir.Write("DeviceNetworkEvents.jsonl", Generated(gen::Format::kJsonLines, 4000));
+  const std::string envelope = dir.Write("envelope.jsonl", Generated(gen::Format::kEnvelope, 4000));
+  const std::string csv = dir.Write("DeviceNetworkEvents.csv", Generated(gen::Format::kCsv, 4000));
+  const std::vector<std::string> expected = Kept(ReadFile(jsonl, columns, nullptr, 1 << 20).rows, needles);
+  REQUIRE(expected.size() > 50);
+  for (const auto& [path, table] : {std::pair{jsonl, std::string("DeviceNetworkEvents")}, std::pair{envelope, std::string()},
+                                    std::pair{csv, std::string("DeviceNetworkEvents")}}) {
+    INFO(path);
+    const Outcome plain = ReadFile(path, columns, nullptr, 65536, table);
+    const Outcome pre = ReadFile(path, columns, &needles, 65536, table);
+    CHECK(Kept(plain.rows, needles) == expected);
+    CHECK(Kept(pre.rows, needles) == expected);
+    CHECK(pre.stats.lines == plain.stats.lines);
+    CHECK(pre.stats.lines_prefiltered > 0);
+    CHECK(pre.issues.empty());
+  }
+}
+
+TEST_CASE("prefilter: a line is judged by its table's needs only when its table is sure", "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"Name", Type::String}};
+  // Table A's readers need "alpha"; table B's need nothing known.
+  const std::string lines =
+      "{\"Name\":\"alpha\"}\n{\"Name\":\"beta\"}\n{\"Name\":\"gamma\"}\n"
+      "{\"Type\":\"B\",\"Name\":\"beta\"}\n{\"Name\":\"delta\",\"Type\":\"B\"}\n"
+      "{\"category\":\"AdvancedHunting-B\",\"properties\":{\"Name\":\"epsilon\"}}\n";
+  const std::string file = dir.Write("A.jsonl", lines);
+  const auto read = [&](const std::string& table, std::vector<std::optional<LineNeeds>> needs) {
+    EventReader reader({{"A", columns}, {"B", columns}});
+    reader.set_prefilter(needs);
+    std::vector<std::string> rows;
+    ReadStats stats;
+    reader.Read(
+        {file, table},
+        [&](size_t t, const Batch& b) {
+          for (size_t row = 0; row < b.rows(); ++row) rows.push_back(std::string(t ? "B:" : "A:") + std::string(b.columns[0].StringAt(row)));
+        },
+        [](const InputIssue&) {}, stats);
+    std::sort(rows.begin(), rows.end());
+    return std::pair{rows, stats};
+  };
+  const LineNeeds alpha = {{{"alpha"}}};
+  // In an input of table A, plain lines are A's and judged by its needs; lines naming table B
+  // are parsed, for B's readers need everything.
+  auto [rows, stats] = read("A", {alpha, std::nullopt});
+  CHECK(rows == std::vector<std::string>{"A:alpha", "B:beta", "B:delta", "B:epsilon"});
+  CHECK(stats.lines_prefiltered == 2);
+  CHECK(stats.lines == 6);
+  // An input of no table: every line could be B's, so none is skipped.
+  std::tie(rows, stats) = read("", {alpha, std::nullopt});
+  CHECK(stats.lines_prefiltered == 0);
+  CHECK(rows == std::vector<std::string>{"B:beta", "B:delta", "B:epsilon"});
+  // With needs for both tables, any line holding neither table's is skipped; the alpha line is
+  // parsed, and is of no table.
+  std::tie(rows, stats) = read("", {alpha, LineNeeds{{{"epsilon"}}}});
+  CHECK(rows == std::vector<std::string>{"B:epsilon"});
+  CHECK(stats.lines_prefiltered == 4);
+  CHECK(stats.skipped[static_cast<size_t>(InputIssueKind::NoTable)] == 1);
+}
+
+TEST_CASE("prefilter: the reader stops judging lines when too few are skipped", "[prefilter][reader]") {
+  test::TempDir dir;
+  // 5,000 lines that hold the literal, then 1,000 that do not: after 4,096 lines judged and none
+  // skipped, the reader parses every line; the same 1,000 lines first are skipped.
+  std::string held, other;
+  for (int i = 0; i < 5000; ++i) held += "{\"Name\":\"alpha\"}\n";
+  for (int i = 0; i < 1000; ++i) other += "{\"Name\":\"beta\"}\n";
+  const LineNeeds alpha = {{{"alpha"}}};
+  const std::vector<ColumnSpec> columns = {{"Name", Type::String}};
+  const auto prefiltered = [&](const std::string& text) {
+    const std::string file = dir.Write("T.jsonl", text);
+    return ReadFile(file, columns, &alpha, 65536, "DeviceNetworkEvents").stats.lines_prefiltered;
+  };
+  CHECK(prefiltered(held + other) == 0);
+  CHECK(prefiltered(other + held) == 1000);
+}
+
+namespace {
+
+struct RunResult {
+  std::vector<std::string> lines;
+  ReadStats stats;
+};
+
+// Compiles `queries` (KQL, or rule files when they end in .yaml) under `engine` and runs them
+// together over `inputs`, with or without the prefilter.
+RunResult RunAll(const std::vector<std::string>& queries, Engine engine, bool prefilter,
+                 const std::vector<InputFile>& inputs, Jit& jit, const fs::path& dir) {
+  const Catalog catalog = Catalog::BuiltIn();
+  std::vector<std::unique_ptr<CompiledQuery>> compiled;
+  for (const std::string& q : queries) {
+    Diagnostics diags;
+    std::unique_ptr<CompiledQuery> c;
+    if (q.ends_with(".yaml")) {
+      std::optional<Rule> rule = LoadRuleFile(q, diags);
+      REQUIRE(rule);
+      c = CompileQuery(rule->query, rule->query_origin, catalog, jit, diags, nullptr, engine);
+    } else {
+      auto file = std::make_shared<SourceFile>("q.kql", q);
+      c = CompileQuery(q, TextOrigin::Identity(file), catalog, jit, diags, nullptr, engine);
+    }
+    INFO(q << (diags.items().empty() ? std::string() : RenderText(diags.items()[0])));
+    REQUIRE(c);
+    compiled.push_back(std::move(c));
+  }
+  const fs::path path = dir / "detections.jsonl";
+  RunResult r;
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  REQUIRE(out);
+  {
+    DetectionWriter writer(out, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.now = kNow;
+    options.prefilter = prefilter;
+    RunStats stats;
+    CHECK(RunQueries(compiled, inputs, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; },
+                     stats));
+    CHECK(writer.Finish());
+    r.stats = stats.read;
+  }
+  std::fclose(out);
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) r.lines.push_back(line);
+  std::sort(r.lines.begin(), r.lines.end());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: the bench hunts and the rule pack detect the same with and without it", "[prefilter][run]") {
+  test::TempDir dir;
+  std::vector<InputFile> tables, envelope;
+  {
+    gen::GenOptions opt;
+    opt.events = 30000;
+    opt.now = kNow;
+    opt.tables.clear();
+    for (size_t t = 0; t < gen::kTableCount; ++t) opt.tables.push_back(static_cast<gen::Table>(t));
+    for (size_t s = 0; s < gen::kScenarioCount; ++s) opt.scenarios.push_back(static_cast<gen::Scenario>(s));
+    std::map<gen::Table, std::ofstream> files;
+    gen::Generate(opt, [&](gen::Table t, std::string_view chunk) {
+      if (!files.count(t)) {
+        const fs::path p = dir.path / (std::string(gen::TableName(t)) + ".jsonl");
+        files[t].open(p, std::ios::binary);
+        tables.push_back({p.string(), std::string(gen::TableName(t))});
+      }
+      return static_cast<bool>(files[t].write(chunk.data(), chunk.size()));
+    });
+    opt.format = gen::Format::kEnvelope;
+    std::ofstream all(dir.path / "envelope.jsonl", std::ios::binary);
+    gen::Generate(opt, [&](gen::Table, std::string_view chunk) { return static_cast<bool>(all.write(chunk.data(), chunk.size())); });
+    envelope.push_back({(dir.path / "envelope.jsonl").string(), ""});
+  }
+  // The three hunts of the DuckDB peer benchmark (tools/bench/run.sh).
+  const std::vector<std::string> hunts = {
+      "DeviceNetworkEvents | where Timestamp > ago(7d) | where InitiatingProcessFileName in~ (\"powershell.exe\", "
+      "\"cmd.exe\", \"rundll32.exe\", \"mshta.exe\", \"wscript.exe\") | project Timestamp, DeviceName, "
+      "InitiatingProcessFileName, RemoteIP, RemotePort",
+      "DeviceNetworkEvents | summarize Connections = count(), Devices = dcount(DeviceName), Processes = "
+      "make_set(InitiatingProcessFileName, 10) by RemoteIP, RemotePort | where Devices > 1 or Connections > 20 "
+      "| order by Connections desc",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" and RemoteIPType == \"Public\" and "
+      "RemoteUrl has \"pastebin\" or InitiatingProcessCommandLine contains \"-enc\" | project Timestamp, "
+      "DeviceName, RemoteUrl, InitiatingProcessCommandLine",
+  };
+  std::vector<std::string> rules;
+  for (const auto& e : fs::directory_iterator(fs::path(HUNTC_SOURCE_DIR) / "rules")) {
+    if (e.path().extension() == ".yaml") rules.push_back(e.path().string());
+  }
+  std::sort(rules.begin(), rules.end());
+  REQUIRE(rules.size() > 20);
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  // Each hunt and rule alone (most have literals), then the pack together.
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string& q : hunts) runs.push_back({q});
+  for (const std::string& q : rules) runs.push_back({q});
+  runs.push_back(rules);
+  uint64_t prefiltered = 0, detections = 0;
+  for (const std::vector<std::string>& queries : runs) {
+    for (const Engine engine : {Engine::Jit, Engine::Interp}) {
+      for (const std::vector<InputFile>* inputs : {&tables, &envelope}) {
+        INFO((queries.size() == 1 ? queries[0] : std::string("the rule pack")) << " engine "
+             << (engine == Engine::Jit ? "jit" : "interp") << (inputs == &tables ? " tables" : " envelopes"));
+        const RunResult off = RunAll(queries, engine, false, *inputs, *jit, dir.path);
+        const RunResult on = RunAll(queries, engine, true, *inputs, *jit, dir.path);
+        CHECK(on.lines == off.lines);
+        CHECK(off.stats.lines_prefiltered == 0);
+        CHECK(on.stats.lines == off.stats.lines);
+        prefiltered += on.stats.lines_prefiltered;
+        detections += on.lines.size();
+      }
+    }
+  }
+  std::printf("prefilter: %llu lines skipped unparsed, %llu detections over %zu runs\n",
+              static_cast<unsigned long long>(prefiltered), static_cast<unsigned long long>(detections), runs.size());
+  CHECK(prefiltered > 0);
+  CHECK(detections > 0);
+}
