@@ -13,20 +13,6 @@ namespace {
 using exec::AggKind;
 using exec::AggSlot;
 
-bool IsIf(AggKind k) {
-  switch (k) {
-    case AggKind::CountIf:
-    case AggKind::SumIf:
-    case AggKind::AvgIf:
-    case AggKind::MinIf:
-    case AggKind::MaxIf:
-    case AggKind::DCountIf:
-    case AggKind::MakeSetIf:
-    case AggKind::MakeListIf: return true;
-    default: return false;
-  }
-}
-
 class AggregateBuilder {
  public:
   AggregateBuilder(llvm::Module& module, const exec::AggregateNode& node, KernelObjects& objects)
@@ -183,7 +169,7 @@ class AggregateBuilder {
     llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state, s.offset);
     llvm::Value* second = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state, s.offset + 8);
     // Whether the row counts: the *if predicate is the last argument.
-    llvm::Value* counts = IsIf(spec.kind) ? gen_.IsTrue(gen_.Gen(spec.args.back())) : nullptr;
+    llvm::Value* counts = exec::IsConditional(spec.kind) ? gen_.IsTrue(gen_.Gen(spec.args.back())) : nullptr;
     if (s.slot == AggSlot::Count) {
       llvm::Value* add = counts ? b_.CreateZExt(counts, i64) : b_.getInt64(1);
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, slot), add), slot);

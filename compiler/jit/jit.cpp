@@ -34,6 +34,7 @@
 
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/helpers_bitcode.h"
+#include "compiler/jit/pack_file.h"
 
 namespace huntc {
 
@@ -189,22 +190,7 @@ struct Jit::Impl {
   void Store(const std::string& path, const CacheKey& key, llvm::StringRef object) {
     if (std::lock_guard lock(mutex); !cache_writable) return;
     std::error_code ec = llvm::sys::fs::create_directories(cache_dir);
-    llvm::SmallString<256> temp;
-    if (!ec) {
-      int fd = -1;
-      ec = llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, temp);
-      if (!ec) {
-        llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
-        out << CacheFileContent(object, key);
-        out.close();
-        if (out.has_error()) {
-          ec = out.error();
-          out.clear_error();
-        }
-        if (!ec) ec = llvm::sys::fs::rename(temp, path);
-        if (ec) llvm::sys::fs::remove(temp);
-      }
-    }
+    if (!ec) ec = WriteFileAtomically(path, CacheFileContent(object, key));
     std::lock_guard lock(mutex);
     if (ec) {
       cache_writable = false;

@@ -170,21 +170,25 @@ bool ParsePackFile(std::string_view bytes, Pack& pack, std::string& error) {
   return true;
 }
 
-bool WritePackFile(const std::string& path, const Pack& pack, std::string& error) {
+std::error_code WriteFileAtomically(const std::string& path, std::string_view content) {
   llvm::SmallString<256> temp;
   int fd = -1;
   std::error_code ec = llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, temp);
-  if (!ec) {
-    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
-    out << PackFileContent(pack);
-    out.close();
-    if (out.has_error()) {
-      ec = out.error();
-      out.clear_error();
-    }
-    if (!ec) ec = llvm::sys::fs::rename(temp, path);
-    if (ec) llvm::sys::fs::remove(temp);
+  if (ec) return ec;
+  llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+  out << content;
+  out.close();
+  if (out.has_error()) {
+    ec = out.error();
+    out.clear_error();
   }
+  if (!ec) ec = llvm::sys::fs::rename(temp, path);
+  if (ec) llvm::sys::fs::remove(temp);
+  return ec;
+}
+
+bool WritePackFile(const std::string& path, const Pack& pack, std::string& error) {
+  const std::error_code ec = WriteFileAtomically(path, PackFileContent(pack));
   if (ec) error = fmt::format("cannot write {}: {}", path, ec.message());
   return !ec;
 }

@@ -16,6 +16,7 @@
 
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "compiler/jit/jit.h"
@@ -48,6 +49,9 @@ std::string PackFileContent(const Pack& pack);
 // are not a whole, intact pack of a format this huntc reads.
 bool ParsePackFile(std::string_view bytes, Pack& pack, std::string& error);
 
+// Writes `content` to `path` under a temporary name in the same folder and renames it into place,
+// so that readers see either no file or a whole one (also the kernel cache's files).
+std::error_code WriteFileAtomically(const std::string& path, std::string_view content);
 // Writes `pack` to `path` under a temporary name in the same folder and renames it into place,
 // so that no reader sees half a pack; false, saying why in `error`, when it cannot.
 bool WritePackFile(const std::string& path, const Pack& pack, std::string& error);

@@ -15,29 +15,12 @@ namespace {
 
 constexpr int kRegisterBits = 14;
 
-bool IsIf(AggKind k) {
-  switch (k) {
-    case AggKind::CountIf:
-    case AggKind::SumIf:
-    case AggKind::AvgIf:
-    case AggKind::MinIf:
-    case AggKind::MaxIf:
-    case AggKind::DCountIf:
-    case AggKind::MakeSetIf:
-    case AggKind::MakeListIf:
-    case AggKind::MakeBagIf:
-    case AggKind::StdevIf:
-    case AggKind::VarianceIf: return true;
-    default: return false;
-  }
-}
-
 bool IsReal(Type t) { return t == Type::Real || t == Type::Decimal; }
 
 // Shared by all aggregators: which rows count (the *if predicate is the last argument).
 class Base : public Aggregator {
  public:
-  explicit Base(const AggregateSpec& spec) : kind_(spec.kind), has_if_(IsIf(spec.kind)) {}
+  explicit Base(const AggregateSpec& spec) : kind_(spec.kind), has_if_(IsConditional(spec.kind)) {}
 
  protected:
   bool Counts(const std::vector<Column>& args, size_t row) const {

@@ -162,6 +162,23 @@ std::string_view AggKindName(AggKind kind) {
   return kNames[static_cast<size_t>(kind)];
 }
 
+bool IsConditional(AggKind kind) {
+  switch (kind) {
+    case AggKind::CountIf:
+    case AggKind::SumIf:
+    case AggKind::AvgIf:
+    case AggKind::MinIf:
+    case AggKind::MaxIf:
+    case AggKind::DCountIf:
+    case AggKind::MakeSetIf:
+    case AggKind::MakeListIf:
+    case AggKind::MakeBagIf:
+    case AggKind::StdevIf:
+    case AggKind::VarianceIf: return true;
+    default: return false;
+  }
+}
+
 std::string_view JoinKindName(JoinKind kind) {
   static constexpr std::string_view kNames[] = {"innerunique", "inner", "leftouter", "rightouter", "fullouter",
                                                 "leftsemi", "leftanti", "rightsemi", "rightanti"};

@@ -147,6 +147,8 @@ enum class AggKind : uint8_t {
 };
 
 std::string_view AggKindName(AggKind kind);
+// Whether the kind is a conditional one (countif, sumif, ...), whose last argument is its predicate.
+bool IsConditional(AggKind kind);
 
 // One aggregate of a summarize. The argument list is the value (if any), then for the *If kinds
 // the predicate last. The aggregate yields one column (named by the compiler), except ArgMax and
