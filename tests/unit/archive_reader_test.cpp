@@ -118,7 +118,7 @@ TEST_CASE("records with no table are skipped and counted", "[runtime][reader]") 
   CHECK(r.Lines(InputIssueKind::NoTable) == std::vector<uint64_t>{1});
 }
 
-TEST_CASE("CSV: header names the columns; RFC 4180 quoting", "[runtime][reader]") {
+TEST_CASE("CSV: header names the columns, RFC 4180 quoting", "[runtime][reader]") {
   TempDir dir;
   const std::vector<ColumnSpec> specs = {{"Timestamp", Type::DateTime}, {"DeviceName", Type::String},
                                          {"RemotePort", Type::Int},     {"AdditionalFields", Type::Dynamic},

@@ -33,7 +33,7 @@ const char kQuery[] = "\"DeviceNetworkEvents | where RemotePort > 100 | project 
 
 }  // namespace
 
-TEST_CASE("cli: inputs by folder name, glob and stdin; table from the folder", "[cli]") {
+TEST_CASE("cli: inputs by folder name, glob and stdin, table from the folder", "[cli]") {
   huntc::test::TempDir dir;
   std::string events;
   for (int i = 0; i < 1000; ++i) {

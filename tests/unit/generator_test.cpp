@@ -510,7 +510,7 @@ TEST_CASE("generator: every row of every table has the schema's columns, in orde
   }
 }
 
-TEST_CASE("generator: --events is split by the stated shares; --events-per-table gives each its own", "[tools][generator]") {
+TEST_CASE("generator: --events is split by the stated shares, --events-per-table gives each its own", "[tools][generator]") {
   const Output out = Run(Archive(2, {}));
   uint64_t event_rows = 0;
   for (const gen::TableShare& s : gen::kTableShares) {

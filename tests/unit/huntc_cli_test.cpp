@@ -376,7 +376,7 @@ TEST_CASE("run, query, test: --externaldata reads a URL's rows from a local file
   CHECK(Huntc("test " + rule + " --engine interp --cases " + f.dir() + "/cases --externaldata nothing " + kNow).code == 2);
 }
 
-TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_HOME; --no-cache keeps none",
+TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_HOME, --no-cache keeps none",
           "[cli][run][cache]") {
   const Fixture f("cache");
   const std::string args =
@@ -427,4 +427,35 @@ TEST_CASE("explain: the pack scan stage of rules reading one table", "[cli][expl
   CHECK(Str(stages.at(0), "layout") ==
         "2 filters, 4 conjuncts (3 distinct, 1 shared), 2 string tests pooled: literals per column "
         "ProcessCommandLine 2");
+}
+
+TEST_CASE("run: --no-prefilter parses every line, --no-pack-scan runs each rule's kernel alone, with the same detections",
+          "[cli][run][pack]") {
+  Fixture dir("no-prefilter");
+  const std::string command = "run " + kOriginalRules +
+                              " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl "
+                              "--threads 1 --verbose " + kNow;
+  struct Outcome {
+    std::string detections, log;
+  };
+  const auto run = [&](const std::string& flags) {
+    const Run r = Huntc(command + flags + " 2>" + dir.Path("log"));
+    CHECK(r.code == 0);
+    return Outcome{r.out, Shell("cat " + dir.Path("log")).out};
+  };
+  const Outcome plain = run("");
+  INFO(plain.log);
+  CHECK(plain.detections.find("\"rule_id\"") != std::string::npos);
+  CHECK(plain.log.find("lines skipped unparsed") != std::string::npos);
+  CHECK(plain.log.find("pack scan of DeviceNetworkEvents") != std::string::npos);
+
+  const Outcome parsed = run(" --no-prefilter");
+  INFO(parsed.log);
+  CHECK(parsed.detections == plain.detections);
+  CHECK(parsed.log.find("lines skipped unparsed") == std::string::npos);
+
+  const Outcome alone = run(" --no-pack-scan");
+  INFO(alone.log);
+  CHECK(alone.detections == plain.detections);
+  CHECK(alone.log.find("pack scan of") == std::string::npos);
 }

@@ -45,7 +45,7 @@ const Expr kTs = Col(2, Type::DateTime);
 
 }  // namespace
 
-TEST_CASE("Project computes expressions; extend keeps the input columns first", "[interp][operators]") {
+TEST_CASE("Project computes expressions, extend keeps the input columns first", "[interp][operators]") {
   auto plan = Project(Events(), {{"user", kUser}, {"n", kN}, {"double", F(Fn::Mul, Type::Long, {kN, Lng(2)})}});
   CHECK(Rows(Run(*plan)) == std::vector<std::string>{R"("alice" | 3 | 6)", R"("bob" | 5 | 10)", R"("alice" | null | null)",
                                                      R"("carol" | 1 | 2)", R"("alice" | 7 | 14)"});
@@ -114,7 +114,7 @@ TEST_CASE("§11 dcount is exact for small sets and within the error band for lar
   CHECK(estimate < 20600);
 }
 
-TEST_CASE("§11 make_set/make_list honour their size cap; make_list keeps input order", "[interp][operators]") {
+TEST_CASE("§11 make_set/make_list honour their size cap, make_list keeps input order", "[interp][operators]") {
   AggregateSpec list = Agg(AggKind::MakeList, {kUser}, "list_user");
   AggregateSpec set = Agg(AggKind::MakeSet, {kUser}, "set_user");
   AggregateSpec capped = Agg(AggKind::MakeSet, {kUser}, "set_capped");
@@ -124,7 +124,7 @@ TEST_CASE("§11 make_set/make_list honour their size cap; make_list keeps input 
                                 R"(["alice","bob","alice","carol","alice"] | ["alice","bob","carol"] | ["alice","bob"])"});
 }
 
-TEST_CASE("§11 make_set of arrays collects their elements; make_list keeps each array whole", "[interp][operators]") {
+TEST_CASE("§11 make_set of arrays collects their elements, make_list keeps each array whole", "[interp][operators]") {
   // The doc's "Set from array column" example: [1,5,7] and ["A1","A2","A3","C1","C2"].
   auto arrays = Datatable({{"v", Type::Long}, {"a", Type::Dynamic}},
                           {{L(1), D(R"(["A1","A2","A3"])")}, {L(5), D(R"(["A2","C1"])")},
@@ -139,7 +139,7 @@ TEST_CASE("§11 make_set of arrays collects their elements; make_list keeps each
                                  R"([["A1","A2","A3"],["A2","C1"],["C2","A3"],["C2","A1"]])"});
 }
 
-TEST_CASE("§11 make_bag merges property bags; make_list_if and sumif filter rows", "[interp][operators]") {
+TEST_CASE("§11 make_bag merges property bags, make_list_if and sumif filter rows", "[interp][operators]") {
   auto bags = Datatable({{"d", Type::Dynamic}, {"k", Type::Long}}, {{D(R"({"a":1})"), L(1)}, {D(R"({"b":2,"a":9})"), L(2)}, {N(Type::Dynamic), L(3)}});
   const Expr big = F(Fn::Gt, Type::Bool, {Col(1, Type::Long), Lng(1)});
   auto plan = Aggregate(std::move(bags), {},
@@ -236,7 +236,7 @@ TEST_CASE("§12 semi and anti joins return one side's rows", "[interp][operators
   CHECK(Join(JoinKind::RightAnti) == std::vector<std::string>{R"("d" | 30)"});
 }
 
-TEST_CASE("join on several keys; null keys never match", "[interp][operators][join]") {
+TEST_CASE("join on several keys, null keys never match", "[interp][operators][join]") {
   auto l = Datatable({{"a", Type::Long}, {"b", Type::String}}, {{L(1), S("x")}, {L(1), S("y")}, {N(Type::Long), S("x")}});
   auto r = Datatable({{"a", Type::Long}, {"b", Type::String}, {"v", Type::Long}}, {{L(1), S("y"), L(7)}, {N(Type::Long), S("x"), L(8)}});
   auto plan = HashJoin(std::move(l), std::move(r), JoinKind::Inner, {0, 1}, {0, 1}, {0, 1}, {2}, {"a", "b", "v"});
@@ -251,7 +251,7 @@ TEST_CASE("§12 union keeps every row (UNION ALL)", "[interp][operators]") {
         std::vector<std::string>{R"("a")", R"("b")", R"("b")", R"("b")", R"("b")", R"("c")", R"("d")"});
 }
 
-TEST_CASE("§12 sort: desc puts nulls last, asc puts nulls first; several keys", "[interp][operators]") {
+TEST_CASE("§12 sort: desc puts nulls last, asc puts nulls first, several keys", "[interp][operators]") {
   CHECK(Rows(Run(*Project(Sort(Events(), {SortKey::Desc(1)}), {{"n", kN}}))) ==
         std::vector<std::string>{"7", "5", "3", "1", "null"});
   CHECK(Rows(Run(*Project(Sort(Events(), {SortKey::Asc(1)}), {{"n", kN}}))) ==
@@ -300,7 +300,7 @@ TEST_CASE("§6 mv-expand: empty array drops the row, null keeps one, columns zip
   CHECK(Rows(Run(*plan)) == std::vector<std::string>{R"(1 | 1 | "x")", "1 | 2 | null", "1 | 3 | null", "3 | null | null", R"(4 | null | null)"});
 }
 
-TEST_CASE("§6 mv-expand of bags: one-entry bags, or [key, value] with kind=array; index and limit", "[interp][operators]") {
+TEST_CASE("§6 mv-expand of bags: one-entry bags, or [key, value] with kind=array, index and limit", "[interp][operators]") {
   auto bag = [] { return Datatable({{"d", Type::Dynamic}}, {{D(R"({"a":1,"b":"two"})")}}); };
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, false}}))) == std::vector<std::string>{R"({"a":1})", R"({"b":"two"})"});
   CHECK(Rows(Run(*MvExpand(bag(), {{0, Type::Dynamic, true}}, 2147483647, "i"))) ==

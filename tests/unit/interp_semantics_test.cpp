@@ -67,7 +67,7 @@ TEST_CASE("§1 has_any/has_all take lists and dynamic arrays, matching terms", "
   CHECK(Eval(F(Fn::HasAll, Type::Bool, {Str("a b c"), Str("a"), Str("d")})) == "false");
 }
 
-TEST_CASE("§2 between is inclusive; a timespan upper bound counts from the lower bound", "[interp][semantics]") {
+TEST_CASE("§2 between is inclusive, a timespan upper bound counts from the lower bound", "[interp][semantics]") {
   // x between (a .. b) lowers to x >= a and x <= b; datetime .. timespan to x <= a + b.
   const auto between = [](Expr x, Expr a, Expr b) {
     return F(Fn::And, Type::Bool, {B2(Fn::Ge, x, a), B2(Fn::Le, x, std::move(b))});
@@ -81,7 +81,7 @@ TEST_CASE("§2 between is inclusive; a timespan upper bound counts from the lowe
   CHECK(Eval(between(Dt("2026-11-19T01:00:01Z"), start, upper)) == "false");
 }
 
-TEST_CASE("§2 integer division truncates; modulo takes the divisor's sign; /0 is null", "[interp][semantics]") {
+TEST_CASE("§2 integer division truncates, modulo takes the divisor's sign, /0 is null", "[interp][semantics]") {
   CHECK(Eval(F(Fn::Div, Type::Long, {Lng(1), Lng(2)})) == "0");
   CHECK(Eval(F(Fn::Div, Type::Long, {Lng(-7), Lng(2)})) == "-3");
   CHECK(Eval(F(Fn::Mod, Type::Long, {Lng(-10), Lng(4)})) == "2");
@@ -89,14 +89,14 @@ TEST_CASE("§2 integer division truncates; modulo takes the divisor's sign; /0 i
   CHECK(Eval(F(Fn::Div, Type::Real, {Real(1), Real(2)})) == "0.5");
 }
 
-TEST_CASE("§2 timespan / timespan is real; datetime - datetime is a timespan", "[interp][semantics]") {
+TEST_CASE("§2 timespan / timespan is real, datetime - datetime is a timespan", "[interp][semantics]") {
   CHECK(Eval(F(Fn::Div, Type::Real, {Ts(24 * kHour), Ts(kHour)})) == "24");
   CHECK(Eval(F(Fn::Sub, Type::TimeSpan, {Dt("2026-11-20T00:00:00Z"), Dt("2026-11-19T22:30:00Z")})) == "\"01:30:00\"");
   CHECK(Eval(F(Fn::Add, Type::DateTime, {Dt("2026-11-19T23:00:00Z"), Ts(2 * kHour)})) ==
         "\"2026-11-20T01:00:00.0000000Z\"");
 }
 
-TEST_CASE("§3 now() is one instant for the whole query; ago(x) = now() - x", "[interp][semantics]") {
+TEST_CASE("§3 now() is one instant for the whole query, ago(x) = now() - x", "[interp][semantics]") {
   const int64_t now = *ParseDateTime("2026-11-20T00:00:00Z");
   Evaluator evaluator(now);
   Batch rows;
@@ -189,7 +189,7 @@ TEST_CASE("§5 datetime_diff counts period boundaries crossed (doc examples)", "
   CHECK(IsNullResult(F(Fn::DateTimeDiff, Type::Long, {Str("fortnight"), Dt("2017-01-01"), Dt("2017-01-01")})));
 }
 
-TEST_CASE("§6 parse_json: invalid JSON gives the string itself; dynamic passes through", "[interp][semantics]") {
+TEST_CASE("§6 parse_json: invalid JSON gives the string itself, dynamic passes through", "[interp][semantics]") {
   CHECK(Eval(F(Fn::ParseJson, Type::Dynamic, {Str("not json")})) == "\"not json\"");
   CHECK(Eval(F(Fn::ParseJson, Type::Dynamic, {Str(R"( {"a": [1, 2.5, "x"]} )")})) == R"({"a":[1,2.5,"x"]})");
   CHECK(Eval(F(Fn::ParseJson, Type::Dynamic, {Dyn("[1]")})) == "[1]");
@@ -207,7 +207,7 @@ TEST_CASE("§6 member and index access: negative indexes, missing keys and index
   CHECK(Eval(B2(Fn::Eq, F(Fn::Convert, Type::String, {F(Fn::Member, Type::Dynamic, {d, Str("k")})}), Str("v"))) == "true");
 }
 
-TEST_CASE("§7 conversions give null on failure; toint truncates toward zero", "[interp][semantics]") {
+TEST_CASE("§7 conversions give null on failure, toint truncates toward zero", "[interp][semantics]") {
   CHECK(IsNullResult(F(Fn::Convert, Type::Int, {Str("abc")})));
   CHECK(IsNullResult(F(Fn::Convert, Type::Long, {Str("")})));
   CHECK(IsNullResult(F(Fn::Convert, Type::DateTime, {Str("yesterday")})));
@@ -246,7 +246,7 @@ TEST_CASE("§8 split: literal delimiter, empty parts kept, index gives a one-ele
   CHECK(Eval(F(Fn::Split, Type::Dynamic, {Str("a.b"), Str(".")})) == R"(["a","b"])");
 }
 
-TEST_CASE("§8 extract: group 0 is the whole match; no match is \"\" (null when typed)", "[interp][semantics]") {
+TEST_CASE("§8 extract: group 0 is the whole match, no match is \"\" (null when typed)", "[interp][semantics]") {
   CHECK(Eval(F(Fn::Extract, Type::String, {Str(R"(x=(\d+))"), Lng(0), Str("a x=42 b")})) == "\"x=42\"");
   CHECK(Eval(F(Fn::Extract, Type::String, {Str(R"(x=(\d+))"), Lng(1), Str("a x=42 b")})) == "\"42\"");
   CHECK(Eval(F(Fn::Extract, Type::String, {Str(R"(x=(\d+))"), Lng(1), Str("nothing")})) == "\"\"");
@@ -261,7 +261,7 @@ TEST_CASE("§8 parse_url gives Scheme, Host, Port (a string), Path, Query Parame
   CHECK(IsNullResult(F(Fn::ParseUrl, Type::Dynamic, {Str("not a url")})));
 }
 
-TEST_CASE("§8 substring is 0-based and clamps; strlen counts characters; indexof is -1 if absent", "[interp][semantics]") {
+TEST_CASE("§8 substring is 0-based and clamps, strlen counts characters, indexof is -1 if absent", "[interp][semantics]") {
   CHECK(Eval(F(Fn::Substring, Type::String, {Str("abcdef"), Lng(2), Lng(3)})) == "\"cde\"");
   CHECK(Eval(F(Fn::Substring, Type::String, {Str("abcdef"), Lng(4), Lng(100)})) == "\"ef\"");
   CHECK(Eval(F(Fn::Substring, Type::String, {Str("abcdef"), Lng(10)})) == "\"\"");
@@ -270,7 +270,7 @@ TEST_CASE("§8 substring is 0-based and clamps; strlen counts characters; indexo
   CHECK(Eval(F(Fn::IndexOf, Type::Long, {Str("abc"), Str("z")})) == "-1");
 }
 
-TEST_CASE("§9 iff takes the else branch for a false or null condition; branches promote", "[interp][semantics]") {
+TEST_CASE("§9 iff takes the else branch for a false or null condition, branches promote", "[interp][semantics]") {
   CHECK(Eval(F(Fn::Iff, Type::Long, {Null(Type::Bool), Lng(1), Lng(2)})) == "2");
   CHECK(Eval(F(Fn::Iff, Type::Long, {Bool(true), Lng(1), Lng(2)})) == "1");
   CHECK(Eval(F(Fn::Iff, Type::Real, {Bool(false), Lng(1), Real(2.5)})) == "2.5");
@@ -282,7 +282,7 @@ TEST_CASE("§9 case returns the value of the first true predicate, else the last
   CHECK(Eval(F(Fn::Case, Type::String, {Bool(false), Str("a"), Str("else")})) == "\"else\"");
 }
 
-TEST_CASE("§10 ipv4_is_private: 10/8, 172.16/12, 192.168/16 only; unparsable is null", "[interp][semantics]") {
+TEST_CASE("§10 ipv4_is_private: 10/8, 172.16/12, 192.168/16 only, unparsable is null", "[interp][semantics]") {
   const auto priv = [](const char* ip) { return Eval(F(Fn::Ipv4IsPrivate, Type::Bool, {Str(ip)})); };
   CHECK(priv("10.1.2.3") == "true");
   CHECK(priv("172.31.255.255") == "true");

@@ -466,7 +466,7 @@ TEST_CASE("sentinel: roles follow the repository layout, then `kind`", "[lint][s
   CHECK(Clean(r));
 }
 
-TEST_CASE("style: hunting queries need id, name and description; names end without a period",
+TEST_CASE("style: hunting queries need id, name and description, names end without a period",
           "[lint][style]") {
   const Diagnostic missing = One(LintOne(Hunting().Remove("id").Text()), Code::SentinelMissingField);
   CHECK(missing.severity == Severity::Warning);

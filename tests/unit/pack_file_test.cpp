@@ -41,7 +41,7 @@ std::string ReadAll(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("pack file: written and read back; every truncation and corruption is refused", "[pack]") {
+TEST_CASE("pack file: written and read back, every truncation and corruption is refused", "[pack]") {
   const Pack pack = SamplePack();
   const std::string bytes = PackFileContent(pack);
   Pack read;

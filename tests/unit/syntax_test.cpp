@@ -397,7 +397,7 @@ TEST_CASE("parser: Dump prints every node kind", "[compiler][syntax]") {
   }
 }
 
-TEST_CASE("parser: recovers at '|' and ';' and reports each error once", "[compiler][syntax]") {
+TEST_CASE("parser: recovers at '|' and ',' and reports each error once", "[compiler][syntax]") {
   auto p = ParseText("let a = ;\nlet b = 1;\nT | where A == | project B, | extend C = (1 | where D > 1");
   CHECK_FALSE(p->ok);
   REQUIRE(p->errors.size() == 4);
