@@ -398,6 +398,24 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   return Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
 }
 
+// Compiles the pack scan stages `huntc run` makes of `queries`, so that their kernels go into
+// the pack too: a run over no input builds every round's stages as a run over data does (which
+// scans share a round depends on the plans alone); one thread, as a pack of scan pipelines alone
+// has stages only then. Its rows (summarize over nothing) go nowhere.
+void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, Jit& jit) {
+  std::FILE* nowhere = std::fopen("/dev/null", "w");
+  if (!nowhere) return;  // the stages are then compiled when the pack runs
+  DetectionWriter writer(nowhere, OutputFormat::JsonLines, {});
+  RunOptions options;
+  options.threads = 1;
+  RunStats stats;
+  PackScanCompiler stages(jit);
+  RunQueries(queries, {}, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; }, stats,
+             &stages);
+  writer.Finish();
+  std::fclose(nowhere);
+}
+
 // `huntc compile`: compiles the rules as `run` would and writes them, with their kernels' object
 // code, to the pack o.output. A rule that does not compile is named and no pack is written: a
 // pack that quietly lacks a rule would hide it from every later run.
@@ -415,6 +433,7 @@ int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
     std::cerr << fmt::format("huntc compile: {} (see above); {} not written\n", why, o.output);
     return 1;
   }
+  if (o.GetEngine() == Engine::Jit && !o.no_pack_scan) CompilePackScans(rules.queries, jit);
   Pack pack;
   pack.huntc_version = HuntcVersion();
   pack.target_id = jit.TargetId();
