@@ -1,9 +1,12 @@
-// The LLVM ORC JIT back end: compiles IR predicates to native filter kernels (code generation in
-// codegen.h, the filter loop in filter.cpp, LLJIT and the cache in jit.cpp).
+// The LLVM ORC JIT back end: compiles the optimised IR to native kernels (expression code
+// generation in codegen.h; the kinds of kernel in filter.cpp, aggregate.cpp and pack.cpp; LLJIT
+// and the cache in jit.cpp).
 //
-// A kernel is generated per scan pipeline from the optimised IR: one loop over the rows of a
-// batch that evaluates the predicate with KQL's three-valued logic (values and validity kept
-// apart, top-level conjuncts short-circuiting) and writes a selection vector. String tests call
+// A filter kernel is one loop over the rows of a batch that evaluates a scan's predicate with
+// KQL's three-valued logic (values and validity kept apart, top-level conjuncts short-circuiting)
+// and writes a selection vector; a summarize kernel updates a group table (runtime/exec/
+// agg_table.h); a pack scan kernel runs the filters of every rule reading a table at once
+// (runtime/exec/pack_scan.h). String tests call
 // the runtime's helpers (runtime/strings.h): the small ones linked into each kernel as bitcode so
 // they inline (helpers_bitcode.h), the others bound through an explicit symbol map. LLVM
 // stays inside compiler/jit: this header needs none of it.
