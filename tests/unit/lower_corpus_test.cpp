@@ -148,7 +148,10 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
     // Under the JIT with the pack scan stages: every table's compiled filters as one kernel.
     std::optional<PackScanCompiler> stages;
     if (engine == Engine::Jit) stages.emplace(*jit);
-    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path, nullptr, stages ? &*stages : nullptr, threads);
+    RunOptions options;
+    options.threads = threads;
+    std::vector<std::string> lines = test::RunToLines(pack, inputs, kNow, dir.path, nullptr, stages ? &*stages : nullptr,
+                                                      options);
     if (stages) {
       std::string report;
       for (const exec::PackScanReport& r : stages->reports()) report += fmt::format("  {}: {}\n", r.table, r.layout);

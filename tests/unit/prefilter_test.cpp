@@ -18,6 +18,7 @@
 #include "runtime/exec/prefilter.h"
 #include "runtime/strings.h"
 #include "tests/unit/archive_util.h"
+#include "tests/unit/run_util.h"
 #include "tools/gen-events/generator.h"
 
 using namespace huntc;
@@ -381,24 +382,12 @@ RunResult RunAll(const std::vector<std::string>& queries, Engine engine, bool pr
     REQUIRE(c);
     compiled.push_back(std::move(c));
   }
-  const fs::path path = dir / "detections.jsonl";
   RunResult r;
-  std::FILE* out = std::fopen(path.c_str(), "w");
-  REQUIRE(out);
-  {
-    DetectionWriter writer(out, OutputFormat::JsonLines, {});
-    RunOptions options;
-    options.now = kNow;
-    options.prefilter = prefilter;
-    RunStats stats;
-    CHECK(RunQueries(compiled, inputs, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; },
-                     stats));
-    CHECK(writer.Finish());
-    r.stats = stats.read;
-  }
-  std::fclose(out);
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) r.lines.push_back(line);
+  RunStats stats;
+  RunOptions options;
+  options.prefilter = prefilter;
+  r.lines = test::RunToLines(compiled, inputs, kNow, dir, &stats, nullptr, options);
+  r.stats = stats.read;
   std::sort(r.lines.begin(), r.lines.end());
   return r;
 }

@@ -18,19 +18,17 @@ namespace huntc::test {
 // Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
 // scratch file in `dir`, and returns its lines in the order written. `stats`, if given, gets
 // the run's figures (how many inputs were read, ...). With `pack`, as a pack with its scan stages
-// (RunQueries), on `threads` reading threads.
+// (RunQueries). `options` sets the rest (threads, prefilter, ...); its `now` is replaced.
 inline std::vector<std::string> RunToLines(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                                            const std::vector<InputFile>& inputs, int64_t now,
                                            const std::filesystem::path& dir, RunStats* stats_out = nullptr,
-                                           PackScanCompiler* pack = nullptr, unsigned threads = 1) {
+                                           PackScanCompiler* pack = nullptr, RunOptions options = {}) {
   const std::filesystem::path path = dir / "detections.jsonl";
   std::FILE* out = std::fopen(path.c_str(), "w");
   REQUIRE(out);
   {
     DetectionWriter writer(out, OutputFormat::JsonLines, {});
-    RunOptions options;
     options.now = now;
-    options.threads = threads;
     RunStats stats;
     CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer,
                      [](const InputIssue&) { return true; }, stats, pack));
