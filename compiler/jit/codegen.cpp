@@ -37,6 +37,20 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_ipv4_is_private", reinterpret_cast<void*>(&huntc_ipv4_is_private)},
       {"huntc_ipv4_is_in_range", reinterpret_cast<void*>(&huntc_ipv4_is_in_range)},
       {"huntc_ipv4_compare", reinterpret_cast<void*>(&huntc_ipv4_compare)},
+      {"huntc_kernel_scratch_reset", reinterpret_cast<void*>(&huntc_kernel_scratch_reset)},
+      {"huntc_countof", reinterpret_cast<void*>(&huntc_countof)},
+      {"huntc_tolower", reinterpret_cast<void*>(&huntc_tolower)},
+      {"huntc_toupper", reinterpret_cast<void*>(&huntc_toupper)},
+      {"huntc_substring", reinterpret_cast<void*>(&huntc_substring)},
+      {"huntc_strcat", reinterpret_cast<void*>(&huntc_strcat)},
+      {"huntc_replace_regex", reinterpret_cast<void*>(&huntc_replace_regex)},
+      {"huntc_parse_json", reinterpret_cast<void*>(&huntc_parse_json)},
+      {"huntc_dyn_convert", reinterpret_cast<void*>(&huntc_dyn_convert)},
+      {"huntc_dyn_member", reinterpret_cast<void*>(&huntc_dyn_member)},
+      {"huntc_dyn_index", reinterpret_cast<void*>(&huntc_dyn_index)},
+      {"huntc_extractjson", reinterpret_cast<void*>(&huntc_extractjson)},
+      {"huntc_array_length", reinterpret_cast<void*>(&huntc_array_length)},
+      {"huntc_parse_command_line", reinterpret_cast<void*>(&huntc_parse_command_line)},
       // summarize (runtime/exec/agg_table.h)
       {"huntc_agg_group", reinterpret_cast<void*>(&huntc_agg_group)},
       {"huntc_agg_hash_str", reinterpret_cast<void*>(&huntc_agg_hash_str)},
@@ -124,14 +138,18 @@ Val ExprCodegen::Gen(const Expr& e) {
 Val ExprCodegen::GenColumn(const Expr& e) {
   const ColumnPointers& p = pointers_[e.column];
   const Type t = columns_[e.column].type;
-  // The interpreter reads a dynamic cell as the value its JSON text holds, not as the text.
-  if (t == Type::Dynamic) throw Unsupported{"a dynamic column"};
-  if (IsStringLike(t)) {
+  if (IsStringLike(t) || t == Type::Dynamic) {
     llvm::Value* off0 = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, row_));
     llvm::Value* off1 = b_.CreateLoad(
         b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), p.offsets, b_.CreateAdd(row_, b_.getInt64(1))));
     llvm::Value* ptr = b_.CreateInBoundsGEP(b_.getInt8Ty(), p.bytes, b_.CreateZExt(off0, b_.getInt64Ty()));
-    return Val{ptr, b_.CreateSub(off1, off0), nullptr};  // an absent value reads as ""
+    Val text{ptr, b_.CreateSub(off1, off0), nullptr};  // an absent string reads as ""
+    // A dynamic cell is null where its validity says (its text is then empty).
+    if (t == Type::Dynamic) {
+      text.valid = b_.CreateICmpNE(
+          b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), p.valid, row_)), b_.getInt8(0));
+    }
+    return text;
   }
   llvm::Value* valid = b_.CreateICmpNE(
       b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), p.valid, row_)), b_.getInt8(0));
@@ -205,6 +223,7 @@ Val ExprCodegen::GenLogic(const Expr& e) {
 
 llvm::Value* ExprCodegen::Compare(Fn fn, Type t, const Val& l, const Val& r) {
   if (l.v->getType() != r.v->getType()) throw Unsupported{"a comparison of values of two types"};
+  if (t == Type::Dynamic) throw Unsupported{"a comparison of dynamic values"};
   if (IsStringLike(t)) {
     if (fn == Fn::Eq || fn == Fn::Ne) {
       llvm::Value* eq = CallStringTest("huntc_str_eq", l, r, -1);
@@ -249,6 +268,7 @@ Val ExprCodegen::GenIn(const Expr& e) {
   const Type t = e.args[0].type;
   const bool ci = e.fn == Fn::InCi;
   const size_t count = e.args.size() - 1;
+  if (t == Type::Dynamic) throw Unsupported{fmt::format("'{}' of a dynamic value", ir::FnName(e.fn))};
   llvm::Value* any = b_.getFalse();
   for (size_t k = 1; k < e.args.size(); ++k) {
     if (e.args[k].kind != ExprKind::Constant) throw Unsupported{"a list item that is not a constant"};
@@ -364,7 +384,7 @@ Val ExprCodegen::GenConditional(const Expr& e) {
   if (e.fn == Fn::Coalesce) {
     for (size_t k = args.size() - 1; k-- > 0;) {
       llvm::Value* take = Valid(args[k]);
-      if (args[k].len) take = b_.CreateAnd(take, b_.CreateICmpNE(args[k].len, b_.getInt32(0)));
+      if (IsStringLike(e.args[k].type)) take = b_.CreateAnd(take, b_.CreateICmpNE(args[k].len, b_.getInt32(0)));
       out = Select(take, args[k], out);
     }
     return out;
@@ -464,6 +484,176 @@ Val ExprCodegen::GenEntryCall(const Expr& e) {
   return out;
 }
 
+void ExprCodegen::ResetScratchOnEntry() {
+  llvm::Function* fn = b_.GetInsertBlock()->getParent();
+  if (scratch_reset_in_ == fn) return;
+  scratch_reset_in_ = fn;
+  llvm::BasicBlock& entry = fn->getEntryBlock();
+  llvm::IRBuilder<> at(&entry, entry.getFirstInsertionPt());
+  at.CreateCall(module_.getOrInsertFunction("huntc_kernel_scratch_reset", llvm::FunctionType::get(b_.getVoidTy(), false)));
+}
+
+Val ExprCodegen::CallTyped(const char* name, std::vector<llvm::Value*> args, Type t, llvm::Value* args_valid) {
+  const bool text = IsStringLike(t) || t == Type::Dynamic;
+  llvm::Type* out_type = nullptr;
+  switch (t) {
+    case Type::Bool:
+    case Type::Int: out_type = b_.getInt32Ty(); break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan:
+    case Type::Real:
+    case Type::Decimal: out_type = LlvmType(t); break;
+    default:
+      if (!text) throw Unsupported{fmt::format("a {} result of '{}'", TypeName(t), name)};
+      out_type = llvm::StructType::get(ctx_, {b_.getPtrTy(), b_.getInt32Ty()});
+      ResetScratchOnEntry();
+      break;
+  }
+  Val out = CallEntry(name, std::move(args), out_type, args_valid);
+  if (text) {
+    // The entry point stores "" for a null: a string is never null, a null dynamic's text is empty.
+    llvm::Value* pair = out.v;
+    return Val{b_.CreateExtractValue(pair, 0), b_.CreateExtractValue(pair, 1), t == Type::Dynamic ? out.valid : nullptr};
+  }
+  if (t == Type::Bool) out.v = b_.CreateICmpNE(out.v, b_.getInt32(0));
+  return out;
+}
+
+std::vector<llvm::Value*> ExprCodegen::GenDocument(const Expr& e, bool strings_as_json) {
+  // parse_json of a string is read from the string: the interpreter parses the text it makes of it.
+  const bool parsed = e.kind == ExprKind::Call && e.fn == Fn::ParseJson && IsStringLike(e.args[0].type);
+  const Expr& source = parsed ? e.args[0] : e;
+  if (source.type != Type::Dynamic && !(IsStringLike(source.type) && (parsed || strings_as_json))) {
+    throw Unsupported{fmt::format("a {} value read as dynamic", TypeName(source.type))};
+  }
+  const Val d = Gen(source);
+  const bool is_text = source.type != Type::Dynamic;
+  return {d.v, d.len, b_.CreateZExt(Valid(d), b_.getInt32Ty()), b_.getInt32(is_text)};
+}
+
+Val ExprCodegen::GenDynamicAccess(const Expr& e, Type as) {
+  std::vector<llvm::Value*> args;
+  const char* name = nullptr;
+  if (e.fn == Fn::ExtractJson) {
+    if (!IsStringLike(e.args[0].type)) throw Unsupported{"'extractjson' with a path that is not a string"};
+    const Val path = Gen(e.args[0]);
+    args = {path.v, path.len};
+    for (llvm::Value* v : GenDocument(e.args[1], true)) args.push_back(v);
+    name = "huntc_extractjson";
+  } else {
+    args = GenDocument(e.args[0], false);
+    const Val key = Gen(e.args[1]);
+    if (e.fn == Fn::Member) {
+      if (!IsStringLike(e.args[1].type)) throw Unsupported{"'member' with a key that is not a string"};
+      args.push_back(key.v);
+      args.push_back(key.len);
+      name = "huntc_dyn_member";
+    } else {
+      if (!key.v->getType()->isIntegerTy(32) && !key.v->getType()->isIntegerTy(64)) {
+        throw Unsupported{"'index' with an index that is not an integer"};
+      }
+      args.push_back(b_.CreateSExt(OrZero(key), b_.getInt64Ty()));
+      args.push_back(b_.CreateZExt(Valid(key), b_.getInt32Ty()));
+      name = "huntc_dyn_index";
+    }
+  }
+  args.push_back(b_.getInt32(static_cast<int32_t>(as)));
+  return CallTyped(name, std::move(args), as, nullptr);
+}
+
+Val ExprCodegen::GenTextCall(const Expr& e) {
+  const std::string_view fn_name = ir::FnName(e.fn);
+  const auto require_string = [&](size_t k) {
+    if (!IsStringLike(e.args[k].type)) {
+      throw Unsupported{fmt::format("'{}' of a {} value", fn_name, TypeName(e.args[k].type))};
+    }
+  };
+  const auto require_integer = [&](const Val& v) {
+    if (!v.v->getType()->isIntegerTy(32) && !v.v->getType()->isIntegerTy(64)) {
+      throw Unsupported{fmt::format("'{}' with an argument that is not an integer", fn_name)};
+    }
+    return b_.CreateSExt(OrZero(v), b_.getInt64Ty());
+  };
+  switch (e.fn) {
+    case Fn::ToLower:
+    case Fn::ToUpper: {
+      require_string(0);
+      const Val x = Gen(e.args[0]);
+      return CallTyped(e.fn == Fn::ToLower ? "huntc_tolower" : "huntc_toupper", {x.v, x.len}, Type::String, nullptr);
+    }
+    case Fn::Substring: {
+      require_string(0);
+      const Val x = Gen(e.args[0]);
+      const Val start = Gen(e.args[1]);
+      std::vector<llvm::Value*> args{x.v, x.len, require_integer(start)};
+      llvm::Value* valid = Valid(start);
+      if (e.args.size() > 2) {
+        const Val length = Gen(e.args[2]);
+        args.push_back(require_integer(length));
+        valid = b_.CreateAnd(valid, Valid(length));
+      } else {
+        args.push_back(b_.getInt64(0));
+      }
+      args.push_back(b_.getInt32(e.args.size() > 2));
+      args.push_back(b_.CreateZExt(valid, b_.getInt32Ty()));
+      return CallTyped("huntc_substring", std::move(args), Type::String, nullptr);
+    }
+    case Fn::Strcat: {
+      for (size_t k = 0; k < e.args.size(); ++k) require_string(k);
+      Val out = Gen(e.args[0]);
+      for (size_t k = 1; k < e.args.size(); ++k) {
+        const Val next = Gen(e.args[k]);
+        out = CallTyped("huntc_strcat", {out.v, out.len, next.v, next.len}, Type::String, nullptr);
+      }
+      return out;
+    }
+    case Fn::ReplaceRegex: {
+      require_string(0);
+      require_string(2);
+      const Expr& pattern = e.args[1];
+      if (pattern.kind != ExprKind::Constant || !IsStringLike(pattern.type)) {
+        throw Unsupported{"'replace_regex' with a pattern that is not a constant string"};
+      }
+      // Compiled once with the interpreter's options; an invalid one is passed as null.
+      std::unique_ptr<re2::RE2> re = CompileRegex(pattern.value.is_null ? std::string() : pattern.value.text);
+      llvm::Value* object = re->ok() ? Object(objects_.Add(std::shared_ptr<const void>(std::move(re))))
+                                     : llvm::ConstantPointerNull::get(b_.getPtrTy());
+      const Val x = Gen(e.args[0]);
+      const Val with = Gen(e.args[2]);
+      return CallTyped("huntc_replace_regex", {object, x.v, x.len, with.v, with.len}, Type::String, nullptr);
+    }
+    case Fn::CountOf: {
+      require_string(0);
+      require_string(1);
+      const Val x = Gen(e.args[0]), t = Gen(e.args[1]);
+      Val out = CallEntry("huntc_countof", {x.v, x.len, t.v, t.len}, b_.getInt64Ty(), nullptr);
+      out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
+      return out;
+    }
+    case Fn::ParseJson: {
+      if (e.args[0].type == Type::Dynamic) return Gen(e.args[0]);
+      require_string(0);
+      const Val x = Gen(e.args[0]);
+      return CallTyped("huntc_parse_json", {x.v, x.len}, Type::Dynamic, nullptr);
+    }
+    case Fn::ParseCommandLine: {
+      require_string(0);
+      require_string(1);
+      const Val x = Gen(e.args[0]), kind = Gen(e.args[1]);
+      return CallTyped("huntc_parse_command_line", {x.v, x.len, kind.v, kind.len}, Type::Dynamic, nullptr);
+    }
+    case Fn::ArrayLength: {
+      Val out = CallEntry("huntc_array_length", GenDocument(e.args[0], false), b_.getInt64Ty(), nullptr);
+      if (e.type != Type::Long && e.type != Type::Int) throw Unsupported{"'array_length' of a type other than long"};
+      out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
+      return out;
+    }
+    default: break;
+  }
+  throw Unsupported{fmt::format("the function '{}'", fn_name)};
+}
+
 Val ExprCodegen::GenArithmetic(const Expr& e) {
   if (e.fn == Fn::Neg) {
     const Val x = Gen(e.args[0]);
@@ -514,9 +704,20 @@ Val ExprCodegen::GenArithmetic(const Expr& e) {
 }
 
 Val ExprCodegen::GenConvert(const Expr& e) {
-  const Val x = Gen(e.args[0]);
   const Type from = e.args[0].type, to = e.type;
+  if (from == Type::Dynamic && to != Type::Dynamic) {
+    // to<type>() of a member, index or extractjson converts the value found, as the interpreter's
+    // conversion of the dynamic it would make of it does, without making it.
+    const Expr& inner = e.args[0];
+    if (inner.kind == ExprKind::Call && (inner.fn == Fn::Member || inner.fn == Fn::Index || inner.fn == Fn::ExtractJson)) {
+      return GenDynamicAccess(inner, to);
+    }
+    const Val d = Gen(inner);
+    llvm::Value* valid = b_.CreateZExt(Valid(d), b_.getInt32Ty());
+    return CallTyped("huntc_dyn_convert", {d.v, d.len, valid, b_.getInt32(static_cast<int32_t>(to))}, to, nullptr);
+  }
   llvm::Type* target = LlvmType(to);
+  const Val x = Gen(e.args[0]);
   if (IsStringLike(from) && IsStringLike(to)) return x;
   if (IsStringLike(from) || IsStringLike(to) || to == Type::Bool) {
     throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
@@ -572,7 +773,23 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Ipv4IsPrivate:
     case Fn::Ipv4IsInRange:
     case Fn::Ipv4Compare: return GenEntryCall(e);
+    case Fn::Member:
+    case Fn::Index:
+    case Fn::ExtractJson: return GenDynamicAccess(e, e.type);
+    case Fn::ToLower:
+    case Fn::ToUpper:
+    case Fn::Substring:
+    case Fn::Strcat:
+    case Fn::ReplaceRegex:
+    case Fn::CountOf:
+    case Fn::ParseJson:
+    case Fn::ParseCommandLine:
+    case Fn::ArrayLength: return GenTextCall(e);
     case Fn::IsEmpty: {
+      if (e.args[0].type == Type::Dynamic) {  // null, or empty text
+        const Val d = Gen(e.args[0]);
+        return Val{b_.CreateOr(b_.CreateNot(Valid(d)), b_.CreateICmpEQ(d.len, b_.getInt32(0)))};
+      }
       if (!IsStringLike(e.args[0].type)) throw Unsupported{fmt::format("isempty() of a {} value", TypeName(e.args[0].type))};
       return Val{b_.CreateICmpEQ(Gen(e.args[0]).len, b_.getInt32(0))};
     }

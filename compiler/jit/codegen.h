@@ -24,7 +24,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 1;
+inline constexpr int kCodegenVersion = 2;
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -35,7 +35,9 @@ struct HelperSymbol {
 const std::vector<HelperSymbol>& KernelHelpers();
 
 // A value during code generation: `v` (and `len` for strings) with `valid` (i1), or a string
-// as pointer + length.
+// as pointer + length. A dynamic value is its JSON text as pointer + length (as a dynamic column
+// holds it, or made by a helper in the kernel's scratch, runtime/exec/kernel_entry.h), with
+// `valid`; a null one has length 0.
 struct Val {
   llvm::Value* v = nullptr;
   llvm::Value* len = nullptr;    // strings: i32 byte length
@@ -106,6 +108,18 @@ class ExprCodegen {
   // `out_type`; the result is valid where the call says so and `args_valid` (if any) holds.
   Val CallEntry(const char* name, std::vector<llvm::Value*> args, llvm::Type* out_type, llvm::Value* args_valid);
   Val GenEntryCall(const ir::Expr& e);
+  // Calls the entry point `name` whose result has type `t` (kernel_entry.h: strings and dynamic
+  // values come back as text in the kernel's scratch, which the kernel then empties on entry).
+  Val CallTyped(const char* name, std::vector<llvm::Value*> args, Type t, llvm::Value* args_valid);
+  // Empties the helpers' scratch once, at the start of the kernel being generated.
+  void ResetScratchOnEntry();
+  // A dynamic operand as the entry points take it: text, length, validity and whether it is a
+  // string parse_json reads (i32 flags). Strings are read so only if `strings_as_json`.
+  std::vector<llvm::Value*> GenDocument(const ir::Expr& e, bool strings_as_json);
+  // member, index, extractjson of a dynamic value, converted to `as`.
+  Val GenDynamicAccess(const ir::Expr& e, Type as);
+  // The interpreter's string and dynamic functions through their entry points.
+  Val GenTextCall(const ir::Expr& e);
   Val GenArithmetic(const ir::Expr& e);
   Val GenConvert(const ir::Expr& e);
   Val GenCall(const ir::Expr& e);
@@ -122,6 +136,7 @@ class ExprCodegen {
   const std::vector<ir::Expr>* precomputed_ = nullptr;
   std::unordered_multimap<size_t, size_t> precomputed_by_hash_;
   llvm::Value* tests_ = nullptr;
+  llvm::Function* scratch_reset_in_ = nullptr;
 };
 
 // Generates into `module` the filter kernel `name` (runtime/kernel.h FilterKernel) for

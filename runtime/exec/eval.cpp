@@ -91,13 +91,6 @@ void AppendDynamic(Column& out, const Json& v) {
   }
 }
 
-// The dynamic value of a JSON text cell; invalid JSON is a string (as parse_json gives it).
-Json ParseDynamic(std::string_view text) {
-  if (text.empty()) return Json();
-  if (auto j = Json::Parse(text)) return std::move(*j);
-  return Json::String(std::string(text));
-}
-
 bool IsGuidText(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -138,6 +131,12 @@ void AppendParsed(Column& out, std::string_view text) {
 }
 
 }  // namespace
+
+Json ParseDynamic(std::string_view text) {
+  if (text.empty()) return Json();
+  if (auto j = Json::Parse(text)) return std::move(*j);
+  return Json::String(std::string(text));
+}
 
 int64_t IntOf(const Column& c, size_t r) {
   switch (c.type()) {

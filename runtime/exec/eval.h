@@ -89,6 +89,9 @@ class Evaluator {
   std::unordered_map<std::string, std::unique_ptr<StringSet>> sets_;
 };
 
+// The dynamic value of a JSON text (a dynamic cell's, or parse_json's argument): "" is null,
+// invalid JSON is a string.
+Json ParseDynamic(std::string_view text);
 // Row `row` of a column as a dynamic value (numbers as numbers, datetimes and timespans as
 // their text, a dynamic column's JSON parsed; invalid JSON becomes a string).
 Json CellToJson(const Column& column, size_t row);

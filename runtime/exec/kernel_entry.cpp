@@ -1,11 +1,104 @@
 // The interpreter's scalar functions as generated kernels call them (see kernel_entry.h).
 #include "runtime/exec/kernel_entry.h"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
 #include <optional>
+#include <vector>
 
+#include <re2/re2.h>
+
+#include "runtime/batch.h"
+#include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
+#include "runtime/strings.h"
 
 namespace {
+
+using huntc::Column;
+using huntc::Type;
+using huntc::IsStringLike;
+using huntc::exec::Json;
+
+// The strings made for one kernel call on this thread: blocks that never move, so a string
+// stays put while later ones are added; all but the first block go when the next call starts.
+class Arena {
+ public:
+  const char* Copy(std::string_view s) {
+    if (s.empty()) return "";
+    if (blocks_.empty() || used_ + s.size() > size_) {
+      size_ = std::max(kBlockBytes, s.size());
+      blocks_.push_back(std::make_unique<char[]>(size_));
+      used_ = 0;
+    }
+    char* out = blocks_.back().get() + used_;
+    std::memcpy(out, s.data(), s.size());
+    used_ += s.size();
+    return out;
+  }
+  void Reset() {
+    if (blocks_.size() > 1) blocks_.resize(1);  // the first block is the size of most calls'
+    used_ = 0;
+    size_ = blocks_.empty() ? 0 : kBlockBytes;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+  size_t size_ = 0;
+};
+
+thread_local Arena arena;
+
+int32_t StoreText(std::string_view s, HuntcText* out) {
+  *out = HuntcText{arena.Copy(s), static_cast<uint32_t>(s.size())};
+  return 1;
+}
+
+// A one-row column of each type, reused: the interpreter's conversions append to columns, so the
+// kernel's values go through a column to come out as the interpreter's.
+Column& ScratchColumn(Type type) {
+  thread_local std::array<std::unique_ptr<Column>, 16> columns;
+  std::unique_ptr<Column>& c = columns[static_cast<size_t>(type) % columns.size()];
+  if (!c || c->type() != type) c = std::make_unique<Column>(type);
+  c->Clear();
+  return *c;
+}
+
+// Stores the one row of `c` as a kernel holds a value of its type (kernel_entry.h).
+int32_t StoreCell(const Column& c, void* out) {
+  const Type type = c.type();
+  if (IsStringLike(type)) return StoreText(c.StringAt(0), static_cast<HuntcText*>(out));  // null is ""
+  if (c.IsNull(0)) {
+    if (type == Type::Dynamic) *static_cast<HuntcText*>(out) = HuntcText{"", 0};
+    return 0;
+  }
+  switch (type) {
+    case Type::Bool: *static_cast<int32_t*>(out) = c.BoolAt(0); return 1;
+    case Type::Int: *static_cast<int32_t*>(out) = c.IntAt(0); return 1;
+    case Type::Real:
+    case Type::Decimal: *static_cast<double*>(out) = c.RealAt(0); return 1;
+    case Type::Dynamic: return StoreText(c.StringAt(0), static_cast<HuntcText*>(out));
+    default: *static_cast<int64_t*>(out) = c.LongAt(0); return 1;
+  }
+}
+
+// A dynamic value converted to `type` as the interpreter converts it (AppendJson).
+int32_t StoreJson(const Json& v, int32_t type, void* out) {
+  Column& c = ScratchColumn(static_cast<Type>(type));
+  huntc::exec::AppendJson(c, v);
+  return StoreCell(c, out);
+}
+
+// The dynamic value a kernel passes: a dynamic's JSON text (null where not valid), or a string
+// that parse_json reads.
+Json Document(const char* doc, uint32_t n, int32_t valid, int32_t is_text) {
+  if (!valid && !is_text) return Json();
+  return huntc::exec::ParseDynamic({doc, n});
+}
 
 template <class T, class Out>
 int32_t Store(const std::optional<T>& v, Out* out) {
@@ -19,6 +112,8 @@ int32_t Store(const std::optional<T>& v, Out* out) {
 using namespace huntc::exec;
 
 extern "C" {
+
+void huntc_kernel_scratch_reset() { arena.Reset(); }
 
 int32_t huntc_bin_long(int64_t v, int64_t size, int64_t origin, int64_t* out) {
   return Store(BinLong(v, size, origin), out);
@@ -47,6 +142,90 @@ int32_t huntc_ipv4_is_in_range(const char* ip, uint32_t n, const char* range, ui
 
 int32_t huntc_ipv4_compare(const char* a, uint32_t na, const char* b, uint32_t nb, int32_t prefix, int64_t* out) {
   return Store(Ipv4Compare({a, na}, {b, nb}, prefix), out);
+}
+
+int32_t huntc_countof(const char* s, uint32_t n, const char* t, uint32_t nt, int64_t* out) {
+  *out = CountOf({s, n}, {t, nt});
+  return 1;
+}
+
+int32_t huntc_tolower(const char* s, uint32_t n, HuntcText* out) { return StoreText(ToLowerAscii({s, n}), out); }
+
+int32_t huntc_toupper(const char* s, uint32_t n, HuntcText* out) { return StoreText(ToUpperAscii({s, n}), out); }
+
+int32_t huntc_substring(const char* s, uint32_t n, int64_t start, int64_t length, int32_t has_length,
+                        int32_t args_valid, HuntcText* out) {
+  if (!args_valid) return StoreText("", out);
+  return StoreText(Utf8Substring({s, n}, start, has_length ? std::optional<int64_t>(length) : std::nullopt), out);
+}
+
+int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out) {
+  std::string text(a, na);
+  text.append(b, nb);
+  return StoreText(text, out);
+}
+
+int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const char* with, uint32_t nw,
+                            HuntcText* out) {
+  if (!regex) return StoreText("", out);  // an invalid pattern gives "", as in the interpreter
+  std::string text(s, n);
+  re2::RE2::GlobalReplace(&text, *static_cast<const re2::RE2*>(regex), re2::StringPiece(with, nw));
+  return StoreText(text, out);
+}
+
+int32_t huntc_parse_json(const char* s, uint32_t n, HuntcText* out) {
+  return StoreJson(ParseDynamic({s, n}), static_cast<int32_t>(Type::Dynamic), out);
+}
+
+int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {
+  // The cell as a one-row dynamic column, converted by the interpreter's own conversion.
+  Column& from = ScratchColumn(Type::Dynamic);
+  if (valid) {
+    from.AppendString({doc, n});
+  } else {
+    from.AppendNull();
+  }
+  Column& to = ScratchColumn(static_cast<Type>(type));
+  AppendConverted(to, from, 0);
+  return StoreCell(to, out);
+}
+
+int32_t huntc_dyn_member(const char* doc, uint32_t n, int32_t valid, int32_t is_text, const char* key, uint32_t nk,
+                         int32_t type, void* out) {
+  const Json d = Document(doc, n, valid, is_text);
+  const Json* found = d.IsObject() ? d.Find({key, nk}) : nullptr;
+  return StoreJson(found ? *found : Json(), type, out);
+}
+
+int32_t huntc_dyn_index(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t k, int32_t k_valid,
+                        int32_t type, void* out) {
+  const Json d = Document(doc, n, valid, is_text);
+  const Json* found = nullptr;
+  if (d.IsArray() && k_valid) {
+    const int64_t size = static_cast<int64_t>(d.items().size());
+    if (k < 0) k += size;  // negative indexes count from the end
+    if (k >= 0 && k < size) found = &d.items()[static_cast<size_t>(k)];
+  }
+  return StoreJson(found ? *found : Json(), type, out);
+}
+
+int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32_t n, int32_t valid, int32_t is_text,
+                          int32_t type, void* out) {
+  const std::optional<Json> found = JsonPathGet({path, np}, Document(doc, n, valid, is_text));
+  return StoreJson(found ? *found : Json(), type, out);
+}
+
+int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out) {
+  const Json d = Document(doc, n, valid, is_text);
+  if (!d.IsArray()) return 0;
+  *out = static_cast<int64_t>(d.items().size());
+  return 1;
+}
+
+int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out) {
+  // Windows is the only parser KQL defines: any other kind gives null.
+  const Json v = huntc::StrEqualCi({kind, nk}, "windows") ? ParseCommandLineWindows({s, n}) : Json();
+  return StoreJson(v, static_cast<int32_t>(Type::Dynamic), out);
 }
 
 }  // extern "C"

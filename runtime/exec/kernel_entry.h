@@ -4,11 +4,27 @@
 //
 // Convention: each returns 1 and stores the value in *out, or returns 0 for a null result.
 // Strings are passed as pointer and byte length; bools are stored as 0 or 1.
+//
+// Dynamic values are passed as their JSON text (a null one as ""), with a validity flag where
+// the interpreter tells a null cell from an empty one. A function whose result type is chosen
+// by the caller takes it as `type` (a huntc::Type) and stores it as a kernel stores that type:
+// bool and int as int32, long, datetime and timespan as int64, real as double, and strings and
+// dynamic values (as JSON text) as a HuntcText.
+//
+// Strings a function makes live in an arena of the calling thread, which a kernel empties when
+// it starts (huntc_kernel_scratch_reset): they stay valid until the thread's next kernel call.
 #pragma once
 
 #include <cstdint>
 
 extern "C" {
+struct HuntcText {
+  const char* data;
+  uint32_t size;
+};
+
+void huntc_kernel_scratch_reset();
+
 int32_t huntc_bin_long(int64_t v, int64_t size, int64_t origin, int64_t* out);
 int32_t huntc_bin_real(double v, double size, double origin, double* out);
 int32_t huntc_strlen(const char* s, uint32_t n, int64_t* out);
@@ -16,4 +32,32 @@ int32_t huntc_datetime_diff(const char* period, uint32_t np, int64_t d1, int64_t
 int32_t huntc_ipv4_is_private(const char* ip, uint32_t n, int32_t* out);
 int32_t huntc_ipv4_is_in_range(const char* ip, uint32_t n, const char* range, uint32_t nr, int32_t* out);
 int32_t huntc_ipv4_compare(const char* a, uint32_t na, const char* b, uint32_t nb, int32_t prefix, int64_t* out);
+int32_t huntc_countof(const char* s, uint32_t n, const char* t, uint32_t nt, int64_t* out);
+int32_t huntc_tolower(const char* s, uint32_t n, HuntcText* out);
+int32_t huntc_toupper(const char* s, uint32_t n, HuntcText* out);
+// `length` is absent where `has_length` is 0; `args_valid` is 0 where start or length is null.
+int32_t huntc_substring(const char* s, uint32_t n, int64_t start, int64_t length, int32_t has_length,
+                        int32_t args_valid, HuntcText* out);
+// a then b.
+int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out);
+// `regex` is a compiled re2::RE2, or null for an invalid pattern.
+int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const char* with, uint32_t nw,
+                            HuntcText* out);
+
+// dynamic values
+// parse_json of a string.
+int32_t huntc_parse_json(const char* s, uint32_t n, HuntcText* out);
+// to<type>() of a dynamic value.
+int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out);
+// doc.key (member) as `type`; `is_text`: doc is a string that parse_json reads, not a dynamic.
+int32_t huntc_dyn_member(const char* doc, uint32_t n, int32_t valid, int32_t is_text, const char* key, uint32_t nk,
+                         int32_t type, void* out);
+// doc[k] (index), likewise; `k_valid` 0 for a null index.
+int32_t huntc_dyn_index(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t k, int32_t k_valid,
+                        int32_t type, void* out);
+// extractjson(path, doc) as `type`; `is_text` as for member.
+int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32_t n, int32_t valid, int32_t is_text,
+                          int32_t type, void* out);
+int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out);
+int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out);
 }
