@@ -39,12 +39,13 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_ipv4_compare", reinterpret_cast<void*>(&huntc_ipv4_compare)},
       {"huntc_kernel_scratch_reset", reinterpret_cast<void*>(&huntc_kernel_scratch_reset)},
       {"huntc_countof", reinterpret_cast<void*>(&huntc_countof)},
-      {"huntc_tolower", reinterpret_cast<void*>(&huntc_tolower)},
-      {"huntc_toupper", reinterpret_cast<void*>(&huntc_toupper)},
+      {"huntc_string_fn", reinterpret_cast<void*>(&huntc_string_fn)},
+      {"huntc_tostring", reinterpret_cast<void*>(&huntc_tostring)},
+      {"huntc_indexof", reinterpret_cast<void*>(&huntc_indexof)},
+      {"huntc_split", reinterpret_cast<void*>(&huntc_split)},
       {"huntc_substring", reinterpret_cast<void*>(&huntc_substring)},
       {"huntc_strcat", reinterpret_cast<void*>(&huntc_strcat)},
       {"huntc_replace_regex", reinterpret_cast<void*>(&huntc_replace_regex)},
-      {"huntc_parse_json", reinterpret_cast<void*>(&huntc_parse_json)},
       {"huntc_dyn_convert", reinterpret_cast<void*>(&huntc_dyn_convert)},
       {"huntc_dyn_member", reinterpret_cast<void*>(&huntc_dyn_member)},
       {"huntc_dyn_index", reinterpret_cast<void*>(&huntc_dyn_index)},
@@ -575,13 +576,33 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
     }
     return b_.CreateSExt(OrZero(v), b_.getInt64Ty());
   };
+  // The functions of one string (kernel_entry.h HuntcStringFn).
+  std::optional<HuntcStringFn> one;
   switch (e.fn) {
-    case Fn::ToLower:
-    case Fn::ToUpper: {
-      require_string(0);
-      const Val x = Gen(e.args[0]);
-      return CallTyped(e.fn == Fn::ToLower ? "huntc_tolower" : "huntc_toupper", {x.v, x.len}, Type::String, nullptr);
+    case Fn::ToLower: one = kHuntcToLower; break;
+    case Fn::ToUpper: one = kHuntcToUpper; break;
+    case Fn::UrlEncode: one = kHuntcUrlEncode; break;
+    case Fn::UrlDecode: one = kHuntcUrlDecode; break;
+    case Fn::HashSha256: one = kHuntcSha256; break;
+    case Fn::Base64DecodeToString: one = kHuntcBase64DecodeToString; break;
+    case Fn::Base64DecodeToArray: one = kHuntcBase64DecodeToArray; break;
+    case Fn::ParseJson: one = kHuntcParseJson; break;
+    case Fn::ParseUrl: one = kHuntcParseUrl; break;
+    case Fn::ParsePath: one = kHuntcParsePath; break;
+    case Fn::ParseCsv: one = kHuntcParseCsv; break;
+    default: break;
+  }
+  if (one) {
+    if (e.fn == Fn::ParseJson && e.args[0].type == Type::Dynamic) return Gen(e.args[0]);
+    require_string(0);
+    const bool dynamic = *one >= kHuntcParseJson;
+    if (e.type != (dynamic ? Type::Dynamic : Type::String)) {
+      throw Unsupported{fmt::format("'{}' to a {} value", fn_name, TypeName(e.type))};
     }
+    const Val x = Gen(e.args[0]);
+    return CallTyped("huntc_string_fn", {b_.getInt32(*one), x.v, x.len}, e.type, nullptr);
+  }
+  switch (e.fn) {
     case Fn::Substring: {
       require_string(0);
       const Val x = Gen(e.args[0]);
@@ -631,11 +652,36 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
       return out;
     }
-    case Fn::ParseJson: {
-      if (e.args[0].type == Type::Dynamic) return Gen(e.args[0]);
+    case Fn::IndexOf: {
       require_string(0);
-      const Val x = Gen(e.args[0]);
-      return CallTyped("huntc_parse_json", {x.v, x.len}, Type::Dynamic, nullptr);
+      require_string(1);
+      const Val x = Gen(e.args[0]), t = Gen(e.args[1]);
+      llvm::Value* start = b_.getInt64(0);
+      llvm::Value* start_valid = b_.getTrue();
+      if (e.args.size() > 2) {
+        const Val v = Gen(e.args[2]);
+        start = require_integer(v);
+        start_valid = Valid(v);
+      }
+      Val out = CallEntry("huntc_indexof", {x.v, x.len, t.v, t.len, start, b_.CreateZExt(start_valid, b_.getInt32Ty())},
+                          b_.getInt64Ty(), nullptr);
+      out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
+      return out;
+    }
+    case Fn::Split: {
+      require_string(0);
+      require_string(1);
+      const Val x = Gen(e.args[0]), d = Gen(e.args[1]);
+      llvm::Value* k = b_.getInt64(0);
+      llvm::Value* k_valid = b_.getTrue();
+      if (e.args.size() > 2) {
+        const Val v = Gen(e.args[2]);
+        k = require_integer(v);
+        k_valid = Valid(v);
+      }
+      return CallTyped("huntc_split", {x.v, x.len, d.v, d.len, k, b_.getInt32(e.args.size() > 2),
+                                       b_.CreateZExt(k_valid, b_.getInt32Ty())},
+                       Type::Dynamic, nullptr);
     }
     case Fn::ParseCommandLine: {
       require_string(0);
@@ -644,8 +690,8 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       return CallTyped("huntc_parse_command_line", {x.v, x.len, kind.v, kind.len}, Type::Dynamic, nullptr);
     }
     case Fn::ArrayLength: {
+      if (e.type != Type::Long && e.type != Type::Int) throw Unsupported{"'array_length' to a type other than long"};
       Val out = CallEntry("huntc_array_length", GenDocument(e.args[0], false), b_.getInt64Ty(), nullptr);
-      if (e.type != Type::Long && e.type != Type::Int) throw Unsupported{"'array_length' of a type other than long"};
       out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
       return out;
     }
@@ -719,6 +765,17 @@ Val ExprCodegen::GenConvert(const Expr& e) {
   llvm::Type* target = LlvmType(to);
   const Val x = Gen(e.args[0]);
   if (IsStringLike(from) && IsStringLike(to)) return x;
+  if (to == Type::String && !IsStringLike(from) && from != Type::Null) {
+    // tostring() of a number, bool, datetime or timespan, as the interpreter prints it.
+    llvm::Type* t = x.v->getType();
+    llvm::Value* integer = t->isIntegerTy() ? (t->isIntegerTy(1) ? b_.CreateZExt(OrZero(x), b_.getInt64Ty())
+                                                                 : b_.CreateSExt(OrZero(x), b_.getInt64Ty()))
+                                            : b_.getInt64(0);
+    llvm::Value* real = t->isDoubleTy() ? OrZero(x) : llvm::ConstantFP::get(b_.getDoubleTy(), 0.0);
+    return CallTyped("huntc_tostring", {b_.getInt32(static_cast<int32_t>(from)), integer, real,
+                                        b_.CreateZExt(Valid(x), b_.getInt32Ty())},
+                     Type::String, nullptr);
+  }
   if (IsStringLike(from) || IsStringLike(to) || to == Type::Bool) {
     throw Unsupported{fmt::format("conversion from {} to {}", TypeName(from), TypeName(to))};
   }
@@ -778,11 +835,21 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::ExtractJson: return GenDynamicAccess(e, e.type);
     case Fn::ToLower:
     case Fn::ToUpper:
+    case Fn::UrlEncode:
+    case Fn::UrlDecode:
+    case Fn::HashSha256:
+    case Fn::Base64DecodeToString:
+    case Fn::Base64DecodeToArray:
+    case Fn::ParseJson:
+    case Fn::ParseUrl:
+    case Fn::ParsePath:
+    case Fn::ParseCsv:
     case Fn::Substring:
     case Fn::Strcat:
     case Fn::ReplaceRegex:
     case Fn::CountOf:
-    case Fn::ParseJson:
+    case Fn::IndexOf:
+    case Fn::Split:
     case Fn::ParseCommandLine:
     case Fn::ArrayLength: return GenTextCall(e);
     case Fn::IsEmpty: {

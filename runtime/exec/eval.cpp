@@ -1014,12 +1014,7 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::Split:
       for (size_t i = 0; i < n; ++i) {
         Json parts = Split(a.Str(0, i, s0), a.Str(1, i, s1));
-        if (a.size() > 2) {
-          const int64_t k = a.Null(2, i) ? -1 : a.Int(2, i);
-          Json one = Json::Array();
-          if (k >= 0 && k < static_cast<int64_t>(parts.items().size())) one.Push(parts.items()[static_cast<size_t>(k)]);
-          parts = std::move(one);
-        }
+        if (a.size() > 2) parts = SplitPart(parts, a.Null(2, i) ? -1 : a.Int(2, i));
         AppendDynamic(out, parts);
       }
       return out;
@@ -1123,11 +1118,8 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
         const Json* found = nullptr;
         if (e.fn == Fn::Member) {
           if (d.IsObject()) found = d.Find(a.Str(1, i, s1));
-        } else if (d.IsArray() && !a.Null(1, i)) {
-          const int64_t size = static_cast<int64_t>(d.items().size());
-          int64_t k = a.Int(1, i);
-          if (k < 0) k += size;  // negative indexes count from the end
-          if (k >= 0 && k < size) found = &d.items()[static_cast<size_t>(k)];
+        } else if (!a.Null(1, i)) {
+          found = ArrayItem(d, a.Int(1, i));
         }
         AppendJson(out, found ? *found : Json());
       }

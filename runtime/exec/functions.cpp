@@ -179,6 +179,19 @@ std::string Translate(std::string_view from, std::string_view to, std::string_vi
   return out;
 }
 
+Json SplitPart(const Json& parts, int64_t k) {
+  Json one = Json::Array();
+  if (k >= 0 && k < static_cast<int64_t>(parts.items().size())) one.Push(parts.items()[static_cast<size_t>(k)]);
+  return one;
+}
+
+const Json* ArrayItem(const Json& d, int64_t k) {
+  if (!d.IsArray()) return nullptr;
+  const int64_t size = static_cast<int64_t>(d.items().size());
+  if (k < 0) k += size;
+  return k >= 0 && k < size ? &d.items()[static_cast<size_t>(k)] : nullptr;
+}
+
 Json Split(std::string_view s, std::string_view delimiter) {
   Json out = Json::Array();
   if (delimiter.empty()) {

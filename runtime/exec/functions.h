@@ -29,6 +29,11 @@ std::string ReplaceString(std::string_view s, std::string_view from, std::string
 // shorter); an empty `to` deletes them.
 std::string Translate(std::string_view from, std::string_view to, std::string_view s);
 Json Split(std::string_view s, std::string_view delimiter);
+// split's third argument: the k-th of `parts` alone in an array, empty when there is none.
+Json SplitPart(const Json& parts, int64_t k);
+// The item of an array at k (a negative k counts from the end), or null when there is none or
+// `d` is not an array (index).
+const Json* ArrayItem(const Json& d, int64_t k);
 std::string UrlDecode(std::string_view s);
 std::string UrlEncode(std::string_view s);
 std::optional<std::string> Base64Decode(std::string_view s);

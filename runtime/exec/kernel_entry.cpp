@@ -149,9 +149,57 @@ int32_t huntc_countof(const char* s, uint32_t n, const char* t, uint32_t nt, int
   return 1;
 }
 
-int32_t huntc_tolower(const char* s, uint32_t n, HuntcText* out) { return StoreText(ToLowerAscii({s, n}), out); }
+int32_t huntc_string_fn(int32_t fn, const char* s, uint32_t n, HuntcText* out) {
+  const std::string_view x(s, n);
+  const auto dynamic = [&](const Json& v) { return StoreJson(v, static_cast<int32_t>(Type::Dynamic), out); };
+  switch (fn) {
+    case kHuntcToLower: return StoreText(ToLowerAscii(x), out);
+    case kHuntcToUpper: return StoreText(ToUpperAscii(x), out);
+    case kHuntcUrlEncode: return StoreText(UrlEncode(x), out);
+    case kHuntcUrlDecode: return StoreText(UrlDecode(x), out);
+    case kHuntcSha256: return StoreText(Sha256Hex(x), out);
+    case kHuntcBase64DecodeToString: {
+      const std::optional<std::string> decoded = Base64Decode(x);
+      return StoreText(decoded ? *decoded : "", out);
+    }
+    case kHuntcParseJson: return dynamic(ParseDynamic(x));
+    case kHuntcParseUrl: return dynamic(ParseUrl(x));
+    case kHuntcParsePath: return dynamic(ParsePath(x));
+    case kHuntcParseCsv: return dynamic(ParseCsv(x));
+    default: return dynamic(Base64DecodeToArray(x));
+  }
+}
 
-int32_t huntc_toupper(const char* s, uint32_t n, HuntcText* out) { return StoreText(ToUpperAscii({s, n}), out); }
+int32_t huntc_tostring(int32_t type, int64_t integer, double real, int32_t valid, HuntcText* out) {
+  // The value as a one-row column of its type, converted by the interpreter's tostring.
+  Column& c = ScratchColumn(static_cast<Type>(type));
+  if (!valid) {
+    c.AppendNull();
+  } else {
+    switch (c.type()) {
+      case Type::Bool: c.AppendBool(integer != 0); break;
+      case Type::Int: c.AppendInt(static_cast<int32_t>(integer)); break;
+      case Type::Real:
+      case Type::Decimal: c.AppendReal(real); break;
+      default: c.AppendLong(integer); break;
+    }
+  }
+  return StoreText(CellToString(c, 0), out);
+}
+
+int32_t huntc_indexof(const char* s, uint32_t n, const char* t, uint32_t nt, int64_t start, int32_t start_valid,
+                      int64_t* out) {
+  if (!start_valid) return 0;
+  *out = IndexOf({s, n}, {t, nt}, start);
+  return 1;
+}
+
+int32_t huntc_split(const char* s, uint32_t n, const char* d, uint32_t nd, int64_t k, int32_t has_k, int32_t k_valid,
+                    HuntcText* out) {
+  Json parts = Split({s, n}, {d, nd});
+  if (has_k) parts = SplitPart(parts, k_valid ? k : -1);
+  return StoreJson(parts, static_cast<int32_t>(Type::Dynamic), out);
+}
 
 int32_t huntc_substring(const char* s, uint32_t n, int64_t start, int64_t length, int32_t has_length,
                         int32_t args_valid, HuntcText* out) {
@@ -171,10 +219,6 @@ int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const 
   std::string text(s, n);
   re2::RE2::GlobalReplace(&text, *static_cast<const re2::RE2*>(regex), re2::StringPiece(with, nw));
   return StoreText(text, out);
-}
-
-int32_t huntc_parse_json(const char* s, uint32_t n, HuntcText* out) {
-  return StoreJson(ParseDynamic({s, n}), static_cast<int32_t>(Type::Dynamic), out);
 }
 
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {
@@ -200,12 +244,7 @@ int32_t huntc_dyn_member(const char* doc, uint32_t n, int32_t valid, int32_t is_
 int32_t huntc_dyn_index(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t k, int32_t k_valid,
                         int32_t type, void* out) {
   const Json d = Document(doc, n, valid, is_text);
-  const Json* found = nullptr;
-  if (d.IsArray() && k_valid) {
-    const int64_t size = static_cast<int64_t>(d.items().size());
-    if (k < 0) k += size;  // negative indexes count from the end
-    if (k >= 0 && k < size) found = &d.items()[static_cast<size_t>(k)];
-  }
+  const Json* found = k_valid ? ArrayItem(d, k) : nullptr;
   return StoreJson(found ? *found : Json(), type, out);
 }
 

@@ -25,6 +25,21 @@ struct HuntcText {
 
 void huntc_kernel_scratch_reset();
 
+// The functions of one string huntc_string_fn computes: to a string, or to a dynamic (parse_*).
+enum HuntcStringFn : int32_t {
+  kHuntcToLower,
+  kHuntcToUpper,
+  kHuntcUrlEncode,
+  kHuntcUrlDecode,
+  kHuntcSha256,
+  kHuntcBase64DecodeToString,
+  kHuntcParseJson,
+  kHuntcParseUrl,
+  kHuntcParsePath,
+  kHuntcParseCsv,
+  kHuntcBase64DecodeToArray,
+};
+
 int32_t huntc_bin_long(int64_t v, int64_t size, int64_t origin, int64_t* out);
 int32_t huntc_bin_real(double v, double size, double origin, double* out);
 int32_t huntc_strlen(const char* s, uint32_t n, int64_t* out);
@@ -33,11 +48,19 @@ int32_t huntc_ipv4_is_private(const char* ip, uint32_t n, int32_t* out);
 int32_t huntc_ipv4_is_in_range(const char* ip, uint32_t n, const char* range, uint32_t nr, int32_t* out);
 int32_t huntc_ipv4_compare(const char* a, uint32_t na, const char* b, uint32_t nb, int32_t prefix, int64_t* out);
 int32_t huntc_countof(const char* s, uint32_t n, const char* t, uint32_t nt, int64_t* out);
-int32_t huntc_tolower(const char* s, uint32_t n, HuntcText* out);
-int32_t huntc_toupper(const char* s, uint32_t n, HuntcText* out);
 // `length` is absent where `has_length` is 0; `args_valid` is 0 where start or length is null.
 int32_t huntc_substring(const char* s, uint32_t n, int64_t start, int64_t length, int32_t has_length,
                         int32_t args_valid, HuntcText* out);
+int32_t huntc_string_fn(int32_t fn, const char* s, uint32_t n, HuntcText* out);
+// tostring() of a value of `type` (integer-like in `integer`, real-like in `real`), null where
+// `valid` is 0.
+int32_t huntc_tostring(int32_t type, int64_t integer, double real, int32_t valid, HuntcText* out);
+// indexof(s, t, start); start is null where `start_valid` is 0.
+int32_t huntc_indexof(const char* s, uint32_t n, const char* t, uint32_t nt, int64_t start, int32_t start_valid,
+                      int64_t* out);
+// split(s, delimiter[, k]) as a dynamic: `has_k` says whether k was given, `k_valid` whether it is not null.
+int32_t huntc_split(const char* s, uint32_t n, const char* d, uint32_t nd, int64_t k, int32_t has_k, int32_t k_valid,
+                    HuntcText* out);
 // a then b.
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out);
 // `regex` is a compiled re2::RE2, or null for an invalid pattern.
@@ -45,8 +68,6 @@ int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const 
                             HuntcText* out);
 
 // dynamic values
-// parse_json of a string.
-int32_t huntc_parse_json(const char* s, uint32_t n, HuntcText* out);
 // to<type>() of a dynamic value.
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out);
 // doc.key (member) as `type`; `is_text`: doc is a string that parse_json reads, not a dynamic.
