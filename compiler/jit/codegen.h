@@ -18,6 +18,7 @@
 #include "compiler/ir/ir.h"
 #include "compiler/jit/jit.h"
 #include "runtime/exec/plan.h"
+#include "runtime/literal_matcher.h"
 
 namespace huntc::jit {
 
@@ -99,6 +100,13 @@ class ExprCodegen {
   Val GenComparison(const ir::Expr& e);
   Val GenIn(const ir::Expr& e);
   Val GenHasList(const ir::Expr& e);
+  // i1: whether any (or, if `all`, every) of `literals` matches `x`, in one pass over it; null
+  // when no matcher can be built (a CPU Hyperscan cannot use): the caller tests them one by one.
+  llvm::Value* MatchLiterals(std::vector<LiteralMatcher::Literal> literals, const Val& x, bool all);
+  // An `or`'s string tests with constant needles on one column (two or more),
+  // matched in one pass per column as the interpreter matches them; the terms left are pushed
+  // to `rest`.
+  llvm::Value* GenPooledTests(const ir::Expr& e, std::vector<const ir::Expr*>& rest);
   Val GenRegex(const ir::Expr& e);
   // `a` where `cond` (i1) holds, else `b`: value, length and validity.
   Val Select(llvm::Value* cond, const Val& a, const Val& b);

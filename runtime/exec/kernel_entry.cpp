@@ -13,6 +13,7 @@
 #include "runtime/batch.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
+#include "runtime/literal_matcher.h"
 #include "runtime/strings.h"
 
 namespace {
@@ -205,6 +206,11 @@ int32_t huntc_substring(const char* s, uint32_t n, int64_t start, int64_t length
                         int32_t args_valid, HuntcText* out) {
   if (!args_valid) return StoreText("", out);
   return StoreText(Utf8Substring({s, n}, start, has_length ? std::optional<int64_t>(length) : std::nullopt), out);
+}
+
+int32_t huntc_literals_match(const void* matcher, const char* s, uint32_t n, int32_t all) {
+  const auto& m = *static_cast<const huntc::LiteralMatcher*>(matcher);
+  return all ? m.MatchesAll({s, n}) : m.MatchesAny({s, n});
 }
 
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out) {

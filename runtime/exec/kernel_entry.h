@@ -61,6 +61,8 @@ int32_t huntc_indexof(const char* s, uint32_t n, const char* t, uint32_t nt, int
 // split(s, delimiter[, k]) as a dynamic: `has_k` says whether k was given, `k_valid` whether it is not null.
 int32_t huntc_split(const char* s, uint32_t n, const char* d, uint32_t nd, int64_t k, int32_t has_k, int32_t k_valid,
                     HuntcText* out);
+// Whether any (or, if `all`, every) literal of `matcher` (a huntc::LiteralMatcher) matches s.
+int32_t huntc_literals_match(const void* matcher, const char* s, uint32_t n, int32_t all);
 // a then b.
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out);
 // `regex` is a compiled re2::RE2, or null for an invalid pattern.

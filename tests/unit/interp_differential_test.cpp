@@ -77,6 +77,11 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       "RemoteUrl has_any ('pastebin', 'ngrok', 'github') or InitiatingProcessFileName has_any ('powershell')",
       "RemoteUrl has_any (dynamic(['pastebin', null, 'NGROK'])) and RemotePort !in (22)",
       "InitiatingProcessCommandLine has_all ('-enc', 'powershell') or RemoteUrl has_all ()",
+      // Many literals on one value: matched in one pass (LiteralMatcher), also with empty ones.
+      "RemoteUrl startswith 'www' or RemoteUrl endswith '.net' or RemoteUrl =~ 'PASTEBIN.COM' or "
+      "RemoteUrl contains_cs 'Micro' or RemotePort == 22 or InitiatingProcessFileName has 'cmd'",
+      "InitiatingProcessCommandLine has_all ('powershell', '-enc', 'hidden', 'x') or RemoteUrl has_any ('a', 'b', '', 'com')",
+      "not(RemoteUrl has 'com' or RemoteUrl has_cs 'NET' or RemoteUrl endswith_cs 'org') and RemotePort < 1000",
       // Straight-line conjuncts run first and without branches, around a helper call.
       "RemoteUrl contains 'micro' and LocalPort > 1024 and RemotePort != 443",
       "RemotePort in (80, 443) and not(isnull(LocalPort)) and LocalPort - RemotePort > 100",

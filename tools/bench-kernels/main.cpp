@@ -57,6 +57,15 @@ const Predicate kPredicates[] = {
     {"contains", "InitiatingProcessCommandLine contains '-enc'"},
     {"regex", "InitiatingProcessCommandLine matches regex @'-[eE][nN][cC]\\s'"},
     {"ipv4_range", "ipv4_is_in_range(RemoteIP, '10.0.0.0/8')"},
+    // Dynamic member access and a string function, through the interpreter's own code.
+    {"member", "tostring(AdditionalFields.direction) == 'In'"},
+    {"tolower", "tolower(InitiatingProcessFileName) == 'powershell.exe'"},
+    // Many literals on one column: one pass per value (Hyperscan), as the interpreter matches them.
+    {"has_any", "RemoteUrl has_any ('pastebin', 'ngrok', 'github', 'discord', 'telegram', 'dropbox', 'transfer', "
+                "'anonfiles', 'mega', 'ipfs', 'workers', 'duckdns')"},
+    {"or_contains", "InitiatingProcessCommandLine contains '-enc' or InitiatingProcessCommandLine contains 'bypass'"
+                    " or InitiatingProcessCommandLine contains 'hidden' or InitiatingProcessCommandLine contains 'iex'"
+                    " or InitiatingProcessCommandLine contains 'downloadstring'"},
     {"heavy",
      "Timestamp > ago(7d) and ActionType == 'ConnectionSuccess' and RemoteIPType == 'Public' and RemotePort != 443"
      " and InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
