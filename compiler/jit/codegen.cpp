@@ -584,6 +584,7 @@ std::vector<llvm::Value*> ExprCodegen::GenDocument(const Expr& e, bool strings_a
   if (source.type != Type::Dynamic && !(IsStringLike(source.type) && (parsed || strings_as_json))) {
     throw Unsupported{fmt::format("a {} value read as dynamic", TypeName(source.type))};
   }
+  ResetScratchOnEntry();  // the entry points keep the document they parsed last (kernel_entry.h)
   const Val d = Gen(source);
   const bool is_text = source.type != Type::Dynamic;
   return {d.v, d.len, b_.CreateZExt(Valid(d), b_.getInt32Ty()), b_.getInt32(is_text)};

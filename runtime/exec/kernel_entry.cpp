@@ -94,11 +94,29 @@ int32_t StoreJson(const Json& v, int32_t type, void* out) {
   return StoreCell(c, out);
 }
 
+// The document parsed last in this kernel call, by the address and length of its text: the
+// members a row reads of one dynamic cell parse it once. Within a call neither a batch's bytes
+// nor the arena's change, so the same text at the same place is the same document.
+struct ParsedDocument {
+  const char* data = nullptr;
+  uint32_t size = 0;
+  Json value;
+};
+
+thread_local ParsedDocument last_document;
+
 // The dynamic value a kernel passes: a dynamic's JSON text (null where not valid), or a string
 // that parse_json reads.
-Json Document(const char* doc, uint32_t n, int32_t valid, int32_t is_text) {
-  if (!valid && !is_text) return Json();
-  return huntc::exec::ParseDynamic({doc, n});
+const Json& Document(const char* doc, uint32_t n, int32_t valid, int32_t is_text) {
+  static const Json null;
+  if (!valid && !is_text) return null;
+  if (last_document.data != doc || last_document.size != n) {
+    last_document.data = nullptr;  // not the document, should parsing throw
+    last_document.value = huntc::exec::ParseDynamic({doc, n});
+    last_document.data = doc;
+    last_document.size = n;
+  }
+  return last_document.value;
 }
 
 template <class T, class Out>
@@ -114,7 +132,10 @@ using namespace huntc::exec;
 
 extern "C" {
 
-void huntc_kernel_scratch_reset() { arena.Reset(); }
+void huntc_kernel_scratch_reset() {
+  arena.Reset();
+  last_document.data = nullptr;
+}
 
 int32_t huntc_bin_long(int64_t v, int64_t size, int64_t origin, int64_t* out) {
   return Store(BinLong(v, size, origin), out);
@@ -242,14 +263,14 @@ int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t ty
 
 int32_t huntc_dyn_member(const char* doc, uint32_t n, int32_t valid, int32_t is_text, const char* key, uint32_t nk,
                          int32_t type, void* out) {
-  const Json d = Document(doc, n, valid, is_text);
+  const Json& d = Document(doc, n, valid, is_text);
   const Json* found = d.IsObject() ? d.Find({key, nk}) : nullptr;
   return StoreJson(found ? *found : Json(), type, out);
 }
 
 int32_t huntc_dyn_index(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t k, int32_t k_valid,
                         int32_t type, void* out) {
-  const Json d = Document(doc, n, valid, is_text);
+  const Json& d = Document(doc, n, valid, is_text);
   const Json* found = k_valid ? ArrayItem(d, k) : nullptr;
   return StoreJson(found ? *found : Json(), type, out);
 }
@@ -261,7 +282,7 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
 }
 
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out) {
-  const Json d = Document(doc, n, valid, is_text);
+  const Json& d = Document(doc, n, valid, is_text);
   if (!d.IsArray()) return 0;
   *out = static_cast<int64_t>(d.items().size());
   return 1;

@@ -13,6 +13,8 @@
 //
 // Strings a function makes live in an arena of the calling thread, which a kernel empties when
 // it starts (huntc_kernel_scratch_reset): they stay valid until the thread's next kernel call.
+// The functions reading dynamic values keep the last document they parsed for the rest of the
+// call, which a kernel calling them must also start with huntc_kernel_scratch_reset.
 #pragma once
 
 #include <cstdint>

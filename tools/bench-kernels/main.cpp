@@ -59,6 +59,7 @@ const Predicate kPredicates[] = {
     {"ipv4_range", "ipv4_is_in_range(RemoteIP, '10.0.0.0/8')"},
     // Dynamic member access and a string function, through the interpreter's own code.
     {"member", "tostring(AdditionalFields.direction) == 'In'"},
+    {"members", "tostring(AdditionalFields.direction) == 'In' or toint(AdditionalFields.uniqueEventsAggregated) > 50"},
     {"tolower", "tolower(InitiatingProcessFileName) == 'powershell.exe'"},
     // Many literals on one column: one pass per value (Hyperscan), as the interpreter matches them.
     {"has_any", "RemoteUrl has_any ('pastebin', 'ngrok', 'github', 'discord', 'telegram', 'dropbox', 'transfer', "
