@@ -88,8 +88,8 @@ class PackScan {
                                           std::string& error);
 
   // Another stage running the same kernel with buffers of its own, for another reading thread;
-  // null (saying why in `error`) when its matchers cannot be built.
-  std::unique_ptr<PackScan> Clone(std::string& error) const { return Create(layout_, kernel_, objects_, error); }
+  // it shares this one's matchers (immutable; Hyperscan compiling them is most of a stage's set-up).
+  std::unique_ptr<PackScan> Clone() const;
 
   // Computes every consumer's selection of the rows of `batch` (laid out as the table's columns).
   void Run(const Batch& batch, int64_t now);
@@ -100,11 +100,13 @@ class PackScan {
 
  private:
   PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects);
+  // Sizes the buffers; the matchers are set.
+  void Init();
 
   PackScanLayout layout_;
   PackKernel kernel_;
   const void* const* objects_;
-  std::vector<std::unique_ptr<LiteralMatcher>> matchers_;  // per pool
+  std::vector<std::shared_ptr<const LiteralMatcher>> matchers_;  // per pool
   std::vector<std::vector<size_t>> pool_tests_;            // per pool: the tests reading it
   std::vector<std::vector<uint8_t>> truths_;               // per pooled test, per row
   std::vector<const uint8_t*> truth_ptrs_;
