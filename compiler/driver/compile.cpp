@@ -377,7 +377,10 @@ exec::PackScanFactory PackScanCompiler::Factory() {
     std::string error;
     const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
     std::unique_ptr<exec::PackScan> stage;
-    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error);
+    const auto make_matcher = [this](const std::vector<LiteralMatcher::Literal>& literals, std::string& e) {
+      return MakeMatcher(literals, e);
+    };
+    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error, make_matcher);
     if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
     return stage;
   };
@@ -386,7 +389,26 @@ exec::PackScanFactory PackScanCompiler::Factory() {
 bool PackScanCompiler::CompilePlanned(size_t i, std::string& error) {
   const PlannedPackScan& stage = planned_[i];
   KernelObjects objects;  // the kernel is not run here: what it refers to can go
-  return jit_.CompilePack(stage.layout, stage.columns, objects, nullptr, error) != nullptr;
+  if (!jit_.CompilePack(stage.layout, stage.columns, objects, nullptr, error)) return false;
+  for (const exec::LiteralPool& pool : stage.layout.pools) {
+    if (!MakeMatcher(pool.literals, error)) return false;
+  }
+  return true;
+}
+
+std::unique_ptr<LiteralMatcher> PackScanCompiler::MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                                              std::string& error) {
+  std::string content = fmt::format("Hyperscan database {}\n", LiteralMatcher::DatabaseVersion());
+  for (const LiteralMatcher::Literal& l : literals) {
+    content += fmt::format("{} {} {}:{}\n", static_cast<int>(l.mode), l.case_sensitive ? 1 : 0, l.text.size(), l.text);
+  }
+  if (const std::optional<std::string> kept = jit_.FindData(content)) {
+    std::string unusable;  // then it is compiled again
+    if (auto matcher = LiteralMatcher::Deserialize(literals, *kept, unusable)) return matcher;
+  }
+  auto matcher = LiteralMatcher::Create(literals, error);
+  if (matcher) jit_.KeepData(content, matcher->Serialize());
+  return matcher;
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

@@ -171,10 +171,11 @@ PackScan::PackScan(PackScanLayout layout, PackKernel kernel, const void* const* 
     : layout_(std::move(layout)), kernel_(kernel), objects_(objects) {}
 
 std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                           std::string& error) {
+                                           std::string& error, const MakeMatcher& make_matcher) {
   std::unique_ptr<PackScan> scan(new PackScan(std::move(layout), kernel, objects));
   for (const LiteralPool& pool : scan->layout_.pools) {
-    scan->matchers_.push_back(LiteralMatcher::Create(pool.literals, error));
+    scan->matchers_.push_back(make_matcher ? make_matcher(pool.literals, error)
+                                           : LiteralMatcher::Create(pool.literals, error));
     if (!scan->matchers_.back()) return nullptr;
   }
   scan->Init();

@@ -82,10 +82,16 @@ struct PackScanReport {
 // A compiled pack scan: runs the kernel on a table's batches.
 class PackScan {
  public:
+  // Builds the matcher of a pool's literals: LiteralMatcher::Create, or a copy kept of its
+  // database; null, saying why in `error`, when it cannot.
+  using MakeMatcher =
+      std::function<std::unique_ptr<LiteralMatcher>(const std::vector<LiteralMatcher::Literal>&, std::string& error)>;
+
   // `objects` is the objects table `kernel` was compiled against; it must outlive this stage.
-  // Fails (null, `error` set) when a pool's matcher cannot be built.
+  // Fails (null, `error` set) when a pool's matcher cannot be built. The matchers are made with
+  // `make_matcher` when given, else compiled.
   static std::unique_ptr<PackScan> Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                          std::string& error);
+                                          std::string& error, const MakeMatcher& make_matcher = nullptr);
 
   // Another stage running the same kernel with buffers of its own, for another reading thread;
   // it shares this one's matchers (immutable; Hyperscan compiling them is most of a stage's set-up).
