@@ -1,7 +1,11 @@
 // The calling convention between the runtime and generated kernels.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
 
 #include "runtime/batch.h"
 
@@ -17,6 +21,37 @@ struct KernelContext {
 // (which has room for `rows` entries) and returns how many it wrote.
 using FilterKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows,
                                   const KernelContext* context, uint32_t* selection);
+
+// A filter kernel compiled when first asked for: a filter that runs inside a pack scan stage
+// (runtime/exec/pack_scan.h) never needs a kernel of its own, and compiling or loading kernels
+// is most of what starting a pack of hundreds of rules costs. Any thread may ask; the first
+// compiles, the others wait for it.
+class LazyFilterKernel {
+ public:
+  struct Compiled {
+    FilterKernel kernel = nullptr;  // null when it could not be compiled (the filter runs interpreted)
+    const void* const* objects = nullptr;
+    std::string error;              // then why
+  };
+  // `compile` may own what the kernel refers to (its objects): it lives as long as this.
+  explicit LazyFilterKernel(std::function<Compiled()> compile) : compile_(std::move(compile)) {}
+
+  const Compiled& Get() {
+    std::call_once(once_, [this] {
+      compiled_ = compile_();
+      done_ = true;
+    });
+    return compiled_;
+  }
+  // What Get returned, if it was called: else null.
+  const Compiled* IfDone() const { return done_ ? &compiled_ : nullptr; }
+
+ private:
+  std::once_flag once_;
+  std::function<Compiled()> compile_;
+  Compiled compiled_;
+  std::atomic<bool> done_{false};
+};
 
 // A pack scan kernel (runtime/exec/pack_scan.h): the filters of several consumers of one table
 // over one batch. `tests[k][row]` is the truth (0 or 1) of the k-th precomputed string test;

@@ -4,6 +4,7 @@
 #include <hs/hs.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <new>
 #include <stdexcept>
 
@@ -99,7 +100,12 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
 }  // namespace
 
 LiteralMatcher::LiteralMatcher(std::vector<Literal> literals)
-    : literals_(std::move(literals)), serial_(next_serial.fetch_add(1)) {}
+    : literals_(std::move(literals)), serial_(next_serial.fetch_add(1)) {
+  for (size_t id = 0; id < literals_.size(); ++id) {
+    const Literal& l = literals_[id];
+    if (l.text.empty()) (l.mode == Mode::Equals ? empty_equals_ : empty_anywhere_).push_back(static_cast<uint32_t>(id));
+  }
+}
 
 LiteralMatcher::~LiteralMatcher() { hs_free_database(database_); }
 
@@ -114,10 +120,7 @@ std::unique_ptr<LiteralMatcher> LiteralMatcher::Create(std::vector<Literal> lite
   std::vector<unsigned> flags, ids;
   for (size_t id = 0; id < m->literals_.size(); ++id) {
     const Literal& l = m->literals_[id];
-    if (l.text.empty()) {
-      (l.mode == Mode::Equals ? m->empty_equals_ : m->empty_anywhere_).push_back(static_cast<uint32_t>(id));
-      continue;
-    }
+    if (l.text.empty()) continue;  // see empty_anywhere_
     texts.push_back(l.text.data());
     lengths.push_back(l.text.size());
     // Without HS_FLAG_UTF8 Hyperscan folds ASCII letters only, as the helpers in strings.h do.
@@ -136,6 +139,37 @@ std::unique_ptr<LiteralMatcher> LiteralMatcher::Create(std::vector<Literal> lite
   }
   return m;
 }
+
+std::unique_ptr<LiteralMatcher> LiteralMatcher::Deserialize(std::vector<Literal> literals, std::string_view database,
+                                                            std::string& error) {
+  if (hs_valid_platform() != HS_SUCCESS) {
+    error = "Hyperscan cannot run on this CPU (it needs SSSE3)";
+    return nullptr;
+  }
+  std::unique_ptr<LiteralMatcher> m(new LiteralMatcher(std::move(literals)));
+  const bool any = m->empty_equals_.size() + m->empty_anywhere_.size() < m->literals_.size();
+  if (any != !database.empty()) {
+    error = "the kept Hyperscan database does not fit the literals";
+    return nullptr;
+  }
+  if (any && hs_deserialize_database(database.data(), database.size(), &m->database_) != HS_SUCCESS) {
+    error = "the kept Hyperscan database cannot be read by this Hyperscan";
+    return nullptr;
+  }
+  return m;
+}
+
+std::string LiteralMatcher::Serialize() const {
+  if (!database_) return {};
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(database_, &bytes, &length) != HS_SUCCESS) throw std::bad_alloc();
+  std::string out(bytes, length);
+  std::free(bytes);
+  return out;
+}
+
+std::string_view LiteralMatcher::DatabaseVersion() { return hs_version(); }
 
 void LiteralMatcher::Scan(std::string_view s, ScanState& state) const {
   state.matcher = this;

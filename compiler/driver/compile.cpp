@@ -40,10 +40,12 @@ namespace {
 
 // Compiles the filter directly above each Scan of `plan` to a kernel, which then runs in its
 // place; a filter the JIT cannot compile stays interpreted and is named in `q.interpreted`.
-// Without `generate`, only finds which filters would compile (q.kernels counts them).
+// Without `generate`, only finds which filters would compile (q.kernels counts them); with
+// `lazy`, also gives those a kernel compiled when first used.
 constexpr std::string_view kFilterInterpreted = "a scan filter runs interpreted: ";
 
-void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate,
+                        bool lazy = false) {
   std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
   std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
   while (!stack.empty()) {
@@ -57,12 +59,22 @@ void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) continue;
     std::string error;
     const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
-    if (!generate) {
-      if (jit.CanCompile(filter->predicate, columns, error)) {
-        ++q.kernels;
-      } else {
+    if (!generate || lazy) {
+      if (!jit.CanCompile(filter->predicate, columns, error)) {
         q.interpreted.push_back(std::string(kFilterInterpreted) + error);
+        continue;
       }
+      ++q.kernels;
+      if (!lazy) continue;
+      // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
+      filter->lazy_kernel = std::make_shared<LazyFilterKernel>(
+          [&jit, filter, objects = std::make_shared<KernelObjects>()] {
+            LazyFilterKernel::Compiled c;
+            c.kernel = jit.CompileFilter(filter->predicate, filter->inputs[0]->schema, *objects, nullptr, c.error);
+            c.objects = objects->table.data();
+            return c;
+          });
+      q.lazy_filters.push_back(filter);
       continue;
     }
     filter->kernel = jit.CompileFilter(filter->predicate, columns, q.objects, dumps, error);
@@ -122,7 +134,7 @@ bool ToScanPipeline(CompiledQuery& q) {
   const exec::FilterNode* filter = node->As<exec::FilterNode>();
   exec::PlanPtr& filter_owner = project ? q.plan->inputs[0] : q.plan;
   if (filter) {
-    if (!filter->kernel) return false;
+    if (!filter->compiled()) return false;
     node = node->inputs[0].get();
   }
   const exec::ScanNode* scan = node->As<exec::ScanNode>();
@@ -131,7 +143,7 @@ bool ToScanPipeline(CompiledQuery& q) {
   p.table = scan->table;
   p.columns = scan->schema;
   if (filter) {
-    p.filter = filter->kernel;
+    p.filter = filter->kernel;  // for a lazy filter, set once compiled (CompilePipelineFilter)
     p.objects = filter->kernel_objects;
     p.literals = exec::LineLiterals(filter->predicate, scan->schema);
   }
@@ -145,18 +157,36 @@ bool ToScanPipeline(CompiledQuery& q) {
   return true;
 }
 
+// Gives a scan pipeline whose filter is lazy its kernel, compiled now. If it cannot be compiled,
+// the query runs as the plan of its filter over its Scan instead (interpreted; RunQueries says
+// why), whose result has the pipeline's columns.
+void CompilePipelineFilter(CompiledQuery& q) {
+  if (q.plan || q.pipeline.filter || !q.scan_filter) return;
+  const auto& lazy = q.scan_filter->As<exec::FilterNode>()->lazy_kernel;
+  if (!lazy) return;
+  const LazyFilterKernel::Compiled& compiled = lazy->Get();
+  if (compiled.kernel) {
+    q.pipeline.filter = compiled.kernel;
+    q.pipeline.objects = compiled.objects;
+  } else {
+    q.plan = std::move(q.scan_filter);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                            CompileDumps* dumps, Engine engine, const ExternalFiles* external) {
+                                            CompileDumps* dumps, Engine engine, const ExternalFiles* external,
+                                            bool lazy_filters) {
   AnalyzedQuery front;
   if (!AnalyzeQuery(query, origin, catalog, diags, front, dumps, external)) return nullptr;
   auto compiled = std::make_unique<CompiledQuery>();
   compiled->engine = engine;
   compiled->plan = ir::ToPlan(*front.plan);
   if (engine == Engine::Jit) {
-    CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true,
+                       lazy_filters && !dumps);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     SetKernelObjects(*compiled->plan, *compiled);
   }
@@ -202,19 +232,44 @@ std::string DescribePrefilter(const CompiledQuery& q) {
   return text;
 }
 
-bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
-                const std::vector<InputFile>& inputs, const RunOptions& options,
-                OutputFormat format, DetectionWriter& out,
-                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
-                PackScanCompiler* pack) {
+bool RunsPipelinesAlone(const std::vector<std::unique_ptr<CompiledQuery>>& queries, unsigned threads, bool pack) {
   // Scan pipelines alone run on many threads. Once a query needs a plan, whose operators run
   // on this thread, every query takes part in one shared read instead, parsed on many threads:
   // reading the files twice (once for the plans, once more for the pipelines) would cost more
   // than running the pipelines' kernels on many threads saves. On one thread a pack stage makes
   // the shared read the faster for pipelines too.
-  const bool pack_read = pack && options.threads <= 1 && queries.size() > 1;
-  if (!pack_read &&
-      std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; })) {
+  const bool pack_read = pack && threads <= 1 && queries.size() > 1;
+  return !pack_read && std::none_of(queries.begin(), queries.end(), [](const auto& q) { return q->plan != nullptr; });
+}
+
+namespace {
+
+// Names, in `q.interpreted`, each lazy filter of `q` whose kernel could not be compiled when used.
+void NoteLazyFailures(CompiledQuery& q) {
+  for (const exec::FilterNode* filter : q.lazy_filters) {
+    const LazyFilterKernel::Compiled* compiled = filter->lazy_kernel->IfDone();
+    if (!compiled || compiled->kernel) continue;
+    q.interpreted.push_back(std::string(kFilterInterpreted) + compiled->error);
+    --q.kernels;
+  }
+}
+
+}  // namespace
+
+bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
+                const std::vector<InputFile>& inputs, const RunOptions& options,
+                OutputFormat format, DetectionWriter& out,
+                const std::function<bool(const InputIssue&)>& on_issue, RunStats& stats,
+                PackScanCompiler* pack) {
+  // A scan pipeline filters with its own kernel, unless it takes part in a shared read with pack
+  // scan stages (then its Filter runs as a plan, in a stage or with its kernel compiled when used).
+  if (!pack || RunsPipelinesAlone(queries, options.threads, true)) {
+    for (auto& q : queries) CompilePipelineFilter(*q);
+  }
+  const auto note_failures = [&] {
+    for (auto& q : queries) NoteLazyFailures(*q);
+  };
+  if (RunsPipelinesAlone(queries, options.threads, pack != nullptr)) {
     std::vector<ScanPipeline> pipelines;
     for (const auto& q : queries) pipelines.push_back(q->pipeline);
     const bool ok = RunPipelines(pipelines, inputs, options, format, out, on_issue, stats);
@@ -222,6 +277,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
       queries[i]->pipeline.detections = pipelines[i].detections;
       queries[i]->pipeline.nanos = pipelines[i].nanos;
     }
+    note_failures();
     return ok;
   }
   DetectionRenderer renderer(format, out.tabular_columns());
@@ -267,6 +323,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
     queries[i]->pipeline.detections += sinks[i].plan_rows ? sinks[i].plan_rows->rows() : sinks[i].pipeline->rows();
     queries[i]->pipeline.nanos += runs[i].nanos;
   }
+  note_failures();
   return ok && !out.failed();
 }
 
@@ -311,14 +368,47 @@ exec::PackScanFactory PackScanCompiler::Factory() {
   return [this](const std::string& table, const std::vector<ColumnSpec>& columns,
                 const std::vector<exec::PackConsumer>& consumers) -> std::unique_ptr<exec::PackScan> {
     exec::PackScanLayout layout = exec::PlanPackScan(columns, consumers);
+    if (plan_only_) {
+      PlannedPackScan& planned = planned_.emplace_back(PlannedPackScan{table, columns, std::move(layout), {}});
+      for (const exec::PackConsumer& c : consumers) planned.predicates.push_back(c.predicate);
+      return nullptr;
+    }
     auto& objects = *objects_.emplace_back(std::make_unique<KernelObjects>());
     std::string error;
     const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
     std::unique_ptr<exec::PackScan> stage;
-    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error);
+    const auto make_matcher = [this](const std::vector<LiteralMatcher::Literal>& literals, std::string& e) {
+      return MakeMatcher(literals, e);
+    };
+    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error, make_matcher);
     if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
     return stage;
   };
+}
+
+bool PackScanCompiler::CompilePlanned(size_t i, std::string& error) {
+  const PlannedPackScan& stage = planned_[i];
+  KernelObjects objects;  // the kernel is not run here: what it refers to can go
+  if (!jit_.CompilePack(stage.layout, stage.columns, objects, nullptr, error)) return false;
+  for (const exec::LiteralPool& pool : stage.layout.pools) {
+    if (!MakeMatcher(pool.literals, error)) return false;
+  }
+  return true;
+}
+
+std::unique_ptr<LiteralMatcher> PackScanCompiler::MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                                              std::string& error) {
+  std::string content = fmt::format("Hyperscan database {}\n", LiteralMatcher::DatabaseVersion());
+  for (const LiteralMatcher::Literal& l : literals) {
+    content += fmt::format("{} {} {}:{}\n", static_cast<int>(l.mode), l.case_sensitive ? 1 : 0, l.text.size(), l.text);
+  }
+  if (const std::optional<std::string> kept = jit_.FindData(content)) {
+    std::string unusable;  // then it is compiled again
+    if (auto matcher = LiteralMatcher::Deserialize(literals, *kept, unusable)) return matcher;
+  }
+  auto matcher = LiteralMatcher::Create(literals, error);
+  if (matcher) jit_.KeepData(content, matcher->Serialize());
+  return matcher;
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

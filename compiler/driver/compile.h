@@ -23,6 +23,7 @@
 #include "compiler/schema/schema.h"
 #include "runtime/exec/plan.h"
 #include "runtime/hunt.h"
+#include "runtime/literal_matcher.h"
 
 namespace huntc {
 
@@ -50,6 +51,9 @@ struct CompiledQuery {
   // interpreted: the JIT cannot compile ... yet").
   size_t kernels = 0;
   std::vector<std::string> interpreted;
+  // The scan filters whose kernel is compiled when first used (FilterNode::lazy_kernel), which a
+  // filter that runs inside a pack scan stage never is; in the plan or `scan_filter`.
+  std::vector<exec::FilterNode*> lazy_filters;
 };
 
 // externaldata URLs mapped to the local files read instead (huntc --externaldata URL=PATH).
@@ -71,11 +75,14 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
                   const ExternalFiles* external = nullptr);
 
 // Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
-// The Jit is used only by Engine::Jit.
+// The Jit is used only by Engine::Jit. With `lazy_filters` (and no `dumps`), the kernels of scan
+// filters are only checked now and compiled when first used (CompiledQuery::lazy_filters): a
+// run with pack scan stages (RunQueries with a PackScanCompiler) needs few of them. The Jit
+// must then outlive the query.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps = nullptr, Engine engine = Engine::Jit,
-                                            const ExternalFiles* external = nullptr);
+                                            const ExternalFiles* external = nullptr, bool lazy_filters = false);
 
 // What CompileQuery would make of an analysed query (AnalyzeQuery succeeded) under the JIT,
 // found without generating machine code: its plan, how many scan filters would be kernels
@@ -98,6 +105,9 @@ std::string DescribePrefilter(const CompiledQuery& q);
 // one pack scan stage per table and round (runtime/exec/pack_scan.h); a pack of scan pipelines
 // alone then takes the shared read too when it runs on one thread.
 class PackScanCompiler;
+// Whether RunQueries runs `queries` as scan pipelines alone, each filtering with its own kernel
+// (then it compiles their lazy filters first), rather than in one shared read.
+bool RunsPipelinesAlone(const std::vector<std::unique_ptr<CompiledQuery>>& queries, unsigned threads, bool pack);
 bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
                 const std::vector<InputFile>& inputs, const RunOptions& options,
                 OutputFormat format, DetectionWriter& out,
@@ -111,22 +121,43 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
 std::vector<std::pair<std::string, std::string>> DescribePackScans(const std::vector<const exec::PlanNode*>& plans,
                                                                    Jit& jit);
 
+// A pack scan stage laid out but not compiled (PackScanCompiler with plan_only).
+struct PlannedPackScan {
+  std::string table;
+  std::vector<ColumnSpec> columns;
+  exec::PackScanLayout layout;
+  std::vector<const exec::Expr*> predicates;  // its consumers' filters
+};
+
 // Compiles pack scan stages with a Jit (the whole stage of a table as one kernel, cached like
 // every kernel) and keeps what they refer to; reports what each stage that ran did.
 class PackScanCompiler {
  public:
-  explicit PackScanCompiler(Jit& jit) : jit_(jit) {}
+  // With `plan_only`, the factory makes no stage but lays each out and keeps it in planned(): a
+  // run over no input then finds every stage a run would compile, for CompilePlanned.
+  explicit PackScanCompiler(Jit& jit, bool plan_only = false) : jit_(jit), plan_only_(plan_only) {}
   exec::PackScanFactory Factory();
   // Per stage run: its table, layout and counts.
   std::vector<exec::PackScanReport>& reports() { return reports_; }
   // Stages that could not be compiled (their filters then ran as their own kernels), and why.
   const std::vector<std::string>& failures() const { return failures_; }
+  const std::vector<PlannedPackScan>& planned() const { return planned_; }
+  // Compiles the kernel of planned()[i] (so that the Jit has it, or keeps it for a pack); false,
+  // saying why in `error`, if it cannot. Several threads may compile stages at once.
+  bool CompilePlanned(size_t i, std::string& error);
 
  private:
+  // Makes a literal pool's matcher from its database kept in the Jit (a pack's, the cache's), or
+  // compiles it and keeps its database.
+  std::unique_ptr<LiteralMatcher> MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                              std::string& error);
+
   Jit& jit_;
+  bool plan_only_;
   std::vector<std::unique_ptr<KernelObjects>> objects_;
   std::vector<exec::PackScanReport> reports_;
   std::vector<std::string> failures_;
+  std::vector<PlannedPackScan> planned_;
 };
 
 // Describes a rule's detections for the runtime: its fields, and which of the query's output

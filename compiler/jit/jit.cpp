@@ -115,6 +115,20 @@ CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
   return hash.final();
 }
 
+// The content hash naming kept data (Jit::FindData): the target id and the data's description.
+CacheKey DataKeyOf(std::string_view content, const std::string& target_id) {
+  llvm::SHA256 hash;
+  auto part = [&](llvm::StringRef text) {  // length-prefixed, as in KeyOf
+    const uint64_t n = text.size();
+    hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
+    hash.update(text);
+  };
+  part(target_id);
+  part("data");
+  part(llvm::StringRef(content.data(), content.size()));
+  return hash.final();
+}
+
 // The object file in a cache file's bytes, or nothing when the bytes are not a whole, intact
 // cache file for `key`.
 std::optional<llvm::StringRef> CachedObject(llvm::StringRef file, const CacheKey& key) {
@@ -328,12 +342,48 @@ std::vector<KernelCode> Jit::TakeCode() {
 
 std::string Jit::TargetId() const { return impl_->target_id; }
 
+std::optional<std::string> Jit::FindData(std::string_view content) {
+  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
+  std::optional<std::string> data;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (const auto given = impl_->provided.find(key_hex); given != impl_->provided.end()) data = given->second;
+  }
+  if (!data && !impl_->cache_dir.empty()) {
+    llvm::SmallString<256> path(impl_->cache_dir);
+    llvm::sys::path::append(path, key_hex + ".data");
+    data = impl_->Load(path.str().str(), key);
+  }
+  std::lock_guard lock(impl_->mutex);
+  if (data && impl_->keep && impl_->kept_index.emplace(key_hex, impl_->kept.size()).second) {
+    impl_->kept.push_back({std::move(key_hex), *data});
+  }
+  return data;
+}
+
+void Jit::KeepData(std::string_view content, std::string data) {
+  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
+  if (!impl_->cache_dir.empty()) {
+    llvm::SmallString<256> path(impl_->cache_dir);
+    llvm::sys::path::append(path, key_hex + ".data");
+    impl_->Store(path.str().str(), key, data);
+  }
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->keep && impl_->kept_index.emplace(key_hex, impl_->kept.size()).second) {
+    impl_->kept.push_back({std::move(key_hex), std::move(data)});
+  }
+}
+
 namespace {
 
-// Generates the kernel `name` into `module` with `build` and verifies it; false (saying why in
-// `error`) for a construct the JIT cannot compile.
+// Generates the kernel `name` into `module` with `build` and, with `verify`, verifies it; false
+// (saying why in `error`) for a construct the JIT cannot compile. Only a kernel to be compiled
+// is verified: an invalid one is a bug of the code generator, found when it is compiled, and
+// verifying takes about as long as generating.
 bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& build,
-              const llvm::TargetMachine& target, std::string& error) {
+              const llvm::TargetMachine& target, std::string& error, bool verify = true) {
   llvm::Function* fn = nullptr;
   try {
     fn = build(module, name);
@@ -343,6 +393,7 @@ bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& 
   }
   fn->addFnAttr("target-cpu", target.getTargetCPU());
   fn->addFnAttr("target-features", target.getTargetFeatureString());
+  if (!verify) return true;
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
   if (llvm::verifyModule(module, &verify_out)) {
@@ -361,7 +412,7 @@ bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& c
   return Generate(
       module, "check",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, scratch); },
-      *impl_->target, error);
+      *impl_->target, error, /*verify=*/false);
 }
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
@@ -386,7 +437,7 @@ bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& erro
   KernelObjects scratch;
   return Generate(
       module, "check", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, scratch); },
-      *impl_->target, error);
+      *impl_->target, error, /*verify=*/false);
 }
 
 AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,

@@ -21,7 +21,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ir/ir.h"
@@ -60,7 +62,8 @@ struct JitCacheStats {
   uint64_t provided = 0;  // kernels whose object code came from AddCode (a pack)
 };
 
-// A kernel's object code and its cache key (lower-case hex), as a pack file carries it.
+// A kernel's object code (or data kept with Jit::KeepData) and its cache key (lower-case hex), as
+// a pack file carries it.
 struct KernelCode {
   std::string key;
   std::string object;
@@ -102,6 +105,12 @@ class Jit {
   void KeepCode();
   // The object code remembered since KeepCode, one entry per key, in the order first compiled.
   std::vector<KernelCode> TakeCode();
+  // Data other than kernels that is slow to make and kept as their object code is, in packs
+  // (KeepCode, AddCode) and the cache folder: Hyperscan databases. `content` names it: every
+  // input that decides it (hashed with TargetId). FindData returns it when kept (and keeps it
+  // again for TakeCode); KeepData keeps what was made for `content`.
+  std::optional<std::string> FindData(std::string_view content);
+  void KeepData(std::string_view content, std::string data);
   // Everything besides a kernel's IR that decides its object code: LLVM version, target triple,
   // CPU and features, optimisation settings, the code generator's and cache format's versions.
   std::string TargetId() const;

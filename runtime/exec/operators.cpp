@@ -47,15 +47,21 @@ class Operator : public Consumer {
 
 class FilterOp : public Operator {
  public:
-  FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n) {}
+  FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e)
+      : Operator(out, in, e), node_(n), kernel_(n.kernel), objects_(n.kernel_objects) {}
   void Push(const RowSet& rows, int) override {
-    if (node_.kernel && !rows.sel) {
+    if (node_.lazy_kernel && !kernel_) {  // compiled now, at its first use (null if it cannot be)
+      const LazyFilterKernel::Compiled& compiled = node_.lazy_kernel->Get();
+      kernel_ = compiled.kernel;
+      objects_ = compiled.objects;
+    }
+    if (kernel_ && !rows.sel) {
       // A whole batch, as a Scan delivers it: the compiled kernel selects.
       views_.clear();
       for (const Column& c : rows.batch->columns) views_.push_back(c.View());
       selection_.resize(rows.count);
-      const KernelContext context{eval_.now(), node_.kernel_objects};
-      selection_.resize(node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), &context, selection_.data()));
+      const KernelContext context{eval_.now(), objects_};
+      selection_.resize(kernel_(views_.data(), static_cast<uint32_t>(rows.count), &context, selection_.data()));
     } else {
       eval_.Select(node_.predicate, rows, selection_);
     }
@@ -65,6 +71,8 @@ class FilterOp : public Operator {
 
  private:
   const FilterNode& node_;
+  FilterKernel kernel_;
+  const void* const* objects_;
   std::vector<uint32_t> selection_;
   std::vector<ColumnView> views_;
 };
@@ -721,7 +729,7 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input) {
   }
   for (size_t i = 0; i < node.inputs.size(); ++i) Build(*node.inputs[i], self, static_cast<int>(i));
   const auto* filter = node.As<FilterNode>();
-  if (filter && filter->kernel && filter->inputs[0]->Is<ScanNode>()) {
+  if (filter && filter->compiled() && filter->inputs[0]->Is<ScanNode>()) {
     sources_.back().filter = filter;
     sources_.back().after_filter = out;
     sources_.back().after_filter_input = input;

@@ -171,21 +171,33 @@ PackScan::PackScan(PackScanLayout layout, PackKernel kernel, const void* const* 
     : layout_(std::move(layout)), kernel_(kernel), objects_(objects) {}
 
 std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                           std::string& error) {
+                                           std::string& error, const MakeMatcher& make_matcher) {
   std::unique_ptr<PackScan> scan(new PackScan(std::move(layout), kernel, objects));
   for (const LiteralPool& pool : scan->layout_.pools) {
-    scan->matchers_.push_back(LiteralMatcher::Create(pool.literals, error));
+    scan->matchers_.push_back(make_matcher ? make_matcher(pool.literals, error)
+                                           : LiteralMatcher::Create(pool.literals, error));
     if (!scan->matchers_.back()) return nullptr;
   }
-  scan->pool_tests_.resize(scan->layout_.pools.size());
-  for (size_t k = 0; k < scan->layout_.tests.size(); ++k) scan->pool_tests_[scan->layout_.tests[k].pool].push_back(k);
-  scan->truths_.resize(scan->layout_.tests.size());
-  scan->truth_ptrs_.resize(scan->layout_.tests.size());
-  scan->selections_.resize(scan->layout_.consumers.size());
-  scan->selection_ptrs_.resize(scan->layout_.consumers.size());
-  scan->counts_.resize(scan->layout_.consumers.size());
-  scan->evaluations_.resize(scan->layout_.shared_count());
+  scan->Init();
   return scan;
+}
+
+std::unique_ptr<PackScan> PackScan::Clone() const {
+  std::unique_ptr<PackScan> scan(new PackScan(layout_, kernel_, objects_));
+  scan->matchers_ = matchers_;
+  scan->Init();
+  return scan;
+}
+
+void PackScan::Init() {
+  pool_tests_.resize(layout_.pools.size());
+  for (size_t k = 0; k < layout_.tests.size(); ++k) pool_tests_[layout_.tests[k].pool].push_back(k);
+  truths_.resize(layout_.tests.size());
+  truth_ptrs_.resize(layout_.tests.size());
+  selections_.resize(layout_.consumers.size());
+  selection_ptrs_.resize(layout_.consumers.size());
+  counts_.resize(layout_.consumers.size());
+  evaluations_.resize(layout_.shared_count());
 }
 
 void PackScan::Run(const Batch& batch, int64_t now) {

@@ -82,14 +82,20 @@ struct PackScanReport {
 // A compiled pack scan: runs the kernel on a table's batches.
 class PackScan {
  public:
+  // Builds the matcher of a pool's literals: LiteralMatcher::Create, or a copy kept of its
+  // database; null, saying why in `error`, when it cannot.
+  using MakeMatcher =
+      std::function<std::unique_ptr<LiteralMatcher>(const std::vector<LiteralMatcher::Literal>&, std::string& error)>;
+
   // `objects` is the objects table `kernel` was compiled against; it must outlive this stage.
-  // Fails (null, `error` set) when a pool's matcher cannot be built.
+  // Fails (null, `error` set) when a pool's matcher cannot be built. The matchers are made with
+  // `make_matcher` when given, else compiled.
   static std::unique_ptr<PackScan> Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                          std::string& error);
+                                          std::string& error, const MakeMatcher& make_matcher = nullptr);
 
   // Another stage running the same kernel with buffers of its own, for another reading thread;
-  // null (saying why in `error`) when its matchers cannot be built.
-  std::unique_ptr<PackScan> Clone(std::string& error) const { return Create(layout_, kernel_, objects_, error); }
+  // it shares this one's matchers (immutable; Hyperscan compiling them is most of a stage's set-up).
+  std::unique_ptr<PackScan> Clone() const;
 
   // Computes every consumer's selection of the rows of `batch` (laid out as the table's columns).
   void Run(const Batch& batch, int64_t now);
@@ -100,11 +106,13 @@ class PackScan {
 
  private:
   PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects);
+  // Sizes the buffers; the matchers are set.
+  void Init();
 
   PackScanLayout layout_;
   PackKernel kernel_;
   const void* const* objects_;
-  std::vector<std::unique_ptr<LiteralMatcher>> matchers_;  // per pool
+  std::vector<std::shared_ptr<const LiteralMatcher>> matchers_;  // per pool
   std::vector<std::vector<size_t>> pool_tests_;            // per pool: the tests reading it
   std::vector<std::vector<uint8_t>> truths_;               // per pooled test, per row
   std::vector<const uint8_t*> truth_ptrs_;

@@ -52,7 +52,7 @@ std::string Line(const PlanNode& n) {
     case PlanKind::Datatable: return out + fmt::format(" {} rows", n.As<DatatableNode>()->rows.size());
     case PlanKind::Filter: {
       const auto* f = n.As<FilterNode>();
-      return out + fmt::format("{} {}", f->kernel ? " (kernel)" : "", f->predicate.ToString());
+      return out + fmt::format("{} {}", f->compiled() ? " (kernel)" : "", f->predicate.ToString());
     }
     case PlanKind::Project: {
       const auto* p = n.As<ProjectNode>();

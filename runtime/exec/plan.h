@@ -122,6 +122,11 @@ struct FilterNode : PlanNode {
   // above a Scan; used on whole batches (what a Scan delivers), `predicate` on anything else.
   FilterKernel kernel = nullptr;
   const void* const* kernel_objects = nullptr;
+  // Instead of `kernel`, a compiler may give one compiled when first used (then `kernel` is null).
+  std::shared_ptr<LazyFilterKernel> lazy_kernel;
+
+  // Whether the filter has a kernel (or will have one when first used).
+  bool compiled() const { return kernel || lazy_kernel; }
 };
 
 struct ProjectNode : PlanNode {

@@ -272,16 +272,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       if (consumers.size() < 2) continue;
       stages[0][t] = options.pack_scan(tables[t].table, tables[t].columns, consumers);
       if (!stages[0][t]) continue;
-      bool cloned = true;
-      for (unsigned w = 1; w < workers && cloned; ++w) {
-        std::string error;
-        stages[w][t] = stages[0][t]->Clone(error);
-        cloned = stages[w][t] != nullptr;
-      }
-      if (!cloned) {  // cannot happen where the first copy was built; the filters run on their own
-        for (auto& s : stages) s[t].reset();
-        continue;
-      }
+      for (unsigned w = 1; w < workers; ++w) stages[w][t] = stages[0][t]->Clone();
       for (size_t m = 0; m < scans.size(); ++m) member[scans[m]] = static_cast<int>(m);
     }
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);

@@ -113,6 +113,32 @@ TEST_CASE("literal matcher: no literals", "[runtime][strings][matcher]") {
   CHECK(m->MatchesAll("x"));
 }
 
+TEST_CASE("literal matcher: a serialised database gives the same matches", "[runtime][strings][matcher]") {
+  const std::vector<Literal> literals = {{"powershell", Mode::Term, false}, {"-enc", Mode::Substring, false},
+                                         {"", Mode::Equals, false}, {"EXE", Mode::Suffix, true}};
+  std::string error;
+  const auto compiled = LiteralMatcher::Create(literals, error);
+  REQUIRE(compiled);
+  const std::string database = compiled->Serialize();
+  REQUIRE_FALSE(database.empty());
+  const auto loaded = LiteralMatcher::Deserialize(literals, database, error);
+  REQUIRE(loaded);
+  std::vector<uint64_t> want, got;
+  for (const char* s : {"", "PowerShell -EncodedCommand x", "a.EXE", "a.exe", "powershellx"}) {
+    compiled->Match(s, want);
+    loaded->Match(s, got);
+    CHECK(want == got);
+  }
+  // Bytes that are not a database, and a database for literals that are all empty, are refused.
+  CHECK_FALSE(LiteralMatcher::Deserialize(literals, "not a database", error));
+  CHECK_FALSE(error.empty());
+  CHECK_FALSE(LiteralMatcher::Deserialize({{"", Mode::Term, false}}, database, error));
+  const auto all_empty = LiteralMatcher::Create({{"", Mode::Term, false}}, error);
+  REQUIRE(all_empty);
+  CHECK(all_empty->Serialize().empty());
+  CHECK(LiteralMatcher::Deserialize({{"", Mode::Term, false}}, "", error));
+}
+
 TEST_CASE("literal matcher: agrees with the single-literal helpers on generated inputs",
           "[runtime][strings][matcher]") {
   std::mt19937 rng(20261122);

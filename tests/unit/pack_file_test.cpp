@@ -265,3 +265,67 @@ TEST_CASE("run: a pack of another huntc version or target is compiled again from
     CHECK(note.find("its 3 rules are compiled again") != std::string::npos);
   }
 }
+
+TEST_CASE("pack scan: filters a stage serves compile no kernel of their own, with the same detections",
+          "[pack][jit]") {
+  const Catalog catalog = Catalog::BuiltIn();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("huntc-lazy-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string events = (dir / "DeviceProcessEvents.jsonl").string();
+  std::ofstream(events) << R"({"Timestamp":"2026-11-19T10:00:00Z","DeviceName":"a","FileName":"certutil.exe","ProcessCommandLine":"certutil -urlcache -f x"})"
+                           "\n"
+                        << R"({"Timestamp":"2026-11-19T10:01:00Z","DeviceName":"b","FileName":"cmd.exe","ProcessCommandLine":"bitsadmin /transfer"})"
+                           "\n"
+                        << R"({"Timestamp":"2026-11-19T10:02:00Z","DeviceName":"b","FileName":"svchost.exe","ProcessCommandLine":"-k netsvcs"})"
+                           "\n";
+  // Two scan pipelines and a summarize (a plan, so every query takes one shared read) over one table.
+  const std::vector<std::string> kql = {
+      "DeviceProcessEvents | where FileName =~ 'certutil.exe' and ProcessCommandLine has 'urlcache'",
+      "DeviceProcessEvents | where ProcessCommandLine contains 'bitsadmin' | project DeviceName",
+      "DeviceProcessEvents | where FileName endswith '.exe' | summarize n = count() by DeviceName"};
+  const auto run = [&](bool lazy, JitCacheStats& stats) {
+    std::string error;
+    auto jit = Jit::Create(error);
+    REQUIRE(jit);
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    for (const std::string& text : kql) {
+      Diagnostics diags;
+      auto q = CompileQuery(text, TextOrigin::Identity(std::make_shared<SourceFile>("q.kql", text)), catalog, *jit,
+                            diags, nullptr, Engine::Jit, nullptr, lazy);
+      REQUIRE(q);
+      CHECK(q->kernels == (text.find("summarize") != std::string::npos ? 2u : 1u));
+      CHECK(q->lazy_filters.size() == (lazy ? 1u : 0u));
+      queries.push_back(std::move(q));
+    }
+    if (lazy) CHECK(jit->cache_stats().misses == 1);  // the summarize's kernel alone
+    const std::string out_path = (dir / "out.jsonl").string();
+    std::FILE* out = std::fopen(out_path.c_str(), "w");
+    REQUIRE(out);
+    DetectionWriter writer(out, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.now = *ParseDateTime("2026-11-20T00:00:00Z");
+    options.threads = 1;
+    RunStats run_stats;
+    PackScanCompiler stages(*jit);
+    CHECK(RunQueries(queries, {{events, "DeviceProcessEvents"}}, options, OutputFormat::JsonLines, writer,
+                     [](const InputIssue&) { return true; }, run_stats, &stages));
+    CHECK(writer.Finish());
+    std::fclose(out);
+    REQUIRE(stages.reports().size() == 1);
+    if (lazy) {
+      for (const auto& q : queries) CHECK(q->lazy_filters[0]->lazy_kernel->IfDone() == nullptr);
+    }
+    stats = jit->cache_stats();
+    return ReadAll(out_path);
+  };
+  JitCacheStats eager_stats, lazy_stats;
+  const std::string eager = run(false, eager_stats);
+  const std::string lazy = run(true, lazy_stats);
+  std::filesystem::remove_all(dir);
+  CHECK(eager.find("certutil") != std::string::npos);
+  CHECK(lazy == eager);
+  // Eager: three filters, the summarize and the stage; lazy: the summarize and the stage.
+  CHECK(eager_stats.misses == 5);
+  CHECK(lazy_stats.misses == 2);
+}

@@ -37,6 +37,7 @@
 #include <glob.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -147,20 +148,24 @@ std::optional<int64_t> OptionalTime(const std::string& text) {
   return text.empty() ? std::nullopt : ParseDateTime(text);
 }
 
+// Whether rules compile their scan filters' kernels when first used: with pack scan stages,
+// which serve most filters, many never are.
+bool LazyFilters(const Options& o) { return o.GetEngine() == Engine::Jit && !o.no_pack_scan; }
+
 // CompileQuery, after restricting the query's tables to --from/--to when given.
 std::unique_ptr<CompiledQuery> CompileWindowed(const std::string& text, const TextOrigin& origin, const Options& o,
                                                const Catalog& catalog, Jit& jit, Diagnostics& diags,
-                                               CompileDumps* dumps) {
+                                               CompileDumps* dumps, bool lazy = false) {
   WindowedQuery windowed;
   if ((o.from.empty() && o.to.empty()) ||
       !WindowQuery(text, origin, catalog, OptionalTime(o.from), OptionalTime(o.to), windowed)) {
-    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external);
+    return CompileQuery(text, origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external, lazy);
   }
   for (const std::string& table : windowed.unwindowed) {
     std::cerr << fmt::format("huntc: --from/--to: {} has no Timestamp or TimeGenerated column (or is a "
                              "wildcard); it is read whole\n", table);
   }
-  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external);
+  return CompileQuery(windowed.text, windowed.origin, catalog, jit, diags, dumps, o.GetEngine(), &o.external, lazy);
 }
 
 // The progress line for a terminal: bytes read of the inputs' total size, events (parsed or
@@ -341,7 +346,7 @@ struct CompiledRules {
 
 // Compiles the rules on o.threads threads (each kernel in its own LLVM context), so that a pack
 // of hundreds of rules compiles in a fraction of the time; results and diagnostics keep the
-// rules' order.
+// rules' order. Scan filters' kernels are lazy when LazyFilters(o).
 CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, Diagnostics& diags) {
   const std::vector<RuleText> sources = ReadRules(o.rules, &jit, diags);
   enum class Outcome { Compiled, Failed, LeftOut };
@@ -361,7 +366,7 @@ CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, D
       r.outcome = Outcome::LeftOut;
       return;
     }
-    r.query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, r.diags, nullptr);
+    r.query = CompileWindowed(rule->query, rule->query_origin, o, catalog, jit, r.diags, nullptr, LazyFilters(o));
     if (r.query && DescribeDetections(*rule, r.query->pipeline, r.diags)) {
       r.outcome = Outcome::Compiled;
     } else {
@@ -390,30 +395,78 @@ bool NoneLeft(const CompiledRules& rules, const char* verb) {
   return true;
 }
 
+// Compiles the lazy scan filters of `queries` now, on o.threads threads.
+void CompileLazyFilters(const std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o) {
+  std::vector<exec::FilterNode*> filters;
+  for (const auto& q : queries) filters.insert(filters.end(), q->lazy_filters.begin(), q->lazy_filters.end());
+  ForEachParallel(filters.size(), std::max(1u, o.threads), [&](size_t i) { filters[i]->lazy_kernel->Get(); });
+}
+
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   CompiledRules rules = CompileRules(o, catalog, jit, diags);
   if (NoneLeft(rules, "run")) return 2;
-  const bool pack_scan = o.GetEngine() == Engine::Jit && !o.no_pack_scan;
+  const bool pack_scan = LazyFilters(o);
+  // Scan pipelines that run alone each need their kernel: compiled on every core first.
+  if (pack_scan && RunsPipelinesAlone(rules.queries, o.threads, true)) CompileLazyFilters(rules.queries, o);
   return Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
 }
 
-// Compiles the pack scan stages `huntc run` makes of `queries`, so that their kernels go into
-// the pack too: a run over no input builds every round's stages as a run over data does (which
-// scans share a round depends on the plans alone); one thread, as a pack of scan pipelines alone
-// has stages only then. Its rows (summarize over nothing) go nowhere.
-void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, Jit& jit) {
-  std::FILE* nowhere = std::fopen("/dev/null", "w");
-  if (!nowhere) return;  // the stages are then compiled when the pack runs
-  DetectionWriter writer(nowhere, OutputFormat::JsonLines, {});
-  RunOptions options;
-  options.threads = 1;
-  RunStats stats;
-  PackScanCompiler stages(jit);
-  RunQueries(queries, {}, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; }, stats,
-             &stages);
-  writer.Finish();
-  std::fclose(nowhere);
+// Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries` and the
+// kernels of the lazy filters no stage serves, so that their kernels go into the pack too. A run
+// over no input lays out every round's stages as a run over data does (which scans share a round
+// depends on the plans alone); on one thread, as a pack of scan pipelines alone has stages only
+// then, and on more threads those pipelines run alone, each with its own kernel: then every
+// filter's kernel goes in. The run's rows (summarize over nothing) go nowhere.
+void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o, Jit& jit) {
+  PackScanCompiler stages(jit, /*plan_only=*/true);
+  if (std::FILE* nowhere = std::fopen("/dev/null", "w")) {
+    DetectionWriter writer(nowhere, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.threads = 1;
+    RunStats stats;
+    RunQueries(queries, {}, options, OutputFormat::JsonLines, writer, [](const InputIssue&) { return true; }, stats,
+               &stages);
+    writer.Finish();
+    std::fclose(nowhere);
+  }  // else no stage is laid out, and every filter's kernel goes in
+  const std::vector<PlannedPackScan>& planned = stages.planned();
+  const bool all_filters = RunsPipelinesAlone(queries, /*threads=*/2, true);
+  std::set<const exec::Expr*> served;
+  for (const PlannedPackScan& stage : planned) served.insert(stage.predicates.begin(), stage.predicates.end());
+  // One list of work, the largest stages first so that the one thread compiling the largest
+  // stage is not left to finish alone; then the filters.
+  std::vector<size_t> order(planned.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return planned[a].predicates.size() > planned[b].predicates.size();
+  });
+  std::vector<exec::FilterNode*> filters;
+  for (const auto& q : queries) {
+    for (exec::FilterNode* f : q->lazy_filters) {
+      if (all_filters || !served.count(&f->predicate)) filters.push_back(f);
+    }
+  }
+  std::vector<char> compiled(planned.size(), 0);
+  ForEachParallel(order.size() + filters.size(), std::max(1u, o.threads), [&](size_t i) {
+    if (i >= order.size()) {
+      filters[i - order.size()]->lazy_kernel->Get();
+      return;
+    }
+    std::string error;
+    compiled[order[i]] = stages.CompilePlanned(order[i], error);
+  });
+  // A stage that cannot be compiled leaves its filters to their own kernels.
+  for (size_t i = 0; i < planned.size(); ++i) {
+    if (compiled[i] || all_filters) continue;
+    for (const auto& q : queries) {
+      for (exec::FilterNode* f : q->lazy_filters) {
+        if (std::count(planned[i].predicates.begin(), planned[i].predicates.end(), &f->predicate)) {
+          f->lazy_kernel->Get();
+        }
+      }
+    }
+  }
 }
 
 // `huntc compile`: compiles the rules as `run` would and writes them, with their kernels' object
@@ -433,7 +486,7 @@ int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
     std::cerr << fmt::format("huntc compile: {} (see above); {} not written\n", why, o.output);
     return 1;
   }
-  if (o.GetEngine() == Engine::Jit && !o.no_pack_scan) CompilePackScans(rules.queries, jit);
+  if (LazyFilters(o)) CompilePackScans(rules.queries, o, jit);
   Pack pack;
   pack.huntc_version = HuntcVersion();
   pack.target_id = jit.TargetId();
