@@ -258,12 +258,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   run_options.split_bytes = options.split_bytes;
   run_options.on_progress = options.on_progress;
   run_options.prefilter = options.prefilter;
-  // A join's probe side or a union's later branch takes its rows from the first read of its
-  // table instead of a read of its own: for a pack of the corpus, a read of most tables instead
-  // of three or four. Filtered scans keep few rows; the bound keeps unfiltered ones of a large
-  // archive from holding it in memory (they read their table again: over 500 k events, 512 MiB
-  // saved no more CPU than 128 MiB and took 250 MB more).
-  run_options.keep_bytes = uint64_t{128} << 20;
+  run_options.keep_bytes = options.keep_bytes;
   if (pack) {
     run_options.pack_scan = pack->Factory();
     run_options.pack_reports = &pack->reports();
