@@ -314,6 +314,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   run_options.split_bytes = options.split_bytes;
   run_options.on_progress = options.on_progress;
   run_options.prefilter = options.prefilter;
+  run_options.keep_bytes = options.keep_bytes;
   if (pack) {
     run_options.pack_scan = pack->Factory();
     run_options.pack_reports = &pack->reports();

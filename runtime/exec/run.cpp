@@ -34,7 +34,34 @@ struct SharedScan {
   // A plan that is a scan pipeline alone (its plan is the Scan): its detections are rendered
   // where the batch is prepared, and only written in order on the calling thread.
   PipelineSink* pipeline = nullptr;
+  // A Scan of a later round of its plan: its rows are kept (Kept) instead of fed now.
+  bool deferred = false;
 };
+
+// The rows kept for a Scan of a later round (PlanRunOptions::keep_bytes), as they would have
+// been fed then: whole batches, or (`selected`) the rows its compiled filter selected.
+struct Kept {
+  enum class State { None, Keeping, Kept, Dropped } state = State::None;
+  bool selected = false;
+  std::vector<Batch> batches;
+  uint64_t bytes = 0;
+
+  // Its rows are fed, or will be read again: their memory goes.
+  void Drop() {
+    *this = Kept();
+    state = State::Dropped;
+  }
+};
+
+// About what a batch takes in memory: a validity byte and a value per row, and string bytes.
+uint64_t BatchBytes(const Batch& batch) {
+  uint64_t bytes = 0;
+  for (const Column& c : batch.columns) {
+    const ColumnView view = c.View();
+    bytes += c.size() * 9 + (view.offsets ? c.size() * 4 + view.offsets[c.size()] : 0);
+  }
+  return bytes;
+}
 
 // What is made of one of the reader's batches for the scans of a round: on the reading threads
 // when there are several, so that the calling thread only feeds operators and writes.
@@ -216,29 +243,39 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
   std::vector<std::unique_ptr<Execution>> executions;
   for (const PlanRun& run : plans) executions.push_back(std::make_unique<Execution>(*run.plan, options.now, *run.sink));
   std::vector<size_t> next(plans.size(), 0);  // per plan: the next of its sources to feed
-  // In rounds: each feeds every plan its Datatables and shared results up to its next Scan,
-  // then one read of the inputs feeds all those Scans. A round has at least one Scan while any is left.
+  // Per plan and source: the rows kept for it by an earlier round's read.
+  std::vector<std::vector<Kept>> kept(plans.size());
+  for (size_t k = 0; k < plans.size(); ++k) kept[k].resize(executions[k]->source_count());
+  uint64_t kept_bytes = 0;
+  std::vector<uint32_t> identity;  // 0, 1, ...: the selection of rows copied to a projection
+  const auto select_all = [&](size_t count) {
+    if (identity.size() < count) {
+      identity.resize(count);
+      std::iota(identity.begin(), identity.end(), 0u);
+    }
+    return identity.data();
+  };
+  // In rounds: each feeds every plan its Datatables, shared results and kept rows up to its next
+  // Scan, then one read of the inputs feeds all those Scans (and keeps rows for later ones). A
+  // round has at least one Scan while any is left.
   while (true) {
     std::vector<TableColumns> tables;
     std::vector<SharedScan> shared;
-    for (size_t k = 0; k < plans.size(); ++k) {
-      Execution& e = *executions[k];
-      const Stopwatch watch(options.profile);
-      while (next[k] < e.source_count() && !e.source(next[k]).Is<ScanNode>()) e.Replay(next[k]++);
-      watch.AddTo(plans[k].nanos);
-      if (next[k] == e.source_count()) continue;
-      const auto* scan = e.source(next[k]).As<ScanNode>();
+    // Adds source `source` of plan `k` to this round's read, unless a column of it is read as
+    // another type in this round already.
+    const auto add = [&](size_t k, size_t source, bool deferred) {
+      const auto* scan = executions[k]->source(source).As<ScanNode>();
       size_t t = 0;
       while (t < tables.size() && tables[t].table != scan->table) ++t;
       if (t == tables.size()) tables.push_back({scan->table, {}});
       std::vector<ColumnSpec>& columns = tables[t].columns;
-      // A column this round reads as another type: the scan waits for a later round.
       const bool clash = std::any_of(scan->schema.begin(), scan->schema.end(), [&](const ColumnSpec& c) {
         return std::any_of(columns.begin(), columns.end(),
                            [&](const ColumnSpec& x) { return x.name == c.name && x.type != c.type; });
       });
-      if (clash) continue;
-      SharedScan& sh = shared.emplace_back(SharedScan{k, next[k], t, &scan->schema, {}});
+      if (clash) return false;
+      SharedScan& sh = shared.emplace_back(SharedScan{k, source, t, &scan->schema, {}});
+      sh.deferred = deferred;
       if (plans[k].plan->Is<ScanNode>()) sh.pipeline = dynamic_cast<PipelineSink*>(plans[k].sink);
       for (const ColumnSpec& c : scan->schema) {
         size_t i = 0;
@@ -246,11 +283,48 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         if (i == columns.size()) columns.push_back(c);
         sh.positions.push_back(i);
       }
+      return true;
+    };
+    for (size_t k = 0; k < plans.size(); ++k) {
+      Execution& e = *executions[k];
+      const Stopwatch watch(options.profile);
+      while (next[k] < e.source_count()) {
+        const size_t source = next[k];
+        if (!e.source(source).Is<ScanNode>()) {
+          e.Replay(next[k]++);
+          continue;
+        }
+        Kept& rows = kept[k][source];
+        if (rows.state != Kept::State::Kept) break;
+        for (const Batch& batch : rows.batches) {
+          if (rows.selected) {
+            e.PushSelected(source, batch, select_all(batch.rows()), batch.rows());
+          } else {
+            e.Push(source, batch);
+          }
+        }
+        e.Finish(source);
+        kept_bytes -= rows.bytes;
+        rows.Drop();
+        ++next[k];
+      }
+      watch.AddTo(plans[k].nanos);
+      if (next[k] < e.source_count()) add(k, next[k], false);  // a clash: it waits for a later round
     }
     if (shared.empty()) return;
+    // The Scans of later rounds keep their rows from this read, each at most once (so a Scan
+    // whose rows passed keep_bytes is read in its round).
+    for (size_t k = 0; options.keep_bytes > 0 && k < plans.size(); ++k) {
+      for (size_t source = next[k] + 1; source < executions[k]->source_count(); ++source) {
+        Kept& rows = kept[k][source];
+        if (rows.state != Kept::State::None || !executions[k]->source(source).Is<ScanNode>()) continue;
+        if (add(k, source, true)) rows.state = Kept::State::Keeping;
+      }
+    }
 
     for (SharedScan& sh : shared) {
-      sh.whole = sh.positions.size() == tables[sh.table].columns.size();
+      // A kept Scan's rows are copied: the reader's batch does not outlive the read.
+      sh.whole = !sh.deferred && sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
     // Per reading thread: a renderer for each scan pipeline, and the scratch of rendering.
@@ -339,22 +413,34 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         out.batch = nullptr;
       }
     };
-    std::vector<uint32_t> identity;  // 0, 1, ...: the selection of rows copied to a projection
     const auto consume = [&](Prepared& in) {
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
         if (sh.table != in.table || (member[i] >= 0 && in.counts[i] == 0)) continue;
+        if (sh.deferred) {
+          Kept& rows = kept[sh.plan][sh.source];
+          Batch& batch = in.projections[i];
+          if (rows.state != Kept::State::Keeping || batch.rows() == 0) continue;
+          rows.selected = member[i] >= 0;
+          const uint64_t bytes = BatchBytes(batch);
+          if (kept_bytes + bytes > options.keep_bytes) {  // too many: read again in its round
+            kept_bytes -= rows.bytes;
+            rows.Drop();
+            continue;
+          }
+          kept_bytes += bytes;
+          rows.bytes += bytes;
+          rows.batches.push_back(std::move(batch));
+          batch = Batch();
+          continue;
+        }
         const Stopwatch watch(options.profile);
         if (member[i] >= 0) {
           const uint32_t count = in.counts[i];
           if (sh.whole) {
             executions[sh.plan]->PushSelected(sh.source, in.whole(), in.selected[i].data(), count);
           } else {
-            if (identity.size() < count) {
-              identity.resize(count);
-              std::iota(identity.begin(), identity.end(), 0u);
-            }
-            executions[sh.plan]->PushSelected(sh.source, in.projections[i], identity.data(), count);
+            executions[sh.plan]->PushSelected(sh.source, in.projections[i], select_all(count), count);
           }
         } else if (sh.pipeline) {
           sh.pipeline->Write(in.rendered[i], in.counts[i]);
@@ -391,6 +477,11 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
           PackScanReport{tables[t].table, stages[0][t]->layout().Describe(tables[t].columns), totals});
     }
     for (const SharedScan& sh : shared) {
+      if (sh.deferred) {
+        Kept& rows = kept[sh.plan][sh.source];
+        if (rows.state == Kept::State::Keeping) rows.state = Kept::State::Kept;
+        continue;
+      }
       const Stopwatch watch(options.profile);
       executions[sh.plan]->Finish(sh.source);
       watch.AddTo(plans[sh.plan].nanos);

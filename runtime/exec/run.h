@@ -41,6 +41,11 @@ struct PlanRunOptions {
   // Skip lines before parsing them when every Scan of a read has a filter that needs one of a
   // set of literals (runtime/exec/prefilter.h, EventReader::set_prefilter).
   bool prefilter = true;
+  // With it, the Scans a plan feeds in a later round (a join's probe side, a union's later
+  // branch) take their rows from the read of an earlier round instead of reading their table
+  // again: the rows they need (those their compiled filter selects, or all) are kept, up to this
+  // many bytes in all. A Scan whose rows would pass it is read again in its round. 0: no keeping.
+  uint64_t keep_bytes = 0;
 };
 
 // Runs plans together, sending each one's result rows to its sink. A plan's sources must be fed
@@ -48,7 +53,7 @@ struct PlanRunOptions {
 // turn), so the plans advance in rounds: one read of the inputs feeds every plan's next Scan,
 // whatever their tables and columns. A rule pack whose plans each scan once is read once; a
 // plan with a join reads the inputs once more for its probe side (shared with every other
-// plan's second Scan). Inputs are cut into ranges (as RunPipelines cuts them, whatever the
+// plan's second Scan), unless PlanRunOptions::keep_bytes lets the first read keep its rows. Inputs are cut into ranges (as RunPipelines cuts them, whatever the
 // thread count); with several threads, workers parse them ahead and run the kernels and the
 // rendering of the scan pipelines (PipelineSink plans) there too, while the calling thread feeds
 // the other plans' operators and writes, in the order one thread would, so the output is the same

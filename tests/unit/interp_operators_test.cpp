@@ -391,6 +391,23 @@ TEST_CASE("RunPlan feeds Scan sources from their tables' files, a join's build s
   CHECK(Rows(counted_sink.result(), true) == std::vector<std::string>{"2"});
   CHECK(shared.files == 3);  // both files once, shared; the probe side's file again
   CHECK(shared.read.records == 6);
+
+  // With keep_bytes, the probe side keeps its rows from the first read: each file is read once.
+  // When its rows pass the bound, it reads its file again in its round. The rows are the same.
+  for (const uint64_t keep_bytes : {uint64_t{1} << 20, uint64_t{1}}) {
+    INFO("keep_bytes " << keep_bytes);
+    CollectSink names_kept(names->schema), joined_kept(joined->schema), counted_kept(counted->schema);
+    std::vector<PlanRun> kept_runs{{names.get(), &names_kept}, {joined.get(), &joined_kept}, {counted.get(), &counted_kept}};
+    PlanRunOptions options;
+    options.keep_bytes = keep_bytes;
+    RunStats kept;
+    RunPlans(kept_runs, {{procs, "DeviceProcessEvents"}, {devices, "DeviceInfo"}}, options, [](const InputIssue&) {}, kept);
+    CHECK(Rows(names_kept.result(), true) == Rows(names_sink.result(), true));
+    CHECK(Rows(joined_kept.result(), true) == Rows(sink.result(), true));
+    CHECK(Rows(counted_kept.result(), true) == Rows(counted_sink.result(), true));
+    CHECK(kept.files == (keep_bytes > 1 ? 2 : 3));
+    CHECK(kept.read.records == (keep_bytes > 1 ? 4 : 6));
+  }
   std::filesystem::remove(procs);
   std::filesystem::remove(devices);
 }

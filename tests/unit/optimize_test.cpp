@@ -305,7 +305,7 @@ namespace {
 
 // The rows (JSON lines, sorted: compared as a multiset) a plan gives over `inputs`.
 std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile>& inputs, const fs::path& dir,
-                                 RunStats* stats = nullptr) {
+                                 RunStats* stats = nullptr, const RunOptions& options = {}) {
   auto compiled = std::make_unique<CompiledQuery>();
   compiled->engine = Engine::Interp;
   compiled->plan = ir::ToPlan(plan);
@@ -315,7 +315,7 @@ std::vector<std::string> RunPlan(const ir::Op& plan, const std::vector<InputFile
   }
   std::vector<std::unique_ptr<CompiledQuery>> queries;
   queries.push_back(std::move(compiled));
-  std::vector<std::string> rows = test::RunToLines(queries, inputs, kNow, dir, stats);
+  std::vector<std::string> rows = test::RunToLines(queries, inputs, kNow, dir, stats, nullptr, options);
   std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -538,15 +538,20 @@ TEST_CASE("optimize: a shared subplan runs once: one read of its input, the rows
   };
   for (const char* kql : queries) {
     INFO(kql);
-    RunStats unshared, shared, optimised;
-    const std::vector<std::string> expected = RunPlan(*Lowered(kql, false), inputs, dir.path, &unshared);
+    RunStats unshared, shared, optimised, unshared_kept;
+    RunOptions reread;
+    reread.keep_bytes = 0;
+    const std::vector<std::string> expected = RunPlan(*Lowered(kql, false), inputs, dir.path, &unshared, reread);
     CHECK(!expected.empty());
-    CHECK(RunPlan(*Lowered(kql), inputs, dir.path, &shared) == expected);
-    CHECK(RunPlan(*ir::Optimize(Lowered(kql)), inputs, dir.path, &optimised) == expected);
-    // Each table's file is read once however many uses the let has; unshared, once per use.
+    CHECK(RunPlan(*Lowered(kql), inputs, dir.path, &shared, reread) == expected);
+    CHECK(RunPlan(*ir::Optimize(Lowered(kql)), inputs, dir.path, &optimised, reread) == expected);
+    CHECK(RunPlan(*Lowered(kql, false), inputs, dir.path, &unshared_kept) == expected);
+    // Each table's file is read once however many uses the let has; unshared, once per use,
+    // unless the later uses keep their rows from the first read (RunOptions::keep_bytes).
     CHECK(shared.files == 1);
     CHECK(optimised.files == 1);
     CHECK(unshared.files > 1);
+    CHECK(unshared_kept.files == 1);
   }
 }
 
