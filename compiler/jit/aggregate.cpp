@@ -258,8 +258,8 @@ class AggregateBuilder {
         llvm::Value* is_set = b_.getInt32(set ? 1 : 0);
         Guarded(ok, [&] {
           if (t == Type::String) {
-            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, i32, i64, i32}),
-                          {slot, v.v, v.len, limit, is_set});
+            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
+                          {table_, slot, v.v, v.len, limit, is_set});
           } else {
             llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
             b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, i64, i64, i32}), {slot, x, limit, is_set});

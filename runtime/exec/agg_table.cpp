@@ -13,13 +13,13 @@
 #include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 #include "runtime/exec/rows.h"
+#include "runtime/output.h"
 
 namespace huntc::exec {
 
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
-constexpr size_t kMinIndex = 1024;
 
 // min/max/any of strings.
 struct StringPick {
@@ -27,43 +27,44 @@ struct StringPick {
   int64_t has = 0;
 };
 
-// make_set/make_list: the values in order of arrival; a set finds duplicates by a linear scan
+// make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
+// bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
+// are kept in the state itself, as most groups hold few; a set finds duplicates by a linear scan
 // while small, then by a hash set.
 struct ListState {
+  static constexpr uint32_t kInline = 4;
   static constexpr size_t kLinear = 16;
-  std::vector<int64_t> ints;  // integer-like values, reals' bits
-  std::vector<std::string> texts;
-  std::unordered_set<int64_t> int_seen;
-  std::unordered_set<std::string> text_seen;
+  struct Spill {
+    std::vector<int64_t> values;
+    std::unordered_set<int64_t> seen;
+  };
+  int64_t inline_values[kInline] = {};
+  uint32_t size = 0;
+  std::unique_ptr<Spill> spill;
 
-  // Room for the first few values at once: most groups hold few.
-  static constexpr size_t kFirstRoom = 8;
+  const int64_t* values() const { return spill ? spill->values.data() : inline_values; }
 
-  void AddInt(int64_t v, size_t limit, bool set) {
-    if (ints.size() >= limit) return;
-    if (ints.empty()) ints.reserve(std::min(limit, kFirstRoom));
+  void Add(int64_t v, size_t limit, bool set) {
+    if (size >= limit) return;
     if (set) {
-      if (ints.size() < kLinear) {
-        if (std::find(ints.begin(), ints.end(), v) != ints.end()) return;
+      if (size < kLinear) {
+        const int64_t* have = values();
+        if (std::find(have, have + size, v) != have + size) return;
       } else {
-        if (int_seen.empty()) int_seen.insert(ints.begin(), ints.end());
-        if (!int_seen.insert(v).second) return;
+        if (spill->seen.empty()) spill->seen.insert(spill->values.begin(), spill->values.end());
+        if (!spill->seen.insert(v).second) return;
       }
     }
-    ints.push_back(v);
-  }
-  void AddText(std::string_view v, size_t limit, bool set) {
-    if (texts.size() >= limit) return;
-    if (texts.empty()) texts.reserve(std::min(limit, kFirstRoom));
-    if (set) {
-      if (texts.size() < kLinear) {
-        if (std::find(texts.begin(), texts.end(), v) != texts.end()) return;
-      } else {
-        if (text_seen.empty()) text_seen.insert(texts.begin(), texts.end());
-        if (!text_seen.emplace(v).second) return;
+    if (!spill) {
+      if (size < kInline) {
+        inline_values[size++] = v;
+        return;
       }
+      spill = std::make_unique<Spill>();
+      spill->values.assign(inline_values, inline_values + size);
     }
-    texts.emplace_back(v);
+    spill->values.push_back(v);
+    ++size;
   }
 };
 
@@ -288,31 +289,30 @@ bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* c
   return true;
 }
 
-void AggTable::Grow() {
-  index_.assign(std::max(kMinIndex, index_.size() * 2), 0);
-  const size_t mask = index_.size() - 1;
-  for (size_t g = 0; g < hashes_.size(); ++g) {
-    size_t pos = hashes_[g] & mask;
-    while (index_[pos] != 0) pos = (pos + 1) & mask;
-    index_[pos] = (hashes_[g] >> 32 << 32) | (g + 1);
-  }
+uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
+  const size_t state = layout_.keys.size() * sizeof(Key);
+  const uint32_t count = static_cast<uint32_t>(hashes_.size());
+  const uint32_t g = index_.FindOrAdd(
+      hash, count, [&](uint32_t id) { return Equal(Record(id), values, bytes, valid); },
+      [&](uint32_t id) { return hashes_[id]; });
+  if (g == count) return Insert(hash, values, bytes, valid) + state;
+  return Record(g) + state;
 }
 
-uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
-  if (hashes_.size() * 2 >= index_.size()) Grow();
-  const size_t mask = index_.size() - 1;
-  const uint64_t tag = hash >> 32 << 32;
-  const size_t state = layout_.keys.size() * sizeof(Key);
-  for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
-    const uint64_t entry = index_[pos];
-    if (entry == 0) {
-      index_[pos] = tag | (hashes_.size() + 1);
-      return Insert(hash, values, bytes, valid) + state;
-    }
-    if ((entry & ~uint64_t{0xffffffff}) != tag) continue;
-    uint8_t* record = Record((entry & 0xffffffff) - 1);
-    if (Equal(record, values, bytes, valid)) return record + state;
+int64_t AggTable::Intern(const char* p, uint32_t n) {
+  const std::string_view text(p, n);
+  const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
+  const uint32_t id = intern_index_.FindOrAdd(
+      huntc_agg_hash_str(p, n), count, [&](uint32_t i) { return Interned(i) == text; },
+      [&](uint32_t i) {
+        const std::string_view v = Interned(i);
+        return huntc_agg_hash_str(v.data(), static_cast<uint32_t>(v.size()));
+      });
+  if (id == count) {
+    intern_bytes_.append(text);
+    intern_at_.push_back(intern_bytes_.size());
   }
+  return id;
 }
 
 uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
@@ -347,7 +347,8 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
   return record;
 }
 
-void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const uint8_t* from) {
+void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
+                          const uint8_t* from) {
   switch (s.slot) {
     case AggSlot::Count:
     case AggSlot::SumInt:
@@ -397,8 +398,15 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::List: {
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
-      for (int64_t v : f->ints) i->AddInt(v, LimitOf(spec), IsSet(spec.kind));
-      for (const std::string& v : f->texts) i->AddText(v, LimitOf(spec), IsSet(spec.kind));
+      const int64_t* values = f->values();
+      for (uint32_t k = 0; k < f->size; ++k) {
+        int64_t v = values[k];
+        if (s.arg == Type::String) {
+          const std::string_view text = from_table.Interned(v);
+          v = Intern(text.data(), static_cast<uint32_t>(text.size()));
+        }
+        i->Add(v, LimitOf(spec), IsSet(spec.kind));
+      }
       return;
     }
   }
@@ -423,7 +431,7 @@ void AggTable::Merge(const AggTable& other) {
     const uint8_t* from = record + nkeys * sizeof(Key);
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], into + s.offset, from + s.offset);
+      MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset);
     }
   }
 }
@@ -464,13 +472,20 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
     case AggSlot::List: {
       // The values as the interpreter's make_set/make_list writes them: each cell's JSON.
       const auto* l = std::launder(reinterpret_cast<const ListState*>(slot));
-      Column values(s.arg);
-      for (int64_t v : l->ints) AppendValue(values, v);
-      for (const std::string& v : l->texts) values.AppendString(v);
+      const int64_t* items = l->values();
       std::string text = "[";
-      for (size_t i = 0; i < values.size(); ++i) {
-        if (i) text.push_back(',');
-        text += CellToJson(values, i).Serialize();
+      if (s.arg == Type::String) {
+        for (uint32_t i = 0; i < l->size; ++i) {
+          if (i) text.push_back(',');
+          AppendJsonString(text, Interned(items[i]));
+        }
+      } else {
+        Column values(s.arg);
+        for (uint32_t i = 0; i < l->size; ++i) AppendValue(values, items[i]);
+        for (size_t i = 0; i < values.size(); ++i) {
+          if (i) text.push_back(',');
+          text += CellToJson(values, i).Serialize();
+        }
       }
       c.AppendString(text + "]");
       return;
@@ -581,12 +596,13 @@ void huntc_agg_dcount_str(void* state, const char* p, uint32_t n) {
 }
 
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))->AddInt(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+  std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
 
-void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))
-      ->AddText(std::string_view(p, n), static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
+  l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

@@ -31,18 +31,28 @@ class Aggregator {
 std::unique_ptr<Aggregator> MakeAggregator(const AggregateSpec& spec);
 
 // The HyperLogLog distinct-count estimator behind dcount: exact (a set of hashes) up to
-// kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error).
+// kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error). The first
+// kInline hashes are kept in the counter itself, so most groups' counters (a few values each)
+// take no memory of their own and cost no pointer chase.
 class DistinctCounter {
  public:
   static constexpr size_t kExactLimit = 1000;
+  static constexpr size_t kInline = 4;
   void Add(uint64_t hash);
   // Adds what `other` counted: the result is that of adding both counters' values to one.
   void Merge(const DistinctCounter& other);
   int64_t Estimate() const;
 
  private:
-  std::vector<uint64_t> exact_;  // sorted while small
-  std::vector<uint8_t> registers_;
+  struct Large {
+    std::vector<uint64_t> exact;  // sorted while small
+    std::vector<uint8_t> registers;
+  };
+  void AddLarge(uint64_t hash);
+
+  uint64_t inline_[kInline] = {};
+  uint32_t size_ = 0;  // hashes in inline_ while large_ is null
+  std::unique_ptr<Large> large_;
 };
 
 }  // namespace huntc::exec

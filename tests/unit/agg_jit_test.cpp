@@ -180,7 +180,8 @@ TEST_CASE("agg table: dcount's hashes of raw values are those of its encoded key
 }
 
 TEST_CASE("agg table: distinct counters merged give one pass's estimate", "[aggregate]") {
-  for (size_t n : {size_t{10}, size_t{900}, size_t{1500}, size_t{50000}}) {
+  // Around the counter's inline values (4), its exact set (1000) and beyond, into registers.
+  for (size_t n : {size_t{3}, size_t{5}, size_t{6}, size_t{10}, size_t{900}, size_t{1500}, size_t{50000}}) {
     DistinctCounter whole, left, right;
     for (size_t k = 0; k < n; ++k) {
       const uint64_t h = HashKeyInteger(static_cast<int64_t>(k % (n * 3 / 4 + 1)));
@@ -211,7 +212,7 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
     uint8_t* state = huntc_agg_group(&table, hash, values, bytes, valid);
     auto* count = reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
     ++*count;
-    huntc_agg_list_str(state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()), 2, 1);
+    huntc_agg_list_str(&table, state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()), 2, 1);
     huntc_agg_dcount_str(state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()));
     huntc_agg_pick_str(state + layout.slots[3].offset, s.data(), static_cast<uint32_t>(s.size()), 2);
   };
