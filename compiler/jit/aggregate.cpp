@@ -224,11 +224,14 @@ class AggregateBuilder {
         Guarded(ok, [&] { b_.CreateCall(helper, {slot, v.v, v.len, b_.getInt32(mode)}); });
         return;
       }
+      case AggSlot::DCountString:
+        Guarded(ok, [&] {
+          b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, ptr, i32}), {table_, slot, v.v, v.len});
+        });
+        return;
       case AggSlot::DCount: {
         Guarded(ok, [&] {
-          if (t == Type::String) {
-            b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, i32}), {slot, v.v, v.len});
-          } else if (t == Type::Real || t == Type::Decimal) {
+          if (t == Type::Real || t == Type::Decimal) {
             b_.CreateCall(Declare("huntc_agg_dcount_real", b_.getVoidTy(), {ptr, f64}), {slot, v.v});
           } else {
             b_.CreateCall(Declare("huntc_agg_dcount_int", b_.getVoidTy(), {ptr, i64}), {slot, IntOf(v, t)});

@@ -68,6 +68,80 @@ struct ListState {
   }
 };
 
+// dcount of strings: the distinct strings' interned ids, the first kInline in the state itself,
+// then as a bitmap over the ids (a bit a string, where DistinctCounter keeps a hash set of 64-bit
+// hashes); once more than DistinctCounter::kExactLimit, or when the ids are too sparse for a
+// bitmap, a DistinctCounter fed the strings' hashes. The count is the interpreter's: a set of
+// distinct strings counts what a set of their hashes counts, and the counter gets the same hashes.
+struct StringDistinct {
+  static constexpr uint32_t kInline = 6;
+  static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
+  uint32_t ids[kInline] = {};
+  uint32_t size = 0;  // distinct strings while counted by id
+  std::unique_ptr<std::vector<uint64_t>> bits;
+  std::unique_ptr<DistinctCounter> counter;
+
+  void Add(AggTable& table, const char* p, uint32_t n) {
+    if (counter) {
+      counter->Add(HashKeyString(std::string_view(p, n)));
+      return;
+    }
+    AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
+  }
+  void AddId(const AggTable& table, uint32_t id) {
+    uint32_t top = id;  // the highest id the bitmap must hold
+    if (!bits) {
+      for (uint32_t i = 0; i < size; ++i) {
+        if (ids[i] == id) return;
+        top = std::max(top, ids[i]);
+      }
+      if (size < kInline) {
+        ids[size++] = id;
+        return;
+      }
+    }
+    const size_t words = size_t{top} / 64 + 1;
+    if (words > (bits ? bits->size() : 0) && words > std::max<size_t>(kMinWords, size_t{size} * 2)) {
+      ToCounter(table);  // too sparse: a bitmap would take more than the counter's hash set
+      counter->Add(HashKeyString(table.Interned(id)));
+      return;
+    }
+    if (!bits) {
+      bits = std::make_unique<std::vector<uint64_t>>();
+      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);
+    }
+    if (Set(id) && ++size > DistinctCounter::kExactLimit) ToCounter(table);
+  }
+  // Sets id's bit; whether it was clear.
+  bool Set(uint32_t id) {
+    const size_t w = id / 64;
+    if (w >= bits->size()) bits->resize(std::max(w + 1, bits->size() * 2), 0);
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    const bool added = ((*bits)[w] & bit) == 0;
+    (*bits)[w] |= bit;
+    return added;
+  }
+  template <class Fn>
+  void ForEachId(Fn fn) const {
+    if (!bits) {
+      for (uint32_t i = 0; i < size; ++i) fn(ids[i]);
+      return;
+    }
+    for (size_t w = 0; w < bits->size(); ++w) {
+      for (uint64_t word = (*bits)[w]; word != 0; word &= word - 1) {
+        fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+      }
+    }
+  }
+  void ToCounter(const AggTable& table) {
+    counter = std::make_unique<DistinctCounter>();
+    ForEachId([&](uint32_t id) { counter->Add(HashKeyString(table.Interned(id))); });
+    bits.reset();
+    size = 0;
+  }
+  int64_t Estimate() const { return counter ? counter->Estimate() : size; }
+};
+
 // arg_max/arg_min: the best value and its row's other columns, as the interpreter keeps them.
 struct ArgState {
   Cell best;
@@ -77,6 +151,7 @@ struct ArgState {
 
 constexpr size_t Align8(size_t n) { return (n + 7) & ~size_t{7}; }
 static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8 &&
+              alignof(StringDistinct) <= 8 &&
               alignof(ArgState) <= 8);
 
 // A cell of a batch's column as ReadCell reads it from the Column.
@@ -147,7 +222,7 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
     case AggKind::DCount:
     case AggKind::DCountIf:
       if (!IntegerLike(arg) && !RealLike(arg) && arg != Type::String) break;
-      slot = AggSlot::DCount;
+      slot = arg == Type::String ? AggSlot::DCountString : AggSlot::DCount;
       return true;
     case AggKind::MakeSet:
     case AggKind::MakeSetIf:
@@ -190,6 +265,7 @@ size_t SlotBytes(AggSlot slot) {
     case AggSlot::PickReal: return 16;
     case AggSlot::PickString: return Align8(sizeof(StringPick));
     case AggSlot::DCount: return Align8(sizeof(DistinctCounter));
+    case AggSlot::DCountString: return Align8(sizeof(StringDistinct));
     case AggSlot::List: return Align8(sizeof(ListState));
     case AggSlot::Arg: return Align8(sizeof(ArgState));
   }
@@ -254,6 +330,7 @@ AggTable::~AggTable() {
       switch (s.slot) {
         case AggSlot::PickString: std::launder(reinterpret_cast<StringPick*>(slot))->~StringPick(); break;
         case AggSlot::DCount: std::launder(reinterpret_cast<DistinctCounter*>(slot))->~DistinctCounter(); break;
+        case AggSlot::DCountString: std::launder(reinterpret_cast<StringDistinct*>(slot))->~StringDistinct(); break;
         case AggSlot::List: std::launder(reinterpret_cast<ListState*>(slot))->~ListState(); break;
         case AggSlot::Arg: std::launder(reinterpret_cast<ArgState*>(slot))->~ArgState(); break;
         default: break;
@@ -339,6 +416,7 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
     switch (s.slot) {
       case AggSlot::PickString: new (state + s.offset) StringPick(); break;
       case AggSlot::DCount: new (state + s.offset) DistinctCounter(); break;
+      case AggSlot::DCountString: new (state + s.offset) StringDistinct(); break;
       case AggSlot::List: new (state + s.offset) ListState(); break;
       case AggSlot::Arg: new (state + s.offset) ArgState(); break;
       default: break;  // zero bytes are the empty state
@@ -382,6 +460,20 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::DCount:
       std::launder(reinterpret_cast<DistinctCounter*>(into))->Merge(*std::launder(reinterpret_cast<const DistinctCounter*>(from)));
       return;
+    case AggSlot::DCountString: {
+      auto* i = std::launder(reinterpret_cast<StringDistinct*>(into));
+      const auto* f = std::launder(reinterpret_cast<const StringDistinct*>(from));
+      if (f->counter) {
+        if (!i->counter) i->ToCounter(*this);
+        i->counter->Merge(*f->counter);
+        return;
+      }
+      f->ForEachId([&](uint32_t id) {
+        const std::string_view text = from_table.Interned(id);
+        i->Add(*this, text.data(), static_cast<uint32_t>(text.size()));
+      });
+      return;
+    }
     case AggSlot::Arg: {
       // As the interpreter, offered the other side's chosen row after this side's rows.
       auto* i = std::launder(reinterpret_cast<ArgState*>(into));
@@ -461,6 +553,7 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
       return;
     }
     case AggSlot::DCount: c.AppendLong(std::launder(reinterpret_cast<const DistinctCounter*>(slot))->Estimate()); return;
+    case AggSlot::DCountString: c.AppendLong(std::launder(reinterpret_cast<const StringDistinct*>(slot))->Estimate()); return;
     case AggSlot::Arg: {
       const auto* a = std::launder(reinterpret_cast<const ArgState*>(slot));
       AppendCell(c, a->best);
@@ -554,6 +647,7 @@ Batch AggTable::Result() {
 using huntc::exec::AggTable;
 using huntc::exec::DistinctCounter;
 using huntc::exec::ListState;
+using huntc::exec::StringDistinct;
 using huntc::exec::StringPick;
 
 extern "C" {
@@ -591,8 +685,8 @@ void huntc_agg_dcount_real(void* state, double v) {
   std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyReal(v));
 }
 
-void huntc_agg_dcount_str(void* state, const char* p, uint32_t n) {
-  std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyString(std::string_view(p, n)));
+void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n) {
+  std::launder(static_cast<StringDistinct*>(state))->Add(*static_cast<AggTable*>(table), p, n);
 }
 
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {

@@ -34,7 +34,8 @@ enum class AggSlot : uint8_t {
   PickInt,     // min/max/any of bool, int, long, datetime, timespan: int64 value, int64 has
   PickReal,    // the same for reals (NaN counts as null): double value, int64 has
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
-  DCount,      // a DistinctCounter object (huntc_agg_dcount_*)
+  DCount,      // a DistinctCounter object (huntc_agg_dcount_int/_real)
+  DCountString,  // dcount of strings: a set of interned ids, then a DistinctCounter (huntc_agg_dcount_str)
   List,        // make_set/make_list: an object (huntc_agg_list_*)
   Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
 };
@@ -120,8 +121,8 @@ class AggTable {
   // whose value is `value` (null or NaN: `present` false).
   void OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value, bool present);
 
-  // The id of a string that make_set/make_list keep (they hold ids, not copies): equal bytes,
-  // equal ids, so a set compares ids, and each distinct string is stored once per table.
+  // The id of a string that make_set/make_list and dcount keep (they hold ids, not copies): equal
+  // bytes, equal ids, so a set compares ids, and each distinct string is stored once per table.
   int64_t Intern(const char* p, uint32_t n);
   std::string_view Interned(int64_t id) const {
     const size_t at = intern_at_[static_cast<size_t>(id)];
@@ -162,10 +163,10 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
                          const uint8_t* valid);
 // A hash of a string key's bytes, which kernels mix into the keys' hash.
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
-// dcount: adds a non-null value (integer-like as int64, real, string).
+// dcount: adds a non-null value (integer-like as int64, real, string: with its table).
 void huntc_agg_dcount_int(void* state, int64_t v);
 void huntc_agg_dcount_real(void* state, double v);
-void huntc_agg_dcount_str(void* state, const char* p, uint32_t n);
+void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
 // (integer-like as int64, real as its bits: lists only, string).
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);

@@ -300,26 +300,50 @@ void DistinctCounter::Add(uint64_t hash) {
       return;
     }
     large_ = std::make_unique<Large>();
-    large_->exact.assign(inline_, inline_ + size_);
-    std::sort(large_->exact.begin(), large_->exact.end());
+    large_->exact.assign(4 * kInline, 0);
+    for (uint32_t i = 0; i < size_; ++i) large_->AddExact(inline_[i]);
   }
-  AddLarge(hash);
+  large_->Add(hash);
 }
 
-void DistinctCounter::AddLarge(uint64_t hash) {
-  std::vector<uint64_t>& exact = large_->exact;
-  std::vector<uint8_t>& registers = large_->registers;
-  if (registers.empty()) {
-    const auto it = std::lower_bound(exact.begin(), exact.end(), hash);
-    if (it != exact.end() && *it == hash) return;
-    exact.insert(it, hash);
-    if (exact.size() <= kExactLimit) return;
-    registers.assign(size_t{1} << kRegisterBits, 0);
-    const std::vector<uint64_t> hashes = std::move(exact);
-    exact.clear();
-    for (uint64_t h : hashes) AddLarge(h);
+void DistinctCounter::Large::Add(uint64_t hash) {
+  if (!registers.empty()) {
+    AddRegister(hash);
     return;
   }
+  AddExact(hash);
+  if (count <= kExactLimit) return;
+  registers.assign(size_t{1} << kRegisterBits, 0);
+  ForEachExact([&](uint64_t h) { AddRegister(h); });
+  exact = {};
+  zero = false;
+}
+
+void DistinctCounter::Large::AddExact(uint64_t hash) {
+  if (hash == 0) {
+    count += !zero;
+    zero = true;
+    return;
+  }
+  size_t mask = exact.size() - 1;
+  size_t pos = hash & mask;
+  for (; exact[pos] != 0; pos = (pos + 1) & mask) {
+    if (exact[pos] == hash) return;
+  }
+  exact[pos] = hash;
+  ++count;
+  if (count * 2 <= exact.size()) return;
+  std::vector<uint64_t> old(exact.size() * 2, 0);
+  old.swap(exact);
+  mask = exact.size() - 1;
+  for (uint64_t h : old) {
+    if (h == 0) continue;
+    for (pos = h & mask; exact[pos] != 0;) pos = (pos + 1) & mask;
+    exact[pos] = h;
+  }
+}
+
+void DistinctCounter::Large::AddRegister(uint64_t hash) {
   const size_t index = hash >> (64 - kRegisterBits);
   const uint64_t rest = hash << kRegisterBits;
   const uint8_t rank = static_cast<uint8_t>(rest == 0 ? 64 - kRegisterBits + 1 : __builtin_clzll(rest) + 1);
@@ -332,15 +356,19 @@ void DistinctCounter::Merge(const DistinctCounter& other) {
     return;
   }
   if (other.large_->registers.empty()) {
-    for (uint64_t h : other.large_->exact) Add(h);
+    other.large_->ForEachExact([&](uint64_t h) { Add(h); });
     return;
   }
   if (!large_ || large_->registers.empty()) {
     // Registers are the max over the hashes added, in any order: start from other's and add ours.
-    std::vector<uint64_t> hashes = large_ ? std::move(large_->exact) : std::vector<uint64_t>(inline_, inline_ + size_);
-    large_ = std::make_unique<Large>();
-    large_->registers = other.large_->registers;
-    for (uint64_t h : hashes) AddLarge(h);
+    auto large = std::make_unique<Large>();
+    large->registers = other.large_->registers;
+    if (large_) {
+      large_->ForEachExact([&](uint64_t h) { large->AddRegister(h); });
+    } else {
+      for (uint32_t i = 0; i < size_; ++i) large->AddRegister(inline_[i]);
+    }
+    large_ = std::move(large);
     return;
   }
   std::vector<uint8_t>& registers = large_->registers;
@@ -350,7 +378,7 @@ void DistinctCounter::Merge(const DistinctCounter& other) {
 int64_t DistinctCounter::Estimate() const {
   if (!large_) return size_;
   const std::vector<uint8_t>& registers = large_->registers;
-  if (registers.empty()) return static_cast<int64_t>(large_->exact.size());
+  if (registers.empty()) return static_cast<int64_t>(large_->count);
   const double m = static_cast<double>(registers.size());
   double sum = 0;
   size_t zeros = 0;

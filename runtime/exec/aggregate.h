@@ -33,7 +33,7 @@ std::unique_ptr<Aggregator> MakeAggregator(const AggregateSpec& spec);
 // The HyperLogLog distinct-count estimator behind dcount: exact (a set of hashes) up to
 // kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error). The first
 // kInline hashes are kept in the counter itself, so most groups' counters (a few values each)
-// take no memory of their own and cost no pointer chase.
+// take no memory of their own and cost no pointer chase; more go to a hash set.
 class DistinctCounter {
  public:
   static constexpr size_t kExactLimit = 1000;
@@ -44,11 +44,25 @@ class DistinctCounter {
   int64_t Estimate() const;
 
  private:
+  // Past kInline hashes.
   struct Large {
-    std::vector<uint64_t> exact;  // sorted while small
-    std::vector<uint8_t> registers;
+    std::vector<uint64_t> exact;  // open addressing by the low bits, 0 = free, at most half full
+    size_t count = 0;             // distinct hashes held exactly (with zero)
+    bool zero = false;            // whether the hash 0 was added
+    std::vector<uint8_t> registers;  // once more than kExactLimit: exact is then empty
+
+    void Add(uint64_t hash);
+    void AddExact(uint64_t hash);
+    void AddRegister(uint64_t hash);
+    // Calls fn(hash) for each hash held exactly.
+    template <class Fn>
+    void ForEachExact(Fn fn) const {
+      for (uint64_t h : exact) {
+        if (h != 0) fn(h);
+      }
+      if (zero) fn(0);
+    }
   };
-  void AddLarge(uint64_t hash);
 
   uint64_t inline_[kInline] = {};
   uint32_t size_ = 0;  // hashes in inline_ while large_ is null
