@@ -272,6 +272,26 @@ size_t SlotBytes(AggSlot slot) {
   return 8;
 }
 
+// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
+// interned strings are short, and after a hash match almost always equal.
+bool BytesEqual(const char* a, const char* b, size_t n) {
+  const auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (word(a + i) != word(b + i)) return false;
+    }
+    return word(a + n - 8) == word(b + n - 8);  // the last word, overlapping the one before
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 int64_t Load(const uint8_t* p) {
   int64_t v;
   std::memcpy(&v, p, sizeof v);
@@ -353,7 +373,7 @@ bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* c
     const Type t = layout_.keys[k];
     if (t == Type::String) {
       if (key.length != static_cast<uint64_t>(values[k]) ||
-          std::memcmp(strings_.data() + key.value, bytes[k], key.length) != 0) {
+          !BytesEqual(strings_.data() + key.value, bytes[k], key.length)) {
         return false;
       }
     } else if (RealLike(t)) {
@@ -380,7 +400,10 @@ int64_t AggTable::Intern(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
   const uint32_t id = intern_index_.FindOrAdd(
-      huntc_agg_hash_str(p, n), count, [&](uint32_t i) { return Interned(i) == text; },
+      huntc_agg_hash_str(p, n), count, [&](uint32_t i) {
+        const std::string_view v = Interned(i);
+        return v.size() == n && BytesEqual(v.data(), p, n);
+      },
       [&](uint32_t i) {
         const std::string_view v = Interned(i);
         return huntc_agg_hash_str(v.data(), static_cast<uint32_t>(v.size()));
@@ -659,21 +682,25 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
 
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
+  // The last word overlaps the one before and short strings are read in two overlapping
+  // halves, so no read goes past the string and no copy of a variable length is made.
   constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
-  uint64_t h = n * kMul;
-  uint32_t at = 0;
-  for (; at + 8 <= n; at += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + at, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  }
-  if (at < n) {
+  const auto load = [](const char* at, size_t bytes) {
     uint64_t w = 0;
-    std::memcpy(&w, p + at, n - at);
+    std::memcpy(&w, at, bytes);
+    return w;
+  };
+  const auto step = [&](uint64_t h, uint64_t w) {
     h = (h ^ w) * kMul;
-    h ^= h >> 29;
+    return h ^ (h >> 29);
+  };
+  uint64_t h = n * kMul;
+  if (n >= 8) {
+    for (uint32_t at = 0; at + 8 < n; at += 8) h = step(h, load(p + at, 8));
+    return step(h, load(p + n - 8, 8));
   }
+  if (n >= 4) return step(h, load(p, 4) | load(p + n - 4, 4) << 32);
+  if (n > 0) return step(h, load(p, 1) | load(p + n / 2, 1) << 8 | load(p + n - 1, 1) << 16);
   return h;
 }
 
