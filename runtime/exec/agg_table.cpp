@@ -363,23 +363,33 @@ uint8_t* AggTable::Record(size_t g) const {
   return reinterpret_cast<uint8_t*>(chunks_[g / kChunkRecords].get()) + (g % kChunkRecords) * record_bytes_;
 }
 
+int64_t AggTable::ValueOf(const Key& key) {
+  int64_t v;
+  std::memcpy(&v, key.data, sizeof v);
+  return v;
+}
+
+std::string_view AggTable::TextOf(const Key& key) const {
+  if (key.length <= kInlineKey) return std::string_view(key.data, key.length);
+  return std::string_view(strings_).substr(static_cast<size_t>(ValueOf(key)), key.length);
+}
+
 bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
                      const uint8_t* valid) const {
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    Key key;
-    std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+    const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
     if ((key.valid != 0) != (valid[k] != 0)) return false;
     if (!key.valid) continue;
     const Type t = layout_.keys[k];
     if (t == Type::String) {
-      if (key.length != static_cast<uint64_t>(values[k]) ||
-          !BytesEqual(strings_.data() + key.value, bytes[k], key.length)) {
-        return false;
-      }
+      if (key.length != static_cast<uint64_t>(values[k])) return false;
+      const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
+      if (!BytesEqual(have, bytes[k], key.length)) return false;
     } else if (RealLike(t)) {
-      const double a = Real(key.value), b = Real(values[k]);
-      if (!(a == 0 && b == 0) && key.value != values[k]) return false;  // -0.0 and 0.0 are one key
-    } else if (key.value != values[k]) {
+      const int64_t bits = ValueOf(key);
+      const double a = Real(bits), b = Real(values[k]);
+      if (!(a == 0 && b == 0) && bits != values[k]) return false;  // -0.0 and 0.0 are one key
+    } else if (ValueOf(key) != values[k]) {
       return false;
     }
   }
@@ -424,15 +434,21 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
   uint8_t* record = Record(g);
   std::memset(record, 0, record_bytes_);
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    Key key{0, 0, valid[k]};
-    if (key.valid && layout_.keys[k] == Type::String) {
-      key.value = static_cast<int64_t>(strings_.size());
+    Key& key = *new (record + k * sizeof(Key)) Key{};
+    key.valid = valid[k];
+    if (!key.valid) continue;
+    if (layout_.keys[k] == Type::String) {
       key.length = static_cast<uint32_t>(values[k]);
+      if (key.length <= kInlineKey) {
+        std::memcpy(key.data, bytes[k], key.length);
+        continue;
+      }
+      const int64_t at = static_cast<int64_t>(strings_.size());
+      std::memcpy(key.data, &at, sizeof at);
       strings_.append(bytes[k], key.length);
-    } else if (key.valid) {
-      key.value = values[k];
+    } else {
+      std::memcpy(key.data, &values[k], sizeof values[k]);
     }
-    std::memcpy(record + k * sizeof(Key), &key, sizeof key);
   }
   uint8_t* state = record + layout_.keys.size() * sizeof(Key);
   for (const AggSlotSpec& s : layout_.slots) {
@@ -535,12 +551,11 @@ void AggTable::Merge(const AggTable& other) {
   for (size_t g = 0; g < other.groups(); ++g) {
     const uint8_t* record = other.Record(g);
     for (size_t k = 0; k < nkeys; ++k) {
-      Key key;
-      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       valid[k] = key.valid;
-      const bool text = layout_.keys[k] == Type::String;
-      values[k] = text ? key.length : key.value;
-      bytes[k] = text ? other.strings_.data() + key.value : nullptr;
+      const bool text = layout_.keys[k] == Type::String && key.valid;
+      values[k] = text ? key.length : ValueOf(key);
+      bytes[k] = text ? other.TextOf(key).data() : nullptr;
     }
     uint8_t* into = Group(other.hashes_[g], values.data(), bytes.data(), valid.data());
     const uint8_t* from = record + nkeys * sizeof(Key);
@@ -642,15 +657,14 @@ Batch AggTable::Result() {
   for (size_t g = 0; g < groups(); ++g) {
     const uint8_t* record = Record(g);
     for (size_t k = 0; k < nkeys; ++k) {
-      Key key;
-      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       Column& c = result.columns[k];
       if (!key.valid) {
         c.AppendNull();
       } else if (layout_.keys[k] == Type::String) {
-        c.AppendString(std::string_view(strings_).substr(static_cast<size_t>(key.value), key.length));
+        c.AppendString(TextOf(key));
       } else {
-        AppendValue(c, key.value);
+        AppendValue(c, ValueOf(key));
       }
     }
     size_t column = nkeys;

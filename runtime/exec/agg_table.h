@@ -10,6 +10,11 @@
 // results are the interpreter's (runtime/exec/aggregate.h) value for value, and groups come
 // out in the order they were first seen, as the interpreter's do. Partial tables merge
 // (AggTable::Merge), as threads and shards need.
+//
+// Per-group cost is what a summarize with many small groups pays (hunt b: about 8 rows a group),
+// so small states live in the state block itself, without heap memory of their own: dcount's
+// first hashes or ids, make_set/make_list's first values. Strings that make_set/make_list and
+// dcount keep are interned once per table, and the states hold their ids.
 #pragma once
 
 #include <algorithm>
@@ -130,11 +135,19 @@ class AggTable {
   }
 
  private:
-  struct Key {  // a key as the table keeps it
-    int64_t value;    // strings: offset in strings_
+  // A key as the table keeps it: integers and reals' bits in the first 8 bytes of `data`; strings
+  // of up to kInlineKey bytes whole in `data` (so comparing them reads no other memory), longer
+  // ones as their offset in strings_ in its first 8 bytes.
+  static constexpr uint32_t kInlineKey = 16;
+  struct Key {
+    char data[kInlineKey];
     uint32_t length;  // strings
     uint8_t valid;
   };
+  static_assert(sizeof(Key) % 8 == 0, "keys keep the state block that follows them 8-byte aligned");
+  static int64_t ValueOf(const Key& key);
+  // A valid string key's bytes; `key` is the record's, not a copy.
+  std::string_view TextOf(const Key& key) const;
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
@@ -168,7 +181,7 @@ void huntc_agg_dcount_int(void* state, int64_t v);
 void huntc_agg_dcount_real(void* state, double v);
 void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
-// (integer-like as int64, real as its bits: lists only, string).
+// (integer-like as int64, real as its bits: lists only, string: interned in its table).
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 // take_any (mode 0), min (1), max (2) of strings.
