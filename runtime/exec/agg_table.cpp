@@ -76,12 +76,17 @@ struct ListState {
 struct StringDistinct {
   static constexpr uint32_t kInline = 6;
   static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
+  // Past this many bytes of interned strings in the table, counters take hashes instead: where
+  // DistinctCounter keeps 8 bytes a value, ids keep the strings themselves (long, distinct ones
+  // would grow the table past what the counters need).
+  static constexpr size_t kInternBudget = size_t{64} << 20;
   uint32_t ids[kInline] = {};
   uint32_t size = 0;  // distinct strings while counted by id
   std::unique_ptr<std::vector<uint64_t>> bits;
   std::unique_ptr<DistinctCounter> counter;
 
   void Add(AggTable& table, const char* p, uint32_t n) {
+    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
     if (counter) {
       counter->Add(HashKeyString(std::string_view(p, n)));
       return;

@@ -129,6 +129,7 @@ class AggTable {
   // The id of a string that make_set/make_list and dcount keep (they hold ids, not copies): equal
   // bytes, equal ids, so a set compares ids, and each distinct string is stored once per table.
   int64_t Intern(const char* p, uint32_t n);
+  size_t interned_bytes() const { return intern_bytes_.size(); }
   std::string_view Interned(int64_t id) const {
     const size_t at = intern_at_[static_cast<size_t>(id)];
     return std::string_view(intern_bytes_).substr(at, intern_at_[static_cast<size_t>(id) + 1] - at);
