@@ -224,11 +224,14 @@ class AggregateBuilder {
         Guarded(ok, [&] { b_.CreateCall(helper, {slot, v.v, v.len, b_.getInt32(mode)}); });
         return;
       }
+      case AggSlot::DCountString:
+        Guarded(ok, [&] {
+          b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, ptr, i32}), {table_, slot, v.v, v.len});
+        });
+        return;
       case AggSlot::DCount: {
         Guarded(ok, [&] {
-          if (t == Type::String) {
-            b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, i32}), {slot, v.v, v.len});
-          } else if (t == Type::Real || t == Type::Decimal) {
+          if (t == Type::Real || t == Type::Decimal) {
             b_.CreateCall(Declare("huntc_agg_dcount_real", b_.getVoidTy(), {ptr, f64}), {slot, v.v});
           } else {
             b_.CreateCall(Declare("huntc_agg_dcount_int", b_.getVoidTy(), {ptr, i64}), {slot, IntOf(v, t)});
@@ -258,8 +261,8 @@ class AggregateBuilder {
         llvm::Value* is_set = b_.getInt32(set ? 1 : 0);
         Guarded(ok, [&] {
           if (t == Type::String) {
-            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, i32, i64, i32}),
-                          {slot, v.v, v.len, limit, is_set});
+            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
+                          {table_, slot, v.v, v.len, limit, is_set});
           } else {
             llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
             b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, i64, i64, i32}), {slot, x, limit, is_set});

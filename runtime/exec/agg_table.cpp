@@ -13,13 +13,13 @@
 #include "runtime/exec/eval.h"
 #include "runtime/exec/json.h"
 #include "runtime/exec/rows.h"
+#include "runtime/output.h"
 
 namespace huntc::exec {
 
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
-constexpr size_t kMinIndex = 1024;
 
 // min/max/any of strings.
 struct StringPick {
@@ -27,44 +27,124 @@ struct StringPick {
   int64_t has = 0;
 };
 
-// make_set/make_list: the values in order of arrival; a set finds duplicates by a linear scan
+// make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
+// bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
+// are kept in the state itself, as most groups hold few; a set finds duplicates by a linear scan
 // while small, then by a hash set.
 struct ListState {
+  static constexpr uint32_t kInline = 4;
   static constexpr size_t kLinear = 16;
-  std::vector<int64_t> ints;  // integer-like values, reals' bits
-  std::vector<std::string> texts;
-  std::unordered_set<int64_t> int_seen;
-  std::unordered_set<std::string> text_seen;
+  struct Spill {
+    std::vector<int64_t> values;
+    std::unordered_set<int64_t> seen;
+  };
+  int64_t inline_values[kInline] = {};
+  uint32_t size = 0;
+  std::unique_ptr<Spill> spill;
 
-  // Room for the first few values at once: most groups hold few.
-  static constexpr size_t kFirstRoom = 8;
+  const int64_t* values() const { return spill ? spill->values.data() : inline_values; }
 
-  void AddInt(int64_t v, size_t limit, bool set) {
-    if (ints.size() >= limit) return;
-    if (ints.empty()) ints.reserve(std::min(limit, kFirstRoom));
+  void Add(int64_t v, size_t limit, bool set) {
+    if (size >= limit) return;
     if (set) {
-      if (ints.size() < kLinear) {
-        if (std::find(ints.begin(), ints.end(), v) != ints.end()) return;
+      if (size < kLinear) {
+        const int64_t* have = values();
+        if (std::find(have, have + size, v) != have + size) return;
       } else {
-        if (int_seen.empty()) int_seen.insert(ints.begin(), ints.end());
-        if (!int_seen.insert(v).second) return;
+        if (spill->seen.empty()) spill->seen.insert(spill->values.begin(), spill->values.end());
+        if (!spill->seen.insert(v).second) return;
       }
     }
-    ints.push_back(v);
+    if (!spill) {
+      if (size < kInline) {
+        inline_values[size++] = v;
+        return;
+      }
+      spill = std::make_unique<Spill>();
+      spill->values.assign(inline_values, inline_values + size);
+    }
+    spill->values.push_back(v);
+    ++size;
   }
-  void AddText(std::string_view v, size_t limit, bool set) {
-    if (texts.size() >= limit) return;
-    if (texts.empty()) texts.reserve(std::min(limit, kFirstRoom));
-    if (set) {
-      if (texts.size() < kLinear) {
-        if (std::find(texts.begin(), texts.end(), v) != texts.end()) return;
-      } else {
-        if (text_seen.empty()) text_seen.insert(texts.begin(), texts.end());
-        if (!text_seen.emplace(v).second) return;
+};
+
+// dcount of strings: the distinct strings' interned ids, the first kInline in the state itself,
+// then as a bitmap over the ids (a bit a string, where DistinctCounter keeps a hash set of 64-bit
+// hashes); once more than DistinctCounter::kExactLimit, or when the ids are too sparse for a
+// bitmap, a DistinctCounter fed the strings' hashes. The count is the interpreter's: a set of
+// distinct strings counts what a set of their hashes counts, and the counter gets the same hashes.
+struct StringDistinct {
+  static constexpr uint32_t kInline = 6;
+  static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
+  // Past this many bytes of interned strings in the table, counters take hashes instead: where
+  // DistinctCounter keeps 8 bytes a value, ids keep the strings themselves (long, distinct ones
+  // would grow the table past what the counters need).
+  static constexpr size_t kInternBudget = size_t{64} << 20;
+  uint32_t ids[kInline] = {};
+  uint32_t size = 0;  // distinct strings while counted by id
+  std::unique_ptr<std::vector<uint64_t>> bits;
+  std::unique_ptr<DistinctCounter> counter;
+
+  void Add(AggTable& table, const char* p, uint32_t n) {
+    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
+    if (counter) {
+      counter->Add(HashKeyString(std::string_view(p, n)));
+      return;
+    }
+    AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
+  }
+  void AddId(const AggTable& table, uint32_t id) {
+    uint32_t top = id;  // the highest id the bitmap must hold
+    if (!bits) {
+      for (uint32_t i = 0; i < size; ++i) {
+        if (ids[i] == id) return;
+        top = std::max(top, ids[i]);
+      }
+      if (size < kInline) {
+        ids[size++] = id;
+        return;
       }
     }
-    texts.emplace_back(v);
+    const size_t words = size_t{top} / 64 + 1;
+    if (words > (bits ? bits->size() : 0) && words > std::max<size_t>(kMinWords, size_t{size} * 2)) {
+      ToCounter(table);  // too sparse: a bitmap would take more than the counter's hash set
+      counter->Add(HashKeyString(table.Interned(id)));
+      return;
+    }
+    if (!bits) {
+      bits = std::make_unique<std::vector<uint64_t>>();
+      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);
+    }
+    if (Set(id) && ++size > DistinctCounter::kExactLimit) ToCounter(table);
   }
+  // Sets id's bit; whether it was clear.
+  bool Set(uint32_t id) {
+    const size_t w = id / 64;
+    if (w >= bits->size()) bits->resize(std::max(w + 1, bits->size() * 2), 0);
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    const bool added = ((*bits)[w] & bit) == 0;
+    (*bits)[w] |= bit;
+    return added;
+  }
+  template <class Fn>
+  void ForEachId(Fn fn) const {
+    if (!bits) {
+      for (uint32_t i = 0; i < size; ++i) fn(ids[i]);
+      return;
+    }
+    for (size_t w = 0; w < bits->size(); ++w) {
+      for (uint64_t word = (*bits)[w]; word != 0; word &= word - 1) {
+        fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
+      }
+    }
+  }
+  void ToCounter(const AggTable& table) {
+    counter = std::make_unique<DistinctCounter>();
+    ForEachId([&](uint32_t id) { counter->Add(HashKeyString(table.Interned(id))); });
+    bits.reset();
+    size = 0;
+  }
+  int64_t Estimate() const { return counter ? counter->Estimate() : size; }
 };
 
 // arg_max/arg_min: the best value and its row's other columns, as the interpreter keeps them.
@@ -76,6 +156,7 @@ struct ArgState {
 
 constexpr size_t Align8(size_t n) { return (n + 7) & ~size_t{7}; }
 static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8 &&
+              alignof(StringDistinct) <= 8 &&
               alignof(ArgState) <= 8);
 
 // A cell of a batch's column as ReadCell reads it from the Column.
@@ -146,7 +227,7 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
     case AggKind::DCount:
     case AggKind::DCountIf:
       if (!IntegerLike(arg) && !RealLike(arg) && arg != Type::String) break;
-      slot = AggSlot::DCount;
+      slot = arg == Type::String ? AggSlot::DCountString : AggSlot::DCount;
       return true;
     case AggKind::MakeSet:
     case AggKind::MakeSetIf:
@@ -189,10 +270,31 @@ size_t SlotBytes(AggSlot slot) {
     case AggSlot::PickReal: return 16;
     case AggSlot::PickString: return Align8(sizeof(StringPick));
     case AggSlot::DCount: return Align8(sizeof(DistinctCounter));
+    case AggSlot::DCountString: return Align8(sizeof(StringDistinct));
     case AggSlot::List: return Align8(sizeof(ListState));
     case AggSlot::Arg: return Align8(sizeof(ArgState));
   }
   return 8;
+}
+
+// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
+// interned strings are short, and after a hash match almost always equal.
+bool BytesEqual(const char* a, const char* b, size_t n) {
+  const auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (word(a + i) != word(b + i)) return false;
+    }
+    return word(a + n - 8) == word(b + n - 8);  // the last word, overlapping the one before
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 int64_t Load(const uint8_t* p) {
@@ -253,6 +355,7 @@ AggTable::~AggTable() {
       switch (s.slot) {
         case AggSlot::PickString: std::launder(reinterpret_cast<StringPick*>(slot))->~StringPick(); break;
         case AggSlot::DCount: std::launder(reinterpret_cast<DistinctCounter*>(slot))->~DistinctCounter(); break;
+        case AggSlot::DCountString: std::launder(reinterpret_cast<StringDistinct*>(slot))->~StringDistinct(); break;
         case AggSlot::List: std::launder(reinterpret_cast<ListState*>(slot))->~ListState(); break;
         case AggSlot::Arg: std::launder(reinterpret_cast<ArgState*>(slot))->~ArgState(); break;
         default: break;
@@ -265,54 +368,66 @@ uint8_t* AggTable::Record(size_t g) const {
   return reinterpret_cast<uint8_t*>(chunks_[g / kChunkRecords].get()) + (g % kChunkRecords) * record_bytes_;
 }
 
+int64_t AggTable::ValueOf(const Key& key) {
+  int64_t v;
+  std::memcpy(&v, key.data, sizeof v);
+  return v;
+}
+
+std::string_view AggTable::TextOf(const Key& key) const {
+  if (key.length <= kInlineKey) return std::string_view(key.data, key.length);
+  return std::string_view(strings_).substr(static_cast<size_t>(ValueOf(key)), key.length);
+}
+
 bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
                      const uint8_t* valid) const {
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    Key key;
-    std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+    const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
     if ((key.valid != 0) != (valid[k] != 0)) return false;
     if (!key.valid) continue;
     const Type t = layout_.keys[k];
     if (t == Type::String) {
-      if (key.length != static_cast<uint64_t>(values[k]) ||
-          std::memcmp(strings_.data() + key.value, bytes[k], key.length) != 0) {
-        return false;
-      }
+      if (key.length != static_cast<uint64_t>(values[k])) return false;
+      const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
+      if (!BytesEqual(have, bytes[k], key.length)) return false;
     } else if (RealLike(t)) {
-      const double a = Real(key.value), b = Real(values[k]);
-      if (!(a == 0 && b == 0) && key.value != values[k]) return false;  // -0.0 and 0.0 are one key
-    } else if (key.value != values[k]) {
+      const int64_t bits = ValueOf(key);
+      const double a = Real(bits), b = Real(values[k]);
+      if (!(a == 0 && b == 0) && bits != values[k]) return false;  // -0.0 and 0.0 are one key
+    } else if (ValueOf(key) != values[k]) {
       return false;
     }
   }
   return true;
 }
 
-void AggTable::Grow() {
-  index_.assign(std::max(kMinIndex, index_.size() * 2), 0);
-  const size_t mask = index_.size() - 1;
-  for (size_t g = 0; g < hashes_.size(); ++g) {
-    size_t pos = hashes_[g] & mask;
-    while (index_[pos] != 0) pos = (pos + 1) & mask;
-    index_[pos] = (hashes_[g] >> 32 << 32) | (g + 1);
-  }
+uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
+  const size_t state = layout_.keys.size() * sizeof(Key);
+  const uint32_t count = static_cast<uint32_t>(hashes_.size());
+  const uint32_t g = index_.FindOrAdd(
+      hash, count, [&](uint32_t id) { return Equal(Record(id), values, bytes, valid); },
+      [&](uint32_t id) { return hashes_[id]; });
+  if (g == count) return Insert(hash, values, bytes, valid) + state;
+  return Record(g) + state;
 }
 
-uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
-  if (hashes_.size() * 2 >= index_.size()) Grow();
-  const size_t mask = index_.size() - 1;
-  const uint64_t tag = hash >> 32 << 32;
-  const size_t state = layout_.keys.size() * sizeof(Key);
-  for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
-    const uint64_t entry = index_[pos];
-    if (entry == 0) {
-      index_[pos] = tag | (hashes_.size() + 1);
-      return Insert(hash, values, bytes, valid) + state;
-    }
-    if ((entry & ~uint64_t{0xffffffff}) != tag) continue;
-    uint8_t* record = Record((entry & 0xffffffff) - 1);
-    if (Equal(record, values, bytes, valid)) return record + state;
+int64_t AggTable::Intern(const char* p, uint32_t n) {
+  const std::string_view text(p, n);
+  const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
+  const uint32_t id = intern_index_.FindOrAdd(
+      huntc_agg_hash_str(p, n), count, [&](uint32_t i) {
+        const std::string_view v = Interned(i);
+        return v.size() == n && BytesEqual(v.data(), p, n);
+      },
+      [&](uint32_t i) {
+        const std::string_view v = Interned(i);
+        return huntc_agg_hash_str(v.data(), static_cast<uint32_t>(v.size()));
+      });
+  if (id == count) {
+    intern_bytes_.append(text);
+    intern_at_.push_back(intern_bytes_.size());
   }
+  return id;
 }
 
 uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
@@ -324,21 +439,28 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
   uint8_t* record = Record(g);
   std::memset(record, 0, record_bytes_);
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    Key key{0, 0, valid[k]};
-    if (key.valid && layout_.keys[k] == Type::String) {
-      key.value = static_cast<int64_t>(strings_.size());
+    Key& key = *new (record + k * sizeof(Key)) Key{};
+    key.valid = valid[k];
+    if (!key.valid) continue;
+    if (layout_.keys[k] == Type::String) {
       key.length = static_cast<uint32_t>(values[k]);
+      if (key.length <= kInlineKey) {
+        std::memcpy(key.data, bytes[k], key.length);
+        continue;
+      }
+      const int64_t at = static_cast<int64_t>(strings_.size());
+      std::memcpy(key.data, &at, sizeof at);
       strings_.append(bytes[k], key.length);
-    } else if (key.valid) {
-      key.value = values[k];
+    } else {
+      std::memcpy(key.data, &values[k], sizeof values[k]);
     }
-    std::memcpy(record + k * sizeof(Key), &key, sizeof key);
   }
   uint8_t* state = record + layout_.keys.size() * sizeof(Key);
   for (const AggSlotSpec& s : layout_.slots) {
     switch (s.slot) {
       case AggSlot::PickString: new (state + s.offset) StringPick(); break;
       case AggSlot::DCount: new (state + s.offset) DistinctCounter(); break;
+      case AggSlot::DCountString: new (state + s.offset) StringDistinct(); break;
       case AggSlot::List: new (state + s.offset) ListState(); break;
       case AggSlot::Arg: new (state + s.offset) ArgState(); break;
       default: break;  // zero bytes are the empty state
@@ -347,7 +469,8 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
   return record;
 }
 
-void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const uint8_t* from) {
+void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
+                          const uint8_t* from) {
   switch (s.slot) {
     case AggSlot::Count:
     case AggSlot::SumInt:
@@ -381,6 +504,20 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::DCount:
       std::launder(reinterpret_cast<DistinctCounter*>(into))->Merge(*std::launder(reinterpret_cast<const DistinctCounter*>(from)));
       return;
+    case AggSlot::DCountString: {
+      auto* i = std::launder(reinterpret_cast<StringDistinct*>(into));
+      const auto* f = std::launder(reinterpret_cast<const StringDistinct*>(from));
+      if (f->counter) {
+        if (!i->counter) i->ToCounter(*this);
+        i->counter->Merge(*f->counter);
+        return;
+      }
+      f->ForEachId([&](uint32_t id) {
+        const std::string_view text = from_table.Interned(id);
+        i->Add(*this, text.data(), static_cast<uint32_t>(text.size()));
+      });
+      return;
+    }
     case AggSlot::Arg: {
       // As the interpreter, offered the other side's chosen row after this side's rows.
       auto* i = std::launder(reinterpret_cast<ArgState*>(into));
@@ -397,8 +534,15 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::List: {
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
-      for (int64_t v : f->ints) i->AddInt(v, LimitOf(spec), IsSet(spec.kind));
-      for (const std::string& v : f->texts) i->AddText(v, LimitOf(spec), IsSet(spec.kind));
+      const int64_t* values = f->values();
+      for (uint32_t k = 0; k < f->size; ++k) {
+        int64_t v = values[k];
+        if (s.arg == Type::String) {
+          const std::string_view text = from_table.Interned(v);
+          v = Intern(text.data(), static_cast<uint32_t>(text.size()));
+        }
+        i->Add(v, LimitOf(spec), IsSet(spec.kind));
+      }
       return;
     }
   }
@@ -412,18 +556,17 @@ void AggTable::Merge(const AggTable& other) {
   for (size_t g = 0; g < other.groups(); ++g) {
     const uint8_t* record = other.Record(g);
     for (size_t k = 0; k < nkeys; ++k) {
-      Key key;
-      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       valid[k] = key.valid;
-      const bool text = layout_.keys[k] == Type::String;
-      values[k] = text ? key.length : key.value;
-      bytes[k] = text ? other.strings_.data() + key.value : nullptr;
+      const bool text = layout_.keys[k] == Type::String && key.valid;
+      values[k] = text ? key.length : ValueOf(key);
+      bytes[k] = text ? other.TextOf(key).data() : nullptr;
     }
     uint8_t* into = Group(other.hashes_[g], values.data(), bytes.data(), valid.data());
     const uint8_t* from = record + nkeys * sizeof(Key);
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], into + s.offset, from + s.offset);
+      MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset);
     }
   }
 }
@@ -453,6 +596,7 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
       return;
     }
     case AggSlot::DCount: c.AppendLong(std::launder(reinterpret_cast<const DistinctCounter*>(slot))->Estimate()); return;
+    case AggSlot::DCountString: c.AppendLong(std::launder(reinterpret_cast<const StringDistinct*>(slot))->Estimate()); return;
     case AggSlot::Arg: {
       const auto* a = std::launder(reinterpret_cast<const ArgState*>(slot));
       AppendCell(c, a->best);
@@ -464,13 +608,20 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
     case AggSlot::List: {
       // The values as the interpreter's make_set/make_list writes them: each cell's JSON.
       const auto* l = std::launder(reinterpret_cast<const ListState*>(slot));
-      Column values(s.arg);
-      for (int64_t v : l->ints) AppendValue(values, v);
-      for (const std::string& v : l->texts) values.AppendString(v);
+      const int64_t* items = l->values();
       std::string text = "[";
-      for (size_t i = 0; i < values.size(); ++i) {
-        if (i) text.push_back(',');
-        text += CellToJson(values, i).Serialize();
+      if (s.arg == Type::String) {
+        for (uint32_t i = 0; i < l->size; ++i) {
+          if (i) text.push_back(',');
+          AppendJsonString(text, Interned(items[i]));
+        }
+      } else {
+        Column values(s.arg);
+        for (uint32_t i = 0; i < l->size; ++i) AppendValue(values, items[i]);
+        for (size_t i = 0; i < values.size(); ++i) {
+          if (i) text.push_back(',');
+          text += CellToJson(values, i).Serialize();
+        }
       }
       c.AppendString(text + "]");
       return;
@@ -511,15 +662,14 @@ Batch AggTable::Result() {
   for (size_t g = 0; g < groups(); ++g) {
     const uint8_t* record = Record(g);
     for (size_t k = 0; k < nkeys; ++k) {
-      Key key;
-      std::memcpy(&key, record + k * sizeof(Key), sizeof key);
+      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       Column& c = result.columns[k];
       if (!key.valid) {
         c.AppendNull();
       } else if (layout_.keys[k] == Type::String) {
-        c.AppendString(std::string_view(strings_).substr(static_cast<size_t>(key.value), key.length));
+        c.AppendString(TextOf(key));
       } else {
-        AppendValue(c, key.value);
+        AppendValue(c, ValueOf(key));
       }
     }
     size_t column = nkeys;
@@ -539,6 +689,7 @@ Batch AggTable::Result() {
 using huntc::exec::AggTable;
 using huntc::exec::DistinctCounter;
 using huntc::exec::ListState;
+using huntc::exec::StringDistinct;
 using huntc::exec::StringPick;
 
 extern "C" {
@@ -550,21 +701,25 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
 
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
+  // The last word overlaps the one before and short strings are read in two overlapping
+  // halves, so no read goes past the string and no copy of a variable length is made.
   constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
-  uint64_t h = n * kMul;
-  uint32_t at = 0;
-  for (; at + 8 <= n; at += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + at, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  }
-  if (at < n) {
+  const auto load = [](const char* at, size_t bytes) {
     uint64_t w = 0;
-    std::memcpy(&w, p + at, n - at);
+    std::memcpy(&w, at, bytes);
+    return w;
+  };
+  const auto step = [&](uint64_t h, uint64_t w) {
     h = (h ^ w) * kMul;
-    h ^= h >> 29;
+    return h ^ (h >> 29);
+  };
+  uint64_t h = n * kMul;
+  if (n >= 8) {
+    for (uint32_t at = 0; at + 8 < n; at += 8) h = step(h, load(p + at, 8));
+    return step(h, load(p + n - 8, 8));
   }
+  if (n >= 4) return step(h, load(p, 4) | load(p + n - 4, 4) << 32);
+  if (n > 0) return step(h, load(p, 1) | load(p + n / 2, 1) << 8 | load(p + n - 1, 1) << 16);
   return h;
 }
 
@@ -576,17 +731,18 @@ void huntc_agg_dcount_real(void* state, double v) {
   std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyReal(v));
 }
 
-void huntc_agg_dcount_str(void* state, const char* p, uint32_t n) {
-  std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyString(std::string_view(p, n)));
+void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n) {
+  std::launder(static_cast<StringDistinct*>(state))->Add(*static_cast<AggTable*>(table), p, n);
 }
 
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))->AddInt(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+  std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
 
-void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))
-      ->AddText(std::string_view(p, n), static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
+  l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

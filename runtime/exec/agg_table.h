@@ -10,11 +10,18 @@
 // results are the interpreter's (runtime/exec/aggregate.h) value for value, and groups come
 // out in the order they were first seen, as the interpreter's do. Partial tables merge
 // (AggTable::Merge), as threads and shards need.
+//
+// Per-group cost is what a summarize with many small groups pays (hunt b: about 8 rows a group),
+// so small states live in the state block itself, without heap memory of their own: dcount's
+// first hashes or ids, make_set/make_list's first values. Strings that make_set/make_list and
+// dcount keep are interned once per table, and the states hold their ids.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/batch.h"
@@ -32,7 +39,8 @@ enum class AggSlot : uint8_t {
   PickInt,     // min/max/any of bool, int, long, datetime, timespan: int64 value, int64 has
   PickReal,    // the same for reals (NaN counts as null): double value, int64 has
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
-  DCount,      // a DistinctCounter object (huntc_agg_dcount_*)
+  DCount,      // a DistinctCounter object (huntc_agg_dcount_int/_real)
+  DCountString,  // dcount of strings: a set of interned ids, then a DistinctCounter (huntc_agg_dcount_str)
   List,        // make_set/make_list: an object (huntc_agg_list_*)
   Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
 };
@@ -52,6 +60,44 @@ struct AggLayout {
   // The layout of `node`'s aggregates; false, naming the aggregate or type in `why`, when one
   // has no compiled form (those run in the interpreter's operator).
   static bool Of(const AggregateNode& node, AggLayout& out, std::string& why);
+};
+
+// Open addressing from 64-bit hashes to dense ids 0, 1, ...: entries (hash high half << 32) |
+// (id + 1), 0 = free, at most half full, probed linearly from the hash's low bits.
+class IdIndex {
+ public:
+  // The id with this hash for which same(id) holds; if none, `count` (the next id), added. When
+  // the index grows, hash_of(id) gives the hash of each of the `count` ids added before.
+  template <class Same, class HashOf>
+  uint32_t FindOrAdd(uint64_t hash, uint32_t count, Same same, HashOf hash_of) {
+    if (size_t{count} * 2 >= entries_.size()) Grow(count, hash_of);
+    const size_t mask = entries_.size() - 1;
+    const uint64_t tag = hash >> 32 << 32;
+    for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+      const uint64_t entry = entries_[pos];
+      if (entry == 0) {
+        entries_[pos] = tag | (uint64_t{count} + 1);
+        return count;
+      }
+      if ((entry & ~uint64_t{0xffffffff}) != tag) continue;
+      const uint32_t id = static_cast<uint32_t>(entry & 0xffffffff) - 1;
+      if (same(id)) return id;
+    }
+  }
+
+ private:
+  template <class HashOf>
+  void Grow(uint32_t count, HashOf hash_of) {
+    entries_.assign(std::max<size_t>(1024, entries_.size() * 2), 0);
+    const size_t mask = entries_.size() - 1;
+    for (uint32_t id = 0; id < count; ++id) {
+      const uint64_t hash = hash_of(id);
+      size_t pos = hash & mask;
+      while (entries_[pos] != 0) pos = (pos + 1) & mask;
+      entries_[pos] = (hash >> 32 << 32) | (uint64_t{id} + 1);
+    }
+  }
+  std::vector<uint64_t> entries_;
 };
 
 class AggTable {
@@ -80,17 +126,34 @@ class AggTable {
   // whose value is `value` (null or NaN: `present` false).
   void OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uint64_t row, const Cell& value, bool present);
 
+  // The id of a string that make_set/make_list and dcount keep (they hold ids, not copies): equal
+  // bytes, equal ids, so a set compares ids, and each distinct string is stored once per table.
+  int64_t Intern(const char* p, uint32_t n);
+  size_t interned_bytes() const { return intern_bytes_.size(); }
+  std::string_view Interned(int64_t id) const {
+    const size_t at = intern_at_[static_cast<size_t>(id)];
+    return std::string_view(intern_bytes_).substr(at, intern_at_[static_cast<size_t>(id) + 1] - at);
+  }
+
  private:
-  struct Key {  // a key as the table keeps it
-    int64_t value;    // strings: offset in strings_
+  // A key as the table keeps it: integers and reals' bits in the first 8 bytes of `data`; strings
+  // of up to kInlineKey bytes whole in `data` (so comparing them reads no other memory), longer
+  // ones as their offset in strings_ in its first 8 bytes.
+  static constexpr uint32_t kInlineKey = 16;
+  struct Key {
+    char data[kInlineKey];
     uint32_t length;  // strings
     uint8_t valid;
   };
+  static_assert(sizeof(Key) % 8 == 0, "keys keep the state block that follows them 8-byte aligned");
+  static int64_t ValueOf(const Key& key);
+  // A valid string key's bytes; `key` is the record's, not a copy.
+  std::string_view TextOf(const Key& key) const;
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
-  void Grow();
-  void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const uint8_t* from);
+  void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
+                  const uint8_t* from);
   void AppendResult(size_t k, const uint8_t* state, Column* const* out) const;
 
   const AggregateNode& node_;
@@ -98,8 +161,11 @@ class AggTable {
   size_t record_bytes_;  // keys, then the state block
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
   std::vector<uint64_t> hashes_;                      // per group
-  std::vector<uint64_t> index_;  // open addressing: (hash high half << 32) | (group + 1); 0 = free
+  IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
+  IdIndex intern_index_;         // of interned strings
+  std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
+  std::string intern_bytes_;
 };
 
 }  // namespace huntc::exec
@@ -111,14 +177,14 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
                          const uint8_t* valid);
 // A hash of a string key's bytes, which kernels mix into the keys' hash.
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
-// dcount: adds a non-null value (integer-like as int64, real, string).
+// dcount: adds a non-null value (integer-like as int64, real, string: with its table).
 void huntc_agg_dcount_int(void* state, int64_t v);
 void huntc_agg_dcount_real(void* state, double v);
-void huntc_agg_dcount_str(void* state, const char* p, uint32_t n);
+void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
-// (integer-like as int64, real as its bits: lists only, string).
+// (integer-like as int64, real as its bits: lists only, string: interned in its table).
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
-void huntc_agg_list_str(void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
+void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 // take_any (mode 0), min (1), max (2) of strings.
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode);
 // arg_max/arg_min, aggregate `k` of the table's summarize: offers row `row` of the batch

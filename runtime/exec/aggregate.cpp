@@ -291,45 +291,98 @@ class PercentileAgg : public Base {
 }  // namespace
 
 void DistinctCounter::Add(uint64_t hash) {
-  if (registers_.empty()) {
-    const auto it = std::lower_bound(exact_.begin(), exact_.end(), hash);
-    if (it != exact_.end() && *it == hash) return;
-    exact_.insert(it, hash);
-    if (exact_.size() <= kExactLimit) return;
-    registers_.assign(size_t{1} << kRegisterBits, 0);
-    const std::vector<uint64_t> hashes = std::move(exact_);
-    exact_.clear();
-    for (uint64_t h : hashes) Add(h);
+  if (!large_) {
+    for (uint32_t i = 0; i < size_; ++i) {
+      if (inline_[i] == hash) return;
+    }
+    if (size_ < kInline) {
+      inline_[size_++] = hash;
+      return;
+    }
+    large_ = std::make_unique<Large>();
+    large_->exact.assign(4 * kInline, 0);
+    for (uint32_t i = 0; i < size_; ++i) large_->AddExact(inline_[i]);
+  }
+  large_->Add(hash);
+}
+
+void DistinctCounter::Large::Add(uint64_t hash) {
+  if (!registers.empty()) {
+    AddRegister(hash);
     return;
   }
+  AddExact(hash);
+  if (count <= kExactLimit) return;
+  registers.assign(size_t{1} << kRegisterBits, 0);
+  ForEachExact([&](uint64_t h) { AddRegister(h); });
+  exact = {};
+  zero = false;
+}
+
+void DistinctCounter::Large::AddExact(uint64_t hash) {
+  if (hash == 0) {
+    count += !zero;
+    zero = true;
+    return;
+  }
+  size_t mask = exact.size() - 1;
+  size_t pos = hash & mask;
+  for (; exact[pos] != 0; pos = (pos + 1) & mask) {
+    if (exact[pos] == hash) return;
+  }
+  exact[pos] = hash;
+  ++count;
+  if (count * 2 <= exact.size()) return;
+  std::vector<uint64_t> old(exact.size() * 2, 0);
+  old.swap(exact);
+  mask = exact.size() - 1;
+  for (uint64_t h : old) {
+    if (h == 0) continue;
+    for (pos = h & mask; exact[pos] != 0;) pos = (pos + 1) & mask;
+    exact[pos] = h;
+  }
+}
+
+void DistinctCounter::Large::AddRegister(uint64_t hash) {
   const size_t index = hash >> (64 - kRegisterBits);
   const uint64_t rest = hash << kRegisterBits;
   const uint8_t rank = static_cast<uint8_t>(rest == 0 ? 64 - kRegisterBits + 1 : __builtin_clzll(rest) + 1);
-  registers_[index] = std::max(registers_[index], rank);
+  registers[index] = std::max(registers[index], rank);
 }
 
 void DistinctCounter::Merge(const DistinctCounter& other) {
-  if (other.registers_.empty()) {
-    for (uint64_t h : other.exact_) Add(h);
+  if (!other.large_) {
+    for (uint32_t i = 0; i < other.size_; ++i) Add(other.inline_[i]);
     return;
   }
-  if (registers_.empty()) {
+  if (other.large_->registers.empty()) {
+    other.large_->ForEachExact([&](uint64_t h) { Add(h); });
+    return;
+  }
+  if (!large_ || large_->registers.empty()) {
     // Registers are the max over the hashes added, in any order: start from other's and add ours.
-    const std::vector<uint64_t> hashes = std::move(exact_);
-    exact_.clear();
-    registers_ = other.registers_;
-    for (uint64_t h : hashes) Add(h);
+    auto large = std::make_unique<Large>();
+    large->registers = other.large_->registers;
+    if (large_) {
+      large_->ForEachExact([&](uint64_t h) { large->AddRegister(h); });
+    } else {
+      for (uint32_t i = 0; i < size_; ++i) large->AddRegister(inline_[i]);
+    }
+    large_ = std::move(large);
     return;
   }
-  for (size_t i = 0; i < registers_.size(); ++i) registers_[i] = std::max(registers_[i], other.registers_[i]);
+  std::vector<uint8_t>& registers = large_->registers;
+  for (size_t i = 0; i < registers.size(); ++i) registers[i] = std::max(registers[i], other.large_->registers[i]);
 }
 
 int64_t DistinctCounter::Estimate() const {
-  if (registers_.empty()) return static_cast<int64_t>(exact_.size());
-  const double m = static_cast<double>(registers_.size());
+  if (!large_) return size_;
+  const std::vector<uint8_t>& registers = large_->registers;
+  if (registers.empty()) return static_cast<int64_t>(large_->count);
+  const double m = static_cast<double>(registers.size());
   double sum = 0;
   size_t zeros = 0;
-  for (uint8_t r : registers_) {
+  for (uint8_t r : registers) {
     sum += std::ldexp(1.0, -r);
     zeros += r == 0;
   }

@@ -31,18 +31,42 @@ class Aggregator {
 std::unique_ptr<Aggregator> MakeAggregator(const AggregateSpec& spec);
 
 // The HyperLogLog distinct-count estimator behind dcount: exact (a set of hashes) up to
-// kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error).
+// kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error). The first
+// kInline hashes are kept in the counter itself, so most groups' counters (a few values each)
+// take no memory of their own and cost no pointer chase; more go to a hash set.
 class DistinctCounter {
  public:
   static constexpr size_t kExactLimit = 1000;
+  static constexpr size_t kInline = 4;
   void Add(uint64_t hash);
   // Adds what `other` counted: the result is that of adding both counters' values to one.
   void Merge(const DistinctCounter& other);
   int64_t Estimate() const;
 
  private:
-  std::vector<uint64_t> exact_;  // sorted while small
-  std::vector<uint8_t> registers_;
+  // Past kInline hashes.
+  struct Large {
+    std::vector<uint64_t> exact;  // open addressing by the low bits, 0 = free, at most half full
+    size_t count = 0;             // distinct hashes held exactly (with zero)
+    bool zero = false;            // whether the hash 0 was added
+    std::vector<uint8_t> registers;  // once more than kExactLimit: exact is then empty
+
+    void Add(uint64_t hash);
+    void AddExact(uint64_t hash);
+    void AddRegister(uint64_t hash);
+    // Calls fn(hash) for each hash held exactly.
+    template <class Fn>
+    void ForEachExact(Fn fn) const {
+      for (uint64_t h : exact) {
+        if (h != 0) fn(h);
+      }
+      if (zero) fn(0);
+    }
+  };
+
+  uint64_t inline_[kInline] = {};
+  uint32_t size_ = 0;  // hashes in inline_ while large_ is null
+  std::unique_ptr<Large> large_;
 };
 
 }  // namespace huntc::exec

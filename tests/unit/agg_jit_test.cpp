@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 #include <fmt/format.h>
@@ -180,7 +181,8 @@ TEST_CASE("agg table: dcount's hashes of raw values are those of its encoded key
 }
 
 TEST_CASE("agg table: distinct counters merged give one pass's estimate", "[aggregate]") {
-  for (size_t n : {size_t{10}, size_t{900}, size_t{1500}, size_t{50000}}) {
+  // Around the counter's inline values (4), its exact set (1000) and beyond, into registers.
+  for (size_t n : {size_t{3}, size_t{5}, size_t{6}, size_t{10}, size_t{900}, size_t{1500}, size_t{50000}}) {
     DistinctCounter whole, left, right;
     for (size_t k = 0; k < n; ++k) {
       const uint64_t h = HashKeyInteger(static_cast<int64_t>(k % (n * 3 / 4 + 1)));
@@ -190,6 +192,76 @@ TEST_CASE("agg table: distinct counters merged give one pass's estimate", "[aggr
     left.Merge(right);
     CHECK(left.Estimate() == whole.Estimate());
   }
+}
+
+TEST_CASE("agg table: dcount of strings counts as the interpreter's through each of its forms", "[aggregate]") {
+  // summarize dcount(s) by l, driven by hand: group 0 takes 3000 distinct strings first (their ids
+  // then fill the table's interned strings), group -1 100 of them (dense ids), group n then n
+  // strings of its own and n/2 of group 0's, whose ids are too sparse for a bitmap past a few. Each count must be
+  // that of a DistinctCounter fed the strings' hashes (the interpreter's), split tables merged too.
+  auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::DCount, {Col(kS, Type::String)})});
+  auto& node = *plan->As<AggregateNode>();
+  node.aggregates[0].names = {"d"};
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  const std::vector<int64_t> sizes = {3, 6, 7, 40, 1000, 1001, 2500};
+  std::vector<std::pair<int64_t, std::string>> rows;
+  for (int k = 0; k < 3000; ++k) rows.emplace_back(0, fmt::format("f{}", k));
+  for (int k = 0; k < 100; ++k) rows.emplace_back(-1, fmt::format("f{}", k * 7 % 100));  // dense ids: a bitmap
+  for (int64_t n : sizes) {
+    for (int64_t k = 0; k < n; ++k) rows.emplace_back(n, fmt::format("g{}-{}", n, k));
+    for (int64_t k = 0; k < n; k += 2) rows.emplace_back(n, fmt::format("f{}", k));  // some seen in group 0
+  }
+  const auto fill = [&](AggTable& table, size_t from, size_t step) {
+    for (size_t r = from; r < rows.size(); r += step) {
+      const int64_t values[] = {rows[r].first};
+      const uint8_t valid[] = {1};
+      uint8_t* state = huntc_agg_group(&table, HashKeyInteger(rows[r].first), values, nullptr, valid);
+      const std::string& v = rows[r].second;
+      huntc_agg_dcount_str(&table, state + layout.slots[0].offset, v.data(), static_cast<uint32_t>(v.size()));
+    }
+  };
+  std::map<int64_t, DistinctCounter> expected;
+  for (const auto& [l, v] : rows) expected[l].Add(HashKeyString(v));
+  AggTable whole(node, layout), left(node, layout), right(node, layout);
+  fill(whole, 0, 1);
+  fill(left, 0, 3);
+  fill(right, 1, 3);
+  fill(right, 2, 3);
+  left.Merge(right);
+  for (AggTable* table : {&whole, &left}) {
+    const Batch result = table->Result();
+    REQUIRE(result.rows() == expected.size());
+    for (size_t g = 0; g < result.rows(); ++g) {
+      const int64_t l = result.columns[0].LongAt(g);
+      INFO("group " << l);
+      CHECK(result.columns[1].LongAt(g) == expected[l].Estimate());
+    }
+  }
+  CHECK(expected[1001].Estimate() != 1001 + 501);  // past 1000 the registers estimate
+
+  // Past 64 MiB of interned strings (70,000 distinct 1,000-byte strings, two a group), counters
+  // take hashes: the counts stay the same.
+  AggTable big(node, layout);
+  std::map<int64_t, DistinctCounter> big_expected;
+  std::string v(1000, 'x');
+  for (int k = 0; k < 70'000; ++k) {
+    const std::string tag = fmt::format("{}", k);
+    v.replace(0, tag.size(), tag);
+    const int64_t values[] = {k / 2};
+    const uint8_t valid[] = {1};
+    uint8_t* state = huntc_agg_group(&big, HashKeyInteger(k / 2), values, nullptr, valid);
+    huntc_agg_dcount_str(&big, state + layout.slots[0].offset, v.data(), static_cast<uint32_t>(v.size()));
+    big_expected[k / 2].Add(HashKeyString(v));
+  }
+  CHECK(big.interned_bytes() < (size_t{65} << 20));
+  const Batch big_result = big.Result();
+  bool same = big_result.rows() == big_expected.size();
+  for (size_t g = 0; g < big_result.rows() && same; ++g) {
+    same = big_result.columns[1].LongAt(g) == big_expected[big_result.columns[0].LongAt(g)].Estimate();
+  }
+  CHECK(same);
 }
 
 TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]") {
@@ -211,8 +283,8 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
     uint8_t* state = huntc_agg_group(&table, hash, values, bytes, valid);
     auto* count = reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
     ++*count;
-    huntc_agg_list_str(state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()), 2, 1);
-    huntc_agg_dcount_str(state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()));
+    huntc_agg_list_str(&table, state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()), 2, 1);
+    huntc_agg_dcount_str(&table, state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()));
     huntc_agg_pick_str(state + layout.slots[3].offset, s.data(), static_cast<uint32_t>(s.size()), 2);
   };
   add(1, true, "a");

@@ -1,7 +1,7 @@
 // bench-aggregate: summarize over generated DeviceNetworkEvents already in memory, the JIT's
 // aggregation kernel against the interpreter's operator, on one core (issue 5's figure).
 //
-//   bench-aggregate [--rows 10000000] [--reps 3] [--dir /tmp]
+//   bench-aggregate [--rows 10000000] [--reps 3] [--dir /tmp] [--only TEXT]
 //
 // Generates --rows events (only the columns the queries read) into a JSON-lines file in --dir,
 // reads it into batches and deletes it; then runs each summarize over the batches under both
@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   app.add_option("--rows", rows, "events to generate");
   app.add_option("--reps", reps, "runs per query and engine (the median is printed)")->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "where the generated file is written (and deleted)");
+  std::string only;
+  app.add_option("--only", only, "run only the queries whose text holds this");
   CLI11_PARSE(app, argc, argv);
 
   // The events, read into batches.
@@ -142,6 +144,7 @@ int main(int argc, char** argv) {
   fmt::print("|---|---|---:|---:|---:|---:|\n");
   bool same = true;
   for (const Query& q : queries) {
+    if (q.name.find(only) == std::string::npos) continue;
     PlanPtr plan = Aggregate(Scan("DeviceNetworkEvents", kColumns), q.keys, q.aggregates);
     auto& node = *plan->As<AggregateNode>();
     KernelObjects objects;
