@@ -748,7 +748,13 @@ bool EventReader::Impl::Read(const InputRange& in) {
     return false;
   }
   const size_t padding = simdjson::SIMDJSON_PADDING;
-  if (buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
+  // A plain file is mapped window by window (no copy); other input is read into the buffer.
+  const bool mapped = source->mappable();
+  if (!mapped && buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
+  const char* base = mapped ? "" : buffer.data();  // the bytes from buffer_at
+  size_t view_bytes = 0;  // of the mapped window (the data, not the page after it)
+  // The bytes readable from base: the data and at least SIMDJSON_PADDING after it.
+  const auto readable = [&] { return mapped ? view_bytes + padding : buffer.size(); };
 
   // [begin, end) holds data not yet split; [begin, scanned) has no record end. `quotes` counts
   // the quotes in [begin, scanned) of a CSV record, whose newlines inside quotes do not end it.
@@ -757,7 +763,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
   uint64_t buffer_at = open_at;  // the file offset of buffer[0], for uncompressed input
   bool eof = false, skip_partial = in.begin > 0, skipping_long = false;
   const auto finish_record = [&](size_t stop) {
-    const char* data = buffer.data() + begin;
+    const char* data = base + begin;
     size_t size = stop - begin;
     if (skip_partial) {
       skip_partial = false;
@@ -767,21 +773,21 @@ bool EventReader::Impl::Read(const InputRange& in) {
       ++stats->lines;
     } else {
       record_line = line + 1;
-      Record(data, size, buffer.size() - begin, newlines);
+      Record(data, size, readable() - begin, newlines);
     }
     begin = scanned = stop + 1;
     quotes = newlines = 0;
   };
   while (true) {
     if (stop && stop->load(std::memory_order_relaxed)) break;
-    char* data = buffer.data();
+    const char* data = base;
     if (format == Format::Json && !skip_partial && !skipping_long &&
         buffer_at + begin >= slow_until && buffer_at + begin < in.end) {
       // All the complete lines from `begin` go to the scanner.
       if (const void* last = memrchr(data + begin, '\n', end - begin)) {
         const size_t size = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + begin));
         const size_t used =
-            ScanLines(data + begin, size, buffer.size() - begin, buffer_at + begin, in.end);
+            ScanLines(data + begin, size, readable() - begin, buffer_at + begin, in.end);
         // Lines the scanner left (past the range, or of a table it cannot stage) go one at a time.
         if (used < size) slow_until = buffer_at + begin + size;
         begin = scanned = begin + used;
@@ -820,8 +826,23 @@ bool EventReader::Impl::Read(const InputRange& in) {
       buffer_at += end;
       begin = scanned = end = 0;
     }
+    if (mapped) {
+      // The next window starts with the unfinished record and holds chunk_bytes more, or twice
+      // the record when it fills its window (so a long record costs few mappings).
+      const size_t kept = end - begin;
+      const size_t want = begin == 0 && end > 0 ? 2 * end : kept + chunk_bytes;
+      const std::string_view view = source->Map(buffer_at + begin, want);
+      eof = view.size() <= kept;  // nothing after the record, or an error
+      base = view.empty() ? "" : view.data();
+      view_bytes = view.size();
+      buffer_at += begin;
+      scanned = std::min(scanned - begin, view.size());
+      end = view.size();
+      begin = 0;
+      continue;
+    }
     // Keep the unfinished record, moved to the front, and read after it.
-    std::memmove(data, data + begin, end - begin);
+    std::memmove(buffer.data(), data + begin, end - begin);
     buffer_at += begin;
     end -= begin;
     scanned -= begin;
@@ -829,6 +850,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
     const size_t capacity = buffer.size() - padding;
     // A record longer than the buffer doubles it, up to the record limit.
     if (end == capacity) buffer.resize(2 * capacity + padding);
+    base = buffer.data();
     const size_t n = source->Read(buffer.data() + end, buffer.size() - padding - end);
     eof = n == 0;
     end += n;
@@ -841,13 +863,13 @@ bool EventReader::Impl::Read(const InputRange& in) {
       ++stats->lines;
     } else if (source_error != SourceError::None) {
       record_line = line + 1;
-      if (!Trim(std::string_view(buffer.data() + begin, end - begin)).empty()) {
+      if (!Trim(std::string_view(base + begin, end - begin)).empty()) {
         SkipRecord(FromSourceError(source_error),
                    "record skipped: the input ends in the middle of it");
       }
     } else {
       record_line = line + 1;
-      Record(buffer.data() + begin, end - begin, buffer.size() - begin, newlines);
+      Record(base + begin, end - begin, readable() - begin, newlines);
     }
   }
   if (source_error != SourceError::None) {
