@@ -174,7 +174,7 @@ class PlainSource final : public ByteSource {
     slot_->end.store(reinterpret_cast<uintptr_t>(area) + length);
     slot_->begin.store(reinterpret_cast<uintptr_t>(area));
     // Populated at once: one call fills the page tables instead of a fault per few pages.
-    if (::mmap(area, length, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, in_->fd(),
+    if (::mmap(area, length, PROT_READ, MAP_PRIVATE | MAP_FIXED, in_->fd(),
                static_cast<off_t>(start)) == MAP_FAILED) {
       return Failed();
     }

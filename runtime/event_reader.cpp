@@ -230,6 +230,92 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
+// The quotes, backslashes and control characters (bytes up to 0x1f, newlines among them) of
+// the 64 bytes at `bytes`, as bit masks.
+struct BlockMasks {
+  uint64_t quote = 0, backslash = 0, control = 0;
+};
+
+#if defined(__SSE2__)
+BlockMasks Classify(const char* bytes) {
+  BlockMasks m;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
+    const auto bits = [&](__m128i x) {
+      return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << (16 * k);
+    };
+    m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    // Up to 0x1f: the unsigned max with 0x1f is 0x1f.
+    m.control |= bits(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
+  }
+  return m;
+}
+#else
+BlockMasks Classify(const char* bytes) {
+  BlockMasks m;
+  for (size_t k = 0; k < 64; ++k) {
+    const unsigned char c = static_cast<unsigned char>(bytes[k]);
+    m.quote |= uint64_t{c == '"'} << k;
+    m.backslash |= uint64_t{c == '\\'} << k;
+    m.control |= uint64_t{c < 0x20} << k;
+  }
+  return m;
+}
+#endif
+
+// FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
+// sets `newlines` to the offsets of its newlines and checks its strings as simdjson's stage 1
+// would: false when a string holds a control character (a newline too: it does not close on its
+// line). With valid UTF-8, that is all stage 1 would find wrong in the window. Works on 64 bytes
+// at a time with no branch per backslash (Windows paths are full of them).
+bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines) {
+  odd.clear();
+  newlines.clear();
+  constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
+  uint64_t escaped_carry = 0;    // bit 0: the first byte of the block is escaped
+  uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
+  uint64_t strings_bad = 0;
+  for (size_t block = 0; block < size; block += 64) {
+    BlockMasks m;
+    if (size - block >= 64) {
+      m = Classify(data + block);
+    } else {  // the window's end: no reading past it (the padding may be anything)
+      char tail[64];
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, data + block, size - block);
+      m = Classify(tail);
+    }
+    // A run of backslashes escapes the byte after it when the run is odd in length. An escaped
+    // backslash at the block's start does not begin a run.
+    const uint64_t slashes = m.backslash & ~escaped_carry;
+    const uint64_t starts = slashes & ~(slashes << 1);
+    // Adding a run's lowest bit to it carries to the byte after the run.
+    const uint64_t from_even = slashes + (starts & kEven);
+    uint64_t from_odd = 0;
+    const bool carry = __builtin_add_overflow(slashes, starts & ~kEven, &from_odd);
+    const uint64_t escaped = ((from_even & ~slashes & ~kEven) | (from_odd & ~slashes & kEven)) | escaped_carry;
+    escaped_carry = carry ? 1 : 0;
+    // Escapes other than \\ and \" are rare: each is looked at.
+    for (uint64_t e = escaped & ~m.backslash & ~m.quote; e; e &= e - 1) {
+      const size_t at = block + static_cast<size_t>(std::countr_zero(e));
+      if (!kPlainEscapes[static_cast<unsigned char>(data[at])]) odd.push_back(static_cast<uint32_t>(at - 1));
+    }
+    // Inside a string: from an unescaped quote up to the next, found by a prefix xor.
+    uint64_t inside = m.quote & ~escaped;
+    for (int shift = 1; shift < 64; shift *= 2) inside ^= inside << shift;
+    inside ^= in_string_carry;
+    in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
+    strings_bad |= m.control & inside;
+    for (uint64_t c = m.control; c; c &= c - 1) {
+      const size_t at = block + static_cast<size_t>(std::countr_zero(c));
+      if (at < size && data[at] == '\n') newlines.push_back(static_cast<uint32_t>(at));
+    }
+  }
+  odd.push_back(UINT32_MAX);
+  return !strings_bad && !in_string_carry;
+}
+
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
 
@@ -282,6 +368,11 @@ struct Prefilter {
   bool Holds(std::string_view text, std::vector<uint64_t>& bits) const {
     if (any) return matcher->MatchesAny(text);
     matcher->Match(text, bits);
+    return Meets(bits);
+  }
+
+  // Whether the literals of `bits` (bit id set: literal id occurs) are what some alternative needs.
+  bool Meets(const std::vector<uint64_t>& bits) const {
     const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
     if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return true;
     return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
@@ -621,7 +712,9 @@ struct EventReader::Impl {
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
   bool Unwanted(std::string_view line);
+  const Prefilter* Judge() const;
   bool Skip(const Prefilter* judge, std::string_view text);
+  bool Judged(bool skip);
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -634,6 +727,11 @@ struct EventReader::Impl {
   enum class Window : uint8_t { Whole, Part, Unstructured };
   Window ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
                     uint64_t range_end, size_t& used);
+  size_t SkimWindow(const char* data, size_t size, size_t allocated);
+  bool Structure(const char* data, size_t size);
+  void StageLine(const Tokens& tokens, uint32_t& i, uint32_t from, uint32_t line_end, bool odd,
+                 size_t staged, size_t allocated);
+  size_t Staged() const;
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
@@ -670,6 +768,7 @@ struct EventReader::Impl {
   std::vector<std::unique_ptr<Prefilter>> table_prefilters;
   std::unique_ptr<Prefilter> prefilter;
   bool prefiltering = false;
+  bool skim = true;  // see set_skim
   // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
   uint64_t judged = 0, unwanted = 0;
   std::vector<uint64_t> prefilter_bits;
@@ -682,6 +781,8 @@ struct EventReader::Impl {
   std::unique_ptr<simdjson::internal::dom_parser_implementation> structure;
   size_t structure_capacity = 0;
   std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
+  std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
+  std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
@@ -961,6 +1062,13 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
     const void* last = memrchr(data + pos, '\n', n);
     if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
     const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
+    // With a prefilter, the window is skimmed when it can be: its lines before range_end only.
+    if (skim && prefiltering && at + pos + window <= range_end && Judge()) {
+      if (const size_t skimmed = SkimWindow(data + pos, window, allocated - pos)) {
+        pos += skimmed;
+        continue;
+      }
+    }
     size_t used = 0;
     switch (ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used)) {
       case Window::Whole:
@@ -990,29 +1098,15 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                                                         size_t allocated, uint64_t at,
                                                         uint64_t range_end, size_t& used) {
   used = 0;
-  if (size > structure_capacity) {
-    const error_code err =
-        structure ? structure->set_capacity(size)
-                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
-                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
-    if (err) return Window::Unstructured;
-    structure_capacity = size;
-  }
-  if (structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
-                        simdjson::stage1_mode::regular)) {
-    return Window::Unstructured;
-  }
+  if (!Structure(data, size)) return Window::Unstructured;
   FindOddEscapes(data, size, odd_escapes);
   const Tokens tokens{data, structure->structural_indexes.get()};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   while (used < size) {
     if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
-    // Records are staged as of the previous record's table, the likeliest.
-    const size_t staged = guess < tables.size() ? guess : PlainTable();
-    if (staged >= tables.size() || !tables[staged].plain_names || at + used >= range_end) {
-      return Window::Part;
-    }
+    const size_t staged = Staged();
+    if (staged >= tables.size() || at + used >= range_end) return Window::Part;
     const uint32_t line_end = static_cast<uint32_t>(
         static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
     const size_t length = line_end - used;
@@ -1028,25 +1122,104 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
       used = line_end + 1;
       continue;
     }
-    size_t table = kNoTable;
-    const uint32_t first = i;
-    const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
-    if (result == Scanned::Leave) {
-      Record(data + used, length, allocated - used, 0);
-      i = first;
-      while (tokens.at[i] < line_end) ++i;  // the sentinels end this
-    } else {
-      ++line;
-      ++stats->lines;
-      if (table == kOtherTable) {
-        ++stats->other_records;
-      } else {
-        AppendRow(table);
-      }
-    }
+    StageLine(tokens, i, static_cast<uint32_t>(used), line_end, odd, staged, allocated);
     used = line_end + 1;
   }
   return Window::Whole;
+}
+
+// The table the next record is staged as: the previous record's, the likeliest; kNoTable when
+// the line scanner cannot stage it (ScanWindow and SkimWindow then stop).
+size_t EventReader::Impl::Staged() const {
+  const size_t staged = guess < tables.size() ? guess : PlainTable();
+  return staged < tables.size() && tables[staged].plain_names ? staged : kNoTable;
+}
+
+// Finds the structure of data[0, size) with simdjson's stage 1; false when it cannot (invalid
+// UTF-8, a string that does not close on its line).
+bool EventReader::Impl::Structure(const char* data, size_t size) {
+  if (size > structure_capacity) {
+    const error_code err =
+        structure ? structure->set_capacity(size)
+                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
+                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
+    if (err) return false;
+    structure_capacity = size;
+  }
+  return !structure->stage1(reinterpret_cast<const uint8_t*>(data), size, simdjson::stage1_mode::regular);
+}
+
+// Reads the line [from, line_end) of a window whose tokens (from its stage 1) start at i, moving
+// i past them: staged by the line scanner as of table `staged`, or, when it is `odd` (see
+// ScanWindow) or the scanner leaves it, by Record.
+void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t from, uint32_t line_end,
+                                  bool odd, size_t staged, size_t allocated) {
+  size_t table = kNoTable;
+  const uint32_t first = i;
+  const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
+  if (result == Scanned::Leave) {
+    Record(tokens.text + from, line_end - from, allocated - from, 0);
+    i = first;
+    while (tokens.at[i] < line_end) ++i;  // the sentinels end this
+    return;
+  }
+  ++line;
+  ++stats->lines;
+  if (table == kOtherTable) {
+    ++stats->other_records;
+  } else {
+    AppendRow(table);
+  }
+}
+
+// ScanWindow for a window all of whose lines start before the range's end, when a prefilter
+// judges them: the literals are searched in the whole window at once, and only the lines that
+// may be wanted (and those the raw bytes cannot judge, see Unwanted) get simdjson's stage 1,
+// each alone. The window is checked as stage 1 would check it (valid UTF-8, every string closed
+// on its line with no control character), so a line is skipped exactly when ScanWindow would
+// skip it. Returns the bytes of whole lines read: 0 when the window fails that check (ScanWindow
+// then finds the line at fault), fewer than `size` when the prefilter stops judging or the
+// scanner cannot stage the next record (ScanWindow reads on from there).
+size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t allocated) {
+  const Prefilter* judge = Judge();
+  if ((stop && stop->load(std::memory_order_relaxed)) || Staged() == kNoTable ||
+      !simdjson::validate_utf8(data, size) || !FindLines(data, size, odd_escapes, window_newlines)) {
+    return 0;
+  }
+  occurrences.clear();
+  judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+  const size_t words = (judge->matcher->size() + 63) / 64;
+  size_t used = 0, next_odd = 0, next_hit = 0;
+  for (const uint32_t line_end : window_newlines) {
+    const size_t staged = Staged();
+    if (staged == kNoTable || !prefiltering) return used;
+    const size_t length = line_end - used;
+    while (odd_escapes[next_odd] < used) ++next_odd;
+    record_line = line + 1;
+    const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
+    std::string_view text(data + used, length);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    const bool shaped = text.size() >= 2 && text.front() == '{' && text.back() == '}';
+    // The literals found in this line.
+    prefilter_bits.assign(words, 0);
+    for (; next_hit < occurrences.size() && occurrences[next_hit].end <= line_end; ++next_hit) {
+      const uint32_t id = occurrences[next_hit].id;
+      prefilter_bits[id / 64] |= uint64_t{1} << (id % 64);
+    }
+    if (!odd && shaped && Judged(!judge->Meets(prefilter_bits))) {
+      ++line;
+      ++stats->lines;
+      ++stats->lines_prefiltered;
+    } else if (odd || !Structure(data + used, length + 1)) {
+      Record(data + used, length, allocated - used, 0);
+    } else {
+      uint32_t i = 0;
+      StageLine(Tokens{data + used, structure->structural_indexes.get()}, i, 0, static_cast<uint32_t>(length),
+                odd, staged, allocated - used);
+    }
+    used = line_end + 1;
+  }
+  return used;
 }
 
 // Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past
@@ -1192,17 +1365,24 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 bool EventReader::Impl::Unwanted(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
+  return Skip(Judge(), line);
+}
+
+// What judges a JSON line (see Unwanted), or null.
+const Prefilter* EventReader::Impl::Judge() const {
   // Every table's needs when each has some: generated and exported lines often carry a Type.
-  const Prefilter* judge = prefilter ? prefilter.get()
-                           : default_table < tables.size() ? table_prefilters[default_table].get()
-                                                           : nullptr;
-  return Skip(judge, line);
+  return prefilter ? prefilter.get()
+         : default_table < tables.size() ? table_prefilters[default_table].get()
+                                         : nullptr;
 }
 
 // Whether `judge` (if any) skips `text`.
 bool EventReader::Impl::Skip(const Prefilter* judge, std::string_view text) {
-  if (!judge) return false;
-  const bool skip = !judge->Holds(text, prefilter_bits);
+  return judge && Judged(!judge->Holds(text, prefilter_bits));
+}
+
+// Counts a line judged, and returns `skip`.
+bool EventReader::Impl::Judged(bool skip) {
   unwanted += skip;
   if (++judged == kPrefilterTrial && unwanted < kPrefilterTrial / 8) {
     // Needs most lines meet (ActionType == "ConnectionSuccess" alone) cost a scan of each line
@@ -1774,6 +1954,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
+void EventReader::set_skim(bool skim) { impl_->skim = skim; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   Impl& m = *impl_;
