@@ -39,8 +39,10 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>  // in every x86-64 CPU
+#if defined(__x86_64__)
+#include <immintrin.h>  // SSE2 in every x86-64 CPU; AVX-512 chosen at run time
+#elif defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 #include "runtime/literal_matcher.h"
@@ -231,37 +233,51 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
 }
 
 // The quotes, backslashes and control characters (bytes up to 0x1f, newlines among them) of
-// the 64 bytes at `bytes`, as bit masks.
+// 64 bytes, as bit masks.
 struct BlockMasks {
   uint64_t quote = 0, backslash = 0, control = 0;
 };
 
+// Classifies `blocks` blocks of 64 bytes from `bytes` into `out`.
+void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
+  for (size_t b = 0; b < blocks; ++b, bytes += 64) {
+    BlockMasks& m = out[b];
+    m = {};
 #if defined(__SSE2__)
-BlockMasks Classify(const char* bytes) {
-  BlockMasks m;
-  for (int k = 0; k < 4; ++k) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
-    const auto bits = [&](__m128i x) {
-      return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << (16 * k);
-    };
-    m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-    m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    // Up to 0x1f: the unsigned max with 0x1f is 0x1f.
-    m.control |= bits(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
-  }
-  return m;
-}
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
+      const auto bits = [&](__m128i x) {
+        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << (16 * k);
+      };
+      m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+      m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+      // Up to 0x1f: the unsigned max with 0x1f is 0x1f.
+      m.control |= bits(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
+    }
 #else
-BlockMasks Classify(const char* bytes) {
-  BlockMasks m;
-  for (size_t k = 0; k < 64; ++k) {
-    const unsigned char c = static_cast<unsigned char>(bytes[k]);
-    m.quote |= uint64_t{c == '"'} << k;
-    m.backslash |= uint64_t{c == '\\'} << k;
-    m.control |= uint64_t{c < 0x20} << k;
+    for (size_t k = 0; k < 64; ++k) {
+      const unsigned char c = static_cast<unsigned char>(bytes[k]);
+      m.quote |= uint64_t{c == '"'} << k;
+      m.backslash |= uint64_t{c == '\\'} << k;
+      m.control |= uint64_t{c < 0x20} << k;
+    }
+#endif
   }
-  return m;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Classify with one AVX-512 compare per mask, for the CPUs that have it (chosen at run time).
+[[gnu::target("avx512bw")]] void ClassifyAvx512(const char* bytes, size_t blocks, BlockMasks* out) {
+  for (size_t b = 0; b < blocks; ++b, bytes += 64) {
+    const __m512i v = _mm512_loadu_si512(bytes);
+    out[b].quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    out[b].backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    out[b].control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
+  }
+}
+const auto classify = __builtin_cpu_supports("avx512bw") ? ClassifyAvx512 : Classify;
+#else
+const auto classify = Classify;
 #endif
 
 // FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
@@ -269,23 +285,24 @@ BlockMasks Classify(const char* bytes) {
 // would: false when a string holds a control character (a newline too: it does not close on its
 // line). With valid UTF-8, that is all stage 1 would find wrong in the window. Works on 64 bytes
 // at a time with no branch per backslash (Windows paths are full of them).
-bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines) {
+bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+               std::vector<BlockMasks>& masks) {
   odd.clear();
   newlines.clear();
+  masks.resize((size + 63) / 64);
+  classify(data, size / 64, masks.data());
+  if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
+    char tail[64];
+    std::memset(tail, ' ', sizeof tail);
+    std::memcpy(tail, data + size / 64 * 64, size % 64);
+    Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
+  }
   constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
   uint64_t escaped_carry = 0;    // bit 0: the first byte of the block is escaped
   uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
   uint64_t strings_bad = 0;
   for (size_t block = 0; block < size; block += 64) {
-    BlockMasks m;
-    if (size - block >= 64) {
-      m = Classify(data + block);
-    } else {  // the window's end: no reading past it (the padding may be anything)
-      char tail[64];
-      std::memset(tail, ' ', sizeof tail);
-      std::memcpy(tail, data + block, size - block);
-      m = Classify(tail);
-    }
+    const BlockMasks& m = masks[block / 64];
     // A run of backslashes escapes the byte after it when the run is odd in length. An escaped
     // backslash at the block's start does not begin a run.
     const uint64_t slashes = m.backslash & ~escaped_carry;
@@ -782,6 +799,7 @@ struct EventReader::Impl {
   size_t structure_capacity = 0;
   std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
   std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
+  std::vector<BlockMasks> window_masks;   // of the window being skimmed, see FindLines
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
@@ -1183,7 +1201,7 @@ void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t fr
 size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t allocated) {
   const Prefilter* judge = Judge();
   if ((stop && stop->load(std::memory_order_relaxed)) || Staged() == kNoTable ||
-      !simdjson::validate_utf8(data, size) || !FindLines(data, size, odd_escapes, window_newlines)) {
+      !simdjson::validate_utf8(data, size) || !FindLines(data, size, odd_escapes, window_newlines, window_masks)) {
     return 0;
   }
   occurrences.clear();
