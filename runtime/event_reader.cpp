@@ -1,7 +1,9 @@
 // The event reader (see event_reader.h).
 //
-// Bytes come from a ByteSource in 1 MiB chunks into one reused buffer, which keeps
-// SIMDJSON_PADDING bytes after its data so that simdjson parses every line in place. The
+// Bytes come from a ByteSource: an uncompressed regular file is mapped in windows of 1 MiB (no
+// copy; the source keeps a readable page after each window, simdjson's padding), anything else
+// is read in 1 MiB chunks into one reused buffer, which keeps SIMDJSON_PADDING bytes after its
+// data. Either way simdjson parses every line in place. The
 // splitter cuts records at newlines (for CSV, at newlines outside quotes); the first record of
 // an input tells JSON from CSV. Only a record that turns out valid as a whole is appended to its
 // table's batch, so a bad record never leaves half a row behind. Staged strings point into the
@@ -13,7 +15,10 @@
 // string bounds); the scanner then walks each line's tokens once, checking the grammar and the
 // literals and numbers, comparing keys in place, staging the values of the requested columns
 // and only glancing at the others; an envelope's event is staged from its `properties` object.
-// Escapes are checked once per window. It builds no parse tree and copies no strings it does
+// Escapes are checked once per window. With a prefilter, a window is first skimmed instead
+// (SkimWindow): the literals are searched in the raw window, and only the lines that may be
+// wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
+// searched, never indexed. It builds no parse tree and copies no strings it does
 // not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
 // record of another table than the previous one) it leaves to the per-line paths, which say
 // exactly what is wrong. A JSON line is read there by one of two paths that give the

@@ -338,7 +338,11 @@ TEST_CASE("prefilter: skimmed windows read, skip and report exactly the lines in
                                      text + "{\"InitiatingProcessFileName\":\"other\"}"}) {
     const std::string file = dir.Write("DeviceNetworkEvents.jsonl", content);
     for (const LineNeeds* needs : {&needles, &groups, &common}) {
-      for (const size_t chunk : {size_t{1} << 20, size_t{65536}, size_t{4099}, size_t{997}}) {
+      // Small chunks put records across windows and reads; one size is enough for most cases.
+      const std::vector<size_t> chunks = needs == &needles && content == text
+                                             ? std::vector<size_t>{size_t{1} << 20, 65536, 4099, 997}
+                                             : std::vector<size_t>{size_t{1} << 20};
+      for (const size_t chunk : chunks) {
         INFO("needs " << exec::DescribeNeeds(*needs) << ", chunk " << chunk << ", size " << content.size());
         const Outcome skimmed = ReadFile(file, columns, needs, chunk);
         same(skimmed, ReadFile(file, columns, needs, chunk, "DeviceNetworkEvents", false));
