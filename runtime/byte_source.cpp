@@ -383,7 +383,8 @@ std::unique_ptr<ByteSource> ByteSource::Open(const std::string& path, uint64_t o
       offset > 0 ? Compression::None
                  : FromMagic(reinterpret_cast<const unsigned char*>(head.data()), head.size());
   struct stat st;
-  const bool regular = !is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  // A regular file that says it is empty may not be (files of /proc): it is read, not mapped.
+  const bool regular = !is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
   const uint64_t file_bytes = regular ? static_cast<uint64_t>(st.st_size) : 0;
   auto raw = std::make_unique<RawInput>(fd, !is_stdin, std::move(head));
   std::unique_ptr<ByteSource> source;

@@ -56,7 +56,8 @@ class ByteSource {
   // error() says which and message() why).
   virtual size_t Read(char* data, size_t size) = 0;
   virtual Compression compression() const = 0;
-  // Whether Map works: an uncompressed regular file (not stdin, not a pipe).
+  // Whether Map works: an uncompressed regular file (not stdin, a pipe, or one that says it is
+  // empty).
   virtual bool mappable() const { return false; }
   // Maps the file's bytes [offset, offset + size), fewer at the end of the file, and returns
   // them; at least one page of readable bytes follows them (so simdjson may read its padding
