@@ -280,10 +280,20 @@ void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
     out[b].control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
   }
 }
-const auto classify = __builtin_cpu_supports("avx512bw") ? ClassifyAvx512 : Classify;
-#else
-const auto classify = Classify;
 #endif
+
+// Classify or ClassifyAvx512, whichever the CPU runs faster.
+void ClassifyFast(const char* bytes, size_t blocks, BlockMasks* out) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const auto classify = [] {
+    __builtin_cpu_init();  // may run before the constructor that would have done it
+    return __builtin_cpu_supports("avx512bw") ? ClassifyAvx512 : Classify;
+  }();
+  classify(bytes, blocks, out);
+#else
+  Classify(bytes, blocks, out);
+#endif
+}
 
 // FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
 // sets `newlines` to the offsets of its newlines and checks its strings as simdjson's stage 1
@@ -295,7 +305,7 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
   odd.clear();
   newlines.clear();
   masks.resize((size + 63) / 64);
-  classify(data, size / 64, masks.data());
+  ClassifyFast(data, size / 64, masks.data());
   if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
     char tail[64];
     std::memset(tail, ' ', sizeof tail);
