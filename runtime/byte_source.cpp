@@ -5,12 +5,17 @@
 #include "runtime/byte_source.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <mutex>
 #include <cstring>
 #include <vector>
 
@@ -39,6 +44,8 @@ class RawInput {
   RawInput(const RawInput&) = delete;
   RawInput& operator=(const RawInput&) = delete;
 
+  int fd() const { return fd_; }
+
   // Returns bytes read, 0 at the end, -1 on error (errno set).
   ssize_t Read(char* data, size_t size) {
     if (head_pos_ < head_.size()) {
@@ -60,9 +67,63 @@ class RawInput {
   size_t head_pos_ = 0;
 };
 
+// The mapped windows in use, for the SIGBUS handler (see byte_source.h). A slot is claimed by
+// setting its begin from 0 to 1, then filled; the handler reads it without locks.
+struct LiveMapping {
+  std::atomic<uintptr_t> begin{0}, end{0};
+  std::atomic<bool> lost{false};  // a page of it was replaced
+};
+constexpr size_t kLiveMappings = 256;  // sources mapped at once; more read() instead
+LiveMapping live_mappings[kLiveMappings];
+struct sigaction previous_bus_handler;
+uintptr_t page_bytes = 4096;
+
+void OnBusError(int signal, siginfo_t* info, void* context) {
+  const uintptr_t at = reinterpret_cast<uintptr_t>(info->si_addr);
+  for (LiveMapping& m : live_mappings) {
+    const uintptr_t begin = m.begin.load(), end = m.end.load();
+    if (begin <= 1 || at < begin || at >= end) continue;
+    // The file lost this page: newlines in its place end the line being read there, and the
+    // source reports the truncation once the window is given back.
+    void* page = reinterpret_cast<void*>(at & ~(page_bytes - 1));
+    if (::mmap(page, page_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+        MAP_FAILED) {
+      break;
+    }
+    std::memset(page, '\n', page_bytes);
+    ::mprotect(page, page_bytes, PROT_READ);
+    m.lost.store(true);
+    return;
+  }
+  // Not a page of ours: whatever would have happened without this handler.
+  if (previous_bus_handler.sa_flags & SA_SIGINFO) {
+    previous_bus_handler.sa_sigaction(signal, info, context);
+  } else if (previous_bus_handler.sa_handler != SIG_DFL && previous_bus_handler.sa_handler != SIG_IGN) {
+    previous_bus_handler.sa_handler(signal);
+  } else {
+    ::signal(SIGBUS, SIG_DFL);
+    ::raise(SIGBUS);
+  }
+}
+
+void InstallBusHandler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    page_bytes = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    struct sigaction action {};
+    action.sa_sigaction = OnBusError;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, &previous_bus_handler);
+  });
+}
+
 class PlainSource final : public ByteSource {
  public:
-  explicit PlainSource(std::unique_ptr<RawInput> in) : in_(std::move(in)) {}
+  explicit PlainSource(std::unique_ptr<RawInput> in, bool regular, uint64_t file_bytes, uint64_t offset)
+      : in_(std::move(in)), regular_(regular), file_bytes_(file_bytes), offset_(offset) {}
+  ~PlainSource() override { Unmap(); }
+
   size_t Read(char* data, size_t size) override {
     if (error_ != SourceError::None) return 0;
     const ssize_t n = in_->Read(data, size);
@@ -75,9 +136,83 @@ class PlainSource final : public ByteSource {
     return static_cast<size_t>(n);
   }
   Compression compression() const override { return Compression::None; }
+  bool mappable() const override { return regular_; }
+
+  std::string_view Map(uint64_t offset, size_t size) override {
+    Unmap();
+    if (!regular_ || error_ != SourceError::None || offset >= file_bytes_) return {};
+    size = static_cast<size_t>(std::min<uint64_t>(size, file_bytes_ - offset));
+    // The file may have shrunk since it was opened: what is gone is a truncation.
+    struct stat st;
+    if (::fstat(in_->fd(), &st) == 0 && static_cast<uint64_t>(st.st_size) < offset + size) {
+      Shrunk();
+      return {};
+    }
+    InstallBusHandler();
+    const uint64_t start = offset & ~static_cast<uint64_t>(page_bytes - 1);
+    const size_t skip = static_cast<size_t>(offset - start);
+    const size_t length = (skip + size + page_bytes - 1) & ~(page_bytes - 1);
+    // A page of zeros after the file's pages: readable padding even at the end of the file.
+    void* area = ::mmap(nullptr, length + page_bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) return Failed();
+    area_ = area;
+    area_bytes_ = length + page_bytes;
+    for (LiveMapping& m : live_mappings) {
+      uintptr_t free = 0;
+      if (m.begin.compare_exchange_strong(free, 1)) {
+        slot_ = &m;
+        break;
+      }
+    }
+    if (!slot_) {
+      error_ = SourceError::Unreadable;
+      message_ = "cannot map: too many files mapped at once";
+      Unmap();
+      return {};
+    }
+    slot_->lost.store(false);
+    slot_->end.store(reinterpret_cast<uintptr_t>(area) + length);
+    slot_->begin.store(reinterpret_cast<uintptr_t>(area));
+    // Populated at once: one call fills the page tables instead of a fault per few pages.
+    if (::mmap(area, length, PROT_READ, MAP_PRIVATE | MAP_FIXED, in_->fd(),
+               static_cast<off_t>(start)) == MAP_FAILED) {
+      return Failed();
+    }
+    ::madvise(area, length, MADV_SEQUENTIAL);
+    raw_bytes_ = std::max(raw_bytes_, offset + size - offset_);
+    return std::string_view(static_cast<const char*>(area) + skip, size);
+  }
 
  private:
+  void Unmap() {
+    if (slot_) {
+      const bool lost = slot_->lost.load();
+      slot_->begin.store(0);
+      slot_ = nullptr;
+      if (lost) Shrunk();
+    }
+    if (area_) ::munmap(area_, area_bytes_);
+    area_ = nullptr;
+  }
+  std::string_view Failed() {
+    error_ = SourceError::Unreadable;
+    message_ = fmt::format("cannot map: {}", std::strerror(errno));
+    Unmap();
+    return {};
+  }
+  void Shrunk() {
+    if (error_ != SourceError::None) return;
+    error_ = SourceError::Truncated;
+    message_ = "the file shrank while it was read";
+  }
+
   std::unique_ptr<RawInput> in_;
+  bool regular_;
+  uint64_t file_bytes_;  // when opened
+  uint64_t offset_;      // where the source starts
+  void* area_ = nullptr;
+  size_t area_bytes_ = 0;
+  LiveMapping* slot_ = nullptr;
 };
 
 // What the compressed sources share: the raw input buffer and the expansion check.
@@ -247,15 +382,23 @@ std::unique_ptr<ByteSource> ByteSource::Open(const std::string& path, uint64_t o
   const Compression compression =
       offset > 0 ? Compression::None
                  : FromMagic(reinterpret_cast<const unsigned char*>(head.data()), head.size());
+  struct stat st;
+  // A regular file that says it is empty may not be (files of /proc): it is read, not mapped.
+  const bool regular = !is_stdin && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+  const uint64_t file_bytes = regular ? static_cast<uint64_t>(st.st_size) : 0;
   auto raw = std::make_unique<RawInput>(fd, !is_stdin, std::move(head));
   std::unique_ptr<ByteSource> source;
   switch (compression) {
-    case Compression::None: source = std::make_unique<PlainSource>(std::move(raw)); break;
+    case Compression::None:
+      source = std::make_unique<PlainSource>(std::move(raw), regular, file_bytes, offset);
+      break;
     case Compression::Gzip: source = std::make_unique<GzipSource>(std::move(raw), limits); break;
     case Compression::Zstd: source = std::make_unique<ZstdSource>(std::move(raw), limits); break;
   }
   return source;
 }
+
+std::string_view ByteSource::Map(uint64_t, size_t) { return {}; }
 
 Compression ByteSource::Sniff(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -4,12 +4,20 @@
 // Reads are streaming and bounded: a decompression bomb is stopped by a cap on the ratio of
 // decompressed to compressed bytes, and a damaged or truncated stream ends the input with an
 // error that says which, after every byte decoded before the damage has been handed out.
+//
+// An uncompressed regular file can also be mapped in windows (Map) instead of read, which
+// saves copying its bytes. The file is taken at the size it had when opened (bytes appended
+// later are not read). A file that shrinks while one of its windows is mapped would make reading
+// the lost pages raise SIGBUS: a process-wide handler (installed with the first mapping, passing
+// other faults on to the handler before it) puts a page of newlines in place of a lost page, so
+// the reader sees empty lines there, and the source then ends with a Truncated error.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace huntc {
 
@@ -48,6 +56,14 @@ class ByteSource {
   // error() says which and message() why).
   virtual size_t Read(char* data, size_t size) = 0;
   virtual Compression compression() const = 0;
+  // Whether Map works: an uncompressed regular file (not stdin, a pipe, or one that says it is
+  // empty).
+  virtual bool mappable() const { return false; }
+  // Maps the file's bytes [offset, offset + size), fewer at the end of the file, and returns
+  // them; at least one page of readable bytes follows them (so simdjson may read its padding
+  // there). The view is valid until the next call or the source's end. Empty at the end of the
+  // file or on an error (then error() says which); mapping does not move Read's position.
+  virtual std::string_view Map(uint64_t offset, size_t size);
 
   SourceError error() const { return error_; }
   const std::string& message() const { return message_; }

@@ -1,7 +1,9 @@
 // The event reader (see event_reader.h).
 //
-// Bytes come from a ByteSource in 1 MiB chunks into one reused buffer, which keeps
-// SIMDJSON_PADDING bytes after its data so that simdjson parses every line in place. The
+// Bytes come from a ByteSource: an uncompressed regular file is mapped in windows of 1 MiB (no
+// copy; the source keeps a readable page after each window, simdjson's padding), anything else
+// is read in 1 MiB chunks into one reused buffer, which keeps SIMDJSON_PADDING bytes after its
+// data. Either way simdjson parses every line in place. The
 // splitter cuts records at newlines (for CSV, at newlines outside quotes); the first record of
 // an input tells JSON from CSV. Only a record that turns out valid as a whole is appended to its
 // table's batch, so a bad record never leaves half a row behind. Staged strings point into the
@@ -13,7 +15,10 @@
 // string bounds); the scanner then walks each line's tokens once, checking the grammar and the
 // literals and numbers, comparing keys in place, staging the values of the requested columns
 // and only glancing at the others; an envelope's event is staged from its `properties` object.
-// Escapes are checked once per window. It builds no parse tree and copies no strings it does
+// Escapes are checked once per window. With a prefilter, a window is first skimmed instead
+// (SkimWindow): the literals are searched in the raw window, and only the lines that may be
+// wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
+// searched, never indexed. It builds no parse tree and copies no strings it does
 // not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
 // record of another table than the previous one) it leaves to the per-line paths, which say
 // exactly what is wrong. A JSON line is read there by one of two paths that give the
@@ -39,8 +44,10 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>  // in every x86-64 CPU
+#if defined(__x86_64__)
+#include <immintrin.h>  // SSE2 in every x86-64 CPU; AVX-512 chosen at run time
+#elif defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 #include "runtime/literal_matcher.h"
@@ -230,6 +237,117 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
+// The quotes, backslashes and control characters (bytes up to 0x1f, newlines among them) of
+// 64 bytes, as bit masks.
+struct BlockMasks {
+  uint64_t quote = 0, backslash = 0, control = 0;
+};
+
+// Classifies `blocks` blocks of 64 bytes from `bytes` into `out`.
+void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
+  for (size_t b = 0; b < blocks; ++b, bytes += 64) {
+    BlockMasks& m = out[b];
+    m = {};
+#if defined(__SSE2__)
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
+      const auto bits = [&](__m128i x) {
+        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << (16 * k);
+      };
+      m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+      m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+      // Up to 0x1f: the unsigned max with 0x1f is 0x1f.
+      m.control |= bits(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
+    }
+#else
+    for (size_t k = 0; k < 64; ++k) {
+      const unsigned char c = static_cast<unsigned char>(bytes[k]);
+      m.quote |= uint64_t{c == '"'} << k;
+      m.backslash |= uint64_t{c == '\\'} << k;
+      m.control |= uint64_t{c < 0x20} << k;
+    }
+#endif
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Classify with one AVX-512 compare per mask, for the CPUs that have it (chosen at run time).
+[[gnu::target("avx512bw")]] void ClassifyAvx512(const char* bytes, size_t blocks, BlockMasks* out) {
+  for (size_t b = 0; b < blocks; ++b, bytes += 64) {
+    const __m512i v = _mm512_loadu_si512(bytes);
+    out[b].quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    out[b].backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    out[b].control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
+  }
+}
+#endif
+
+// Classify or ClassifyAvx512, whichever the CPU runs faster.
+void ClassifyFast(const char* bytes, size_t blocks, BlockMasks* out) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const auto classify = [] {
+    __builtin_cpu_init();  // may run before the constructor that would have done it
+    return __builtin_cpu_supports("avx512bw") ? ClassifyAvx512 : Classify;
+  }();
+  classify(bytes, blocks, out);
+#else
+  Classify(bytes, blocks, out);
+#endif
+}
+
+// FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
+// sets `newlines` to the offsets of its newlines and checks its strings as simdjson's stage 1
+// would: false when a string holds a control character (a newline too: it does not close on its
+// line). With valid UTF-8, that is all stage 1 would find wrong in the window. Works on 64 bytes
+// at a time with no branch per backslash (Windows paths are full of them).
+bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+               std::vector<BlockMasks>& masks) {
+  odd.clear();
+  newlines.clear();
+  masks.resize((size + 63) / 64);
+  ClassifyFast(data, size / 64, masks.data());
+  if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
+    char tail[64];
+    std::memset(tail, ' ', sizeof tail);
+    std::memcpy(tail, data + size / 64 * 64, size % 64);
+    Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
+  }
+  constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
+  uint64_t escaped_carry = 0;    // bit 0: the first byte of the block is escaped
+  uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
+  uint64_t strings_bad = 0;
+  for (size_t block = 0; block < size; block += 64) {
+    const BlockMasks& m = masks[block / 64];
+    // A run of backslashes escapes the byte after it when the run is odd in length. An escaped
+    // backslash at the block's start does not begin a run.
+    const uint64_t slashes = m.backslash & ~escaped_carry;
+    const uint64_t starts = slashes & ~(slashes << 1);
+    // Adding a run's lowest bit to it carries to the byte after the run.
+    const uint64_t from_even = slashes + (starts & kEven);
+    uint64_t from_odd = 0;
+    const bool carry = __builtin_add_overflow(slashes, starts & ~kEven, &from_odd);
+    const uint64_t escaped = ((from_even & ~slashes & ~kEven) | (from_odd & ~slashes & kEven)) | escaped_carry;
+    escaped_carry = carry ? 1 : 0;
+    // Escapes other than \\ and \" are rare: each is looked at.
+    for (uint64_t e = escaped & ~m.backslash & ~m.quote; e; e &= e - 1) {
+      const size_t at = block + static_cast<size_t>(std::countr_zero(e));
+      if (!kPlainEscapes[static_cast<unsigned char>(data[at])]) odd.push_back(static_cast<uint32_t>(at - 1));
+    }
+    // Inside a string: from an unescaped quote up to the next, found by a prefix xor.
+    uint64_t inside = m.quote & ~escaped;
+    for (int shift = 1; shift < 64; shift *= 2) inside ^= inside << shift;
+    inside ^= in_string_carry;
+    in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
+    strings_bad |= m.control & inside;
+    for (uint64_t c = m.control; c; c &= c - 1) {
+      const size_t at = block + static_cast<size_t>(std::countr_zero(c));
+      if (at < size && data[at] == '\n') newlines.push_back(static_cast<uint32_t>(at));
+    }
+  }
+  odd.push_back(UINT32_MAX);
+  return !strings_bad && !in_string_carry;
+}
+
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
 
@@ -282,6 +400,11 @@ struct Prefilter {
   bool Holds(std::string_view text, std::vector<uint64_t>& bits) const {
     if (any) return matcher->MatchesAny(text);
     matcher->Match(text, bits);
+    return Meets(bits);
+  }
+
+  // Whether the literals of `bits` (bit id set: literal id occurs) are what some alternative needs.
+  bool Meets(const std::vector<uint64_t>& bits) const {
     const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
     if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return true;
     return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
@@ -621,7 +744,9 @@ struct EventReader::Impl {
   void Record(const char* data, size_t size, size_t allocated, uint64_t newlines);
   void SkipRecord(InputIssueKind kind, std::string_view message);
   bool Unwanted(std::string_view line);
+  const Prefilter* Judge() const;
   bool Skip(const Prefilter* judge, std::string_view text);
+  bool Judged(bool skip);
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -634,6 +759,11 @@ struct EventReader::Impl {
   enum class Window : uint8_t { Whole, Part, Unstructured };
   Window ScanWindow(const char* data, size_t size, size_t allocated, uint64_t at,
                     uint64_t range_end, size_t& used);
+  size_t SkimWindow(const char* data, size_t size, size_t allocated);
+  bool Structure(const char* data, size_t size);
+  void StageLine(const Tokens& tokens, uint32_t& i, uint32_t from, uint32_t line_end, bool odd,
+                 size_t staged, size_t allocated);
+  size_t Staged() const;
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
@@ -670,6 +800,7 @@ struct EventReader::Impl {
   std::vector<std::unique_ptr<Prefilter>> table_prefilters;
   std::unique_ptr<Prefilter> prefilter;
   bool prefiltering = false;
+  bool skim = true;  // see set_skim
   // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
   uint64_t judged = 0, unwanted = 0;
   std::vector<uint64_t> prefilter_bits;
@@ -682,6 +813,9 @@ struct EventReader::Impl {
   std::unique_ptr<simdjson::internal::dom_parser_implementation> structure;
   size_t structure_capacity = 0;
   std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
+  std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
+  std::vector<BlockMasks> window_masks;   // of the window being skimmed, see FindLines
+  std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
@@ -748,7 +882,13 @@ bool EventReader::Impl::Read(const InputRange& in) {
     return false;
   }
   const size_t padding = simdjson::SIMDJSON_PADDING;
-  if (buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
+  // A plain file is mapped window by window (no copy); other input is read into the buffer.
+  const bool mapped = source->mappable();
+  if (!mapped && buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
+  const char* base = mapped ? "" : buffer.data();  // the bytes from buffer_at
+  size_t view_bytes = 0;  // of the mapped window (the data, not the page after it)
+  // The bytes readable from base: the data and at least SIMDJSON_PADDING after it.
+  const auto readable = [&] { return mapped ? view_bytes + padding : buffer.size(); };
 
   // [begin, end) holds data not yet split; [begin, scanned) has no record end. `quotes` counts
   // the quotes in [begin, scanned) of a CSV record, whose newlines inside quotes do not end it.
@@ -757,7 +897,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
   uint64_t buffer_at = open_at;  // the file offset of buffer[0], for uncompressed input
   bool eof = false, skip_partial = in.begin > 0, skipping_long = false;
   const auto finish_record = [&](size_t stop) {
-    const char* data = buffer.data() + begin;
+    const char* data = base + begin;
     size_t size = stop - begin;
     if (skip_partial) {
       skip_partial = false;
@@ -767,21 +907,21 @@ bool EventReader::Impl::Read(const InputRange& in) {
       ++stats->lines;
     } else {
       record_line = line + 1;
-      Record(data, size, buffer.size() - begin, newlines);
+      Record(data, size, readable() - begin, newlines);
     }
     begin = scanned = stop + 1;
     quotes = newlines = 0;
   };
   while (true) {
     if (stop && stop->load(std::memory_order_relaxed)) break;
-    char* data = buffer.data();
+    const char* data = base;
     if (format == Format::Json && !skip_partial && !skipping_long &&
         buffer_at + begin >= slow_until && buffer_at + begin < in.end) {
       // All the complete lines from `begin` go to the scanner.
       if (const void* last = memrchr(data + begin, '\n', end - begin)) {
         const size_t size = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + begin));
         const size_t used =
-            ScanLines(data + begin, size, buffer.size() - begin, buffer_at + begin, in.end);
+            ScanLines(data + begin, size, readable() - begin, buffer_at + begin, in.end);
         // Lines the scanner left (past the range, or of a table it cannot stage) go one at a time.
         if (used < size) slow_until = buffer_at + begin + size;
         begin = scanned = begin + used;
@@ -820,8 +960,23 @@ bool EventReader::Impl::Read(const InputRange& in) {
       buffer_at += end;
       begin = scanned = end = 0;
     }
+    if (mapped) {
+      // The next window starts with the unfinished record and holds chunk_bytes more, or twice
+      // the record when it fills its window (so a long record costs few mappings).
+      const size_t kept = end - begin;
+      const size_t want = begin == 0 && end > 0 ? 2 * end : kept + chunk_bytes;
+      const std::string_view view = source->Map(buffer_at + begin, want);
+      eof = view.size() <= kept;  // nothing after the record, or an error
+      base = view.empty() ? "" : view.data();
+      view_bytes = view.size();
+      buffer_at += begin;
+      scanned = std::min(scanned - begin, view.size());
+      end = view.size();
+      begin = 0;
+      continue;
+    }
     // Keep the unfinished record, moved to the front, and read after it.
-    std::memmove(data, data + begin, end - begin);
+    std::memmove(buffer.data(), data + begin, end - begin);
     buffer_at += begin;
     end -= begin;
     scanned -= begin;
@@ -829,6 +984,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
     const size_t capacity = buffer.size() - padding;
     // A record longer than the buffer doubles it, up to the record limit.
     if (end == capacity) buffer.resize(2 * capacity + padding);
+    base = buffer.data();
     const size_t n = source->Read(buffer.data() + end, buffer.size() - padding - end);
     eof = n == 0;
     end += n;
@@ -841,13 +997,13 @@ bool EventReader::Impl::Read(const InputRange& in) {
       ++stats->lines;
     } else if (source_error != SourceError::None) {
       record_line = line + 1;
-      if (!Trim(std::string_view(buffer.data() + begin, end - begin)).empty()) {
+      if (!Trim(std::string_view(base + begin, end - begin)).empty()) {
         SkipRecord(FromSourceError(source_error),
                    "record skipped: the input ends in the middle of it");
       }
     } else {
       record_line = line + 1;
-      Record(buffer.data() + begin, end - begin, buffer.size() - begin, newlines);
+      Record(base + begin, end - begin, readable() - begin, newlines);
     }
   }
   if (source_error != SourceError::None) {
@@ -939,6 +1095,13 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
     const void* last = memrchr(data + pos, '\n', n);
     if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
     const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
+    // With a prefilter, the window is skimmed when it can be: its lines before range_end only.
+    if (skim && prefiltering && at + pos + window <= range_end && Judge()) {
+      if (const size_t skimmed = SkimWindow(data + pos, window, allocated - pos)) {
+        pos += skimmed;
+        continue;
+      }
+    }
     size_t used = 0;
     switch (ScanWindow(data + pos, window, allocated - pos, at + pos, range_end, used)) {
       case Window::Whole:
@@ -968,29 +1131,15 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                                                         size_t allocated, uint64_t at,
                                                         uint64_t range_end, size_t& used) {
   used = 0;
-  if (size > structure_capacity) {
-    const error_code err =
-        structure ? structure->set_capacity(size)
-                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
-                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
-    if (err) return Window::Unstructured;
-    structure_capacity = size;
-  }
-  if (structure->stage1(reinterpret_cast<const uint8_t*>(data), size,
-                        simdjson::stage1_mode::regular)) {
-    return Window::Unstructured;
-  }
+  if (!Structure(data, size)) return Window::Unstructured;
   FindOddEscapes(data, size, odd_escapes);
   const Tokens tokens{data, structure->structural_indexes.get()};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   while (used < size) {
     if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
-    // Records are staged as of the previous record's table, the likeliest.
-    const size_t staged = guess < tables.size() ? guess : PlainTable();
-    if (staged >= tables.size() || !tables[staged].plain_names || at + used >= range_end) {
-      return Window::Part;
-    }
+    const size_t staged = Staged();
+    if (staged >= tables.size() || at + used >= range_end) return Window::Part;
     const uint32_t line_end = static_cast<uint32_t>(
         static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
     const size_t length = line_end - used;
@@ -1006,25 +1155,104 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
       used = line_end + 1;
       continue;
     }
-    size_t table = kNoTable;
-    const uint32_t first = i;
-    const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
-    if (result == Scanned::Leave) {
-      Record(data + used, length, allocated - used, 0);
-      i = first;
-      while (tokens.at[i] < line_end) ++i;  // the sentinels end this
-    } else {
-      ++line;
-      ++stats->lines;
-      if (table == kOtherTable) {
-        ++stats->other_records;
-      } else {
-        AppendRow(table);
-      }
-    }
+    StageLine(tokens, i, static_cast<uint32_t>(used), line_end, odd, staged, allocated);
     used = line_end + 1;
   }
   return Window::Whole;
+}
+
+// The table the next record is staged as: the previous record's, the likeliest; kNoTable when
+// the line scanner cannot stage it (ScanWindow and SkimWindow then stop).
+size_t EventReader::Impl::Staged() const {
+  const size_t staged = guess < tables.size() ? guess : PlainTable();
+  return staged < tables.size() && tables[staged].plain_names ? staged : kNoTable;
+}
+
+// Finds the structure of data[0, size) with simdjson's stage 1; false when it cannot (invalid
+// UTF-8, a string that does not close on its line).
+bool EventReader::Impl::Structure(const char* data, size_t size) {
+  if (size > structure_capacity) {
+    const error_code err =
+        structure ? structure->set_capacity(size)
+                  : simdjson::get_active_implementation()->create_dom_parser_implementation(
+                        size, simdjson::DEFAULT_MAX_DEPTH, structure);
+    if (err) return false;
+    structure_capacity = size;
+  }
+  return !structure->stage1(reinterpret_cast<const uint8_t*>(data), size, simdjson::stage1_mode::regular);
+}
+
+// Reads the line [from, line_end) of a window whose tokens (from its stage 1) start at i, moving
+// i past them: staged by the line scanner as of table `staged`, or, when it is `odd` (see
+// ScanWindow) or the scanner leaves it, by Record.
+void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t from, uint32_t line_end,
+                                  bool odd, size_t staged, size_t allocated) {
+  size_t table = kNoTable;
+  const uint32_t first = i;
+  const Scanned result = odd ? Scanned::Leave : ScanLine(tokens, i, line_end, staged, table);
+  if (result == Scanned::Leave) {
+    Record(tokens.text + from, line_end - from, allocated - from, 0);
+    i = first;
+    while (tokens.at[i] < line_end) ++i;  // the sentinels end this
+    return;
+  }
+  ++line;
+  ++stats->lines;
+  if (table == kOtherTable) {
+    ++stats->other_records;
+  } else {
+    AppendRow(table);
+  }
+}
+
+// ScanWindow for a window all of whose lines start before the range's end, when a prefilter
+// judges them: the literals are searched in the whole window at once, and only the lines that
+// may be wanted (and those the raw bytes cannot judge, see Unwanted) get simdjson's stage 1,
+// each alone. The window is checked as stage 1 would check it (valid UTF-8, every string closed
+// on its line with no control character), so a line is skipped exactly when ScanWindow would
+// skip it. Returns the bytes of whole lines read: 0 when the window fails that check (ScanWindow
+// then finds the line at fault), fewer than `size` when the prefilter stops judging or the
+// scanner cannot stage the next record (ScanWindow reads on from there).
+size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t allocated) {
+  const Prefilter* judge = Judge();
+  if ((stop && stop->load(std::memory_order_relaxed)) || Staged() == kNoTable ||
+      !simdjson::validate_utf8(data, size) || !FindLines(data, size, odd_escapes, window_newlines, window_masks)) {
+    return 0;
+  }
+  occurrences.clear();
+  judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+  const size_t words = (judge->matcher->size() + 63) / 64;
+  size_t used = 0, next_odd = 0, next_hit = 0;
+  for (const uint32_t line_end : window_newlines) {
+    const size_t staged = Staged();
+    if (staged == kNoTable || !prefiltering) return used;
+    const size_t length = line_end - used;
+    while (odd_escapes[next_odd] < used) ++next_odd;
+    record_line = line + 1;
+    const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
+    std::string_view text(data + used, length);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    const bool shaped = text.size() >= 2 && text.front() == '{' && text.back() == '}';
+    // The literals found in this line.
+    prefilter_bits.assign(words, 0);
+    for (; next_hit < occurrences.size() && occurrences[next_hit].end <= line_end; ++next_hit) {
+      const uint32_t id = occurrences[next_hit].id;
+      prefilter_bits[id / 64] |= uint64_t{1} << (id % 64);
+    }
+    if (!odd && shaped && Judged(!judge->Meets(prefilter_bits))) {
+      ++line;
+      ++stats->lines;
+      ++stats->lines_prefiltered;
+    } else if (odd || !Structure(data + used, length + 1)) {
+      Record(data + used, length, allocated - used, 0);
+    } else {
+      uint32_t i = 0;
+      StageLine(Tokens{data + used, structure->structural_indexes.get()}, i, 0, static_cast<uint32_t>(length),
+                odd, staged, allocated - used);
+    }
+    used = line_end + 1;
+  }
+  return used;
 }
 
 // Checks the line ending at `line_end` whose tokens start at i as one JSON object, moving i past
@@ -1170,17 +1398,24 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 bool EventReader::Impl::Unwanted(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
+  return Skip(Judge(), line);
+}
+
+// What judges a JSON line (see Unwanted), or null.
+const Prefilter* EventReader::Impl::Judge() const {
   // Every table's needs when each has some: generated and exported lines often carry a Type.
-  const Prefilter* judge = prefilter ? prefilter.get()
-                           : default_table < tables.size() ? table_prefilters[default_table].get()
-                                                           : nullptr;
-  return Skip(judge, line);
+  return prefilter ? prefilter.get()
+         : default_table < tables.size() ? table_prefilters[default_table].get()
+                                         : nullptr;
 }
 
 // Whether `judge` (if any) skips `text`.
 bool EventReader::Impl::Skip(const Prefilter* judge, std::string_view text) {
-  if (!judge) return false;
-  const bool skip = !judge->Holds(text, prefilter_bits);
+  return judge && Judged(!judge->Holds(text, prefilter_bits));
+}
+
+// Counts a line judged, and returns `skip`.
+bool EventReader::Impl::Judged(bool skip) {
   unwanted += skip;
   if (++judged == kPrefilterTrial && unwanted < kPrefilterTrial / 8) {
     // Needs most lines meet (ActionType == "ConnectionSuccess" alone) cost a scan of each line
@@ -1752,6 +1987,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
+void EventReader::set_skim(bool skim) { impl_->skim = skim; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   Impl& m = *impl_;

@@ -121,6 +121,11 @@ class EventReader {
   // prefilter) when no table has needs it can use (Hyperscan cannot build their database, an
   // empty literal).
   bool set_prefilter(const std::vector<std::optional<LineNeeds>>& needs);
+  // With a prefilter, windows of JSON lines are skimmed by default: the literals are searched in
+  // the raw window first, and simdjson indexes only the lines that may be wanted or that the raw
+  // bytes cannot judge. False indexes every window whole first. Both read, skip and report the
+  // same lines; the switch lets tests and benchmarks compare them.
+  void set_skim(bool skim);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

@@ -3,6 +3,7 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -49,6 +50,7 @@ struct LiteralMatcher::ScanState {
   uint64_t* bits = nullptr;  // unused when stopping on the first hit
   size_t hits = 0;  // distinct literals matched so far
   Stop stop = Stop::Never;
+  std::vector<Occurrence>* occurrences = nullptr;  // when set, every occurrence goes here
 
   // Records literal `id` as matched; true when the scan can stop.
   bool Hit(uint32_t id) {
@@ -76,6 +78,10 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   const LiteralMatcher::Literal& literal = state.matcher->literal(id);
   const std::string_view s = state.value;
   const size_t end = static_cast<size_t>(to);
+  if (state.occurrences) {
+    if (literal.mode == LiteralMatcher::Mode::Substring) state.occurrences->push_back({id, static_cast<uint32_t>(end)});
+    return 0;
+  }
   const size_t start = end - literal.text.size();
   bool accept = true;
   switch (literal.mode) {
@@ -198,6 +204,25 @@ void LiteralMatcher::Match(std::string_view s, std::vector<uint64_t>& bits) cons
   ScanState state;
   state.bits = bits.data();
   Scan(s, state);
+}
+
+void LiteralMatcher::Occurrences(std::string_view s, std::vector<Occurrence>& out) const {
+  if (s.empty() || !database_) return;  // empty literals are not Substring occurrences anywhere
+  ScanState state;
+  state.occurrences = &out;
+  state.matcher = this;
+  state.value = s;
+  const size_t first = out.size();
+  const hs_error_t status = hs_scan(database_, s.data(), static_cast<unsigned>(s.size()), 0,
+                                    ScratchFor(database_, serial_), OnMatch, &state);
+  if (status != HS_SUCCESS) {
+    throw std::logic_error(fmt::format("Hyperscan scan failed with error {}", status));
+  }
+  // Hyperscan reports literals in order of their ends; sorting is cheap insurance when not.
+  const auto by_end = [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; };
+  if (!std::is_sorted(out.begin() + static_cast<ptrdiff_t>(first), out.end(), by_end)) {
+    std::sort(out.begin() + static_cast<ptrdiff_t>(first), out.end(), by_end);
+  }
 }
 
 bool LiteralMatcher::MatchesAny(std::string_view s) const {

@@ -55,6 +55,13 @@ class LiteralMatcher {
   void Match(std::string_view s, std::vector<uint64_t>& bits) const;
   // Whether some literal matches `s` (false when there are none); stops at the first match.
   bool MatchesAny(std::string_view s) const;
+  // Appends {id, end offset} of every occurrence in `s` of a Substring-mode literal, in order of
+  // their ends (the other modes ask where `s` starts and ends, so they are not reported).
+  struct Occurrence {
+    uint32_t id;
+    uint32_t end;
+  };
+  void Occurrences(std::string_view s, std::vector<Occurrence>& out) const;
   // Whether every literal matches `s` (true when there are none); stops once all have.
   bool MatchesAll(std::string_view s) const;
 

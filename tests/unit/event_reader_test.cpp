@@ -2,6 +2,7 @@
 // escapes, chunk boundaries and batch splitting, on small files written to a scratch directory.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -383,5 +384,42 @@ TEST_CASE("jsonl: a file that cannot be read is reported", "[runtime][reader]") 
     CHECK(r.issues[0].file == file);
     CHECK(r.issues[0].line == 0);
     CHECK(r.batch_sizes.empty());
+  }
+}
+
+TEST_CASE("a plain file that shrinks while it is read ends as a truncation", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string content;
+  for (int n = 0; n < 20000; ++n) content += "{\"n\":" + std::to_string(n) + ",\"s\":\"" + std::string(60, 'a' + n % 26) + "\"}\n";
+  REQUIRE(content.size() > (size_t{1} << 20));
+  // Cut after the first batch, while the first window (1 MiB) is mapped and mostly unread, and
+  // before the second is mapped: the lost pages of the first are read as newlines, and the
+  // second is never mapped.
+  for (const size_t cut : {size_t{100000}, size_t{4096 * 30}, size_t{0}}) {
+    INFO("cut at " << cut);
+    const std::string file = dir.Write("shrinks.jsonl", content);
+    EventReader reader({{"T", specs}}, {}, 64);
+    std::vector<int64_t> read;
+    std::vector<InputIssue> issues;
+    ReadStats stats;
+    bool cut_done = false;
+    const bool ok = reader.Read(
+        {file, "T"},
+        [&](size_t, const Batch& b) {
+          for (size_t row = 0; row < b.rows(); ++row) read.push_back(b.columns[0].LongAt(row));
+          if (!cut_done) std::filesystem::resize_file(file, cut);
+          cut_done = true;
+        },
+        [&](const InputIssue& issue) { issues.push_back(issue); }, stats);
+    CHECK_FALSE(ok);
+    CHECK(stats.issues[static_cast<size_t>(InputIssueKind::Truncated)] == 1);
+    CHECK(std::any_of(issues.begin(), issues.end(), [](const InputIssue& i) {
+      return i.kind == InputIssueKind::Truncated && i.message == "the file shrank while it was read";
+    }));
+    // What was read is the file's first rows, in order, none made up.
+    REQUIRE(read.size() >= 64);
+    CHECK(read.size() < 20000);
+    for (size_t k = 0; k < read.size(); ++k) REQUIRE(read[k] == static_cast<int64_t>(k));
   }
 }
