@@ -126,7 +126,9 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     std::vector<const exec::Expr*> exprs;
     for (size_t i = 0; i < project->exprs.size(); ++i) {
       const exec::Expr& e = project->exprs[i];
-      if (e.kind == exec::ExprKind::Column) continue;  // a column passed on: nothing to compute
+      // A column passed on, or a string constant (a union's missing columns, say): nothing to
+      // compute per row.
+      if (e.kind == exec::ExprKind::Column || (e.kind == exec::ExprKind::Constant && !IsFixedWidth(e.type))) continue;
       std::string error;
       if (jit.CanCompileProjection(e, columns, error)) {
         compiled[i] = true;

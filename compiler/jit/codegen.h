@@ -134,9 +134,6 @@ llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const
 llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
                           const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
-// Whether values of type `t` have a fixed width (what a projection kernel computes).
-bool IsFixedWidth(Type t);
-
 // Generates into `module` the projection kernel `name` (runtime/kernel.h ProjectKernel) computing
 // `exprs`, in order, over a batch with `columns` (projection.cpp); throws Unsupported.
 llvm::Function* BuildProjection(llvm::Module& module, const std::string& name, const std::vector<const ir::Expr*>& exprs,

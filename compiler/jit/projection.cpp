@@ -11,14 +11,6 @@
 
 namespace huntc::jit {
 
-bool IsFixedWidth(Type t) {
-  switch (t) {
-    case Type::Bool: case Type::Int: case Type::Long: case Type::Real: case Type::Decimal:
-    case Type::DateTime: case Type::TimeSpan: return true;
-    default: return false;
-  }
-}
-
 llvm::Function* BuildProjection(llvm::Module& module, const std::string& name, const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects) {
   for (const ir::Expr* e : exprs) {
