@@ -134,7 +134,8 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
         compiled[i] = true;
         exprs.push_back(&e);
       } else {
-        q.interpreted.push_back(fmt::format("a computed column runs interpreted: {}: {}", project->schema[i].name, error));
+        q.interpreted.push_back(
+            fmt::format("a computed column runs interpreted: {}: {}", project->schema[i].name, error));
       }
     }
     if (exprs.empty()) continue;

@@ -136,7 +136,8 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
 
 // Generates into `module` the projection kernel `name` (runtime/kernel.h ProjectKernel) computing
 // `exprs`, in order, over a batch with `columns` (projection.cpp); throws Unsupported.
-llvm::Function* BuildProjection(llvm::Module& module, const std::string& name, const std::vector<const ir::Expr*>& exprs,
+llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
+                                const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
 // Generates into `module` the summarize kernel `name` (runtime/kernel.h AggregateKernel) for

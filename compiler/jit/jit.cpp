@@ -402,7 +402,9 @@ bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpe
   KernelObjects scratch;
   return Generate(
       module, "check",
-      [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, {&expr}, columns, scratch); },
+      [&](llvm::Module& m, const std::string& name) {
+        return jit::BuildProjection(m, name, {&expr}, columns, scratch);
+      },
       *impl_->target, error);
 }
 

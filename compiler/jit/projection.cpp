@@ -11,7 +11,8 @@
 
 namespace huntc::jit {
 
-llvm::Function* BuildProjection(llvm::Module& module, const std::string& name, const std::vector<const ir::Expr*>& exprs,
+llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
+                                const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects) {
   for (const ir::Expr* e : exprs) {
     if (!IsFixedWidth(e->type)) throw Unsupported{fmt::format("a computed {} column", TypeName(e->type))};

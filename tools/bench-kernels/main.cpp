@@ -372,7 +372,8 @@ int main(int argc, char** argv) {
       if (project.exprs[i].kind != exec::ExprKind::Column) computed.push_back(i);
     }
     const ProjectKernel kernel = compiled_project.kernel;
-    const bool all = kernel && std::all_of(computed.begin(), computed.end(), [&](size_t i) { return compiled_project.compiled[i]; });
+    const bool all = kernel && std::all_of(computed.begin(), computed.end(),
+                                           [&](size_t i) { return compiled_project.compiled[i]; });
     // The checksums are taken in one more run, untimed.
     bool check = false;
     Timing jit_t;
