@@ -111,6 +111,20 @@ Batch::Batch(std::vector<ColumnSpec> s) : specs(std::move(s)) {
   for (const auto& spec : specs) columns.emplace_back(spec.type);
 }
 
+ColumnOutput Column::Resize(size_t rows) {
+  valid_.resize(rows);
+  switch (type_) {
+    case Type::Bool: u8_.resize(rows); return {u8_.data(), valid_.data()};
+    case Type::Int: i32_.resize(rows); return {i32_.data(), valid_.data()};
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: i64_.resize(rows); return {i64_.data(), valid_.data()};
+    case Type::Real:
+    case Type::Decimal: f64_.resize(rows); return {f64_.data(), valid_.data()};
+    default: return {nullptr, valid_.data()};  // string-like columns are not written by kernels
+  }
+}
+
 void Batch::Clear() {
   for (auto& c : columns) c.Clear();
   row_count = 0;

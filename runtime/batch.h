@@ -14,6 +14,13 @@
 
 namespace huntc {
 
+// Where a generated kernel writes one fixed-width column: a value (of the width View gives the
+// type) and a validity byte per row.
+struct ColumnOutput {
+  void* values;
+  uint8_t* valid;
+};
+
 // The view of a column that generated kernels read. Plain C layout: the JIT indexes its fields.
 struct ColumnView {
   const void* values;       // bool: uint8, int: int32, long/datetime/timespan: int64, real: double
@@ -50,6 +57,9 @@ class Column {
   }
 
   ColumnView View() const;
+  // Makes a fixed-width column `rows` rows long and returns its buffers, for a kernel that then
+  // writes every row.
+  ColumnOutput Resize(size_t rows);
 
  private:
   Type type_;

@@ -106,6 +106,14 @@ bool IsNumeric(Type t) {
 
 bool IsStringLike(Type t) { return t == Type::String || t == Type::Guid; }
 
+bool IsFixedWidth(Type t) {
+  switch (t) {
+    case Type::Bool: case Type::Int: case Type::Long: case Type::Real: case Type::Decimal:
+    case Type::DateTime: case Type::TimeSpan: return true;
+    default: return false;
+  }
+}
+
 namespace {
 
 // The form nearly every event carries, `2026-11-20T10:00:00.1234567Z`, parsed without the

@@ -29,6 +29,7 @@ std::string_view TypeName(Type t);
 std::optional<Type> TypeFromName(std::string_view name);  // "bool", "boolean", "int", ...
 bool IsNumeric(Type t);  // int, long, real, decimal
 bool IsStringLike(Type t);  // string, guid: stored as bytes
+bool IsFixedWidth(Type t);  // bool, numbers, datetime, timespan: one value of a fixed size per row
 
 constexpr int64_t kTicksPerSecond = 10'000'000;
 constexpr int64_t kTicksPerDay = 86'400 * kTicksPerSecond;

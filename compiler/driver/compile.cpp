@@ -108,6 +108,62 @@ void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelD
   }
 }
 
+// Whether `node` is a Project of a scan pipeline: above a Scan, through at most a Filter and
+// other Projects.
+bool AboveScan(const exec::PlanNode& node) {
+  const exec::PlanNode* below = node.inputs[0].get();
+  while (below->Is<exec::ProjectNode>()) below = below->inputs[0].get();
+  if (below->Is<exec::FilterNode>()) below = below->inputs[0].get();
+  return below->Is<exec::ScanNode>();
+}
+
+// Compiles the computed fixed-width columns of each Project of a scan pipeline in `plan` into
+// one kernel per Project; a column the JIT cannot compile (a string, or a construct it lacks)
+// stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
+// compile.
+void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+  std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
+  std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
+  while (!stack.empty()) {
+    exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    if (auto* use = node->As<exec::SharedNode>(); use && shared.insert(use->subplan.get()).second) {
+      stack.push_back(use->subplan.get());
+    }
+    auto* project = node->As<exec::ProjectNode>();
+    if (!project || !AboveScan(*project)) continue;
+    const std::vector<ColumnSpec>& columns = project->inputs[0]->schema;
+    std::vector<bool> compiled(project->exprs.size(), false);
+    std::vector<const exec::Expr*> exprs;
+    for (size_t i = 0; i < project->exprs.size(); ++i) {
+      const exec::Expr& e = project->exprs[i];
+      // A column passed on, or a string constant (a union's missing columns, say): nothing to
+      // compute per row.
+      if (e.kind == exec::ExprKind::Column || (e.kind == exec::ExprKind::Constant && !IsFixedWidth(e.type))) continue;
+      std::string error;
+      if (jit.CanCompileProjection(e, columns, error)) {
+        compiled[i] = true;
+        exprs.push_back(&e);
+      } else {
+        q.interpreted.push_back(
+            fmt::format("a computed column runs interpreted: {}: {}", project->schema[i].name, error));
+      }
+    }
+    if (exprs.empty()) continue;
+    std::string error;
+    if (generate) {
+      project->kernel = jit.CompileProjection(exprs, columns, q.objects, dumps, error);
+      if (!project->kernel) {
+        q.interpreted.push_back("a projection runs interpreted: " + error);
+        continue;
+      }
+      project->compiled = std::move(compiled);
+    }
+    ++q.kernels;
+  }
+}
+
 // Points every kernel of `plan` at the objects table, which is complete only once all are compiled.
 void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
   std::vector<exec::PlanNode*> stack{&plan};
@@ -117,6 +173,7 @@ void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
     for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
     if (auto* filter = node->As<exec::FilterNode>(); filter && filter->kernel) filter->kernel_objects = q.objects.table.data();
     if (auto* a = node->As<exec::AggregateNode>(); a && a->kernel) a->kernel_objects = q.objects.table.data();
+    if (auto* p = node->As<exec::ProjectNode>(); p && p->kernel) p->kernel_objects = q.objects.table.data();
   }
 }
 
@@ -188,6 +245,7 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
     CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true,
                        lazy_filters && !dumps);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     SetKernelObjects(*compiled->plan, *compiled);
   }
   if (dumps) dumps->plan = compiled->plan->ToString();
@@ -205,6 +263,7 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   checked->plan = ir::ToPlan(*query.plan);
   CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
   CompileAggregates(*checked->plan, jit, *checked, nullptr, false);
+  CompileProjections(*checked->plan, jit, *checked, nullptr, false);
   return checked;
 }
 

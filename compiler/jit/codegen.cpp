@@ -536,7 +536,18 @@ Val ExprCodegen::GenEntryCall(const Expr& e) {
     if (a.valid) valid = valid ? b_.CreateAnd(valid, a.valid) : a.valid;
   }
   if (real) return CallEntry("huntc_bin_real", values, b_.getDoubleTy(), valid);
-  Val out = CallEntry("huntc_bin_long", values, b_.getInt64Ty(), valid);
+  Val out;
+  if (auto* size = llvm::dyn_cast<llvm::ConstantInt>(values[1]); size && size->getSExtValue() > 0) {
+    // A positive constant size (bin(Timestamp, 1h), say): BinLong inline, without a call or a
+    // branch: origin + FloorDiv(v - origin, size) * size, the division by a constant.
+    llvm::Value* shifted = b_.CreateSub(values[0], values[2]);
+    llvm::Value* floor = b_.CreateSub(b_.CreateSDiv(shifted, size),
+                                      b_.CreateZExt(b_.CreateICmpSLT(b_.CreateSRem(shifted, size), b_.getInt64(0)),
+                                                    b_.getInt64Ty()));
+    out = Val{b_.CreateAdd(values[2], b_.CreateMul(floor, size)), nullptr, valid};
+  } else {
+    out = CallEntry("huntc_bin_long", values, b_.getInt64Ty(), valid);
+  }
   out.v = b_.CreateTrunc(out.v, LlvmType(e.type));  // an int result keeps its low 32 bits, as the interpreter's
   return out;
 }

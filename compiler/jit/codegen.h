@@ -157,6 +157,12 @@ llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const
 llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
                           const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
+// Generates into `module` the projection kernel `name` (runtime/kernel.h ProjectKernel) computing
+// `exprs`, in order, over a batch with `columns` (projection.cpp); throws Unsupported.
+llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
+                                const std::vector<const ir::Expr*>& exprs,
+                                const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
 // Generates into `module` the summarize kernel `name` (runtime/kernel.h AggregateKernel) for
 // `node` over its input's columns (aggregate.cpp); throws Unsupported.
 llvm::Function* BuildAggregate(llvm::Module& module, const std::string& name, const exec::AggregateNode& node,

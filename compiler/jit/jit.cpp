@@ -447,6 +447,26 @@ AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObj
       dumps, error));
 }
 
+bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error) {
+  llvm::LLVMContext context;
+  llvm::Module module("huntc_check", context);
+  KernelObjects scratch;
+  return Generate(
+      module, "check",
+      [&](llvm::Module& m, const std::string& name) {
+        return jit::BuildProjection(m, name, {&expr}, columns, scratch);
+      },
+      *impl_->target, error);
+}
+
+ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
+                                     KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  return reinterpret_cast<ProjectKernel>(impl_->Compile(
+      "project",
+      [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, exprs, columns, objects); },
+      dumps, error));
+}
+
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
   llvm::Module module("huntc_kernel", context);

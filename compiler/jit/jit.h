@@ -1,12 +1,13 @@
 // The LLVM ORC JIT back end: compiles the optimised IR to native kernels (expression code
-// generation in codegen.h; the kinds of kernel in filter.cpp, aggregate.cpp and pack.cpp; LLJIT
-// and the cache in jit.cpp).
+// generation in codegen.h; the kinds of kernel in filter.cpp, aggregate.cpp, pack.cpp and
+// projection.cpp; LLJIT and the cache in jit.cpp).
 //
 // A filter kernel is one loop over the rows of a batch that evaluates a scan's predicate with
 // KQL's three-valued logic (values and validity kept apart, top-level conjuncts short-circuiting)
 // and writes a selection vector; a summarize kernel updates a group table (runtime/exec/
 // agg_table.h); a pack scan kernel runs the filters of every rule reading a table at once
-// (runtime/exec/pack_scan.h). String tests call
+// (runtime/exec/pack_scan.h); a projection kernel computes a Project's fixed-width columns for
+// the rows a scan filter selected. String tests call
 // the runtime's helpers (runtime/strings.h): the small ones linked into each kernel as bitcode so
 // they inline (helpers_bitcode.h), the others bound through an explicit symbol map. LLVM
 // stays inside compiler/jit: this header needs none of it.
@@ -94,6 +95,15 @@ class Jit {
                                    std::string& error);
   // Whether CompileAggregate would compile `node`, found without generating machine code.
   bool CanCompileAggregate(const exec::AggregateNode& node, std::string& error);
+
+  // Compiles the computed columns `exprs` of a Project over a batch with `columns` into one
+  // projection kernel (runtime/kernel.h ProjectKernel) writing them in order; on failure returns
+  // null and names the construct in `error`. Only fixed-width columns compile.
+  ProjectKernel CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
+                                  KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Whether CompileProjection would compile `expr` as a column, found without generating
+  // machine code; if not, names the construct in `error`.
+  bool CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error);
 
   // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;
   // empty (the default) turns the cache off. Other processes may use the same folder at once.

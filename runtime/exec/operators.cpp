@@ -81,15 +81,40 @@ class ProjectOp : public Operator {
  public:
   ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
   void Push(const RowSet& rows, int) override {
-    for (size_t i = 0; i < node_.exprs.size(); ++i) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+    if (node_.kernel) RunKernel(rows);
+    for (size_t i = 0; i < node_.exprs.size(); ++i) {
+      if (!node_.kernel || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+    }
     batch_.row_count = rows.count;
     Emit(RowSet::All(batch_));
   }
   void Finish(int) override { Done(); }
 
  private:
+  // The compiled columns, written by the kernel into this operator's own columns (whose buffers
+  // are reused from batch to batch).
+  void RunKernel(const RowSet& rows) {
+    views_.clear();
+    for (const Column& c : rows.batch->columns) views_.push_back(c.View());
+    const uint32_t* selection = rows.sel;
+    if (!selection) {
+      identity_.resize(rows.count);
+      std::iota(identity_.begin(), identity_.end(), 0u);
+      selection = identity_.data();
+    }
+    outputs_.clear();
+    for (size_t i = 0; i < node_.exprs.size(); ++i) {
+      if (node_.compiled[i]) outputs_.push_back(batch_.columns[i].Resize(rows.count));
+    }
+    const KernelContext context{eval_.now(), node_.kernel_objects};
+    node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), selection, &context, outputs_.data());
+  }
+
   const ProjectNode& node_;
   Batch batch_;
+  std::vector<ColumnView> views_;
+  std::vector<uint32_t> identity_;
+  std::vector<ColumnOutput> outputs_;
 };
 
 class LimitOp : public Operator {

@@ -56,7 +56,7 @@ std::string Line(const PlanNode& n) {
     }
     case PlanKind::Project: {
       const auto* p = n.As<ProjectNode>();
-      out += " [";
+      out += p->kernel ? " (kernel) [" : " [";
       for (size_t i = 0; i < p->exprs.size(); ++i) {
         out += fmt::format("{}{}={}", i ? ", " : "", n.schema[i].name, p->exprs[i].ToString());
       }

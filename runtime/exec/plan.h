@@ -133,6 +133,11 @@ struct ProjectNode : PlanNode {
   static constexpr PlanKind kKind = PlanKind::Project;
   ProjectNode() : PlanNode(kKind) {}
   std::vector<Expr> exprs;  // one per output column
+  // A compiled form of some of `exprs` (runtime/kernel.h), set by a compiler: the outputs of
+  // `kernel` are, in order, the exprs[i] with compiled[i]; the others are interpreted.
+  ProjectKernel kernel = nullptr;
+  const void* const* kernel_objects = nullptr;
+  std::vector<bool> compiled;
 };
 
 enum class AggKind : uint8_t {

@@ -233,8 +233,34 @@ TEST_CASE("driver: scan filters become kernels under the interpreter's operators
   q = Compile("DeviceNetworkEvents | where RemotePort == 443 | project X = RemotePort + 1, DeviceName"
               " | join (DeviceProcessEvents | where FileName =~ 'cmd.exe') on DeviceName", diags);
   REQUIRE(q);
-  CHECK(q->kernels == 2);
+  CHECK(q->kernels == 3);  // two filters and the projection
   CHECK(diags.items().empty());
+}
+
+TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel", "[compiler][driver]") {
+  Diagnostics diags;
+  auto q = Compile("DeviceNetworkEvents | where RemotePort == 443 | extend B = RemotePort * 2 + 1, "
+                   "H = bin(Timestamp, 1h), S = strcat(DeviceName, 'x'), N = DeviceName",
+                   diags);
+  REQUIRE(q);
+  REQUIRE(q->plan);
+  CHECK(q->kernels == 2);  // the filter and the projection of B and H
+  CHECK_THAT(q->plan->ToString(), Catch::Contains("Project (kernel) ["));
+  // A computed string stays interpreted, named; a column passed on needs nothing.
+  REQUIRE(q->interpreted.size() == 1);
+  CHECK(q->interpreted[0] == "a computed column runs interpreted: S: the JIT cannot compile a computed string column yet");
+  const auto* project = q->plan->As<exec::ProjectNode>();
+  REQUIRE(project);
+  REQUIRE(project->compiled.size() == project->exprs.size());
+  size_t compiled = 0;
+  for (bool c : project->compiled) compiled += c;
+  CHECK(compiled == 2);
+  // A projection above a summarize is not a scan pipeline's: no kernel, nothing named.
+  q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | extend m = n * 2", diags);
+  REQUIRE(q);
+  CHECK(q->kernels == 1);
+  CHECK(q->interpreted.empty());
+  CHECK_THAT(q->plan->ToString(), !Catch::Contains("Project (kernel)"));
 }
 
 TEST_CASE("driver: a filter the JIT cannot compile runs interpreted and is named", "[compiler][driver]") {

@@ -174,8 +174,8 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
   size_t interpreted = 0;
   for (const auto& [w, n] : why) interpreted += n;
   std::string figures = fmt::format("engines: {} rules as one pack; {} detections under the JIT, {} under the "
-                                    "interpreter ({} non-deterministic left out); {} kernels (scan filters, summarizes), {} "
-                                    "interpreted:\n",
+                                    "interpreter ({} non-deterministic left out); {} kernels (scan filters, summarizes, "
+                                    "projections), {} interpreted:\n",
                                     jit_rules, jit_lines.size(), interp_lines.size(), random, kernels, interpreted);
   for (const auto& [w, n] : why) figures += fmt::format("  {:4}  {}\n", n, w);
   WARN(figures);

@@ -99,40 +99,49 @@ TEST_CASE("pack file: a count or length beyond the content is refused before it 
 
 TEST_CASE("pack: a Jit given a pack's kernels uses them instead of compiling", "[pack][jit]") {
   const Catalog catalog = Catalog::BuiltIn();
-  const std::string kql = "DeviceProcessEvents | where FileName =~ 'certutil.exe' and ProcessCommandLine has 'urlcache'";
-  const auto compile = [&](Jit& jit) {
-    Diagnostics diags;
-    auto file = std::make_shared<SourceFile>("q.kql", kql);
-    auto q = CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags);
-    REQUIRE(q);
-    CHECK(q->kernels == 1);
-    return q;
+  // A filter alone, and a filter with a projection kernel above it.
+  const std::pair<std::string, size_t> queries[] = {
+      {"DeviceProcessEvents | where FileName =~ 'certutil.exe' and ProcessCommandLine has 'urlcache'", 1},
+      {"DeviceProcessEvents | where FileName =~ 'certutil.exe' | extend Hour = bin(Timestamp, 1h), N = ProcessId * 2", 2},
   };
-  std::string error;
-  auto first = Jit::Create(error);
-  REQUIRE(first);
-  first->KeepCode();
-  compile(*first);
-  std::vector<KernelCode> code = first->TakeCode();
-  REQUIRE(code.size() == 1);
-  CHECK(code[0].key.size() == 64);
-  CHECK(first->cache_stats().misses == 1);
+  for (const auto& [kql, kernels] : queries) {
+    INFO(kql);
+    const auto compile = [&](Jit& jit) {
+      Diagnostics diags;
+      auto file = std::make_shared<SourceFile>("q.kql", kql);
+      auto q = CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags);
+      REQUIRE(q);
+      CHECK(q->kernels == kernels);
+      return q;
+    };
+    std::string error;
+    auto first = Jit::Create(error);
+    REQUIRE(first);
+    first->KeepCode();
+    compile(*first);
+    std::vector<KernelCode> code = first->TakeCode();
+    REQUIRE(code.size() == kernels);
+    CHECK(code[0].key.size() == 64);
+    CHECK(first->cache_stats().misses == kernels);
 
-  auto second = Jit::Create(error);
-  REQUIRE(second);
-  CHECK(second->TargetId() == first->TargetId());
-  second->AddCode(code);
-  compile(*second);
-  CHECK(second->cache_stats().provided == 1);
-  CHECK(second->cache_stats().misses == 0);
+    auto second = Jit::Create(error);
+    REQUIRE(second);
+    CHECK(second->TargetId() == first->TargetId());
+    second->AddCode(code);
+    compile(*second);
+    CHECK(second->cache_stats().provided == kernels);
+    CHECK(second->cache_stats().misses == 0);
 
-  // Code under another key is never used for this kernel.
-  auto third = Jit::Create(error);
-  REQUIRE(third);
-  third->AddCode({{std::string(64, '0'), code[0].object}});
-  compile(*third);
-  CHECK(third->cache_stats().provided == 0);
-  CHECK(third->cache_stats().misses == 1);
+    // Code under another key is never used for a kernel.
+    auto third = Jit::Create(error);
+    REQUIRE(third);
+    std::vector<KernelCode> foreign;
+    for (const KernelCode& k : code) foreign.push_back({std::string(64, '0'), k.object});
+    third->AddCode(foreign);
+    compile(*third);
+    CHECK(third->cache_stats().provided == 0);
+    CHECK(third->cache_stats().misses == kernels);
+  }
 }
 
 TEST_CASE("compile: a pack runs, tests and explains as its rules do", "[pack][cli]") {

@@ -13,10 +13,16 @@
 // wall time and of the thread's CPU time (steadier on a shared machine), the JIT/interpreter
 // ratio, and the rows selected, which both engines must agree on: it exits 1 when they do not.
 // It asserts nothing about the speeds.
+//
+// The projections (--only extend) are timed the same way: `DeviceNetworkEvents | extend E` with
+// E's columns computed over every row of every batch by the JIT's projection kernel (into
+// columns reused from batch to batch, as the Project operator does) and by the interpreter's
+// Evaluator::Evaluate; the last column is a checksum of the values, which must agree.
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +77,31 @@ const Predicate kPredicates[] = {
      "Timestamp > ago(7d) and ActionType == 'ConnectionSuccess' and RemoteIPType == 'Public' and RemotePort != 443"
      " and InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
 };
+
+// Typical computed columns of hunting rules' extends, over every row.
+const Predicate kProjections[] = {
+    {"extend", "Bytes = RemotePort * 2 + 1, Hour = bin(Timestamp, 1h)"},
+};
+
+// The sum of a fixed-width column's valid values (bits of a real), nulls counted apart: the same
+// for equal columns.
+uint64_t Checksum(const Column& c) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c.IsNull(i)) {
+      sum += 0x9e3779b97f4a7c15ull;
+      continue;
+    }
+    switch (c.type()) {
+      case Type::Bool: sum += c.BoolAt(i); break;
+      case Type::Int: sum += static_cast<uint64_t>(c.IntAt(i)); break;
+      case Type::Real:
+      case Type::Decimal: sum += std::bit_cast<uint64_t>(c.RealAt(i)); break;
+      default: sum += static_cast<uint64_t>(c.LongAt(i)); break;
+    }
+  }
+  return sum;
+}
 
 double ThreadCpuSeconds() {
   timespec ts{};
@@ -179,6 +210,13 @@ int main(int argc, char** argv) {
   };
   std::vector<Compiled> compiled;
   std::vector<ColumnSpec> columns;
+  const auto add_columns = [&](const std::vector<ColumnSpec>& schema) {
+    for (const ColumnSpec& s : schema) {
+      if (std::none_of(columns.begin(), columns.end(), [&](const ColumnSpec& x) { return x.name == s.name; })) {
+        columns.push_back(s);
+      }
+    }
+  };
   for (const Predicate& p : kPredicates) {
     if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
     const std::string kql = fmt::format("DeviceNetworkEvents | where {} | count", p.kql);
@@ -196,12 +234,33 @@ int main(int argc, char** argv) {
       (engine == Engine::Jit ? c.jit_filter : c.interp_filter) = filter;
       (engine == Engine::Jit ? c.jit : c.interp) = std::move(query);
     }
-    for (const ColumnSpec& s : c.interp_filter->inputs[0]->schema) {
-      if (std::none_of(columns.begin(), columns.end(), [&](const ColumnSpec& x) { return x.name == s.name; })) {
-        columns.push_back(s);
-      }
-    }
+    add_columns(c.interp_filter->inputs[0]->schema);
     compiled.push_back(std::move(c));
+  }
+  // The projections: a Project over the scan in `T | extend E`.
+  struct CompiledProjection {
+    const Predicate* p;
+    std::unique_ptr<CompiledQuery> jit, interp;
+  };
+  std::vector<CompiledProjection> projections;
+  for (const Predicate& p : kProjections) {
+    if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
+    const std::string kql = fmt::format("DeviceNetworkEvents | extend {}", p.kql);
+    CompiledProjection c{&p, nullptr, nullptr};
+    for (Engine engine : {Engine::Jit, Engine::Interp}) {
+      Diagnostics diags;
+      auto query = CompileQuery(kql, TextOrigin::Identity(std::make_shared<SourceFile>(p.name, kql)), catalog, *jit,
+                                diags, nullptr, engine);
+      const exec::PlanNode* plan = query ? query->plan.get() : nullptr;
+      if (!plan || !plan->Is<exec::ProjectNode>() || !plan->inputs[0]->Is<exec::ScanNode>()) {
+        std::fprintf(stderr, "bench-kernels: %s does not compile to a projection of the scan: %s\n", p.name,
+                     diags.items().empty() ? "" : RenderText(diags.items()[0]).c_str());
+        return 2;
+      }
+      (engine == Engine::Jit ? c.jit : c.interp) = std::move(query);
+    }
+    add_columns(c.interp->plan->inputs[0]->schema);
+    projections.push_back(std::move(c));
   }
   // The generator writes columns in schema order; the reader takes them in any.
   std::sort(columns.begin(), columns.end(),
@@ -224,14 +283,17 @@ int main(int argc, char** argv) {
 
   std::printf("rows %llu in %zu batches of up to %zu; %d reps\n", static_cast<unsigned long long>(total),
               batches.size(), batch_rows, reps);
-  std::printf("%-11s %-6s %14s %14s %14s %14s %8s %10s\n", "predicate", "jit", "jit_Mrows/s", "jit_Mrows/cpu_s",
-              "interp_Mrows/s", "interp_Mrows/cpu_s", "ratio", "selected");
+  if (!compiled.empty()) {
+    std::printf("%-11s %-6s %14s %14s %14s %14s %8s %10s\n", "predicate", "jit", "jit_Mrows/s", "jit_Mrows/cpu_s",
+                "interp_Mrows/s", "interp_Mrows/cpu_s", "ratio", "selected");
+  }
   int status = 0;
   std::vector<uint32_t> selection(batch_rows);
-  for (Compiled& c : compiled) {
-    // The predicate's batches: the shared columns, moved (not copied) into the scan's order.
-    const std::vector<ColumnSpec>& schema = c.interp_filter->inputs[0]->schema;
-    std::vector<size_t> from;
+  // A query's batches: the shared columns, moved (not copied) into its scan's order; `from` says
+  // where each came from, for giving them back.
+  std::vector<size_t> from;
+  const auto take = [&](const std::vector<ColumnSpec>& schema) {
+    from.clear();
     for (const ColumnSpec& s : schema) {
       from.push_back(std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& x) { return x.name == s.name; }) -
                      columns.begin());
@@ -243,15 +305,29 @@ int main(int argc, char** argv) {
       for (size_t k = 0; k < from.size(); ++k) m.columns[k] = std::move(b.columns[from[k]]);
       mine.push_back(std::move(m));
     }
+    return mine;
+  };
+  const auto give_back = [&](std::vector<Batch>& mine) {
+    for (size_t i = 0; i < batches.size(); ++i) {
+      for (size_t k = 0; k < from.size(); ++k) batches[i].columns[from[k]] = std::move(mine[i].columns[k]);
+    }
+  };
+  const auto views_of = [](const std::vector<Batch>& mine) {
+    std::vector<std::vector<ColumnView>> views;
+    for (const Batch& b : mine) {
+      views.emplace_back();
+      for (const Column& col : b.columns) views.back().push_back(col.View());
+    }
+    return views;
+  };
+  const auto mrows = [&](double s) { return s > 0 ? static_cast<double>(total) / s / 1e6 : 0.0; };
+  for (Compiled& c : compiled) {
+    std::vector<Batch> mine = take(c.interp_filter->inputs[0]->schema);
 
     Timing jit_t;
     const FilterKernel kernel = c.jit_filter->kernel;
     if (kernel) {
-      std::vector<std::vector<ColumnView>> views;
-      for (const Batch& b : mine) {
-        views.emplace_back();
-        for (const Column& col : b.columns) views.back().push_back(col.View());
-      }
+      const std::vector<std::vector<ColumnView>> views = views_of(mine);
       const KernelContext context{kNow, c.jit_filter->kernel_objects};
       selection.resize(batch_rows);
       jit_t = Time(reps, [&] {
@@ -273,7 +349,6 @@ int main(int argc, char** argv) {
       return n;
     });
 
-    const auto mrows = [&](double s) { return s > 0 ? static_cast<double>(total) / s / 1e6 : 0.0; };
     if (kernel) {
       std::printf("%-11s %-6s %14.1f %14.1f %14.1f %14.1f %8.2f %10llu\n", c.p->name, "yes", mrows(jit_t.wall),
                   mrows(jit_t.cpu), mrows(interp_t.wall), mrows(interp_t.cpu), interp_t.cpu / jit_t.cpu,
@@ -291,10 +366,79 @@ int main(int argc, char** argv) {
                    c.jit->interpreted.empty() ? "" : c.jit->interpreted[0].c_str());
     }
     std::fflush(stdout);
-    // Give the columns back for the next predicate.
-    for (size_t i = 0; i < batches.size(); ++i) {
-      for (size_t k = 0; k < from.size(); ++k) batches[i].columns[from[k]] = std::move(mine[i].columns[k]);
+    give_back(mine);  // for the next predicate
+  }
+
+  if (!projections.empty()) {
+    std::printf("%-11s %-6s %14s %14s %14s %14s %8s %20s\n", "projection", "jit", "jit_Mrows/s", "jit_Mrows/cpu_s",
+                "interp_Mrows/s", "interp_Mrows/cpu_s", "ratio", "checksum");
+  }
+  for (CompiledProjection& c : projections) {
+    const auto& project = *c.interp->plan->As<exec::ProjectNode>();
+    const auto& compiled_project = *c.jit->plan->As<exec::ProjectNode>();
+    std::vector<Batch> mine = take(project.inputs[0]->schema);
+    std::vector<size_t> computed;  // the columns the extend computes
+    for (size_t i = 0; i < project.exprs.size(); ++i) {
+      if (project.exprs[i].kind != exec::ExprKind::Column) computed.push_back(i);
     }
+    const ProjectKernel kernel = compiled_project.kernel;
+    const bool all = kernel && std::all_of(computed.begin(), computed.end(),
+                                           [&](size_t i) { return compiled_project.compiled[i]; });
+    // The checksums are taken in one more run, untimed.
+    bool check = false;
+    Timing jit_t;
+    if (all) {
+      const std::vector<std::vector<ColumnView>> views = views_of(mine);
+      std::vector<Column> out;
+      for (size_t i : computed) out.emplace_back(project.schema[i].type);
+      std::vector<ColumnOutput> outputs(out.size());
+      std::vector<uint32_t> identity(batch_rows);
+      for (uint32_t i = 0; i < batch_rows; ++i) identity[i] = i;
+      const KernelContext context{kNow, compiled_project.kernel_objects};
+      const auto run = [&] {
+        uint64_t sum = 0;
+        for (size_t b = 0; b < mine.size(); ++b) {
+          for (size_t k = 0; k < out.size(); ++k) outputs[k] = out[k].Resize(mine[b].rows());
+          kernel(views[b].data(), static_cast<uint32_t>(mine[b].rows()), identity.data(), &context, outputs.data());
+          for (const Column& col : out) sum += check ? Checksum(col) : 0;
+        }
+        return sum;
+      };
+      jit_t = Time(reps, run);
+      check = true;
+      jit_t.selected = run();
+      check = false;
+    }
+    exec::Evaluator eval(kNow);
+    const auto run = [&] {
+      uint64_t sum = 0;
+      for (const Batch& b : mine) {
+        for (size_t i : computed) {
+          const Column col = eval.Evaluate(project.exprs[i], exec::RowSet::All(b));
+          sum += check ? Checksum(col) : 0;
+        }
+      }
+      return sum;
+    };
+    Timing interp_t = Time(reps, run);
+    check = true;
+    interp_t.selected = run();
+    if (all) {
+      std::printf("%-11s %-6s %14.1f %14.1f %14.1f %14.1f %8.2f %20llu\n", c.p->name, "yes", mrows(jit_t.wall),
+                  mrows(jit_t.cpu), mrows(interp_t.wall), mrows(interp_t.cpu), interp_t.cpu / jit_t.cpu,
+                  static_cast<unsigned long long>(interp_t.selected));
+      if (jit_t.selected != interp_t.selected) {
+        std::fprintf(stderr, "bench-kernels: MISMATCH: %s computes other values with the JIT\n", c.p->name);
+        status = 1;
+      }
+    } else {
+      std::printf("%-11s %-6s %14s %14s %14.1f %14.1f %8s %20llu\n", c.p->name, "no", "-", "-", mrows(interp_t.wall),
+                  mrows(interp_t.cpu), "-", static_cast<unsigned long long>(interp_t.selected));
+      std::fprintf(stderr, "bench-kernels: %s runs interpreted under the JIT: %s\n", c.p->name,
+                   c.jit->interpreted.empty() ? "" : c.jit->interpreted[0].c_str());
+    }
+    std::fflush(stdout);
+    give_back(mine);
   }
   return status;
 }

@@ -11,8 +11,9 @@
 //    "pack_scan": [{"table", "layout"}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
-// counts its scan filters and summarizes the JIT compiled, and "interpreted" names, for each one
-// it could not, the construct that keeps it interpreted; "prefilter" (when the engines can lower
+// counts its scan filters, summarizes and scan pipelines' projections the JIT compiled, and
+// "interpreted" names, for each one (or computed column) it could not, the construct that keeps
+// it interpreted; "prefilter" (when the engines can lower
 // the query) names the literals each scan lets the reader skip lines on (DescribePrefilter).
 // "pack_scan" (and, in text, a closing section) lays out, per table that two or more of the
 // rules' compiled filters read, the pack scan stage `huntc run` would make: shared conjuncts and

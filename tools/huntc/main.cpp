@@ -276,7 +276,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     }
   }
   uint64_t detections = 0;
-  size_t interpreted = 0;  // queries with a scan filter or summarize the JIT could not compile
+  size_t interpreted = 0;  // queries with a scan filter, summarize or computed column the JIT could not compile
   for (const auto& q : queries) {
     detections += q->pipeline.detections;
     interpreted += !q->interpreted.empty();
@@ -325,7 +325,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
     others += fmt::format(" ({} lines skipped unparsed: no literal of any rule)", stats.read.lines_prefiltered);
   }
   std::cerr << fmt::format(
-      "huntc: {} quer{} run ({} failed to compile, {} with interpreted filters or summarizes{}); {} file{} ({} unreadable or cut short), {} records{}, "
+      "huntc: {} quer{} run ({} failed to compile, {} with interpreted filters, summarizes or computed columns{}); {} file{} ({} unreadable or cut short), {} records{}, "
       "{} bytes read in {:.3f} s; {} records skipped{}, {} values of the wrong type; {} detection{}\n",
       queries.size(), queries.size() == 1 ? "y" : "ies", rules_failed, interpreted,
       interpreted > 0 && !o.verbose ? ": --verbose names why" : "", stats.files,
@@ -500,7 +500,7 @@ int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
   size_t interpreted = 0;
   for (const auto& q : rules.queries) interpreted += !q->interpreted.empty();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cerr << fmt::format("huntc compile: {} rule{} ({} with interpreted filters or summarizes), {} kernel{} -> {} in {:.3f} s\n",
+  std::cerr << fmt::format("huntc compile: {} rule{} ({} with interpreted filters, summarizes or computed columns), {} kernel{} -> {} in {:.3f} s\n",
                            pack.rules.size(), pack.rules.size() == 1 ? "" : "s", interpreted, pack.kernels.size(),
                            pack.kernels.size() == 1 ? "" : "s", o.output, seconds);
   return 0;
