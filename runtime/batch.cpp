@@ -41,7 +41,11 @@ void Column::Clear() {
   offsets_.resize(1);
   bytes_.clear();
   if (dictionary_) {
-    encoded_ = true;
+    // A batch that went beyond kMaxDistinct values predicts the next ones: those are plain, but
+    // for a try every kRetryBatches batches, should the values change.
+    plain_batches_ = overflowed_ || plain_batches_ > 0 ? (plain_batches_ + 1) % kRetryBatches : 0;
+    overflowed_ = false;
+    encoded_ = plain_batches_ == 0;
     codes_.clear();
     distinct_rows_.clear();
     std::fill(slots_.begin(), slots_.end(), uint16_t{0});
@@ -69,6 +73,7 @@ void Column::Intern(std::string_view v) {
   }
   if (distinct_rows_.size() == kMaxDistinct) {  // too many values: plain until Clear
     encoded_ = false;
+    overflowed_ = true;
     codes_.clear();
     distinct_rows_.clear();
     return;

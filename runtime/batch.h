@@ -50,10 +50,12 @@ class Column {
   // Dictionary encoding, for a column of type string: from now on each batch of this column also
   // keeps a code per row (its value's rank among the batch's distinct values, in order of first
   // appearance) while the batch holds at most kMaxDistinct values (a batch already holding rows
-  // is encoded from the next Clear on). The batch whose values go
-  // beyond that drops its codes at once and appends as a plain column until Clear, so a column
-  // whose values are nearly all distinct pays for a few hundred lookups per batch, no more.
+  // is encoded from the next Clear on). The batch whose values go beyond that drops its codes at
+  // once and appends as a plain column until Clear, and the next kRetryBatches - 1 batches are
+  // plain from the start, so a column whose values are nearly all distinct pays for a few
+  // hundred lookups every kRetryBatches batches, no more.
   static constexpr size_t kMaxDistinct = 256;
+  static constexpr uint32_t kRetryBatches = 16;
   void EnableDictionary();
   // The codes of this batch's rows, or null when the column is not encoded in this batch.
   const uint8_t* codes() const { return encoded_ ? codes_.data() : nullptr; }
@@ -87,6 +89,8 @@ class Column {
   void Intern(std::string_view v);
   bool dictionary_ = false;
   bool encoded_ = false;
+  bool overflowed_ = false;     // this batch went beyond kMaxDistinct
+  uint32_t plain_batches_ = 0;  // batches plain since the last that did
   std::vector<uint8_t> codes_;
   std::vector<uint32_t> distinct_rows_;
   std::vector<uint16_t> slots_;

@@ -60,7 +60,7 @@ TEST_CASE("dictionary: a string column keeps a code per row and the first row of
   CHECK(d.distinct_rows() == std::vector<uint32_t>{0});
 }
 
-TEST_CASE("dictionary: a batch with too many values falls back to plain until Clear", "[runtime][dictionary]") {
+TEST_CASE("dictionary: a batch with too many values falls back to plain, and so do the next few", "[runtime][dictionary]") {
   Column c(Type::String);
   c.EnableDictionary();
   for (size_t i = 0; i < Column::kMaxDistinct; ++i) c.AppendString(fmt::format("value{}", i % Column::kMaxDistinct));
@@ -77,10 +77,19 @@ TEST_CASE("dictionary: a batch with too many values falls back to plain until Cl
   CHECK(c.size() == Column::kMaxDistinct + 102);
   CHECK(c.StringAt(Column::kMaxDistinct + 100) == "one value too many");
   CHECK(c.StringAt(Column::kMaxDistinct + 101) == "value1");
+  // The next batches start plain, but every kRetryBatches-th, which tries again.
+  for (uint32_t batch = 1; batch < Column::kRetryBatches; ++batch) {
+    c.Clear();
+    c.AppendString("few");
+    CHECK_FALSE(c.codes());
+  }
   c.Clear();
   c.AppendString("again");
   REQUIRE(c.codes());
   CHECK(Decoded(c) == Values(c));
+  c.Clear();  // it held few values: the next batch is encoded too
+  c.AppendString("again");
+  CHECK(c.codes());
 }
 
 TEST_CASE("dictionary: only string columns, and only from an empty batch on", "[runtime][dictionary]") {
