@@ -1,7 +1,36 @@
 // Columnar batch storage.
 #include "runtime/batch.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace huntc {
+namespace {
+
+// Slots of a dictionary's hash table: a power of two, at most half full at kMaxDistinct values.
+constexpr size_t kSlots = 2 * Column::kMaxDistinct;
+static_assert((kSlots & (kSlots - 1)) == 0 && Column::kMaxDistinct <= 256, "codes are bytes");
+
+// A hash of a short string, eight bytes at a time: enough to spread a few hundred values.
+uint64_t HashValue(std::string_view v) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ v.size();
+  size_t i = 0;
+  for (; i + 8 <= v.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, v.data() + i, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+  }
+  if (i < v.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, v.data() + i, v.size() - i);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+  }
+  h ^= h >> 29;
+  return h * 0x94d049bb133111ebULL;
+}
+
+}  // namespace
 
 void Column::Clear() {
   valid_.clear();
@@ -11,6 +40,47 @@ void Column::Clear() {
   f64_.clear();
   offsets_.resize(1);
   bytes_.clear();
+  if (dictionary_) {
+    // A batch that went beyond kMaxDistinct values predicts the next ones: those are plain, but
+    // for a try every kRetryBatches batches, should the values change.
+    plain_batches_ = overflowed_ || plain_batches_ > 0 ? (plain_batches_ + 1) % kRetryBatches : 0;
+    overflowed_ = false;
+    encoded_ = plain_batches_ == 0;
+    codes_.clear();
+    distinct_rows_.clear();
+    std::fill(slots_.begin(), slots_.end(), uint16_t{0});
+  }
+}
+
+void Column::EnableDictionary() {
+  if (type_ != Type::String || dictionary_) return;
+  dictionary_ = true;
+  slots_.assign(kSlots, 0);
+  codes_.reserve(valid_.capacity());
+  encoded_ = size() == 0;  // rows appended before are not interned: plain until Clear
+}
+
+// Appends the code of `v`, the value of the row just appended (at size() - 1).
+void Column::Intern(std::string_view v) {
+  size_t slot = (HashValue(v) >> 40) & (kSlots - 1);
+  for (;; slot = (slot + 1) & (kSlots - 1)) {
+    const uint16_t entry = slots_[slot];
+    if (entry == 0) break;
+    if (StringAt(distinct_rows_[entry - 1]) == v) {
+      codes_.push_back(static_cast<uint8_t>(entry - 1));
+      return;
+    }
+  }
+  if (distinct_rows_.size() == kMaxDistinct) {  // too many values: plain until Clear
+    encoded_ = false;
+    overflowed_ = true;
+    codes_.clear();
+    distinct_rows_.clear();
+    return;
+  }
+  distinct_rows_.push_back(static_cast<uint32_t>(size() - 1));
+  slots_[slot] = static_cast<uint16_t>(distinct_rows_.size());
+  codes_.push_back(static_cast<uint8_t>(distinct_rows_.size() - 1));
 }
 
 void Column::Reserve(size_t rows) {
@@ -39,6 +109,7 @@ void Column::AppendNull() {
     case Type::String:
       offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
       valid_.push_back(1);
+      if (encoded_) Intern({});
       return;
     default: offsets_.push_back(static_cast<uint32_t>(bytes_.size())); break;
   }
@@ -69,6 +140,7 @@ void Column::AppendString(std::string_view v) {
   bytes_.append(v);
   offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
   valid_.push_back(1);
+  if (encoded_) Intern(v);
 }
 
 void Column::AppendFrom(const Column& other, size_t row) {
@@ -89,7 +161,7 @@ void Column::AppendFrom(const Column& other, size_t row) {
 }
 
 ColumnView Column::View() const {
-  ColumnView v{nullptr, valid_.data(), nullptr, nullptr};
+  ColumnView v{nullptr, valid_.data(), nullptr, nullptr, nullptr, nullptr, 0};
   switch (type_) {
     case Type::Bool: v.values = u8_.data(); break;
     case Type::Int: v.values = i32_.data(); break;
@@ -101,6 +173,11 @@ ColumnView Column::View() const {
     default:
       v.offsets = offsets_.data();
       v.bytes = bytes_.data();
+      if (encoded_) {
+        v.codes = codes_.data();
+        v.distinct_rows = distinct_rows_.data();
+        v.distinct = static_cast<uint32_t>(distinct_rows_.size());
+      }
       break;
   }
   return v;

@@ -2,7 +2,10 @@
 //
 // A column stores its values by type (see Column), a validity byte per row (0 = null; strings are
 // never null, an absent string is ""), and strings as offsets into one byte arena per column, so
-// filling a batch allocates nothing per value once its buffers have grown.
+// filling a batch allocates nothing per value once its buffers have grown. A string column the
+// reader fills is also dictionary-encoded while its batch holds few distinct values (see
+// Column::EnableDictionary), so that a predicate of that column alone runs once per distinct
+// value instead of once per row.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +30,12 @@ struct ColumnView {
   const uint8_t* valid;     // 1 = value present
   const uint32_t* offsets;  // string-like types: row i spans bytes[offsets[i], offsets[i+1])
   const char* bytes;
+  // A dictionary-encoded string column: each row's code, and the first row holding each of the
+  // `distinct` values (so value k is the string of row distinct_rows[k]); codes is null when the
+  // column is not encoded in this batch. Added last so that the fields above keep their places.
+  const uint8_t* codes;
+  const uint32_t* distinct_rows;
+  uint32_t distinct;
 };
 
 class Column {
@@ -44,6 +53,21 @@ class Column {
   void AppendLong(int64_t v);  // long, datetime, timespan
   void AppendReal(double v);
   void AppendString(std::string_view v);  // string, guid, dynamic
+
+  // Dictionary encoding, for a column of type string: from now on each batch of this column also
+  // keeps a code per row (its value's rank among the batch's distinct values, in order of first
+  // appearance) while the batch holds at most kMaxDistinct values (a batch already holding rows
+  // is encoded from the next Clear on). The batch whose values go beyond that drops its codes at
+  // once and appends as a plain column until Clear, and the next kRetryBatches - 1 batches are
+  // plain from the start, so a column whose values are nearly all distinct pays for a few
+  // hundred lookups every kRetryBatches batches, no more.
+  static constexpr size_t kMaxDistinct = 256;
+  static constexpr uint32_t kRetryBatches = 16;
+  void EnableDictionary();
+  // The codes of this batch's rows, or null when the column is not encoded in this batch.
+  const uint8_t* codes() const { return encoded_ ? codes_.data() : nullptr; }
+  // The first row of each distinct value: value k is StringAt(distinct_rows()[k]).
+  const std::vector<uint32_t>& distinct_rows() const { return distinct_rows_; }
   // Appends row `row` of `other`, which must have the same type.
   void AppendFrom(const Column& other, size_t row);
 
@@ -70,6 +94,16 @@ class Column {
   std::vector<double> f64_;
   std::vector<uint32_t> offsets_;
   std::string bytes_;
+  // Dictionary encoding (EnableDictionary): whether it is on, whether this batch is still
+  // encoded, the codes, and an open-addressing table of code + 1 (0: empty) by value hash.
+  void Intern(std::string_view v);
+  bool dictionary_ = false;
+  bool encoded_ = false;
+  bool overflowed_ = false;     // this batch went beyond kMaxDistinct
+  uint32_t plain_batches_ = 0;  // batches plain since the last that did
+  std::vector<uint8_t> codes_;
+  std::vector<uint32_t> distinct_rows_;
+  std::vector<uint16_t> slots_;
 };
 
 struct ColumnSpec {

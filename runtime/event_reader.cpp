@@ -735,7 +735,12 @@ struct EventReader::Impl {
       t.slots.resize(r.columns.size());
       t.batch = Batch(std::move(r.columns));
       for (size_t c = 0; c < t.slots.size(); ++c) t.AddColumn(c);
-      for (auto& column : t.batch.columns) column.Reserve(batch_rows);
+      for (auto& column : t.batch.columns) {
+        column.Reserve(batch_rows);
+        // Every string column, not a list per schema: a column of many distinct values drops
+        // its codes early in each batch (Column::EnableDictionary), at little cost.
+        column.EnableDictionary();
+      }
     }
   }
 

@@ -89,9 +89,23 @@ void MarkColumns(const Expr& e, std::vector<bool>& used) {
 ExprCodegen::ExprCodegen(llvm::Module& module, const std::vector<ColumnSpec>& columns, KernelObjects& objects)
     : ctx_(module.getContext()), module_(module), b_(ctx_), columns_(columns), objects_(objects) {}
 
+llvm::StructType* ExprCodegen::ViewType() {
+  auto* ptr = b_.getPtrTy();
+  return llvm::StructType::get(ctx_, {ptr, ptr, ptr, ptr, ptr, ptr, b_.getInt32Ty()});
+}
+
+ExprCodegen::Dictionary ExprCodegen::LoadDictionary(llvm::Value* columns, size_t c) {
+  llvm::StructType* view_type = ViewType();
+  llvm::Value* view = b_.CreateConstInBoundsGEP1_64(view_type, columns, c);
+  auto field = [&](unsigned f) {
+    return b_.CreateLoad(view_type->getElementType(f), b_.CreateStructGEP(view_type, view, f));
+  };
+  return Dictionary{field(4), field(5), field(6)};
+}
+
 void ExprCodegen::LoadInputs(llvm::Value* columns, llvm::Value* context, const std::vector<const Expr*>& exprs) {
   auto* ptr = b_.getPtrTy();
-  auto* view_type = llvm::StructType::get(ctx_, {ptr, ptr, ptr, ptr});
+  llvm::StructType* view_type = ViewType();
   auto* context_type = llvm::StructType::get(ctx_, {b_.getInt64Ty(), ptr});
   now_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(context_type, context, 0), "now");
   objects_ptr_ = b_.CreateLoad(ptr, b_.CreateStructGEP(context_type, context, 1), "objects");

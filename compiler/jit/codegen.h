@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 3;
+inline constexpr int kCodegenVersion = 4;  // 4: ColumnView holds a dictionary
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -61,6 +61,15 @@ class ExprCodegen {
   // KernelContext `context`, and the pointers of every column `exprs` read from the ColumnView
   // array `columns`.
   void LoadInputs(llvm::Value* columns, llvm::Value* context, const std::vector<const ir::Expr*>& exprs);
+  // The dictionary of column `c` in this batch (ColumnView::codes, distinct_rows, distinct), loaded
+  // at the insertion point from the ColumnView array `columns`; codes is null when the column is
+  // not encoded.
+  struct Dictionary {
+    llvm::Value* codes = nullptr;          // ptr to i8 per row
+    llvm::Value* distinct_rows = nullptr;  // ptr to i32 per distinct value
+    llvm::Value* distinct = nullptr;       // i32
+  };
+  Dictionary LoadDictionary(llvm::Value* columns, size_t c);
   // The row (i64) that column reads use from now on.
   void SetRow(llvm::Value* row) { row_ = row; }
 
@@ -84,6 +93,8 @@ class ExprCodegen {
     llvm::Value* bytes = nullptr;
   };
 
+  // ColumnView (runtime/batch.h) as LLVM sees it.
+  llvm::StructType* ViewType();
   llvm::Value* AllValid(std::initializer_list<const Val*> vals);
   // A precomputed truth equal to `e`, if there is one (pack.cpp).
   std::optional<Val> GenPrecomputed(const ir::Expr& e);

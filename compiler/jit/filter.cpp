@@ -13,7 +13,15 @@
 // run for them, each with a branch, so a row leaves at its first false one and no helper runs
 // for a row already rejected. A predicate with no straight-line conjunct runs as one loop over
 // the rows, its last test writing the selection without a branch.
+//
+// A conjunct that reads one string column alone (SingleStringColumn: ActionType == "x", a file
+// name in~ a list, a regex) has one truth per distinct value of that column. When the batch has
+// every such column dictionary-encoded (ColumnView::codes), the kernel first computes those
+// truths once per distinct value into a table per column, and the conjuncts become
+// straight-line table lookups by each row's code, tested in the byte-mask pass. The test is made
+// once per batch; a batch with a column not encoded runs the plain loops.
 #include <algorithm>
+#include <map>
 
 #include <llvm/IR/Intrinsics.h>
 
@@ -70,6 +78,12 @@ llvm::Value* GenChain(ExprCodegen& gen, llvm::Function* fn, llvm::Value* first,
   return last;
 }
 
+// A table of truths per distinct value of a dictionary-encoded column, and the rows' codes.
+struct Lookup {
+  llvm::Value* codes = nullptr;
+  llvm::Value* table = nullptr;  // [Column::kMaxDistinct x i8]
+};
+
 // Appends `row` to the selection at `count`; returns the new count (count + 1 if `keep`).
 llvm::Value* Append(llvm::IRBuilder<>& b, llvm::Value* selection, llvm::Value* count, llvm::Value* row,
                     llvm::Value* keep) {
@@ -112,11 +126,13 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildRowLoop(ExprCodegen& gen, llvm::
   return {next, count_next};
 }
 
-// Blocks of kBlockRows: the straight-line conjuncts into a byte mask, then the rows whose byte
-// is set through the other conjuncts. Returns the block that ends the loop and its count.
+// Blocks of kBlockRows: the straight-line conjuncts and the lookups into a byte mask, then the
+// rows whose byte is set through the other conjuncts. Returns the block that ends the loop and
+// its count.
 std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm::Function* fn, llvm::Value* n,
                                                           llvm::Value* selection,
                                                           const std::vector<const ir::Expr*>& straight,
+                                                          const std::vector<Lookup>& lookups,
                                                           const std::vector<const ir::Expr*>& others,
                                                           llvm::BasicBlock* entry, llvm::BasicBlock* done) {
   llvm::LLVMContext& ctx = fn->getContext();
@@ -149,10 +165,17 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   b.SetInsertPoint(fill);
   auto* j = b.CreatePHI(i64, 2, "j");
   j->addIncoming(b.getInt64(0), block);
-  gen.SetRow(b.CreateAdd(base, j));
+  llvm::Value* fill_row = b.CreateAdd(base, j);
+  gen.SetRow(fill_row);
   llvm::Value* truth = nullptr;
   for (const ir::Expr* c : straight) {
     llvm::Value* t = gen.IsTrue(gen.Gen(*c));
+    truth = truth ? b.CreateAnd(truth, t) : t;
+  }
+  for (const Lookup& l : lookups) {
+    llvm::Value* code = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.codes, fill_row));
+    llvm::Value* byte = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.table, b.CreateZExt(code, i64)));
+    llvm::Value* t = b.CreateICmpNE(byte, b.getInt8(0));
     truth = truth ? b.CreateAnd(truth, t) : t;
   }
   b.CreateStore(b.CreateZExt(truth, i8), b.CreateInBoundsGEP(i8, mask, j));
@@ -243,6 +266,34 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   return {block_next, count_word_out};
 }
 
+// Fills `table` with the truth of `conjuncts` (all over column `column` alone) for each distinct
+// value of its dictionary `d`, evaluated at the value's first row.
+void FillTable(ExprCodegen& gen, llvm::Function* fn, const ExprCodegen::Dictionary& d, llvm::Value* table,
+               const std::vector<const ir::Expr*>& conjuncts) {
+  llvm::LLVMContext& ctx = fn->getContext();
+  llvm::IRBuilder<>& b = gen.builder();
+  llvm::BasicBlock* before = b.GetInsertBlock();
+  auto* loop = llvm::BasicBlock::Create(ctx, "value", fn);
+  auto* after = llvm::BasicBlock::Create(ctx, "values.done", fn);
+  // A column is encoded only in a batch with rows, so it has at least one value.
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  auto* k = b.CreatePHI(b.getInt32Ty(), 2, "k");
+  k->addIncoming(b.getInt32(0), before);
+  llvm::Value* first = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), d.distinct_rows, k));
+  gen.SetRow(b.CreateZExt(first, b.getInt64Ty()));
+  llvm::Value* truth = nullptr;
+  for (const ir::Expr* c : conjuncts) {
+    llvm::Value* t = gen.IsTrue(gen.Gen(*c));
+    truth = truth ? b.CreateAnd(truth, t) : t;
+  }
+  b.CreateStore(b.CreateZExt(truth, b.getInt8Ty()), b.CreateInBoundsGEP(b.getInt8Ty(), table, k));
+  llvm::Value* k_next = b.CreateAdd(k, b.getInt32(1));
+  k->addIncoming(k_next, b.GetInsertBlock());
+  b.CreateCondBr(b.CreateICmpULT(k_next, d.distinct), loop, after);
+  b.SetInsertPoint(after);
+}
+
 }  // namespace
 
 llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
@@ -279,14 +330,47 @@ llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const
   } else {
     add(predicate);
   }
+  // The others of one string column alone, by column, for batches where those are encoded.
+  std::map<int, std::vector<const ir::Expr*>> by_column;
+  std::vector<const ir::Expr*> rest;
+  for (const ir::Expr* c : others) {
+    const int column = exec::SingleStringColumn(*c);
+    (column >= 0 ? by_column[column] : rest).push_back(c);
+  }
   b.SetInsertPoint(start);
-  const auto [last_block, count] = straight.empty() ? BuildRowLoop(gen, fn, n, selection, others, start, done)
-                                                    : BuildBlockLoop(gen, fn, n, selection, straight, others, start, done);
+  std::vector<std::pair<llvm::BasicBlock*, llvm::Value*>> ends;  // of each version of the loop
+  if (!by_column.empty()) {
+    std::vector<ExprCodegen::Dictionary> dictionaries;
+    llvm::Value* encoded = b.getTrue();
+    for (const auto& [column, conjuncts] : by_column) {
+      dictionaries.push_back(gen.LoadDictionary(fn->getArg(0), static_cast<size_t>(column)));
+      encoded = b.CreateAnd(encoded, b.CreateIsNotNull(dictionaries.back().codes));
+    }
+    auto* with_codes = llvm::BasicBlock::Create(ctx, "encoded", fn, done);
+    auto* plain = llvm::BasicBlock::Create(ctx, "plain", fn, done);
+    b.CreateCondBr(encoded, with_codes, plain);
+    b.SetInsertPoint(with_codes);
+    std::vector<Lookup> lookups;
+    llvm::IRBuilder<> at_entry(entry, entry->begin());  // the tables live in the entry block
+    size_t g = 0;
+    for (const auto& [column, conjuncts] : by_column) {
+      llvm::Value* table =
+          at_entry.CreateAlloca(llvm::ArrayType::get(b.getInt8Ty(), Column::kMaxDistinct), nullptr, "truths");
+      FillTable(gen, fn, dictionaries[g], table, conjuncts);
+      lookups.push_back(Lookup{dictionaries[g].codes, table});
+      ++g;
+    }
+    ends.push_back(BuildBlockLoop(gen, fn, n, selection, straight, lookups, rest, b.GetInsertBlock(), done));
+    b.SetInsertPoint(plain);
+  }
+  llvm::BasicBlock* plain_start = b.GetInsertBlock();
+  ends.push_back(straight.empty() ? BuildRowLoop(gen, fn, n, selection, others, plain_start, done)
+                                  : BuildBlockLoop(gen, fn, n, selection, straight, {}, others, plain_start, done));
 
   b.SetInsertPoint(done);
-  auto* result = b.CreatePHI(b.getInt32Ty(), 2, "result");
+  auto* result = b.CreatePHI(b.getInt32Ty(), 1 + ends.size(), "result");
   result->addIncoming(b.getInt32(0), entry);
-  result->addIncoming(count, last_block);
+  for (const auto& [last_block, count] : ends) result->addIncoming(count, last_block);
   b.CreateRet(result);
   return fn;
 }

@@ -23,6 +23,7 @@ struct Evaluator::Vec {
   const uint32_t* sel = nullptr;
   bool constant = false;
   std::unique_ptr<Column> owned;
+  std::vector<uint32_t> owned_sel;  // sel when it is not the row set's: a value per distinct value
 
   size_t At(size_t i) const { return constant ? 0 : sel ? sel[i] : i; }
 };
@@ -398,6 +399,7 @@ Evaluator::Vec Evaluator::Eval(const Expr& e, const RowSet& in) {
     }
     case ExprKind::Call: break;
   }
+  if (std::optional<Vec> d = EvalByDictionary(e, in)) return std::move(*d);
   std::vector<Vec> args;
   args.reserve(e.args.size());
   if (e.fn == Fn::Or) {
@@ -410,9 +412,27 @@ Evaluator::Vec Evaluator::Eval(const Expr& e, const RowSet& in) {
   return v;
 }
 
+// A call of one dictionary-encoded string column alone (SingleStringColumn), over many more rows
+// than the batch has distinct values: computed for the first row of each distinct value, then
+// viewed through the rows' codes. Nullopt when it does not apply. Over the distinct rows this
+// never applies again (as many rows as values), so it recurses at most once.
+std::optional<Vec> Evaluator::EvalByDictionary(const Expr& e, const RowSet& in) {
+  const int column = SingleStringColumn(e);
+  if (column < 0) return std::nullopt;
+  const Column& c = in.batch->columns[static_cast<size_t>(column)];
+  const uint8_t* codes = c.codes();
+  const std::vector<uint32_t>& distinct = c.distinct_rows();
+  if (!codes || in.count <= 2 * distinct.size()) return std::nullopt;
+  Vec v = Eval(e, RowSet{in.batch, distinct.data(), distinct.size()});  // a call: dense, one row per value
+  v.owned_sel.resize(in.count);
+  for (size_t i = 0; i < in.count; ++i) v.owned_sel[i] = codes[in.Row(i)];
+  v.sel = v.owned_sel.data();
+  return v;
+}
+
 Column Evaluator::Evaluate(const Expr& e, const RowSet& in) {
   Vec v = Eval(e, in);
-  if (v.owned && !v.constant && v.owned->type() == e.type) return std::move(*v.owned);
+  if (v.owned && !v.constant && !v.sel && v.owned->type() == e.type) return std::move(*v.owned);
   Column out(e.type == Type::Null ? Type::Bool : e.type);
   out.Reserve(in.count);
   for (size_t i = 0; i < in.count; ++i) AppendConverted(out, *v.col, v.At(i));

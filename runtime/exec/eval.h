@@ -71,6 +71,7 @@ class Evaluator {
 
  private:
   Vec Eval(const Expr& e, const RowSet& in);
+  std::optional<Vec> EvalByDictionary(const Expr& e, const RowSet& in);
   Column Call(const Expr& e, const std::vector<Vec>& args, size_t n);
   // The operands of an `or`, its string tests with constant needles on one column evaluated
   // together as one operand.

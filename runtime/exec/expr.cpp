@@ -3,6 +3,7 @@
 
 #include <array>
 #include <functional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -76,6 +77,23 @@ size_t Expr::Hash() const {
 }
 
 bool IsVolatile(Fn fn) { return fn == Fn::Rand || fn == Fn::NewGuid; }
+
+int SingleStringColumn(const Expr& e) {
+  int column = -1;
+  std::vector<const Expr*> work{&e};  // not recursion: the tree is as deep as the rule's expression
+  while (!work.empty()) {
+    const Expr& x = *work.back();
+    work.pop_back();
+    if (x.kind == ExprKind::Column) {
+      if (x.type != Type::String || (column >= 0 && column != x.column)) return -1;
+      column = x.column;
+    } else if (x.kind == ExprKind::Call && IsVolatile(x.fn)) {
+      return -1;
+    }
+    for (const Expr& a : x.args) work.push_back(&a);
+  }
+  return column;
+}
 
 std::string_view FnName(Fn fn) {
   const auto i = static_cast<size_t>(fn);

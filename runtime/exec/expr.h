@@ -136,6 +136,10 @@ std::string_view FnName(Fn fn);
 // Whether each evaluation of a call of `fn` may give another value (rand, new_guid): such a call
 // is never folded, shared or substituted into another operator.
 bool IsVolatile(Fn fn);
+// The column `e` reads when it reads exactly one, of type string, and calls nothing volatile, else
+// -1. Such an expression has one value per distinct value of that column, so over a
+// dictionary-encoded batch (Column::codes) it can be computed once per distinct value.
+int SingleStringColumn(const Expr& e);
 std::string ValueToString(const Value& v);
 
 // Combines hashes (boost's recipe), shared by every node that hashes itself.

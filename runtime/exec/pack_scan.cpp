@@ -208,17 +208,25 @@ void PackScan::Run(const Batch& batch, int64_t now) {
     truths_[k].assign(n, 0);
     truth_ptrs_[k] = truths_[k].data();
   }
-  // One pass per value over all literals of its column, then each test reads its bits.
+  // One pass per value over all literals of its column, then each test reads its bits. Over a
+  // dictionary-encoded column, one pass per distinct value, whose truths the rows then read by code.
   for (size_t p = 0; p < layout_.pools.size(); ++p) {
     const Column& column = batch.columns[layout_.pools[p].column];
-    stats_.literal_scans += n;
-    for (size_t row = 0; row < n; ++row) {
-      matchers_[p]->Match(column.StringAt(row), bits_);
+    const uint8_t* codes = column.codes();
+    const size_t values = codes ? column.distinct_rows().size() : n;
+    stats_.literal_scans += values;
+    for (size_t v = 0; v < values; ++v) {
+      matchers_[p]->Match(column.StringAt(codes ? column.distinct_rows()[v] : v), bits_);
       for (size_t k : pool_tests_[p]) {
         const PooledTest& t = layout_.tests[k];
-        truths_[k][row] = std::any_of(t.literals.begin(), t.literals.end(),
-                                      [&](uint32_t id) { return (bits_[id / 64] >> (id % 64)) & 1; });
+        truths_[k][v] = std::any_of(t.literals.begin(), t.literals.end(),
+                                    [&](uint32_t id) { return (bits_[id / 64] >> (id % 64)) & 1; });
       }
+    }
+    if (!codes) continue;
+    for (size_t k : pool_tests_[p]) {
+      by_value_.assign(truths_[k].begin(), truths_[k].begin() + static_cast<std::ptrdiff_t>(values));
+      for (size_t row = 0; row < n; ++row) truths_[k][row] = by_value_[codes[row]];
     }
   }
   for (size_t c = 0; c < selections_.size(); ++c) {

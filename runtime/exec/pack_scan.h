@@ -7,7 +7,8 @@
 // so the kernel computes it at most once per row. The string tests with a constant needle
 // (has, contains, startswith, endswith, =~, in, in~, has_any) of all consumers on one column
 // are pooled: one LiteralMatcher (Hyperscan) holds every literal of that column, one pass per
-// value reports which match, and each test reads its literals' bits. The kernel then reads
+// value (per distinct value when the batch's column is dictionary-encoded) reports which match,
+// and each test reads its literals' bits. The kernel then reads
 // those tests' truths instead of calling a string helper per test and row.
 //
 // A compiler (compiler/jit) turns a PackScanLayout into a PackKernel; PackScan runs it.
@@ -121,6 +122,7 @@ class PackScan {
   std::vector<uint32_t> counts_;
   std::vector<uint64_t> evaluations_;  // per shared conjunct
   std::vector<uint64_t> bits_;
+  std::vector<uint8_t> by_value_;  // a pooled test's truth per distinct value of its column
   std::vector<ColumnView> views_;
   PackScanStats stats_;
 };

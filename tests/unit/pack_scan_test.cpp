@@ -147,3 +147,33 @@ TEST_CASE("pack scan: pooled string literals answer as the tests one by one", "[
   CHECK(stage->stats().literal_scans == 2 * rows);
   WARN(layout.Describe(table.specs));
 }
+
+TEST_CASE("pack scan: a pool over a dictionary-encoded column matches each distinct value once", "[pack]") {
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  PackScanCompiler compiler(*jit);
+  // FileName holds nine values, encoded; CommandLine a value per row, so it falls back to plain.
+  const std::vector<std::string> files = {"cmd.exe", "CMD.EXE", "powershell.exe", "", "é.exe", "a b", "x", "rundll32.exe", "-enc"};
+  Batch table({{"CommandLine", Type::String}, {"FileName", Type::String}});
+  for (Column& c : table.columns) c.EnableDictionary();
+  const size_t rows = 2000;
+  for (size_t i = 0; i < rows; ++i) {
+    table.columns[0].AppendString(fmt::format("{} -enc {}", files[i % files.size()], i));
+    table.columns[1].AppendString(files[i * 7 % files.size()]);
+  }
+  REQUIRE_FALSE(table.columns[0].codes());
+  REQUIRE(table.columns[1].codes());
+  const Expr cmd = Col(0, Type::String);
+  const Expr file = Col(1, Type::String);
+  const std::vector<Expr> predicates = {
+      Call(Fn::InCi, {file, Str("cmd.exe"), Str("É.EXE"), Str("")}),
+      Call(Fn::Or, {Call(Fn::EndsWith, {file, Str(".exe")}), Call(Fn::Has, {file, Str("b")})}),
+      Call(Fn::And, {Call(Fn::Contains, {cmd, Str("power")}), Call(Fn::HasCs, {file, Str("CMD")})}),
+      Call(Fn::Or, {Call(Fn::StartsWith, {cmd, Str("cmd")}), Call(Fn::Contains, {cmd, Str("1")})}),
+  };
+  const std::vector<std::vector<size_t>> positions(predicates.size(), std::vector<size_t>{0, 1});
+  const auto stage = CheckAgainstInterpreter(table, predicates, positions, compiler);
+  REQUIRE(stage->layout().pools.size() == 2);
+  CHECK(stage->stats().literal_scans == rows + files.size());  // each command line, each file name once
+}

@@ -2,6 +2,7 @@
 // batches already in memory (issue 5's and issue 9's kernel figures).
 //
 //   bench-kernels [--rows 10000000] [--distinct 1000000] [--batch 4096] [--reps 5] [--only NAME,...]
+//                 [--plain-strings]
 //
 // Generates --distinct DeviceNetworkEvents (the columns the predicates read, through a temporary
 // JSON-lines file and the event reader, in batches of --batch rows as the reader makes them),
@@ -12,7 +13,10 @@
 // `--engine jit` huntc runs it interpreted). Prints the median of --reps as rows per second of
 // wall time and of the thread's CPU time (steadier on a shared machine), the JIT/interpreter
 // ratio, and the rows selected, which both engines must agree on: it exits 1 when they do not.
-// It asserts nothing about the speeds.
+// It asserts nothing about the speeds. The reader dictionary-encodes string columns of few
+// distinct values per batch (runtime/batch.h); it prints which share of each string column's
+// batches are encoded, and --plain-strings copies every batch's strings into plain columns
+// first, to time the same predicates without the dictionaries.
 //
 // The projections (--only extend) are timed the same way: `DeviceNetworkEvents | extend E` with
 // E's columns computed over every row of every batch by the JIT's projection kernel (into
@@ -184,11 +188,13 @@ int main(int argc, char** argv) {
   size_t batch_rows = 4096;
   int reps = 5;
   std::vector<std::string> only;
+  bool plain_strings = false;
   app.add_option("--rows", rows, "rows in memory");
   app.add_option("--distinct", distinct, "distinct generated events, copied until --rows");
   app.add_option("--batch", batch_rows, "rows per batch (the reader's default)");
   app.add_option("--reps", reps, "runs of each measurement (the median is printed)")->check(CLI::PositiveNumber);
   app.add_option("--only", only, "predicates to run, by name")->delimiter(',');
+  app.add_flag("--plain-strings", plain_strings, "time string columns without their dictionaries");
   CLI11_PARSE(app, argc, argv);
   distinct = std::min(distinct, rows);
 
@@ -271,6 +277,19 @@ int main(int argc, char** argv) {
   if (batches.empty()) {
     std::fprintf(stderr, "bench-kernels: generating or reading the events failed\n");
     return 2;
+  }
+  for (size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k].type != Type::String) continue;
+    size_t encoded = 0;
+    for (Batch& b : batches) {
+      encoded += b.columns[k].codes() != nullptr;
+      if (!plain_strings) continue;
+      Column plain(Type::String);
+      for (size_t row = 0; row < b.rows(); ++row) plain.AppendFrom(b.columns[k], row);
+      b.columns[k] = std::move(plain);
+    }
+    std::printf("%s: dictionary-encoded in %zu of %zu batches%s\n", columns[k].name.c_str(), encoded, batches.size(),
+                plain_strings ? " (timed plain: --plain-strings)" : "");
   }
   const size_t generated = batches.size();
   uint64_t total = 0;
