@@ -38,6 +38,23 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
 
 namespace {
 
+// Calls `visit` on every node of `plan`, each shared subplan's nodes once. Iterative: joins and
+// unions nest as deep as the query does.
+template <typename Visit>
+void ForEachNode(exec::PlanNode& plan, Visit visit) {
+  std::vector<exec::PlanNode*> stack{&plan};
+  std::set<const exec::PlanNode*> shared;
+  while (!stack.empty()) {
+    exec::PlanNode* node = stack.back();
+    stack.pop_back();
+    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+    if (auto* use = node->As<exec::SharedNode>(); use && shared.insert(use->subplan.get()).second) {
+      stack.push_back(use->subplan.get());
+    }
+    visit(node);
+  }
+}
+
 // Compiles the filter directly above each Scan of `plan` to a kernel, which then runs in its
 // place; a filter the JIT cannot compile stays interpreted and is named in `q.interpreted`.
 // Without `generate`, only finds which filters would compile (q.kernels counts them); with
@@ -46,26 +63,18 @@ constexpr std::string_view kFilterInterpreted = "a scan filter runs interpreted:
 
 void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate,
                         bool lazy = false) {
-  std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
-  std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
-  while (!stack.empty()) {
-    exec::PlanNode* node = stack.back();
-    stack.pop_back();
-    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
-    if (auto* use = node->As<exec::SharedNode>(); use && shared.insert(use->subplan.get()).second) {
-      stack.push_back(use->subplan.get());
-    }
+  ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* filter = node->As<exec::FilterNode>();
-    if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) continue;
+    if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) return;
     std::string error;
     const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
     if (!generate || lazy) {
       if (!jit.CanCompile(filter->predicate, columns, error)) {
         q.interpreted.push_back(std::string(kFilterInterpreted) + error);
-        continue;
+        return;
       }
       ++q.kernels;
-      if (!lazy) continue;
+      if (!lazy) return;
       // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
       filter->lazy_kernel = std::make_shared<LazyFilterKernel>(
           [&jit, filter, objects = std::make_shared<KernelObjects>()] {
@@ -75,7 +84,7 @@ void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
             return c;
           });
       q.lazy_filters.push_back(filter);
-      continue;
+      return;
     }
     filter->kernel = jit.CompileFilter(filter->predicate, columns, q.objects, dumps, error);
     if (filter->kernel) {
@@ -83,20 +92,16 @@ void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     } else {
       q.interpreted.push_back(std::string(kFilterInterpreted) + error);
     }
-  }
+  });
 }
 
 // Compiles each summarize of `plan` to a kernel, which then fills a group table in place of the
 // interpreter's aggregators; one the JIT cannot compile stays interpreted and is named in
 // `q.interpreted`. Without `generate`, only finds which would compile.
 void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
-  std::vector<exec::PlanNode*> stack{&plan};
-  while (!stack.empty()) {
-    exec::PlanNode* node = stack.back();
-    stack.pop_back();
-    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+  ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* aggregate = node->As<exec::AggregateNode>();
-    if (!aggregate) continue;
+    if (!aggregate) return;
     std::string error;
     const bool ok = generate ? (aggregate->kernel = jit.CompileAggregate(*aggregate, q.objects, dumps, error)) != nullptr
                              : jit.CanCompileAggregate(*aggregate, error);
@@ -105,7 +110,7 @@ void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelD
     } else {
       q.interpreted.push_back("a summarize runs interpreted: " + error);
     }
-  }
+  });
 }
 
 // Whether `node` is a Project of a scan pipeline: above a Scan, through at most a Filter and
@@ -122,17 +127,9 @@ bool AboveScan(const exec::PlanNode& node) {
 // stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
 // compile.
 void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
-  std::vector<exec::PlanNode*> stack{&plan};  // joins and unions nest as deep as the query does
-  std::set<const exec::PlanNode*> shared;      // each shared subplan is visited once
-  while (!stack.empty()) {
-    exec::PlanNode* node = stack.back();
-    stack.pop_back();
-    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
-    if (auto* use = node->As<exec::SharedNode>(); use && shared.insert(use->subplan.get()).second) {
-      stack.push_back(use->subplan.get());
-    }
+  ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* project = node->As<exec::ProjectNode>();
-    if (!project || !AboveScan(*project)) continue;
+    if (!project || !AboveScan(*project)) return;
     const std::vector<ColumnSpec>& columns = project->inputs[0]->schema;
     std::vector<bool> compiled(project->exprs.size(), false);
     std::vector<const exec::Expr*> exprs;
@@ -150,31 +147,28 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
             fmt::format("a computed column runs interpreted: {}: {}", project->schema[i].name, error));
       }
     }
-    if (exprs.empty()) continue;
+    if (exprs.empty()) return;
     std::string error;
     if (generate) {
       project->kernel = jit.CompileProjection(exprs, columns, q.objects, dumps, error);
       if (!project->kernel) {
         q.interpreted.push_back("a projection runs interpreted: " + error);
-        continue;
+        return;
       }
       project->compiled = std::move(compiled);
     }
     ++q.kernels;
-  }
+  });
 }
 
-// Points every kernel of `plan` at the objects table, which is complete only once all are compiled.
+// Points every kernel of `plan`, shared subplans' too, at the objects table, which is complete
+// only once all are compiled.
 void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
-  std::vector<exec::PlanNode*> stack{&plan};
-  while (!stack.empty()) {
-    exec::PlanNode* node = stack.back();
-    stack.pop_back();
-    for (const exec::PlanPtr& input : node->inputs) stack.push_back(input.get());
+  ForEachNode(plan, [&](exec::PlanNode* node) {
     if (auto* filter = node->As<exec::FilterNode>(); filter && filter->kernel) filter->kernel_objects = q.objects.table.data();
     if (auto* a = node->As<exec::AggregateNode>(); a && a->kernel) a->kernel_objects = q.objects.table.data();
     if (auto* p = node->As<exec::ProjectNode>(); p && p->kernel) p->kernel_objects = q.objects.table.data();
-  }
+  });
 }
 
 // The scan pipeline that runs `plan` on its own, when the plan is one: Scan, at most one
