@@ -658,6 +658,12 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
     }
     return b_.CreateSExt(OrZero(v), b_.getInt64Ty());
   };
+  // An optional integer argument k: its value and validity, 0 and valid when it is absent.
+  const auto optional_integer = [&](size_t k) -> std::pair<llvm::Value*, llvm::Value*> {
+    if (e.args.size() <= k) return {b_.getInt64(0), b_.getTrue()};
+    const Val v = Gen(e.args[k]);
+    return {require_integer(v), Valid(v)};
+  };
   // The functions of one string (kernel_entry.h HuntcStringFn).
   std::optional<HuntcStringFn> one;
   switch (e.fn) {
@@ -738,13 +744,7 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       require_string(0);
       require_string(1);
       const Val x = Gen(e.args[0]), t = Gen(e.args[1]);
-      llvm::Value* start = b_.getInt64(0);
-      llvm::Value* start_valid = b_.getTrue();
-      if (e.args.size() > 2) {
-        const Val v = Gen(e.args[2]);
-        start = require_integer(v);
-        start_valid = Valid(v);
-      }
+      const auto [start, start_valid] = optional_integer(2);
       Val out = CallEntry("huntc_indexof", {x.v, x.len, t.v, t.len, start, b_.CreateZExt(start_valid, b_.getInt32Ty())},
                           b_.getInt64Ty(), nullptr);
       out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
@@ -754,13 +754,7 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       require_string(0);
       require_string(1);
       const Val x = Gen(e.args[0]), d = Gen(e.args[1]);
-      llvm::Value* k = b_.getInt64(0);
-      llvm::Value* k_valid = b_.getTrue();
-      if (e.args.size() > 2) {
-        const Val v = Gen(e.args[2]);
-        k = require_integer(v);
-        k_valid = Valid(v);
-      }
+      const auto [k, k_valid] = optional_integer(2);
       return CallTyped("huntc_split", {x.v, x.len, d.v, d.len, k, b_.getInt32(e.args.size() > 2),
                                        b_.CreateZExt(k_valid, b_.getInt32Ty())},
                        Type::Dynamic, nullptr);

@@ -77,6 +77,22 @@ class FilterOp : public Operator {
   std::vector<ColumnView> views_;
 };
 
+// What an operator's kernel takes of a batch: its columns' views and the rows' selection (every
+// row in order when the rows have none), in buffers reused from batch to batch.
+struct KernelInputs {
+  std::vector<ColumnView> views;
+  std::vector<uint32_t> identity;
+
+  const uint32_t* Prepare(const RowSet& rows) {
+    views.clear();
+    for (const Column& c : rows.batch->columns) views.push_back(c.View());
+    if (rows.sel) return rows.sel;
+    identity.resize(rows.count);
+    std::iota(identity.begin(), identity.end(), 0u);
+    return identity.data();
+  }
+};
+
 class ProjectOp : public Operator {
  public:
   ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
@@ -94,26 +110,18 @@ class ProjectOp : public Operator {
   // The compiled columns, written by the kernel into this operator's own columns (whose buffers
   // are reused from batch to batch).
   void RunKernel(const RowSet& rows) {
-    views_.clear();
-    for (const Column& c : rows.batch->columns) views_.push_back(c.View());
-    const uint32_t* selection = rows.sel;
-    if (!selection) {
-      identity_.resize(rows.count);
-      std::iota(identity_.begin(), identity_.end(), 0u);
-      selection = identity_.data();
-    }
+    const uint32_t* selection = inputs_.Prepare(rows);
     outputs_.clear();
     for (size_t i = 0; i < node_.exprs.size(); ++i) {
       if (node_.compiled[i]) outputs_.push_back(batch_.columns[i].Resize(rows.count));
     }
     const KernelContext context{eval_.now(), node_.kernel_objects};
-    node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), selection, &context, outputs_.data());
+    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, outputs_.data());
   }
 
   const ProjectNode& node_;
   Batch batch_;
-  std::vector<ColumnView> views_;
-  std::vector<uint32_t> identity_;
+  KernelInputs inputs_;
   std::vector<ColumnOutput> outputs_;
 };
 
@@ -343,16 +351,9 @@ class CompiledAggregateOp : public Operator {
   CompiledAggregateOp(const AggregateNode& n, AggLayout layout, Consumer* out, int in, Evaluator& e)
       : Operator(out, in, e), node_(n), table_(n, std::move(layout)) {}
   void Push(const RowSet& rows, int) override {
-    views_.clear();
-    for (const Column& c : rows.batch->columns) views_.push_back(c.View());
-    const uint32_t* selection = rows.sel;
-    if (!selection) {
-      identity_.resize(rows.count);
-      std::iota(identity_.begin(), identity_.end(), 0u);
-      selection = identity_.data();
-    }
+    const uint32_t* selection = inputs_.Prepare(rows);
     const KernelContext context{eval_.now(), node_.kernel_objects};
-    node_.kernel(views_.data(), static_cast<uint32_t>(rows.count), selection, &context, &table_);
+    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, &table_);
   }
   void Finish(int) override {
     EmitAll(table_.Result());
@@ -362,8 +363,7 @@ class CompiledAggregateOp : public Operator {
  private:
   const AggregateNode& node_;
   AggTable table_;
-  std::vector<ColumnView> views_;
-  std::vector<uint32_t> identity_;
+  KernelInputs inputs_;
 };
 
 class HashJoinOp : public Operator {
