@@ -233,27 +233,13 @@ llvm::Value* ExprCodegen::MatchLiterals(std::vector<LiteralMatcher::Literal> lit
 }
 
 llvm::Value* ExprCodegen::GenPooledTests(const Expr& e, std::vector<const Expr*>& rest) {
-  std::vector<std::optional<std::pair<int, LiteralMatcher::Literal>>> tests;
-  for (const Expr& a : e.args) tests.push_back(exec::ColumnLiteralTest(a));
   std::vector<bool> pooled(e.args.size(), false);
   llvm::Value* any = nullptr;
-  for (size_t k = 0; k < e.args.size(); ++k) {
-    if (!tests[k]) continue;
-    const int column = tests[k]->first;
-    std::vector<size_t> group;
-    std::vector<LiteralMatcher::Literal> literals;
-    for (size_t j = k; j < e.args.size(); ++j) {
-      if (tests[j] && tests[j]->first == column) {
-        group.push_back(j);
-        literals.push_back(tests[j]->second);
-        tests[j].reset();
-      }
-    }
-    if (group.size() < kMinPooledLiterals) continue;
-    llvm::Value* hit = MatchLiterals(std::move(literals), Gen(e.args[group[0]].args[0]), false);
+  for (exec::LiteralTestGroup& group : exec::OrLiteralTestGroups(e)) {
+    llvm::Value* hit = MatchLiterals(std::move(group.literals), Gen(e.args[group.operands[0]].args[0]), false);
     if (!hit) continue;
     any = any ? b_.CreateOr(any, hit) : hit;
-    for (size_t j : group) pooled[j] = true;
+    for (size_t j : group.operands) pooled[j] = true;
   }
   for (size_t k = 0; k < e.args.size(); ++k) {
     if (!pooled[k]) rest.push_back(&e.args[k]);

@@ -333,26 +333,32 @@ std::optional<std::pair<int, LiteralMatcher::Literal>> ColumnLiteralTest(const E
   return std::pair{e.args[0].column, LiteralMatcher::Literal{e.args[1].value.text, how.first, how.second}};
 }
 
-void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args) {
+std::vector<LiteralTestGroup> OrLiteralTestGroups(const Expr& e) {
   std::vector<std::optional<std::pair<int, LiteralMatcher::Literal>>> tests;
   for (const Expr& a : e.args) tests.push_back(ColumnLiteralTest(a));
-  std::vector<bool> done(e.args.size(), false);
+  std::vector<LiteralTestGroup> groups;
   for (size_t k = 0; k < e.args.size(); ++k) {
     if (!tests[k]) continue;
-    const int column = tests[k]->first;
-    const Column& values = in.batch->columns[static_cast<size_t>(column)];
-    // The string tests of this `or` on the same column, matched together in one pass per row.
-    std::vector<size_t> group;
-    std::vector<LiteralMatcher::Literal> literals;
+    LiteralTestGroup group{.column = tests[k]->first};
     for (size_t j = k; j < e.args.size(); ++j) {
-      if (tests[j] && tests[j]->first == column) {
-        group.push_back(j);
-        literals.push_back(tests[j]->second);
+      if (tests[j] && tests[j]->first == group.column) {
+        group.operands.push_back(j);
+        group.literals.push_back(tests[j]->second);
         tests[j].reset();  // grouped or not, this test is looked at once
       }
     }
-    if (group.size() < 2 || values.type() != Type::String) continue;
-    const LiteralMatcher* matcher = Matcher(literals);
+    if (group.operands.size() >= 2) groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>& args) {
+  std::vector<bool> done(e.args.size(), false);
+  for (const LiteralTestGroup& group : OrLiteralTestGroups(e)) {
+    const Column& values = in.batch->columns[static_cast<size_t>(group.column)];
+    if (values.type() != Type::String) continue;
+    // The string tests of this `or` on the same column, matched together in one pass per row.
+    const LiteralMatcher* matcher = Matcher(group.literals);
     if (!matcher) continue;
     Vec v;
     v.owned = std::make_unique<Column>(Type::Bool);
@@ -360,7 +366,7 @@ void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>
     for (size_t i = 0; i < in.count; ++i) v.owned->AppendBool(matcher->MatchesAny(values.StringAt(in.Row(i))));
     v.col = v.owned.get();
     args.push_back(std::move(v));
-    for (size_t j : group) done[j] = true;
+    for (size_t j : group.operands) done[j] = true;
   }
   for (size_t k = 0; k < e.args.size(); ++k) {
     if (!done[k]) args.push_back(Eval(e.args[k], in));

@@ -105,5 +105,13 @@ std::string CellToString(const Column& column, size_t row);
 // The literal a string test on a column with a constant needle looks for (`x contains "a"`), and
 // the column; nullopt for any other expression.
 std::optional<std::pair<int, LiteralMatcher::Literal>> ColumnLiteralTest(const Expr& e);
+// The string tests of an `or`'s operands grouped by column, in operand order: each group of two or
+// more tests can be matched in one pass per value. Operands that are no such test are in none.
+struct LiteralTestGroup {
+  int column = 0;
+  std::vector<size_t> operands;  // indexes into the `or`'s args
+  std::vector<LiteralMatcher::Literal> literals;
+};
+std::vector<LiteralTestGroup> OrLiteralTestGroups(const Expr& e);
 
 }  // namespace huntc::exec
