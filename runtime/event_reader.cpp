@@ -51,6 +51,7 @@
 #endif
 
 #include "runtime/literal_matcher.h"
+#include "runtime/needle_scan.h"
 #include "runtime/output.h"
 
 namespace huntc {
@@ -237,10 +238,10 @@ void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
   odd.push_back(UINT32_MAX);
 }
 
-// The quotes, backslashes and control characters (bytes up to 0x1f, newlines among them) of
-// 64 bytes, as bit masks.
+// The quotes, backslashes, control characters (bytes up to 0x1f, newlines among them) and
+// bytes past ASCII of 64 bytes, as bit masks.
 struct BlockMasks {
-  uint64_t quote = 0, backslash = 0, control = 0;
+  uint64_t quote = 0, backslash = 0, control = 0, high = 0;
 };
 
 // Classifies `blocks` blocks of 64 bytes from `bytes` into `out`.
@@ -258,6 +259,7 @@ void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
       m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
       // Up to 0x1f: the unsigned max with 0x1f is 0x1f.
       m.control |= bits(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
+      m.high |= bits(v);
     }
 #else
     for (size_t k = 0; k < 64; ++k) {
@@ -265,6 +267,7 @@ void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
       m.quote |= uint64_t{c == '"'} << k;
       m.backslash |= uint64_t{c == '\\'} << k;
       m.control |= uint64_t{c < 0x20} << k;
+      m.high |= uint64_t{c >= 0x80} << k;
     }
 #endif
   }
@@ -278,6 +281,7 @@ void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
     out[b].quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
     out[b].backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
     out[b].control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
+    out[b].high = _mm512_movepi8_mask(v);
   }
 }
 #endif
@@ -295,29 +299,20 @@ void ClassifyFast(const char* bytes, size_t blocks, BlockMasks* out) {
 #endif
 }
 
-// FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
-// sets `newlines` to the offsets of its newlines and checks its strings as simdjson's stage 1
-// would: false when a string holds a control character (a newline too: it does not close on its
-// line). With valid UTF-8, that is all stage 1 would find wrong in the window. Works on 64 bytes
-// at a time with no branch per backslash (Windows paths are full of them).
-bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-               std::vector<BlockMasks>& masks) {
-  odd.clear();
-  newlines.clear();
-  masks.resize((size + 63) / 64);
-  ClassifyFast(data, size / 64, masks.data());
-  if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
-    char tail[64];
-    std::memset(tail, ' ', sizeof tail);
-    std::memcpy(tail, data + size / 64 * 64, size % 64);
-    Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
-  }
-  constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
+// What FindLines carries from one block of 64 bytes to the next, and what it finds.
+struct LineScan {
+  const char* data;
+  size_t size;
+  std::vector<uint32_t>& odd;
+  std::vector<uint32_t>& newlines;
   uint64_t escaped_carry = 0;    // bit 0: the first byte of the block is escaped
   uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
   uint64_t strings_bad = 0;
-  for (size_t block = 0; block < size; block += 64) {
-    const BlockMasks& m = masks[block / 64];
+  uint64_t high = 0;
+
+  // The bytes of the block at `block` escaped by a backslash, noting its odd escapes.
+  [[gnu::always_inline]] uint64_t Escaped(size_t block, const BlockMasks& m) {
+    constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
     // A run of backslashes escapes the byte after it when the run is odd in length. An escaped
     // backslash at the block's start does not begin a run.
     const uint64_t slashes = m.backslash & ~escaped_carry;
@@ -333,19 +328,79 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
       const size_t at = block + static_cast<size_t>(std::countr_zero(e));
       if (!kPlainEscapes[static_cast<unsigned char>(data[at])]) odd.push_back(static_cast<uint32_t>(at - 1));
     }
-    // Inside a string: from an unescaped quote up to the next, found by a prefix xor.
-    uint64_t inside = m.quote & ~escaped;
-    for (int shift = 1; shift < 64; shift *= 2) inside ^= inside << shift;
+    return escaped;
+  }
+  // The rest of the block at `block`, given `inside`: the prefix xor of its unescaped quotes
+  // (each bit the xor of those up to it).
+  [[gnu::always_inline]] void Strings(size_t block, const BlockMasks& m, uint64_t inside) {
     inside ^= in_string_carry;
     in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
     strings_bad |= m.control & inside;
+    high |= m.high;
     for (uint64_t c = m.control; c; c &= c - 1) {
       const size_t at = block + static_cast<size_t>(std::countr_zero(c));
       if (at < size && data[at] == '\n') newlines.push_back(static_cast<uint32_t>(at));
     }
   }
+};
+
+// LineScan over every block of `masks`, the prefix xor by shifts.
+void ScanBlocks(LineScan& scan, const BlockMasks* masks) {
+  for (size_t block = 0; block < scan.size; block += 64) {
+    const BlockMasks& m = masks[block / 64];
+    uint64_t inside = m.quote & ~scan.Escaped(block, m);
+    for (int shift = 1; shift < 64; shift *= 2) inside ^= inside << shift;
+    scan.Strings(block, m, inside);
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// ScanBlocks with the prefix xor as one carry-less multiplication by all ones.
+[[gnu::target("pclmul")]] void ScanBlocksClmul(LineScan& scan, const BlockMasks* masks) {
+  for (size_t block = 0; block < scan.size; block += 64) {
+    const BlockMasks& m = masks[block / 64];
+    const uint64_t quotes = m.quote & ~scan.Escaped(block, m);
+    const __m128i product =
+        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(quotes)), _mm_set1_epi8(-1), 0);
+    scan.Strings(block, m, static_cast<uint64_t>(_mm_cvtsi128_si64(product)));
+  }
+}
+#endif
+
+// FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
+// sets `newlines` to the offsets of its newlines and checks its strings as stage 1 would: false
+// when a string holds a control character (a newline too: it does not close on its line), or a
+// byte past ASCII is not valid UTF-8 (checked only when there is one). That is all stage 1
+// would find wrong in the window. Works on 64 bytes at a time with no branch per backslash
+// (Windows paths are full of them).
+bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+               std::vector<BlockMasks>& masks) {
+  odd.clear();
+  newlines.clear();
+  masks.resize((size + 63) / 64);
+  ClassifyFast(data, size / 64, masks.data());
+  if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
+    char tail[64];
+    std::memset(tail, ' ', sizeof tail);
+    std::memcpy(tail, data + size / 64 * 64, size % 64);
+    Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
+  }
+  LineScan scan{data, size, odd, newlines};
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool clmul = [] {
+    __builtin_cpu_init();  // may run before the constructor that would have done it
+    return __builtin_cpu_supports("pclmul");
+  }();
+  if (clmul) {
+    ScanBlocksClmul(scan, masks.data());
+  } else {
+    ScanBlocks(scan, masks.data());
+  }
+#else
+  ScanBlocks(scan, masks.data());
+#endif
   odd.push_back(UINT32_MAX);
-  return !strings_bad && !in_string_carry;
+  return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(data, size));
 }
 
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
@@ -355,6 +410,7 @@ constexpr uint64_t kPrefilterTrial = 4096;
 // one Hyperscan database.
 struct Prefilter {
   std::unique_ptr<LiteralMatcher> matcher;
+  std::unique_ptr<NeedleScan> scan;  // the same literals, for skimming windows when they are few
   std::vector<std::vector<std::vector<uint32_t>>> alternatives;  // groups of literal ids
   uint32_t markers = UINT32_MAX;  // with table markers: the id of the first of them
   bool any = true;  // every alternative has one group, and no markers: any literal will do
@@ -390,6 +446,11 @@ struct Prefilter {
       p->any = false;
       literals.push_back({"\"type\"", LiteralMatcher::Mode::Substring, false});
       literals.push_back({"\"category\"", LiteralMatcher::Mode::Substring, false});
+    }
+    if (literals.size() <= NeedleScan::kMaxNeedles) {
+      std::vector<std::string> texts;
+      for (const LiteralMatcher::Literal& l : literals) texts.push_back(l.text);
+      p->scan = std::make_unique<NeedleScan>(std::move(texts));
     }
     std::string error;
     p->matcher = LiteralMatcher::Create(std::move(literals), error);
@@ -1221,11 +1282,16 @@ void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t fr
 size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t allocated) {
   const Prefilter* judge = Judge();
   if ((stop && stop->load(std::memory_order_relaxed)) || Staged() == kNoTable ||
-      !simdjson::validate_utf8(data, size) || !FindLines(data, size, odd_escapes, window_newlines, window_masks)) {
+      !FindLines(data, size, odd_escapes, window_newlines, window_masks)) {
     return 0;
   }
   occurrences.clear();
-  judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+  // In order of their ends or of their starts: either way by line, for no literal holds a newline.
+  if (judge->scan) {
+    judge->scan->Find(data, size, occurrences);
+  } else {
+    judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+  }
   const size_t words = (judge->matcher->size() + 63) / 64;
   size_t used = 0, next_odd = 0, next_hit = 0;
   for (const uint32_t line_end : window_newlines) {

@@ -11,3 +11,5 @@ huntc_add_test(test_cli SOURCES unit/cli_test.cpp LIBS ZLIB::ZLIB PkgConfig::ZST
 add_dependencies(test_cli huntc)
 # The raw-bytes literal prefilter: literal sets, the reader with and without it, whole runs.
 huntc_add_test(test_prefilter SOURCES unit/prefilter_test.cpp LIBS huntc_driver huntc_gen)
+# The raw needle skim the prefilter searches windows with, at every SIMD width the CPU runs.
+huntc_add_test(test_needle_scan SOURCES unit/needle_scan_test.cpp LIBS huntc_runtime)
