@@ -53,6 +53,17 @@ struct Search {
   void Emit(size_t k, size_t at) const {
     out.push_back({static_cast<uint32_t>(k), static_cast<uint32_t>(at + needles[k].size())});
   }
+  // The blocks of `rows`, each its offset and then the masks of `count` needles, whose probes
+  // both held at their bits. The block loops keep them until they have kPending, for a call
+  // from them costs spilling every vector register.
+  static constexpr size_t kPending = 32;
+  void Candidates(const uint64_t* rows, size_t n) const {
+    for (const uint64_t* row = rows; row < rows + n * (count + 1); row += count + 1) {
+      uint64_t any = 0;
+      for (size_t k = 0; k < count; ++k) any |= row[k + 1];
+      Candidates(static_cast<size_t>(row[0]), row + 1, any);
+    }
+  }
   // The block at `from` whose probes both held at the bits of masks[k] (any: their union).
   void Candidates(size_t from, const uint64_t* masks, uint64_t any) const {
     for (; any; any &= any - 1) {
@@ -90,19 +101,28 @@ template <size_t N>
     fold[k] = _mm512_set1_epi8(static_cast<char>(s.probes[k / 2].fold[k % 2]));
     offset[k] = s.probes[k / 2].offset[k % 2];
   }
-  uint64_t masks[N];
+  uint64_t pending[Search::kPending][N + 1];
+  size_t waiting = 0;
   size_t at = 0;
   for (; at + 64 + reach - 1 <= s.size; at += 64) {
     const char* p = s.data + at;
+    const __m512i first = _mm512_loadu_si512(p);  // every needle's first probe is at offset 0
     uint64_t any = 0;
     for (size_t k = 0; k < N; ++k) {
-      const __m512i a = _mm512_or_si512(_mm512_loadu_si512(p + offset[2 * k]), fold[2 * k]);
+      const __m512i a = _mm512_or_si512(first, fold[2 * k]);
       const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + offset[2 * k + 1]), fold[2 * k + 1]);
-      masks[k] = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, want[2 * k]), b, want[2 * k + 1]);
-      any |= masks[k];
+      const uint64_t mask = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, want[2 * k]), b, want[2 * k + 1]);
+      pending[waiting][k + 1] = mask;
+      any |= mask;
     }
-    if (any) s.Candidates(at, masks, any);
+    pending[waiting][0] = at;
+    waiting += any != 0;
+    if (waiting == Search::kPending) {
+      s.Candidates(&pending[0][0], waiting);
+      waiting = 0;
+    }
   }
+  s.Candidates(&pending[0][0], waiting);
   return at;
 }
 
@@ -116,22 +136,30 @@ template <size_t N>
     fold[k] = _mm256_set1_epi8(static_cast<char>(s.probes[k / 2].fold[k % 2]));
     offset[k] = s.probes[k / 2].offset[k % 2];
   }
-  uint64_t masks[N];
+  uint64_t pending[Search::kPending][N + 1];
+  size_t waiting = 0;
   size_t at = 0;
   for (; at + 32 + reach - 1 <= s.size; at += 32) {
     const char* p = s.data + at;
+    const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));  // at offset 0
     uint64_t any = 0;
     for (size_t k = 0; k < N; ++k) {
-      const __m256i a =
-          _mm256_or_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + offset[2 * k])), fold[2 * k]);
+      const __m256i a = _mm256_or_si256(first, fold[2 * k]);
       const __m256i b = _mm256_or_si256(
           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + offset[2 * k + 1])), fold[2 * k + 1]);
       const __m256i both = _mm256_and_si256(_mm256_cmpeq_epi8(a, want[2 * k]), _mm256_cmpeq_epi8(b, want[2 * k + 1]));
-      masks[k] = static_cast<uint32_t>(_mm256_movemask_epi8(both));
-      any |= masks[k];
+      const uint64_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(both));
+      pending[waiting][k + 1] = mask;
+      any |= mask;
     }
-    if (any) s.Candidates(at, masks, any);
+    pending[waiting][0] = at;
+    waiting += any != 0;
+    if (waiting == Search::kPending) {
+      s.Candidates(&pending[0][0], waiting);
+      waiting = 0;
+    }
   }
+  s.Candidates(&pending[0][0], waiting);
   return at;
 }
 
@@ -154,10 +182,9 @@ constexpr auto kAvx2Loops = Avx2Loops(std::make_index_sequence<NeedleScan::kMaxN
 NeedleScan::NeedleScan(std::vector<std::string> needles) : needles_(std::move(needles)) {
   for (std::string& n : needles_) {
     for (char& c : n) c = static_cast<char>(IsLetter(static_cast<unsigned char>(c)) ? c | 0x20 : c);
-    // The first byte, and the rarest of the next three: needles often share their ends with
-    // each other and with common text (".exe", ".dll"), so probes at their starts tell more.
+    // The first byte (one load for every needle), and the rarest of the others.
     size_t best[2] = {0, 0};
-    for (size_t j = 1; j < std::min<size_t>(n.size(), 4); ++j) {
+    for (size_t j = 1; j < n.size(); ++j) {
       if (best[1] == 0 || Rarity(static_cast<unsigned char>(n[j])) > Rarity(static_cast<unsigned char>(n[best[1]]))) best[1] = j;
     }
     Probe& p = probes_.emplace_back();

@@ -39,8 +39,9 @@ class NeedleScan {
 
   size_t size() const { return needles_.size(); }
 
-  // A needle's two probes: byte offsets and the bytes to compare there, `fold` (0x20 for a
-  // letter, else 0) or-ed into the text's byte first.
+  // A needle's two probes: byte offsets (the first always 0, so one load serves every needle)
+  // and the bytes to compare there, `fold` (0x20 for a letter, else 0) or-ed into the text's
+  // byte first.
   struct Probe {
     uint32_t offset[2];
     uint8_t byte[2];
