@@ -344,19 +344,21 @@ struct LineScan {
   }
 };
 
-// LineScan over every block of `masks`, the prefix xor by shifts.
-void ScanBlocks(LineScan& scan, const BlockMasks* masks) {
+// LineScan over every block of `masks`, the prefix xor by shifts. The scan is passed by value so
+// that its carries stay in registers.
+LineScan ScanBlocks(LineScan scan, const BlockMasks* masks) {
   for (size_t block = 0; block < scan.size; block += 64) {
     const BlockMasks& m = masks[block / 64];
     uint64_t inside = m.quote & ~scan.Escaped(block, m);
     for (int shift = 1; shift < 64; shift *= 2) inside ^= inside << shift;
     scan.Strings(block, m, inside);
   }
+  return scan;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 // ScanBlocks with the prefix xor as one carry-less multiplication by all ones.
-[[gnu::target("pclmul")]] void ScanBlocksClmul(LineScan& scan, const BlockMasks* masks) {
+[[gnu::target("pclmul")]] LineScan ScanBlocksClmul(LineScan scan, const BlockMasks* masks) {
   for (size_t block = 0; block < scan.size; block += 64) {
     const BlockMasks& m = masks[block / 64];
     const uint64_t quotes = m.quote & ~scan.Escaped(block, m);
@@ -364,6 +366,7 @@ void ScanBlocks(LineScan& scan, const BlockMasks* masks) {
         _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(quotes)), _mm_set1_epi8(-1), 0);
     scan.Strings(block, m, static_cast<uint64_t>(_mm_cvtsi128_si64(product)));
   }
+  return scan;
 }
 #endif
 
@@ -385,19 +388,14 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
     std::memcpy(tail, data + size / 64 * 64, size % 64);
     Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
   }
-  LineScan scan{data, size, odd, newlines};
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool clmul = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
     return __builtin_cpu_supports("pclmul");
   }();
-  if (clmul) {
-    ScanBlocksClmul(scan, masks.data());
-  } else {
-    ScanBlocks(scan, masks.data());
-  }
+  const LineScan scan = (clmul ? ScanBlocksClmul : ScanBlocks)(LineScan{data, size, odd, newlines}, masks.data());
 #else
-  ScanBlocks(scan, masks.data());
+  const LineScan scan = ScanBlocks(LineScan{data, size, odd, newlines}, masks.data());
 #endif
   odd.push_back(UINT32_MAX);
   return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(data, size));
