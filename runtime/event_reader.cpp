@@ -1302,13 +1302,18 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
     std::string_view text(data + used, length);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     const bool shaped = text.size() >= 2 && text.front() == '{' && text.back() == '}';
-    // The literals found in this line.
-    prefilter_bits.assign(words, 0);
-    for (; next_hit < occurrences.size() && occurrences[next_hit].end <= line_end; ++next_hit) {
-      const uint32_t id = occurrences[next_hit].id;
-      prefilter_bits[id / 64] |= uint64_t{1} << (id % 64);
+    // The literals found in this line; when any will do, whether there is one is enough.
+    const size_t first_hit = next_hit;
+    while (next_hit < occurrences.size() && occurrences[next_hit].end <= line_end) ++next_hit;
+    bool wanted = next_hit > first_hit;
+    if (wanted && !judge->any) {
+      prefilter_bits.assign(words, 0);
+      for (size_t h = first_hit; h < next_hit; ++h) {
+        prefilter_bits[occurrences[h].id / 64] |= uint64_t{1} << (occurrences[h].id % 64);
+      }
+      wanted = judge->Meets(prefilter_bits);
     }
-    if (!odd && shaped && Judged(!judge->Meets(prefilter_bits))) {
+    if (!odd && shaped && Judged(!wanted)) {
       ++line;
       ++stats->lines;
       ++stats->lines_prefiltered;
