@@ -314,6 +314,9 @@ TEST_CASE("prefilter: skimmed windows read, skip and report exactly the lines in
       "{\"InitiatingProcessFileName\":\"" + pad + "powershell\",\"RemotePort\":7}",
       "{\"InitiatingProcessFileName\":\"\\u0070owershell\",\"RemotePort\":8}",
       "{\"InitiatingProcessFileName\":\"nothing\\q\",\"RemotePort\":9}",
+      // Valid UTF-8 past ASCII: the window's UTF-8 is then checked, and the line judged.
+      "{\"InitiatingProcessFileName\":\"p\xc3\xb6wershell\",\"RemotePort\":10}",
+      "{\"InitiatingProcessFileName\":\"\xc3\xa9 POWERSHELL.exe\",\"RemotePort\":11}",
   };
   for (size_t k = 0; k < handmade.size(); ++k) {
     lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(7 + 450 * k), handmade[k]);
