@@ -405,7 +405,7 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
 constexpr uint64_t kPrefilterTrial = 4096;
 
 // What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
-// one Hyperscan database.
+// one Hyperscan database (and, when they are few, one NeedleScan of the same ids).
 struct Prefilter {
   std::unique_ptr<LiteralMatcher> matcher;
   std::unique_ptr<NeedleScan> scan;  // the same literals, for skimming windows when they are few

@@ -1,8 +1,9 @@
 // The literals a raw event line must hold for a scan filter to keep a row read from it.
 //
 // A scan filter such as `FileName in~ ("a.exe", "b.exe")` cannot be true unless the line the
-// row comes from holds one of its needles, so the event reader can test each line's raw bytes
-// with one Hyperscan database and parse only the lines that hold one (runtime/event_reader.h,
+// row comes from holds one of its needles, so the event reader can search each line's raw bytes
+// for all the needles at once (one Hyperscan database, or for a few needles the SIMD probes of
+// runtime/needle_scan.h) and parse only the lines that hold one (runtime/event_reader.h,
 // EventReader::set_prefilter). A filter's needs are alternatives (LineNeeds) of groups that must
 // all be there: `ActionType == "X" and FileName in~ (...)` needs "x" and one of the names,
 // which is far more selective than either alone. The reader matches case-insensitively (ASCII), which is sound for
