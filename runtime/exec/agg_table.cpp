@@ -93,6 +93,16 @@ struct StringDistinct {
     }
     AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
   }
+  // Add of a value whose interned id + 1 the batch's code cache keeps in `cached` (0: not yet).
+  void AddCoded(AggTable& table, const char* p, uint32_t n, uint64_t& cached) {
+    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
+    if (counter) {
+      counter->Add(HashKeyString(std::string_view(p, n)));
+      return;
+    }
+    if (cached == 0) cached = static_cast<uint64_t>(table.Intern(p, n)) + 1;
+    AddId(table, static_cast<uint32_t>(cached - 1));
+  }
   void AddId(const AggTable& table, uint32_t id) {
     uint32_t top = id;  // the highest id the bitmap must hold
     if (!bits) {
@@ -411,6 +421,42 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
   return Record(g) + state;
 }
 
+void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
+                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes) {
+  const size_t nkeys = layout_.keys.size();
+  for (uint32_t j = 0; j < n; ++j) {
+    if (!states[j]) index_.Prefetch(hashes[j]);
+  }
+  // The records of the ids the first slots hold (loaded by now, or on their way): a record may
+  // span a few cache lines, its keys first and its state after.
+  const size_t lines = std::min<size_t>(record_bytes_, 256);
+  for (uint32_t j = 0; j < n; ++j) {
+    if (states[j]) continue;
+    const int64_t id = index_.Likely(hashes[j]);
+    if (id < 0 || static_cast<size_t>(id) >= groups()) continue;
+    const uint8_t* record = Record(static_cast<size_t>(id));
+    for (size_t at = 0; at < lines; at += 64) __builtin_prefetch(record + at, 1);
+  }
+  const size_t state = nkeys * sizeof(Key);
+  for (uint32_t j = 0; j < n; ++j) {
+    if (states[j]) continue;
+    const int64_t* v = values + j * nkeys;
+    const char* const* b = bytes + j * nkeys;
+    const uint8_t* ok = valid + j * nkeys;
+    // Most rows find their group: that path without Group's calls and checks for growth.
+    const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
+    states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
+    if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
+  }
+}
+
+uint64_t* AggTable::CodeCache(uint32_t k) {
+  while (code_caches_.size() <= k) code_caches_.push_back(std::make_unique<uint64_t[]>(kCodes));
+  uint64_t* cache = code_caches_[k].get();
+  std::fill(cache, cache + kCodes, 0);
+  return cache;
+}
+
 int64_t AggTable::Intern(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
@@ -699,6 +745,14 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
   return static_cast<AggTable*>(table)->Group(hash, values, bytes, valid);
 }
 
+void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int64_t* values,
+                      const char* const* bytes, const uint8_t* valid, uint8_t** states, uint64_t* cache,
+                      const uint8_t* codes) {
+  static_cast<AggTable*>(table)->Groups(n, hashes, values, bytes, valid, states, cache, codes);
+}
+
+uint64_t* huntc_agg_code_cache(void* table, uint32_t k) { return static_cast<AggTable*>(table)->CodeCache(k); }
+
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
   // The last word overlaps the one before and short strings are read in two overlapping
@@ -735,6 +789,11 @@ void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n) {
   std::launder(static_cast<StringDistinct*>(state))->Add(*static_cast<AggTable*>(table), p, n);
 }
 
+void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, uint64_t* cache, uint32_t code) {
+  auto& t = *static_cast<AggTable*>(table);
+  std::launder(static_cast<StringDistinct*>(state))->AddCoded(t, p, n, cache[code]);
+}
+
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
   std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
@@ -743,6 +802,15 @@ void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
   l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
+}
+
+void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
+                         uint64_t* cache, uint32_t code) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  uint64_t& id = cache[code];
+  if (id == 0) id = static_cast<uint64_t>(static_cast<AggTable*>(table)->Intern(p, n)) + 1;
+  l->Add(static_cast<int64_t>(id - 1), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {
