@@ -1,8 +1,10 @@
-// The summarize kernel: one loop over the selected rows of a batch that computes each row's
-// group keys and their hash, finds or inserts the group in the runtime's group table
-// (runtime/exec/agg_table.h), and updates every aggregate's state in the group's state block:
-// counts, sums, averages and min/max/any of numbers in place, without branches; dcount,
-// make_set/make_list, strings' min/max/any and arg_max/arg_min through the table's helpers.
+// The summarize kernel: a loop over the selected rows of a batch, a chunk of rows at a time, that
+// computes each row's group keys and their hash, finds or inserts the chunk's groups in the
+// runtime's group table at once (runtime/exec/agg_table.h; a lone dictionary-encoded string key
+// is looked up once per distinct value of the batch), and updates every aggregate's state in the
+// group's state block: counts, sums, averages and min/max/any of numbers in place, without
+// branches; dcount, make_set/make_list (of dynamic values too, as the interpreter's JSON texts),
+// strings' min/max/any and arg_max/arg_min through the table's helpers.
 #include <optional>
 
 #include "compiler/jit/codegen.h"
@@ -413,6 +415,9 @@ class AggregateBuilder {
                   b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
                                 {table_, slot, v.v, v.len, limit, is_set});
                 });
+          } else if (t == Type::Dynamic) {
+            b_.CreateCall(Declare("huntc_agg_list_dyn", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
+                          {table_, slot, v.v, v.len, limit, is_set});
           } else {
             llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
             b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, i64, i64, i32}), {slot, x, limit, is_set});

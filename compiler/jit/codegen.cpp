@@ -66,6 +66,7 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_agg_list_int", reinterpret_cast<void*>(&huntc_agg_list_int)},
       {"huntc_agg_list_str", reinterpret_cast<void*>(&huntc_agg_list_str)},
       {"huntc_agg_list_code", reinterpret_cast<void*>(&huntc_agg_list_code)},
+      {"huntc_agg_list_dyn", reinterpret_cast<void*>(&huntc_agg_list_dyn)},
       {"huntc_agg_pick_str", reinterpret_cast<void*>(&huntc_agg_pick_str)},
       {"huntc_agg_arg_int", reinterpret_cast<void*>(&huntc_agg_arg_int)},
       {"huntc_agg_arg_real", reinterpret_cast<void*>(&huntc_agg_arg_real)},

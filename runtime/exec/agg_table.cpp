@@ -244,7 +244,10 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
     case AggKind::MakeList:
     case AggKind::MakeListIf:
       // A set of reals would have to find duplicates by their JSON text (-0.0, NaN): not here.
-      if (!IntegerLike(arg) && arg != Type::String && !(RealLike(arg) && !IsSet(spec.kind))) break;
+      // Dynamic values are kept as the JSON texts the interpreter keeps (ForEachListItem).
+      if (!IntegerLike(arg) && arg != Type::String && arg != Type::Dynamic && !(RealLike(arg) && !IsSet(spec.kind))) {
+        break;
+      }
       slot = AggSlot::List;
       return true;
     case AggKind::ArgMax:
@@ -583,7 +586,7 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       const int64_t* values = f->values();
       for (uint32_t k = 0; k < f->size; ++k) {
         int64_t v = values[k];
-        if (s.arg == Type::String) {
+        if (s.arg == Type::String || s.arg == Type::Dynamic) {
           const std::string_view text = from_table.Interned(v);
           v = Intern(text.data(), static_cast<uint32_t>(text.size()));
         }
@@ -660,6 +663,11 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
         for (uint32_t i = 0; i < l->size; ++i) {
           if (i) text.push_back(',');
           AppendJsonString(text, Interned(items[i]));
+        }
+      } else if (s.arg == Type::Dynamic) {
+        for (uint32_t i = 0; i < l->size; ++i) {
+          if (i) text.push_back(',');
+          text += Interned(items[i]);
         }
       } else {
         Column values(s.arg);
@@ -811,6 +819,15 @@ void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, in
   uint64_t& id = cache[code];
   if (id == 0) id = static_cast<uint64_t>(static_cast<AggTable*>(table)->Intern(p, n)) + 1;
   l->Add(static_cast<int64_t>(id - 1), static_cast<size_t>(limit), set != 0);
+}
+
+void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  auto& t = *static_cast<AggTable*>(table);
+  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0, [&](const std::string& text) {
+    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), static_cast<size_t>(limit), set != 0);
+  });
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

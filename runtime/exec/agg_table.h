@@ -41,7 +41,7 @@ enum class AggSlot : uint8_t {
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
   DCount,      // a DistinctCounter object (huntc_agg_dcount_int/_real)
   DCountString,  // dcount of strings: a set of interned ids, then a DistinctCounter (huntc_agg_dcount_str)
-  List,        // make_set/make_list: an object (huntc_agg_list_*)
+  List,        // make_set/make_list: an object (huntc_agg_list_*); strings and dynamic texts interned
   Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
 };
 
@@ -237,6 +237,9 @@ void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, 
 // (integer-like as int64, real as its bits: lists only, string: interned in its table).
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
+// A dynamic value's text (valid): what the interpreter's make_set/make_list adds of it
+// (ForEachListItem, runtime/exec/aggregate.h), as interned JSON texts.
+void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
                          uint64_t* cache, uint32_t code);
 // take_any (mode 0), min (1), max (2) of strings.
