@@ -20,6 +20,9 @@ namespace huntc::exec {
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
+// About what of a group table a core's caches keep: a larger table's index slots and records are
+// prefetched (AggTable::Groups).
+constexpr size_t kCachedBytes = size_t{512} << 10;
 
 // min/max/any of strings.
 struct StringPick {
@@ -74,7 +77,7 @@ struct ListState {
 // bitmap, a DistinctCounter fed the strings' hashes. The count is the interpreter's: a set of
 // distinct strings counts what a set of their hashes counts, and the counter gets the same hashes.
 struct StringDistinct {
-  static constexpr uint32_t kInline = 6;
+  static constexpr uint32_t kInline = 14;
   static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
   // Past this many bytes of interned strings in the table, counters take hashes instead: where
   // DistinctCounter keeps 8 bytes a value, ids keep the strings themselves (long, distinct ones
@@ -427,18 +430,22 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
 void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
                       const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes) {
   const size_t nkeys = layout_.keys.size();
-  for (uint32_t j = 0; j < n; ++j) {
+  // A table that fits in the core's caches gains nothing from the passes that prefetch.
+  const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
+  for (uint32_t j = 0; far && j < n; ++j) {
     if (!states[j]) index_.Prefetch(hashes[j]);
   }
   // The records of the ids the first slots hold (loaded by now, or on their way): a record may
   // span a few cache lines, its keys first and its state after.
-  const size_t lines = std::min<size_t>(record_bytes_, 256);
-  for (uint32_t j = 0; j < n; ++j) {
+  const size_t bytes_ahead = std::min<size_t>(record_bytes_, 256);
+  for (uint32_t j = 0; far && j < n; ++j) {
     if (states[j]) continue;
     const int64_t id = index_.Likely(hashes[j]);
     if (id < 0 || static_cast<size_t>(id) >= groups()) continue;
-    const uint8_t* record = Record(static_cast<size_t>(id));
-    for (size_t at = 0; at < lines; at += 64) __builtin_prefetch(record + at, 1);
+    const auto record = reinterpret_cast<uintptr_t>(Record(static_cast<size_t>(id)));
+    for (uintptr_t line = record & ~uintptr_t{63}; line < record + bytes_ahead; line += 64) {
+      __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
+    }
   }
   const size_t state = nkeys * sizeof(Key);
   for (uint32_t j = 0; j < n; ++j) {

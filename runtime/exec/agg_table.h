@@ -100,6 +100,7 @@ class IdIndex {
     }
   }
 
+  size_t bytes() const { return entries_.size() * sizeof(uint64_t); }
   // Brings the hash's first slot into the cache ahead of FindOrAdd.
   void Prefetch(uint64_t hash) const {
     if (!entries_.empty()) __builtin_prefetch(&entries_[hash & (entries_.size() - 1)]);
