@@ -85,7 +85,9 @@ struct StringDistinct {
   static constexpr size_t kInternBudget = size_t{64} << 20;
   uint32_t ids[kInline] = {};
   uint32_t size = 0;  // distinct strings while counted by id
-  std::unique_ptr<std::vector<uint64_t>> bits;
+  uint32_t words = 0;  // of `bits`
+  // One allocation (not a vector's two): a group's bitmap is often the row's one cache miss.
+  std::unique_ptr<uint64_t[]> bits;
   std::unique_ptr<DistinctCounter> counter;
 
   void Add(AggTable& table, const char* p, uint32_t n) {
@@ -118,25 +120,30 @@ struct StringDistinct {
         return;
       }
     }
-    const size_t words = size_t{top} / 64 + 1;
-    if (words > (bits ? bits->size() : 0) && words > std::max<size_t>(kMinWords, size_t{size} * 2)) {
+    const size_t need = size_t{top} / 64 + 1;
+    if (need > words && need > std::max<size_t>(kMinWords, size_t{size} * 2)) {
       ToCounter(table);  // too sparse: a bitmap would take more than the counter's hash set
       counter->Add(HashKeyString(table.Interned(id)));
       return;
     }
     if (!bits) {
-      bits = std::make_unique<std::vector<uint64_t>>();
-      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);
+      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);  // the first allocates the bitmap
     }
     if (Set(id) && ++size > DistinctCounter::kExactLimit) ToCounter(table);
   }
   // Sets id's bit; whether it was clear.
   bool Set(uint32_t id) {
     const size_t w = id / 64;
-    if (w >= bits->size()) bits->resize(std::max(w + 1, bits->size() * 2), 0);
+    if (w >= words) {
+      const size_t grown = std::max(w + 1, size_t{words} * 2);
+      auto wider = std::make_unique<uint64_t[]>(grown);
+      std::copy(bits.get(), bits.get() + words, wider.get());
+      bits = std::move(wider);
+      words = static_cast<uint32_t>(grown);
+    }
     const uint64_t bit = uint64_t{1} << (id % 64);
-    const bool added = ((*bits)[w] & bit) == 0;
-    (*bits)[w] |= bit;
+    const bool added = (bits[w] & bit) == 0;
+    bits[w] |= bit;
     return added;
   }
   template <class Fn>
@@ -145,8 +152,8 @@ struct StringDistinct {
       for (uint32_t i = 0; i < size; ++i) fn(ids[i]);
       return;
     }
-    for (size_t w = 0; w < bits->size(); ++w) {
-      for (uint64_t word = (*bits)[w]; word != 0; word &= word - 1) {
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
         fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
       }
     }
@@ -155,6 +162,7 @@ struct StringDistinct {
     counter = std::make_unique<DistinctCounter>();
     ForEachId([&](uint32_t id) { counter->Add(HashKeyString(table.Interned(id))); });
     bits.reset();
+    words = 0;
     size = 0;
   }
   int64_t Estimate() const { return counter ? counter->Estimate() : size; }
@@ -301,11 +309,24 @@ bool BytesEqual(const char* a, const char* b, size_t n) {
     std::memcpy(&w, p, sizeof w);
     return w;
   };
-  if (n >= 8) {
+  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
+  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
+  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
+  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
+  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
+  if (n > 32) {
     for (size_t i = 0; i + 8 < n; i += 8) {
-      if (word(a + i) != word(b + i)) return false;
+      if (differ(i) != 0) return false;
     }
-    return word(a + n - 8) == word(b + n - 8);  // the last word, overlapping the one before
+    return differ(n - 8) == 0;  // the last word, overlapping the one before
+  }
+  if (n >= 4) {
+    const auto half = [](const char* p) {
+      uint32_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
   }
   for (size_t i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;
