@@ -1,6 +1,7 @@
 // Compiled summarize: the group table and its helpers on their own, and the JIT's aggregation
 // kernels against the interpreter's operator over generated batches with nulls, for every
-// aggregate and key type the kernels take; partial tables merged against one pass.
+// aggregate and key type the kernels take, over plain and dictionary-encoded batches, make_set and
+// make_list of dynamic values; partial tables (as threads would fill) merged against one pass.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
