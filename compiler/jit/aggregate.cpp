@@ -1,8 +1,12 @@
-// The summarize kernel: one loop over the selected rows of a batch that computes each row's
-// group keys and their hash, finds or inserts the group in the runtime's group table
-// (runtime/exec/agg_table.h), and updates every aggregate's state in the group's state block:
-// counts, sums, averages and min/max/any of numbers in place, without branches; dcount,
-// make_set/make_list, strings' min/max/any and arg_max/arg_min through the table's helpers.
+// The summarize kernel: a loop over the selected rows of a batch, a chunk of rows at a time, that
+// computes each row's group keys and their hash, finds or inserts the chunk's groups in the
+// runtime's group table at once (runtime/exec/agg_table.h; a lone dictionary-encoded string key
+// is looked up once per distinct value of the batch), and updates every aggregate's state in the
+// group's state block: counts, sums, averages and min/max/any of numbers in place, without
+// branches; dcount, make_set/make_list (of dynamic values too, as the interpreter's JSON texts),
+// strings' min/max/any and arg_max/arg_min through the table's helpers.
+#include <optional>
+
 #include "compiler/jit/codegen.h"
 #include "runtime/exec/agg_table.h"
 
@@ -30,7 +34,7 @@ class AggregateBuilder {
       fn_->addParamAttr(i, llvm::Attribute::ReadOnly);
     }
     auto* entry = llvm::BasicBlock::Create(ctx, "entry", fn_);
-    auto* loop = llvm::BasicBlock::Create(ctx, "row", fn_);
+    auto* loop = llvm::BasicBlock::Create(ctx, "chunk", fn_);
     auto* done = llvm::BasicBlock::Create(ctx, "done", fn_);
 
     // Entry: load what the loop reads; the keys' buffers for the table.
@@ -41,38 +45,25 @@ class AggregateBuilder {
       for (const ir::Expr& e : a.args) exprs.push_back(&e);
     }
     gen_.LoadInputs(fn_->getArg(0), fn_->getArg(3), exprs);
-    llvm::Value* table = fn_->getArg(4);
-    table_ = table;
-    const size_t nkeys = layout_.keys.size();
-    llvm::Value* values = nullptr;
-    llvm::Value* bytes = nullptr;
-    llvm::Value* valid = nullptr;
-    llvm::Value* state = nullptr;
-    if (nkeys > 0) {
-      values = b_.CreateAlloca(b_.getInt64Ty(), b_.getInt32(static_cast<uint32_t>(nkeys)), "key.values");
-      bytes = b_.CreateAlloca(ptr, b_.getInt32(static_cast<uint32_t>(nkeys)), "key.bytes");
-      valid = b_.CreateAlloca(b_.getInt8Ty(), b_.getInt32(static_cast<uint32_t>(nkeys)), "key.valid");
-    } else {
+    table_ = fn_->getArg(4);
+    LoadCodeCaches();
+    llvm::Value* n = b_.CreateZExt(fn_->getArg(1), b_.getInt64Ty());
+    if (layout_.keys.empty()) {
       // One group for every row: found once.
       auto* null = llvm::ConstantPointerNull::get(ptr);
-      state = b_.CreateCall(GroupHelper(), {table, b_.getInt64(0), null, null, null}, "state");
+      llvm::Value* state = b_.CreateCall(GroupHelper(), {table_, b_.getInt64(0), null, null, null}, "state");
+      b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), done, loop);
+      b_.SetInsertPoint(loop);
+      auto* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
+      i->addIncoming(b_.getInt64(0), entry);
+      SetRow(i);
+      for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
+      llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
+      i->addIncoming(next, b_.GetInsertBlock());
+      b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, done);
+    } else {
+      BuildChunks(n, loop, done);
     }
-    llvm::Value* n = b_.CreateZExt(fn_->getArg(1), b_.getInt64Ty());
-    b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), done, loop);
-
-    // The row loop.
-    b_.SetInsertPoint(loop);
-    auto* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
-    i->addIncoming(b_.getInt64(0), entry);
-    llvm::Value* row = b_.CreateZExt(
-        b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), fn_->getArg(2), i)), b_.getInt64Ty());
-    gen_.SetRow(row);
-    row_ = row;
-    if (nkeys > 0) state = FindGroup(table, values, bytes, valid);
-    for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
-    llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
-    i->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, done);
 
     b_.SetInsertPoint(done);
     b_.CreateRetVoid();
@@ -105,10 +96,130 @@ class AggregateBuilder {
   }
   llvm::Value* And(llvm::Value* a, llvm::Value* b) { return a ? (b ? b_.CreateAnd(a, b) : a) : b; }
 
-  // Computes the keys of the current row into the buffers, hashes them and returns the
-  // group's state block.
-  llvm::Value* FindGroup(llvm::Value* table, llvm::Value* values, llvm::Value* bytes, llvm::Value* valid) {
+  // A plain string column's dictionary in this batch, if the expression is one.
+  std::optional<size_t> StringColumn(const ir::Expr& e) const {
+    if (e.kind != ir::ExprKind::Column || e.type != Type::String) return std::nullopt;
+    return static_cast<size_t>(e.column);
+  }
+
+  // At the entry: the dictionaries of the columns whose values are looked up per distinct value
+  // when the batch has them encoded (a lone string key: its group; the strings dcount and
+  // make_set/make_list intern: their ids), and a cleared code cache for each.
+  void LoadCodeCaches() {
+    llvm::FunctionCallee cache_fn = Declare("huntc_agg_code_cache", b_.getPtrTy(), {b_.getPtrTy(), b_.getInt32Ty()});
+    uint32_t next = 0;
+    const auto load = [&](size_t column, Coded& out) {
+      out.codes = gen_.LoadDictionary(fn_->getArg(0), column).codes;
+      out.cache = b_.CreateCall(cache_fn, {table_, b_.getInt32(next++)});
+    };
+    if (node_.keys.size() == 1) {
+      if (auto c = StringColumn(node_.keys[0].expr)) load(*c, key_codes_);
+    }
+    arg_codes_.resize(node_.aggregates.size());
+    for (size_t k = 0; k < node_.aggregates.size(); ++k) {
+      const AggSlot slot = layout_.slots[k].slot;
+      if (slot != AggSlot::DCountString && !(slot == AggSlot::List && layout_.slots[k].arg == Type::String)) continue;
+      if (auto c = StringColumn(node_.aggregates[k].args[0])) load(*c, arg_codes_[k]);
+    }
+  }
+
+  // Row i of the selection is the current row.
+  void SetRow(llvm::Value* i) {
+    row_ = b_.CreateZExt(b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), fn_->getArg(2), i)),
+                         b_.getInt64Ty());
+    gen_.SetRow(row_);
+  }
+
+  // The row loop with keys, a chunk of kChunk rows at a time: the chunk's keys and hashes, then
+  // its groups found together (huntc_agg_groups: the index and records fetched for all its rows
+  // at once), then each row's aggregates updated.
+  void BuildChunks(llvm::Value* n, llvm::BasicBlock* chunk, llvm::BasicBlock* done) {
+    llvm::LLVMContext& ctx = module_.getContext();
     auto* i64 = b_.getInt64Ty();
+    auto* i8 = b_.getInt8Ty();
+    auto* ptr = b_.getPtrTy();
+    const uint32_t nkeys = static_cast<uint32_t>(layout_.keys.size());
+    values_ = b_.CreateAlloca(i64, b_.getInt32(kChunk * nkeys), "key.values");
+    bytes_ = b_.CreateAlloca(ptr, b_.getInt32(kChunk * nkeys), "key.bytes");
+    valid_ = b_.CreateAlloca(i8, b_.getInt32(kChunk * nkeys), "key.valid");
+    hashes_ = b_.CreateAlloca(i64, b_.getInt32(kChunk), "hashes");
+    llvm::Value* states = b_.CreateAlloca(ptr, b_.getInt32(kChunk), "states");
+    llvm::Value* codes = b_.CreateAlloca(i8, b_.getInt32(kChunk), "codes");
+    llvm::BasicBlock* entry = b_.GetInsertBlock();
+    b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), done, chunk);
+
+    auto* keys = llvm::BasicBlock::Create(ctx, "keys", fn_);
+    auto* lookup = llvm::BasicBlock::Create(ctx, "lookup", fn_);
+    auto* update = llvm::BasicBlock::Create(ctx, "update", fn_);
+    auto* chunk_end = llvm::BasicBlock::Create(ctx, "chunk.end", fn_);
+    b_.SetInsertPoint(chunk);
+    auto* c = b_.CreatePHI(i64, 2, "c");
+    c->addIncoming(b_.getInt64(0), entry);
+    llvm::Value* rest = b_.CreateSub(n, c);
+    llvm::Value* m = b_.CreateSelect(b_.CreateICmpULT(rest, b_.getInt64(kChunk)), rest, b_.getInt64(kChunk), "m");
+    b_.CreateBr(keys);
+
+    // The chunk's keys; with a lone dictionary-encoded key, rows whose code's group is known
+    // already take it from the cache.
+    b_.SetInsertPoint(keys);
+    auto* j = b_.CreatePHI(i64, 2, "j");
+    j->addIncoming(b_.getInt64(0), chunk);
+    SetRow(b_.CreateAdd(c, j));
+    llvm::Value* state_at = b_.CreateInBoundsGEP(ptr, states, j);
+    auto* compute = llvm::BasicBlock::Create(ctx, "key", fn_);
+    auto* key_done = llvm::BasicBlock::Create(ctx, "key.done", fn_);
+    if (key_codes_.codes) {
+      auto* coded = llvm::BasicBlock::Create(ctx, "key.coded", fn_);
+      auto* hit = llvm::BasicBlock::Create(ctx, "key.hit", fn_);
+      b_.CreateCondBr(b_.CreateIsNull(key_codes_.codes), compute, coded);
+      b_.SetInsertPoint(coded);
+      llvm::Value* code = b_.CreateLoad(i8, b_.CreateInBoundsGEP(i8, key_codes_.codes, row_));
+      b_.CreateStore(code, b_.CreateInBoundsGEP(i8, codes, j));
+      llvm::Value* known = b_.CreateLoad(ptr, b_.CreateInBoundsGEP(i64, key_codes_.cache, b_.CreateZExt(code, i64)));
+      b_.CreateCondBr(b_.CreateIsNull(known), compute, hit);
+      b_.SetInsertPoint(hit);
+      b_.CreateStore(known, state_at);
+      b_.CreateBr(key_done);
+    } else {
+      b_.CreateBr(compute);
+    }
+    b_.SetInsertPoint(compute);
+    b_.CreateStore(llvm::ConstantPointerNull::get(ptr), state_at);
+    ComputeKeys(j);
+    b_.CreateBr(key_done);
+    b_.SetInsertPoint(key_done);
+    llvm::Value* j_next = b_.CreateAdd(j, b_.getInt64(1));
+    j->addIncoming(j_next, key_done);
+    b_.CreateCondBr(b_.CreateICmpULT(j_next, m), keys, lookup);
+
+    b_.SetInsertPoint(lookup);
+    llvm::Value* cache = llvm::ConstantPointerNull::get(ptr);
+    if (key_codes_.codes) cache = b_.CreateSelect(b_.CreateIsNull(key_codes_.codes), cache, key_codes_.cache);
+    b_.CreateCall(Declare("huntc_agg_groups", b_.getVoidTy(), {ptr, b_.getInt32Ty(), ptr, ptr, ptr, ptr, ptr, ptr, ptr}),
+                  {table_, b_.CreateTrunc(m, b_.getInt32Ty()), hashes_, values_, bytes_, valid_, states, cache, codes});
+    b_.CreateBr(update);
+
+    b_.SetInsertPoint(update);
+    auto* u = b_.CreatePHI(i64, 2, "u");
+    u->addIncoming(b_.getInt64(0), lookup);
+    SetRow(b_.CreateAdd(c, u));
+    llvm::Value* state = b_.CreateLoad(ptr, b_.CreateInBoundsGEP(ptr, states, u), "state");
+    for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
+    llvm::Value* u_next = b_.CreateAdd(u, b_.getInt64(1));
+    u->addIncoming(u_next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpULT(u_next, m), update, chunk_end);
+
+    b_.SetInsertPoint(chunk_end);
+    llvm::Value* c_next = b_.CreateAdd(c, m);
+    c->addIncoming(c_next, chunk_end);
+    b_.CreateCondBr(b_.CreateICmpULT(c_next, n), chunk, done);
+  }
+
+  // Computes the keys of the current row into the buffers at chunk row j, and their hash.
+  void ComputeKeys(llvm::Value* j) {
+    auto* i64 = b_.getInt64Ty();
+    const uint64_t nkeys = layout_.keys.size();
+    llvm::Value* base = b_.CreateMul(j, b_.getInt64(nkeys));
     llvm::Value* h = b_.getInt64(0x9e3779b97f4a7c15ULL);
     for (size_t k = 0; k < node_.keys.size(); ++k) {
       const Type t = layout_.keys[k];
@@ -131,9 +242,10 @@ class AggregateBuilder {
       }
       llvm::Value* is_valid = gen_.Valid(v);
       part = b_.CreateSelect(is_valid, part, b_.getInt64(0x5851f42d4c957f2dULL));
-      b_.CreateStore(value, b_.CreateConstInBoundsGEP1_64(i64, values, k));
-      b_.CreateStore(text, b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), bytes, k));
-      b_.CreateStore(b_.CreateZExt(is_valid, b_.getInt8Ty()), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), valid, k));
+      llvm::Value* at = b_.CreateAdd(base, b_.getInt64(k));
+      b_.CreateStore(value, b_.CreateInBoundsGEP(i64, values_, at));
+      b_.CreateStore(text, b_.CreateInBoundsGEP(b_.getPtrTy(), bytes_, at));
+      b_.CreateStore(b_.CreateZExt(is_valid, b_.getInt8Ty()), b_.CreateInBoundsGEP(b_.getInt8Ty(), valid_, at));
       llvm::Value* rotated = b_.CreateOr(b_.CreateShl(h, 27), b_.CreateLShr(h, 37));
       h = b_.CreateMul(b_.CreateXor(rotated, part), b_.getInt64(0x9e3779b97f4a7c15ULL));
     }
@@ -141,7 +253,30 @@ class AggregateBuilder {
     h = b_.CreateXor(h, b_.CreateLShr(h, 33));
     h = b_.CreateMul(h, b_.getInt64(0xff51afd7ed558ccdULL));
     h = b_.CreateXor(h, b_.CreateLShr(h, 33));
-    return b_.CreateCall(GroupHelper(), {table, h, values, bytes, valid}, "state");
+    b_.CreateStore(h, b_.CreateInBoundsGEP(i64, hashes_, j));
+  }
+
+  // Calls `coded` (with the row's code, i32) where aggregate k's column is dictionary-encoded in
+  // this batch, else `plain`.
+  template <class CodedCall, class PlainCall>
+  void ByCode(size_t k, CodedCall coded, PlainCall plain) {
+    const Coded& d = arg_codes_[k];
+    if (!d.codes) {
+      plain();
+      return;
+    }
+    auto* with = llvm::BasicBlock::Create(module_.getContext(), "agg.coded", fn_);
+    auto* without = llvm::BasicBlock::Create(module_.getContext(), "agg.plain", fn_);
+    auto* cont = llvm::BasicBlock::Create(module_.getContext(), "agg.coded.next", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(d.codes), without, with);
+    b_.SetInsertPoint(with);
+    llvm::Value* code = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), d.codes, row_));
+    coded(d.cache, b_.CreateZExt(code, b_.getInt32Ty()));
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(without);
+    plain();
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(cont);
   }
 
   // Runs `body` only where `ok` (null: always) holds.
@@ -226,7 +361,16 @@ class AggregateBuilder {
       }
       case AggSlot::DCountString:
         Guarded(ok, [&] {
-          b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, ptr, i32}), {table_, slot, v.v, v.len});
+          ByCode(
+              k,
+              [&](llvm::Value* cache, llvm::Value* code) {
+                b_.CreateCall(Declare("huntc_agg_dcount_code", b_.getVoidTy(), {ptr, ptr, ptr, i32, ptr, i32}),
+                              {table_, slot, v.v, v.len, cache, code});
+              },
+              [&] {
+                b_.CreateCall(Declare("huntc_agg_dcount_str", b_.getVoidTy(), {ptr, ptr, ptr, i32}),
+                              {table_, slot, v.v, v.len});
+              });
         });
         return;
       case AggSlot::DCount: {
@@ -261,7 +405,18 @@ class AggregateBuilder {
         llvm::Value* is_set = b_.getInt32(set ? 1 : 0);
         Guarded(ok, [&] {
           if (t == Type::String) {
-            b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
+            ByCode(
+                k,
+                [&](llvm::Value* cache, llvm::Value* code) {
+                  b_.CreateCall(Declare("huntc_agg_list_code", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32, ptr, i32}),
+                                {table_, slot, v.v, v.len, limit, is_set, cache, code});
+                },
+                [&] {
+                  b_.CreateCall(Declare("huntc_agg_list_str", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
+                                {table_, slot, v.v, v.len, limit, is_set});
+                });
+          } else if (t == Type::Dynamic) {
+            b_.CreateCall(Declare("huntc_agg_list_dyn", b_.getVoidTy(), {ptr, ptr, ptr, i32, i64, i32}),
                           {table_, slot, v.v, v.len, limit, is_set});
           } else {
             llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
@@ -281,6 +436,19 @@ class AggregateBuilder {
   llvm::Function* fn_ = nullptr;
   llvm::Value* table_ = nullptr;
   llvm::Value* row_ = nullptr;
+  // A chunk's keys (kChunk rows of the keys' values, bytes and validity, row-major) and hashes.
+  static constexpr uint32_t kChunk = 128;
+  llvm::Value* values_ = nullptr;
+  llvm::Value* bytes_ = nullptr;
+  llvm::Value* valid_ = nullptr;
+  llvm::Value* hashes_ = nullptr;
+  // A column's codes in this batch (null when not encoded) and its code cache.
+  struct Coded {
+    llvm::Value* codes = nullptr;
+    llvm::Value* cache = nullptr;
+  };
+  Coded key_codes_;                // a lone string key's
+  std::vector<Coded> arg_codes_;   // per aggregate, its string value's
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ namespace huntc::exec {
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
+// About what of a group table a core's caches keep: a larger table's index slots and records are
+// prefetched (AggTable::Groups).
+constexpr size_t kCachedBytes = size_t{512} << 10;
 
 // min/max/any of strings.
 struct StringPick {
@@ -74,7 +77,7 @@ struct ListState {
 // bitmap, a DistinctCounter fed the strings' hashes. The count is the interpreter's: a set of
 // distinct strings counts what a set of their hashes counts, and the counter gets the same hashes.
 struct StringDistinct {
-  static constexpr uint32_t kInline = 6;
+  static constexpr uint32_t kInline = 14;
   static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
   // Past this many bytes of interned strings in the table, counters take hashes instead: where
   // DistinctCounter keeps 8 bytes a value, ids keep the strings themselves (long, distinct ones
@@ -82,7 +85,9 @@ struct StringDistinct {
   static constexpr size_t kInternBudget = size_t{64} << 20;
   uint32_t ids[kInline] = {};
   uint32_t size = 0;  // distinct strings while counted by id
-  std::unique_ptr<std::vector<uint64_t>> bits;
+  uint32_t words = 0;  // of `bits`
+  // One allocation (not a vector's two): a group's bitmap is often the row's one cache miss.
+  std::unique_ptr<uint64_t[]> bits;
   std::unique_ptr<DistinctCounter> counter;
 
   void Add(AggTable& table, const char* p, uint32_t n) {
@@ -92,6 +97,16 @@ struct StringDistinct {
       return;
     }
     AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
+  }
+  // Add of a value whose interned id + 1 the batch's code cache keeps in `cached` (0: not yet).
+  void AddCoded(AggTable& table, const char* p, uint32_t n, uint64_t& cached) {
+    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
+    if (counter) {
+      counter->Add(HashKeyString(std::string_view(p, n)));
+      return;
+    }
+    if (cached == 0) cached = static_cast<uint64_t>(table.Intern(p, n)) + 1;
+    AddId(table, static_cast<uint32_t>(cached - 1));
   }
   void AddId(const AggTable& table, uint32_t id) {
     uint32_t top = id;  // the highest id the bitmap must hold
@@ -105,25 +120,30 @@ struct StringDistinct {
         return;
       }
     }
-    const size_t words = size_t{top} / 64 + 1;
-    if (words > (bits ? bits->size() : 0) && words > std::max<size_t>(kMinWords, size_t{size} * 2)) {
+    const size_t need = size_t{top} / 64 + 1;
+    if (need > words && need > std::max<size_t>(kMinWords, size_t{size} * 2)) {
       ToCounter(table);  // too sparse: a bitmap would take more than the counter's hash set
       counter->Add(HashKeyString(table.Interned(id)));
       return;
     }
     if (!bits) {
-      bits = std::make_unique<std::vector<uint64_t>>();
-      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);
+      for (uint32_t i = 0; i < size; ++i) Set(ids[i]);  // the first allocates the bitmap
     }
     if (Set(id) && ++size > DistinctCounter::kExactLimit) ToCounter(table);
   }
   // Sets id's bit; whether it was clear.
   bool Set(uint32_t id) {
     const size_t w = id / 64;
-    if (w >= bits->size()) bits->resize(std::max(w + 1, bits->size() * 2), 0);
+    if (w >= words) {
+      const size_t grown = std::max(w + 1, size_t{words} * 2);
+      auto wider = std::make_unique<uint64_t[]>(grown);
+      std::copy(bits.get(), bits.get() + words, wider.get());
+      bits = std::move(wider);
+      words = static_cast<uint32_t>(grown);
+    }
     const uint64_t bit = uint64_t{1} << (id % 64);
-    const bool added = ((*bits)[w] & bit) == 0;
-    (*bits)[w] |= bit;
+    const bool added = (bits[w] & bit) == 0;
+    bits[w] |= bit;
     return added;
   }
   template <class Fn>
@@ -132,8 +152,8 @@ struct StringDistinct {
       for (uint32_t i = 0; i < size; ++i) fn(ids[i]);
       return;
     }
-    for (size_t w = 0; w < bits->size(); ++w) {
-      for (uint64_t word = (*bits)[w]; word != 0; word &= word - 1) {
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
         fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
       }
     }
@@ -142,6 +162,7 @@ struct StringDistinct {
     counter = std::make_unique<DistinctCounter>();
     ForEachId([&](uint32_t id) { counter->Add(HashKeyString(table.Interned(id))); });
     bits.reset();
+    words = 0;
     size = 0;
   }
   int64_t Estimate() const { return counter ? counter->Estimate() : size; }
@@ -234,7 +255,10 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
     case AggKind::MakeList:
     case AggKind::MakeListIf:
       // A set of reals would have to find duplicates by their JSON text (-0.0, NaN): not here.
-      if (!IntegerLike(arg) && arg != Type::String && !(RealLike(arg) && !IsSet(spec.kind))) break;
+      // Dynamic values are kept as the JSON texts the interpreter keeps (ForEachListItem).
+      if (!IntegerLike(arg) && arg != Type::String && arg != Type::Dynamic && !(RealLike(arg) && !IsSet(spec.kind))) {
+        break;
+      }
       slot = AggSlot::List;
       return true;
     case AggKind::ArgMax:
@@ -285,11 +309,24 @@ bool BytesEqual(const char* a, const char* b, size_t n) {
     std::memcpy(&w, p, sizeof w);
     return w;
   };
-  if (n >= 8) {
+  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
+  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
+  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
+  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
+  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
+  if (n > 32) {
     for (size_t i = 0; i + 8 < n; i += 8) {
-      if (word(a + i) != word(b + i)) return false;
+      if (differ(i) != 0) return false;
     }
-    return word(a + n - 8) == word(b + n - 8);  // the last word, overlapping the one before
+    return differ(n - 8) == 0;  // the last word, overlapping the one before
+  }
+  if (n >= 4) {
+    const auto half = [](const char* p) {
+      uint32_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
   }
   for (size_t i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;
@@ -409,6 +446,46 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
       [&](uint32_t id) { return hashes_[id]; });
   if (g == count) return Insert(hash, values, bytes, valid) + state;
   return Record(g) + state;
+}
+
+void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
+                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes) {
+  const size_t nkeys = layout_.keys.size();
+  // A table that fits in the core's caches gains nothing from the passes that prefetch.
+  const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
+  for (uint32_t j = 0; far && j < n; ++j) {
+    if (!states[j]) index_.Prefetch(hashes[j]);
+  }
+  // The records of the ids the first slots hold (loaded by now, or on their way): a record may
+  // span a few cache lines, its keys first and its state after.
+  const size_t bytes_ahead = std::min<size_t>(record_bytes_, 256);
+  for (uint32_t j = 0; far && j < n; ++j) {
+    if (states[j]) continue;
+    const int64_t id = index_.Likely(hashes[j]);
+    if (id < 0 || static_cast<size_t>(id) >= groups()) continue;
+    const auto record = reinterpret_cast<uintptr_t>(Record(static_cast<size_t>(id)));
+    for (uintptr_t line = record & ~uintptr_t{63}; line < record + bytes_ahead; line += 64) {
+      __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
+    }
+  }
+  const size_t state = nkeys * sizeof(Key);
+  for (uint32_t j = 0; j < n; ++j) {
+    if (states[j]) continue;
+    const int64_t* v = values + j * nkeys;
+    const char* const* b = bytes + j * nkeys;
+    const uint8_t* ok = valid + j * nkeys;
+    // Most rows find their group: that path without Group's calls and checks for growth.
+    const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
+    states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
+    if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
+  }
+}
+
+uint64_t* AggTable::CodeCache(uint32_t k) {
+  while (code_caches_.size() <= k) code_caches_.push_back(std::make_unique<uint64_t[]>(kCodes));
+  uint64_t* cache = code_caches_[k].get();
+  std::fill(cache, cache + kCodes, 0);
+  return cache;
 }
 
 int64_t AggTable::Intern(const char* p, uint32_t n) {
@@ -537,7 +614,7 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       const int64_t* values = f->values();
       for (uint32_t k = 0; k < f->size; ++k) {
         int64_t v = values[k];
-        if (s.arg == Type::String) {
+        if (s.arg == Type::String || s.arg == Type::Dynamic) {
           const std::string_view text = from_table.Interned(v);
           v = Intern(text.data(), static_cast<uint32_t>(text.size()));
         }
@@ -614,6 +691,11 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
         for (uint32_t i = 0; i < l->size; ++i) {
           if (i) text.push_back(',');
           AppendJsonString(text, Interned(items[i]));
+        }
+      } else if (s.arg == Type::Dynamic) {
+        for (uint32_t i = 0; i < l->size; ++i) {
+          if (i) text.push_back(',');
+          text += Interned(items[i]);
         }
       } else {
         Column values(s.arg);
@@ -699,6 +781,14 @@ uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, cons
   return static_cast<AggTable*>(table)->Group(hash, values, bytes, valid);
 }
 
+void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int64_t* values,
+                      const char* const* bytes, const uint8_t* valid, uint8_t** states, uint64_t* cache,
+                      const uint8_t* codes) {
+  static_cast<AggTable*>(table)->Groups(n, hashes, values, bytes, valid, states, cache, codes);
+}
+
+uint64_t* huntc_agg_code_cache(void* table, uint32_t k) { return static_cast<AggTable*>(table)->CodeCache(k); }
+
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
   // The last word overlaps the one before and short strings are read in two overlapping
@@ -735,6 +825,11 @@ void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n) {
   std::launder(static_cast<StringDistinct*>(state))->Add(*static_cast<AggTable*>(table), p, n);
 }
 
+void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, uint64_t* cache, uint32_t code) {
+  auto& t = *static_cast<AggTable*>(table);
+  std::launder(static_cast<StringDistinct*>(state))->AddCoded(t, p, n, cache[code]);
+}
+
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
   std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
@@ -743,6 +838,24 @@ void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
   l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
+}
+
+void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
+                         uint64_t* cache, uint32_t code) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  uint64_t& id = cache[code];
+  if (id == 0) id = static_cast<uint64_t>(static_cast<AggTable*>(table)->Intern(p, n)) + 1;
+  l->Add(static_cast<int64_t>(id - 1), static_cast<size_t>(limit), set != 0);
+}
+
+void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
+  auto* l = std::launder(static_cast<ListState*>(state));
+  if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  auto& t = *static_cast<AggTable*>(table);
+  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0, [&](const std::string& text) {
+    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), static_cast<size_t>(limit), set != 0);
+  });
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

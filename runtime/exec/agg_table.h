@@ -41,7 +41,7 @@ enum class AggSlot : uint8_t {
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)
   DCount,      // a DistinctCounter object (huntc_agg_dcount_int/_real)
   DCountString,  // dcount of strings: a set of interned ids, then a DistinctCounter (huntc_agg_dcount_str)
-  List,        // make_set/make_list: an object (huntc_agg_list_*)
+  List,        // make_set/make_list: an object (huntc_agg_list_*); strings and dynamic texts interned
   Arg,         // arg_max/arg_min: an object, the value and the row's other columns (huntc_agg_arg_*)
 };
 
@@ -85,6 +85,35 @@ class IdIndex {
     }
   }
 
+  // The id with this hash for which same(id) holds, or -1.
+  template <class Same>
+  int64_t Find(uint64_t hash, Same same) const {
+    if (entries_.empty()) return -1;
+    const size_t mask = entries_.size() - 1;
+    const uint64_t tag = hash >> 32 << 32;
+    for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+      const uint64_t entry = entries_[pos];
+      if (entry == 0) return -1;
+      if ((entry & ~uint64_t{0xffffffff}) != tag) continue;
+      const uint32_t id = static_cast<uint32_t>(entry & 0xffffffff) - 1;
+      if (same(id)) return id;
+    }
+  }
+
+  size_t bytes() const { return entries_.size() * sizeof(uint64_t); }
+  // Brings the hash's first slot into the cache ahead of FindOrAdd.
+  void Prefetch(uint64_t hash) const {
+    if (!entries_.empty()) __builtin_prefetch(&entries_[hash & (entries_.size() - 1)]);
+  }
+  // The id in the hash's first slot if its tag matches (most likely the one FindOrAdd finds),
+  // else -1; a hint, to prefetch the id's record.
+  int64_t Likely(uint64_t hash) const {
+    if (entries_.empty()) return -1;
+    const uint64_t entry = entries_[hash & (entries_.size() - 1)];
+    if (entry == 0 || (entry & ~uint64_t{0xffffffff}) != (hash >> 32 << 32)) return -1;
+    return static_cast<int64_t>(entry & 0xffffffff) - 1;
+  }
+
  private:
   template <class HashOf>
   void Grow(uint32_t count, HashOf hash_of) {
@@ -112,6 +141,20 @@ class AggTable {
   // bytes[k]) unless valid[k] is 0. `hash` is any hash of the keys that equal keys share
   // (reals: -0.0 as 0.0); the table keeps it for growing and merging.
   uint8_t* Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
+  // The state blocks of n rows' groups, as Group's for each row in turn: row j's keys are
+  // values/bytes/valid[j * keys .. ], its hash hashes[j], its state block goes to states[j]
+  // (rows whose states[j] is set already are skipped). Looking the rows up together lets the
+  // index slots and then the records of all of them be fetched from memory at once, instead of
+  // two waits a row. With `cache`, states[j] also goes to cache[codes[j]] (the group of a
+  // dictionary code of the batch, AggCodeCache).
+  void Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
+              const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes);
+  // Dictionary code cache k of the batch a kernel is on: per code of one of the batch's
+  // dictionary-encoded columns (ColumnView::codes) what it stands for (its group's state block,
+  // or its string's interned id + 1), 0 where not known yet; cleared, as a kernel asks for it
+  // when it starts on a batch, so that each distinct value of a batch is hashed and looked up once.
+  static constexpr size_t kCodes = 256;
+  uint64_t* CodeCache(uint32_t k);
   size_t groups() const { return hashes_.size(); }
 
   // Adds another table's groups and states (of the same node) to this one: the result is that
@@ -166,6 +209,7 @@ class AggTable {
   IdIndex intern_index_;         // of interned strings
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
+  std::vector<std::unique_ptr<uint64_t[]>> code_caches_;  // kCodes entries each
 };
 
 }  // namespace huntc::exec
@@ -175,16 +219,30 @@ class AggTable {
 extern "C" {
 uint8_t* huntc_agg_group(void* table, uint64_t hash, const int64_t* values, const char* const* bytes,
                          const uint8_t* valid);
+// The state blocks of n rows' groups (AggTable::Groups).
+void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int64_t* values,
+                      const char* const* bytes, const uint8_t* valid, uint8_t** states, uint64_t* cache,
+                      const uint8_t* codes);
+// AggTable::CodeCache, cleared.
+uint64_t* huntc_agg_code_cache(void* table, uint32_t k);
 // A hash of a string key's bytes, which kernels mix into the keys' hash.
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
 // dcount: adds a non-null value (integer-like as int64, real, string: with its table).
 void huntc_agg_dcount_int(void* state, int64_t v);
 void huntc_agg_dcount_real(void* state, double v);
 void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
+// The same for a value of a dictionary-encoded column with code `code`: its interned id is
+// looked up once per batch in `cache` (AggTable::CodeCache).
+void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, uint64_t* cache, uint32_t code);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
 // (integer-like as int64, real as its bits: lists only, string: interned in its table).
 void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
+// A dynamic value's text (valid): what the interpreter's make_set/make_list adds of it
+// (ForEachListItem, runtime/exec/aggregate.h), as interned JSON texts.
+void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
+void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
+                         uint64_t* cache, uint32_t code);
 // take_any (mode 0), min (1), max (2) of strings.
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode);
 // arg_max/arg_min, aggregate `k` of the table's summarize: offers row `row` of the batch

@@ -171,14 +171,7 @@ class ListAgg : public Base {
     for (size_t i = 0; i < groups.size(); ++i) {
       const uint32_t g = groups[i];
       if (args[0].IsNull(i) || !Counts(args, i)) continue;
-      const Json value = CellToJson(args[0], i);
-      if (!set_ || !value.IsArray()) {
-        Add(g, value);
-        continue;
-      }
-      // make_set of an array adds its elements (doc: make-set-aggregation-function, "Set from
-      // array column"); make_list keeps the array as one element.
-      for (const Json& item : value.items()) Add(g, item);
+      ForEachListItem(CellToJson(args[0], i), set_, [&](std::string text) { Add(g, std::move(text)); });
     }
   }
   void Result(size_t g, Column* const* out) const override {
@@ -191,9 +184,8 @@ class ListAgg : public Base {
   }
 
  private:
-  void Add(uint32_t g, const Json& value) {
+  void Add(uint32_t g, std::string text) {
     if (items_[g].size() >= limit_) return;
-    std::string text = value.Serialize();
     if (set_ && !seen_[g].insert(text).second) return;
     items_[g].push_back(std::move(text));
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/batch.h"
+#include "runtime/exec/json.h"
 #include "runtime/exec/plan.h"
 
 namespace huntc::exec {
@@ -29,6 +30,19 @@ class Aggregator {
 };
 
 std::unique_ptr<Aggregator> MakeAggregator(const AggregateSpec& spec);
+
+// What make_set (set) or make_list adds for a non-null value: the JSON text of the value, or for
+// make_set of an array, of each of its elements (doc: make-set-aggregation-function, "Set from
+// array column"); make_list keeps an array whole. The interpreter and compiled kernels both
+// collect these texts, so they agree.
+template <class Add>
+void ForEachListItem(const Json& value, bool set, Add add) {
+  if (!set || !value.IsArray()) {
+    add(value.Serialize());
+    return;
+  }
+  for (const Json& item : value.items()) add(item.Serialize());
+}
 
 // The HyperLogLog distinct-count estimator behind dcount: exact (a set of hashes) up to
 // kExactLimit distinct values, then 2^14 registers (about 0.8 % standard error). The first

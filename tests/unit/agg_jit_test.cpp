@@ -1,8 +1,10 @@
 // Compiled summarize: the group table and its helpers on their own, and the JIT's aggregation
 // kernels against the interpreter's operator over generated batches with nulls, for every
-// aggregate and key type the kernels take; partial tables merged against one pass.
+// aggregate and key type the kernels take, over plain and dictionary-encoded batches, make_set and
+// make_list of dynamic values; partial tables (as threads would fill) merged against one pass.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -30,11 +32,17 @@ const std::vector<ColumnSpec> kSchema = {{"b", Type::Bool},     {"i", Type::Int}
 const char* const kWords[] = {"",       "alpha",   "Alpha", "beta", "gamma", "delta\t", "quote\"d",
                               "back\\", "ünïcode", "cmd.exe", "powershell.exe", "x", "y", "z"};
 
-// `rows` rows with about one null in eight; `seed` picks the values.
-Batch Generate(size_t rows, uint32_t seed) {
+// `rows` rows with about one null in eight; `seed` picks the values. With `dictionary`, the
+// string columns are dictionary-encoded as the reader's are (s stays so; many, of more distinct
+// values than a dictionary holds, drops its codes).
+Batch Generate(size_t rows, uint32_t seed, bool dictionary = false) {
   std::mt19937 rng(seed);
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   Batch b(kSchema);
+  if (dictionary) {
+    b.columns[kS].EnableDictionary();
+    b.columns[kMany].EnableDictionary();
+  }
   for (size_t r = 0; r < rows; ++r) {
     const auto null = [&] { return pick(8) == 0; };
     if (null()) b.columns[kB].AppendNull(); else b.columns[kB].AppendBool(pick(2) == 0);
@@ -357,6 +365,135 @@ TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggrega
     Fill(e.kernel, e, {batches[2], batches[3]}, right);
     left.Merge(right);
     CHECK(Rows(left.Result()) == Rows(whole.Result()));
+  }
+}
+
+// The result rows of the kernel filling one table from all batches, and of partial tables each
+// filled from a run of them (some empty) merged in order, as threads' partials are.
+std::pair<std::vector<std::string>, std::vector<std::string>> WholeAndMerged(
+    const AggregateNode& node, const Compiled& c, const std::vector<Batch>& batches, size_t parts) {
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable whole(node, layout);
+  Fill(c.kernel, c, batches, whole);
+  std::vector<std::unique_ptr<AggTable>> partials;
+  for (size_t p = 0; p < parts; ++p) {
+    partials.push_back(std::make_unique<AggTable>(node, layout));
+    // Part p takes batches [p * n / parts, (p + 1) * n / parts): the first of several parts over
+    // few batches are empty.
+    const size_t from = p * batches.size() / parts, to = (p + 1) * batches.size() / parts;
+    Fill(c.kernel, c, std::vector<Batch>(batches.begin() + static_cast<std::ptrdiff_t>(from),
+                                         batches.begin() + static_cast<std::ptrdiff_t>(to)),
+         *partials.back());
+  }
+  for (size_t p = 1; p < parts; ++p) partials[0]->Merge(*partials[p]);
+  return {Rows(whole.Result()), Rows(partials[0]->Result())};
+}
+
+TEST_CASE("agg kernels: dictionary-encoded columns give the plain columns' results", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  // Each batch's codes stand for other strings (first appearance differs): the kernel's caches
+  // of groups and interned ids per code must start afresh per batch; 300 rows span chunks.
+  std::vector<Batch> coded, plain;
+  for (uint32_t seed : {11u, 12u, 13u, 14u}) {
+    coded.push_back(Generate(seed == 13 ? 300 : 2000, seed, /*dictionary=*/true));
+    plain.push_back(Generate(seed == 13 ? 300 : 2000, seed));
+  }
+  REQUIRE(coded[0].columns[kS].codes() != nullptr);
+  CHECK(coded[0].columns[kMany].codes() == nullptr);
+  const Expr s = Col(kS, Type::String), many = Col(kMany, Type::String), b = Col(kB, Type::Bool);
+  const auto aggregates = [&] {
+    std::vector<AggregateSpec> aggs = {Agg(AggKind::Count, {}),          Agg(AggKind::DCount, {s}),
+                                       Agg(AggKind::DCountIf, {s, b}),   Agg(AggKind::MakeSet, {s}),
+                                       Agg(AggKind::MakeSet, {s}, 3),    Agg(AggKind::MakeList, {s}, 5),
+                                       Agg(AggKind::MakeSetIf, {s, b}, 4), Agg(AggKind::DCount, {many}),
+                                       Agg(AggKind::Max, {s})};
+    for (size_t k = 0; k < aggs.size(); ++k) aggs[k].names = {fmt::format("a{}", k)};
+    return aggs;
+  };
+  const std::vector<std::vector<NamedExpr>> key_sets = {
+      {{"s", s}}, {{"many", many}}, {{"l", Col(kL, Type::Long)}}, {{"s", s}, {"i", Col(kI, Type::Int)}}};
+  for (const auto& keys : key_sets) {
+    INFO("by " << keys[0].name << " and " << keys.size() - 1 << " more");
+    auto reference = SummarizePlan(keys, aggregates());
+    auto compiled = SummarizePlan(keys, aggregates());
+    Compiled c;
+    Install(*compiled, *jit, c);
+    const auto expected = Run(*reference, plain);
+    CHECK(Run(*reference, coded) == expected);
+    CHECK(Run(*compiled, coded) == expected);
+    CHECK(Run(*compiled, plain) == expected);
+    const auto [whole, merged] = WholeAndMerged(*compiled->As<AggregateNode>(), c, coded, 3);
+    CHECK(merged == whole);
+  }
+}
+
+TEST_CASE("agg kernels: make_set and make_list of dynamic values as the interpreter's", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const std::vector<ColumnSpec> schema = {{"k", Type::Long}, {"d", Type::Dynamic}};
+  // Arrays (make_set adds their elements, make_list keeps them whole), scalars, objects, nulls,
+  // duplicates in and across rows, and texts that are JSON of other spellings.
+  const char* const kValues[] = {R"(["A1","A2","A3"])", R"(["A2","C1"])", R"([1,2.5,"x",null,[3]])", "7",
+                                 R"("text")", R"({"a":1,"b":[2]})", R"({ "b" : [2], "a" : 1 })", "[]",
+                                 "true", "null", "1.0"};
+  std::vector<Batch> batches;
+  std::mt19937 rng(5);
+  for (size_t rows : {700u, 1u, 0u, 300u}) {
+    Batch b(schema);
+    for (size_t r = 0; r < rows; ++r) {
+      b.columns[0].AppendLong(static_cast<int64_t>(rng() % 5));
+      if (rng() % 9 == 0) b.columns[1].AppendNull(); else b.columns[1].AppendString(kValues[rng() % std::size(kValues)]);
+    }
+    b.row_count = rows;
+    batches.push_back(std::move(b));
+  }
+  const Expr d = Col(1, Type::Dynamic);
+  const auto aggregates = [&] {
+    std::vector<AggregateSpec> aggs = {Agg(AggKind::MakeSet, {d}), Agg(AggKind::MakeSet, {d}, 4),
+                                       Agg(AggKind::MakeList, {d}, 6), Agg(AggKind::MakeList, {d}),
+                                       Agg(AggKind::MakeSetIf, {d, F(Fn::Gt, Type::Bool, {Col(0, Type::Long), Lng(1)})}, 3)};
+    for (size_t k = 0; k < aggs.size(); ++k) aggs[k].names = {fmt::format("a{}", k)};
+    return aggs;
+  };
+  for (bool keyed : {false, true}) {
+    INFO((keyed ? "by k" : "without keys"));
+    std::vector<NamedExpr> keys;
+    if (keyed) keys.push_back({"k", Col(0, Type::Long)});
+    auto reference = Aggregate(Scan("T", schema), keys, aggregates());
+    auto compiled = Aggregate(Scan("T", schema), keys, aggregates());
+    Compiled c;
+    Install(*compiled, *jit, c);
+    const auto expected = Run(*reference, batches);
+    CHECK(expected.size() == (keyed ? 5u : 1u));
+    CHECK(Run(*compiled, batches) == expected);
+    const auto [whole, merged] = WholeAndMerged(*compiled->As<AggregateNode>(), c, batches, 4);
+    CHECK(merged == whole);
+  }
+}
+
+TEST_CASE("agg kernels: partial tables merged give one pass's result", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  // Groups spread over the parts; dcount past its exact limit (without keys: about 2,900 distinct
+  // of `many`) and make_set at its cap in several parts; parts of no rows (more parts than
+  // batches); half the batches dictionary-encoded.
+  std::vector<Batch> batches;
+  for (uint32_t seed = 20; seed < 26; ++seed) batches.push_back(Generate(1500, seed, seed % 2 == 0));
+  const std::vector<std::vector<NamedExpr>> key_sets = {{}, {{"i", Col(kI, Type::Int)}}, {{"s", Col(kS, Type::String)}}};
+  for (const auto& keys : key_sets) {
+    INFO(keys.size() << " keys");
+    auto plan = SummarizePlan(keys, AllAggregates(/*exact=*/true));
+    Compiled c;
+    Install(*plan, *jit, c);
+    auto reference = SummarizePlan(keys, AllAggregates(/*exact=*/true));
+    for (size_t parts : {2u, 3u, 6u, 9u}) {
+      INFO(parts << " parts");
+      const auto [whole, merged] = WholeAndMerged(*plan->As<AggregateNode>(), c, batches, parts);
+      CHECK(merged == whole);
+    }
+    std::vector<std::string> sorted_whole = WholeAndMerged(*plan->As<AggregateNode>(), c, batches, 1).first;
+    std::sort(sorted_whole.begin(), sorted_whole.end());
+    CHECK(sorted_whole == Run(*reference, batches));
   }
 }
 
