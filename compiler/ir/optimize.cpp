@@ -330,6 +330,49 @@ std::vector<Expr> PushIntoJoin(Op& join, std::vector<Expr> terms) {
   return stay;
 }
 
+// What `e` implies about the columns `side` holds alone: `e` with each largest subterm that is not
+// an and/or and reads another column taken as true; nothing when that leaves no test. and/or
+// are monotone in three-valued logic (false < null < true), so where `e` is true so is the
+// result: a row it rejects, `e` rejects whatever the other columns hold.
+std::optional<Expr> ImpliedOn(const Expr& e, const std::vector<bool>& side) {
+  if (e.kind == ExprKind::Call && (e.fn == Fn::And || e.fn == Fn::Or)) {
+    std::vector<Expr> terms;
+    for (const Expr& a : e.args) {
+      std::optional<Expr> t = ImpliedOn(a, side);
+      if (t) {
+        terms.push_back(std::move(*t));
+      } else if (e.fn == Fn::Or) {
+        return std::nullopt;  // one branch may be true whatever `side` holds
+      }
+    }
+    if (terms.empty()) return std::nullopt;
+    if (terms.size() == 1) return std::move(terms[0]);
+    return Expr::Call(e.fn, Type::Bool, std::move(terms));
+  }
+  std::set<int> used;
+  CollectColumns(e, used);
+  if (used.empty() || !std::all_of(used.begin(), used.end(), [&](int c) { return side[c]; })) return std::nullopt;
+  return e;
+}
+
+// Conjuncts that stay above a join because they read both sides (say `x in (T) or y has "z"`,
+// whose `in` is a join's marker column) still imply a test of each side's columns alone: that
+// test goes below the join too, where a side's rows may be removed (PushIntoJoin decides), and
+// the conjunct stays above. A volatile conjunct is left whole: it must be evaluated once.
+void PushImpliedIntoJoin(Op& join, const std::vector<Expr>& stay) {
+  const size_t left_width = join.left_out.size();
+  std::vector<bool> left(join.schema.size(), false), right(join.schema.size(), false);
+  for (size_t i = 0; i < join.schema.size(); ++i) (i < left_width ? left : right)[i] = true;
+  std::vector<Expr> implied;
+  for (const Expr& t : stay) {
+    if (HasVolatile(t)) continue;
+    for (const std::vector<bool>* side : {&left, &right}) {
+      if (std::optional<Expr> i = ImpliedOn(t, *side)) implied.push_back(std::move(*i));
+    }
+  }
+  PushIntoJoin(join, std::move(implied));  // what may not go below is dropped: `stay` holds it
+}
+
 // Filter(Aggregate): conjuncts over group keys only, with the key expressions substituted,
 // go below (a group's key is the key of each of its rows). Returns the conjuncts that stay.
 std::vector<Expr> PushIntoAggregate(Op& aggregate, std::vector<Expr> terms) {
@@ -413,6 +456,9 @@ bool PushOnce(std::unique_ptr<Op>& slot) {
         return true;
       }
       const bool moved = stay.size() != count;
+      // Once nothing more moves (so once per filter: it is not visited again), what the
+      // remaining conjuncts imply about one side goes below the join.
+      if (!moved && in.kind == OpKind::Join) PushImpliedIntoJoin(in, stay);
       filter.predicate = Conjunction(std::move(stay));
       return moved;
     }

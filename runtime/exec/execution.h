@@ -95,7 +95,9 @@ class Execution {
     Consumer* after_filter = nullptr;
     int after_filter_input = 0;
   };
-  void Build(const PlanNode& node, Consumer* out, int input);
+  // `above`: the filter `out` is, when it is one (a join or mv-expand under it tests its rows
+  // before making them whole).
+  void Build(const PlanNode& node, Consumer* out, int input, const FilterNode* above = nullptr);
 
   std::unique_ptr<Evaluator> evaluator_;
   std::vector<std::unique_ptr<Consumer>> operators_;

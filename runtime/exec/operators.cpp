@@ -366,10 +366,34 @@ class CompiledAggregateOp : public Operator {
   KernelInputs inputs_;
 };
 
+// The columns `e` reads, as a mask over a schema `width` wide.
+std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
+  std::vector<bool> read(width, false);
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* x = stack.back();
+    stack.pop_back();
+    if (x->kind == ExprKind::Column) read[static_cast<size_t>(x->column)] = true;
+    for (const Expr& a : x->args) stack.push_back(&a);
+  }
+  return read;
+}
+
+// Rows an operator makes (a join's matches, mv-expand's items) that the filter right above it
+// then tests: `predicate` is that filter's, `read` the columns it reads. The operator first
+// makes only those columns of a batch of rows, tests them, and makes every column only of the
+// rows that pass; the filter above tests those again (its predicate calls no rand(), so it
+// keeps them all). Rows the filter drops are never copied whole.
+struct Prefilter {
+  const Expr* predicate = nullptr;
+  std::vector<bool> read;
+};
+
 class HashJoinOp : public Operator {
  public:
-  HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e)
-      : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema), out_batch_(n.schema) {}
+  HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
+      : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema), out_batch_(n.schema),
+        prefilter_(std::move(prefilter)), narrow_(n.schema) {}
 
   void Push(const RowSet& rows, int input) override {
     if (input == 1) {
@@ -444,32 +468,73 @@ class HashJoinOp : public Operator {
   }
 
   // One output row: left row `row` of `left` (or nulls if left is null), right row `right` of
-  // the build side (or nulls if negative).
+  // the build side (or nulls if negative). With a prefilter it waits in pending_.
   void Output(const Batch* left, uint32_t row, int64_t right) {
-    size_t c = 0;
-    for (int l : node_.left_out) {
-      Column& to = out_batch_.columns[c++];
-      if (left) {
-        to.AppendFrom(left->columns[static_cast<size_t>(l)], row);
-      } else {
-        to.AppendNull();
-      }
+    if (prefilter_.predicate) {
+      if (!pending_.empty() && pending_left_ != left) FlushPending();
+      pending_left_ = left;
+      pending_.push_back({row, right});
+      if (pending_.size() >= kOutputBatchRows) FlushPending();
+      return;
     }
-    for (int r : node_.right_out) {
-      Column& to = out_batch_.columns[c++];
-      if (right >= 0) {
-        to.AppendFrom(build_.columns[static_cast<size_t>(r)], static_cast<size_t>(right));
-      } else {
-        to.AppendNull();
-      }
-    }
-    if (++out_batch_.row_count >= kOutputBatchRows) Flush();
+    AppendRow(out_batch_, nullptr, left, row, right);
+    if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
   }
 
-  void Flush() {
+  // Appends that row's columns to `to` (only those `only` marks, when given).
+  void AppendRow(Batch& to, const std::vector<bool>* only, const Batch* left, uint32_t row, int64_t right) {
+    size_t c = 0;
+    for (int l : node_.left_out) {
+      Column& col = to.columns[c];
+      if (!only || (*only)[c]) {
+        if (left) {
+          col.AppendFrom(left->columns[static_cast<size_t>(l)], row);
+        } else {
+          col.AppendNull();
+        }
+      }
+      ++c;
+    }
+    for (int r : node_.right_out) {
+      Column& col = to.columns[c];
+      if (!only || (*only)[c]) {
+        if (right >= 0) {
+          col.AppendFrom(build_.columns[static_cast<size_t>(r)], static_cast<size_t>(right));
+        } else {
+          col.AppendNull();
+        }
+      }
+      ++c;
+    }
+  }
+
+  // The pending rows: the prefilter's columns of all, then every column of those that pass.
+  void FlushPending() {
+    if (pending_.empty()) return;
+    narrow_.Clear();
+    for (const PendingRow& p : pending_) AppendRow(narrow_, &prefilter_.read, pending_left_, p.row, p.right);
+    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
+    for (uint32_t k : selection_) {
+      AppendRow(out_batch_, nullptr, pending_left_, pending_[k].row, pending_[k].right);
+      if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
+    }
+    pending_.clear();
+  }
+
+  void EmitBatch() {
     Emit(RowSet::All(out_batch_));
     out_batch_.Clear();
   }
+
+  void Flush() {
+    FlushPending();
+    EmitBatch();
+  }
+
+  struct PendingRow {
+    uint32_t row;
+    int64_t right;
+  };
 
   const HashJoinNode& node_;
   Batch build_;
@@ -477,16 +542,31 @@ class HashJoinOp : public Operator {
   std::vector<bool> matched_;
   std::unordered_set<std::string> left_seen_;  // innerunique: keys of the left rows kept
   Batch out_batch_;
+  Prefilter prefilter_;
+  Batch narrow_;  // the prefilter's columns of the pending rows
+  std::vector<PendingRow> pending_;
+  const Batch* pending_left_ = nullptr;
+  std::vector<uint32_t> selection_;
 };
 
 class MvExpandOp : public Operator {
  public:
-  MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
+      : Operator(out, in, e), node_(n), batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
+    // With a prefilter, the narrow batch holds the expanded columns, the index and the columns
+    // the filter reads; the rows that pass take the rest from the input row.
+    if (prefilter_.predicate) {
+      made_ = prefilter_.read;
+      for (const MvExpandColumn& k : node_.columns) made_[static_cast<size_t>(k.column)] = true;
+      if (node_.with_index) made_.back() = true;
+    }
+  }
   void Push(const RowSet& rows, int) override {
     const size_t input_columns = node_.inputs[0]->schema.size();
     std::vector<int> expanded_at(input_columns, -1);
     for (size_t k = 0; k < node_.columns.size(); ++k) expanded_at[static_cast<size_t>(node_.columns[k].column)] = static_cast<int>(k);
     std::vector<std::vector<Json>> items(node_.columns.size());
+    Batch& into = prefilter_.predicate ? narrow_ : batch_;
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
       size_t count = 0;
@@ -499,23 +579,48 @@ class MvExpandOp : public Operator {
         for (size_t c = 0; c < input_columns; ++c) {
           const int k = expanded_at[c];
           if (k < 0) {
-            batch_.columns[c].AppendFrom(rows.batch->columns[c], row);
+            if (made_.empty() || made_[c]) into.columns[c].AppendFrom(rows.batch->columns[c], row);
           } else {
             const auto& list = items[static_cast<size_t>(k)];
             // Shorter columns pad with null; an element not of the `to typeof()` type is null.
             const bool cast = j < list.size() && Conforms(list[j], node_.columns[static_cast<size_t>(k)].to);
-            AppendJson(batch_.columns[c], cast ? list[j] : Json());
+            AppendJson(into.columns[c], cast ? list[j] : Json());
           }
         }
-        if (node_.with_index) batch_.columns.back().AppendLong(static_cast<int64_t>(j));
-        if (++batch_.row_count >= kOutputBatchRows) Flush();
+        if (node_.with_index) into.columns.back().AppendLong(static_cast<int64_t>(j));
+        if (prefilter_.predicate) {
+          sources_.push_back(row);
+          if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
+        } else if (++batch_.row_count >= kOutputBatchRows) {
+          Flush();
+        }
       }
     }
+    if (prefilter_.predicate) FlushPending(*rows.batch);
     Flush();
   }
   void Finish(int) override { Done(); }
 
  private:
+  // The narrow rows made so far (of input rows of `input`): those the prefilter passes get
+  // every column.
+  void FlushPending(const Batch& input) {
+    if (sources_.empty()) return;
+    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
+    for (uint32_t k : selection_) {
+      for (size_t c = 0; c < batch_.columns.size(); ++c) {
+        if (made_[c]) {
+          batch_.columns[c].AppendFrom(narrow_.columns[c], k);
+        } else {
+          batch_.columns[c].AppendFrom(input.columns[c], sources_[k]);
+        }
+      }
+      if (++batch_.row_count >= kOutputBatchRows) Flush();
+    }
+    narrow_.Clear();
+    sources_.clear();
+  }
+
   // The values one row's cell expands to: an array's items, a bag's entries, a null or scalar
   // as itself; an empty array or bag gives none.
   static void Items(const Column& c, size_t row, const MvExpandColumn& spec, std::vector<Json>& out) {
@@ -559,6 +664,11 @@ class MvExpandOp : public Operator {
   }
   const MvExpandNode& node_;
   Batch batch_;
+  Prefilter prefilter_;
+  std::vector<bool> made_;          // with a prefilter: the columns the narrow batch holds
+  Batch narrow_;
+  std::vector<uint32_t> sources_;   // the input row of each narrow row
+  std::vector<uint32_t> selection_;
 };
 
 // serialize with row_number/prev/next: rows stream through; `tail_` keeps the last rows
@@ -635,7 +745,20 @@ class WindowOp : public Operator {
   std::vector<int64_t> next_number_;
 };
 
-std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e) {
+// Whether `e` calls rand() or new_guid(): evaluated twice, it may give two answers.
+bool CallsVolatile(const Expr& e) {
+  if (e.kind == ExprKind::Call && IsVolatile(e.fn)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), CallsVolatile);
+}
+
+// The prefilter of an operator whose output goes straight into the filter `above` (null when
+// it does not): that filter's test, when it may be evaluated twice.
+Prefilter PrefilterOf(const PlanNode& n, const FilterNode* above) {
+  if (!above || CallsVolatile(above->predicate)) return {};
+  return {&above->predicate, ColumnsRead(above->predicate, n.schema.size())};
+}
+
+std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e, const FilterNode* above) {
   switch (n.kind) {
     case PlanKind::Filter: return std::make_unique<FilterOp>(*n.As<FilterNode>(), out, in, e);
     case PlanKind::Project: return std::make_unique<ProjectOp>(*n.As<ProjectNode>(), out, in, e);
@@ -646,14 +769,14 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
       if (a.kernel && AggLayout::Of(a, layout, why)) return std::make_unique<CompiledAggregateOp>(a, std::move(layout), out, in, e);
       return std::make_unique<AggregateOp>(a, out, in, e);
     }
-    case PlanKind::HashJoin: return std::make_unique<HashJoinOp>(*n.As<HashJoinNode>(), out, in, e);
+    case PlanKind::HashJoin: return std::make_unique<HashJoinOp>(*n.As<HashJoinNode>(), out, in, e, PrefilterOf(n, above));
     case PlanKind::Union: return std::make_unique<UnionOp>(*n.As<UnionNode>(), out, in, e);
     case PlanKind::Sort: return std::make_unique<SortOp>(*n.As<SortNode>(), out, in, e);
     case PlanKind::Top: return std::make_unique<TopOp>(*n.As<TopNode>(), out, in, e);
     case PlanKind::Limit: return std::make_unique<LimitOp>(*n.As<LimitNode>(), out, in, e);
     case PlanKind::Distinct: return std::make_unique<DistinctOp>(*n.As<DistinctNode>(), out, in, e);
     case PlanKind::Count: return std::make_unique<CountOp>(*n.As<CountNode>(), out, in, e);
-    case PlanKind::MvExpand: return std::make_unique<MvExpandOp>(*n.As<MvExpandNode>(), out, in, e);
+    case PlanKind::MvExpand: return std::make_unique<MvExpandOp>(*n.As<MvExpandNode>(), out, in, e, PrefilterOf(n, above));
     case PlanKind::Window: return std::make_unique<WindowOp>(*n.As<WindowNode>(), out, in, e);
     case PlanKind::MvApply: return MakeMvApplyOp(*n.As<MvApplyNode>(), out, in, e);
     case PlanKind::MakeSeries: return MakeMakeSeriesOp(*n.As<MakeSeriesNode>(), out, in, e);
@@ -722,7 +845,7 @@ Execution::Execution(const PlanNode& plan, int64_t now, Consumer& sink) : evalua
 
 Execution::~Execution() = default;
 
-void Execution::Build(const PlanNode& node, Consumer* out, int input) {
+void Execution::Build(const PlanNode& node, Consumer* out, int input, const FilterNode* above) {
   if (node.Is<ScanNode>() || node.Is<DatatableNode>() || node.Is<ApplyInputNode>()) {
     sources_.push_back({&node, out, input});
     return;
@@ -743,7 +866,7 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input) {
     sources_.push_back({&node, out, input, result});
     return;
   }
-  std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_);
+  std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_, above);
   Consumer* self = op.get();
   operators_.push_back(std::move(op));
   // Depth-first, the build side of a join first: the order sources must be fed in.
@@ -752,8 +875,8 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input) {
     Build(*node.inputs[0], self, 0);
     return;
   }
-  for (size_t i = 0; i < node.inputs.size(); ++i) Build(*node.inputs[i], self, static_cast<int>(i));
   const auto* filter = node.As<FilterNode>();
+  for (size_t i = 0; i < node.inputs.size(); ++i) Build(*node.inputs[i], self, static_cast<int>(i), filter);
   if (filter && filter->compiled() && filter->inputs[0]->Is<ScanNode>()) {
     sources_.back().filter = filter;
     sources_.back().after_filter = out;

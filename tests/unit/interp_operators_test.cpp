@@ -486,3 +486,76 @@ TEST_CASE("MakeSeries lays each group's bins out over the whole axis", "[interp]
         std::vector<std::string>{
             R"([2,2,1] | ["2026-11-19T10:00:00.0000000Z","2026-11-19T11:00:00.0000000Z","2026-11-19T12:00:00.0000000Z"])"});
 }
+
+namespace {
+
+// `plan` under a projection of each of its columns: the same rows, but a filter over it is no
+// longer right above the join or mv-expand, which then makes every row whole.
+PlanPtr Identity(PlanPtr plan) {
+  std::vector<NamedExpr> columns;
+  for (size_t c = 0; c < plan->schema.size(); ++c) {
+    columns.push_back({plan->schema[c].name, Col(static_cast<int>(c), plan->schema[c].type)});
+  }
+  return Project(std::move(plan), std::move(columns));
+}
+
+// key: i % keys, v: i, s: "<prefix>i"
+PlanPtr Numbered(size_t rows, int64_t keys, const std::string& prefix) {
+  std::vector<std::vector<Value>> values;
+  for (size_t i = 0; i < rows; ++i) {
+    const auto n = static_cast<int64_t>(i);
+    values.push_back({L(n % keys), L(n), S(prefix + std::to_string(n))});
+  }
+  return Datatable({{"key", Type::Long}, {"v", Type::Long}, {"s", Type::String}}, std::move(values));
+}
+
+}  // namespace
+
+TEST_CASE("a join right under a filter tests its matches before making them whole: the filter's rows, across batches",
+          "[interp][operators][join]") {
+  // (v + v1) % 5 == 0, or the right side is null-filled (an outer join's unmatched rows)
+  const Expr sum = F(Fn::Add, Type::Long, {Col(1, Type::Long), Col(4, Type::Long)});
+  const Expr predicate = F(Fn::Or, Type::Bool, {F(Fn::IsNull, Type::Bool, {Col(4, Type::Long)}),
+                                                F(Fn::Eq, Type::Bool, {F(Fn::Mod, Type::Long, {sum, Lng(5)}), Lng(0)})});
+  for (JoinKind kind : {JoinKind::Inner, JoinKind::InnerUnique, JoinKind::LeftOuter, JoinKind::RightOuter, JoinKind::FullOuter}) {
+    INFO(static_cast<int>(kind));
+    const auto join = [&] {
+      // keys 0..8 on the left, 0..10 on the right: each side has rows the other lacks
+      return HashJoin(Numbered(3000, 9, "l"), Numbered(700, 11, "r"), kind, {0}, {0}, {0, 1, 2}, {0, 1, 2},
+                      {"key", "v", "s", "key1", "v1", "s1"});
+    };
+    const std::vector<std::string> fused = Rows(Run(*Filter(join(), predicate)), true);
+    CHECK(fused.size() > (kind == JoinKind::InnerUnique ? 100 : 4096));  // innerunique: one left row per key
+    CHECK(fused == Rows(Run(*Filter(Identity(join()), predicate)), true));
+  }
+}
+
+TEST_CASE("mv-expand right under a filter tests its items before making rows whole: the filter's rows, across batches",
+          "[interp][operators]") {
+  std::vector<std::vector<Value>> values;
+  for (int64_t i = 0; i < 5000; ++i) {
+    std::string items = "[";
+    for (int64_t k = 0; k < i % 7; ++k) {
+      if (k) items += ',';
+      items += std::to_string(k);
+    }
+    values.push_back({L(i), i % 11 == 0 ? N(Type::Dynamic) : D(items + "]"), S("row" + std::to_string(i))});
+  }
+  const auto expand = [&] {
+    return MvExpand(Datatable({{"id", Type::Long}, {"items", Type::Dynamic}, {"s", Type::String}}, values),
+                    {{1, Type::Long, false}}, 2147483647, "i");
+  };
+  // reads an expanded column and another: items > 1 and id % 3 != 0, or the item is null
+  const Expr predicate = F(
+      Fn::Or, Type::Bool,
+      {F(Fn::IsNull, Type::Bool, {Col(1, Type::Long)}),
+       F(Fn::And, Type::Bool,
+         {F(Fn::Gt, Type::Bool, {Col(1, Type::Long), Lng(1)}),
+          F(Fn::Not, Type::Bool, {F(Fn::Eq, Type::Bool, {F(Fn::Mod, Type::Long, {Col(0, Type::Long), Lng(3)}), Lng(0)})})})});
+  const std::vector<std::string> fused = Rows(Run(*Filter(expand(), predicate)));
+  CHECK(fused.size() > 4096);
+  CHECK(fused == Rows(Run(*Filter(Identity(expand()), predicate))));
+  // the item index is an expanded column too
+  const Expr by_index = F(Fn::Eq, Type::Bool, {Col(3, Type::Long), Lng(2)});
+  CHECK(Rows(Run(*Filter(expand(), by_index))) == Rows(Run(*Filter(Identity(expand()), by_index))));
+}

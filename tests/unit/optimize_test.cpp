@@ -240,6 +240,46 @@ TEST_CASE("optimize: filters move into the join sides the join kind allows", "[o
         "        Scan DeviceProcessEvents\n");
 }
 
+TEST_CASE("optimize: what a conjunct over both join sides implies about one side moves below the join",
+          "[optimize]") {
+  const std::string left = "DeviceProcessEvents | project DeviceName, FileName";
+  const std::string right = "(DeviceLogonEvents | project DeviceName, LogonType)";
+  const std::string where =
+      " on DeviceName | where FileName == \"a\" and LogonType == \"b\" or FileName == \"c\" and LogonType == \"d\"";
+  // inner: each side gets the `or` of its own tests; the whole conjunct stays above
+  CHECK(Pushed(left + " | join kind=inner " + right + where) ==
+        "Filter (or (and (eq #1 \"a\") (eq #3 \"b\")) (and (eq #1 \"c\") (eq #3 \"d\")))\n"
+        "  Join\n"
+        "    Project\n"
+        "      Filter (or (eq #4 \"b\") (eq #4 \"d\"))\n"
+        "        Scan DeviceLogonEvents\n"
+        "    Project\n"
+        "      Filter (or (eq #4 \"a\") (eq #4 \"c\"))\n"
+        "        Scan DeviceProcessEvents\n");
+  // leftouter: only the left side; a branch of the `or` without a left test implies nothing
+  CHECK(Pushed(left + " | join kind=leftouter " + right + where) ==
+        "Filter (or (and (eq #1 \"a\") (eq #3 \"b\")) (and (eq #1 \"c\") (eq #3 \"d\")))\n"
+        "  Join\n"
+        "    Project\n"
+        "      Scan DeviceLogonEvents\n"
+        "    Project\n"
+        "      Filter (or (eq #4 \"a\") (eq #4 \"c\"))\n"
+        "        Scan DeviceProcessEvents\n");
+  CHECK(Pushed(left + " | join kind=leftouter " + right + " on DeviceName | where FileName == \"a\" or LogonType == \"b\"")
+            .find("Filter (eq #4") == std::string::npos);
+  // innerunique: a left test over a non-key column stays above
+  CHECK(Pushed(left + " | join " + right + where).find("Filter (or (eq #4 \"a\")") == std::string::npos);
+  // `x in (T)` under `or` is a left-outer join's marker: the rest of the `or` filters the scan
+  CHECK(Pushed("DeviceProcessEvents | where DeviceName in ((DeviceLogonEvents | distinct DeviceName)) and FileName == "
+               "\"a\" or FileName == \"c\" | project FileName")
+            .find("      Project\n        Filter (or (eq #4 \"a\") (eq #4 \"c\"))\n          Scan DeviceProcessEvents\n") !=
+        std::string::npos);
+  // rand() is drawn once per row: a conjunct that calls it stays whole above the join
+  CHECK(Pushed(left + " | join kind=inner " + right +
+               " on DeviceName | where FileName == \"a\" and rand() < 0.5 or LogonType == \"b\" and FileName == \"c\"")
+            .find("Filter (or (eq #4 \"a\")") == std::string::npos);
+}
+
 TEST_CASE("optimize: filters over group keys move below summarize, others stay", "[optimize]") {
   CHECK(Pushed("DeviceProcessEvents | summarize c = count() by DeviceName, bin(Timestamp, 1h) "
                "| where DeviceName has \"x\" and c > 2 and Timestamp > ago(1d)") ==
@@ -410,6 +450,11 @@ TEST_CASE("optimize: queries that exercise each pass give the same rows with and
       R"(DeviceProcessEvents | join kind=inner (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and n > 1 | summarize count() by DeviceName, FileName)",
       R"(DeviceProcessEvents | join (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and DeviceName != "" | project DeviceName, FileName, n)",
       R"(DeviceProcessEvents | join kind=leftouter (DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName) on DeviceName | where isnull(n) or n > 0 | summarize count() by DeviceName, FileName)",
+      // a conjunct over both sides: what it implies about each side moves below the join
+      R"(DeviceProcessEvents | join kind=inner (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and n > 1 or FileName has "cmd" and n > 0 | summarize count() by DeviceName, FileName)",
+      R"(DeviceProcessEvents | join kind=leftouter (DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName) on DeviceName | where FileName has "exe" and isnull(n) or FileName has "cmd" | summarize count() by DeviceName, FileName)",
+      R"(DeviceProcessEvents | join (DeviceNetworkEvents | summarize n = count() by DeviceName) on DeviceName | where DeviceName != "" and n > 1 or DeviceName has "a" | project DeviceName, FileName, n)",
+      R"(union DeviceProcessEvents, DeviceFileEvents | where DeviceName in ((DeviceNetworkEvents | where RemotePort == 443 | distinct DeviceName)) and FileName has "exe" or FileName has "cmd" | summarize count() by DeviceName, FileName)",
       // summarize keys
       R"(DeviceNetworkEvents | summarize c = count() by DeviceName, bin(Timestamp, 1d) | where DeviceName != "" and c > 1 and Timestamp > ago(20d))",
       // mv-expand

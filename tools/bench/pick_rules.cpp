@@ -2,9 +2,10 @@
 // every rule under the given folders whose query reads only Device* tables and compiles for the
 // given engine (and whose entity mappings name result columns, as `huntc run` requires), one path
 // a line, in FindRuleFiles' order: tests/unit/lower_corpus_test.cpp's choice, less the rules
-// `huntc run` refuses for their mappings.
+// `huntc run` refuses for their mappings. --with-tables adds a tab and the tables the rule reads,
+// comma-separated (the benchmark finds the cheapest rule of each table with it).
 //
-//   bench-rules [--engine interp|jit] FOLDER...
+//   bench-rules [--engine interp|jit] [--with-tables] FOLDER...
 //
 // The count of rules considered and compiled goes to stderr.
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/driver/compile.h"
 
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--engine", engine, "The engine the rules must compile for")
       ->check(CLI::IsMember({"jit", "interp"}))
       ->capture_default_str();
+  bool with_tables = false;
+  app.add_flag("--with-tables", with_tables, "After each path, a tab and the tables the rule reads");
   CLI11_PARSE(app, argc, argv);
 
   std::string error;
@@ -56,7 +60,11 @@ int main(int argc, char** argv) {
     auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, compile_diags, nullptr, chosen);
     if (!query || !DescribeDetections(*rule, query->pipeline, compile_diags)) continue;
     ++compiled;
-    fmt::print("{}\n", path);
+    if (with_tables) {
+      fmt::print("{}\t{}\n", path, fmt::join(tables, ","));
+    } else {
+      fmt::print("{}\n", path);
+    }
   }
   fmt::print(stderr, "bench-rules: {} rules read only Device* tables; {} of them compile for --engine {}\n",
              considered, compiled, engine);
