@@ -67,9 +67,10 @@ using PackKernel = void (*)(const ColumnView* columns, uint32_t rows, const Kern
 using AggregateKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
                                  const KernelContext* context, void* table);
 
-// A projection kernel: computes a Project's fixed-width computed columns (the interpreter's
-// values: 0 where null) for rows selection[0..rows) of a batch; row i of output k goes to
-// element i of outputs[k], which has room for `rows`.
+// A projection kernel: computes a Project's computed columns (the interpreter's values: 0 where
+// null) for rows selection[0..rows) of a batch; row i of output k goes to element i of
+// outputs[k], which has room for `rows`, or for a string or dynamic output is appended to its
+// column (ColumnOutput, runtime/batch.h).
 using ProjectKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
                                const KernelContext* context, const ColumnOutput* outputs);
 

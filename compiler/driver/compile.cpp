@@ -122,9 +122,9 @@ bool AboveScan(const exec::PlanNode& node) {
   return below->Is<exec::ScanNode>();
 }
 
-// Compiles the computed fixed-width columns of each Project of a scan pipeline in `plan` into
-// one kernel per Project; a column the JIT cannot compile (a string, or a construct it lacks)
-// stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
+// Compiles the computed columns of each Project of a scan pipeline in `plan` into one kernel
+// per Project; a column the JIT cannot compile (a guid, or a construct it lacks) stays
+// interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
 // compile.
 void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
   ForEachNode(plan, [&](exec::PlanNode* node) {

@@ -294,4 +294,13 @@ int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, ui
   return StoreJson(v, static_cast<int32_t>(Type::Dynamic), out);
 }
 
+void huntc_column_append(void* column, const char* s, uint32_t n, int32_t valid) {
+  Column& c = *static_cast<Column*>(column);
+  if (valid) {
+    c.AppendString({s, n});
+  } else {
+    c.AppendNull();
+  }
+}
+
 }  // extern "C"

@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -85,10 +86,11 @@ const Predicate kPredicates[] = {
 // Typical computed columns of hunting rules' extends, over every row.
 const Predicate kProjections[] = {
     {"extend", "Bytes = RemotePort * 2 + 1, Hour = bin(Timestamp, 1h)"},
+    {"extend_str", "U = tolower(InitiatingProcessFileName), S = strcat(DeviceName, ':', tostring(RemotePort))"},
 };
 
-// The sum of a fixed-width column's valid values (bits of a real), nulls counted apart: the same
-// for equal columns.
+// The sum of a column's valid values (bits of a real, hashes of strings), nulls counted apart:
+// the same for equal columns.
 uint64_t Checksum(const Column& c) {
   uint64_t sum = 0;
   for (size_t i = 0; i < c.size(); ++i) {
@@ -101,7 +103,10 @@ uint64_t Checksum(const Column& c) {
       case Type::Int: sum += static_cast<uint64_t>(c.IntAt(i)); break;
       case Type::Real:
       case Type::Decimal: sum += std::bit_cast<uint64_t>(c.RealAt(i)); break;
-      default: sum += static_cast<uint64_t>(c.LongAt(i)); break;
+      case Type::Long:
+      case Type::DateTime:
+      case Type::TimeSpan: sum += static_cast<uint64_t>(c.LongAt(i)); break;
+      default: sum += std::hash<std::string_view>{}(c.StringAt(i)); break;
     }
   }
   return sum;
