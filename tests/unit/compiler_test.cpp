@@ -211,6 +211,12 @@ TEST_CASE("jit: the kernel's LLVM IR can be dumped", "[compiler][jit]") {
   REQUIRE(Compile("DeviceNetworkEvents | where RemotePort == 443", diags, &dumps));
   CHECK(dumps.kernel.llvm.find("define i32 @filter_") != std::string::npos);
   CHECK(dumps.kernel.llvm_opt.find("icmp eq i32") != std::string::npos);
+  // A projection computing a string: its kernel appends each row's text to the output column.
+  CompileDumps project_dumps;
+  REQUIRE(Compile("DeviceNetworkEvents | where RemotePort == 443 | extend S = tolower(DeviceName)", diags,
+                  &project_dumps));
+  CHECK(project_dumps.kernel.llvm.find("define void @project_") != std::string::npos);
+  CHECK(project_dumps.kernel.llvm_opt.find("call void @huntc_column_append") != std::string::npos);
 }
 
 TEST_CASE("driver: scan filters become kernels under the interpreter's operators", "[compiler][driver]") {
