@@ -174,6 +174,13 @@ llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
                                 const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
+// Generates into `module` the fused scan kernel `name` (runtime/kernel.h ScanKernel): the filter
+// kernel of `predicate`, then the projection kernel of `exprs` over the rows it selected
+// (fused.cpp); throws Unsupported.
+llvm::Function* BuildScan(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
+                          const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
+                          KernelObjects& objects);
+
 // Generates into `module` the summarize kernel `name` (runtime/kernel.h AggregateKernel) for
 // `node` over its input's columns (aggregate.cpp); throws Unsupported.
 llvm::Function* BuildAggregate(llvm::Module& module, const std::string& name, const exec::AggregateNode& node,

@@ -101,6 +101,12 @@ class Jit {
   // null and names the construct in `error`. Fixed-width, string and dynamic columns compile.
   ProjectKernel CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                   KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Compiles the filter `predicate` over a Scan with `columns` and the computed columns `exprs`
+  // of the Project above it into one fused scan kernel (runtime/kernel.h ScanKernel); on failure
+  // returns null and names the construct in `error`.
+  ScanKernel CompileScan(const ir::Expr& predicate, const std::vector<const ir::Expr*>& exprs,
+                         const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
+                         std::string& error);
   // Whether CompileProjection would compile `expr` as a column, found without generating
   // machine code; if not, names the construct in `error`.
   bool CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error);
