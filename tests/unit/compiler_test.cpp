@@ -263,6 +263,19 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   size_t compiled = 0;
   for (bool c : project->compiled) compiled += c;
   CHECK(compiled == 4);
+  // Above its compiled filter over the Scan: also fused with it, compiled at its first batch.
+  REQUIRE(project->fused);
+  CHECK_FALSE(project->fused->IfDone());
+  const LazyScanKernel::Compiled& fused = project->fused->Get();
+  CHECK(fused.kernel);
+  CHECK(fused.error.empty());
+  // Without a filter below, nothing to fuse.
+  q = Compile("DeviceNetworkEvents | extend B = RemotePort * 2", diags);
+  REQUIRE(q);
+  REQUIRE(q->plan);
+  REQUIRE(q->plan->Is<exec::ProjectNode>());
+  CHECK(q->plan->As<exec::ProjectNode>()->kernel);
+  CHECK_FALSE(q->plan->As<exec::ProjectNode>()->fused);
   // A projection above a summarize is not a scan pipeline's: no kernel, nothing named.
   q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | extend m = n * 2", diags);
   REQUIRE(q);
