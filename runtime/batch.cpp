@@ -189,6 +189,11 @@ Batch::Batch(std::vector<ColumnSpec> s) : specs(std::move(s)) {
 }
 
 ColumnOutput Column::Resize(size_t rows) {
+  if (!IsFixedWidth(type_)) {
+    Clear();
+    Reserve(rows);
+    return {this, nullptr};
+  }
   valid_.resize(rows);
   switch (type_) {
     case Type::Bool: u8_.resize(rows); return {u8_.data(), valid_.data()};
@@ -198,7 +203,7 @@ ColumnOutput Column::Resize(size_t rows) {
     case Type::TimeSpan: i64_.resize(rows); return {i64_.data(), valid_.data()};
     case Type::Real:
     case Type::Decimal: f64_.resize(rows); return {f64_.data(), valid_.data()};
-    default: return {nullptr, valid_.data()};  // string-like columns are not written by kernels
+    default: return {nullptr, valid_.data()};  // not reached: the types above are the fixed-width ones
   }
 }
 

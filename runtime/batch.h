@@ -17,8 +17,10 @@
 
 namespace huntc {
 
-// Where a generated kernel writes one fixed-width column: a value (of the width View gives the
-// type) and a validity byte per row.
+// Where a generated kernel writes one column. Fixed-width: a value (of the width View gives the
+// type) and a validity byte per row. String-like and dynamic: `values` is the Column itself,
+// emptied, to which the kernel appends its rows in order (huntc_column_append,
+// runtime/exec/kernel_entry.h), and `valid` is null.
 struct ColumnOutput {
   void* values;
   uint8_t* valid;
@@ -82,7 +84,8 @@ class Column {
 
   ColumnView View() const;
   // Makes a fixed-width column `rows` rows long and returns its buffers, for a kernel that then
-  // writes every row.
+  // writes every row; empties any other column, with room for `rows`, for a kernel that then
+  // appends them (ColumnOutput).
   ColumnOutput Resize(size_t rows);
 
  private:

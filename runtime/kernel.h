@@ -22,19 +22,20 @@ struct KernelContext {
 using FilterKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows,
                                   const KernelContext* context, uint32_t* selection);
 
-// A filter kernel compiled when first asked for: a filter that runs inside a pack scan stage
-// (runtime/exec/pack_scan.h) never needs a kernel of its own, and compiling or loading kernels
-// is most of what starting a pack of hundreds of rules costs. Any thread may ask; the first
-// compiles, the others wait for it.
-class LazyFilterKernel {
+// A kernel compiled when first asked for: a filter that runs inside a pack scan stage
+// (runtime/exec/pack_scan.h) never needs a kernel of its own, nor the fused scan kernel of its
+// filter and projection (ScanKernel), and compiling or loading kernels is most of what starting
+// a pack of hundreds of rules costs. Any thread may ask; the first compiles, the others wait for it.
+template <typename Kernel>
+class LazyKernel {
  public:
   struct Compiled {
-    FilterKernel kernel = nullptr;  // null when it could not be compiled (the filter runs interpreted)
+    Kernel kernel = nullptr;  // null when it could not be compiled (the operator runs without it)
     const void* const* objects = nullptr;
-    std::string error;              // then why
+    std::string error;        // then why
   };
   // `compile` may own what the kernel refers to (its objects): it lives as long as this.
-  explicit LazyFilterKernel(std::function<Compiled()> compile) : compile_(std::move(compile)) {}
+  explicit LazyKernel(std::function<Compiled()> compile) : compile_(std::move(compile)) {}
 
   const Compiled& Get() {
     std::call_once(once_, [this] {
@@ -67,10 +68,20 @@ using PackKernel = void (*)(const ColumnView* columns, uint32_t rows, const Kern
 using AggregateKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
                                  const KernelContext* context, void* table);
 
-// A projection kernel: computes a Project's fixed-width computed columns (the interpreter's
-// values: 0 where null) for rows selection[0..rows) of a batch; row i of output k goes to
-// element i of outputs[k], which has room for `rows`.
+// A projection kernel: computes a Project's computed columns (the interpreter's values: 0 where
+// null) for rows selection[0..rows) of a batch; row i of output k goes to element i of
+// outputs[k], which has room for `rows`, or for a string or dynamic output is appended to its
+// column (ColumnOutput, runtime/batch.h).
 using ProjectKernel = void (*)(const ColumnView* columns, uint32_t rows, const uint32_t* selection,
                                const KernelContext* context, const ColumnOutput* outputs);
+
+// A fused scan kernel: a scan filter and the projection kernel above it in one function per
+// batch. Selects as the FilterKernel does (returns the count, writes `selection`), then computes
+// the ProjectKernel's outputs for the selected rows, row i of output k for selection[i].
+using ScanKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows, const KernelContext* context,
+                                uint32_t* selection, const ColumnOutput* outputs);
+
+using LazyFilterKernel = LazyKernel<FilterKernel>;
+using LazyScanKernel = LazyKernel<ScanKernel>;
 
 }  // namespace huntc

@@ -122,9 +122,27 @@ bool AboveScan(const exec::PlanNode& node) {
   return below->Is<exec::ScanNode>();
 }
 
-// Compiles the computed fixed-width columns of each Project of a scan pipeline in `plan` into
-// one kernel per Project; a column the JIT cannot compile (a string, or a construct it lacks)
-// stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
+// Gives a Project with a kernel directly above a compiled filter over a Scan the fused kernel of
+// both, compiled at its first batch: a filter a pack scan stage runs never needs it.
+void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
+  const auto* filter = project.inputs[0]->As<exec::FilterNode>();
+  if (!filter || !filter->compiled() || !filter->inputs[0]->Is<exec::ScanNode>()) return;
+  // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
+  project.fused = std::make_shared<LazyScanKernel>([&jit, &project, filter, objects = std::make_shared<KernelObjects>()] {
+    std::vector<const exec::Expr*> exprs;
+    for (size_t i = 0; i < project.exprs.size(); ++i) {
+      if (project.compiled[i]) exprs.push_back(&project.exprs[i]);
+    }
+    LazyScanKernel::Compiled c;
+    c.kernel = jit.CompileScan(filter->predicate, exprs, filter->inputs[0]->schema, *objects, nullptr, c.error);
+    c.objects = objects->table.data();
+    return c;
+  });
+}
+
+// Compiles the computed columns of each Project of a scan pipeline in `plan` into one kernel
+// per Project; a column the JIT cannot compile (a guid, or a construct it lacks) stays
+// interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
 // compile.
 void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
@@ -156,6 +174,7 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
         return;
       }
       project->compiled = std::move(compiled);
+      FuseWithFilter(*project, jit);
     }
     ++q.kernels;
   });

@@ -54,6 +54,7 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_extractjson", reinterpret_cast<void*>(&huntc_extractjson)},
       {"huntc_array_length", reinterpret_cast<void*>(&huntc_array_length)},
       {"huntc_parse_command_line", reinterpret_cast<void*>(&huntc_parse_command_line)},
+      {"huntc_column_append", reinterpret_cast<void*>(&huntc_column_append)},
       // summarize (runtime/exec/agg_table.h)
       {"huntc_agg_group", reinterpret_cast<void*>(&huntc_agg_group)},
       {"huntc_agg_groups", reinterpret_cast<void*>(&huntc_agg_groups)},

@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 5;  // 5: summarize kernels look groups up a chunk of rows at a time
+inline constexpr int kCodegenVersion = 6;  // 6: chunked summarize lookups; projections compute strings
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -173,6 +173,13 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
 llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
                                 const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+
+// Generates into `module` the fused scan kernel `name` (runtime/kernel.h ScanKernel): the filter
+// kernel of `predicate`, then the projection kernel of `exprs` over the rows it selected
+// (fused.cpp); throws Unsupported.
+llvm::Function* BuildScan(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
+                          const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
+                          KernelObjects& objects);
 
 // Generates into `module` the summarize kernel `name` (runtime/kernel.h AggregateKernel) for
 // `node` over its input's columns (aggregate.cpp); throws Unsupported.

@@ -467,6 +467,17 @@ ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, 
       dumps, error));
 }
 
+ScanKernel Jit::CompileScan(const ir::Expr& predicate, const std::vector<const ir::Expr*>& exprs,
+                            const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
+                            std::string& error) {
+  return reinterpret_cast<ScanKernel>(impl_->Compile(
+      "scan",
+      [&](llvm::Module& m, const std::string& name) {
+        return jit::BuildScan(m, name, predicate, exprs, columns, objects);
+      },
+      dumps, error));
+}
+
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
   llvm::Module module("huntc_kernel", context);

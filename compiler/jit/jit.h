@@ -6,7 +6,7 @@
 // KQL's three-valued logic (values and validity kept apart, top-level conjuncts short-circuiting)
 // and writes a selection vector; a summarize kernel updates a group table (runtime/exec/
 // agg_table.h); a pack scan kernel runs the filters of every rule reading a table at once
-// (runtime/exec/pack_scan.h); a projection kernel computes a Project's fixed-width columns for
+// (runtime/exec/pack_scan.h); a projection kernel computes a Project's computed columns for
 // the rows a scan filter selected. String tests call
 // the runtime's helpers (runtime/strings.h): the small ones linked into each kernel as bitcode so
 // they inline (helpers_bitcode.h), the others bound through an explicit symbol map. LLVM
@@ -98,9 +98,15 @@ class Jit {
 
   // Compiles the computed columns `exprs` of a Project over a batch with `columns` into one
   // projection kernel (runtime/kernel.h ProjectKernel) writing them in order; on failure returns
-  // null and names the construct in `error`. Only fixed-width columns compile.
+  // null and names the construct in `error`. Fixed-width, string and dynamic columns compile.
   ProjectKernel CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                   KernelObjects& objects, KernelDumps* dumps, std::string& error);
+  // Compiles the filter `predicate` over a Scan with `columns` and the computed columns `exprs`
+  // of the Project above it into one fused scan kernel (runtime/kernel.h ScanKernel); on failure
+  // returns null and names the construct in `error`.
+  ScanKernel CompileScan(const ir::Expr& predicate, const std::vector<const ir::Expr*>& exprs,
+                         const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
+                         std::string& error);
   // Whether CompileProjection would compile `expr` as a column, found without generating
   // machine code; if not, names the construct in `error`.
   bool CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error);

@@ -1,10 +1,13 @@
 // The projection kernel: one loop over the selected rows of a batch computing a Project's
-// fixed-width columns (runtime/kernel.h ProjectKernel).
+// computed columns (runtime/kernel.h ProjectKernel).
 //
 // Each column's value and validity are generated apart (ExprCodegen keeps them so): a
 // null-in-null-out function's validity is the AND of its operands' validity bytes, and its value
-// is computed for every row whatever they hold, so the loop has no branch per row. The value
-// stored is 0 where the result is null, as the interpreter stores a null.
+// is computed for every row whatever they hold, so the loop has no branch per row. A fixed-width
+// value is stored as 0 where the result is null, as the interpreter stores a null. A string or
+// dynamic value is appended to its output column by huntc_column_append, which stores a null as
+// the interpreter's Column does (a string "", a dynamic null): the text the kernel made, often in
+// the helpers' scratch, is copied there before the next row's.
 #include <fmt/format.h>
 
 #include "compiler/jit/codegen.h"
@@ -15,7 +18,9 @@ llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
                                 const std::vector<const ir::Expr*>& exprs,
                                 const std::vector<ColumnSpec>& columns, KernelObjects& objects) {
   for (const ir::Expr* e : exprs) {
-    if (!IsFixedWidth(e->type)) throw Unsupported{fmt::format("a computed {} column", TypeName(e->type))};
+    if (!IsFixedWidth(e->type) && e->type != Type::String && e->type != Type::Dynamic) {
+      throw Unsupported{fmt::format("a computed {} column", TypeName(e->type))};
+    }
   }
   llvm::LLVMContext& ctx = module.getContext();
   ExprCodegen gen(module, columns, objects);
@@ -52,9 +57,15 @@ llvm::Function* BuildProjection(llvm::Module& module, const std::string& name,
   i->addIncoming(b.getInt64(0), entry);
   llvm::Value* row = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), selection, i));
   gen.SetRow(b.CreateZExt(row, i64));
+  llvm::FunctionCallee append = module.getOrInsertFunction(
+      "huntc_column_append", llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, b.getInt32Ty(), b.getInt32Ty()}, false));
   for (size_t k = 0; k < exprs.size(); ++k) {
     const Val v = gen.Gen(*exprs[k]);
     llvm::Value* valid = gen.Valid(v);
+    if (!IsFixedWidth(exprs[k]->type)) {
+      b.CreateCall(append, {outputs[k].first, v.v, v.len, b.CreateZExt(valid, b.getInt32Ty())});
+      continue;
+    }
     llvm::Value* value = v.v;
     // A bool is stored as a byte.
     llvm::Type* stored = exprs[k]->type == Type::Bool ? b.getInt8Ty() : gen.LlvmType(exprs[k]->type);

@@ -24,32 +24,49 @@ using huntc::IsStringLike;
 using huntc::exec::Json;
 
 // The strings made for one kernel call on this thread: blocks that never move, so a string
-// stays put while later ones are added; all but the first block go when the next call starts.
+// stays put while later ones are added. The next call reuses the blocks of the kernel-sized
+// (kBlockBytes) ones: a projection kernel makes strings for every row of a batch, and allocating
+// its blocks anew per call cost more than the strings. A larger block, for a larger string, goes.
 class Arena {
  public:
-  const char* Copy(std::string_view s) {
-    if (s.empty()) return "";
-    if (blocks_.empty() || used_ + s.size() > size_) {
-      size_ = std::max(kBlockBytes, s.size());
-      blocks_.push_back(std::make_unique<char[]>(size_));
-      used_ = 0;
-    }
-    char* out = blocks_.back().get() + used_;
-    std::memcpy(out, s.data(), s.size());
-    used_ += s.size();
+  const char* Copy(std::string_view s) { return Concat(s, {}); }
+  // a then b, without a temporary.
+  const char* Concat(std::string_view a, std::string_view b) {
+    const size_t n = a.size() + b.size();
+    if (n == 0) return "";
+    if (current_ == blocks_.size() || used_ + n > BlockSize(current_)) Next(n);
+    char* out = blocks_[current_].data.get() + used_;
+    std::memcpy(out, a.data(), a.size());
+    std::memcpy(out + a.size(), b.data(), b.size());
+    used_ += n;
     return out;
   }
   void Reset() {
-    if (blocks_.size() > 1) blocks_.resize(1);  // the first block is the size of most calls'
+    std::erase_if(blocks_, [](const Block& b) { return b.size != kBlockBytes; });
+    current_ = 0;
     used_ = 0;
-    size_ = blocks_.empty() ? 0 : kBlockBytes;
   }
 
  private:
   static constexpr size_t kBlockBytes = 64 * 1024;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  size_t used_ = 0;
-  size_t size_ = 0;
+  struct Block {
+    std::unique_ptr<char[]> data;
+    size_t size;
+  };
+  size_t BlockSize(size_t k) const { return k < blocks_.size() ? blocks_[k].size : 0; }
+  // Moves on to a block with room for `n` bytes: the next one kept, or a new one.
+  void Next(size_t n) {
+    if (current_ < blocks_.size()) ++current_;
+    used_ = 0;
+    while (current_ < blocks_.size() && blocks_[current_].size < n) ++current_;
+    if (current_ == blocks_.size()) {
+      const size_t size = std::max(kBlockBytes, n);
+      blocks_.push_back({std::make_unique<char[]>(size), size});
+    }
+  }
+  std::vector<Block> blocks_;
+  size_t current_ = 0;  // the block being filled (blocks_.size() before the first)
+  size_t used_ = 0;     // bytes of it used
 };
 
 thread_local Arena arena;
@@ -235,9 +252,8 @@ int32_t huntc_literals_match(const void* matcher, const char* s, uint32_t n, int
 }
 
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out) {
-  std::string text(a, na);
-  text.append(b, nb);
-  return StoreText(text, out);
+  *out = HuntcText{arena.Concat({a, na}, {b, nb}), na + nb};
+  return 1;
 }
 
 int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const char* with, uint32_t nw,
@@ -292,6 +308,15 @@ int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, ui
   // Windows is the only parser KQL defines: any other kind gives null.
   const Json v = huntc::StrEqualCi({kind, nk}, "windows") ? ParseCommandLineWindows({s, n}) : Json();
   return StoreJson(v, static_cast<int32_t>(Type::Dynamic), out);
+}
+
+void huntc_column_append(void* column, const char* s, uint32_t n, int32_t valid) {
+  Column& c = *static_cast<Column*>(column);
+  if (valid) {
+    c.AppendString({s, n});
+  } else {
+    c.AppendNull();
+  }
 }
 
 }  // extern "C"

@@ -85,4 +85,9 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
                           int32_t type, void* out);
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out);
 int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out);
+
+// projection outputs
+// Appends a row to `column` (a huntc::Column of a string-like or dynamic type, runtime/batch.h):
+// s, or, where `valid` is 0, the column's null (for a string "", which a string is then).
+void huntc_column_append(void* column, const char* s, uint32_t n, int32_t valid);
 }

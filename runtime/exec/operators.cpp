@@ -96,13 +96,15 @@ struct KernelInputs {
 class ProjectOp : public Operator {
  public:
   ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  // For a Project with a fused kernel (ProjectNode::fused): `filter` is the operator of the filter
+  // below, which the Scan no longer feeds: whole batches come here and run the fused kernel, or
+  // go to `filter` if it cannot be compiled, which hands its selected rows back. Rows already
+  // selected (by `filter`, or a pack scan stage) run the projection alone.
+  void Fuse(Consumer* filter) { filter_ = filter; }
   void Push(const RowSet& rows, int) override {
+    if (filter_ && !rows.sel && RunFused(rows)) return;
     if (node_.kernel) RunKernel(rows);
-    for (size_t i = 0; i < node_.exprs.size(); ++i) {
-      if (!node_.kernel || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
-    }
-    batch_.row_count = rows.count;
-    Emit(RowSet::All(batch_));
+    Complete(rows);
   }
   void Finish(int) override { Done(); }
 
@@ -111,18 +113,60 @@ class ProjectOp : public Operator {
   // are reused from batch to batch).
   void RunKernel(const RowSet& rows) {
     const uint32_t* selection = inputs_.Prepare(rows);
+    const KernelContext context{eval_.now(), node_.kernel_objects};
+    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, Outputs(rows.count));
+  }
+  // Filters and projects a Scan's whole batch with the fused kernel; false if it has none.
+  bool RunFused(const RowSet& rows) {
+    if (!fused_done_) {  // compiled now, at its first use (null if it cannot be)
+      const LazyScanKernel::Compiled& compiled = node_.fused->Get();
+      fused_ = compiled.kernel;
+      fused_objects_ = compiled.objects;
+      fused_done_ = true;
+    }
+    if (!fused_) {
+      filter_->Push(rows, 0);
+      return true;
+    }
+    inputs_.Prepare(rows);
+    selection_.resize(rows.count);
+    const KernelContext context{eval_.now(), fused_objects_};
+    const uint32_t n = fused_(inputs_.views.data(), static_cast<uint32_t>(rows.count), &context, selection_.data(),
+                              Outputs(rows.count));
+    if (n == 0) return true;  // nothing selected: nothing to hand on, as from the filter's operator
+    for (size_t i = 0; i < node_.exprs.size(); ++i) {
+      // A fixed-width column had room for every row; a string or dynamic one has the n appended.
+      if (node_.compiled[i] && IsFixedWidth(node_.exprs[i].type)) batch_.columns[i].Resize(n);
+    }
+    Complete(RowSet{rows.batch, selection_.data(), n});
+    return true;
+  }
+  // The outputs of the compiled columns, with room for `rows`.
+  const ColumnOutput* Outputs(size_t rows) {
     outputs_.clear();
     for (size_t i = 0; i < node_.exprs.size(); ++i) {
-      if (node_.compiled[i]) outputs_.push_back(batch_.columns[i].Resize(rows.count));
+      if (node_.compiled[i]) outputs_.push_back(batch_.columns[i].Resize(rows));
     }
-    const KernelContext context{eval_.now(), node_.kernel_objects};
-    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, outputs_.data());
+    return outputs_.data();
+  }
+  // The columns the kernel did not compute, then the rows handed on.
+  void Complete(const RowSet& rows) {
+    for (size_t i = 0; i < node_.exprs.size(); ++i) {
+      if (!node_.kernel || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+    }
+    batch_.row_count = rows.count;
+    Emit(RowSet::All(batch_));
   }
 
   const ProjectNode& node_;
   Batch batch_;
   KernelInputs inputs_;
   std::vector<ColumnOutput> outputs_;
+  Consumer* filter_ = nullptr;
+  ScanKernel fused_ = nullptr;
+  const void* const* fused_objects_ = nullptr;
+  bool fused_done_ = false;
+  std::vector<uint32_t> selection_;
 };
 
 class LimitOp : public Operator {
@@ -864,6 +908,21 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input, const Filt
     }
     result->AddUse();
     sources_.push_back({&node, out, input, result});
+    return;
+  }
+  if (const auto* project = node.As<ProjectNode>(); project && project->fused) {
+    // The Scan feeds the Project, which runs the filter in its fused kernel (ProjectOp::Fuse);
+    // the filter's operator, fed by the Project, stays for when that cannot be compiled.
+    const auto& filter = *project->inputs[0]->As<FilterNode>();
+    auto op = std::make_unique<ProjectOp>(*project, out, input, *evaluator_);
+    ProjectOp* self = op.get();
+    operators_.push_back(std::move(op));
+    operators_.push_back(MakeOperator(filter, self, 0, *evaluator_, nullptr));
+    self->Fuse(operators_.back().get());
+    sources_.push_back({filter.inputs[0].get(), self, 0});
+    sources_.back().filter = &filter;
+    sources_.back().after_filter = self;
+    sources_.back().after_filter_input = 0;
     return;
   }
   std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_, above);

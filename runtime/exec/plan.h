@@ -138,6 +138,10 @@ struct ProjectNode : PlanNode {
   ProjectKernel kernel = nullptr;
   const void* const* kernel_objects = nullptr;
   std::vector<bool> compiled;
+  // With `kernel`, when the input is a compiled filter over a Scan: that filter's kernel and
+  // `kernel` fused (runtime/kernel.h ScanKernel), compiled at the first batch it is run on; the
+  // Scan then feeds this Project, whose operator runs the filter itself (Execution::Build).
+  std::shared_ptr<LazyScanKernel> fused;
 };
 
 enum class AggKind : uint8_t {

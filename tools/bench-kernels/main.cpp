@@ -21,7 +21,10 @@
 // The projections (--only extend) are timed the same way: `DeviceNetworkEvents | extend E` with
 // E's columns computed over every row of every batch by the JIT's projection kernel (into
 // columns reused from batch to batch, as the Project operator does) and by the interpreter's
-// Evaluator::Evaluate; the last column is a checksum of the values, which must agree.
+// Evaluator::Evaluate; the last column is a checksum of the values, which must agree. A
+// projection with a filter (`| where P | extend E`) is timed over the rows P selects: the JIT's
+// filter kernel then its projection kernel (two calls per batch), and on a line of its own
+// (`+fused`) the fused scan kernel of both (runtime/kernel.h ScanKernel).
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,13 +86,23 @@ const Predicate kPredicates[] = {
      " and InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'mshta.exe', 'wscript.exe')"},
 };
 
-// Typical computed columns of hunting rules' extends, over every row.
-const Predicate kProjections[] = {
-    {"extend", "Bytes = RemotePort * 2 + 1, Hour = bin(Timestamp, 1h)"},
+// Typical computed columns of hunting rules' extends, over every row or over a filter's rows.
+struct Projection {
+  const char* name;
+  const char* where;  // null for none
+  const char* extend;
+};
+const Projection kProjections[] = {
+    {"extend", nullptr, "Bytes = RemotePort * 2 + 1, Hour = bin(Timestamp, 1h)"},
+    {"extend_str", nullptr, "U = tolower(InitiatingProcessFileName), S = strcat(DeviceName, ':', tostring(RemotePort))"},
+    {"where_ext", "RemotePort != 443 and ActionType == 'ConnectionSuccess'",
+     "Bytes = RemotePort * 2 + 1, Hour = bin(Timestamp, 1h)"},
+    {"where_str", "RemotePort != 443 and ActionType == 'ConnectionSuccess'",
+     "U = tolower(InitiatingProcessFileName), S = strcat(DeviceName, ':', tostring(RemotePort))"},
 };
 
-// The sum of a fixed-width column's valid values (bits of a real), nulls counted apart: the same
-// for equal columns.
+// The sum of a column's valid values (bits of a real, hashes of strings), nulls counted apart:
+// the same for equal columns.
 uint64_t Checksum(const Column& c) {
   uint64_t sum = 0;
   for (size_t i = 0; i < c.size(); ++i) {
@@ -101,7 +115,10 @@ uint64_t Checksum(const Column& c) {
       case Type::Int: sum += static_cast<uint64_t>(c.IntAt(i)); break;
       case Type::Real:
       case Type::Decimal: sum += std::bit_cast<uint64_t>(c.RealAt(i)); break;
-      default: sum += static_cast<uint64_t>(c.LongAt(i)); break;
+      case Type::Long:
+      case Type::DateTime:
+      case Type::TimeSpan: sum += static_cast<uint64_t>(c.LongAt(i)); break;
+      default: sum += std::hash<std::string_view>{}(c.StringAt(i)); break;
     }
   }
   return sum;
@@ -245,27 +262,35 @@ int main(int argc, char** argv) {
   }
   // The projections: a Project over the scan in `T | extend E`.
   struct CompiledProjection {
-    const Predicate* p;
+    const Projection* p;
     std::unique_ptr<CompiledQuery> jit, interp;
   };
+  // The Scan below a compiled projection, through its filter if it has one.
+  const auto scan_of = [](const CompiledQuery& q) -> const exec::PlanNode* {
+    const exec::PlanNode* below = q.plan->inputs[0].get();
+    if (const auto* filter = below->As<exec::FilterNode>()) below = filter->inputs[0].get();
+    return below->Is<exec::ScanNode>() ? below : nullptr;
+  };
   std::vector<CompiledProjection> projections;
-  for (const Predicate& p : kProjections) {
+  for (const Projection& p : kProjections) {
     if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
-    const std::string kql = fmt::format("DeviceNetworkEvents | extend {}", p.kql);
+    const std::string kql = p.where ? fmt::format("DeviceNetworkEvents | where {} | extend {}", p.where, p.extend)
+                                    : fmt::format("DeviceNetworkEvents | extend {}", p.extend);
     CompiledProjection c{&p, nullptr, nullptr};
     for (Engine engine : {Engine::Jit, Engine::Interp}) {
       Diagnostics diags;
       auto query = CompileQuery(kql, TextOrigin::Identity(std::make_shared<SourceFile>(p.name, kql)), catalog, *jit,
                                 diags, nullptr, engine);
       const exec::PlanNode* plan = query ? query->plan.get() : nullptr;
-      if (!plan || !plan->Is<exec::ProjectNode>() || !plan->inputs[0]->Is<exec::ScanNode>()) {
+      if (!plan || !plan->Is<exec::ProjectNode>() || !scan_of(*query) ||
+          (p.where != nullptr) != plan->inputs[0]->Is<exec::FilterNode>()) {
         std::fprintf(stderr, "bench-kernels: %s does not compile to a projection of the scan: %s\n", p.name,
                      diags.items().empty() ? "" : RenderText(diags.items()[0]).c_str());
         return 2;
       }
       (engine == Engine::Jit ? c.jit : c.interp) = std::move(query);
     }
-    add_columns(c.interp->plan->inputs[0]->schema);
+    add_columns(scan_of(*c.interp)->schema);
     projections.push_back(std::move(c));
   }
   // The generator writes columns in schema order; the reader takes them in any.
@@ -395,17 +420,28 @@ int main(int argc, char** argv) {
   for (CompiledProjection& c : projections) {
     const auto& project = *c.interp->plan->As<exec::ProjectNode>();
     const auto& compiled_project = *c.jit->plan->As<exec::ProjectNode>();
-    std::vector<Batch> mine = take(project.inputs[0]->schema);
+    const auto* filter = project.inputs[0]->As<exec::FilterNode>();
+    const auto* compiled_filter = compiled_project.inputs[0]->As<exec::FilterNode>();
+    std::vector<Batch> mine = take(scan_of(*c.interp)->schema);
     std::vector<size_t> computed;  // the columns the extend computes
     for (size_t i = 0; i < project.exprs.size(); ++i) {
       if (project.exprs[i].kind != exec::ExprKind::Column) computed.push_back(i);
     }
     const ProjectKernel kernel = compiled_project.kernel;
-    const bool all = kernel && std::all_of(computed.begin(), computed.end(),
-                                           [&](size_t i) { return compiled_project.compiled[i]; });
+    const FilterKernel filter_kernel = compiled_filter ? compiled_filter->kernel : nullptr;
+    const bool all = kernel && (!filter || filter_kernel) &&
+                     std::all_of(computed.begin(), computed.end(), [&](size_t i) { return compiled_project.compiled[i]; });
+    ScanKernel fused = nullptr;
+    const void* const* fused_objects = nullptr;
+    if (all && compiled_project.fused) {
+      const LazyScanKernel::Compiled& f = compiled_project.fused->Get();
+      fused = f.kernel;
+      fused_objects = f.objects;
+      if (!fused) std::fprintf(stderr, "bench-kernels: %s has no fused kernel: %s\n", c.p->name, f.error.c_str());
+    }
     // The checksums are taken in one more run, untimed.
     bool check = false;
-    Timing jit_t;
+    Timing jit_t, fused_t;
     if (all) {
       const std::vector<std::vector<ColumnView>> views = views_of(mine);
       std::vector<Column> out;
@@ -414,11 +450,18 @@ int main(int argc, char** argv) {
       std::vector<uint32_t> identity(batch_rows);
       for (uint32_t i = 0; i < batch_rows; ++i) identity[i] = i;
       const KernelContext context{kNow, compiled_project.kernel_objects};
+      const KernelContext filter_context{kNow, filter_kernel ? compiled_filter->kernel_objects : nullptr};
       const auto run = [&] {
         uint64_t sum = 0;
         for (size_t b = 0; b < mine.size(); ++b) {
-          for (size_t k = 0; k < out.size(); ++k) outputs[k] = out[k].Resize(mine[b].rows());
-          kernel(views[b].data(), static_cast<uint32_t>(mine[b].rows()), identity.data(), &context, outputs.data());
+          uint32_t n = static_cast<uint32_t>(mine[b].rows());
+          const uint32_t* rows_of = identity.data();
+          if (filter_kernel) {
+            n = filter_kernel(views[b].data(), n, &filter_context, selection.data());
+            rows_of = selection.data();
+          }
+          for (size_t k = 0; k < out.size(); ++k) outputs[k] = out[k].Resize(n);
+          kernel(views[b].data(), n, rows_of, &context, outputs.data());
           for (const Column& col : out) sum += check ? Checksum(col) : 0;
         }
         return sum;
@@ -427,13 +470,40 @@ int main(int argc, char** argv) {
       check = true;
       jit_t.selected = run();
       check = false;
+      if (fused) {
+        const KernelContext fused_context{kNow, fused_objects};
+        const auto run_fused = [&] {
+          uint64_t sum = 0;
+          for (size_t b = 0; b < mine.size(); ++b) {
+            const size_t rows_in = mine[b].rows();
+            for (size_t k = 0; k < out.size(); ++k) outputs[k] = out[k].Resize(rows_in);
+            const uint32_t n = fused(views[b].data(), static_cast<uint32_t>(rows_in), &fused_context, selection.data(),
+                                     outputs.data());
+            for (Column& col : out) {
+              if (IsFixedWidth(col.type())) col.Resize(n);
+              sum += check ? Checksum(col) : 0;
+            }
+          }
+          return sum;
+        };
+        fused_t = Time(reps, run_fused);
+        check = true;
+        fused_t.selected = run_fused();
+        check = false;
+      }
     }
     exec::Evaluator eval(kNow);
+    std::vector<uint32_t> chosen;
     const auto run = [&] {
       uint64_t sum = 0;
       for (const Batch& b : mine) {
+        exec::RowSet rows = exec::RowSet::All(b);
+        if (filter) {
+          eval.Select(filter->predicate, rows, chosen);
+          rows = exec::RowSet{&b, chosen.data(), chosen.size()};
+        }
         for (size_t i : computed) {
-          const Column col = eval.Evaluate(project.exprs[i], exec::RowSet::All(b));
+          const Column col = eval.Evaluate(project.exprs[i], rows);
           sum += check ? Checksum(col) : 0;
         }
       }
@@ -443,13 +513,17 @@ int main(int argc, char** argv) {
     check = true;
     interp_t.selected = run();
     if (all) {
-      std::printf("%-11s %-6s %14.1f %14.1f %14.1f %14.1f %8.2f %20llu\n", c.p->name, "yes", mrows(jit_t.wall),
-                  mrows(jit_t.cpu), mrows(interp_t.wall), mrows(interp_t.cpu), interp_t.cpu / jit_t.cpu,
-                  static_cast<unsigned long long>(interp_t.selected));
-      if (jit_t.selected != interp_t.selected) {
-        std::fprintf(stderr, "bench-kernels: MISMATCH: %s computes other values with the JIT\n", c.p->name);
-        status = 1;
-      }
+      const auto line = [&](const std::string& name, const Timing& t) {
+        std::printf("%-11s %-6s %14.1f %14.1f %14.1f %14.1f %8.2f %20llu\n", name.c_str(), "yes", mrows(t.wall),
+                    mrows(t.cpu), mrows(interp_t.wall), mrows(interp_t.cpu), interp_t.cpu / t.cpu,
+                    static_cast<unsigned long long>(t.selected));
+        if (t.selected != interp_t.selected) {
+          std::fprintf(stderr, "bench-kernels: MISMATCH: %s computes other values with the JIT\n", name.c_str());
+          status = 1;
+        }
+      };
+      line(c.p->name, jit_t);
+      if (fused) line(std::string(c.p->name) + "+fused", fused_t);
     } else {
       std::printf("%-11s %-6s %14s %14s %14.1f %14.1f %8s %20llu\n", c.p->name, "no", "-", "-", mrows(interp_t.wall),
                   mrows(interp_t.cpu), "-", static_cast<unsigned long long>(interp_t.selected));
