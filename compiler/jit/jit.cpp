@@ -376,14 +376,27 @@ void Jit::KeepData(std::string_view content, std::string data) {
   }
 }
 
+std::unique_ptr<LiteralMatcher> Jit::MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                                 std::string& error) {
+  std::string content = fmt::format("Hyperscan database {}\n", LiteralMatcher::DatabaseVersion());
+  for (const LiteralMatcher::Literal& l : literals) {
+    content += fmt::format("{} {} {}:{}\n", static_cast<int>(l.mode), l.case_sensitive ? 1 : 0, l.text.size(), l.text);
+  }
+  if (const std::optional<std::string> kept = FindData(content)) {
+    std::string unusable;  // then it is compiled again
+    if (auto matcher = LiteralMatcher::Deserialize(literals, *kept, unusable)) return matcher;
+  }
+  auto matcher = LiteralMatcher::Create(literals, error);
+  if (matcher) KeepData(content, matcher->Serialize());
+  return matcher;
+}
+
 namespace {
 
-// Generates the kernel `name` into `module` with `build` and, with `verify`, verifies it; false
-// (saying why in `error`) for a construct the JIT cannot compile. Only a kernel to be compiled
-// is verified: an invalid one is a bug of the code generator, found when it is compiled, and
-// verifying takes about as long as generating.
+// Generates the kernel `name` into `module` with `build`; false (saying why in `error`) for a
+// construct the JIT cannot compile.
 bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& build,
-              const llvm::TargetMachine& target, std::string& error, bool verify = true) {
+              const llvm::TargetMachine& target, std::string& error) {
   llvm::Function* fn = nullptr;
   try {
     fn = build(module, name);
@@ -393,7 +406,14 @@ bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& 
   }
   fn->addFnAttr("target-cpu", target.getTargetCPU());
   fn->addFnAttr("target-features", target.getTargetFeatureString());
-  if (!verify) return true;
+  return true;
+}
+
+// Verifies a generated kernel before it is optimised and compiled; false, saying why in `error`,
+// if it is invalid. Only a kernel to be compiled is verified (not one checked, nor one whose
+// object code is kept): an invalid one is a bug of the code generator, found when it is
+// compiled, and verifying takes about as long as generating.
+bool Verify(const llvm::Module& module, std::string& error) {
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
   if (llvm::verifyModule(module, &verify_out)) {
@@ -412,11 +432,12 @@ bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& c
   return Generate(
       module, "check",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, scratch); },
-      *impl_->target, error, /*verify=*/false);
+      *impl_->target, error);
 }
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<FilterKernel>(impl_->Compile(
       "filter",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, objects); },
@@ -425,6 +446,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
 
 PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
                             KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<PackKernel>(impl_->Compile(
       "pack",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
@@ -437,11 +459,12 @@ bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& erro
   KernelObjects scratch;
   return Generate(
       module, "check", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, scratch); },
-      *impl_->target, error, /*verify=*/false);
+      *impl_->target, error);
 }
 
 AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,
                                       std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<AggregateKernel>(impl_->Compile(
       "aggregate", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); },
       dumps, error));
@@ -461,6 +484,7 @@ bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpe
 
 ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                      KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<ProjectKernel>(impl_->Compile(
       "project",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, exprs, columns, objects); },
@@ -513,6 +537,7 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
       ++stats.misses;
     }
     llvm::SmallVector<char, 0> emitted;
+    if (!Verify(module, error)) return nullptr;
     if (!jit::LinkHelpers(module, *target, error)) return nullptr;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
