@@ -25,7 +25,9 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 4;  // 4: ColumnView holds a dictionary
+// It also decides the filter checks kept as data (Jit::CanCompile): bump it too when a construct
+// starts or stops compiling.
+inline constexpr int kCodegenVersion = 5;  // 5: filter checks and kernels' literal databases kept
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.

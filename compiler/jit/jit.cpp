@@ -425,14 +425,73 @@ bool Verify(const llvm::Module& module, std::string& error) {
 
 }  // namespace
 
+namespace {
+
+// Appends `text` to `out`, length first, so that parts cannot run together.
+void AppendPart(std::string& out, std::string_view text) {
+  const uint64_t n = text.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(text);
+}
+
+template <typename T>
+void AppendScalar(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Everything that decides whether a filter over `columns` compiles, as FindData content: the
+// columns and every field of every node of `predicate` (preorder, each node with its number of
+// arguments, so that two different trees never give the same text). Not recursive: the tree is as
+// deep as the rule's expression.
+std::string FilterCheckContent(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
+  std::string out = "filter check\n";
+  AppendScalar(out, static_cast<uint64_t>(columns.size()));
+  for (const ColumnSpec& c : columns) {
+    AppendPart(out, c.name);
+    AppendScalar(out, static_cast<uint32_t>(c.type));
+  }
+  std::vector<const ir::Expr*> work{&predicate};
+  while (!work.empty()) {
+    const ir::Expr& e = *work.back();
+    work.pop_back();
+    AppendScalar(out, static_cast<uint32_t>(e.kind));
+    AppendScalar(out, static_cast<uint32_t>(e.type));
+    AppendScalar(out, static_cast<uint32_t>(e.fn));
+    AppendScalar(out, static_cast<int64_t>(e.column));
+    AppendScalar(out, static_cast<uint32_t>(e.value.type));
+    AppendScalar(out, static_cast<uint8_t>(e.value.is_null));
+    AppendScalar(out, e.value.integer);
+    AppendScalar(out, e.value.real);
+    AppendPart(out, e.value.text);
+    AppendScalar(out, static_cast<uint64_t>(e.args.size()));
+    for (auto a = e.args.rbegin(); a != e.args.rend(); ++a) work.push_back(&*a);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+  // The answer is kept as data (in packs and the cache folder), as a kernel's object code is:
+  // finding it is much quicker than generating the kernel again. Kept: "1", or "0" and the error.
+  const std::string content = FilterCheckContent(predicate, columns);
+  if (const std::optional<std::string> kept = FindData(content); kept && !kept->empty()) {
+    if (*kept == "1") return true;
+    if ((*kept)[0] == '0') {
+      error = kept->substr(1);
+      return false;
+    }
+  }
   llvm::LLVMContext context;
+  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
-  return Generate(
+  const bool ok = Generate(
       module, "check",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, scratch); },
       *impl_->target, error);
+  KeepData(content, ok ? std::string("1") : "0" + error);
+  return ok;
 }
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
@@ -455,6 +514,7 @@ PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vecto
 
 bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& error) {
   llvm::LLVMContext context;
+  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
   return Generate(
@@ -472,6 +532,7 @@ AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObj
 
 bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error) {
   llvm::LLVMContext context;
+  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
   return Generate(
@@ -493,6 +554,9 @@ ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, 
 
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
+  // Values' names are for dumps: naming them costs time, and unnamed values make the bitcode
+  // hashed for the key smaller; a kernel compiled for dumps so gets a key of its own.
+  context.setDiscardValueNames(!dumps);
   llvm::Module module("huntc_kernel", context);
   module.setDataLayout(lljit->getDataLayout());
   module.setTargetTriple(lljit->getTargetTriple().str());

@@ -92,7 +92,8 @@ class Jit {
   PackKernel CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
                          KernelObjects& objects, KernelDumps* dumps, std::string& error);
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
-  // not, names the construct in `error`.
+  // not, names the construct in `error`. The answer is kept as data is (FindData), keyed by every
+  // field of `predicate` and `columns`, so a pack or a warm cache answers without generating.
   bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
 
   // Compiles the keys and aggregates of a summarize into a kernel that fills its group table
