@@ -439,12 +439,12 @@ void AppendScalar(std::string& out, T value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
-// Everything that decides whether a filter over `columns` compiles, as FindData content: the
-// columns and every field of every node of `predicate` (preorder, each node with its number of
-// arguments, so that two different trees never give the same text). Not recursive: the tree is as
-// deep as the rule's expression.
-std::string FilterCheckContent(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
-  std::string out = "filter check\n";
+// Everything that decides whether a kernel of `kind` for `predicate` over `columns` compiles, as
+// FindData content: the columns and every field of every node of `predicate` (preorder, each node
+// with its number of arguments, so that two different trees never give the same text). Not
+// recursive: the tree is as deep as the rule's expression.
+std::string CheckContent(std::string_view kind, const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
+  std::string out = fmt::format("{} check\n", kind);
   AppendScalar(out, static_cast<uint64_t>(columns.size()));
   for (const ColumnSpec& c : columns) {
     AppendPart(out, c.name);
@@ -469,13 +469,16 @@ std::string FilterCheckContent(const ir::Expr& predicate, const std::vector<Colu
   return out;
 }
 
-}  // namespace
+// Generates a kernel into a module of its own.
+using CheckBuild = std::function<llvm::Function*(llvm::Module&, const std::string& name, KernelObjects& scratch)>;
 
-bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
-  // The answer is kept as data (in packs and the cache folder), as a kernel's object code is:
-  // finding it is much quicker than generating the kernel again. Kept: "1", or "0" and the error.
-  const std::string content = FilterCheckContent(predicate, columns);
-  if (const std::optional<std::string> kept = FindData(content); kept && !kept->empty()) {
+// Whether the kernel `build` generates compiles, found without generating machine code; if not,
+// names the construct in `error`. The answer is kept as data (in packs and the cache folder) under
+// `content`, as a kernel's object code is: finding it is much quicker than generating the kernel
+// again. Kept: "1", or "0" and the error.
+bool CheckKept(Jit& jit, const std::string& content, const CheckBuild& build, const llvm::TargetMachine& target,
+               std::string& error) {
+  if (const std::optional<std::string> kept = jit.FindData(content); kept && !kept->empty()) {
     if (*kept == "1") return true;
     if ((*kept)[0] == '0') {
       error = kept->substr(1);
@@ -487,11 +490,21 @@ bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& c
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
   const bool ok = Generate(
-      module, "check",
-      [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, scratch); },
-      *impl_->target, error);
-  KeepData(content, ok ? std::string("1") : "0" + error);
+      module, "check", [&](llvm::Module& m, const std::string& name) { return build(m, name, scratch); }, target,
+      error);
+  jit.KeepData(content, ok ? std::string("1") : "0" + error);
   return ok;
+}
+
+}  // namespace
+
+bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+  return CheckKept(
+      *this, CheckContent("filter", predicate, columns),
+      [&](llvm::Module& m, const std::string& name, KernelObjects& scratch) {
+        return jit::BuildFilter(m, name, predicate, columns, scratch);
+      },
+      *impl_->target, error);
 }
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
@@ -531,13 +544,9 @@ AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObj
 }
 
 bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error) {
-  llvm::LLVMContext context;
-  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
-  llvm::Module module("huntc_check", context);
-  KernelObjects scratch;
-  return Generate(
-      module, "check",
-      [&](llvm::Module& m, const std::string& name) {
+  return CheckKept(
+      *this, CheckContent("projection", expr, columns),
+      [&](llvm::Module& m, const std::string& name, KernelObjects& scratch) {
         return jit::BuildProjection(m, name, {&expr}, columns, scratch);
       },
       *impl_->target, error);

@@ -110,7 +110,7 @@ class Jit {
   ProjectKernel CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                   KernelObjects& objects, KernelDumps* dumps, std::string& error);
   // Whether CompileProjection would compile `expr` as a column, found without generating
-  // machine code; if not, names the construct in `error`.
+  // machine code; if not, names the construct in `error`. Kept as CanCompile's answer is.
   bool CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error);
 
   // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;

@@ -305,7 +305,8 @@ TEST_CASE("jit cache: an unwritable cache folder is a warning, said once", "[jit
   CHECK(jit->TakeCacheWarning().empty());
 }
 
-TEST_CASE("jit cache: a filter check is kept under every field of its predicate and columns", "[jit][cache]") {
+TEST_CASE("jit cache: a filter or projection check is kept under every field of its expression and columns",
+          "[jit][cache]") {
   using ir::Expr;
   using ir::Fn;
   using ir::Value;
@@ -333,6 +334,13 @@ TEST_CASE("jit cache: a filter check is kept under every field of its predicate 
   CHECK(check(gt(Type::Int, 5), ints).key != first.key);
   CHECK(check(gt(Type::Long, 5), named).key != first.key);
   CHECK(check(gt(Type::Long, 6), longs).key != first.key);
+  // The same expression checked as a projection's column is another check.
+  std::string why;
+  CHECK(jit->CanCompileProjection(gt(Type::Long, 5), longs, why));
+  std::vector<KernelCode> projection = jit->TakeCode();
+  REQUIRE(projection.size() == 1);
+  CHECK(projection[0].key != first.key);
+  CHECK(projection[0].object == "1");
   // A construct the JIT lacks keeps its error.
   const Expr in_column = Expr::Call(Fn::In, Type::Bool, {Expr::Column(0, Type::Long), Expr::Column(0, Type::Long)});
   const KernelCode refused = check(in_column, longs);
@@ -343,7 +351,7 @@ TEST_CASE("jit cache: a filter check is kept under every field of its predicate 
   auto given = Jit::Create(error);
   REQUIRE(given);
   given->AddCode({{first.key, "0the JIT cannot compile a test construct yet"}, {refused.key, "unreadable"}});
-  std::string why;
+  why.clear();
   CHECK_FALSE(given->CanCompile(gt(Type::Long, 5), longs, why));
   CHECK(why == "the JIT cannot compile a test construct yet");
   why.clear();
