@@ -97,10 +97,10 @@ std::string TargetIdOf(const llvm::TargetMachine& target) {
                      llvm::toHex(jit::HelpersBitcodeHash(), /*LowerCase=*/true));
 }
 
-// The content hash naming a kernel's object code: the target id and the kernel's unoptimised
-// module. The module is hashed as bitcode, a complete and deterministic encoding of it that is
-// several times quicker to write than the textual IR.
-CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
+// The content hash naming a kernel's object code: the target id (its digest) and the kernel's
+// unoptimised module. The module is hashed as bitcode, a complete and deterministic encoding of it
+// that is several times quicker to write than the textual IR.
+CacheKey KeyOf(const llvm::Module& module, const std::string& target_digest) {
   llvm::SmallVector<char, 0> bitcode;
   llvm::raw_svector_ostream out(bitcode);
   llvm::WriteBitcodeToFile(module, out);
@@ -110,20 +110,21 @@ CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
     hash.update(text);
   };
-  part(target_id);
+  part(target_digest);
   part(llvm::StringRef(bitcode.data(), bitcode.size()));
   return hash.final();
 }
 
-// The content hash naming kept data (Jit::FindData): the target id and the data's description.
-CacheKey DataKeyOf(std::string_view content, const std::string& target_id) {
+// The content hash naming kept data (Jit::FindData): the target id (its digest) and the data's
+// description.
+CacheKey DataKeyOf(std::string_view content, const std::string& target_digest) {
   llvm::SHA256 hash;
   auto part = [&](llvm::StringRef text) {  // length-prefixed, as in KeyOf
     const uint64_t n = text.size();
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
     hash.update(text);
   };
-  part(target_id);
+  part(target_digest);
   part("data");
   part(llvm::StringRef(content.data(), content.size()));
   return hash.final();
@@ -166,6 +167,9 @@ struct Jit::Impl {
   std::unique_ptr<llvm::TargetMachine> target;  // for names and the key; emitting uses `idle`
   std::optional<llvm::orc::JITTargetMachineBuilder> target_builder;
   std::string target_id;  // TargetIdOf(*target)
+  // SHA-256 of target_id, hashed into every key in its place: the id is a kilobyte of text (the
+  // CPU's features), more than many a check or database description it is hashed with.
+  std::string target_digest;
   std::string cache_dir;
 
   // Guards everything below: kernels may be compiled on several threads at once.
@@ -309,6 +313,8 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   impl->target = std::move(*target);
   impl->target_builder = std::move(target_builder);
   impl->target_id = TargetIdOf(*impl->target);
+  const std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(impl->target_id));
+  impl->target_digest.assign(digest.begin(), digest.end());
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
@@ -343,7 +349,7 @@ std::vector<KernelCode> Jit::TakeCode() {
 std::string Jit::TargetId() const { return impl_->target_id; }
 
 std::optional<std::string> Jit::FindData(std::string_view content) {
-  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  const CacheKey key = DataKeyOf(content, impl_->target_digest);
   std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   std::optional<std::string> data;
   {
@@ -363,7 +369,7 @@ std::optional<std::string> Jit::FindData(std::string_view content) {
 }
 
 void Jit::KeepData(std::string_view content, std::string data) {
-  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  const CacheKey key = DataKeyOf(content, impl_->target_digest);
   std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   if (!impl_->cache_dir.empty()) {
     llvm::SmallString<256> path(impl_->cache_dir);
@@ -572,7 +578,7 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
   // Generated under a fixed name, then named after its key: equal kernels get equal names in
   // every run, and their object code can be shared.
   if (!Generate(module, "kernel", build, *target, error)) return nullptr;
-  const CacheKey key = KeyOf(module, target_id);
+  const CacheKey key = KeyOf(module, target_digest);
   const std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   const std::string name = std::string(kind) + "_" + key_hex;
   module.getFunction("kernel")->setName(name);
