@@ -451,7 +451,7 @@ exec::PackScanFactory PackScanCompiler::Factory() {
     const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
     std::unique_ptr<exec::PackScan> stage;
     const auto make_matcher = [this](const std::vector<LiteralMatcher::Literal>& literals, std::string& e) {
-      return MakeMatcher(literals, e);
+      return jit_.MakeMatcher(literals, e);
     };
     if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error, make_matcher);
     if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
@@ -464,24 +464,9 @@ bool PackScanCompiler::CompilePlanned(size_t i, std::string& error) {
   KernelObjects objects;  // the kernel is not run here: what it refers to can go
   if (!jit_.CompilePack(stage.layout, stage.columns, objects, nullptr, error)) return false;
   for (const exec::LiteralPool& pool : stage.layout.pools) {
-    if (!MakeMatcher(pool.literals, error)) return false;
+    if (!jit_.MakeMatcher(pool.literals, error)) return false;
   }
   return true;
-}
-
-std::unique_ptr<LiteralMatcher> PackScanCompiler::MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
-                                                              std::string& error) {
-  std::string content = fmt::format("Hyperscan database {}\n", LiteralMatcher::DatabaseVersion());
-  for (const LiteralMatcher::Literal& l : literals) {
-    content += fmt::format("{} {} {}:{}\n", static_cast<int>(l.mode), l.case_sensitive ? 1 : 0, l.text.size(), l.text);
-  }
-  if (const std::optional<std::string> kept = jit_.FindData(content)) {
-    std::string unusable;  // then it is compiled again
-    if (auto matcher = LiteralMatcher::Deserialize(literals, *kept, unusable)) return matcher;
-  }
-  auto matcher = LiteralMatcher::Create(literals, error);
-  if (matcher) jit_.KeepData(content, matcher->Serialize());
-  return matcher;
 }
 
 bool DescribeDetections(const Rule& rule, ScanPipeline& pipeline, Diagnostics& diags) {

@@ -147,11 +147,6 @@ class PackScanCompiler {
   bool CompilePlanned(size_t i, std::string& error);
 
  private:
-  // Makes a literal pool's matcher from its database kept in the Jit (a pack's, the cache's), or
-  // compiles it and keeps its database.
-  std::unique_ptr<LiteralMatcher> MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
-                                              std::string& error);
-
   Jit& jit_;
   bool plan_only_;
   std::vector<std::unique_ptr<KernelObjects>> objects_;

@@ -906,8 +906,11 @@ class Lowerer {
       int found = -1;
       for (size_t i = 0; i < from->schema.size() && found < 0; ++i) {
         const ColumnSpec& have = from->schema[i];
-        if (have.type == c.type &&
-            (have.name == c.name || fmt::format("{}_{}", have.name, TypeName(have.type)) == c.name)) {
+        // c.name is the column's name, or name_type (a union's column of several types); tested
+        // without building the text, as this runs for every pair of columns.
+        const std::string_view rest = std::string_view(c.name).substr(std::min(have.name.size(), c.name.size()));
+        if (have.type == c.type && c.name.starts_with(have.name) &&
+            (rest.empty() || (rest[0] == '_' && rest.substr(1) == TypeName(have.type)))) {
           found = static_cast<int>(i);
         }
       }

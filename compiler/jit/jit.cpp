@@ -97,10 +97,10 @@ std::string TargetIdOf(const llvm::TargetMachine& target) {
                      llvm::toHex(jit::HelpersBitcodeHash(), /*LowerCase=*/true));
 }
 
-// The content hash naming a kernel's object code: the target id and the kernel's unoptimised
-// module. The module is hashed as bitcode, a complete and deterministic encoding of it that is
-// several times quicker to write than the textual IR.
-CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
+// The content hash naming a kernel's object code: the target id (its digest) and the kernel's
+// unoptimised module. The module is hashed as bitcode, a complete and deterministic encoding of it
+// that is several times quicker to write than the textual IR.
+CacheKey KeyOf(const llvm::Module& module, const std::string& target_digest) {
   llvm::SmallVector<char, 0> bitcode;
   llvm::raw_svector_ostream out(bitcode);
   llvm::WriteBitcodeToFile(module, out);
@@ -110,20 +110,21 @@ CacheKey KeyOf(const llvm::Module& module, const std::string& target_id) {
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
     hash.update(text);
   };
-  part(target_id);
+  part(target_digest);
   part(llvm::StringRef(bitcode.data(), bitcode.size()));
   return hash.final();
 }
 
-// The content hash naming kept data (Jit::FindData): the target id and the data's description.
-CacheKey DataKeyOf(std::string_view content, const std::string& target_id) {
+// The content hash naming kept data (Jit::FindData): the target id (its digest) and the data's
+// description.
+CacheKey DataKeyOf(std::string_view content, const std::string& target_digest) {
   llvm::SHA256 hash;
   auto part = [&](llvm::StringRef text) {  // length-prefixed, as in KeyOf
     const uint64_t n = text.size();
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
     hash.update(text);
   };
-  part(target_id);
+  part(target_digest);
   part("data");
   part(llvm::StringRef(content.data(), content.size()));
   return hash.final();
@@ -166,6 +167,9 @@ struct Jit::Impl {
   std::unique_ptr<llvm::TargetMachine> target;  // for names and the key; emitting uses `idle`
   std::optional<llvm::orc::JITTargetMachineBuilder> target_builder;
   std::string target_id;  // TargetIdOf(*target)
+  // SHA-256 of target_id, hashed into every key in its place: the id is a kilobyte of text (the
+  // CPU's features), more than many a check or database description it is hashed with.
+  std::string target_digest;
   std::string cache_dir;
 
   // Guards everything below: kernels may be compiled on several threads at once.
@@ -309,6 +313,8 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   impl->target = std::move(*target);
   impl->target_builder = std::move(target_builder);
   impl->target_id = TargetIdOf(*impl->target);
+  const std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(impl->target_id));
+  impl->target_digest.assign(digest.begin(), digest.end());
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
@@ -343,7 +349,7 @@ std::vector<KernelCode> Jit::TakeCode() {
 std::string Jit::TargetId() const { return impl_->target_id; }
 
 std::optional<std::string> Jit::FindData(std::string_view content) {
-  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  const CacheKey key = DataKeyOf(content, impl_->target_digest);
   std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   std::optional<std::string> data;
   {
@@ -363,7 +369,7 @@ std::optional<std::string> Jit::FindData(std::string_view content) {
 }
 
 void Jit::KeepData(std::string_view content, std::string data) {
-  const CacheKey key = DataKeyOf(content, impl_->target_id);
+  const CacheKey key = DataKeyOf(content, impl_->target_digest);
   std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   if (!impl_->cache_dir.empty()) {
     llvm::SmallString<256> path(impl_->cache_dir);
@@ -376,14 +382,27 @@ void Jit::KeepData(std::string_view content, std::string data) {
   }
 }
 
+std::unique_ptr<LiteralMatcher> Jit::MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                                 std::string& error) {
+  std::string content = fmt::format("Hyperscan database {}\n", LiteralMatcher::DatabaseVersion());
+  for (const LiteralMatcher::Literal& l : literals) {
+    content += fmt::format("{} {} {}:{}\n", static_cast<int>(l.mode), l.case_sensitive ? 1 : 0, l.text.size(), l.text);
+  }
+  if (const std::optional<std::string> kept = FindData(content)) {
+    std::string unusable;  // then it is compiled again
+    if (auto matcher = LiteralMatcher::Deserialize(literals, *kept, unusable)) return matcher;
+  }
+  auto matcher = LiteralMatcher::Create(literals, error);
+  if (matcher) KeepData(content, matcher->Serialize());
+  return matcher;
+}
+
 namespace {
 
-// Generates the kernel `name` into `module` with `build` and, with `verify`, verifies it; false
-// (saying why in `error`) for a construct the JIT cannot compile. Only a kernel to be compiled
-// is verified: an invalid one is a bug of the code generator, found when it is compiled, and
-// verifying takes about as long as generating.
+// Generates the kernel `name` into `module` with `build`; false (saying why in `error`) for a
+// construct the JIT cannot compile.
 bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& build,
-              const llvm::TargetMachine& target, std::string& error, bool verify = true) {
+              const llvm::TargetMachine& target, std::string& error) {
   llvm::Function* fn = nullptr;
   try {
     fn = build(module, name);
@@ -393,7 +412,14 @@ bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& 
   }
   fn->addFnAttr("target-cpu", target.getTargetCPU());
   fn->addFnAttr("target-features", target.getTargetFeatureString());
-  if (!verify) return true;
+  return true;
+}
+
+// Verifies a generated kernel before it is optimised and compiled; false, saying why in `error`,
+// if it is invalid. Only a kernel to be compiled is verified (not one checked, nor one whose
+// object code is kept): an invalid one is a bug of the code generator, found when it is
+// compiled, and verifying takes about as long as generating.
+bool Verify(const llvm::Module& module, std::string& error) {
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
   if (llvm::verifyModule(module, &verify_out)) {
@@ -405,18 +431,91 @@ bool Generate(llvm::Module& module, const std::string& name, const KernelBuild& 
 
 }  // namespace
 
-bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+namespace {
+
+// Appends `text` to `out`, length first, so that parts cannot run together.
+void AppendPart(std::string& out, std::string_view text) {
+  const uint64_t n = text.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(text);
+}
+
+template <typename T>
+void AppendScalar(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Everything that decides whether a kernel of `kind` for `predicate` over `columns` compiles, as
+// FindData content: the columns and every field of every node of `predicate` (preorder, each node
+// with its number of arguments, so that two different trees never give the same text). Not
+// recursive: the tree is as deep as the rule's expression.
+std::string CheckContent(std::string_view kind, const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
+  std::string out = fmt::format("{} check\n", kind);
+  AppendScalar(out, static_cast<uint64_t>(columns.size()));
+  for (const ColumnSpec& c : columns) {
+    AppendPart(out, c.name);
+    AppendScalar(out, static_cast<uint32_t>(c.type));
+  }
+  std::vector<const ir::Expr*> work{&predicate};
+  while (!work.empty()) {
+    const ir::Expr& e = *work.back();
+    work.pop_back();
+    AppendScalar(out, static_cast<uint32_t>(e.kind));
+    AppendScalar(out, static_cast<uint32_t>(e.type));
+    AppendScalar(out, static_cast<uint32_t>(e.fn));
+    AppendScalar(out, static_cast<int64_t>(e.column));
+    AppendScalar(out, static_cast<uint32_t>(e.value.type));
+    AppendScalar(out, static_cast<uint8_t>(e.value.is_null));
+    AppendScalar(out, e.value.integer);
+    AppendScalar(out, e.value.real);
+    AppendPart(out, e.value.text);
+    AppendScalar(out, static_cast<uint64_t>(e.args.size()));
+    for (auto a = e.args.rbegin(); a != e.args.rend(); ++a) work.push_back(&*a);
+  }
+  return out;
+}
+
+// Generates a kernel into a module of its own.
+using CheckBuild = std::function<llvm::Function*(llvm::Module&, const std::string& name, KernelObjects& scratch)>;
+
+// Whether the kernel `build` generates compiles, found without generating machine code; if not,
+// names the construct in `error`. The answer is kept as data (in packs and the cache folder) under
+// `content`, as a kernel's object code is: finding it is much quicker than generating the kernel
+// again. Kept: "1", or "0" and the error.
+bool CheckKept(Jit& jit, const std::string& content, const CheckBuild& build, const llvm::TargetMachine& target,
+               std::string& error) {
+  if (const std::optional<std::string> kept = jit.FindData(content); kept && !kept->empty()) {
+    if (*kept == "1") return true;
+    if ((*kept)[0] == '0') {
+      error = kept->substr(1);
+      return false;
+    }
+  }
   llvm::LLVMContext context;
+  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
-  return Generate(
-      module, "check",
-      [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, scratch); },
-      *impl_->target, error, /*verify=*/false);
+  const bool ok = Generate(
+      module, "check", [&](llvm::Module& m, const std::string& name) { return build(m, name, scratch); }, target,
+      error);
+  jit.KeepData(content, ok ? std::string("1") : "0" + error);
+  return ok;
+}
+
+}  // namespace
+
+bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error) {
+  return CheckKept(
+      *this, CheckContent("filter", predicate, columns),
+      [&](llvm::Module& m, const std::string& name, KernelObjects& scratch) {
+        return jit::BuildFilter(m, name, predicate, columns, scratch);
+      },
+      *impl_->target, error);
 }
 
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<FilterKernel>(impl_->Compile(
       "filter",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, objects); },
@@ -425,6 +524,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
 
 PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
                             KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<PackKernel>(impl_->Compile(
       "pack",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
@@ -433,27 +533,26 @@ PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vecto
 
 bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& error) {
   llvm::LLVMContext context;
+  context.setDiscardValueNames(true);  // values' names are for dumps; naming them costs time
   llvm::Module module("huntc_check", context);
   KernelObjects scratch;
   return Generate(
       module, "check", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, scratch); },
-      *impl_->target, error, /*verify=*/false);
+      *impl_->target, error);
 }
 
 AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,
                                       std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<AggregateKernel>(impl_->Compile(
       "aggregate", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); },
       dumps, error));
 }
 
 bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error) {
-  llvm::LLVMContext context;
-  llvm::Module module("huntc_check", context);
-  KernelObjects scratch;
-  return Generate(
-      module, "check",
-      [&](llvm::Module& m, const std::string& name) {
+  return CheckKept(
+      *this, CheckContent("projection", expr, columns),
+      [&](llvm::Module& m, const std::string& name, KernelObjects& scratch) {
         return jit::BuildProjection(m, name, {&expr}, columns, scratch);
       },
       *impl_->target, error);
@@ -461,6 +560,7 @@ bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpe
 
 ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                      KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<ProjectKernel>(impl_->Compile(
       "project",
       [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, exprs, columns, objects); },
@@ -480,13 +580,16 @@ ScanKernel Jit::CompileScan(const ir::Expr& predicate, const std::vector<const i
 
 void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   llvm::LLVMContext context;
+  // Values' names are for dumps: naming them costs time, and unnamed values make the bitcode
+  // hashed for the key smaller; a kernel compiled for dumps so gets a key of its own.
+  context.setDiscardValueNames(!dumps);
   llvm::Module module("huntc_kernel", context);
   module.setDataLayout(lljit->getDataLayout());
   module.setTargetTriple(lljit->getTargetTriple().str());
   // Generated under a fixed name, then named after its key: equal kernels get equal names in
   // every run, and their object code can be shared.
   if (!Generate(module, "kernel", build, *target, error)) return nullptr;
-  const CacheKey key = KeyOf(module, target_id);
+  const CacheKey key = KeyOf(module, target_digest);
   const std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   const std::string name = std::string(kind) + "_" + key_hex;
   module.getFunction("kernel")->setName(name);
@@ -524,6 +627,7 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
       ++stats.misses;
     }
     llvm::SmallVector<char, 0> emitted;
+    if (!Verify(module, error)) return nullptr;
     if (!jit::LinkHelpers(module, *target, error)) return nullptr;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());

@@ -31,15 +31,22 @@
 #include "runtime/exec/pack_scan.h"
 #include "runtime/exec/plan.h"
 #include "runtime/kernel.h"
+#include "runtime/literal_matcher.h"
 #include "runtime/strings.h"
 
 namespace huntc {
+
+class Jit;
 
 // Runtime objects compiled kernels refer to through KernelContext::objects.
 struct KernelObjects {
   std::vector<std::unique_ptr<StringSet>> sets;
   std::vector<std::shared_ptr<const void>> others;  // other kinds (compiled regular expressions)
   std::vector<const void*> table;
+  // Set by the Jit while it generates a kernel into these objects: the kernel's literal matchers
+  // come from its MakeMatcher. Null while the Jit only checks whether a kernel would compile:
+  // then none is made, as building a Hyperscan database costs more than generating the kernel.
+  Jit* matchers = nullptr;
 
   // Each returns the object's index in `table`.
   int Add(std::unique_ptr<StringSet> set);
@@ -85,7 +92,8 @@ class Jit {
   PackKernel CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
                          KernelObjects& objects, KernelDumps* dumps, std::string& error);
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
-  // not, names the construct in `error`.
+  // not, names the construct in `error`. The answer is kept as data is (FindData), keyed by every
+  // field of `predicate` and `columns`, so a pack or a warm cache answers without generating.
   bool CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns, std::string& error);
 
   // Compiles the keys and aggregates of a summarize into a kernel that fills its group table
@@ -108,7 +116,7 @@ class Jit {
                          const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
                          std::string& error);
   // Whether CompileProjection would compile `expr` as a column, found without generating
-  // machine code; if not, names the construct in `error`.
+  // machine code; if not, names the construct in `error`. Kept as CanCompile's answer is.
   bool CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error);
 
   // Keeps compiled kernels in the folder `dir` (created when first written) and reuses them;
@@ -127,6 +135,11 @@ class Jit {
   // again for TakeCode); KeepData keeps what was made for `content`.
   std::optional<std::string> FindData(std::string_view content);
   void KeepData(std::string_view content, std::string data);
+  // The matcher of `literals`, from its Hyperscan database kept as data (FindData: a pack's, the
+  // cache's) or else compiled, its database then kept (KeepData); null, saying why in `error`,
+  // if Hyperscan cannot build it (a CPU it does not support).
+  std::unique_ptr<LiteralMatcher> MakeMatcher(const std::vector<LiteralMatcher::Literal>& literals,
+                                              std::string& error);
   // Everything besides a kernel's IR that decides its object code: LLVM version, target triple,
   // CPU and features, optimisation settings, the code generator's and cache format's versions.
   std::string TargetId() const;

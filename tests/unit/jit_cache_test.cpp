@@ -304,3 +304,57 @@ TEST_CASE("jit cache: an unwritable cache folder is a warning, said once", "[jit
   CHECK(warning.find("cannot write the kernel cache") != std::string::npos);
   CHECK(jit->TakeCacheWarning().empty());
 }
+
+TEST_CASE("jit cache: a filter or projection check is kept under every field of its expression and columns",
+          "[jit][cache]") {
+  using ir::Expr;
+  using ir::Fn;
+  using ir::Value;
+  const auto gt = [](Type column, int64_t bound) {
+    return Expr::Call(Fn::Gt, Type::Bool, {Expr::Column(0, column), Expr::Constant(Value::Integer(column, bound))});
+  };
+  const std::vector<ColumnSpec> longs{{"N", Type::Long}}, ints{{"N", Type::Int}}, named{{"M", Type::Long}};
+  std::string error;
+  auto jit = Jit::Create(error);
+  REQUIRE(jit);
+  jit->KeepCode();
+  // The key of the check of `predicate` over `columns`, and the answer kept under it.
+  const auto check = [&](const Expr& predicate, const std::vector<ColumnSpec>& columns) {
+    std::string why;
+    const bool ok = jit->CanCompile(predicate, columns, why);
+    std::vector<KernelCode> kept = jit->TakeCode();
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].object == (ok ? "1" : "0" + why));
+    return kept[0];
+  };
+  const KernelCode first = check(gt(Type::Long, 5), longs);
+  CHECK(first.object == "1");
+  CHECK(check(gt(Type::Long, 5), longs).key == first.key);  // the same check, the same key
+  // A schema type, a column's name, a constant: each gives another key.
+  CHECK(check(gt(Type::Int, 5), ints).key != first.key);
+  CHECK(check(gt(Type::Long, 5), named).key != first.key);
+  CHECK(check(gt(Type::Long, 6), longs).key != first.key);
+  // The same expression checked as a projection's column is another check.
+  std::string why;
+  CHECK(jit->CanCompileProjection(gt(Type::Long, 5), longs, why));
+  std::vector<KernelCode> projection = jit->TakeCode();
+  REQUIRE(projection.size() == 1);
+  CHECK(projection[0].key != first.key);
+  CHECK(projection[0].object == "1");
+  // A construct the JIT lacks keeps its error.
+  const Expr in_column = Expr::Call(Fn::In, Type::Bool, {Expr::Column(0, Type::Long), Expr::Column(0, Type::Long)});
+  const KernelCode refused = check(in_column, longs);
+  CHECK(refused.object.rfind("0the JIT cannot compile", 0) == 0);
+
+  // A Jit given the kept answer (a pack's) takes it instead of generating the kernel; an answer
+  // it cannot read is found again.
+  auto given = Jit::Create(error);
+  REQUIRE(given);
+  given->AddCode({{first.key, "0the JIT cannot compile a test construct yet"}, {refused.key, "unreadable"}});
+  why.clear();
+  CHECK_FALSE(given->CanCompile(gt(Type::Long, 5), longs, why));
+  CHECK(why == "the JIT cannot compile a test construct yet");
+  why.clear();
+  CHECK_FALSE(given->CanCompile(in_column, longs, why));
+  CHECK(refused.object == "0" + why);
+}

@@ -500,9 +500,11 @@ int CompileToPack(const Options& o, const Catalog& catalog, Jit& jit) {
   size_t interpreted = 0;
   for (const auto& q : rules.queries) interpreted += !q->interpreted.empty();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cerr << fmt::format("huntc compile: {} rule{} ({} with interpreted filters, summarizes or computed columns), {} kernel{} -> {} in {:.3f} s\n",
+  // pack.kernels also holds kept data: Hyperscan databases and the answers of kernel checks.
+  std::cerr << fmt::format("huntc compile: {} rule{} ({} with interpreted filters, summarizes or computed columns), {} "
+                           "kernels, databases and checks -> {} in {:.3f} s\n",
                            pack.rules.size(), pack.rules.size() == 1 ? "" : "s", interpreted, pack.kernels.size(),
-                           pack.kernels.size() == 1 ? "" : "s", o.output, seconds);
+                           o.output, seconds);
   return 0;
 }
 
