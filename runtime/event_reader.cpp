@@ -221,6 +221,41 @@ bool HasBackslash(std::string_view text) {
 #endif
 }
 
+// Writes the text of a JSON string (between its quotes) with its escapes undone to `out`, which
+// has room for text.size() + 16 bytes, and returns the bytes written. Only the escapes the window
+// lets through (kPlainEscapes: one byte each); the text lies in a window followed by at least 16
+// readable bytes. Runs without a backslash are copied 16 bytes at a time.
+size_t Unescape(std::string_view text, char* out) {
+  size_t k = 0, n = 0;
+  while (k < text.size()) {
+#if defined(__SSE2__)
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + k));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), bytes);
+    uint32_t mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
+    const size_t left = text.size() - k;
+    if (left < 16) mask &= (uint32_t{1} << left) - 1;
+    if (!mask) {
+      const size_t step = std::min<size_t>(left, 16);
+      k += step;
+      n += step;
+      continue;
+    }
+    const auto run = static_cast<size_t>(std::countr_zero(mask));
+    k += run;
+    n += run;
+#else
+    if (text[k] != '\\') {
+      out[n++] = text[k++];
+      continue;
+    }
+#endif
+    const char c = text[k + 1];  // the byte after the backslash
+    out[n++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+    k += 2;
+  }
+  return n;
+}
+
 // A window of lines with its structure: the offsets of its tokens (each bracket, brace, comma
 // and colon, and the first byte of each string, number and literal) from simdjson's stage 1.
 // After the last token come two offsets equal to the window's size, so that reading one token
@@ -864,7 +899,10 @@ struct EventReader::Impl {
   std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
   std::vector<BlockMasks> window_masks;   // of the window being skimmed, see FindLines
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
-  std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
+  // Unescaped strings of the line being scanned: scanned_used bytes of scanned_text, which only
+  // grows (never while a line is scanned: views into it must not move).
+  std::vector<char> scanned_text;
+  size_t scanned_used = 0;
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
   std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
@@ -1312,7 +1350,7 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
                                                        uint32_t line_end, size_t staged,
                                                        size_t& table) {
   TableState& t = tables[staged];
-  scanned_text.clear();
+  scanned_used = 0;
   Markers markers;
   if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
   if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
@@ -1415,18 +1453,11 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
       json = od::json_type::string;
       text = token.substr(1, token.size() - 2);
       if (HasBackslash(text)) {
-        // Only the escapes the window lets through: one character each.
-        if (scanned_text.capacity() < line_end) scanned_text.reserve(line_end);  // views must not move
-        const size_t at = scanned_text.size();
-        for (size_t k = 0; k < text.size(); ++k) {
-          char c = text[k];
-          if (c == '\\') {
-            c = text[++k];
-            c = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
-          }
-          scanned_text.push_back(c);
-        }
-        text = std::string_view(scanned_text).substr(at);
+        // Room for the line's strings and the 16 bytes the copy may write past the last.
+        if (scanned_text.size() < size_t{line_end} + 16) scanned_text.resize(size_t{line_end} + 16);
+        char* out = scanned_text.data() + scanned_used;
+        text = std::string_view(out, Unescape(text, out));
+        scanned_used += text.size();
       }
       break;
     }
