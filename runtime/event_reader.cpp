@@ -912,6 +912,7 @@ struct EventReader::Impl {
   std::string dynamic_text;              // CSV text of a dynamic column that is not JSON
   std::vector<size_t> csv_column;        // for each header field, its column or kNoTable
   std::string fieldcount_message;
+  DayMemo day_memo;  // of the datetimes converted, see ParseDateTime
 
   // The input being read.
   const InputRange* input = nullptr;
@@ -1865,7 +1866,7 @@ bool EventReader::Impl::ConvertText(Type type, std::string_view text, Slot& slot
       return true;
     }
     case Type::DateTime: {
-      const auto v = ParseDateTime(text);
+      const auto v = ParseDateTime(text, day_memo);
       if (!v) return false;
       slot.i = *v;
       return true;

@@ -528,3 +528,16 @@ TEST_CASE("jsonl: only the columns asked for are dictionary-encoded", "[runtime]
       [](const InputIssue&) {}, stats));
   CHECK(batches == 1);
 }
+
+TEST_CASE("datetimes parsed with a day memo are those parsed without", "[runtime][reader]") {
+  DayMemo memo;
+  // Same day, next day, invalid days and times after a valid one of the same date, other forms.
+  for (const char* text : {"2026-11-20T10:00:00.1234567Z", "2026-11-20T23:59:59.9999999Z",
+                           "2026-11-21T00:00:00.0000000Z", "2026-11-21T24:00:00.0000000Z",
+                           "2026-11-21T10:60:00.0000000Z", "2026-02-29T00:00:00.0000000Z",
+                           "2024-02-29T00:00:00.0000000Z", "2024-02-29T00:00:0x.0000000Z",
+                           "2024-02-29 00:00", "2024-02-29T01:02:03.0000000Z", "2026-11-21", ""}) {
+    INFO(text);
+    CHECK(ParseDateTime(text, memo) == ParseDateTime(text));
+  }
+}
