@@ -2,10 +2,10 @@
 //
 // A column stores its values by type (see Column), a validity byte per row (0 = null; strings are
 // never null, an absent string is ""), and strings as offsets into one byte arena per column, so
-// filling a batch allocates nothing per value once its buffers have grown. A string column the
-// reader fills is also dictionary-encoded while its batch holds few distinct values (see
-// Column::EnableDictionary), so that a predicate of that column alone runs once per distinct
-// value instead of once per row.
+// filling a batch allocates nothing per value once its buffers have grown. A string column a
+// predicate reads is also dictionary-encoded by the reader while its batch holds few distinct
+// values (see Column::EnableDictionary, TableColumns::dictionary), so that a predicate of that
+// column alone runs once per distinct value instead of once per row.
 #pragma once
 
 #include <cstdint>

@@ -179,6 +179,84 @@ bool HasEscape(std::string_view token) {
   return backslash < quote;
 }
 
+// Whether the n bytes at a and b are equal, compared a word at a time inline (the last word
+// overlapping the one before), never reading outside either: keys are short, and a call of
+// memcmp per key cost more than the compare.
+bool SameBytes(const char* a, const char* b, size_t n) {
+  const auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (n >= 8) {
+    for (size_t k = 0; k + 8 < n; k += 8) {
+      if (load(a + k, uint64_t{}) != load(b + k, uint64_t{})) return false;
+    }
+    return load(a + n - 8, uint64_t{}) == load(b + n - 8, uint64_t{});
+  }
+  if (n >= 4) {
+    return load(a, uint32_t{}) == load(b, uint32_t{}) && load(a + n - 4, uint32_t{}) == load(b + n - 4, uint32_t{});
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
+// Whether `text`, which lies in a window followed by at least 16 readable bytes, holds a
+// backslash: most values are short, and vector compares of 16 bytes cost less than a call of
+// memchr.
+bool HasBackslash(std::string_view text) {
+#if defined(__SSE2__)
+  constexpr size_t kInline = 64;  // longer strings: memchr's own vector loop
+  const __m128i backslash = _mm_set1_epi8('\\');
+  size_t k = 0;
+  for (; k < text.size() && k < kInline; k += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + k));
+    uint32_t mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)));
+    if (text.size() - k < 16) mask &= (uint32_t{1} << (text.size() - k)) - 1;
+    if (mask) return true;
+  }
+  return k < text.size() && std::memchr(text.data() + k, '\\', text.size() - k);
+#else
+  return std::memchr(text.data(), '\\', text.size());
+#endif
+}
+
+// Writes the text of a JSON string (between its quotes) with its escapes undone to `out`, which
+// has room for text.size() + 16 bytes, and returns the bytes written. Only the escapes the window
+// lets through (kPlainEscapes: one byte each); the text lies in a window followed by at least 16
+// readable bytes. Runs without a backslash are copied 16 bytes at a time.
+size_t Unescape(std::string_view text, char* out) {
+  size_t k = 0, n = 0;
+  while (k < text.size()) {
+#if defined(__SSE2__)
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + k));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), bytes);
+    uint32_t mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))));
+    const size_t left = text.size() - k;
+    if (left < 16) mask &= (uint32_t{1} << left) - 1;
+    if (!mask) {
+      const size_t step = std::min<size_t>(left, 16);
+      k += step;
+      n += step;
+      continue;
+    }
+    const auto run = static_cast<size_t>(std::countr_zero(mask));
+    k += run;
+    n += run;
+#else
+    if (text[k] != '\\') {
+      out[n++] = text[k++];
+      continue;
+    }
+#endif
+    const char c = text[k + 1];  // the byte after the backslash
+    out[n++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+    k += 2;
+  }
+  return n;
+}
+
 // A window of lines with its structure: the offsets of its tokens (each bracket, brace, comma
 // and colon, and the first byte of each string, number and literal) from simdjson's stage 1.
 // After the last token come two offsets equal to the window's size, so that reading one token
@@ -485,10 +563,10 @@ bool PlainEscapes(std::string_view text) {
   return true;
 }
 
-// Whether token i (before `line_end`) is a valid string, number or literal. Stage 1 has checked
-// the UTF-8, control characters and bounds of strings, and the window its escapes.
-bool ValidScalar(const Tokens& tokens, uint32_t i) {
-  const std::string_view text = tokens.Scalar(i);
+// Whether `text`, the text of a token (Tokens::Scalar), is a valid string, number or literal.
+// Stage 1 has checked the UTF-8, control characters and bounds of strings, and the window its
+// escapes.
+bool ValidScalar(std::string_view text) {
   switch (text.front()) {
     case '"': return text.size() >= 2 && text.back() == '"';
     case 't': return text == "true";
@@ -529,7 +607,7 @@ bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
       }
     } else {
       // A string token is a whole string: stage 1 would have failed on any other.
-      if (c != '"' && (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens, i))) {
+      if (c != '"' && (c == '}' || c == ']' || c == ',' || c == ':' || !ValidScalar(tokens.Scalar(i)))) {
         return false;
       }
       ++i;
@@ -656,7 +734,8 @@ struct TableState {
     if (key.empty()) return slots.size();
     for (uint64_t m = by_hash[KeyHash(key)]; m; m &= m - 1) {
       const size_t c = static_cast<size_t>(std::countr_zero(m));
-      if (batch.specs[c].name == key) return c;
+      const std::string& name = batch.specs[c].name;
+      if (name.size() == key.size() && SameBytes(name.data(), key.data(), key.size())) return c;
     }
     for (size_t c = 64; c < slots.size(); ++c) {
       if (batch.specs[c].name == key) return c;
@@ -793,12 +872,11 @@ struct EventReader::Impl {
       t.name = std::move(r.table);
       t.slots.resize(r.columns.size());
       t.batch = Batch(std::move(r.columns));
-      for (size_t c = 0; c < t.slots.size(); ++c) t.AddColumn(c);
-      for (auto& column : t.batch.columns) {
+      for (size_t c = 0; c < t.slots.size(); ++c) {
+        t.AddColumn(c);
+        Column& column = t.batch.columns[c];
         column.Reserve(batch_rows);
-        // Every string column, not a list per schema: a column of many distinct values drops
-        // its codes early in each batch (Column::EnableDictionary), at little cost.
-        column.EnableDictionary();
+        if (c < r.dictionary.size() && r.dictionary[c]) column.EnableDictionary();
       }
     }
   }
@@ -880,7 +958,10 @@ struct EventReader::Impl {
   std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
   std::vector<BlockMasks> window_masks;   // of the window being skimmed, see FindLines
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
-  std::string scanned_text;  // unescaped strings of the line being scanned, reserved per line
+  // Unescaped strings of the line being scanned: scanned_used bytes of scanned_text, which only
+  // grows (never while a line is scanned: views into it must not move).
+  std::vector<char> scanned_text;
+  size_t scanned_used = 0;
   od::parser inner_parser;  // checks JSON text found inside a string, for Dynamic columns
   std::string inner_text;   // a padded copy of that text
   std::string category, type_name;  // copied: a rewind reuses simdjson's string buffer
@@ -890,6 +971,7 @@ struct EventReader::Impl {
   std::string dynamic_text;              // CSV text of a dynamic column that is not JSON
   std::vector<size_t> csv_column;        // for each header field, its column or kNoTable
   std::string fieldcount_message;
+  DayMemo day_memo;  // of the datetimes converted, see ParseDateTime
 
   // The input being read.
   const InputRange* input = nullptr;
@@ -1338,7 +1420,7 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
                                                        uint32_t line_end, size_t staged,
                                                        size_t& table) {
   TableState& t = tables[staged];
-  scanned_text.clear();
+  scanned_used = 0;
   Markers markers;
   if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
   if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
@@ -1427,10 +1509,10 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
     }
     return true;
   }
-  if (first == '}' || first == ']' || first == ',' || first == ':' || !ValidScalar(tokens, i)) {
-    return false;
-  }
-  const std::string_view token = tokens.Scalar(i++);
+  if (first == '}' || first == ']' || first == ',' || first == ':') return false;
+  const std::string_view token = tokens.Scalar(i);
+  if (!ValidScalar(token)) return false;
+  ++i;
   od::json_type json = od::json_type::number;
   std::string_view text;
   switch (first) {
@@ -1440,19 +1522,12 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
     case '"': {
       json = od::json_type::string;
       text = token.substr(1, token.size() - 2);
-      if (std::memchr(text.data(), '\\', text.size())) {
-        // Only the escapes the window lets through: one character each.
-        if (scanned_text.capacity() < line_end) scanned_text.reserve(line_end);  // views must not move
-        const size_t at = scanned_text.size();
-        for (size_t k = 0; k < text.size(); ++k) {
-          char c = text[k];
-          if (c == '\\') {
-            c = text[++k];
-            c = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
-          }
-          scanned_text.push_back(c);
-        }
-        text = std::string_view(scanned_text).substr(at);
+      if (HasBackslash(text)) {
+        // Room for the line's strings and the 16 bytes the copy may write past the last.
+        if (scanned_text.size() < size_t{line_end} + 16) scanned_text.resize(size_t{line_end} + 16);
+        char* out = scanned_text.data() + scanned_used;
+        text = std::string_view(out, Unescape(text, out));
+        scanned_used += text.size();
       }
       break;
     }
@@ -1860,7 +1935,7 @@ bool EventReader::Impl::ConvertText(Type type, std::string_view text, Slot& slot
       return true;
     }
     case Type::DateTime: {
-      const auto v = ParseDateTime(text);
+      const auto v = ParseDateTime(text, day_memo);
       if (!v) return false;
       slot.i = *v;
       return true;
@@ -2051,6 +2126,14 @@ void EventReader::Impl::Flush(size_t table) {
 
 void EventReader::Impl::Report(InputIssueKind kind, std::string message, uint64_t at_line) {
   (*on_issue)(InputIssue{kind, input->path, at_line, std::move(message)});
+}
+
+void AddDictionary(TableColumns& t, const std::vector<size_t>& positions, const std::vector<bool>& encode) {
+  for (size_t i = 0; i < positions.size() && i < encode.size(); ++i) {
+    if (!encode[i]) continue;
+    if (t.dictionary.size() <= positions[i]) t.dictionary.resize(positions[i] + 1, false);
+    t.dictionary[positions[i]] = true;
+  }
 }
 
 EventReader::EventReader(std::vector<TableColumns> tables, ReadLimits limits, size_t batch_rows)

@@ -83,7 +83,15 @@ struct ReadStats {
 struct TableColumns {
   std::string table;
   std::vector<ColumnSpec> columns;
+  // Per column, whether its batches are dictionary-encoded (Column::EnableDictionary): worth it
+  // only for a column a predicate reads, which then runs once per distinct value; interning
+  // every value of the others would only slow reading. Missing entries are false.
+  std::vector<bool> dictionary = {};
 };
+
+// Marks column positions[i] of `t` for dictionary encoding where encode[i] is true: how a read
+// shared by several scans encodes what any of them wants encoded.
+void AddDictionary(TableColumns& t, const std::vector<size_t>& positions, const std::vector<bool>& encode);
 
 // One unit of reading: a whole input, or the lines of an uncompressed JSON-lines file that
 // start in [begin, end).

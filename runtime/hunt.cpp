@@ -75,6 +75,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
       if (i == columns.size()) columns.push_back(c);
       pos.push_back(i);
     }
+    AddDictionary(tables[t], pos, p.dictionary);
   }
 
   // An input named after a table no query reads is left alone; an unnamed one may hold any.

@@ -28,6 +28,9 @@ struct ScanPipeline {
   // What a line must hold for the filter to select a row of it (runtime/exec/prefilter.h);
   // nullopt when nothing is known, or there is no filter.
   std::optional<LineNeeds> literals;
+  // Per column, whether the filter reads it as a string (exec::PredicateDictionary): the reader
+  // dictionary-encodes those (TableColumns::dictionary).
+  std::vector<bool> dictionary = {};
   DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
   uint64_t nanos = 0;               // with RunOptions::profile: time in its kernel and renderer

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstring>
 
 namespace huntc {
 
@@ -118,7 +119,7 @@ namespace {
 
 // The form nearly every event carries, `2026-11-20T10:00:00.1234567Z`, parsed without the
 // general path's branches; nullopt sends anything else (or anything invalid) to that path.
-std::optional<int64_t> ParseCanonicalDateTime(std::string_view s) {
+std::optional<int64_t> ParseCanonicalDateTime(std::string_view s, DayMemo* memo) {
   if (s.size() != 28 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':' || s[19] != '.' || s[27] != 'Z') {
     return std::nullopt;
@@ -133,14 +134,23 @@ std::optional<int64_t> ParseCanonicalDateTime(std::string_view s) {
     for (size_t i = at; i < at + count; ++i) v = v * 10 + (s[i] - '0');
     return v;
   };
-  const int64_t year = number(0, 4), month = number(5, 2), day = number(8, 2);
   const int64_t hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 ||
-      day > static_cast<int64_t>(DaysInMonth(year, static_cast<unsigned>(month))) || hour > 23 ||
-      minute > 59 || second > 59) {
-    return std::nullopt;
+  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  int64_t days;
+  if (memo && std::memcmp(s.data(), memo->date, sizeof memo->date) == 0) {
+    days = memo->days;
+  } else {
+    const int64_t year = number(0, 4), month = number(5, 2), day = number(8, 2);
+    if (year < 1 || month < 1 || month > 12 || day < 1 ||
+        day > static_cast<int64_t>(DaysInMonth(year, static_cast<unsigned>(month)))) {
+      return std::nullopt;
+    }
+    days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    if (memo) {
+      std::memcpy(memo->date, s.data(), sizeof memo->date);
+      memo->days = days;
+    }
   }
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
   return kUnixEpochTicks + seconds * kTicksPerSecond + number(20, 7);
 }
@@ -199,8 +209,13 @@ std::optional<int64_t> ParseRfcDateTime(std::string_view s) {
 
 }  // namespace
 
+std::optional<int64_t> ParseDateTime(std::string_view text, DayMemo& memo) {
+  if (const auto fast = ParseCanonicalDateTime(text, &memo)) return fast;
+  return ParseDateTime(text);
+}
+
 std::optional<int64_t> ParseDateTime(std::string_view s) {
-  if (const auto fast = ParseCanonicalDateTime(s)) return fast;
+  if (const auto fast = ParseCanonicalDateTime(s, nullptr)) return fast;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   // The RFC 822/850 and sortable forms may end in a zone name; those the doc shows name UTC.

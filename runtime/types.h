@@ -42,6 +42,14 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 // Parses ISO 8601 (`2026-11-20T10:00:00.1234567Z`, `2026-11-20 10:00`, `2026-11-20`, offsets
 // `+02:00`) into UTC ticks; nullopt when it is not a valid datetime.
 std::optional<int64_t> ParseDateTime(std::string_view text);
+// The day of the last `2026-11-20T10:00:00.1234567Z` a reader parsed: events come in time
+// order, so most values share it and skip the date's checks and arithmetic.
+struct DayMemo {
+  char date[10] = {};  // `yyyy-MM-dd`, valid; never matches before the first
+  int64_t days = 0;    // DaysFromCivil of it
+};
+// ParseDateTime, the same result, with `memo` kept across calls.
+std::optional<int64_t> ParseDateTime(std::string_view text, DayMemo& memo);
 // Formats ticks as Kusto prints them: `2026-11-20T10:00:00.1234567Z`.
 std::string FormatDateTime(int64_t ticks);
 void AppendDateTime(std::string& out, int64_t ticks);

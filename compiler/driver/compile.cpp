@@ -216,6 +216,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     p.filter = filter->kernel;  // for a lazy filter, set once compiled (CompilePipelineFilter)
     p.objects = filter->kernel_objects;
     p.literals = exec::LineLiterals(filter->predicate, scan->schema);
+    p.dictionary = exec::PredicateDictionary(filter->predicate, scan->schema);
   }
   const std::vector<ColumnSpec>& result = q.plan->schema;
   for (size_t i = 0; i < result.size(); ++i) {
@@ -374,7 +375,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
         runs.push_back(exec::PlanRun{q.scan_filter.get(), sink.pipeline.get()});
       } else {
         sink.scan = exec::Scan(q.pipeline.table, q.pipeline.columns);
-        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get(), 0, q.pipeline.literals});
+        runs.push_back(exec::PlanRun{sink.scan.get(), sink.pipeline.get(), 0, q.pipeline.literals, q.pipeline.dictionary});
       }
     }
   }

@@ -220,21 +220,45 @@ std::string DescribeNeeds(const LineNeeds& needs) {
   return text;
 }
 
-Needs ScanLiterals(const PlanNode& root, const PlanNode& scan) {
+namespace {
+
+// The filter directly above `scan` in the plan rooted at `root`, or null.
+const FilterNode* FilterOver(const PlanNode& root, const PlanNode& scan) {
   // Plans nest as deep as queries do: walked with a stack of their own.
   std::vector<const PlanNode*> stack{&root};
   while (!stack.empty()) {
     const PlanNode* node = stack.back();
     stack.pop_back();
     for (const PlanPtr& input : node->inputs) {
-      if (input.get() == &scan) {
-        const FilterNode* filter = node->As<FilterNode>();
-        return filter ? LineLiterals(filter->predicate, scan.schema) : std::nullopt;
-      }
+      if (input.get() == &scan) return node->As<FilterNode>();
       stack.push_back(input.get());
     }
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+}  // namespace
+
+Needs ScanLiterals(const PlanNode& root, const PlanNode& scan) {
+  const FilterNode* filter = FilterOver(root, scan);
+  return filter ? LineLiterals(filter->predicate, scan.schema) : std::nullopt;
+}
+
+std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<ColumnSpec>& schema) {
+  std::vector<bool> encode(schema.size(), false);
+  std::vector<const Expr*> work{&predicate};  // not recursion: as deep as the rule's expression
+  while (!work.empty()) {
+    const Expr& e = *work.back();
+    work.pop_back();
+    if (IsStringColumn(e, schema)) encode[static_cast<size_t>(e.column)] = true;
+    for (const Expr& a : e.args) work.push_back(&a);
+  }
+  return encode;
+}
+
+std::vector<bool> ScanDictionary(const PlanNode& root, const PlanNode& scan) {
+  const FilterNode* filter = FilterOver(root, scan);
+  return filter ? PredicateDictionary(filter->predicate, scan.schema) : std::vector<bool>{};
 }
 
 }  // namespace huntc::exec

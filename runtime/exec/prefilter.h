@@ -43,6 +43,14 @@ std::optional<LineNeeds> LineLiterals(const Expr& predicate, const std::vector<C
 // when `scan` feeds anything else (then every row of it counts).
 std::optional<LineNeeds> ScanLiterals(const PlanNode& root, const PlanNode& scan);
 
+// The columns of `schema` worth dictionary-encoding for `predicate` (TableColumns::dictionary):
+// the string columns it reads.
+std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<ColumnSpec>& schema);
+
+// PredicateDictionary of the filter directly above `scan` in the plan rooted at `root`; none
+// when `scan` feeds anything else.
+std::vector<bool> ScanDictionary(const PlanNode& root, const PlanNode& scan);
+
 // What the readers of each table of a read need (EventReader::set_prefilter): all their
 // alternatives, or nothing known once one of them needs nothing known.
 class TableNeeds {

@@ -283,6 +283,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         if (i == columns.size()) columns.push_back(c);
         sh.positions.push_back(i);
       }
+      AddDictionary(tables[t], sh.positions,
+                    scan == plans[k].plan ? plans[k].dictionary : ScanDictionary(*plans[k].plan, *scan));
       return true;
     };
     for (size_t k = 0; k < plans.size(); ++k) {

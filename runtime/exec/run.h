@@ -23,6 +23,8 @@ struct PlanRun {
   // For a plan that is a bare Scan feeding a scan pipeline: what the pipeline's filter needs in
   // a line (ScanPipeline::literals); nullopt: every row counts.
   std::optional<LineNeeds> literals = std::nullopt;
+  // For such a plan, the columns the pipeline's filter reads as strings (ScanPipeline::dictionary).
+  std::vector<bool> dictionary = {};
 };
 
 struct PlanRunOptions {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "runtime/event_reader.h"
 #include "tests/unit/archive_util.h"
 
@@ -421,5 +423,121 @@ TEST_CASE("a plain file that shrinks while it is read ends as a truncation", "[r
     REQUIRE(read.size() >= 64);
     CHECK(read.size() < 20000);
     for (size_t k = 0; k < read.size(); ++k) REQUIRE(read[k] == static_cast<int64_t>(k));
+  }
+}
+
+TEST_CASE("jsonl: keys match requested names exactly, whatever their length", "[runtime][reader]") {
+  TempDir dir;
+  // Names of 1 to 28 bytes (every compare width), keys that are prefixes or extensions of them,
+  // and keys of the same length that differ only in their first, middle or last byte.
+  const std::vector<ColumnSpec> specs = {{"R", Type::String},
+                                         {"Rem", Type::String},
+                                         {"Remote", Type::String},
+                                         {"RemoteIP", Type::String},
+                                         {"RemoteIPType", Type::String},
+                                         {"InitiatingProcessCommandLine", Type::String},
+                                         {"InitiatingProcessFileName", Type::String}};
+  const std::string file = dir.Write(
+      "keys.jsonl",
+      R"({"Re":"no","Remo":"no","RemoteI":"no","RemoteIPT":"no","RemoteIPTypeX":"no","RemoteIP":"ip","R":"r"}
+{"InitiatingProcessCommandLinE":"no","InitiatingProcessCommandLine":"cmd","xnitiatingProcessFileName":"no"}
+{"InitiatingProcessFileNamf":"no","InitiatingProcesXFileName":"no","Rem":"rem","Remote":"remote","RemoteIPType":"t"}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 3);
+  CHECK(r.issues.empty());
+  const auto at = [&](size_t c, size_t row) { return std::string(r.rows.columns[c].StringAt(row)); };
+  CHECK(at(0, 0) == "r");
+  CHECK(at(3, 0) == "ip");
+  for (const size_t c : {1, 2, 4, 5, 6}) CHECK(at(c, 0).empty());
+  CHECK(at(5, 1) == "cmd");
+  for (const size_t c : {0, 1, 2, 3, 4, 6}) CHECK(at(c, 1).empty());
+  CHECK(at(1, 2) == "rem");
+  CHECK(at(2, 2) == "remote");
+  CHECK(at(4, 2) == "t");
+  for (const size_t c : {0, 3, 5, 6}) CHECK(at(c, 2).empty());
+}
+
+TEST_CASE("jsonl: repeated keys, escaped keys and unrequested nested objects", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"RemoteIP", Type::String}, {"RemotePort", Type::Int}};
+  const std::string file = dir.Write(
+      "members.jsonl",
+      // The last of repeated keys wins; a key written with escapes is its unescaped text; a
+      // member of a nested object is not the record's.
+      R"({"RemoteIP":"first","RemotePort":1,"RemoteIP":"second","RemotePort":2}
+{"Remote\u0049P":"escaped","Remote\u0050ort":3}
+{"x":{"RemoteIP":"inner","y":[1,{"RemotePort":9}],"z":{}},"RemoteIP":"outer","w":[[],{"a":{"b":null}}]}
+{"x":{"RemoteIP":"inner"},"RemotePort":{"RemotePort":5}}
+{"Remote\tIP":"tab","RemoteIP\\":"backslash","RemoteIP":"plain"}
+)");
+  const Result r = Read(file, specs);
+  REQUIRE(r.rows.rows() == 5);
+  const Column& ip = r.rows.columns[0];
+  const Column& port = r.rows.columns[1];
+  CHECK(ip.StringAt(0) == "second");
+  CHECK(port.IntAt(0) == 2);
+  CHECK(ip.StringAt(1) == "escaped");
+  CHECK(port.IntAt(1) == 3);
+  CHECK(ip.StringAt(2) == "outer");
+  CHECK(port.IsNull(2));
+  CHECK(ip.StringAt(3).empty());
+  CHECK(port.IsNull(3));  // an object is not an int: reported
+  CHECK(r.IssueLines(InputIssueKind::WrongType) == std::vector<uint64_t>{4});
+  CHECK(ip.StringAt(4) == "plain");
+}
+
+TEST_CASE("jsonl: strings of every length around the vector width unescape alike", "[runtime][reader]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"plain", Type::String}, {"escaped", Type::String}};
+  std::string text;
+  std::vector<std::string> plain, escaped;
+  for (const size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100}) {
+    plain.push_back(std::string(n, 'a'));
+    // A backslash escape ending the string, so that it falls on each block's last bytes.
+    escaped.push_back(std::string(n, 'b') + "\"");
+    text += R"({"plain":")" + plain.back() + R"(","escaped":")" + std::string(n, 'b') + "\\\"\"}\n";
+  }
+  const Result r = Read(dir.Write("lengths.jsonl", text), specs);
+  REQUIRE(r.rows.rows() == plain.size());
+  for (size_t row = 0; row < plain.size(); ++row) {
+    CHECK(r.rows.columns[0].StringAt(row) == plain[row]);
+    CHECK(r.rows.columns[1].StringAt(row) == escaped[row]);
+  }
+}
+
+TEST_CASE("jsonl: only the columns asked for are dictionary-encoded", "[runtime][reader][dictionary]") {
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"ActionType", Type::String}, {"DeviceName", Type::String}};
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += fmt::format(R"({{"ActionType":"a{}","DeviceName":"d{}"}})""\n", i % 3, i % 4);
+  const std::string file = dir.Write("encoded.jsonl", text);
+  TableColumns table{"T", specs};
+  AddDictionary(table, {1, 0}, {true, false});  // the scan's column 0 is the table's column 1
+  EventReader reader({table});
+  ReadStats stats;
+  size_t batches = 0;
+  REQUIRE(reader.Read(
+      InputRange{file, "T"},
+      [&](size_t, const Batch& b) {
+        ++batches;
+        CHECK_FALSE(b.columns[0].codes());
+        REQUIRE(b.columns[1].codes());
+        CHECK(b.columns[1].distinct_rows().size() == 4);
+      },
+      [](const InputIssue&) {}, stats));
+  CHECK(batches == 1);
+}
+
+TEST_CASE("datetimes parsed with a day memo are those parsed without", "[runtime][reader]") {
+  DayMemo memo;
+  // Same day, next day, invalid days and times after a valid one of the same date, other forms.
+  for (const char* text : {"2026-11-20T10:00:00.1234567Z", "2026-11-20T23:59:59.9999999Z",
+                           "2026-11-21T00:00:00.0000000Z", "2026-11-21T24:00:00.0000000Z",
+                           "2026-11-21T10:60:00.0000000Z", "2026-02-29T00:00:00.0000000Z",
+                           "2024-02-29T00:00:00.0000000Z", "2024-02-29T00:00:0x.0000000Z",
+                           "2024-02-29 00:00", "2024-02-29T01:02:03.0000000Z", "2026-11-21", ""}) {
+    INFO(text);
+    CHECK(ParseDateTime(text, memo) == ParseDateTime(text));
   }
 }

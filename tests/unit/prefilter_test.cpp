@@ -117,6 +117,27 @@ TEST_CASE("prefilter: the literal sets scan filters give", "[prefilter]") {
   CHECK(exec::ScanLiterals(*bare, *bare) == std::nullopt);
 }
 
+TEST_CASE("prefilter: the reader dictionary-encodes the string columns a scan filter reads", "[prefilter][dictionary]") {
+  // Name under a call, Line under `not`; Port is no string, Extra dynamic: neither is encoded.
+  const Expr predicate = Test(Fn::And, {Test(Fn::Contains, {Col(0), Str("abc")}),
+                                        Test(Fn::Not, {Test(Fn::Eq, {Col(3), Str("x")})}),
+                                        Test(Fn::Gt, {Col(1), Expr::Constant(Value::Integer(Type::Int, 1))}),
+                                        Test(Fn::Contains, {Col(2), Str("y")})});
+  CHECK(exec::PredicateDictionary(predicate, kSchema) == std::vector<bool>{true, false, false, true});
+  CHECK(exec::PredicateDictionary(Test(Fn::Gt, {Col(1), Expr::Constant(Value::Integer(Type::Int, 1))}), kSchema) ==
+        std::vector<bool>{false, false, false, false});
+  exec::PlanPtr scan = exec::Scan("T", kSchema);
+  const exec::PlanNode* scan_node = scan.get();
+  exec::PlanPtr filtered = exec::Filter(std::move(scan), predicate);
+  CHECK(exec::ScanDictionary(*filtered, *scan_node) == std::vector<bool>{true, false, false, true});
+  CHECK(exec::ScanDictionary(*filtered->inputs[0], *scan_node).empty());  // a bare Scan: nothing
+  // Two scans of one table share a read: it encodes what either wants.
+  TableColumns table{"T", {{"Line", Type::String}, {"Name", Type::String}, {"Other", Type::String}}};
+  AddDictionary(table, {1, 0}, {true, false});
+  AddDictionary(table, {0}, {true});
+  CHECK(table.dictionary == std::vector<bool>{true, true});
+}
+
 namespace {
 
 // Everything one read gives: each row as text, the issues as "line kind" strings, the stats.
