@@ -5,14 +5,14 @@
 // on rows that pass about half the time): a branch per row mispredicts every other row and takes
 // longer than the test. So the conjuncts that are straight-line arithmetic (no call, no string)
 // are evaluated together without branches, block by block: one loop writes a byte per row (0 or
-// 1), which LLVM vectorises; a second walks the bytes eight at a time and skips the words that
-// are all zero (most of them, in a hunt). When nothing else is to be tested, a word with more
-// than a few rows set has its eight rows appended without a branch (each row's index written,
-// the count grown by its byte);
-// otherwise only the rows whose byte is set are visited, and the conjuncts that call helpers
-// run for them, each with a branch, so a row leaves at its first false one and no helper runs
-// for a row already rejected. A predicate with no straight-line conjunct runs as one loop over
-// the rows, its last test writing the selection without a branch.
+// 1), which LLVM vectorises. When nothing else is to be tested, a second loop reads those bytes
+// eight at a time and appends the indices of the set rows to the selection with one table
+// lookup and one vector store per eight rows, without a branch on the data. Otherwise it walks the
+// bytes eight at a time, skips the words that are all zero (most of them, in a hunt), and only
+// the rows whose byte is set run the conjuncts that call helpers, each with a branch, so a row
+// leaves at its first false one and no helper runs for a row already rejected. A predicate with
+// no straight-line conjunct runs as one loop over the rows, its last test writing the selection
+// without a branch.
 //
 // A conjunct that reads one string column alone (SingleStringColumn: ActionType == "x", a file
 // name in~ a list, a regex) has one truth per distinct value of that column. When the batch has
@@ -32,9 +32,8 @@ namespace {
 
 // Rows per block of the straight-line pass: its byte mask lives on the stack.
 constexpr uint64_t kBlockRows = 1024;
-// A word of the mask with at most this many rows set visits them one by one rather than
-// appending all eight (measured with bench-kernels: faster up to about a fifth of rows kept).
-constexpr uint64_t kSparseRows = 2;
+// Rows whose indices are packed into the selection at once (BuildCompress).
+constexpr unsigned kGroupRows = 8;
 
 // Whether `e` compiles to straight-line code over fixed-width values: no call of a helper, no
 // string, nothing that can fault (division), so evaluating it for every row costs a few
@@ -126,9 +125,167 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildRowLoop(ExprCodegen& gen, llvm::
   return {next, count_next};
 }
 
+// The rows of a group of kGroupRows kept by each value of its mask's bits (bit k for row k, as
+// LLVM makes the bits of an <8 x i1> on this target), in increasing order, padded with zeros:
+// BuildCompress's table, a constant of the module.
+llvm::Constant* CompressTable(llvm::Module& module) {
+  static_assert(kGroupRows == 8, "a row of the table is one byte per row of a group");
+  const bool big = module.getDataLayout().isBigEndian();
+  std::vector<uint8_t> table(256 * kGroupRows, 0);
+  for (unsigned m = 0; m < 256; ++m) {
+    unsigned kept = 0;
+    for (unsigned k = 0; k < kGroupRows; ++k) {
+      if (m >> (big ? kGroupRows - 1 - k : k) & 1) table[m * kGroupRows + kept++] = static_cast<uint8_t>(k);
+    }
+  }
+  llvm::Constant* init = llvm::ConstantDataArray::get(module.getContext(), table);
+  return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage,
+                                  init, "compress_rows");
+}
+
+// Appends the rows of a block whose mask byte is set, when nothing else is to be tested: the
+// mask is read kGroupRows bytes at a time, made a number of kGroupRows bits, and the table's
+// row for that number gives the offsets of the set rows, which become their indices, stored at
+// the end of the selection in one store; the count grows by the number of bits set. No branch
+// depends on the data, so a predicate kept by half the rows costs no more than a rare one, and
+// only the table (2 KB) is read besides the mask. The store writes kGroupRows indices from the
+// current count, which is at most the group's first row, so only a full group of real rows
+// stores that way; the rows of a last short group are appended one by one. Starts at the
+// builder's block and leaves the builder in the block ending the pass; returns the count there.
+llvm::Value* BuildCompress(llvm::IRBuilder<>& b, llvm::Function* fn, llvm::Value* mask, llvm::Value* base,
+                           llvm::Value* len, llvm::Value* selection, llvm::Value* count) {
+  llvm::LLVMContext& ctx = fn->getContext();
+  llvm::Type* i8 = b.getInt8Ty();
+  llvm::Type* i32 = b.getInt32Ty();
+  llvm::Type* i64 = b.getInt64Ty();
+  llvm::Constant* table = CompressTable(*fn->getParent());
+  auto* bytes_type = llvm::FixedVectorType::get(i8, kGroupRows);
+  auto* rows_type = llvm::FixedVectorType::get(i32, kGroupRows);
+  llvm::BasicBlock* before = b.GetInsertBlock();
+  auto* group = llvm::BasicBlock::Create(ctx, "group", fn);
+  auto* pack = llvm::BasicBlock::Create(ctx, "pack", fn);
+  auto* short_group = llvm::BasicBlock::Create(ctx, "short", fn);
+  auto* one = llvm::BasicBlock::Create(ctx, "one", fn);
+  auto* out = llvm::BasicBlock::Create(ctx, "packed", fn);
+  b.CreateBr(group);
+
+  b.SetInsertPoint(group);
+  auto* g = b.CreatePHI(i64, 2, "g");
+  auto* group_count = b.CreatePHI(i32, 2, "count.group");
+  g->addIncoming(b.getInt64(0), before);
+  group_count->addIncoming(count, before);
+  b.CreateCondBr(b.CreateICmpULE(b.CreateAdd(g, b.getInt64(kGroupRows)), len), pack, short_group);
+
+  b.SetInsertPoint(pack);
+  llvm::Value* bytes = b.CreateAlignedLoad(bytes_type, b.CreateInBoundsGEP(i8, mask, g), llvm::MaybeAlign(1));
+  llvm::Value* bits = b.CreateBitCast(b.CreateICmpNE(bytes, llvm::Constant::getNullValue(bytes_type)), i8);
+  llvm::Value* entry = b.CreateInBoundsGEP(i8, table, b.CreateMul(b.CreateZExt(bits, i64), b.getInt64(kGroupRows)));
+  llvm::Value* offsets = b.CreateZExt(b.CreateAlignedLoad(bytes_type, entry, llvm::MaybeAlign(1)), rows_type);
+  llvm::Value* rows = b.CreateAdd(b.CreateVectorSplat(kGroupRows, b.CreateTrunc(b.CreateAdd(base, g), i32)), offsets);
+  b.CreateAlignedStore(rows, b.CreateInBoundsGEP(i32, selection, b.CreateZExt(group_count, i64)),
+                       llvm::MaybeAlign(4));
+  llvm::Value* kept = b.CreateZExt(b.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, bits), i32);
+  g->addIncoming(b.CreateAdd(g, b.getInt64(kGroupRows)), pack);
+  group_count->addIncoming(b.CreateAdd(group_count, kept), pack);
+  b.CreateBr(group);
+
+  b.SetInsertPoint(short_group);
+  b.CreateCondBr(b.CreateICmpULT(g, len), one, out);
+
+  b.SetInsertPoint(one);
+  auto* j = b.CreatePHI(i64, 2, "j.short");
+  auto* one_count = b.CreatePHI(i32, 2, "count.one");
+  j->addIncoming(g, short_group);
+  one_count->addIncoming(group_count, short_group);
+  llvm::Value* byte = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, mask, j));
+  llvm::Value* one_next =
+      Append(b, selection, one_count, b.CreateAdd(base, j), b.CreateICmpNE(byte, b.getInt8(0)));
+  llvm::Value* j_next = b.CreateAdd(j, b.getInt64(1));
+  j->addIncoming(j_next, one);
+  one_count->addIncoming(one_next, one);
+  b.CreateCondBr(b.CreateICmpULT(j_next, len), one, out);
+
+  b.SetInsertPoint(out);
+  auto* result = b.CreatePHI(i32, 2, "count.packed");
+  result->addIncoming(group_count, short_group);
+  result->addIncoming(one_next, one);
+  return result;
+}
+
+// Visits the rows of a block whose mask byte is set and runs `others` for them, each with a
+// branch, so a row leaves at its first false one and no helper runs for a row already rejected.
+// The mask is read eight bytes at a time; an all-zero word skips eight rows. Starts at the
+// builder's block and leaves the builder in the block ending the pass; returns the count there.
+llvm::Value* BuildVisit(ExprCodegen& gen, llvm::Function* fn, llvm::Value* mask, llvm::Value* base,
+                        llvm::Value* len, llvm::Value* selection, const std::vector<const ir::Expr*>& others,
+                        llvm::Value* count) {
+  llvm::LLVMContext& ctx = fn->getContext();
+  llvm::IRBuilder<>& b = gen.builder();
+  llvm::Type* i8 = b.getInt8Ty();
+  llvm::Type* i32 = b.getInt32Ty();
+  llvm::Type* i64 = b.getInt64Ty();
+  llvm::BasicBlock* before = b.GetInsertBlock();
+  auto* word = llvm::BasicBlock::Create(ctx, "word", fn);
+  auto* bit = llvm::BasicBlock::Create(ctx, "bit", fn);
+  auto* bit_next = llvm::BasicBlock::Create(ctx, "bit.next", fn);
+  auto* word_next = llvm::BasicBlock::Create(ctx, "word.next", fn);
+  auto* out = llvm::BasicBlock::Create(ctx, "visited", fn);
+  // The bytes after a short last block are zeroed, so its last word has no row beyond it.
+  b.CreateAlignedStore(b.getInt64(0), b.CreateInBoundsGEP(i8, mask, len), llvm::MaybeAlign(1));
+  b.CreateBr(word);
+
+  b.SetInsertPoint(word);
+  auto* w = b.CreatePHI(i64, 2, "w");
+  auto* word_count = b.CreatePHI(i32, 2, "count.word");
+  w->addIncoming(b.getInt64(0), before);
+  word_count->addIncoming(count, before);
+  llvm::Value* bits = b.CreateAlignedLoad(i64, b.CreateInBoundsGEP(i8, mask, w), llvm::MaybeAlign(1));
+  // Byte k of the word must be bit 8k: swap on a big-endian host.
+  if (fn->getParent()->getDataLayout().isBigEndian()) {
+    bits = b.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, bits);
+  }
+  b.CreateCondBr(b.CreateICmpEQ(bits, b.getInt64(0)), word_next, bit);
+
+  // bit: the row of the lowest set bit, through the other conjuncts.
+  b.SetInsertPoint(bit);
+  auto* rest = b.CreatePHI(i64, 2, "rest");
+  auto* bit_count = b.CreatePHI(i32, 2, "count.bit");
+  rest->addIncoming(bits, word);
+  bit_count->addIncoming(word_count, word);
+  llvm::Value* zeros = b.CreateBinaryIntrinsic(llvm::Intrinsic::cttz, rest, b.getTrue());
+  llvm::Value* row = b.CreateAdd(b.CreateAdd(base, w), b.CreateLShr(zeros, b.getInt64(3)));
+  gen.SetRow(row);
+  std::vector<llvm::BasicBlock*> rejects;
+  llvm::Value* last = GenChain(gen, fn, nullptr, others, bit_next, rejects);
+  llvm::Value* count_tested = Append(b, selection, bit_count, row, last);
+  llvm::BasicBlock* tested = b.GetInsertBlock();
+  b.CreateBr(bit_next);
+
+  b.SetInsertPoint(bit_next);
+  auto* count_next = b.CreatePHI(i32, 1 + rejects.size(), "count.next");
+  count_next->addIncoming(count_tested, tested);
+  for (llvm::BasicBlock* reject : rejects) count_next->addIncoming(bit_count, reject);
+  llvm::Value* rest_next = b.CreateAnd(rest, b.CreateSub(rest, b.getInt64(1)));
+  rest->addIncoming(rest_next, bit_next);
+  bit_count->addIncoming(count_next, bit_next);
+  b.CreateCondBr(b.CreateICmpNE(rest_next, b.getInt64(0)), bit, word_next);
+
+  b.SetInsertPoint(word_next);
+  auto* count_word_out = b.CreatePHI(i32, 2, "count.word.out");
+  count_word_out->addIncoming(word_count, word);
+  count_word_out->addIncoming(count_next, bit_next);
+  llvm::Value* w_next = b.CreateAdd(w, b.getInt64(8));
+  w->addIncoming(w_next, word_next);
+  word_count->addIncoming(count_word_out, word_next);
+  b.CreateCondBr(b.CreateICmpULT(w_next, len), word, out);
+
+  b.SetInsertPoint(out);
+  return count_word_out;
+}
+
 // Blocks of kBlockRows: the straight-line conjuncts and the lookups into a byte mask, then the
-// rows whose byte is set through the other conjuncts. Returns the block that ends the loop and
-// its count.
+// set rows appended (BuildCompress) or, when other conjuncts remain, visited and tested
+// (BuildVisit). Returns the block that ends the loop and its count.
 std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm::Function* fn, llvm::Value* n,
                                                           llvm::Value* selection,
                                                           const std::vector<const ir::Expr*>& straight,
@@ -140,16 +297,11 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   llvm::Type* i8 = b.getInt8Ty();
   llvm::Type* i64 = b.getInt64Ty();
   llvm::Type* i32 = b.getInt32Ty();
-  // The mask has 8 bytes more than a block: the bytes after a short last block are zeroed.
+  // The mask has 8 bytes more than a block: BuildVisit zeroes the bytes after a short last block.
   llvm::Value* mask = b.CreateAlloca(llvm::ArrayType::get(i8, kBlockRows + 8), nullptr, "mask");
   auto* block = llvm::BasicBlock::Create(ctx, "block", fn, done);
   auto* fill = llvm::BasicBlock::Create(ctx, "fill", fn, done);
   auto* filled = llvm::BasicBlock::Create(ctx, "filled", fn, done);
-  auto* word = llvm::BasicBlock::Create(ctx, "word", fn, done);
-  auto* bit = llvm::BasicBlock::Create(ctx, "bit", fn, done);
-  auto* bit_next = llvm::BasicBlock::Create(ctx, "bit.next", fn, done);
-  auto* word_next = llvm::BasicBlock::Create(ctx, "word.next", fn, done);
-  auto* block_next = llvm::BasicBlock::Create(ctx, "block.next", fn, done);
   b.CreateBr(block);
 
   b.SetInsertPoint(block);
@@ -184,86 +336,14 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   b.CreateCondBr(b.CreateICmpULT(j_next, len), fill, filled);
 
   b.SetInsertPoint(filled);
-  b.CreateAlignedStore(b.getInt64(0), b.CreateInBoundsGEP(i8, mask, len), llvm::MaybeAlign(1));
-  b.CreateBr(word);
-
-  // word: eight bytes of the mask at once; an all-zero word skips eight rows.
-  b.SetInsertPoint(word);
-  auto* w = b.CreatePHI(i64, 2, "w");
-  auto* word_count = b.CreatePHI(i32, 2, "count.word");
-  w->addIncoming(b.getInt64(0), filled);
-  word_count->addIncoming(count, filled);
-  llvm::Value* bits = b.CreateAlignedLoad(i64, b.CreateInBoundsGEP(i8, mask, w), llvm::MaybeAlign(1));
-  // Byte k of the word must be bit 8k: swap on a big-endian host.
-  if (fn->getParent()->getDataLayout().isBigEndian()) {
-    bits = b.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, bits);
-  }
-  llvm::BasicBlock* nonzero = bit;
-  llvm::BasicBlock* dense = nullptr;
-  llvm::Value* dense_count = nullptr;
-  if (others.empty()) {
-    // Nothing more to test: a word of eight real rows is written without a branch per row,
-    // each row's index at the end of the selection, which grows by its byte. (Every index
-    // written is below the row's own, so within `rows`; only the rows after a short last block,
-    // whose bytes are zero, could reach past it: those go through `bit`.)
-    nonzero = llvm::BasicBlock::Create(ctx, "nonzero", fn, bit);
-    dense = llvm::BasicBlock::Create(ctx, "dense", fn, bit);
-    b.CreateCondBr(b.CreateICmpEQ(bits, b.getInt64(0)), word_next, nonzero);
-    b.SetInsertPoint(nonzero);
-    llvm::Value* full = b.CreateICmpULE(b.CreateAdd(w, b.getInt64(8)), len);
-    llvm::Value* many = b.CreateICmpUGT(b.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, bits), b.getInt64(kSparseRows));
-    b.CreateCondBr(b.CreateAnd(full, many), dense, bit);
-    b.SetInsertPoint(dense);
-    dense_count = word_count;
-    for (uint64_t k = 0; k < 8; ++k) {
-      llvm::Value* keep = b.CreateTrunc(b.CreateLShr(bits, b.getInt64(8 * k)), b.getInt1Ty());
-      dense_count = Append(b, selection, dense_count, b.CreateAdd(b.CreateAdd(base, w), b.getInt64(k)), keep);
-    }
-    b.CreateBr(word_next);
-  } else {
-    b.CreateCondBr(b.CreateICmpEQ(bits, b.getInt64(0)), word_next, bit);
-  }
-
-  // bit: the row of the lowest set bit, through the other conjuncts.
-  b.SetInsertPoint(bit);
-  auto* rest = b.CreatePHI(i64, 2, "rest");
-  auto* bit_count = b.CreatePHI(i32, 2, "count.bit");
-  rest->addIncoming(bits, nonzero == bit ? word : nonzero);
-  bit_count->addIncoming(word_count, nonzero == bit ? word : nonzero);
-  llvm::Value* zeros = b.CreateBinaryIntrinsic(llvm::Intrinsic::cttz, rest, b.getTrue());
-  llvm::Value* row = b.CreateAdd(b.CreateAdd(base, w), b.CreateLShr(zeros, b.getInt64(3)));
-  gen.SetRow(row);
-  std::vector<llvm::BasicBlock*> rejects;
-  llvm::Value* last = others.empty() ? nullptr : GenChain(gen, fn, nullptr, others, bit_next, rejects);
-  llvm::Value* count_tested = Append(b, selection, bit_count, row, last);
-  llvm::BasicBlock* tested = b.GetInsertBlock();
-  b.CreateBr(bit_next);
-
-  b.SetInsertPoint(bit_next);
-  auto* count_next = b.CreatePHI(i32, 1 + rejects.size(), "count.next");
-  count_next->addIncoming(count_tested, tested);
-  for (llvm::BasicBlock* reject : rejects) count_next->addIncoming(bit_count, reject);
-  llvm::Value* rest_next = b.CreateAnd(rest, b.CreateSub(rest, b.getInt64(1)));
-  rest->addIncoming(rest_next, bit_next);
-  bit_count->addIncoming(count_next, bit_next);
-  b.CreateCondBr(b.CreateICmpNE(rest_next, b.getInt64(0)), bit, word_next);
-
-  b.SetInsertPoint(word_next);
-  auto* count_word_out = b.CreatePHI(i32, 3, "count.word.out");
-  count_word_out->addIncoming(word_count, word);
-  count_word_out->addIncoming(count_next, bit_next);
-  if (dense) count_word_out->addIncoming(dense_count, dense);
-  llvm::Value* w_next = b.CreateAdd(w, b.getInt64(8));
-  w->addIncoming(w_next, word_next);
-  word_count->addIncoming(count_word_out, word_next);
-  b.CreateCondBr(b.CreateICmpULT(w_next, len), word, block_next);
-
-  b.SetInsertPoint(block_next);
+  llvm::Value* count_out = others.empty() ? BuildCompress(b, fn, mask, base, len, selection, count)
+                                          : BuildVisit(gen, fn, mask, base, len, selection, others, count);
+  llvm::BasicBlock* block_next = b.GetInsertBlock();
   llvm::Value* base_next = b.CreateAdd(base, b.getInt64(kBlockRows));
   base->addIncoming(base_next, block_next);
-  count->addIncoming(count_word_out, block_next);
+  count->addIncoming(count_out, block_next);
   b.CreateCondBr(b.CreateICmpULT(base_next, n), block, done);
-  return {block_next, count_word_out};
+  return {block_next, count_out};
 }
 
 // Fills `table` with the truth of `conjuncts` (all over column `column` alone) for each distinct
