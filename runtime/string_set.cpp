@@ -14,12 +14,13 @@ StringSet::StringSet(const std::vector<std::string>& values, bool case_insensiti
       for (char& c : v) c = static_cast<char>(FoldAscii(static_cast<unsigned char>(c)));
     }
     max_length_ = std::max(max_length_, v.size());
+    if (v.size() < 64) lengths_ |= uint64_t{1} << v.size();
     values_.insert(std::move(v));
   }
 }
 
 bool StringSet::Contains(std::string_view s) const {
-  if (s.size() > max_length_) return false;
+  if (s.size() > max_length_ || (s.size() < 64 && !(lengths_ >> s.size() & 1))) return false;
   if (!case_insensitive_) return values_.find(s) != values_.end();
   char small[256];
   std::string large;

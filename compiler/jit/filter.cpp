@@ -21,6 +21,7 @@
 // straight-line table lookups by each row's code, tested in the byte-mask pass. The test is made
 // once per batch; a batch with a column not encoded runs the plain loops.
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include <llvm/IR/Intrinsics.h>
@@ -283,6 +284,45 @@ llvm::Value* BuildVisit(ExprCodegen& gen, llvm::Function* fn, llvm::Value* mask,
   return count_word_out;
 }
 
+// A loop over the rows base + j of a block (j below `len`) setting mask[j] to the truth `truth`
+// generates for the row (a byte 0 or 1, or an i1), and-ed with mask[j] when `and_mask`. LLVM
+// vectorises the loop unless `scalar`: the table lookups (a byte loaded per row at an address
+// from another load, which it would vectorise as a gather of single bytes, slower than the
+// scalar loop) are kept scalar.
+void BuildFill(ExprCodegen& gen, llvm::Function* fn, llvm::Value* mask, llvm::Value* base, llvm::Value* len,
+               bool and_mask, bool scalar, const std::function<llvm::Value*(llvm::Value* row)>& truth) {
+  llvm::LLVMContext& ctx = fn->getContext();
+  llvm::IRBuilder<>& b = gen.builder();
+  llvm::Type* i8 = b.getInt8Ty();
+  llvm::Type* i64 = b.getInt64Ty();
+  llvm::BasicBlock* before = b.GetInsertBlock();
+  auto* fill = llvm::BasicBlock::Create(ctx, "fill", fn);
+  auto* filled = llvm::BasicBlock::Create(ctx, "filled", fn);
+  b.CreateBr(fill);
+  b.SetInsertPoint(fill);
+  auto* j = b.CreatePHI(i64, 2, "j");
+  j->addIncoming(b.getInt64(0), before);
+  llvm::Value* row = b.CreateAdd(base, j);
+  gen.SetRow(row);
+  llvm::Value* t = truth(row);
+  t = t->getType() == i8 ? t : b.CreateZExt(t, i8);
+  llvm::Value* at = b.CreateInBoundsGEP(i8, mask, j);
+  if (and_mask) t = b.CreateAnd(t, b.CreateLoad(i8, at));
+  b.CreateStore(t, at);
+  llvm::Value* j_next = b.CreateAdd(j, b.getInt64(1));
+  j->addIncoming(j_next, b.GetInsertBlock());
+  llvm::BranchInst* latch = b.CreateCondBr(b.CreateICmpULT(j_next, len), fill, filled);
+  if (scalar) {
+    llvm::Metadata* width[] = {llvm::MDString::get(ctx, "llvm.loop.vectorize.width"),
+                               llvm::ConstantAsMetadata::get(b.getInt32(1))};
+    llvm::Metadata* loop[] = {nullptr, llvm::MDNode::get(ctx, width)};
+    llvm::MDNode* id = llvm::MDNode::getDistinct(ctx, loop);
+    id->replaceOperandWith(0, id);
+    latch->setMetadata(llvm::LLVMContext::MD_loop, id);
+  }
+  b.SetInsertPoint(filled);
+}
+
 // Blocks of kBlockRows: the straight-line conjuncts and the lookups into a byte mask, then the
 // set rows appended (BuildCompress) or, when other conjuncts remain, visited and tested
 // (BuildVisit). Returns the block that ends the loop and its count.
@@ -300,8 +340,6 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   // The mask has 8 bytes more than a block: BuildVisit zeroes the bytes after a short last block.
   llvm::Value* mask = b.CreateAlloca(llvm::ArrayType::get(i8, kBlockRows + 8), nullptr, "mask");
   auto* block = llvm::BasicBlock::Create(ctx, "block", fn, done);
-  auto* fill = llvm::BasicBlock::Create(ctx, "fill", fn, done);
-  auto* filled = llvm::BasicBlock::Create(ctx, "filled", fn, done);
   b.CreateBr(block);
 
   b.SetInsertPoint(block);
@@ -311,31 +349,27 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
   count->addIncoming(b.getInt32(0), entry);
   llvm::Value* left = b.CreateSub(n, base);
   llvm::Value* len = b.CreateSelect(b.CreateICmpULT(left, b.getInt64(kBlockRows)), left, b.getInt64(kBlockRows), "len");
-  b.CreateBr(fill);
-
-  // fill: mask[j] = the straight-line conjuncts at row base + j.
-  b.SetInsertPoint(fill);
-  auto* j = b.CreatePHI(i64, 2, "j");
-  j->addIncoming(b.getInt64(0), block);
-  llvm::Value* fill_row = b.CreateAdd(base, j);
-  gen.SetRow(fill_row);
-  llvm::Value* truth = nullptr;
-  for (const ir::Expr* c : straight) {
-    llvm::Value* t = gen.IsTrue(gen.Gen(*c));
-    truth = truth ? b.CreateAnd(truth, t) : t;
+  if (!straight.empty()) {
+    BuildFill(gen, fn, mask, base, len, false, false, [&](llvm::Value*) {
+      llvm::Value* truth = nullptr;
+      for (const ir::Expr* c : straight) {
+        llvm::Value* t = gen.IsTrue(gen.Gen(*c));
+        truth = truth ? b.CreateAnd(truth, t) : t;
+      }
+      return truth;
+    });
   }
-  for (const Lookup& l : lookups) {
-    llvm::Value* code = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.codes, fill_row));
-    llvm::Value* byte = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.table, b.CreateZExt(code, i64)));
-    llvm::Value* t = b.CreateICmpNE(byte, b.getInt8(0));
-    truth = truth ? b.CreateAnd(truth, t) : t;
+  if (!lookups.empty()) {
+    BuildFill(gen, fn, mask, base, len, !straight.empty(), true, [&](llvm::Value* row) {
+      llvm::Value* truth = nullptr;
+      for (const Lookup& l : lookups) {
+        llvm::Value* code = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.codes, row));
+        llvm::Value* t = b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.table, b.CreateZExt(code, i64)));
+        truth = truth ? b.CreateAnd(truth, t) : t;
+      }
+      return truth;
+    });
   }
-  b.CreateStore(b.CreateZExt(truth, i8), b.CreateInBoundsGEP(i8, mask, j));
-  llvm::Value* j_next = b.CreateAdd(j, b.getInt64(1));
-  j->addIncoming(j_next, fill);
-  b.CreateCondBr(b.CreateICmpULT(j_next, len), fill, filled);
-
-  b.SetInsertPoint(filled);
   llvm::Value* count_out = others.empty() ? BuildCompress(b, fn, mask, base, len, selection, count)
                                           : BuildVisit(gen, fn, mask, base, len, selection, others, count);
   llvm::BasicBlock* block_next = b.GetInsertBlock();
