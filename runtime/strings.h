@@ -51,6 +51,10 @@ class StringSet {
   // (a dictionary's distinct values, by a filter kernel) have no length of its values, and are
   // rejected without folding or hashing.
   uint64_t lengths_ = 0;
+  // A list of at most kSmall values is kept here instead of the hash set (folded too): a
+  // string of one of their lengths is compared with each, cheaper than folding and hashing it.
+  static constexpr size_t kSmall = 8;
+  std::vector<std::string> small_;
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
