@@ -79,9 +79,16 @@ llvm::Value* GenChain(ExprCodegen& gen, llvm::Function* fn, llvm::Value* first,
 }
 
 // A table of truths per distinct value of a dictionary-encoded column, and the rows' codes.
+// When at most kFewTrue values are true (one for ==, a few for in), the codes of those values
+// (i16; kNoCode fills the rest) are also known, and a row's truth is whether its code is one of
+// them: compares LLVM vectorises, where a lookup in the table is a load per row.
+constexpr unsigned kFewTrue = 8;
+constexpr uint16_t kNoCode = Column::kMaxDistinct;  // no code is this
 struct Lookup {
   llvm::Value* codes = nullptr;
   llvm::Value* table = nullptr;  // [Column::kMaxDistinct x i8]
+  llvm::Value* few = nullptr;    // i1: at most kFewTrue values are true
+  std::vector<llvm::Value*> true_codes;  // kFewTrue i16
 };
 
 // Appends `row` to the selection at `count`; returns the new count (count + 1 if `keep`).
@@ -360,6 +367,29 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
     });
   }
   if (!lookups.empty()) {
+    // Compares with the true codes when every column has few, else loads from the tables.
+    llvm::Value* few = b.getTrue();
+    for (const Lookup& l : lookups) few = b.CreateAnd(few, l.few);
+    auto* compare = llvm::BasicBlock::Create(ctx, "compare", fn);
+    auto* look_up = llvm::BasicBlock::Create(ctx, "look.up", fn);
+    auto* looked_up = llvm::BasicBlock::Create(ctx, "looked.up", fn);
+    b.CreateCondBr(few, compare, look_up);
+    b.SetInsertPoint(compare);
+    BuildFill(gen, fn, mask, base, len, !straight.empty(), false, [&](llvm::Value* row) {
+      llvm::Value* truth = nullptr;
+      for (const Lookup& l : lookups) {
+        llvm::Value* code = b.CreateZExt(b.CreateLoad(i8, b.CreateInBoundsGEP(i8, l.codes, row)), b.getInt16Ty());
+        llvm::Value* t = nullptr;
+        for (llvm::Value* c : l.true_codes) {
+          llvm::Value* hit = b.CreateICmpEQ(code, c);
+          t = t ? b.CreateOr(t, hit) : hit;
+        }
+        truth = truth ? b.CreateAnd(truth, t) : t;
+      }
+      return truth;
+    });
+    b.CreateBr(looked_up);
+    b.SetInsertPoint(look_up);
     BuildFill(gen, fn, mask, base, len, !straight.empty(), true, [&](llvm::Value* row) {
       llvm::Value* truth = nullptr;
       for (const Lookup& l : lookups) {
@@ -369,6 +399,8 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
       }
       return truth;
     });
+    b.CreateBr(looked_up);
+    b.SetInsertPoint(looked_up);
   }
   llvm::Value* count_out = others.empty() ? BuildCompress(b, fn, mask, base, len, selection, count)
                                           : BuildVisit(gen, fn, mask, base, len, selection, others, count);
@@ -381,9 +413,11 @@ std::pair<llvm::BasicBlock*, llvm::Value*> BuildBlockLoop(ExprCodegen& gen, llvm
 }
 
 // Fills `table` with the truth of `conjuncts` (all over column `column` alone) for each distinct
-// value of its dictionary `d`, evaluated at the value's first row.
-void FillTable(ExprCodegen& gen, llvm::Function* fn, const ExprCodegen::Dictionary& d, llvm::Value* table,
-               const std::vector<const ir::Expr*>& conjuncts) {
+// value of its dictionary `d`, evaluated at the value's first row, and returns the lookup, with
+// the first kFewTrue true codes. `slots` (kFewTrue + 1 i16, the last a sink for the codes after
+// those) holds them while the table is filled.
+Lookup FillTable(ExprCodegen& gen, llvm::Function* fn, const ExprCodegen::Dictionary& d, llvm::Value* table,
+                 llvm::Value* slots, const std::vector<const ir::Expr*>& conjuncts) {
   llvm::LLVMContext& ctx = fn->getContext();
   llvm::IRBuilder<>& b = gen.builder();
   llvm::Type* i32 = b.getInt32Ty();
@@ -410,7 +444,9 @@ void FillTable(ExprCodegen& gen, llvm::Function* fn, const ExprCodegen::Dictiona
 
   b.SetInsertPoint(loop);
   auto* k = b.CreatePHI(b.getInt32Ty(), 2, "k");
+  auto* trues = b.CreatePHI(i32, 2, "trues");
   k->addIncoming(b.getInt32(0), prefetch);
+  trues->addIncoming(b.getInt32(0), prefetch);
   llvm::Value* first = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), d.distinct_rows, k));
   gen.SetRow(b.CreateZExt(first, b.getInt64Ty()));
   llvm::Value* truth = nullptr;
@@ -419,10 +455,21 @@ void FillTable(ExprCodegen& gen, llvm::Function* fn, const ExprCodegen::Dictiona
     truth = truth ? b.CreateAnd(truth, t) : t;
   }
   b.CreateStore(b.CreateZExt(truth, b.getInt8Ty()), b.CreateInBoundsGEP(b.getInt8Ty(), table, k));
+  // A true value's code goes to the next slot while there is one, else to the sink.
+  llvm::Value* sink = b.getInt32(kFewTrue);
+  llvm::Value* slot = b.CreateSelect(truth, b.CreateSelect(b.CreateICmpULT(trues, sink), trues, sink), sink);
+  b.CreateStore(b.CreateTrunc(k, b.getInt16Ty()), b.CreateInBoundsGEP(b.getInt16Ty(), slots, slot));
+  llvm::Value* trues_next = b.CreateAdd(trues, b.CreateZExt(truth, i32));
   llvm::Value* k_next = b.CreateAdd(k, b.getInt32(1));
   k->addIncoming(k_next, b.GetInsertBlock());
+  trues->addIncoming(trues_next, b.GetInsertBlock());
   b.CreateCondBr(b.CreateICmpULT(k_next, d.distinct), loop, after);
   b.SetInsertPoint(after);
+  Lookup l{d.codes, table, b.CreateICmpULE(trues_next, b.getInt32(kFewTrue)), {}};
+  for (unsigned c = 0; c < kFewTrue; ++c) {
+    l.true_codes.push_back(b.CreateLoad(b.getInt16Ty(), b.CreateConstInBoundsGEP1_32(b.getInt16Ty(), slots, c)));
+  }
+  return l;
 }
 
 }  // namespace
@@ -487,8 +534,11 @@ llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const
     for (const auto& [column, conjuncts] : by_column) {
       llvm::Value* table =
           at_entry.CreateAlloca(llvm::ArrayType::get(b.getInt8Ty(), Column::kMaxDistinct), nullptr, "truths");
-      FillTable(gen, fn, dictionaries[g], table, conjuncts);
-      lookups.push_back(Lookup{dictionaries[g].codes, table});
+      llvm::Value* slots = at_entry.CreateAlloca(llvm::ArrayType::get(b.getInt16Ty(), kFewTrue + 1), nullptr, "trues");
+      for (unsigned c = 0; c < kFewTrue; ++c) {
+        b.CreateStore(b.getInt16(kNoCode), b.CreateConstInBoundsGEP1_32(b.getInt16Ty(), slots, c));
+      }
+      lookups.push_back(FillTable(gen, fn, dictionaries[g], table, slots, conjuncts));
       ++g;
     }
     ends.push_back(BuildBlockLoop(gen, fn, n, selection, straight, lookups, rest, b.GetInsertBlock(), done));
