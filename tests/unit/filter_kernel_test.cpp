@@ -46,7 +46,9 @@ Compiled Compile(const std::string& predicate) {
 }
 
 // How a batch's rows are filled: RemotePort of row i, or null; ActionType of row i.
-enum class Fill { AllKept, NoneKept, AllNull, Alternate, Sparse, Dense };
+// Many: 40 values of ActionType, so that a list of them has more true values than the kernel
+// compares codes with (it then looks each row's truth up in the table).
+enum class Fill { AllKept, NoneKept, AllNull, Alternate, Sparse, Dense, Many };
 
 const char* NameOf(Fill f) {
   switch (f) {
@@ -55,7 +57,8 @@ const char* NameOf(Fill f) {
     case Fill::AllNull: return "all null";
     case Fill::Alternate: return "alternate";
     case Fill::Sparse: return "sparse";
-    default: return "dense";
+    case Fill::Dense: return "dense";
+    default: return "many values";
   }
 }
 
@@ -67,7 +70,8 @@ bool Kept(Fill f, size_t i) {
     case Fill::AllNull: return false;
     case Fill::Alternate: return i % 2 == 0;
     case Fill::Sparse: return i * 7 % 61 == 3;
-    default: return i * 7 % 9 != 4;
+    case Fill::Dense: return i * 7 % 9 != 4;
+    default: return i % 3 == 0;
   }
 }
 
@@ -80,6 +84,8 @@ Batch MakeBatch(const std::vector<ColumnSpec>& schema, Fill f, size_t rows) {
       const bool kept = Kept(f, i);
       if (schema[k].name == "RemotePort" && f != Fill::AllNull) {
         c.AppendInt(kept ? 443 : static_cast<int32_t>(i % 400));
+      } else if (schema[k].name == "ActionType" && f == Fill::Many) {
+        c.AppendString(fmt::format("Conn{}", i % 40));
       } else if (schema[k].name == "ActionType") {
         c.AppendString(f == Fill::AllNull ? "" : kept ? "ConnectionSuccess" : i % 3 ? "ConnectionFailed" : "");
       } else {
@@ -102,12 +108,17 @@ TEST_CASE("filter kernel: every batch length, every row kept or none, nulls, as 
       "ActionType in~ ('connectionsuccess', 'a', 'b', 'c', 'd')",
       "ActionType == 'ConnectionSuccess' and RemotePort == 443",
       "ActionType != 'ConnectionSuccess' and RemotePort > 100",
+      // Over many values: more true ones than the kernel compares codes with, and fewer.
+      "ActionType startswith 'Conn'",
+      "ActionType in ('Conn1', 'Conn2', 'Conn3', 'Conn4', 'Conn5', 'Conn6', 'Conn7', 'Conn8', 'Conn9', 'Conn10')",
+      "ActionType in ('Conn1', 'Conn39', 'ConnectionSuccess') and RemotePort == 443",
   };
   const size_t lengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 1016, 1023, 1024, 1025, 1031, 1032, 2047, 2048, 3001, 4096};
   for (const char* p : predicates) {
     const Compiled c = Compile(p);
     const std::vector<ColumnSpec>& schema = c.filter->inputs[0]->schema;
-    for (const Fill f : {Fill::AllKept, Fill::NoneKept, Fill::AllNull, Fill::Alternate, Fill::Sparse, Fill::Dense}) {
+    for (const Fill f :
+         {Fill::AllKept, Fill::NoneKept, Fill::AllNull, Fill::Alternate, Fill::Sparse, Fill::Dense, Fill::Many}) {
       for (const size_t rows : lengths) {
         INFO(fmt::format("{} over {} rows, {}", p, rows, NameOf(f)));
         const Batch batch = MakeBatch(schema, f, rows);
