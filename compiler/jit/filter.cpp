@@ -18,8 +18,10 @@
 // name in~ a list, a regex) has one truth per distinct value of that column. When the batch has
 // every such column dictionary-encoded (ColumnView::codes), the kernel first computes those
 // truths once per distinct value into a table per column, and the conjuncts become
-// straight-line table lookups by each row's code, tested in the byte-mask pass. The test is made
-// once per batch; a batch with a column not encoded runs the plain loops.
+// straight-line tests of each row's code in the byte-mask pass: when every such column has at
+// most a few true values in the batch (one for ==), comparisons of the code with theirs, which
+// LLVM vectorises; else a load from the table per row. The test is made once per batch; a batch
+// with a column not encoded runs the plain loops.
 #include <algorithm>
 #include <functional>
 #include <map>
