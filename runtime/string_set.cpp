@@ -14,12 +14,22 @@ StringSet::StringSet(const std::vector<std::string>& values, bool case_insensiti
       for (char& c : v) c = static_cast<char>(FoldAscii(static_cast<unsigned char>(c)));
     }
     max_length_ = std::max(max_length_, v.size());
+    if (v.size() < 64) lengths_ |= uint64_t{1} << v.size();
     values_.insert(std::move(v));
+  }
+  if (values_.size() <= kSmall) {
+    small_.assign(values_.begin(), values_.end());
+    values_.clear();
   }
 }
 
 bool StringSet::Contains(std::string_view s) const {
-  if (s.size() > max_length_) return false;
+  if (s.size() > max_length_ || (s.size() < 64 && !(lengths_ >> s.size() & 1))) return false;
+  if (!small_.empty()) {
+    return std::any_of(small_.begin(), small_.end(), [&](const std::string& v) {
+      return v.size() == s.size() && EqualBytes(v.data(), s.data(), s.size(), !case_insensitive_);
+    });
+  }
   if (!case_insensitive_) return values_.find(s) != values_.end();
   char small[256];
   std::string large;

@@ -47,6 +47,14 @@ class StringSet {
  private:
   bool case_insensitive_;
   size_t max_length_ = 0;
+  // Bit n set when a value is n bytes long (n below 64): most strings tested against a short list
+  // (a dictionary's distinct values, by a filter kernel) have no length of its values, and are
+  // rejected without folding or hashing.
+  uint64_t lengths_ = 0;
+  // A list of at most kSmall values is kept here instead of the hash set (folded too): a
+  // string of one of their lengths is compared with each, cheaper than folding and hashing it.
+  static constexpr size_t kSmall = 8;
+  std::vector<std::string> small_;
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }

@@ -106,7 +106,7 @@ ExprCodegen::Dictionary ExprCodegen::LoadDictionary(llvm::Value* columns, size_t
   auto field = [&](unsigned f) {
     return b_.CreateLoad(view_type->getElementType(f), b_.CreateStructGEP(view_type, view, f));
   };
-  return Dictionary{field(4), field(5), field(6)};
+  return Dictionary{field(4), field(5), field(6), field(2), field(3)};
 }
 
 void ExprCodegen::LoadInputs(llvm::Value* columns, llvm::Value* context, const std::vector<const Expr*>& exprs) {

@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 7;  // 7: chunked summarize lookups; projections compute strings; kept checks
+inline constexpr int kCodegenVersion = 8;  // 8: session 6 (chunked summarize, string projections, kept checks, selection writes)
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -68,6 +68,8 @@ class ExprCodegen {
     llvm::Value* codes = nullptr;          // ptr to i8 per row
     llvm::Value* distinct_rows = nullptr;  // ptr to i32 per distinct value
     llvm::Value* distinct = nullptr;       // i32
+    llvm::Value* offsets = nullptr;        // the column's strings (ColumnView::offsets, bytes)
+    llvm::Value* bytes = nullptr;
   };
   Dictionary LoadDictionary(llvm::Value* columns, size_t c);
   // The row (i64) that column reads use from now on.

@@ -59,12 +59,15 @@ class FilterOp : public Operator {
       // A whole batch, as a Scan delivers it: the compiled kernel selects.
       views_.clear();
       for (const Column& c : rows.batch->columns) views_.push_back(c.View());
-      selection_.resize(rows.count);
+      // The selection only grows: shrinking it to the rows kept and growing it back for the next
+      // batch would zero the rows in between, a pass as long as the kernel's own.
+      if (selection_.size() < rows.count) selection_.resize(rows.count);
       const KernelContext context{eval_.now(), objects_};
-      selection_.resize(kernel_(views_.data(), static_cast<uint32_t>(rows.count), &context, selection_.data()));
-    } else {
-      eval_.Select(node_.predicate, rows, selection_);
+      const uint32_t kept = kernel_(views_.data(), static_cast<uint32_t>(rows.count), &context, selection_.data());
+      Emit(RowSet{rows.batch, selection_.data(), kept});
+      return;
     }
+    eval_.Select(node_.predicate, rows, selection_);
     Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
   }
   void Finish(int) override { Done(); }

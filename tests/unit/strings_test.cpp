@@ -44,3 +44,27 @@ TEST_CASE("string set: in is exact, in~ folds case", "[runtime][strings]") {
   CHECK(folded.Contains("powershell.exe"));
   CHECK_FALSE(folded.Contains("powershell.exe "));
 }
+
+TEST_CASE("string set: a short list and a long one, any length, the empty string", "[runtime][strings]") {
+  // Up to 8 values are compared one by one, more are hashed: both must answer alike.
+  std::vector<std::string> values = {"", "cmd.exe", "CMD.EXE", "a", std::string(70, 'X'), "wscript.exe"};
+  for (const size_t extra : {size_t{0}, size_t{20}}) {
+    std::vector<std::string> list = values;
+    for (size_t i = 0; i < extra; ++i) list.push_back("file" + std::to_string(i) + ".exe");
+    INFO(list.size() << " values");
+    const StringSet exact(list, false);
+    const StringSet folded(list, true);
+    CHECK(exact.Contains(""));
+    CHECK(exact.Contains("CMD.EXE"));
+    CHECK_FALSE(exact.Contains("Cmd.exe"));
+    CHECK(folded.Contains("Cmd.exe"));
+    CHECK(folded.Contains(std::string(70, 'x')));  // longer than the lengths kept as bits
+    CHECK_FALSE(exact.Contains(std::string(70, 'x')));
+    CHECK_FALSE(folded.Contains(std::string(69, 'x')));
+    CHECK_FALSE(folded.Contains("b"));
+    CHECK_FALSE(folded.Contains("wscript.ex_"));
+    CHECK(folded.Contains("WScript.EXE"));
+    CHECK(exact.Contains("file3.exe") == (extra > 0));
+  }
+  CHECK_FALSE(StringSet({}, true).Contains(""));
+}

@@ -1,0 +1,3 @@
+# The filter kernel's selection (compiler/jit/filter.cpp): every batch length around its groups
+# and blocks, every row kept, none, nulls, against the interpreter.
+huntc_add_test(test_filter_kernel SOURCES unit/filter_kernel_test.cpp LIBS huntc_driver)
