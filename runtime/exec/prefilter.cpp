@@ -222,19 +222,25 @@ std::string DescribeNeeds(const LineNeeds& needs) {
 
 namespace {
 
-// The filter directly above `scan` in the plan rooted at `root`, or null.
-const FilterNode* FilterOver(const PlanNode& root, const PlanNode& scan) {
+// The node `child` is an input of in the plan rooted at `root`, or null.
+const PlanNode* ParentOf(const PlanNode& root, const PlanNode& child) {
   // Plans nest as deep as queries do: walked with a stack of their own.
   std::vector<const PlanNode*> stack{&root};
   while (!stack.empty()) {
     const PlanNode* node = stack.back();
     stack.pop_back();
     for (const PlanPtr& input : node->inputs) {
-      if (input.get() == &scan) return node->As<FilterNode>();
+      if (input.get() == &child) return node;
       stack.push_back(input.get());
     }
   }
   return nullptr;
+}
+
+// The filter directly above `scan` in the plan rooted at `root`, or null.
+const FilterNode* FilterOver(const PlanNode& root, const PlanNode& scan) {
+  const PlanNode* parent = ParentOf(root, scan);
+  return parent ? parent->As<FilterNode>() : nullptr;
 }
 
 }  // namespace
@@ -258,7 +264,29 @@ std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<C
 
 std::vector<bool> ScanDictionary(const PlanNode& root, const PlanNode& scan) {
   const FilterNode* filter = FilterOver(root, scan);
-  return filter ? PredicateDictionary(filter->predicate, scan.schema) : std::vector<bool>{};
+  std::vector<bool> encode = filter ? PredicateDictionary(filter->predicate, scan.schema) : std::vector<bool>{};
+  // A summarize over the scan (or over its filter, which keeps its columns) reads codes too: a
+  // lone string key's group and the strings dcount and make_set/make_list intern are looked up
+  // once per distinct value of an encoded batch (compiler/jit/aggregate.cpp).
+  const PlanNode* parent = ParentOf(root, filter ? static_cast<const PlanNode&>(*filter) : scan);
+  const auto* aggregate = parent ? parent->As<AggregateNode>() : nullptr;
+  if (!aggregate) return encode;
+  encode.resize(scan.schema.size(), false);
+  const auto add = [&](const Expr& e) {
+    if (IsStringColumn(e, scan.schema)) encode[static_cast<size_t>(e.column)] = true;
+  };
+  if (aggregate->keys.size() == 1) add(aggregate->keys[0].expr);
+  for (const AggregateSpec& spec : aggregate->aggregates) {
+    switch (spec.kind) {
+      case AggKind::DCount: case AggKind::DCountIf:
+      case AggKind::MakeSet: case AggKind::MakeSetIf:
+      case AggKind::MakeList: case AggKind::MakeListIf:
+        if (!spec.args.empty()) add(spec.args[0]);
+        break;
+      default: break;
+    }
+  }
+  return encode;
 }
 
 }  // namespace huntc::exec

@@ -47,8 +47,9 @@ std::optional<LineNeeds> ScanLiterals(const PlanNode& root, const PlanNode& scan
 // the string columns it reads.
 std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<ColumnSpec>& schema);
 
-// PredicateDictionary of the filter directly above `scan` in the plan rooted at `root`; none
-// when `scan` feeds anything else.
+// PredicateDictionary of the filter directly above `scan` in the plan rooted at `root`, and the
+// string columns a summarize right above the scan or that filter looks up per distinct value;
+// none when `scan` feeds anything else.
 std::vector<bool> ScanDictionary(const PlanNode& root, const PlanNode& scan);
 
 // What the readers of each table of a read need (EventReader::set_prefilter): all their

@@ -131,6 +131,30 @@ TEST_CASE("prefilter: the reader dictionary-encodes the string columns a scan fi
   exec::PlanPtr filtered = exec::Filter(std::move(scan), predicate);
   CHECK(exec::ScanDictionary(*filtered, *scan_node) == std::vector<bool>{true, false, false, true});
   CHECK(exec::ScanDictionary(*filtered->inputs[0], *scan_node).empty());  // a bare Scan: nothing
+  // A summarize looks up a lone string key and dcount's and make_set's strings per distinct value;
+  // of two keys, neither.
+  const auto spec = [](exec::AggKind kind, int column) {
+    exec::AggregateSpec s;
+    s.kind = kind;
+    s.args.push_back(Col(column));
+    s.names = {"A"};
+    return s;
+  };
+  exec::PlanPtr lone = exec::Scan("T", kSchema);
+  const exec::PlanNode* lone_scan = lone.get();
+  exec::PlanPtr by_line = exec::Aggregate(std::move(lone), {{"Line", Col(3)}}, {});
+  CHECK(exec::ScanDictionary(*by_line, *lone_scan) == std::vector<bool>{false, false, false, true});
+  exec::PlanPtr two = exec::Scan("T", kSchema);
+  const exec::PlanNode* two_scan = two.get();
+  exec::PlanPtr two_keys = exec::Aggregate(exec::Filter(std::move(two), Test(Fn::Contains, {Col(0), Str("abc")})),
+                                           {{"Line", Col(3)}, {"Port", Col(1)}},
+                                           {spec(exec::AggKind::DCount, 3), spec(exec::AggKind::Sum, 1)});
+  CHECK(exec::ScanDictionary(*two_keys, *two_scan) == std::vector<bool>{true, false, false, true});
+  exec::PlanPtr sums = exec::Scan("T", kSchema);
+  const exec::PlanNode* sums_scan = sums.get();
+  exec::PlanPtr by_two = exec::Aggregate(std::move(sums), {{"Line", Col(3)}, {"Name", Col(0)}},
+                                         {spec(exec::AggKind::MakeSet, 0)});
+  CHECK(exec::ScanDictionary(*by_two, *sums_scan) == std::vector<bool>{true, false, false, false});
   // Two scans of one table share a read: it encodes what either wants.
   TableColumns table{"T", {{"Line", Type::String}, {"Name", Type::String}, {"Other", Type::String}}};
   AddDictionary(table, {1, 0}, {true, false});
