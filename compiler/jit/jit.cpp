@@ -570,6 +570,7 @@ ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, 
 ScanKernel Jit::CompileScan(const ir::Expr& predicate, const std::vector<const ir::Expr*>& exprs,
                             const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
                             std::string& error) {
+  objects.matchers = this;
   return reinterpret_cast<ScanKernel>(impl_->Compile(
       "scan",
       [&](llvm::Module& m, const std::string& name) {

@@ -160,7 +160,10 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       {"U = RemoteUrl matches regex @'\\.(com|net)$' or LocalPort < 2000, A = bin(todouble(LocalPort), 0.5)", 1},
   };
   for (const auto& [extend, projects] : extends) {
-    for (const char* where : {"", " | where RemotePort != 443 and RemoteUrl !has 'pastebin'"}) {
+    // The third filter's `or` is one literal matcher: the fused filter-and-projection kernel once
+    // ran it without one and selected nothing.
+    for (const char* where : {"", " | where RemotePort != 443 and RemoteUrl !has 'pastebin'",
+                              " | where RemoteUrl endswith '.com' or RemoteUrl endswith '.net'"}) {
       const std::string kql = std::string("DeviceNetworkEvents") + where + " | extend " + extend;
       INFO(kql);
       const size_t kernels = (*where ? 1 : 0) + projects;  // the filter, and the projections
