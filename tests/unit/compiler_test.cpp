@@ -6,22 +6,14 @@
 #include "compiler/ir/lower.h"
 #include "compiler/ir/optimize.h"
 #include "compiler/syntax/parser.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 
 namespace {
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::BuiltIn();
-  return catalog;
-}
-
-Jit& TestJit() {
-  static std::string error;
-  static std::unique_ptr<Jit> jit = Jit::Create(error);
-  REQUIRE(jit);
-  return *jit;
-}
+using test::TestCatalog;
+using test::TestJit;
 
 std::unique_ptr<CompiledQuery> Compile(const std::string& query, Diagnostics& diags,
                                        CompileDumps* dumps = nullptr) {

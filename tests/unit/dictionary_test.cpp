@@ -8,6 +8,7 @@
 
 #include "compiler/driver/compile.h"
 #include "runtime/exec/eval.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 
@@ -109,17 +110,8 @@ TEST_CASE("dictionary: only string columns, and only from an empty batch on", "[
 
 namespace {
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::BuiltIn();
-  return catalog;
-}
-
-Jit& TestJit() {
-  static std::string error;
-  static std::unique_ptr<Jit> jit = Jit::Create(error);
-  REQUIRE(jit);
-  return *jit;
-}
+using test::TestCatalog;
+using test::TestJit;
 
 // Rows of DeviceNetworkEvents: ActionType and Protocol of a few values (with ""), file names
 // in mixed case, RemoteUrl distinct on every row (so never encoded), and a port.

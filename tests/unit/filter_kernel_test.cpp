@@ -9,22 +9,14 @@
 
 #include "compiler/driver/compile.h"
 #include "runtime/exec/eval.h"
+#include "tests/unit/run_util.h"
 
 using namespace huntc;
 
 namespace {
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::BuiltIn();
-  return catalog;
-}
-
-Jit& TestJit() {
-  static std::string error;
-  static std::unique_ptr<Jit> jit = Jit::Create(error);
-  REQUIRE(jit);
-  return *jit;
-}
+using test::TestCatalog;
+using test::TestJit;
 
 // The filter over the scan of `DeviceNetworkEvents | where P`, compiled to a kernel.
 struct Compiled {

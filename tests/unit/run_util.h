@@ -15,6 +15,19 @@
 
 namespace huntc::test {
 
+// The built-in schemas and one JIT, shared by a test binary's cases (a JIT is costly to start).
+inline const Catalog& TestCatalog() {
+  static const Catalog catalog = Catalog::BuiltIn();
+  return catalog;
+}
+
+inline Jit& TestJit() {
+  static std::string error;
+  static std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  return *jit;
+}
+
 // Runs `queries` over `inputs` with now() = `now` (ticks), writing their detections to a
 // scratch file in `dir`, and returns its lines in the order written. `stats`, if given, gets
 // the run's figures (how many inputs were read, ...). With `pack`, as a pack with its scan stages
