@@ -36,8 +36,9 @@ class Arena {
     if (n == 0) return "";
     if (current_ == blocks_.size() || used_ + n > BlockSize(current_)) Next(n);
     char* out = blocks_[current_].data.get() + used_;
-    std::memcpy(out, a.data(), a.size());
-    std::memcpy(out + a.size(), b.data(), b.size());
+    // An empty view may hold no pointer, which memcpy must not be given.
+    if (!a.empty()) std::memcpy(out, a.data(), a.size());
+    if (!b.empty()) std::memcpy(out + a.size(), b.data(), b.size());
     used_ += n;
     return out;
   }
