@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,24 @@
 #include "runtime/output.h"
 
 namespace huntc::exec {
+
+class AggTable;
+
+// What an operator's kernel takes of a batch: its columns' views and the rows' selection (every
+// row in order when the rows have none), in buffers reused from batch to batch.
+struct KernelInputs {
+  std::vector<ColumnView> views;
+  std::vector<uint32_t> identity;
+
+  const uint32_t* Prepare(const RowSet& rows) {
+    views.clear();
+    for (const Column& c : rows.batch->columns) views.push_back(c.View());
+    if (rows.sel) return rows.sel;
+    identity.resize(rows.count);
+    std::iota(identity.begin(), identity.end(), 0u);
+    return identity.data();
+  }
+};
 
 // Rows go to consumers: every operator is one, and so is the sink at the end of a plan.
 class Consumer {
@@ -84,6 +103,9 @@ class Execution {
   // Feeds source `source` the rows selection[0..count) of `batch`, as its ScanFilter would have
   // selected them (a pack scan stage did): they go straight to the operator after that filter.
   void PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count);
+  // The group table of the summarize `node` of this plan when it runs its compiled kernel (else
+  // null): partial tables of its rows computed apart (PartialSummary) are merged into it.
+  AggTable* SummaryTable(const AggregateNode& node) const;
 
  private:
   struct Source {
@@ -103,6 +125,7 @@ class Execution {
   std::vector<std::unique_ptr<Consumer>> operators_;
   std::vector<Source> sources_;
   std::vector<std::pair<const PlanNode*, SharedResult*>> shared_;  // per shared subplan
+  std::vector<std::pair<const PlanNode*, AggTable*>> summaries_;  // per compiled summarize
 };
 
 // The mv-apply and make-series operators (runtime/exec/apply.cpp).

@@ -80,22 +80,6 @@ class FilterOp : public Operator {
   std::vector<ColumnView> views_;
 };
 
-// What an operator's kernel takes of a batch: its columns' views and the rows' selection (every
-// row in order when the rows have none), in buffers reused from batch to batch.
-struct KernelInputs {
-  std::vector<ColumnView> views;
-  std::vector<uint32_t> identity;
-
-  const uint32_t* Prepare(const RowSet& rows) {
-    views.clear();
-    for (const Column& c : rows.batch->columns) views.push_back(c.View());
-    if (rows.sel) return rows.sel;
-    identity.resize(rows.count);
-    std::iota(identity.begin(), identity.end(), 0u);
-    return identity.data();
-  }
-};
-
 class ProjectOp : public Operator {
  public:
   ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
@@ -406,6 +390,7 @@ class CompiledAggregateOp : public Operator {
     EmitAll(table_.Result());
     Done();
   }
+  AggTable& table() { return table_; }
 
  private:
   const AggregateNode& node_;
@@ -930,6 +915,7 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input, const Filt
   }
   std::unique_ptr<Consumer> op = MakeOperator(node, out, input, *evaluator_, above);
   Consumer* self = op.get();
+  if (auto* summary = dynamic_cast<CompiledAggregateOp*>(self)) summaries_.emplace_back(&node, &summary->table());
   operators_.push_back(std::move(op));
   // Depth-first, the build side of a join first: the order sources must be fed in.
   if (node.Is<HashJoinNode>()) {
@@ -944,6 +930,13 @@ void Execution::Build(const PlanNode& node, Consumer* out, int input, const Filt
     sources_.back().after_filter = out;
     sources_.back().after_filter_input = input;
   }
+}
+
+AggTable* Execution::SummaryTable(const AggregateNode& node) const {
+  for (const auto& [summary, table] : summaries_) {
+    if (summary == &node) return table;
+  }
+  return nullptr;
 }
 
 void Execution::Push(size_t source, const Batch& batch) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "runtime/exec/partial_summary.h"
 #include "runtime/exec/prefilter.h"
 
 namespace huntc::exec {
@@ -63,6 +64,33 @@ uint64_t BatchBytes(const Batch& batch) {
   return bytes;
 }
 
+// Copies a shared scan's columns of `batch` to `to` (made of its schema if new): the rows
+// selection[0..count), or every row without a selection.
+void CopyColumns(const Batch& batch, const SharedScan& sh, const uint32_t* selection, uint32_t count, Batch& to) {
+  if (to.specs.empty()) to = Batch(*sh.schema);
+  for (size_t c = 0; c < sh.positions.size(); ++c) {
+    Column& into = to.columns[c];
+    const Column& from = batch.columns[sh.positions[c]];
+    if (!selection) {
+      into = from;
+      continue;
+    }
+    into.Clear();
+    into.Reserve(count);
+    for (uint32_t k = 0; k < count; ++k) into.AppendFrom(from, selection[k]);
+  }
+  to.row_count = selection ? count : batch.rows();
+}
+
+// 0, 1, ... count - 1: the selection of the rows copied to a projection, in `identity` (grown).
+const uint32_t* SelectAll(size_t count, std::vector<uint32_t>& identity) {
+  if (identity.size() < count) {
+    identity.resize(count);
+    std::iota(identity.begin(), identity.end(), 0u);
+  }
+  return identity.data();
+}
+
 // What is made of one of the reader's batches for the scans of a round: on the reading threads
 // when there are several, so that the calling thread only feeds operators and writes.
 struct Prepared {
@@ -76,6 +104,9 @@ struct Prepared {
   // Per shared scan in a pack scan stage taking the whole batch: the rows it selected (the others
   // have their selected rows copied to `projections`).
   std::vector<std::vector<uint32_t>> selected;
+  // At the end of a range, per shared scan summarized on the reading threads (PartialSummary):
+  // the partial table of its rows in the range, if any, which the calling thread merges in order.
+  std::vector<std::unique_ptr<AggTable>> partials;
 
   const Batch& whole() const { return batch ? *batch : copy; }
 };
@@ -83,6 +114,8 @@ struct Prepared {
 // Fills `out` from the reader's batch on reading thread `worker`; `keep`: copy what must outlive
 // the call (the reader reuses its batch).
 using Prepare = std::function<void(unsigned worker, size_t table, const Batch& batch, bool keep, Prepared& out)>;
+// Fills `out` with what reading thread `worker` made of the whole range it has just read.
+using EndRange = std::function<void(unsigned worker, Prepared& out)>;
 
 class Stopwatch {
  public:
@@ -121,7 +154,8 @@ constexpr size_t kMaxWaitingRows = size_t{1} << 18;
 // threads, workers parse ranges and prepare their batches ahead.
 void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::optional<LineNeeds>>* needs,
                 const std::vector<const InputFile*>& inputs,
-                const PlanRunOptions& options, const Prepare& prepare, const std::function<void(Prepared&)>& consume,
+                const PlanRunOptions& options, const Prepare& prepare, const EndRange& end_range,
+                const std::function<void(Prepared&)>& consume,
                 const std::function<void(const InputIssue&)>& on_issue, ReadStats& stats) {
   // Ranges as RunPipelines cuts them, whatever the thread count: batches then end at the same
   // rows on one thread as on many, so scan pipelines' detections interleave the same way.
@@ -158,6 +192,9 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
       if (units[u].range.begin == 0) line_base = 0;
       ReadStats local;
       reader.Read(units[u].range, on_batch, issue, local);
+      Prepared end;
+      end_range(0, end);
+      consume(end);
       unit_done(u, local);
     }
     return;
@@ -197,7 +234,10 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
         changed.notify_all();
       };
       reader.Read(unit.range, batch, found, local);
+      Prepared end;
+      end_range(worker, end);
       std::lock_guard lock(mutex);
+      unit.batches.push_back(std::move(end));
       unit.stats = local;
       unit.done = true;
       changed.notify_all();
@@ -248,13 +288,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
   for (size_t k = 0; k < plans.size(); ++k) kept[k].resize(executions[k]->source_count());
   uint64_t kept_bytes = 0;
   std::vector<uint32_t> identity;  // 0, 1, ...: the selection of rows copied to a projection
-  const auto select_all = [&](size_t count) {
-    if (identity.size() < count) {
-      identity.resize(count);
-      std::iota(identity.begin(), identity.end(), 0u);
-    }
-    return identity.data();
-  };
+  const auto select_all = [&](size_t count) { return SelectAll(count, identity); };
   // In rounds: each feeds every plan its Datatables, shared results and kept rows up to its next
   // Scan, then one read of the inputs feeds all those Scans (and keeps rows for later ones). A
   // round has at least one Scan while any is left.
@@ -351,6 +385,26 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       for (unsigned w = 1; w < workers; ++w) stages[w][t] = stages[0][t]->Clone();
       for (size_t m = 0; m < scans.size(); ++m) member[scans[m]] = static_cast<int>(m);
     }
+    // The shared scans whose plan's summarize right above them (SummaryAbove) runs on the reading
+    // threads, one partial table per range: `summary` is it, `merged` its plan's table. Per range,
+    // not per thread, so that merging in input order gives one thread's result (groups in order of
+    // first sight, make_set's first values, sums of reals added alike) on any number of threads;
+    // the reading window (2 ranges a thread) bounds the tables waiting.
+    std::vector<const AggregateNode*> summary(shared.size(), nullptr);
+    std::vector<AggTable*> merged(shared.size(), nullptr);
+    for (size_t i = 0; i < shared.size(); ++i) {
+      const SharedScan& sh = shared[i];
+      if (sh.deferred || sh.pipeline) continue;
+      const AggregateNode* node = SummaryAbove(*plans[sh.plan].plan, executions[sh.plan]->source(sh.source));
+      merged[i] = node ? executions[sh.plan]->SummaryTable(*node) : nullptr;
+      if (merged[i]) summary[i] = node;
+    }
+    std::vector<std::vector<std::unique_ptr<PartialSummary>>> partials(workers);
+    for (auto& p : partials) p.resize(shared.size());
+    // Per thread and shared scan not taking the whole batch: its columns, and the identity
+    // selection of the selected rows copied there.
+    std::vector<std::vector<Batch>> partial_input(workers, std::vector<Batch>(shared.size()));
+    std::vector<std::vector<uint32_t>> identities(workers);
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
     std::vector<PipelineSink::Scratch> scratch(workers);
     for (auto& r : renderers) r.resize(shared.size());
@@ -367,6 +421,26 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
         if (sh.table != table) continue;
+        if (summary[i]) {
+          std::unique_ptr<PartialSummary>& partial = partials[worker][i];
+          if (!partial) partial = std::make_unique<PartialSummary>(*summary[i], options.now);
+          Batch& projection = partial_input[worker][i];
+          if (member[i] < 0) {
+            if (!sh.whole) CopyColumns(batch, sh, nullptr, 0, projection);
+            partial->Push(sh.whole ? batch : projection);
+            continue;
+          }
+          const auto m = static_cast<size_t>(member[i]);
+          const uint32_t count = batch.rows() > 0 ? stage->count(m) : 0;
+          if (count == 0) continue;
+          if (sh.whole) {
+            partial->PushSelected(batch, stage->selection(m), count);
+          } else {
+            CopyColumns(batch, sh, stage->selection(m), count, projection);
+            partial->PushSelected(projection, SelectAll(count, identities[worker]), count);
+          }
+          continue;
+        }
         if (member[i] >= 0) {
           const auto m = static_cast<size_t>(member[i]);
           const uint32_t count = batch.rows() > 0 ? stage->count(m) : 0;
@@ -379,25 +453,13 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
             continue;
           }
           // Only its selected rows are copied: a filter keeps few rows of most batches.
-          Batch& projection = out.projections[i];
-          if (projection.specs.empty()) projection = Batch(*sh.schema);
-          for (size_t c = 0; c < sh.positions.size(); ++c) {
-            Column& to = projection.columns[c];
-            const Column& from = batch.columns[sh.positions[c]];
-            to.Clear();
-            to.Reserve(count);
-            for (uint32_t k = 0; k < count; ++k) to.AppendFrom(from, selection[k]);
-          }
-          projection.row_count = count;
+          CopyColumns(batch, sh, selection, count, out.projections[i]);
           continue;
         }
         const Batch* input = &batch;
         if (!sh.whole) {
-          Batch& projection = out.projections[i];
-          if (projection.specs.empty()) projection = Batch(*sh.schema);
-          for (size_t c = 0; c < sh.positions.size(); ++c) projection.columns[c] = batch.columns[sh.positions[c]];
-          projection.row_count = batch.rows();
-          input = &projection;
+          CopyColumns(batch, sh, nullptr, 0, out.projections[i]);
+          input = &out.projections[i];
         }
         if (sh.pipeline) {
           std::unique_ptr<DetectionRenderer>& renderer = renderers[worker][i];
@@ -415,9 +477,24 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         out.batch = nullptr;
       }
     };
+    const EndRange end_range = [&](unsigned worker, Prepared& out) {
+      out.partials.resize(shared.size());
+      for (size_t i = 0; i < shared.size(); ++i) {
+        if (partials[worker][i]) out.partials[i] = partials[worker][i]->Take();
+      }
+    };
     const auto consume = [&](Prepared& in) {
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
+        if (summary[i]) {
+          if (i < in.partials.size() && in.partials[i]) {
+            const Stopwatch watch(options.profile);
+            merged[i]->Merge(*in.partials[i]);
+            in.partials[i].reset();
+            watch.AddTo(plans[sh.plan].nanos);
+          }
+          continue;
+        }
         if (sh.table != in.table || (member[i] >= 0 && in.counts[i] == 0)) continue;
         if (sh.deferred) {
           Kept& rows = kept[sh.plan][sh.source];
@@ -470,7 +547,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       }
       needs = table_needs.Result();
     }
-    ReadInputs(tables, needs ? &*needs : nullptr, wanted, options, prepare, consume, on_issue, stats.read);
+    ReadInputs(tables, needs ? &*needs : nullptr, wanted, options, prepare, end_range, consume, on_issue, stats.read);
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
       if (!stages[0][t]) continue;
       PackScanStats totals;

@@ -1,0 +1,46 @@
+// Summarizing a Scan's rows on the reading threads: a compiled summarize fed by a Scan through
+// filters and projections alone is computed per input range into a partial group table of its
+// own, and RunPlans merges the ranges' tables into the plan's in input order (AggTable::Merge),
+// so the result is that of one table fed every row in order, whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "runtime/batch.h"
+#include "runtime/exec/agg_table.h"
+#include "runtime/exec/execution.h"
+#include "runtime/exec/plan.h"
+
+namespace huntc::exec {
+
+// The summarize that `scan`, a source of `plan`, feeds through Filters and Projects alone, when
+// it has a compiled kernel and table layout; else null.
+const AggregateNode* SummaryAbove(const PlanNode& plan, const PlanNode& scan);
+
+// Runs the part of a plan from a Scan to the summarize above it (SummaryAbove: its filters,
+// projections and the summarize's kernel) into a group table of its own. One per reading thread.
+class PartialSummary {
+ public:
+  PartialSummary(const AggregateNode& node, int64_t now);
+  ~PartialSummary();
+  PartialSummary(const PartialSummary&) = delete;
+  PartialSummary& operator=(const PartialSummary&) = delete;
+
+  // Feeds a batch of the Scan (Execution::Push), or the rows selection[0..count) of it as its
+  // compiled filter selected them (Execution::PushSelected).
+  void Push(const Batch& batch) { execution_.Push(0, batch); }
+  void PushSelected(const Batch& batch, const uint32_t* selection, size_t count) {
+    execution_.PushSelected(0, batch, selection, count);
+  }
+  // The table of the rows fed since the last Take (null if there were none): an empty one takes
+  // its place.
+  std::unique_ptr<AggTable> Take();
+
+ private:
+  class Sink;
+  std::unique_ptr<Sink> sink_;
+  Execution execution_;
+};
+
+}  // namespace huntc::exec
