@@ -478,23 +478,25 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       }
     };
     const EndRange end_range = [&](unsigned worker, Prepared& out) {
-      out.partials.resize(shared.size());
+      out.partials.resize(shared.size());  // not empty: marks the range's end
       for (size_t i = 0; i < shared.size(); ++i) {
         if (partials[worker][i]) out.partials[i] = partials[worker][i]->Take();
       }
     };
     const auto consume = [&](Prepared& in) {
+      if (!in.partials.empty()) {  // a range's end
+        for (size_t i = 0; i < shared.size(); ++i) {
+          if (!in.partials[i]) continue;
+          const Stopwatch watch(options.profile);
+          merged[i]->Merge(*in.partials[i]);
+          in.partials[i].reset();
+          watch.AddTo(plans[shared[i].plan].nanos);
+        }
+        return;
+      }
       for (size_t i = 0; i < shared.size(); ++i) {
         const SharedScan& sh = shared[i];
-        if (summary[i]) {
-          if (i < in.partials.size() && in.partials[i]) {
-            const Stopwatch watch(options.profile);
-            merged[i]->Merge(*in.partials[i]);
-            in.partials[i].reset();
-            watch.AddTo(plans[sh.plan].nanos);
-          }
-          continue;
-        }
+        if (summary[i]) continue;  // summarized on the reading threads
         if (sh.table != in.table || (member[i] >= 0 && in.counts[i] == 0)) continue;
         if (sh.deferred) {
           Kept& rows = kept[sh.plan][sh.source];

@@ -17,20 +17,21 @@ struct Run {
 };
 
 Run RunOn(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vector<InputFile>& inputs,
-          unsigned threads, const std::string& out_file) {
+          unsigned threads, const std::string& out_file, uint64_t split_bytes = 256 << 10,
+          PackScanCompiler* pack = nullptr) {
   std::FILE* out = std::fopen(out_file.c_str(), "w");
   REQUIRE(out);
   DetectionWriter writer(out, OutputFormat::JsonLines, {});
   RunOptions options;
   options.now = *ParseDateTime("2026-11-20T00:00:00Z");
   options.threads = threads;
-  options.split_bytes = 256 << 10;
+  options.split_bytes = split_bytes;
   Run run;
   const auto on_issue = [&](const InputIssue& i) {
     run.issues += i.file + ":" + std::to_string(i.line) + ": " + i.message + "\n";
     return true;
   };
-  CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer, on_issue, run.stats));
+  CHECK(RunQueries(queries, inputs, options, OutputFormat::JsonLines, writer, on_issue, run.stats, pack));
   CHECK(writer.Finish());
   std::fclose(out);
   run.detections = test::ReadAll(out_file);
@@ -101,6 +102,71 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
       CHECK(many.stats.read.records == one.stats.read.records);
       CHECK(many.stats.read.lines_prefiltered == one.stats.read.lines_prefiltered);
       CHECK(many.stats.read.bytes == one.stats.read.bytes);
+    }
+  }
+}
+
+TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "[runtime][threads][summarize]") {
+  // Summarizes right above a scan run on the reading threads, one partial table per range merged
+  // in input order: on 1, 2 and 4 threads over many ranges the rows (and their order, that of
+  // first sight) are those of one table fed the whole file as one range. dcount passes its exact
+  // limit (the keyless query counts thousands of RemoteIPs) and make_set its cap.
+  test::TempDir dir;
+  std::string events;
+  gen::GenOptions opt;
+  opt.events = 20000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    events += chunk;
+    return true;
+  });
+  const std::vector<InputFile> inputs = {{dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"}};
+  REQUIRE(events.size() > 40 * (256 << 10));  // many ranges
+
+  const std::string all =
+      "n = count(), d = dcount(RemoteIP), s = make_set(InitiatingProcessFileName, 3), a = avg(RemotePort), "
+      "c = countif(RemotePort == 443), last = arg_max(Timestamp, RemoteIP, LocalPort)";
+  const std::vector<std::string> kql = {
+      "DeviceNetworkEvents | summarize " + all + " by DeviceName",
+      "DeviceNetworkEvents | summarize n = count(), d = dcount(DeviceName), p = make_set(InitiatingProcessFileName, 10) "
+      "by RemoteIP, RemotePort",
+      "DeviceNetworkEvents | where RemotePort != 443 | summarize " + all + " by ActionType, InitiatingProcessFileName",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | extend p = RemotePort + 1 "
+      "| summarize " + all + ", k = make_set(p, 4) by DeviceName",
+      "DeviceNetworkEvents | summarize " + all,
+  };
+  const Catalog catalog = Catalog::BuiltIn();
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  const auto compile = [&](const std::vector<std::string>& texts) {
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    for (const std::string& text : texts) {
+      Diagnostics diags;
+      auto file = std::make_shared<SourceFile>("<query>", text);
+      queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
+      REQUIRE(queries.back());
+      INFO(text);
+      CHECK(queries.back()->interpreted.empty());  // the summarize and filter are compiled
+    }
+    return queries;
+  };
+  // Each query alone, then all in one read, whose two filtered scans share a pack scan stage.
+  std::vector<std::vector<std::string>> packs;
+  for (const std::string& text : kql) packs.push_back({text});
+  packs.push_back(kql);
+  for (const std::vector<std::string>& texts : packs) {
+    INFO(texts.front() << " (" << texts.size() << " queries)");
+    std::vector<std::unique_ptr<CompiledQuery>> queries = compile(texts);
+    PackScanCompiler stages(*jit);
+    PackScanCompiler* pack = texts.size() > 1 ? &stages : nullptr;
+    const Run whole = RunOn(queries, inputs, 1, (dir.path / "whole").string(), uint64_t{1} << 30, pack);
+    CHECK(std::count(whole.detections.begin(), whole.detections.end(), '\n') >= static_cast<long>(texts.size()));
+    for (unsigned threads : {1u, 2u, 4u}) {
+      INFO(threads << " threads");
+      const Run split = RunOn(queries, inputs, threads, (dir.path / "split").string(), 256 << 10, pack);
+      CHECK(split.detections == whole.detections);
+      CHECK(split.stats.read.records == whole.stats.read.records);
     }
   }
 }
