@@ -547,7 +547,7 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
 }
 
 void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
-                          const uint8_t* from) {
+                          const uint8_t* from, uint64_t* ids) {
   switch (s.slot) {
     case AggSlot::Count:
     case AggSlot::SumInt:
@@ -591,7 +591,7 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       }
       f->ForEachId([&](uint32_t id) {
         const std::string_view text = from_table.Interned(id);
-        i->Add(*this, text.data(), static_cast<uint32_t>(text.size()));
+        i->AddCoded(*this, text.data(), static_cast<uint32_t>(text.size()), ids[id]);
       });
       return;
     }
@@ -615,8 +615,12 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       for (uint32_t k = 0; k < f->size; ++k) {
         int64_t v = values[k];
         if (s.arg == Type::String || s.arg == Type::Dynamic) {
-          const std::string_view text = from_table.Interned(v);
-          v = Intern(text.data(), static_cast<uint32_t>(text.size()));
+          uint64_t& id = ids[static_cast<size_t>(v)];
+          if (id == 0) {
+            const std::string_view text = from_table.Interned(v);
+            id = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
+          }
+          v = static_cast<int64_t>(id - 1);
         }
         i->Add(v, LimitOf(spec), IsSet(spec.kind));
       }
@@ -626,24 +630,38 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
 }
 
 void AggTable::Merge(const AggTable& other) {
+  // The other table's groups are looked up kMergeChunk at a time (Groups: their index slots and
+  // records fetched together), in order, so new ones are added in their order of first sight.
+  constexpr size_t kMergeChunk = 256;
   const size_t nkeys = layout_.keys.size();
-  std::vector<int64_t> values(nkeys);
-  std::vector<const char*> bytes(nkeys);
-  std::vector<uint8_t> valid(nkeys);
-  for (size_t g = 0; g < other.groups(); ++g) {
-    const uint8_t* record = other.Record(g);
-    for (size_t k = 0; k < nkeys; ++k) {
-      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
-      valid[k] = key.valid;
-      const bool text = layout_.keys[k] == Type::String && key.valid;
-      values[k] = text ? key.length : ValueOf(key);
-      bytes[k] = text ? other.TextOf(key).data() : nullptr;
+  std::vector<int64_t> values(kMergeChunk * nkeys);
+  std::vector<const char*> bytes(kMergeChunk * nkeys);
+  std::vector<uint8_t> valid(kMergeChunk * nkeys);
+  std::vector<uint8_t*> states(kMergeChunk);
+  // Per string the other table interned, its id here + 1 (0: not looked up yet): each is hashed
+  // and looked up once per merge, not once per set or counter holding it.
+  std::vector<uint64_t> ids(other.intern_at_.size() - 1, 0);
+  for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
+    const size_t n = std::min(kMergeChunk, other.groups() - first);
+    for (size_t j = 0; j < n; ++j) {
+      const uint8_t* record = other.Record(first + j);
+      for (size_t k = 0; k < nkeys; ++k) {
+        const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
+        valid[j * nkeys + k] = key.valid;
+        const bool text = layout_.keys[k] == Type::String && key.valid;
+        values[j * nkeys + k] = text ? key.length : ValueOf(key);
+        bytes[j * nkeys + k] = text ? other.TextOf(key).data() : nullptr;
+      }
     }
-    uint8_t* into = Group(other.hashes_[g], values.data(), bytes.data(), valid.data());
-    const uint8_t* from = record + nkeys * sizeof(Key);
-    for (size_t a = 0; a < layout_.slots.size(); ++a) {
-      const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset);
+    std::fill(states.begin(), states.end(), nullptr);
+    Groups(static_cast<uint32_t>(n), other.hashes_.data() + first, values.data(), bytes.data(), valid.data(),
+           states.data(), nullptr, nullptr);
+    for (size_t j = 0; j < n; ++j) {
+      const uint8_t* from = other.Record(first + j) + nkeys * sizeof(Key);
+      for (size_t a = 0; a < layout_.slots.size(); ++a) {
+        const AggSlotSpec& s = layout_.slots[a];
+        MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids.data());
+      }
     }
   }
 }

@@ -195,8 +195,9 @@ class AggTable {
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
+  // `ids`: per string from_table interned, its id in this table + 1, or 0 until looked up.
   void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
-                  const uint8_t* from);
+                  const uint8_t* from, uint64_t* ids);
   void AppendResult(size_t k, const uint8_t* state, Column* const* out) const;
 
   const AggregateNode& node_;
