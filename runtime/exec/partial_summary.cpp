@@ -1,6 +1,7 @@
 // Partial summaries of a Scan's rows, per input range, on the reading threads.
 #include "runtime/exec/partial_summary.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,14 @@ const AggregateNode* SummaryAbove(const PlanNode& plan, const PlanNode& scan) {
   std::string why;
   if (!summary || !summary->kernel || !AggLayout::Of(*summary, layout, why)) return nullptr;
   return summary;
+}
+
+bool SumsReals(const AggregateNode& node) {
+  AggLayout layout;
+  std::string why;
+  AggLayout::Of(node, layout, why);
+  return std::any_of(layout.slots.begin(), layout.slots.end(),
+                     [](const AggSlotSpec& s) { return s.slot == AggSlot::SumReal || s.slot == AggSlot::Avg; });
 }
 
 // Where the summarize's input rows go: its kernel, into the current table.

@@ -18,6 +18,11 @@ namespace huntc::exec {
 // it has a compiled kernel and table layout; else null.
 const AggregateNode* SummaryAbove(const PlanNode& plan, const PlanNode& scan);
 
+// Whether the compiled summarize `node` (as SummaryAbove gives) sums reals (sum and avg keep
+// doubles): partial tables merged then give what one table fed the rows in order gives only up to
+// rounding, so a run on one thread takes them too (per range, as on several), to give the same.
+bool SumsReals(const AggregateNode& node);
+
 // Runs the part of a plan from a Scan to the summarize above it (SummaryAbove: its filters,
 // projections and the summarize's kernel) into a group table of its own. One per reading thread.
 class PartialSummary {

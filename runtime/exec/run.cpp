@@ -396,7 +396,10 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       const SharedScan& sh = shared[i];
       if (sh.deferred || sh.pipeline) continue;
       const AggregateNode* node = SummaryAbove(*plans[sh.plan].plan, executions[sh.plan]->source(sh.source));
-      merged[i] = node ? executions[sh.plan]->SummaryTable(*node) : nullptr;
+      // One thread gains nothing from partial tables but their merging, and one table fed in order
+      // gives what merged ones do, except sums of reals, whose rounding follows the order of adding.
+      if (!node || (options.threads < 2 && !SumsReals(*node))) continue;
+      merged[i] = executions[sh.plan]->SummaryTable(*node);
       if (merged[i]) summary[i] = node;
     }
     std::vector<std::vector<std::unique_ptr<PartialSummary>>> partials(workers);
