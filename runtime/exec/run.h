@@ -31,7 +31,8 @@ struct PlanRunOptions {
   int64_t now = 0;       // now(), in ticks
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
   // Threads that parse the inputs (cut into ranges of split_bytes as RunPipelines cuts them);
-  // the plans' operators still take every batch on the calling thread, in input order.
+  // the plans' operators still take every batch on the calling thread, in input order, except a
+  // compiled summarize right above a Scan, which the reading threads compute per range.
   unsigned threads = 1;
   uint64_t split_bytes = uint64_t{32} << 20;
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
@@ -59,7 +60,10 @@ struct PlanRunOptions {
 // thread count); with several threads, workers parse them ahead and run the kernels and the
 // rendering of the scan pipelines (PipelineSink plans) there too, while the calling thread feeds
 // the other plans' operators and writes, in the order one thread would, so the output is the same
-// (--profile then counts only a pipeline's writing in its time). Adds to `stats` (files counts
+// (--profile then counts only a pipeline's writing in its time). A compiled summarize fed by a
+// Scan through filters and projections alone (SummaryAbove, runtime/exec/partial_summary.h) runs
+// there too, into one partial table per range, which the calling thread merges in input order
+// (--profile: only the merging counts). Adds to `stats` (files counts
 // the inputs read, per round). A read whose every Scan sits under a filter with literals (or is
 // a pipeline's with them) skips the lines holding none of their union, unparsed.
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
