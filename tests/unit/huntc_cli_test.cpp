@@ -407,7 +407,7 @@ TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_H
   CHECK(stderr_text.find("warning: cannot write the kernel cache", warning + 1) == std::string::npos);
 }
 
-TEST_CASE("query: loads its kernel from the cache; only --dump compiles it afresh", "[cli][query][cache]") {
+TEST_CASE("query: loads its kernel from the cache, and only --dump compiles it afresh", "[cli][query][cache]") {
   const Fixture f("query-cache");
   const std::string query =
       "'DeviceNetworkEvents | where InitiatingProcessFileName in~ (\"powershell.exe\", \"cmd.exe\") "
