@@ -407,6 +407,31 @@ TEST_CASE("run: --cache-dir keeps compiled kernels, by default under XDG_CACHE_H
   CHECK(stderr_text.find("warning: cannot write the kernel cache", warning + 1) == std::string::npos);
 }
 
+TEST_CASE("query: loads its kernel from the cache, and only --dump compiles it afresh", "[cli][query][cache]") {
+  const Fixture f("query-cache");
+  const std::string query =
+      "'DeviceNetworkEvents | where InitiatingProcessFileName in~ (\"powershell.exe\", \"cmd.exe\") "
+      "| project DeviceName, RemoteIP'";
+  const std::string args = "query " + query +
+                           " --events tests/rule-cases/lolbin-network-connections/positive/DeviceNetworkEvents.jsonl " +
+                           kNow + " --cache-dir " + f.Path("cache");
+  const Run cold = Huntc(args);
+  REQUIRE(cold.code == 0);
+  REQUIRE(!cold.out.empty());
+  // A kernel compiled afresh is stored again, renamed into place as a new file: the cached one
+  // keeps its inode only when it was loaded.
+  const std::string inodes = "stat -c %i " + f.Path("cache") + "/*.o";
+  const Run before = Shell(inodes);
+  REQUIRE(before.code == 0);
+  REQUIRE(!before.out.empty());
+  CHECK(Huntc(args).out == cold.out);
+  CHECK(Shell(inodes).out == before.out);
+  const Run dump = Huntc("query " + query + " --dump llvm-opt --cache-dir " + f.Path("cache"));
+  CHECK(dump.code == 0);
+  CHECK(dump.out.find("define") != std::string::npos);
+  CHECK(Shell(inodes).out != before.out);
+}
+
 TEST_CASE("explain: the pack scan stage of rules reading one table", "[cli][explain][pack]") {
   Fixture f("explain-pack");
   const std::string a = f.Add("a.yaml", RuleWithQuery(R"(DeviceProcessEvents

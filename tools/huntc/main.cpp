@@ -512,7 +512,10 @@ int RunQuery(const Options& o, const Catalog& catalog, Jit& jit) {
   Diagnostics diags;
   auto file = std::make_shared<SourceFile>("<query>", o.query);
   CompileDumps dumps;
-  auto query = CompileWindowed(o.query, TextOrigin::Identity(file), o, catalog, jit, diags, &dumps);
+  // Only when a dump is asked for: dumps make the JIT compile the kernel afresh (for its
+  // optimised IR) instead of loading it from the cache.
+  auto query = CompileWindowed(o.query, TextOrigin::Identity(file), o, catalog, jit, diags,
+                               o.dump.empty() ? nullptr : &dumps);
   if (!query) {
     PrintDiagnostics(diags);
     // The syntax tree exists even when a stage refused the query: show it when asked.
