@@ -488,6 +488,13 @@ uint64_t* AggTable::CodeCache(uint32_t k) {
   return cache;
 }
 
+AggTable::KeyCache* AggTable::EmptyKeyCache() {
+  if (!key_cache_) key_cache_ = std::make_unique<KeyCache>();
+  key_cache_->count = 0;
+  std::fill(std::begin(key_cache_->slots), std::end(key_cache_->slots), uint16_t{0});
+  return key_cache_.get();
+}
+
 int64_t AggTable::Intern(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
@@ -788,6 +795,12 @@ void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int
 }
 
 uint64_t* huntc_agg_code_cache(void* table, uint32_t k) { return static_cast<AggTable*>(table)->CodeCache(k); }
+
+void* huntc_agg_key_cache(void* table) { return static_cast<AggTable*>(table)->EmptyKeyCache(); }
+
+int32_t huntc_agg_bytes_equal(const char* a, const char* b, uint64_t n) {
+  return huntc::exec::BytesEqual(a, b, n) ? 1 : 0;
+}
 
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.

@@ -155,6 +155,29 @@ class AggTable {
   // when it starts on a batch, so that each distinct value of a batch is hashed and looked up once.
   static constexpr size_t kCodes = 256;
   uint64_t* CodeCache(uint32_t k);
+  // The key cache of the batch a kernel is on, for a lone string column key where the batch does
+  // not have it dictionary-encoded (a few hundred to a few thousand names in a batch, beyond a
+  // dictionary's 256 values): the batch's distinct keys so far, each found by its length and
+  // first, second and last words (which are the whole key up to 24 bytes) instead of a hash of all
+  // its bytes and a probe of the group table, with its group's state block. A kernel probes
+  // `slots` from the words' mix, appends a key it misses (state still null) while there is room,
+  // and sets the state once its chunk's groups are found (compiler/jit/aggregate.cpp).
+  struct KeyCacheEntry {
+    uint8_t* state;      // the group's state block; null until the chunk's lookup
+    uint64_t length;
+    uint64_t words[3];   // first, second (0 up to 16 bytes) and last; shorter keys: see aggregate.cpp
+    const char* bytes;   // the key in the batch, for the bytes the words leave out
+  };
+  static constexpr uint32_t kKeyCacheSlots = 4096;  // a power of two, at most half full
+  static constexpr uint32_t kKeyCacheEntries = kKeyCacheSlots / 2;
+  struct KeyCache {
+    uint32_t count;
+    uint16_t slots[kKeyCacheSlots];  // entry + 1; 0: free
+    KeyCacheEntry entries[kKeyCacheEntries];
+  };
+  // The key cache, emptied, as a kernel asks for it when it starts on a batch (its entries point
+  // into the batch).
+  KeyCache* EmptyKeyCache();
   size_t groups() const { return hashes_.size(); }
 
   // Adds another table's groups and states (of the same node) to this one: the result is that
@@ -210,6 +233,7 @@ class AggTable {
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
   std::vector<std::unique_ptr<uint64_t[]>> code_caches_;  // kCodes entries each
+  std::unique_ptr<KeyCache> key_cache_;
 };
 
 }  // namespace huntc::exec
@@ -225,6 +249,10 @@ void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int
                       const uint8_t* codes);
 // AggTable::CodeCache, cleared.
 uint64_t* huntc_agg_code_cache(void* table, uint32_t k);
+// AggTable::EmptyKeyCache.
+void* huntc_agg_key_cache(void* table);
+// Whether n bytes at a and b are equal (the bytes of a long key the key cache's words leave out).
+int32_t huntc_agg_bytes_equal(const char* a, const char* b, uint64_t n);
 // A hash of a string key's bytes, which kernels mix into the keys' hash.
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
 // dcount: adds a non-null value (integer-like as int64, real, string: with its table).
