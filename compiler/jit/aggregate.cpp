@@ -2,7 +2,7 @@
 // computes each row's group keys and their hash, finds or inserts the chunk's groups in the
 // runtime's group table at once (runtime/exec/agg_table.h; a lone string column key is looked up
 // once per distinct value of the batch: by its dictionary code where the batch has it encoded,
-// else in the batch's key cache), and updates every aggregate's state in the
+// else in the key cache), and updates every aggregate's state in the
 // group's state block: counts, sums, averages and min/max/any of numbers in place, without
 // branches; dcount, make_set/make_list (of dynamic values too, as the interpreter's JSON texts),
 // strings' min/max/any and arg_max/arg_min through the table's helpers.
@@ -304,9 +304,9 @@ class AggregateBuilder {
     return {phi(w0_wide, w0_half, w0_bytes), phi(w1_wide, zero, zero), phi(w2_wide, w2_half, zero)};
   }
 
-  // Looks the current row's key (the lone string column key) up in the batch's key cache: a key
+  // Looks the current row's key (the lone string column key) up in the key cache: a key
   // whose group is known stores it at state_at and goes on to key_done; any other goes on to
-  // compute, its entry in the cache (taken now if new and there is room, else -1) noted at chunk
+  // compute, its entry in the cache (added now if new and there is room, else -1) noted at chunk
   // row j for the update loop to give the group to.
   void ProbeKeyCache(llvm::Value* j, llvm::Value* state_at, llvm::BasicBlock* compute, llvm::BasicBlock* key_done) {
     using Cache = exec::AggTable::KeyCache;
@@ -342,7 +342,6 @@ class AggregateBuilder {
     auto* hit = llvm::BasicBlock::Create(ctx, "cache.hit", fn_);
     auto* next = llvm::BasicBlock::Create(ctx, "cache.next", fn_);
     auto* empty = llvm::BasicBlock::Create(ctx, "cache.empty", fn_);
-    auto* add = llvm::BasicBlock::Create(ctx, "cache.add", fn_);
     b_.CreateBr(probe);
 
     b_.SetInsertPoint(probe);
@@ -387,19 +386,11 @@ class AggregateBuilder {
     slot->addIncoming(b_.CreateAnd(b_.CreateAdd(slot, b_.getInt64(1)), b_.getInt64(exec::AggTable::kKeyCacheSlots - 1)), next);
     b_.CreateBr(probe);
 
-    // A new key: taken while the cache has room (then the slots stay at most half full).
+    // A new key: added while the cache has room.
     b_.SetInsertPoint(empty);
-    llvm::Value* count_at = b_.CreateConstInBoundsGEP1_64(i8, key_cache_, offsetof(Cache, count));
-    llvm::Value* count = b_.CreateLoad(i32, count_at);
-    b_.CreateCondBr(b_.CreateICmpULT(count, b_.getInt32(exec::AggTable::kKeyCacheEntries)), add, compute);
-    b_.SetInsertPoint(add);
-    b_.CreateStore(b_.CreateTrunc(b_.CreateAdd(count, b_.getInt32(1)), i16), slot_at);
-    b_.CreateStore(llvm::ConstantPointerNull::get(ptr), KeyCacheField(count, offsetof(Entry, state)));
-    b_.CreateStore(n, KeyCacheField(count, offsetof(Entry, length)));
-    for (size_t k = 0; k < 3; ++k) b_.CreateStore(w[k], KeyCacheField(count, offsetof(Entry, words) + 8 * k));
-    b_.CreateStore(v.v, KeyCacheField(count, offsetof(Entry, bytes)));
-    b_.CreateStore(b_.CreateAdd(count, b_.getInt32(1)), count_at);
-    b_.CreateStore(count, entry_at);
+    llvm::Value* added = b_.CreateCall(Declare("huntc_agg_key_add", i32, {ptr, i64, ptr, i64, i64, i64, i64}),
+                                       {key_cache_, slot, v.v, n, w[0], w[1], w[2]});
+    b_.CreateStore(added, entry_at);
     b_.CreateBr(compute);
   }
 

@@ -60,6 +60,7 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_agg_groups", reinterpret_cast<void*>(&huntc_agg_groups)},
       {"huntc_agg_code_cache", reinterpret_cast<void*>(&huntc_agg_code_cache)},
       {"huntc_agg_key_cache", reinterpret_cast<void*>(&huntc_agg_key_cache)},
+      {"huntc_agg_key_add", reinterpret_cast<void*>(&huntc_agg_key_add)},
       {"huntc_agg_bytes_equal", reinterpret_cast<void*>(&huntc_agg_bytes_equal)},
       {"huntc_agg_hash_str", reinterpret_cast<void*>(&huntc_agg_hash_str)},
       {"huntc_agg_dcount_int", reinterpret_cast<void*>(&huntc_agg_dcount_int)},
