@@ -250,8 +250,9 @@ class AggregateBuilder {
   // The key cache's words of a string (p, n: i64) of any length, without reading past it: up to
   // 3 bytes, its first, middle and last byte; up to 7, its first and last 4; then its first and
   // last 8, and for more than 16 its second 8 (else 0). With the length they are the string
-  // itself up to 24 bytes.
-  std::array<llvm::Value*, 3> KeyWords(llvm::Value* p, llvm::Value* n) {
+  // itself up to 24 bytes. A fourth, only mixed into the slot: for more than 24 bytes, the 8 in
+  // its middle (else 0), so that keys alike at both ends (URLs, paths) spread.
+  std::array<llvm::Value*, 4> KeyWords(llvm::Value* p, llvm::Value* n) {
     llvm::LLVMContext& ctx = module_.getContext();
     auto* i64 = b_.getInt64Ty();
     auto* i32 = b_.getInt32Ty();
@@ -274,6 +275,10 @@ class AggregateBuilder {
     llvm::Value* long_key = b_.CreateICmpUGT(n, b_.getInt64(16));
     llvm::Value* second = load(i64, b_.CreateSelect(long_key, b_.getInt64(8), b_.getInt64(0)));
     llvm::Value* w1_wide = b_.CreateSelect(long_key, second, b_.getInt64(0));
+    llvm::Value* longer_key = b_.CreateICmpUGT(n, b_.getInt64(24));
+    llvm::Value* middle_at = b_.CreateSub(b_.CreateLShr(n, 1), b_.getInt64(4));
+    llvm::Value* middle = load(i64, b_.CreateSelect(longer_key, middle_at, b_.getInt64(0)));
+    llvm::Value* w3_wide = b_.CreateSelect(longer_key, middle, b_.getInt64(0));
     b_.CreateBr(join);
 
     b_.SetInsertPoint(not_wide);
@@ -301,7 +306,8 @@ class AggregateBuilder {
       w->addIncoming(c, bytes);
       return w;
     };
-    return {phi(w0_wide, w0_half, w0_bytes), phi(w1_wide, zero, zero), phi(w2_wide, w2_half, zero)};
+    return {phi(w0_wide, w0_half, w0_bytes), phi(w1_wide, zero, zero), phi(w2_wide, w2_half, zero),
+            phi(w3_wide, zero, zero)};
   }
 
   // Looks the current row's key (the lone string column key) up in the key cache: a key
@@ -319,12 +325,13 @@ class AggregateBuilder {
     auto* ptr = b_.getPtrTy();
     const Val v = gen_.Gen(node_.keys[0].expr);  // a string column: never null
     llvm::Value* n = b_.CreateZExt(v.len, i64);
-    const std::array<llvm::Value*, 3> w = KeyWords(v.v, n);
+    const std::array<llvm::Value*, 4> w = KeyWords(v.v, n);
     // The slot: the words and the length mixed, its high bits.
     const auto rotate = [&](llvm::Value* x, unsigned by) {
       return b_.CreateOr(b_.CreateShl(x, by), b_.CreateLShr(x, 64 - by));
     };
-    llvm::Value* h = b_.CreateXor(b_.CreateXor(w[0], rotate(w[1], 21)), b_.CreateXor(rotate(w[2], 42), n));
+    llvm::Value* h = b_.CreateXor(b_.CreateXor(w[0], rotate(w[1], 21)),
+                                  b_.CreateXor(rotate(w[2], 42), b_.CreateXor(rotate(w[3], 11), n)));
     h = b_.CreateMul(h, b_.getInt64(0x9e3779b97f4a7c15ULL));
     h = b_.CreateMul(b_.CreateXor(h, b_.CreateLShr(h, 32)), b_.getInt64(0xbf58476d1ce4e5b9ULL));
     static_assert((exec::AggTable::kKeyCacheSlots & (exec::AggTable::kKeyCacheSlots - 1)) == 0);
@@ -347,6 +354,8 @@ class AggregateBuilder {
     b_.SetInsertPoint(probe);
     auto* slot = b_.CreatePHI(i64, 2, "slot");
     slot->addIncoming(first, start);
+    auto* probes = b_.CreatePHI(i32, 2, "probes");
+    probes->addIncoming(b_.getInt32(0), start);
     llvm::Value* slot_at =
         b_.CreateInBoundsGEP(i8, key_cache_, b_.CreateAdd(b_.getInt64(offsetof(Cache, slots)), b_.CreateShl(slot, 1)));
     llvm::Value* taken = b_.CreateZExt(b_.CreateLoad(i16, slot_at), i32);
@@ -382,9 +391,13 @@ class AggregateBuilder {
     b_.CreateStore(entry, entry_at);
     b_.CreateBr(compute);
 
+    // Keys whose words are alike (so are their slots) stop after kMaxProbes: they take the group
+    // table's way, uncached, rather than a long walk each.
     b_.SetInsertPoint(next);
     slot->addIncoming(b_.CreateAnd(b_.CreateAdd(slot, b_.getInt64(1)), b_.getInt64(exec::AggTable::kKeyCacheSlots - 1)), next);
-    b_.CreateBr(probe);
+    llvm::Value* probes_next = b_.CreateAdd(probes, b_.getInt32(1));
+    probes->addIncoming(probes_next, next);
+    b_.CreateCondBr(b_.CreateICmpULT(probes_next, b_.getInt32(kMaxProbes)), probe, compute);
 
     // A new key: added while the cache has room.
     b_.SetInsertPoint(empty);
@@ -617,6 +630,8 @@ class AggregateBuilder {
   llvm::Value* row_ = nullptr;
   // A chunk's keys (kChunk rows of the keys' values, bytes and validity, row-major) and hashes.
   static constexpr uint32_t kChunk = 128;
+  // The most slots a key cache probe visits.
+  static constexpr uint32_t kMaxProbes = 16;
   llvm::Value* values_ = nullptr;
   llvm::Value* bytes_ = nullptr;
   llvm::Value* valid_ = nullptr;
