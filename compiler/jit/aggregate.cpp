@@ -118,7 +118,8 @@ class AggregateBuilder {
     if (node_.keys.size() == 1) {
       if (auto c = StringColumn(node_.keys[0].expr)) {
         load(*c, key_codes_);
-        key_cache_ = b_.CreateCall(Declare("huntc_agg_key_cache", b_.getPtrTy(), {b_.getPtrTy()}), {table_});
+        key_cache_ = b_.CreateCall(Declare("huntc_agg_key_cache", b_.getPtrTy(), {b_.getPtrTy(), b_.getInt32Ty()}),
+                                   {table_, fn_->getArg(1)});
       }
     }
     arg_codes_.resize(node_.aggregates.size());
@@ -310,10 +311,10 @@ class AggregateBuilder {
             phi(w3_wide, zero, zero)};
   }
 
-  // Looks the current row's key (the lone string column key) up in the key cache: a key
-  // whose group is known stores it at state_at and goes on to key_done; any other goes on to
-  // compute, its entry in the cache (added now if new and there is room, else -1) noted at chunk
-  // row j for the update loop to give the group to.
+  // Looks the current row's key (the lone string column key) up in the key cache, unless it
+  // rests: a key whose group is known stores it at state_at and goes on to key_done; any other
+  // goes on to compute, its entry in the cache (added now if new and there is room, else -1)
+  // noted at chunk row j for the update loop to give the group to, and counted as a miss.
   void ProbeKeyCache(llvm::Value* j, llvm::Value* state_at, llvm::BasicBlock* compute, llvm::BasicBlock* key_done) {
     using Cache = exec::AggTable::KeyCache;
     using Entry = exec::AggTable::KeyCacheEntry;
@@ -323,6 +324,10 @@ class AggregateBuilder {
     auto* i16 = b_.getInt16Ty();
     auto* i8 = b_.getInt8Ty();
     auto* ptr = b_.getPtrTy();
+    // A resting cache is null.
+    auto* on = llvm::BasicBlock::Create(ctx, "cache.on", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(key_cache_), compute, on);
+    b_.SetInsertPoint(on);
     const Val v = gen_.Gen(node_.keys[0].expr);  // a string column: never null
     llvm::Value* n = b_.CreateZExt(v.len, i64);
     const std::array<llvm::Value*, 4> w = KeyWords(v.v, n);
@@ -341,6 +346,7 @@ class AggregateBuilder {
 
     llvm::BasicBlock* start = b_.GetInsertBlock();
     auto* probe = llvm::BasicBlock::Create(ctx, "cache.probe", fn_);
+    auto* miss = llvm::BasicBlock::Create(ctx, "cache.miss", fn_);
     auto* occupied = llvm::BasicBlock::Create(ctx, "cache.occupied", fn_);
     auto* same_words = llvm::BasicBlock::Create(ctx, "cache.words", fn_);
     auto* rest = llvm::BasicBlock::Create(ctx, "cache.rest", fn_);
@@ -389,7 +395,7 @@ class AggregateBuilder {
     // Taken by an earlier row of this chunk: its group comes with this chunk's lookup.
     b_.SetInsertPoint(pending);
     b_.CreateStore(entry, entry_at);
-    b_.CreateBr(compute);
+    b_.CreateBr(miss);
 
     // Keys whose words are alike (so are their slots) stop after kMaxProbes: they take the group
     // table's way, uncached, rather than a long walk each.
@@ -397,13 +403,19 @@ class AggregateBuilder {
     slot->addIncoming(b_.CreateAnd(b_.CreateAdd(slot, b_.getInt64(1)), b_.getInt64(exec::AggTable::kKeyCacheSlots - 1)), next);
     llvm::Value* probes_next = b_.CreateAdd(probes, b_.getInt32(1));
     probes->addIncoming(probes_next, next);
-    b_.CreateCondBr(b_.CreateICmpULT(probes_next, b_.getInt32(kMaxProbes)), probe, compute);
+    b_.CreateCondBr(b_.CreateICmpULT(probes_next, b_.getInt32(kMaxProbes)), probe, miss);
 
     // A new key: added while the cache has room.
     b_.SetInsertPoint(empty);
     llvm::Value* added = b_.CreateCall(Declare("huntc_agg_key_add", i32, {ptr, i64, ptr, i64, i64, i64, i64}),
                                        {key_cache_, slot, v.v, n, w[0], w[1], w[2]});
     b_.CreateStore(added, entry_at);
+    b_.CreateBr(miss);
+
+    // The window's misses (AggTable::KeyCacheForBatch).
+    b_.SetInsertPoint(miss);
+    llvm::Value* misses_at = b_.CreateConstInBoundsGEP1_64(i8, key_cache_, offsetof(Cache, misses));
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, misses_at), b_.getInt64(1)), misses_at);
     b_.CreateBr(compute);
   }
 

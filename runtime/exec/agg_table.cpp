@@ -488,25 +488,32 @@ uint64_t* AggTable::CodeCache(uint32_t k) {
   return cache;
 }
 
-AggTable::KeyCache* AggTable::KeyCacheForBatch() {
+AggTable::KeyCache* AggTable::KeyCacheForBatch(uint32_t rows) {
   if (!key_cache_) key_cache_ = std::make_unique<KeyCache>();  // value-initialised: empty
   KeyCache& cache = *key_cache_;
-  if (cache.full) {
+  const auto empty = [&] {
     cache.count = 0;
     cache.bytes_used = 0;
-    cache.full = false;
     std::fill(std::begin(cache.slots), std::end(cache.slots), uint16_t{0});
+  };
+  if (cache.rows >= kKeyCacheWindow) {
+    if (cache.resting > 0) {
+      --cache.resting;
+    } else if (cache.misses * 4 > cache.rows) {
+      cache.resting = kKeyCacheRest;
+      empty();
+    }
+    cache.rows = 0;
+    cache.misses = 0;
   }
-  return &cache;
+  cache.rows += rows;
+  return cache.resting > 0 ? nullptr : &cache;
 }
 
 int32_t AggTable::AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]) {
   // Only the bytes beyond the words need keeping (aggregate.cpp compares them from offset 16).
   const uint64_t kept = n > 24 ? n : 0;
-  if (cache.count == kKeyCacheEntries || kept > kKeyCacheBytes - cache.bytes_used) {
-    cache.full = true;
-    return -1;
-  }
+  if (cache.count == kKeyCacheEntries || kept > kKeyCacheBytes - cache.bytes_used) return -1;
   const uint32_t entry = cache.count++;
   KeyCacheEntry& e = cache.entries[entry];
   e.state = nullptr;
@@ -823,7 +830,9 @@ void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int
 
 uint64_t* huntc_agg_code_cache(void* table, uint32_t k) { return static_cast<AggTable*>(table)->CodeCache(k); }
 
-void* huntc_agg_key_cache(void* table) { return static_cast<AggTable*>(table)->KeyCacheForBatch(); }
+void* huntc_agg_key_cache(void* table, uint32_t rows) {
+  return static_cast<AggTable*>(table)->KeyCacheForBatch(rows);
+}
 
 int32_t huntc_agg_key_add(void* cache, uint64_t slot, const char* p, uint64_t n, uint64_t w0, uint64_t w1,
                           uint64_t w2) {

@@ -575,8 +575,7 @@ Batch KeyBatch(size_t rows, uint32_t distinct, uint32_t seed, bool nulls) {
   return b;
 }
 
-TEST_CASE("agg table: the key cache empties after it turned a key away, and keeps long keys' bytes",
-          "[aggregate]") {
+TEST_CASE("agg table: the key cache keeps long keys' bytes, and rests after a window of misses", "[aggregate]") {
   const std::vector<ColumnSpec> schema = {{"k", Type::String}};
   auto plan = Aggregate(Scan("T", schema), {{"k", Col(0, Type::String)}}, {Agg(AggKind::Count, {})});
   const auto& node = *plan->As<AggregateNode>();
@@ -584,7 +583,8 @@ TEST_CASE("agg table: the key cache empties after it turned a key away, and keep
   std::string why;
   REQUIRE(AggLayout::Of(node, layout, why));
   AggTable table(node, layout);
-  AggTable::KeyCache* cache = table.KeyCacheForBatch();
+  AggTable::KeyCache* cache = table.KeyCacheForBatch(1000);
+  REQUIRE(cache != nullptr);
   CHECK(cache->count == 0);
   std::string key = "0123456789abcdefMIDDLEMI00000001-suffix!";
   const uint64_t words[3] = {1, 2, 3};
@@ -598,19 +598,27 @@ TEST_CASE("agg table: the key cache empties after it turned a key away, and keep
   CHECK(std::string_view(e.bytes, key.size()) == "0123456789abcdefMIDDLEMI00000001-suffix!");
   CHECK(AggTable::AddKey(*cache, 8, "short", 5, words) == 1);
   CHECK(cache->entries[1].bytes == nullptr);  // the words are the whole key
-  // The next batch keeps what the cache holds.
-  CHECK(table.KeyCacheForBatch()->count == 2);
-  // Full: the key is turned away, and the cache is emptied before the next batch.
+  // Full: a key is turned away; so is a long key beyond the bytes left.
   for (uint32_t k = 2; k < AggTable::kKeyCacheEntries; ++k) REQUIRE(AggTable::AddKey(*cache, 8 + k, "k", 1, words) >= 0);
   CHECK(AggTable::AddKey(*cache, 9, "k", 1, words) == -1);
-  CHECK(cache->full);
-  CHECK(table.KeyCacheForBatch()->count == 0);
-  CHECK(cache->slots[7] == 0);
-  CHECK_FALSE(cache->full);
-  // A long key beyond the bytes left is turned away too.
   const std::string huge(AggTable::kKeyCacheBytes + 1, 'h');
+  cache->count = 2;
   CHECK(AggTable::AddKey(*cache, 1, huge.data(), huge.size(), words) == -1);
-  CHECK(cache->full);
+  // Batches go on with what the cache holds while at most a quarter of a window's rows miss.
+  cache->misses = AggTable::kKeyCacheWindow / 4;
+  for (uint64_t rows = 1000; rows < AggTable::kKeyCacheWindow; rows += 4096) REQUIRE(table.KeyCacheForBatch(4096) == cache);
+  CHECK(table.KeyCacheForBatch(4096) == cache);
+  CHECK(cache->count == 2);
+  CHECK(cache->misses == 0);
+  // More: it is emptied and rests kKeyCacheRest windows, then tries again.
+  cache->misses = AggTable::kKeyCacheWindow / 4 + 1;
+  uint64_t rested = 0;
+  while (cache->rows < AggTable::kKeyCacheWindow) REQUIRE(table.KeyCacheForBatch(4096) == cache);
+  while (table.KeyCacheForBatch(4096) == nullptr) rested += 4096;
+  CHECK(rested >= AggTable::kKeyCacheRest * AggTable::kKeyCacheWindow);
+  CHECK(rested < (AggTable::kKeyCacheRest + 1) * AggTable::kKeyCacheWindow);
+  CHECK(cache->count == 0);
+  CHECK(cache->slots[7] == 0);
 }
 
 TEST_CASE("agg kernels: a lone string key of a few to a few thousand values a batch as the interpreter's",
