@@ -666,6 +666,18 @@ TEST_CASE("agg kernels: a lone string key of a few to a few thousand values a ba
     const auto [whole, merged] = WholeAndMerged(*compiled->As<AggregateNode>(), c, batches, 3);
     CHECK(merged == whole);
   }
+  // New keys batch after batch, past a window of the cache's: it rests (the kernel finds no
+  // cache), and the results stay the interpreter's.
+  std::vector<Batch> changing;
+  const size_t windows = 3 * AggTable::kKeyCacheWindow / 4096 + 1;
+  for (uint32_t b = 0; b < windows; ++b) changing.push_back(KeyBatch(4096, 3000, 100 + b, b % 2 == 0));
+  CHECK(Run(*compiled, changing) == Run(*reference, changing));
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(*compiled->As<AggregateNode>(), layout, why));
+  AggTable table(*compiled->As<AggregateNode>(), layout);
+  Fill(c.kernel, c, changing, table);
+  CHECK(table.KeyCacheForBatch(0) == nullptr);
 }
 
 TEST_CASE("agg kernels: what they cannot compile is named", "[aggregate][jit]") {
