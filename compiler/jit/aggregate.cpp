@@ -1,10 +1,13 @@
 // The summarize kernel: a loop over the selected rows of a batch, a chunk of rows at a time, that
 // computes each row's group keys and their hash, finds or inserts the chunk's groups in the
-// runtime's group table at once (runtime/exec/agg_table.h; a lone dictionary-encoded string key
-// is looked up once per distinct value of the batch), and updates every aggregate's state in the
+// runtime's group table at once (runtime/exec/agg_table.h; a lone string column key is looked up
+// once per distinct value of the batch: by its dictionary code where the batch has it encoded,
+// else in the key cache), and updates every aggregate's state in the
 // group's state block: counts, sums, averages and min/max/any of numbers in place, without
 // branches; dcount, make_set/make_list (of dynamic values too, as the interpreter's JSON texts),
 // strings' min/max/any and arg_max/arg_min through the table's helpers.
+#include <array>
+#include <cstddef>
 #include <optional>
 
 #include "compiler/jit/codegen.h"
@@ -113,7 +116,11 @@ class AggregateBuilder {
       out.cache = b_.CreateCall(cache_fn, {table_, b_.getInt32(next++)});
     };
     if (node_.keys.size() == 1) {
-      if (auto c = StringColumn(node_.keys[0].expr)) load(*c, key_codes_);
+      if (auto c = StringColumn(node_.keys[0].expr)) {
+        load(*c, key_codes_);
+        key_cache_ = b_.CreateCall(Declare("huntc_agg_key_cache", b_.getPtrTy(), {b_.getPtrTy(), b_.getInt32Ty()}),
+                                   {table_, fn_->getArg(1)});
+      }
     }
     arg_codes_.resize(node_.aggregates.size());
     for (size_t k = 0; k < node_.aggregates.size(); ++k) {
@@ -145,6 +152,7 @@ class AggregateBuilder {
     hashes_ = b_.CreateAlloca(i64, b_.getInt32(kChunk), "hashes");
     llvm::Value* states = b_.CreateAlloca(ptr, b_.getInt32(kChunk), "states");
     llvm::Value* codes = b_.CreateAlloca(i8, b_.getInt32(kChunk), "codes");
+    if (key_cache_) key_entries_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(kChunk), "key.entries");
     llvm::BasicBlock* entry = b_.GetInsertBlock();
     b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), done, chunk);
 
@@ -159,8 +167,9 @@ class AggregateBuilder {
     llvm::Value* m = b_.CreateSelect(b_.CreateICmpULT(rest, b_.getInt64(kChunk)), rest, b_.getInt64(kChunk), "m");
     b_.CreateBr(keys);
 
-    // The chunk's keys; with a lone dictionary-encoded key, rows whose code's group is known
-    // already take it from the cache.
+    // The chunk's keys; with a lone string column key, rows whose code's group (where the batch
+    // has the column encoded) or whose key's group (in the key cache, where not) is known
+    // already take it from there.
     b_.SetInsertPoint(keys);
     auto* j = b_.CreatePHI(i64, 2, "j");
     j->addIncoming(b_.getInt64(0), chunk);
@@ -171,7 +180,11 @@ class AggregateBuilder {
     if (key_codes_.codes) {
       auto* coded = llvm::BasicBlock::Create(ctx, "key.coded", fn_);
       auto* hit = llvm::BasicBlock::Create(ctx, "key.hit", fn_);
-      b_.CreateCondBr(b_.CreateIsNull(key_codes_.codes), compute, coded);
+      auto* plain = llvm::BasicBlock::Create(ctx, "key.plain", fn_);
+      b_.CreateStore(b_.getInt32(-1), b_.CreateInBoundsGEP(b_.getInt32Ty(), key_entries_, j));
+      b_.CreateCondBr(b_.CreateIsNull(key_codes_.codes), plain, coded);
+      b_.SetInsertPoint(plain);
+      ProbeKeyCache(j, state_at, compute, key_done);
       b_.SetInsertPoint(coded);
       llvm::Value* code = b_.CreateLoad(i8, b_.CreateInBoundsGEP(i8, key_codes_.codes, row_));
       b_.CreateStore(code, b_.CreateInBoundsGEP(i8, codes, j));
@@ -204,6 +217,17 @@ class AggregateBuilder {
     u->addIncoming(b_.getInt64(0), lookup);
     SetRow(b_.CreateAdd(c, u));
     llvm::Value* state = b_.CreateLoad(ptr, b_.CreateInBoundsGEP(ptr, states, u), "state");
+    if (key_cache_) {
+      // A key the key cache took in this chunk learns its group.
+      auto* fill = llvm::BasicBlock::Create(ctx, "key.fill", fn_);
+      auto* filled = llvm::BasicBlock::Create(ctx, "key.filled", fn_);
+      llvm::Value* entry = b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), key_entries_, u));
+      b_.CreateCondBr(b_.CreateICmpSGE(entry, b_.getInt32(0)), fill, filled);
+      b_.SetInsertPoint(fill);
+      b_.CreateStore(state, KeyCacheField(entry, offsetof(exec::AggTable::KeyCacheEntry, state)));
+      b_.CreateBr(filled);
+      b_.SetInsertPoint(filled);
+    }
     for (size_t k = 0; k < node_.aggregates.size(); ++k) Update(k, state);
     llvm::Value* u_next = b_.CreateAdd(u, b_.getInt64(1));
     u->addIncoming(u_next, b_.GetInsertBlock());
@@ -213,6 +237,186 @@ class AggregateBuilder {
     llvm::Value* c_next = b_.CreateAdd(c, m);
     c->addIncoming(c_next, chunk_end);
     b_.CreateCondBr(b_.CreateICmpULT(c_next, n), chunk, done);
+  }
+
+  // Field `offset` of key cache entry `entry` (i32 or i64).
+  llvm::Value* KeyCacheField(llvm::Value* entry, size_t offset) {
+    using Cache = exec::AggTable::KeyCache;
+    llvm::Value* at = b_.CreateAdd(b_.CreateMul(b_.CreateZExt(entry, b_.getInt64Ty()),
+                                                b_.getInt64(sizeof(exec::AggTable::KeyCacheEntry))),
+                                   b_.getInt64(offsetof(Cache, entries) + offset));
+    return b_.CreateInBoundsGEP(b_.getInt8Ty(), key_cache_, at);
+  }
+
+  // The key cache's words of a string (p, n: i64) of any length, without reading past it: up to
+  // 3 bytes, its first, middle and last byte; up to 7, its first and last 4; then its first and
+  // last 8, and for more than 16 its second 8 (else 0). With the length they are the string
+  // itself up to 24 bytes. A fourth, only mixed into the slot: for more than 24 bytes, the 8 in
+  // its middle (else 0), so that keys alike at both ends (URLs, paths) spread.
+  std::array<llvm::Value*, 4> KeyWords(llvm::Value* p, llvm::Value* n) {
+    llvm::LLVMContext& ctx = module_.getContext();
+    auto* i64 = b_.getInt64Ty();
+    auto* i32 = b_.getInt32Ty();
+    auto* i8 = b_.getInt8Ty();
+    const auto load = [&](llvm::Type* t, llvm::Value* at) {
+      return b_.CreateZExt(b_.CreateAlignedLoad(t, b_.CreateInBoundsGEP(i8, p, at), llvm::MaybeAlign(1)), i64);
+    };
+    auto* wide = llvm::BasicBlock::Create(ctx, "words.8", fn_);
+    auto* not_wide = llvm::BasicBlock::Create(ctx, "words.lt8", fn_);
+    auto* half = llvm::BasicBlock::Create(ctx, "words.4", fn_);
+    auto* not_half = llvm::BasicBlock::Create(ctx, "words.lt4", fn_);
+    auto* bytes = llvm::BasicBlock::Create(ctx, "words.1", fn_);
+    auto* join = llvm::BasicBlock::Create(ctx, "words", fn_);
+    b_.CreateCondBr(b_.CreateICmpUGE(n, b_.getInt64(8)), wide, not_wide);
+
+    b_.SetInsertPoint(wide);
+    llvm::Value* w0_wide = load(i64, b_.getInt64(0));
+    llvm::Value* w2_wide = load(i64, b_.CreateSub(n, b_.getInt64(8)));
+    // The second word is read from offset 8 only when the string is that long (else from 0).
+    llvm::Value* long_key = b_.CreateICmpUGT(n, b_.getInt64(16));
+    llvm::Value* second = load(i64, b_.CreateSelect(long_key, b_.getInt64(8), b_.getInt64(0)));
+    llvm::Value* w1_wide = b_.CreateSelect(long_key, second, b_.getInt64(0));
+    llvm::Value* longer_key = b_.CreateICmpUGT(n, b_.getInt64(24));
+    llvm::Value* middle_at = b_.CreateSub(b_.CreateLShr(n, 1), b_.getInt64(4));
+    llvm::Value* middle = load(i64, b_.CreateSelect(longer_key, middle_at, b_.getInt64(0)));
+    llvm::Value* w3_wide = b_.CreateSelect(longer_key, middle, b_.getInt64(0));
+    b_.CreateBr(join);
+
+    b_.SetInsertPoint(not_wide);
+    b_.CreateCondBr(b_.CreateICmpUGE(n, b_.getInt64(4)), half, not_half);
+    b_.SetInsertPoint(half);
+    llvm::Value* w0_half = load(i32, b_.getInt64(0));
+    llvm::Value* w2_half = load(i32, b_.CreateSub(n, b_.getInt64(4)));
+    b_.CreateBr(join);
+
+    b_.SetInsertPoint(not_half);
+    b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), join, bytes);
+    b_.SetInsertPoint(bytes);
+    llvm::Value* w0_bytes =
+        b_.CreateOr(b_.CreateOr(load(i8, b_.getInt64(0)), b_.CreateShl(load(i8, b_.CreateLShr(n, 1)), 8)),
+                    b_.CreateShl(load(i8, b_.CreateSub(n, b_.getInt64(1))), 16));
+    b_.CreateBr(join);
+
+    b_.SetInsertPoint(join);
+    llvm::Value* zero = b_.getInt64(0);
+    const auto phi = [&](llvm::Value* a, llvm::Value* b, llvm::Value* c) {
+      auto* w = b_.CreatePHI(i64, 4);
+      w->addIncoming(a, wide);
+      w->addIncoming(b, half);
+      w->addIncoming(zero, not_half);
+      w->addIncoming(c, bytes);
+      return w;
+    };
+    return {phi(w0_wide, w0_half, w0_bytes), phi(w1_wide, zero, zero), phi(w2_wide, w2_half, zero),
+            phi(w3_wide, zero, zero)};
+  }
+
+  // Looks the current row's key (the lone string column key) up in the key cache, unless it
+  // rests: a key whose group is known stores it at state_at and goes on to key_done; any other
+  // goes on to compute, its entry in the cache (added now if new and there is room, else -1)
+  // noted at chunk row j for the update loop to give the group to, and counted as a miss.
+  void ProbeKeyCache(llvm::Value* j, llvm::Value* state_at, llvm::BasicBlock* compute, llvm::BasicBlock* key_done) {
+    using Cache = exec::AggTable::KeyCache;
+    using Entry = exec::AggTable::KeyCacheEntry;
+    llvm::LLVMContext& ctx = module_.getContext();
+    auto* i64 = b_.getInt64Ty();
+    auto* i32 = b_.getInt32Ty();
+    auto* i16 = b_.getInt16Ty();
+    auto* i8 = b_.getInt8Ty();
+    auto* ptr = b_.getPtrTy();
+    // A resting cache is null.
+    auto* on = llvm::BasicBlock::Create(ctx, "cache.on", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(key_cache_), compute, on);
+    b_.SetInsertPoint(on);
+    const Val v = gen_.Gen(node_.keys[0].expr);  // a string column: never null
+    llvm::Value* n = b_.CreateZExt(v.len, i64);
+    const std::array<llvm::Value*, 4> w = KeyWords(v.v, n);
+    // The slot: the words and the length mixed, its high bits.
+    const auto rotate = [&](llvm::Value* x, unsigned by) {
+      return b_.CreateOr(b_.CreateShl(x, by), b_.CreateLShr(x, 64 - by));
+    };
+    llvm::Value* h = b_.CreateXor(b_.CreateXor(w[0], rotate(w[1], 21)),
+                                  b_.CreateXor(rotate(w[2], 42), b_.CreateXor(rotate(w[3], 11), n)));
+    h = b_.CreateMul(h, b_.getInt64(0x9e3779b97f4a7c15ULL));
+    h = b_.CreateMul(b_.CreateXor(h, b_.CreateLShr(h, 32)), b_.getInt64(0xbf58476d1ce4e5b9ULL));
+    static_assert((exec::AggTable::kKeyCacheSlots & (exec::AggTable::kKeyCacheSlots - 1)) == 0);
+    const unsigned slot_bits = static_cast<unsigned>(__builtin_ctz(exec::AggTable::kKeyCacheSlots));
+    llvm::Value* first = b_.CreateLShr(h, 64 - slot_bits);
+    llvm::Value* entry_at = b_.CreateInBoundsGEP(i32, key_entries_, j);
+
+    llvm::BasicBlock* start = b_.GetInsertBlock();
+    auto* probe = llvm::BasicBlock::Create(ctx, "cache.probe", fn_);
+    auto* miss = llvm::BasicBlock::Create(ctx, "cache.miss", fn_);
+    auto* occupied = llvm::BasicBlock::Create(ctx, "cache.occupied", fn_);
+    auto* same_words = llvm::BasicBlock::Create(ctx, "cache.words", fn_);
+    auto* rest = llvm::BasicBlock::Create(ctx, "cache.rest", fn_);
+    auto* found = llvm::BasicBlock::Create(ctx, "cache.found", fn_);
+    auto* pending = llvm::BasicBlock::Create(ctx, "cache.pending", fn_);
+    auto* hit = llvm::BasicBlock::Create(ctx, "cache.hit", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx, "cache.next", fn_);
+    auto* empty = llvm::BasicBlock::Create(ctx, "cache.empty", fn_);
+    b_.CreateBr(probe);
+
+    b_.SetInsertPoint(probe);
+    auto* slot = b_.CreatePHI(i64, 2, "slot");
+    slot->addIncoming(first, start);
+    auto* probes = b_.CreatePHI(i32, 2, "probes");
+    probes->addIncoming(b_.getInt32(0), start);
+    llvm::Value* slot_at =
+        b_.CreateInBoundsGEP(i8, key_cache_, b_.CreateAdd(b_.getInt64(offsetof(Cache, slots)), b_.CreateShl(slot, 1)));
+    llvm::Value* taken = b_.CreateZExt(b_.CreateLoad(i16, slot_at), i32);
+    b_.CreateCondBr(b_.CreateICmpEQ(taken, b_.getInt32(0)), empty, occupied);
+
+    b_.SetInsertPoint(occupied);
+    llvm::Value* entry = b_.CreateSub(taken, b_.getInt32(1));
+    llvm::Value* same = b_.CreateICmpEQ(b_.CreateLoad(i64, KeyCacheField(entry, offsetof(Entry, length))), n);
+    for (size_t k = 0; k < 3; ++k) {
+      llvm::Value* word = b_.CreateLoad(i64, KeyCacheField(entry, offsetof(Entry, words) + 8 * k));
+      same = b_.CreateAnd(same, b_.CreateICmpEQ(word, w[k]));
+    }
+    b_.CreateCondBr(same, same_words, next);
+    // Beyond 24 bytes the words leave bytes [16, n - 8) out.
+    b_.SetInsertPoint(same_words);
+    b_.CreateCondBr(b_.CreateICmpUGT(n, b_.getInt64(24)), rest, found);
+    b_.SetInsertPoint(rest);
+    llvm::Value* theirs = b_.CreateLoad(ptr, KeyCacheField(entry, offsetof(Entry, bytes)));
+    llvm::Value* equal = b_.CreateCall(Declare("huntc_agg_bytes_equal", i32, {ptr, ptr, i64}),
+                                       {b_.CreateInBoundsGEP(i8, v.v, b_.getInt64(16)),
+                                        b_.CreateInBoundsGEP(i8, theirs, b_.getInt64(16)),
+                                        b_.CreateSub(n, b_.getInt64(24))});
+    b_.CreateCondBr(b_.CreateICmpNE(equal, b_.getInt32(0)), found, next);
+
+    b_.SetInsertPoint(found);
+    llvm::Value* known = b_.CreateLoad(ptr, KeyCacheField(entry, offsetof(Entry, state)));
+    b_.CreateCondBr(b_.CreateIsNull(known), pending, hit);
+    b_.SetInsertPoint(hit);
+    b_.CreateStore(known, state_at);
+    b_.CreateBr(key_done);
+    // Taken by an earlier row of this chunk: its group comes with this chunk's lookup.
+    b_.SetInsertPoint(pending);
+    b_.CreateStore(entry, entry_at);
+    b_.CreateBr(miss);
+
+    // Keys whose words are alike (so are their slots) stop after kMaxProbes: they take the group
+    // table's way, uncached, rather than a long walk each.
+    b_.SetInsertPoint(next);
+    slot->addIncoming(b_.CreateAnd(b_.CreateAdd(slot, b_.getInt64(1)), b_.getInt64(exec::AggTable::kKeyCacheSlots - 1)), next);
+    llvm::Value* probes_next = b_.CreateAdd(probes, b_.getInt32(1));
+    probes->addIncoming(probes_next, next);
+    b_.CreateCondBr(b_.CreateICmpULT(probes_next, b_.getInt32(kMaxProbes)), probe, miss);
+
+    // A new key: added while the cache has room.
+    b_.SetInsertPoint(empty);
+    llvm::Value* added = b_.CreateCall(Declare("huntc_agg_key_add", i32, {ptr, i64, ptr, i64, i64, i64, i64}),
+                                       {key_cache_, slot, v.v, n, w[0], w[1], w[2]});
+    b_.CreateStore(added, entry_at);
+    b_.CreateBr(miss);
+
+    // The window's misses (AggTable::KeyCacheForBatch).
+    b_.SetInsertPoint(miss);
+    llvm::Value* misses_at = b_.CreateConstInBoundsGEP1_64(i8, key_cache_, offsetof(Cache, misses));
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, misses_at), b_.getInt64(1)), misses_at);
+    b_.CreateBr(compute);
   }
 
   // Computes the keys of the current row into the buffers at chunk row j, and their hash.
@@ -438,6 +642,8 @@ class AggregateBuilder {
   llvm::Value* row_ = nullptr;
   // A chunk's keys (kChunk rows of the keys' values, bytes and validity, row-major) and hashes.
   static constexpr uint32_t kChunk = 128;
+  // The most slots a key cache probe visits.
+  static constexpr uint32_t kMaxProbes = 16;
   llvm::Value* values_ = nullptr;
   llvm::Value* bytes_ = nullptr;
   llvm::Value* valid_ = nullptr;
@@ -448,6 +654,10 @@ class AggregateBuilder {
     llvm::Value* cache = nullptr;
   };
   Coded key_codes_;                // a lone string key's
+  // A lone string column key's key cache (AggTable::KeyCache) and, per chunk row, the entry the
+  // row's key took or waits on (-1: none).
+  llvm::Value* key_cache_ = nullptr;
+  llvm::Value* key_entries_ = nullptr;
   std::vector<Coded> arg_codes_;   // per aggregate, its string value's
 };
 

@@ -488,6 +488,47 @@ uint64_t* AggTable::CodeCache(uint32_t k) {
   return cache;
 }
 
+AggTable::KeyCache* AggTable::KeyCacheForBatch(uint32_t rows) {
+  if (!key_cache_) key_cache_ = std::make_unique<KeyCache>();  // value-initialised: empty
+  KeyCache& cache = *key_cache_;
+  const auto empty = [&] {
+    cache.count = 0;
+    cache.bytes_used = 0;
+    std::fill(std::begin(cache.slots), std::end(cache.slots), uint16_t{0});
+  };
+  if (cache.rows >= kKeyCacheWindow) {
+    if (cache.resting > 0) {
+      --cache.resting;
+    } else if (cache.misses * 4 > cache.rows) {
+      cache.resting = kKeyCacheRest;
+      empty();
+    }
+    cache.rows = 0;
+    cache.misses = 0;
+  }
+  cache.rows += rows;
+  return cache.resting > 0 ? nullptr : &cache;
+}
+
+int32_t AggTable::AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]) {
+  // Only the bytes beyond the words need keeping (aggregate.cpp compares them from offset 16).
+  const uint64_t kept = n > 24 ? n : 0;
+  if (cache.count == kKeyCacheEntries || kept > kKeyCacheBytes - cache.bytes_used) return -1;
+  const uint32_t entry = cache.count++;
+  KeyCacheEntry& e = cache.entries[entry];
+  e.state = nullptr;
+  e.length = n;
+  std::copy(std::begin(words), std::end(words), e.words);
+  e.bytes = nullptr;
+  if (kept > 0) {
+    e.bytes = cache.bytes + cache.bytes_used;
+    std::memcpy(cache.bytes + cache.bytes_used, p, kept);
+    cache.bytes_used += static_cast<uint32_t>(kept);
+  }
+  cache.slots[slot] = static_cast<uint16_t>(entry + 1);
+  return static_cast<int32_t>(entry);
+}
+
 int64_t AggTable::Intern(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
@@ -806,6 +847,20 @@ void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int
 }
 
 uint64_t* huntc_agg_code_cache(void* table, uint32_t k) { return static_cast<AggTable*>(table)->CodeCache(k); }
+
+void* huntc_agg_key_cache(void* table, uint32_t rows) {
+  return static_cast<AggTable*>(table)->KeyCacheForBatch(rows);
+}
+
+int32_t huntc_agg_key_add(void* cache, uint64_t slot, const char* p, uint64_t n, uint64_t w0, uint64_t w1,
+                          uint64_t w2) {
+  const uint64_t words[3] = {w0, w1, w2};
+  return AggTable::AddKey(*static_cast<AggTable::KeyCache*>(cache), slot, p, n, words);
+}
+
+int32_t huntc_agg_bytes_equal(const char* a, const char* b, uint64_t n) {
+  return huntc::exec::BytesEqual(a, b, n) ? 1 : 0;
+}
 
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.

@@ -155,6 +155,44 @@ class AggTable {
   // when it starts on a batch, so that each distinct value of a batch is hashed and looked up once.
   static constexpr size_t kCodes = 256;
   uint64_t* CodeCache(uint32_t k);
+  // The key cache, for a lone string column key where a batch does not have it
+  // dictionary-encoded (a few hundred to a few thousand names in a batch, beyond a dictionary's
+  // 256 values): keys seen so far, each found by its length and first, second and last words
+  // (the whole key up to 24 bytes; a longer one's bytes are kept here too) instead of a hash of
+  // all its bytes and a probe of the group table, with its group's state block. A kernel probes
+  // `slots` from the words' mix, adds a key it misses (huntc_agg_key_add; state still null),
+  // counts the rows it missed, and sets the state once its chunk's groups are found
+  // (compiler/jit/aggregate.cpp). The cache lasts from batch to batch, so that a key is looked up
+  // in the group table once, not once a batch. It pays only while most rows find their key, and
+  // its entries stay in the core's nearest caches: one that missed more than a quarter of a
+  // window of kKeyCacheWindow rows (more keys than it holds, or keys that changed) is emptied and
+  // rests for kKeyCacheRest windows, its probes saved; then it tries again.
+  struct KeyCacheEntry {
+    uint8_t* state;      // the group's state block; null until the chunk's lookup
+    uint64_t length;
+    uint64_t words[3];   // first, second (0 up to 16 bytes) and last; shorter keys: see aggregate.cpp
+    const char* bytes;   // the key's copy in KeyCache::bytes, for the bytes the words leave out; or null
+  };
+  static constexpr uint32_t kKeyCacheSlots = 8192;  // a power of two, at most half full
+  static constexpr uint32_t kKeyCacheEntries = kKeyCacheSlots / 2;
+  static constexpr uint32_t kKeyCacheBytes = 64 << 10;
+  static constexpr uint64_t kKeyCacheWindow = 1 << 16;
+  static constexpr uint32_t kKeyCacheRest = 32;
+  struct KeyCache {
+    uint64_t misses;    // rows of this window the kernel did not find
+    uint64_t rows;      // rows of this window
+    uint32_t resting;   // windows left without the cache
+    uint32_t count;
+    uint32_t bytes_used;
+    uint16_t slots[kKeyCacheSlots];  // entry + 1; 0: free
+    KeyCacheEntry entries[kKeyCacheEntries];
+    char bytes[kKeyCacheBytes];
+  };
+  // The key cache for a kernel starting on a batch of `rows` rows, or null while it rests.
+  KeyCache* KeyCacheForBatch(uint32_t rows);
+  // Adds key p, n with these words at free slot `slot` of `cache`: its entry, or -1 when there is
+  // no room for it.
+  static int32_t AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]);
   size_t groups() const { return hashes_.size(); }
 
   // Adds another table's groups and states (of the same node) to this one: the result is that
@@ -211,6 +249,7 @@ class AggTable {
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
   std::vector<std::unique_ptr<uint64_t[]>> code_caches_;  // kCodes entries each
+  std::unique_ptr<KeyCache> key_cache_;
 };
 
 }  // namespace huntc::exec
@@ -226,6 +265,13 @@ void huntc_agg_groups(void* table, uint32_t n, const uint64_t* hashes, const int
                       const uint8_t* codes);
 // AggTable::CodeCache, cleared.
 uint64_t* huntc_agg_code_cache(void* table, uint32_t k);
+// AggTable::KeyCacheForBatch.
+void* huntc_agg_key_cache(void* table, uint32_t rows);
+// AggTable::AddKey.
+int32_t huntc_agg_key_add(void* cache, uint64_t slot, const char* p, uint64_t n, uint64_t w0, uint64_t w1,
+                          uint64_t w2);
+// Whether n bytes at a and b are equal (the bytes of a long key the key cache's words leave out).
+int32_t huntc_agg_bytes_equal(const char* a, const char* b, uint64_t n);
 // A hash of a string key's bytes, which kernels mix into the keys' hash.
 uint64_t huntc_agg_hash_str(const char* p, uint32_t n);
 // dcount: adds a non-null value (integer-like as int64, real, string: with its table).

@@ -1,7 +1,8 @@
 // Compiled summarize: the group table and its helpers on their own, and the JIT's aggregation
 // kernels against the interpreter's operator over generated batches with nulls, for every
 // aggregate and key type the kernels take, over plain and dictionary-encoded batches, make_set and
-// make_list of dynamic values; partial tables (as threads would fill) merged against one pass.
+// make_list of dynamic values; partial tables (as threads would fill) merged against one pass; a
+// lone string key of a few to a few thousand values a batch (dictionary codes, the key cache).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -530,6 +531,153 @@ TEST_CASE("agg kernels: a filtered selection and over a million groups", "[aggre
   const auto expected = Run(*reference, batches);
   CHECK(expected.size() == 1'200'000);
   CHECK(Run(*compiled, batches) == expected);
+}
+
+// Name k of the string key tests' pool: "" (k = 0) and names of every length class the key
+// cache reads apart (up to 3 bytes, up to 7, 8, up to 16, up to 24, beyond), the longest alike
+// in all the words the cache keeps and mixes, differing only in bytes [24, 32).
+std::string KeyName(uint32_t k) {
+  if (k == 0) return "";
+  switch (k % 6) {
+    case 0: return fmt::format("{}", k % 1000);  // 1 to 3 bytes: repeats, one group
+    case 1: return fmt::format("n{:05d}", k);
+    case 2: return fmt::format("h{:07d}", k);
+    case 3: return fmt::format("host-{:05d}.lan", k);
+    case 4: return fmt::format("wks-{:05d}.contoso.local", k);
+    default: return fmt::format("0123456789abcdefMIDDLEMI{:08d}-suffix!", k);
+  }
+}
+
+// A batch of `rows` rows whose key column `k` (dictionary-encoded as the reader's, while it can
+// be) holds `distinct` distinct values, each at least once, in an order and from a part of the
+// pool that `seed` picks; with `nulls`, "" among them and about one row in ten null (as "").
+// Column `v` holds a long per row.
+Batch KeyBatch(size_t rows, uint32_t distinct, uint32_t seed, bool nulls) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> names;
+  if (nulls) names.push_back("");
+  const uint32_t from = seed * 977;
+  for (uint32_t i = 0; names.size() < distinct; ++i) {
+    std::string name = KeyName(from + i + 1);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  std::shuffle(names.begin(), names.end(), rng);
+  Batch b({{"k", Type::String}, {"v", Type::Long}});
+  b.columns[0].EnableDictionary();
+  for (size_t r = 0; r < rows; ++r) {
+    if (nulls && rng() % 10 == 0) {
+      b.columns[0].AppendNull();
+    } else {
+      b.columns[0].AppendString(names[r < names.size() ? r : rng() % names.size()]);
+    }
+    b.columns[1].AppendLong(static_cast<int64_t>(rng() % 1000));
+  }
+  return b;
+}
+
+TEST_CASE("agg table: the key cache keeps long keys' bytes, and rests after a window of misses", "[aggregate]") {
+  const std::vector<ColumnSpec> schema = {{"k", Type::String}};
+  auto plan = Aggregate(Scan("T", schema), {{"k", Col(0, Type::String)}}, {Agg(AggKind::Count, {})});
+  const auto& node = *plan->As<AggregateNode>();
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable table(node, layout);
+  AggTable::KeyCache* cache = table.KeyCacheForBatch(1000);
+  REQUIRE(cache != nullptr);
+  CHECK(cache->count == 0);
+  std::string key = "0123456789abcdefMIDDLEMI00000001-suffix!";
+  const uint64_t words[3] = {1, 2, 3};
+  REQUIRE(AggTable::AddKey(*cache, 7, key.data(), key.size(), words) == 0);
+  CHECK(cache->slots[7] == 1);
+  const AggTable::KeyCacheEntry& e = cache->entries[0];
+  CHECK(e.state == nullptr);
+  CHECK(e.length == key.size());
+  key.assign(key.size(), 'x');  // the batch's bytes go; the cache's copy stays
+  REQUIRE(e.bytes != nullptr);
+  CHECK(std::string_view(e.bytes, key.size()) == "0123456789abcdefMIDDLEMI00000001-suffix!");
+  CHECK(AggTable::AddKey(*cache, 8, "short", 5, words) == 1);
+  CHECK(cache->entries[1].bytes == nullptr);  // the words are the whole key
+  // Full: a key is turned away; so is a long key beyond the bytes left.
+  for (uint32_t k = 2; k < AggTable::kKeyCacheEntries; ++k) REQUIRE(AggTable::AddKey(*cache, 8 + k, "k", 1, words) >= 0);
+  CHECK(AggTable::AddKey(*cache, 9, "k", 1, words) == -1);
+  const std::string huge(AggTable::kKeyCacheBytes + 1, 'h');
+  cache->count = 2;
+  CHECK(AggTable::AddKey(*cache, 1, huge.data(), huge.size(), words) == -1);
+  // Batches go on with what the cache holds while at most a quarter of a window's rows miss.
+  cache->misses = AggTable::kKeyCacheWindow / 4;
+  for (uint64_t rows = 1000; rows < AggTable::kKeyCacheWindow; rows += 4096) REQUIRE(table.KeyCacheForBatch(4096) == cache);
+  CHECK(table.KeyCacheForBatch(4096) == cache);
+  CHECK(cache->count == 2);
+  CHECK(cache->misses == 0);
+  // More: it is emptied and rests kKeyCacheRest windows, then tries again.
+  cache->misses = AggTable::kKeyCacheWindow / 4 + 1;
+  uint64_t rested = 0;
+  while (cache->rows < AggTable::kKeyCacheWindow) REQUIRE(table.KeyCacheForBatch(4096) == cache);
+  while (table.KeyCacheForBatch(4096) == nullptr) rested += 4096;
+  CHECK(rested >= AggTable::kKeyCacheRest * AggTable::kKeyCacheWindow);
+  CHECK(rested < (AggTable::kKeyCacheRest + 1) * AggTable::kKeyCacheWindow);
+  CHECK(cache->count == 0);
+  CHECK(cache->slots[7] == 0);
+}
+
+TEST_CASE("agg kernels: a lone string key of a few to a few thousand values a batch as the interpreter's",
+          "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const std::vector<ColumnSpec> schema = {{"k", Type::String}, {"v", Type::Long}};
+  const Expr k = Col(0, Type::String), v = Col(1, Type::Long);
+  const auto aggregates = [&] {
+    std::vector<AggregateSpec> aggs = {Agg(AggKind::Count, {}), Agg(AggKind::Sum, {v}), Agg(AggKind::Max, {v}),
+                                       Agg(AggKind::DCount, {k}), Agg(AggKind::TakeAny, {k})};
+    for (size_t a = 0; a < aggs.size(); ++a) aggs[a].names = {fmt::format("a{}", a)};
+    return aggs;
+  };
+  auto reference = Aggregate(Scan("T", schema), {{"k", k}}, aggregates());
+  auto compiled = Aggregate(Scan("T", schema), {{"k", k}}, aggregates());
+  Compiled c;
+  Install(*compiled, *jit, c);
+  // Up to 256 values a batch is dictionary-encoded (the kernel looks groups up by code), beyond
+  // plain (by the key cache); 5,000 fill the cache past its entries and its bytes for long keys.
+  for (const uint32_t distinct : {1u, 255u, 256u, 257u, 300u, 5000u}) {
+    INFO(distinct << " distinct keys a batch");
+    const size_t rows = distinct > 1000 ? 6000 : 1500;
+    const auto batch = [&](uint32_t b) { return KeyBatch(b == 2 ? 1 : rows, distinct, distinct + b, b % 2 == 0); };
+    {
+      const Batch first = batch(1);
+      CHECK((first.columns[0].codes() != nullptr) == (distinct <= Column::kMaxDistinct));
+    }
+    // Each batch is gone before the next comes (the cache must not point into it); every other
+    // has nulls and "", and each draws its own part of the pool in its own order, so codes
+    // differ from batch to batch. Batch 2 has one row, and batches 4 and 5 are batches 0 and 1
+    // again.
+    const std::vector<uint32_t> order = {0, 1, 2, 3, 0, 1};
+    const auto run = [&](const PlanNode& plan) {
+      CollectSink sink(plan.schema);
+      Execution execution(plan, 0, sink);
+      for (uint32_t b : order) execution.Push(0, batch(b));
+      execution.Finish(0);
+      return Rows(sink.result(), /*sorted=*/true);
+    };
+    const auto expected = run(*reference);
+    CHECK(expected.size() >= distinct);
+    CHECK(run(*compiled) == expected);
+    std::vector<Batch> batches;
+    for (uint32_t b : order) batches.push_back(batch(b));
+    const auto [whole, merged] = WholeAndMerged(*compiled->As<AggregateNode>(), c, batches, 3);
+    CHECK(merged == whole);
+  }
+  // New keys batch after batch, past a window of the cache's: it rests (the kernel finds no
+  // cache), and the results stay the interpreter's.
+  std::vector<Batch> changing;
+  const size_t windows = 3 * AggTable::kKeyCacheWindow / 4096 + 1;
+  for (uint32_t b = 0; b < windows; ++b) changing.push_back(KeyBatch(4096, 3000, 100 + b, b % 2 == 0));
+  CHECK(Run(*compiled, changing) == Run(*reference, changing));
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(*compiled->As<AggregateNode>(), layout, why));
+  AggTable table(*compiled->As<AggregateNode>(), layout);
+  Fill(c.kernel, c, changing, table);
+  CHECK(table.KeyCacheForBatch(0) == nullptr);
 }
 
 TEST_CASE("agg kernels: what they cannot compile is named", "[aggregate][jit]") {
