@@ -608,24 +608,25 @@ class HashJoinOp : public Operator {
   std::vector<uint32_t> selection_;
 };
 
+// Each output row is first made narrow: the expanded columns, the index and, under a prefilter,
+// the columns its predicate reads, with the input row it comes from (sources_). A batch of them
+// then becomes whole column by column: the narrow columns moved (or, of the rows a prefilter
+// passes, copied), every other column gathered from the input rows in one loop per column.
 class MvExpandOp : public Operator {
  public:
   MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
       : Operator(out, in, e), node_(n), batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
-    // With a prefilter, the narrow batch holds the expanded columns, the index and the columns
-    // the filter reads; the rows that pass take the rest from the input row.
-    if (prefilter_.predicate) {
-      made_ = prefilter_.read;
-      for (const MvExpandColumn& k : node_.columns) made_[static_cast<size_t>(k.column)] = true;
-      if (node_.with_index) made_.back() = true;
+    made_ = prefilter_.predicate ? prefilter_.read : std::vector<bool>(n.schema.size(), false);
+    std::vector<bool> expanded(n.inputs[0]->schema.size(), false);
+    for (const MvExpandColumn& k : node_.columns) expanded[static_cast<size_t>(k.column)] = true;
+    for (size_t c = 0; c < expanded.size(); ++c) {
+      if (made_[c] && !expanded[c]) copied_.push_back(c);
+      if (expanded[c]) made_[c] = true;
     }
+    if (node_.with_index) made_.back() = true;
   }
   void Push(const RowSet& rows, int) override {
-    const size_t input_columns = node_.inputs[0]->schema.size();
-    std::vector<int> expanded_at(input_columns, -1);
-    for (size_t k = 0; k < node_.columns.size(); ++k) expanded_at[static_cast<size_t>(node_.columns[k].column)] = static_cast<int>(k);
     std::vector<std::vector<Json>> items(node_.columns.size());
-    Batch& into = prefilter_.predicate ? narrow_ : batch_;
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
       size_t count = 0;
@@ -635,49 +636,50 @@ class MvExpandOp : public Operator {
       }
       count = static_cast<size_t>(std::min<uint64_t>(count, node_.limit));
       for (size_t j = 0; j < count; ++j) {
-        for (size_t c = 0; c < input_columns; ++c) {
-          const int k = expanded_at[c];
-          if (k < 0) {
-            if (made_.empty() || made_[c]) into.columns[c].AppendFrom(rows.batch->columns[c], row);
-          } else {
-            const auto& list = items[static_cast<size_t>(k)];
-            // Shorter columns pad with null; an element not of the `to typeof()` type is null.
-            const bool cast = j < list.size() && Conforms(list[j], node_.columns[static_cast<size_t>(k)].to);
-            AppendJson(into.columns[c], cast ? list[j] : Json());
-          }
+        for (size_t k = 0; k < node_.columns.size(); ++k) {
+          const auto& list = items[k];
+          // Shorter columns pad with null; an element not of the `to typeof()` type is null.
+          const bool cast = j < list.size() && Conforms(list[j], node_.columns[k].to);
+          AppendJson(narrow_.columns[static_cast<size_t>(node_.columns[k].column)], cast ? list[j] : Json());
         }
-        if (node_.with_index) into.columns.back().AppendLong(static_cast<int64_t>(j));
-        if (prefilter_.predicate) {
-          sources_.push_back(row);
-          if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
-        } else if (++batch_.row_count >= kOutputBatchRows) {
-          Flush();
-        }
+        for (size_t c : copied_) narrow_.columns[c].AppendFrom(rows.batch->columns[c], row);
+        if (node_.with_index) narrow_.columns.back().AppendLong(static_cast<int64_t>(j));
+        sources_.push_back(row);
+        if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
       }
     }
-    if (prefilter_.predicate) FlushPending(*rows.batch);
-    Flush();
+    FlushPending(*rows.batch);
   }
   void Finish(int) override { Done(); }
 
  private:
-  // The narrow rows made so far (of input rows of `input`): those the prefilter passes get
-  // every column.
+  // The narrow rows made so far (of input rows of `input`), those the prefilter passes (all
+  // without one) made whole and handed on.
   void FlushPending(const Batch& input) {
     if (sources_.empty()) return;
-    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
-    for (uint32_t k : selection_) {
-      for (size_t c = 0; c < batch_.columns.size(); ++c) {
-        if (made_[c]) {
-          batch_.columns[c].AppendFrom(narrow_.columns[c], k);
+    const bool all = !prefilter_.predicate;
+    if (!all) eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
+    const size_t count = all ? sources_.size() : selection_.size();
+    for (size_t c = 0; c < batch_.columns.size(); ++c) {
+      Column& to = batch_.columns[c];
+      if (made_[c] && all) {
+        std::swap(to, narrow_.columns[c]);
+      } else if (made_[c]) {
+        for (uint32_t k : selection_) to.AppendFrom(narrow_.columns[c], k);
+      } else {
+        const Column& from = input.columns[c];
+        if (all) {
+          for (uint32_t row : sources_) to.AppendFrom(from, row);
         } else {
-          batch_.columns[c].AppendFrom(input.columns[c], sources_[k]);
+          for (uint32_t k : selection_) to.AppendFrom(from, sources_[k]);
         }
       }
-      if (++batch_.row_count >= kOutputBatchRows) Flush();
     }
+    batch_.row_count = count;
     narrow_.Clear();
     sources_.clear();
+    if (count > 0) Emit(RowSet::All(batch_));
+    batch_.Clear();
   }
 
   // The values one row's cell expands to: an array's items, a bag's entries, a null or scalar
@@ -717,15 +719,12 @@ class MvExpandOp : public Operator {
     }
     return false;
   }
-  void Flush() {
-    Emit(RowSet::All(batch_));
-    batch_.Clear();
-  }
   const MvExpandNode& node_;
   Batch batch_;
   Prefilter prefilter_;
-  std::vector<bool> made_;          // with a prefilter: the columns the narrow batch holds
   Batch narrow_;
+  std::vector<bool> made_;          // the columns the narrow batch holds
+  std::vector<size_t> copied_;      // those of them copied from the input (a prefilter reads them)
   std::vector<uint32_t> sources_;   // the input row of each narrow row
   std::vector<uint32_t> selection_;
 };
