@@ -2,7 +2,6 @@
 #include "runtime/exec/join_table.h"
 
 #include <bit>
-#include <cstring>
 #include <functional>
 #include <string_view>
 
