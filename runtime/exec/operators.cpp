@@ -7,6 +7,7 @@
 #include "runtime/exec/agg_table.h"
 #include "runtime/exec/aggregate.h"
 #include "runtime/exec/execution.h"
+#include "runtime/exec/join_table.h"
 #include "runtime/exec/rows.h"
 
 namespace huntc::exec {
@@ -421,22 +422,21 @@ struct Prefilter {
   std::vector<bool> read;
 };
 
+// The build side (input 1, the right one) goes into a JoinTable keeping the columns the join
+// outputs and its keys; the probe side (input 0) streams through it, a batch of key hashes at a
+// time. innerunique keeps the first left row of each key (the table marks its entry taken); the
+// kinds that output build rows at the end (rightouter, fullouter, rightsemi, rightanti) read the
+// entries' matched flags.
 class HashJoinOp : public Operator {
  public:
   HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
-      : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema), out_batch_(n.schema),
-        prefilter_(std::move(prefilter)), narrow_(n.schema) {}
+      : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema, Kept(n), n.right_keys, OutputsBuildRows(n.join_kind)),
+        comparable_(KeysComparable(KeyTypes(*n.inputs[0], n.left_keys), KeyTypes(*n.inputs[1], n.right_keys))),
+        out_batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {}
 
   void Push(const RowSet& rows, int input) override {
     if (input == 1) {
-      std::string key;
-      for (size_t i = 0; i < rows.count; ++i) {
-        const size_t row = build_.rows();
-        for (size_t c = 0; c < build_.columns.size(); ++c) build_.columns[c].AppendFrom(rows.batch->columns[c], rows.Row(i));
-        build_.row_count = row + 1;
-        if (Key(build_, row, node_.right_keys, key)) index_[key].push_back(static_cast<uint32_t>(row));
-      }
-      matched_.resize(build_.rows(), false);
+      build_.Add(rows);
       return;
     }
     Probe(rows);
@@ -444,11 +444,12 @@ class HashJoinOp : public Operator {
 
   void Finish(int input) override {
     if (input == 1) return;  // the build side is complete; the probe side follows
-    const JoinKind k = node_.join_kind;
-    if (k == JoinKind::RightOuter || k == JoinKind::FullOuter || k == JoinKind::RightSemi || k == JoinKind::RightAnti) {
-      const bool want_matched = k == JoinKind::RightSemi;
-      for (size_t r = 0; r < build_.rows(); ++r) {
-        if (matched_[r] == want_matched) Output(nullptr, 0, static_cast<int64_t>(r));
+    if (OutputsBuildRows(node_.join_kind)) {
+      const bool want_matched = node_.join_kind == JoinKind::RightSemi;
+      const auto& rows = build_.rows();
+      for (uint32_t id = 0; id < rows.size(); ++id) {
+        const bool matched = rows[id].entry != JoinTable::kNone && build_.matched(rows[id].entry);
+        if (matched == want_matched) Output(nullptr, 0, id);
       }
     }
     Flush();
@@ -456,29 +457,39 @@ class HashJoinOp : public Operator {
   }
 
  private:
-  // The encoded key of a row; false when a key column is null (nulls never match).
-  static bool Key(const Batch& b, size_t row, const std::vector<int>& columns, std::string& key) {
-    key.clear();
-    for (int c : columns) {
-      const Column& col = b.columns[static_cast<size_t>(c)];
-      if (col.IsNull(row)) return false;
-      EncodeKey(col, row, key);
+  // Whether the kind outputs build rows after the probe side has ended (then rows with a null
+  // key are kept too: they are unmatched).
+  static bool OutputsBuildRows(JoinKind k) {
+    return k == JoinKind::RightOuter || k == JoinKind::FullOuter || k == JoinKind::RightSemi || k == JoinKind::RightAnti;
+  }
+  // The build input's columns the join needs: its keys and those it outputs.
+  static std::vector<int> Kept(const HashJoinNode& n) {
+    std::vector<bool> kept(n.inputs[1]->schema.size(), false);
+    for (int c : n.right_keys) kept[static_cast<size_t>(c)] = true;
+    for (int c : n.right_out) kept[static_cast<size_t>(c)] = true;
+    std::vector<int> columns;
+    for (size_t c = 0; c < kept.size(); ++c) {
+      if (kept[c]) columns.push_back(static_cast<int>(c));
     }
-    return true;
+    return columns;
+  }
+  static std::vector<Type> KeyTypes(const PlanNode& input, const std::vector<int>& keys) {
+    std::vector<Type> types;
+    for (int c : keys) types.push_back(input.schema[static_cast<size_t>(c)].type);
+    return types;
   }
 
   void Probe(const RowSet& rows) {
     const JoinKind k = node_.join_kind;
-    std::string key;
+    KeyHashes(rows, node_.left_keys, hashes_, keyed_);
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
-      const bool has_key = Key(*rows.batch, row, node_.left_keys, key);
-      if (k == JoinKind::InnerUnique && (!has_key || !left_seen_.insert(key).second)) continue;
-      const auto it = has_key ? index_.find(key) : index_.end();
-      const bool found = it != index_.end();
-      if (found) {
-        for (uint32_t r : it->second) matched_[r] = true;
-      }
+      const uint32_t entry = keyed_[i] && comparable_ ? build_.Find(*rows.batch, row, node_.left_keys, hashes_[i]) : JoinTable::kNone;
+      const bool found = entry != JoinTable::kNone;
+      // innerunique: a left row whose key an earlier left row had is dropped (one whose key the
+      // build side lacks is dropped anyway).
+      if (k == JoinKind::InnerUnique && (!found || !build_.Take(entry))) continue;
+      if (found) build_.set_matched(entry);
       switch (k) {
         case JoinKind::LeftSemi:
           if (found) Output(rows.batch, row, -1);
@@ -490,7 +501,7 @@ class HashJoinOp : public Operator {
         case JoinKind::RightAnti: break;  // output at the end, from the build side
         default:
           if (found) {
-            for (uint32_t r : it->second) Output(rows.batch, row, r);
+            for (uint32_t id = build_.First(entry); id != JoinTable::kNone; id = build_.Next(id)) Output(rows.batch, row, id);
           } else if (k == JoinKind::LeftOuter || k == JoinKind::FullOuter) {
             Output(rows.batch, row, -1);
           }
@@ -499,8 +510,8 @@ class HashJoinOp : public Operator {
     Flush();
   }
 
-  // One output row: left row `row` of `left` (or nulls if left is null), right row `right` of
-  // the build side (or nulls if negative). With a prefilter it waits in pending_.
+  // One output row: left row `row` of `left` (or nulls if left is null), build row `right` (or
+  // nulls if negative). With a prefilter it waits in pending_.
   void Output(const Batch* left, uint32_t row, int64_t right) {
     if (prefilter_.predicate) {
       if (!pending_.empty() && pending_left_ != left) FlushPending();
@@ -531,7 +542,8 @@ class HashJoinOp : public Operator {
       Column& col = to.columns[c];
       if (!only || (*only)[c]) {
         if (right >= 0) {
-          col.AppendFrom(build_.columns[static_cast<size_t>(r)], static_cast<size_t>(right));
+          const JoinTable::Row& at = build_.rows()[static_cast<size_t>(right)];
+          col.AppendFrom(build_.ColumnOf(at, r), at.row);
         } else {
           col.AppendNull();
         }
@@ -569,10 +581,10 @@ class HashJoinOp : public Operator {
   };
 
   const HashJoinNode& node_;
-  Batch build_;
-  std::unordered_map<std::string, std::vector<uint32_t>> index_;
-  std::vector<bool> matched_;
-  std::unordered_set<std::string> left_seen_;  // innerunique: keys of the left rows kept
+  JoinTable build_;
+  bool comparable_;  // whether the two sides' key columns can hold equal keys at all
+  std::vector<uint64_t> hashes_;  // the key hashes of a probe batch
+  std::vector<uint8_t> keyed_;
   Batch out_batch_;
   Prefilter prefilter_;
   Batch narrow_;  // the prefilter's columns of the pending rows
@@ -581,24 +593,25 @@ class HashJoinOp : public Operator {
   std::vector<uint32_t> selection_;
 };
 
+// Each output row is first made narrow: the expanded columns, the index and, under a prefilter,
+// the columns its predicate reads, with the input row it comes from (sources_). A batch of them
+// then becomes whole column by column: the narrow columns moved (or, of the rows a prefilter
+// passes, copied), every other column gathered from the input rows in one loop per column.
 class MvExpandOp : public Operator {
  public:
   MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
       : Operator(out, in, e), node_(n), batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
-    // With a prefilter, the narrow batch holds the expanded columns, the index and the columns
-    // the filter reads; the rows that pass take the rest from the input row.
-    if (prefilter_.predicate) {
-      made_ = prefilter_.read;
-      for (const MvExpandColumn& k : node_.columns) made_[static_cast<size_t>(k.column)] = true;
-      if (node_.with_index) made_.back() = true;
+    made_ = prefilter_.predicate ? prefilter_.read : std::vector<bool>(n.schema.size(), false);
+    std::vector<bool> expanded(n.inputs[0]->schema.size(), false);
+    for (const MvExpandColumn& k : node_.columns) expanded[static_cast<size_t>(k.column)] = true;
+    for (size_t c = 0; c < expanded.size(); ++c) {
+      if (made_[c] && !expanded[c]) copied_.push_back(c);
+      if (expanded[c]) made_[c] = true;
     }
+    if (node_.with_index) made_.back() = true;
   }
   void Push(const RowSet& rows, int) override {
-    const size_t input_columns = node_.inputs[0]->schema.size();
-    std::vector<int> expanded_at(input_columns, -1);
-    for (size_t k = 0; k < node_.columns.size(); ++k) expanded_at[static_cast<size_t>(node_.columns[k].column)] = static_cast<int>(k);
     std::vector<std::vector<Json>> items(node_.columns.size());
-    Batch& into = prefilter_.predicate ? narrow_ : batch_;
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
       size_t count = 0;
@@ -608,49 +621,50 @@ class MvExpandOp : public Operator {
       }
       count = static_cast<size_t>(std::min<uint64_t>(count, node_.limit));
       for (size_t j = 0; j < count; ++j) {
-        for (size_t c = 0; c < input_columns; ++c) {
-          const int k = expanded_at[c];
-          if (k < 0) {
-            if (made_.empty() || made_[c]) into.columns[c].AppendFrom(rows.batch->columns[c], row);
-          } else {
-            const auto& list = items[static_cast<size_t>(k)];
-            // Shorter columns pad with null; an element not of the `to typeof()` type is null.
-            const bool cast = j < list.size() && Conforms(list[j], node_.columns[static_cast<size_t>(k)].to);
-            AppendJson(into.columns[c], cast ? list[j] : Json());
-          }
+        for (size_t k = 0; k < node_.columns.size(); ++k) {
+          const auto& list = items[k];
+          // Shorter columns pad with null; an element not of the `to typeof()` type is null.
+          const bool cast = j < list.size() && Conforms(list[j], node_.columns[k].to);
+          AppendJson(narrow_.columns[static_cast<size_t>(node_.columns[k].column)], cast ? list[j] : Json());
         }
-        if (node_.with_index) into.columns.back().AppendLong(static_cast<int64_t>(j));
-        if (prefilter_.predicate) {
-          sources_.push_back(row);
-          if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
-        } else if (++batch_.row_count >= kOutputBatchRows) {
-          Flush();
-        }
+        for (size_t c : copied_) narrow_.columns[c].AppendFrom(rows.batch->columns[c], row);
+        if (node_.with_index) narrow_.columns.back().AppendLong(static_cast<int64_t>(j));
+        sources_.push_back(row);
+        if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
       }
     }
-    if (prefilter_.predicate) FlushPending(*rows.batch);
-    Flush();
+    FlushPending(*rows.batch);
   }
   void Finish(int) override { Done(); }
 
  private:
-  // The narrow rows made so far (of input rows of `input`): those the prefilter passes get
-  // every column.
+  // The narrow rows made so far (of input rows of `input`), those the prefilter passes (all
+  // without one) made whole and handed on.
   void FlushPending(const Batch& input) {
     if (sources_.empty()) return;
-    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
-    for (uint32_t k : selection_) {
-      for (size_t c = 0; c < batch_.columns.size(); ++c) {
-        if (made_[c]) {
-          batch_.columns[c].AppendFrom(narrow_.columns[c], k);
+    const bool all = !prefilter_.predicate;
+    if (!all) eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
+    const size_t count = all ? sources_.size() : selection_.size();
+    for (size_t c = 0; c < batch_.columns.size(); ++c) {
+      Column& to = batch_.columns[c];
+      if (made_[c] && all) {
+        std::swap(to, narrow_.columns[c]);
+      } else if (made_[c]) {
+        for (uint32_t k : selection_) to.AppendFrom(narrow_.columns[c], k);
+      } else {
+        const Column& from = input.columns[c];
+        if (all) {
+          for (uint32_t row : sources_) to.AppendFrom(from, row);
         } else {
-          batch_.columns[c].AppendFrom(input.columns[c], sources_[k]);
+          for (uint32_t k : selection_) to.AppendFrom(from, sources_[k]);
         }
       }
-      if (++batch_.row_count >= kOutputBatchRows) Flush();
     }
+    batch_.row_count = count;
     narrow_.Clear();
     sources_.clear();
+    if (count > 0) Emit(RowSet::All(batch_));
+    batch_.Clear();
   }
 
   // The values one row's cell expands to: an array's items, a bag's entries, a null or scalar
@@ -690,15 +704,12 @@ class MvExpandOp : public Operator {
     }
     return false;
   }
-  void Flush() {
-    Emit(RowSet::All(batch_));
-    batch_.Clear();
-  }
   const MvExpandNode& node_;
   Batch batch_;
   Prefilter prefilter_;
-  std::vector<bool> made_;          // with a prefilter: the columns the narrow batch holds
   Batch narrow_;
+  std::vector<bool> made_;          // the columns the narrow batch holds
+  std::vector<size_t> copied_;      // those of them copied from the input (a prefilter reads them)
   std::vector<uint32_t> sources_;   // the input row of each narrow row
   std::vector<uint32_t> selection_;
 };
