@@ -828,6 +828,19 @@ class Binder {
     return fmt::format("{}", l->integer);
   }
 
+  static bool IsInteger(Type t) { return t == Type::Int || t == Type::Long; }
+
+  // Kusto's binder rejects join keys that are dynamic, or of two types other than int and long.
+  void CheckJoinKey(Span span, Type l, Type r) {
+    if (l == Type::Null || r == Type::Null) return;  // an error reported already
+    if (l == Type::Dynamic || r == Type::Dynamic) {
+      Error(Code::TypeMismatch, span, "join keys cannot be dynamic: convert them (tostring, tolong)");
+    } else if (l != r && !(IsInteger(l) && IsInteger(r))) {
+      Error(Code::TypeMismatch, span,
+            fmt::format("join keys of different types ({} and {}): convert one of them", TypeName(l), TypeName(r)));
+    }
+  }
+
   Schema BindJoin(JoinLike* op, const Schema& left) {
     const Schema saved_pipe = pipe_input_;
     const Schema right = BindTabular(op->right);
@@ -845,10 +858,18 @@ class Binder {
         cond->type = left[l].type;
         cond->As<Name>()->column = l;
         same_name_keys.push_back(key);
+        CheckJoinKey(cond->span, left[l].type, right[r].type);
         continue;
       }
       const Type t = BindScalar(cond, Row{nullptr, &left, &right, false});
       RequireBool(cond, t, "a join condition");
+      const bool both = cond->Is<Logical>() && cond->As<Logical>()->op == LogicalOp::And;
+      for (const Expr* term : both ? cond->As<Logical>()->terms : std::vector<Expr*>{cond}) {
+        if (term->Is<Binary>() && term->As<Binary>()->op == BinOp::Eq) {
+          const Binary* b = term->As<Binary>();
+          CheckJoinKey(b->span, b->lhs->type, b->rhs->type);
+        }
+      }
     }
     std::string kind = ParamWord(op->params, "kind");
     if (op->kind == Kind::Lookup) {
@@ -1229,6 +1250,7 @@ class Binder {
       }
       const bool equality = b->op == BinOp::Eq || b->op == BinOp::Ne || b->op == BinOp::EqCi ||
                             b->op == BinOp::NeCi;
+      if (equality && row_.left) return Type::Bool;  // join keys: CheckJoinKey reports their types
       if (equality) {
         Error(Code::NeverTrue, b->op_span,
               fmt::format("{} {} {} compares different types: it is never true", TypeName(l),

@@ -16,6 +16,7 @@
 #include "compiler/ir/external_data.h"
 #include "compiler/ir/optimize.h"
 #include "runtime/exec/eval.h"
+#include "runtime/exec/join_table.h"
 #include "runtime/exec/json.h"
 
 namespace huntc::ir {
@@ -2147,7 +2148,9 @@ class Lowerer {
         }
       }
       if (l < 0 || r < 0) return Failed(cond, "this join condition (only columns, $left.A == $right.B)");
-      if (left->schema[static_cast<size_t>(l)].type != right->schema[static_cast<size_t>(r)].type) {
+      // The binder lets only int and long keys differ; the join compares them as longs.
+      if (!exec::KeysComparable({left->schema[static_cast<size_t>(l)].type},
+                                {right->schema[static_cast<size_t>(r)].type})) {
         return Failed(cond, "joining on columns of different types");
       }
       op->left_keys.push_back(l);

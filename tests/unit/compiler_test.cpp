@@ -49,6 +49,22 @@ TEST_CASE("binder: an int compared with a string warns that it is never true", "
   CHECK(diags.items()[0].severity == Severity::Warning);
 }
 
+TEST_CASE("binder: join keys must not be dynamic nor of two types other than int and long", "[compiler][bind]") {
+  const auto first_error = [](const std::string& query) {
+    Diagnostics diags;
+    Compile(query, diags);
+    for (const Diagnostic& d : diags.items()) {
+      if (d.severity == Severity::Error) return std::string(Info(d.code).id) + " " + d.message;
+    }
+    return std::string();
+  };
+  CHECK(first_error("DeviceNetworkEvents | join (DeviceProcessEvents) on $left.RemotePort == $right.Timestamp") ==
+        "HC402 join keys of different types (int and datetime): convert one of them");
+  CHECK(first_error("DeviceNetworkEvents | join (DeviceProcessEvents) on AdditionalFields") ==
+        "HC402 join keys cannot be dynamic: convert them (tostring, tolong)");
+  CHECK(first_error("DeviceNetworkEvents | join (DeviceProcessEvents) on $left.RemotePort == $right.ProcessId").empty());
+}
+
 TEST_CASE("ir: lowering and optimisation push filters under projections and prune columns",
           "[compiler][ir]") {
   Diagnostics diags;

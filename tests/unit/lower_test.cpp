@@ -153,6 +153,10 @@ TEST_CASE("lower: joins, lookup and union", "[lower]") {
   CHECK(Sorted(Rows("DeviceProcessEvents | where ProcessId == 10 | project DeviceName, FileName\n"
                     "| lookup (DeviceLogonEvents | where LogonType == 'Network' | project DeviceName, AccountName) on DeviceName")) ==
         std::vector<std::string>{R"({"row": {"DeviceName": "a", "FileName": "cmd.exe", "AccountName": "alice"}})"});
+  // An int key joins a long key of the same value (Kusto allows these two types to differ).
+  CHECK(Sorted(Rows("DeviceProcessEvents | where ProcessId == 10 | project Id = toint(ProcessId)\n"
+                    "| join kind=inner (DeviceProcessEvents | project ProcessId, FileName) on $left.Id == $right.ProcessId")) ==
+        std::vector<std::string>{R"({"row": {"Id": 10, "ProcessId": 10, "FileName": "cmd.exe"}})"});
   // `in` / `!in` over a table: membership in its first column.
   CHECK(Sorted(Rows("let networked = DeviceLogonEvents | where LogonType == 'Network' | project DeviceName;\n"
                     "DeviceProcessEvents | where ProcessId > 10 and DeviceName in (networked) | project ProcessId")) ==
