@@ -282,40 +282,6 @@ constexpr std::array<bool, 256> kPlainEscapes = [] {
   return plain;
 }();
 
-// Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
-// scanner does not read itself: invalid ones, and \u ones. Backslashes are frequent (Windows
-// paths), so they are found 64 bytes at a time rather than one memchr call each.
-void FindOddEscapes(const char* data, size_t size, std::vector<uint32_t>& odd) {
-  odd.clear();
-  size_t next = 0;  // a backslash before this is the second byte of an escape
-  const auto escape = [&](size_t b) {
-    if (b < next) return;
-    if (!kPlainEscapes[static_cast<unsigned char>(data[b + 1])]) odd.push_back(static_cast<uint32_t>(b));
-    next = b + 2;  // data[size - 1] is a newline, so data[b + 1] is in the window
-  };
-  size_t at = 0;
-#if defined(__SSE2__)
-  // 64 bytes a step, most of which hold no backslash.
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const auto match = [&](size_t from) {
-    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + from)), backslash);
-  };
-  for (; at + 64 <= size; at += 64) {
-    const __m128i a = match(at), b = match(at + 16), c = match(at + 32), d = match(at + 48);
-    if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) continue;
-    uint64_t mask = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(a))) |
-                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(b))) << 16 |
-                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(c))) << 32 |
-                    static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d))) << 48;
-    for (; mask; mask &= mask - 1) escape(at + static_cast<size_t>(std::countr_zero(mask)));
-  }
-#endif
-  for (; at < size; ++at) {
-    if (data[at] == '\\') escape(at);
-  }
-  odd.push_back(UINT32_MAX);
-}
-
 // The quotes, backslashes, control characters (bytes up to 0x1f, newlines among them) and
 // bytes past ASCII of 64 bytes, as bit masks.
 struct BlockMasks {
@@ -391,6 +357,7 @@ struct LineScan {
   // The bytes of the block at `block` escaped by a backslash, noting its odd escapes.
   [[gnu::always_inline]] uint64_t Escaped(size_t block, const BlockMasks& m) {
     constexpr uint64_t kEven = 0x5555555555555555;  // bits at even offsets
+    if (!(m.backslash | escaped_carry)) return 0;  // most blocks: no backslash, nothing escaped
     // A run of backslashes escapes the byte after it when the run is odd in length. An escaped
     // backslash at the block's start does not begin a run.
     const uint64_t slashes = m.backslash & ~escaped_carry;
@@ -415,6 +382,9 @@ struct LineScan {
     in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
     strings_bad |= m.control & inside;
     high |= m.high;
+    Newlines(block, m);
+  }
+  [[gnu::always_inline]] void Newlines(size_t block, const BlockMasks& m) {
     for (uint64_t c = m.control; c; c &= c - 1) {
       const size_t at = block + static_cast<size_t>(std::countr_zero(c));
       if (at < size && data[at] == '\n') newlines.push_back(static_cast<uint32_t>(at));
@@ -434,6 +404,17 @@ LineScan ScanBlocks(LineScan scan, const BlockMasks* masks) {
   return scan;
 }
 
+// The escapes and newlines of every block of `masks`, for a window stage 1 has checked (see
+// FindEscapes).
+LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
+  for (size_t block = 0; block < scan.size; block += 64) {
+    const BlockMasks& m = masks[block / 64];
+    scan.Escaped(block, m);
+    scan.Newlines(block, m);
+  }
+  return scan;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 // ScanBlocks with the prefix xor as one carry-less multiplication by all ones.
 [[gnu::target("pclmul")]] LineScan ScanBlocksClmul(LineScan scan, const BlockMasks* masks) {
@@ -448,16 +429,8 @@ LineScan ScanBlocks(LineScan scan, const BlockMasks* masks) {
 }
 #endif
 
-// FindOddEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
-// sets `newlines` to the offsets of its newlines and checks its strings as stage 1 would: false
-// when a string holds a control character (a newline too: it does not close on its line), or a
-// byte past ASCII is not valid UTF-8 (checked only when there is one). That is all stage 1
-// would find wrong in the window. Works on 64 bytes at a time with no branch per backslash
-// (Windows paths are full of them).
-bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-               std::vector<BlockMasks>& masks) {
-  odd.clear();
-  newlines.clear();
+// Sets `masks` to the classes of the bytes of data[0, size), 64 to a mask.
+void ClassifyWindow(const char* data, size_t size, std::vector<BlockMasks>& masks) {
   masks.resize((size + 63) / 64);
   ClassifyFast(data, size / 64, masks.data());
   if (size % 64) {  // the window's end: no reading past it (the padding may be anything)
@@ -466,6 +439,30 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
     std::memcpy(tail, data + size / 64 * 64, size % 64);
     Classify(tail, 1, &masks.back());  // the portable one: so every CPU runs it in the tests
   }
+}
+
+// Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
+// scanner does not read itself (invalid ones, and \u ones), ending with UINT32_MAX, and
+// `newlines` to the offsets of its newlines. Works on 64 bytes at a time with no branch per
+// backslash (Windows paths are full of them). For a window whose strings stage 1 has checked.
+void FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+                 std::vector<BlockMasks>& masks) {
+  odd.clear();
+  newlines.clear();
+  ClassifyWindow(data, size, masks);
+  ScanEscapes(LineScan{data, size, odd, newlines}, masks.data());
+  odd.push_back(UINT32_MAX);
+}
+
+// FindEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
+// checks its strings as stage 1 would: false when a string holds a control character (a newline
+// too: it does not close on its line), or a byte past ASCII is not valid UTF-8 (checked only
+// when there is one). That is all stage 1 would find wrong in the window.
+bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+               std::vector<BlockMasks>& masks) {
+  odd.clear();
+  newlines.clear();
+  ClassifyWindow(data, size, masks);
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool clmul = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
@@ -551,7 +548,7 @@ struct Prefilter {
   }
 };
 
-// Whether every escape in `text` is one FindOddEscapes lets through: one byte each, none of
+// Whether every escape in `text` is one FindEscapes lets through: one byte each, none of
 // which a prefilter literal holds, so a literal in the unescaped text is in the raw text too.
 bool PlainEscapes(std::string_view text) {
   for (size_t b = 0; b < text.size(); b += 2) {
@@ -955,8 +952,8 @@ struct EventReader::Impl {
   std::unique_ptr<simdjson::internal::dom_parser_implementation> structure;
   size_t structure_capacity = 0;
   std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
-  std::vector<uint32_t> window_newlines;  // of the window being skimmed, see SkimWindow
-  std::vector<BlockMasks> window_masks;   // of the window being skimmed, see FindLines
+  std::vector<uint32_t> window_newlines;  // of the window being scanned or skimmed
+  std::vector<BlockMasks> window_masks;   // of the window being scanned or skimmed, see FindLines
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   // Unescaped strings of the line being scanned: scanned_used bytes of scanned_text, which only
   // grows (never while a line is scanned: views into it must not move).
@@ -1278,16 +1275,16 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                                                         uint64_t range_end, size_t& used) {
   used = 0;
   if (!Structure(data, size)) return Window::Unstructured;
-  FindOddEscapes(data, size, odd_escapes);
+  FindEscapes(data, size, odd_escapes, window_newlines, window_masks);
   const Tokens tokens{data, structure->structural_indexes.get()};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
+  size_t next_line = 0;   // in window_newlines
   while (used < size) {
     if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
     const size_t staged = Staged();
     if (staged >= tables.size() || at + used >= range_end) return Window::Part;
-    const uint32_t line_end = static_cast<uint32_t>(
-        static_cast<const char*>(std::memchr(data + used, '\n', size - used)) - data);
+    const uint32_t line_end = window_newlines[next_line++];
     const size_t length = line_end - used;
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
