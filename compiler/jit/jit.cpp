@@ -338,7 +338,8 @@ struct Jit::Impl {
   // The kernel whose key and objects a kept entry under its inputs gives, its objects made into
   // `objects`; null when the entry is unusable or its object code is not at hand (then it is
   // generated).
-  void* FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects);
+  // `looked_for` is set to the key whose object code it looked for and did not find.
+  void* FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects, std::string& looked_for);
   // The object code of the kernel `key`: a pack's (AddCode), else the cache folder's.
   std::optional<std::string> FindObject(const std::string& key_hex, const CacheKey& key);
   // Adds the object code of the kernel `name` to the JIT (unless already added; kept for TakeCode
@@ -880,7 +881,8 @@ void* Jit::Impl::Add(const std::string& name, const std::string& key_hex, const 
   return kernel;
 }
 
-void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects) {
+void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects,
+                            std::string& looked_for) {
   constexpr size_t kHexBytes = 2 * sizeof(CacheKey);
   std::string key_bytes;
   if (kept_entry.size() < kHexBytes || !llvm::tryGetFromHex(kept_entry.substr(0, kHexBytes), key_bytes) ||
@@ -891,31 +893,31 @@ void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, Kerne
   std::memcpy(key.data(), key_bytes.data(), key.size());
   const std::string key_hex(kept_entry.substr(0, kHexBytes));
   const std::string name = std::string(kind) + "_" + key_hex;
+  void* kernel = nullptr;
+  std::optional<std::string> object;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto found = loaded.find(name); found != loaded.end()) kernel = found->second;
+  }
+  if (!kernel && !(object = FindObject(key_hex, key))) {
+    looked_for = key_hex;
+    return nullptr;
+  }
   // Its objects are made before it is used, into a table of their own: an entry that cannot be
   // used leaves `objects` as it was, and the kernel is generated.
   KernelObjects made;
   made.matchers = objects.matchers;
   PartReader in(kept_entry.substr(kHexBytes));
   if (!MakeObjects(in, made)) return nullptr;
-  void* kernel = nullptr;
-  {
-    std::lock_guard lock(mutex);
-    if (const auto found = loaded.find(name); found != loaded.end()) {
-      ++stats.reused;
-      kernel = found->second;
-    }
-  }
-  if (!kernel) {
-    const std::optional<std::string> object = FindObject(key_hex, key);
-    std::string error;  // then it is generated, and says why
-    if (!object || !(kernel = Add(name, key_hex, *object, error))) return nullptr;
-  }
+  std::string error;  // then it is generated, and says why
+  if (!kernel && !(kernel = Add(name, key_hex, *object, error))) return nullptr;
   for (auto& set : made.sets) objects.sets.push_back(std::move(set));
   for (auto& other : made.others) objects.others.push_back(std::move(other));
   objects.table.insert(objects.table.end(), made.table.begin(), made.table.end());
   objects.made.insert(objects.made.end(), made.made.begin(), made.made.end());
   std::lock_guard lock(mutex);
   ++stats.by_inputs;
+  if (!object) ++stats.reused;
   return kernel;
 }
 
@@ -925,10 +927,10 @@ void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, 
   const bool by_inputs = !dumps && !build_id.empty();
   const size_t first = objects.table.size();
   const std::string content = by_inputs ? InputsContent(build_id, kind, first, inputs) : std::string();
-  if (by_inputs) {
-    if (const std::optional<std::string> kept_entry = jit.FindData(content)) {
-      if (void* kernel = FromInputs(kind, *kept_entry, objects)) return kernel;
-    }
+  const std::optional<std::string> kept_entry = by_inputs ? jit.FindData(content) : std::nullopt;
+  std::string looked_for;
+  if (kept_entry) {
+    if (void* kernel = FromInputs(kind, *kept_entry, objects, looked_for)) return kernel;
   }
   llvm::LLVMContext context;
   // Values' names are for dumps: naming them costs time, and unnamed values make the bitcode
@@ -955,7 +957,7 @@ void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, 
         kernel = found->second;
       }
     }
-    if (!kernel) object = FindObject(key_hex, key);
+    if (!kernel && key_hex != looked_for) object = FindObject(key_hex, key);  // not looked for twice
   }
   if (!kernel && !object) {
     {
@@ -978,7 +980,7 @@ void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, 
     // Kept under its inputs: its key, then how each of its objects was made.
     std::string entry = key_hex;
     for (size_t i = first; i < objects.made.size(); ++i) AppendPart(entry, objects.made[i]);
-    jit.KeepData(content, std::move(entry));
+    if (entry != kept_entry) jit.KeepData(content, std::move(entry));
   }
   return kernel;
 }

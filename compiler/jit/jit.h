@@ -79,7 +79,7 @@ struct JitCacheStats {
   uint64_t stored = 0;    // cache files written
   uint64_t reused = 0;    // kernels this Jit had already loaded, shared instead of added again
   uint64_t provided = 0;  // kernels whose object code came from AddCode (a pack)
-  uint64_t by_inputs = 0;  // kernels found by the key of their inputs: their code not generated
+  uint64_t by_inputs = 0;  // kernels found by the key of their inputs, not generated (also counted above)
 };
 
 // A kernel's object code (or data kept with Jit::KeepData) and its cache key (lower-case hex), as
