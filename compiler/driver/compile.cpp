@@ -293,8 +293,10 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   compiled->plan = ir::ToPlan(*front.plan);
   if (engine == Engine::Jit) {
     // With dumps every kernel is compiled now, for its IR.
+    const std::set<const exec::FilterNode*> fused = dumps ? std::set<const exec::FilterNode*>()
+                                                          : FusedFilters(*compiled->plan);
     CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true,
-                       lazy_filters && !dumps, dumps ? std::set<const exec::FilterNode*>() : FusedFilters(*compiled->plan));
+                       lazy_filters && !dumps, fused);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true, !dumps);
     SetKernelObjects(*compiled->plan, *compiled);

@@ -450,7 +450,9 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
   }
   // The projections fused with their filters: their own kernels serve the rows a stage selects.
   std::vector<exec::ProjectNode*> projections;
-  for (const auto& q : queries) projections.insert(projections.end(), q->lazy_projections.begin(), q->lazy_projections.end());
+  for (const auto& q : queries) {
+    projections.insert(projections.end(), q->lazy_projections.begin(), q->lazy_projections.end());
+  }
   std::vector<char> compiled(planned.size(), 0);
   ForEachParallel(order.size() + filters.size() + projections.size(), std::max(1u, o.threads), [&](size_t i) {
     if (i >= order.size() + filters.size()) {
