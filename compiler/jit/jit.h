@@ -20,7 +20,9 @@
 // each kernel's key is also kept as data (FindData) under a hash of its inputs (every field of
 // its expressions and columns, and where its objects start in the table), with how its runtime
 // objects (string sets, regexes, literal matchers) were made: a later run with the same inputs
-// makes those objects again and loads the code without generating it.
+// makes those objects again and loads the code without generating it. Such an entry is used only
+// by the build of huntc that kept it (its GNU build id is in the key): another build's code
+// generator may generate other code from the same inputs.
 //
 // A Jit may compile kernels on several threads at once: each kernel is generated in its own
 // LLVM context and emitted with a target machine no other thread is using.
