@@ -83,5 +83,6 @@ using ScanKernel = uint32_t (*)(const ColumnView* columns, uint32_t rows, const 
 
 using LazyFilterKernel = LazyKernel<FilterKernel>;
 using LazyScanKernel = LazyKernel<ScanKernel>;
+using LazyProjectKernel = LazyKernel<ProjectKernel>;
 
 }  // namespace huntc

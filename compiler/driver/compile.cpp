@@ -62,19 +62,19 @@ void ForEachNode(exec::PlanNode& plan, Visit visit) {
 constexpr std::string_view kFilterInterpreted = "a scan filter runs interpreted: ";
 
 void CompileScanFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate,
-                        bool lazy = false) {
+                        bool lazy = false, const std::set<const exec::FilterNode*>& also_lazy = {}) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* filter = node->As<exec::FilterNode>();
     if (!filter || !filter->inputs[0]->Is<exec::ScanNode>()) return;
     std::string error;
     const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
-    if (!generate || lazy) {
+    if (!generate || lazy || also_lazy.count(filter)) {
       if (!jit.CanCompile(filter->predicate, columns, error)) {
         q.interpreted.push_back(std::string(kFilterInterpreted) + error);
         return;
       }
       ++q.kernels;
-      if (!lazy) return;
+      if (!generate) return;
       // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
       filter->lazy_kernel = std::make_shared<LazyFilterKernel>(
           [&jit, filter, objects = std::make_shared<KernelObjects>()] {
@@ -122,11 +122,35 @@ bool AboveScan(const exec::PlanNode& node) {
   return below->Is<exec::ScanNode>();
 }
 
+// Whether `e`, a column of a Project, is computed per row: not a column passed on, nor a string
+// constant (a union's missing columns, say).
+bool Computed(const exec::Expr& e) {
+  return e.kind != exec::ExprKind::Column && !(e.kind == exec::ExprKind::Constant && !IsFixedWidth(e.type));
+}
+
+// The filter over a Scan directly below `project`, or null.
+const exec::FilterNode* FilterOverScan(const exec::ProjectNode& project) {
+  const auto* filter = project.inputs[0]->As<exec::FilterNode>();
+  return filter && filter->inputs[0]->Is<exec::ScanNode>() ? filter : nullptr;
+}
+
+// The filters over a Scan below a Project with computed columns: fused with it when both compile
+// (FuseWithFilter), so that their own kernels are only fallbacks, compiled when first used.
+std::set<const exec::FilterNode*> FusedFilters(exec::PlanNode& plan) {
+  std::set<const exec::FilterNode*> filters;
+  ForEachNode(plan, [&](exec::PlanNode* node) {
+    const auto* project = node->As<exec::ProjectNode>();
+    const exec::FilterNode* filter = project ? FilterOverScan(*project) : nullptr;
+    if (filter && std::any_of(project->exprs.begin(), project->exprs.end(), Computed)) filters.insert(filter);
+  });
+  return filters;
+}
+
 // Gives a Project with a kernel directly above a compiled filter over a Scan the fused kernel of
 // both, compiled at its first batch: a filter a pack scan stage runs never needs it.
 void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
-  const auto* filter = project.inputs[0]->As<exec::FilterNode>();
-  if (!filter || !filter->compiled() || !filter->inputs[0]->Is<exec::ScanNode>()) return;
+  const exec::FilterNode* filter = FilterOverScan(project);
+  if (!filter || !filter->compiled()) return;
   // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
   project.fused = std::make_shared<LazyScanKernel>([&jit, &project, filter, objects = std::make_shared<KernelObjects>()] {
     std::vector<const exec::Expr*> exprs;
@@ -143,8 +167,9 @@ void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
 // Compiles the computed columns of each Project of a scan pipeline in `plan` into one kernel
 // per Project; a column the JIT cannot compile (a guid, or a construct it lacks) stays
 // interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
-// compile.
-void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+// compile. With `lazy`, a projection fused with its filter gets a kernel compiled when first used.
+void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate,
+                        bool lazy = false) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* project = node->As<exec::ProjectNode>();
     if (!project || !AboveScan(*project)) return;
@@ -153,9 +178,7 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     std::vector<const exec::Expr*> exprs;
     for (size_t i = 0; i < project->exprs.size(); ++i) {
       const exec::Expr& e = project->exprs[i];
-      // A column passed on, or a string constant (a union's missing columns, say): nothing to
-      // compute per row.
-      if (e.kind == exec::ExprKind::Column || (e.kind == exec::ExprKind::Constant && !IsFixedWidth(e.type))) continue;
+      if (!Computed(e)) continue;  // nothing to compute per row
       std::string error;
       if (jit.CanCompileProjection(e, columns, error)) {
         compiled[i] = true;
@@ -167,7 +190,20 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
     }
     if (exprs.empty()) return;
     std::string error;
-    if (generate) {
+    const exec::FilterNode* filter = FilterOverScan(*project);
+    if (generate && lazy && filter && filter->compiled()) {
+      // Its own objects: q.objects' table is complete, and pointed to, before this compiles.
+      project->lazy_kernel = std::make_shared<LazyProjectKernel>(
+          [&jit, project, exprs, objects = std::make_shared<KernelObjects>()] {
+            LazyProjectKernel::Compiled c;
+            c.kernel = jit.CompileProjection(exprs, project->inputs[0]->schema, *objects, nullptr, c.error);
+            c.objects = objects->table.data();
+            return c;
+          });
+      q.lazy_projections.push_back(project);
+      project->compiled = std::move(compiled);
+      FuseWithFilter(*project, jit);
+    } else if (generate) {
       project->kernel = jit.CompileProjection(exprs, columns, q.objects, dumps, error);
       if (!project->kernel) {
         q.interpreted.push_back("a projection runs interpreted: " + error);
@@ -256,10 +292,13 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
   compiled->engine = engine;
   compiled->plan = ir::ToPlan(*front.plan);
   if (engine == Engine::Jit) {
+    // With dumps every kernel is compiled now, for its IR.
+    const std::set<const exec::FilterNode*> fused = dumps ? std::set<const exec::FilterNode*>()
+                                                          : FusedFilters(*compiled->plan);
     CompileScanFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true,
-                       lazy_filters && !dumps);
+                       lazy_filters && !dumps, fused);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
-    CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true, !dumps);
     SetKernelObjects(*compiled->plan, *compiled);
   }
   if (dumps) dumps->plan = compiled->plan->ToString();
@@ -317,12 +356,19 @@ bool RunsPipelinesAlone(const std::vector<std::unique_ptr<CompiledQuery>>& queri
 
 namespace {
 
-// Names, in `q.interpreted`, each lazy filter of `q` whose kernel could not be compiled when used.
+// Names, in `q.interpreted`, each lazy filter or projection of `q` whose kernel could not be
+// compiled when used.
 void NoteLazyFailures(CompiledQuery& q) {
   for (const exec::FilterNode* filter : q.lazy_filters) {
     const LazyFilterKernel::Compiled* compiled = filter->lazy_kernel->IfDone();
     if (!compiled || compiled->kernel) continue;
     q.interpreted.push_back(std::string(kFilterInterpreted) + compiled->error);
+    --q.kernels;
+  }
+  for (const exec::ProjectNode* project : q.lazy_projections) {
+    const LazyProjectKernel::Compiled* compiled = project->lazy_kernel->IfDone();
+    if (!compiled || compiled->kernel) continue;
+    q.interpreted.push_back("a projection runs interpreted: " + compiled->error);
     --q.kernels;
   }
 }

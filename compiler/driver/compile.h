@@ -54,6 +54,9 @@ struct CompiledQuery {
   // The scan filters whose kernel is compiled when first used (FilterNode::lazy_kernel), which a
   // filter that runs inside a pack scan stage never is; in the plan or `scan_filter`.
   std::vector<exec::FilterNode*> lazy_filters;
+  // The projections compiled when first used (ProjectNode::lazy_kernel): those fused with their
+  // filter, whose own kernel, like the filter's, is only a fallback for the fused one.
+  std::vector<exec::ProjectNode*> lazy_projections;
 };
 
 // externaldata URLs mapped to the local files read instead (huntc --externaldata URL=PATH).
@@ -77,8 +80,10 @@ bool AnalyzeQuery(std::string_view query, const TextOrigin& origin, const Catalo
 // Compiles a query for `engine`; returns null (with errors in diags) if it cannot be compiled.
 // The Jit is used only by Engine::Jit. With `lazy_filters` (and no `dumps`), the kernels of scan
 // filters are only checked now and compiled when first used (CompiledQuery::lazy_filters): a
-// run with pack scan stages (RunQueries with a PackScanCompiler) needs few of them. The Jit
-// must then outlive the query.
+// run with pack scan stages (RunQueries with a PackScanCompiler) needs few of them. Without
+// `dumps`, a filter and projection fused into one scan kernel (ProjectNode::fused) get their own
+// kernels only when first used, too: they serve only where the fused one does not. The Jit must
+// outlive the query.
 std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOrigin& origin,
                                             const Catalog& catalog, Jit& jit, Diagnostics& diags,
                                             CompileDumps* dumps = nullptr, Engine engine = Engine::Jit,

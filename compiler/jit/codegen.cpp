@@ -238,7 +238,7 @@ llvm::Value* ExprCodegen::MatchLiterals(std::vector<LiteralMatcher::Literal> lit
   std::string error;
   std::unique_ptr<LiteralMatcher> matcher = objects_.matchers->MakeMatcher(literals, error);
   if (!matcher) return nullptr;
-  llvm::Value* object = Object(objects_.Add(std::shared_ptr<const void>(std::move(matcher))));
+  llvm::Value* object = Object(objects_.AddMatcher(std::move(matcher), literals));
   llvm::Value* hit = b_.CreateCall(Helper("huntc_literals_match", true, 1, true), {object, x.v, x.len, b_.getInt32(all)});
   return b_.CreateICmpNE(hit, b_.getInt32(0));
 }
@@ -339,7 +339,7 @@ Val ExprCodegen::GenIn(const Expr& e) {
   if (IsStringLike(t) && count > kMaxInlineIn) {
     std::vector<std::string> values;
     for (size_t k = 1; k < e.args.size(); ++k) values.push_back(e.args[k].value.text);
-    const int index = objects_.Add(std::make_unique<StringSet>(values, ci));
+    const int index = objects_.AddSet(values, ci);
     llvm::Value* set = Object(index);
     any = b_.CreateICmpNE(b_.CreateCall(Helper("huntc_str_in_set", true, 1, false), {set, value.v, value.len}),
                           b_.getInt32(0));
@@ -411,12 +411,13 @@ Val ExprCodegen::GenRegex(const Expr& e) {
     throw Unsupported{fmt::format("'{}' with a pattern that is not a constant string", name)};
   }
   // A null pattern reads as "", as the interpreter reads it.
-  std::unique_ptr<re2::RE2> re = CompileRegex(pattern.value.is_null ? std::string() : pattern.value.text);
+  const std::string text = pattern.value.is_null ? std::string() : pattern.value.text;
+  std::unique_ptr<re2::RE2> re = CompileRegex(text);
   const Val x = Gen(subject);
   if (!re->ok()) {
     return extract ? Val{x.v, b_.getInt32(0)} : Val{b_.getFalse()};  // extract: "" (a null string)
   }
-  llvm::Value* object = Object(objects_.Add(std::shared_ptr<const void>(std::move(re))));
+  llvm::Value* object = Object(objects_.AddRegex(std::shared_ptr<const void>(std::move(re)), text));
   if (!extract) {
     llvm::Value* hit = b_.CreateCall(Helper("huntc_regex_matches", true, 1, false), {object, x.v, x.len});
     return Val{b_.CreateICmpNE(hit, b_.getInt32(0))};
@@ -722,8 +723,9 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
         throw Unsupported{"'replace_regex' with a pattern that is not a constant string"};
       }
       // Compiled once with the interpreter's options; an invalid one is passed as null.
-      std::unique_ptr<re2::RE2> re = CompileRegex(pattern.value.is_null ? std::string() : pattern.value.text);
-      llvm::Value* object = re->ok() ? Object(objects_.Add(std::shared_ptr<const void>(std::move(re))))
+      const std::string text = pattern.value.is_null ? std::string() : pattern.value.text;
+      std::unique_ptr<re2::RE2> re = CompileRegex(text);
+      llvm::Value* object = re->ok() ? Object(objects_.AddRegex(std::shared_ptr<const void>(std::move(re)), text))
                                      : llvm::ConstantPointerNull::get(b_.getPtrTy());
       const Val x = Gen(e.args[0]);
       const Val with = Gen(e.args[2]);

@@ -22,6 +22,9 @@
 #include <llvm/Support/xxhash.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <elf.h>
+#include <link.h>
+
 #include <array>
 #include <cstring>
 #include <functional>
@@ -31,22 +34,118 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/helpers_bitcode.h"
 #include "compiler/jit/pack_file.h"
+#include "runtime/regex.h"
 
 namespace huntc {
 
-int KernelObjects::Add(std::unique_ptr<StringSet> set) {
+namespace {
+
+// Appends `text` to `out`, length first, so that parts cannot run together.
+void AppendPart(std::string& out, std::string_view text) {
+  const uint64_t n = text.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(text);
+}
+
+template <typename T>
+void AppendScalar(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Reads what AppendPart and AppendScalar wrote; any read past the end fails (ok() false) and
+// gives zeros, so kept data that is not what this huntc wrote is never trusted.
+class PartReader {
+ public:
+  explicit PartReader(std::string_view data) : data_(data) {}
+  template <typename T>
+  T Scalar() {
+    T value{};
+    if (!Take(sizeof value)) return value;
+    std::memcpy(&value, data_.data() + at_ - sizeof value, sizeof value);
+    return value;
+  }
+  std::string Part() {
+    const uint64_t n = Scalar<uint64_t>();
+    if (n > data_.size() - at_ || !Take(static_cast<size_t>(n))) return {};
+    return std::string(data_.substr(at_ - n, n));
+  }
+  // A count of items each taking at least `item_bytes`: more than the data can hold fails.
+  uint64_t Count(size_t item_bytes) {
+    const uint64_t n = Scalar<uint64_t>();
+    if (n > (data_.size() - at_) / item_bytes) ok_ = false;
+    return ok_ ? n : 0;
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && at_ == data_.size(); }
+
+ private:
+  bool Take(size_t n) {
+    if (!ok_ || n > data_.size() - at_) return ok_ = false;
+    at_ += n;
+    return true;
+  }
+  std::string_view data_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+// The kinds of KernelObjects::made entries.
+constexpr char kMadeSet = 'S', kMadeRegex = 'R', kMadeMatcher = 'M';
+
+void AppendLiterals(std::string& out, const std::vector<LiteralMatcher::Literal>& literals) {
+  AppendScalar(out, static_cast<uint64_t>(literals.size()));
+  for (const LiteralMatcher::Literal& l : literals) {
+    AppendScalar(out, static_cast<uint32_t>(l.mode));
+    AppendScalar(out, static_cast<uint8_t>(l.case_sensitive));
+    AppendPart(out, l.text);
+  }
+}
+
+std::vector<LiteralMatcher::Literal> ReadLiterals(PartReader& in) {
+  std::vector<LiteralMatcher::Literal> literals(in.Count(13));
+  for (LiteralMatcher::Literal& l : literals) {
+    l.mode = static_cast<LiteralMatcher::Mode>(in.Scalar<uint32_t>());
+    l.case_sensitive = in.Scalar<uint8_t>() != 0;
+    l.text = in.Part();
+  }
+  return literals;
+}
+
+}  // namespace
+
+int KernelObjects::AddSet(const std::vector<std::string>& values, bool case_insensitive) {
+  std::string how(1, kMadeSet);
+  AppendScalar(how, static_cast<uint8_t>(case_insensitive));
+  AppendScalar(how, static_cast<uint64_t>(values.size()));
+  for (const std::string& v : values) AppendPart(how, v);
+  made.push_back(std::move(how));
+  auto set = std::make_unique<StringSet>(values, case_insensitive);
   table.push_back(set.get());
   sets.push_back(std::move(set));
   return static_cast<int>(table.size()) - 1;
 }
 
-int KernelObjects::Add(std::shared_ptr<const void> object) {
-  table.push_back(object.get());
-  others.push_back(std::move(object));
+int KernelObjects::AddRegex(std::shared_ptr<const void> regex, std::string_view pattern) {
+  std::string how(1, kMadeRegex);
+  AppendPart(how, pattern);
+  made.push_back(std::move(how));
+  table.push_back(regex.get());
+  others.push_back(std::move(regex));
+  return static_cast<int>(table.size()) - 1;
+}
+
+int KernelObjects::AddMatcher(std::unique_ptr<LiteralMatcher> matcher,
+                              const std::vector<LiteralMatcher::Literal>& literals) {
+  std::string how(1, kMadeMatcher);
+  AppendLiterals(how, literals);
+  made.push_back(std::move(how));
+  table.push_back(matcher.get());
+  others.push_back(std::shared_ptr<const void>(std::move(matcher)));
   return static_cast<int>(table.size()) - 1;
 }
 
@@ -157,6 +256,50 @@ std::string CacheFileContent(llvm::StringRef object, const CacheKey& key) {
   return content;
 }
 
+// The GNU build id (hex) of the program or library holding this code generator; empty when it has
+// none. A kernel's key is kept under its inputs only for the build that kept it: any change to
+// the code generator changes what the same inputs generate (the object code's own key, a hash of
+// the generated code, needs no such care).
+std::string CodeGeneratorBuildId() {
+  struct Search {
+    uintptr_t address;
+    std::string id;
+  } search{reinterpret_cast<uintptr_t>(&CodeGeneratorBuildId), {}};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) -> int {
+        auto& search = *static_cast<Search*>(data);
+        bool holds = false;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          const uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
+          holds |= ph.p_type == PT_LOAD && search.address >= begin && search.address - begin < ph.p_memsz;
+        }
+        if (!holds) return 0;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_NOTE) continue;
+          const char* at = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+          const char* end = at + ph.p_memsz;
+          while (end - at >= static_cast<ptrdiff_t>(sizeof(ElfW(Nhdr)))) {
+            ElfW(Nhdr) note;
+            std::memcpy(&note, at, sizeof note);
+            const char* name = at + sizeof note;
+            const char* desc = name + ((note.n_namesz + 3) & ~3u);
+            const char* next = desc + ((note.n_descsz + 3) & ~3u);
+            if (next > end) break;
+            if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+              search.id = llvm::toHex(llvm::StringRef(desc, note.n_descsz), /*LowerCase=*/true);
+              return 1;
+            }
+            at = next;
+          }
+        }
+        return 1;
+      },
+      &search);
+  return search.id;
+}
+
 }  // namespace
 
 // Generates a kernel function of the given name into a module; throws jit::Unsupported.
@@ -170,6 +313,7 @@ struct Jit::Impl {
   // SHA-256 of target_id, hashed into every key in its place: the id is a kilobyte of text (the
   // CPU's features), more than many a check or database description it is hashed with.
   std::string target_digest;
+  std::string build_id;  // CodeGeneratorBuildId(): without one, kernels are not found by their inputs
   std::string cache_dir;
 
   // Guards everything below: kernels may be compiled on several threads at once.
@@ -185,9 +329,22 @@ struct Jit::Impl {
   std::vector<KernelCode> kept;
   std::unordered_map<std::string, size_t> kept_index;  // key -> index in `kept`
 
-  // Generates a kernel with `build`, then loads its object code from the cache or optimises and
-  // compiles it, and returns its address; null, saying why in `error`, if it cannot.
-  void* Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error);
+  // The kernel of `kind` made from `inputs` (every field its code depends on) into `objects`:
+  // found by the key of its inputs (FromInputs), else generated with `build`, its object code
+  // then loaded from a pack or the cache or else optimised and compiled. Returns its address;
+  // null, saying why in `error`, if it cannot.
+  void* Compile(Jit& jit, const char* kind, const std::string& inputs, KernelObjects& objects,
+                const KernelBuild& build, KernelDumps* dumps, std::string& error);
+  // The kernel whose key and objects a kept entry under its inputs gives, its objects made into
+  // `objects`; null when the entry is unusable or its object code is not at hand (then it is
+  // generated).
+  // `looked_for` is set to the key whose object code it looked for and did not find.
+  void* FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects, std::string& looked_for);
+  // The object code of the kernel `key`: a pack's (AddCode), else the cache folder's.
+  std::optional<std::string> FindObject(const std::string& key_hex, const CacheKey& key);
+  // Adds the object code of the kernel `name` to the JIT (unless already added; kept for TakeCode
+  // when asked) and returns its address; null, saying why in `error`, if it cannot be linked.
+  void* Add(const std::string& name, const std::string& key_hex, const std::string& object, std::string& error);
 
   // The object code in the cache file at `path`, or nothing: no file, or one not to be trusted
   // (counted as rejected; the caller rebuilds it).
@@ -315,6 +472,7 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   impl->target_id = TargetIdOf(*impl->target);
   const std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(impl->target_id));
   impl->target_digest.assign(digest.begin(), digest.end());
+  impl->build_id = CodeGeneratorBuildId();
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
 }
 
@@ -433,45 +591,52 @@ bool Verify(const llvm::Module& module, std::string& error) {
 
 namespace {
 
-// Appends `text` to `out`, length first, so that parts cannot run together.
-void AppendPart(std::string& out, std::string_view text) {
-  const uint64_t n = text.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(text);
-}
-
-template <typename T>
-void AppendScalar(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-// Everything that decides whether a kernel of `kind` for `predicate` over `columns` compiles, as
-// FindData content: the columns and every field of every node of `predicate` (preorder, each node
-// with its number of arguments, so that two different trees never give the same text). Not
-// recursive: the tree is as deep as the rule's expression.
-std::string CheckContent(std::string_view kind, const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
-  std::string out = fmt::format("{} check\n", kind);
+void AppendColumns(std::string& out, const std::vector<ColumnSpec>& columns) {
   AppendScalar(out, static_cast<uint64_t>(columns.size()));
   for (const ColumnSpec& c : columns) {
     AppendPart(out, c.name);
     AppendScalar(out, static_cast<uint32_t>(c.type));
   }
-  std::vector<const ir::Expr*> work{&predicate};
+}
+
+// Every field of every node of `e` (preorder, each node with its number of arguments, so that two
+// different trees never give the same text). Not recursive: the tree is as deep as the rule's
+// expression.
+void AppendExpr(std::string& out, const ir::Expr& e) {
+  std::vector<const ir::Expr*> work{&e};
   while (!work.empty()) {
-    const ir::Expr& e = *work.back();
+    const ir::Expr& x = *work.back();
     work.pop_back();
-    AppendScalar(out, static_cast<uint32_t>(e.kind));
-    AppendScalar(out, static_cast<uint32_t>(e.type));
-    AppendScalar(out, static_cast<uint32_t>(e.fn));
-    AppendScalar(out, static_cast<int64_t>(e.column));
-    AppendScalar(out, static_cast<uint32_t>(e.value.type));
-    AppendScalar(out, static_cast<uint8_t>(e.value.is_null));
-    AppendScalar(out, e.value.integer);
-    AppendScalar(out, e.value.real);
-    AppendPart(out, e.value.text);
-    AppendScalar(out, static_cast<uint64_t>(e.args.size()));
-    for (auto a = e.args.rbegin(); a != e.args.rend(); ++a) work.push_back(&*a);
+    AppendScalar(out, static_cast<uint32_t>(x.kind));
+    AppendScalar(out, static_cast<uint32_t>(x.type));
+    AppendScalar(out, static_cast<uint32_t>(x.fn));
+    AppendScalar(out, static_cast<int64_t>(x.column));
+    AppendScalar(out, static_cast<uint32_t>(x.value.type));
+    AppendScalar(out, static_cast<uint8_t>(x.value.is_null));
+    AppendScalar(out, x.value.integer);
+    AppendScalar(out, x.value.real);
+    AppendPart(out, x.value.text);
+    AppendScalar(out, static_cast<uint64_t>(x.args.size()));
+    for (auto a = x.args.rbegin(); a != x.args.rend(); ++a) work.push_back(&*a);
   }
+}
+
+void AppendExprs(std::string& out, const std::vector<const ir::Expr*>& exprs) {
+  AppendScalar(out, static_cast<uint64_t>(exprs.size()));
+  for (const ir::Expr* e : exprs) AppendExpr(out, *e);
+}
+
+void AppendExprs(std::string& out, const std::vector<ir::Expr>& exprs) {
+  AppendScalar(out, static_cast<uint64_t>(exprs.size()));
+  for (const ir::Expr& e : exprs) AppendExpr(out, e);
+}
+
+// Everything that decides whether a kernel of `kind` for `predicate` over `columns` compiles, as
+// FindData content.
+std::string CheckContent(std::string_view kind, const ir::Expr& predicate, const std::vector<ColumnSpec>& columns) {
+  std::string out = fmt::format("{} check\n", kind);
+  AppendColumns(out, columns);
+  AppendExpr(out, predicate);
   return out;
 }
 
@@ -516,8 +681,11 @@ bool Jit::CanCompile(const ir::Expr& predicate, const std::vector<ColumnSpec>& c
 FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                                 KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   objects.matchers = this;
+  std::string inputs;
+  AppendColumns(inputs, columns);
+  AppendExpr(inputs, predicate);
   return reinterpret_cast<FilterKernel>(impl_->Compile(
-      "filter",
+      *this, "filter", inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, objects); },
       dumps, error));
 }
@@ -525,8 +693,30 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
 PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
                             KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   objects.matchers = this;
+  std::string inputs;
+  AppendColumns(inputs, columns);
+  AppendExprs(inputs, layout.conjuncts);
+  AppendScalar(inputs, static_cast<uint64_t>(layout.shared.size()));
+  for (const bool shared : layout.shared) AppendScalar(inputs, static_cast<uint8_t>(shared));
+  AppendScalar(inputs, static_cast<uint64_t>(layout.consumers.size()));
+  for (const std::vector<uint32_t>& conjuncts : layout.consumers) {
+    AppendScalar(inputs, static_cast<uint64_t>(conjuncts.size()));
+    for (const uint32_t c : conjuncts) AppendScalar(inputs, c);
+  }
+  AppendExprs(inputs, layout.pooled);
+  AppendScalar(inputs, static_cast<uint64_t>(layout.tests.size()));
+  for (const exec::PooledTest& test : layout.tests) {
+    AppendScalar(inputs, static_cast<uint64_t>(test.pool));
+    AppendScalar(inputs, static_cast<uint64_t>(test.literals.size()));
+    for (const uint32_t l : test.literals) AppendScalar(inputs, l);
+  }
+  AppendScalar(inputs, static_cast<uint64_t>(layout.pools.size()));
+  for (const exec::LiteralPool& pool : layout.pools) {
+    AppendScalar(inputs, static_cast<uint64_t>(pool.column));
+    AppendLiterals(inputs, pool.literals);
+  }
   return reinterpret_cast<PackKernel>(impl_->Compile(
-      "pack",
+      *this, "pack", inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
       dumps, error));
 }
@@ -544,9 +734,28 @@ bool Jit::CanCompileAggregate(const exec::AggregateNode& node, std::string& erro
 AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObjects& objects, KernelDumps* dumps,
                                       std::string& error) {
   objects.matchers = this;
+  std::string inputs;
+  AppendColumns(inputs, node.inputs[0]->schema);
+  AppendColumns(inputs, node.schema);
+  AppendScalar(inputs, static_cast<uint64_t>(node.keys.size()));
+  for (const exec::NamedExpr& key : node.keys) {
+    AppendPart(inputs, key.name);
+    AppendExpr(inputs, key.expr);
+  }
+  AppendScalar(inputs, static_cast<uint64_t>(node.aggregates.size()));
+  for (const exec::AggregateSpec& a : node.aggregates) {
+    AppendScalar(inputs, static_cast<uint32_t>(a.kind));
+    AppendExprs(inputs, a.args);
+    AppendScalar(inputs, a.limit);
+    AppendScalar(inputs, a.param);
+    AppendExprs(inputs, a.outputs);
+    AppendScalar(inputs, static_cast<uint64_t>(a.names.size()));
+    for (const std::string& name : a.names) AppendPart(inputs, name);
+  }
   return reinterpret_cast<AggregateKernel>(impl_->Compile(
-      "aggregate", [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); },
-      dumps, error));
+      *this, "aggregate", inputs, objects,
+      [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); }, dumps,
+      error));
 }
 
 bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpec>& columns, std::string& error) {
@@ -561,8 +770,11 @@ bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpe
 ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
                                      KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   objects.matchers = this;
+  std::string inputs;
+  AppendColumns(inputs, columns);
+  AppendExprs(inputs, exprs);
   return reinterpret_cast<ProjectKernel>(impl_->Compile(
-      "project",
+      *this, "project", inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, exprs, columns, objects); },
       dumps, error));
 }
@@ -571,15 +783,155 @@ ScanKernel Jit::CompileScan(const ir::Expr& predicate, const std::vector<const i
                             const std::vector<ColumnSpec>& columns, KernelObjects& objects, KernelDumps* dumps,
                             std::string& error) {
   objects.matchers = this;
+  std::string inputs;
+  AppendColumns(inputs, columns);
+  AppendExpr(inputs, predicate);
+  AppendExprs(inputs, exprs);
   return reinterpret_cast<ScanKernel>(impl_->Compile(
-      "scan",
+      *this, "scan", inputs, objects,
       [&](llvm::Module& m, const std::string& name) {
         return jit::BuildScan(m, name, predicate, exprs, columns, objects);
       },
       dumps, error));
 }
 
-void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps* dumps, std::string& error) {
+namespace {
+
+// The FindData content under which the key of the kernel of `kind` made from `inputs` by the
+// build `build_id` is kept, with its objects starting at index `first` of the objects table (the
+// indexes are in its code).
+std::string InputsContent(const std::string& build_id, const char* kind, size_t first, const std::string& inputs) {
+  std::string out = fmt::format("{} kernel inputs, build {}\n", kind, build_id);
+  AppendScalar(out, static_cast<uint64_t>(first));
+  AppendPart(out, inputs);
+  return out;
+}
+
+// Makes into `out` the objects a kernel's kept entry lists (KernelObjects::made, each as
+// AppendPart wrote it); false when an entry is not one this huntc wrote or an object cannot be
+// made.
+bool MakeObjects(PartReader& in, KernelObjects& out) {
+  while (in.ok() && !in.done()) {
+    const std::string how = in.Part();
+    PartReader h(how);
+    const char made = h.Scalar<char>();
+    if (made == kMadeSet) {
+      const bool case_insensitive = h.Scalar<uint8_t>() != 0;
+      std::vector<std::string> values(h.Count(sizeof(uint64_t)));
+      for (std::string& v : values) v = h.Part();
+      if (!h.done()) return false;
+      out.AddSet(values, case_insensitive);
+    } else if (made == kMadeRegex) {
+      const std::string pattern = h.Part();
+      std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
+      if (!h.done() || !re->ok()) return false;
+      out.AddRegex(std::shared_ptr<const void>(std::move(re)), pattern);
+    } else if (made == kMadeMatcher) {
+      const std::vector<LiteralMatcher::Literal> literals = ReadLiterals(h);
+      std::string error;
+      std::unique_ptr<LiteralMatcher> matcher = h.done() ? out.matchers->MakeMatcher(literals, error) : nullptr;
+      if (!matcher) return false;
+      out.AddMatcher(std::move(matcher), literals);
+    } else {
+      return false;
+    }
+  }
+  return in.done();
+}
+
+}  // namespace
+
+std::optional<std::string> Jit::Impl::FindObject(const std::string& key_hex, const CacheKey& key) {
+  {
+    std::lock_guard lock(mutex);
+    if (const auto given = provided.find(key_hex); given != provided.end()) {
+      ++stats.provided;
+      return given->second;
+    }
+  }
+  if (cache_dir.empty()) return std::nullopt;
+  llvm::SmallString<256> path(cache_dir);
+  llvm::sys::path::append(path, key_hex + ".o");
+  std::optional<std::string> object = Load(path.str().str(), key);
+  if (object) {
+    std::lock_guard lock(mutex);
+    ++stats.hits;
+  }
+  return object;
+}
+
+void* Jit::Impl::Add(const std::string& name, const std::string& key_hex, const std::string& object,
+                     std::string& error) {
+  // Adding and linking hold the lock: another thread may have added the same kernel meanwhile,
+  // and a name may be defined only once.
+  std::lock_guard lock(mutex);
+  if (keep && kept_index.emplace(key_hex, kept.size()).second) kept.push_back({key_hex, object});
+  if (const auto found = loaded.find(name); found != loaded.end()) return found->second;
+  if (auto e = lljit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, name))) {
+    error = "the JIT could not add the kernel: " + llvm::toString(std::move(e));
+    return nullptr;
+  }
+  auto address = lljit->lookup(name);
+  if (!address) {
+    error = "the JIT could not link the kernel: " + llvm::toString(address.takeError());
+    return nullptr;
+  }
+  void* kernel = address->toPtr<void*>();
+  loaded.emplace(name, kernel);
+  return kernel;
+}
+
+void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, KernelObjects& objects,
+                            std::string& looked_for) {
+  constexpr size_t kHexBytes = 2 * sizeof(CacheKey);
+  std::string key_bytes;
+  if (kept_entry.size() < kHexBytes || !llvm::tryGetFromHex(kept_entry.substr(0, kHexBytes), key_bytes) ||
+      key_bytes.size() != sizeof(CacheKey)) {
+    return nullptr;
+  }
+  CacheKey key;
+  std::memcpy(key.data(), key_bytes.data(), key.size());
+  const std::string key_hex(kept_entry.substr(0, kHexBytes));
+  const std::string name = std::string(kind) + "_" + key_hex;
+  void* kernel = nullptr;
+  std::optional<std::string> object;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto found = loaded.find(name); found != loaded.end()) kernel = found->second;
+  }
+  if (!kernel && !(object = FindObject(key_hex, key))) {
+    looked_for = key_hex;
+    return nullptr;
+  }
+  // Its objects are made before it is used, into a table of their own: an entry that cannot be
+  // used leaves `objects` as it was, and the kernel is generated.
+  KernelObjects made;
+  made.matchers = objects.matchers;
+  PartReader in(kept_entry.substr(kHexBytes));
+  if (!MakeObjects(in, made)) return nullptr;
+  std::string error;  // then it is generated, and says why
+  if (!kernel && !(kernel = Add(name, key_hex, *object, error))) return nullptr;
+  for (auto& set : made.sets) objects.sets.push_back(std::move(set));
+  for (auto& other : made.others) objects.others.push_back(std::move(other));
+  objects.table.insert(objects.table.end(), made.table.begin(), made.table.end());
+  objects.made.insert(objects.made.end(), made.made.begin(), made.made.end());
+  std::lock_guard lock(mutex);
+  ++stats.by_inputs;
+  if (!object) ++stats.reused;
+  return kernel;
+}
+
+void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, KernelObjects& objects,
+                         const KernelBuild& build, KernelDumps* dumps, std::string& error) {
+  // With dumps wanted the kernel is generated and compiled anyway, for its IR.
+  const bool by_inputs = !dumps && !build_id.empty();
+  const size_t first = objects.table.size();
+  const std::string content = by_inputs ? InputsContent(build_id, kind, first, inputs) : std::string();
+  const std::optional<std::string> kept_entry = by_inputs ? jit.FindData(content) : std::nullopt;
+  std::string looked_for;
+  if (kept_entry) {
+    if (void* kernel = FromInputs(kind, *kept_entry, objects, looked_for)) return kernel;
+  }
   llvm::LLVMContext context;
   // Values' names are for dumps: naming them costs time, and unnamed values make the bitcode
   // hashed for the key smaller; a kernel compiled for dumps so gets a key of its own.
@@ -595,34 +947,19 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
   const std::string name = std::string(kind) + "_" + key_hex;
   module.getFunction("kernel")->setName(name);
   if (dumps) dumps->llvm += Print(module);
+  void* kernel = nullptr;
   std::optional<std::string> object;
-  {
-    std::lock_guard lock(mutex);
-    const auto found = loaded.find(name);
-    if (found != loaded.end() && !dumps) {
-      ++stats.reused;
-      return found->second;
-    }
-    // With dumps wanted the kernel is compiled anyway, for its optimised IR.
-    if (const auto given = provided.find(key_hex); given != provided.end() && !dumps) {
-      ++stats.provided;
-      object = given->second;
-    }
-  }
-
-  llvm::SmallString<256> path;
-  if (!cache_dir.empty()) {
-    path = cache_dir;
-    llvm::sys::path::append(path, key_hex + ".o");
-  }
-  if (!object && !path.empty() && !dumps) {
-    object = Load(path.str().str(), key);
-    if (object) {
+  if (!dumps) {
+    {
       std::lock_guard lock(mutex);
-      ++stats.hits;
+      if (const auto found = loaded.find(name); found != loaded.end()) {
+        ++stats.reused;
+        kernel = found->second;
+      }
     }
+    if (!kernel && key_hex != looked_for) object = FindObject(key_hex, key);  // not looked for twice
   }
-  if (!object) {
+  if (!kernel && !object) {
     {
       std::lock_guard lock(mutex);
       ++stats.misses;
@@ -632,24 +969,19 @@ void* Jit::Impl::Compile(const char* kind, const KernelBuild& build, KernelDumps
     if (!jit::LinkHelpers(module, *target, error)) return nullptr;
     if (!Emit(module, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
-    if (!path.empty()) Store(path.str().str(), key, *object);
+    if (!cache_dir.empty()) {
+      llvm::SmallString<256> path(cache_dir);
+      llvm::sys::path::append(path, key_hex + ".o");
+      Store(path.str().str(), key, *object);
+    }
   }
-  // Adding and linking hold the lock: another thread may have added the same kernel meanwhile,
-  // and a name may be defined only once.
-  std::lock_guard lock(mutex);
-  if (keep && kept_index.emplace(key_hex, kept.size()).second) kept.push_back({key_hex, *object});
-  if (const auto found = loaded.find(name); found != loaded.end()) return found->second;
-  if (auto e = lljit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(*object, name))) {
-    error = "the JIT could not add the kernel: " + llvm::toString(std::move(e));
-    return nullptr;
+  if (!kernel) kernel = Add(name, key_hex, *object, error);
+  if (kernel && by_inputs) {
+    // Kept under its inputs: its key, then how each of its objects was made.
+    std::string entry = key_hex;
+    for (size_t i = first; i < objects.made.size(); ++i) AppendPart(entry, objects.made[i]);
+    if (entry != kept_entry) jit.KeepData(content, std::move(entry));
   }
-  auto address = lljit->lookup(name);
-  if (!address) {
-    error = "the JIT could not link the kernel: " + llvm::toString(address.takeError());
-    return nullptr;
-  }
-  void* kernel = address->toPtr<void*>();
-  loaded.emplace(name, kernel);
   return kernel;
 }
 

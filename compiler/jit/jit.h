@@ -16,6 +16,13 @@
 // on disk keyed by a hash of the unoptimised kernel, the helpers' bitcode and the target, so a
 // later run loads it and skips optimisation and code generation. A rule pack (`huntc compile`)
 // carries the same object code under the same keys (KernelCode), handed to the Jit with AddCode.
+// Generating a kernel only to find its key costs about as much as the rest of loading a pack, so
+// each kernel's key is also kept as data (FindData) under a hash of its inputs (every field of
+// its expressions and columns, and where its objects start in the table), with how its runtime
+// objects (string sets, regexes, literal matchers) were made: a later run with the same inputs
+// makes those objects again and loads the code without generating it. Such an entry is used only
+// by the build of huntc that kept it (its GNU build id is in the key): another build's code
+// generator may generate other code from the same inputs.
 //
 // A Jit may compile kernels on several threads at once: each kernel is generated in its own
 // LLVM context and emitted with a target machine no other thread is using.
@@ -48,9 +55,15 @@ struct KernelObjects {
   // then none is made, as building a Hyperscan database costs more than generating the kernel.
   Jit* matchers = nullptr;
 
+  // How each object of `table` was made, one entry each: a kernel the Jit finds by the key of its
+  // inputs (no code generated) has its objects made again from these.
+  std::vector<std::string> made;
+
   // Each returns the object's index in `table`.
-  int Add(std::unique_ptr<StringSet> set);
-  int Add(std::shared_ptr<const void> object);
+  int AddSet(const std::vector<std::string>& values, bool case_insensitive);
+  // `regex` is the valid re2::RE2 that runtime/regex.h CompileRegex makes of `pattern`.
+  int AddRegex(std::shared_ptr<const void> regex, std::string_view pattern);
+  int AddMatcher(std::unique_ptr<LiteralMatcher> matcher, const std::vector<LiteralMatcher::Literal>& literals);
 };
 
 // The LLVM IR of a query's kernels (one module each, in turn) before and after optimisation,
@@ -68,6 +81,7 @@ struct JitCacheStats {
   uint64_t stored = 0;    // cache files written
   uint64_t reused = 0;    // kernels this Jit had already loaded, shared instead of added again
   uint64_t provided = 0;  // kernels whose object code came from AddCode (a pack)
+  uint64_t by_inputs = 0;  // kernels found by the key of their inputs, not generated (also counted above)
 };
 
 // A kernel's object code (or data kept with Jit::KeepData) and its cache key (lower-case hex), as

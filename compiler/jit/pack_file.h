@@ -7,8 +7,10 @@
 // pack built by another huntc or for another CPU is compiled again from, diagnostics point into
 // them as into the YAML files, and no second, serialised form of the IR has to follow every
 // change of the IR. A kernel is used only when the key of the kernel the front end generates now
-// names it, so a pack can never run code for a different query or schema. The pack scan stages'
-// Hyperscan databases travel as kernels do, keyed by a hash of their literals (Jit::FindData).
+// names it, or (when the pack was built by this very build of huntc, jit.h) the key kept under
+// every field of the kernel's inputs, so a pack can never run code for a different query or
+// schema. The pack scan stages' Hyperscan databases travel as kernels do, keyed by a hash of
+// their literals (Jit::FindData).
 //
 // Layout (integers little-endian): "HUNTCPAK", u32 format, u32 0, u64 content bytes, the content's
 // 32-byte BLAKE3 hash; then the content: huntc version, target id, rule count, each rule's path

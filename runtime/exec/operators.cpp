@@ -91,18 +91,34 @@ class ProjectOp : public Operator {
   void Fuse(Consumer* filter) { filter_ = filter; }
   void Push(const RowSet& rows, int) override {
     if (filter_ && !rows.sel && RunFused(rows)) return;
-    if (node_.kernel) RunKernel(rows);
-    Complete(rows);
+    const bool computed = Kernel();
+    if (computed) RunKernel(rows);
+    Complete(rows, computed);
   }
   void Finish(int) override { Done(); }
 
  private:
+  // Whether the projection kernel is at hand: the node's, or its lazy one compiled now, at its
+  // first use (none if it cannot be: then every column is interpreted).
+  bool Kernel() {
+    if (!kernel_done_) {
+      kernel_ = node_.kernel;
+      kernel_objects_ = node_.kernel_objects;
+      if (!kernel_ && node_.lazy_kernel) {
+        const LazyProjectKernel::Compiled& compiled = node_.lazy_kernel->Get();
+        kernel_ = compiled.kernel;
+        kernel_objects_ = compiled.objects;
+      }
+      kernel_done_ = true;
+    }
+    return kernel_ != nullptr;
+  }
   // The compiled columns, written by the kernel into this operator's own columns (whose buffers
   // are reused from batch to batch).
   void RunKernel(const RowSet& rows) {
     const uint32_t* selection = inputs_.Prepare(rows);
-    const KernelContext context{eval_.now(), node_.kernel_objects};
-    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, Outputs(rows.count));
+    const KernelContext context{eval_.now(), kernel_objects_};
+    kernel_(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, Outputs(rows.count));
   }
   // Filters and projects a Scan's whole batch with the fused kernel; false if it has none.
   bool RunFused(const RowSet& rows) {
@@ -126,7 +142,7 @@ class ProjectOp : public Operator {
       // A fixed-width column had room for every row; a string or dynamic one has the n appended.
       if (node_.compiled[i] && IsFixedWidth(node_.exprs[i].type)) batch_.columns[i].Resize(n);
     }
-    Complete(RowSet{rows.batch, selection_.data(), n});
+    Complete(RowSet{rows.batch, selection_.data(), n}, true);
     return true;
   }
   // The outputs of the compiled columns, with room for `rows`.
@@ -137,10 +153,10 @@ class ProjectOp : public Operator {
     }
     return outputs_.data();
   }
-  // The columns the kernel did not compute, then the rows handed on.
-  void Complete(const RowSet& rows) {
+  // The columns a kernel did not compute (all when `computed` is false), then the rows handed on.
+  void Complete(const RowSet& rows, bool computed) {
     for (size_t i = 0; i < node_.exprs.size(); ++i) {
-      if (!node_.kernel || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+      if (!computed || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
     }
     batch_.row_count = rows.count;
     Emit(RowSet::All(batch_));
@@ -151,6 +167,9 @@ class ProjectOp : public Operator {
   KernelInputs inputs_;
   std::vector<ColumnOutput> outputs_;
   Consumer* filter_ = nullptr;
+  ProjectKernel kernel_ = nullptr;
+  const void* const* kernel_objects_ = nullptr;
+  bool kernel_done_ = false;
   ScanKernel fused_ = nullptr;
   const void* const* fused_objects_ = nullptr;
   bool fused_done_ = false;

@@ -56,7 +56,7 @@ std::string Line(const PlanNode& n) {
     }
     case PlanKind::Project: {
       const auto* p = n.As<ProjectNode>();
-      out += p->kernel ? " (kernel) [" : " [";
+      out += p->kernel || p->lazy_kernel ? " (kernel) [" : " [";
       for (size_t i = 0; i < p->exprs.size(); ++i) {
         out += fmt::format("{}{}={}", i ? ", " : "", n.schema[i].name, p->exprs[i].ToString());
       }

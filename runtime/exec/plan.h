@@ -137,10 +137,14 @@ struct ProjectNode : PlanNode {
   // `kernel` are, in order, the exprs[i] with compiled[i]; the others are interpreted.
   ProjectKernel kernel = nullptr;
   const void* const* kernel_objects = nullptr;
+  // Instead of `kernel`, beside `fused`: one compiled when first used, for rows selected already
+  // (by a pack scan stage, or by the filter's operator when `fused` cannot be compiled).
+  std::shared_ptr<LazyProjectKernel> lazy_kernel;
   std::vector<bool> compiled;
-  // With `kernel`, when the input is a compiled filter over a Scan: that filter's kernel and
-  // `kernel` fused (runtime/kernel.h ScanKernel), compiled at the first batch it is run on; the
-  // Scan then feeds this Project, whose operator runs the filter itself (Execution::Build).
+  // With `kernel` (or `lazy_kernel`), when the input is a compiled filter over a Scan: that
+  // filter's kernel and the projection fused (runtime/kernel.h ScanKernel), compiled at the first
+  // batch it is run on; the Scan then feeds this Project, whose operator runs the filter itself
+  // (Execution::Build).
   std::shared_ptr<LazyScanKernel> fused;
 };
 

@@ -274,9 +274,29 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   // Above its compiled filter over the Scan: also fused with it, compiled at its first batch.
   REQUIRE(project->fused);
   CHECK_FALSE(project->fused->IfDone());
+  // The filter's and the projection's own kernels serve only where the fused one does not (rows
+  // a pack scan stage selected, or a fused kernel that cannot be built): compiled when first used.
+  const auto* filter = project->inputs[0]->As<exec::FilterNode>();
+  REQUIRE(filter);
+  CHECK_FALSE(filter->kernel);
+  REQUIRE(filter->lazy_kernel);
+  CHECK_FALSE(project->kernel);
+  REQUIRE(project->lazy_kernel);
   const LazyScanKernel::Compiled& fused = project->fused->Get();
   CHECK(fused.kernel);
   CHECK(fused.error.empty());
+  CHECK_FALSE(filter->lazy_kernel->IfDone());
+  CHECK_FALSE(project->lazy_kernel->IfDone());
+  CHECK(project->lazy_kernel->Get().kernel);
+  CHECK(filter->lazy_kernel->Get().kernel);
+  // With dumps wanted, every kernel is compiled at once, for its IR.
+  CompileDumps dumps;
+  auto dumped = Compile("DeviceNetworkEvents | where RemotePort == 443 | extend B = RemotePort * 2", diags, &dumps);
+  REQUIRE(dumped);
+  const auto* dumped_project = dumped->plan->As<exec::ProjectNode>();
+  REQUIRE(dumped_project);
+  CHECK(dumped_project->kernel);
+  CHECK(dumped_project->inputs[0]->As<exec::FilterNode>()->kernel);
   // Without a filter below, nothing to fuse.
   q = Compile("DeviceNetworkEvents | extend B = RemotePort * 2", diags);
   REQUIRE(q);

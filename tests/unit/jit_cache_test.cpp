@@ -98,6 +98,15 @@ std::vector<fs::path> CacheFiles(const fs::path& cache) {
   return files;
 }
 
+// The files of kept data (not object code, not temporary files) in `cache`.
+std::vector<fs::path> DataFiles(const fs::path& cache) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(cache)) {
+    if (entry.path().extension() == ".data") files.push_back(entry.path());
+  }
+  return files;
+}
+
 // `s` with one bit of byte `at` flipped.
 std::string Flip(const std::string& s, size_t at) {
   return s.substr(0, at) + static_cast<char>(s.at(at) ^ 0x10) + s.substr(at + 1);
@@ -112,14 +121,17 @@ TEST_CASE("jit cache: a second compile loads the kernel and selects the same row
   const auto cold = f.RunJit(kQuery, *first);
   CHECK(first->cache_stats().misses == 1);
   CHECK(first->cache_stats().hits == 0);
-  CHECK(first->cache_stats().stored == 1);
+  CHECK(first->cache_stats().stored == 2);  // its object code, and its key kept under its inputs
+  CHECK(first->cache_stats().by_inputs == 0);
   REQUIRE(CacheFiles(cache).size() == 1);
 
   auto second = MakeJit(cache);
   const auto warm = f.RunJit(kQuery, *second);
   CHECK(second->cache_stats().hits == 1);
+  CHECK(second->cache_stats().by_inputs == 1);
   CHECK(second->cache_stats().misses == 0);
   CHECK(second->cache_stats().rejected == 0);
+  CHECK(second->cache_stats().stored == 0);
 
   // The same kernel again in one Jit is shared, not added twice.
   CHECK(f.RunJit(kQuery, *second) == warm);
@@ -357,4 +369,109 @@ TEST_CASE("jit cache: a filter or projection check is kept under every field of 
   why.clear();
   CHECK_FALSE(given->CanCompile(in_column, longs, why));
   CHECK(refused.object == "0" + why);
+}
+
+// A filter whose kernel refers to runtime objects of every kind: a string set (in~ of more items
+// than are tested inline), a regular expression and a literal matcher (the pooled tests of one
+// column).
+const char* const kObjectsQuery =
+    "DeviceNetworkEvents | where InitiatingProcessFileName in~ ('powershell.exe', 'cmd.exe', 'rundll32.exe', "
+    "'regsvr32.exe', 'mshta.exe', 'svchost.exe') or RemoteUrl matches regex @'[a-z]+\\.com$' "
+    "or RemoteUrl contains 'micro' or RemoteUrl contains 'goog' or RemoteUrl endswith '.net'";
+
+TEST_CASE("jit cache: a kernel found by its inputs' key makes its objects again and selects the same rows",
+          "[jit][cache]") {
+  const Fixture f;
+  const fs::path cache = f.dir.path / "cache";
+  auto first = MakeJit(cache);
+  const auto interp = f.RunInterp(kObjectsQuery, *first);
+  REQUIRE(!interp.empty());
+  auto cold = f.Compile(kObjectsQuery, *first);
+  REQUIRE(cold);
+  CHECK(cold->kernels == 1u);
+  CHECK(cold->objects.table.size() == 3);  // the set, the regex, the matcher
+  CHECK(first->cache_stats().by_inputs == 0);
+  const std::vector<std::string> made = cold->objects.made;
+  CHECK(f.Run(std::move(cold)) == interp);
+
+  auto second = MakeJit(cache);
+  auto warm = f.Compile(kObjectsQuery, *second);
+  REQUIRE(warm);
+  CHECK(second->cache_stats().by_inputs == 1);
+  CHECK(second->cache_stats().misses == 0);
+  CHECK(warm->objects.made == made);  // made again as they were made, in the same order
+  CHECK(f.Run(std::move(warm)) == interp);
+
+  // A pack's kept code and entries serve a Jit without a cache folder the same way.
+  auto keeper = MakeJit("");
+  keeper->KeepCode();
+  REQUIRE(f.Compile(kObjectsQuery, *keeper));
+  auto given = MakeJit("");
+  given->AddCode(keeper->TakeCode());
+  CHECK(f.RunJit(kObjectsQuery, *given) == interp);
+  CHECK(given->cache_stats().by_inputs == 1);
+  CHECK(given->cache_stats().provided == 1);
+  CHECK(given->cache_stats().misses == 0);
+}
+
+TEST_CASE("jit cache: a kernel is found by its inputs only when every input is the same", "[jit][cache]") {
+  using ir::Expr;
+  using ir::Fn;
+  using ir::Value;
+  const auto gt = [](Type column, int64_t bound) {
+    return Expr::Call(Fn::Gt, Type::Bool, {Expr::Column(0, column), Expr::Constant(Value::Integer(column, bound))});
+  };
+  const std::vector<ColumnSpec> longs{{"N", Type::Long}}, ints{{"N", Type::Int}}, named{{"M", Type::Long}};
+  const Fixture f;
+  const fs::path cache = f.dir.path / "cache";
+  {
+    auto filler = MakeJit(cache);
+    KernelObjects objects;
+    std::string error;
+    REQUIRE(filler->CompileFilter(gt(Type::Long, 5), longs, objects, nullptr, error));
+  }
+  // Whether a new Jit over the cache finds the kernel of `predicate` over `columns`, with
+  // `before` objects already in the table, by its inputs.
+  const auto found = [&](const Expr& predicate, const std::vector<ColumnSpec>& columns, size_t before = 0) {
+    auto jit = MakeJit(cache);
+    KernelObjects objects;
+    for (size_t i = 0; i < before; ++i) objects.AddSet({"a", "b"}, false);
+    std::string error;
+    REQUIRE(jit->CompileFilter(predicate, columns, objects, nullptr, error));
+    return jit->cache_stats().by_inputs == 1;
+  };
+  CHECK(found(gt(Type::Long, 5), longs));
+  // A schema's type, a column's name, a constant, where its objects start: each misses.
+  CHECK_FALSE(found(gt(Type::Int, 5), ints));
+  CHECK_FALSE(found(gt(Type::Long, 5), named));
+  CHECK_FALSE(found(gt(Type::Long, 6), longs));
+  CHECK_FALSE(found(gt(Type::Long, 5), longs, 1));
+}
+
+TEST_CASE("jit cache: a corrupt or cut short kept entry is never trusted", "[jit][cache]") {
+  const Fixture f;
+  auto reference = MakeJit("");
+  const auto interp = f.RunInterp(kObjectsQuery, *reference);
+  REQUIRE(!interp.empty());
+  const std::pair<const char*, std::function<std::string(std::string)>> damages[] = {
+      {"a flipped byte", [](std::string s) { return Flip(s, s.size() - 3); }},
+      {"cut short", [](std::string s) { return s.substr(0, s.size() - 5); }},
+  };
+  for (const auto& [what, damage] : damages) {
+    INFO(what);
+    const fs::path cache = f.dir.path / "cache";
+    fs::remove_all(cache);
+    auto writer = MakeJit(cache);
+    REQUIRE(f.Compile(kObjectsQuery, *writer));
+    const std::vector<fs::path> files = DataFiles(cache);
+    REQUIRE(!files.empty());
+    for (const fs::path& file : files) {
+      const std::string good = test::ReadAll(file.string());
+      std::ofstream(file, std::ios::binary | std::ios::trunc) << damage(good);
+    }
+    auto reader = MakeJit(cache);
+    CHECK(f.RunJit(kObjectsQuery, *reader) == interp);
+    CHECK(reader->cache_stats().by_inputs == 0);
+    CHECK(reader->cache_stats().rejected >= 1);
+  }
 }

@@ -113,6 +113,9 @@ TEST_CASE("pack: a Jit given a pack's kernels uses them instead of compiling", "
       auto q = CompileQuery(kql, TextOrigin::Identity(file), catalog, jit, diags);
       REQUIRE(q);
       CHECK(q->kernels == kernels);
+      // The kernels compiled when first used (a fused filter's and projection's own), now.
+      for (exec::FilterNode* f : q->lazy_filters) CHECK(f->lazy_kernel->Get().kernel);
+      for (exec::ProjectNode* p : q->lazy_projections) CHECK(p->lazy_kernel->Get().kernel);
       return q;
     };
     std::string error;

@@ -427,8 +427,19 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < project.exprs.size(); ++i) {
       if (project.exprs[i].kind != exec::ExprKind::Column) computed.push_back(i);
     }
-    const ProjectKernel kernel = compiled_project.kernel;
-    const FilterKernel filter_kernel = compiled_filter ? compiled_filter->kernel : nullptr;
+    // The fallbacks of a fused kernel are compiled when first used: now.
+    const LazyProjectKernel::Compiled lazy_project =
+        compiled_project.lazy_kernel ? compiled_project.lazy_kernel->Get() : LazyProjectKernel::Compiled{};
+    const LazyFilterKernel::Compiled lazy_filter = compiled_filter && compiled_filter->lazy_kernel
+                                                       ? compiled_filter->lazy_kernel->Get()
+                                                       : LazyFilterKernel::Compiled{};
+    const ProjectKernel kernel = compiled_project.kernel ? compiled_project.kernel : lazy_project.kernel;
+    const void* const* kernel_objects =
+        compiled_project.kernel ? compiled_project.kernel_objects : lazy_project.objects;
+    const FilterKernel filter_kernel =
+        compiled_filter ? (compiled_filter->kernel ? compiled_filter->kernel : lazy_filter.kernel) : nullptr;
+    const void* const* filter_objects =
+        compiled_filter && compiled_filter->kernel ? compiled_filter->kernel_objects : lazy_filter.objects;
     const bool all = kernel && (!filter || filter_kernel) &&
                      std::all_of(computed.begin(), computed.end(), [&](size_t i) { return compiled_project.compiled[i]; });
     ScanKernel fused = nullptr;
@@ -449,8 +460,8 @@ int main(int argc, char** argv) {
       std::vector<ColumnOutput> outputs(out.size());
       std::vector<uint32_t> identity(batch_rows);
       for (uint32_t i = 0; i < batch_rows; ++i) identity[i] = i;
-      const KernelContext context{kNow, compiled_project.kernel_objects};
-      const KernelContext filter_context{kNow, filter_kernel ? compiled_filter->kernel_objects : nullptr};
+      const KernelContext context{kNow, kernel_objects};
+      const KernelContext filter_context{kNow, filter_objects};
       const auto run = [&] {
         uint64_t sum = 0;
         for (size_t b = 0; b < mine.size(); ++b) {

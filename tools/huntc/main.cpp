@@ -412,8 +412,9 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
   return Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
 }
 
-// Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries` and the
-// kernels of the lazy filters no stage serves, so that their kernels go into the pack too. A run
+// Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries`, the
+// kernels of the lazy filters no stage serves and those of the lazy projections, so that their
+// kernels go into the pack too. A run
 // over no input lays out every round's stages as a run over data does (which scans share a round
 // depends on the plans alone); on one thread, as a pack of scan pipelines alone has stages only
 // then, and on more threads those pipelines run alone, each with its own kernel: then every
@@ -447,8 +448,17 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
       if (all_filters || !served.count(&f->predicate)) filters.push_back(f);
     }
   }
+  // The projections fused with their filters: their own kernels serve the rows a stage selects.
+  std::vector<exec::ProjectNode*> projections;
+  for (const auto& q : queries) {
+    projections.insert(projections.end(), q->lazy_projections.begin(), q->lazy_projections.end());
+  }
   std::vector<char> compiled(planned.size(), 0);
-  ForEachParallel(order.size() + filters.size(), std::max(1u, o.threads), [&](size_t i) {
+  ForEachParallel(order.size() + filters.size() + projections.size(), std::max(1u, o.threads), [&](size_t i) {
+    if (i >= order.size() + filters.size()) {
+      projections[i - order.size() - filters.size()]->lazy_kernel->Get();
+      return;
+    }
     if (i >= order.size()) {
       filters[i - order.size()]->lazy_kernel->Get();
       return;
