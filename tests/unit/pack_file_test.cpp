@@ -202,6 +202,23 @@ TEST_CASE("compile: kernels come from the pack, not from compiling", "[pack][cli
   CHECK(test::Shell("ls " + f.Path("cache")).out.find(".o\n") != std::string::npos);
 }
 
+TEST_CASE("compile: a filter fused with its extend runs from the pack too", "[pack][cli]") {
+  // On two threads a scan pipeline runs alone, with the kernel of its filter and extend fused.
+  const test::Fixture f("pack-fused");
+  const std::string events = f.Add(
+      "DeviceRegistryEvents.jsonl",
+      R"({"Timestamp": "2026-11-19T10:00:00Z", "DeviceName": "pc1", "ActionType": "RegistryValueSet", )"
+      R"("RegistryKey": "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run", )"
+      R"("RegistryValueData": "C:\\Users\\bob\\x.exe"})" "\n");
+  REQUIRE(Huntc("compile rules/run-key-persistence.yaml -o " + f.Path("fused.pack") + " --no-cache").code == 0);
+  const std::string run = "run " + f.Path("fused.pack") + " --events " + events +
+                          " --now 2026-11-20T00:00:00Z --threads 2 --cache-dir " + f.Path("cache");
+  const test::Run ran = Huntc(run);
+  CHECK(ran.code == 0);
+  CHECK(ran.out.find(R"("Executable": "C:\\Users\\bob\\x.exe")") != std::string::npos);
+  CHECK(test::Shell("ls " + f.Path("cache")).code != 0);  // nothing compiled, so nothing stored
+}
+
 TEST_CASE("compile: exit codes and errors", "[pack][cli]") {
   const test::Fixture f("pack-errors");
   CHECK(Huntc("compile " + kRules).code == 2);  // -o is required

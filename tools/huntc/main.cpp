@@ -47,6 +47,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -448,24 +449,26 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
       if (all_filters || !served.count(&f->predicate)) filters.push_back(f);
     }
   }
-  // The projections fused with their filters: their own kernels serve the rows a stage selects.
-  std::vector<exec::ProjectNode*> projections;
-  for (const auto& q : queries) {
-    projections.insert(projections.end(), q->lazy_projections.begin(), q->lazy_projections.end());
-  }
+  // One job per stage, filter and projection. The projections fused with their filters: their
+  // own kernels serve the rows a stage selects, and the fused kernel those of a filter no stage
+  // serves.
   std::vector<char> compiled(planned.size(), 0);
-  ForEachParallel(order.size() + filters.size() + projections.size(), std::max(1u, o.threads), [&](size_t i) {
-    if (i >= order.size() + filters.size()) {
-      projections[i - order.size() - filters.size()]->lazy_kernel->Get();
-      return;
+  std::vector<std::function<void()>> jobs;
+  for (const size_t i : order) {
+    jobs.push_back([&, i] {
+      std::string error;
+      compiled[i] = stages.CompilePlanned(i, error);
+    });
+  }
+  for (exec::FilterNode* f : filters) jobs.push_back([f] { f->lazy_kernel->Get(); });
+  const std::set<const exec::PlanNode*> unserved(filters.begin(), filters.end());
+  for (const auto& q : queries) {
+    for (exec::ProjectNode* p : q->lazy_projections) {
+      jobs.push_back([p] { p->lazy_kernel->Get(); });
+      if (p->fused && unserved.count(p->inputs[0].get())) jobs.push_back([p] { p->fused->Get(); });
     }
-    if (i >= order.size()) {
-      filters[i - order.size()]->lazy_kernel->Get();
-      return;
-    }
-    std::string error;
-    compiled[order[i]] = stages.CompilePlanned(order[i], error);
-  });
+  }
+  ForEachParallel(jobs.size(), std::max(1u, o.threads), [&](size_t i) { jobs[i](); });
   // A stage that cannot be compiled leaves its filters to their own kernels.
   for (size_t i = 0; i < planned.size(); ++i) {
     if (compiled[i] || all_filters) continue;
