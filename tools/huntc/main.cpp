@@ -396,11 +396,34 @@ bool NoneLeft(const CompiledRules& rules, const char* verb) {
   return true;
 }
 
-// Compiles the lazy scan filters of `queries` now, on o.threads threads.
+// For each lazy scan filter of `queries` that `wanted` takes, a job compiling the kernel a scan
+// pipeline running alone needs for it: the kernel fused with the projection above it where there
+// is one (the filter's own kernel is then only the fallback, compiled if that fails), else the
+// filter's own.
+std::vector<std::function<void()>> PipelineKernelJobs(const std::vector<std::unique_ptr<CompiledQuery>>& queries,
+                                                      const std::function<bool(const exec::FilterNode*)>& wanted) {
+  std::vector<std::function<void()>> jobs;
+  for (const auto& q : queries) {
+    for (exec::FilterNode* f : q->lazy_filters) {
+      if (!wanted(f)) continue;
+      const auto fused = std::find_if(q->lazy_projections.begin(), q->lazy_projections.end(),
+                                      [&](const exec::ProjectNode* p) { return p->fused && p->inputs[0].get() == f; });
+      if (fused == q->lazy_projections.end()) {
+        jobs.push_back([f] { f->lazy_kernel->Get(); });
+      } else {
+        jobs.push_back([f, p = *fused] {
+          if (!p->fused->Get().kernel) f->lazy_kernel->Get();
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+// Compiles what the scan pipelines of `queries` need to run alone now, on o.threads threads.
 void CompileLazyFilters(const std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o) {
-  std::vector<exec::FilterNode*> filters;
-  for (const auto& q : queries) filters.insert(filters.end(), q->lazy_filters.begin(), q->lazy_filters.end());
-  ForEachParallel(filters.size(), std::max(1u, o.threads), [&](size_t i) { filters[i]->lazy_kernel->Get(); });
+  const std::vector<std::function<void()>> jobs = PipelineKernelJobs(queries, [](const exec::FilterNode*) { return true; });
+  ForEachParallel(jobs.size(), std::max(1u, o.threads), [&](size_t i) { jobs[i](); });
 }
 
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
@@ -414,9 +437,8 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
 }
 
 // Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries`, the
-// kernels of the lazy filters no stage serves and those of the lazy projections, so that their
-// kernels go into the pack too. A run
-// over no input lays out every round's stages as a run over data does (which scans share a round
+// kernels the lazy filters no stage serves need (PipelineKernelJobs) and the lazy projections'
+// own, so that their kernels go into the pack too. A run over no input lays out every round's stages as a run over data does (which scans share a round
 // depends on the plans alone); on one thread, as a pack of scan pipelines alone has stages only
 // then, and on more threads those pipelines run alone, each with its own kernel: then every
 // filter's kernel goes in. The run's rows (summarize over nothing) go nowhere.
@@ -443,15 +465,8 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return planned[a].predicates.size() > planned[b].predicates.size();
   });
-  std::vector<exec::FilterNode*> filters;
-  for (const auto& q : queries) {
-    for (exec::FilterNode* f : q->lazy_filters) {
-      if (all_filters || !served.count(&f->predicate)) filters.push_back(f);
-    }
-  }
-  // One job per stage, filter and projection. The projections fused with their filters: their
-  // own kernels serve the rows a stage selects, and the fused kernel those of a filter no stage
-  // serves.
+  // One job per stage, then the kernels of the filters no stage serves (or all, see above), then
+  // the projections fused with their filters: their own kernels serve the rows a stage selects.
   std::vector<char> compiled(planned.size(), 0);
   std::vector<std::function<void()>> jobs;
   for (const size_t i : order) {
@@ -460,25 +475,22 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
       compiled[i] = stages.CompilePlanned(i, error);
     });
   }
-  for (exec::FilterNode* f : filters) jobs.push_back([f] { f->lazy_kernel->Get(); });
-  const std::set<const exec::PlanNode*> unserved(filters.begin(), filters.end());
+  for (auto& job : PipelineKernelJobs(queries, [&](const exec::FilterNode* f) {
+         return all_filters || !served.count(&f->predicate);
+       })) {
+    jobs.push_back(std::move(job));
+  }
   for (const auto& q : queries) {
-    for (exec::ProjectNode* p : q->lazy_projections) {
-      jobs.push_back([p] { p->lazy_kernel->Get(); });
-      if (p->fused && unserved.count(p->inputs[0].get())) jobs.push_back([p] { p->fused->Get(); });
-    }
+    for (exec::ProjectNode* p : q->lazy_projections) jobs.push_back([p] { p->lazy_kernel->Get(); });
   }
   ForEachParallel(jobs.size(), std::max(1u, o.threads), [&](size_t i) { jobs[i](); });
-  // A stage that cannot be compiled leaves its filters to their own kernels.
+  // A stage that cannot be compiled leaves its filters to run as they would with no stage.
+  std::set<const exec::Expr*> unserved;
   for (size_t i = 0; i < planned.size(); ++i) {
-    if (compiled[i] || all_filters) continue;
-    for (const auto& q : queries) {
-      for (exec::FilterNode* f : q->lazy_filters) {
-        if (std::count(planned[i].predicates.begin(), planned[i].predicates.end(), &f->predicate)) {
-          f->lazy_kernel->Get();
-        }
-      }
-    }
+    if (!compiled[i] && !all_filters) unserved.insert(planned[i].predicates.begin(), planned[i].predicates.end());
+  }
+  for (const auto& job : PipelineKernelJobs(queries, [&](const exec::FilterNode* f) { return unserved.count(&f->predicate) > 0; })) {
+    job();
   }
 }
 
