@@ -4,11 +4,9 @@
 // Keys are compared as typed values, never encoded into strings: a key column is of one of three
 // kinds, integer-like (bool, int, long, datetime, timespan: as int64, so an int 1 equals a long
 // 1 and a bool true), real (real, decimal: by their bits, -0.0 as 0.0) or text (string, guid,
-// dynamic: by bytes). Two key columns of different kinds never hold equal keys (KeysComparable).
-// A row with a null in any key column has no key: it matches nothing. Within a kind that is what
-// the byte encoding of EncodeKey (runtime/exec/rows.h), which the join used before, gave; across
-// kinds that encoding matched only by accident of equal bytes (a long 0 and a real 0.0, but no
-// long 1 and real 1.0), which a typed comparison does not repeat.
+// dynamic: by bytes). Two key columns of different kinds never hold equal keys (KeysComparable);
+// the binder admits no such join, as Kusto's does not. A row with a null in any key column has
+// no key: it matches nothing.
 //
 // A row's key hash is computed once, column by column over a whole batch of rows (KeyHashes).
 // Rows with an equal key form one entry of the table, their ids chained in the order they
