@@ -5,20 +5,14 @@
 #include <functional>
 #include <string_view>
 
+#include "runtime/exec/rows.h"
+
 namespace huntc::exec {
 
 namespace {
 
 // A sparse batch's rows go to a chunk of their own until it holds this many.
 constexpr size_t kChunkRows = 1 << 16;
-
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
 
 int64_t IntegerKey(const Column& c, size_t row) {
   switch (c.type()) {
@@ -87,7 +81,7 @@ void KeyHashes(const RowSet& rows, const std::vector<int>& keys, std::vector<uin
         case KeyKind::Real: v = RealKey(c, row); break;
         case KeyKind::Text: v = std::hash<std::string_view>{}(c.StringAt(row)); break;
       }
-      hashes[i] = Mix(hashes[i] + v);
+      hashes[i] = Mix64(hashes[i] + v);
     }
   }
 }

@@ -79,7 +79,12 @@ uint64_t FnvBytes(uint64_t h, const void* p, size_t n) {
   return h;
 }
 
-uint64_t Finish(uint64_t h) {
+// The encoding's leading byte of a non-null value (EncodeKey).
+const unsigned char kPresent = 1;
+
+}  // namespace
+
+uint64_t Mix64(uint64_t h) {
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 27;
@@ -87,23 +92,18 @@ uint64_t Finish(uint64_t h) {
   return h ^ (h >> 31);
 }
 
-// The encoding's leading byte of a non-null value (EncodeKey).
-const unsigned char kPresent = 1;
+uint64_t Hash64(std::string_view bytes) { return Mix64(FnvBytes(kFnvBasis, bytes.data(), bytes.size())); }
 
-}  // namespace
-
-uint64_t Hash64(std::string_view bytes) { return Finish(FnvBytes(kFnvBasis, bytes.data(), bytes.size())); }
-
-uint64_t HashKeyInteger(int64_t v) { return Finish(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v)); }
+uint64_t HashKeyInteger(int64_t v) { return Mix64(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v)); }
 
 uint64_t HashKeyReal(double v) {
   if (v == 0) v = 0;  // as EncodeKey: -0.0 and 0.0 are one value
-  return Finish(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v));
+  return Mix64(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &v, sizeof v));
 }
 
 uint64_t HashKeyString(std::string_view s) {
   const uint32_t n = static_cast<uint32_t>(s.size());
-  return Finish(FnvBytes(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &n, sizeof n), s.data(), s.size()));
+  return Mix64(FnvBytes(FnvBytes(FnvBytes(kFnvBasis, &kPresent, 1), &n, sizeof n), s.data(), s.size()));
 }
 
 Cell ReadCell(const Column& c, size_t row) {

@@ -14,6 +14,8 @@ namespace huntc::exec {
 // Appends a byte encoding of row `row` of `c` to `key`: equal values (int and long alike) give
 // equal encodings, nulls their own. Used as hash keys for groups, joins and distinct.
 void EncodeKey(const Column& c, size_t row, std::string& key);
+// The splitmix64 finaliser: every bit of h moves about half the bits of the result.
+uint64_t Mix64(uint64_t h);
 // A well-mixed 64-bit hash of bytes (for HyperLogLog).
 uint64_t Hash64(std::string_view bytes);
 // Hash64 of EncodeKey's encoding of a non-null value, without building it: of an integer-like
