@@ -113,15 +113,6 @@ void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelD
   });
 }
 
-// Whether `node` is a Project of a scan pipeline: above a Scan, through at most a Filter and
-// other Projects.
-bool AboveScan(const exec::PlanNode& node) {
-  const exec::PlanNode* below = node.inputs[0].get();
-  while (below->Is<exec::ProjectNode>()) below = below->inputs[0].get();
-  if (below->Is<exec::FilterNode>()) below = below->inputs[0].get();
-  return below->Is<exec::ScanNode>();
-}
-
 // Gives a Project with a kernel directly above a compiled filter over a Scan the fused kernel of
 // both, compiled at its first batch: a filter a pack scan stage runs never needs it.
 void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
@@ -140,14 +131,15 @@ void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
   });
 }
 
-// Compiles the computed columns of each Project of a scan pipeline in `plan` into one kernel
-// per Project; a column the JIT cannot compile (a guid, or a construct it lacks) stays
+// Compiles the computed columns of each Project in `plan` into one kernel per Project (a scan
+// pipeline's, or one above a join, mv-expand or summarize: the kernel reads the rows selected of
+// any batch); a column the JIT cannot compile (a guid, or a construct it lacks) stays
 // interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
 // compile.
 void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* project = node->As<exec::ProjectNode>();
-    if (!project || !AboveScan(*project)) return;
+    if (!project) return;
     const std::vector<ColumnSpec>& columns = project->inputs[0]->schema;
     std::vector<bool> compiled(project->exprs.size(), false);
     std::vector<const exec::Expr*> exprs;

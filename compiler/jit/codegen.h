@@ -141,6 +141,9 @@ class ExprCodegen {
   Val GenDynamicAccess(const ir::Expr& e, Type as);
   // The interpreter's string and dynamic functions through their entry points.
   Val GenTextCall(const ir::Expr& e);
+  // A dynamic value `inner` converted to `to` as the interpreter's conversion does (tostring(),
+  // toint(), ...).
+  Val GenFromDynamic(const ir::Expr& inner, Type to);
   Val GenArithmetic(const ir::Expr& e);
   Val GenConvert(const ir::Expr& e);
   Val GenCall(const ir::Expr& e);
