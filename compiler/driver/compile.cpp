@@ -172,11 +172,34 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
   });
 }
 
+// Compiles the predicate of each filter of `plan` not directly above a Scan (over a join's,
+// summarize's or mv-expand's rows) as a projection kernel of one bool column; one the JIT cannot
+// compile stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which
+// would compile.
+void CompileRowFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+  ForEachNode(plan, [&](exec::PlanNode* node) {
+    auto* filter = node->As<exec::FilterNode>();
+    if (!filter || filter->inputs[0]->Is<exec::ScanNode>()) return;
+    const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
+    std::string error;
+    const bool ok = generate ? (filter->row_kernel = jit.CompileProjection({&filter->predicate}, columns, q.objects,
+                                                                           dumps, error)) != nullptr
+                             : jit.CanCompileProjection(filter->predicate, columns, error);
+    if (ok) {
+      ++q.kernels;
+    } else {
+      q.interpreted.push_back("a filter runs interpreted: " + error);
+    }
+  });
+}
+
 // Points every kernel of `plan`, shared subplans' too, at the objects table, which is complete
 // only once all are compiled.
 void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
-    if (auto* filter = node->As<exec::FilterNode>(); filter && filter->kernel) filter->kernel_objects = q.objects.table.data();
+    if (auto* filter = node->As<exec::FilterNode>(); filter && (filter->kernel || filter->row_kernel)) {
+      filter->kernel_objects = q.objects.table.data();
+    }
     if (auto* a = node->As<exec::AggregateNode>(); a && a->kernel) a->kernel_objects = q.objects.table.data();
     if (auto* p = node->As<exec::ProjectNode>(); p && p->kernel) p->kernel_objects = q.objects.table.data();
   });
@@ -252,6 +275,7 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
                        lazy_filters && !dumps);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
+    CompileRowFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     SetKernelObjects(*compiled->plan, *compiled);
   }
   if (dumps) dumps->plan = compiled->plan->ToString();
@@ -270,6 +294,7 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
   CompileAggregates(*checked->plan, jit, *checked, nullptr, false);
   CompileProjections(*checked->plan, jit, *checked, nullptr, false);
+  CompileRowFilters(*checked->plan, jit, *checked, nullptr, false);
   return checked;
 }
 

@@ -67,17 +67,36 @@ class FilterOp : public Operator {
       Emit(RowSet{rows.batch, selection_.data(), kept});
       return;
     }
-    eval_.Select(node_.predicate, rows, selection_);
+    if (node_.row_kernel) {
+      SelectCompiled(rows);
+    } else {
+      eval_.Select(node_.predicate, rows, selection_);
+    }
     Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
   }
   void Finish(int) override { Done(); }
 
  private:
+  // Selects the rows where the row kernel's bool is true (not null), as Evaluator::Select does.
+  void SelectCompiled(const RowSet& rows) {
+    const uint32_t* in = inputs_.Prepare(rows);
+    const ColumnOutput out = truth_.Resize(rows.count);
+    const KernelContext context{eval_.now(), objects_};
+    node_.row_kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), in, &context, &out);
+    const auto* truth = static_cast<const uint8_t*>(out.values);
+    selection_.clear();
+    for (size_t i = 0; i < rows.count; ++i) {
+      if (out.valid[i] && truth[i]) selection_.push_back(in[i]);
+    }
+  }
+
   const FilterNode& node_;
   FilterKernel kernel_;
   const void* const* objects_;
   std::vector<uint32_t> selection_;
   std::vector<ColumnView> views_;
+  KernelInputs inputs_;
+  Column truth_{Type::Bool};
 };
 
 class ProjectOp : public Operator {

@@ -193,6 +193,15 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       {"DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName"
        " | join kind=inner (DeviceNetworkEvents | where RemotePort == 80 | summarize m = count() by DeviceName) on DeviceName"
        " | extend R = todouble(n) / m, D = strcat(DeviceName, '/', tostring(n - m))", 5},
+      // A filter above them: its predicate a kernel of one bool column, null meaning false.
+      {"DeviceNetworkEvents | summarize n = count(), u = make_set(RemoteUrl) by RemotePort"
+       " | where n % 3 != 1 and tolower(tostring(u[0])) !has 'microsoft' or isnull(RemotePort)", 2},
+      {"DeviceNetworkEvents | where RemotePort < 100 | mv-expand P = split(RemoteUrl, '.')"
+       " | where tolower(P) in ('com', 'net', 'org') or strlen(tostring(P)) > 8 or LocalPort / (RemotePort - 80) > 100", 3},
+      {"DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName"
+       " | join kind=inner (DeviceNetworkEvents | where RemotePort == 80 | summarize m = count() by DeviceName) on DeviceName"
+       " | where n > m or DeviceName endswith '1'", 5},
+      {"DeviceNetworkEvents | extend U = tolower(RemoteUrl) | where U has 'microsoft' or RemotePort == 443", 2},
   };
   for (const auto& [kql, kernels] : above) {
     INFO(kql);
