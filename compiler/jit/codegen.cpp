@@ -485,6 +485,10 @@ Val ExprCodegen::CallEntry(const char* name, std::vector<llvm::Value*> args, llv
 
 // Scalar functions computed by the interpreter's own code (runtime/exec/kernel_entry.h).
 Val ExprCodegen::GenEntryCall(const Expr& e) {
+  if (e.fn == Fn::Strlen && e.args[0].type == Type::Dynamic) {  // of its tostring(), as the interpreter reads it
+    const Val x = GenFromDynamic(e.args[0], Type::String);
+    return CallEntry("huntc_strlen", {x.v, x.len}, b_.getInt64Ty(), nullptr);
+  }
   std::vector<Val> args;
   for (const Expr& a : e.args) args.push_back(Gen(a));
   const auto require_strings = [&](size_t count) {
@@ -776,6 +780,21 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
 }
 
 Val ExprCodegen::GenArithmetic(const Expr& e) {
+  if (e.fn == Fn::Abs) {
+    const Val x = Gen(e.args[0]);
+    llvm::Type* from = x.v->getType();
+    llvm::Type* to = LlvmType(e.type);
+    if (from->isDoubleTy() && to->isDoubleTy()) {
+      return Val{b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x.v), nullptr, x.valid};
+    }
+    // As the interpreter: the negation wraps (abs of the least value is itself).
+    if (from->isIntegerTy() && !from->isIntegerTy(1) && to->isIntegerTy() &&
+        from->getIntegerBitWidth() <= to->getIntegerBitWidth()) {
+      llvm::Value* v = b_.CreateSExt(x.v, to);
+      return Val{b_.CreateSelect(b_.CreateICmpSLT(v, llvm::ConstantInt::get(to, 0)), b_.CreateNeg(v), v), nullptr, x.valid};
+    }
+    throw Unsupported{fmt::format("'abs' of a {} value to a {} value", TypeName(e.args[0].type), TypeName(e.type))};
+  }
   if (e.fn == Fn::Neg) {
     const Val x = Gen(e.args[0]);
     llvm::Value* v = x.v->getType()->isDoubleTy() ? b_.CreateFNeg(x.v) : b_.CreateNeg(x.v);
@@ -891,7 +910,8 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Mul:
     case Fn::Div:
     case Fn::Mod:
-    case Fn::Neg: return GenArithmetic(e);
+    case Fn::Neg:
+    case Fn::Abs: return GenArithmetic(e);
     case Fn::Convert: return GenConvert(e);
     case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
     case Fn::MatchesRegex:

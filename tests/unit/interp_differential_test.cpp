@@ -167,6 +167,8 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       {"L = strlen(RemoteUrl) + strlen(InitiatingProcessFileName), P = ipv4_is_private(RemoteIP)", 1},
       {"X = isnull(RemotePort), Y = RemotePort > 443 and RemoteUrl has 'micro', Z = bin(RemotePort, 100)", 1},
       {"U = RemoteUrl matches regex @'\\.(com|net)$' or LocalPort < 2000, A = bin(todouble(LocalPort), 0.5)", 1},
+      {"AB = abs(LocalPort - RemotePort), AR = abs(todouble(RemotePort) / -3.0), AT = abs(Timestamp - now()), "
+       "AL = abs(tolong(LocalPort) * -9223372036854775807 - 1), AN = abs(int(null))", 2},
   };
   for (const auto& [extend, projects] : extends) {
     // The third filter's `or` is one literal matcher: the fused filter-and-projection kernel once
@@ -312,6 +314,7 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       "tolower(AdditionalFields.a) == 'x' or toupper(AdditionalFields) has 'PLAIN' or substring(AdditionalFields.arr, 1, 5) == 'one\",'",
       "tolower(parse_path(RemoteUrl).Filename) endswith '.com' or isempty(toupper(AdditionalFields.missing))",
       "substring(RemoteUrl, -6, 2) == 'ra' or substring(RemoteUrl, 1, -1) != '' or substring(AdditionalFields, LocalPort) has '2'",
+      "strlen(AdditionalFields.a) == 1 or strlen(AdditionalFields) > 40 or strlen(parse_path(RemoteUrl).Filename) == 12",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {
