@@ -45,6 +45,31 @@ class Operator : public Consumer {
   Evaluator& eval_;
 };
 
+// Selects the rows where a filter's predicate is true (not null, as Evaluator::Select): with its
+// row kernel (FilterNode::row_kernel) when it has one, else with the interpreter.
+class RowSelector {
+ public:
+  void Select(const FilterNode& filter, Evaluator& eval, const RowSet& rows, std::vector<uint32_t>& out) {
+    if (!filter.row_kernel) {
+      eval.Select(filter.predicate, rows, out);
+      return;
+    }
+    const uint32_t* in = inputs_.Prepare(rows);
+    const ColumnOutput truth = truth_.Resize(rows.count);
+    const KernelContext context{eval.now(), filter.kernel_objects};
+    filter.row_kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), in, &context, &truth);
+    const auto* value = static_cast<const uint8_t*>(truth.values);
+    out.clear();
+    for (size_t i = 0; i < rows.count; ++i) {
+      if (truth.valid[i] && value[i]) out.push_back(in[i]);
+    }
+  }
+
+ private:
+  KernelInputs inputs_;
+  Column truth_{Type::Bool};
+};
+
 class FilterOp : public Operator {
  public:
   FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e)
@@ -67,36 +92,18 @@ class FilterOp : public Operator {
       Emit(RowSet{rows.batch, selection_.data(), kept});
       return;
     }
-    if (node_.row_kernel) {
-      SelectCompiled(rows);
-    } else {
-      eval_.Select(node_.predicate, rows, selection_);
-    }
+    selector_.Select(node_, eval_, rows, selection_);
     Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
   }
   void Finish(int) override { Done(); }
 
  private:
-  // Selects the rows where the row kernel's bool is true (not null), as Evaluator::Select does.
-  void SelectCompiled(const RowSet& rows) {
-    const uint32_t* in = inputs_.Prepare(rows);
-    const ColumnOutput out = truth_.Resize(rows.count);
-    const KernelContext context{eval_.now(), objects_};
-    node_.row_kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), in, &context, &out);
-    const auto* truth = static_cast<const uint8_t*>(out.values);
-    selection_.clear();
-    for (size_t i = 0; i < rows.count; ++i) {
-      if (out.valid[i] && truth[i]) selection_.push_back(in[i]);
-    }
-  }
-
   const FilterNode& node_;
   FilterKernel kernel_;
   const void* const* objects_;
   std::vector<uint32_t> selection_;
   std::vector<ColumnView> views_;
-  KernelInputs inputs_;
-  Column truth_{Type::Bool};
+  RowSelector selector_;
 };
 
 class ProjectOp : public Operator {
@@ -436,7 +443,7 @@ std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
 // rows that pass; the filter above tests those again (its predicate calls no rand(), so it
 // keeps them all). Rows the filter drops are never copied whole.
 struct Prefilter {
-  const Expr* predicate = nullptr;
+  const FilterNode* filter = nullptr;
   std::vector<bool> read;
 };
 
@@ -521,7 +528,7 @@ class HashJoinOp : public Operator {
   // One output row: left row `row` of `left` (or nulls if left is null), right row `right` of
   // the build side (or nulls if negative). With a prefilter it waits in pending_.
   void Output(const Batch* left, uint32_t row, int64_t right) {
-    if (prefilter_.predicate) {
+    if (prefilter_.filter) {
       if (!pending_.empty() && pending_left_ != left) FlushPending();
       pending_left_ = left;
       pending_.push_back({row, right});
@@ -564,7 +571,7 @@ class HashJoinOp : public Operator {
     if (pending_.empty()) return;
     narrow_.Clear();
     for (const PendingRow& p : pending_) AppendRow(narrow_, &prefilter_.read, pending_left_, p.row, p.right);
-    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
+    selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
     for (uint32_t k : selection_) {
       AppendRow(out_batch_, nullptr, pending_left_, pending_[k].row, pending_[k].right);
       if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
@@ -598,6 +605,7 @@ class HashJoinOp : public Operator {
   std::vector<PendingRow> pending_;
   const Batch* pending_left_ = nullptr;
   std::vector<uint32_t> selection_;
+  RowSelector selector_;
 };
 
 class MvExpandOp : public Operator {
@@ -606,7 +614,7 @@ class MvExpandOp : public Operator {
       : Operator(out, in, e), node_(n), batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
     // With a prefilter, the narrow batch holds the expanded columns, the index and the columns
     // the filter reads; the rows that pass take the rest from the input row.
-    if (prefilter_.predicate) {
+    if (prefilter_.filter) {
       made_ = prefilter_.read;
       for (const MvExpandColumn& k : node_.columns) made_[static_cast<size_t>(k.column)] = true;
       if (node_.with_index) made_.back() = true;
@@ -617,7 +625,7 @@ class MvExpandOp : public Operator {
     std::vector<int> expanded_at(input_columns, -1);
     for (size_t k = 0; k < node_.columns.size(); ++k) expanded_at[static_cast<size_t>(node_.columns[k].column)] = static_cast<int>(k);
     std::vector<std::vector<Json>> items(node_.columns.size());
-    Batch& into = prefilter_.predicate ? narrow_ : batch_;
+    Batch& into = prefilter_.filter ? narrow_ : batch_;
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
       size_t count = 0;
@@ -639,7 +647,7 @@ class MvExpandOp : public Operator {
           }
         }
         if (node_.with_index) into.columns.back().AppendLong(static_cast<int64_t>(j));
-        if (prefilter_.predicate) {
+        if (prefilter_.filter) {
           sources_.push_back(row);
           if (sources_.size() >= kOutputBatchRows) FlushPending(*rows.batch);
         } else if (++batch_.row_count >= kOutputBatchRows) {
@@ -647,7 +655,7 @@ class MvExpandOp : public Operator {
         }
       }
     }
-    if (prefilter_.predicate) FlushPending(*rows.batch);
+    if (prefilter_.filter) FlushPending(*rows.batch);
     Flush();
   }
   void Finish(int) override { Done(); }
@@ -657,7 +665,7 @@ class MvExpandOp : public Operator {
   // every column.
   void FlushPending(const Batch& input) {
     if (sources_.empty()) return;
-    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
+    selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
     for (uint32_t k : selection_) {
       for (size_t c = 0; c < batch_.columns.size(); ++c) {
         if (made_[c]) {
@@ -720,6 +728,7 @@ class MvExpandOp : public Operator {
   Batch narrow_;
   std::vector<uint32_t> sources_;   // the input row of each narrow row
   std::vector<uint32_t> selection_;
+  RowSelector selector_;
 };
 
 // serialize with row_number/prev/next: rows stream through; `tail_` keeps the last rows
@@ -806,7 +815,7 @@ bool CallsVolatile(const Expr& e) {
 // it does not): that filter's test, when it may be evaluated twice.
 Prefilter PrefilterOf(const PlanNode& n, const FilterNode* above) {
   if (!above || CallsVolatile(above->predicate)) return {};
-  return {&above->predicate, ColumnsRead(above->predicate, n.schema.size())};
+  return {above, ColumnsRead(above->predicate, n.schema.size())};
 }
 
 std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e, const FilterNode* above) {
