@@ -113,15 +113,6 @@ void CompileAggregates(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelD
   });
 }
 
-// Whether `node` is a Project of a scan pipeline: above a Scan, through at most a Filter and
-// other Projects.
-bool AboveScan(const exec::PlanNode& node) {
-  const exec::PlanNode* below = node.inputs[0].get();
-  while (below->Is<exec::ProjectNode>()) below = below->inputs[0].get();
-  if (below->Is<exec::FilterNode>()) below = below->inputs[0].get();
-  return below->Is<exec::ScanNode>();
-}
-
 // Whether `e`, a column of a Project, is computed per row: not a column passed on, nor a string
 // constant (a union's missing columns, say).
 bool Computed(const exec::Expr& e) {
@@ -164,15 +155,16 @@ void FuseWithFilter(exec::ProjectNode& project, Jit& jit) {
   });
 }
 
-// Compiles the computed columns of each Project of a scan pipeline in `plan` into one kernel
-// per Project; a column the JIT cannot compile (a guid, or a construct it lacks) stays
+// Compiles the computed columns of each Project in `plan` into one kernel per Project (a scan
+// pipeline's, or one above a join, mv-expand or summarize: the kernel reads the rows selected of
+// any batch); a column the JIT cannot compile (a guid, or a construct it lacks) stays
 // interpreted and is named in `q.interpreted`. Without `generate`, only finds which would
 // compile. With `lazy`, a projection fused with its filter gets a kernel compiled when first used.
 void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate,
                         bool lazy = false) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
     auto* project = node->As<exec::ProjectNode>();
-    if (!project || !AboveScan(*project)) return;
+    if (!project) return;
     const std::vector<ColumnSpec>& columns = project->inputs[0]->schema;
     std::vector<bool> compiled(project->exprs.size(), false);
     std::vector<const exec::Expr*> exprs;
@@ -216,11 +208,34 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
   });
 }
 
+// Compiles the predicate of each filter of `plan` not directly above a Scan (over a join's,
+// summarize's or mv-expand's rows) as a projection kernel of one bool column; one the JIT cannot
+// compile stays interpreted and is named in `q.interpreted`. Without `generate`, only finds which
+// would compile.
+void CompileRowFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelDumps* dumps, bool generate) {
+  ForEachNode(plan, [&](exec::PlanNode* node) {
+    auto* filter = node->As<exec::FilterNode>();
+    if (!filter || filter->inputs[0]->Is<exec::ScanNode>()) return;
+    const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
+    std::string error;
+    const bool ok = generate ? (filter->row_kernel = jit.CompileProjection({&filter->predicate}, columns, q.objects,
+                                                                           dumps, error)) != nullptr
+                             : jit.CanCompileProjection(filter->predicate, columns, error);
+    if (ok) {
+      ++q.kernels;
+    } else {
+      q.interpreted.push_back("a filter runs interpreted: " + error);
+    }
+  });
+}
+
 // Points every kernel of `plan`, shared subplans' too, at the objects table, which is complete
 // only once all are compiled.
 void SetKernelObjects(exec::PlanNode& plan, const CompiledQuery& q) {
   ForEachNode(plan, [&](exec::PlanNode* node) {
-    if (auto* filter = node->As<exec::FilterNode>(); filter && filter->kernel) filter->kernel_objects = q.objects.table.data();
+    if (auto* filter = node->As<exec::FilterNode>(); filter && (filter->kernel || filter->row_kernel)) {
+      filter->kernel_objects = q.objects.table.data();
+    }
     if (auto* a = node->As<exec::AggregateNode>(); a && a->kernel) a->kernel_objects = q.objects.table.data();
     if (auto* p = node->As<exec::ProjectNode>(); p && p->kernel) p->kernel_objects = q.objects.table.data();
   });
@@ -299,6 +314,7 @@ std::unique_ptr<CompiledQuery> CompileQuery(std::string_view query, const TextOr
                        lazy_filters && !dumps, fused);
     CompileAggregates(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     CompileProjections(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true, !dumps);
+    CompileRowFilters(*compiled->plan, jit, *compiled, dumps ? &dumps->kernel : nullptr, true);
     SetKernelObjects(*compiled->plan, *compiled);
   }
   if (dumps) dumps->plan = compiled->plan->ToString();
@@ -317,6 +333,7 @@ std::unique_ptr<CompiledQuery> CheckKernels(const AnalyzedQuery& query, Jit& jit
   CompileScanFilters(*checked->plan, jit, *checked, nullptr, false);
   CompileAggregates(*checked->plan, jit, *checked, nullptr, false);
   CompileProjections(*checked->plan, jit, *checked, nullptr, false);
+  CompileRowFilters(*checked->plan, jit, *checked, nullptr, false);
   return checked;
 }
 

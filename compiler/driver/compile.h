@@ -46,7 +46,7 @@ struct CompiledQuery {
   // A scan pipeline's compiled Filter over its Scan: how the pipeline takes part in a shared
   // read with plans (and in a pack scan stage). Null when it has no filter.
   exec::PlanPtr scan_filter;
-  // Jit: how many scan filters, summarizes and scan pipelines' projections run as kernels, and
+  // Jit: how many scan filters, other filters, summarizes and projections run as kernels, and
   // for each one (or computed column) that runs interpreted instead, which and the construct the
   // JIT could not compile ("a scan filter runs interpreted: the JIT cannot compile ... yet").
   size_t kernels = 0;

@@ -489,6 +489,10 @@ Val ExprCodegen::CallEntry(const char* name, std::vector<llvm::Value*> args, llv
 
 // Scalar functions computed by the interpreter's own code (runtime/exec/kernel_entry.h).
 Val ExprCodegen::GenEntryCall(const Expr& e) {
+  if (e.fn == Fn::Strlen && e.args[0].type == Type::Dynamic) {  // of its tostring(), as the interpreter reads it
+    const Val x = GenFromDynamic(e.args[0], Type::String);
+    return CallEntry("huntc_strlen", {x.v, x.len}, b_.getInt64Ty(), nullptr);
+  }
   std::vector<Val> args;
   for (const Expr& a : e.args) args.push_back(Gen(a));
   const auto require_strings = [&](size_t count) {
@@ -656,6 +660,13 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
     }
     return b_.CreateSExt(OrZero(v), b_.getInt64Ty());
   };
+  // Argument k read as text: a string, or a dynamic value as tostring() makes it (the interpreter
+  // reads a dynamic argument of these functions so).
+  const auto text = [&](size_t k) {
+    if (e.args[k].type == Type::Dynamic) return GenFromDynamic(e.args[k], Type::String);
+    require_string(k);
+    return Gen(e.args[k]);
+  };
   // An optional integer argument k: its value and validity, 0 and valid when it is absent.
   const auto optional_integer = [&](size_t k) -> std::pair<llvm::Value*, llvm::Value*> {
     if (e.args.size() <= k) return {b_.getInt64(0), b_.getTrue()};
@@ -680,18 +691,16 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
   }
   if (one) {
     if (e.fn == Fn::ParseJson && e.args[0].type == Type::Dynamic) return Gen(e.args[0]);
-    require_string(0);
     const bool dynamic = *one >= kHuntcParseJson;
     if (e.type != (dynamic ? Type::Dynamic : Type::String)) {
       throw Unsupported{fmt::format("'{}' to a {} value", fn_name, TypeName(e.type))};
     }
-    const Val x = Gen(e.args[0]);
+    const Val x = text(0);
     return CallTyped("huntc_string_fn", {b_.getInt32(*one), x.v, x.len}, e.type, nullptr);
   }
   switch (e.fn) {
     case Fn::Substring: {
-      require_string(0);
-      const Val x = Gen(e.args[0]);
+      const Val x = text(0);
       const Val start = Gen(e.args[1]);
       std::vector<llvm::Value*> args{x.v, x.len, require_integer(start)};
       llvm::Value* valid = Valid(start);
@@ -776,6 +785,21 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
 }
 
 Val ExprCodegen::GenArithmetic(const Expr& e) {
+  if (e.fn == Fn::Abs) {
+    const Val x = Gen(e.args[0]);
+    llvm::Type* from = x.v->getType();
+    llvm::Type* to = LlvmType(e.type);
+    if (from->isDoubleTy() && to->isDoubleTy()) {
+      return Val{b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x.v), nullptr, x.valid};
+    }
+    // As the interpreter: the negation wraps (abs of the least value is itself).
+    if (from->isIntegerTy() && !from->isIntegerTy(1) && to->isIntegerTy() &&
+        from->getIntegerBitWidth() <= to->getIntegerBitWidth()) {
+      llvm::Value* v = b_.CreateSExt(x.v, to);
+      return Val{b_.CreateSelect(b_.CreateICmpSLT(v, llvm::ConstantInt::get(to, 0)), b_.CreateNeg(v), v), nullptr, x.valid};
+    }
+    throw Unsupported{fmt::format("'abs' of a {} value to a {} value", TypeName(e.args[0].type), TypeName(e.type))};
+  }
   if (e.fn == Fn::Neg) {
     const Val x = Gen(e.args[0]);
     llvm::Value* v = x.v->getType()->isDoubleTy() ? b_.CreateFNeg(x.v) : b_.CreateNeg(x.v);
@@ -824,19 +848,20 @@ Val ExprCodegen::GenArithmetic(const Expr& e) {
   return Val{b_.CreateSelect(is_minus_one, zero, mod), nullptr, out_valid};
 }
 
+Val ExprCodegen::GenFromDynamic(const Expr& inner, Type to) {
+  // A member, index or extractjson converts the value found, as the interpreter's conversion of
+  // the dynamic it would make of it does, without making it.
+  if (inner.kind == ExprKind::Call && (inner.fn == Fn::Member || inner.fn == Fn::Index || inner.fn == Fn::ExtractJson)) {
+    return GenDynamicAccess(inner, to);
+  }
+  const Val d = Gen(inner);
+  llvm::Value* valid = b_.CreateZExt(Valid(d), b_.getInt32Ty());
+  return CallTyped("huntc_dyn_convert", {d.v, d.len, valid, b_.getInt32(static_cast<int32_t>(to))}, to, nullptr);
+}
+
 Val ExprCodegen::GenConvert(const Expr& e) {
   const Type from = e.args[0].type, to = e.type;
-  if (from == Type::Dynamic && to != Type::Dynamic) {
-    // to<type>() of a member, index or extractjson converts the value found, as the interpreter's
-    // conversion of the dynamic it would make of it does, without making it.
-    const Expr& inner = e.args[0];
-    if (inner.kind == ExprKind::Call && (inner.fn == Fn::Member || inner.fn == Fn::Index || inner.fn == Fn::ExtractJson)) {
-      return GenDynamicAccess(inner, to);
-    }
-    const Val d = Gen(inner);
-    llvm::Value* valid = b_.CreateZExt(Valid(d), b_.getInt32Ty());
-    return CallTyped("huntc_dyn_convert", {d.v, d.len, valid, b_.getInt32(static_cast<int32_t>(to))}, to, nullptr);
-  }
+  if (from == Type::Dynamic && to != Type::Dynamic) return GenFromDynamic(e.args[0], to);
   llvm::Type* target = LlvmType(to);
   const Val x = Gen(e.args[0]);
   if (IsStringLike(from) && IsStringLike(to)) return x;
@@ -890,7 +915,8 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Mul:
     case Fn::Div:
     case Fn::Mod:
-    case Fn::Neg: return GenArithmetic(e);
+    case Fn::Neg:
+    case Fn::Abs: return GenArithmetic(e);
     case Fn::Convert: return GenConvert(e);
     case Fn::IsNull: return Val{b_.CreateNot(Valid(Gen(e.args[0])))};
     case Fn::MatchesRegex:

@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 9;  // 9: session 7 (summarize key cache)
+inline constexpr int kCodegenVersion = 10;  // 10: session 7 (summarize key cache; projection kernels above summarize, join, mv-expand; string functions of dynamic values)
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -141,6 +141,9 @@ class ExprCodegen {
   Val GenDynamicAccess(const ir::Expr& e, Type as);
   // The interpreter's string and dynamic functions through their entry points.
   Val GenTextCall(const ir::Expr& e);
+  // A dynamic value `inner` converted to `to` as the interpreter's conversion does (tostring(),
+  // toint(), ...).
+  Val GenFromDynamic(const ir::Expr& inner, Type to);
   Val GenArithmetic(const ir::Expr& e);
   Val GenConvert(const ir::Expr& e);
   Val GenCall(const ir::Expr& e);

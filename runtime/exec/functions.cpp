@@ -111,15 +111,17 @@ int64_t PeriodMonths(std::string_view period) {
 
 int64_t Utf8Length(std::string_view s) { return CharOfByte(s, s.size()); }
 
-std::string Utf8Substring(std::string_view s, int64_t start, std::optional<int64_t> length) {
+std::string_view Utf8Substring(std::string_view s, int64_t start, std::optional<int64_t> length) {
   const int64_t n = Utf8Length(s);
   if (start < 0) start = std::max<int64_t>(0, n + start);
-  if (start >= n) return "";
+  if (start >= n) return {};
   int64_t end = n;
   if (length) end = *length < 0 ? start : std::min(n, start + *length);
+  // Where every character is one byte (no continuation bytes), characters are bytes: no second walk.
+  if (n == static_cast<int64_t>(s.size())) return s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
   const size_t b0 = ByteOfChar(s, start);
-  const size_t b1 = ByteOfChar(s, end);
-  return std::string(s.substr(b0, b1 - b0));
+  const size_t b1 = b0 + ByteOfChar(s.substr(b0), end - start);
+  return s.substr(b0, b1 - b0);
 }
 
 int64_t IndexOf(std::string_view s, std::string_view t, int64_t start) {

@@ -17,7 +17,8 @@ namespace huntc::exec {
 // Characters (UTF-8 code points) in s.
 int64_t Utf8Length(std::string_view s);
 // The characters [start, start + length) of s, clamped to s; a negative start counts from the end.
-std::string Utf8Substring(std::string_view s, int64_t start, std::optional<int64_t> length);
+// A view into s.
+std::string_view Utf8Substring(std::string_view s, int64_t start, std::optional<int64_t> length);
 // Character index of the first occurrence of t in s at or after character `start`, or -1.
 int64_t IndexOf(std::string_view s, std::string_view t, int64_t start);
 // Non-overlapping occurrences of t in s (0 for an empty t).

@@ -46,6 +46,31 @@ class Operator : public Consumer {
   Evaluator& eval_;
 };
 
+// Selects the rows where a filter's predicate is true (not null, as Evaluator::Select): with its
+// row kernel (FilterNode::row_kernel) when it has one, else with the interpreter.
+class RowSelector {
+ public:
+  void Select(const FilterNode& filter, Evaluator& eval, const RowSet& rows, std::vector<uint32_t>& out) {
+    if (!filter.row_kernel) {
+      eval.Select(filter.predicate, rows, out);
+      return;
+    }
+    const uint32_t* in = inputs_.Prepare(rows);
+    const ColumnOutput truth = truth_.Resize(rows.count);
+    const KernelContext context{eval.now(), filter.kernel_objects};
+    filter.row_kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), in, &context, &truth);
+    const auto* value = static_cast<const uint8_t*>(truth.values);
+    out.clear();
+    for (size_t i = 0; i < rows.count; ++i) {
+      if (truth.valid[i] && value[i]) out.push_back(in[i]);
+    }
+  }
+
+ private:
+  KernelInputs inputs_;
+  Column truth_{Type::Bool};
+};
+
 class FilterOp : public Operator {
  public:
   FilterOp(const FilterNode& n, Consumer* out, int in, Evaluator& e)
@@ -68,7 +93,7 @@ class FilterOp : public Operator {
       Emit(RowSet{rows.batch, selection_.data(), kept});
       return;
     }
-    eval_.Select(node_.predicate, rows, selection_);
+    selector_.Select(node_, eval_, rows, selection_);
     Emit(RowSet{rows.batch, selection_.data(), selection_.size()});
   }
   void Finish(int) override { Done(); }
@@ -79,6 +104,7 @@ class FilterOp : public Operator {
   const void* const* objects_;
   std::vector<uint32_t> selection_;
   std::vector<ColumnView> views_;
+  RowSelector selector_;
 };
 
 class ProjectOp : public Operator {
@@ -437,7 +463,7 @@ std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
 // rows that pass; the filter above tests those again (its predicate calls no rand(), so it
 // keeps them all). Rows the filter drops are never copied whole.
 struct Prefilter {
-  const Expr* predicate = nullptr;
+  const FilterNode* filter = nullptr;
   std::vector<bool> read;
 };
 
@@ -532,7 +558,7 @@ class HashJoinOp : public Operator {
   // One output row: left row `row` of `left` (or nulls if left is null), build row `right` (or
   // nulls if negative). With a prefilter it waits in pending_.
   void Output(const Batch* left, uint32_t row, int64_t right) {
-    if (prefilter_.predicate) {
+    if (prefilter_.filter) {
       if (!pending_.empty() && pending_left_ != left) FlushPending();
       pending_left_ = left;
       pending_.push_back({row, right});
@@ -576,7 +602,7 @@ class HashJoinOp : public Operator {
     if (pending_.empty()) return;
     narrow_.Clear();
     for (const PendingRow& p : pending_) AppendRow(narrow_, &prefilter_.read, pending_left_, p.row, p.right);
-    eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
+    selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
     for (uint32_t k : selection_) {
       AppendRow(out_batch_, nullptr, pending_left_, pending_[k].row, pending_[k].right);
       if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
@@ -610,6 +636,7 @@ class HashJoinOp : public Operator {
   std::vector<PendingRow> pending_;
   const Batch* pending_left_ = nullptr;
   std::vector<uint32_t> selection_;
+  RowSelector selector_;
 };
 
 // Each output row is first made narrow: the expanded columns, the index and, under a prefilter,
@@ -620,7 +647,7 @@ class MvExpandOp : public Operator {
  public:
   MvExpandOp(const MvExpandNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
       : Operator(out, in, e), node_(n), batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
-    made_ = prefilter_.predicate ? prefilter_.read : std::vector<bool>(n.schema.size(), false);
+    made_ = prefilter_.filter ? prefilter_.read : std::vector<bool>(n.schema.size(), false);
     std::vector<bool> expanded(n.inputs[0]->schema.size(), false);
     for (const MvExpandColumn& k : node_.columns) expanded[static_cast<size_t>(k.column)] = true;
     for (size_t c = 0; c < expanded.size(); ++c) {
@@ -661,8 +688,8 @@ class MvExpandOp : public Operator {
   // without one) made whole and handed on.
   void FlushPending(const Batch& input) {
     if (sources_.empty()) return;
-    const bool all = !prefilter_.predicate;
-    if (!all) eval_.Select(*prefilter_.predicate, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
+    const bool all = !prefilter_.filter;
+    if (!all) selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow_, nullptr, sources_.size()}, selection_);
     const size_t count = all ? sources_.size() : selection_.size();
     for (size_t c = 0; c < batch_.columns.size(); ++c) {
       Column& to = batch_.columns[c];
@@ -731,6 +758,7 @@ class MvExpandOp : public Operator {
   std::vector<size_t> copied_;      // those of them copied from the input (a prefilter reads them)
   std::vector<uint32_t> sources_;   // the input row of each narrow row
   std::vector<uint32_t> selection_;
+  RowSelector selector_;
 };
 
 // serialize with row_number/prev/next: rows stream through; `tail_` keeps the last rows
@@ -817,7 +845,7 @@ bool CallsVolatile(const Expr& e) {
 // it does not): that filter's test, when it may be evaluated twice.
 Prefilter PrefilterOf(const PlanNode& n, const FilterNode* above) {
   if (!above || CallsVolatile(above->predicate)) return {};
-  return {&above->predicate, ColumnsRead(above->predicate, n.schema.size())};
+  return {above, ColumnsRead(above->predicate, n.schema.size())};
 }
 
 std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e, const FilterNode* above) {

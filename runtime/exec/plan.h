@@ -124,6 +124,10 @@ struct FilterNode : PlanNode {
   const void* const* kernel_objects = nullptr;
   // Instead of `kernel`, a compiler may give one compiled when first used (then `kernel` is null).
   std::shared_ptr<LazyFilterKernel> lazy_kernel;
+  // For a filter whose input is not a Scan (a join's, a summarize's, an mv-expand's rows): a
+  // compiled form of `predicate` as a projection kernel of one bool column over the rows handed
+  // in; those where it is true pass. It takes `kernel_objects`.
+  ProjectKernel row_kernel = nullptr;
 
   // Whether the filter has a kernel (or will have one when first used).
   bool compiled() const { return kernel || lazy_kernel; }

@@ -304,12 +304,26 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   REQUIRE(q->plan->Is<exec::ProjectNode>());
   CHECK(q->plan->As<exec::ProjectNode>()->kernel);
   CHECK_FALSE(q->plan->As<exec::ProjectNode>()->fused);
-  // A projection above a summarize is not a scan pipeline's: no kernel, nothing named.
+  // A projection above a summarize is a kernel too, over the rows the summarize hands on.
   q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | extend m = n * 2", diags);
   REQUIRE(q);
-  CHECK(q->kernels == 1);
+  CHECK(q->kernels == 2);
   CHECK(q->interpreted.empty());
-  CHECK_THAT(q->plan->ToString(), !Catch::Contains("Project (kernel)"));
+  CHECK_THAT(q->plan->ToString(), Catch::StartsWith("Project (kernel)"));
+  // So is a filter above it: its predicate as a kernel of one bool column.
+  q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | where n > 2 or DeviceName has 'x'", diags);
+  REQUIRE(q);
+  CHECK(q->kernels == 2);
+  CHECK(q->interpreted.empty());
+  REQUIRE(q->plan->Is<exec::FilterNode>());
+  CHECK(q->plan->As<exec::FilterNode>()->row_kernel);
+  // One the JIT lacks a construct for stays interpreted, named.
+  q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | where trim('1', tostring(n)) == ''", diags);
+  REQUIRE(q);
+  REQUIRE(q->interpreted.size() == 1);
+  CHECK_THAT(q->interpreted[0], Catch::StartsWith("a filter runs interpreted: the JIT cannot compile "));
+  REQUIRE(q->plan->Is<exec::FilterNode>());
+  CHECK_FALSE(q->plan->As<exec::FilterNode>()->row_kernel);
 }
 
 TEST_CASE("driver: a filter the JIT cannot compile runs interpreted and is named", "[compiler][driver]") {
@@ -324,7 +338,7 @@ TEST_CASE("driver: a filter the JIT cannot compile runs interpreted and is named
   // A summarize with an aggregate the JIT has no kernel for runs in the interpreter's operator.
   q = Compile("DeviceNetworkEvents | where RemotePort == 443 | summarize percentile(LocalPort, 90) by DeviceName", diags);
   REQUIRE(q);
-  CHECK(q->kernels == 1);  // the filter
+  CHECK(q->kernels == 2);  // the filter, and the conversion of the percentile in the Project above
   REQUIRE(q->interpreted.size() == 1);
   CHECK(q->interpreted[0] == "a summarize runs interpreted: the JIT cannot compile percentile yet");
   CHECK_THAT(q->plan->ToString(), !Catch::Contains("Aggregate (kernel)"));

@@ -167,6 +167,8 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       {"L = strlen(RemoteUrl) + strlen(InitiatingProcessFileName), P = ipv4_is_private(RemoteIP)", 1},
       {"X = isnull(RemotePort), Y = RemotePort > 443 and RemoteUrl has 'micro', Z = bin(RemotePort, 100)", 1},
       {"U = RemoteUrl matches regex @'\\.(com|net)$' or LocalPort < 2000, A = bin(todouble(LocalPort), 0.5)", 1},
+      {"AB = abs(LocalPort - RemotePort), AR = abs(todouble(RemotePort) / -3.0), AT = abs(Timestamp - now()), "
+       "AL = abs(tolong(LocalPort) * -9223372036854775807 - 1), AN = abs(int(null))", 2},
   };
   for (const auto& [extend, projects] : extends) {
     // The third filter's `or` is one literal matcher: the fused filter-and-projection kernel once
@@ -181,6 +183,34 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       CHECK(jit_rows.size() > 1000);
       CheckSameRows(jit_rows, interp_rows);
     }
+  }
+
+  // A Project above a summarize, a join or an mv-expand is a kernel too, over the rows those hand
+  // on. Each with its kernels: filters, summarizes and Projects.
+  const std::pair<const char*, size_t> above[] = {
+      {"DeviceNetworkEvents | summarize n = count(), u = make_set(RemoteUrl) by RemotePort"
+       " | extend M = n * 2 + RemotePort, F = tolower(tostring(u[0])), S = substring(tostring(u), 1, 6)", 2},
+      {"DeviceNetworkEvents | where RemotePort < 100 | mv-expand P = split(RemoteUrl, '.')"
+       " | extend Q = toupper(P), L = strlen(tostring(P)) + RemotePort, Z = iff(isnull(LocalPort), 'none', tolower(P))", 3},
+      {"DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName"
+       " | join kind=inner (DeviceNetworkEvents | where RemotePort == 80 | summarize m = count() by DeviceName) on DeviceName"
+       " | extend R = todouble(n) / m, D = strcat(DeviceName, '/', tostring(n - m))", 5},
+      // A filter above them: its predicate a kernel of one bool column, null meaning false.
+      {"DeviceNetworkEvents | summarize n = count(), u = make_set(RemoteUrl) by RemotePort"
+       " | where n % 3 != 1 and tolower(tostring(u[0])) !has 'microsoft' or isnull(RemotePort)", 2},
+      {"DeviceNetworkEvents | where RemotePort < 100 | mv-expand P = split(RemoteUrl, '.')"
+       " | where tolower(P) in ('com', 'net', 'org') or strlen(tostring(P)) > 8 or LocalPort / (RemotePort - 80) > 100", 3},
+      {"DeviceNetworkEvents | where RemotePort == 443 | summarize n = count() by DeviceName"
+       " | join kind=inner (DeviceNetworkEvents | where RemotePort == 80 | summarize m = count() by DeviceName) on DeviceName"
+       " | where n > m or DeviceName endswith '1'", 5},
+      {"DeviceNetworkEvents | extend U = tolower(RemoteUrl) | where U has 'microsoft' or RemotePort == 443", 2},
+  };
+  for (const auto& [kql, kernels] : above) {
+    INFO(kql);
+    const auto jit_rows = RunQuery(kql, Engine::Jit, kernels, events, *jit, catalog, dir.path);
+    const auto interp_rows = RunQuery(kql, Engine::Interp, kernels, events, *jit, catalog, dir.path);
+    CHECK(jit_rows.size() > 5);
+    CheckSameRows(jit_rows, interp_rows);
   }
 }
 
@@ -280,6 +310,11 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       "base64_decode_tostring('aGVsbG8=') == strcat('hel', 'lo') and array_length(base64_decode_toarray(RemoteUrl)) > 0",
       "tostring(parse_url(strcat('https://', RemoteUrl, '/p?q=1')).Host) has 'example' or "
       "tostring(parse_path(RemoteUrl).Extension) == 'com'",
+      // string functions of a dynamic value read it as tostring() makes it
+      "tolower(AdditionalFields.a) == 'x' or toupper(AdditionalFields) has 'PLAIN' or substring(AdditionalFields.arr, 1, 5) == 'one\",'",
+      "tolower(parse_path(RemoteUrl).Filename) endswith '.com' or isempty(toupper(AdditionalFields.missing))",
+      "substring(RemoteUrl, -6, 2) == 'ra' or substring(RemoteUrl, 1, -1) != '' or substring(AdditionalFields, LocalPort) has '2'",
+      "strlen(AdditionalFields.a) == 1 or strlen(AdditionalFields) > 40 or strlen(parse_path(RemoteUrl).Filename) == 12",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {
@@ -311,6 +346,10 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
        "K = case(RemotePort == 1, 'one', isnull(LocalPort), '', RemotePort == 3, DeviceName, 'other')", 1},
       {"A = tostring(AdditionalFields.a), O = tostring(AdditionalFields.o), J = extractjson('$.a', tostring(AdditionalFields))", 1},
       {"D = parse_json(RemoteUrl), M = AdditionalFields.o, N = AdditionalFields.arr[1], P = split(RemoteUrl, '.')", 1},
+      // String functions of dynamic values, and substrings of unicode text.
+      {"LA = tolower(AdditionalFields.a), UD = toupper(AdditionalFields), SD = substring(AdditionalFields.o, 1, 4), "
+       "PF = tolower(parse_path(RemoteUrl).Filename), HD = url_encode(AdditionalFields.arr), "
+       "SU = substring(RemoteUrl, -7, 3), SN = substring(RemoteUrl, 2, LocalPort)", 1},
       // A null dynamic the kernel made must be null to the next Project's kernel, which reads it.
       {"N = AdditionalFields.arr[1], D = parse_json(RemoteUrl) | extend Z = isnull(N), Y = isnull(D), "
        "S = strcat(tostring(D), '/', tostring(N))", 2},
