@@ -11,7 +11,7 @@
 //    "pack_scan": [{"table", "layout"}]}
 // "explained" is false when the rule could not be read, parsed or bound; "compiles" says
 // whether the engines could lower its query (explaining does not need them to); "kernels"
-// counts its scan filters, summarizes and scan pipelines' projections the JIT compiled, and
+// counts its filters, summarizes and projections the JIT compiled, and
 // "interpreted" names, for each one (or computed column) it could not, the construct that keeps
 // it interpreted; "prefilter" (when the engines can lower
 // the query) names the literals each scan lets the reader skip lines on (DescribePrefilter).
