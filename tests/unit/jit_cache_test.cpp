@@ -21,6 +21,15 @@ namespace {
 
 const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
 
+using ir::Expr;
+using ir::Fn;
+using ir::Value;
+
+// Column 0 > bound, of a column of type `column`.
+Expr Gt(Type column, int64_t bound) {
+  return Expr::Call(Fn::Gt, Type::Bool, {Expr::Column(0, column), Expr::Constant(Value::Integer(column, bound))});
+}
+
 const char* const kQuery =
     "DeviceNetworkEvents | where RemotePort in (22, 80, 443, 3389) and RemoteUrl has 'com' "
     "| project Timestamp, DeviceName, RemotePort, RemoteUrl";
@@ -319,12 +328,6 @@ TEST_CASE("jit cache: an unwritable cache folder is a warning, said once", "[jit
 
 TEST_CASE("jit cache: a filter or projection check is kept under every field of its expression and columns",
           "[jit][cache]") {
-  using ir::Expr;
-  using ir::Fn;
-  using ir::Value;
-  const auto gt = [](Type column, int64_t bound) {
-    return Expr::Call(Fn::Gt, Type::Bool, {Expr::Column(0, column), Expr::Constant(Value::Integer(column, bound))});
-  };
   const std::vector<ColumnSpec> longs{{"N", Type::Long}}, ints{{"N", Type::Int}}, named{{"M", Type::Long}};
   std::string error;
   auto jit = Jit::Create(error);
@@ -339,16 +342,16 @@ TEST_CASE("jit cache: a filter or projection check is kept under every field of 
     CHECK(kept[0].object == (ok ? "1" : "0" + why));
     return kept[0];
   };
-  const KernelCode first = check(gt(Type::Long, 5), longs);
+  const KernelCode first = check(Gt(Type::Long, 5), longs);
   CHECK(first.object == "1");
-  CHECK(check(gt(Type::Long, 5), longs).key == first.key);  // the same check, the same key
+  CHECK(check(Gt(Type::Long, 5), longs).key == first.key);  // the same check, the same key
   // A schema type, a column's name, a constant: each gives another key.
-  CHECK(check(gt(Type::Int, 5), ints).key != first.key);
-  CHECK(check(gt(Type::Long, 5), named).key != first.key);
-  CHECK(check(gt(Type::Long, 6), longs).key != first.key);
+  CHECK(check(Gt(Type::Int, 5), ints).key != first.key);
+  CHECK(check(Gt(Type::Long, 5), named).key != first.key);
+  CHECK(check(Gt(Type::Long, 6), longs).key != first.key);
   // The same expression checked as a projection's column is another check.
   std::string why;
-  CHECK(jit->CanCompileProjection(gt(Type::Long, 5), longs, why));
+  CHECK(jit->CanCompileProjection(Gt(Type::Long, 5), longs, why));
   std::vector<KernelCode> projection = jit->TakeCode();
   REQUIRE(projection.size() == 1);
   CHECK(projection[0].key != first.key);
@@ -364,7 +367,7 @@ TEST_CASE("jit cache: a filter or projection check is kept under every field of 
   REQUIRE(given);
   given->AddCode({{first.key, "0the JIT cannot compile a test construct yet"}, {refused.key, "unreadable"}});
   why.clear();
-  CHECK_FALSE(given->CanCompile(gt(Type::Long, 5), longs, why));
+  CHECK_FALSE(given->CanCompile(Gt(Type::Long, 5), longs, why));
   CHECK(why == "the JIT cannot compile a test construct yet");
   why.clear();
   CHECK_FALSE(given->CanCompile(in_column, longs, why));
@@ -415,12 +418,6 @@ TEST_CASE("jit cache: a kernel found by its inputs' key makes its objects again 
 }
 
 TEST_CASE("jit cache: a kernel is found by its inputs only when every input is the same", "[jit][cache]") {
-  using ir::Expr;
-  using ir::Fn;
-  using ir::Value;
-  const auto gt = [](Type column, int64_t bound) {
-    return Expr::Call(Fn::Gt, Type::Bool, {Expr::Column(0, column), Expr::Constant(Value::Integer(column, bound))});
-  };
   const std::vector<ColumnSpec> longs{{"N", Type::Long}}, ints{{"N", Type::Int}}, named{{"M", Type::Long}};
   const Fixture f;
   const fs::path cache = f.dir.path / "cache";
@@ -428,7 +425,7 @@ TEST_CASE("jit cache: a kernel is found by its inputs only when every input is t
     auto filler = MakeJit(cache);
     KernelObjects objects;
     std::string error;
-    REQUIRE(filler->CompileFilter(gt(Type::Long, 5), longs, objects, nullptr, error));
+    REQUIRE(filler->CompileFilter(Gt(Type::Long, 5), longs, objects, nullptr, error));
   }
   // Whether a new Jit over the cache finds the kernel of `predicate` over `columns`, with
   // `before` objects already in the table, by its inputs.
@@ -440,12 +437,12 @@ TEST_CASE("jit cache: a kernel is found by its inputs only when every input is t
     REQUIRE(jit->CompileFilter(predicate, columns, objects, nullptr, error));
     return jit->cache_stats().by_inputs == 1;
   };
-  CHECK(found(gt(Type::Long, 5), longs));
+  CHECK(found(Gt(Type::Long, 5), longs));
   // A schema's type, a column's name, a constant, where its objects start: each misses.
-  CHECK_FALSE(found(gt(Type::Int, 5), ints));
-  CHECK_FALSE(found(gt(Type::Long, 5), named));
-  CHECK_FALSE(found(gt(Type::Long, 6), longs));
-  CHECK_FALSE(found(gt(Type::Long, 5), longs, 1));
+  CHECK_FALSE(found(Gt(Type::Int, 5), ints));
+  CHECK_FALSE(found(Gt(Type::Long, 5), named));
+  CHECK_FALSE(found(Gt(Type::Long, 6), longs));
+  CHECK_FALSE(found(Gt(Type::Long, 5), longs, 1));
 }
 
 TEST_CASE("jit cache: a corrupt or cut short kept entry is never trusted", "[jit][cache]") {
