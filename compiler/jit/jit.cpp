@@ -16,7 +16,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
-#include <llvm/Support/SHA256.h>
+#include <llvm/Support/BLAKE3.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Support/xxhash.h>
@@ -196,6 +196,21 @@ std::string TargetIdOf(const llvm::TargetMachine& target) {
                      llvm::toHex(jit::HelpersBitcodeHash(), /*LowerCase=*/true));
 }
 
+// A BLAKE3 hash of length-prefixed parts, so that parts cannot run together.
+class KeyHash {
+ public:
+  KeyHash& Part(llvm::StringRef text) {
+    const uint64_t n = text.size();
+    hash_.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
+    hash_.update(text);
+    return *this;
+  }
+  CacheKey Final() { return hash_.final(); }
+
+ private:
+  llvm::BLAKE3 hash_;
+};
+
 // The content hash naming a kernel's object code: the target id (its digest) and the kernel's
 // unoptimised module. The module is hashed as bitcode, a complete and deterministic encoding of it
 // that is several times quicker to write than the textual IR.
@@ -203,30 +218,13 @@ CacheKey KeyOf(const llvm::Module& module, const std::string& target_digest) {
   llvm::SmallVector<char, 0> bitcode;
   llvm::raw_svector_ostream out(bitcode);
   llvm::WriteBitcodeToFile(module, out);
-  llvm::SHA256 hash;
-  auto part = [&](llvm::StringRef text) {  // length-prefixed, so parts cannot run together
-    const uint64_t n = text.size();
-    hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
-    hash.update(text);
-  };
-  part(target_digest);
-  part(llvm::StringRef(bitcode.data(), bitcode.size()));
-  return hash.final();
+  return KeyHash().Part(target_digest).Part(llvm::StringRef(bitcode.data(), bitcode.size())).Final();
 }
 
 // The content hash naming kept data (Jit::FindData): the target id (its digest) and the data's
 // description.
 CacheKey DataKeyOf(std::string_view content, const std::string& target_digest) {
-  llvm::SHA256 hash;
-  auto part = [&](llvm::StringRef text) {  // length-prefixed, as in KeyOf
-    const uint64_t n = text.size();
-    hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&n), sizeof n));
-    hash.update(text);
-  };
-  part(target_digest);
-  part("data");
-  part(llvm::StringRef(content.data(), content.size()));
-  return hash.final();
+  return KeyHash().Part(target_digest).Part("data").Part(llvm::StringRef(content.data(), content.size())).Final();
 }
 
 // The object file in a cache file's bytes, or nothing when the bytes are not a whole, intact
@@ -310,7 +308,7 @@ struct Jit::Impl {
   std::unique_ptr<llvm::TargetMachine> target;  // for names and the key; emitting uses `idle`
   std::optional<llvm::orc::JITTargetMachineBuilder> target_builder;
   std::string target_id;  // TargetIdOf(*target)
-  // SHA-256 of target_id, hashed into every key in its place: the id is a kilobyte of text (the
+  // BLAKE3 hash of target_id, hashed into every key in its place: the id is a kilobyte of text (the
   // CPU's features), more than many a check or database description it is hashed with.
   std::string target_digest;
   std::string build_id;  // CodeGeneratorBuildId(): without one, kernels are not found by their inputs
@@ -470,7 +468,7 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   impl->target = std::move(*target);
   impl->target_builder = std::move(target_builder);
   impl->target_id = TargetIdOf(*impl->target);
-  const std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(impl->target_id));
+  const std::array<uint8_t, 32> digest = llvm::BLAKE3::hash(llvm::arrayRefFromStringRef(impl->target_id));
   impl->target_digest.assign(digest.begin(), digest.end());
   impl->build_id = CodeGeneratorBuildId();
   return std::unique_ptr<Jit>(new Jit(std::move(impl)));
