@@ -45,9 +45,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
-#include <functional>
 #include <set>
 #include <thread>
 
@@ -438,10 +438,11 @@ int RunRules(const Options& o, const Catalog& catalog, Jit& jit) {
 
 // Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries`, the
 // kernels the lazy filters no stage serves need (PipelineKernelJobs) and the lazy projections'
-// own, so that their kernels go into the pack too. A run over no input lays out every round's stages as a run over data does (which scans share a round
-// depends on the plans alone); on one thread, as a pack of scan pipelines alone has stages only
-// then, and on more threads those pipelines run alone, each with its own kernel: then every
-// filter's kernel goes in. The run's rows (summarize over nothing) go nowhere.
+// own, so that their kernels go into the pack too. A run over no input lays out every round's
+// stages as a run over data does (which scans share a round depends on the plans alone); on one
+// thread, as a pack of scan pipelines alone has stages only then, and on more threads those
+// pipelines run alone, each with its own kernel: then every filter's kernel goes in. The run's
+// rows (summarize over nothing) go nowhere.
 void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o, Jit& jit) {
   PackScanCompiler stages(jit, /*plan_only=*/true);
   if (std::FILE* nowhere = std::fopen("/dev/null", "w")) {
