@@ -109,7 +109,8 @@ class FilterOp : public Operator {
 
 class ProjectOp : public Operator {
  public:
-  ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e) : Operator(out, in, e), node_(n), batch_(n.schema) {}
+  ProjectOp(const ProjectNode& n, Consumer* out, int in, Evaluator& e)
+      : Operator(out, in, e), node_(n), batch_(n.schema), identity_(IsIdentity(n)) {}
   // For a Project with a fused kernel (ProjectNode::fused): `filter` is the operator of the filter
   // below, which the Scan no longer feeds: whole batches come here and run the fused kernel, or
   // go to `filter` if it cannot be compiled, which hands its selected rows back. Rows already
@@ -117,6 +118,10 @@ class ProjectOp : public Operator {
   void Fuse(Consumer* filter) { filter_ = filter; }
   void Push(const RowSet& rows, int) override {
     if (filter_ && !rows.sel && RunFused(rows)) return;
+    if (identity_ && rows.batch->columns.size() == node_.exprs.size()) {
+      Emit(rows);  // the input's columns as they are: copying them (hunt b's) was all it did
+      return;
+    }
     const bool computed = Kernel();
     if (computed) RunKernel(rows);
     Complete(rows, computed);
@@ -124,6 +129,20 @@ class ProjectOp : public Operator {
   void Finish(int) override { Done(); }
 
  private:
+  // Whether the projection outputs its input's columns, names and types as they are (what
+  // NarrowAggregateInputs leaves over a scan it pruned to those columns).
+  static bool IsIdentity(const ProjectNode& n) {
+    const std::vector<ColumnSpec>& in = n.inputs[0]->schema;
+    if (n.exprs.size() != in.size()) return false;
+    for (size_t i = 0; i < in.size(); ++i) {
+      const Expr& e = n.exprs[i];
+      if (e.kind != ExprKind::Column || e.column != static_cast<int>(i) || e.type != in[i].type ||
+          n.schema[i].name != in[i].name || n.schema[i].type != in[i].type) {
+        return false;
+      }
+    }
+    return true;
+  }
   // Whether the projection kernel is at hand: the node's, or its lazy one compiled now, at its
   // first use (none if it cannot be: then every column is interpreted).
   bool Kernel() {
@@ -192,6 +211,7 @@ class ProjectOp : public Operator {
   Batch batch_;
   KernelInputs inputs_;
   std::vector<ColumnOutput> outputs_;
+  bool identity_;
   Consumer* filter_ = nullptr;
   ProjectKernel kernel_ = nullptr;
   const void* const* kernel_objects_ = nullptr;
