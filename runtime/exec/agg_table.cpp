@@ -32,20 +32,20 @@ struct StringPick {
 
 // make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
 // bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
-// are kept in the state itself, as most groups hold few; a set finds duplicates by a linear scan
-// while small, then by a hash set.
+// are kept in the state itself, as most groups hold few; more in one array whose address the state
+// holds (so a row's add waits for no memory but the state's and that array's, which
+// AggTable::Groups fetches ahead). A set finds duplicates by a linear scan while small, then by a
+// hash set. The state is 48 bytes, as the compiled kernels' layout has it.
 struct ListState {
-  static constexpr uint32_t kInline = 4;
+  static constexpr uint32_t kInline = 3;
   static constexpr size_t kLinear = 16;
-  struct Spill {
-    std::vector<int64_t> values;
-    std::unordered_set<int64_t> seen;
-  };
   int64_t inline_values[kInline] = {};
   uint32_t size = 0;
-  std::unique_ptr<Spill> spill;
+  uint32_t capacity = kInline;
+  std::unique_ptr<int64_t[]> heap;  // the values once more than kInline
+  std::unique_ptr<std::unordered_set<int64_t>> seen;  // a set's values once more than kLinear
 
-  const int64_t* values() const { return spill ? spill->values.data() : inline_values; }
+  const int64_t* values() const { return heap ? heap.get() : inline_values; }
 
   void Add(int64_t v, size_t limit, bool set) {
     if (size >= limit) return;
@@ -54,22 +54,21 @@ struct ListState {
         const int64_t* have = values();
         if (std::find(have, have + size, v) != have + size) return;
       } else {
-        if (spill->seen.empty()) spill->seen.insert(spill->values.begin(), spill->values.end());
-        if (!spill->seen.insert(v).second) return;
+        if (!seen) seen = std::make_unique<std::unordered_set<int64_t>>(heap.get(), heap.get() + size);
+        if (!seen->insert(v).second) return;
       }
     }
-    if (!spill) {
-      if (size < kInline) {
-        inline_values[size++] = v;
-        return;
-      }
-      spill = std::make_unique<Spill>();
-      spill->values.assign(inline_values, inline_values + size);
+    if (size == capacity) {
+      const uint32_t grown = capacity * 2 + 2;  // 8, 18, 38, ...
+      auto wider = std::make_unique<int64_t[]>(grown);
+      std::copy(values(), values() + size, wider.get());
+      heap = std::move(wider);
+      capacity = grown;
     }
-    spill->values.push_back(v);
-    ++size;
+    (heap ? heap.get() : inline_values)[size++] = v;
   }
 };
+static_assert(sizeof(ListState) == 48, "the compiled kernels' state layout (kCodegenVersion)");
 
 // dcount of strings: the distinct strings' interned ids, the first kInline in the state itself,
 // then as a bitmap over the ids (a bit a string, where DistinctCounter keeps a hash set of 64-bit
@@ -174,6 +173,14 @@ struct ArgState {
   std::vector<Cell> outputs;
   bool taken = false;
 };
+
+// Brings the start of the array an aggregate's state holds, if any, into the cache.
+void PrefetchArray(AggSlot slot, const uint8_t* state) {
+  const void* array = nullptr;
+  if (slot == AggSlot::DCountString) array = std::launder(reinterpret_cast<const StringDistinct*>(state))->bits.get();
+  if (slot == AggSlot::List) array = std::launder(reinterpret_cast<const ListState*>(state))->heap.get();
+  if (array) __builtin_prefetch(array, 1);
+}
 
 constexpr size_t Align8(size_t n) { return (n + 7) & ~size_t{7}; }
 static_assert(alignof(StringPick) <= 8 && alignof(ListState) <= 8 && alignof(DistinctCounter) <= 8 &&
@@ -478,6 +485,11 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
     const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
     states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
     if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
+  }
+  // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
+  // of these rows then read: fetched now for all of them, not waited for one row at a time.
+  for (uint32_t j = 0; far && j < n; ++j) {
+    for (const AggSlotSpec& s : layout_.slots) PrefetchArray(s.slot, states[j] + s.offset);
   }
 }
 

@@ -129,20 +129,6 @@ class ProjectOp : public Operator {
   void Finish(int) override { Done(); }
 
  private:
-  // Whether the projection outputs its input's columns, names and types as they are (what
-  // NarrowAggregateInputs leaves over a scan it pruned to those columns).
-  static bool IsIdentity(const ProjectNode& n) {
-    const std::vector<ColumnSpec>& in = n.inputs[0]->schema;
-    if (n.exprs.size() != in.size()) return false;
-    for (size_t i = 0; i < in.size(); ++i) {
-      const Expr& e = n.exprs[i];
-      if (e.kind != ExprKind::Column || e.column != static_cast<int>(i) || e.type != in[i].type ||
-          n.schema[i].name != in[i].name || n.schema[i].type != in[i].type) {
-        return false;
-      }
-    }
-    return true;
-  }
   // Whether the projection kernel is at hand: the node's, or its lazy one compiled now, at its
   // first use (none if it cannot be: then every column is interpreted).
   bool Kernel() {

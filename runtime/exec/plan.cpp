@@ -154,6 +154,19 @@ std::string_view PlanKindName(PlanKind kind) {
   return kNames[static_cast<size_t>(kind)];
 }
 
+bool IsIdentity(const ProjectNode& project) {
+  const std::vector<ColumnSpec>& in = project.inputs[0]->schema;
+  if (project.exprs.size() != in.size() || project.schema.size() != in.size()) return false;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Expr& e = project.exprs[i];
+    if (e.kind != ExprKind::Column || e.column != static_cast<int>(i) || e.type != in[i].type ||
+        project.schema[i].name != in[i].name || project.schema[i].type != in[i].type) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string_view AggKindName(AggKind kind) {
   static constexpr std::string_view kNames[] = {
       "count", "countif", "sum", "sumif", "avg", "avgif", "min", "max", "minif", "maxif", "dcount",

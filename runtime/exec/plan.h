@@ -152,6 +152,11 @@ struct ProjectNode : PlanNode {
   std::shared_ptr<LazyScanKernel> fused;
 };
 
+// Whether a Project outputs its input's columns, names and types as they are (what the optimiser
+// leaves over a scan it pruned to the columns a summarize reads): its operator hands its input
+// rows on without copying them, and what holds for its input holds above it.
+bool IsIdentity(const ProjectNode& project);
+
 enum class AggKind : uint8_t {
   Count,       // count(): rows
   CountIf,     // countif(p)
