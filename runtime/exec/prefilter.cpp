@@ -265,12 +265,10 @@ std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<C
 std::vector<bool> ScanDictionary(const PlanNode& root, const PlanNode& scan) {
   const FilterNode* filter = FilterOver(root, scan);
   std::vector<bool> encode = filter ? PredicateDictionary(filter->predicate, scan.schema) : std::vector<bool>{};
-  // A summarize over the scan (or over its filter or an identity projection, which keep its
-  // columns) reads codes too: a lone string key's group and the strings dcount and
-  // make_set/make_list intern are looked up once per distinct value of an encoded batch
-  // (compiler/jit/aggregate.cpp).
+  // A summarize over the scan (or over its filter, which keeps its columns) reads codes too: a
+  // lone string key's group and the strings dcount and make_set/make_list intern are looked up
+  // once per distinct value of an encoded batch (compiler/jit/aggregate.cpp).
   const PlanNode* parent = ParentOf(root, filter ? static_cast<const PlanNode&>(*filter) : scan);
-  if (parent && parent->Is<ProjectNode>() && IsIdentity(*parent->As<ProjectNode>())) parent = ParentOf(root, *parent);
   const auto* aggregate = parent ? parent->As<AggregateNode>() : nullptr;
   if (!aggregate) return encode;
   encode.resize(scan.schema.size(), false);
