@@ -2,7 +2,8 @@
 // kernels against the interpreter's operator over generated batches with nulls, for every
 // aggregate and key type the kernels take, over plain and dictionary-encoded batches, make_set and
 // make_list of dynamic values; partial tables (as threads would fill) merged against one pass; a
-// lone string key of a few to a few thousand values a batch (dictionary codes, the key cache).
+// lone string key of a few to a few thousand values a batch (dictionary codes, the key cache);
+// make_set/make_list at their caps through each form of their state.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -271,6 +272,70 @@ TEST_CASE("agg table: dcount of strings counts as the interpreter's through each
     same = big_result.columns[1].LongAt(g) == big_expected[big_result.columns[0].LongAt(g)].Estimate();
   }
   CHECK(same);
+}
+
+TEST_CASE("agg table: make_set and make_list keep their first values to their caps through each form", "[aggregate]") {
+  // summarize make_set(s, cap), make_list(s, cap) by l, driven by hand: group n gets n distinct
+  // strings (an empty one among them), each twice in a row, then the first again. Sizes and caps
+  // around the values kept in the state (3), its array's growth (8, 18, 38) and the hash set of a
+  // set past 16 values; the results are the first distinct values (set) and the first values
+  // (list) up to the cap, in order, for one table and for split ones merged.
+  for (int64_t cap : {int64_t{1}, int64_t{3}, int64_t{4}, int64_t{10}, int64_t{17}, int64_t{40}, int64_t{1000}}) {
+    INFO("cap " << cap);
+    auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::MakeSet, {Col(kS, Type::String)}, cap),
+                                                             Agg(AggKind::MakeList, {Col(kS, Type::String)}, cap)});
+    auto& node = *plan->As<AggregateNode>();
+    node.aggregates[0].names = {"set"};
+    node.aggregates[1].names = {"list"};
+    AggLayout layout;
+    std::string why;
+    REQUIRE(AggLayout::Of(node, layout, why));
+    std::vector<std::pair<int64_t, std::string>> rows;
+    std::map<int64_t, std::vector<std::string>> sets, lists;
+    for (int64_t n : {1, 2, 3, 4, 5, 9, 10, 11, 17, 18, 19, 40, 100}) {
+      for (int64_t k = 0; k <= n; ++k) {
+        const std::string v = k == n ? "" : fmt::format("v{}-{}", n, k);  // one empty string
+        for (int twice = 0; twice < 2; ++twice) rows.emplace_back(n, v);
+      }
+      rows.emplace_back(n, fmt::format("v{}-0", n));
+    }
+    for (const auto& [l, v] : rows) {
+      std::vector<std::string>& set = sets[l];
+      if (static_cast<int64_t>(set.size()) < cap && std::find(set.begin(), set.end(), v) == set.end()) set.push_back(v);
+      if (static_cast<int64_t>(lists[l].size()) < cap) lists[l].push_back(v);
+    }
+    const auto fill = [&](AggTable& table, size_t from, size_t to) {
+      for (size_t r = from; r < to; ++r) {
+        const int64_t values[] = {rows[r].first};
+        const uint8_t valid[] = {1};
+        uint8_t* state = huntc_agg_group(&table, HashKeyInteger(rows[r].first), values, nullptr, valid);
+        const std::string& v = rows[r].second;
+        const auto n = static_cast<uint32_t>(v.size());
+        huntc_agg_list_str(&table, state + layout.slots[0].offset, v.data(), n, cap, 1);
+        huntc_agg_list_str(&table, state + layout.slots[1].offset, v.data(), n, cap, 0);
+      }
+    };
+    AggTable whole(node, layout), left(node, layout), right(node, layout);
+    fill(whole, 0, rows.size());
+    fill(left, 0, rows.size() / 3);  // a split inside groups: the merge adds the right's after the left's
+    fill(right, rows.size() / 3, rows.size());
+    left.Merge(right);
+    const auto json = [](const std::vector<std::string>& values) {
+      std::vector<std::string> quoted;
+      for (const std::string& v : values) quoted.push_back(fmt::format("\"{}\"", v));
+      return fmt::format("[{}]", fmt::join(quoted, ","));
+    };
+    for (AggTable* table : {&whole, &left}) {
+      const Batch result = table->Result();
+      REQUIRE(result.rows() == sets.size());
+      for (size_t g = 0; g < result.rows(); ++g) {
+        const int64_t l = result.columns[0].LongAt(g);
+        INFO("group " << l);
+        CHECK(result.columns[1].StringAt(g) == json(sets[l]));
+        CHECK(result.columns[2].StringAt(g) == json(lists[l]));
+      }
+    }
+  }
 }
 
 TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]") {

@@ -58,6 +58,27 @@ TEST_CASE("Filter then Project work on the kept rows only", "[interp][operators]
   CHECK(Rows(Run(*plan)) == std::vector<std::string>{"3", "null", "7"});
 }
 
+TEST_CASE("An identity Project hands on its input's rows, a selection too; any other copies", "[interp][operators]") {
+  // The identity one's operator passes the filter's selection through: what comes out must be the
+  // selected rows all the same, and a summarize over it (as under hunt b's) sees those rows only.
+  const auto alice = [] { return Filter(Events(), F(Fn::Eq, Type::Bool, {kUser, Str("alice")})); };
+  auto same = Project(alice(), {{"user", kUser}, {"n", kN}, {"ts", kTs}});
+  CHECK(IsIdentity(*same->As<ProjectNode>()));
+  CHECK(Rows(Run(*same)) == std::vector<std::string>{R"("alice" | 3 | "2026-11-19T10:15:00.0000000Z")",
+                                                     R"("alice" | null | "2026-11-19T11:05:00.0000000Z")",
+                                                     R"("alice" | 7 | "2026-11-19T12:00:00.0000000Z")"});
+  auto counted = Aggregate(Project(alice(), {{"user", kUser}, {"n", kN}, {"ts", kTs}}), {{"user", kUser}},
+                           {Agg(AggKind::Count, {}, "c"), Agg(AggKind::Sum, {kN}, "s")});
+  CHECK(Rows(Run(*counted)) == std::vector<std::string>{R"("alice" | 3 | 10)"});
+  // Renamed, reordered, fewer columns or a computed one: not the identity.
+  CHECK_FALSE(IsIdentity(*Project(alice(), {{"who", kUser}, {"n", kN}, {"ts", kTs}})->As<ProjectNode>()));
+  CHECK_FALSE(IsIdentity(*Project(alice(), {{"n", kN}, {"user", kUser}, {"ts", kTs}})->As<ProjectNode>()));
+  CHECK_FALSE(IsIdentity(*Project(alice(), {{"user", kUser}, {"n", kN}})->As<ProjectNode>()));
+  auto renamed = Project(alice(), {{"who", kUser}, {"n", kN}, {"ts", kTs}});
+  CHECK(renamed->schema[0].name == "who");
+  CHECK(Rows(Run(*renamed)).size() == 3);
+}
+
 TEST_CASE("§4 count() counts rows, countif only rows where the predicate is true", "[interp][operators]") {
   AggregateSpec c = Agg(AggKind::Count, {}, "count_");
   AggregateSpec ci = Agg(AggKind::CountIf, {F(Fn::Gt, Type::Bool, {kN, Lng(2)})}, "countif_");
