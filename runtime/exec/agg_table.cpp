@@ -341,6 +341,31 @@ bool BytesEqual(const char* a, const char* b, size_t n) {
   return true;
 }
 
+// The hash of a string key's bytes (huntc_agg_hash_str) and of interned strings.
+uint64_t HashString(const char* p, uint32_t n) {
+  // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
+  // The last word overlaps the one before and short strings are read in two overlapping
+  // halves, so no read goes past the string and no copy of a variable length is made.
+  constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
+  const auto load = [](const char* at, size_t bytes) {
+    uint64_t w = 0;
+    std::memcpy(&w, at, bytes);
+    return w;
+  };
+  const auto step = [&](uint64_t h, uint64_t w) {
+    h = (h ^ w) * kMul;
+    return h ^ (h >> 29);
+  };
+  uint64_t h = n * kMul;
+  if (n >= 8) {
+    for (uint32_t at = 0; at + 8 < n; at += 8) h = step(h, load(p + at, 8));
+    return step(h, load(p + n - 8, 8));
+  }
+  if (n >= 4) return step(h, load(p, 4) | load(p + n - 4, 4) << 32);
+  if (n > 0) return step(h, load(p, 1) | load(p + n / 2, 1) << 8 | load(p + n - 1, 1) << 16);
+  return h;
+}
+
 int64_t Load(const uint8_t* p) {
   int64_t v;
   std::memcpy(&v, p, sizeof v);
@@ -545,13 +570,13 @@ int64_t AggTable::Intern(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
   const uint32_t id = intern_index_.FindOrAdd(
-      huntc_agg_hash_str(p, n), count, [&](uint32_t i) {
+      HashString(p, n), count, [&](uint32_t i) {
         const std::string_view v = Interned(i);
         return v.size() == n && BytesEqual(v.data(), p, n);
       },
       [&](uint32_t i) {
         const std::string_view v = Interned(i);
-        return huntc_agg_hash_str(v.data(), static_cast<uint32_t>(v.size()));
+        return HashString(v.data(), static_cast<uint32_t>(v.size()));
       });
   if (id == count) {
     intern_bytes_.append(text);
@@ -776,7 +801,8 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
           text += CellToJson(values, i).Serialize();
         }
       }
-      c.AppendString(text + "]");
+      text.push_back(']');
+      c.AppendString(text);
       return;
     }
   }
@@ -810,6 +836,7 @@ void AggTable::OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uin
 Batch AggTable::Result() {
   if (node_.keys.empty() && groups() == 0) Group(0, nullptr, nullptr, nullptr);
   Batch result(node_.schema);
+  for (Column& c : result.columns) c.Reserve(groups());  // grown once, not copied as it grows
   const size_t nkeys = layout_.keys.size();
   std::vector<Column*> outs;
   for (size_t g = 0; g < groups(); ++g) {
@@ -874,29 +901,7 @@ int32_t huntc_agg_bytes_equal(const char* a, const char* b, uint64_t n) {
   return huntc::exec::BytesEqual(a, b, n) ? 1 : 0;
 }
 
-uint64_t huntc_agg_hash_str(const char* p, uint32_t n) {
-  // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
-  // The last word overlaps the one before and short strings are read in two overlapping
-  // halves, so no read goes past the string and no copy of a variable length is made.
-  constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;
-  const auto load = [](const char* at, size_t bytes) {
-    uint64_t w = 0;
-    std::memcpy(&w, at, bytes);
-    return w;
-  };
-  const auto step = [&](uint64_t h, uint64_t w) {
-    h = (h ^ w) * kMul;
-    return h ^ (h >> 29);
-  };
-  uint64_t h = n * kMul;
-  if (n >= 8) {
-    for (uint32_t at = 0; at + 8 < n; at += 8) h = step(h, load(p + at, 8));
-    return step(h, load(p + n - 8, 8));
-  }
-  if (n >= 4) return step(h, load(p, 4) | load(p + n - 4, 4) << 32);
-  if (n > 0) return step(h, load(p, 1) | load(p + n / 2, 1) << 8 | load(p + n - 1, 1) << 16);
-  return h;
-}
+uint64_t huntc_agg_hash_str(const char* p, uint32_t n) { return huntc::exec::HashString(p, n); }
 
 void huntc_agg_dcount_int(void* state, int64_t v) {
   std::launder(static_cast<DistinctCounter*>(state))->Add(huntc::exec::HashKeyInteger(v));
