@@ -58,7 +58,7 @@ TEST_CASE("Filter then Project work on the kept rows only", "[interp][operators]
   CHECK(Rows(Run(*plan)) == std::vector<std::string>{"3", "null", "7"});
 }
 
-TEST_CASE("An identity Project hands on its input's rows, a selection too; any other copies", "[interp][operators]") {
+TEST_CASE("An identity Project hands on the rows it is given (a selection too) and any other copies", "[interp][operators]") {
   // The identity one's operator passes the filter's selection through: what comes out must be the
   // selected rows all the same, and a summarize over it (as under hunt b's) sees those rows only.
   const auto alice = [] { return Filter(Events(), F(Fn::Eq, Type::Bool, {kUser, Str("alice")})); };
