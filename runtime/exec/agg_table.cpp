@@ -690,7 +690,7 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
       const int64_t* values = f->values();
-      for (uint32_t k = 0; k < f->size; ++k) {
+      for (uint32_t k = 0; k < f->size && i->size < LimitOf(spec); ++k) {  // full: nothing to look up
         int64_t v = values[k];
         if (s.arg == Type::String || s.arg == Type::Dynamic) {
           uint64_t& id = ids[static_cast<size_t>(v)];
