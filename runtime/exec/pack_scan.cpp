@@ -85,11 +85,10 @@ std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableT
       continue;
     }
     if (v.type != Type::String) return std::nullopt;
-    if (v.value.is_null) {
-      if (e.fn == Fn::HasAny) continue;  // has_any leaves a null term out; `in` has no null value
-      return std::nullopt;
-    }
-    add(v.value.text);
+    // A string is never null: has_any takes a null string constant as "", as the interpreter and
+    // the JIT do; `in` is left to them.
+    if (v.value.is_null && e.fn != Fn::HasAny) return std::nullopt;
+    add(v.value.is_null ? std::string() : v.value.text);
   }
   return std::pair{column, std::move(literals)};
 }
