@@ -138,7 +138,7 @@ int OnValuesMatch(unsigned int id, unsigned long long /*from*/, unsigned long lo
   const uint32_t* offsets = state.offsets;
   const size_t end = offsets[0] + static_cast<size_t>(to);  // in the offsets' terms
   // Occurrences come in order of their ends, so the value is found by walking on from the last
-  // one; one out of that order is found by a binary search.
+  // one; one out of that order (Hyperscan does not promise it) is found by a binary search.
   size_t v = state.value;
   if (end <= offsets[v]) {
     v = static_cast<size_t>(std::upper_bound(offsets, offsets + state.count + 1, end - 1) - offsets) - 1;

@@ -68,8 +68,9 @@ class LiteralMatcher {
   // [offsets[k], offsets[k + 1]) (a Column's strings, runtime/batch.h), found in one scan over
   // all of them: a value costs no call of its own (a column of short values otherwise pays
   // Hyperscan's fixed cost per value), and an occurrence running from one value into the next
-  // is a match of neither. Appends {value, id} once per value and literal matching it, the
-  // answers Match gives each value alone.
+  // is a match of neither. Appends {value, id} for each value and literal matching it, the
+  // answers Match gives each value alone: once each while Hyperscan reports occurrences in order
+  // of their ends, as it does for literals; it does not promise that order, so a pair may repeat.
   struct ValueHit {
     uint32_t value;
     uint32_t id;
