@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,19 +25,23 @@ inline bool IsTermChar(unsigned char c) {
 std::atomic<uint64_t> next_serial{1};
 
 // A thread's scratch space, grown (hs_alloc_scratch keeps what it has and enlarges it) to fit
-// every database the thread has scanned with.
+// every database the thread has scanned with. A scratch never shrinks, so a matcher it was once
+// fitted to stays fitted: `fitted` holds a byte per matcher serial, set once. Asking Hyperscan
+// again on every change of matcher cost 13 % of a corpus pack's CPU, whose kernels alternate
+// between the matchers of several rules on every row.
 struct ThreadScratch {
   hs_scratch_t* scratch = nullptr;
-  uint64_t fitted_serial = 0;  // the matcher it was last checked against
+  std::vector<uint8_t> fitted;  // by matcher serial
   ~ThreadScratch() { hs_free_scratch(scratch); }
 };
 
 hs_scratch_t* ScratchFor(const hs_database_t* database, uint64_t serial) {
   thread_local ThreadScratch tls;
-  if (tls.fitted_serial != serial) {
+  if (serial >= tls.fitted.size() || !tls.fitted[serial]) {
     // Fails only for lack of memory: the database was validated when it was compiled.
     if (hs_alloc_scratch(database, &tls.scratch) != HS_SUCCESS) throw std::bad_alloc();
-    tls.fitted_serial = serial;
+    if (serial >= tls.fitted.size()) tls.fitted.resize(serial + 1, 0);
+    tls.fitted[serial] = 1;
   }
   return tls.scratch;
 }
@@ -70,37 +75,82 @@ struct LiteralMatcher::ScanState {
 
 namespace {
 
+// Whether `literal`'s occurrence at bytes [start, end) of `s` is a match in its mode.
+bool Accepts(const LiteralMatcher::Literal& literal, std::string_view s, size_t start, size_t end) {
+  switch (literal.mode) {
+    case LiteralMatcher::Mode::Substring: return true;
+    case LiteralMatcher::Mode::Prefix: return start == 0;
+    case LiteralMatcher::Mode::Suffix: return end == s.size();
+    case LiteralMatcher::Mode::Equals: return start == 0 && end == s.size();
+    case LiteralMatcher::Mode::Term:
+      // Only the literal's alphanumeric ends must sit at term boundaries (`"a.exe" has ".exe"`).
+      if (IsTermChar(static_cast<unsigned char>(literal.text.front())) && start > 0 &&
+          IsTermChar(static_cast<unsigned char>(s[start - 1]))) {
+        return false;
+      }
+      return !(IsTermChar(static_cast<unsigned char>(literal.text.back())) && end < s.size() &&
+               IsTermChar(static_cast<unsigned char>(s[end])));
+  }
+  return false;
+}
+
 // Hyperscan's callback for an occurrence of literal `id` ending at `to`: keeps it if the
 // literal's mode accepts it there; a non-zero return stops the scan.
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
             void* context) {
   auto& state = *static_cast<LiteralMatcher::ScanState*>(context);
   const LiteralMatcher::Literal& literal = state.matcher->literal(id);
-  const std::string_view s = state.value;
   const size_t end = static_cast<size_t>(to);
   if (state.occurrences) {
     if (literal.mode == LiteralMatcher::Mode::Substring) state.occurrences->push_back({id, static_cast<uint32_t>(end)});
     return 0;
   }
-  const size_t start = end - literal.text.size();
-  bool accept = true;
-  switch (literal.mode) {
-    case LiteralMatcher::Mode::Substring: break;
-    case LiteralMatcher::Mode::Prefix: accept = start == 0; break;
-    case LiteralMatcher::Mode::Suffix: accept = end == s.size(); break;
-    case LiteralMatcher::Mode::Equals: accept = start == 0 && end == s.size(); break;
-    case LiteralMatcher::Mode::Term:
-      // Only the literal's alphanumeric ends must sit at term boundaries (`"a.exe" has ".exe"`).
-      if (IsTermChar(static_cast<unsigned char>(literal.text.front())) && start > 0 &&
-          IsTermChar(static_cast<unsigned char>(s[start - 1]))) {
-        accept = false;
-      } else if (IsTermChar(static_cast<unsigned char>(literal.text.back())) && end < s.size() &&
-                 IsTermChar(static_cast<unsigned char>(s[end]))) {
-        accept = false;
-      }
-      break;
+  return Accepts(literal, state.value, end - literal.text.size(), end) && state.Hit(id) ? 1 : 0;
+}
+
+}  // namespace
+
+struct LiteralMatcher::ValuesState {
+  const LiteralMatcher* matcher = nullptr;
+  const char* bytes = nullptr;  // where the scan starts: offsets[0]
+  const uint32_t* offsets = nullptr;
+  size_t count = 0;
+  size_t value = 0;                 // the value the last occurrence ended in
+  std::vector<uint32_t> last_value;  // per literal: the last value it was reported for, + 1
+  std::vector<ValueHit>* out = nullptr;
+
+  void Report(uint32_t v, uint32_t id) {
+    if (last_value[id] == v + 1) return;
+    last_value[id] = v + 1;
+    out->push_back({v, id});
   }
-  return accept && state.Hit(id) ? 1 : 0;
+};
+
+namespace {
+
+// Hyperscan's callback for an occurrence of literal `id` ending `to` bytes into a scan of values
+// laid end to end: finds the value holding the occurrence's last byte, and keeps the occurrence
+// if it starts in that value too and the literal's mode accepts it there.
+int OnValuesMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+                  void* context) {
+  auto& state = *static_cast<LiteralMatcher::ValuesState*>(context);
+  const LiteralMatcher::Literal& literal = state.matcher->literal(id);
+  const uint32_t* offsets = state.offsets;
+  const size_t end = offsets[0] + static_cast<size_t>(to);  // in the offsets' terms
+  // Occurrences come in order of their ends, so the value is found by walking on from the last
+  // one; one out of that order (Hyperscan does not promise it) is found by a binary search.
+  size_t v = state.value;
+  if (end <= offsets[v]) {
+    v = static_cast<size_t>(std::upper_bound(offsets, offsets + state.count + 1, end - 1) - offsets) - 1;
+  } else {
+    while (offsets[v + 1] < end) ++v;
+  }
+  state.value = v;
+  const size_t start = end - literal.text.size();
+  if (start < offsets[v]) return 0;  // runs in from the value before
+  const std::string_view s(state.bytes + (offsets[v] - offsets[0]), offsets[v + 1] - offsets[v]);
+  if (Accepts(literal, s, start - offsets[v], end - offsets[v])) state.Report(static_cast<uint32_t>(v), id);
+  return 0;
 }
 
 }  // namespace
@@ -222,6 +272,33 @@ void LiteralMatcher::Occurrences(std::string_view s, std::vector<Occurrence>& ou
   const auto by_end = [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; };
   if (!std::is_sorted(out.begin() + static_cast<ptrdiff_t>(first), out.end(), by_end)) {
     std::sort(out.begin() + static_cast<ptrdiff_t>(first), out.end(), by_end);
+  }
+}
+
+void LiteralMatcher::MatchValues(const char* bytes, const uint32_t* offsets, size_t count,
+                                 std::vector<ValueHit>& out) const {
+  if (count == 0) return;
+  ValuesState state;
+  state.matcher = this;
+  state.bytes = bytes + offsets[0];
+  state.offsets = offsets;
+  state.count = count;
+  state.last_value.assign(size(), 0);
+  state.out = &out;
+  // Empty literals are not in the database (see empty_anywhere_).
+  if (!empty_anywhere_.empty() || !empty_equals_.empty()) {
+    for (size_t v = 0; v < count; ++v) {
+      for (uint32_t id : empty_anywhere_) state.Report(static_cast<uint32_t>(v), id);
+      if (offsets[v] != offsets[v + 1]) continue;
+      for (uint32_t id : empty_equals_) state.Report(static_cast<uint32_t>(v), id);
+    }
+  }
+  const size_t length = offsets[count] - offsets[0];
+  if (!database_ || length == 0) return;
+  const hs_error_t status = hs_scan(database_, state.bytes, static_cast<unsigned>(length), 0,
+                                    ScratchFor(database_, serial_), OnValuesMatch, &state);
+  if (status != HS_SUCCESS) {
+    throw std::logic_error(fmt::format("Hyperscan scan failed with error {}", status));
   }
 }
 

@@ -64,9 +64,22 @@ class LiteralMatcher {
   void Occurrences(std::string_view s, std::vector<Occurrence>& out) const;
   // Whether every literal matches `s` (true when there are none); stops once all have.
   bool MatchesAll(std::string_view s) const;
+  // Which literals match each of `count` values laid end to end in `bytes`, value k being bytes
+  // [offsets[k], offsets[k + 1]) (a Column's strings, runtime/batch.h), found in one scan over
+  // all of them: a value costs no call of its own (a column of short values otherwise pays
+  // Hyperscan's fixed cost per value), and an occurrence running from one value into the next
+  // is a match of neither. Appends {value, id} for each value and literal matching it, the
+  // answers Match gives each value alone: once each while Hyperscan reports occurrences in order
+  // of their ends, as it does for literals; it does not promise that order, so a pair may repeat.
+  struct ValueHit {
+    uint32_t value;
+    uint32_t id;
+  };
+  void MatchValues(const char* bytes, const uint32_t* offsets, size_t count, std::vector<ValueHit>& out) const;
 
-  // The per-scan state the Hyperscan callback sees (literal_matcher.cpp).
+  // The per-scan states the Hyperscan callbacks see (literal_matcher.cpp).
   struct ScanState;
+  struct ValuesState;
 
  private:
   explicit LiteralMatcher(std::vector<Literal> literals);

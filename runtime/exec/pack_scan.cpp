@@ -45,8 +45,8 @@ bool HasVolatile(const Expr& e) {
 }
 
 // The column and literals of a string test a literal pool can answer: a single-literal test
-// (ColumnLiteralTest), or `in`/`in~`/has_any over a list of string constants. Such a test is
-// true when any of its literals matches and is never null.
+// (ColumnLiteralTest), or `in`/`in~`/has_any over a list of string constants (for has_any, also
+// of dynamic constants). Such a test is true when any of its literals matches and is never null.
 std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableTest(
     const Expr& e, const std::vector<ColumnSpec>& columns) {
   if (e.kind != ExprKind::Call || e.args.empty() || e.args[0].kind != ExprKind::Column ||
@@ -64,11 +64,31 @@ std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableT
   }
   if (e.args.size() < 2) return std::nullopt;
   std::vector<LiteralMatcher::Literal> literals;
+  const auto add = [&](std::string text) {
+    how.text = std::move(text);
+    literals.push_back(how);
+  };
   for (size_t k = 1; k < e.args.size(); ++k) {
     const Expr& v = e.args[k];
-    if (v.kind != ExprKind::Constant || v.type != Type::String || v.value.is_null) return std::nullopt;
-    how.text = v.value.text;
-    literals.push_back(how);
+    if (v.kind != ExprKind::Constant) return std::nullopt;
+    if (e.fn == Fn::HasAny && v.type == Type::Dynamic) {
+      // A dynamic list (`let terms = dynamic([...])`, most corpus rules' has_any): its terms as
+      // the interpreter takes them (ListOperands in eval.cpp), nulls left out.
+      const Json list = v.value.is_null ? Json() : ParseDynamic(v.value.text);
+      if (!list.IsArray()) {
+        if (!list.IsNull()) add(list.ToText());
+        continue;
+      }
+      for (const Json& item : list.items()) {
+        if (!item.IsNull()) add(item.ToText());
+      }
+      continue;
+    }
+    if (v.type != Type::String) return std::nullopt;
+    // A string is never null: has_any takes a null string constant as "", as the interpreter and
+    // the JIT do; `in` is left to them.
+    if (v.value.is_null && e.fn != Fn::HasAny) return std::nullopt;
+    add(v.value.is_null ? std::string() : v.value.text);
   }
   return std::pair{column, std::move(literals)};
 }
@@ -191,7 +211,13 @@ std::unique_ptr<PackScan> PackScan::Clone() const {
 
 void PackScan::Init() {
   pool_tests_.resize(layout_.pools.size());
-  for (size_t k = 0; k < layout_.tests.size(); ++k) pool_tests_[layout_.tests[k].pool].push_back(k);
+  literal_tests_.resize(layout_.pools.size());
+  for (size_t p = 0; p < layout_.pools.size(); ++p) literal_tests_[p].resize(layout_.pools[p].literals.size());
+  for (size_t k = 0; k < layout_.tests.size(); ++k) {
+    const PooledTest& t = layout_.tests[k];
+    pool_tests_[t.pool].push_back(k);
+    for (uint32_t id : t.literals) literal_tests_[t.pool][id].push_back(static_cast<uint32_t>(k));
+  }
   truths_.resize(layout_.tests.size());
   truth_ptrs_.resize(layout_.tests.size());
   selections_.resize(layout_.consumers.size());
@@ -208,20 +234,32 @@ void PackScan::Run(const Batch& batch, int64_t now) {
     truths_[k].assign(n, 0);
     truth_ptrs_[k] = truths_[k].data();
   }
-  // One pass per value over all literals of its column, then each test reads its bits. Over a
-  // dictionary-encoded column, one pass per distinct value, whose truths the rows then read by code.
+  // One scan per pool over all values of its column (LiteralMatcher::MatchValues), whose hits
+  // set the truths of the tests reading the literals hit. Over a dictionary-encoded column, a
+  // scan of its distinct values, whose truths the rows then read by code.
   for (size_t p = 0; p < layout_.pools.size(); ++p) {
     const Column& column = batch.columns[layout_.pools[p].column];
+    const ColumnView view = column.View();
     const uint8_t* codes = column.codes();
     const size_t values = codes ? column.distinct_rows().size() : n;
     stats_.literal_scans += values;
-    for (size_t v = 0; v < values; ++v) {
-      matchers_[p]->Match(column.StringAt(codes ? column.distinct_rows()[v] : v), bits_);
-      for (size_t k : pool_tests_[p]) {
-        const PooledTest& t = layout_.tests[k];
-        truths_[k][v] = std::any_of(t.literals.begin(), t.literals.end(),
-                                    [&](uint32_t id) { return (bits_[id / 64] >> (id % 64)) & 1; });
+    const char* bytes = view.bytes;
+    const uint32_t* offsets = view.offsets;
+    if (codes) {
+      // The distinct values end to end, as MatchValues takes them.
+      distinct_bytes_.clear();
+      distinct_offsets_.assign(1, 0);
+      for (uint32_t row : column.distinct_rows()) {
+        distinct_bytes_.append(column.StringAt(row));
+        distinct_offsets_.push_back(static_cast<uint32_t>(distinct_bytes_.size()));
       }
+      bytes = distinct_bytes_.data();
+      offsets = distinct_offsets_.data();
+    }
+    hits_.clear();
+    matchers_[p]->MatchValues(bytes, offsets, values, hits_);
+    for (const LiteralMatcher::ValueHit& hit : hits_) {
+      for (uint32_t k : literal_tests_[p][hit.id]) truths_[k][hit.value] = 1;
     }
     if (!codes) continue;
     for (size_t k : pool_tests_[p]) {

@@ -6,9 +6,10 @@
 // Expr compares and hashes itself), and a conjunct used by several consumers is marked shared,
 // so the kernel computes it at most once per row. The string tests with a constant needle
 // (has, contains, startswith, endswith, =~, in, in~, has_any) of all consumers on one column
-// are pooled: one LiteralMatcher (Hyperscan) holds every literal of that column, one pass per
-// value (per distinct value when the batch's column is dictionary-encoded) reports which match,
-// and each test reads its literals' bits. The kernel then reads
+// are pooled: one LiteralMatcher (Hyperscan) holds every literal of that column, one scan over
+// the column's values (its distinct values when the batch's column is dictionary-encoded) per
+// batch reports which literals match which value, and each hit sets the truths of the tests
+// reading that literal. The kernel then reads
 // those tests' truths instead of calling a string helper per test and row.
 //
 // A compiler (compiler/jit) turns a PackScanLayout into a PackKernel; PackScan runs it.
@@ -115,13 +116,16 @@ class PackScan {
   const void* const* objects_;
   std::vector<std::shared_ptr<const LiteralMatcher>> matchers_;  // per pool
   std::vector<std::vector<size_t>> pool_tests_;            // per pool: the tests reading it
+  std::vector<std::vector<std::vector<uint32_t>>> literal_tests_;  // per pool and literal: the tests reading it
   std::vector<std::vector<uint8_t>> truths_;               // per pooled test, per row
   std::vector<const uint8_t*> truth_ptrs_;
   std::vector<std::vector<uint32_t>> selections_;
   std::vector<uint32_t*> selection_ptrs_;
   std::vector<uint32_t> counts_;
   std::vector<uint64_t> evaluations_;  // per shared conjunct
-  std::vector<uint64_t> bits_;
+  std::vector<LiteralMatcher::ValueHit> hits_;
+  std::string distinct_bytes_;  // a dictionary-encoded column's distinct values, end to end
+  std::vector<uint32_t> distinct_offsets_;
   std::vector<uint8_t> by_value_;  // a pooled test's truth per distinct value of its column
   std::vector<ColumnView> views_;
   PackScanStats stats_;

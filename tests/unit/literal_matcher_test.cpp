@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/batch.h"
 #include "runtime/exec/eval.h"
 #include "runtime/literal_matcher.h"
 #include "runtime/strings.h"
@@ -174,6 +175,94 @@ TEST_CASE("literal matcher: agrees with the single-literal helpers on generated 
     }
   }
   CHECK(scans == 300 * 120);
+}
+
+namespace {
+
+// MatchValues over `count` values from value `first` of `column`, as each value's Match bits
+// (value k relative to `first`).
+std::vector<std::vector<uint64_t>> ValueBits(const LiteralMatcher& m, const Column& column, size_t first,
+                                             size_t count) {
+  const ColumnView view = column.View();
+  std::vector<LiteralMatcher::ValueHit> hits;
+  m.MatchValues(view.bytes, view.offsets + first, count, hits);
+  std::vector<std::vector<uint64_t>> bits(count, std::vector<uint64_t>((m.size() + 63) / 64, 0));
+  for (const LiteralMatcher::ValueHit& h : hits) {
+    REQUIRE(h.value < count);
+    REQUIRE(h.id < m.size());
+    bits[h.value][h.id / 64] |= uint64_t{1} << (h.id % 64);
+  }
+  return bits;
+}
+
+}  // namespace
+
+TEST_CASE("literal matcher: values end to end match as each alone, never across two",
+          "[runtime][strings][matcher]") {
+  // Every literal here occurs across the boundary of two neighbouring values, and the term and
+  // anchored ones also inside a value, at its edges.
+  const auto m = Build({{"bc", Mode::Substring, false},          // "ab" + "cd"
+                        {"cmd", Mode::Term, false},               // "cmd" + "exe": a term at the value's end
+                        {"exe", Mode::Prefix, true},              // at the start of a value only
+                        {"dcm", Mode::Substring, true},           // "abcd" "cmd": across
+                        {"", Mode::Equals, false},                // the empty values
+                        {"X", Mode::Suffix, false},               // "...x" then "y"
+                        {"cmdexe", Mode::Term, false}});          // "cmd" + "exe": never
+  Column column(Type::String);
+  for (const char* v : {"ab", "cd", "cmd", "exe", "", "ax", "y", "abcd", "cmd"}) column.AppendString(v);
+  column.AppendNull();  // a null string is ""
+  const auto bits = ValueBits(*m, column, 0, column.size());
+  const std::vector<uint64_t> want = {0, 0, 0b10, 0b100, 0b10000, 0b100000, 0, 0b1, 0b10, 0b10000};
+  REQUIRE(bits.size() == want.size());
+  for (size_t v = 0; v < want.size(); ++v) {
+    INFO("value " << v << " '" << std::string(column.StringAt(v)) << "'");
+    CHECK(bits[v][0] == want[v]);
+  }
+  // From a value other than the first: values are numbered from there.
+  const auto tail = ValueBits(*m, column, 3, 4);
+  CHECK(tail == std::vector<std::vector<uint64_t>>(bits.begin() + 3, bits.begin() + 7));
+  std::vector<LiteralMatcher::ValueHit> none;
+  m->MatchValues(column.View().bytes, column.View().offsets, 0, none);
+  CHECK(none.empty());
+}
+
+TEST_CASE("literal matcher: values end to end agree with Match on generated columns", "[runtime][strings][matcher]") {
+  std::mt19937 rng(20261123);
+  std::uniform_int_distribution<int> mode(0, 4), coin(0, 1), list_size(1, 100);
+  size_t matched = 0;
+  for (int round = 0; round < 100; ++round) {
+    // Many short values, a fifth of them empty or null, so that literals often straddle two.
+    Column column(Type::String);
+    for (int i = 0; i < 500; ++i) {
+      if (i % 10 == 0) {
+        column.AppendNull();
+      } else {
+        column.AppendString(RandomString(rng, i % 10 == 5 ? 0 : 8));
+      }
+    }
+    std::vector<Literal> literals;
+    const int count = list_size(rng);
+    for (int i = 0; i < count; ++i) {
+      Literal l;
+      l.text = RandomString(rng, 4);
+      for (char& c : l.text) {
+        if (std::isalpha(static_cast<unsigned char>(c)) && coin(rng)) c ^= 0x20;
+      }
+      l.mode = static_cast<Mode>(mode(rng));
+      l.case_sensitive = coin(rng);
+      literals.push_back(std::move(l));
+    }
+    const auto m = Build(literals);
+    const auto bits = ValueBits(*m, column, 0, column.size());
+    std::vector<uint64_t> want;
+    for (size_t v = 0; v < column.size(); ++v) {
+      m->Match(column.StringAt(v), want);
+      if (bits[v] != want) FAIL_CHECK("round " << round << " value " << v << " '" << std::string(column.StringAt(v)) << "'");
+      matched += std::any_of(want.begin(), want.end(), [](uint64_t w) { return w != 0; });
+    }
+  }
+  CHECK(matched > 0);
+  CHECK(matched < 100 * 500);
 }
 
 TEST_CASE("literal matcher: one matcher scanned from several threads", "[runtime][strings][matcher]") {

@@ -177,3 +177,48 @@ TEST_CASE("pack scan: a pool over a dictionary-encoded column matches each disti
   REQUIRE(stage->layout().pools.size() == 2);
   CHECK(stage->stats().literal_scans == rows + files.size());  // each command line, each file name once
 }
+
+TEST_CASE("pack scan: has_any of dynamic lists is pooled and answers as the interpreter", "[pack]") {
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  PackScanCompiler compiler(*jit);
+  // CommandLine plain (a value per row), FileName dictionary-encoded; short values so that the
+  // terms sit at the edges of values, which one scan over the column's bytes must not cross.
+  const std::vector<std::string> files = {"cmd.exe", "CMD", "exe", "", "é", "a b", "x1", "cmdexe"};
+  Batch table({{"CommandLine", Type::String}, {"FileName", Type::String}});
+  for (Column& c : table.columns) c.EnableDictionary();
+  const size_t rows = 3000;
+  for (size_t i = 0; i < rows; ++i) {
+    if (i % 13 == 0) {
+      table.columns[0].AppendNull();
+    } else {
+      table.columns[0].AppendString(fmt::format("{}{}", files[i % files.size()], i % 17 == 0 ? "" : std::to_string(i)));
+    }
+    table.columns[1].AppendString(files[i * 5 % files.size()]);
+  }
+  REQUIRE_FALSE(table.columns[0].codes());
+  REQUIRE(table.columns[1].codes());
+  const auto dyn = [](std::string json) { return Expr::Constant(Value::Dynamic(std::move(json))); };
+  const Expr cmd = Col(0, Type::String);
+  const Expr file = Col(1, Type::String);
+  const std::vector<Expr> predicates = {
+      Call(Fn::HasAny, {cmd, dyn(R"(["cmd", "EXE", null, "é"])")}),
+      Call(Fn::HasAny, {file, dyn(R"(["cmd", "b", 1])")}),
+      // A scalar, an empty list and a null dynamic: the scalar's text only.
+      Call(Fn::HasAny, {file, dyn(R"("x1")"), dyn("[]"), Expr::Constant(Value::Null(Type::Dynamic))}),
+      // A null string is "" (strings are never null), a term in every value.
+      Call(Fn::HasAny, {cmd, dyn(R"(["zzz"])"), Expr::Constant(Value::Null(Type::String))}),
+      Call(Fn::HasAny, {file, dyn("[]")}),
+      Call(Fn::And, {Call(Fn::HasAny, {cmd, dyn(R"(["cmd", "exe1"])")}), Call(Fn::Contains, {file, Str("e")})}),
+  };
+  const std::vector<std::vector<size_t>> positions(predicates.size(), std::vector<size_t>{0, 1});
+  const auto stage = CheckAgainstInterpreter(table, predicates, positions, compiler);
+  const exec::PackScanLayout& layout = stage->layout();
+  REQUIRE(layout.pools.size() == 2);
+  CHECK(layout.tests.size() == predicates.size() + 1);  // every has_any pooled, and the `contains`
+  CHECK(stage->count(2) > 0);
+  CHECK(stage->count(2) < rows);
+  CHECK(stage->count(3) == rows);
+  CHECK(stage->count(4) == 0);
+}
