@@ -20,6 +20,8 @@ namespace {
 class Operator : public Consumer {
  public:
   Operator(Consumer* out, int out_input, Evaluator& eval) : out_(out), out_input_(out_input), eval_(eval) {}
+  // What an operator does with its rows only shows in the rows it hands on.
+  bool Wants(int) const override { return out_->Wants(out_input_); }
 
  protected:
   void Emit(const RowSet& rows) {
@@ -235,6 +237,7 @@ class LimitOp : public Operator {
     }
   }
   void Finish(int) override { Done(); }
+  bool Wants(int input) const override { return left_ > 0 && Operator::Wants(input); }
 
  private:
   uint64_t left_;
@@ -504,8 +507,20 @@ class HashJoinOp : public Operator {
     Probe(rows);
   }
 
+  // Once the build side is complete and empty (or its keys cannot equal the probe side's), the
+  // probe side's rows match nothing: only the kinds that output unmatched left rows need them.
+  bool Wants(int input) const override {
+    const JoinKind k = node_.join_kind;
+    const bool probe_unneeded = input == 0 && built_ && (build_.rows().empty() || !comparable_) && k != JoinKind::LeftOuter &&
+                                k != JoinKind::FullOuter && k != JoinKind::LeftAnti;
+    return !probe_unneeded && Operator::Wants(input);
+  }
+
   void Finish(int input) override {
-    if (input == 1) return;  // the build side is complete; the probe side follows
+    if (input == 1) {  // the build side is complete; the probe side follows
+      built_ = true;
+      return;
+    }
     if (OutputsBuildRows(node_.join_kind)) {
       const bool want_matched = node_.join_kind == JoinKind::RightSemi;
       const auto& rows = build_.rows();
@@ -644,6 +659,7 @@ class HashJoinOp : public Operator {
 
   const HashJoinNode& node_;
   JoinTable build_;
+  bool built_ = false;  // the build side has finished
   bool comparable_;  // whether the two sides' key columns can hold equal keys at all
   std::vector<uint64_t> hashes_;  // the key hashes of a probe batch
   std::vector<uint8_t> keyed_;
@@ -1058,12 +1074,15 @@ AggTable* Execution::SummaryTable(const AggregateNode& node) const {
   return nullptr;
 }
 
+bool Execution::Wants(size_t source) const { return sources_[source].consumer->Wants(sources_[source].input); }
+
 void Execution::Push(size_t source, const Batch& batch) {
-  if (batch.rows() > 0) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
+  if (batch.rows() > 0 && Wants(source)) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
 }
 
 void Execution::PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count) {
-  if (count > 0) sources_[source].after_filter->Push(RowSet{&batch, selection, count}, sources_[source].after_filter_input);
+  const Source& s = sources_[source];
+  if (count > 0 && Wants(source)) s.after_filter->Push(RowSet{&batch, selection, count}, s.after_filter_input);
 }
 
 void Execution::Finish(size_t source) { sources_[source].consumer->Finish(sources_[source].input); }

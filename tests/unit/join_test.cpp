@@ -9,7 +9,9 @@
 #include <random>
 #include <set>
 
+#include "runtime/exec/execution.h"
 #include "runtime/exec/join_table.h"
+#include "runtime/exec/json.h"
 #include "runtime/exec/plan.h"
 #include "runtime/exec/rows.h"
 #include "tests/unit/interp_util.h"
@@ -384,4 +386,47 @@ TEST_CASE("mv-expand of compact scalar arrays gives what the parsed tree gives, 
       CHECK(fast.rows() > 0);
     }
   }
+}
+
+TEST_CASE("a join whose build side is empty wants no probe rows unless it outputs unmatched left rows; a limit reached wants none",
+          "[join]") {
+  const std::vector<ColumnSpec> schema = {{"k", Type::String}, {"v", Type::Long}};
+  Batch probe(schema), some(schema), none(schema);
+  for (const char* k : {"a", "b", "a"}) {
+    probe.columns[0].AppendString(k);
+    probe.columns[1].AppendLong(static_cast<int64_t>(probe.rows()));
+  }
+  some.columns[0].AppendString("a");
+  some.columns[1].AppendLong(7);
+  for (const JoinKind kind : kAllKinds) {
+    const bool left_only = kind == JoinKind::LeftSemi || kind == JoinKind::LeftAnti;
+    const bool right_only = kind == JoinKind::RightSemi || kind == JoinKind::RightAnti;
+    const std::vector<int> lo = right_only ? std::vector<int>{} : std::vector<int>{0, 1};
+    const std::vector<int> ro = left_only ? std::vector<int>{} : right_only ? std::vector<int>{0, 1} : std::vector<int>{1};
+    std::vector<std::string> names = {"k", "v"};
+    if (!left_only && !right_only) names.push_back("v1");
+    for (const Batch* build : {&none, &some}) {
+      INFO(JoinKindName(kind) << ", build rows " << build->rows());
+      auto plan = HashJoin(Scan("L", schema), Scan("R", schema), kind, {0}, {0}, lo, ro, names);
+      CollectSink sink(plan->schema);
+      Execution e(*plan, 0, sink);
+      REQUIRE(e.source_count() == 2);  // the build side first
+      e.Push(0, *build);
+      e.Finish(0);
+      const bool unmatched_left = kind == JoinKind::LeftOuter || kind == JoinKind::FullOuter || kind == JoinKind::LeftAnti;
+      CHECK(e.Wants(1) == (build->rows() > 0 || unmatched_left));
+      e.Push(1, probe);
+      e.Finish(1);
+      CHECK(Rows(sink.result(), true) == Rows(ReferenceJoin(probe, *build, kind, {0}, {0}, lo, ro, plan->schema), true));
+    }
+  }
+  auto limited = Limit(Scan("L", schema), 2);
+  CollectSink sink(limited->schema);
+  Execution e(*limited, 0, sink);
+  CHECK(e.Wants(0));
+  e.Push(0, probe);
+  CHECK_FALSE(e.Wants(0));
+  e.Push(0, probe);
+  e.Finish(0);
+  CHECK(sink.result().rows() == 2);
 }
