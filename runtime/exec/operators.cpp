@@ -747,8 +747,8 @@ class MvExpandOp : public Operator {
   // as itself; an empty array or bag gives none. An array of scalars in compact form (split()'s,
   // range()'s) is only cut into its items' texts (SplitScalarArray); anything else is parsed.
   struct ItemList {
-    bool texts = false;                    // the items are `text`, else `values`
-    std::vector<std::string_view> text;   // views of the cell
+    bool texts = false;                  // the items are `text`, else `values`
+    std::vector<std::string_view> text;  // views of the cell
     std::vector<Json> values;
     size_t size() const { return texts ? text.size() : values.size(); }
   };
