@@ -388,7 +388,7 @@ TEST_CASE("mv-expand of compact scalar arrays gives what the parsed tree gives, 
   }
 }
 
-TEST_CASE("a join whose build side is empty wants no probe rows unless it outputs unmatched left rows; a limit reached wants none",
+TEST_CASE("a join whose build side is empty wants no probe rows unless it outputs unmatched left rows, and a reached limit none",
           "[join]") {
   const std::vector<ColumnSpec> schema = {{"k", Type::String}, {"v", Type::Long}};
   Batch probe(schema), some(schema), none(schema);
