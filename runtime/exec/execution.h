@@ -42,6 +42,10 @@ class Consumer {
   virtual void Push(const RowSet& rows, int input) = 0;
   // Input `input` will send no more rows.
   virtual void Finish(int input) = 0;
+  // Whether rows pushed to input `input` can still change the result: false once they cannot (a
+  // join whose build side is empty, for the kinds that then output nothing; a limit reached), so
+  // that the rows of a source are no longer made and pushed.
+  virtual bool Wants(int) const { return true; }
 };
 
 // Collects a plan's result rows into one batch.
@@ -92,6 +96,9 @@ class Execution {
   const PlanNode& source(size_t i) const { return *sources_[i].node; }
   void Push(size_t source, const Batch& batch);
   void Finish(size_t source);
+  // Whether rows of source `source` can still change the result (Consumer::Wants): Push and
+  // PushSelected drop them when they cannot.
+  bool Wants(size_t source) const;
   // Feeds a source whose rows are at hand, a Datatable's or a shared subplan's result, (in
   // batches of kOutputBatchRows) and finishes it. A shared subplan's result is dropped after
   // its last use.

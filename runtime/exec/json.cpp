@@ -181,4 +181,82 @@ bool Json::operator==(const Json& other) const {
          items_ == other.items_ && members_ == other.members_;
 }
 
+namespace {
+
+// Whether the 4 hex digits of a \u escape are as AppendJsonString writes a control character
+// without a short escape: 00 and two lower-case hex digits of a value below 0x20.
+bool CompactControlEscape(std::string_view hex) {
+  if (hex.size() != 4 || hex[0] != '0' || hex[1] != '0' || (hex[2] != '0' && hex[2] != '1')) return false;
+  const char d = hex[3];
+  const bool lower_hex = (d >= '0' && d <= '9') || (d >= 'a' && d <= 'f');
+  return lower_hex && !(hex[2] == '0' && (d == '9' || d == 'a' || d == 'd'));  // \t, \n, \r
+}
+
+}  // namespace
+
+bool SplitScalarArray(std::string_view text, std::vector<std::string_view>& items) {
+  items.clear();
+  const size_t n = text.size();
+  size_t i = 0;
+  bool high = false;  // a byte beyond ASCII: the text's UTF-8 is checked, as simdjson does
+  const auto space = [&] {
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  };
+  const auto digit = [&](size_t at) { return at < n && text[at] >= '0' && text[at] <= '9'; };
+  space();
+  if (i == n || text[i] != '[') return false;
+  ++i;
+  space();
+  if (i < n && text[i] == ']') {
+    ++i;
+  } else {
+    while (true) {
+      if (i == n) return false;
+      const size_t start = i;
+      if (text[i] == '"') {
+        for (++i; i < n && text[i] != '"'; ++i) {
+          const auto b = static_cast<unsigned char>(text[i]);
+          if (b < 0x20) return false;
+          high |= b >= 0x80;
+          if (b != '\\') continue;
+          // Only the escapes AppendJsonString writes: others serialise otherwise.
+          if (++i == n) return false;
+          const char e = text[i];
+          if (e == 'u') {
+            if (!CompactControlEscape(text.substr(i + 1, 4))) return false;
+            i += 4;
+          } else if (e != '"' && e != '\\' && e != 'n' && e != 'r' && e != 't') {
+            return false;
+          }
+        }
+        if (i == n) return false;
+        ++i;
+      } else if (text[i] == '-' || digit(i)) {
+        const size_t first = i + (text[i] == '-');
+        for (i = first; digit(i);) ++i;
+        const size_t digits = i - first;
+        // -0, leading zeros and numbers that may not fit a long are parsed.
+        if (digits == 0 || digits > 18 || (text[first] == '0' && (digits > 1 || first > start))) return false;
+      } else if (text.substr(i, 4) == "true" || text.substr(i, 4) == "null") {
+        i += 4;
+      } else if (text.substr(i, 5) == "false") {
+        i += 5;
+      } else {
+        return false;
+      }
+      items.push_back(text.substr(start, i - start));
+      space();
+      if (i < n && text[i] == ']') {
+        ++i;
+        break;
+      }
+      if (i == n || text[i] != ',') return false;  // a fraction or exponent too: parsed
+      ++i;
+      space();
+    }
+  }
+  space();
+  return i == n && (!high || simdjson::validate_utf8(text.data(), text.size()));
+}
+
 }  // namespace huntc::exec

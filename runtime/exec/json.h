@@ -68,4 +68,12 @@ class Json {
   std::vector<std::pair<std::string, Json>> members_;
 };
 
+// Splits the JSON text of an array whose items are all scalars as Json::AppendTo writes them
+// (strings escaped as AppendJsonString does, integers of at most 18 digits, true, false, null;
+// whitespace between them allowed) into its items' texts, views of `text`, each the compact JSON
+// of its item; false when `text` is anything else (not an array, not valid JSON, or an item of
+// another form: then it is parsed). mv-expand takes such arrays, split()'s and range()'s,
+// apart without building a tree.
+bool SplitScalarArray(std::string_view text, std::vector<std::string_view>& items);
+
 }  // namespace huntc::exec

@@ -1,5 +1,6 @@
 // The physical operators and the wiring of a plan into them.
 #include <algorithm>
+#include <charconv>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -8,6 +9,7 @@
 #include "runtime/exec/aggregate.h"
 #include "runtime/exec/execution.h"
 #include "runtime/exec/join_table.h"
+#include "runtime/exec/json.h"
 #include "runtime/exec/rows.h"
 
 namespace huntc::exec {
@@ -18,6 +20,8 @@ namespace {
 class Operator : public Consumer {
  public:
   Operator(Consumer* out, int out_input, Evaluator& eval) : out_(out), out_input_(out_input), eval_(eval) {}
+  // What an operator does with its rows only shows in the rows it hands on.
+  bool Wants(int) const override { return out_->Wants(out_input_); }
 
  protected:
   void Emit(const RowSet& rows) {
@@ -185,9 +189,24 @@ class ProjectOp : public Operator {
     return outputs_.data();
   }
   // The columns a kernel did not compute (all when `computed` is false), then the rows handed on.
+  // A column passed through (`extend` keeps them all) is copied into this operator's column,
+  // whose buffers are reused from batch to batch: a whole batch's buffers at once, selected rows
+  // one by one, never through the evaluator's conversions into new buffers.
   void Complete(const RowSet& rows, bool computed) {
     for (size_t i = 0; i < node_.exprs.size(); ++i) {
-      if (!computed || !node_.compiled[i]) batch_.columns[i] = eval_.Evaluate(node_.exprs[i], rows);
+      if (computed && node_.compiled[i]) continue;
+      const Expr& e = node_.exprs[i];
+      const Column* from = e.kind == ExprKind::Column ? &rows.batch->columns[static_cast<size_t>(e.column)] : nullptr;
+      if (!from || from->type() != e.type) {
+        batch_.columns[i] = eval_.Evaluate(e, rows);
+      } else if (!rows.sel && rows.count == from->size()) {
+        batch_.columns[i] = *from;
+      } else {
+        Column& to = batch_.columns[i];
+        to.Clear();
+        to.Reserve(rows.count);
+        for (size_t k = 0; k < rows.count; ++k) to.AppendFrom(*from, rows.Row(k));
+      }
     }
     batch_.row_count = rows.count;
     Emit(RowSet::All(batch_));
@@ -224,6 +243,7 @@ class LimitOp : public Operator {
     }
   }
   void Finish(int) override { Done(); }
+  bool Wants(int input) const override { return left_ > 0 && Operator::Wants(input); }
 
  private:
   uint64_t left_;
@@ -493,8 +513,20 @@ class HashJoinOp : public Operator {
     Probe(rows);
   }
 
+  // Once the build side is complete and empty (or its keys cannot equal the probe side's), the
+  // probe side's rows match nothing: only the kinds that output unmatched left rows need them.
+  bool Wants(int input) const override {
+    const JoinKind k = node_.join_kind;
+    const bool probe_unneeded = input == 0 && built_ && (build_.rows().empty() || !comparable_) && k != JoinKind::LeftOuter &&
+                                k != JoinKind::FullOuter && k != JoinKind::LeftAnti;
+    return !probe_unneeded && Operator::Wants(input);
+  }
+
   void Finish(int input) override {
-    if (input == 1) return;  // the build side is complete; the probe side follows
+    if (input == 1) {  // the build side is complete; the probe side follows
+      built_ = true;
+      return;
+    }
     if (OutputsBuildRows(node_.join_kind)) {
       const bool want_matched = node_.join_kind == JoinKind::RightSemi;
       const auto& rows = build_.rows();
@@ -633,6 +665,7 @@ class HashJoinOp : public Operator {
 
   const HashJoinNode& node_;
   JoinTable build_;
+  bool built_ = false;  // the build side has finished
   bool comparable_;  // whether the two sides' key columns can hold equal keys at all
   std::vector<uint64_t> hashes_;  // the key hashes of a probe batch
   std::vector<uint8_t> keyed_;
@@ -663,21 +696,18 @@ class MvExpandOp : public Operator {
     if (node_.with_index) made_.back() = true;
   }
   void Push(const RowSet& rows, int) override {
-    std::vector<std::vector<Json>> items(node_.columns.size());
+    items_.resize(node_.columns.size());
     for (size_t i = 0; i < rows.count; ++i) {
       const uint32_t row = rows.Row(i);
       size_t count = 0;
       for (size_t k = 0; k < node_.columns.size(); ++k) {
-        Items(rows.batch->columns[static_cast<size_t>(node_.columns[k].column)], row, node_.columns[k], items[k]);
-        count = std::max(count, items[k].size());
+        Items(rows.batch->columns[static_cast<size_t>(node_.columns[k].column)], row, node_.columns[k], items_[k]);
+        count = std::max(count, items_[k].size());
       }
       count = static_cast<size_t>(std::min<uint64_t>(count, node_.limit));
       for (size_t j = 0; j < count; ++j) {
         for (size_t k = 0; k < node_.columns.size(); ++k) {
-          const auto& list = items[k];
-          // Shorter columns pad with null; an element not of the `to typeof()` type is null.
-          const bool cast = j < list.size() && Conforms(list[j], node_.columns[k].to);
-          AppendJson(narrow_.columns[static_cast<size_t>(node_.columns[k].column)], cast ? list[j] : Json());
+          AppendItem(narrow_.columns[static_cast<size_t>(node_.columns[k].column)], items_[k], j, node_.columns[k].to);
         }
         for (size_t c : copied_) narrow_.columns[c].AppendFrom(rows.batch->columns[c], row);
         if (node_.with_index) narrow_.columns.back().AppendLong(static_cast<int64_t>(j));
@@ -720,24 +750,70 @@ class MvExpandOp : public Operator {
   }
 
   // The values one row's cell expands to: an array's items, a bag's entries, a null or scalar
-  // as itself; an empty array or bag gives none.
-  static void Items(const Column& c, size_t row, const MvExpandColumn& spec, std::vector<Json>& out) {
-    out.clear();
+  // as itself; an empty array or bag gives none. An array of scalars in compact form (split()'s,
+  // range()'s) is only cut into its items' texts (SplitScalarArray); anything else is parsed.
+  struct ItemList {
+    bool texts = false;                  // the items are `text`, else `values`
+    std::vector<std::string_view> text;  // views of the cell
+    std::vector<Json> values;
+    size_t size() const { return texts ? text.size() : values.size(); }
+  };
+  static void Items(const Column& c, size_t row, const MvExpandColumn& spec, ItemList& out) {
+    out.values.clear();
+    out.texts = c.type() == Type::Dynamic && !c.IsNull(row) && SplitScalarArray(c.StringAt(row), out.text);
+    if (out.texts) return;
     Json v = CellToJson(c, row);
     if (v.IsArray()) {
-      out = std::move(v.items());
+      out.values = std::move(v.items());
     } else if (v.IsObject()) {
       for (const auto& [key, value] : v.members()) {
         if (spec.bag_as_array) {
-          out.push_back(Json::Array({Json::String(key), value}));
+          out.values.push_back(Json::Array({Json::String(key), value}));
         } else {
           Json entry = Json::Object();
           entry.Append(key, value);
-          out.push_back(std::move(entry));
+          out.values.push_back(std::move(entry));
         }
       }
     } else {
-      out.push_back(std::move(v));
+      out.values.push_back(std::move(v));
+    }
+  }
+  // The value of an item's compact JSON text (SplitScalarArray's: a scalar).
+  static Json TextValue(std::string_view text) {
+    switch (text.front()) {
+      case '"':
+        // With escapes, the parser undoes them.
+        if (text.find('\\') != std::string_view::npos) return Json::Parse(text).value_or(Json());
+        return Json::String(std::string(text.substr(1, text.size() - 2)));
+      case 't': return Json::Bool(true);
+      case 'f': return Json::Bool(false);
+      case 'n': return Json();
+      default: {
+        int64_t v = 0;
+        std::from_chars(text.data(), text.data() + text.size(), v);
+        return Json::Long(v);
+      }
+    }
+  }
+  // Item `j` of `list` into `out`: null past its end (shorter columns pad with null) or when not
+  // of the `to typeof()` type. A dynamic column takes an item's text as it is: it is the compact
+  // JSON the item would be serialised to.
+  static void AppendItem(Column& out, const ItemList& list, size_t j, Type to) {
+    if (j >= list.size()) {
+      AppendJson(out, Json());
+    } else if (!list.texts) {
+      AppendJson(out, Conforms(list.values[j], to) ? list.values[j] : Json());
+    } else if (out.type() == Type::Dynamic && to == Type::Dynamic) {
+      const std::string_view text = list.text[j];
+      if (text == "null") {
+        out.AppendNull();
+      } else {
+        out.AppendString(text);
+      }
+    } else {
+      const Json v = TextValue(list.text[j]);
+      AppendJson(out, Conforms(v, to) ? v : Json());
     }
   }
   // `to typeof(T)` only casts, it does not parse or convert (doc: mv-expand-operator): a string
@@ -757,6 +833,7 @@ class MvExpandOp : public Operator {
     return false;
   }
   const MvExpandNode& node_;
+  std::vector<ItemList> items_;     // per expanded column: the items of the row at hand
   Batch batch_;
   Prefilter prefilter_;
   Batch narrow_;
@@ -1003,12 +1080,15 @@ AggTable* Execution::SummaryTable(const AggregateNode& node) const {
   return nullptr;
 }
 
+bool Execution::Wants(size_t source) const { return sources_[source].consumer->Wants(sources_[source].input); }
+
 void Execution::Push(size_t source, const Batch& batch) {
-  if (batch.rows() > 0) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
+  if (batch.rows() > 0 && Wants(source)) sources_[source].consumer->Push(RowSet::All(batch), sources_[source].input);
 }
 
 void Execution::PushSelected(size_t source, const Batch& batch, const uint32_t* selection, size_t count) {
-  if (count > 0) sources_[source].after_filter->Push(RowSet{&batch, selection, count}, sources_[source].after_filter_input);
+  const Source& s = sources_[source];
+  if (count > 0 && Wants(source)) s.after_filter->Push(RowSet{&batch, selection, count}, s.after_filter_input);
 }
 
 void Execution::Finish(size_t source) { sources_[source].consumer->Finish(sources_[source].input); }

@@ -9,7 +9,9 @@
 #include <random>
 #include <set>
 
+#include "runtime/exec/execution.h"
 #include "runtime/exec/join_table.h"
+#include "runtime/exec/json.h"
 #include "runtime/exec/plan.h"
 #include "runtime/exec/rows.h"
 #include "tests/unit/interp_util.h"
@@ -327,4 +329,104 @@ TEST_CASE("mv-expand: the columns not expanded, of every type, come with each it
     bad += !ok;
   }
   CHECK(bad == 0);
+}
+
+TEST_CASE("SplitScalarArray: compact scalar arrays are cut into their items' JSON, anything else is left to the parser",
+          "[mv-expand]") {
+  std::vector<std::string_view> items;
+  for (const std::string text :
+       {R"([])", R"( [ ] )", R"(["a","",1,-5,0,123456789012345678,true,false,null])", "[ \"x\" ,\t2\n,\r\"y\" ]",
+        R"(["q\"uote","back\\slash","\n\r\t","\u0001\u001f\u0000","caf)" "\xc3\xa9" R"("])"}) {
+    INFO(text);
+    const std::optional<Json> parsed = Json::Parse(text);
+    REQUIRE(parsed);
+    REQUIRE(SplitScalarArray(text, items));
+    REQUIRE(items.size() == parsed->items().size());
+    for (size_t i = 0; i < items.size(); ++i) CHECK(std::string(items[i]) == parsed->items()[i].Serialize());
+  }
+  for (const std::string text :
+       {"", "1", R"("s")", R"({"a":1})", "[[1]]", R"([{"a":1}])", "[1.5]", "[1e3]", "[-0]", "[01]", "[1234567890123456789]",
+        R"(["\/"])", R"(["\u0041"])", R"(["\u000a"])", R"(["\u001F"])", R"(["\b"])", "[1,]", "[,1]", "[1 2]", "[", "[\"a",
+        "[tru]", "[truex]", "[1]x", "[\"\x01\"]", "[\"\xc3\"]", "[\"\xff\"]"}) {
+    INFO(text);
+    CHECK_FALSE(SplitScalarArray(text, items));
+  }
+}
+
+TEST_CASE("mv-expand of compact scalar arrays gives what the parsed tree gives, for every to typeof(), with index and limit",
+          "[mv-expand]") {
+  // Each list, as it is (cut into its items' texts) and with a nested array after its items
+  // (parsed): the rows of the second, less the nested array's, are those of the first.
+  const std::vector<std::string> lists = {
+      R"(["a","b c","",7,-12,123456789012345678,true,false,null,"q\"t","C:\\Windows\\x.exe","\n\t\r","\u0002\u001e","caf)"
+      "\xc3\xa9" R"("])",
+      R"([1,2,3])", R"(["2", "x" ,null])", "[]", R"([true])"};
+  std::vector<std::vector<Value>> as_is, parsed;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const std::string& list = lists[i];
+    as_is.push_back({L(static_cast<int64_t>(i)), D(list)});
+    parsed.push_back({L(static_cast<int64_t>(i)), D(list.substr(0, list.size() - 1) + (list == "[]" ? "[0]]" : ",[0]]"))});
+  }
+  as_is.push_back({L(99), N(Type::Dynamic)});
+  parsed.push_back({L(99), N(Type::Dynamic)});
+  const std::vector<ColumnSpec> schema = {{"id", Type::Long}, {"d", Type::Dynamic}};
+  for (const Type to : {Type::Dynamic, Type::String, Type::Long, Type::Int, Type::Real, Type::Bool, Type::DateTime}) {
+    for (const uint64_t limit : {uint64_t{2147483647}, uint64_t{2}}) {
+      INFO(TypeName(to) << ", limit " << limit);
+      const Batch fast = Run(*MvExpand(Datatable(schema, as_is), {{1, to, false}}, limit, "i"));
+      const Batch slow = Run(*MvExpand(Datatable(schema, parsed), {{1, to, false}}, limit, "i"));
+      std::vector<std::string> expected;
+      for (size_t r = 0; r < slow.rows(); ++r) {
+        const auto id = static_cast<size_t>(slow.columns[0].LongAt(r));
+        const int64_t index = slow.columns[2].LongAt(r);
+        const bool nested = id < lists.size() && Json::Parse(lists[id])->items().size() == static_cast<size_t>(index);
+        if (!nested) expected.push_back(Rows(slow)[r]);
+      }
+      CHECK(Rows(fast) == expected);
+      CHECK(fast.rows() > 0);
+    }
+  }
+}
+
+TEST_CASE("a join whose build side is empty wants no probe rows unless it outputs unmatched left rows, and a reached limit none",
+          "[join]") {
+  const std::vector<ColumnSpec> schema = {{"k", Type::String}, {"v", Type::Long}};
+  Batch probe(schema), some(schema), none(schema);
+  for (const char* k : {"a", "b", "a"}) {
+    probe.columns[0].AppendString(k);
+    probe.columns[1].AppendLong(static_cast<int64_t>(probe.rows()));
+  }
+  some.columns[0].AppendString("a");
+  some.columns[1].AppendLong(7);
+  for (const JoinKind kind : kAllKinds) {
+    const bool left_only = kind == JoinKind::LeftSemi || kind == JoinKind::LeftAnti;
+    const bool right_only = kind == JoinKind::RightSemi || kind == JoinKind::RightAnti;
+    const std::vector<int> lo = right_only ? std::vector<int>{} : std::vector<int>{0, 1};
+    const std::vector<int> ro = left_only ? std::vector<int>{} : right_only ? std::vector<int>{0, 1} : std::vector<int>{1};
+    std::vector<std::string> names = {"k", "v"};
+    if (!left_only && !right_only) names.push_back("v1");
+    for (const Batch* build : {&none, &some}) {
+      INFO(JoinKindName(kind) << ", build rows " << build->rows());
+      auto plan = HashJoin(Scan("L", schema), Scan("R", schema), kind, {0}, {0}, lo, ro, names);
+      CollectSink sink(plan->schema);
+      Execution e(*plan, 0, sink);
+      REQUIRE(e.source_count() == 2);  // the build side first
+      e.Push(0, *build);
+      e.Finish(0);
+      const bool unmatched_left = kind == JoinKind::LeftOuter || kind == JoinKind::FullOuter || kind == JoinKind::LeftAnti;
+      CHECK(e.Wants(1) == (build->rows() > 0 || unmatched_left));
+      e.Push(1, probe);
+      e.Finish(1);
+      CHECK(Rows(sink.result(), true) == Rows(ReferenceJoin(probe, *build, kind, {0}, {0}, lo, ro, plan->schema), true));
+    }
+  }
+  auto limited = Limit(Scan("L", schema), 2);
+  CollectSink sink(limited->schema);
+  Execution e(*limited, 0, sink);
+  CHECK(e.Wants(0));
+  e.Push(0, probe);
+  CHECK_FALSE(e.Wants(0));
+  e.Push(0, probe);
+  e.Finish(0);
+  CHECK(sink.result().rows() == 2);
 }
