@@ -50,6 +50,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "runtime/json_members.h"
 #include "runtime/literal_matcher.h"
 #include "runtime/needle_scan.h"
 #include "runtime/output.h"
@@ -708,6 +709,8 @@ struct TableState {
   // have the same hash, so that most keys are compared with one name or none: records have
   // many keys sharing a first byte (InitiatingProcess...).
   std::array<uint64_t, 256> by_hash{};
+  // The keys of the last line the line scanner read whole as a plain record of this table.
+  MemberLayout layout;
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -907,6 +910,7 @@ struct EventReader::Impl {
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
                   Markers* markers);
+  bool ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t);
   bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
   bool ParseJsonFast(const char* data, size_t size, size_t& table);
@@ -940,6 +944,7 @@ struct EventReader::Impl {
   std::unique_ptr<Prefilter> prefilter;
   bool prefiltering = false;
   bool skim = true;  // see set_skim
+  bool members = true;  // see set_members
   // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
   uint64_t judged = 0, unwanted = 0;
   std::vector<uint64_t> prefilter_bits;
@@ -1418,6 +1423,19 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
                                                        size_t& table) {
   TableState& t = tables[staged];
   scanned_used = 0;
+  // A plain record of the table is read by its layout when it has the same; the general walk
+  // below reads the others, and learns their layout.
+  const bool plain = members && staged == PlainTable();
+  if (plain && t.layout.ready()) {
+    uint32_t at = i;
+    if (ScanLayout(tokens, at, line_end, t) && tokens.at[at] >= line_end) {
+      i = at;
+      table = staged;
+      return Scanned::Staged;
+    }
+    scanned_used = 0;
+  }
+  if (plain) t.layout.Begin();
   Markers markers;
   if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
   if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
@@ -1435,7 +1453,42 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   }
   table = markers.has_type ? FindTable(type_name) : PlainTable();
   if (table == kNoTable && markers.has_type) table = kOtherTable;
+  if (plain && !markers.has_type && !markers.has_category) t.layout.Finish();
   return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+}
+
+// ScanObject for an object whose keys are those of t.layout in the same order: the key of each
+// member is compared with the layout's, the columns of the wanted members are staged and the
+// other values only checked. False when the keys differ or the object is not sure to be valid
+// (ScanObject then reads it).
+bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t) {
+  const MemberLayout& layout = t.layout;
+  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  ResetSlots(t);
+  ++i;
+  // Key and separator checks are folded into one flag: the loop branches on the kinds of the
+  // values, which a layout's lines share.
+  uint32_t differs = 0;
+  const size_t members = layout.size();
+  for (size_t k = 0; k < members; ++k) {
+    // A key (a token before line_end has one after it, the sentinels at the latest), its colon.
+    if (tokens.at[i] >= line_end) return false;
+    differs |= layout.KeyDiffers(k, tokens.text + tokens.at[i], line_end - tokens.at[i]);
+    differs |= static_cast<uint32_t>(tokens.Byte(i + 1) != ':');
+    i += 2;
+    if (tokens.at[i] >= line_end) return false;
+    const uint32_t c = layout.column(k);
+    if (c != MemberLayout::kUnread) {
+      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+    } else if (tokens.Byte(i) == '"') {
+      ++i;  // most values are strings, whole by stage 1
+    } else if (!SkipValue(tokens, i, line_end)) {
+      return false;
+    }
+    if (tokens.at[i] >= line_end) return false;
+    differs |= static_cast<uint32_t>(tokens.Byte(i++) != (k + 1 < members ? ',' : '}'));
+  }
+  return differs == 0;
 }
 
 // Checks the object starting at token i, moving i past it, and stages the columns of `t` from
@@ -1463,6 +1516,12 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     const char first = tokens.Byte(i);
     const bool is_type = markers && key == "Type", is_category = markers && key == "category";
     const size_t c = t.Find(key);
+    if (markers) {
+      // Learning the layout (ScanLine): a record's members, not those of its `properties`. A
+      // key that may name the table, whatever its value here, must be seen in every line.
+      t.layout.Add(quoted, c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
+      if (is_type || is_category) t.layout.Refuse();
+    }
     if (c < t.slots.size()) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
       if ((is_type || is_category) && t.slots[c].state == Slot::State::Value &&
@@ -2142,6 +2201,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 void EventReader::set_skim(bool skim) { impl_->skim = skim; }
+void EventReader::set_members(bool members) { impl_->members = members; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   Impl& m = *impl_;
