@@ -15,6 +15,8 @@
 // string bounds); the scanner then walks each line's tokens once, checking the grammar and the
 // literals and numbers, comparing keys in place, staging the values of the requested columns
 // and only glancing at the others; an envelope's event is staged from its `properties` object.
+// A plain record with the keys of the previous one, in the same order (MemberLayout), is read
+// by position: each key compared with the layout's in one vector compare, no lookup.
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
@@ -265,6 +267,7 @@ size_t Unescape(std::string_view text, char* out) {
 struct Tokens {
   const char* text;
   const uint32_t* at;
+  uint32_t count;  // before the two sentinels
 
   char Byte(uint32_t i) const { return text[at[i]]; }
   // The text of token i of a scalar or string, without the spaces before the next token.
@@ -1281,7 +1284,7 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
   used = 0;
   if (!Structure(data, size)) return Window::Unstructured;
   FindEscapes(data, size, odd_escapes, window_newlines, window_masks);
-  const Tokens tokens{data, structure->structural_indexes.get()};
+  const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   size_t next_line = 0;   // in window_newlines
@@ -1405,7 +1408,8 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
       Record(data + used, length, allocated - used, 0);
     } else {
       uint32_t i = 0;
-      StageLine(Tokens{data + used, structure->structural_indexes.get()}, i, 0, static_cast<uint32_t>(length),
+      StageLine(Tokens{data + used, structure->structural_indexes.get(), structure->n_structural_indexes}, i, 0,
+                static_cast<uint32_t>(length),
                 odd, staged, allocated - used);
     }
     used = line_end + 1;
@@ -1471,21 +1475,24 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
   uint32_t differs = 0;
   const size_t members = layout.size();
   for (size_t k = 0; k < members; ++k) {
-    // A key (a token before line_end has one after it, the sentinels at the latest), its colon.
-    if (tokens.at[i] >= line_end) return false;
+    // A key, its colon, a scalar value and the separator after it are four tokens: when they lie
+    // in the line, the line's end need not be checked again for a scalar.
+    if (i + 3 > tokens.count + 1 || tokens.at[i + 3] >= line_end) return false;
     differs |= layout.KeyDiffers(k, tokens.text + tokens.at[i], line_end - tokens.at[i]);
     differs |= static_cast<uint32_t>(tokens.Byte(i + 1) != ':');
     i += 2;
-    if (tokens.at[i] >= line_end) return false;
+    const char first = tokens.Byte(i);
     const uint32_t c = layout.column(k);
     if (c != MemberLayout::kUnread) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
-    } else if (tokens.Byte(i) == '"') {
+    } else if (first == '{' || first == '[') {
+      if (!SkipValue(tokens, i, line_end)) return false;
+    } else if (first == '"' || ValidScalar(tokens.Scalar(i))) {
       ++i;  // most values are strings, whole by stage 1
-    } else if (!SkipValue(tokens, i, line_end)) {
+    } else {
       return false;
     }
-    if (tokens.at[i] >= line_end) return false;
+    if (tokens.at[i] >= line_end) return false;  // after a container
     differs |= static_cast<uint32_t>(tokens.Byte(i++) != (k + 1 < members ? ',' : '}'));
   }
   return differs == 0;
