@@ -899,6 +899,7 @@ struct EventReader::Impl {
   struct Markers {
     bool has_type = false, has_category = false;
     uint32_t properties = 0;  // the token of an object under `properties`, or 0
+    bool learn = false;  // the record's keys are learnt as its table's layout (ScanLine)
   };
   size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
   enum class Window : uint8_t { Whole, Part, Unstructured };
@@ -1441,6 +1442,7 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   }
   if (plain) t.layout.Begin();
   Markers markers;
+  markers.learn = plain;
   if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
   if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
   if (markers.has_category && markers.properties) {
@@ -1523,9 +1525,9 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     const char first = tokens.Byte(i);
     const bool is_type = markers && key == "Type", is_category = markers && key == "category";
     const size_t c = t.Find(key);
-    if (markers) {
-      // Learning the layout (ScanLine): a record's members, not those of its `properties`. A
-      // key that may name the table, whatever its value here, must be seen in every line.
+    if (markers && markers->learn) {
+      // A record's members, not those of its `properties`. A key that may name the table,
+      // whatever its value here, must be seen in every line.
       t.layout.Add(quoted, c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
       if (is_type || is_category) t.layout.Refuse();
     }
