@@ -27,9 +27,9 @@ class MemberLayout {
 
   // Whether there is a layout to read lines by.
   bool ready() const { return ready_; }
-  size_t size() const { return columns_.size(); }
+  size_t size() const { return members_.size(); }
   // The column of member k, or kUnread.
-  uint32_t column(size_t k) const { return columns_[k]; }
+  uint32_t column(size_t k) const { return members_[k].column; }
   // Nonzero when the `size` bytes at `text` (of which at least kReadable are readable) do not
   // start with member k's quoted key. A key is a plain string (Add), so bytes equal to it are
   // that string.
@@ -47,25 +47,28 @@ class MemberLayout {
   // A line that names its table (`Type`, `category`) has no layout: the scanner must see it.
   void Refuse() { usable_ = false; }
   void Finish() {
-    ready_ = usable_ && !columns_.empty();
+    ready_ = usable_ && !members_.empty();
     usable_ = false;  // Add learns nothing more until the next Begin
   }
 
  private:
   bool ready_ = false;
   bool usable_ = false;
-  std::vector<uint32_t> columns_;  // per member, its column or kUnread
-  std::vector<uint32_t> lengths_;  // per member, the bytes of its quoted key
-  // Per member, its quoted key in kReadable bytes (zero-padded); a longer key goes on in `long_`.
-  std::string padded_;
+  // What KeyDiffers reads of a member, side by side.
+  struct Member {
+    char key[kReadable];  // the quoted key's first kReadable bytes, zero-padded
+    uint32_t length;      // of the quoted key
+    uint32_t want;        // a bit for each of the key's bytes among the first kReadable
+    uint32_t column;      // or kUnread
+  };
+  std::vector<Member> members_;
   std::vector<std::string> long_;  // per member, its whole quoted key when over kReadable bytes
 };
 
 inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size) const {
-  const uint32_t length = lengths_[k];
-  if (length > kReadable) return length > size || std::memcmp(text, long_[k].data(), length) != 0;
-  const char* key = padded_.data() + k * kReadable;
-  const uint32_t want = length == 32 ? ~uint32_t{0} : (uint32_t{1} << length) - 1;
+  const Member& m = members_[k];
+  if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
+  const char* key = m.key;
 #if defined(__SSE2__)
   // Two compares of 16 bytes and a mask of the key's length: no loop, no branch.
   const auto equal = [&](size_t at) {
@@ -73,9 +76,9 @@ inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size
         _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at)),
                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + at)))));
   };
-  return ~(equal(0) | (equal(16) << 16)) & want;
+  return ~(equal(0) | (equal(16) << 16)) & m.want;
 #else
-  return std::memcmp(text, key, length) != 0;
+  return std::memcmp(text, key, m.length) != 0;
 #endif
 }
 
