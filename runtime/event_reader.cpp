@@ -480,6 +480,11 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
   return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(data, size));
 }
 
+// Plain records in a row not read by their table's layout (MemberLayout) after which only one
+// in kLayoutRetry tries it and learns a new one.
+constexpr uint64_t kLayoutTries = 4;
+constexpr uint64_t kLayoutRetry = 64;
+
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
 
@@ -712,8 +717,10 @@ struct TableState {
   // have the same hash, so that most keys are compared with one name or none: records have
   // many keys sharing a first byte (InitiatingProcess...).
   std::array<uint64_t, 256> by_hash{};
-  // The keys of the last line the line scanner read whole as a plain record of this table.
+  // The keys of the last line the line scanner read whole as a plain record of this table, and
+  // how many plain records in a row it has not read by them since.
   MemberLayout layout;
+  uint64_t layout_misses = 0;
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -1430,16 +1437,21 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   scanned_used = 0;
   // A plain record of the table is read by its layout when it has the same; the general walk
   // below reads the others, and learns their layout.
-  const bool plain = members && staged == PlainTable();
+  // After a few misses in a row, one record in kLayoutRetry tries: a file whose layouts keep
+  // changing then costs the general walk and little more.
+  const bool plain = members && staged == PlainTable() &&
+                     (t.layout_misses < kLayoutTries || t.layout_misses % kLayoutRetry == 0);
   if (plain && t.layout.ready()) {
     uint32_t at = i;
     if (ScanLayout(tokens, at, line_end, t) && tokens.at[at] >= line_end) {
       i = at;
       table = staged;
+      t.layout_misses = 0;
       return Scanned::Staged;
     }
     scanned_used = 0;
   }
+  if (members && staged == PlainTable()) ++t.layout_misses;
   if (plain) t.layout.Begin();
   Markers markers;
   markers.learn = plain;

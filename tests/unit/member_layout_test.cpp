@@ -170,28 +170,35 @@ TEST_CASE("members: lines that change or break the layout read as the general wa
       R"({"a":"s","x":"u","n":42,"y":1,"d":34)",
       same,
   };
-  std::string text;
-  for (const std::string& line : lines) text += same + "\n" + line + "\n";
-  for (const std::string& content : {text, text + same, text + same + "\r"}) {
-    const std::string path = dir.Write("T.jsonl", content);
-    const Outcome o = ReadBothWays(path, "T", columns);
-    CHECK(o.stats.lines_skipped == 21);
-    // What the general walk gives, spot-checked, so that both ways being wrong alike fails too.
-    const auto has = [&](const std::string& row) { return std::find(o.rows.begin(), o.rows.end(), row) != o.rows.end(); };
-    CHECK(has("'s0'|1|'{\"k\":[1,2]}'|null|"));
-    CHECK(has("'reordered'|3|'1'|null|"));
-    CHECK(has("'renamed n'|null|'2'|null|"));
-    CHECK(has("'last'|5|null|null|"));
-    CHECK(has("'last'|null|'3'|null|"));
-    CHECK(has("'dup'|7|'4'|null|"));
-    CHECK(has("'esc\"aped\\\n\t'|8|'{\"j\":1}'|null|"));
-    CHECK(has("'spaced'|35|'30'|null|"));
-    CHECK(has("'s'|-41|'33'|-0.005|"));
-    CHECK(o.stats.values_wrong_type == 2);  // "x29" and 30.5
-    CHECK(has("'Type not text'|43|null|null|"));
-    CHECK(!has("'Type text'|44|null|null|"));
-    CHECK(o.stats.other_records == 2);
+  // Each line in a file of its own, after two that set the layout, and before one that has it
+  // (which may end the file without a newline): so that it is read by the layout.
+  Outcome all;
+  for (const std::string& line : lines) {
+    INFO(line);
+    const std::string text = same + "\n" + same + "\n" + line + "\n" + same;
+    for (const std::string& content : {text + "\n", text, text + "\r"}) {
+      const Outcome o = ReadBothWays(dir.Write("T.jsonl", content), "T", columns);
+      if (content.back() != '\n') continue;
+      all.rows.insert(all.rows.end(), o.rows.begin(), o.rows.end());
+      all.stats.Add(o.stats);
+    }
   }
+  CHECK(all.stats.lines_skipped == 21);
+  // What the general walk gives, spot-checked, so that both ways being wrong alike fails too.
+  const auto has = [&](const std::string& row) { return std::find(all.rows.begin(), all.rows.end(), row) != all.rows.end(); };
+  CHECK(has("'s0'|1|'{\"k\":[1,2]}'|null|"));
+  CHECK(has("'reordered'|3|'1'|null|"));
+  CHECK(has("'renamed n'|null|'2'|null|"));
+  CHECK(has("'last'|5|null|null|"));
+  CHECK(has("'last'|null|'3'|null|"));
+  CHECK(has("'dup'|7|'4'|null|"));
+  CHECK(has("'esc\"aped\\\n\t'|8|'{\"j\":1}'|null|"));
+  CHECK(has("'spaced'|35|'30'|null|"));
+  CHECK(has("'s'|-41|'33'|-0.005|"));
+  CHECK(all.stats.values_wrong_type == 2);  // "x29" and 30.5
+  CHECK(has("'Type not text'|43|null|null|"));
+  CHECK(!has("'Type text'|44|null|null|"));
+  CHECK(all.stats.other_records == 2);
 }
 
 TEST_CASE("members: generated archives of several tables read the same with and without layouts",
@@ -241,5 +248,18 @@ TEST_CASE("members: generated archives of several tables read the same with and 
     const std::string damaged_path = dir.Write(name + "-damaged.jsonl", damaged);
     const Outcome d = ReadBothWays(damaged_path, name, columns);
     CHECK(d.stats.lines_skipped > 50);
+    // A key of its own in every line (the reader then tries layouts only now and then), and in
+    // every other line.
+    for (const size_t every : {1, 2}) {
+      std::string varied;
+      for (size_t at = 0, line = 0; at < clean.size(); ++line) {
+        const size_t nl = clean.find('\n', at);
+        const std::string text = clean.substr(at, nl - at);
+        at = nl + 1;
+        varied += line % every == 0 ? fmt::format("{{\"K{}\":1,{}\n", line, text.substr(1)) : text + "\n";
+      }
+      const Outcome v = ReadBothWays(dir.Write(name + "-varied.jsonl", varied), name, columns);
+      CHECK(v.rows == o.rows);
+    }
   }
 }
