@@ -15,6 +15,8 @@
 // string bounds); the scanner then walks each line's tokens once, checking the grammar and the
 // literals and numbers, comparing keys in place, staging the values of the requested columns
 // and only glancing at the others; an envelope's event is staged from its `properties` object.
+// A plain record with the keys of the previous one, in the same order (MemberLayout), is read
+// by position: each key compared with the layout's in one vector compare, no lookup.
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
@@ -50,6 +52,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "runtime/json_members.h"
 #include "runtime/literal_matcher.h"
 #include "runtime/needle_scan.h"
 #include "runtime/output.h"
@@ -264,6 +267,7 @@ size_t Unescape(std::string_view text, char* out) {
 struct Tokens {
   const char* text;
   const uint32_t* at;
+  uint32_t count;  // before the two sentinels
 
   char Byte(uint32_t i) const { return text[at[i]]; }
   // The text of token i of a scalar or string, without the spaces before the next token.
@@ -475,6 +479,11 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
   odd.push_back(UINT32_MAX);
   return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(data, size));
 }
+
+// Plain records in a row not read by their table's layout (MemberLayout) after which only one
+// in kLayoutRetry tries it and learns a new one.
+constexpr uint64_t kLayoutTries = 4;
+constexpr uint64_t kLayoutRetry = 64;
 
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
@@ -708,6 +717,10 @@ struct TableState {
   // have the same hash, so that most keys are compared with one name or none: records have
   // many keys sharing a first byte (InitiatingProcess...).
   std::array<uint64_t, 256> by_hash{};
+  // The keys of the last line the line scanner read whole as a plain record of this table, and
+  // how many plain records in a row it has not read by them since.
+  MemberLayout layout;
+  uint64_t layout_misses = 0;
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -893,6 +906,7 @@ struct EventReader::Impl {
   struct Markers {
     bool has_type = false, has_category = false;
     uint32_t properties = 0;  // the token of an object under `properties`, or 0
+    bool learn = false;  // the record's keys are learnt as its table's layout (ScanLine)
   };
   size_t ScanLines(const char* data, size_t size, size_t allocated, uint64_t at, uint64_t range_end);
   enum class Window : uint8_t { Whole, Part, Unstructured };
@@ -907,6 +921,7 @@ struct EventReader::Impl {
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
                   Markers* markers);
+  bool ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t);
   bool ScanStage(const Tokens& tokens, uint32_t& i, uint32_t line_end, Type type, Slot& slot);
   Problem ParseJson(const char* data, size_t size, size_t allocated, size_t& table);
   bool ParseJsonFast(const char* data, size_t size, size_t& table);
@@ -940,6 +955,7 @@ struct EventReader::Impl {
   std::unique_ptr<Prefilter> prefilter;
   bool prefiltering = false;
   bool skim = true;  // see set_skim
+  bool members = true;  // see set_members
   // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
   uint64_t judged = 0, unwanted = 0;
   std::vector<uint64_t> prefilter_bits;
@@ -1276,7 +1292,7 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
   used = 0;
   if (!Structure(data, size)) return Window::Unstructured;
   FindEscapes(data, size, odd_escapes, window_newlines, window_masks);
-  const Tokens tokens{data, structure->structural_indexes.get()};
+  const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   size_t next_line = 0;   // in window_newlines
@@ -1400,7 +1416,8 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
       Record(data + used, length, allocated - used, 0);
     } else {
       uint32_t i = 0;
-      StageLine(Tokens{data + used, structure->structural_indexes.get()}, i, 0, static_cast<uint32_t>(length),
+      StageLine(Tokens{data + used, structure->structural_indexes.get(), structure->n_structural_indexes}, i, 0,
+                static_cast<uint32_t>(length),
                 odd, staged, allocated - used);
     }
     used = line_end + 1;
@@ -1418,7 +1435,26 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
                                                        size_t& table) {
   TableState& t = tables[staged];
   scanned_used = 0;
+  // A plain record of the table is read by its layout when it has the same; the general walk
+  // below reads the others, and learns their layout.
+  // After a few misses in a row, one record in kLayoutRetry tries: a file whose layouts keep
+  // changing then costs the general walk and little more.
+  const bool plain = members && staged == PlainTable() &&
+                     (t.layout_misses < kLayoutTries || t.layout_misses % kLayoutRetry == 0);
+  if (plain && t.layout.ready()) {
+    uint32_t at = i;
+    if (ScanLayout(tokens, at, line_end, t) && tokens.at[at] >= line_end) {
+      i = at;
+      table = staged;
+      t.layout_misses = 0;
+      return Scanned::Staged;
+    }
+    scanned_used = 0;
+  }
+  if (members && staged == PlainTable()) ++t.layout_misses;
+  if (plain) t.layout.Begin();
   Markers markers;
+  markers.learn = plain;
   if (!ScanObject(tokens, i, line_end, t, &markers)) return Scanned::Leave;
   if (tokens.at[i] < line_end) return Scanned::Leave;  // more after the object
   if (markers.has_category && markers.properties) {
@@ -1435,7 +1471,45 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   }
   table = markers.has_type ? FindTable(type_name) : PlainTable();
   if (table == kNoTable && markers.has_type) table = kOtherTable;
+  if (plain && !markers.has_type && !markers.has_category) t.layout.Finish();
   return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
+}
+
+// ScanObject for an object whose keys are those of t.layout in the same order: the key of each
+// member is compared with the layout's, the columns of the wanted members are staged and the
+// other values only checked. False when the keys differ or the object is not sure to be valid
+// (ScanObject then reads it).
+bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t) {
+  const MemberLayout& layout = t.layout;
+  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  ResetSlots(t);
+  ++i;
+  // Key and separator checks are folded into one flag: the loop branches on the kinds of the
+  // values, which a layout's lines share.
+  uint32_t differs = 0;
+  const size_t members = layout.size();
+  for (size_t k = 0; k < members; ++k) {
+    // A key, its colon, a scalar value and the separator after it are four tokens: when they lie
+    // in the line, the line's end need not be checked again for a scalar.
+    if (i + 3 > tokens.count + 1 || tokens.at[i + 3] >= line_end) return false;
+    differs |= layout.KeyDiffers(k, tokens.text + tokens.at[i], line_end - tokens.at[i]);
+    differs |= static_cast<uint32_t>(tokens.Byte(i + 1) != ':');
+    i += 2;
+    const char first = tokens.Byte(i);
+    const uint32_t c = layout.column(k);
+    if (c != MemberLayout::kUnread) {
+      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+    } else if (first == '{' || first == '[') {
+      if (!SkipValue(tokens, i, line_end)) return false;
+    } else if (first == '"' || ValidScalar(tokens.Scalar(i))) {
+      ++i;  // most values are strings, whole by stage 1
+    } else {
+      return false;
+    }
+    if (tokens.at[i] >= line_end) return false;  // after a container
+    differs |= static_cast<uint32_t>(tokens.Byte(i++) != (k + 1 < members ? ',' : '}'));
+  }
+  return differs == 0;
 }
 
 // Checks the object starting at token i, moving i past it, and stages the columns of `t` from
@@ -1463,6 +1537,12 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     const char first = tokens.Byte(i);
     const bool is_type = markers && key == "Type", is_category = markers && key == "category";
     const size_t c = t.Find(key);
+    if (markers && markers->learn) {
+      // A record's members, not those of its `properties`. A key that may name the table,
+      // whatever its value here, must be seen in every line.
+      t.layout.Add(quoted, c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
+      if (is_type || is_category) t.layout.Refuse();
+    }
     if (c < t.slots.size()) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
       if ((is_type || is_category) && t.slots[c].state == Slot::State::Value &&
@@ -2142,6 +2222,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 void EventReader::set_chunk_bytes(size_t bytes) { impl_->chunk_bytes = std::max<size_t>(bytes, 1); }
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 void EventReader::set_skim(bool skim) { impl_->skim = skim; }
+void EventReader::set_members(bool members) { impl_->members = members; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   Impl& m = *impl_;

@@ -134,6 +134,12 @@ class EventReader {
   // bytes cannot judge. False indexes every window whole first. Both read, skip and report the
   // same lines; the switch lets tests and benchmarks compare them.
   void set_skim(bool skim);
+  // By default, the line scanner reads a plain JSON line laid out like the previous one of its
+  // table (the same keys in the same order) by that layout (runtime/json_members.h): each key is
+  // compared with the layout's in place, the columns asked for are staged, the other values
+  // only checked. False looks every key up. Both read, skip and report the same lines; the
+  // switch lets tests and benchmarks compare them.
+  void set_members(bool members);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

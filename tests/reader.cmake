@@ -2,6 +2,8 @@
 huntc_add_test(test_reader
   SOURCES unit/event_reader_test.cpp unit/archive_reader_test.cpp
   LIBS huntc_runtime ZLIB::ZLIB PkgConfig::ZSTD)
+# Lines read by their key layout read as the general walk reads them.
+huntc_add_test(test_members SOURCES unit/member_layout_test.cpp LIBS huntc_runtime huntc_gen)
 # Threaded runs give the bytes of one-thread runs.
 huntc_add_test(test_threads SOURCES unit/threads_test.cpp LIBS huntc_driver huntc_gen ZLIB::ZLIB PkgConfig::ZSTD)
 # Fault injection on generated archives.

@@ -1,0 +1,265 @@
+// Reading JSON lines by their key layout (EventReader::set_members): every line read, skipped and
+// reported exactly as the general walk reads it, on hand-made lines that change or break the
+// layout and on generated archives of several tables, clean and damaged.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "runtime/event_reader.h"
+#include "tests/unit/archive_util.h"
+#include "tools/gen-events/generator.h"
+
+using namespace huntc;
+
+namespace {
+
+// Everything one read gives: each row as text (every column by its type), the issues, the stats.
+struct Outcome {
+  std::vector<std::string> rows;
+  std::vector<std::string> issues;
+  ReadStats stats;
+};
+
+std::string Cell(const Column& c, size_t row) {
+  if (c.IsNull(row)) return "null";
+  switch (c.type()) {
+    case Type::Bool: return c.BoolAt(row) ? "true" : "false";
+    case Type::Int: return std::to_string(c.IntAt(row));
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: return std::to_string(c.LongAt(row));
+    case Type::Real:
+    case Type::Decimal: return fmt::format("{}", c.RealAt(row));
+    default: return fmt::format("'{}'", c.StringAt(row));
+  }
+}
+
+Outcome ReadFile(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns,
+                 bool members, size_t chunk = size_t{1} << 20) {
+  EventReader reader({{table, columns}});
+  reader.set_members(members);
+  reader.set_chunk_bytes(chunk);
+  Outcome o;
+  reader.Read(
+      {path, table},
+      [&](size_t, const Batch& b) {
+        for (size_t row = 0; row < b.rows(); ++row) {
+          std::string text;
+          for (const Column& c : b.columns) text += Cell(c, row) + "|";
+          o.rows.push_back(text);
+        }
+      },
+      [&](const InputIssue& issue) {
+        o.issues.push_back(fmt::format("{} {} {}", issue.line, static_cast<int>(issue.kind), issue.message));
+      },
+      o.stats);
+  return o;
+}
+
+void Same(const Outcome& a, const Outcome& b) {
+  CHECK(a.rows == b.rows);
+  CHECK(a.issues == b.issues);
+  CHECK(a.stats.lines == b.stats.lines);
+  CHECK(a.stats.lines_skipped == b.stats.lines_skipped);
+  CHECK(a.stats.records == b.stats.records);
+  CHECK(a.stats.other_records == b.stats.other_records);
+  CHECK(a.stats.values_wrong_type == b.stats.values_wrong_type);
+  CHECK(a.stats.skipped == b.stats.skipped);
+  CHECK(a.stats.issues == b.stats.issues);
+}
+
+// Reads `path` with and without layouts, at several chunk sizes (records across windows and
+// reads), checks both agree, and returns the outcome.
+Outcome ReadBothWays(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns) {
+  const Outcome by_layout = ReadFile(path, table, columns, true);
+  Same(by_layout, ReadFile(path, table, columns, false));
+  for (const size_t chunk : {size_t{4099}, size_t{997}}) {
+    INFO("chunk " << chunk);
+    Same(ReadFile(path, table, columns, true, chunk), by_layout);
+  }
+  return by_layout;
+}
+
+std::string Generated(gen::Table table, uint64_t events) {
+  std::string text;
+  gen::GenOptions opt;
+  opt.events = events;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  opt.tables = {table};
+  opt.scenarios = {gen::Scenario::kLolbin, gen::Scenario::kEncodedCradle};
+  gen::Generate(opt, [&](gen::Table of, std::string_view chunk) {
+    if (of == table) text += chunk;
+    return true;
+  });
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("members: lines that change or break the layout read as the general walk reads them",
+          "[runtime][reader][members]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"a", Type::String}, {"n", Type::Long}, {"d", Type::Dynamic},
+                                           {"r", Type::Real}};
+  // Lines that keep the layout {"a","x","n","y","d"}, change it or break it, each after one that
+  // has it: so that each is read by the layout when the reader has one.
+  const std::string same = R"({"a":"s0","x":"unread","n":1,"y":true,"d":{"k":[1,2]}})";
+  const std::vector<std::string> lines = {
+      same,
+      R"({"a":"s1","x":"u","n":2,"y":false,"d":null})",
+      R"({"x":"u","a":"reordered","n":3,"y":null,"d":1})",
+      same,
+      R"({"a":"renamed n","x":"u","m":4,"y":1,"d":2})",  // n renamed m at the same position
+      same,
+      R"({"a":"first","x":"u","n":5,"y":1,"a":"last"})",  // one member fewer, a key repeated
+      R"({"a":"first","x":"u","a":"last","y":1,"d":3})",  // a repeated at x's position
+      R"({"a":"dup","x":"u","n":6,"y":1,"d":4,"n":7})",    // one member more, n repeated
+      same,
+      R"({"a":"esc\"aped\\\n\t","x":"\\\"","n":8,"y":1,"d":"{\"j\":1}"})",
+      R"({"\u0061":"unicode-escaped key","x":"u","n":9,"y":1,"d":5})",
+      R"({"a\"":"escaped quote in key","x":"u","n":10,"y":1,"d":6})",
+      same,
+      "{\"a\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\",\"x\":\"\xc3\xa9\",\"n\":11,\"y\":1,\"d\":7}",
+      "{\"a\":\"bad utf-8 \xc3\",\"x\":\"u\",\"n\":12,\"y\":1,\"d\":8}",
+      "{\"a\":\"s\",\"x\":\"bad utf-8 unread \xff\",\"n\":13,\"y\":1,\"d\":9}",
+      "{\"a\":\"control\x01\",\"x\":\"u\",\"n\":14,\"y\":1,\"d\":10}",
+      "{\"a\":\"s\",\"x\":\"unread control\x1f\",\"n\":15,\"y\":1,\"d\":11}",
+      same,
+      R"({"a":"s","x":01,"n":16,"y":1,"d":12})",      // unread: a bad number
+      R"({"a":"s","x":1.,"n":17,"y":1,"d":13})",
+      R"({"a":"s","x":-,"n":18,"y":1,"d":14})",
+      R"({"a":"s","x":"unclosed,"n":19,"y":1,"d":15})",
+      R"({"a":"s","x":"u","n":20,"y":tru,"d":16})",    // unread: a bad literal
+      R"({"a":"s","x":"u","n":21,"y":nulll,"d":17})",
+      R"({"a":"s","x":"u","n":22,"y":True,"d":18})",
+      R"({"a":"s","x":,"n":23,"y":1,"d":19})",          // unread: no value
+      R"({"a":"s","x":"u" "v","n":24,"y":1,"d":20})",   // unread: two values
+      R"({"a":"s","x":"u","n":25,"y":1,"d":21,})",
+      R"({"a":"s","x":"u","n":26,"y":1,"d":22}})",
+      R"({"a":"s","x":"u","n":27,"y":1,"d":23} x)",
+      R"({"a":"s","x":"u","n":"28","y":1,"d":24})",   // wrong type: "28" converts, as text
+      R"({"a":"s","x":"u","n":"x29","y":1,"d":25})",  // wrong type: null, reported
+      R"({"a":"s","x":"u","n":30.5,"y":1,"d":26})",
+      same,
+      R"({"a":"s","x":{"deep":[{"er":[1,{"est":null}]}]},"n":31,"y":[],"d":{}})",  // nested unread
+      R"({"a":"s","x":{"deep":[1,]},"n":32,"y":1,"d":27})",                       // bad nested unread
+      R"({"a":"s","x":{"k" 1},"n":33,"y":1,"d":28})",
+      R"({"a":"s","x":[1 2],"n":34,"y":1,"d":29})",
+      same + "\r",
+      R"(  { "a" : "spaced" , "x" : "u" , "n" : 35 , "y" : 1 , "d" : 30 }  )",
+      "{\t\"a\":\"tabbed\",\"x\":\"u\",\"n\":36,\"y\":1,\"d\":31}\r",
+      "{}",
+      same,
+      "",
+      R"({"a":"s","x":"u","n":37,"y":1})",  // a prefix of the layout
+      R"({"a":"Type marker","x":"u","n":38,"y":1,"Type":"T"})",
+      R"({"a":"other table","x":"u","n":39,"y":1,"Type":"Other"})",
+      // A key that may name the table is never in a layout, whatever its value there.
+      R"({"a":"Type not text","x":"u","n":43,"y":1,"Type":null})" "\n" R"({"a":"Type text","x":"u","n":44,"y":1,"Type":"Other"})",
+      R"({"a":"category not text","x":"u","n":45,"y":1,"category":1})" "\n" R"({"a":"category text","x":"u","n":46,"y":1,"category":"Other"})",
+      same,
+      R"({"a":"s","x":"u","n":40,"y":1,"d":32,"r":2.5e3})",
+      R"({"a":"s","x":"u","n":-41,"y":1,"d":33,"r":-0.5E-2})",
+      same,
+      R"(["not","an","object"])",
+      R"({"a":"s","x":"u","n":42,"y":1,"d":34)",
+      same,
+  };
+  // Each line in a file of its own, after two that set the layout, and before one that has it
+  // (which may end the file without a newline): so that it is read by the layout.
+  Outcome all;
+  for (const std::string& line : lines) {
+    INFO(line);
+    const std::string text = same + "\n" + same + "\n" + line + "\n" + same;
+    for (const std::string& content : {text + "\n", text, text + "\r"}) {
+      const Outcome o = ReadBothWays(dir.Write("T.jsonl", content), "T", columns);
+      if (content.back() != '\n') continue;
+      all.rows.insert(all.rows.end(), o.rows.begin(), o.rows.end());
+      all.stats.Add(o.stats);
+    }
+  }
+  CHECK(all.stats.lines_skipped == 21);
+  // What the general walk gives, spot-checked, so that both ways being wrong alike fails too.
+  const auto has = [&](const std::string& row) { return std::find(all.rows.begin(), all.rows.end(), row) != all.rows.end(); };
+  CHECK(has("'s0'|1|'{\"k\":[1,2]}'|null|"));
+  CHECK(has("'reordered'|3|'1'|null|"));
+  CHECK(has("'renamed n'|null|'2'|null|"));
+  CHECK(has("'last'|5|null|null|"));
+  CHECK(has("'last'|null|'3'|null|"));
+  CHECK(has("'dup'|7|'4'|null|"));
+  CHECK(has("'esc\"aped\\\n\t'|8|'{\"j\":1}'|null|"));
+  CHECK(has("'spaced'|35|'30'|null|"));
+  CHECK(has("'s'|-41|'33'|-0.005|"));
+  CHECK(all.stats.values_wrong_type == 2);  // "x29" and 30.5
+  CHECK(has("'Type not text'|43|null|null|"));
+  CHECK(!has("'Type text'|44|null|null|"));
+  CHECK(all.stats.other_records == 2);
+}
+
+TEST_CASE("members: generated archives of several tables read the same with and without layouts",
+          "[runtime][reader][members]") {
+  test::TempDir dir;
+  for (const gen::Table table : {gen::Table::kDeviceNetworkEvents, gen::Table::kDeviceProcessEvents,
+                                 gen::Table::kDeviceFileEvents, gen::Table::kDeviceEvents,
+                                 gen::Table::kDeviceLogonEvents}) {
+    const std::string name(gen::TableName(table));
+    INFO(name);
+    const std::string clean = Generated(table, 3000);
+    // Columns: every third key of the first line with the type of its value, a dynamic one for
+    // every object, and one no line has.
+    std::vector<ColumnSpec> columns = {{"NoSuchColumn", Type::String}};
+    const std::string first = clean.substr(0, clean.find('\n'));
+    size_t member = 0;
+    for (size_t at = first.find("\",\""); at != std::string::npos; at = first.find("\",\"", at + 1)) {
+      const size_t key_end = first.find("\":", at + 3);
+      if (key_end == std::string::npos) break;
+      const std::string key = first.substr(at + 3, key_end - at - 3);
+      if (key.find('"') != std::string::npos || member++ % 3 != 0) continue;
+      const char value = first[key_end + 2];
+      columns.push_back({key, value == '"' ? Type::String : value == '{' ? Type::Dynamic : Type::Long});
+    }
+    REQUIRE(columns.size() > 3);
+    const std::string path = dir.Write(name + ".jsonl", clean);
+    const Outcome o = ReadBothWays(path, name, columns);
+    CHECK(o.stats.records == o.stats.lines);
+    // Damaged: one line in five gets a byte changed, added or removed.
+    std::string damaged;
+    std::mt19937 random(77);
+    const std::string bytes = "\"\\{}[]:,\x01\t\r\xff 0en";
+    for (size_t at = 0, line = 0; at < clean.size(); ++line) {
+      const size_t nl = clean.find('\n', at);
+      std::string text = clean.substr(at, nl - at);
+      at = nl + 1;
+      if (line % 5 == 2 && !text.empty()) {
+        const size_t where = random() % text.size();
+        switch (random() % 3) {
+          case 0: text[where] = bytes[random() % bytes.size()]; break;
+          case 1: text.insert(where, 1, bytes[random() % bytes.size()]); break;
+          default: text.erase(where, 1); break;
+        }
+      }
+      damaged += text + "\n";
+    }
+    const std::string damaged_path = dir.Write(name + "-damaged.jsonl", damaged);
+    const Outcome d = ReadBothWays(damaged_path, name, columns);
+    CHECK(d.stats.lines_skipped > 50);
+    // A key of its own in every line (the reader then tries layouts only now and then), and in
+    // every other line.
+    for (const size_t every : {1, 2}) {
+      std::string varied;
+      for (size_t at = 0, line = 0; at < clean.size(); ++line) {
+        const size_t nl = clean.find('\n', at);
+        const std::string text = clean.substr(at, nl - at);
+        at = nl + 1;
+        varied += line % every == 0 ? fmt::format("{{\"K{}\":1,{}\n", line, text.substr(1)) : text + "\n";
+      }
+      const Outcome v = ReadBothWays(dir.Write(name + "-varied.jsonl", varied), name, columns);
+      CHECK(v.rows == o.rows);
+    }
+  }
+}
