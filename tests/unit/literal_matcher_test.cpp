@@ -71,6 +71,30 @@ std::string RandomString(std::mt19937& rng, size_t max_length) {
   return s;
 }
 
+// `count` literals of every mode, with some letters' case flipped for the case-insensitive ones to
+// find; half of them are cut from `values` (when given), so that they occur, the rest random.
+std::vector<Literal> RandomLiterals(std::mt19937& rng, int count, const std::vector<std::string>& values) {
+  std::uniform_int_distribution<int> mode(0, 4), coin(0, 1);
+  std::vector<Literal> literals;
+  for (int i = 0; i < count; ++i) {
+    Literal l;
+    if (!values.empty() && coin(rng)) {
+      const std::string& v = values[rng() % values.size()];
+      const size_t from = v.empty() ? 0 : rng() % v.size();
+      l.text = v.substr(from, rng() % 6);
+    } else {
+      l.text = RandomString(rng, 4);
+    }
+    for (char& c : l.text) {
+      if (std::isalpha(static_cast<unsigned char>(c)) && coin(rng)) c ^= 0x20;
+    }
+    l.mode = static_cast<Mode>(mode(rng));
+    l.case_sensitive = coin(rng);
+    literals.push_back(std::move(l));
+  }
+  return literals;
+}
+
 }  // namespace
 
 TEST_CASE("literal matcher: has terms as StrHas does", "[runtime][strings][matcher]") {
@@ -143,32 +167,12 @@ TEST_CASE("literal matcher: a serialised database gives the same matches", "[run
 TEST_CASE("literal matcher: agrees with the single-literal helpers on generated inputs",
           "[runtime][strings][matcher]") {
   std::mt19937 rng(20261122);
-  std::uniform_int_distribution<int> mode(0, 4), coin(0, 1), list_size(1, 150);
+  std::uniform_int_distribution<int> list_size(1, 150);
   size_t scans = 0;
   for (int round = 0; round < 300; ++round) {
     std::vector<std::string> values;
     for (int i = 0; i < 120; ++i) values.push_back(RandomString(rng, 14));
-    std::vector<Literal> literals;
-    const int count = list_size(rng);
-    for (int i = 0; i < count; ++i) {
-      Literal l;
-      // Half the literals are cut from the values, so that they occur; the rest are random.
-      if (coin(rng)) {
-        const std::string& v = values[rng() % values.size()];
-        const size_t from = v.empty() ? 0 : rng() % v.size();
-        l.text = v.substr(from, rng() % 6);
-      } else {
-        l.text = RandomString(rng, 4);
-      }
-      // Flip the case of some letters, for the case-insensitive literals to find.
-      for (char& c : l.text) {
-        if (std::isalpha(static_cast<unsigned char>(c)) && coin(rng)) c ^= 0x20;
-      }
-      l.mode = static_cast<Mode>(mode(rng));
-      l.case_sensitive = coin(rng);
-      literals.push_back(std::move(l));
-    }
-    const auto m = Build(literals);
+    const auto m = Build(RandomLiterals(rng, list_size(rng), values));
     for (const std::string& v : values) {
       CheckAgrees(*m, v);
       ++scans;
@@ -228,7 +232,7 @@ TEST_CASE("literal matcher: values end to end match as each alone, never across 
 
 TEST_CASE("literal matcher: values end to end agree with Match on generated columns", "[runtime][strings][matcher]") {
   std::mt19937 rng(20261123);
-  std::uniform_int_distribution<int> mode(0, 4), coin(0, 1), list_size(1, 100);
+  std::uniform_int_distribution<int> list_size(1, 100);
   size_t matched = 0;
   for (int round = 0; round < 100; ++round) {
     // Many short values, a fifth of them empty or null, so that literals often straddle two.
@@ -240,19 +244,7 @@ TEST_CASE("literal matcher: values end to end agree with Match on generated colu
         column.AppendString(RandomString(rng, i % 10 == 5 ? 0 : 8));
       }
     }
-    std::vector<Literal> literals;
-    const int count = list_size(rng);
-    for (int i = 0; i < count; ++i) {
-      Literal l;
-      l.text = RandomString(rng, 4);
-      for (char& c : l.text) {
-        if (std::isalpha(static_cast<unsigned char>(c)) && coin(rng)) c ^= 0x20;
-      }
-      l.mode = static_cast<Mode>(mode(rng));
-      l.case_sensitive = coin(rng);
-      literals.push_back(std::move(l));
-    }
-    const auto m = Build(literals);
+    const auto m = Build(RandomLiterals(rng, list_size(rng), {}));
     const auto bits = ValueBits(*m, column, 0, column.size());
     std::vector<uint64_t> want;
     for (size_t v = 0; v < column.size(); ++v) {
