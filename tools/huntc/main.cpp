@@ -57,6 +57,7 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/jit/pack_file.h"
+#include "runtime/parallel.h"
 #include "tools/huntc/explain.h"
 #include "tools/huntc/inputs.h"
 #include "tools/huntc/lint.h"

@@ -1,9 +1,7 @@
-// Reading rules from YAML files and packs; compiling on several threads.
+// Reading rules from YAML files and packs.
 #include "tools/huntc/rules.h"
 
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -43,17 +41,6 @@ std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit,
     jit->AddCode(std::move(pack.kernels));
   }
   return rules;
-}
-
-void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  const auto loop = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) work(i);
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(loop);
-  loop();
-  for (std::thread& t : helpers) t.join();
 }
 
 }  // namespace huntc

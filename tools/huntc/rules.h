@@ -1,8 +1,7 @@
-// Reading the rules a verb is given, as YAML files, folders of them or packs (`huntc compile`),
-// and compiling many rules on several threads; shared by `run`, `compile`, `test` and `explain`.
+// Reading the rules a verb is given, as YAML files, folders of them or packs (`huntc compile`);
+// shared by `run`, `compile`, `test` and `explain`.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,8 +26,5 @@ struct RuleText {
 // was built by this huntc for this CPU; a pack built by another version or for another target
 // has its rules compiled again, said by a note on stderr.
 std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags);
-
-// Calls `work(i)` for each i in [0, n) on up to `threads` threads (this one included).
-void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work);
 
 }  // namespace huntc
