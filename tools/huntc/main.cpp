@@ -351,7 +351,7 @@ struct CompiledRules {
 // of hundreds of rules compiles in a fraction of the time; results and diagnostics keep the
 // rules' order. Scan filters' kernels are lazy when LazyFilters(o).
 CompiledRules CompileRules(const Options& o, const Catalog& catalog, Jit& jit, Diagnostics& diags) {
-  const std::vector<RuleText> sources = ReadRules(o.rules, &jit, diags);
+  const std::vector<RuleText> sources = ReadRules(o.rules, &jit, diags, std::max(1u, o.threads));
   enum class Outcome { Compiled, Failed, LeftOut };
   struct Result {
     Diagnostics diags;

@@ -24,7 +24,9 @@ struct RuleText {
 // exist, and a pack that cannot be read (truncated, corrupt, of another format), are HC700 in
 // `diags`, naming the file and what is wrong. With `jit`, a pack's kernels go to it when the pack
 // was built by this huntc for this CPU; a pack built by another version or for another target
-// has its rules compiled again, said by a note on stderr.
-std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags);
+// has its rules compiled again, said by a note on stderr. Files are read on up to `threads`
+// threads.
+std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags,
+                                unsigned threads = 1);
 
 }  // namespace huntc
