@@ -506,19 +506,27 @@ exec::PackScanFactory PackScanCompiler::Factory() {
                 const std::vector<exec::PackConsumer>& consumers) -> std::unique_ptr<exec::PackScan> {
     exec::PackScanLayout layout = exec::PlanPackScan(columns, consumers);
     if (plan_only_) {
-      PlannedPackScan& planned = planned_.emplace_back(PlannedPackScan{table, columns, std::move(layout), {}});
+      PlannedPackScan planned{table, columns, std::move(layout), {}};
       for (const exec::PackConsumer& c : consumers) planned.predicates.push_back(c.predicate);
+      const std::lock_guard lock(mutex_);
+      planned_.push_back(std::move(planned));
       return nullptr;
     }
-    auto& objects = *objects_.emplace_back(std::make_unique<KernelObjects>());
+    auto objects = std::make_unique<KernelObjects>();
     std::string error;
-    const PackKernel kernel = jit_.CompilePack(layout, columns, objects, nullptr, error);
+    const PackKernel kernel = jit_.CompilePack(layout, columns, *objects, nullptr, error);
     std::unique_ptr<exec::PackScan> stage;
     const auto make_matcher = [this](const std::vector<LiteralMatcher::Literal>& literals, std::string& e) {
       return jit_.MakeMatcher(literals, e);
     };
-    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects.table.data(), error, make_matcher);
-    if (!stage) failures_.push_back(fmt::format("{}: {}", table, error));
+    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects->table.data(), error, make_matcher);
+    const std::lock_guard lock(mutex_);
+    objects_.push_back(std::move(objects));
+    if (!stage) {
+      // In table order whichever thread compiled which stage first.
+      std::string failure = fmt::format("{}: {}", table, error);
+      failures_.insert(std::upper_bound(failures_.begin(), failures_.end(), failure), std::move(failure));
+    }
     return stage;
   };
 }

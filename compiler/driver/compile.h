@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -141,6 +142,7 @@ class PackScanCompiler {
   // With `plan_only`, the factory makes no stage but lays each out and keeps it in planned(): a
   // run over no input then finds every stage a run would compile, for CompilePlanned.
   explicit PackScanCompiler(Jit& jit, bool plan_only = false) : jit_(jit), plan_only_(plan_only) {}
+  // The factory may be called on several threads at once (RunPlans builds tables' stages so).
   exec::PackScanFactory Factory();
   // Per stage run: its table, layout and counts.
   std::vector<exec::PackScanReport>& reports() { return reports_; }
@@ -154,6 +156,7 @@ class PackScanCompiler {
  private:
   Jit& jit_;
   bool plan_only_;
+  std::mutex mutex_;  // guards what the factory adds to below
   std::vector<std::unique_ptr<KernelObjects>> objects_;
   std::vector<exec::PackScanReport> reports_;
   std::vector<std::string> failures_;

@@ -1,11 +1,13 @@
-// Reading Sentinel rule files: YAML through yaml-cpp, fields into a Rule, the query's bytes
-// traced back to the file, and limits that keep hostile files from hanging or exhausting memory.
+// Reading Sentinel rule files: YAML into a tree (compiler/rule/yaml_tree.h: libyaml, else
+// yaml-cpp), fields into a Rule, the query's bytes traced back to the file, and limits that keep
+// hostile files from hanging or exhausting memory.
 #include "compiler/rule/rule.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,12 +19,16 @@
 #include <utility>
 
 #include "compiler/rule/scalar_scan.h"
+#include "compiler/rule/yaml_tree.h"
 
 namespace huntc {
 namespace {
 
 using rule_internal::ScalarContext;
 using rule_internal::ScannedScalar;
+using rule_internal::YamlDocument;
+using rule_internal::YamlMark;
+using rule_internal::YamlRef;
 
 // Aliases let a small file stand for a huge tree ("billion laughs"). Documents that expand past
 // this many nodes plus scalar bytes are refused; one without aliases stays under twice its size.
@@ -34,8 +40,9 @@ struct ExpansionRefused {
 };
 
 // Measures the first document with every alias replaced by what it refers to. This runs before
-// YAML::Load, whose node graph shares aliased nodes and so stays small while anything that walks
-// it, or copies strings out of it, would pay for the full expansion.
+// yaml-cpp builds the tree, which shares aliased nodes and so stays small while anything that
+// walks it, or copies strings out of it, would pay for the full expansion. (libyaml leaves
+// documents with anchors to yaml-cpp.)
 class ExpansionCheck : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark&) override {}
@@ -131,22 +138,23 @@ class RuleReader {
     const uint32_t offset = Offset(mark);
     return FileSpan{file_, offset, offset};
   }
-  void Report(Code code, const YAML::Node& node, std::string message) {
+  FileSpan At(const YamlMark& mark) const { return FileSpan{file_, mark.offset, mark.offset}; }
+  void Report(Code code, const YamlRef& node, std::string message) {
     diags_.Report(code, At(node.Mark()), std::move(message));
   }
 
-  std::optional<Rule> ReadFields(const YAML::Node& root);
-  std::optional<ScannedScalar> Scan(const YAML::Node& node, const YAML::Node& parent) const;
-  FileSpan ScalarSpan(const YAML::Node& node, const YAML::Node& parent) const;
-  FileSpan TopLevelSpan(const YAML::Node& key, const YAML::Node& value, const YAML::Node& root,
+  std::optional<Rule> ReadFields(const YamlRef& root);
+  std::optional<ScannedScalar> Scan(const YamlRef& node, const YamlRef& parent) const;
+  FileSpan ScalarSpan(const YamlRef& node, const YamlRef& parent) const;
+  FileSpan TopLevelSpan(const YamlRef& key, const YamlRef& value, const YamlRef& root,
                         uint32_t next_key) const;
-  std::optional<std::string> Text(const YAML::Node& node, std::string_view key);
-  std::vector<std::string> TextList(const YAML::Node& node, std::string_view key);
-  std::optional<YAML::Node> RequiredText(const YAML::Node& map, const char* key);
-  bool ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule& rule);
-  void ReadEntityMappings(const YAML::Node& node, Rule& rule);
-  void ReadCustomDetails(const YAML::Node& node, Rule& rule);
-  void ReadAlertDetailsOverride(const YAML::Node& node, Rule& rule);
+  std::optional<std::string> Text(const YamlRef& node, std::string_view key);
+  std::vector<std::string> TextList(const YamlRef& node, std::string_view key);
+  std::optional<YamlRef> RequiredText(const YamlRef& map, const char* key);
+  bool ReadQuery(const YamlRef& value, const YamlRef& root, Rule& rule);
+  void ReadEntityMappings(const YamlRef& node, Rule& rule);
+  void ReadCustomDetails(const YamlRef& node, Rule& rule);
+  void ReadAlertDetailsOverride(const YamlRef& node, Rule& rule);
 
   std::shared_ptr<const SourceFile> file_;
   const std::string& text_;
@@ -161,18 +169,19 @@ std::optional<Rule> RuleReader::Read() {
                               text_.size(), kMaxRuleFileBytes >> 20));
     return std::nullopt;
   }
-  YAML::Node root;
+  YamlDocument doc;
+  if (rule_internal::ParseWithLibyaml(text_, doc)) return ReadFields(doc.Root());
   try {
     // Only an anchor (`&name`) gives an alias something to expand, and this check parses the
     // text a second time: most rules have no `&` at all and skip it. (An alias to an undefined
-    // anchor is a syntax error of YAML::Load as it is of the check.)
+    // anchor is a syntax error of the tree's parse as it is of the check.)
     if (text_.find('&') != std::string::npos) {
       std::istringstream in(text_);
       YAML::Parser parser(in);
       ExpansionCheck check;
       parser.HandleNextDocument(check);
     }
-    root = YAML::Load(text_);
+    rule_internal::ParseWithYamlCpp(text_, doc);
   } catch (const ExpansionRefused& e) {
     diags_.Report(Code::YamlTooLarge, At(e.mark), e.message);
     return std::nullopt;
@@ -185,10 +194,10 @@ std::optional<Rule> RuleReader::Read() {
     diags_.Report(Code::YamlSyntax, At(e.mark), e.msg);
     return std::nullopt;
   }
-  return ReadFields(root);
+  return ReadFields(doc.Root());
 }
 
-std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
+std::optional<Rule> RuleReader::ReadFields(const YamlRef& root) {
   if (root.IsNull()) {
     diags_.Report(Code::YamlMissingField, FileSpan{file_, bom_, bom_},
                   "the file holds no rule: `query` is missing");
@@ -207,18 +216,16 @@ std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
 
   Rule rule;
   rule.file = file_;
-  std::vector<std::pair<YAML::Node, YAML::Node>> fields;
-  for (const auto& field : root) fields.emplace_back(field.first, field.second);
   bool has_query = false, usable = true;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto& [key, value] = fields[i];
+  for (size_t i = 0; i < root.size(); i += 2) {
+    const YamlRef key = root[i], value = root[i + 1];
     if (!key.IsScalar()) {
       Report(Code::YamlFieldType, key, "a field name must be a string");
       continue;
     }
     const std::string& name = key.Scalar();
-    const uint32_t next_key = i + 1 < fields.size() ? Offset(fields[i + 1].first.Mark())
-                                                    : static_cast<uint32_t>(text_.size());
+    const uint32_t next_key = i + 2 < root.size() ? root[i + 2].Mark().offset
+                                                  : static_cast<uint32_t>(text_.size());
     if (!rule.field_spans.emplace(name, TopLevelSpan(key, value, root, next_key)).second) {
       Report(Code::YamlSyntax, key, fmt::format("`{}` appears twice; the first one is used", name));
       continue;
@@ -251,18 +258,17 @@ std::optional<Rule> RuleReader::ReadFields(const YAML::Node& root) {
 }
 
 // The scalar's bytes, trusted only when the rebuilt value is exactly yaml-cpp's.
-std::optional<ScannedScalar> RuleReader::Scan(const YAML::Node& node,
-                                              const YAML::Node& parent) const {
-  const YAML::Mark mark = node.Mark();
-  if (!node.IsScalar() || mark.pos < 0) return std::nullopt;
-  const ScalarContext context{parent.Style() == YAML::EmitterStyle::Flow, parent.Mark().column};
-  auto scanned = rule_internal::ScanScalar(text_, Offset(mark), mark.column, context);
+std::optional<ScannedScalar> RuleReader::Scan(const YamlRef& node, const YamlRef& parent) const {
+  const YamlMark mark = node.Mark();
+  if (!node.IsScalar() || mark.column < 0) return std::nullopt;
+  const ScalarContext context{parent.IsFlow(), parent.Mark().column};
+  auto scanned = rule_internal::ScanScalar(text_, mark.offset, static_cast<uint32_t>(mark.column), context);
   if (!scanned || scanned->value != node.Scalar()) return std::nullopt;
   return scanned;
 }
 
 // The scalar's whole text, or only its start when it cannot be traced.
-FileSpan RuleReader::ScalarSpan(const YAML::Node& node, const YAML::Node& parent) const {
+FileSpan RuleReader::ScalarSpan(const YamlRef& node, const YamlRef& parent) const {
   FileSpan span = At(node.Mark());
   if (const auto scanned = Scan(node, parent)) span.end = scanned->end;
   return span;
@@ -270,8 +276,8 @@ FileSpan RuleReader::ScalarSpan(const YAML::Node& node, const YAML::Node& parent
 
 // A collection's span runs to the last non-blank byte before the next key; an empty value is
 // a point just after its key.
-FileSpan RuleReader::TopLevelSpan(const YAML::Node& key, const YAML::Node& value,
-                                  const YAML::Node& root, uint32_t next_key) const {
+FileSpan RuleReader::TopLevelSpan(const YamlRef& key, const YamlRef& value, const YamlRef& root,
+                                  uint32_t next_key) const {
   if (value.IsNull()) {
     const uint32_t after_key = ScalarSpan(key, root).end;
     return FileSpan{file_, after_key, after_key};
@@ -285,7 +291,7 @@ FileSpan RuleReader::TopLevelSpan(const YAML::Node& key, const YAML::Node& value
 }
 
 // A string field; a null value (`key:` and nothing after it) reads as empty.
-std::optional<std::string> RuleReader::Text(const YAML::Node& node, std::string_view key) {
+std::optional<std::string> RuleReader::Text(const YamlRef& node, std::string_view key) {
   if (node.IsNull()) return std::string();
   if (node.IsScalar()) return node.Scalar();
   Report(Code::YamlFieldType, node, fmt::format("`{}` must be a string", key));
@@ -294,12 +300,13 @@ std::optional<std::string> RuleReader::Text(const YAML::Node& node, std::string_
 
 // A list of strings. Published rules also write a single string (`tactics: Execution`), which
 // counts as a list of one, and empty items (`- ` alone), which are skipped.
-std::vector<std::string> RuleReader::TextList(const YAML::Node& node, std::string_view key) {
+std::vector<std::string> RuleReader::TextList(const YamlRef& node, std::string_view key) {
   std::vector<std::string> items;
   if (node.IsScalar()) {
     items.push_back(node.Scalar());
   } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      const YamlRef item = node[i];
       if (item.IsScalar()) {
         items.push_back(item.Scalar());
       } else if (!item.IsNull()) {
@@ -313,8 +320,8 @@ std::vector<std::string> RuleReader::TextList(const YAML::Node& node, std::strin
 }
 
 // The value of `key` in `map` when it is a string; reports it missing or of the wrong shape.
-std::optional<YAML::Node> RuleReader::RequiredText(const YAML::Node& map, const char* key) {
-  const YAML::Node value = map[key];
+std::optional<YamlRef> RuleReader::RequiredText(const YamlRef& map, const char* key) {
+  const YamlRef value = map.Get(key);
   if (!value.IsDefined() || value.IsNull()) {
     Report(Code::YamlMissingField, map, fmt::format("`{}` is missing", key));
     return std::nullopt;
@@ -327,7 +334,7 @@ std::optional<YAML::Node> RuleReader::RequiredText(const YAML::Node& map, const 
 }
 
 // Reads the query and its origin; false when there is no query to compile.
-bool RuleReader::ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule& rule) {
+bool RuleReader::ReadQuery(const YamlRef& value, const YamlRef& root, Rule& rule) {
   if (!value.IsScalar() && !value.IsNull()) {
     Report(Code::YamlFieldType, value, "`query` must be a string holding a KQL query");
     return false;
@@ -342,18 +349,19 @@ bool RuleReader::ReadQuery(const YAML::Node& value, const YAML::Node& root, Rule
     rule.query_origin_exact = true;
   } else {
     rule.query_origin = TextOrigin(file_);
-    rule.query_origin.AddRun(0, Offset(value.Mark()), 0);
+    rule.query_origin.AddRun(0, value.Mark().offset, 0);
   }
   return true;
 }
 
-void RuleReader::ReadEntityMappings(const YAML::Node& node, Rule& rule) {
+void RuleReader::ReadEntityMappings(const YamlRef& node, Rule& rule) {
   if (node.IsNull()) return;
   if (!node.IsSequence()) {
     Report(Code::YamlFieldType, node, "`entityMappings` must be a list");
     return;
   }
-  for (const YAML::Node& entity : node) {
+  for (size_t e = 0; e < node.size(); ++e) {
+    const YamlRef entity = node[e];
     if (!entity.IsMap()) {
       Report(Code::YamlFieldType, entity,
              "an entity mapping must be a mapping with `entityType` and `fieldMappings`");
@@ -362,13 +370,14 @@ void RuleReader::ReadEntityMappings(const YAML::Node& node, Rule& rule) {
     const auto type = RequiredText(entity, "entityType");
     if (!type) continue;
     EntityMapping mapping{type->Scalar(), ScalarSpan(*type, entity), {}};
-    const YAML::Node fields = entity["fieldMappings"];
+    const YamlRef fields = entity.Get("fieldMappings");
     if (!fields.IsDefined() || fields.IsNull()) {
       Report(Code::YamlMissingField, entity, "`fieldMappings` is missing");
     } else if (!fields.IsSequence()) {
       Report(Code::YamlFieldType, fields, "`fieldMappings` must be a list");
     } else {
-      for (const YAML::Node& field : fields) {
+      for (size_t f = 0; f < fields.size(); ++f) {
+        const YamlRef field = fields[f];
         if (!field.IsMap()) {
           Report(Code::YamlFieldType, field,
                  "a field mapping must be a mapping with `identifier` and `columnName`");
@@ -386,24 +395,23 @@ void RuleReader::ReadEntityMappings(const YAML::Node& node, Rule& rule) {
   }
 }
 
-void RuleReader::ReadCustomDetails(const YAML::Node& node, Rule& rule) {
+void RuleReader::ReadCustomDetails(const YamlRef& node, Rule& rule) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
     Report(Code::YamlFieldType, node, "`customDetails` must map detail names to column names");
     return;
   }
-  for (const auto& detail : node) {
-    if (!detail.first.IsScalar() || !detail.second.IsScalar()) {
-      Report(Code::YamlFieldType, detail.second,
-             "a custom detail must map a name to a column name");
+  for (size_t i = 0; i < node.size(); i += 2) {
+    const YamlRef name = node[i], column = node[i + 1];
+    if (!name.IsScalar() || !column.IsScalar()) {
+      Report(Code::YamlFieldType, column, "a custom detail must map a name to a column name");
       continue;
     }
-    rule.custom_details.push_back(
-        {detail.first.Scalar(), detail.second.Scalar(), ScalarSpan(detail.second, node)});
+    rule.custom_details.push_back({name.Scalar(), column.Scalar(), ScalarSpan(column, node)});
   }
 }
 
-void RuleReader::ReadAlertDetailsOverride(const YAML::Node& node, Rule& rule) {
+void RuleReader::ReadAlertDetailsOverride(const YamlRef& node, Rule& rule) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
     Report(Code::YamlFieldType, node, "`alertDetailsOverride` must be a mapping");
@@ -411,7 +419,7 @@ void RuleReader::ReadAlertDetailsOverride(const YAML::Node& node, Rule& rule) {
   }
   AlertDetailsOverride details;
   const auto read = [&](const char* key, std::string& format, FileSpan& span) {
-    const YAML::Node value = node[key];
+    const YamlRef value = node.Get(key);
     if (!value.IsDefined() || value.IsNull()) return;
     if (auto text = Text(value, key)) {
       format = std::move(*text);

@@ -38,7 +38,8 @@ struct PlanRunOptions {
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far
   // With it, the compiled scan filters (FilterNode::kernel) of the plans reading one table in a
   // round run as one pack scan stage when there are two or more; each stage's report is added to
-  // `pack_reports` when given.
+  // `pack_reports` when given. It is called for several tables at once, on up to `threads`
+  // threads.
   PackScanFactory pack_scan;
   std::vector<PackScanReport>* pack_reports = nullptr;
   // Skip lines before parsing them when every Scan of a read has a filter that needs one of a

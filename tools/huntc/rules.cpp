@@ -1,32 +1,50 @@
-// Reading rules from YAML files and packs; compiling on several threads.
+// Reading rules from YAML files and packs.
 #include "tools/huntc/rules.h"
 
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "compiler/jit/pack_file.h"
 #include "compiler/rule/rule.h"
+#include "runtime/parallel.h"
 
 namespace huntc {
 
-std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags) {
-  std::vector<RuleText> rules;
-  for (const std::string& path : FindRuleFiles(paths, diags)) {
-    if (!IsPackFile(path)) {
-      RuleText& rule = rules.emplace_back();
-      rule.path = path;
-      rule.file = ReadRuleFile(path, rule.diags);
-      continue;
-    }
-    Pack pack;
+std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags,
+                                unsigned threads) {
+  // Each file is read on whichever thread is free (hundreds of small files: a tenth of a run of
+  // a folder of rules), then taken in order.
+  struct Read {
+    bool is_pack = false;
+    RuleText text;  // a rule file
+    Pack pack;      // a pack
     std::string error;
-    if (!ReadPackFile(path, pack, error)) {
-      diags.Report(Code::InputUnreadable, {}, error + "; build the pack again with `huntc compile`");
+  };
+  const std::vector<std::string> files = FindRuleFiles(paths, diags);
+  std::vector<Read> reads(files.size());
+  ForEachParallel(files.size(), threads, [&](size_t i) {
+    Read& read = reads[i];
+    read.is_pack = IsPackFile(files[i]);
+    if (read.is_pack) {
+      if (!ReadPackFile(files[i], read.pack, read.error)) read.error += "; build the pack again with `huntc compile`";
+      return;
+    }
+    read.text.path = files[i];
+    read.text.file = ReadRuleFile(files[i], read.text.diags);
+  });
+  std::vector<RuleText> rules;
+  for (size_t i = 0; i < files.size(); ++i) {
+    Read& read = reads[i];
+    if (!read.is_pack) {
+      rules.push_back(std::move(read.text));
       continue;
     }
+    if (!read.error.empty()) {
+      diags.Report(Code::InputUnreadable, {}, std::move(read.error));
+      continue;
+    }
+    Pack& pack = read.pack;
     for (PackRule& rule : pack.rules) {
       RuleText& text = rules.emplace_back();
       text.path = rule.path;
@@ -37,23 +55,12 @@ std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit,
       // Its object code may not suit this huntc or CPU: the rules are compiled again instead.
       std::cerr << fmt::format(
           "huntc: note: {} was built by huntc {} for {}; this is huntc {} on {}: its {} rules are compiled again\n",
-          path, pack.huntc_version, pack.target_id, HuntcVersion(), jit->TargetId(), pack.rules.size());
+          files[i], pack.huntc_version, pack.target_id, HuntcVersion(), jit->TargetId(), pack.rules.size());
       continue;
     }
     jit->AddCode(std::move(pack.kernels));
   }
   return rules;
-}
-
-void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  const auto loop = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) work(i);
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(loop);
-  loop();
-  for (std::thread& t : helpers) t.join();
 }
 
 }  // namespace huntc

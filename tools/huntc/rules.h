@@ -1,8 +1,7 @@
-// Reading the rules a verb is given, as YAML files, folders of them or packs (`huntc compile`),
-// and compiling many rules on several threads; shared by `run`, `compile`, `test` and `explain`.
+// Reading the rules a verb is given, as YAML files, folders of them or packs (`huntc compile`);
+// shared by `run`, `compile`, `test` and `explain`.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,10 +24,9 @@ struct RuleText {
 // exist, and a pack that cannot be read (truncated, corrupt, of another format), are HC700 in
 // `diags`, naming the file and what is wrong. With `jit`, a pack's kernels go to it when the pack
 // was built by this huntc for this CPU; a pack built by another version or for another target
-// has its rules compiled again, said by a note on stderr.
-std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags);
-
-// Calls `work(i)` for each i in [0, n) on up to `threads` threads (this one included).
-void ForEachParallel(size_t n, unsigned threads, const std::function<void(size_t)>& work);
+// has its rules compiled again, said by a note on stderr. Files are read on up to `threads`
+// threads.
+std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit, Diagnostics& diags,
+                                unsigned threads = 1);
 
 }  // namespace huntc
