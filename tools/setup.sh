@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(
-  cmake make g++ llvm-19-dev clang-19 libyaml-cpp-dev libyaml-dev libfmt-dev libre2-dev catch2
+  cmake make g++ llvm-19-dev clang-19 libyaml-cpp-dev libyaml-dev libmimalloc-dev libfmt-dev libre2-dev catch2
   libsimdjson-dev zlib1g-dev libzstd-dev libcli11-dev
   jq time  # tools/bench/run.sh: DuckDB's JSON summary, peak memory (/usr/bin/time)
 )
