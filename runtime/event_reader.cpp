@@ -322,15 +322,15 @@ void Classify(const char* bytes, size_t blocks, BlockMasks* out) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// Classify with one AVX-512 compare per mask, for the CPUs that have it (chosen at run time).
+// The classes of the 64 bytes of `v`, one AVX-512 compare per mask.
+[[gnu::target("avx512bw"), gnu::always_inline]] inline BlockMasks ClassesAvx512(__m512i v) {
+  return {_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')), _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\')),
+          _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f)), _mm512_movepi8_mask(v)};
+}
+
+// Classify with AVX-512, for the CPUs that have it (chosen at run time).
 [[gnu::target("avx512bw")]] void ClassifyAvx512(const char* bytes, size_t blocks, BlockMasks* out) {
-  for (size_t b = 0; b < blocks; ++b, bytes += 64) {
-    const __m512i v = _mm512_loadu_si512(bytes);
-    out[b].quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
-    out[b].backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
-    out[b].control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
-    out[b].high = _mm512_movepi8_mask(v);
-  }
+  for (size_t b = 0; b < blocks; ++b, bytes += 64) out[b] = ClassesAvx512(_mm512_loadu_si512(bytes));
 }
 #endif
 
@@ -420,14 +420,33 @@ LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// ScanBlocks with the prefix xor as one carry-less multiplication by all ones.
+// One block of ScanBlocks with the prefix xor as one carry-less multiplication by all ones.
+[[gnu::target("pclmul"), gnu::always_inline]] inline void ScanBlockClmul(LineScan& scan, size_t block,
+                                                                         const BlockMasks& m) {
+  const uint64_t quotes = m.quote & ~scan.Escaped(block, m);
+  const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(quotes)), _mm_set1_epi8(-1), 0);
+  scan.Strings(block, m, static_cast<uint64_t>(_mm_cvtsi128_si64(product)));
+}
+
+// ScanBlocks with ScanBlockClmul.
 [[gnu::target("pclmul")]] LineScan ScanBlocksClmul(LineScan scan, const BlockMasks* masks) {
-  for (size_t block = 0; block < scan.size; block += 64) {
-    const BlockMasks& m = masks[block / 64];
-    const uint64_t quotes = m.quote & ~scan.Escaped(block, m);
-    const __m128i product =
-        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(quotes)), _mm_set1_epi8(-1), 0);
-    scan.Strings(block, m, static_cast<uint64_t>(_mm_cvtsi128_si64(product)));
+  for (size_t block = 0; block < scan.size; block += 64) ScanBlockClmul(scan, block, masks[block / 64]);
+  return scan;
+}
+
+// ClassifyWindow and ScanBlocksClmul in one loop over data[0, size) for the skim: each block's
+// masks stay in registers instead of going through memory (about a fifth faster over a window in
+// the cache). The window's last part block is read with the bytes past its end masked off and
+// taken as spaces, as ClassifyWindow takes them.
+[[gnu::target("avx512bw,pclmul")]] LineScan ScanBytesAvx512(LineScan scan) {
+  size_t block = 0;
+  for (; block + 64 <= scan.size; block += 64) {
+    ScanBlockClmul(scan, block, ClassesAvx512(_mm512_loadu_si512(scan.data + block)));
+  }
+  if (block < scan.size) {
+    const __mmask64 inside = (uint64_t{1} << (scan.size - block)) - 1;
+    const __m512i v = _mm512_mask_loadu_epi8(_mm512_set1_epi8(' '), inside, scan.data + block);
+    ScanBlockClmul(scan, block, ClassesAvx512(v));
   }
   return scan;
 }
@@ -458,6 +477,13 @@ void FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std:
   odd.push_back(UINT32_MAX);
 }
 
+// Ends the odd escapes FindLines found with UINT32_MAX, and says whether the window it scanned
+// is one stage 1 would accept (see FindLines).
+bool LinesValid(const LineScan& scan) {
+  scan.odd.push_back(UINT32_MAX);
+  return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(scan.data, scan.size));
+}
+
 // FindEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
 // checks its strings as stage 1 would: false when a string holds a control character (a newline
 // too: it does not close on its line), or a byte past ASCII is not valid UTF-8 (checked only
@@ -466,18 +492,19 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
                std::vector<BlockMasks>& masks) {
   odd.clear();
   newlines.clear();
-  ClassifyWindow(data, size, masks);
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool clmul = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
     return __builtin_cpu_supports("pclmul");
   }();
-  const LineScan scan = (clmul ? ScanBlocksClmul : ScanBlocks)(LineScan{data, size, odd, newlines}, masks.data());
+  static const bool avx512 = __builtin_cpu_supports("avx512bw");
+  if (clmul && avx512) return LinesValid(ScanBytesAvx512(LineScan{data, size, odd, newlines}));
+  ClassifyWindow(data, size, masks);
+  return LinesValid((clmul ? ScanBlocksClmul : ScanBlocks)(LineScan{data, size, odd, newlines}, masks.data()));
 #else
-  const LineScan scan = ScanBlocks(LineScan{data, size, odd, newlines}, masks.data());
+  ClassifyWindow(data, size, masks);
+  return LinesValid(ScanBlocks(LineScan{data, size, odd, newlines}, masks.data()));
 #endif
-  odd.push_back(UINT32_MAX);
-  return !scan.strings_bad && !scan.in_string_carry && (!scan.high || simdjson::validate_utf8(data, size));
 }
 
 // Plain records in a row not read by their table's layout (MemberLayout) after which only one

@@ -366,6 +366,16 @@ TEST_CASE("prefilter: skimmed windows read, skip and report exactly the lines in
   for (size_t k = 0; k < handmade.size(); ++k) {
     lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(7 + 450 * k), handmade[k]);
   }
+  // Runs of 1 to 130 backslashes before a quote (closing the string or escaped by the run), in
+  // lines one after another: the runs cross 64-byte blocks at every offset, some with control
+  // characters after them, some in lines with a needle.
+  std::vector<std::string> runs;
+  for (size_t n = 1; n <= 130; ++n) {
+    runs.push_back("{\"InitiatingProcessFileName\":\"" + std::string(n % 3 == 0 ? "powershell" : "x") +
+                   std::string(n, '\\') + "\"" + std::string(n % 4 == 1 ? "\x01" : "") +
+                   ",\"RemotePort\":" + std::to_string(n) + "}" + std::string(n % 5 == 0 ? "\r" : ""));
+  }
+  lines.insert(lines.begin() + 3000, runs.begin(), runs.end());
   std::string text;
   for (const std::string& line : lines) text += line + "\n";
   const LineNeeds needles = {{{"powershell", "rundll32.exe", "-enc"}}};
