@@ -506,6 +506,45 @@ TEST_CASE("jsonl: strings of every length around the vector width unescape alike
   }
 }
 
+TEST_CASE("jsonl: escapes at every offset of a 64-byte block are found", "[runtime][reader]") {
+  // The reader finds a window's escapes and newlines 64 bytes at a time: runs of backslashes,
+  // \u escapes and bad escapes are placed at every offset of a block, across block boundaries,
+  // and in the window's last, partial block (the file's length is no multiple of 64).
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string text;
+  std::vector<int64_t> kept_n;
+  std::vector<std::string> kept_s;
+  std::vector<uint64_t> bad_lines;
+  for (int64_t n = 0; n < 150; ++n) {
+    const std::string pad(static_cast<size_t>(n), 'x');
+    const size_t run = static_cast<size_t>(n % 3) + 1;  // escaped backslashes before the \u
+    std::string raw, want;
+    for (size_t k = 0; k < run; ++k) raw += "\\\\", want += "\\";
+    raw += "\\u00e9", want += "\xC3\xA9";
+    if (n % 7 == 3) {
+      raw += "\\q";  // not an escape: the line is skipped and counted
+      bad_lines.push_back(static_cast<uint64_t>(n) + 1);
+    } else {
+      kept_n.push_back(n);
+      kept_s.push_back(pad + want);
+    }
+    text += fmt::format("{{\"n\":{},\"s\":\"{}{}\"}}\n", n, pad, raw);
+  }
+  text += "{\"n\":150,\"s\":\"tail\\\\\"}";  // no final newline; an escape in the last bytes
+  kept_n.push_back(150);
+  kept_s.push_back("tail\\");
+  REQUIRE(text.size() % 64 != 0);
+  const Result r = Read(dir.Write("escapes.jsonl", text), specs);
+  REQUIRE(r.ok);
+  REQUIRE(r.rows.rows() == kept_n.size());
+  for (size_t row = 0; row < kept_n.size(); ++row) {
+    CHECK(r.rows.columns[0].LongAt(row) == kept_n[row]);
+    CHECK(r.rows.columns[1].StringAt(row) == kept_s[row]);
+  }
+  CHECK(r.IssueLines(InputIssueKind::Malformed) == bad_lines);
+}
+
 TEST_CASE("jsonl: only the columns asked for are dictionary-encoded", "[runtime][reader][dictionary]") {
   TempDir dir;
   const std::vector<ColumnSpec> specs = {{"ActionType", Type::String}, {"DeviceName", Type::String}};
