@@ -42,7 +42,8 @@ void Prune(const std::string& dir) {
 RunCacheEntry::RunCacheEntry(const std::string& cache_dir, std::string_view identity, const Jit& jit)
     : dir_(cache_dir) {
   llvm::BLAKE3 hash;
-  for (std::string_view part : {HuntcVersion(), std::string_view(jit.TargetId()), identity}) {
+  const std::string target = jit.TargetId();
+  for (std::string_view part : {HuntcVersion(), std::string_view(target), identity}) {
     // Each part's length first, so that no two different lists of parts hash alike.
     const uint64_t size = part.size();
     hash.update(llvm::ArrayRef(reinterpret_cast<const uint8_t*>(&size), sizeof size));
