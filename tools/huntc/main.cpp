@@ -57,6 +57,7 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/jit/pack_file.h"
+#include "compiler/jit/run_cache.h"
 #include "runtime/parallel.h"
 #include "tools/huntc/explain.h"
 #include "tools/huntc/inputs.h"
@@ -428,15 +429,47 @@ void CompileLazyFilters(const std::vector<std::unique_ptr<CompiledQuery>>& queri
   ForEachParallel(jobs.size(), std::max(1u, o.threads), [&](size_t i) { jobs[i](); });
 }
 
+// The whole-run entry of the kernel cache (compiler/jit/run_cache.h) for `huntc run` of YAML
+// rules with the JIT and a cache folder; none for packs, which carry their kernels already.
+std::optional<RunCacheEntry> RunEntry(const Options& o, const Jit& jit) {
+  const std::string dir = CacheFolder(o.cache);
+  if (dir.empty() || o.GetEngine() != Engine::Jit) return std::nullopt;
+  // The identity: what decides which kernels the run makes, besides the rules' texts.
+  std::string identity = fmt::format("threads {}; pack scan {}; strict {}; schemas {}", o.threads, !o.no_pack_scan,
+                                     o.strict, o.schemas.empty() ? "" : fs::absolute(o.schemas).string());
+  for (const std::string& path : o.rules) {
+    if (IsPackFile(path)) return std::nullopt;
+    identity += "; rules " + fs::absolute(path).string();
+  }
+  return RunCacheEntry(dir, identity, jit);
+}
+
 // `rules` is the caller's, so that it may leave them to the end of the process (see main).
 int RunRules(const Options& o, const Catalog& catalog, Jit& jit, CompiledRules& rules) {
+  std::optional<RunCacheEntry> entry = RunEntry(o, jit);
+  if (entry) entry->Open(jit);
   Diagnostics diags;
   rules = CompileRules(o, catalog, jit, diags);
   if (NoneLeft(rules, "run")) return 2;
   const bool pack_scan = LazyFilters(o);
   // Scan pipelines that run alone each need their kernel: compiled on every core first.
   if (pack_scan && RunsPipelinesAlone(rules.queries, o.threads, true)) CompileLazyFilters(rules.queries, o);
-  return Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
+  const int status = Hunt(rules.queries, o, catalog, diags, rules.failed, pack_scan ? &jit : nullptr);
+  if (o.verbose) {
+    const JitCacheStats& s = jit.cache_stats();
+    std::cerr << fmt::format("huntc: kernels: {} from the run's cache entry{}, {} from cache files, {} compiled\n",
+                             s.provided, entry && entry->used() ? "" : " (none)", s.hits, s.misses);
+  }
+  if (!entry) return status;
+  std::vector<PackRule> texts;
+  for (const auto& source : rules.sources) texts.push_back({source->path(), source->text()});
+  if (const std::string error = entry->Close(jit, std::move(texts)); !error.empty()) {
+    // A folder that cannot be written is said once, by the Jit's own warning when it has one.
+    const std::string warning = jit.TakeCacheWarning();
+    std::cerr << "huntc: warning: "
+              << (warning.empty() ? fmt::format("cannot write the run's kernel cache entry: {}", error) : warning) << "\n";
+  }
+  return status;
 }
 
 // Compiles, on o.threads threads, the pack scan stages `huntc run` makes of `queries`, the
