@@ -833,15 +833,28 @@ void AggTable::OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uin
   a->taken = true;
 }
 
-Batch AggTable::Result() {
-  if (node_.keys.empty() && groups() == 0) Group(0, nullptr, nullptr, nullptr);
+Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint32_t>* groups) {
+  if (node_.keys.empty() && this->groups() == 0) Group(0, nullptr, nullptr, nullptr);
+  const size_t rows = groups ? groups->size() : this->groups();
+  const auto wanted = [&](size_t c) { return !columns || (*columns)[c]; };
   Batch result(node_.schema);
-  for (Column& c : result.columns) c.Reserve(groups());  // grown once, not copied as it grows
+  for (size_t c = 0; c < result.columns.size(); ++c) {
+    if (wanted(c)) result.columns[c].Reserve(rows);  // grown once, not copied as it grows
+  }
   const size_t nkeys = layout_.keys.size();
+  // Per aggregate, its first result column, and whether any of its columns is wanted.
+  std::vector<size_t> first(layout_.slots.size());
+  std::vector<bool> made(layout_.slots.size(), false);
+  for (size_t a = 0, column = nkeys; a < layout_.slots.size(); ++a) {
+    first[a] = column;
+    for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) made[a] = made[a] || wanted(column + j);
+    column += node_.aggregates[a].names.size();
+  }
   std::vector<Column*> outs;
-  for (size_t g = 0; g < groups(); ++g) {
-    const uint8_t* record = Record(g);
+  for (size_t i = 0; i < rows; ++i) {
+    const uint8_t* record = Record(groups ? (*groups)[i] : i);
     for (size_t k = 0; k < nkeys; ++k) {
+      if (!wanted(k)) continue;
       const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       Column& c = result.columns[k];
       if (!key.valid) {
@@ -852,15 +865,14 @@ Batch AggTable::Result() {
         AppendValue(c, ValueOf(key));
       }
     }
-    size_t column = nkeys;
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      if (!made[a]) continue;
       outs.clear();
-      for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) outs.push_back(&result.columns[column + j]);
+      for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) outs.push_back(&result.columns[first[a] + j]);
       AppendResult(a, record + nkeys * sizeof(Key), outs.data());
-      column += outs.size();
     }
   }
-  result.row_count = groups();
+  result.row_count = rows;
   return result;
 }
 

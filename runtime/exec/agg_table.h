@@ -200,8 +200,10 @@ class AggTable {
   void Merge(const AggTable& other);
 
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
-  // a summarize without keys, one row even when no rows came.
-  Batch Result();
+  // a summarize without keys, one row even when no rows came. With `columns`, only the result
+  // columns it marks are filled (the rest stay empty), for a filter above to test before the
+  // others (make_set's JSON) are made; with `groups`, only those groups' rows, in that order.
+  Batch Result(const std::vector<bool>* columns = nullptr, const std::vector<uint32_t>* groups = nullptr);
 
   // arg_max/arg_min (aggregate `k`, its slot `state`): offers row `row` of the batch `columns`
   // whose value is `value` (null or NaN: `present` false).

@@ -448,27 +448,6 @@ class AggregateOp : public Operator {
   std::vector<std::unique_ptr<Aggregator>> aggregators_;
 };
 
-// summarize by a compiled kernel (AggregateNode::kernel) into a group table.
-class CompiledAggregateOp : public Operator {
- public:
-  CompiledAggregateOp(const AggregateNode& n, AggLayout layout, Consumer* out, int in, Evaluator& e)
-      : Operator(out, in, e), node_(n), table_(n, std::move(layout)) {}
-  void Push(const RowSet& rows, int) override {
-    const uint32_t* selection = inputs_.Prepare(rows);
-    const KernelContext context{eval_.now(), node_.kernel_objects};
-    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, &table_);
-  }
-  void Finish(int) override {
-    EmitAll(table_.Result());
-    Done();
-  }
-  AggTable& table() { return table_; }
-
- private:
-  const AggregateNode& node_;
-  AggTable table_;
-  KernelInputs inputs_;
-};
 
 // The columns `e` reads, as a mask over a schema `width` wide.
 std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
@@ -491,6 +470,41 @@ std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
 struct Prefilter {
   const FilterNode* filter = nullptr;
   std::vector<bool> read;
+};
+
+// summarize by a compiled kernel (AggregateNode::kernel) into a group table. Under a prefilter
+// (the filter right above it, as `| where Devices > 1`), the groups are first made only in the
+// columns the filter reads and tested, and only those that pass are made whole: most groups'
+// make_set JSON is never written.
+class CompiledAggregateOp : public Operator {
+ public:
+  CompiledAggregateOp(const AggregateNode& n, AggLayout layout, Consumer* out, int in, Evaluator& e,
+                      Prefilter prefilter)
+      : Operator(out, in, e), node_(n), table_(n, std::move(layout)), prefilter_(std::move(prefilter)) {}
+  void Push(const RowSet& rows, int) override {
+    const uint32_t* selection = inputs_.Prepare(rows);
+    const KernelContext context{eval_.now(), node_.kernel_objects};
+    node_.kernel(inputs_.views.data(), static_cast<uint32_t>(rows.count), selection, &context, &table_);
+  }
+  void Finish(int) override {
+    if (!prefilter_.filter) {
+      EmitAll(table_.Result());
+    } else {
+      const Batch narrow = table_.Result(&prefilter_.read);
+      std::vector<uint32_t> passed;
+      selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow, nullptr, narrow.row_count}, passed);
+      EmitAll(table_.Result(nullptr, &passed));
+    }
+    Done();
+  }
+  AggTable& table() { return table_; }
+
+ private:
+  const AggregateNode& node_;
+  AggTable table_;
+  KernelInputs inputs_;
+  Prefilter prefilter_;
+  RowSelector selector_;
 };
 
 // The build side (input 1, the right one) goes into a JoinTable keeping the columns the join
@@ -939,7 +953,7 @@ std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in,
       const auto& a = *n.As<AggregateNode>();
       AggLayout layout;
       std::string why;
-      if (a.kernel && AggLayout::Of(a, layout, why)) return std::make_unique<CompiledAggregateOp>(a, std::move(layout), out, in, e);
+      if (a.kernel && AggLayout::Of(a, layout, why)) return std::make_unique<CompiledAggregateOp>(a, std::move(layout), out, in, e, PrefilterOf(n, above));
       return std::make_unique<AggregateOp>(a, out, in, e);
     }
     case PlanKind::HashJoin: return std::make_unique<HashJoinOp>(*n.As<HashJoinNode>(), out, in, e, PrefilterOf(n, above));

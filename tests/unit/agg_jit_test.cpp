@@ -3,7 +3,8 @@
 // aggregate and key type the kernels take, over plain and dictionary-encoded batches, make_set and
 // make_list of dynamic values; partial tables (as threads would fill) merged against one pass; a
 // lone string key of a few to a few thousand values a batch (dictionary codes, the key cache);
-// make_set/make_list at their caps through each form of their state.
+// make_set/make_list at their caps through each form of their state; a where right above the
+// summarize (its narrow rows tested first) and the result rows of some columns or groups.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -432,6 +433,72 @@ TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggrega
     left.Merge(right);
     CHECK(Rows(left.Result()) == Rows(whole.Result()));
   }
+}
+
+TEST_CASE("agg kernels: a where right above the summarize tests narrow rows, then makes those it keeps", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const std::vector<Batch> batches = {Generate(3000, 1), Generate(5000, 2), Generate(1, 3), Generate(2000, 4)};
+  const Expr count_of_one_key = Col(1, Type::Long);  // a0, count(), after one key
+  struct Case {
+    std::vector<NamedExpr> keys;
+    Expr where;
+  };
+  const std::vector<Case> cases = {
+      {{{"s", Col(kS, Type::String)}}, F(Fn::Gt, Type::Bool, {count_of_one_key, Lng(700)})},
+      {{{"l", Col(kL, Type::Long)}}, F(Fn::Gt, Type::Bool, {count_of_one_key, Lng(1)})},
+      // A key and an aggregate read; the other key and aggregates are made only for the rows kept.
+      {{{"t", Col(kT, Type::DateTime)}, {"s", Col(kS, Type::String)}},
+       F(Fn::Or, Type::Bool, {F(Fn::Gt, Type::Bool, {Col(2, Type::Long), Lng(70)}),
+                              F(Fn::Eq, Type::Bool, {Col(1, Type::String), Str("alpha")})})},
+  };
+  for (const Case& c : cases) {
+    INFO("where " << c.where.ToString());
+    auto reference = Filter(SummarizePlan(c.keys, AllAggregates()), c.where);
+    auto compiled = Filter(SummarizePlan(c.keys, AllAggregates()), c.where);
+    Compiled k;
+    Install(*compiled->inputs[0], *jit, k);
+    const auto expected = Run(*reference, batches);
+    // The where keeps some groups and drops others.
+    CHECK(!expected.empty());
+    CHECK(expected.size() < Run(*reference->inputs[0], batches).size());
+    CHECK(Run(*compiled, batches) == expected);
+  }
+}
+
+TEST_CASE("agg table: result rows of some columns, or of some groups in a given order", "[aggregate][jit]") {
+  auto jit = MakeJit();
+  const std::vector<NamedExpr> keys = {{"t", Col(kT, Type::DateTime)}, {"s", Col(kS, Type::String)}};
+  auto plan = SummarizePlan(keys, AllAggregates());
+  Compiled c;
+  Install(*plan, *jit, c);
+  const auto& node = *plan->As<AggregateNode>();
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable table(node, layout);
+  Fill(c.kernel, c, {Generate(3000, 1)}, table);
+  REQUIRE(table.groups() > 3);
+  const Batch all = table.Result();
+  // Only key s and the count filled; the rest left empty.
+  std::vector<bool> read(node.schema.size(), false);
+  read[1] = read[2] = true;
+  const Batch narrow = table.Result(&read);
+  CHECK(narrow.row_count == table.groups());
+  for (size_t col = 0; col < narrow.columns.size(); ++col) {
+    INFO("column " << col);
+    if (!read[col]) {
+      CHECK(narrow.columns[col].size() == 0);
+      continue;
+    }
+    REQUIRE(narrow.columns[col].size() == table.groups());
+    for (size_t g = 0; g < table.groups(); ++g) CHECK(Render(narrow.columns[col], g) == Render(all.columns[col], g));
+  }
+  // Groups 3 and 0, in that order: their rows of the whole result.
+  const std::vector<uint32_t> some = {3, 0};
+  const std::vector<std::string> rows = Rows(all), picked = Rows(table.Result(nullptr, &some));
+  REQUIRE(picked.size() == 2);
+  CHECK(picked[0] == rows[3]);
+  CHECK(picked[1] == rows[0]);
 }
 
 // The result rows of the kernel filling one table from all batches, and of partial tables each
