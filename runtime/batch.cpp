@@ -40,6 +40,13 @@ uint64_t HashValue(std::string_view v) {
   return h * 0x94d049bb133111ebULL;
 }
 
+// Room for `more` elements in `v`, growing geometrically: reserve(size + more) alone would make
+// many small appends to a long column (a join table's chunk) reallocate every time.
+template <typename V>
+void Grow(V& v, size_t more) {
+  if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
+
 }  // namespace
 
 void Column::Clear() {
@@ -169,17 +176,6 @@ void Column::AppendFrom(const Column& other, size_t row) {
     default: AppendString(other.StringAt(row)); break;
   }
 }
-
-namespace {
-
-// Room for `more` elements in `v`, growing geometrically: reserve(size + more) alone would make
-// many small appends to a long column (a join table's chunk) reallocate every time.
-template <typename V>
-void Grow(V& v, size_t more) {
-  if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
-}
-
-}  // namespace
 
 void Column::AppendRows(const Column& other, const uint32_t* rows, size_t n) {
   Grow(valid_, n);
