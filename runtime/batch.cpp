@@ -40,6 +40,13 @@ uint64_t HashValue(std::string_view v) {
   return h * 0x94d049bb133111ebULL;
 }
 
+// Room for `more` elements in `v`, growing geometrically: reserve(size + more) alone would make
+// many small appends to a long column (a join table's chunk) reallocate every time.
+template <typename V>
+void Grow(V& v, size_t more) {
+  if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
+
 }  // namespace
 
 void Column::Clear() {
@@ -168,6 +175,36 @@ void Column::AppendFrom(const Column& other, size_t row) {
     case Type::Decimal: AppendReal(other.RealAt(row)); break;
     default: AppendString(other.StringAt(row)); break;
   }
+}
+
+void Column::AppendRows(const Column& other, const uint32_t* rows, size_t n) {
+  Grow(valid_, n);
+  switch (type_) {
+    case Type::Bool:
+      for (size_t k = 0; k < n; ++k) u8_.push_back(other.IsNull(rows[k]) ? 0 : other.u8_[rows[k]]);
+      break;
+    case Type::Int:
+      for (size_t k = 0; k < n; ++k) i32_.push_back(other.IsNull(rows[k]) ? 0 : other.i32_[rows[k]]);
+      break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan:
+      for (size_t k = 0; k < n; ++k) i64_.push_back(other.IsNull(rows[k]) ? 0 : other.i64_[rows[k]]);
+      break;
+    case Type::Real:
+    case Type::Decimal:
+      for (size_t k = 0; k < n; ++k) f64_.push_back(other.IsNull(rows[k]) ? 0 : other.f64_[rows[k]]);
+      break;
+    default: {
+      size_t bytes = 0;
+      for (size_t k = 0; k < n; ++k) bytes += other.offsets_[rows[k] + 1] - other.offsets_[rows[k]];
+      Grow(bytes_, bytes);
+      Grow(offsets_, n);
+      for (size_t k = 0; k < n; ++k) AppendFrom(other, rows[k]);
+      return;
+    }
+  }
+  for (size_t k = 0; k < n; ++k) valid_.push_back(other.valid_[rows[k]]);
 }
 
 ColumnView Column::View() const {

@@ -121,12 +121,12 @@ void JoinTable::Add(const RowSet& rows) {
     chunk_index = open_chunk_;
     Batch& chunk = chunks_[chunk_index];
     base = static_cast<uint32_t>(chunk.row_count);
+    kept_rows_.clear();
+    for (size_t i = 0; i < rows.count; ++i) {
+      if (keep_unkeyed_ || keyed_[i]) kept_rows_.push_back(rows.Row(i));
+    }
     for (size_t p = 0; p < kept_.size(); ++p) {
-      const Column& from = in.columns[static_cast<size_t>(kept_[p])];
-      Column& to = chunk.columns[p];
-      for (size_t i = 0; i < rows.count; ++i) {
-        if (keep_unkeyed_ || keyed_[i]) to.AppendFrom(from, rows.Row(i));
-      }
+      chunk.columns[p].AppendRows(in.columns[static_cast<size_t>(kept_[p])], kept_rows_.data(), kept_rows_.size());
     }
     chunk.row_count += keep;
   }

@@ -105,6 +105,7 @@ class JoinTable {
   std::vector<uint32_t> slots_;   // open addressing: entry + 1, 0 for empty
   std::vector<uint64_t> hashes_;  // scratch for Add
   std::vector<uint8_t> keyed_;
+  std::vector<uint32_t> kept_rows_;  // scratch for Add: the rows of a sparse batch kept
 };
 
 }  // namespace huntc::exec

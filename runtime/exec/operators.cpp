@@ -205,7 +205,11 @@ class ProjectOp : public Operator {
         Column& to = batch_.columns[i];
         to.Clear();
         to.Reserve(rows.count);
-        for (size_t k = 0; k < rows.count; ++k) to.AppendFrom(*from, rows.Row(k));
+        if (rows.sel) {
+          to.AppendRows(*from, rows.sel, rows.count);
+        } else {
+          for (size_t k = 0; k < rows.count; ++k) to.AppendFrom(*from, k);
+        }
       }
     }
     batch_.row_count = rows.count;

@@ -78,7 +78,7 @@ void CopyColumns(const Batch& batch, const SharedScan& sh, const uint32_t* selec
     }
     into.Clear();
     into.Reserve(count);
-    for (uint32_t k = 0; k < count; ++k) into.AppendFrom(from, selection[k]);
+    into.AppendRows(from, selection, count);
   }
   to.row_count = selection ? count : batch.rows();
 }

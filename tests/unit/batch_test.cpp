@@ -40,3 +40,42 @@ TEST_CASE("batch: AppendFrom copies values and nulls", "[runtime][batch]") {
   CHECK(b.IsNull(0));
   CHECK(b.LongAt(1) == 42);
 }
+
+TEST_CASE("batch: AppendRows appends the selected rows as AppendFrom each would", "[runtime][batch]") {
+  const uint32_t rows[] = {2, 0, 1, 2};
+  for (const Type type : {Type::Bool, Type::Int, Type::Long, Type::Real, Type::String, Type::Guid, Type::Dynamic}) {
+    Column from(type);
+    const auto value = [&](int v) {
+      if (type == Type::Bool) from.AppendBool(v != 0);
+      if (type == Type::Int) from.AppendInt(v);
+      if (type == Type::Long) from.AppendLong(v);
+      if (type == Type::Real) from.AppendReal(v);
+      if (type != Type::Bool && type != Type::Int && type != Type::Long && type != Type::Real) {
+        from.AppendString(std::to_string(v));
+      }
+    };
+    value(7);
+    from.AppendNull();
+    value(1);
+    Column one_by_one(type), at_once(type);
+    one_by_one.AppendString("x");  // already holding a row, as a join table's chunk does
+    at_once.AppendString("x");
+    if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
+      one_by_one = Column(type);
+      at_once = Column(type);
+    }
+    for (const uint32_t r : rows) one_by_one.AppendFrom(from, r);
+    at_once.AppendRows(from, rows, 4);
+    REQUIRE(at_once.size() == one_by_one.size());
+    for (size_t k = 0; k < at_once.size(); ++k) {
+      CHECK(at_once.IsNull(k) == one_by_one.IsNull(k));
+      if (type == Type::Bool) CHECK(at_once.BoolAt(k) == one_by_one.BoolAt(k));
+      if (type == Type::Int) CHECK(at_once.IntAt(k) == one_by_one.IntAt(k));
+      if (type == Type::Long) CHECK(at_once.LongAt(k) == one_by_one.LongAt(k));
+      if (type == Type::Real) CHECK(at_once.RealAt(k) == one_by_one.RealAt(k));
+      if (type == Type::String || type == Type::Guid || type == Type::Dynamic) {
+        CHECK(at_once.StringAt(k) == one_by_one.StringAt(k));
+      }
+    }
+  }
+}
