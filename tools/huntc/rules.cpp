@@ -25,13 +25,14 @@ std::vector<RuleText> ReadRules(const std::vector<std::string>& paths, Jit* jit,
   std::vector<Read> reads(files.size());
   ForEachParallel(files.size(), threads, [&](size_t i) {
     Read& read = reads[i];
-    read.is_pack = IsPackFile(files[i]);
-    if (read.is_pack) {
-      if (!ReadPackFile(files[i], read.pack, read.error)) read.error += "; build the pack again with `huntc compile`";
-      return;
-    }
+    // A rule file is opened once; a pack is read again as one (or found by its first bytes
+    // when it is too large to be read as a rule file).
     read.text.path = files[i];
     read.text.file = ReadRuleFile(files[i], read.text.diags);
+    read.is_pack = read.text.file ? LooksLikePack(read.text.file->text()) : IsPackFile(files[i]);
+    if (read.is_pack && !ReadPackFile(files[i], read.pack, read.error)) {
+      read.error += "; build the pack again with `huntc compile`";
+    }
   });
   std::vector<RuleText> rules;
   for (size_t i = 0; i < files.size(); ++i) {
