@@ -1,6 +1,7 @@
 // The rule model: fields, spans, the query-to-file byte mapping for every YAML scalar style,
 // error reporting, hostile inputs, finding files, and the real Sentinel corpus.
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -417,8 +418,18 @@ TEST_CASE("rule: rule files are found in folders and loaded", "[compiler][rule]"
   CHECK(rule->file->path() == (dir / "sub" / "a.YML").string());
   CHECK(!LoadRuleFile((dir / "missing.yaml").string(), load_diags));
   CHECK(!LoadRuleFile(dir.string(), load_diags));
-  CHECK(load_diags.size() == 2);
+  // A FIFO is refused at once, not waited on for a writer.
+  REQUIRE(mkfifo((dir / "pipe.yaml").c_str(), 0600) == 0);
+  CHECK(!LoadRuleFile((dir / "pipe.yaml").string(), load_diags));
+  // A file over the limit is refused before it is read.
+  std::ofstream(dir / "large.yaml") << "query: T\n" << std::string(kMaxRuleFileBytes, '#');
+  CHECK(!LoadRuleFile((dir / "large.yaml").string(), load_diags));
+  REQUIRE(load_diags.size() == 4);
   CHECK(load_diags.items()[0].code == Code::InputUnreadable);
+  CHECK(load_diags.items()[0].message.find("o such file") != std::string::npos);
+  CHECK(load_diags.items()[1].message.find("not a regular file") != std::string::npos);
+  CHECK(load_diags.items()[2].message.find("not a regular file") != std::string::npos);
+  CHECK(load_diags.items()[3].code == Code::YamlTooLarge);
   fs::remove_all(dir);
 }
 
