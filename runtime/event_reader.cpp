@@ -114,6 +114,24 @@ bool IsJsonNumber(std::string_view t) {
   return i == t.size();
 }
 
+// Reads `t` when it is a JSON integer of at most 18 digits (which no int64 overflows) as
+// IsJsonNumber and ParseInt64 would read it, in one pass over its digits; false for anything
+// else (a fraction, an exponent, a longer number, not a number), which the caller reads by the
+// general path.
+bool PlainInt(std::string_view t, int64_t& out) {
+  const bool negative = !t.empty() && t.front() == '-';
+  const size_t digits = t.size() - negative;
+  if (digits == 0 || digits > 18 || (t[negative] == '0' && digits > 1)) return false;
+  int64_t v = 0;
+  for (size_t k = negative; k < t.size(); ++k) {
+    const unsigned d = static_cast<unsigned char>(t[k]) - unsigned{'0'};
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  out = negative ? -v : v;
+  return true;
+}
+
 std::optional<int64_t> ParseInt64(std::string_view s) {
   int64_t v;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -1648,6 +1666,16 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   }
   if (first == '}' || first == ']' || first == ',' || first == ':') return false;
   const std::string_view token = tokens.Scalar(i);
+  // An integer column's usual value: checked and converted in one pass (ConvertText would read
+  // it again after ValidScalar); a timespan takes a bare number as ticks.
+  int64_t plain;
+  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) && PlainInt(token, plain) &&
+      (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+    ++i;
+    slot.state = Slot::State::Value;
+    slot.i = plain;
+    return true;
+  }
   if (!ValidScalar(token)) return false;
   ++i;
   od::json_type json = od::json_type::number;
@@ -1669,6 +1697,12 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
       break;
     }
     default: break;
+  }
+  if (json == od::json_type::string && (type == Type::String || type == Type::Guid)) {
+    // Most staged values: the text itself, which is all ConvertText would make of it.
+    slot.state = Slot::State::Value;
+    slot.s = text;
+    return true;
   }
   const bool ok = ConvertJsonScalar(type, json, token, text, slot);
   slot.state = ok ? Slot::State::Value : Slot::State::WrongType;
