@@ -1559,9 +1559,15 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
 // (ScanObject then reads it).
 bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t) {
   const MemberLayout& layout = t.layout;
-  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  // In locals: the calls below take the tokens and a token index by reference, and would
+  // otherwise make every member reload them from memory.
+  const char* const text = tokens.text;
+  const uint32_t* const at = tokens.at;
+  const uint32_t count = tokens.count;
+  uint32_t k_at = i;  // the token being read
+  if (at[k_at] >= line_end || text[at[k_at]] != '{') return false;
   ResetSlots(t);
-  ++i;
+  ++k_at;
   // Key and separator checks are folded into one flag: the loop branches on the kinds of the
   // values, which a layout's lines share.
   uint32_t differs = 0;
@@ -1569,24 +1575,25 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
   for (size_t k = 0; k < members; ++k) {
     // A key, its colon, a scalar value and the separator after it are four tokens: when they lie
     // in the line, the line's end need not be checked again for a scalar.
-    if (i + 3 > tokens.count + 1 || tokens.at[i + 3] >= line_end) return false;
-    differs |= layout.KeyDiffers(k, tokens.text + tokens.at[i], line_end - tokens.at[i]);
-    differs |= static_cast<uint32_t>(tokens.Byte(i + 1) != ':');
-    i += 2;
-    const char first = tokens.Byte(i);
+    if (k_at + 3 > count + 1 || at[k_at + 3] >= line_end) return false;
+    differs |= layout.KeyDiffers(k, text + at[k_at], line_end - at[k_at]);
+    differs |= static_cast<uint32_t>(text[at[k_at + 1]] != ':');
+    k_at += 2;
+    const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
     if (c != MemberLayout::kUnread) {
-      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      if (!ScanStage(tokens, k_at, line_end, t.batch.specs[c].type, t.slots[c])) return false;
     } else if (first == '{' || first == '[') {
-      if (!SkipValue(tokens, i, line_end)) return false;
-    } else if (first == '"' || ValidScalar(tokens.Scalar(i))) {
-      ++i;  // most values are strings, whole by stage 1
+      if (!SkipValue(tokens, k_at, line_end)) return false;
+    } else if (first == '"' || ValidScalar(tokens.Scalar(k_at))) {
+      ++k_at;  // most values are strings, whole by stage 1
     } else {
       return false;
     }
-    if (tokens.at[i] >= line_end) return false;  // after a container
-    differs |= static_cast<uint32_t>(tokens.Byte(i++) != (k + 1 < members ? ',' : '}'));
+    if (at[k_at] >= line_end) return false;  // after a container
+    differs |= static_cast<uint32_t>(text[at[k_at++]] != (k + 1 < members ? ',' : '}'));
   }
+  i = k_at;
   return differs == 0;
 }
 
