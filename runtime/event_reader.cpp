@@ -1576,8 +1576,8 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
     // A key, its colon, a scalar value and the separator after it are four tokens: when they lie
     // in the line, the line's end need not be checked again for a scalar.
     if (k_at + 3 > count + 1 || at[k_at + 3] >= line_end) return false;
+    // The key with its colon: the token after a key that has the layout's bytes is its colon.
     differs |= layout.KeyDiffers(k, text + at[k_at], line_end - at[k_at]);
-    differs |= static_cast<uint32_t>(text[at[k_at + 1]] != ':');
     k_at += 2;
     const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
@@ -1625,8 +1625,12 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     if (markers && markers->learn) {
       // A record's members, not those of its `properties`. A key that may name the table,
       // whatever its value here, must be seen in every line.
-      t.layout.Add(quoted, c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
-      if (is_type || is_category) t.layout.Refuse();
+      // The layout compares each key with the colon after it, so a line with a space between
+      // them is left to this walk.
+      const bool colon_next = quoted.data() + quoted.size() == tokens.text + tokens.at[i - 1];
+      t.layout.Add(std::string_view(quoted.data(), quoted.size() + 1),
+                   c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
+      if (is_type || is_category || !colon_next) t.layout.Refuse();
     }
     if (c < t.slots.size()) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
