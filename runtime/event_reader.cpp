@@ -647,6 +647,22 @@ bool PlainEscapes(std::string_view text) {
   return true;
 }
 
+// Whether `text`, which lies in a window followed by at least 8 readable bytes, is an unsigned
+// JSON integer of 1 to 8 digits (most numbers in events): its bytes checked at once in one word,
+// no loop.
+bool ShortDigits(std::string_view text) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  if (text.empty() || text.size() > 8 || (text[0] == '0' && text.size() > 1)) return false;
+  uint64_t word;
+  std::memcpy(&word, text.data(), sizeof word);
+  // A byte is a digit when its xor with '0' is at most 9: then adding 0x76 sets no top bit. A
+  // byte that carries into the next one has its own top bit set, so is not taken for a digit.
+  const uint64_t x = word ^ 0x3030303030303030;
+  const uint64_t bad = (x | (x + 0x7676767676767676)) & 0x8080808080808080;
+  const uint64_t ours = text.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * text.size())) - 1;
+  return (bad & ours) == 0;
+}
+
 // Whether `text`, the text of a token (Tokens::Scalar), is a valid string, number or literal.
 // Stage 1 has checked the UTF-8, control characters and bounds of strings, and the window its
 // escapes.
@@ -656,7 +672,7 @@ bool ValidScalar(std::string_view text) {
     case 't': return text == "true";
     case 'f': return text == "false";
     case 'n': return text == "null";
-    default: return IsJsonNumber(text);
+    default: return ShortDigits(text) || IsJsonNumber(text);
   }
 }
 

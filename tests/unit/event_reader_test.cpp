@@ -209,9 +209,10 @@ TEST_CASE("jsonl: a value of the wrong type is null and reported once", "[runtim
 
 TEST_CASE("jsonl: integers at the edges read alike by the line scanner and per line",
           "[runtime][reader]") {
-  // Each value is written twice: in a plain line, which the line scanner reads (converting a
-  // plain integer in one pass), and in a line with a \u escape in a member nobody asked for,
-  // which the per-line parser reads. Both must give the same values and the same reports.
+  // Each value is written twice, in columns and in a member nobody asked for (checked, not
+  // converted): in a plain line, which the line scanner reads (converting a plain integer in one
+  // pass, checking a short one in one word), and in a line with a \u escape, which the per-line
+  // parser reads. Both must give the same values and the same reports.
   TempDir dir;
   const std::vector<ColumnSpec> specs = {{"i", Type::Int}, {"l", Type::Long}, {"t", Type::TimeSpan}};
   const std::vector<std::string> values = {
@@ -220,11 +221,12 @@ TEST_CASE("jsonl: integers at the edges read alike by the line scanner and per l
       "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
       "123456789012345678901234567890", "1e5", "1E+2", "-0e0", "1.0", "-1.5e-3", "0.0", "5 ",
       "\"12\"", "\"-0\"", "\"1e5\"", "\"\"", "true", "null", "01", "-01", "-", "00", "1.", ".5", "+1",
-      "1e", "0x10", "1_0", "{}", "[1]"};
+      "1e", "0x10", "1_0", "{}", "[1]", "1234567", "12345678", "123456789", "1234567a", "0000",
+      "1234567.", "12345678.5", "-12345678"};
   std::string text = "{\"i\":1}\n";  // the first line tells the format: read per line
   for (const std::string& v : values) {
-    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0}}}\n", v);
-    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"u\":\"\\u0041\"}}\n", v);
+    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"x\":{0}}}\n", v);
+    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"x\":{0},\"u\":\"\\u0041\"}}\n", v);
   }
   const Result r = Read(dir.Write("ints.jsonl", text), specs);
   REQUIRE(r.ok);
