@@ -23,7 +23,7 @@ void MemberLayout::Add(std::string_view keyed, uint32_t column) {
   std::memset(m.key, 0, sizeof m.key);
   std::memcpy(m.key, head.data(), head.size());
   m.length = static_cast<uint32_t>(keyed.size());
-  m.want = head.size() == kReadable ? ~uint32_t{0} : (uint32_t{1} << head.size()) - 1;
+  m.want = (uint64_t{1} << head.size()) - 1;  // head.size() is at most kReadable, under 64
   m.column = column;
   long_.emplace_back(keyed.size() > kReadable ? keyed : std::string_view());
 }

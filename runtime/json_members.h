@@ -34,8 +34,9 @@ class MemberLayout {
   // start with member k's quoted key and colon. A key is a plain string (Add), so bytes equal to
   // it are that string, and the colon after them the next token.
   uint32_t KeyDiffers(size_t k, const char* text, size_t size) const;
-  // Bytes KeyDiffers may read from its text.
-  static constexpr size_t kReadable = 32;
+  // Bytes KeyDiffers may read from its text: a key and colon of up to 48 bytes (Defender's
+  // longest keys among them) is compared inline, a longer one by memcmp.
+  static constexpr size_t kReadable = 48;
 
   // Learning a layout from a line: Begin, then Add for each member in order (the key with its
   // quotes and the colon right after it, as they appear in the line), then Finish once the line
@@ -58,7 +59,7 @@ class MemberLayout {
   struct Member {
     char key[kReadable];  // the first kReadable bytes of the quoted key and colon, zero-padded
     uint32_t length;      // of the quoted key and colon
-    uint32_t want;        // a bit for each of the key's bytes among the first kReadable
+    uint64_t want;        // a bit for each of the key's bytes among the first kReadable
     uint32_t column;      // or kUnread
   };
   std::vector<Member> members_;
@@ -70,13 +71,17 @@ inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size
   if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
   const char* key = m.key;
 #if defined(__SSE2__)
-  // Two compares of 16 bytes and a mask of the key's length: no loop, no branch.
+  // Compares of 16 bytes and a mask of the key's length: no loop, and a branch only for the few
+  // keys past 32 bytes.
   const auto equal = [&](size_t at) {
-    return static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at)),
-                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + at)))));
+    return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at)),
+                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + at))))))
+           << at;
   };
-  return ~(equal(0) | (equal(16) << 16)) & m.want;
+  uint64_t same = equal(0) | equal(16);
+  if (m.length > 32) same |= equal(32);
+  return (~same & m.want) != 0;
 #else
   return std::memcmp(text, key, m.length) != 0;
 #endif

@@ -204,14 +204,16 @@ TEST_CASE("members: lines that change or break the layout read as the general wa
 TEST_CASE("members: a layout's keys with their colons, spaced or not, and around the vector width",
           "[runtime][reader][members]") {
   // A layout compares each key together with the colon right after it: keys whose quoted text and
-  // colon fill the 32 bytes of one compare or run past them, and lines with spaces around colons
-  // (before one, a layout is not learnt from the line; after one, it is), read as the general walk
-  // reads them.
+  // colon fill two or three compares of 16 bytes or run past them, and lines with spaces around
+  // colons (before one, a layout is not learnt from the line; after one, it is), read as the
+  // general walk reads them.
   test::TempDir dir;
-  const std::string k28(28, 'k'), k29(29, 'm'), k30(30, 'n');
-  const std::vector<ColumnSpec> columns = {{k28, Type::String}, {k30, Type::Long}, {"s", Type::String}};
+  const std::string k28(28, 'k'), k29(29, 'm'), k30(30, 'n'), k45(45, 'p'), k46(46, 'q');
+  const std::vector<ColumnSpec> columns = {{k28, Type::String}, {k30, Type::Long}, {"s", Type::String},
+                                           {k45, Type::Long}};
   const auto line = [&](std::string_view colon, int n) {
-    return fmt::format(R"({{"{0}"{3}"v{4}","{1}"{3}"u","{2}"{3}{4},"s"{3}"w"}})", k28, k29, k30, colon, n);
+    return fmt::format(R"({{"{0}"{3}"v{4}","{1}"{3}"u","{2}"{3}{4},"{5}"{3}1,"{6}"{3}2,"s"{3}"w"}})", k28, k29,
+                       k30, colon, n, k45, k46);
   };
   const std::vector<std::string> colons = {":", ": ", " :", " : ", ":\t"};
   std::vector<std::string> want;
@@ -229,12 +231,25 @@ TEST_CASE("members: a layout's keys with their colons, spaced or not, and around
                           line(first, 9));
       const Outcome o = ReadBothWays(dir.Write("T.jsonl", text), "T", columns);
       REQUIRE(o.rows.size() == 10);
-      CHECK(o.rows[0] == "'v0'|0|'w'|");
-      CHECK(o.rows[5] == "'v5'|5|'w'|");
-      CHECK(o.rows[7] == "''|7|'w'|");  // a string column missing: empty
-      CHECK(o.rows[9] == "'v9'|9|'w'|");
+      CHECK(o.rows[0] == "'v0'|0|'w'|1|");
+      CHECK(o.rows[5] == "'v5'|5|'w'|1|");
+      CHECK(o.rows[7] == "''|7|'w'|1|");  // a string column missing: empty
+      CHECK(o.rows[9] == "'v9'|9|'w'|1|");
       CHECK(o.stats.lines_skipped == 1);
     }
+  }
+  // A key one byte off in its last byte, in each compare of 16 bytes and past them, after lines
+  // that set the layout: read as another key.
+  const std::vector<std::pair<std::string, std::string>> off = {
+      {k28, "''|3|'w'|1|"}, {k30, "'v3'|null|'w'|1|"}, {k45, "'v3'|3|'w'|null|"}, {k46, "'v3'|3|'w'|1|"}};
+  for (const auto& [key, row] : off) {
+    INFO(key.size());
+    std::string bad = line(":", 3);
+    bad[bad.find(key) + key.size() - 1] = 'x';
+    const std::string text = line(":", 0) + "\n" + line(":", 1) + "\n" + line(":", 2) + "\n" + bad + "\n";
+    const Outcome o = ReadBothWays(dir.Write("T.jsonl", text + line(":", 4) + "\n"), "T", columns);
+    REQUIRE(o.rows.size() == 5);
+    CHECK(o.rows[3] == row);
   }
 }
 
