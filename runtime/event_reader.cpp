@@ -1696,8 +1696,8 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   // An integer column's usual value: checked and converted in one pass (ConvertText would read
   // it again after ValidScalar); a timespan takes a bare number as ticks.
   int64_t plain;
-  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) && PlainInt(token, plain) &&
-      (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) &&
+      PlainInt(token, plain) && (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
     ++i;
     slot.state = Slot::State::Value;
     slot.i = plain;

@@ -1,6 +1,7 @@
 // The key layout of a table's JSON lines, so that the line scanner can read a line laid out like
 // the previous one by position: the i-th member's key (with its colon) is compared with the
-// layout's i-th in one vector compare, and only the wanted members' values are staged, the others only checked.
+// layout's i-th in vector compares, and only the wanted members' values are staged, the others
+// only checked.
 //
 // Lines of one archive nearly always share a layout (the same keys in the same order), so the
 // column of each member is found once per layout instead of once per member of every line. A line

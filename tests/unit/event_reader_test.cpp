@@ -214,15 +214,16 @@ TEST_CASE("jsonl: integers at the edges read alike by the line scanner and per l
   // pass, checking a short one in one word), and in a line with a \u escape, which the per-line
   // parser reads. Both must give the same values and the same reports.
   TempDir dir;
-  const std::vector<ColumnSpec> specs = {{"i", Type::Int}, {"l", Type::Long}, {"t", Type::TimeSpan}};
+  const std::vector<ColumnSpec> specs = {
+      {"i", Type::Int}, {"l", Type::Long}, {"t", Type::TimeSpan}};
   const std::vector<std::string> values = {
       "0", "-0", "7", "-7", "443", "2147483647", "2147483648", "-2147483648", "-2147483649",
       "999999999999999999", "-999999999999999999", "1000000000000000000", "9223372036854775807",
       "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
       "123456789012345678901234567890", "1e5", "1E+2", "-0e0", "1.0", "-1.5e-3", "0.0", "5 ",
-      "\"12\"", "\"-0\"", "\"1e5\"", "\"\"", "true", "null", "01", "-01", "-", "00", "1.", ".5", "+1",
-      "1e", "0x10", "1_0", "{}", "[1]", "1234567", "12345678", "123456789", "1234567a", "0000",
-      "1234567.", "12345678.5", "-12345678"};
+      "\"12\"", "\"-0\"", "\"1e5\"", "\"\"", "true", "null", "01", "-01", "-", "00", "1.", ".5",
+      "+1", "1e", "0x10", "1_0", "{}", "[1]", "1234567", "12345678", "123456789", "1234567a",
+      "0000", "1234567.", "12345678.5", "-12345678"};
   std::string text = "{\"i\":1}\n";  // the first line tells the format: read per line
   for (const std::string& v : values) {
     text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"x\":{0}}}\n", v);

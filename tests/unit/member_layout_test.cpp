@@ -209,11 +209,12 @@ TEST_CASE("members: a layout's keys with their colons, spaced or not, and around
   // general walk reads them.
   test::TempDir dir;
   const std::string k28(28, 'k'), k29(29, 'm'), k30(30, 'n'), k45(45, 'p'), k46(46, 'q');
-  const std::vector<ColumnSpec> columns = {{k28, Type::String}, {k30, Type::Long}, {"s", Type::String},
-                                           {k45, Type::Long}};
+  const std::vector<ColumnSpec> columns = {
+      {k28, Type::String}, {k30, Type::Long}, {"s", Type::String}, {k45, Type::Long}};
   const auto line = [&](std::string_view colon, int n) {
-    return fmt::format(R"({{"{0}"{3}"v{4}","{1}"{3}"u","{2}"{3}{4},"{5}"{3}1,"{6}"{3}2,"s"{3}"w"}})", k28, k29,
-                       k30, colon, n, k45, k46);
+    return fmt::format(R"({{"{0}"{3}"v{4}","{1}"{3}"u","{2}"{3}{4},"{5}"{3}1,"{6}"{3}2,)"
+                       R"("s"{3}"w"}})",
+                       k28, k29, k30, colon, n, k45, k46);
   };
   const std::vector<std::string> colons = {":", ": ", " :", " : ", ":\t"};
   std::vector<std::string> want;
@@ -240,14 +241,17 @@ TEST_CASE("members: a layout's keys with their colons, spaced or not, and around
   }
   // A key one byte off in its last byte, in each compare of 16 bytes and past them, after lines
   // that set the layout: read as another key.
-  const std::vector<std::pair<std::string, std::string>> off = {
-      {k28, "''|3|'w'|1|"}, {k30, "'v3'|null|'w'|1|"}, {k45, "'v3'|3|'w'|null|"}, {k46, "'v3'|3|'w'|1|"}};
+  const std::vector<std::pair<std::string, std::string>> off = {{k28, "''|3|'w'|1|"},
+                                                                {k30, "'v3'|null|'w'|1|"},
+                                                                {k45, "'v3'|3|'w'|null|"},
+                                                                {k46, "'v3'|3|'w'|1|"}};
   for (const auto& [key, row] : off) {
     INFO(key.size());
     std::string bad = line(":", 3);
     bad[bad.find(key) + key.size() - 1] = 'x';
-    const std::string text = line(":", 0) + "\n" + line(":", 1) + "\n" + line(":", 2) + "\n" + bad + "\n";
-    const Outcome o = ReadBothWays(dir.Write("T.jsonl", text + line(":", 4) + "\n"), "T", columns);
+    const std::string text = fmt::format("{}\n{}\n{}\n{}\n{}\n", line(":", 0), line(":", 1),
+                                         line(":", 2), bad, line(":", 4));
+    const Outcome o = ReadBothWays(dir.Write("T.jsonl", text), "T", columns);
     REQUIRE(o.rows.size() == 5);
     CHECK(o.rows[3] == row);
   }
