@@ -114,6 +114,24 @@ bool IsJsonNumber(std::string_view t) {
   return i == t.size();
 }
 
+// Reads `t` when it is a JSON integer of at most 18 digits (which no int64 overflows) as
+// IsJsonNumber and ParseInt64 would read it, in one pass over its digits; false for anything
+// else (a fraction, an exponent, a longer number, not a number), which the caller reads by the
+// general path.
+bool PlainInt(std::string_view t, int64_t& out) {
+  const bool negative = !t.empty() && t.front() == '-';
+  const size_t digits = t.size() - negative;
+  if (digits == 0 || digits > 18 || (t[negative] == '0' && digits > 1)) return false;
+  int64_t v = 0;
+  for (size_t k = negative; k < t.size(); ++k) {
+    const unsigned d = static_cast<unsigned char>(t[k]) - unsigned{'0'};
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  out = negative ? -v : v;
+  return true;
+}
+
 std::optional<int64_t> ParseInt64(std::string_view s) {
   int64_t v;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -629,16 +647,32 @@ bool PlainEscapes(std::string_view text) {
   return true;
 }
 
+// Whether `text`, which lies in a window followed by at least 8 readable bytes, is an unsigned
+// JSON integer of 1 to 8 digits (most numbers in events): its bytes checked at once in one word,
+// no loop.
+bool ShortDigits(std::string_view text) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  if (text.empty() || text.size() > 8 || (text[0] == '0' && text.size() > 1)) return false;
+  uint64_t word;
+  std::memcpy(&word, text.data(), sizeof word);
+  // A byte is a digit when its xor with '0' is at most 9: then adding 0x76 sets no top bit. A
+  // byte that carries into the next one has its own top bit set, so is not taken for a digit.
+  const uint64_t x = word ^ 0x3030303030303030;
+  const uint64_t bad = (x | (x + 0x7676767676767676)) & 0x8080808080808080;
+  const uint64_t ours = text.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * text.size())) - 1;
+  return (bad & ours) == 0;
+}
+
 // Whether `text`, the text of a token (Tokens::Scalar), is a valid string, number or literal.
 // Stage 1 has checked the UTF-8, control characters and bounds of strings, and the window its
-// escapes.
-bool ValidScalar(std::string_view text) {
+// escapes. Inline: its callers know the first byte, so most of the switch folds away.
+[[gnu::always_inline]] inline bool ValidScalar(std::string_view text) {
   switch (text.front()) {
     case '"': return text.size() >= 2 && text.back() == '"';
     case 't': return text == "true";
     case 'f': return text == "false";
     case 'n': return text == "null";
-    default: return IsJsonNumber(text);
+    default: return ShortDigits(text) || IsJsonNumber(text);
   }
 }
 
@@ -1541,9 +1575,15 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
 // (ScanObject then reads it).
 bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t) {
   const MemberLayout& layout = t.layout;
-  if (tokens.at[i] >= line_end || tokens.Byte(i) != '{') return false;
+  // In locals: the calls below take the tokens and a token index by reference, and would
+  // otherwise make every member reload them from memory.
+  const char* const text = tokens.text;
+  const uint32_t* const at = tokens.at;
+  const uint32_t count = tokens.count;
+  uint32_t k_at = i;  // the token being read
+  if (at[k_at] >= line_end || text[at[k_at]] != '{') return false;
   ResetSlots(t);
-  ++i;
+  ++k_at;
   // Key and separator checks are folded into one flag: the loop branches on the kinds of the
   // values, which a layout's lines share.
   uint32_t differs = 0;
@@ -1551,24 +1591,25 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
   for (size_t k = 0; k < members; ++k) {
     // A key, its colon, a scalar value and the separator after it are four tokens: when they lie
     // in the line, the line's end need not be checked again for a scalar.
-    if (i + 3 > tokens.count + 1 || tokens.at[i + 3] >= line_end) return false;
-    differs |= layout.KeyDiffers(k, tokens.text + tokens.at[i], line_end - tokens.at[i]);
-    differs |= static_cast<uint32_t>(tokens.Byte(i + 1) != ':');
-    i += 2;
-    const char first = tokens.Byte(i);
+    if (k_at + 3 > count + 1 || at[k_at + 3] >= line_end) return false;
+    // The key with its colon: the token after a key that has the layout's bytes is its colon.
+    differs |= layout.KeyDiffers(k, text + at[k_at], line_end - at[k_at]);
+    k_at += 2;
+    const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
     if (c != MemberLayout::kUnread) {
-      if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      if (!ScanStage(tokens, k_at, line_end, t.batch.specs[c].type, t.slots[c])) return false;
     } else if (first == '{' || first == '[') {
-      if (!SkipValue(tokens, i, line_end)) return false;
-    } else if (first == '"' || ValidScalar(tokens.Scalar(i))) {
-      ++i;  // most values are strings, whole by stage 1
+      if (!SkipValue(tokens, k_at, line_end)) return false;
+    } else if (first == '"' || ValidScalar(tokens.Scalar(k_at))) {
+      ++k_at;  // most values are strings, whole by stage 1
     } else {
       return false;
     }
-    if (tokens.at[i] >= line_end) return false;  // after a container
-    differs |= static_cast<uint32_t>(tokens.Byte(i++) != (k + 1 < members ? ',' : '}'));
+    if (at[k_at] >= line_end) return false;  // after a container
+    differs |= static_cast<uint32_t>(text[at[k_at++]] != (k + 1 < members ? ',' : '}'));
   }
+  i = k_at;
   return differs == 0;
 }
 
@@ -1591,7 +1632,7 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     // whole string: stage 1 would have failed on any other.
     if (tokens.at[i] >= line_end || tokens.Byte(i) != '"') return false;
     const std::string_view quoted = tokens.Scalar(i);
-    const std::string_view key = quoted.substr(1, quoted.size() - 2);
+    const std::string_view key(quoted.data() + 1, quoted.size() - 2);  // a whole string
     if (tokens.at[++i] >= line_end || tokens.Byte(i) != ':') return false;
     if (tokens.at[++i] >= line_end) return false;
     const char first = tokens.Byte(i);
@@ -1600,8 +1641,12 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
     if (markers && markers->learn) {
       // A record's members, not those of its `properties`. A key that may name the table,
       // whatever its value here, must be seen in every line.
-      t.layout.Add(quoted, c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
-      if (is_type || is_category) t.layout.Refuse();
+      // The layout compares each key with the colon after it, so a line with a space between
+      // them is left to this walk.
+      const bool colon_next = quoted.data() + quoted.size() == tokens.text + tokens.at[i - 1];
+      t.layout.Add(std::string_view(quoted.data(), quoted.size() + 1),
+                   c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
+      if (is_type || is_category || !colon_next) t.layout.Refuse();
     }
     if (c < t.slots.size()) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
@@ -1648,6 +1693,16 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   }
   if (first == '}' || first == ']' || first == ',' || first == ':') return false;
   const std::string_view token = tokens.Scalar(i);
+  // An integer column's usual value: checked and converted in one pass (ConvertText would read
+  // it again after ValidScalar); a timespan takes a bare number as ticks.
+  int64_t plain;
+  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) &&
+      PlainInt(token, plain) && (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+    ++i;
+    slot.state = Slot::State::Value;
+    slot.i = plain;
+    return true;
+  }
   if (!ValidScalar(token)) return false;
   ++i;
   od::json_type json = od::json_type::number;
@@ -1658,7 +1713,7 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
     case 'f': json = od::json_type::boolean; break;
     case '"': {
       json = od::json_type::string;
-      text = token.substr(1, token.size() - 2);
+      text = std::string_view(token.data() + 1, token.size() - 2);  // ValidScalar: two quotes
       if (HasBackslash(text)) {
         // Room for the line's strings and the 16 bytes the copy may write past the last.
         if (scanned_text.size() < size_t{line_end} + 16) scanned_text.resize(size_t{line_end} + 16);
@@ -1669,6 +1724,12 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
       break;
     }
     default: break;
+  }
+  if (json == od::json_type::string && (type == Type::String || type == Type::Guid)) {
+    // Most staged values: the text itself, which is all ConvertText would make of it.
+    slot.state = Slot::State::Value;
+    slot.s = text;
+    return true;
   }
   const bool ok = ConvertJsonScalar(type, json, token, text, slot);
   slot.state = ok ? Slot::State::Value : Slot::State::WrongType;

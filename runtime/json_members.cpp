@@ -12,20 +12,20 @@ void MemberLayout::Begin() {
   long_.clear();
 }
 
-void MemberLayout::Add(std::string_view quoted_key, uint32_t column) {
+void MemberLayout::Add(std::string_view keyed, uint32_t column) {
   if (!usable_) return;
-  if (quoted_key.find('\\') != std::string_view::npos) {
+  if (keyed.find('\\') != std::string_view::npos) {
     usable_ = false;
     return;
   }
   Member& m = members_.emplace_back();
-  const std::string_view head = quoted_key.substr(0, kReadable);
+  const std::string_view head = keyed.substr(0, kReadable);
   std::memset(m.key, 0, sizeof m.key);
   std::memcpy(m.key, head.data(), head.size());
-  m.length = static_cast<uint32_t>(quoted_key.size());
-  m.want = head.size() == kReadable ? ~uint32_t{0} : (uint32_t{1} << head.size()) - 1;
+  m.length = static_cast<uint32_t>(keyed.size());
+  m.want = (uint64_t{1} << head.size()) - 1;  // head.size() is at most kReadable, under 64
   m.column = column;
-  long_.emplace_back(quoted_key.size() > kReadable ? quoted_key : std::string_view());
+  long_.emplace_back(keyed.size() > kReadable ? keyed : std::string_view());
 }
 
 }  // namespace huntc

@@ -1,6 +1,7 @@
 // The key layout of a table's JSON lines, so that the line scanner can read a line laid out like
-// the previous one by position: the i-th member's key is compared with the layout's i-th key in
-// one vector compare, and only the wanted members' values are staged, the others only checked.
+// the previous one by position: the i-th member's key (with its colon) is compared with the
+// layout's i-th in vector compares, and only the wanted members' values are staged, the others
+// only checked.
 //
 // Lines of one archive nearly always share a layout (the same keys in the same order), so the
 // column of each member is found once per layout instead of once per member of every line. A line
@@ -31,19 +32,20 @@ class MemberLayout {
   // The column of member k, or kUnread.
   uint32_t column(size_t k) const { return members_[k].column; }
   // Nonzero when the `size` bytes at `text` (of which at least kReadable are readable) do not
-  // start with member k's quoted key. A key is a plain string (Add), so bytes equal to it are
-  // that string.
+  // start with member k's quoted key and colon. A key is a plain string (Add), so bytes equal to
+  // it are that string, and the colon after them the next token.
   uint32_t KeyDiffers(size_t k, const char* text, size_t size) const;
-  // Bytes KeyDiffers may read from its text.
-  static constexpr size_t kReadable = 32;
+  // Bytes KeyDiffers may read from its text: a key and colon of up to 48 bytes (Defender's
+  // longest keys among them) is compared inline, a longer one by memcmp.
+  static constexpr size_t kReadable = 48;
 
   // Learning a layout from a line: Begin, then Add for each member in order (the key with its
-  // quotes, as it appears in the line), then Finish once the line was read whole. Until Finish,
-  // the layout is not ready.
+  // quotes and the colon right after it, as they appear in the line), then Finish once the line
+  // was read whole. Until Finish, the layout is not ready.
   void Begin();
   // Adds a member; a key with a backslash makes the layout unusable until the next Begin: a
   // key's bytes are then not the only spelling of its text.
-  void Add(std::string_view quoted_key, uint32_t column);
+  void Add(std::string_view keyed, uint32_t column);
   // A line that names its table (`Type`, `category`) has no layout: the scanner must see it.
   void Refuse() { usable_ = false; }
   void Finish() {
@@ -56,13 +58,13 @@ class MemberLayout {
   bool usable_ = false;
   // What KeyDiffers reads of a member, side by side.
   struct Member {
-    char key[kReadable];  // the quoted key's first kReadable bytes, zero-padded
-    uint32_t length;      // of the quoted key
-    uint32_t want;        // a bit for each of the key's bytes among the first kReadable
+    char key[kReadable];  // the first kReadable bytes of the quoted key and colon, zero-padded
+    uint32_t length;      // of the quoted key and colon
+    uint64_t want;        // a bit for each of the key's bytes among the first kReadable
     uint32_t column;      // or kUnread
   };
   std::vector<Member> members_;
-  std::vector<std::string> long_;  // per member, its whole quoted key when over kReadable bytes
+  std::vector<std::string> long_;  // per member, its whole key and colon when over kReadable bytes
 };
 
 inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size) const {
@@ -70,13 +72,17 @@ inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size
   if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
   const char* key = m.key;
 #if defined(__SSE2__)
-  // Two compares of 16 bytes and a mask of the key's length: no loop, no branch.
+  // Compares of 16 bytes and a mask of the key's length: no loop, and a branch only for the few
+  // keys past 32 bytes.
   const auto equal = [&](size_t at) {
-    return static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at)),
-                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + at)))));
+    return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at)),
+                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(key + at))))))
+           << at;
   };
-  return ~(equal(0) | (equal(16) << 16)) & m.want;
+  uint64_t same = equal(0) | equal(16);
+  if (m.length > 32) same |= equal(32);
+  return (~same & m.want) != 0;
 #else
   return std::memcmp(text, key, m.length) != 0;
 #endif

@@ -207,6 +207,75 @@ TEST_CASE("jsonl: a value of the wrong type is null and reported once", "[runtim
   CHECK(first.message.find("\"abc\"") != std::string::npos);
 }
 
+TEST_CASE("jsonl: integers at the edges read alike by the line scanner and per line",
+          "[runtime][reader]") {
+  // Each value is written twice, in columns and in a member nobody asked for (checked, not
+  // converted): in a plain line, which the line scanner reads (converting a plain integer in one
+  // pass, checking a short one in one word), and in a line with a \u escape, which the per-line
+  // parser reads. Both must give the same values and the same reports.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {
+      {"i", Type::Int}, {"l", Type::Long}, {"t", Type::TimeSpan}};
+  const std::vector<std::string> values = {
+      "0", "-0", "7", "-7", "443", "2147483647", "2147483648", "-2147483648", "-2147483649",
+      "999999999999999999", "-999999999999999999", "1000000000000000000", "9223372036854775807",
+      "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+      "123456789012345678901234567890", "1e5", "1E+2", "-0e0", "1.0", "-1.5e-3", "0.0", "5 ",
+      "\"12\"", "\"-0\"", "\"1e5\"", "\"\"", "true", "null", "01", "-01", "-", "00", "1.", ".5",
+      "+1", "1e", "0x10", "1_0", "{}", "[1]", "1234567", "12345678", "123456789", "1234567a",
+      "0000", "1234567.", "12345678.5", "-12345678"};
+  std::string text = "{\"i\":1}\n";  // the first line tells the format: read per line
+  for (const std::string& v : values) {
+    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"x\":{0}}}\n", v);
+    text += fmt::format("{{\"i\":{0},\"l\":{0},\"t\":{0},\"x\":{0},\"u\":\"\\u0041\"}}\n", v);
+  }
+  const Result r = Read(dir.Write("ints.jsonl", text), specs);
+  REQUIRE(r.ok);
+  // The issues of the two lines of each value, by the line they name.
+  std::vector<std::vector<std::string>> issues(2 * values.size() + 2);
+  for (const InputIssue& issue : r.issues) {
+    REQUIRE(issue.line >= 2);
+    REQUIRE(issue.line < issues.size());
+    issues[issue.line].push_back(fmt::format("{} {}", static_cast<int>(issue.kind), issue.message));
+  }
+  size_t row = 1;
+  for (size_t k = 0; k < values.size(); ++k) {
+    INFO(values[k]);
+    CHECK(issues[2 + 2 * k] == issues[3 + 2 * k]);
+    const std::string malformed = fmt::format("{} ", static_cast<int>(InputIssueKind::Malformed));
+    if (!issues[2 + 2 * k].empty() && issues[2 + 2 * k].front().starts_with(malformed)) {
+      continue;  // skipped both ways
+    }
+    REQUIRE(row + 1 < r.rows.rows());
+    for (const Column& c : r.rows.columns) {
+      CHECK(c.IsNull(row) == c.IsNull(row + 1));
+      if (c.IsNull(row) || c.IsNull(row + 1)) continue;
+      if (c.type() == Type::Int) {
+        CHECK(c.IntAt(row) == c.IntAt(row + 1));
+      } else {
+        CHECK(c.LongAt(row) == c.LongAt(row + 1));
+      }
+    }
+    row += 2;
+  }
+  CHECK(row == r.rows.rows());
+  // Spot checks, so that both ways being wrong alike fails too.
+  const auto& c = r.rows.columns;
+  CHECK(c[0].IntAt(1) == 0);  // "0"
+  CHECK(c[1].LongAt(3) == 0);  // "-0"
+  CHECK(c[0].IntAt(7) == -7);
+  CHECK(c[2].LongAt(9) == 443);  // ticks
+  CHECK(c[0].IntAt(11) == INT32_MAX);
+  CHECK(c[0].IsNull(13));  // 2147483648 is no int
+  CHECK(c[1].LongAt(13) == int64_t{2147483648});
+  CHECK(c[0].IntAt(15) == INT32_MIN);
+  CHECK(c[1].LongAt(19) == 999999999999999999);
+  CHECK(c[1].LongAt(23) == 1000000000000000000);
+  CHECK(c[1].LongAt(25) == INT64_MAX);
+  CHECK(c[1].IsNull(27));  // past int64
+  CHECK(c[1].LongAt(29) == INT64_MIN);
+}
+
 TEST_CASE("jsonl: a malformed line is skipped and counted", "[runtime][reader]") {
   TempDir dir;
   const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};

@@ -201,6 +201,62 @@ TEST_CASE("members: lines that change or break the layout read as the general wa
   CHECK(all.stats.other_records == 2);
 }
 
+TEST_CASE("members: a layout's keys with their colons, spaced or not, and around the vector width",
+          "[runtime][reader][members]") {
+  // A layout compares each key together with the colon right after it: keys whose quoted text and
+  // colon fill two or three compares of 16 bytes or run past them, and lines with spaces around
+  // colons (before one, a layout is not learnt from the line; after one, it is), read as the
+  // general walk reads them.
+  test::TempDir dir;
+  const std::string k28(28, 'k'), k29(29, 'm'), k30(30, 'n'), k45(45, 'p'), k46(46, 'q');
+  const std::vector<ColumnSpec> columns = {
+      {k28, Type::String}, {k30, Type::Long}, {"s", Type::String}, {k45, Type::Long}};
+  const auto line = [&](std::string_view colon, int n) {
+    return fmt::format(R"({{"{0}"{3}"v{4}","{1}"{3}"u","{2}"{3}{4},"{5}"{3}1,"{6}"{3}2,)"
+                       R"("s"{3}"w"}})",
+                       k28, k29, k30, colon, n, k45, k46);
+  };
+  const std::vector<std::string> colons = {":", ": ", " :", " : ", ":\t"};
+  std::vector<std::string> want;
+  for (const std::string& first : colons) {
+    for (const std::string& then : colons) {
+      INFO(first << " then " << then);
+      std::string text;
+      for (int n = 0; n < 3; ++n) text += line(first, n) + "\n";
+      for (int n = 3; n < 6; ++n) text += line(then, n) + "\n";
+      text += line(first, 6);
+      // A key one byte off in its last byte, and a key cut before its colon, after the layout.
+      std::string off = line(first, 7);
+      off[1 + k28.size()] = 'x';
+      text += fmt::format("\n{}\n{}\n{{\"{}\":\"cut\",\"{}\"\n{}\n", off, line(first, 8), k28, k29,
+                          line(first, 9));
+      const Outcome o = ReadBothWays(dir.Write("T.jsonl", text), "T", columns);
+      REQUIRE(o.rows.size() == 10);
+      CHECK(o.rows[0] == "'v0'|0|'w'|1|");
+      CHECK(o.rows[5] == "'v5'|5|'w'|1|");
+      CHECK(o.rows[7] == "''|7|'w'|1|");  // a string column missing: empty
+      CHECK(o.rows[9] == "'v9'|9|'w'|1|");
+      CHECK(o.stats.lines_skipped == 1);
+    }
+  }
+  // A key one byte off in its last byte, in each compare of 16 bytes and past them, after lines
+  // that set the layout: read as another key.
+  const std::vector<std::pair<std::string, std::string>> off = {{k28, "''|3|'w'|1|"},
+                                                                {k30, "'v3'|null|'w'|1|"},
+                                                                {k45, "'v3'|3|'w'|null|"},
+                                                                {k46, "'v3'|3|'w'|1|"}};
+  for (const auto& [key, row] : off) {
+    INFO(key.size());
+    std::string bad = line(":", 3);
+    bad[bad.find(key) + key.size() - 1] = 'x';
+    const std::string text = fmt::format("{}\n{}\n{}\n{}\n{}\n", line(":", 0), line(":", 1),
+                                         line(":", 2), bad, line(":", 4));
+    const Outcome o = ReadBothWays(dir.Write("T.jsonl", text), "T", columns);
+    REQUIRE(o.rows.size() == 5);
+    CHECK(o.rows[3] == row);
+  }
+}
+
 TEST_CASE("members: generated archives of several tables read the same with and without layouts",
           "[runtime][reader][members]") {
   test::TempDir dir;
