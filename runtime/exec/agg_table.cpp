@@ -567,6 +567,42 @@ int32_t AggTable::AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t
 }
 
 int64_t AggTable::Intern(const char* p, uint32_t n) {
+  if (n > kWordsLength) return InternIndexed(p, n);
+  // Words that cover the string (overlapping where shorter): with its length they are the string.
+  const auto load = [&](uint32_t at, size_t bytes) {
+    uint64_t w = 0;
+    std::memcpy(&w, p + at, bytes);
+    return w;
+  };
+  uint64_t words[4] = {};
+  if (n >= 8) {
+    words[0] = load(0, 8);
+    words[1] = n > 16 ? load(8, 8) : 0;
+    words[2] = n > 24 ? load(16, 8) : 0;
+    words[3] = load(n - 8, 8);
+  } else if (n >= 4) {
+    words[0] = load(0, 4) | load(n - 4, 4) << 32;
+  } else if (n > 0) {
+    words[0] = load(0, 1) | load(n / 2, 1) << 8 | load(n - 1, 1) << 16;
+  }
+  // The slot: the product's high bits, which all the words' bits reach (names alike but for a
+  // few digits differ in their middle bytes).
+  const uint64_t mixed = words[0] ^ (words[1] << 21 | words[1] >> 43) ^ (words[2] << 42 | words[2] >> 22) ^ words[3] ^ n;
+  const uint64_t h = mixed * 0x9e3779b97f4a7c15ULL;
+  static_assert((kInternSlots & (kInternSlots - 1)) == 0);
+  if (!intern_slots_) intern_slots_ = std::make_unique<InternSlot[]>(kInternSlots);
+  InternSlot& slot = intern_slots_[h >> (64 - __builtin_ctzll(kInternSlots))];
+  if (slot.length == n + 1 && slot.words[0] == words[0] && slot.words[1] == words[1] && slot.words[2] == words[2] &&
+      slot.words[3] == words[3]) {
+    return slot.id;
+  }
+  slot.id = InternIndexed(p, n);  // a string taking another's slot replaces it
+  slot.length = n + 1;
+  std::copy(std::begin(words), std::end(words), slot.words);
+  return slot.id;
+}
+
+uint32_t AggTable::InternIndexed(const char* p, uint32_t n) {
   const std::string_view text(p, n);
   const uint32_t count = static_cast<uint32_t>(intern_at_.size() - 1);
   const uint32_t id = intern_index_.FindOrAdd(

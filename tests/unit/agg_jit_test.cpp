@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -388,6 +389,48 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
   bool all_twice = true;
   for (size_t g = 0; g < result.rows(); ++g) all_twice &= result.columns[2].LongAt(g) == 2;
   CHECK(all_twice);
+}
+
+TEST_CASE("agg table: interned strings of every length keep one id each, through slots taken over", "[aggregate]") {
+  auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::DCount, {Col(kS, Type::String)})});
+  auto& node = *plan->As<AggregateNode>();
+  node.aggregates[0].names = {"a0"};
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable table(node, layout);
+  // Strings of 0 to 40 bytes (short ones found by their words, longer ones by their hash), each
+  // also with one byte changed at every position, so that any byte the words left out would make
+  // two strings one; names alike but for a few digits; then more strings than the table's slots,
+  // so that slots change hands, and all of them again: each keeps the id it got first.
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string base(n, 'a');
+    for (size_t i = 0; i < n; ++i) base[i] = static_cast<char>('a' + i % 26);
+    texts.push_back(base);
+    for (size_t i = 0; i < n; ++i) {
+      std::string changed = base;
+      changed[i] = '#';
+      texts.push_back(changed);
+    }
+  }
+  for (int d = 0; d < 20'000; ++d) texts.push_back(fmt::format("wks-{}.contoso.local", d));
+  std::map<std::string, int64_t> ids;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& t : texts) {
+      const int64_t id = table.Intern(t.data(), static_cast<uint32_t>(t.size()));
+      const auto [at, added] = ids.emplace(t, id);
+      if (at->second != id) FAIL(fmt::format("\"{}\": id {}, then {}", t, at->second, id));
+    }
+  }
+  std::set<int64_t> distinct;
+  bool texts_kept = true;
+  for (const auto& [t, id] : ids) {
+    distinct.insert(id);
+    texts_kept &= table.Interned(id) == t;
+  }
+  CHECK(distinct.size() == ids.size());
+  CHECK(texts_kept);
 }
 
 TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggregate][jit]") {
