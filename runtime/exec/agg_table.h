@@ -244,6 +244,7 @@ class AggTable {
   AggLayout layout_;
   size_t record_bytes_;  // keys, then the state block
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
+  std::vector<uint8_t*> records_;                     // per chunk its first record, line-aligned
   std::vector<uint64_t> hashes_;                      // per group
   IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
