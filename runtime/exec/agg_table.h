@@ -244,12 +244,27 @@ class AggTable {
   AggLayout layout_;
   size_t record_bytes_;  // keys, then the state block
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
+  std::vector<uint8_t*> records_;                     // per chunk its first record, line-aligned
   std::vector<uint64_t> hashes_;                      // per group
   IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
   IdIndex intern_index_;         // of interned strings
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
+  // Strings of up to kWordsLength bytes interned, found again in one direct-mapped slot by their
+  // length and four words that cover them (so are the string itself), without hashing their
+  // bytes, probing intern_index_ or comparing them: a string column that a batch does not have
+  // dictionary-encoded (hunt b's few hundred device names) is interned once a row.
+  static constexpr uint32_t kWordsLength = 32;
+  static constexpr size_t kInternSlots = 4096;  // a power of two
+  struct InternSlot {
+    uint32_t length;  // + 1; 0: free
+    uint32_t id;
+    uint64_t words[4];
+  };
+  std::unique_ptr<InternSlot[]> intern_slots_;
+  // Intern without the slots.
+  uint32_t InternIndexed(const char* p, uint32_t n);
   std::vector<std::unique_ptr<uint64_t[]>> code_caches_;  // kCodes entries each
   std::unique_ptr<KeyCache> key_cache_;
 };

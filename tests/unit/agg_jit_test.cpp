@@ -4,13 +4,15 @@
 // make_list of dynamic values; partial tables (as threads would fill) merged against one pass; a
 // lone string key of a few to a few thousand values a batch (dictionary codes, the key cache);
 // make_set/make_list at their caps through each form of their state; a where right above the
-// summarize (its narrow rows tested first) and the result rows of some columns or groups.
+// summarize (its narrow rows tested first) and the result rows of some columns or groups; records
+// padded to whole cache lines; interned strings of every length found again by their words.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -388,6 +390,96 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
   bool all_twice = true;
   for (size_t g = 0; g < result.rows(); ++g) all_twice &= result.columns[2].LongAt(g) == 2;
   CHECK(all_twice);
+}
+
+TEST_CASE("agg table: records padded to whole cache lines, many groups, nulls and merged partials", "[aggregate]") {
+  // Hunt b's layout, count(), dcount(s), make_set(s, 3) by s, l: 184 bytes of keys and states,
+  // padded to 192 (three lines, each record starting one). Two tables fed alternate rows and
+  // merged give what one table fed them all does, and each group's counts are the rows'.
+  auto plan = SummarizePlan({{"s", Col(kS, Type::String)}, {"l", Col(kL, Type::Long)}},
+                            {Agg(AggKind::Count, {}), Agg(AggKind::DCount, {Col(kS, Type::String)}),
+                             Agg(AggKind::MakeSet, {Col(kS, Type::String)}, 3)});
+  auto& node = *plan->As<AggregateNode>();
+  for (size_t k = 0; k < node.aggregates.size(); ++k) node.aggregates[k].names = {fmt::format("a{}", k)};
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  REQUIRE(layout.state_bytes + 2 * 24 == 184);
+  AggTable one(node, layout), first(node, layout), second(node, layout);
+  bool aligned = true;
+  const auto add = [&](AggTable& table, int64_t row) {
+    const std::string s = fmt::format("10.0.{}.{}", row % 7, row % 3000);
+    const int64_t l = row % 5;
+    const int64_t values[] = {static_cast<int64_t>(s.size()), l};
+    const char* bytes[] = {s.data(), nullptr};
+    const uint8_t valid[] = {1, static_cast<uint8_t>(row % 11 != 0)};  // some null l keys
+    const uint64_t hash = HashKeyString(s) ^ (valid[1] ? HashKeyInteger(l) : 7);
+    uint8_t* state = huntc_agg_group(&table, hash, values, bytes, valid);
+    aligned &= (reinterpret_cast<uintptr_t>(state) - 2 * 24) % 64 == 0;
+    ++*reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
+    huntc_agg_dcount_str(&table, state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()));
+    huntc_agg_list_str(&table, state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()), 3, 1);
+  };
+  constexpr int64_t kRows = 60'000;
+  for (int64_t row = 0; row < kRows; ++row) {
+    add(one, row);
+    add(row < kRows / 2 ? first : second, row);
+  }
+  first.Merge(second);
+  CHECK(aligned);
+  CHECK(one.groups() == first.groups());
+  const Batch merged = first.Result();
+  CHECK(Rows(merged) == Rows(one.Result()));
+  int64_t rows = 0;
+  bool one_device = true;
+  for (size_t g = 0; g < merged.rows(); ++g) {
+    rows += merged.columns[2].LongAt(g);
+    one_device &= merged.columns[3].LongAt(g) == 1;
+  }
+  CHECK(rows == kRows);
+  CHECK(one_device);
+}
+
+TEST_CASE("agg table: interned strings of every length keep one id each, through slots taken over", "[aggregate]") {
+  auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::DCount, {Col(kS, Type::String)})});
+  auto& node = *plan->As<AggregateNode>();
+  node.aggregates[0].names = {"a0"};
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable table(node, layout);
+  // Strings of 0 to 40 bytes (short ones found by their words, longer ones by their hash), each
+  // also with one byte changed at every position, so that any byte the words left out would make
+  // two strings one; names alike but for a few digits; then more strings than the table's slots,
+  // so that slots change hands, and all of them again: each keeps the id it got first.
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string base(n, 'a');
+    for (size_t i = 0; i < n; ++i) base[i] = static_cast<char>('a' + i % 26);
+    texts.push_back(base);
+    for (size_t i = 0; i < n; ++i) {
+      std::string changed = base;
+      changed[i] = '#';
+      texts.push_back(changed);
+    }
+  }
+  for (int d = 0; d < 20'000; ++d) texts.push_back(fmt::format("wks-{}.contoso.local", d));
+  std::map<std::string, int64_t> ids;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& t : texts) {
+      const int64_t id = table.Intern(t.data(), static_cast<uint32_t>(t.size()));
+      const auto [at, added] = ids.emplace(t, id);
+      if (at->second != id) FAIL(fmt::format("\"{}\": id {}, then {}", t, at->second, id));
+    }
+  }
+  std::set<int64_t> distinct;
+  bool texts_kept = true;
+  for (const auto& [t, id] : ids) {
+    distinct.insert(id);
+    texts_kept &= table.Interned(id) == t;
+  }
+  CHECK(distinct.size() == ids.size());
+  CHECK(texts_kept);
 }
 
 TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggregate][jit]") {
