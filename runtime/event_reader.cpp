@@ -434,6 +434,12 @@ LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
   return scan;
 }
 
+// How far ahead of its block ScanBytesAvx512 asks for the bytes. The skim is the first pass over
+// a mapped window, so its loads come from memory, and the hardware prefetcher stops at each 4 KiB
+// page: a software prefetch half a page ahead took hunts a and c from about 0.44 to 0.36 CPU s.
+// A prefetch never faults, so reading ahead past the mapping is harmless.
+constexpr size_t kSkimPrefetchBytes = 2048;
+
 // ClassifyWindow and ScanBlocksClmul in one loop over data[0, size) for the skim: each block's
 // masks stay in registers instead of going through memory (about a fifth faster over a window in
 // the cache). The window's last part block is read with the bytes past its end masked off and
@@ -441,6 +447,7 @@ LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
 [[gnu::target("avx512bw,pclmul")]] LineScan ScanBytesAvx512(LineScan scan) {
   size_t block = 0;
   for (; block + 64 <= scan.size; block += 64) {
+    _mm_prefetch(scan.data + block + kSkimPrefetchBytes, _MM_HINT_T0);
     ScanBlockClmul(scan, block, ClassesAvx512(_mm512_loadu_si512(scan.data + block)));
   }
   if (block < scan.size) {
