@@ -452,20 +452,52 @@ LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
   return scan;
 }
 
-// ClassifyWindow and ScanBlocksClmul in one loop over data[0, size) for the skim: each block's
-// masks stay in registers instead of going through memory (about a fifth faster over a window in
-// the cache). The window's last part block is read with the bytes past its end masked off and
-// taken as spaces, as ClassifyWindow takes them.
+// How far ahead of its block ScanBytesAvx512 asks for the bytes. The skim is the first pass over
+// a mapped window, so its loads come from memory, and the hardware prefetcher stops at each 4 KiB
+// page: a software prefetch half a page ahead took hunts a and c from about 0.44 to 0.36 CPU s.
+// A prefetch never faults, so reading ahead past the mapping is harmless.
+constexpr size_t kSkimPrefetchBytes = 2048;
+
+// One block of the skim: as ScanBlockClmul, but a block with no control character (most of them:
+// a line's newline is its only one) skips the prefix xor: a string there holds no control
+// character, and whether the block ends inside a string is the parity of its unescaped quotes
+// (about a sixth faster over a window in the cache).
+[[gnu::target("avx512bw,pclmul"), gnu::always_inline]] inline void ScanBlockAvx512(LineScan& scan, size_t block,
+                                                                                 __m512i v) {
+  BlockMasks m;
+  m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  m.control = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f));
+  const uint64_t quotes = m.quote & ~scan.Escaped(block, m);
+  if (m.control) {
+    const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(quotes)), _mm_set1_epi8(-1), 0);
+    scan.Strings(block, m, static_cast<uint64_t>(_mm_cvtsi128_si64(product)));
+  } else {
+    scan.in_string_carry ^= uint64_t{0} - static_cast<uint64_t>(std::popcount(quotes) & 1);
+  }
+}
+
+// ClassifyWindow and ScanBlocksClmul in one loop over data[0, size) for the skim, each block by
+// ScanBlockAvx512: its masks stay in registers instead of going through memory (about a fifth
+// faster over a window in the cache), and its bytes past ASCII are or-ed into one vector looked
+// at once. The window's last part block is read with the bytes past its end masked off and taken
+// as spaces, as ClassifyWindow takes them.
 [[gnu::target("avx512bw,pclmul")]] LineScan ScanBytesAvx512(LineScan scan) {
   size_t block = 0;
+  __m512i high = _mm512_setzero_si512();
   for (; block + 64 <= scan.size; block += 64) {
-    ScanBlockClmul(scan, block, ClassesAvx512(_mm512_loadu_si512(scan.data + block)));
+    _mm_prefetch(scan.data + block + kSkimPrefetchBytes, _MM_HINT_T0);
+    const __m512i v = _mm512_loadu_si512(scan.data + block);
+    high = _mm512_or_si512(high, v);
+    ScanBlockAvx512(scan, block, v);
   }
   if (block < scan.size) {
     const __mmask64 inside = (uint64_t{1} << (scan.size - block)) - 1;
     const __m512i v = _mm512_mask_loadu_epi8(_mm512_set1_epi8(' '), inside, scan.data + block);
-    ScanBlockClmul(scan, block, ClassesAvx512(v));
+    high = _mm512_or_si512(high, v);
+    ScanBlockAvx512(scan, block, v);
   }
+  scan.high |= _mm512_movepi8_mask(high);
   return scan;
 }
 #endif

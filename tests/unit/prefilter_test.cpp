@@ -376,6 +376,18 @@ TEST_CASE("prefilter: skimmed windows read, skip and report exactly the lines in
                    ",\"RemotePort\":" + std::to_string(n) + "}" + std::string(n % 5 == 0 ? "\r" : ""));
   }
   lines.insert(lines.begin() + 3000, runs.begin(), runs.end());
+  // A stray quote (the string then never closes on its line), an escaped quote, a \\ run and a
+  // tab or a byte past ASCII in a string, each at every offset of a 64-byte block and blocks
+  // before the newline: the skim tells whether a block with no control character ends inside a
+  // string by the parity of its quotes.
+  const std::vector<std::string> strays = {"\"", "\\\"", "\\\\", "\\\\\"", "\t", "\xc3\xa9", "\xc3"};
+  std::vector<std::string> offsets;
+  for (size_t n = 0; n < 7 * 64; ++n) {
+    offsets.push_back("{\"InitiatingProcessFileName\":\"" + std::string(n % 64, 'y') + strays[n / 64] +
+                      std::string(150, n % 3 == 0 ? 'z' : 'x') + (n % 3 == 0 ? "powershell" : "") +
+                      "\",\"RemotePort\":" + std::to_string(n) + "}" + std::string(n % 5 == 0 ? "\r" : ""));
+  }
+  lines.insert(lines.begin() + 4000, offsets.begin(), offsets.end());
   std::string text;
   for (const std::string& line : lines) text += line + "\n";
   const LineNeeds needles = {{{"powershell", "rundll32.exe", "-enc"}}};
