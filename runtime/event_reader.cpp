@@ -481,8 +481,11 @@ constexpr size_t kSkimPrefetchBytes = 2048;
 // ScanBlockAvx512: its masks stay in registers instead of going through memory (about a fifth
 // faster over a window in the cache), and its bytes past ASCII are or-ed into one vector looked
 // at once. The window's last part block is read with the bytes past its end masked off and taken
-// as spaces, as ClassifyWindow takes them.
-[[gnu::target("avx512bw,pclmul")]] LineScan ScanBytesAvx512(LineScan scan) {
+// as spaces, as ClassifyWindow takes them. `needles` (NeedleBlocksAvx512, or NoNeedles) probes
+// the same loads for the prefilter's literals, instead of a second pass over the window.
+template <class Needles>
+[[gnu::target("avx512bw,pclmul"), gnu::always_inline]] inline LineScan ScanBytesAvx512(LineScan scan,
+                                                                                     Needles& needles) {
   size_t block = 0;
   __m512i high = _mm512_setzero_si512();
   for (; block + 64 <= scan.size; block += 64) {
@@ -490,6 +493,7 @@ constexpr size_t kSkimPrefetchBytes = 2048;
     const __m512i v = _mm512_loadu_si512(scan.data + block);
     high = _mm512_or_si512(high, v);
     ScanBlockAvx512(scan, block, v);
+    if (needles.Fits(block)) needles.Probe(block, v);
   }
   if (block < scan.size) {
     const __mmask64 inside = (uint64_t{1} << (scan.size - block)) - 1;
@@ -498,8 +502,38 @@ constexpr size_t kSkimPrefetchBytes = 2048;
     ScanBlockAvx512(scan, block, v);
   }
   scan.high |= _mm512_movepi8_mask(high);
+  needles.Finish();
   return scan;
 }
+
+// No literals to probe: ScanBytesAvx512 alone.
+struct NoNeedles {
+  bool Fits(size_t) const { return false; }
+  void Probe(size_t, __m512i) {}
+  void Finish() {}
+};
+
+[[gnu::target("avx512bw,pclmul")]] LineScan ScanLinesAvx512(LineScan scan) {
+  NoNeedles none;
+  return ScanBytesAvx512(scan, none);
+}
+
+// ScanBytesAvx512 that also finds the N needles of `needles` in the window, appending them to
+// `hits` as NeedleScan::Find does.
+template <size_t N>
+[[gnu::target("avx512bw,pclmul")]] LineScan ScanLinesNeedlesAvx512(LineScan scan, const NeedleScan& needles,
+                                                                 std::vector<NeedleScan::Hit>& hits) {
+  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  return ScanBytesAvx512(scan, probes);
+}
+
+using ScanLinesNeedles = LineScan (*)(LineScan, const NeedleScan&, std::vector<NeedleScan::Hit>&);
+template <size_t... K>
+constexpr std::array<ScanLinesNeedles, sizeof...(K)> FusedLoops(std::index_sequence<K...>) {
+  return {&ScanLinesNeedlesAvx512<K + 1>...};
+}
+// For 1 to NeedleScan::kMaxFused needles.
+constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMaxFused>());
 #endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -570,18 +604,28 @@ bool LinesValid(const LineScan& scan) {
 // FindEscapes for a window of lines skimmed by the prefilter (see SkimWindow), which also
 // checks its strings as stage 1 would: false when a string holds a control character (a newline
 // too: it does not close on its line), or a byte past ASCII is not valid UTF-8 (checked only
-// when there is one). That is all stage 1 would find wrong in the window.
+// when there is one). That is all stage 1 would find wrong in the window. When it can in the
+// same loop (AVX-512, few needles), it also sets `hits` to NeedleScan::Find's of `needles` (none
+// when null) and `found`; else `found` is false.
 bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-               std::vector<BlockMasks>& masks) {
+               std::vector<BlockMasks>& masks, const NeedleScan* needles, std::vector<NeedleScan::Hit>& hits,
+               bool& found) {
   odd.clear();
   newlines.clear();
+  found = false;
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool clmul = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
     return __builtin_cpu_supports("pclmul");
   }();
   static const bool avx512 = __builtin_cpu_supports("avx512bw");
-  if (clmul && avx512) return LinesValid(ScanBytesAvx512(LineScan{data, size, odd, newlines}));
+  if (clmul && avx512) {
+    const LineScan scan{data, size, odd, newlines};
+    if (!needles || needles->size() > NeedleScan::kMaxFused) return LinesValid(ScanLinesAvx512(scan));
+    hits.clear();
+    found = true;
+    return LinesValid(kFusedLoops[needles->size() - 1](scan, *needles, hits));
+  }
   ClassifyWindow(data, size, masks);
   return LinesValid((clmul ? ScanBlocksClmul : ScanBlocks)(LineScan{data, size, odd, newlines}, masks.data()));
 #else
@@ -1500,16 +1544,20 @@ void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t fr
 // scanner cannot stage the next record (ScanWindow reads on from there).
 size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t allocated) {
   const Prefilter* judge = Judge();
+  bool found = false;  // whether FindLines found the literals too
   if ((stop && stop->load(std::memory_order_relaxed)) || Staged() == kNoTable ||
-      !FindLines(data, size, odd_escapes, window_newlines, window_masks)) {
+      !FindLines(data, size, odd_escapes, window_newlines, window_masks, judge->scan.get(), occurrences,
+                 found)) {
     return 0;
   }
-  occurrences.clear();
   // In order of their ends or of their starts: either way by line, for no literal holds a newline.
-  if (judge->scan) {
-    judge->scan->Find(data, size, occurrences);
-  } else {
-    judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+  if (!found) {
+    occurrences.clear();
+    if (judge->scan) {
+      judge->scan->Find(data, size, occurrences);
+    } else {
+      judge->matcher->Occurrences(std::string_view(data, size), occurrences);
+    }
   }
   const size_t words = (judge->matcher->size() + 63) / 64;
   size_t used = 0, next_odd = 0, next_hit = 0;

@@ -54,9 +54,7 @@ struct Search {
     out.push_back({static_cast<uint32_t>(k), static_cast<uint32_t>(at + needles[k].size())});
   }
   // The blocks of `rows`, each its offset and then the masks of `count` needles, whose probes
-  // both held at their bits. The block loops keep them until they have kPending, for a call
-  // from them costs spilling every vector register.
-  static constexpr size_t kPending = 32;
+  // both held at their bits (NeedleScan::kPending of them at most).
   void Candidates(const uint64_t* rows, size_t n) const {
     for (const uint64_t* row = rows; row < rows + n * (count + 1); row += count + 1) {
       uint64_t any = 0;
@@ -90,43 +88,18 @@ struct Search {
 };
 
 #if defined(HUNTC_NEEDLE_SIMD)
-// The blocks of 64 positions whose probes read inside the data, for N needles (a constant, so
-// that the probes stay in registers); returns where they stop.
+// Every occurrence of N needles, by blocks of 64 positions while their probes read inside the
+// data.
 template <size_t N>
-[[gnu::target("avx512bw")]] size_t BlocksAvx512(const Search& s, size_t reach) {
-  __m512i want[2 * N], fold[2 * N];
-  size_t offset[2 * N];
-  for (size_t k = 0; k < 2 * N; ++k) {
-    want[k] = _mm512_set1_epi8(static_cast<char>(s.probes[k / 2].byte[k % 2]));
-    fold[k] = _mm512_set1_epi8(static_cast<char>(s.probes[k / 2].fold[k % 2]));
-    offset[k] = s.probes[k / 2].offset[k % 2];
-  }
-  uint64_t pending[Search::kPending][N + 1];
-  size_t waiting = 0;
-  size_t at = 0;
-  for (; at + 64 + reach - 1 <= s.size; at += 64) {
-    const char* p = s.data + at;
-    const __m512i first = _mm512_loadu_si512(p);  // every needle's first probe is at offset 0
-    uint64_t any = 0;
-    for (size_t k = 0; k < N; ++k) {
-      const __m512i a = _mm512_or_si512(first, fold[2 * k]);
-      const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + offset[2 * k + 1]), fold[2 * k + 1]);
-      const uint64_t mask = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, want[2 * k]), b, want[2 * k + 1]);
-      pending[waiting][k + 1] = mask;
-      any |= mask;
-    }
-    pending[waiting][0] = at;
-    waiting += any != 0;
-    if (waiting == Search::kPending) {
-      s.Candidates(&pending[0][0], waiting);
-      waiting = 0;
-    }
-  }
-  s.Candidates(&pending[0][0], waiting);
-  return at;
+[[gnu::target("avx512bw")]] void FindAvx512(const NeedleScan& scan, const char* data, size_t size,
+                                            std::vector<NeedleScan::Hit>& out) {
+  NeedleBlocksAvx512<N> blocks(scan, data, size, out);
+  for (size_t at = 0; blocks.Fits(at); at += 64) blocks.Probe(at, _mm512_loadu_si512(data + at));
+  blocks.Finish();
 }
 
-// BlocksAvx512 with 32 positions a block.
+// The blocks of 32 positions whose probes read inside the data, for N needles (a constant, so
+// that the probes stay in registers); returns where they stop.
 template <size_t N>
 [[gnu::target("avx2")]] size_t BlocksAvx2(const Search& s, size_t reach) {
   __m256i want[2 * N], fold[2 * N];
@@ -136,7 +109,7 @@ template <size_t N>
     fold[k] = _mm256_set1_epi8(static_cast<char>(s.probes[k / 2].fold[k % 2]));
     offset[k] = s.probes[k / 2].offset[k % 2];
   }
-  uint64_t pending[Search::kPending][N + 1];
+  uint64_t pending[NeedleScan::kPending][N + 1];
   size_t waiting = 0;
   size_t at = 0;
   for (; at + 32 + reach - 1 <= s.size; at += 32) {
@@ -154,7 +127,7 @@ template <size_t N>
     }
     pending[waiting][0] = at;
     waiting += any != 0;
-    if (waiting == Search::kPending) {
+    if (waiting == NeedleScan::kPending) {
       s.Candidates(&pending[0][0], waiting);
       waiting = 0;
     }
@@ -163,11 +136,12 @@ template <size_t N>
   return at;
 }
 
+using Finds = void (*)(const NeedleScan&, const char*, size_t, std::vector<NeedleScan::Hit>&);
 using Blocks = size_t (*)(const Search&, size_t);
 // The block loops for 1 to kMaxNeedles needles.
 template <size_t... K>
-constexpr std::array<Blocks, sizeof...(K)> Avx512Loops(std::index_sequence<K...>) {
-  return {&BlocksAvx512<K + 1>...};
+constexpr std::array<Finds, sizeof...(K)> Avx512Loops(std::index_sequence<K...>) {
+  return {&FindAvx512<K + 1>...};
 }
 template <size_t... K>
 constexpr std::array<Blocks, sizeof...(K)> Avx2Loops(std::index_sequence<K...>) {
@@ -222,7 +196,7 @@ void NeedleScan::Find(const char* data, size_t size, std::vector<Hit>& out, Widt
                                                      : Width::Portable;
   // The blocks keep one mask per needle on the stack: more needles are probed one at a time.
   switch (needles_.size() > kMaxNeedles ? Width::Portable : width == Width::Best ? best : width) {
-    case Width::Avx512: at = kAvx512Loops[needles_.size() - 1](s, reach_); break;
+    case Width::Avx512: kAvx512Loops[needles_.size() - 1](*this, data, size, out); return;
     case Width::Avx2: at = kAvx2Loops[needles_.size() - 1](s, reach_); break;
     default: break;
   }
@@ -230,6 +204,15 @@ void NeedleScan::Find(const char* data, size_t size, std::vector<Hit>& out, Widt
   (void)width;
 #endif
   s.Portable(at);
+}
+
+void NeedleScan::Candidates(const char* data, size_t size, const uint64_t* rows, size_t n,
+                            std::vector<Hit>& out) const {
+  Search{needles_, probes_.data(), needles_.size(), data, size, out}.Candidates(rows, n);
+}
+
+void NeedleScan::Rest(const char* data, size_t size, size_t from, std::vector<Hit>& out) const {
+  Search{needles_, probes_.data(), needles_.size(), data, size, out}.Portable(from);
 }
 
 }  // namespace huntc

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "compiler/driver/compile.h"
 #include "runtime/event_reader.h"
+#include "runtime/needle_scan.h"
 #include "runtime/exec/prefilter.h"
 #include "runtime/strings.h"
 #include "tests/unit/archive_util.h"
@@ -430,6 +432,61 @@ TEST_CASE("prefilter: skimmed windows read, skip and report exactly the lines in
     }
     REQUIRE(parts[0].size() > 10);
     for (size_t r = 0; r < parts[0].size(); ++r) same(parts[1][r], parts[0][r]);
+  }
+}
+
+TEST_CASE("prefilter: the skim finds its literals in its line scan at every offset, few or many",
+          "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
+                                           {"RemotePort", Type::Int}};
+  // Needles the skim's line scan probes itself (up to NeedleScan::kMaxFused, of several
+  // lengths), one more than it does, and more than NeedleScan takes (Hyperscan then).
+  const std::vector<std::string> words = {"mshta.exe", "-enc", "Powershell", "certutil", "q", "rundll32.exe",
+                                          "bitsadmin", "wmic", "cscript", "regsvr32", "msiexec", "forfiles",
+                                          "installutil", "odbcconf"};
+  // Each word in a line at every offset of a 64-byte block, in lines of lengths that put it
+  // across blocks, last before the line's end (and the window's, where it is the last line), and
+  // in letters of another case; lines without a word between them.
+  std::string text;
+  size_t lines = 0;
+  for (size_t n = 0; n < 3 * 64; ++n) {
+    for (size_t w = 0; w < words.size(); ++w) {
+      std::string word = words[w];
+      if (n % 2) {
+        for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      const std::string tail(n % 3 == 0 ? 0 : n % 7, 'x');
+      text += "{\"InitiatingProcessFileName\":\"" + std::string(n % 64 + w, 'y') + word + tail +
+              "\",\"RemotePort\":" + std::to_string(n) + "}\n";
+      text += "{\"InitiatingProcessFileName\":\"" + std::string(n % 97, 'y') + "\",\"RemotePort\":1}\n";
+      lines += 2;
+    }
+  }
+  const std::string file = dir.Write("DeviceNetworkEvents.jsonl", text);
+  for (const size_t count : {size_t{1}, size_t{3}, NeedleScan::kMaxFused, NeedleScan::kMaxFused + 1,
+                             NeedleScan::kMaxNeedles + 1}) {
+    REQUIRE(count <= words.size());
+    LiteralGroup group(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(count));
+    if (count > 1) group.back() = "exe";  // a needle inside another: "mshta.exe" holds it
+    const LineNeeds needs = {{group}};
+    size_t holding = 0;  // lines with a needle: the rows read
+    for (size_t at = 0; at < text.size();) {
+      const size_t nl = text.find('\n', at);
+      const std::string_view line(text.data() + at, nl - at);
+      holding += std::any_of(group.begin(), group.end(), [&](const std::string& n) { return StrContains(line, n, false); });
+      at = nl + 1;
+    }
+    for (const size_t chunk : {size_t{1} << 20, size_t{4099}, size_t{997}}) {
+      INFO("needles " << count << ", chunk " << chunk);
+      const Outcome skimmed = ReadFile(file, columns, &needs, chunk);
+      const Outcome indexed = ReadFile(file, columns, &needs, chunk, "DeviceNetworkEvents", false);
+      CHECK(skimmed.rows == indexed.rows);
+      CHECK(skimmed.stats.lines == lines);
+      CHECK(skimmed.stats.lines_prefiltered == indexed.stats.lines_prefiltered);
+      CHECK(skimmed.stats.lines_prefiltered > 0);
+      CHECK(skimmed.rows.size() == holding);
+    }
   }
 }
 
