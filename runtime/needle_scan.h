@@ -85,8 +85,7 @@ class NeedleBlocksAvx512 {
                                                                      size_t size, std::vector<NeedleScan::Hit>& out)
       : scan_(scan), data_(data), size_(size), reach_(scan.reach()), out_(out) {
     for (size_t k = 0; k < 2 * N; ++k) {
-      want_[k] = _mm512_set1_epi8(static_cast<char>(scan.probes()[k / 2].byte[k % 2]));
-      fold_[k] = _mm512_set1_epi8(static_cast<char>(scan.probes()[k / 2].fold[k % 2]));
+      want_[k] = _mm512_set1_epi8(static_cast<char>(scan.probes()[k / 2].byte[k % 2] | kFold));
       offset_[k] = scan.probes()[k / 2].offset[k % 2];
     }
   }
@@ -96,10 +95,10 @@ class NeedleBlocksAvx512 {
   // Probes the block at `at` (the next one), whose bytes are `first`.
   [[gnu::target("avx512bw"), gnu::always_inline]] void Probe(size_t at, __m512i first) {
     const char* p = data_ + at;
+    const __m512i a = _mm512_or_si512(first, _mm512_set1_epi8(kFold));  // every first probe is at offset 0
     uint64_t any = 0;
     for (size_t k = 0; k < N; ++k) {
-      const __m512i a = _mm512_or_si512(first, fold_[2 * k]);  // every first probe is at offset 0
-      const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + offset_[2 * k + 1]), fold_[2 * k + 1]);
+      const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + offset_[2 * k + 1]), _mm512_set1_epi8(kFold));
       const uint64_t mask = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, want_[2 * k]), b, want_[2 * k + 1]);
       pending_[waiting_][k + 1] = mask;
       any |= mask;
@@ -119,12 +118,17 @@ class NeedleBlocksAvx512 {
   }
 
  private:
+  // Every byte probed is folded, not only letters: a few more candidates (a byte other than a
+  // letter also matches the one 0x20 from it, mostly a control character), but the fold of each
+  // needle's first probe is done once for all, and a fold vector per probe does not take a
+  // register.
+  static constexpr char kFold = 0x20;
   const NeedleScan& scan_;
   const char* data_;
   size_t size_;
   size_t reach_;
   std::vector<NeedleScan::Hit>& out_;
-  __m512i want_[2 * N], fold_[2 * N];
+  __m512i want_[2 * N];
   size_t offset_[2 * N];
   uint64_t pending_[NeedleScan::kPending][N + 1];
   size_t waiting_ = 0;
