@@ -1678,9 +1678,14 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
     const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
     if (c != MemberLayout::kUnread) {
-      if (!ScanStage(tokens, k_at, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      // Through a copy: k_at, whose address would escape, stays in a register.
+      uint32_t past = k_at;
+      if (!ScanStage(tokens, past, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      k_at = past;
     } else if (first == '{' || first == '[') {
-      if (!SkipValue(tokens, k_at, line_end)) return false;
+      uint32_t past = k_at;
+      if (!SkipValue(tokens, past, line_end)) return false;
+      k_at = past;
     } else if (first == '"' || ValidScalar(tokens.Scalar(k_at))) {
       ++k_at;  // most values are strings, whole by stage 1
     } else {

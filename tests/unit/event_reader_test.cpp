@@ -614,6 +614,28 @@ TEST_CASE("jsonl: escapes at every offset of a 64-byte block are found", "[runti
   CHECK(r.IssueLines(InputIssueKind::Malformed) == bad_lines);
 }
 
+TEST_CASE("jsonl: short lines, several to a block, with CRLF and LF at every offset", "[runtime][reader]") {
+  // The reader finds a window's newlines 64 bytes at a time: lines from 15 bytes up put several
+  // newlines in one block, and their ends (\r\n or \n, some across a block's border) fall at
+  // every offset of a block.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string text;
+  std::vector<std::string> want;
+  for (int64_t n = 0; n < 300; ++n) {
+    want.push_back(std::string(static_cast<size_t>(n % 70), 'x'));
+    text += fmt::format("{{\"n\":{},\"s\":\"{}\"}}{}", n, want.back(), n % 3 == 1 ? "\r\n" : "\n");
+  }
+  const Result r = Read(dir.Write("short.jsonl", text), specs);
+  REQUIRE(r.ok);
+  REQUIRE(r.rows.rows() == want.size());
+  for (size_t row = 0; row < want.size(); ++row) {
+    CHECK(r.rows.columns[0].LongAt(row) == static_cast<int64_t>(row));
+    CHECK(r.rows.columns[1].StringAt(row) == want[row]);
+  }
+  CHECK(r.IssueLines(InputIssueKind::Malformed).empty());
+}
+
 TEST_CASE("jsonl: only the columns asked for are dictionary-encoded", "[runtime][reader][dictionary]") {
   TempDir dir;
   const std::vector<ColumnSpec> specs = {{"ActionType", Type::String}, {"DeviceName", Type::String}};
