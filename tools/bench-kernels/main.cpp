@@ -313,8 +313,8 @@ int main(int argc, char** argv) {
       for (size_t row = 0; row < b.rows(); ++row) plain.AppendFrom(b.columns[k], row);
       b.columns[k] = std::move(plain);
     }
-    std::printf("%s: dictionary-encoded in %zu of %zu batches%s\n", columns[k].name.c_str(), encoded, batches.size(),
-                plain_strings ? " (timed plain: --plain-strings)" : "");
+    std::fprintf(stderr, "bench-kernels: %s: dictionary-encoded in %zu of %zu batches%s\n", columns[k].name.c_str(),
+                 encoded, batches.size(), plain_strings ? " (timed plain: --plain-strings)" : "");
   }
   const size_t generated = batches.size();
   uint64_t total = 0;
