@@ -125,6 +125,9 @@ TEST_CASE("functions: datetime_add and format_timespan", "[interp][functions]") 
   CHECK(Eval(F(Fn::DateTimeAdd, Type::DateTime, {Str("month"), Lng(1), Dt("2026-01-31")})) == "\"2026-02-28T00:00:00.0000000Z\"");
   CHECK(Eval(F(Fn::DateTimeAdd, Type::DateTime, {Str("year"), Lng(-1), Dt("2024-02-29")})) == "\"2023-02-28T00:00:00.0000000Z\"");
   CHECK(Eval(F(Fn::DateTimeAdd, Type::DateTime, {Str("hour"), Lng(25), Dt("2026-01-01")})) == "\"2026-01-02T01:00:00.0000000Z\"");
+  // Period names match in any case, the fixed-length and the calendar ones.
+  CHECK(Eval(F(Fn::DateTimeAdd, Type::DateTime, {Str("SeCond"), Lng(5), Dt("2026-01-01")})) == "\"2026-01-01T00:00:05.0000000Z\"");
+  CHECK(Eval(F(Fn::DateTimeAdd, Type::DateTime, {Str("QUARTER"), Lng(1), Dt("2026-01-31")})) == "\"2026-04-30T00:00:00.0000000Z\"");
   const int64_t t = ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * kTicksPerSecond + 1234567;
   CHECK(Eval(F(Fn::FormatTimeSpan, Type::String, {Ts(t), Str("d:hh:mm:ss.fff")})) == "\"2:03:04:05.123\"");
   CHECK(Eval(F(Fn::FormatTimeSpan, Type::String, {Ts(5 * kTicksPerSecond), Str("mm:ss.FFF")})) == "\"00:05\"");
