@@ -169,7 +169,11 @@ std::vector<Batch> GenerateBatches(const std::vector<ColumnSpec>& columns, uint6
   ok = std::fclose(out) == 0 && ok;
   std::vector<Batch> batches;
   if (ok) {
-    EventReader reader({{"DeviceNetworkEvents", columns}}, {}, batch_rows);
+    // Every string column dictionary-encoded where a batch has few values, as a read does for
+    // the columns a filter tests.
+    std::vector<bool> dictionary;
+    for (const ColumnSpec& c : columns) dictionary.push_back(c.type == Type::String);
+    EventReader reader({{"DeviceNetworkEvents", columns, dictionary}}, {}, batch_rows);
     ReadStats stats;
     ok = reader.Read({path.string(), "DeviceNetworkEvents"}, [&](size_t, const Batch& b) { batches.push_back(b); },
                      [](const InputIssue&) {}, stats);
