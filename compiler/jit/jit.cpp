@@ -5,8 +5,12 @@
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/EPCEHFrameRegistrar.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h>
+#include <llvm/ExecutionEngine/Orc/MemoryMapper.h>
+#include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -432,6 +436,28 @@ struct Jit::Impl {
 Jit::Jit(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Jit::~Jit() = default;
 
+namespace {
+
+// Kernels are linked into shared 16 MiB slabs instead of a mapping and its protections per
+// object: a warm load links about 1,300 small objects, and LLJIT's default allocator spent 8.6 %
+// of that load in mmap and mprotect.
+llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> CreateLinkingLayer(
+    llvm::orc::ExecutionSession& session, const llvm::Triple& /*target*/) {
+  auto memory = llvm::orc::MapperJITLinkMemoryManager::CreateWithMapper<
+      llvm::orc::InProcessMemoryMapper>(size_t{16} << 20);
+  if (!memory) return memory.takeError();
+  auto layer = std::make_unique<llvm::orc::ObjectLinkingLayer>(session, std::move(*memory));
+  // As LLJIT's default layer does: an exception or a debugger unwinding through a kernel needs
+  // its frames registered.
+  auto registrar = llvm::orc::EPCEHFrameRegistrar::Create(session);
+  if (!registrar) return registrar.takeError();
+  layer->addPlugin(
+      std::make_unique<llvm::orc::EHFrameRegistrationPlugin>(session, std::move(*registrar)));
+  return layer;
+}
+
+}  // namespace
+
 std::unique_ptr<Jit> Jit::Create(std::string& error) {
   static const bool initialised = [] {
     llvm::InitializeNativeTarget();
@@ -454,7 +480,10 @@ std::unique_ptr<Jit> Jit::Create(std::string& error) {
   auto target = builder->createTargetMachine();
   if (!target) return fail(target.takeError());
   llvm::orc::JITTargetMachineBuilder target_builder = *builder;
-  auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
+  auto lljit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(*builder))
+                   .setObjectLinkingLayerCreator(CreateLinkingLayer)
+                   .create();
   if (!lljit) return fail(lljit.takeError());
 
   auto& session = (*lljit)->getExecutionSession();
