@@ -614,6 +614,45 @@ TEST_CASE("jsonl: escapes at every offset of a 64-byte block are found", "[runti
   CHECK(r.IssueLines(InputIssueKind::Malformed) == bad_lines);
 }
 
+TEST_CASE("jsonl: escapes found in a window stage 1 rejects are not those of its lines", "[runtime][reader]") {
+  // The reader finds a window's escapes and newlines before stage 1 checks it: a window holding a
+  // line of invalid UTF-8 or an unclosed string is split until that line is alone, and the lines
+  // around it, with \u escapes and bad escapes of their own, read as they would without it.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string text;
+  std::vector<int64_t> kept_n;
+  std::vector<std::string> kept_s;
+  std::vector<uint64_t> malformed, invalid;
+  for (int64_t n = 0; n < 400; ++n) {
+    const uint64_t line = static_cast<uint64_t>(n) + 1;
+    if (n % 97 == 40) {
+      text += fmt::format("{{\"n\":{},\"s\":\"\\u00e9\xff\"}}\n", n);  // invalid UTF-8
+      invalid.push_back(line);
+    } else if (n % 89 == 60) {
+      text += fmt::format("{{\"n\":{},\"s\":\"\\q\n", n);  // a bad escape, and no closing quote
+      malformed.push_back(line);
+    } else if (n % 5 == 2) {
+      text += fmt::format("{{\"n\":{},\"s\":\"a\\qb\"}}\n", n);  // a bad escape
+      malformed.push_back(line);
+    } else {
+      const std::string pad(static_cast<size_t>(n % 50), 'x');
+      text += fmt::format("{{\"n\":{},\"s\":\"{}\\u00e9\\\\\"}}\n", n, pad);
+      kept_n.push_back(n);
+      kept_s.push_back(pad + "\xC3\xA9\\");
+    }
+  }
+  const Result r = Read(dir.Write("rejected.jsonl", text), specs);
+  REQUIRE(r.ok);
+  REQUIRE(r.rows.rows() == kept_n.size());
+  for (size_t row = 0; row < kept_n.size(); ++row) {
+    CHECK(r.rows.columns[0].LongAt(row) == kept_n[row]);
+    CHECK(r.rows.columns[1].StringAt(row) == kept_s[row]);
+  }
+  CHECK(r.IssueLines(InputIssueKind::Malformed) == malformed);
+  CHECK(r.IssueLines(InputIssueKind::InvalidUtf8) == invalid);
+}
+
 TEST_CASE("jsonl: short lines, several to a block, with CRLF and LF at every offset", "[runtime][reader]") {
   // The reader finds a window's newlines 64 bytes at a time: lines from 15 bytes up put several
   // newlines in one block, and their ends (\r\n or \n, some across a block's border) fall at
