@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "runtime/event_reader.h"
+#include "runtime/json_members.h"
 #include "tests/unit/archive_util.h"
 
 using namespace huntc;
@@ -525,6 +526,85 @@ TEST_CASE("jsonl: keys match requested names exactly, whatever their length", "[
   CHECK(at(2, 2) == "remote");
   CHECK(at(4, 2) == "t");
   for (const size_t c : {0, 3, 5, 6}) CHECK(at(c, 2).empty());
+}
+
+TEST_CASE("member layout: a key differs in any byte, and bytes after it do not matter", "[runtime][reader]") {
+  // Keys with their quotes and colon of 4 to 70 bytes: compared inline up to kReadable, by memcmp
+  // past it.
+  for (size_t length = 1; length <= 67; ++length) {
+    std::string keyed = "\"";
+    for (size_t k = 0; k < length; ++k) keyed += static_cast<char>('a' + (k * 5 + length) % 26);
+    keyed += "\":";
+    MemberLayout layout;
+    layout.Begin();
+    layout.Add(keyed, 0);
+    layout.Finish();
+    REQUIRE(layout.ready());
+    const auto differs = [&](const std::string& text) { return layout.KeyDiffers(0, text.data(), text.size()) != 0; };
+    // What follows the key: a value, then bytes the compares may read.
+    const std::string after = "\"v\"}" + std::string(MemberLayout::kReadable, 'x');
+    CHECK_FALSE(differs(keyed + after));
+    CHECK_FALSE(differs(keyed + std::string(MemberLayout::kReadable, '\0')));
+    for (size_t at = 0; at < keyed.size(); ++at) {
+      std::string changed = keyed + after;
+      changed[at] ^= 0x20;
+      CHECK(differs(changed));
+    }
+  }
+}
+
+TEST_CASE("jsonl: lines read by their layout see a key differ in any byte, whatever its length",
+          "[runtime][reader]") {
+  // Lines of one layout are read by comparing each key and its colon with the layout's in vector
+  // compares: keys (with quotes and colon) of lengths around every compare width and around the
+  // 64 bytes compared inline, each changed in its first, middle or last byte in a line between
+  // lines of the layout. The changed key is no column's, so its column is null in that line.
+  // Every line after the first few is read by the layout of the line before it.
+  TempDir dir;
+  std::vector<ColumnSpec> specs;
+  for (const size_t length : {1, 13, 14, 29, 30, 45, 46, 60, 61, 62, 63, 64, 70}) {
+    std::string name;
+    for (size_t k = 0; k < length; ++k) name += static_cast<char>('a' + (k * 7 + length) % 26);
+    specs.push_back({name, Type::String});
+  }
+  const auto line = [&](size_t changed, size_t at, size_t n) {
+    std::string text = "{";
+    for (size_t c = 0; c < specs.size(); ++c) {
+      std::string key = specs[c].name;
+      if (c == changed) key[at] = key[at] == 'z' ? 'y' : 'z';
+      text += fmt::format("{}\"{}\":\"v{}_{}\"", c ? "," : "", key, n, c);
+    }
+    return text + "}\n";
+  };
+  std::string text;
+  std::vector<size_t> changed_of;  // per line, its changed column or specs.size()
+  for (size_t n = 0; n < 4; ++n) {
+    text += line(specs.size(), 0, n);
+    changed_of.push_back(specs.size());
+  }
+  for (size_t c = 0; c < specs.size(); ++c) {
+    const size_t length = specs[c].name.size();
+    for (const size_t at : {size_t{0}, length / 2, length - 1}) {
+      // The changed line is read after a line of the layout, and the next line after the changed
+      // one's layout; a second line of the layout then keeps the layout being tried.
+      text += line(c, at, changed_of.size());
+      changed_of.push_back(c);
+      for (int k = 0; k < 2; ++k) {
+        text += line(specs.size(), 0, changed_of.size());
+        changed_of.push_back(specs.size());
+      }
+    }
+  }
+  const Result r = Read(dir.Write("layout.jsonl", text), specs);
+  REQUIRE(r.ok);
+  CHECK(r.issues.empty());
+  REQUIRE(r.rows.rows() == changed_of.size());
+  for (size_t n = 0; n < changed_of.size(); ++n) {
+    for (size_t c = 0; c < specs.size(); ++c) {
+      const std::string want = c == changed_of[n] ? "" : fmt::format("v{}_{}", n, c);
+      CHECK(std::string(r.rows.columns[c].StringAt(n)) == want);
+    }
+  }
 }
 
 TEST_CASE("jsonl: repeated keys, escaped keys and unrequested nested objects", "[runtime][reader]") {
