@@ -492,6 +492,41 @@ TEST_CASE("jsonl: a file of several mapped windows reads as its gzip copy and as
   for (size_t n = 0; n < seen.size(); ++n) REQUIRE(seen[n] == static_cast<int64_t>(n));
 }
 
+TEST_CASE("jsonl: files ending at, just past and before a mapped window's end", "[runtime][reader]") {
+  // Lines of about 1000 bytes, the last padded so that the file has exactly `bytes` bytes: the
+  // end of the file falls on window borders (of 1, 2, 4 or 8 MiB) or one byte either side, with
+  // and without a final newline; an empty file gives no rows and no issue.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  const size_t mib = size_t{1} << 20;
+  for (const size_t bytes : {size_t{0}, size_t{40}, mib, 4 * mib - 1, 4 * mib, 4 * mib + 1, 8 * mib}) {
+    for (const bool newline : {true, false}) {
+      if (bytes == 0 && !newline) continue;
+      INFO("bytes " << bytes << (newline ? " ending in a newline" : " with no final newline"));
+      std::string content;
+      int64_t rows = 0;
+      while (content.size() < bytes) {
+        const std::string head = R"({"n":)" + std::to_string(rows) + R"(,"s":")";
+        const size_t tail = 2 + (newline ? 1 : 0);  // "} and the newline
+        const size_t left = bytes - content.size() - head.size() - tail;
+        // Pad this line to 1000 bytes, or to the end when less than two lines are left.
+        const size_t pad = left < 2000 ? left : 1000 - head.size() - tail;
+        content += head + std::string(pad, static_cast<char>('a' + rows % 26)) + "\"}";
+        if (newline || content.size() + 1 < bytes) content += '\n';
+        ++rows;
+      }
+      REQUIRE(content.size() == bytes);
+      const Result r = Read(dir.Write("edge.jsonl", content), specs);
+      REQUIRE(r.ok);
+      CHECK(r.issues.empty());
+      CHECK(r.stats.bytes == bytes);
+      REQUIRE(r.rows.rows() == static_cast<size_t>(rows));
+      for (int64_t n = 0; n < rows; ++n) REQUIRE(r.rows.columns[0].LongAt(n) == n);
+      if (rows > 0) CHECK(r.rows.columns[1].StringAt(rows - 1).back() == 'a' + (rows - 1) % 26);
+    }
+  }
+}
+
 TEST_CASE("jsonl: batches are split at batch_rows and the reader is reusable",
           "[runtime][reader]") {
   TempDir dir;
