@@ -110,8 +110,9 @@ class EventReader {
   EventReader(EventReader&&) noexcept;
   EventReader& operator=(EventReader&&) noexcept;
 
-  // How many bytes to read at a time (1 MiB by default); a longer record grows the buffer up to
-  // the record limit. Small values exist so tests can put records across chunk boundaries.
+  // How many bytes to read or map at a time (by default 1 MiB read, 4 MiB mapped); a longer
+  // record grows the buffer up to the record limit. Small values exist so tests can put records
+  // across chunk boundaries.
   void set_chunk_bytes(size_t bytes);
   // Reading stops early, as if the input ended, once `*stop` is true.
   void set_stop(const std::atomic<bool>* stop);

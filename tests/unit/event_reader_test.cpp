@@ -421,6 +421,113 @@ TEST_CASE("jsonl: records across chunk boundaries and lines longer than the buff
   }
 }
 
+TEST_CASE("jsonl: a file of several mapped windows reads as its gzip copy and as its ranges",
+          "[runtime][reader]") {
+  // Default window sizes: the plain file is mapped in windows (several, and one record longer
+  // than a window), the gzip copy is read into the buffer chunk by chunk; both must give the
+  // same rows, issues and line numbers, and so must the plain file read range by range.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string content;
+  std::vector<std::string> expected;  // s of each record
+  size_t malformed = 0;
+  for (int n = 0; content.size() < (size_t{13} << 20); ++n) {
+    std::string raw, s;
+    if (n == 7000) {
+      raw = s = std::string(size_t{5} << 20, 'L');  // longer than a mapped window
+    } else {
+      for (int i = 0; i < n % 700; ++i) raw += static_cast<char>('a' + (n + i) % 26);
+      s = raw;
+      if (n % 5 == 0) {  // escapes, at every kind of offset in the windows
+        raw += R"(\\\"\u0041)";
+        s += R"(\"A)";
+      }
+    }
+    const std::string head = R"({"n":)" + std::to_string(n) + R"(,"s":)";
+    if (n % 4000 == 3) {
+      content += head + "\n";
+      ++malformed;
+    }
+    content += head + '"' + raw + "\"}" + (n % 3 ? "\n" : "\r\n");
+    expected.push_back(s);
+  }
+  content += R"({"n":)" + std::to_string(expected.size()) + R"(,"s":"end"})";  // no newline
+  expected.push_back("end");
+  const std::string plain = dir.Write("windows.jsonl", content);
+  const std::string gzip = dir.Write("windows.jsonl.gz", test::Gzip(content));
+
+  const Result mapped = Read(plain, specs);
+  REQUIRE(mapped.ok);
+  REQUIRE(mapped.rows.rows() == expected.size());
+  for (size_t n = 0; n < expected.size(); ++n) {
+    REQUIRE(mapped.rows.columns[0].LongAt(n) == static_cast<int64_t>(n));
+    REQUIRE(mapped.rows.columns[1].StringAt(n) == expected[n]);
+  }
+  const std::vector<uint64_t> bad = mapped.IssueLines(InputIssueKind::Malformed);
+  CHECK(bad.size() == malformed);
+  CHECK(mapped.stats.bytes == content.size());
+
+  const Result read = Read(gzip, specs);
+  REQUIRE(read.ok);
+  REQUIRE(read.rows.rows() == mapped.rows.rows());
+  for (size_t n = 0; n < expected.size(); ++n) {
+    REQUIRE(read.rows.columns[1].StringAt(n) == expected[n]);
+  }
+  CHECK(read.IssueLines(InputIssueKind::Malformed) == bad);
+
+  // Ranges ending inside windows: every record read once, by the range it starts in.
+  const std::vector<InputRange> ranges = SplitInput(plain, "T", uint64_t{3} << 20);
+  REQUIRE(ranges.size() > 3);
+  EventReader reader({{"T", specs}});
+  std::vector<int64_t> seen;
+  for (const InputRange& range : ranges) {
+    ReadStats stats;
+    REQUIRE(reader.Read(
+        range,
+        [&](size_t, const Batch& b) {
+          for (size_t row = 0; row < b.rows(); ++row) seen.push_back(b.columns[0].LongAt(row));
+        },
+        [](const InputIssue&) {}, stats));
+  }
+  REQUIRE(seen.size() == expected.size());
+  for (size_t n = 0; n < seen.size(); ++n) REQUIRE(seen[n] == static_cast<int64_t>(n));
+}
+
+TEST_CASE("jsonl: files ending at, just past and before a mapped window's end", "[runtime][reader]") {
+  // Lines of about 1000 bytes, the last padded so that the file has exactly `bytes` bytes: the
+  // end of the file falls on window borders (of 1, 2, 4 or 8 MiB) or one byte either side, with
+  // and without a final newline; an empty file gives no rows and no issue.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  const size_t mib = size_t{1} << 20;
+  for (const size_t bytes : {size_t{0}, size_t{40}, mib, 4 * mib - 1, 4 * mib, 4 * mib + 1, 8 * mib}) {
+    for (const bool newline : {true, false}) {
+      if (bytes == 0 && !newline) continue;
+      INFO("bytes " << bytes << (newline ? " ending in a newline" : " with no final newline"));
+      std::string content;
+      int64_t rows = 0;
+      while (content.size() < bytes) {
+        const std::string head = R"({"n":)" + std::to_string(rows) + R"(,"s":")";
+        const size_t tail = 2 + (newline ? 1 : 0);  // "} and the newline
+        const size_t left = bytes - content.size() - head.size() - tail;
+        // Pad this line to 1000 bytes, or to the end when less than two lines are left.
+        const size_t pad = left < 2000 ? left : 1000 - head.size() - tail;
+        content += head + std::string(pad, static_cast<char>('a' + rows % 26)) + "\"}";
+        if (newline || content.size() + 1 < bytes) content += '\n';
+        ++rows;
+      }
+      REQUIRE(content.size() == bytes);
+      const Result r = Read(dir.Write("edge.jsonl", content), specs);
+      REQUIRE(r.ok);
+      CHECK(r.issues.empty());
+      CHECK(r.stats.bytes == bytes);
+      REQUIRE(r.rows.rows() == static_cast<size_t>(rows));
+      for (int64_t n = 0; n < rows; ++n) REQUIRE(r.rows.columns[0].LongAt(n) == n);
+      if (rows > 0) CHECK(r.rows.columns[1].StringAt(rows - 1).back() == 'a' + (rows - 1) % 26);
+    }
+  }
+}
+
 TEST_CASE("jsonl: batches are split at batch_rows and the reader is reusable",
           "[runtime][reader]") {
   TempDir dir;
