@@ -173,7 +173,8 @@ class PlainSource final : public ByteSource {
     slot_->lost.store(false);
     slot_->end.store(reinterpret_cast<uintptr_t>(area) + length);
     slot_->begin.store(reinterpret_cast<uintptr_t>(area));
-    // Populated at once: one call fills the page tables instead of a fault per few pages.
+    // Not populated here: pages are mapped as the reader first touches them, a batch around each
+    // fault, so the faults are spread over the reading instead of a stall per window.
     if (::mmap(area, length, PROT_READ, MAP_PRIVATE | MAP_FIXED, in_->fd(),
                static_cast<off_t>(start)) == MAP_FAILED) {
       return Failed();
