@@ -246,6 +246,29 @@ TEST_CASE("rule: every scalar style maps each query byte to its file byte", "[co
     ParseExact("{id: x, query: T | take 1, kind: NRT}\n", "T | take 1");
   }
   SECTION("after a tag") { ParseExact("query: !!str |\n  T\n", "T\n"); }
+  // Bytes that cannot end any scalar are taken as runs: each run must stop at every byte that
+  // may, and map byte for byte.
+  SECTION("runs stop at colons, hashes, quotes and brackets that are content") {
+    const Rule rule = ParseExact("query: T | where Url has 'a:b' and X#1 == [2]{3}?\nid: x\n",
+                                 "T | where Url has 'a:b' and X#1 == [2]{3}?");
+    CHECK(Where(rule, rule.query.find('#')) == "1:37");
+  }
+  SECTION("runs in a flow mapping stop at its commas") {
+    ParseExact("{id: x, query: T | where A has 'a:b' | take 1, kind: NRT}\n",
+               "T | where A has 'a:b' | take 1");
+  }
+  SECTION("runs in a double quoted scalar stop at escapes") {
+    const Rule rule = ParseExact("query: \"T | where P has_any ('a[1]', '{x}') and Q == \\\"y\\\"\"\n",
+                                 "T | where P has_any ('a[1]', '{x}') and Q == \"y\"", 2);
+    CHECK(Where(rule, rule.query.rfind('y')) == "1:56");
+  }
+  SECTION("runs over long lines of a literal") {
+    const std::string line(300, 'x');
+    const Rule rule = ParseExact("query: |\n  T\n  | where A == '" + line + "'\n  | take 1\n",
+                                 "T\n| where A == '" + line + "'\n| take 1\n");
+    CHECK(Where(rule, rule.query.find("take")) == "4:5");
+    CHECK(MismatchedBytes(rule) == 0);
+  }
   SECTION("through an alias, the bytes of the anchored value") {
     const Rule rule = ParseExact("shared: &q |\n  T\n  | take 1\nquery: *q\n", "T\n| take 1\n");
     CHECK(Where(rule, 2) == "3:3");
