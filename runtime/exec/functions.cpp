@@ -81,8 +81,18 @@ unsigned DaysInMonth(int64_t y, unsigned m) {
   return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
-// Ticks of the fixed-length periods, or 0. Compared in place, not lowered into a string: the
-// interpreter asks once per row (datetime_add in a join's filter runs over millions of pairs).
+// Months in the calendar periods, or 0.
+int64_t PeriodMonths(std::string_view period) {
+  if (StrEqualCi(period, "year")) return 12;
+  if (StrEqualCi(period, "quarter")) return 3;
+  if (StrEqualCi(period, "month")) return 1;
+  return 0;
+}
+
+}  // namespace
+
+// Compared in place, not lowered into a string: the interpreter asks once per row (datetime_add
+// in a join's filter runs over millions of pairs).
 int64_t PeriodTicks(std::string_view period) {
   if (StrEqualCi(period, "week")) return 7 * kTicksPerDay;
   if (StrEqualCi(period, "day")) return kTicksPerDay;
@@ -93,16 +103,6 @@ int64_t PeriodTicks(std::string_view period) {
   if (StrEqualCi(period, "microsecond")) return 10;
   return 0;
 }
-
-// Months in the calendar periods, or 0.
-int64_t PeriodMonths(std::string_view period) {
-  if (StrEqualCi(period, "year")) return 12;
-  if (StrEqualCi(period, "quarter")) return 3;
-  if (StrEqualCi(period, "month")) return 1;
-  return 0;
-}
-
-}  // namespace
 
 // --- text ---------------------------------------------------------------------------------
 

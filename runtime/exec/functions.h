@@ -79,6 +79,9 @@ std::optional<double> BinReal(double v, double size, double origin);
 // second, millisecond, microsecond, nanosecond; any case); nullopt for another period.
 std::optional<int64_t> DateTimeDiff(std::string_view period, int64_t d1, int64_t d2);
 std::optional<int64_t> DateTimeAdd(std::string_view period, int64_t amount, int64_t d);
+// Ticks of the fixed-length periods (week down to microsecond; any case), or 0: for these
+// DateTimeAdd is d + amount * ticks.
+int64_t PeriodTicks(std::string_view period);
 // A timespan in a .NET-like format; nullopt for an invalid format.
 std::optional<std::string> FormatTimeSpanAs(int64_t ticks, std::string_view format);
 

@@ -172,6 +172,10 @@ int32_t huntc_datetime_diff(const char* period, uint32_t np, int64_t d1, int64_t
   return Store(DateTimeDiff({period, np}, d1, d2), out);
 }
 
+int32_t huntc_datetime_add(const char* period, uint32_t np, int64_t amount, int64_t d, int64_t* out) {
+  return Store(DateTimeAdd({period, np}, amount, d), out);
+}
+
 int32_t huntc_ipv4_is_private(const char* ip, uint32_t n, int32_t* out) {
   return Store(Ipv4IsPrivate({ip, n}), out);
 }

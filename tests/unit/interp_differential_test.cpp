@@ -120,6 +120,13 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       "isnull(ipv4_is_private(RemoteUrl)) and RemotePort < 1000",
       "bin(Timestamp, 1d) > ago(5d) and bin(RemotePort, 1000) == 0 and isnull(bin(LocalPort, 0))",
       "datetime_diff('day', now(), Timestamp) > 3 or datetime_diff('Hour', Timestamp, ago(1d)) < 0",
+      // datetime_add: fixed periods inline, calendar and computed periods by call, null and
+      // negative amounts, an unknown period (null), years out of range (null).
+      "Timestamp between (datetime_add('day', -3, now()) .. datetime_add('Hour', RemotePort % 48, ago(2d)))",
+      "datetime_add('month', 1, Timestamp) > datetime_add('Year', 0, now()) or "
+      "datetime_add(iff(RemotePort > 1000, 'minute', 'Week'), LocalPort, Timestamp) < ago(1d)",
+      "isnull(datetime_add('fortnight', 1, Timestamp)) and datetime_add('nanosecond', 250, Timestamp) > Timestamp",
+      "isnull(datetime_add('quarter', -RemotePort * 10, Timestamp)) or datetime_add('millisecond', LocalPort, Timestamp) > now()",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {
@@ -162,6 +169,8 @@ TEST_CASE("engines: the JIT and the interpreter give the same detections", "[int
       {"D = RemotePort / (LocalPort % 3), M = LocalPort % -7, N = -RemotePort, O = RemotePort - LocalPort * 3", 2},
       {"R = todouble(RemotePort) / 0.0, Q = LocalPort * 1.5 - RemotePort, W = RemotePort % 0, V = real(null) + 1.0", 2},
       {"T = Timestamp + 1d, E = now() - Timestamp, F = datetime_diff('hour', now(), Timestamp), G = Timestamp - 90m", 1},
+      {"DA = datetime_add('month', -RemotePort, Timestamp), DB = datetime_add('second', LocalPort, Timestamp), "
+       "DC = datetime_add('MicroSecond', 7, datetime(null))", 1},
       {"I = iff(RemotePort > 1000, LocalPort, RemotePort), C = case(RemotePort == 443, 1, RemotePort == 80, 2, 3)", 1},
       {"K = coalesce(RemotePort, LocalPort, -1), J = iff(isnull(RemotePort), Timestamp, datetime(null))", 1},
       {"L = strlen(RemoteUrl) + strlen(InitiatingProcessFileName), P = ipv4_is_private(RemoteIP)", 1},
