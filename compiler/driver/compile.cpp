@@ -125,6 +125,22 @@ const exec::FilterNode* FilterOverScan(const exec::ProjectNode& project) {
   return filter && filter->inputs[0]->Is<exec::ScanNode>() ? filter : nullptr;
 }
 
+// The tier of a kernel over the rows `node` yields: cold when they are few, that is when every
+// path below it passes a filter or a summarize before it reaches a scan (its rows are a rule's
+// detections or groups), else hot. Iterative: joins and unions nest as deep as the query does.
+KernelTier TierOver(const exec::PlanNode& node) {
+  std::vector<const exec::PlanNode*> stack{&node};
+  while (!stack.empty()) {
+    const exec::PlanNode* n = stack.back();
+    stack.pop_back();
+    if (n->Is<exec::FilterNode>() || n->Is<exec::AggregateNode>()) continue;
+    if (n->Is<exec::ScanNode>()) return KernelTier::Hot;
+    if (const auto* use = n->As<exec::SharedNode>()) stack.push_back(use->subplan.get());
+    for (const exec::PlanPtr& input : n->inputs) stack.push_back(input.get());
+  }
+  return KernelTier::Cold;
+}
+
 // The filters over a Scan below a Project with computed columns: fused with it when both compile
 // (FuseWithFilter), so that their own kernels are only fallbacks, compiled when first used.
 std::set<const exec::FilterNode*> FusedFilters(exec::PlanNode& plan) {
@@ -188,7 +204,8 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
       project->lazy_kernel = std::make_shared<LazyProjectKernel>(
           [&jit, project, exprs, objects = std::make_shared<KernelObjects>()] {
             LazyProjectKernel::Compiled c;
-            c.kernel = jit.CompileProjection(exprs, project->inputs[0]->schema, *objects, nullptr, c.error);
+            c.kernel = jit.CompileProjection(exprs, project->inputs[0]->schema, *objects, nullptr, c.error,
+                                             KernelTier::Cold);  // over the rows its filter selected
             c.objects = objects->table.data();
             return c;
           });
@@ -196,7 +213,7 @@ void CompileProjections(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, Kernel
       project->compiled = std::move(compiled);
       FuseWithFilter(*project, jit);
     } else if (generate) {
-      project->kernel = jit.CompileProjection(exprs, columns, q.objects, dumps, error);
+      project->kernel = jit.CompileProjection(exprs, columns, q.objects, dumps, error, TierOver(*project->inputs[0]));
       if (!project->kernel) {
         q.interpreted.push_back("a projection runs interpreted: " + error);
         return;
@@ -219,7 +236,8 @@ void CompileRowFilters(exec::PlanNode& plan, Jit& jit, CompiledQuery& q, KernelD
     const std::vector<ColumnSpec>& columns = filter->inputs[0]->schema;
     std::string error;
     const bool ok = generate ? (filter->row_kernel = jit.CompileProjection({&filter->predicate}, columns, q.objects,
-                                                                           dumps, error)) != nullptr
+                                                                           dumps, error,
+                                                                           TierOver(*filter->inputs[0]))) != nullptr
                              : jit.CanCompileProjection(filter->predicate, columns, error);
     if (ok) {
       ++q.kernels;

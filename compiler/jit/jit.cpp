@@ -164,7 +164,7 @@ std::string Print(const llvm::Module& m) {
   return text;
 }
 
-// The optimisation settings of every kernel; part of the cache key. Chosen by measurement over
+// The optimisation settings of every hot kernel; part of the cache key. Chosen by measurement over
 // the 359 JIT-compilable corpus rules (one thread; CPU time of `huntc compile`, and the sum of the
 // rules' times over 300 k generated events of every Device* table): O1 compiled no quicker than O2
 // (3.04 vs 2.98 s) and its kernels ran 5% slower; code generation at Less instead of Default
@@ -172,6 +172,12 @@ std::string Print(const llvm::Module& m) {
 // one-off, so O2 at Default; the cold compile is shortened by compiling on every core instead.
 const llvm::OptimizationLevel kOptLevel = llvm::OptimizationLevel::O2;
 constexpr llvm::CodeGenOptLevel kCodeGenLevel = llvm::CodeGenOptLevel::Default;
+// Cold kernels (KernelTier::Cold): no optimisation pipeline (the generated IR has no allocas to
+// promote) and fast instruction selection and register allocation. Over the 361 corpus rules,
+// the 190 projections of the rows a filter selected took 1.88 CPU s at O2/Default (about 10 ms
+// each, mostly the pipelines' fixed cost: most are under 50 instructions) and 0.23 s so; O1 and
+// Less saved little (1.71 s).
+constexpr llvm::CodeGenOptLevel kColdCodeGenLevel = llvm::CodeGenOptLevel::None;
 
 // The layout of cache files; bump kCacheFormat whenever it, or the kernel calling convention
 // (runtime/kernel.h), changes, so that older files are not used.
@@ -193,11 +199,11 @@ using CacheKey = std::array<uint8_t, 32>;
 
 // Everything besides the kernel's IR that decides its object code, the helpers linked in included.
 std::string TargetIdOf(const llvm::TargetMachine& target) {
-  return fmt::format("huntc kernel cache {}, code generator {}; LLVM {}; {} {} {}; O{} Os{} codegen {} reloc {} "
+  return fmt::format("huntc kernel cache {}, code generator {}; LLVM {}; {} {} {}; O{} Os{} codegen {} cold codegen {} reloc {} "
                      "code model {}; helpers {}",
                      kCacheFormat, jit::kCodegenVersion, LLVM_VERSION_STRING, target.getTargetTriple().str(),
                      target.getTargetCPU().str(), target.getTargetFeatureString().str(), kOptLevel.getSpeedupLevel(),
-                     kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel),
+                     kOptLevel.getSizeLevel(), static_cast<int>(kCodeGenLevel), static_cast<int>(kColdCodeGenLevel),
                      static_cast<int>(target.getRelocationModel()), static_cast<int>(target.getCodeModel()),
                      llvm::toHex(jit::HelpersBitcodeHash(), /*LowerCase=*/true));
 }
@@ -217,14 +223,18 @@ class KeyHash {
   llvm::BLAKE3 hash_;
 };
 
-// The content hash naming a kernel's object code: the target id (its digest) and the kernel's
-// unoptimised module. The module is hashed as bitcode, a complete and deterministic encoding of it
-// that is several times quicker to write than the textual IR.
-CacheKey KeyOf(const llvm::Module& module, const std::string& target_digest) {
+// The content hash naming a kernel's object code: the target id (its digest), the kernel's tier
+// and its unoptimised module. The module is hashed as bitcode, a complete and deterministic
+// encoding of it that is several times quicker to write than the textual IR.
+CacheKey KeyOf(const llvm::Module& module, KernelTier tier, const std::string& target_digest) {
   llvm::SmallVector<char, 0> bitcode;
   llvm::raw_svector_ostream out(bitcode);
   llvm::WriteBitcodeToFile(module, out);
-  return KeyHash().Part(target_digest).Part(llvm::StringRef(bitcode.data(), bitcode.size())).Final();
+  return KeyHash()
+      .Part(target_digest)
+      .Part(tier == KernelTier::Cold ? "cold" : "hot")
+      .Part(llvm::StringRef(bitcode.data(), bitcode.size()))
+      .Final();
 }
 
 // The content hash naming kept data (Jit::FindData): the target id (its digest) and the data's
@@ -339,7 +349,7 @@ struct Jit::Impl {
   // found by the key of its inputs (FromInputs), else generated with `build`, its object code
   // then loaded from a pack or the cache or else optimised and compiled. Returns its address;
   // null, saying why in `error`, if it cannot.
-  void* Compile(Jit& jit, const char* kind, const std::string& inputs, KernelObjects& objects,
+  void* Compile(Jit& jit, const char* kind, KernelTier tier, const std::string& inputs, KernelObjects& objects,
                 const KernelBuild& build, KernelDumps* dumps, std::string& error);
   // The kernel whose key and objects a kept entry under its inputs gives, its objects made into
   // `objects`; null when the entry is unusable or its object code is not at hand (then it is
@@ -382,9 +392,10 @@ struct Jit::Impl {
     ++stats.stored;
   }
 
-  // Optimises `module` and emits its object code into `object`; false, saying why in `error`,
-  // if the target cannot.
-  bool Emit(llvm::Module& module, KernelDumps* dumps, llvm::SmallVectorImpl<char>& object, std::string& error) {
+  // Optimises `module` as its tier asks and emits its object code into `object`; false, saying
+  // why in `error`, if the target cannot.
+  bool Emit(llvm::Module& module, KernelTier tier, KernelDumps* dumps, llvm::SmallVectorImpl<char>& object,
+            std::string& error) {
     std::unique_ptr<llvm::TargetMachine> machine;
     {
       std::lock_guard lock(mutex);
@@ -401,13 +412,15 @@ struct Jit::Impl {
       }
       machine = std::move(*made);
     }
-    const bool ok = EmitWith(*machine, module, dumps, object, error);
+    // Machines are shared by the tiers: each emit sets its own level.
+    machine->setOptLevel(tier == KernelTier::Cold ? kColdCodeGenLevel : kCodeGenLevel);
+    const bool ok = EmitWith(*machine, module, tier, dumps, object, error);
     std::lock_guard lock(mutex);
     idle.push_back(std::move(machine));
     return ok;
   }
 
-  bool EmitWith(llvm::TargetMachine& machine, llvm::Module& module, KernelDumps* dumps,
+  bool EmitWith(llvm::TargetMachine& machine, llvm::Module& module, KernelTier tier, KernelDumps* dumps,
                 llvm::SmallVectorImpl<char>& object, std::string& error) {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
@@ -419,7 +432,9 @@ struct Jit::Impl {
     passes.registerFunctionAnalyses(fam);
     passes.registerLoopAnalyses(lam);
     passes.crossRegisterProxies(lam, fam, cgam, mam);
-    passes.buildPerModuleDefaultPipeline(kOptLevel).run(module, mam);
+    (tier == KernelTier::Cold ? passes.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+                              : passes.buildPerModuleDefaultPipeline(kOptLevel))
+        .run(module, mam);
     if (dumps) dumps->llvm_opt += Print(module);
 
     llvm::raw_svector_ostream out(object);
@@ -716,7 +731,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
   AppendColumns(inputs, columns);
   AppendExpr(inputs, predicate);
   return reinterpret_cast<FilterKernel>(impl_->Compile(
-      *this, "filter", inputs, objects,
+      *this, "filter", KernelTier::Hot, inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildFilter(m, name, predicate, columns, objects); },
       dumps, error));
 }
@@ -747,7 +762,7 @@ PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vecto
     AppendLiterals(inputs, pool.literals);
   }
   return reinterpret_cast<PackKernel>(impl_->Compile(
-      *this, "pack", inputs, objects,
+      *this, "pack", KernelTier::Hot, inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
       dumps, error));
 }
@@ -784,7 +799,7 @@ AggregateKernel Jit::CompileAggregate(const exec::AggregateNode& node, KernelObj
     for (const std::string& name : a.names) AppendPart(inputs, name);
   }
   return reinterpret_cast<AggregateKernel>(impl_->Compile(
-      *this, "aggregate", inputs, objects,
+      *this, "aggregate", KernelTier::Hot, inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildAggregate(m, name, node, objects); }, dumps,
       error));
 }
@@ -799,13 +814,14 @@ bool Jit::CanCompileProjection(const ir::Expr& expr, const std::vector<ColumnSpe
 }
 
 ProjectKernel Jit::CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
-                                     KernelObjects& objects, KernelDumps* dumps, std::string& error) {
+                                     KernelObjects& objects, KernelDumps* dumps, std::string& error,
+                                     KernelTier tier) {
   objects.matchers = this;
   std::string inputs;
   AppendColumns(inputs, columns);
   AppendExprs(inputs, exprs);
   return reinterpret_cast<ProjectKernel>(impl_->Compile(
-      *this, "project", inputs, objects,
+      *this, tier == KernelTier::Cold ? "project_cold" : "project", tier, inputs, objects,
       [&](llvm::Module& m, const std::string& name) { return jit::BuildProjection(m, name, exprs, columns, objects); },
       dumps, error));
 }
@@ -819,7 +835,7 @@ ScanKernel Jit::CompileScan(const ir::Expr& predicate, const std::vector<const i
   AppendExpr(inputs, predicate);
   AppendExprs(inputs, exprs);
   return reinterpret_cast<ScanKernel>(impl_->Compile(
-      *this, "scan", inputs, objects,
+      *this, "scan", KernelTier::Hot, inputs, objects,
       [&](llvm::Module& m, const std::string& name) {
         return jit::BuildScan(m, name, predicate, exprs, columns, objects);
       },
@@ -957,7 +973,8 @@ void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, Kerne
   return kernel;
 }
 
-void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, KernelObjects& objects,
+void* Jit::Impl::Compile(Jit& jit, const char* kind, KernelTier tier, const std::string& inputs,
+                         KernelObjects& objects,
                          const KernelBuild& build, KernelDumps* dumps, std::string& error) {
   // With dumps wanted the kernel is generated and compiled anyway, for its IR.
   const bool by_inputs = !dumps && !build_id.empty();
@@ -978,7 +995,7 @@ void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, 
   // Generated under a fixed name, then named after its key: equal kernels get equal names in
   // every run, and their object code can be shared.
   if (!Generate(module, "kernel", build, *target, error)) return nullptr;
-  const CacheKey key = KeyOf(module, target_digest);
+  const CacheKey key = KeyOf(module, tier, target_digest);
   const std::string key_hex = llvm::toHex(key, /*LowerCase=*/true);
   const std::string name = std::string(kind) + "_" + key_hex;
   module.getFunction("kernel")->setName(name);
@@ -1003,7 +1020,7 @@ void* Jit::Impl::Compile(Jit& jit, const char* kind, const std::string& inputs, 
     llvm::SmallVector<char, 0> emitted;
     if (!Verify(module, error)) return nullptr;
     if (!jit::LinkHelpers(module, *target, error)) return nullptr;
-    if (!Emit(module, dumps, emitted, error)) return nullptr;
+    if (!Emit(module, tier, dumps, emitted, error)) return nullptr;
     object.emplace(emitted.data(), emitted.size());
     if (!cache_dir.empty()) {
       llvm::SmallString<256> path(cache_dir);

@@ -73,6 +73,11 @@ struct KernelDumps {
   std::string llvm_opt;
 };
 
+// How hard a kernel is optimised. Hot: it runs over every row of a batch (or a large share).
+// Cold: it runs over few rows (those a rule's filter selected, its detections) and is compiled
+// with little optimisation, as its compile time is most of its cost (see jit.cpp).
+enum class KernelTier { Hot, Cold };
+
 // What the object-code cache did, for tests and measurements.
 struct JitCacheStats {
   uint64_t hits = 0;      // kernels loaded from a cache file
@@ -121,8 +126,10 @@ class Jit {
   // Compiles the computed columns `exprs` of a Project over a batch with `columns` into one
   // projection kernel (runtime/kernel.h ProjectKernel) writing them in order; on failure returns
   // null and names the construct in `error`. Fixed-width, string and dynamic columns compile.
+  // A cold kernel (KernelTier) is compiled with little optimisation.
   ProjectKernel CompileProjection(const std::vector<const ir::Expr*>& exprs, const std::vector<ColumnSpec>& columns,
-                                  KernelObjects& objects, KernelDumps* dumps, std::string& error);
+                                  KernelObjects& objects, KernelDumps* dumps, std::string& error,
+                                  KernelTier tier = KernelTier::Hot);
   // Compiles the filter `predicate` over a Scan with `columns` and the computed columns `exprs`
   // of the Project above it into one fused scan kernel (runtime/kernel.h ScanKernel); on failure
   // returns null and names the construct in `error`.
