@@ -546,10 +546,17 @@ class Lowerer {
       if (a->Is<NamedArg>() || a->Is<Star>()) return Fail(a, "this kind of argument");
     }
     std::vector<Expr> args;
+    std::vector<const syntax::Expr*> arg_syntax;
     // typeof(T) arguments name a type, already in the call's type.
     for (const syntax::Expr* a : c->args) {
       if (a->Is<syntax::Call>() && a->As<syntax::Call>()->name == "typeof") continue;
       args.push_back(Scalar(a));
+      arg_syntax.push_back(a);
+    }
+    // The deprecated replace(regex, rewrite, text) is replace_regex(text, regex, rewrite).
+    if (info->name == "replace" && args.size() == 3) {
+      std::rotate(args.begin(), args.begin() + 2, args.end());
+      std::rotate(arg_syntax.begin(), arg_syntax.begin() + 2, arg_syntax.end());
     }
     // The argument that is a regex: first for extract and trim, second for replace_regex and
     // countof(..., "regex").
@@ -557,7 +564,7 @@ class Lowerer {
     const bool regex_second = name == "replace_regex" ||
                               (name == "countof" && args.size() == 3 && IsConstant(args[2]) && args[2].value.text == "regex");
     const size_t regex_at = regex_first ? 0 : 1;
-    if ((regex_first || regex_second) && args.size() > regex_at && !ValidPattern(args[regex_at], c->args[regex_at])) {
+    if ((regex_first || regex_second) && args.size() > regex_at && !ValidPattern(args[regex_at], arg_syntax[regex_at])) {
       return Expr::Constant(Value::Null(c->type));
     }
     const Type t = c->type;
