@@ -974,8 +974,8 @@ void* Jit::Impl::FromInputs(const char* kind, std::string_view kept_entry, Kerne
 }
 
 void* Jit::Impl::Compile(Jit& jit, const char* kind, KernelTier tier, const std::string& inputs,
-                         KernelObjects& objects,
-                         const KernelBuild& build, KernelDumps* dumps, std::string& error) {
+                         KernelObjects& objects, const KernelBuild& build, KernelDumps* dumps,
+                         std::string& error) {
   // With dumps wanted the kernel is generated and compiled anyway, for its IR.
   const bool by_inputs = !dumps && !build_id.empty();
   const size_t first = objects.table.size();
