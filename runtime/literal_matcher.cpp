@@ -16,6 +16,15 @@ namespace huntc {
 
 namespace {
 
+// Whether Hyperscan can run on this CPU, else false with `error` saying why. Asked of Hyperscan
+// once: a pack run makes a matcher per rule and table, and hs_valid_platform checks the CPU's
+// features anew each time.
+bool HyperscanRuns(std::string& error) {
+  static const bool runs = hs_valid_platform() == HS_SUCCESS;
+  if (!runs) error = "Hyperscan cannot run on this CPU (it needs SSSE3)";
+  return runs;
+}
+
 // The same term characters as runtime/strings.cpp: ASCII letters and digits, and every byte
 // >= 0x80 so that UTF-8 letters join terms.
 inline bool IsTermChar(unsigned char c) {
@@ -166,10 +175,7 @@ LiteralMatcher::LiteralMatcher(std::vector<Literal> literals)
 LiteralMatcher::~LiteralMatcher() { hs_free_database(database_); }
 
 std::unique_ptr<LiteralMatcher> LiteralMatcher::Create(std::vector<Literal> literals, std::string& error) {
-  if (hs_valid_platform() != HS_SUCCESS) {
-    error = "Hyperscan cannot run on this CPU (it needs SSSE3)";
-    return nullptr;
-  }
+  if (!HyperscanRuns(error)) return nullptr;
   std::unique_ptr<LiteralMatcher> m(new LiteralMatcher(std::move(literals)));
   std::vector<const char*> texts;
   std::vector<size_t> lengths;
@@ -198,10 +204,7 @@ std::unique_ptr<LiteralMatcher> LiteralMatcher::Create(std::vector<Literal> lite
 
 std::unique_ptr<LiteralMatcher> LiteralMatcher::Deserialize(std::vector<Literal> literals, std::string_view database,
                                                             std::string& error) {
-  if (hs_valid_platform() != HS_SUCCESS) {
-    error = "Hyperscan cannot run on this CPU (it needs SSSE3)";
-    return nullptr;
-  }
+  if (!HyperscanRuns(error)) return nullptr;
   std::unique_ptr<LiteralMatcher> m(new LiteralMatcher(std::move(literals)));
   const bool any = m->empty_equals_.size() + m->empty_anywhere_.size() < m->literals_.size();
   if (any != !database.empty()) {
