@@ -7,9 +7,11 @@ namespace huntc {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
+  // memchr's pace, not a byte at a time: a pack run makes every rule's file on one thread first.
+  const std::string_view all(text_);
   line_starts_.push_back(0);
-  for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  for (size_t at = all.find('\n'); at != std::string_view::npos; at = all.find('\n', at + 1)) {
+    line_starts_.push_back(static_cast<uint32_t>(at + 1));
   }
 }
 
