@@ -31,3 +31,31 @@ TEST_CASE("origin: query offsets map into the YAML file", "[diag]") {
   const std::string text = RenderText(diags.items()[0]);
   CHECK(text == "r.yaml:4:5: error HC401: no column 'A'\n    | where A\n      ^^^^^\n");
 }
+
+TEST_CASE("source: lines of CRLF, empty and unterminated text", "[diag]") {
+  const SourceFile file("r.yaml", "a\r\n\nbc\n\r\nlast");
+  CHECK(file.Line(1) == "a");
+  CHECK(file.Line(2).empty());
+  CHECK(file.Line(3) == "bc");
+  CHECK(file.Line(4).empty());
+  CHECK(file.Line(5) == "last");
+  CHECK(file.Line(6).empty());
+  uint32_t line, col;
+  file.LineColumn(5, line, col);  // 'c'
+  CHECK(line == 3);
+  CHECK(col == 2);
+  file.LineColumn(14, line, col);  // past the end: the end of the last line
+  CHECK(line == 5);
+  CHECK(col == 5);
+
+  const SourceFile empty("e.yaml", "");
+  empty.LineColumn(0, line, col);
+  CHECK(line == 1);
+  CHECK(col == 1);
+  CHECK(empty.Line(1).empty());
+
+  const SourceFile ends("n.yaml", "x\n");
+  ends.LineColumn(2, line, col);  // after the final newline: an empty line 2
+  CHECK(line == 2);
+  CHECK(col == 1);
+}
