@@ -52,10 +52,10 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
   auto* latch = llvm::BasicBlock::Create(ctx, "latch", fn);
   auto* done = llvm::BasicBlock::Create(ctx, "done", fn);
 
-  // Entry: load the inputs; per consumer its selection and a running count, per shared conjunct
-  // its per-row state (0 not yet computed, 1 false, 2 true) and its evaluation count. Locals in
-  // allocas, which the optimiser turns into registers.
-  // Only this part's consumers, and the conjuncts they use.
+  // Entry: load the inputs of the conjuncts this part's consumers use; per consumer of the part
+  // its selection and a running count, per shared conjunct it uses its per-row state (0 not yet
+  // computed, 1 false, 2 true) and its evaluation count. Locals in allocas, which the optimiser
+  // turns into registers.
   b.SetInsertPoint(entry);
   const size_t first = part == 0 ? 0 : layout.part_ends[part - 1];
   const size_t end = layout.part_ends[part];
