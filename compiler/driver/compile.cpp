@@ -530,16 +530,25 @@ exec::PackScanFactory PackScanCompiler::Factory() {
       planned_.push_back(std::move(planned));
       return nullptr;
     }
-    auto objects = std::make_unique<KernelObjects>();
+    // A table per part: a part's kernel is compiled (and cached) on its own.
+    std::vector<std::unique_ptr<KernelObjects>> objects;
+    std::vector<exec::PackPart> parts;
     std::string error;
-    const PackKernel kernel = jit_.CompilePack(layout, columns, *objects, nullptr, error);
+    for (size_t p = 0; p < layout.part_ends.size(); ++p) {
+      auto& table = objects.emplace_back(std::make_unique<KernelObjects>());
+      const PackKernel kernel = jit_.CompilePack(layout, p, columns, *table, nullptr, error);
+      if (!kernel) break;
+      parts.push_back({kernel, table->table.data()});
+    }
     std::unique_ptr<exec::PackScan> stage;
     const auto make_matcher = [this](const std::vector<LiteralMatcher::Literal>& literals, std::string& e) {
       return jit_.MakeMatcher(literals, e);
     };
-    if (kernel) stage = exec::PackScan::Create(std::move(layout), kernel, objects->table.data(), error, make_matcher);
+    if (parts.size() == layout.part_ends.size()) {
+      stage = exec::PackScan::Create(std::move(layout), std::move(parts), error, make_matcher);
+    }
     const std::lock_guard lock(mutex_);
-    objects_.push_back(std::move(objects));
+    for (auto& table : objects) objects_.push_back(std::move(table));
     if (!stage) {
       // In table order whichever thread compiled which stage first.
       std::string failure = fmt::format("{}: {}", table, error);
@@ -549,10 +558,11 @@ exec::PackScanFactory PackScanCompiler::Factory() {
   };
 }
 
-bool PackScanCompiler::CompilePlanned(size_t i, std::string& error) {
+bool PackScanCompiler::CompilePlanned(size_t i, size_t part, std::string& error) {
   const PlannedPackScan& stage = planned_[i];
   KernelObjects objects;  // the kernel is not run here: what it refers to can go
-  if (!jit_.CompilePack(stage.layout, stage.columns, objects, nullptr, error)) return false;
+  if (!jit_.CompilePack(stage.layout, part, stage.columns, objects, nullptr, error)) return false;
+  if (part > 0) return true;  // the first part's job makes the stage's matchers
   for (const exec::LiteralPool& pool : stage.layout.pools) {
     if (!jit_.MakeMatcher(pool.literals, error)) return false;
   }

@@ -135,8 +135,8 @@ struct PlannedPackScan {
   std::vector<const exec::Expr*> predicates;  // its consumers' filters
 };
 
-// Compiles pack scan stages with a Jit (the whole stage of a table as one kernel, cached like
-// every kernel) and keeps what they refer to; reports what each stage that ran did.
+// Compiles pack scan stages with a Jit (the stage of a table as a kernel per part of its layout,
+// cached like every kernel) and keeps what they refer to; reports what each stage that ran did.
 class PackScanCompiler {
  public:
   // With `plan_only`, the factory makes no stage but lays each out and keeps it in planned(): a
@@ -149,9 +149,10 @@ class PackScanCompiler {
   // Stages that could not be compiled (their filters then ran as their own kernels), and why.
   const std::vector<std::string>& failures() const { return failures_; }
   const std::vector<PlannedPackScan>& planned() const { return planned_; }
-  // Compiles the kernel of planned()[i] (so that the Jit has it, or keeps it for a pack); false,
-  // saying why in `error`, if it cannot. Several threads may compile stages at once.
-  bool CompilePlanned(size_t i, std::string& error);
+  // Compiles the kernel of part `part` (PackScanLayout::part_ends) of planned()[i] (so that the
+  // Jit has it, or keeps it for a pack), and with part 0 the stage's matchers; false, saying why in
+  // `error`, if it cannot. Several threads may compile stages and parts at once.
+  bool CompilePlanned(size_t i, size_t part, std::string& error);
 
  private:
   Jit& jit_;

@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 12;  // 12: session 11 (datetime_add compiled, cold kernels)
+inline constexpr int kCodegenVersion = 13;  // 13: session 12 (pack scan kernels in parts)
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.
@@ -168,10 +168,10 @@ class ExprCodegen {
 llvm::Function* BuildFilter(llvm::Module& module, const std::string& name, const ir::Expr& predicate,
                             const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
-// Generates into `module` the pack scan kernel `name` (runtime/kernel.h PackKernel) for `layout`
-// over a batch with `columns`; throws Unsupported.
+// Generates into `module` the pack scan kernel `name` (runtime/kernel.h PackKernel) of part `part`
+// of `layout` (PackScanLayout::part_ends) over a batch with `columns`; throws Unsupported.
 llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
-                          const std::vector<ColumnSpec>& columns, KernelObjects& objects);
+                          size_t part, const std::vector<ColumnSpec>& columns, KernelObjects& objects);
 
 // Generates into `module` the projection kernel `name` (runtime/kernel.h ProjectKernel) computing
 // `exprs`, in order, over a batch with `columns` (projection.cpp); throws Unsupported.

@@ -736,7 +736,7 @@ FilterKernel Jit::CompileFilter(const ir::Expr& predicate, const std::vector<Col
       dumps, error));
 }
 
-PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
+PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, size_t part, const std::vector<ColumnSpec>& columns,
                             KernelObjects& objects, KernelDumps* dumps, std::string& error) {
   objects.matchers = this;
   std::string inputs;
@@ -761,9 +761,11 @@ PackKernel Jit::CompilePack(const exec::PackScanLayout& layout, const std::vecto
     AppendScalar(inputs, static_cast<uint64_t>(pool.column));
     AppendLiterals(inputs, pool.literals);
   }
+  AppendScalar(inputs, static_cast<uint64_t>(part == 0 ? 0 : layout.part_ends[part - 1]));
+  AppendScalar(inputs, static_cast<uint64_t>(layout.part_ends[part]));
   return reinterpret_cast<PackKernel>(impl_->Compile(
       *this, "pack", KernelTier::Hot, inputs, objects,
-      [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, columns, objects); },
+      [&](llvm::Module& m, const std::string& name) { return jit::BuildPack(m, name, layout, part, columns, objects); },
       dumps, error));
 }
 

@@ -106,9 +106,10 @@ class Jit {
   // null and names the construct in `error`. The kernel lives as long as this Jit.
   FilterKernel CompileFilter(const ir::Expr& predicate, const std::vector<ColumnSpec>& columns,
                              KernelObjects& objects, KernelDumps* dumps, std::string& error);
-  // Compiles the scan filters of a pack laid out in `layout` over a batch with `columns` into one
-  // pack scan kernel (runtime/exec/pack_scan.h); on failure returns null and says why in `error`.
-  PackKernel CompilePack(const exec::PackScanLayout& layout, const std::vector<ColumnSpec>& columns,
+  // Compiles the scan filters of part `part` (PackScanLayout::part_ends) of a pack laid out in
+  // `layout` over a batch with `columns` into a pack scan kernel (runtime/exec/pack_scan.h); on
+  // failure returns null and says why in `error`.
+  PackKernel CompilePack(const exec::PackScanLayout& layout, size_t part, const std::vector<ColumnSpec>& columns,
                          KernelObjects& objects, KernelDumps* dumps, std::string& error);
   // Whether CompileFilter would compile `predicate`, found without generating machine code; if
   // not, names the construct in `error`. The answer is kept as data is (FindData), keyed by every

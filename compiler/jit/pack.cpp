@@ -1,6 +1,6 @@
-// The pack scan kernel (runtime/kernel.h PackKernel): one loop over a batch's rows that runs the
-// scan filters of every consumer of the table (runtime/exec/pack_scan.h) and writes one selection
-// per consumer.
+// The pack scan kernel (runtime/kernel.h PackKernel) of one part of a layout: one loop over a
+// batch's rows that runs the scan filters of the part's consumers of the table
+// (runtime/exec/pack_scan.h) and writes one selection per consumer.
 //
 // Per row, each consumer's conjuncts are tested in order and the consumer leaves at its first
 // false one, as in the filter kernel. A shared conjunct is computed at its first use in the row
@@ -30,7 +30,7 @@ std::optional<Val> ExprCodegen::GenPrecomputed(const ir::Expr& e) {
 }
 
 llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const exec::PackScanLayout& layout,
-                          const std::vector<ColumnSpec>& columns, KernelObjects& objects) {
+                          size_t part, const std::vector<ColumnSpec>& columns, KernelObjects& objects) {
   llvm::LLVMContext& ctx = module.getContext();
   ExprCodegen gen(module, columns, objects);
   llvm::IRBuilder<>& b = gen.builder();
@@ -52,17 +52,25 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
   auto* latch = llvm::BasicBlock::Create(ctx, "latch", fn);
   auto* done = llvm::BasicBlock::Create(ctx, "done", fn);
 
-  // Entry: load the inputs; per consumer its selection and a running count, per shared conjunct
-  // its per-row state (0 not yet computed, 1 false, 2 true) and its evaluation count. Locals in
-  // allocas, which the optimiser turns into registers.
+  // Entry: load the inputs of the conjuncts this part's consumers use; per consumer of the part
+  // its selection and a running count, per shared conjunct it uses its per-row state (0 not yet
+  // computed, 1 false, 2 true) and its evaluation count. Locals in allocas, which the optimiser
+  // turns into registers.
   b.SetInsertPoint(entry);
+  const size_t first = part == 0 ? 0 : layout.part_ends[part - 1];
+  const size_t end = layout.part_ends[part];
+  std::vector<bool> used(layout.conjuncts.size(), false);
+  for (size_t c = first; c < end; ++c) {
+    for (const uint32_t k : layout.consumers[c]) used[k] = true;
+  }
   std::vector<const ir::Expr*> exprs;
-  for (const ir::Expr& c : layout.conjuncts) exprs.push_back(&c);
+  for (size_t k = 0; k < layout.conjuncts.size(); ++k) {
+    if (used[k]) exprs.push_back(&layout.conjuncts[k]);
+  }
   gen.LoadInputs(fn->getArg(0), fn->getArg(2), exprs);
   gen.SetPrecomputed(layout.pooled, fn->getArg(3));
-  const size_t consumers = layout.consumers.size();
-  std::vector<llvm::Value*> selection(consumers), count(consumers);
-  for (size_t c = 0; c < consumers; ++c) {
+  std::vector<llvm::Value*> selection(end), count(end);
+  for (size_t c = first; c < end; ++c) {
     selection[c] = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, selections, c));
     count[c] = b.CreateAlloca(i32);
     b.CreateStore(b.getInt32(0), count[c]);
@@ -73,6 +81,7 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
   for (size_t k = 0; k < layout.conjuncts.size(); ++k) {
     if (!layout.shared[k]) continue;
     shared_index[k] = shared++;
+    if (!used[k]) continue;
     state[k] = b.CreateAlloca(i8);
     evaluated[k] = b.CreateAlloca(i64);
     b.CreateStore(b.getInt64(0), evaluated[k]);
@@ -102,7 +111,7 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
     b.SetInsertPoint(known);
     return b.CreateICmpEQ(b.CreateLoad(i8, state[k]), b.getInt8(2));
   };
-  for (size_t c = 0; c < consumers; ++c) {
+  for (size_t c = first; c < end; ++c) {
     auto* keep = llvm::BasicBlock::Create(ctx, "keep", fn, latch);
     auto* next = llvm::BasicBlock::Create(ctx, "next", fn, latch);
     const std::vector<uint32_t>& mine = layout.consumers[c];
@@ -129,7 +138,7 @@ llvm::Function* BuildPack(llvm::Module& module, const std::string& name, const e
 
   // done: hand out the counts.
   b.SetInsertPoint(done);
-  for (size_t c = 0; c < consumers; ++c) {
+  for (size_t c = first; c < end; ++c) {
     b.CreateStore(b.CreateLoad(i32, count[c]), b.CreateConstInBoundsGEP1_64(i32, counts_out, c));
   }
   for (size_t k = 0; k < layout.conjuncts.size(); ++k) {

@@ -93,6 +93,27 @@ std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableT
   return std::pair{column, std::move(literals)};
 }
 
+// The code a use of `e` in a kernel costs, roughly: its nodes, a pooled test (`pooled`) being one
+// read of a truth.
+size_t CodeWeight(const Expr& e, const std::unordered_map<Expr, bool, ExprHash>& pooled) {
+  size_t weight = 0;
+  std::vector<const Expr*> stack{&e};
+  while (!stack.empty()) {
+    const Expr* x = stack.back();
+    stack.pop_back();
+    ++weight;
+    if (pooled.count(*x)) continue;
+    for (const Expr& a : x->args) stack.push_back(&a);
+  }
+  return weight;
+}
+
+// The CodeWeight of a part of a pack's kernel: the corpus's largest stage (DeviceProcessEvents,
+// 209 filters, weight 2338) in four parts, each compiled in about the time of its next stages
+// (weight 600-700); as one kernel it alone took longer to compile (2.1 CPU s, GVN and register
+// allocation growing faster than its size) than the rest of the corpus's pack scans.
+constexpr size_t kPartWeight = 600;
+
 }  // namespace
 
 size_t PackScanLayout::shared_count() const { return static_cast<size_t>(std::count(shared.begin(), shared.end(), true)); }
@@ -177,6 +198,30 @@ PackScanLayout PlanPackScan(const std::vector<ColumnSpec>& columns, const std::v
     }
     layout.pools.push_back(std::move(pool));
   }
+
+  // Parts of about equal weight, each a run of consumers (whose conjuncts the kernel generates at
+  // each use, shared or not).
+  std::unordered_map<Expr, bool, ExprHash> pooled;
+  for (const Expr& e : layout.pooled) pooled.emplace(e, true);
+  std::vector<size_t> weights(layout.conjuncts.size());
+  for (size_t k = 0; k < weights.size(); ++k) weights[k] = CodeWeight(layout.conjuncts[k], pooled);
+  std::vector<size_t> consumer_weights;
+  size_t total = 0;
+  for (const std::vector<uint32_t>& mine : layout.consumers) {
+    size_t w = 1;
+    for (uint32_t k : mine) w += weights[k];
+    consumer_weights.push_back(w);
+    total += w;
+  }
+  const size_t parts = std::max<size_t>(1, (total + kPartWeight / 2) / kPartWeight);
+  size_t done = 0;
+  for (size_t c = 0; c < consumer_weights.size(); ++c) {
+    done += consumer_weights[c];
+    if (layout.part_ends.size() + 1 < parts && done * parts >= total * (layout.part_ends.size() + 1)) {
+      layout.part_ends.push_back(c + 1);
+    }
+  }
+  layout.part_ends.push_back(layout.consumers.size());
   return layout;
 }
 
@@ -187,12 +232,12 @@ void PackScanStats::Add(const PackScanStats& other) {
   literal_scans += other.literal_scans;
 }
 
-PackScan::PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects)
-    : layout_(std::move(layout)), kernel_(kernel), objects_(objects) {}
+PackScan::PackScan(PackScanLayout layout, std::vector<PackPart> parts)
+    : layout_(std::move(layout)), parts_(std::move(parts)) {}
 
-std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                           std::string& error, const MakeMatcher& make_matcher) {
-  std::unique_ptr<PackScan> scan(new PackScan(std::move(layout), kernel, objects));
+std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, std::vector<PackPart> parts, std::string& error,
+                                           const MakeMatcher& make_matcher) {
+  std::unique_ptr<PackScan> scan(new PackScan(std::move(layout), std::move(parts)));
   for (const LiteralPool& pool : scan->layout_.pools) {
     scan->matchers_.push_back(make_matcher ? make_matcher(pool.literals, error)
                                            : LiteralMatcher::Create(pool.literals, error));
@@ -203,7 +248,7 @@ std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, PackKernel ker
 }
 
 std::unique_ptr<PackScan> PackScan::Clone() const {
-  std::unique_ptr<PackScan> scan(new PackScan(layout_, kernel_, objects_));
+  std::unique_ptr<PackScan> scan(new PackScan(layout_, parts_));
   scan->matchers_ = matchers_;
   scan->Init();
   return scan;
@@ -273,9 +318,11 @@ void PackScan::Run(const Batch& batch, int64_t now) {
   }
   views_.clear();
   for (const Column& c : batch.columns) views_.push_back(c.View());
-  const KernelContext context{now, objects_};
-  kernel_(views_.data(), static_cast<uint32_t>(n), &context, truth_ptrs_.data(), selection_ptrs_.data(),
-          counts_.data(), evaluations_.data());
+  for (const PackPart& part : parts_) {
+    const KernelContext context{now, part.objects};
+    part.kernel(views_.data(), static_cast<uint32_t>(n), &context, truth_ptrs_.data(), selection_ptrs_.data(),
+                counts_.data(), evaluations_.data());
+  }
 }
 
 PackScanStats PackScan::stats() const {

@@ -12,7 +12,8 @@
 // reading that literal. The kernel then reads
 // those tests' truths instead of calling a string helper per test and row.
 //
-// A compiler (compiler/jit) turns a PackScanLayout into a PackKernel; PackScan runs it.
+// A compiler (compiler/jit) turns each part of a PackScanLayout into a PackKernel; PackScan runs
+// them.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,11 @@ struct PackScanLayout {
   std::vector<Expr> pooled;                       // the pooled tests' expressions
   std::vector<PooledTest> tests;                  // and how each is answered
   std::vector<LiteralPool> pools;
+  // The kernel's parts, compiled each on its own (on several threads at once) and run in turn on
+  // a batch: part p selects for consumers [part_ends[p - 1], part_ends[p]) (from 0 for the first).
+  // One kernel of a large pack is one module whose superlinear passes (GVN, register allocation)
+  // alone would take longer than compiling the rest of the pack.
+  std::vector<size_t> part_ends;
 
   size_t shared_count() const;
   size_t literal_count() const;
@@ -81,7 +87,14 @@ struct PackScanReport {
   PackScanStats stats;
 };
 
-// A compiled pack scan: runs the kernel on a table's batches.
+// The compiled kernel of one part of a layout (PackScanLayout::part_ends), and the objects table
+// it was compiled against.
+struct PackPart {
+  PackKernel kernel = nullptr;
+  const void* const* objects = nullptr;
+};
+
+// A compiled pack scan: runs the kernel's parts on a table's batches.
 class PackScan {
  public:
   // Builds the matcher of a pool's literals: LiteralMatcher::Create, or a copy kept of its
@@ -89,11 +102,11 @@ class PackScan {
   using MakeMatcher =
       std::function<std::unique_ptr<LiteralMatcher>(const std::vector<LiteralMatcher::Literal>&, std::string& error)>;
 
-  // `objects` is the objects table `kernel` was compiled against; it must outlive this stage.
+  // `parts` has one kernel per part of `layout`; their objects tables must outlive this stage.
   // Fails (null, `error` set) when a pool's matcher cannot be built. The matchers are made with
   // `make_matcher` when given, else compiled.
-  static std::unique_ptr<PackScan> Create(PackScanLayout layout, PackKernel kernel, const void* const* objects,
-                                          std::string& error, const MakeMatcher& make_matcher = nullptr);
+  static std::unique_ptr<PackScan> Create(PackScanLayout layout, std::vector<PackPart> parts, std::string& error,
+                                          const MakeMatcher& make_matcher = nullptr);
 
   // Another stage running the same kernel with buffers of its own, for another reading thread;
   // it shares this one's matchers (immutable; Hyperscan compiling them is most of a stage's set-up).
@@ -107,13 +120,12 @@ class PackScan {
   PackScanStats stats() const;
 
  private:
-  PackScan(PackScanLayout layout, PackKernel kernel, const void* const* objects);
+  PackScan(PackScanLayout layout, std::vector<PackPart> parts);
   // Sizes the buffers; the matchers are set.
   void Init();
 
   PackScanLayout layout_;
-  PackKernel kernel_;
-  const void* const* objects_;
+  std::vector<PackPart> parts_;
   std::vector<std::shared_ptr<const LiteralMatcher>> matchers_;  // per pool
   std::vector<std::vector<size_t>> pool_tests_;            // per pool: the tests reading it
   std::vector<std::vector<std::vector<uint32_t>>> literal_tests_;  // per pool and literal: the tests reading it

@@ -222,3 +222,37 @@ TEST_CASE("pack scan: has_any of dynamic lists is pooled and answers as the inte
   CHECK(stage->count(3) == rows);
   CHECK(stage->count(4) == 0);
 }
+
+TEST_CASE("pack scan: a large pack's kernel in parts selects as the interpreter", "[pack]") {
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  PackScanCompiler compiler(*jit);
+  Batch table({{"RemotePort", Type::Long}, {"LocalPort", Type::Long}});
+  std::mt19937 random(13);
+  const size_t rows = 2000;
+  for (size_t i = 0; i < rows; ++i) {
+    for (Column& c : table.columns) {
+      if (random() % 9 == 0) {
+        c.AppendNull();
+      } else {
+        c.AppendLong(static_cast<int64_t>(random() % 1000));
+      }
+    }
+  }
+  // Enough filters for several parts, each with a conjunct common to all, which every part then
+  // evaluates for its own filters.
+  const Expr common = Call(Fn::Ne, {Col(1, Type::Long), Long(7)});
+  std::vector<Expr> predicates;
+  std::vector<std::vector<size_t>> positions;
+  for (int64_t k = 0; k < 300; ++k) {
+    predicates.push_back(Call(Fn::And, {Call(Fn::Gt, {Col(0, Type::Long), Long(k * 3)}),
+                                        Call(Fn::Lt, {Col(1, Type::Long), Long(1000 - k)}), common}));
+    positions.push_back({0, 1});
+  }
+  const auto stage = CheckAgainstInterpreter(table, predicates, positions, compiler);
+  const exec::PackScanLayout& layout = stage->layout();
+  CHECK(layout.part_ends.size() > 1);
+  CHECK(layout.part_ends.back() == predicates.size());
+  CHECK(layout.shared_count() == 1);
+}

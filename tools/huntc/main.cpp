@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -495,22 +496,25 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
   const bool all_filters = RunsPipelinesAlone(queries, /*threads=*/2, true);
   std::set<const exec::Expr*> served;
   for (const PlannedPackScan& stage : planned) served.insert(stage.predicates.begin(), stage.predicates.end());
-  // One list of work, the largest stages first so that the one thread compiling the largest
-  // stage is not left to finish alone; then the filters.
+  // One list of work, the largest stages' parts first so that no thread is left to finish a large
+  // one alone; then the filters.
   std::vector<size_t> order(planned.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return planned[a].predicates.size() > planned[b].predicates.size();
   });
-  // One job per stage, then the kernels of the filters no stage serves (or all, see above), then
-  // the projections fused with their filters: their own kernels serve the rows a stage selects.
-  std::vector<char> compiled(planned.size(), 0);
+  // One job per part of a stage, then the kernels of the filters no stage serves (or all, see
+  // above), then the projections fused with their filters: their own kernels serve the rows a
+  // stage selects. A stage is compiled when all its parts are.
+  std::vector<std::atomic<size_t>> compiled_parts(planned.size());
   std::vector<std::function<void()>> jobs;
   for (const size_t i : order) {
-    jobs.push_back([&, i] {
-      std::string error;
-      compiled[i] = stages.CompilePlanned(i, error);
-    });
+    for (size_t part = 0; part < planned[i].layout.part_ends.size(); ++part) {
+      jobs.push_back([&, i, part] {
+        std::string error;
+        if (stages.CompilePlanned(i, part, error)) ++compiled_parts[i];
+      });
+    }
   }
   for (auto& job : PipelineKernelJobs(queries, [&](const exec::FilterNode* f) {
          return all_filters || !served.count(&f->predicate);
@@ -524,7 +528,7 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
   // A stage that cannot be compiled leaves its filters to run as they would with no stage.
   std::set<const exec::Expr*> unserved;
   for (size_t i = 0; i < planned.size(); ++i) {
-    if (!compiled[i] && !all_filters) unserved.insert(planned[i].predicates.begin(), planned[i].predicates.end());
+    if (compiled_parts[i] < planned[i].layout.part_ends.size() && !all_filters) unserved.insert(planned[i].predicates.begin(), planned[i].predicates.end());
   }
   for (const auto& job : PipelineKernelJobs(queries, [&](const exec::FilterNode* f) { return unserved.count(&f->predicate) > 0; })) {
     job();
