@@ -44,6 +44,7 @@
 
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/helpers_bitcode.h"
+#include "compiler/jit/kernel_memory.h"
 #include "compiler/jit/pack_file.h"
 #include "runtime/regex.h"
 
@@ -453,14 +454,18 @@ Jit::~Jit() = default;
 
 namespace {
 
-// Kernels are linked into shared 16 MiB slabs instead of a mapping and its protections per
-// object: a warm load links about 1,300 small objects, and LLJIT's default allocator spent 8.6 %
-// of that load in mmap and mprotect.
+// Kernels are linked into slabs whose protections never change (kernel_memory.h); where the
+// system refuses that, into LLJIT's shared 16 MiB slabs, protected object by object.
 llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> CreateLinkingLayer(
     llvm::orc::ExecutionSession& session, const llvm::Triple& /*target*/) {
-  auto memory = llvm::orc::MapperJITLinkMemoryManager::CreateWithMapper<
-      llvm::orc::InProcessMemoryMapper>(size_t{16} << 20);
-  if (!memory) return memory.takeError();
+  auto memory = jit::CreateKernelMemory();
+  if (!memory) {
+    llvm::consumeError(memory.takeError());
+    auto mapped = llvm::orc::MapperJITLinkMemoryManager::CreateWithMapper<
+        llvm::orc::InProcessMemoryMapper>(size_t{16} << 20);
+    if (!mapped) return mapped.takeError();
+    memory = std::move(*mapped);
+  }
   auto layer = std::make_unique<llvm::orc::ObjectLinkingLayer>(session, std::move(*memory));
   // As LLJIT's default layer does: an exception or a debugger unwinding through a kernel needs
   // its frames registered.
