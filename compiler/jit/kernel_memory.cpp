@@ -5,7 +5,6 @@
 #include <llvm/ExecutionEngine/Orc/Shared/AllocationActions.h>
 #include <llvm/Support/Errno.h>
 #include <llvm/Support/Memory.h>
-
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -58,11 +57,14 @@ class KernelMemory final : public JITLinkMemoryManager {
     memory->file_ = memfd_create("huntc-kernels", MFD_CLOEXEC);
     if (memory->file_ < 0) return SystemError("cannot create the kernels' memory file");
     // The file is sparse: its pages exist once written.
-    if (ftruncate(memory->file_, kReservation) != 0) return SystemError("cannot size the kernels' memory file");
-    void* run = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ftruncate(memory->file_, kReservation) != 0)
+      return SystemError("cannot size the kernels' memory file");
+    void* run =
+        mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (run == MAP_FAILED) return SystemError("cannot reserve address space for kernels");
     memory->run_ = static_cast<char*>(run);
-    void* work = mmap(nullptr, kReservation, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, memory->file_, 0);
+    void* work = mmap(nullptr, kReservation, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+                      memory->file_, 0);
     if (work == MAP_FAILED) return SystemError("cannot map the kernels' memory file");
     memory->work_ = static_cast<char*>(work);
     // One slab mapped executable now: a system that refuses it refuses it here, not at a link.
@@ -79,7 +81,8 @@ class KernelMemory final : public JITLinkMemoryManager {
   void allocate(const llvm::jitlink::JITLinkDylib* /*dylib*/, LinkGraph& graph,
                 OnAllocatedFunction on_allocated) override;
 
-  void deallocate(std::vector<FinalizedAlloc> allocations, OnDeallocatedFunction on_deallocated) override;
+  void deallocate(std::vector<FinalizedAlloc> allocations,
+                  OnDeallocatedFunction on_deallocated) override;
 
   // Gives `range` back, joined to the free ranges beside it (of the same protections: the slabs
   // next to each other in the file are next to each other in both views).
@@ -111,10 +114,11 @@ class KernelMemory final : public JITLinkMemoryManager {
   // Maps `size` more bytes of the file for segments of `prot`; under the lock.
   llvm::Error AddSlab(MemProt prot, uint64_t size) {
     if (size > kReservation - mapped_) {
-      return llvm::createStringError(llvm::inconvertibleErrorCode(), "out of address space for kernels");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "out of address space for kernels");
     }
-    if (mmap(run_ + mapped_, size, ProtOf(prot), MAP_SHARED | MAP_FIXED, file_, static_cast<off_t>(mapped_)) ==
-        MAP_FAILED) {
+    if (mmap(run_ + mapped_, size, ProtOf(prot), MAP_SHARED | MAP_FIXED, file_,
+             static_cast<off_t>(mapped_)) == MAP_FAILED) {
       return SystemError("cannot map kernels' memory");
     }
     free_[static_cast<unsigned>(prot)].emplace(mapped_, size);
@@ -134,13 +138,15 @@ class KernelMemory final : public JITLinkMemoryManager {
         if (offset + size > start + length) continue;
         free.erase(it);
         if (offset > start) free.emplace(start, offset - start);
-        if (offset + size < start + length) free.emplace(offset + size, start + length - offset - size);
+        if (offset + size < start + length)
+          free.emplace(offset + size, start + length - offset - size);
         return offset;
       }
       const uint64_t page = static_cast<uint64_t>(getpagesize());
       if (auto e = AddSlab(prot, std::max(kSlab, llvm::alignTo(size + alignment, page)))) return e;
     }
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot place a kernel's segment");
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot place a kernel's segment");
   }
 
   class InFlight;
@@ -215,7 +221,8 @@ void KernelMemory::allocate(const llvm::jitlink::JITLinkDylib* /*dylib*/, LinkGr
       alloc->Release();
       return on_allocated(offset.takeError());
     }
-    (group.getMemLifetime() == llvm::orc::MemLifetime::Finalize ? alloc->temporary_ : alloc->ranges_)
+    (group.getMemLifetime() == llvm::orc::MemLifetime::Finalize ? alloc->temporary_
+                                                                : alloc->ranges_)
         .push_back({group.getMemProt(), *offset, size});
     segment.Addr = ExecutorAddr::fromPtr(run_ + *offset);
     segment.WorkingMem = work_ + *offset;
@@ -229,11 +236,13 @@ void KernelMemory::allocate(const llvm::jitlink::JITLinkDylib* /*dylib*/, LinkGr
   on_allocated(std::move(alloc));
 }
 
-void KernelMemory::deallocate(std::vector<FinalizedAlloc> allocations, OnDeallocatedFunction on_deallocated) {
+void KernelMemory::deallocate(std::vector<FinalizedAlloc> allocations,
+                              OnDeallocatedFunction on_deallocated) {
   llvm::Error error = llvm::Error::success();
   for (FinalizedAlloc& a : allocations) {
     auto* finalized = a.release().toPtr<Finalized*>();
-    error = llvm::joinErrors(std::move(error), llvm::orc::shared::runDeallocActions(finalized->deallocate));
+    error = llvm::joinErrors(std::move(error),
+                             llvm::orc::shared::runDeallocActions(finalized->deallocate));
     for (const Range& r : finalized->ranges) Free(r);
     delete finalized;
   }

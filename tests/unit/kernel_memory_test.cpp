@@ -1,7 +1,7 @@
 // The memory kernels are linked into (compiler/jit/kernel_memory.h), under an LLJIT: code written
 // through one view runs from the other; many small objects share a slab; an object bigger than a
 // slab gets one of its own; memory freed is used again, and its zero-filled data reads zero.
-#include <catch2/catch.hpp>
+#include "compiler/jit/kernel_memory.h"
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
@@ -9,10 +9,9 @@
 #include <llvm/Support/TargetSelect.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
-
-#include "compiler/jit/kernel_memory.h"
 
 namespace {
 
@@ -23,14 +22,16 @@ std::unique_ptr<llvm::orc::LLJIT> MakeJit() {
     return true;
   }();
   (void)initialised;
-  auto jit = llvm::orc::LLJITBuilder()
-                 .setObjectLinkingLayerCreator([](llvm::orc::ExecutionSession& session, const llvm::Triple&)
-                                                   -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
-                   auto memory = huntc::jit::CreateKernelMemory();
-                   if (!memory) return memory.takeError();
-                   return std::make_unique<llvm::orc::ObjectLinkingLayer>(session, std::move(*memory));
-                 })
-                 .create();
+  auto jit =
+      llvm::orc::LLJITBuilder()
+          .setObjectLinkingLayerCreator(
+              [](llvm::orc::ExecutionSession& session,
+                 const llvm::Triple&) -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                auto memory = huntc::jit::CreateKernelMemory();
+                if (!memory) return memory.takeError();
+                return std::make_unique<llvm::orc::ObjectLinkingLayer>(session, std::move(*memory));
+              })
+          .create();
   if (!jit) FAIL(llvm::toString(jit.takeError()));
   return std::move(*jit);
 }
@@ -40,8 +41,8 @@ llvm::orc::ThreadSafeModule Constant(const std::string& name, int64_t value) {
   auto context = std::make_unique<llvm::LLVMContext>();
   auto module = std::make_unique<llvm::Module>(name, *context);
   llvm::IRBuilder<> b(*context);
-  auto* fn = llvm::Function::Create(llvm::FunctionType::get(b.getInt64Ty(), false), llvm::Function::ExternalLinkage,
-                                    name, *module);
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(b.getInt64Ty(), false),
+                                    llvm::Function::ExternalLinkage, name, *module);
   b.SetInsertPoint(llvm::BasicBlock::Create(*context, "entry", fn));
   b.CreateRet(b.getInt64(value));
   return {std::move(module), std::move(context)};

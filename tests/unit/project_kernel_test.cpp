@@ -1,9 +1,8 @@
 // The projection kernel (compiler/jit/projection.cpp) compiled hot and cold (KernelTier): the
 // cold one is compiled with little optimisation and must compute the same values and nulls as the
 // hot one, over a random batch with nulls, for selected rows in any order.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 
 #include "compiler/driver/compile.h"
@@ -20,14 +19,13 @@ using ir::Value;
 // The outputs of `exprs` over the rows `selection` of `columns`, computed by a kernel of `tier`,
 // as the bytes of each output's values (null rows zeroed: their value is not defined) and its
 // validity.
-std::vector<std::pair<std::string, std::vector<uint8_t>>> Project(const std::vector<const Expr*>& exprs,
-                                                                 const std::vector<ColumnSpec>& specs,
-                                                                 const std::vector<Column>& columns,
-                                                                 const std::vector<uint32_t>& selection,
-                                                                 KernelTier tier) {
+std::vector<std::pair<std::string, std::vector<uint8_t>>> Project(
+    const std::vector<const Expr*>& exprs, const std::vector<ColumnSpec>& specs,
+    const std::vector<Column>& columns, const std::vector<uint32_t>& selection, KernelTier tier) {
   KernelObjects objects;
   std::string error;
-  const ProjectKernel kernel = test::TestJit().CompileProjection(exprs, specs, objects, nullptr, error, tier);
+  const ProjectKernel kernel =
+      test::TestJit().CompileProjection(exprs, specs, objects, nullptr, error, tier);
   INFO(error);
   REQUIRE(kernel);
   std::vector<ColumnView> views;
@@ -37,7 +35,8 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> Project(const std::vec
   for (const Expr* e : exprs) out.emplace_back(e->type);
   for (Column& c : out) outputs.push_back(c.Resize(selection.size()));
   const KernelContext context{0, objects.table.data()};
-  kernel(views.data(), static_cast<uint32_t>(selection.size()), selection.data(), &context, outputs.data());
+  kernel(views.data(), static_cast<uint32_t>(selection.size()), selection.data(), &context,
+         outputs.data());
   std::vector<std::pair<std::string, std::vector<uint8_t>>> result;
   for (size_t k = 0; k < exprs.size(); ++k) {
     const size_t width = exprs[k]->type == Type::Bool ? 1 : 8;
@@ -83,8 +82,10 @@ TEST_CASE("projection kernel: hot and cold compute the same values and nulls", "
   const Expr c = Expr::Column(2, Type::Long);
   const Expr sum = Expr::Call(Fn::Add, Type::Long, {a, c});
   const Expr scaled = Expr::Call(Fn::Mul, Type::Real, {b, Expr::Constant(Value::Real(2.5))});
-  const Expr above = Expr::Call(Fn::Gt, Type::Bool, {a, Expr::Constant(Value::Integer(Type::Long, 100))});
-  const Expr either = Expr::Call(Fn::Iff, Type::Long, {above, sum, Expr::Call(Fn::Sub, Type::Long, {a, c})});
+  const Expr above =
+      Expr::Call(Fn::Gt, Type::Bool, {a, Expr::Constant(Value::Integer(Type::Long, 100))});
+  const Expr either =
+      Expr::Call(Fn::Iff, Type::Long, {above, sum, Expr::Call(Fn::Sub, Type::Long, {a, c})});
   const std::vector<const Expr*> exprs{&sum, &scaled, &above, &either};
   // Every row, and a random selection of rows out of order with repeats.
   std::vector<uint32_t> all(rows);
