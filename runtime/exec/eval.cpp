@@ -135,6 +135,12 @@ void AppendParsed(Column& out, std::string_view text) {
 
 Json ParseDynamic(std::string_view text) {
   if (text.empty()) return Json();
+  // A quoted ASCII string without escapes (split()'s and mv-expand's usual cell) is its inside, as
+  // the parser would read it: no parser, no padded copy.
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+      std::all_of(text.begin() + 1, text.end() - 1, [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    return Json::String(std::string(text.substr(1, text.size() - 2)));
+  }
   if (auto j = Json::Parse(text)) return std::move(*j);
   return Json::String(std::string(text));
 }

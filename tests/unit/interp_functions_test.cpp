@@ -6,9 +6,10 @@
 
 #include <re2/re2.h>
 
+#include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
-#include "runtime/regex.h"
 #include "runtime/exec/series.h"
+#include "runtime/regex.h"
 #include "tests/unit/interp_util.h"
 
 using namespace huntc;
@@ -69,6 +70,23 @@ TEST_CASE("functions: replace_regex of a literal pattern agrees with RE2's Globa
   CHECK(literal_paths > 0);
   CHECK(Eval(F(Fn::ReplaceRegex, Type::String, {Str("banana"), Str("an"), Str("AN")})) == "\"bANANa\"");
   CHECK(Eval(F(Fn::ReplaceRegex, Type::String, {Str("a.b"), Str(R"(\.)"), Str(R"([\0])")})) == "\"a[.]b\"");
+}
+
+TEST_CASE("functions: a dynamic cell that is a plain quoted string reads as the JSON parser reads it",
+          "[interp][functions]") {
+  // Plain ASCII strings skip the parser; escapes, control and non-ASCII bytes, and texts that are
+  // not one JSON string take it. Each must read as Json::Parse reads it (or, invalid, as itself).
+  for (const std::string text : {R"("abc")", R"("")", R"("a b+/=")", R"("a\"b")", R"("a\u0041")", "\"a\tb\"",
+                                 "\"caf\xc3\xa9\"", "\"\xff\"", R"("a"b")", R"(")", R"(" )", R"(["a"])", "12", "x"}) {
+    INFO(text);
+    const std::optional<Json> parsed = Json::Parse(text);
+    const Json expected = parsed ? *parsed : Json::String(text);
+    const Json got = ParseDynamic(text);
+    CHECK(got.kind() == expected.kind());
+    CHECK(got.Serialize() == expected.Serialize());
+  }
+  CHECK(ParseDynamic(R"("abc")").ToText() == "abc");
+  CHECK(ParseDynamic("").kind() == Json::Kind::Null);
 }
 
 TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][functions]") {
