@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace re2 {
@@ -21,6 +22,14 @@ bool RegexMatches(const re2::RE2& re, std::string_view s);
 // match in `s`, a view into `s` ("" if the group took no part); nothing if there is no match or
 // no such group.
 std::optional<std::string_view> RegexExtract(const re2::RE2& re, int64_t group, std::string_view s);
+// The one text `re` (compiled from `pattern`) matches, when its pattern is a plain literal once its
+// escapes are read (`\.`, `\0`, `\x00`, `\t`): replace_regex then needs no RE2 per row (corpus
+// rules drop NULs from decoded base64 this way). "" for any other pattern and for the empty one.
+std::string RegexLiteral(const re2::RE2& re, std::string_view pattern);
+// replace_regex(s, re, rewrite): each match of `re` in `s`, left to right and not overlapping,
+// replaced by `rewrite` (\0 to \9 its groups, \\ a backslash). `literal` is RegexLiteral(re, ...):
+// when it is not "" and `rewrite` has no backslash, a plain search finds the same matches.
+std::string RegexReplace(const re2::RE2& re, std::string_view literal, std::string_view s, std::string_view rewrite);
 
 }  // namespace huntc
 

@@ -756,11 +756,13 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       // Compiled once with the interpreter's options; an invalid one is passed as null.
       const std::string text = pattern.value.is_null ? std::string() : pattern.value.text;
       std::unique_ptr<re2::RE2> re = CompileRegex(text);
+      const Val literal = GenConstant(ir::Value::String(re->ok() ? RegexLiteral(*re, text) : std::string()));
       llvm::Value* object = re->ok() ? Object(objects_.AddRegex(std::shared_ptr<const void>(std::move(re)), text))
                                      : llvm::ConstantPointerNull::get(b_.getPtrTy());
       const Val x = Gen(e.args[0]);
       const Val with = Gen(e.args[2]);
-      return CallTyped("huntc_replace_regex", {object, x.v, x.len, with.v, with.len}, Type::String, nullptr);
+      return CallTyped("huntc_replace_regex", {object, literal.v, literal.len, x.v, x.len, with.v, with.len},
+                       Type::String, nullptr);
     }
     case Fn::CountOf: {
       require_string(0);

@@ -135,6 +135,12 @@ void AppendParsed(Column& out, std::string_view text) {
 
 Json ParseDynamic(std::string_view text) {
   if (text.empty()) return Json();
+  // A quoted ASCII string without escapes (split()'s and mv-expand's usual cell) is its inside, as
+  // the parser would read it: no parser, no padded copy.
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+      std::all_of(text.begin() + 1, text.end() - 1, [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    return Json::String(std::string(text.substr(1, text.size() - 2)));
+  }
   if (auto j = Json::Parse(text)) return std::move(*j);
   return Json::String(std::string(text));
 }
@@ -983,14 +989,19 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::ReplaceString:
       for (size_t i = 0; i < n; ++i) out.AppendString(ReplaceString(a.Str(0, i, s0), a.Str(1, i, s1), a.Str(2, i, s2)));
       return out;
-    case Fn::ReplaceRegex:
+    case Fn::ReplaceRegex: {
+      std::string pattern, literal;  // the last row's pattern and its RegexLiteral
+      const re2::RE2* re = nullptr;
       for (size_t i = 0; i < n; ++i) {
-        const re2::RE2* re = Regex(a.Str(1, i, s1));
-        std::string text(a.Str(0, i, s0));
-        if (re) re2::RE2::GlobalReplace(&text, *re, re2::StringPiece(a.Str(2, i, s2).data(), a.Str(2, i, s2).size()));
-        out.AppendString(re ? text : "");
+        if (i == 0 || a.Str(1, i, s1) != pattern) {
+          pattern = a.Str(1, i, s1);
+          re = Regex(pattern);
+          literal = re ? RegexLiteral(*re, pattern) : std::string();
+        }
+        out.AppendString(re ? RegexReplace(*re, literal, a.Str(0, i, s0), a.Str(2, i, s2)) : "");
       }
       return out;
+    }
     case Fn::Translate:
       for (size_t i = 0; i < n; ++i) out.AppendString(Translate(a.Str(0, i, s0), a.Str(1, i, s1), a.Str(2, i, s2)));
       return out;

@@ -14,6 +14,7 @@
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
 #include "runtime/literal_matcher.h"
+#include "runtime/regex.h"
 #include "runtime/strings.h"
 
 namespace {
@@ -261,12 +262,10 @@ int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, Hun
   return 1;
 }
 
-int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const char* with, uint32_t nw,
-                            HuntcText* out) {
+int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl, const char* s, uint32_t n,
+                            const char* with, uint32_t nw, HuntcText* out) {
   if (!regex) return StoreText("", out);  // an invalid pattern gives "", as in the interpreter
-  std::string text(s, n);
-  re2::RE2::GlobalReplace(&text, *static_cast<const re2::RE2*>(regex), re2::StringPiece(with, nw));
-  return StoreText(text, out);
+  return StoreText(huntc::RegexReplace(*static_cast<const re2::RE2*>(regex), {literal, nl}, {s, n}, {with, nw}), out);
 }
 
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {

@@ -68,9 +68,10 @@ int32_t huntc_split(const char* s, uint32_t n, const char* d, uint32_t nd, int64
 int32_t huntc_literals_match(const void* matcher, const char* s, uint32_t n, int32_t all);
 // a then b.
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out);
-// `regex` is a compiled re2::RE2, or null for an invalid pattern.
-int32_t huntc_replace_regex(const void* regex, const char* s, uint32_t n, const char* with, uint32_t nw,
-                            HuntcText* out);
+// `regex` is a compiled re2::RE2, or null for an invalid pattern; `literal` is RegexLiteral's text
+// of it (runtime/regex.h).
+int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl, const char* s, uint32_t n,
+                            const char* with, uint32_t nw, HuntcText* out);
 
 // dynamic values
 // to<type>() of a dynamic value.

@@ -351,6 +351,9 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       {"T = toupper(RemoteUrl), B = substring(RemoteUrl, LocalPort, 3), L = tostring(LocalPort), E = strcat(RemoteUrl)", 1},
       {"X = extract(@'^(\\w+)-', 1, RemoteUrl), R = replace_regex(RemoteUrl, @'\\d+', 'N'), "
        "C = tostring(parse_command_line(InitiatingProcessCommandLine, 'windows')[0])", 1},
+      // Literal patterns take a plain search unless the rewrite has a backslash.
+      {"RL = replace_regex(RemoteUrl, @'\\.', '[.]'), RA = replace_regex(RemoteUrl, 'aa', @'<\\0>'), "
+       "RE = replace_regex(RemoteUrl, 'e', ''), RX = replace(@'\\x41', 'a', RemoteUrl)", 1},
       {"I = iff(LocalPort > 0, RemoteUrl, InitiatingProcessFileName), "
        "K = case(RemotePort == 1, 'one', isnull(LocalPort), '', RemotePort == 3, DeviceName, 'other')", 1},
       {"A = tostring(AdditionalFields.a), O = tostring(AdditionalFields.o), J = extractjson('$.a', tostring(AdditionalFields))", 1},

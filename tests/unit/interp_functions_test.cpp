@@ -4,8 +4,12 @@
 
 #include <string>
 
+#include <re2/re2.h>
+
+#include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
+#include "runtime/regex.h"
 #include "tests/unit/interp_util.h"
 
 using namespace huntc;
@@ -24,6 +28,65 @@ TEST_CASE("functions: string case, trimming, replacing and translating", "[inter
   CHECK(Eval(F(Fn::Translate, Type::String, {Str("abc"), Str("x"), Str("abc")})) == "\"xxx\"");
   CHECK(Eval(F(Fn::Translate, Type::String, {Str("abc"), Str(""), Str("ab")})) == "\"\"");
   CHECK(Eval(F(Fn::Translate, Type::String, {Str("krasp"), Str("otsku"), Str("spark")})) == "\"kusto\"");
+}
+
+TEST_CASE("functions: a literal replace_regex pattern is read as RE2 reads it", "[interp][functions]") {
+  const auto literal = [](std::string_view pattern) { return RegexLiteral(*CompileRegex(pattern), pattern); };
+  CHECK(literal("abc") == "abc");
+  CHECK(literal(R"(a\.b\\c\-)") == "a.b\\c-");
+  CHECK(literal(R"(\0)") == std::string(1, '\0'));
+  CHECK(literal(R"(\x00\x41\t)") == std::string("\0A\t", 3));
+  CHECK(literal("caf\xc3\xa9") == "caf\xc3\xa9");  // UTF-8 text is itself
+  // Metacharacters, classes, anchors, groups, octal, non-ASCII \x and case folding are not literal.
+  for (const char* pattern : {"", "a.b", "a+", "(a)", "[a]", "^a", "a$", "a|b", "a{2}", R"(\d)", R"(\w)", R"(\b)",
+                              R"(\012)", R"(\1)", R"(\x80)", R"(\x4)", R"(\x{41})", R"(\_)", R"(\Qa\E)", "(?i)a", R"(a\)"}) {
+    INFO(pattern);
+    CHECK(literal(pattern).empty());
+  }
+}
+
+TEST_CASE("functions: replace_regex of a literal pattern agrees with RE2's GlobalReplace", "[interp][functions]") {
+  const std::string subjects[] = {"",      "a",      "aaa",        "banana",      "A.a.a",        "x\\y\\\\z",
+                                  "p\0w\0s", "ana ANA", "caf\xc3\xa9 caf\xc3\xa9", "\xff\xfeana\xc3", "..."};
+  const std::string patterns[] = {"a", "aa", "ana", R"(\.)", R"(\\)", R"(\0)", R"(\x00)", "caf\xc3\xa9", "ANA", "abc"};
+  const std::string rewrites[] = {"", "-", "xx", R"(<\0>)", R"(\\)", R"(\1)", "ana"};
+  size_t literal_paths = 0;
+  for (const std::string& pattern : patterns) {
+    const std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
+    REQUIRE(re->ok());
+    const std::string literal = RegexLiteral(*re, pattern);
+    CHECK(!literal.empty());
+    for (const std::string& s : subjects) {
+      for (const std::string& rewrite : rewrites) {
+        INFO(pattern << " in " << s << " by " << rewrite);
+        std::string expected = s;
+        re2::RE2::GlobalReplace(&expected, *re, rewrite);
+        CHECK(RegexReplace(*re, literal, s, rewrite) == expected);
+        CHECK(RegexReplace(*re, "", s, rewrite) == expected);
+        literal_paths += rewrite.find('\\') == std::string::npos;
+      }
+    }
+  }
+  CHECK(literal_paths > 0);
+  CHECK(Eval(F(Fn::ReplaceRegex, Type::String, {Str("banana"), Str("an"), Str("AN")})) == "\"bANANa\"");
+  CHECK(Eval(F(Fn::ReplaceRegex, Type::String, {Str("a.b"), Str(R"(\.)"), Str(R"([\0])")})) == "\"a[.]b\"");
+}
+
+TEST_CASE("functions: a dynamic cell that is a plain quoted string reads as the JSON parser reads it",
+          "[interp][functions]") {
+  // Plain ASCII strings skip the parser; escapes, control and non-ASCII bytes, and texts that are
+  // not one JSON string take it. Each must read as Json::Parse reads it (or, invalid, as itself).
+  for (const std::string text : {R"("abc")", R"("")", R"("a b+/=")", R"("a\"b")", R"("a\u0041")", "\"a\tb\"",
+                                 "\"caf\xc3\xa9\"", "\"\xff\"", R"("a"b")", R"(")", R"(" )", R"(["a"])", "12", "x"}) {
+    INFO(text);
+    const std::optional<Json> parsed = Json::Parse(text);
+    const Json expected = parsed ? *parsed : Json::String(text);
+    const Json got = ParseDynamic(text);
+    CHECK(got.kind() == expected.kind());
+    CHECK(got.Serialize() == expected.Serialize());
+  }
+  CHECK(ParseDynamic(R"("abc")").ToText() == "abc");
+  CHECK(ParseDynamic("").kind() == Json::Kind::Null);
 }
 
 TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][functions]") {
