@@ -46,8 +46,9 @@ TEST_CASE("functions: a literal replace_regex pattern is read as RE2 reads it", 
 }
 
 TEST_CASE("functions: replace_regex of a literal pattern agrees with RE2's GlobalReplace", "[interp][functions]") {
-  const std::string subjects[] = {"",      "a",      "aaa",        "banana",      "A.a.a",        "x\\y\\\\z",
-                                  "p\0w\0s", "ana ANA", "caf\xc3\xa9 caf\xc3\xa9", "\xff\xfeana\xc3", "..."};
+  const std::string subjects[] = {"", "a", "aaa", "banana", "A.a.a", "x\\y\\\\z",
+                                  std::string("p\0w\0s", 5), "ana ANA", "caf\xc3\xa9 caf\xc3\xa9",
+                                  "\xff\xfe" "ana\xc3", "..."};
   const std::string patterns[] = {"a", "aa", "ana", R"(\.)", R"(\\)", R"(\0)", R"(\x00)", "caf\xc3\xa9", "ANA", "abc"};
   const std::string rewrites[] = {"", "-", "xx", R"(<\0>)", R"(\\)", R"(\1)", "ana"};
   size_t literal_paths = 0;
