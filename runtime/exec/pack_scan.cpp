@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -95,7 +96,7 @@ std::optional<std::pair<size_t, std::vector<LiteralMatcher::Literal>>> PoolableT
 
 // The code a use of `e` in a kernel costs, roughly: its nodes, a pooled test (`pooled`) being one
 // read of a truth.
-size_t CodeWeight(const Expr& e, const std::unordered_map<Expr, bool, ExprHash>& pooled) {
+size_t CodeWeight(const Expr& e, const std::unordered_set<Expr, ExprHash>& pooled) {
   size_t weight = 0;
   std::vector<const Expr*> stack{&e};
   while (!stack.empty()) {
@@ -201,8 +202,7 @@ PackScanLayout PlanPackScan(const std::vector<ColumnSpec>& columns, const std::v
 
   // Parts of about equal weight, each a run of consumers (whose conjuncts the kernel generates at
   // each use, shared or not).
-  std::unordered_map<Expr, bool, ExprHash> pooled;
-  for (const Expr& e : layout.pooled) pooled.emplace(e, true);
+  const std::unordered_set<Expr, ExprHash> pooled(layout.pooled.begin(), layout.pooled.end());
   std::vector<size_t> weights(layout.conjuncts.size());
   for (size_t k = 0; k < weights.size(); ++k) weights[k] = CodeWeight(layout.conjuncts[k], pooled);
   std::vector<size_t> consumer_weights;

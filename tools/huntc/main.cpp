@@ -528,7 +528,9 @@ void CompilePackScans(std::vector<std::unique_ptr<CompiledQuery>>& queries, cons
   // A stage that cannot be compiled leaves its filters to run as they would with no stage.
   std::set<const exec::Expr*> unserved;
   for (size_t i = 0; i < planned.size(); ++i) {
-    if (compiled_parts[i] < planned[i].layout.part_ends.size() && !all_filters) unserved.insert(planned[i].predicates.begin(), planned[i].predicates.end());
+    if (compiled_parts[i] < planned[i].layout.part_ends.size() && !all_filters) {
+      unserved.insert(planned[i].predicates.begin(), planned[i].predicates.end());
+    }
   }
   for (const auto& job : PipelineKernelJobs(queries, [&](const exec::FilterNode* f) { return unserved.count(&f->predicate) > 0; })) {
     job();
