@@ -472,6 +472,7 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   if (pack) {
     run_options.pack_scan = pack->Factory();
     run_options.pack_reports = &pack->reports();
+    run_options.every_stage = pack->plan_only();
   }
   exec::RunPlans(runs, inputs, run_options, [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {

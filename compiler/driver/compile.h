@@ -149,6 +149,7 @@ class PackScanCompiler {
   // Stages that could not be compiled (their filters then ran as their own kernels), and why.
   const std::vector<std::string>& failures() const { return failures_; }
   const std::vector<PlannedPackScan>& planned() const { return planned_; }
+  bool plan_only() const { return plan_only_; }
   // Compiles the kernel of part `part` (PackScanLayout::part_ends) of planned()[i] (so that the
   // Jit has it, or keeps it for a pack), and with part 0 the stage's matchers; false, saying why in
   // `error`, if it cannot. Several threads may compile stages and parts at once.
