@@ -387,9 +387,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     std::vector<bool> unread(tables.size(), false);
     for (size_t t = 0; t < tables.size(); ++t) {
       if (consumers[t].size() < 2) continue;
-      unread[t] = !options.every_stage && std::none_of(inputs.begin(), inputs.end(), [&](const InputFile& input) {
-        return MayHold(input, tables[t].table);
-      });
+      const auto holds = [&](const InputFile& input) { return MayHold(input, tables[t].table); };
+      unread[t] = !options.every_stage && std::none_of(inputs.begin(), inputs.end(), holds);
       if (!unread[t]) packed.push_back(t);
     }
     std::stable_sort(packed.begin(), packed.end(),
