@@ -2,6 +2,9 @@
 #include "runtime/regex.h"
 
 #include <cctype>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -14,6 +17,19 @@ std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern) {
   re2::RE2::Options options;
   options.set_log_errors(false);
   return std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+}
+
+std::shared_ptr<const re2::RE2> SharedRegex(std::string_view pattern) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const re2::RE2>> regexes;
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = regexes.find(std::string(pattern)); it != regexes.end()) return it->second;
+  }
+  // Compiled unlocked: two threads may both compile a new pattern, and the first kept wins.
+  std::shared_ptr<const re2::RE2> re = CompileRegex(pattern);
+  const std::lock_guard lock(mutex);
+  return regexes.emplace(std::string(pattern), std::move(re)).first->second;
 }
 
 bool RegexMatches(const re2::RE2& re, std::string_view s) {

@@ -16,6 +16,10 @@ namespace huntc {
 
 // `pattern` compiled with huntc's options (errors are not logged); check ok() before use.
 std::unique_ptr<re2::RE2> CompileRegex(std::string_view pattern);
+// CompileRegex(pattern) made once per process and shared (an RE2 is safe to match on many
+// threads): a rule's constant pattern is checked when it is lowered and then needed by its
+// kernels. For patterns written in rules, not ones computed per row: the RE2s are kept.
+std::shared_ptr<const re2::RE2> SharedRegex(std::string_view pattern);
 // `s matches regex re`: a match anywhere in `s`.
 bool RegexMatches(const re2::RE2& re, std::string_view s);
 // extract(re, group, s): the text of capture group `group` (0: the whole match) of the first

@@ -471,7 +471,8 @@ bool RunQueries(std::vector<std::unique_ptr<CompiledQuery>>& queries,
   run_options.keep_bytes = options.keep_bytes;
   if (pack) {
     run_options.pack_scan = pack->Factory();
-    run_options.pack_reports = &pack->reports();
+    run_options.pack_reports = pack->report() ? &pack->reports() : nullptr;
+    run_options.every_stage = pack->plan_only();
   }
   exec::RunPlans(runs, inputs, run_options, [&](const InputIssue& issue) { ok &= on_issue(issue); }, stats);
   for (size_t i = 0; i < queries.size(); ++i) {

@@ -140,8 +140,11 @@ struct PlannedPackScan {
 class PackScanCompiler {
  public:
   // With `plan_only`, the factory makes no stage but lays each out and keeps it in planned(): a
-  // run over no input then finds every stage a run would compile, for CompilePlanned.
-  explicit PackScanCompiler(Jit& jit, bool plan_only = false) : jit_(jit), plan_only_(plan_only) {}
+  // run over no input then finds every stage a run would compile, for CompilePlanned. Without
+  // `report`, reports() stays empty (laying out the stages of tables no input holds only to
+  // describe them cost a run of hundreds of rules over a few tables 3 % of its start).
+  explicit PackScanCompiler(Jit& jit, bool plan_only = false, bool report = true)
+      : jit_(jit), plan_only_(plan_only), report_(report) {}
   // The factory may be called on several threads at once (RunPlans builds tables' stages so).
   exec::PackScanFactory Factory();
   // Per stage run: its table, layout and counts.
@@ -149,6 +152,8 @@ class PackScanCompiler {
   // Stages that could not be compiled (their filters then ran as their own kernels), and why.
   const std::vector<std::string>& failures() const { return failures_; }
   const std::vector<PlannedPackScan>& planned() const { return planned_; }
+  bool plan_only() const { return plan_only_; }
+  bool report() const { return report_; }
   // Compiles the kernel of part `part` (PackScanLayout::part_ends) of planned()[i] (so that the
   // Jit has it, or keeps it for a pack), and with part 0 the stage's matchers; false, saying why in
   // `error`, if it cannot. Several threads may compile stages and parts at once.
@@ -157,6 +162,7 @@ class PackScanCompiler {
  private:
   Jit& jit_;
   bool plan_only_;
+  bool report_;
   std::mutex mutex_;  // guards what the factory adds to below
   std::vector<std::unique_ptr<KernelObjects>> objects_;
   std::vector<exec::PackScanReport> reports_;

@@ -414,12 +414,12 @@ Val ExprCodegen::GenRegex(const Expr& e) {
   }
   // A null pattern reads as "", as the interpreter reads it.
   const std::string text = pattern.value.is_null ? std::string() : pattern.value.text;
-  std::unique_ptr<re2::RE2> re = CompileRegex(text);
+  std::shared_ptr<const re2::RE2> re = SharedRegex(text);
   const Val x = Gen(subject);
   if (!re->ok()) {
     return extract ? Val{x.v, b_.getInt32(0)} : Val{b_.getFalse()};  // extract: "" (a null string)
   }
-  llvm::Value* object = Object(objects_.AddRegex(std::shared_ptr<const void>(std::move(re)), text));
+  llvm::Value* object = Object(objects_.AddRegex(std::move(re), text));
   if (!extract) {
     llvm::Value* hit = b_.CreateCall(Helper("huntc_regex_matches", true, 1, false), {object, x.v, x.len});
     return Val{b_.CreateICmpNE(hit, b_.getInt32(0))};
@@ -755,9 +755,9 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       }
       // Compiled once with the interpreter's options; an invalid one is passed as null.
       const std::string text = pattern.value.is_null ? std::string() : pattern.value.text;
-      std::unique_ptr<re2::RE2> re = CompileRegex(text);
+      std::shared_ptr<const re2::RE2> re = SharedRegex(text);
       const Val literal = GenConstant(ir::Value::String(re->ok() ? RegexLiteral(*re, text) : std::string()));
-      llvm::Value* object = re->ok() ? Object(objects_.AddRegex(std::shared_ptr<const void>(std::move(re)), text))
+      llvm::Value* object = re->ok() ? Object(objects_.AddRegex(std::move(re), text))
                                      : llvm::ConstantPointerNull::get(b_.getPtrTy());
       const Val x = Gen(e.args[0]);
       const Val with = Gen(e.args[2]);

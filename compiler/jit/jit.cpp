@@ -877,9 +877,9 @@ bool MakeObjects(PartReader& in, KernelObjects& out) {
       out.AddSet(values, case_insensitive);
     } else if (made == kMadeRegex) {
       const std::string pattern = h.Part();
-      std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
+      std::shared_ptr<const re2::RE2> re = SharedRegex(pattern);
       if (!h.done() || !re->ok()) return false;
-      out.AddRegex(std::shared_ptr<const void>(std::move(re)), pattern);
+      out.AddRegex(std::move(re), pattern);
     } else if (made == kMadeMatcher) {
       const std::vector<LiteralMatcher::Literal> literals = ReadLiterals(h);
       std::string error;

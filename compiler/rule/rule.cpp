@@ -152,11 +152,11 @@ class RuleReader {
   std::optional<ScannedScalar> Scan(const YamlRef& node, const YamlRef& parent) const;
   FileSpan ScalarSpan(const YamlRef& node, const YamlRef& parent) const;
   FileSpan TopLevelSpan(const YamlRef& key, const YamlRef& value, const YamlRef& root,
-                        uint32_t next_key) const;
+                        uint32_t next_key, const std::optional<ScannedScalar>& scanned) const;
   std::optional<std::string> Text(const YamlRef& node, std::string_view key);
   std::vector<std::string> TextList(const YamlRef& node, std::string_view key);
   std::optional<YamlRef> RequiredText(const YamlRef& map, const char* key);
-  bool ReadQuery(const YamlRef& value, const YamlRef& root, Rule& rule);
+  bool ReadQuery(const YamlRef& value, const std::optional<ScannedScalar>& scanned, Rule& rule);
   void ReadEntityMappings(const YamlRef& node, Rule& rule);
   void ReadCustomDetails(const YamlRef& node, Rule& rule);
   void ReadAlertDetailsOverride(const YamlRef& node, Rule& rule);
@@ -231,7 +231,9 @@ std::optional<Rule> RuleReader::ReadFields(const YamlRef& root) {
     const std::string& name = key.Scalar();
     const uint32_t next_key = i + 2 < root.size() ? root[i + 2].Mark().offset
                                                   : static_cast<uint32_t>(text_.size());
-    if (!rule.field_spans.emplace(name, TopLevelSpan(key, value, root, next_key)).second) {
+    // Scanned once for the field's span and, for the query, its origin.
+    const std::optional<ScannedScalar> scanned = Scan(value, root);
+    if (!rule.field_spans.emplace(name, TopLevelSpan(key, value, root, next_key, scanned)).second) {
       Report(Code::YamlSyntax, key, fmt::format("`{}` appears twice; the first one is used", name));
       continue;
     }
@@ -245,7 +247,7 @@ std::optional<Rule> RuleReader::ReadFields(const YamlRef& root) {
       rule.techniques = TextList(value, name);
     } else if (name == "query") {
       has_query = true;
-      usable = ReadQuery(value, root, rule);
+      usable = ReadQuery(value, scanned, rule);
     } else if (name == "entityMappings") {
       ReadEntityMappings(value, rule);
     } else if (name == "customDetails") {
@@ -282,13 +284,17 @@ FileSpan RuleReader::ScalarSpan(const YamlRef& node, const YamlRef& parent) cons
 // A collection's span runs to the last non-blank byte before the next key; an empty value is
 // a point just after its key.
 FileSpan RuleReader::TopLevelSpan(const YamlRef& key, const YamlRef& value, const YamlRef& root,
-                                  uint32_t next_key) const {
+                                  uint32_t next_key,
+                                  const std::optional<ScannedScalar>& scanned) const {
   if (value.IsNull()) {
     const uint32_t after_key = ScalarSpan(key, root).end;
     return FileSpan{file_, after_key, after_key};
   }
-  if (value.IsScalar()) return ScalarSpan(value, root);
   FileSpan span = At(value.Mark());
+  if (value.IsScalar()) {
+    if (scanned) span.end = scanned->end;
+    return span;
+  }
   uint32_t end = next_key;
   while (end > span.begin && std::isspace(static_cast<unsigned char>(text_[end - 1]))) --end;
   span.end = std::max(span.begin, end);
@@ -338,8 +344,10 @@ std::optional<YamlRef> RuleReader::RequiredText(const YamlRef& map, const char* 
   return value;
 }
 
-// Reads the query and its origin; false when there is no query to compile.
-bool RuleReader::ReadQuery(const YamlRef& value, const YamlRef& root, Rule& rule) {
+// Reads the query and its origin (`scanned`: its bytes, when traced); false when there is no
+// query to compile.
+bool RuleReader::ReadQuery(const YamlRef& value, const std::optional<ScannedScalar>& scanned,
+                           Rule& rule) {
   if (!value.IsScalar() && !value.IsNull()) {
     Report(Code::YamlFieldType, value, "`query` must be a string holding a KQL query");
     return false;
@@ -349,7 +357,7 @@ bool RuleReader::ReadQuery(const YamlRef& value, const YamlRef& root, Rule& rule
     diags_.Report(Code::YamlMissingField, rule.field_spans.at("query"), "`query` is empty");
     return false;
   }
-  if (const auto scanned = Scan(value, root)) {
+  if (scanned) {
     rule.query_origin = OriginFromOffsets(file_, scanned->origin);
     rule.query_origin_exact = true;
   } else {

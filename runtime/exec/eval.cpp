@@ -380,7 +380,7 @@ void Evaluator::EvalOrOperands(const Expr& e, const RowSet& in, std::vector<Vec>
 }
 
 std::string Evaluator::RegexError(std::string_view pattern) {
-  const std::unique_ptr<re2::RE2> re = CompileRegex(pattern);
+  const std::shared_ptr<const re2::RE2> re = SharedRegex(pattern);
   return re->ok() ? std::string() : re->error();
 }
 

@@ -381,9 +381,15 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     }
     // The stages of different tables are laid out and compiled at once, the largest first: one
     // after the other they were a fifth of the start of a run of hundreds of rules.
+    // A table no input may hold gets no batch: its stage is not built (a run of hundreds of rules
+    // over a few tables spent a tenth of its start on stages never run), only reported.
     std::vector<size_t> packed;
+    std::vector<bool> unread(tables.size(), false);
     for (size_t t = 0; t < tables.size(); ++t) {
-      if (consumers[t].size() >= 2) packed.push_back(t);
+      if (consumers[t].size() < 2) continue;
+      const auto holds = [&](const InputFile& input) { return MayHold(input, tables[t].table); };
+      unread[t] = !options.every_stage && std::none_of(inputs.begin(), inputs.end(), holds);
+      if (!unread[t]) packed.push_back(t);
     }
     std::stable_sort(packed.begin(), packed.end(),
                      [&](size_t a, size_t b) { return consumers[a].size() > consumers[b].size(); });
@@ -565,6 +571,11 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     }
     ReadInputs(tables, needs ? &*needs : nullptr, wanted, options, prepare, end_range, consume, on_issue, stats.read);
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
+      if (unread[t]) {  // as its stage would have, having seen no row
+        options.pack_reports->push_back(PackScanReport{
+            tables[t].table, PlanPackScan(tables[t].columns, consumers[t]).Describe(tables[t].columns), {}});
+        continue;
+      }
       if (!stages[0][t]) continue;
       PackScanStats totals;
       for (const auto& s : stages) totals.Add(s[t]->stats());

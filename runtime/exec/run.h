@@ -42,6 +42,9 @@ struct PlanRunOptions {
   // threads.
   PackScanFactory pack_scan;
   std::vector<PackScanReport>* pack_reports = nullptr;
+  // Build the stages of tables no input may hold too (those get no batch, so by default their
+  // stages are only laid out for `pack_reports`): a pack's compilation runs over no input.
+  bool every_stage = false;
   // Skip lines before parsing them when every Scan of a read has a filter that needs one of a
   // set of literals (runtime/exec/prefilter.h, EventReader::set_prefilter).
   bool prefilter = true;

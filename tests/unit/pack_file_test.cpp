@@ -364,3 +364,53 @@ TEST_CASE("pack scan: filters a stage serves compile no kernel of their own, wit
   CHECK(eager_stats.misses == 5);
   CHECK(lazy_stats.misses == 2);
 }
+
+TEST_CASE("pack scan: a table no input holds gets its stage reported, not compiled", "[pack][jit]") {
+  const Catalog catalog = Catalog::BuiltIn();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("huntc-unread-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string processes = (dir / "DeviceProcessEvents.jsonl").string();
+  const std::string network = (dir / "DeviceNetworkEvents.jsonl").string();
+  std::ofstream(processes) << "";
+  std::ofstream(network) << "";
+  const std::vector<std::string> kql = {
+      "DeviceProcessEvents | where FileName =~ 'certutil.exe' and ProcessCommandLine has 'urlcache'",
+      "DeviceProcessEvents | where ProcessCommandLine contains 'bitsadmin' | project DeviceName"};
+  std::string error;
+  auto jit = Jit::Create(error);
+  REQUIRE(jit);
+  std::vector<std::unique_ptr<CompiledQuery>> queries;
+  for (const std::string& text : kql) {
+    Diagnostics diags;
+    auto q = CompileQuery(text, TextOrigin::Identity(std::make_shared<SourceFile>("q.kql", text)), catalog, *jit,
+                          diags, nullptr, Engine::Jit, nullptr, /*lazy=*/true);
+    REQUIRE(q);
+    queries.push_back(std::move(q));
+  }
+  const auto run = [&](const std::string& events, const std::string& table) {
+    std::FILE* out = std::fopen("/dev/null", "w");
+    REQUIRE(out);
+    DetectionWriter writer(out, OutputFormat::JsonLines, {});
+    RunOptions options;
+    options.threads = 1;
+    RunStats stats;
+    PackScanCompiler stages(*jit);
+    CHECK(RunQueries(queries, {{events, table}}, options, OutputFormat::JsonLines, writer,
+                     [](const InputIssue&) { return true; }, stats, &stages));
+    CHECK(writer.Finish());
+    std::fclose(out);
+    REQUIRE(stages.reports().size() == 1);
+    CHECK(stages.reports()[0].table == "DeviceProcessEvents");
+    CHECK(stages.reports()[0].stats.rows == 0);
+    CHECK(stages.failures().empty());
+    return stages.reports()[0].layout;
+  };
+  const uint64_t misses = jit->cache_stats().misses;
+  const std::string unread = run(network, "DeviceNetworkEvents");
+  CHECK(jit->cache_stats().misses == misses);  // neither the stage nor a filter's own kernel
+  const std::string read = run(processes, "DeviceProcessEvents");
+  CHECK(jit->cache_stats().misses == misses + 1);  // the stage
+  CHECK(unread == read);
+  std::filesystem::remove_all(dir);
+}

@@ -263,7 +263,7 @@ int Hunt(std::vector<std::unique_ptr<CompiledQuery>>& queries, const Options& o,
   const bool progress = ::isatty(STDERR_FILENO) == 1;
   if (progress) run.on_progress = ProgressLine(inputs, start);
   std::optional<PackScanCompiler> pack;
-  if (jit) pack.emplace(*jit);
+  if (jit) pack.emplace(*jit, /*plan_only=*/false, /*report=*/o.verbose);  // reports are for --verbose
   RunQueries(queries, inputs, run, FormatFromName(o.format), out, on_issue, stats, pack ? &*pack : nullptr);
   if (progress) std::cerr << "\r\033[K";  // the summary replaces the progress line
   const bool output_gone = !out.Finish();
