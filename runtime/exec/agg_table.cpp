@@ -420,6 +420,13 @@ AggTable::AggTable(const AggregateNode& node, AggLayout layout)
   // 4 records, 3 lines when of 192).
   const size_t lines = (record_bytes_ + kLine - 1) / kLine * kLine;
   if (record_bytes_ >= kLine && lines - record_bytes_ <= record_bytes_ / 8) record_bytes_ = lines;
+  for (uint32_t k = 0; k < layout_.keys.size(); ++k) {
+    (layout_.keys[k] == Type::String ? string_keys_ : fixed_keys_).push_back(k);
+    real_keys_ = real_keys_ || RealLike(layout_.keys[k]);
+  }
+  for (const AggSlotSpec& s : layout_.slots) {
+    if (s.slot == AggSlot::DCountString || s.slot == AggSlot::List) array_slots_.push_back(s);
+  }
 }
 
 AggTable::~AggTable() {
@@ -456,22 +463,23 @@ std::string_view AggTable::TextOf(const Key& key) const {
 
 bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
                      const uint8_t* valid) const {
-  for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
+  const auto key_at = [&](uint32_t k) -> const Key& {
+    return *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
+  };
+  for (const uint32_t k : fixed_keys_) {
+    const Key& key = key_at(k);
+    if ((key.valid != 0) != (valid[k] != 0)) return false;
+    if (ValueOf(key) == values[k]) continue;
+    if (!key.valid) continue;
+    if (!real_keys_ || !RealLike(layout_.keys[k]) || Real(ValueOf(key)) != 0 || Real(values[k]) != 0) return false;
+  }
+  for (const uint32_t k : string_keys_) {
+    const Key& key = key_at(k);
     if ((key.valid != 0) != (valid[k] != 0)) return false;
     if (!key.valid) continue;
-    const Type t = layout_.keys[k];
-    if (t == Type::String) {
-      if (key.length != static_cast<uint64_t>(values[k])) return false;
-      const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
-      if (!BytesEqual(have, bytes[k], key.length)) return false;
-    } else if (RealLike(t)) {
-      const int64_t bits = ValueOf(key);
-      const double a = Real(bits), b = Real(values[k]);
-      if (!(a == 0 && b == 0) && bits != values[k]) return false;  // -0.0 and 0.0 are one key
-    } else if (ValueOf(key) != values[k]) {
-      return false;
-    }
+    if (key.length != static_cast<uint64_t>(values[k])) return false;
+    const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
+    if (!BytesEqual(have, bytes[k], key.length)) return false;
   }
   return true;
 }
@@ -519,8 +527,8 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
-  for (uint32_t j = 0; far && j < n; ++j) {
-    for (const AggSlotSpec& s : layout_.slots) PrefetchArray(s.slot, states[j] + s.offset);
+  for (uint32_t j = 0; far && !array_slots_.empty() && j < n; ++j) {
+    for (const AggSlotSpec& s : array_slots_) PrefetchArray(s.slot, states[j] + s.offset);
   }
 }
 

@@ -235,6 +235,14 @@ class AggTable {
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
+  // Equal's order of the keys: fixed-width ones first (a compare each, in the record's first line;
+  // most rows that differ, differ there), then strings (length, then bytes); and whether any is a
+  // real (compared as numbers, -0.0 = 0.0), so that the others need no per-key type switch.
+  std::vector<uint32_t> fixed_keys_;
+  std::vector<uint32_t> string_keys_;
+  bool real_keys_ = false;
+  // The slots whose state holds an array (a dcount's bitmap, a list's values) that Groups fetches.
+  std::vector<AggSlotSpec> array_slots_;
   // `ids`: per string from_table interned, its id in this table + 1, or 0 until looked up.
   void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
                   const uint8_t* from, uint64_t* ids);

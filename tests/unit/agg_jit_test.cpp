@@ -493,6 +493,10 @@ TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggrega
       {{"r", Col(kR, Type::Real)}},
       {{"t", Col(kT, Type::DateTime)}, {"s", Col(kS, Type::String)}},
       {{"ts", Col(kTs, Type::TimeSpan)}, {"p", F(Fn::Add, Type::Long, {Col(kL, Type::Long), Lng(1)})}},
+      // Strings before fixed-width keys (hunt b's RemoteIP, RemotePort), which the table compares
+      // first: nulls, empty strings, -0.0 and 0.0 as one key, thousands of groups.
+      {{"s", Col(kS, Type::String)}, {"i", Col(kI, Type::Int)}},
+      {{"many", Col(kMany, Type::String)}, {"r", Col(kR, Type::Real)}, {"b", Col(kB, Type::Bool)}},
   };
   for (const auto& keys : key_sets) {
     std::string key_names;
