@@ -599,21 +599,34 @@ int64_t AggTable::Intern(const char* p, uint32_t n) {
   } else if (n > 0) {
     words[0] = load(0, 1) | load(n / 2, 1) << 8 | load(n - 1, 1) << 16;
   }
-  // The slot: the product's high bits, which all the words' bits reach (names alike but for a
-  // few digits differ in their middle bytes).
-  const uint64_t mixed = words[0] ^ (words[1] << 21 | words[1] >> 43) ^ (words[2] << 42 | words[2] >> 22) ^ words[3] ^ n;
-  const uint64_t h = mixed * 0x9e3779b97f4a7c15ULL;
+  // The slots: the product's high bits, which all the words' bits reach (names alike but for a
+  // few digits differ in their middle bytes), and the next ones down.
   static_assert((kInternSlots & (kInternSlots - 1)) == 0);
+  constexpr int kSlotBits = __builtin_ctzll(kInternSlots);
+  const auto hash = [](const uint64_t(&w)[4], uint64_t length) {
+    return (w[0] ^ (w[1] << 21 | w[1] >> 43) ^ (w[2] << 42 | w[2] >> 22) ^ w[3] ^ length) * 0x9e3779b97f4a7c15ULL;
+  };
+  const auto second_of = [](uint64_t h) { return (h >> (64 - 2 * kSlotBits)) & (kInternSlots - 1); };
+  const uint64_t h = hash(words, n);
   if (!intern_slots_) intern_slots_ = std::make_unique<InternSlot[]>(kInternSlots);
-  InternSlot& slot = intern_slots_[h >> (64 - __builtin_ctzll(kInternSlots))];
-  if (slot.length == n + 1 && slot.words[0] == words[0] && slot.words[1] == words[1] && slot.words[2] == words[2] &&
-      slot.words[3] == words[3]) {
-    return slot.id;
+  InternSlot& first = intern_slots_[h >> (64 - kSlotBits)];
+  const auto holds = [&](const InternSlot& slot) {
+    return slot.length == n + 1 && slot.words[0] == words[0] && slot.words[1] == words[1] &&
+           slot.words[2] == words[2] && slot.words[3] == words[3];
+  };
+  if (holds(first)) return first.id;
+  const InternSlot& second = intern_slots_[second_of(h)];
+  if (holds(second)) return second.id;
+  if (first.length != 0) {
+    // The first slot's string moves to its own second slot (whose string is dropped), unless that
+    // is this slot.
+    InternSlot& its_second = intern_slots_[second_of(hash(first.words, first.length - 1))];
+    if (&its_second != &first) its_second = first;
   }
-  slot.id = InternIndexed(p, n);  // a string taking another's slot replaces it
-  slot.length = n + 1;
-  std::copy(std::begin(words), std::end(words), slot.words);
-  return slot.id;
+  first.id = InternIndexed(p, n);
+  first.length = n + 1;
+  std::copy(std::begin(words), std::end(words), first.words);
+  return first.id;
 }
 
 uint32_t AggTable::InternIndexed(const char* p, uint32_t n) {

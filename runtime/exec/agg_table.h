@@ -259,10 +259,12 @@ class AggTable {
   IdIndex intern_index_;         // of interned strings
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
-  // Strings of up to kWordsLength bytes interned, found again in one direct-mapped slot by their
+  // Strings of up to kWordsLength bytes interned, found again in one of two slots by their
   // length and four words that cover them (so are the string itself), without hashing their
   // bytes, probing intern_index_ or comparing them: a string column that a batch does not have
-  // dictionary-encoded (hunt b's few hundred device names) is interned once a row.
+  // dictionary-encoded (hunt b's few hundred device names) is interned once a row. A new string
+  // takes its first slot, and the string there moves to its own second, so that strings sharing
+  // a first slot (a few dozen of hunt b's 320) do not keep evicting each other.
   static constexpr uint32_t kWordsLength = 32;
   static constexpr size_t kInternSlots = 4096;  // a power of two
   struct InternSlot {
