@@ -31,6 +31,54 @@ struct StringPick {
   int64_t has = 0;
 };
 
+// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
+// interned strings are short, and after a hash match almost always equal.
+bool BytesEqual(const char* a, const char* b, size_t n) {
+  const auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
+  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
+  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
+  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
+  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
+  if (n > 32) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (differ(i) != 0) return false;
+    }
+    return differ(n - 8) == 0;  // the last word, overlapping the one before
+  }
+  if (n >= 4) {
+    const auto half = [](const char* p) {
+      uint32_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Whether one of the first kFewTexts of `n` interned ids (a set's values) is the string p, len,
+// found by comparing its bytes with theirs, without interning it: most rows of a group repeat
+// one of its few values (hunt b: 8 rows a group, 1.2 processes and 2.9 devices), and the table's
+// interned bytes that a few values span are near, where the string's interning slot is often
+// not (each row's group brings a few cache lines of its own).
+constexpr uint32_t kFewTexts = 4;
+template <class Id>
+bool HoldsText(const AggTable& table, const Id* ids, uint32_t n, const char* p, uint32_t len) {
+  for (uint32_t i = 0; i < std::min(n, kFewTexts); ++i) {
+    const std::string_view have = table.Interned(static_cast<int64_t>(ids[i]));
+    if (have.size() == len && BytesEqual(have.data(), p, len)) return true;
+  }
+  return false;
+}
+
 // make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
 // bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
 // are kept in the state itself, as most groups hold few; more in one array whose address the state
@@ -96,6 +144,7 @@ struct StringDistinct {
       counter->Add(HashKeyString(std::string_view(p, n)));
       return;
     }
+    if (!bits && HoldsText(table, ids, size, p, n)) return;
     AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
   }
   // Add of a value whose interned id + 1 the batch's code cache keeps in `cached` (0: not yet).
@@ -307,39 +356,6 @@ size_t SlotBytes(AggSlot slot) {
     case AggSlot::Arg: return Align8(sizeof(ArgState));
   }
   return 8;
-}
-
-// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
-// interned strings are short, and after a hash match almost always equal.
-bool BytesEqual(const char* a, const char* b, size_t n) {
-  const auto word = [](const char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-  };
-  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
-  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
-  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
-  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
-  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
-  if (n > 32) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (differ(i) != 0) return false;
-    }
-    return differ(n - 8) == 0;  // the last word, overlapping the one before
-  }
-  if (n >= 4) {
-    const auto half = [](const char* p) {
-      uint32_t w;
-      std::memcpy(&w, p, sizeof w);
-      return w;
-    };
-    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
 }
 
 // The hash of a string key's bytes (huntc_agg_hash_str) and of interned strings.
@@ -1004,7 +1020,9 @@ void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
-  l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
+  auto& t = *static_cast<AggTable*>(table);
+  if (set != 0 && huntc::exec::HoldsText(t, l->values(), l->size, p, n)) return;
+  l->Add(t.Intern(p, n), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
