@@ -31,6 +31,54 @@ struct StringPick {
   int64_t has = 0;
 };
 
+// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
+// interned strings are short, and after a hash match almost always equal.
+bool BytesEqual(const char* a, const char* b, size_t n) {
+  const auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
+  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
+  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
+  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
+  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
+  if (n > 32) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (differ(i) != 0) return false;
+    }
+    return differ(n - 8) == 0;  // the last word, overlapping the one before
+  }
+  if (n >= 4) {
+    const auto half = [](const char* p) {
+      uint32_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Whether one of the first kFewTexts of `n` interned ids (a set's values) is the string p, len,
+// found by comparing its bytes with theirs, without interning it: most rows of a group repeat
+// one of its few values (hunt b: 8 rows a group, 1.2 processes and 2.9 devices), and the table's
+// interned bytes that a few values span are near, where the string's interning slot is often
+// not (each row's group brings a few cache lines of its own).
+constexpr uint32_t kFewTexts = 4;
+template <class Id>
+bool HoldsText(const AggTable& table, const Id* ids, uint32_t n, const char* p, uint32_t len) {
+  for (uint32_t i = 0; i < std::min(n, kFewTexts); ++i) {
+    const std::string_view have = table.Interned(static_cast<int64_t>(ids[i]));
+    if (have.size() == len && BytesEqual(have.data(), p, len)) return true;
+  }
+  return false;
+}
+
 // make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
 // bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
 // are kept in the state itself, as most groups hold few; more in one array whose address the state
@@ -96,6 +144,7 @@ struct StringDistinct {
       counter->Add(HashKeyString(std::string_view(p, n)));
       return;
     }
+    if (!bits && HoldsText(table, ids, size, p, n)) return;
     AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
   }
   // Add of a value whose interned id + 1 the batch's code cache keeps in `cached` (0: not yet).
@@ -309,39 +358,6 @@ size_t SlotBytes(AggSlot slot) {
   return 8;
 }
 
-// Whether n bytes at a and b are equal, compared a word at a time without a call: keys and
-// interned strings are short, and after a hash match almost always equal.
-bool BytesEqual(const char* a, const char* b, size_t n) {
-  const auto word = [](const char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-  };
-  const auto differ = [&](size_t at) { return word(a + at) ^ word(b + at); };
-  // Up to 32 bytes without a loop (its exit, which depends on the length, mispredicts): the
-  // first and last words, and for more than 16 bytes the second and the last but one, overlapping.
-  if (n >= 8 && n <= 16) return (differ(0) | differ(n - 8)) == 0;
-  if (n > 16 && n <= 32) return (differ(0) | differ(8) | differ(n - 16) | differ(n - 8)) == 0;
-  if (n > 32) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (differ(i) != 0) return false;
-    }
-    return differ(n - 8) == 0;  // the last word, overlapping the one before
-  }
-  if (n >= 4) {
-    const auto half = [](const char* p) {
-      uint32_t w;
-      std::memcpy(&w, p, sizeof w);
-      return w;
-    };
-    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 // The hash of a string key's bytes (huntc_agg_hash_str) and of interned strings.
 uint64_t HashString(const char* p, uint32_t n) {
   // Eight bytes a step (keys need not hash as dcount's values do): multiply-xorshift per word.
@@ -420,6 +436,13 @@ AggTable::AggTable(const AggregateNode& node, AggLayout layout)
   // 4 records, 3 lines when of 192).
   const size_t lines = (record_bytes_ + kLine - 1) / kLine * kLine;
   if (record_bytes_ >= kLine && lines - record_bytes_ <= record_bytes_ / 8) record_bytes_ = lines;
+  for (uint32_t k = 0; k < layout_.keys.size(); ++k) {
+    (layout_.keys[k] == Type::String ? string_keys_ : fixed_keys_).push_back(k);
+    real_keys_ = real_keys_ || RealLike(layout_.keys[k]);
+  }
+  for (const AggSlotSpec& s : layout_.slots) {
+    if (s.slot == AggSlot::DCountString || s.slot == AggSlot::List) array_slots_.push_back(s);
+  }
 }
 
 AggTable::~AggTable() {
@@ -456,22 +479,23 @@ std::string_view AggTable::TextOf(const Key& key) const {
 
 bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
                      const uint8_t* valid) const {
-  for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
+  const auto key_at = [&](uint32_t k) -> const Key& {
+    return *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
+  };
+  for (const uint32_t k : fixed_keys_) {
+    const Key& key = key_at(k);
+    if ((key.valid != 0) != (valid[k] != 0)) return false;
+    if (ValueOf(key) == values[k]) continue;
+    if (!key.valid) continue;
+    if (!real_keys_ || !RealLike(layout_.keys[k]) || Real(ValueOf(key)) != 0 || Real(values[k]) != 0) return false;
+  }
+  for (const uint32_t k : string_keys_) {
+    const Key& key = key_at(k);
     if ((key.valid != 0) != (valid[k] != 0)) return false;
     if (!key.valid) continue;
-    const Type t = layout_.keys[k];
-    if (t == Type::String) {
-      if (key.length != static_cast<uint64_t>(values[k])) return false;
-      const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
-      if (!BytesEqual(have, bytes[k], key.length)) return false;
-    } else if (RealLike(t)) {
-      const int64_t bits = ValueOf(key);
-      const double a = Real(bits), b = Real(values[k]);
-      if (!(a == 0 && b == 0) && bits != values[k]) return false;  // -0.0 and 0.0 are one key
-    } else if (ValueOf(key) != values[k]) {
-      return false;
-    }
+    if (key.length != static_cast<uint64_t>(values[k])) return false;
+    const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
+    if (!BytesEqual(have, bytes[k], key.length)) return false;
   }
   return true;
 }
@@ -519,8 +543,8 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
-  for (uint32_t j = 0; far && j < n; ++j) {
-    for (const AggSlotSpec& s : layout_.slots) PrefetchArray(s.slot, states[j] + s.offset);
+  for (uint32_t j = 0; far && !array_slots_.empty() && j < n; ++j) {
+    for (const AggSlotSpec& s : array_slots_) PrefetchArray(s.slot, states[j] + s.offset);
   }
 }
 
@@ -591,21 +615,34 @@ int64_t AggTable::Intern(const char* p, uint32_t n) {
   } else if (n > 0) {
     words[0] = load(0, 1) | load(n / 2, 1) << 8 | load(n - 1, 1) << 16;
   }
-  // The slot: the product's high bits, which all the words' bits reach (names alike but for a
-  // few digits differ in their middle bytes).
-  const uint64_t mixed = words[0] ^ (words[1] << 21 | words[1] >> 43) ^ (words[2] << 42 | words[2] >> 22) ^ words[3] ^ n;
-  const uint64_t h = mixed * 0x9e3779b97f4a7c15ULL;
+  // The slots: the product's high bits, which all the words' bits reach (names alike but for a
+  // few digits differ in their middle bytes), and the next ones down.
   static_assert((kInternSlots & (kInternSlots - 1)) == 0);
+  constexpr int kSlotBits = __builtin_ctzll(kInternSlots);
+  const auto hash = [](const uint64_t(&w)[4], uint64_t length) {
+    return (w[0] ^ (w[1] << 21 | w[1] >> 43) ^ (w[2] << 42 | w[2] >> 22) ^ w[3] ^ length) * 0x9e3779b97f4a7c15ULL;
+  };
+  const auto second_of = [](uint64_t h) { return (h >> (64 - 2 * kSlotBits)) & (kInternSlots - 1); };
+  const uint64_t h = hash(words, n);
   if (!intern_slots_) intern_slots_ = std::make_unique<InternSlot[]>(kInternSlots);
-  InternSlot& slot = intern_slots_[h >> (64 - __builtin_ctzll(kInternSlots))];
-  if (slot.length == n + 1 && slot.words[0] == words[0] && slot.words[1] == words[1] && slot.words[2] == words[2] &&
-      slot.words[3] == words[3]) {
-    return slot.id;
+  InternSlot& first = intern_slots_[h >> (64 - kSlotBits)];
+  const auto holds = [&](const InternSlot& slot) {
+    return slot.length == n + 1 && slot.words[0] == words[0] && slot.words[1] == words[1] &&
+           slot.words[2] == words[2] && slot.words[3] == words[3];
+  };
+  if (holds(first)) return first.id;
+  const InternSlot& second = intern_slots_[second_of(h)];
+  if (holds(second)) return second.id;
+  if (first.length != 0) {
+    // The first slot's string moves to its own second slot (whose string is dropped), unless that
+    // is this slot.
+    InternSlot& its_second = intern_slots_[second_of(hash(first.words, first.length - 1))];
+    if (&its_second != &first) its_second = first;
   }
-  slot.id = InternIndexed(p, n);  // a string taking another's slot replaces it
-  slot.length = n + 1;
-  std::copy(std::begin(words), std::end(words), slot.words);
-  return slot.id;
+  first.id = InternIndexed(p, n);
+  first.length = n + 1;
+  std::copy(std::begin(words), std::end(words), first.words);
+  return first.id;
 }
 
 uint32_t AggTable::InternIndexed(const char* p, uint32_t n) {
@@ -983,7 +1020,9 @@ void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
-  l->Add(static_cast<AggTable*>(table)->Intern(p, n), static_cast<size_t>(limit), set != 0);
+  auto& t = *static_cast<AggTable*>(table);
+  if (set != 0 && huntc::exec::HoldsText(t, l->values(), l->size, p, n)) return;
+  l->Add(t.Intern(p, n), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,

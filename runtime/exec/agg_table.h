@@ -235,6 +235,14 @@ class AggTable {
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
+  // Equal's order of the keys: fixed-width ones first (a compare each, in the record's first line;
+  // most rows that differ, differ there), then strings (length, then bytes); and whether any is a
+  // real (compared as numbers, -0.0 = 0.0), so that the others need no per-key type switch.
+  std::vector<uint32_t> fixed_keys_;
+  std::vector<uint32_t> string_keys_;
+  bool real_keys_ = false;
+  // The slots whose state holds an array (a dcount's bitmap, a list's values) that Groups fetches.
+  std::vector<AggSlotSpec> array_slots_;
   // `ids`: per string from_table interned, its id in this table + 1, or 0 until looked up.
   void MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8_t* into, const AggTable& from_table,
                   const uint8_t* from, uint64_t* ids);
@@ -251,10 +259,12 @@ class AggTable {
   IdIndex intern_index_;         // of interned strings
   std::vector<size_t> intern_at_{0};  // per interned string its offset in intern_bytes_, then the end
   std::string intern_bytes_;
-  // Strings of up to kWordsLength bytes interned, found again in one direct-mapped slot by their
+  // Strings of up to kWordsLength bytes interned, found again in one of two slots by their
   // length and four words that cover them (so are the string itself), without hashing their
   // bytes, probing intern_index_ or comparing them: a string column that a batch does not have
-  // dictionary-encoded (hunt b's few hundred device names) is interned once a row.
+  // dictionary-encoded (hunt b's few hundred device names) is interned once a row. A new string
+  // takes its first slot, and the string there moves to its own second, so that strings sharing
+  // a first slot (a few dozen of hunt b's 320) do not keep evicting each other.
   static constexpr uint32_t kWordsLength = 32;
   static constexpr size_t kInternSlots = 4096;  // a power of two
   struct InternSlot {
