@@ -40,6 +40,20 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
+// Each query compiled for the JIT, on its own (a query file named q.kql).
+std::vector<std::unique_ptr<CompiledQuery>> CompileEach(const std::vector<std::string>& kql, const Catalog& catalog,
+                                                        Jit& jit, bool lazy) {
+  std::vector<std::unique_ptr<CompiledQuery>> queries;
+  for (const std::string& text : kql) {
+    Diagnostics diags;
+    auto q = CompileQuery(text, TextOrigin::Identity(std::make_shared<SourceFile>("q.kql", text)), catalog, jit,
+                          diags, nullptr, Engine::Jit, nullptr, lazy);
+    REQUIRE(q);
+    queries.push_back(std::move(q));
+  }
+  return queries;
+}
+
 }  // namespace
 
 TEST_CASE("pack file: written and read back, every truncation and corruption is refused", "[pack]") {
@@ -323,15 +337,10 @@ TEST_CASE("pack scan: filters a stage serves compile no kernel of their own, wit
     std::string error;
     auto jit = Jit::Create(error);
     REQUIRE(jit);
-    std::vector<std::unique_ptr<CompiledQuery>> queries;
-    for (const std::string& text : kql) {
-      Diagnostics diags;
-      auto q = CompileQuery(text, TextOrigin::Identity(std::make_shared<SourceFile>("q.kql", text)), catalog, *jit,
-                            diags, nullptr, Engine::Jit, nullptr, lazy);
-      REQUIRE(q);
-      CHECK(q->kernels == (text.find("summarize") != std::string::npos ? 2u : 1u));
-      CHECK(q->lazy_filters.size() == (lazy ? 1u : 0u));
-      queries.push_back(std::move(q));
+    std::vector<std::unique_ptr<CompiledQuery>> queries = CompileEach(kql, catalog, *jit, lazy);
+    for (size_t i = 0; i < kql.size(); ++i) {
+      CHECK(queries[i]->kernels == (kql[i].find("summarize") != std::string::npos ? 2u : 1u));
+      CHECK(queries[i]->lazy_filters.size() == (lazy ? 1u : 0u));
     }
     if (lazy) CHECK(jit->cache_stats().misses == 1);  // the summarize's kernel alone
     const std::string out_path = (dir / "out.jsonl").string();
@@ -380,14 +389,7 @@ TEST_CASE("pack scan: a table no input holds gets its stage reported, not compil
   std::string error;
   auto jit = Jit::Create(error);
   REQUIRE(jit);
-  std::vector<std::unique_ptr<CompiledQuery>> queries;
-  for (const std::string& text : kql) {
-    Diagnostics diags;
-    auto q = CompileQuery(text, TextOrigin::Identity(std::make_shared<SourceFile>("q.kql", text)), catalog, *jit,
-                          diags, nullptr, Engine::Jit, nullptr, /*lazy=*/true);
-    REQUIRE(q);
-    queries.push_back(std::move(q));
-  }
+  std::vector<std::unique_ptr<CompiledQuery>> queries = CompileEach(kql, catalog, *jit, /*lazy=*/true);
   const auto run = [&](const std::string& events, const std::string& table) {
     std::FILE* out = std::fopen("/dev/null", "w");
     REQUIRE(out);
