@@ -222,7 +222,8 @@ if has ingest; then
   echo
   echo "The first N of: hunt a's five (Timestamp, DeviceName, InitiatingProcessFileName, RemoteIP,"
   echo "RemotePort), ActionType, RemoteUrl, InitiatingProcessCommandLine, RemoteIPType, LocalIP, then"
-  echo "the rest of the table's columns (all: every column of DeviceNetworkEvents)."
+  echo "the rest of the table's columns (all: every column of DeviceNetworkEvents). simdjson-raw.jsonl:"
+  echo "simdjson On-Demand alone finding the same columns in the JSON lines (no columns filled)."
   echo
   note "ingest: bench-reader --column-counts 1,5,10,all"
   if "$READER" --events "$INGEST_EVENTS" --reps "$REPS" --dir "$DATA/reader" --column-counts 1,5,10,all \
