@@ -43,6 +43,21 @@ bool ReadsOnlyDeviceTables(const BoundQuery& b) {
   });
 }
 
+// Calls fn(rule, diags) for each corpus rule that parses and reads only Device* tables; diags
+// holds what loading and analysing the rule found.
+template <typename Fn>
+void ForEachDeviceRule(const fs::path& corpus, const Catalog& catalog, Fn&& fn) {
+  Diagnostics found;
+  for (const std::string& path : FindRuleFiles({corpus.string()}, found)) {
+    Diagnostics diags;
+    std::optional<Rule> rule = LoadRuleFile(path, diags);
+    if (!rule) continue;
+    AnalyzedQuery analyzed;
+    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed);
+    if (analyzed.parsed && ReadsOnlyDeviceTables(analyzed.binding)) fn(*rule, diags);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpreter, and agree under the JIT", "[lower][corpus][engines]") {
@@ -58,19 +73,12 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
   const Catalog catalog = Catalog::BuiltIn();
-  Diagnostics found;
   size_t considered = 0, compiled = 0, ran = 0, unnamed = 0;  // unnamed: refused without an HC500
   std::map<std::string, size_t> reasons;
-  for (const std::string& path : FindRuleFiles({corpus.string()}, found)) {
-    Diagnostics diags;
-    std::optional<Rule> rule = LoadRuleFile(path, diags);
-    if (!rule) continue;
-    AnalyzedQuery analyzed;
-    AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed);
-    if (!analyzed.parsed || !ReadsOnlyDeviceTables(analyzed.binding)) continue;
+  ForEachDeviceRule(corpus, catalog, [&](const Rule& rule, Diagnostics&) {
     ++considered;
     Diagnostics compile_diags;
-    auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, compile_diags, nullptr,
+    auto query = CompileQuery(rule.query, rule.query_origin, catalog, *jit, compile_diags, nullptr,
                               Engine::Interp);
     if (!query) {
       std::set<std::string> messages;  // each reason counts once per rule
@@ -82,7 +90,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
       }
       if (!named) ++unnamed;
       for (const std::string& m : messages) ++reasons[m];
-      continue;
+      return;
     }
     ++compiled;
     std::vector<std::unique_ptr<CompiledQuery>> queries;
@@ -97,7 +105,7 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
                                [](const InputIssue&) { return true; }, stats);
     if (writer.Finish() && ok) ++ran;
     std::fclose(out);
-  }
+  });
   std::vector<std::pair<size_t, std::string>> sorted;
   for (const auto& [message, n] : reasons) sorted.emplace_back(n, message);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
@@ -122,28 +130,22 @@ TEST_CASE("lower: corpus rules over Device* tables compile, run with the interpr
     undescribed = 0;
     random = 0;
     std::vector<std::unique_ptr<CompiledQuery>> pack;
-    for (const std::string& path : FindRuleFiles({corpus.string()}, found)) {
-      Diagnostics diags;
-      std::optional<Rule> rule = LoadRuleFile(path, diags);
-      if (!rule) continue;
-      AnalyzedQuery analyzed;
-      AnalyzeQuery(rule->query, rule->query_origin, catalog, diags, analyzed);
-      if (!analyzed.parsed || !ReadsOnlyDeviceTables(analyzed.binding)) continue;
-      auto query = CompileQuery(rule->query, rule->query_origin, catalog, *jit, diags, nullptr, engine);
-      if (!query) continue;
+    ForEachDeviceRule(corpus, catalog, [&](const Rule& rule, Diagnostics& diags) {
+      auto query = CompileQuery(rule.query, rule.query_origin, catalog, *jit, diags, nullptr, engine);
+      if (!query) return;
       if (std::any_of(diags.items().begin(), diags.items().end(),
                       [](const Diagnostic& d) { return d.code == Code::NonDeterministic; })) {
         ++random;
-        continue;
+        return;
       }
-      if (!DescribeDetections(*rule, query->pipeline, diags)) {
+      if (!DescribeDetections(rule, query->pipeline, diags)) {
         ++undescribed;
-        continue;
+        return;
       }
       kernels += query->kernels;
       for (const std::string& w : query->interpreted) ++why[w];
       pack.push_back(std::move(query));
-    }
+    });
     rules = pack.size();
     // Under the JIT with the pack scan stages: every table's compiled filters as one kernel.
     std::optional<PackScanCompiler> stages;
