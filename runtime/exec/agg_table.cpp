@@ -466,8 +466,8 @@ AggTable::AggTable(const AggregateNode& node, AggLayout layout) : node_(node), l
   record_bytes_ = keys_bytes_ + layout_.state_bytes;
   if (record_bytes_ == 0) record_bytes_ = 8;  // no keys, no state: still one record per group
   // Records of whole cache lines, where that adds at most an eighth, each start a line: a row's
-  // lookup and update then touch their lines only (hunt b's 128 bytes would span 3 lines in half
-  // the records otherwise).
+  // lookup and update then touch their lines only (184 bytes would span 4 lines in 3 of 4 records,
+  // 3 lines when of 192).
   const size_t lines = (record_bytes_ + kLine - 1) / kLine * kLine;
   if (record_bytes_ >= kLine && lines - record_bytes_ <= record_bytes_ / 8) record_bytes_ = lines;
   for (const AggSlotSpec& s : layout_.slots) {
