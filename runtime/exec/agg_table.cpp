@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <new>
+#include <utility>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -124,34 +125,52 @@ static_assert(sizeof(ListState) == 48, "the compiled kernels' state layout (kCod
 // hashes); once more than DistinctCounter::kExactLimit, or when the ids are too sparse for a
 // bitmap, a DistinctCounter fed the strings' hashes. The count is the interpreter's: a set of
 // distinct strings counts what a set of their hashes counts, and the counter gets the same hashes.
+// The state is 40 bytes, the bitmap and the counter one pointer, so that with the group's keys
+// and a make_set a record is two cache lines (most groups hold one or two strings).
 struct StringDistinct {
-  static constexpr uint32_t kInline = 14;
+  static constexpr uint32_t kInline = 6;
   static constexpr size_t kMinWords = 16;  // a bitmap may span this many words whatever its count
+  // `size` once `far` is the counter.
+  static constexpr uint32_t kCounting = ~uint32_t{0};
   // Past this many bytes of interned strings in the table, counters take hashes instead: where
   // DistinctCounter keeps 8 bytes a value, ids keep the strings themselves (long, distinct ones
   // would grow the table past what the counters need).
   static constexpr size_t kInternBudget = size_t{64} << 20;
   uint32_t ids[kInline] = {};
-  uint32_t size = 0;  // distinct strings while counted by id
-  uint32_t words = 0;  // of `bits`
-  // One allocation (not a vector's two): a group's bitmap is often the row's one cache miss.
-  std::unique_ptr<uint64_t[]> bits;
-  std::unique_ptr<DistinctCounter> counter;
+  uint32_t size = 0;  // distinct strings while counted by id, or kCounting
+  uint32_t words = 0;  // of the bitmap
+  // The bitmap (new uint64_t[words]; one allocation: a group's bitmap is often the row's one
+  // cache miss) or the counter, or null.
+  void* far = nullptr;
+
+  StringDistinct() = default;
+  StringDistinct(const StringDistinct&) = delete;
+  StringDistinct& operator=(const StringDistinct&) = delete;
+  ~StringDistinct() {
+    if (counting()) {
+      delete counter();
+    } else {
+      delete[] bits();
+    }
+  }
+  bool counting() const { return size == kCounting; }
+  DistinctCounter* counter() const { return counting() ? static_cast<DistinctCounter*>(far) : nullptr; }
+  uint64_t* bits() const { return counting() ? nullptr : static_cast<uint64_t*>(far); }
 
   void Add(AggTable& table, const char* p, uint32_t n) {
-    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
-    if (counter) {
-      counter->Add(HashKeyString(std::string_view(p, n)));
+    if (!counting() && table.interned_bytes() >= kInternBudget) ToCounter(table);
+    if (counting()) {
+      counter()->Add(HashKeyString(std::string_view(p, n)));
       return;
     }
-    if (!bits && HoldsText(table, ids, size, p, n)) return;
+    if (!far && HoldsText(table, ids, size, p, n)) return;
     AddId(table, static_cast<uint32_t>(table.Intern(p, n)));
   }
   // Add of a value whose interned id + 1 the batch's code cache keeps in `cached` (0: not yet).
   void AddCoded(AggTable& table, const char* p, uint32_t n, uint64_t& cached) {
-    if (!counter && table.interned_bytes() >= kInternBudget) ToCounter(table);
-    if (counter) {
-      counter->Add(HashKeyString(std::string_view(p, n)));
+    if (!counting() && table.interned_bytes() >= kInternBudget) ToCounter(table);
+    if (counting()) {
+      counter()->Add(HashKeyString(std::string_view(p, n)));
       return;
     }
     if (cached == 0) cached = static_cast<uint64_t>(table.Intern(p, n)) + 1;
@@ -159,7 +178,7 @@ struct StringDistinct {
   }
   void AddId(const AggTable& table, uint32_t id) {
     uint32_t top = id;  // the highest id the bitmap must hold
-    if (!bits) {
+    if (!far) {
       for (uint32_t i = 0; i < size; ++i) {
         if (ids[i] == id) return;
         top = std::max(top, ids[i]);
@@ -172,10 +191,10 @@ struct StringDistinct {
     const size_t need = size_t{top} / 64 + 1;
     if (need > words && need > std::max<size_t>(kMinWords, size_t{size} * 2)) {
       ToCounter(table);  // too sparse: a bitmap would take more than the counter's hash set
-      counter->Add(HashKeyString(table.Interned(id)));
+      counter()->Add(HashKeyString(table.Interned(id)));
       return;
     }
-    if (!bits) {
+    if (!far) {
       for (uint32_t i = 0; i < size; ++i) Set(ids[i]);  // the first allocates the bitmap
     }
     if (Set(id) && ++size > DistinctCounter::kExactLimit) ToCounter(table);
@@ -185,37 +204,40 @@ struct StringDistinct {
     const size_t w = id / 64;
     if (w >= words) {
       const size_t grown = std::max(w + 1, size_t{words} * 2);
-      auto wider = std::make_unique<uint64_t[]>(grown);
-      std::copy(bits.get(), bits.get() + words, wider.get());
-      bits = std::move(wider);
+      auto* wider = new uint64_t[grown]();
+      std::copy(bits(), bits() + words, wider);
+      delete[] bits();
+      far = wider;
       words = static_cast<uint32_t>(grown);
     }
     const uint64_t bit = uint64_t{1} << (id % 64);
-    const bool added = (bits[w] & bit) == 0;
-    bits[w] |= bit;
+    const bool added = (bits()[w] & bit) == 0;
+    bits()[w] |= bit;
     return added;
   }
   template <class Fn>
   void ForEachId(Fn fn) const {
-    if (!bits) {
+    if (!far) {
       for (uint32_t i = 0; i < size; ++i) fn(ids[i]);
       return;
     }
     for (size_t w = 0; w < words; ++w) {
-      for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      for (uint64_t word = bits()[w]; word != 0; word &= word - 1) {
         fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(word))));
       }
     }
   }
   void ToCounter(const AggTable& table) {
-    counter = std::make_unique<DistinctCounter>();
-    ForEachId([&](uint32_t id) { counter->Add(HashKeyString(table.Interned(id))); });
-    bits.reset();
+    auto counted = std::make_unique<DistinctCounter>();
+    ForEachId([&](uint32_t id) { counted->Add(HashKeyString(table.Interned(id))); });
+    delete[] bits();
+    far = counted.release();
     words = 0;
-    size = 0;
+    size = kCounting;
   }
-  int64_t Estimate() const { return counter ? counter->Estimate() : size; }
+  int64_t Estimate() const { return counting() ? counter()->Estimate() : size; }
 };
+static_assert(sizeof(StringDistinct) == 40, "the compiled kernels' state layout (kCodegenVersion)");
 
 // arg_max/arg_min: the best value and its row's other columns, as the interpreter keeps them.
 struct ArgState {
@@ -227,7 +249,7 @@ struct ArgState {
 // Brings the start of the array an aggregate's state holds, if any, into the cache.
 void PrefetchArray(AggSlot slot, const uint8_t* state) {
   const void* array = nullptr;
-  if (slot == AggSlot::DCountString) array = std::launder(reinterpret_cast<const StringDistinct*>(state))->bits.get();
+  if (slot == AggSlot::DCountString) array = std::launder(reinterpret_cast<const StringDistinct*>(state))->far;
   if (slot == AggSlot::List) array = std::launder(reinterpret_cast<const ListState*>(state))->heap.get();
   if (array) __builtin_prefetch(array, 1);
 }
@@ -427,19 +449,27 @@ bool AggLayout::Of(const AggregateNode& node, AggLayout& out, std::string& why) 
   return true;
 }
 
-AggTable::AggTable(const AggregateNode& node, AggLayout layout)
-    : node_(node), layout_(std::move(layout)),
-      record_bytes_(layout_.keys.size() * sizeof(Key) + layout_.state_bytes) {
-  if (record_bytes_ == 0) record_bytes_ = 8;  // no keys, no state: still one record per group
-  // Records of whole cache lines, where that adds at most an eighth, each start a line: a row's
-  // lookup and update then touch their lines only (hunt b's 184 bytes would span 4 lines in 3 of
-  // 4 records, 3 lines when of 192).
-  const size_t lines = (record_bytes_ + kLine - 1) / kLine * kLine;
-  if (record_bytes_ >= kLine && lines - record_bytes_ <= record_bytes_ / 8) record_bytes_ = lines;
-  for (uint32_t k = 0; k < layout_.keys.size(); ++k) {
+AggTable::AggTable(const AggregateNode& node, AggLayout layout) : node_(node), layout_(std::move(layout)) {
+  const uint32_t nkeys = static_cast<uint32_t>(layout_.keys.size());
+  for (uint32_t k = 0; k < nkeys; ++k) {
     (layout_.keys[k] == Type::String ? string_keys_ : fixed_keys_).push_back(k);
     real_keys_ = real_keys_ || RealLike(layout_.keys[k]);
   }
+  key_at_.assign(nkeys, 0);
+  length_at_.assign(nkeys, 0);
+  uint32_t at = 0;
+  for (const uint32_t k : fixed_keys_) key_at_[k] = std::exchange(at, at + 8);
+  for (const uint32_t k : string_keys_) key_at_[k] = std::exchange(at, at + kInlineKey);
+  for (const uint32_t k : string_keys_) length_at_[k] = std::exchange(at, at + 4);
+  valid_at_ = at;
+  keys_bytes_ = static_cast<uint32_t>(Align8(at + nkeys));
+  record_bytes_ = keys_bytes_ + layout_.state_bytes;
+  if (record_bytes_ == 0) record_bytes_ = 8;  // no keys, no state: still one record per group
+  // Records of whole cache lines, where that adds at most an eighth, each start a line: a row's
+  // lookup and update then touch their lines only (184 bytes would span 4 lines in 3 of 4 records,
+  // 3 lines when of 192).
+  const size_t lines = (record_bytes_ + kLine - 1) / kLine * kLine;
+  if (record_bytes_ >= kLine && lines - record_bytes_ <= record_bytes_ / 8) record_bytes_ = lines;
   for (const AggSlotSpec& s : layout_.slots) {
     if (s.slot == AggSlot::DCountString || s.slot == AggSlot::List) array_slots_.push_back(s);
   }
@@ -447,7 +477,7 @@ AggTable::AggTable(const AggregateNode& node, AggLayout layout)
 
 AggTable::~AggTable() {
   for (size_t g = 0; g < groups(); ++g) {
-    uint8_t* state = Record(g) + layout_.keys.size() * sizeof(Key);
+    uint8_t* state = Record(g) + keys_bytes_;
     for (const AggSlotSpec& s : layout_.slots) {
       uint8_t* slot = state + s.offset;
       switch (s.slot) {
@@ -466,42 +496,45 @@ uint8_t* AggTable::Record(size_t g) const {
   return records_[g / kChunkRecords] + (g % kChunkRecords) * record_bytes_;
 }
 
-int64_t AggTable::ValueOf(const Key& key) {
-  int64_t v;
-  std::memcpy(&v, key.data, sizeof v);
-  return v;
+int64_t AggTable::KeyValue(const uint8_t* record, uint32_t k) const { return Load(record + key_at_[k]); }
+
+uint32_t AggTable::KeyLength(const uint8_t* record, uint32_t k) const {
+  uint32_t n;
+  std::memcpy(&n, record + length_at_[k], sizeof n);
+  return n;
 }
 
-std::string_view AggTable::TextOf(const Key& key) const {
-  if (key.length <= kInlineKey) return std::string_view(key.data, key.length);
-  return std::string_view(strings_).substr(static_cast<size_t>(ValueOf(key)), key.length);
+std::string_view AggTable::KeyText(const uint8_t* record, uint32_t k) const {
+  const uint32_t n = KeyLength(record, k);
+  if (n <= kInlineKey) return std::string_view(reinterpret_cast<const char*>(record + key_at_[k]), n);
+  return std::string_view(strings_).substr(static_cast<size_t>(KeyValue(record, k)), n);
 }
 
 bool AggTable::Equal(const uint8_t* record, const int64_t* values, const char* const* bytes,
                      const uint8_t* valid) const {
-  const auto key_at = [&](uint32_t k) -> const Key& {
-    return *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
-  };
   for (const uint32_t k : fixed_keys_) {
-    const Key& key = key_at(k);
-    if ((key.valid != 0) != (valid[k] != 0)) return false;
-    if (ValueOf(key) == values[k]) continue;
-    if (!key.valid) continue;
-    if (!real_keys_ || !RealLike(layout_.keys[k]) || Real(ValueOf(key)) != 0 || Real(values[k]) != 0) return false;
+    const bool is_valid = KeyValid(record, k);
+    if (is_valid != (valid[k] != 0)) return false;
+    const int64_t have = KeyValue(record, k);
+    if (have == values[k]) continue;
+    if (!is_valid) continue;
+    if (!real_keys_ || !RealLike(layout_.keys[k]) || Real(have) != 0 || Real(values[k]) != 0) return false;
   }
   for (const uint32_t k : string_keys_) {
-    const Key& key = key_at(k);
-    if ((key.valid != 0) != (valid[k] != 0)) return false;
-    if (!key.valid) continue;
-    if (key.length != static_cast<uint64_t>(values[k])) return false;
-    const char* have = key.length <= kInlineKey ? key.data : strings_.data() + ValueOf(key);
-    if (!BytesEqual(have, bytes[k], key.length)) return false;
+    const bool is_valid = KeyValid(record, k);
+    if (is_valid != (valid[k] != 0)) return false;
+    if (!is_valid) continue;
+    const uint32_t n = KeyLength(record, k);
+    if (n != static_cast<uint64_t>(values[k])) return false;
+    const char* have =
+        n <= kInlineKey ? reinterpret_cast<const char*>(record + key_at_[k]) : strings_.data() + KeyValue(record, k);
+    if (!BytesEqual(have, bytes[k], n)) return false;
   }
   return true;
 }
 
 uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
-  const size_t state = layout_.keys.size() * sizeof(Key);
+  const size_t state = keys_bytes_;
   const uint32_t count = static_cast<uint32_t>(hashes_.size());
   const uint32_t g = index_.FindOrAdd(
       hash, count, [&](uint32_t id) { return Equal(Record(id), values, bytes, valid); },
@@ -530,7 +563,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
       __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
     }
   }
-  const size_t state = nkeys * sizeof(Key);
+  const size_t state = keys_bytes_;
   for (uint32_t j = 0; j < n; ++j) {
     if (states[j]) continue;
     const int64_t* v = values + j * nkeys;
@@ -667,31 +700,34 @@ uint32_t AggTable::InternIndexed(const char* p, uint32_t n) {
 uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid) {
   const size_t g = hashes_.size();
   if (g % kChunkRecords == 0) {
-    chunks_.push_back(std::make_unique_for_overwrite<uint64_t[]>((record_bytes_ * kChunkRecords + kLine) / 8));
+    // Aligned to a pair of lines, which the core's adjacent-line prefetch fetches together: a
+    // record of two lines (hunt b's) then comes whole with one miss.
+    constexpr size_t kPair = 2 * kLine;
+    chunks_.push_back(std::make_unique_for_overwrite<uint64_t[]>((record_bytes_ * kChunkRecords + kPair) / 8));
     const auto at = reinterpret_cast<uintptr_t>(chunks_.back().get());
-    records_.push_back(reinterpret_cast<uint8_t*>((at + kLine - 1) & ~uintptr_t{kLine - 1}));
+    records_.push_back(reinterpret_cast<uint8_t*>((at + kPair - 1) & ~uintptr_t{kPair - 1}));
   }
   hashes_.push_back(hash);
   uint8_t* record = Record(g);
   std::memset(record, 0, record_bytes_);
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
-    Key& key = *new (record + k * sizeof(Key)) Key{};
-    key.valid = valid[k];
-    if (!key.valid) continue;
+    record[valid_at_ + k] = valid[k] != 0;
+    if (!valid[k]) continue;
+    uint8_t* at = record + key_at_[k];
     if (layout_.keys[k] == Type::String) {
-      key.length = static_cast<uint32_t>(values[k]);
-      if (key.length <= kInlineKey) {
-        std::memcpy(key.data, bytes[k], key.length);
+      const auto n = static_cast<uint32_t>(values[k]);
+      std::memcpy(record + length_at_[k], &n, sizeof n);
+      if (n <= kInlineKey) {
+        std::memcpy(at, bytes[k], n);
         continue;
       }
-      const int64_t at = static_cast<int64_t>(strings_.size());
-      std::memcpy(key.data, &at, sizeof at);
-      strings_.append(bytes[k], key.length);
+      Store(at, static_cast<int64_t>(strings_.size()));
+      strings_.append(bytes[k], n);
     } else {
-      std::memcpy(key.data, &values[k], sizeof values[k]);
+      Store(at, values[k]);
     }
   }
-  uint8_t* state = record + layout_.keys.size() * sizeof(Key);
+  uint8_t* state = record + keys_bytes_;
   for (const AggSlotSpec& s : layout_.slots) {
     switch (s.slot) {
       case AggSlot::PickString: new (state + s.offset) StringPick(); break;
@@ -743,9 +779,9 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
     case AggSlot::DCountString: {
       auto* i = std::launder(reinterpret_cast<StringDistinct*>(into));
       const auto* f = std::launder(reinterpret_cast<const StringDistinct*>(from));
-      if (f->counter) {
-        if (!i->counter) i->ToCounter(*this);
-        i->counter->Merge(*f->counter);
+      if (f->counting()) {
+        if (!i->counting()) i->ToCounter(*this);
+        i->counter()->Merge(*f->counter());
         return;
       }
       f->ForEachId([&](uint32_t id) {
@@ -804,19 +840,18 @@ void AggTable::Merge(const AggTable& other) {
     const size_t n = std::min(kMergeChunk, other.groups() - first);
     for (size_t j = 0; j < n; ++j) {
       const uint8_t* record = other.Record(first + j);
-      for (size_t k = 0; k < nkeys; ++k) {
-        const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
-        valid[j * nkeys + k] = key.valid;
-        const bool text = layout_.keys[k] == Type::String && key.valid;
-        values[j * nkeys + k] = text ? key.length : ValueOf(key);
-        bytes[j * nkeys + k] = text ? other.TextOf(key).data() : nullptr;
+      for (uint32_t k = 0; k < nkeys; ++k) {
+        valid[j * nkeys + k] = other.KeyValid(record, k);
+        const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
+        values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
+        bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
       }
     }
     std::fill(states.begin(), states.end(), nullptr);
     Groups(static_cast<uint32_t>(n), other.hashes_.data() + first, values.data(), bytes.data(), valid.data(),
            states.data(), nullptr, nullptr);
     for (size_t j = 0; j < n; ++j) {
-      const uint8_t* from = other.Record(first + j) + nkeys * sizeof(Key);
+      const uint8_t* from = other.Record(first + j) + other.keys_bytes_;
       for (size_t a = 0; a < layout_.slots.size(); ++a) {
         const AggSlotSpec& s = layout_.slots[a];
         MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids.data());
@@ -934,23 +969,22 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
   std::vector<Column*> outs;
   for (size_t i = 0; i < rows; ++i) {
     const uint8_t* record = Record(groups ? (*groups)[i] : i);
-    for (size_t k = 0; k < nkeys; ++k) {
+    for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;
-      const Key& key = *std::launder(reinterpret_cast<const Key*>(record + k * sizeof(Key)));
       Column& c = result.columns[k];
-      if (!key.valid) {
+      if (!KeyValid(record, k)) {
         c.AppendNull();
       } else if (layout_.keys[k] == Type::String) {
-        c.AppendString(TextOf(key));
+        c.AppendString(KeyText(record, k));
       } else {
-        AppendValue(c, ValueOf(key));
+        AppendValue(c, KeyValue(record, k));
       }
     }
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       if (!made[a]) continue;
       outs.clear();
       for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) outs.push_back(&result.columns[first[a] + j]);
-      AppendResult(a, record + nkeys * sizeof(Key), outs.data());
+      AppendResult(a, record + keys_bytes_, outs.data());
     }
   }
   result.row_count = rows;

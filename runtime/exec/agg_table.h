@@ -219,19 +219,23 @@ class AggTable {
   }
 
  private:
-  // A key as the table keeps it: integers and reals' bits in the first 8 bytes of `data`; strings
-  // of up to kInlineKey bytes whole in `data` (so comparing them reads no other memory), longer
-  // ones as their offset in strings_ in its first 8 bytes.
+  // A record's keys, packed so that with the small states after them they share its first cache
+  // line: each fixed-width key's 8 bytes (integers, reals' bits), then each string key's first
+  // kInlineKey bytes (a string up to that length whole, so comparing it reads no other memory; a
+  // longer one's offset in strings_ in the first 8), then the strings' lengths (4 bytes each),
+  // then a valid byte per key, then the state block, 8-byte aligned (hunt b's port and address:
+  // 32 bytes, where 24 a key took 48).
   static constexpr uint32_t kInlineKey = 16;
-  struct Key {
-    char data[kInlineKey];
-    uint32_t length;  // strings
-    uint8_t valid;
-  };
-  static_assert(sizeof(Key) % 8 == 0, "keys keep the state block that follows them 8-byte aligned");
-  static int64_t ValueOf(const Key& key);
-  // A valid string key's bytes; `key` is the record's, not a copy.
-  std::string_view TextOf(const Key& key) const;
+  std::vector<uint32_t> key_at_;     // per key, the offset of its value or bytes
+  std::vector<uint32_t> length_at_;  // per key, the offset of a string's length
+  uint32_t valid_at_ = 0;            // of key 0's valid byte
+  uint32_t keys_bytes_ = 0;          // the offset of the state block
+  bool KeyValid(const uint8_t* record, uint32_t k) const { return record[valid_at_ + k] != 0; }
+  // A fixed-width key's value; a long string key's offset in strings_.
+  int64_t KeyValue(const uint8_t* record, uint32_t k) const;
+  uint32_t KeyLength(const uint8_t* record, uint32_t k) const;
+  // A valid string key's bytes, in the record or strings_.
+  std::string_view KeyText(const uint8_t* record, uint32_t k) const;
   uint8_t* Record(size_t g) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;

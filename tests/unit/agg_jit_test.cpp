@@ -5,7 +5,8 @@
 // lone string key of a few to a few thousand values a batch (dictionary codes, the key cache);
 // make_set/make_list at their caps through each form of their state; a where right above the
 // summarize (its narrow rows tested first) and the result rows of some columns or groups; records
-// padded to whole cache lines; interned strings of every length found again by their words.
+// of packed keys and states in whole pairs of cache lines; interned strings of every length found
+// again by their words.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -401,33 +403,53 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
   CHECK(all_twice);
 }
 
-TEST_CASE("agg table: records padded to whole cache lines, many groups, nulls and merged partials", "[aggregate]") {
-  // Hunt b's layout, count(), dcount(s), make_set(s, 3) by s, l: 184 bytes of keys and states,
-  // padded to 192 (three lines, each record starting one). Two tables fed alternate rows and
-  // merged give what one table fed them all does, and each group's counts are the rows'.
+TEST_CASE("agg table: records of two lines, many groups, nulls and merged partials", "[aggregate]") {
+  // Hunt b's layout, count(), dcount(d), make_set(p, 3) by s, l: 32 bytes of packed keys and 96 of
+  // states, each record one pair of cache lines. Keys: addresses kept whole in the record, longer
+  // ones (past 16 bytes) kept apart, empty and null strings, null numbers; each group sees up to
+  // 13 devices (its dcount past the ids it keeps inline) and 5 processes (its set at its cap). Two
+  // tables fed alternate halves and merged give what one table fed all rows does, and every
+  // group's counts are the rows'.
   auto plan = SummarizePlan({{"s", Col(kS, Type::String)}, {"l", Col(kL, Type::Long)}},
-                            {Agg(AggKind::Count, {}), Agg(AggKind::DCount, {Col(kS, Type::String)}),
+                            {Agg(AggKind::Count, {}), Agg(AggKind::DCount, {Col(kMany, Type::String)}),
                              Agg(AggKind::MakeSet, {Col(kS, Type::String)}, 3)});
   auto& node = *plan->As<AggregateNode>();
   for (size_t k = 0; k < node.aggregates.size(); ++k) node.aggregates[k].names = {fmt::format("a{}", k)};
   AggLayout layout;
   std::string why;
   REQUIRE(AggLayout::Of(node, layout, why));
-  REQUIRE(layout.state_bytes + 2 * 24 == 184);
+  REQUIRE(layout.state_bytes == 96);
+  constexpr size_t kKeys = 32;
   AggTable one(node, layout), first(node, layout), second(node, layout);
   bool aligned = true;
+  // Per group of `one`, in order of first sight (the results' order): its keys (a null string as
+  // a null; results show it as an empty string) and devices.
+  using GroupKey = std::tuple<bool, std::string, int64_t>;
+  std::vector<GroupKey> order;
+  std::map<GroupKey, std::set<std::string>> devices;
   const auto add = [&](AggTable& table, int64_t row) {
-    const std::string s = fmt::format("10.0.{}.{}", row % 7, row % 3000);
+    std::string s = fmt::format("10.0.{}.{}", row % 7, row % 3000);
+    if (row % 13 == 0) s = fmt::format("fe80::1ff:fe23:{}:{}", row % 7, row % 3000);  // past 16 bytes
+    if (row % 17 == 0) s.clear();
+    const bool s_valid = row % 19 != 0;
     const int64_t l = row % 5;
-    const int64_t values[] = {static_cast<int64_t>(s.size()), l};
-    const char* bytes[] = {s.data(), nullptr};
-    const uint8_t valid[] = {1, static_cast<uint8_t>(row % 11 != 0)};  // some null l keys
-    const uint64_t hash = HashKeyString(s) ^ (valid[1] ? HashKeyInteger(l) : 7);
+    const bool l_valid = row % 11 != 0;
+    const std::string device = fmt::format("device-{}.contoso.local", row % 61 % 13);
+    const std::string process = fmt::format("p{}.exe", row % 5);
+    const int64_t values[] = {s_valid ? static_cast<int64_t>(s.size()) : 0, l_valid ? l : 0};
+    const char* bytes[] = {s_valid ? s.data() : nullptr, nullptr};
+    const uint8_t valid[] = {s_valid, l_valid};
+    const uint64_t hash = (s_valid ? HashKeyString(s) : 5) ^ (l_valid ? HashKeyInteger(l) : 7);
     uint8_t* state = huntc_agg_group(&table, hash, values, bytes, valid);
-    aligned &= (reinterpret_cast<uintptr_t>(state) - 2 * 24) % 64 == 0;
+    aligned &= (reinterpret_cast<uintptr_t>(state) - kKeys) % 128 == 0;
     ++*reinterpret_cast<int64_t*>(state + layout.slots[0].offset);
-    huntc_agg_dcount_str(&table, state + layout.slots[1].offset, s.data(), static_cast<uint32_t>(s.size()));
-    huntc_agg_list_str(&table, state + layout.slots[2].offset, s.data(), static_cast<uint32_t>(s.size()), 3, 1);
+    huntc_agg_dcount_str(&table, state + layout.slots[1].offset, device.data(), static_cast<uint32_t>(device.size()));
+    huntc_agg_list_str(&table, state + layout.slots[2].offset, process.data(), static_cast<uint32_t>(process.size()),
+                       3, 1);
+    if (&table != &one) return;
+    const GroupKey key{s_valid, s_valid ? s : "", l_valid ? l : -1};
+    if (devices.count(key) == 0) order.push_back(key);
+    devices[key].insert(device);
   };
   constexpr int64_t kRows = 60'000;
   for (int64_t row = 0; row < kRows; ++row) {
@@ -436,17 +458,31 @@ TEST_CASE("agg table: records padded to whole cache lines, many groups, nulls an
   }
   first.Merge(second);
   CHECK(aligned);
+  REQUIRE(one.groups() == order.size());
   CHECK(one.groups() == first.groups());
   const Batch merged = first.Result();
   CHECK(Rows(merged) == Rows(one.Result()));
   int64_t rows = 0;
-  bool one_device = true;
+  size_t empty = 0, long_keys = 0, null_keys = 0, many_devices = 0;
+  bool counted = true;
   for (size_t g = 0; g < merged.rows(); ++g) {
+    const auto& [s_valid, s, l] = order[g];
+    empty += s_valid && s.empty();
+    long_keys += s.size() > 16;
+    null_keys += !s_valid;
+    const size_t distinct = devices[order[g]].size();
+    many_devices += distinct > 6;
+    counted &= merged.columns[0].StringAt(g) == s;
+    counted &= l < 0 ? merged.columns[1].IsNull(g) : merged.columns[1].LongAt(g) == l;
+    counted &= merged.columns[3].LongAt(g) == static_cast<int64_t>(distinct);
     rows += merged.columns[2].LongAt(g);
-    one_device &= merged.columns[3].LongAt(g) == 1;
   }
   CHECK(rows == kRows);
-  CHECK(one_device);
+  CHECK(counted);
+  CHECK(empty > 0);
+  CHECK(long_keys > 0);
+  CHECK(null_keys > 0);
+  CHECK(many_devices > 0);
 }
 
 TEST_CASE("agg table: interned strings of every length keep one id each, through slots taken over", "[aggregate]") {
