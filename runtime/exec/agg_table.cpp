@@ -949,9 +949,12 @@ void AggTable::OfferArg(size_t k, uint8_t* state, const ColumnView* columns, uin
   a->taken = true;
 }
 
-Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint32_t>* groups) {
+Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint32_t>* groups,
+                       size_t begin, size_t end) {
   if (node_.keys.empty() && this->groups() == 0) Group(0, nullptr, nullptr, nullptr);
-  const size_t rows = groups ? groups->size() : this->groups();
+  end = std::min(end, groups ? groups->size() : this->groups());
+  begin = std::min(begin, end);
+  const size_t rows = end - begin;
   const auto wanted = [&](size_t c) { return !columns || (*columns)[c]; };
   Batch result(node_.schema);
   for (size_t c = 0; c < result.columns.size(); ++c) {
@@ -967,7 +970,7 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
     column += node_.aggregates[a].names.size();
   }
   std::vector<Column*> outs;
-  for (size_t i = 0; i < rows; ++i) {
+  for (size_t i = begin; i < end; ++i) {
     const uint8_t* record = Record(groups ? (*groups)[i] : i);
     for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;

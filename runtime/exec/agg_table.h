@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -203,7 +204,11 @@ class AggTable {
   // a summarize without keys, one row even when no rows came. With `columns`, only the result
   // columns it marks are filled (the rest stay empty), for a filter above to test before the
   // others (make_set's JSON) are made; with `groups`, only those groups' rows, in that order.
-  Batch Result(const std::vector<bool>* columns = nullptr, const std::vector<uint32_t>* groups = nullptr);
+  // Only rows [begin, end) of that result are made: calls for different rows may run at once on
+  // several threads (the table is only read, once it has a group).
+  Batch Result(const std::vector<bool>* columns = nullptr,
+               const std::vector<uint32_t>* groups = nullptr, size_t begin = 0,
+               size_t end = SIZE_MAX);
 
   // arg_max/arg_min (aggregate `k`, its slot `state`): offers row `row` of the batch `columns`
   // whose value is `value` (null or NaN: `present` false).

@@ -86,7 +86,9 @@ class WriterSink : public Consumer {
 class Execution {
  public:
   // Instantiates the operators of `plan`, whose result rows go to `sink`. `now` is now().
-  Execution(const PlanNode& plan, int64_t now, Consumer& sink);
+  // `threads`: how many threads an operator may use at once for the work it does alone once its
+  // inputs have ended (making a summarize's result rows), where nothing else runs.
+  Execution(const PlanNode& plan, int64_t now, Consumer& sink, unsigned threads = 1);
   ~Execution();
 
   // The plan's sources (Scan, Datatable, ApplyInput and Shared nodes), in the order they must be
@@ -129,6 +131,7 @@ class Execution {
   void Build(const PlanNode& node, Consumer* out, int input, const FilterNode* above = nullptr);
 
   std::unique_ptr<Evaluator> evaluator_;
+  unsigned threads_;
   std::vector<std::unique_ptr<Consumer>> operators_;
   std::vector<Source> sources_;
   std::vector<std::pair<const PlanNode*, SharedResult*>> shared_;  // per shared subplan

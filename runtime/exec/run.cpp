@@ -282,7 +282,10 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats) {
   std::vector<std::unique_ptr<Execution>> executions;
-  for (const PlanRun& run : plans) executions.push_back(std::make_unique<Execution>(*run.plan, options.now, *run.sink));
+  for (const PlanRun& run : plans) {
+    executions.push_back(
+        std::make_unique<Execution>(*run.plan, options.now, *run.sink, options.threads));
+  }
   std::vector<size_t> next(plans.size(), 0);  // per plan: the next of its sources to feed
   // Per plan and source: the rows kept for it by an earlier round's read.
   std::vector<std::vector<Kept>> kept(plans.size());

@@ -32,7 +32,8 @@ struct PlanRunOptions {
   bool profile = false;  // time each plan (PlanRun::nanos): two clock reads per plan per batch
   // Threads that parse the inputs (cut into ranges of split_bytes as RunPipelines cuts them);
   // the plans' operators still take every batch on the calling thread, in input order, except a
-  // compiled summarize right above a Scan, which the reading threads compute per range.
+  // compiled summarize right above a Scan, which the reading threads compute per range; once
+  // the reading has ended, an operator's own work may use as many (Execution).
   unsigned threads = 1;
   uint64_t split_bytes = uint64_t{32} << 20;
   std::function<void(const ReadStats&)> on_progress;  // after each input read, the totals so far

@@ -170,3 +170,53 @@ TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "
     }
   }
 }
+
+TEST_CASE("threads: a summarize's result rows made in parts on several threads",
+          "[runtime][threads][summarize]") {
+  // Once the reading has ended, a compiled summarize of tens of thousands of groups makes its
+  // result rows (and, under a filter, the columns the filter tests first) in parts on up to
+  // `threads` threads: on 2 and 4 threads the rows, their order (first sight, then the sort's
+  // ties: most groups count 1) and the filter's choice are those of one thread, with keys null in
+  // some groups, whether the file is read as one range or many.
+  test::TempDir dir;
+  std::string events;
+  gen::GenOptions opt;
+  opt.events = 60000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    events += chunk;
+    return true;
+  });
+  const std::vector<InputFile> inputs = {
+      {dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"}};
+  const std::vector<std::string> kql = {
+      "DeviceNetworkEvents | extend k = iff(LocalPort % 5 == 0, long(null), LocalPort) "
+      "| summarize n = count(), s = make_set(DeviceName, 2) by k, RemoteIP, RemotePort "
+      "| order by n desc",
+      "DeviceNetworkEvents | summarize n = count(), d = dcount(DeviceName), "
+      "s = make_set(ActionType, 2) by LocalPort, RemoteIP | where d > 0 and LocalPort % 7 != 0",
+  };
+  const Catalog catalog = Catalog::BuiltIn();
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  for (const std::string& text : kql) {
+    INFO(text);
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    Diagnostics diags;
+    auto file = std::make_shared<SourceFile>("<query>", text);
+    queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
+    REQUIRE(queries.back());
+    CHECK(queries.back()->interpreted.empty());
+    const Run one = RunOn(queries, inputs, 1, (dir.path / "one").string(), uint64_t{1} << 30);
+    // Enough groups for parts of 16384 rows on each of 2 threads, after the filter too.
+    CHECK(std::count(one.detections.begin(), one.detections.end(), '\n') > 40000);
+    for (unsigned threads : {2u, 4u}) {
+      for (const uint64_t split_bytes : {uint64_t{1} << 30, uint64_t{1} << 20}) {
+        INFO(threads << " threads, ranges of " << split_bytes << " bytes");
+        const Run many = RunOn(queries, inputs, threads, (dir.path / "many").string(), split_bytes);
+        CHECK(many.detections == one.detections);
+      }
+    }
+  }
+}
