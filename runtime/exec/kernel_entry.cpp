@@ -13,6 +13,7 @@
 #include "runtime/batch.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
+#include "runtime/exec/json.h"
 #include "runtime/literal_matcher.h"
 #include "runtime/regex.h"
 #include "runtime/strings.h"
@@ -321,6 +322,13 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
 }
 
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out) {
+  // An array of scalars (split()'s, after an mv-expand copied it to every row) is counted, not
+  // parsed into a tree.
+  thread_local std::vector<std::string_view> items;
+  if ((valid || is_text) && SplitScalarArray({doc, n}, items)) {
+    *out = static_cast<int64_t>(items.size());
+    return 1;
+  }
   const Json& d = Document(doc, n, valid, is_text);
   if (!d.IsArray()) return 0;
   *out = static_cast<int64_t>(d.items().size());

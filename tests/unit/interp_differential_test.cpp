@@ -289,6 +289,7 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       "toint(AdditionalFields[0]) == 1 or tostring(AdditionalFields[-1]) == '3'",
       "array_length(AdditionalFields.arr) == 3 or array_length(AdditionalFields) > 0",
       "isnull(array_length(AdditionalFields.arr))",
+      "array_length(parse_json(RemoteUrl)) == 2 or array_length(split(RemoteUrl, '\\\\')) == 4",
       // the column itself, null, empty, non-JSON
       "tostring(AdditionalFields) contains 'x'",
       "isnull(AdditionalFields) or isempty(AdditionalFields)",
