@@ -287,7 +287,8 @@ int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl,
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {
   // A quoted string to a string (mv-expand of split()'s pieces) takes no columns and no parse.
   if (valid && static_cast<Type>(type) == Type::String) {
-    if (std::optional<std::string> s = QuotedAscii({doc, n})) return StoreText(*s, static_cast<HuntcText*>(out));
+    const std::optional<std::string> s = QuotedAscii({doc, n});
+    if (s) return StoreText(*s, static_cast<HuntcText*>(out));
   }
   // The cell as a one-row dynamic column, converted by the interpreter's own conversion.
   Column& from = ScratchColumn(Type::Dynamic);

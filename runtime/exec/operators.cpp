@@ -526,8 +526,8 @@ class HashJoinOp : public Operator {
     for (size_t c = 0; c < n.left_out.size(); ++c) {
       if (prefilter_.read[c]) read_left_.emplace_back(c, n.left_out[c]);
     }
-    for (size_t c = 0; c < n.right_out.size(); ++c) {
-      if (prefilter_.read[n.left_out.size() + c]) read_right_.emplace_back(n.left_out.size() + c, n.right_out[c]);
+    for (size_t c = n.left_out.size(); c < n.left_out.size() + n.right_out.size(); ++c) {
+      if (prefilter_.read[c]) read_right_.emplace_back(c, n.right_out[c - n.left_out.size()]);
     }
   }
 
