@@ -133,14 +133,37 @@ void AppendParsed(Column& out, std::string_view text) {
 
 }  // namespace
 
+std::optional<std::string> QuotedAscii(std::string_view text) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return std::nullopt;
+  const std::string_view inside = text.substr(1, text.size() - 2);
+  std::string out;
+  size_t start = 0;  // the first byte of inside not yet in out
+  for (size_t i = 0; i < inside.size(); ++i) {
+    const char c = inside[i];
+    if (c < 0x20 || c >= 0x7f || c == '"') return std::nullopt;  // char may be signed: < 0x20 too
+    if (c != '\\') continue;
+    if (i + 1 == inside.size()) return std::nullopt;  // the closing quote is escaped
+    out.append(inside.data() + start, i - start);
+    switch (inside[++i]) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '/': out.push_back('/'); break;
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      default: return std::nullopt;
+    }
+    start = i + 1;
+  }
+  out.append(inside.data() + start, inside.size() - start);
+  return out;
+}
+
 Json ParseDynamic(std::string_view text) {
   if (text.empty()) return Json();
-  // A quoted ASCII string without escapes (split()'s and mv-expand's usual cell) is its inside, as
-  // the parser would read it: no parser, no padded copy.
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
-      std::all_of(text.begin() + 1, text.end() - 1, [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
-    return Json::String(std::string(text.substr(1, text.size() - 2)));
-  }
+  if (std::optional<std::string> s = QuotedAscii(text)) return Json::String(std::move(*s));
   if (auto j = Json::Parse(text)) return std::move(*j);
   return Json::String(std::string(text));
 }
@@ -185,7 +208,10 @@ std::string CellToString(const Column& c, size_t r) {
     case Type::Decimal: return RealToString(c.RealAt(r));
     case Type::DateTime: return FormatDateTime(c.LongAt(r));
     case Type::TimeSpan: return FormatTimeSpan(c.LongAt(r));
-    case Type::Dynamic: return ParseDynamic(c.StringAt(r)).ToText();
+    case Type::Dynamic: {
+      std::optional<std::string> s = QuotedAscii(c.StringAt(r));
+      return s ? std::move(*s) : ParseDynamic(c.StringAt(r)).ToText();
+    }
     case Type::Null: return "";
     default: return std::string(c.StringAt(r));
   }

@@ -90,6 +90,11 @@ class Evaluator {
   std::unordered_map<std::string, std::unique_ptr<StringSet>> sets_;
 };
 
+// The string a quoted ASCII JSON string (split()'s and mv-expand's usual cell, Windows paths
+// with their backslashes escaped) holds, its escapes undone as the parser would, without one.
+// Nothing for other text, \u escapes, bytes outside printable ASCII or invalid escapes: the
+// parser reads (or rejects) those.
+std::optional<std::string> QuotedAscii(std::string_view text);
 // The dynamic value of a JSON text (a dynamic cell's, or parse_json's argument): "" is null,
 // invalid JSON is a string.
 Json ParseDynamic(std::string_view text);

@@ -13,6 +13,7 @@
 #include "runtime/batch.h"
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
+#include "runtime/exec/json.h"
 #include "runtime/literal_matcher.h"
 #include "runtime/regex.h"
 #include "runtime/strings.h"
@@ -138,6 +139,21 @@ const Json& Document(const char* doc, uint32_t n, int32_t valid, int32_t is_text
   return last_document.value;
 }
 
+// Stores a dynamic value a function made, and makes it the document parsed last: parsing its
+// text would give it back, and a member read of it next (parse_path(p).Filename) skips that
+// parse. Only for ASCII text: other bytes pass through the serialiser as they are, and invalid
+// UTF-8 would not parse back.
+int32_t StoreDocument(Json v, HuntcText* out) {
+  const int32_t valid = StoreJson(v, static_cast<int32_t>(Type::Dynamic), out);
+  const auto ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
+  if (valid && std::all_of(out->data, out->data + out->size, ascii)) {
+    last_document.value = std::move(v);
+    last_document.data = out->data;
+    last_document.size = out->size;
+  }
+  return valid;
+}
+
 template <class T, class Out>
 int32_t Store(const std::optional<T>& v, Out* out) {
   if (!v) return 0;
@@ -208,8 +224,8 @@ int32_t huntc_string_fn(int32_t fn, const char* s, uint32_t n, HuntcText* out) {
       return StoreText(decoded ? *decoded : "", out);
     }
     case kHuntcParseJson: return dynamic(ParseDynamic(x));
-    case kHuntcParseUrl: return dynamic(ParseUrl(x));
-    case kHuntcParsePath: return dynamic(ParsePath(x));
+    case kHuntcParseUrl: return StoreDocument(ParseUrl(x), out);
+    case kHuntcParsePath: return StoreDocument(ParsePath(x), out);
     case kHuntcParseCsv: return dynamic(ParseCsv(x));
     default: return dynamic(Base64DecodeToArray(x));
   }
@@ -269,6 +285,11 @@ int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl,
 }
 
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {
+  // A quoted string to a string (mv-expand of split()'s pieces) takes no columns and no parse.
+  if (valid && static_cast<Type>(type) == Type::String) {
+    const std::optional<std::string> s = QuotedAscii({doc, n});
+    if (s) return StoreText(*s, static_cast<HuntcText*>(out));
+  }
   // The cell as a one-row dynamic column, converted by the interpreter's own conversion.
   Column& from = ScratchColumn(Type::Dynamic);
   if (valid) {
@@ -302,6 +323,13 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
 }
 
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out) {
+  // An array of scalars (split()'s, after an mv-expand copied it to every row) is counted, not
+  // parsed into a tree.
+  thread_local std::vector<std::string_view> items;
+  if ((valid || is_text) && SplitScalarArray({doc, n}, items)) {
+    *out = static_cast<int64_t>(items.size());
+    return 1;
+  }
   const Json& d = Document(doc, n, valid, is_text);
   if (!d.IsArray()) return 0;
   *out = static_cast<int64_t>(d.items().size());

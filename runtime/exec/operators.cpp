@@ -554,7 +554,15 @@ class HashJoinOp : public Operator {
   HashJoinOp(const HashJoinNode& n, Consumer* out, int in, Evaluator& e, Prefilter prefilter)
       : Operator(out, in, e), node_(n), build_(n.inputs[1]->schema, Kept(n), n.right_keys, OutputsBuildRows(n.join_kind)),
         comparable_(KeysComparable(KeyTypes(*n.inputs[0], n.left_keys), KeyTypes(*n.inputs[1], n.right_keys))),
-        out_batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {}
+        out_batch_(n.schema), prefilter_(std::move(prefilter)), narrow_(n.schema) {
+    if (!prefilter_.filter) return;
+    for (size_t c = 0; c < n.left_out.size(); ++c) {
+      if (prefilter_.read[c]) read_left_.emplace_back(c, n.left_out[c]);
+    }
+    for (size_t c = n.left_out.size(); c < n.left_out.size() + n.right_out.size(); ++c) {
+      if (prefilter_.read[c]) read_right_.emplace_back(c, n.right_out[c - n.left_out.size()]);
+    }
+  }
 
   void Push(const RowSet& rows, int input) override {
     if (input == 1) {
@@ -654,35 +662,29 @@ class HashJoinOp : public Operator {
       if (pending_.size() >= kOutputBatchRows) FlushPending();
       return;
     }
-    AppendRow(out_batch_, nullptr, left, row, right);
+    AppendRow(out_batch_, left, row, right);
     if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
   }
 
-  // Appends that row's columns to `to` (only those `only` marks, when given).
-  void AppendRow(Batch& to, const std::vector<bool>* only, const Batch* left, uint32_t row, int64_t right) {
+  // Appends that row's columns to `to`.
+  void AppendRow(Batch& to, const Batch* left, uint32_t row, int64_t right) {
     size_t c = 0;
-    for (int l : node_.left_out) {
-      Column& col = to.columns[c];
-      if (!only || (*only)[c]) {
-        if (left) {
-          col.AppendFrom(left->columns[static_cast<size_t>(l)], row);
-        } else {
-          col.AppendNull();
-        }
-      }
-      ++c;
+    for (int l : node_.left_out) AppendLeft(to.columns[c++], left, row, l);
+    for (int r : node_.right_out) AppendRight(to.columns[c++], right, r);
+  }
+  void AppendLeft(Column& to, const Batch* left, uint32_t row, int l) {
+    if (left) {
+      to.AppendFrom(left->columns[static_cast<size_t>(l)], row);
+    } else {
+      to.AppendNull();
     }
-    for (int r : node_.right_out) {
-      Column& col = to.columns[c];
-      if (!only || (*only)[c]) {
-        if (right >= 0) {
-          const JoinTable::Row& at = build_.rows()[static_cast<size_t>(right)];
-          col.AppendFrom(build_.ColumnOf(at, r), at.row);
-        } else {
-          col.AppendNull();
-        }
-      }
-      ++c;
+  }
+  void AppendRight(Column& to, int64_t right, int r) {
+    if (right >= 0) {
+      const JoinTable::Row& at = build_.rows()[static_cast<size_t>(right)];
+      to.AppendFrom(build_.ColumnOf(at, r), at.row);
+    } else {
+      to.AppendNull();
     }
   }
 
@@ -690,10 +692,13 @@ class HashJoinOp : public Operator {
   void FlushPending() {
     if (pending_.empty()) return;
     narrow_.Clear();
-    for (const PendingRow& p : pending_) AppendRow(narrow_, &prefilter_.read, pending_left_, p.row, p.right);
+    for (const PendingRow& p : pending_) {
+      for (const auto& [c, l] : read_left_) AppendLeft(narrow_.columns[c], pending_left_, p.row, l);
+      for (const auto& [c, r] : read_right_) AppendRight(narrow_.columns[c], p.right, r);
+    }
     selector_.Select(*prefilter_.filter, eval_, RowSet{&narrow_, nullptr, pending_.size()}, selection_);
     for (uint32_t k : selection_) {
-      AppendRow(out_batch_, nullptr, pending_left_, pending_[k].row, pending_[k].right);
+      AppendRow(out_batch_, pending_left_, pending_[k].row, pending_[k].right);
       if (++out_batch_.row_count >= kOutputBatchRows) EmitBatch();
     }
     pending_.clear();
@@ -723,6 +728,8 @@ class HashJoinOp : public Operator {
   Batch out_batch_;
   Prefilter prefilter_;
   Batch narrow_;  // the prefilter's columns of the pending rows
+  // The output columns the prefilter reads, each with its left or right input column.
+  std::vector<std::pair<size_t, int>> read_left_, read_right_;
   std::vector<PendingRow> pending_;
   const Batch* pending_left_ = nullptr;
   std::vector<uint32_t> selection_;

@@ -246,6 +246,8 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
   const char* urls[] = {
       R"({\"k\":\"v\",\"a\":{\"b\":[10,20]}})", "Abc-123-DEF.example.com", "not json {", "", "[\"p\",\"q\"]",
       "aaa.bbb.aaa", "null", "ünïcode-Straße.de",
+      // A path whose JSON text has escapes: backslashes, a quote, a tab.
+      R"(C:\\Users\\a\"b\tc\\x.exe:ads)",
   };
   const char* commands[] = {
       R"(powershell.exe -enc \"a b\" c)", "cmd.exe /c \\\"x y\\\" z", "", "rundll32 a,b",
@@ -287,6 +289,7 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       "toint(AdditionalFields[0]) == 1 or tostring(AdditionalFields[-1]) == '3'",
       "array_length(AdditionalFields.arr) == 3 or array_length(AdditionalFields) > 0",
       "isnull(array_length(AdditionalFields.arr))",
+      "array_length(parse_json(RemoteUrl)) == 2 or array_length(split(RemoteUrl, '\\\\')) == 4",
       // the column itself, null, empty, non-JSON
       "tostring(AdditionalFields) contains 'x'",
       "isnull(AdditionalFields) or isempty(AdditionalFields)",
@@ -362,6 +365,9 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       {"LA = tolower(AdditionalFields.a), UD = toupper(AdditionalFields), SD = substring(AdditionalFields.o, 1, 4), "
        "PF = tolower(parse_path(RemoteUrl).Filename), HD = url_encode(AdditionalFields.arr), "
        "SU = substring(RemoteUrl, -7, 3), SN = substring(RemoteUrl, 2, LocalPort)", 1},
+      // split()'s pieces as strings: quoted JSON strings, some with escapes, read without a parser.
+      {"P = split(RemoteUrl, '\\\\') | mv-expand P | extend S = tostring(P), F = tolower(P), "
+       "PD = tostring(parse_path(RemoteUrl).DirectoryPath), PS = parse_path(RemoteUrl).AlternateDataStreamName", 3},
       // A null dynamic the kernel made must be null to the next Project's kernel, which reads it.
       {"N = AdditionalFields.arr[1], D = parse_json(RemoteUrl) | extend Z = isnull(N), Y = isnull(D), "
        "S = strcat(tostring(D), '/', tostring(N))", 2},

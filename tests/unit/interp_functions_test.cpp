@@ -9,6 +9,7 @@
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
 #include "runtime/exec/series.h"
+#include "runtime/output.h"
 #include "runtime/regex.h"
 #include "tests/unit/interp_util.h"
 
@@ -75,19 +76,54 @@ TEST_CASE("functions: replace_regex of a literal pattern agrees with RE2's Globa
 
 TEST_CASE("functions: a dynamic cell that is a plain quoted string reads as the JSON parser reads it",
           "[interp][functions]") {
-  // Plain ASCII strings skip the parser; escapes, control and non-ASCII bytes, and texts that are
-  // not one JSON string take it. Each must read as Json::Parse reads it (or, invalid, as itself).
-  for (const std::string text : {R"("abc")", R"("")", R"("a b+/=")", R"("a\"b")", R"("a\u0041")", "\"a\tb\"",
-                                 "\"caf\xc3\xa9\"", "\"\xff\"", R"("a"b")", R"(")", R"(" )", R"(["a"])", "12", "x"}) {
+  // Plain ASCII strings, their escapes undone, skip the parser; \u and invalid escapes, control and
+  // non-ASCII bytes, and texts that are not one JSON string take it. Each must read as
+  // Json::Parse reads it (or, invalid, as itself).
+  for (const std::string text :
+       {R"("abc")", R"("")", R"("a b+/=")", R"("a\"b")", R"("a\u0041")", "\"a\tb\"", "\"caf\xc3\xa9\"", "\"\xff\"",
+        R"("a"b")", R"(")", R"(" )", R"(["a"])", "12", "x", R"("C:\\Windows\\x.exe")", R"("\"\\\/\b\f\n\r\t")",
+        R"("ab\\")", R"("ab\")", R"("\")", R"("a\q")", R"("a\u00e9\\")", "\"a\x7f\"", R"("\\"x")"}) {
     INFO(text);
     const std::optional<Json> parsed = Json::Parse(text);
     const Json expected = parsed ? *parsed : Json::String(text);
     const Json got = ParseDynamic(text);
     CHECK(got.kind() == expected.kind());
     CHECK(got.Serialize() == expected.Serialize());
+    // tostring() of the cell: the string's text, else the value serialised.
+    Column cell(Type::Dynamic);
+    cell.AppendString(text);
+    CHECK(CellToString(cell, 0) == expected.ToText());
+    if (const std::optional<std::string> quoted = QuotedAscii(text)) {
+      CHECK(Json::String(*quoted).Serialize() == expected.Serialize());
+    }
   }
+  CHECK(QuotedAscii(R"("C:\\Windows\\x.exe")") == R"(C:\Windows\x.exe)");
+  CHECK(QuotedAscii(R"("a\u0041")") == std::nullopt);
   CHECK(ParseDynamic(R"("abc")").ToText() == "abc");
   CHECK(ParseDynamic("").kind() == Json::Kind::Null);
+}
+
+TEST_CASE("functions: JSON strings are written with the escapes JSON needs, and parse back", "[interp][functions]") {
+  const auto quoted = [](std::string_view s) {
+    std::string out = "x";  // appended to what is there
+    AppendJsonString(out, s);
+    return out;
+  };
+  CHECK(quoted("") == R"(x"")");
+  CHECK(quoted("plain") == R"(x"plain")");
+  CHECK(quoted(R"(C:\a "b")") == R"(x"C:\\a \"b\"")");
+  CHECK(quoted("\n\r\t\x01\x1f") == R"(x"\n\r\t\u0001\u001f")");
+  CHECK(quoted("caf\xc3\xa9\x7f/") == "x\"caf\xc3\xa9\x7f/\"");
+  const std::string all = [] {
+    std::string s;
+    for (int c = 1; c < 0x80; ++c) s.push_back(static_cast<char>(c));
+    return s + s;
+  }();
+  std::string text;
+  AppendJsonString(text, all);
+  const std::optional<Json> parsed = Json::Parse(text);
+  REQUIRE(parsed);
+  CHECK(parsed->ToText() == all);
 }
 
 TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][functions]") {
