@@ -17,7 +17,8 @@
 # hunts on the same files in the same run (duckdb-peer.mjs from ../shared/bench, copied to --peer
 # DIR, default /tmp/bench-peer, with `npm install --no-audit --no-fund` run there); without its
 # node_modules that part is skipped with a message. Generated data goes to a temporary folder
-# (or --data DIR) and is deleted at the end unless --keep. `kernels` times scan predicates on
+# (or --data DIR, where files already there are used and never deleted) and is deleted at the end
+# unless --keep. `kernels` times scan predicates on
 # --kernel-rows rows in memory (bench-kernels); `memory` (not in the default set: it writes
 # 7.6 GB) runs hunt a as a pack over --memory-events DeviceNetworkEvents and reports peak RSS.
 # `rules` also runs the compiled pack of every corpus rule the JIT compiles over an archive of
@@ -97,11 +98,24 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/huntc-bench.XXXXXX")
 [ -n "$DATA" ] || DATA=$WORK/data
 mkdir -p "$DATA"
+# What this run generated (files and archive folders), so that cleaning up never deletes data
+# it found in a --data folder.
+GENERATED=()
+# drop PATH: deletes PATH if this run generated it, unless --keep.
+drop() {
+  [ "$KEEP" = 1 ] && return 0
+  local g
+  for g in "${GENERATED[@]}"; do
+    if [ "$g" = "$1" ]; then rm -rf "$1"; fi
+  done
+  return 0
+}
 cleanup() {
   if [ "$KEEP" = 1 ]; then
     echo "bench: generated data kept in $DATA" >&2
   else
-    rm -rf "$DATA"
+    for g in "${GENERATED[@]}"; do rm -rf "$g"; done
+    [ "$DATA" != "$WORK/data" ] || rm -rf "$DATA"
   fi
   rm -rf "$WORK"
 }
@@ -140,6 +154,7 @@ gen_file() {
   local need=$(($1 * 830))
   check_space "$need"
   note "generating $1 DeviceNetworkEvents into $2"
+  GENERATED+=("$2")
   "$GEN" --events "$1" --seed 1 --now "$NOW" --columns "$PEER_COLUMNS" -o "$2" 2> /dev/null
 }
 
@@ -207,6 +222,7 @@ if has ingest; then
   echo
   check_space $((INGEST_EVENTS * 2300 * 2))
   note "ingest: bench-reader --events $INGEST_EVENTS --reps $REPS"
+  [ -d "$DATA/reader" ] || GENERATED+=("$DATA/reader")
   if "$READER" --events "$INGEST_EVENTS" --reps "$REPS" --dir "$DATA/reader" > "$WORK/reader.txt" 2> "$WORK/stderr"; then
     # bench-reader's columns: input, file MB, decoded MB/s, file MB/s, records/s, decoded MB per
     # CPU second, peak RSS, and the share of raw simdjson's speed by wall clock and by CPU time.
@@ -235,7 +251,7 @@ if has ingest; then
     fail "FAILED: bench-reader --column-counts"
     cat "$WORK/stderr" >&2
   fi
-  rm -rf "$DATA/reader"
+  drop "$DATA/reader"
 fi
 
 # --- kernels ---------------------------------------------------------------------------------
@@ -376,7 +392,7 @@ if has e2e; then
           check_rows "${HUNT_NAMES[$i]} (in the pack)" "${pack_rows[$i]}" "${duck_rows[${HUNT_NAMES[$i]}]:-}"
         done
       done
-      [ "$KEEP" = 1 ] || rm -f "$file"
+      drop "$file"
     done
     echo
     echo "CPU seconds (user + system), which the other users of a shared machine disturb less than wall"
@@ -427,6 +443,7 @@ if has rules; then
   if [ ! -d "$archive" ]; then
     check_space $((ARCHIVE_EVENTS * 6000))
     note "generating an archive of all ten Device* tables, $ARCHIVE_EVENTS events, every scenario planted"
+    GENERATED+=("$archive")
     "$GEN" --events "$ARCHIVE_EVENTS" --seed 7 --now "$NOW" --tables all --scenarios all -o "$archive/" 2> /dev/null
   fi
   archive_bytes=$(du -sb "$archive" | cut -f1)
@@ -459,7 +476,7 @@ if has rules; then
       echo "| $engine | $n | $(calc "$s" %.3f) | $(median "${cpus[@]}") | $(calc "$s * 1000 / $n" %.1f) | $(calc "$ARCHIVE_EVENTS / $s / 1e6" %.3f) | $(calc "$(median "${rss[@]}") / 1024" %.0f) | $detections |"
     done
   done
-  [ "$KEEP" = 1 ] || rm -rf "$archive"
+  drop "$archive"
 
   # The pack of all compiled rules against the cheapest rule alone, on an archive large enough
   # that reading and running the rules, not loading them, make the time. Speed: events of the
@@ -470,6 +487,7 @@ if has rules; then
     if [ ! -d "$archive" ]; then
       check_space $((PACK_EVENTS * 3000))
       note "generating an archive of all ten Device* tables, $PACK_EVENTS events, every scenario planted"
+      GENERATED+=("$archive")
       "$GEN" --events "$PACK_EVENTS" --seed 7 --now "$NOW" --tables all --scenarios all -o "$archive/" 2> /dev/null
     fi
     archive_bytes=$(du -sb "$archive" | cut -f1)
@@ -561,7 +579,7 @@ if has rules; then
       [ ${#failed[@]} -eq 0 ] || echo "Rules that failed alone (left out of the search): ${failed[*]}."
     fi
     rm -f "$WORK/corpus.pack"
-    [ "$KEEP" = 1 ] || rm -rf "$archive"
+    drop "$archive"
   fi
 fi
 
@@ -645,7 +663,7 @@ if has memory; then
       detections=$(sed -n 's/.*; \([0-9]*\) detections\{0,1\}$/\1/p' "$WORK/stderr" | tail -n 1)
       echo "| $MEMORY_EVENTS | $(calc "$bytes / 1e9" %.2f) | $t | $(calc "$T" %.3f) | $CPU | $(calc "$RSS / 1024" %.0f) | $detections |"
     done
-    [ "$KEEP" = 1 ] || rm -f "$file"
+    drop "$file"
   fi
 fi
 
