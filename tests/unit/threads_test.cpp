@@ -38,18 +38,24 @@ Run RunOn(std::vector<std::unique_ptr<CompiledQuery>>& queries, const std::vecto
   return run;
 }
 
-}  // namespace
-
-TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][threads]") {
-  test::TempDir dir;
+// `n` generated DeviceNetworkEvents as JSON lines.
+std::string GeneratedEvents(uint64_t n) {
   std::string events;
   gen::GenOptions opt;
-  opt.events = 6000;
+  opt.events = n;
   opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
   gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
     events += chunk;
     return true;
   });
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][threads]") {
+  test::TempDir dir;
+  std::string events = GeneratedEvents(6000);
   // A few bad lines, so that issue lines in later ranges are checked too.
   for (size_t at : {size_t{1000}, events.size() / 2, events.size() - 5000}) {
     events.insert(events.find('\n', at) + 1, "not json\n");
@@ -112,14 +118,7 @@ TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "
   // first sight) are those of one table fed the whole file as one range. dcount passes its exact
   // limit (the keyless query counts thousands of RemoteIPs) and make_set its cap.
   test::TempDir dir;
-  std::string events;
-  gen::GenOptions opt;
-  opt.events = 20000;
-  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
-  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
-    events += chunk;
-    return true;
-  });
+  std::string events = GeneratedEvents(20000);
   const std::vector<InputFile> inputs = {{dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"}};
   REQUIRE(events.size() > 40 * (256 << 10));  // many ranges
 
@@ -179,14 +178,7 @@ TEST_CASE("threads: a summarize's result rows made in parts on several threads",
   // ties: most groups count 1) and the filter's choice are those of one thread, with keys null in
   // some groups, whether the file is read as one range or many.
   test::TempDir dir;
-  std::string events;
-  gen::GenOptions opt;
-  opt.events = 60000;
-  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
-  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
-    events += chunk;
-    return true;
-  });
+  std::string events = GeneratedEvents(60000);
   const std::vector<InputFile> inputs = {
       {dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"}};
   const std::vector<std::string> kql = {
