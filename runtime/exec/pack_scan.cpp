@@ -250,6 +250,7 @@ std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, std::vector<Pa
 std::unique_ptr<PackScan> PackScan::Clone() const {
   std::unique_ptr<PackScan> scan(new PackScan(layout_, parts_));
   scan->matchers_ = matchers_;
+  scan->readers_ = readers_;
   scan->Init();
   return scan;
 }
@@ -322,6 +323,18 @@ void PackScan::Run(const Batch& batch, int64_t now) {
     const KernelContext context{now, part.objects};
     part.kernel(views_.data(), static_cast<uint32_t>(n), &context, truth_ptrs_.data(), selection_ptrs_.data(),
                 counts_.data(), evaluations_.data());
+  }
+  // A row read for other consumers only may lack this one's columns (null): its filter, false on
+  // such a row's line, must not see it.
+  for (size_t c = 0; c < readers_.size() && !batch.readers.empty(); ++c) {
+    if (!readers_[c]) continue;
+    uint32_t* selection = selections_[c].data();
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < counts_[c]; ++k) {
+      selection[kept] = selection[k];
+      kept += (batch.readers[selection[k]] & readers_[c]) != 0;
+    }
+    counts_[c] = kept;
   }
 }
 
