@@ -670,6 +670,9 @@ struct Prefilter {
   LineNeeds needs;
   std::vector<uint64_t> readers;          // per alternative
   std::vector<uint64_t> literal_readers;  // with `any`: per literal, the readers it alone satisfies
+  // Per literal, the alternatives whose first group holds it: those a line holding no literal of
+  // is not met, so only the alternatives of the literals found are looked at.
+  std::vector<std::vector<uint32_t>> keyed;
   uint64_t always = 0;  // the readers that want every line
   uint64_t all = 0;     // every reader's bit
   uint32_t markers = UINT32_MAX;  // with table markers: the id of the first of them
@@ -713,8 +716,12 @@ struct Prefilter {
     for (const uint64_t r : p->readers) p->all |= r;
     p->uniform = std::all_of(p->readers.begin(), p->readers.end(), [&](uint64_t r) { return r == p->all; });
     p->literal_readers.assign(literals.size(), 0);
+    p->keyed.resize(literals.size());
     for (size_t a = 0; a < p->alternatives.size(); ++a) {
-      for (const uint32_t id : p->alternatives[a].front()) p->literal_readers[id] |= p->readers[a];
+      for (const uint32_t id : p->alternatives[a].front()) {
+        p->literal_readers[id] |= p->readers[a];
+        p->keyed[id].push_back(static_cast<uint32_t>(a));
+      }
     }
     if (markers) {
       p->markers = static_cast<uint32_t>(literals.size());
@@ -735,30 +742,27 @@ struct Prefilter {
   // Whether some line holds what no reader needs: else judging lines can only narrow them.
   bool skips() const { return always == 0; }
 
-  // This judge without the groups holding a `common` literal (by id), as if every line held
-  // them: a reader's needs only widen, so it is found for more lines, never fewer. Null when no
-  // alternative is left (every reader wants every line) or the judge cannot be built.
+  // This judge without the groups holding a `common` literal (by id) in the alternatives with
+  // other groups, as if every line held them: a reader's needs only widen, so it is found for
+  // more lines, never fewer, and the lines no reader needs are still skipped. Null when no
+  // group is dropped or the judge cannot be built.
   std::unique_ptr<Prefilter> Without(const std::vector<bool>& common) const {
-    LineNeeds kept;
-    std::vector<uint64_t> kept_readers;
-    uint64_t wide = always;
+    LineNeeds kept = needs;
+    bool dropped = false;
     for (size_t a = 0; a < alternatives.size(); ++a) {
-      LiteralAlternative& alternative = kept.emplace_back();
+      LiteralAlternative alternative;
       for (size_t g = 0; g < alternatives[a].size(); ++g) {
         const std::vector<uint32_t>& ids = alternatives[a][g];
         if (std::none_of(ids.begin(), ids.end(), [&](uint32_t id) { return common[id]; })) {
           alternative.push_back(needs[a][g]);
         }
       }
-      if (alternative.empty()) {
-        wide |= readers[a];
-        kept.pop_back();
-      } else {
-        kept_readers.push_back(readers[a]);
-      }
+      if (alternative.empty() || alternative.size() == needs[a].size()) continue;
+      kept[a] = std::move(alternative);
+      dropped = true;
     }
-    if (kept.empty()) return nullptr;
-    auto p = Build(kept, std::move(kept_readers), wide, markers != UINT32_MAX && wide == 0);
+    if (!dropped) return nullptr;
+    auto p = Build(kept, readers, always, markers != UINT32_MAX);
     if (p) p->narrows = narrows;
     return p;
   }
@@ -776,11 +780,18 @@ struct Prefilter {
     const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
     if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return kEveryReader;
     uint64_t met = always;
-    for (size_t a = 0; a < alternatives.size() && met != all; ++a) {
-      if ((readers[a] & ~met) &&
-          std::all_of(alternatives[a].begin(), alternatives[a].end(),
-                      [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); })) {
-        met |= readers[a];
+    for (size_t w = 0; w < bits.size() && met != all; ++w) {
+      for (uint64_t word = bits[w]; word; word &= word - 1) {
+        const size_t id = w * 64 + static_cast<size_t>(std::countr_zero(word));
+        if (id >= keyed.size()) break;  // the markers
+        for (const uint32_t a : keyed[id]) {
+          if ((readers[a] & ~met) &&
+              std::all_of(alternatives[a].begin() + 1, alternatives[a].end(), [&](const std::vector<uint32_t>& group) {
+                return std::any_of(group.begin(), group.end(), hit);
+              })) {
+            met |= readers[a];
+          }
+        }
       }
     }
     return met;
@@ -1507,8 +1518,8 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
   // Read whole, for every reader: its readers are judged only in windows of lines.
   row_readers = kEveryReader;
   // A CSV record's table is not judged from its bytes (an export may have a Type column).
-  const Prefilter* judge = format == Format::Csv ? prefilter.get() : Judge();
-  if (prefiltering && judge && judge->skips() && (format == Format::Csv || PlainEscapes(text)) &&
+  const Prefilter* judge = !prefiltering ? nullptr : format == Format::Csv ? prefilter.get() : Judge();
+  if (judge && judge->skips() && (format == Format::Csv || PlainEscapes(text)) &&
       simdjson::validate_utf8(text.data(), text.size()) &&
       (format == Format::Csv ? Skip(judge, text) : Unwanted(text))) {
     ++stats->lines_prefiltered;
@@ -2031,8 +2042,7 @@ const Prefilter* EventReader::Impl::WindowJudge() {
       common_judges.emplace_back(judge, common, judge->Without(common));
       at = common_judges.end() - 1;
     }
-    range_judge = std::get<2>(*at).get();
-    if (!range_judge) prefiltering = false;  // every reader wants every line
+    if (std::get<2>(*at)) range_judge = std::get<2>(*at).get();
   }
   common.clear();
   return prefiltering ? Judge() : nullptr;
@@ -2657,6 +2667,10 @@ bool EventReader::set_readers(const std::vector<std::vector<TableReader>>& reade
     // Table markers matter only to a judge that skips lines: one that only finds readers finds
     // them for the records of its table (ScanLine), whatever their markers.
     if (!needs.empty()) m.table_prefilters[t] = Prefilter::Build(needs, needs_readers, always, always == 0);
+    // A judge that only narrows rows is worth its search of every line when its literals are
+    // few (NeedleScan): searching hundreds with Hyperscan in every line cost a pack of hundreds
+    // of rules more than the columns it spared.
+    if (always && m.table_prefilters[t] && !m.table_prefilters[t]->scan) m.table_prefilters[t] = nullptr;
     // Rows keep their readers only when they may differ: with several readers, one of which at
     // least has needs to judge lines by.
     table.lazy = ours.size() > 1 && m.table_prefilters[t];

@@ -128,6 +128,9 @@ class PackScan {
   PackScan(PackScanLayout layout, std::vector<PackPart> parts);
   // Sizes the buffers; the matchers are set.
   void Init();
+  // Run on every row of `batch`, or (Narrow) keeping in each consumer's selection its rows alone.
+  void RunKernel(const Batch& batch, int64_t now);
+  void Narrow(const Batch& batch);
 
   PackScanLayout layout_;
   std::vector<PackPart> parts_;
@@ -146,6 +149,8 @@ class PackScan {
   std::vector<uint8_t> by_value_;  // a pooled test's truth per distinct value of its column
   std::vector<ColumnView> views_;
   std::vector<uint64_t> readers_;  // see set_readers
+  std::vector<uint32_t> rows_;     // the rows of the batch some consumer reads, when copied
+  Batch compact_;                  // and their copy
   PackScanStats stats_;
 };
 

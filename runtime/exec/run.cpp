@@ -384,6 +384,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     // what none of them needs feeds nobody, and one that some need only is read for those.
     std::vector<std::vector<TableReader>> readers(tables.size());
     std::vector<uint64_t> reader_bit(shared.size(), 0);
+    std::vector<bool> every_line(tables.size(), false);  // some Scan of the table reads every row
     for (size_t i = 0; options.prefilter && i < shared.size(); ++i) {
       const SharedScan& sh = shared[i];
       const PlanNode& scan = executions[sh.plan]->source(sh.source);
@@ -391,6 +392,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       reader.needs = &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan);
       reader.columns = sh.positions;
       if (reader.needs) reader_bit[i] = ReaderBit(readers[sh.table].size() - 1);
+      if (!reader.needs) every_line[sh.table] = true;
     }
     // Per reading thread: a renderer for each scan pipeline, and the scratch of rendering.
     const unsigned workers = std::max(1u, options.threads);
@@ -433,17 +435,16 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       for (unsigned w = 1; w < workers; ++w) stages[w][t] = stages[0][t]->Clone();
       for (size_t m = 0; m < scans[t].size(); ++m) member[scans[t][m]] = static_cast<int>(m);
     }
-    // A Scan outside the stages that reads some rows only sees them copied (RowsOf), so its
-    // filter runs on the copy, whose columns are not encoded: only the others (and the stages'
-    // consumers, whose filters run on every row of the batch) have theirs encoded. In a stage, a
-    // consumer's selection holds its rows alone.
+    // A Scan outside the stages that reads some rows only sees them copied (RowsOf); in a stage,
+    // a consumer's selection holds its rows alone, and beside a Scan that reads every row the
+    // stage mostly runs on a copy of its consumers' rows (PackScan::Run). Their filters then run
+    // on copies, whose columns are not encoded: encoding every row of the table for them would
+    // cost more than it saves.
     for (size_t i = 0; i < shared.size(); ++i) {
       SharedScan& sh = shared[i];
-      if (member[i] < 0 && reader_bit[i] && readers[sh.table].size() > 1) {
-        sh.whole = false;
-      } else {
-        AddDictionary(tables[sh.table], sh.positions, sh.dictionary);
-      }
+      const bool some = reader_bit[i] && readers[sh.table].size() > 1;
+      if (some && member[i] < 0) sh.whole = false;
+      if (!some || (member[i] >= 0 && !every_line[sh.table])) AddDictionary(tables[sh.table], sh.positions, sh.dictionary);
     }
     // The shared scans whose plan's summarize right above them (SummaryAbove) runs on the reading
     // threads, one partial table per range: `summary` is it, `merged` its plan's table. Per range,
