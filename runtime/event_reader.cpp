@@ -20,7 +20,9 @@
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
-// searched, never indexed. It builds no parse tree and copies no strings it does
+// searched, never indexed. When some reader of the table wants every line, every window is
+// indexed, and its literals searched at once tell each line's readers, whose columns alone the
+// scanner stages (set_readers). It builds no parse tree and copies no strings it does
 // not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
 // record of another table than the previous one) it leaves to the per-line paths, which say
 // exactly what is wrong. A JSON line is read there by one of two paths that give the
@@ -685,7 +687,7 @@ struct Prefilter {
   // has the bits of each alternative; `always`, those of the readers that need nothing known.
   // With `markers`, a line holding `"Type"` or `"category"` (which may name its table) is held
   // too, for every reader: found in the same scan, for a search of its own would cost as much.
-  // Needs are kept (`needs`), for Common.
+  // The needs are kept, for Without.
   static std::unique_ptr<Prefilter> Build(const LineNeeds& needs, std::vector<uint64_t> readers, uint64_t always,
                                           bool markers) {
     auto p = std::make_unique<Prefilter>();

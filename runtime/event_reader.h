@@ -138,19 +138,22 @@ class EventReader {
   // prefilter) when no table has needs it can use (Hyperscan cannot build their database, an
   // empty literal).
   bool set_prefilter(const std::vector<std::optional<LineNeeds>>& needs);
-  // set_prefilter with what each reader of each table needs (readers[t]: table t's), where
-  // readers of one table may need different lines (some none at all): a line is skipped unparsed
-  // when it holds what no reader of its table (and, as above, of any table) needs, and else read
-  // for the readers whose needs it meets. Those readers' bits (ReaderBit) are its row's
-  // Batch::readers, kept when table t has several readers; of a row staged by the line scanner,
-  // only the columns some reader of it reads are read (the others are null, unchecked and
-  // uncounted when of the wrong type), so a rule that reads every row costs the rules that
-  // search a few lines of the same table only their columns of those lines. A needs-blind path
-  // (a line the raw bytes cannot judge, as above, CSV, a line the scanner leaves) reads the whole
-  // row for every reader. The readers of a row whose needs the line does not meet may still have
-  // their bits set (a table's readers past the 63rd share one bit, and with every table's needs
-  // a line's bits are those of all the tables' readers it meets): a reader's filter is false on
-  // the rows whose line does not meet its needs, so ignoring them only saves work.
+  // set_prefilter with what each reader of each table needs (readers[t]: table t's, in the order
+  // of their bits, ReaderBit), where the readers of one table may need different lines, some
+  // none at all: a line is skipped unparsed when it holds what no reader of its table (and, as
+  // above, of any table) needs, and else read for the readers whose needs it meets. With several
+  // readers, a table's rows keep those readers' bits (Batch::readers), and of a row staged by the
+  // line scanner only the columns some reader of it reads are read (the others are null, their
+  // values unchecked: a wrong type there is not reported), so a rule that reads every row costs
+  // the rules that search a few lines of the same table only their columns of those lines. The
+  // paths blind to needs (the lines the raw bytes cannot judge, as above, CSV, the lines the
+  // scanner leaves to the parser) read the whole row, for every reader. A row's bits may hold
+  // readers whose needs its line does not meet (the readers past the 63rd share a bit; with every
+  // table's needs, the bits are those of any table's readers the line meets), never miss one
+  // whose needs it meets. Literals most lines of a range hold are dropped, for the rest of the
+  // range, from the alternatives that have other groups (searching them costs more than the few
+  // lines they narrow), which only adds bits. A table whose lines cannot be skipped (a reader
+  // needs none) is judged only when its readers' literals are few (runtime/needle_scan.h).
   bool set_readers(const std::vector<std::vector<TableReader>>& readers);
   // With a prefilter, windows of JSON lines are skimmed by default: the literals are searched in
   // the raw window first, and simdjson indexes only the lines that may be wanted or that the raw
