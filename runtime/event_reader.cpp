@@ -553,7 +553,9 @@ constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMa
 // to memory for a second pass to read back. The window's last, partial block is loaded masked:
 // no byte past the window is read. It runs before stage 1, so that the window comes from memory
 // under its prefetches (kPrefetchBytes) and stage 1 finds it in the cache.
-[[gnu::target("avx512bw")]] LineScan ScanEscapesAvx512(LineScan scan) {
+// `needles` (NeedleBlocksAvx512, or NoNeedles) probes the same loads for a judge's literals.
+template <class Needles>
+[[gnu::target("avx512bw"), gnu::always_inline]] inline LineScan ScanEscapesAvx512(LineScan scan, Needles& needles) {
   for (size_t block = 0; block < scan.size; block += 64) {
     const size_t left = scan.size - block;
     _mm_prefetch(scan.data + block + kPrefetchBytes, _MM_HINT_T0);
@@ -565,9 +567,33 @@ constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMa
     if (m.backslash | scan.escaped_carry) m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
     scan.Escaped(block, m);
     scan.Newlines(block, m);
+    if (needles.Fits(block)) needles.Probe(block, v);
   }
+  needles.Finish();
   return scan;
 }
+
+[[gnu::target("avx512bw")]] LineScan ScanEscapesAvx512(LineScan scan) {
+  NoNeedles none;
+  return ScanEscapesAvx512(scan, none);
+}
+
+// ScanEscapesAvx512 that also finds the N needles of `needles`, appending them to `hits` as
+// NeedleScan::Find does: ScanWindow's judge of a table that a reader reads whole searches every
+// line, and the probes cost less in the loop that loads the window than in a pass of their own.
+template <size_t N>
+[[gnu::target("avx512bw")]] LineScan ScanEscapesNeedlesAvx512(LineScan scan, const NeedleScan& needles,
+                                                              std::vector<NeedleScan::Hit>& hits) {
+  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  return ScanEscapesAvx512(scan, probes);
+}
+
+template <size_t... K>
+constexpr std::array<ScanLinesNeedles, sizeof...(K)> EscapeLoops(std::index_sequence<K...>) {
+  return {&ScanEscapesNeedlesAvx512<K + 1>...};
+}
+// For 1 to NeedleScan::kMaxNeedles needles.
+constexpr auto kEscapeLoops = EscapeLoops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
 #endif
 
 // Sets `masks` to the classes of the bytes of data[0, size), 64 to a mask.
@@ -584,20 +610,31 @@ void ClassifyWindow(const char* data, size_t size, std::vector<BlockMasks>& mask
 
 // Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
 // scanner does not read itself (invalid ones, and \u ones), ending with UINT32_MAX, and
-// `newlines` to the offsets of its newlines. Works on 64 bytes at a time with no branch per
+// `newlines` to the offsets of its newlines. When it can in the same loop (AVX-512), it also
+// sets `hits` to NeedleScan::Find's of `needles` (none when null) and `found`; else `found` is
+// false. Works on 64 bytes at a time with no branch per
 // backslash (Windows paths are full of them). Meaningful for a window whose strings stage 1
 // accepts (ScanWindow runs it first, and drops what it found when stage 1 fails).
 void FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-                 std::vector<BlockMasks>& masks) {
+                 std::vector<BlockMasks>& masks, const NeedleScan* needles, std::vector<NeedleScan::Hit>& hits,
+                 bool& found) {
   odd.clear();
   newlines.clear();
+  found = false;
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool avx512 = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
     return __builtin_cpu_supports("avx512bw") != 0;
   }();
   if (avx512) {
-    ScanEscapesAvx512(LineScan{data, size, odd, newlines});
+    const LineScan scan{data, size, odd, newlines};
+    if (needles) {
+      hits.clear();
+      found = true;
+      kEscapeLoops[needles->size() - 1](scan, *needles, hits);
+    } else {
+      ScanEscapesAvx512(scan);
+    }
     odd.push_back(UINT32_MAX);
     return;
   }
@@ -1602,13 +1639,15 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                                                         size_t allocated, uint64_t at,
                                                         uint64_t range_end, size_t& used) {
   used = 0;
-  // First: see ScanEscapesAvx512.
-  FindEscapes(data, size, odd_escapes, window_newlines, window_masks);
-  if (!Structure(data, size)) return Window::Unstructured;
-  const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
   // The literals of the whole window in one search, each line then judged by those it holds.
   const Prefilter* judge = prefiltering ? Judge() : nullptr;
-  if (judge) FindLiterals(*judge, data, size);
+  bool found = false;
+  // First: see ScanEscapesAvx512.
+  FindEscapes(data, size, odd_escapes, window_newlines, window_masks, judge ? judge->scan.get() : nullptr,
+              occurrences, found);
+  if (!Structure(data, size)) return Window::Unstructured;
+  const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
+  if (judge && !found) FindLiterals(*judge, data, size);
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   size_t next_line = 0;   // in window_newlines
