@@ -257,6 +257,7 @@ ColumnOutput Column::Resize(size_t rows) {
 void Batch::Clear() {
   for (auto& c : columns) c.Clear();
   row_count = 0;
+  readers.clear();
 }
 
 }  // namespace huntc

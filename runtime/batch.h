@@ -128,6 +128,14 @@ struct Batch {
   void Clear();
 
   size_t row_count = 0;  // used only when the batch has no columns (e.g. `count` of a scan)
+  // Per row, when the event reader read the rows for several readers (EventReader::set_readers):
+  // the bits (ReaderBit) of the readers that may want the row. A reader whose bit is clear must
+  // ignore the row: the columns only it reads may be null there. Empty: every row is everyone's.
+  std::vector<uint64_t> readers;
 };
+
+// The bit of reader `r` (in the order given to EventReader::set_readers) in Batch::readers: the
+// readers from the 64th on share the last bit.
+inline uint64_t ReaderBit(size_t r) { return uint64_t{1} << (r < 63 ? r : 63); }
 
 }  // namespace huntc

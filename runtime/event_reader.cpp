@@ -20,7 +20,9 @@
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
-// searched, never indexed. It builds no parse tree and copies no strings it does
+// searched, never indexed. When some reader of the table wants every line, every window is
+// indexed, and its literals searched at once tell each line's readers, whose columns alone the
+// scanner stages (set_readers). It builds no parse tree and copies no strings it does
 // not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
 // record of another table than the previous one) it leaves to the per-line paths, which say
 // exactly what is wrong. A JSON line is read there by one of two paths that give the
@@ -42,7 +44,9 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <numeric>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -549,7 +553,9 @@ constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMa
 // to memory for a second pass to read back. The window's last, partial block is loaded masked:
 // no byte past the window is read. It runs before stage 1, so that the window comes from memory
 // under its prefetches (kPrefetchBytes) and stage 1 finds it in the cache.
-[[gnu::target("avx512bw")]] LineScan ScanEscapesAvx512(LineScan scan) {
+// `needles` (NeedleBlocksAvx512, or NoNeedles) probes the same loads for a judge's literals.
+template <class Needles>
+[[gnu::target("avx512bw"), gnu::always_inline]] inline LineScan ScanEscapesAvx512(LineScan scan, Needles& needles) {
   for (size_t block = 0; block < scan.size; block += 64) {
     const size_t left = scan.size - block;
     _mm_prefetch(scan.data + block + kPrefetchBytes, _MM_HINT_T0);
@@ -561,9 +567,33 @@ constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMa
     if (m.backslash | scan.escaped_carry) m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
     scan.Escaped(block, m);
     scan.Newlines(block, m);
+    if (needles.Fits(block)) needles.Probe(block, v);
   }
+  needles.Finish();
   return scan;
 }
+
+[[gnu::target("avx512bw")]] LineScan ScanEscapesAvx512(LineScan scan) {
+  NoNeedles none;
+  return ScanEscapesAvx512(scan, none);
+}
+
+// ScanEscapesAvx512 that also finds the N needles of `needles`, appending them to `hits` as
+// NeedleScan::Find does: ScanWindow's judge of a table that a reader reads whole searches every
+// line, and the probes cost less in the loop that loads the window than in a pass of their own.
+template <size_t N>
+[[gnu::target("avx512bw")]] LineScan ScanEscapesNeedlesAvx512(LineScan scan, const NeedleScan& needles,
+                                                              std::vector<NeedleScan::Hit>& hits) {
+  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  return ScanEscapesAvx512(scan, probes);
+}
+
+template <size_t... K>
+constexpr std::array<ScanLinesNeedles, sizeof...(K)> EscapeLoops(std::index_sequence<K...>) {
+  return {&ScanEscapesNeedlesAvx512<K + 1>...};
+}
+// For 1 to NeedleScan::kMaxNeedles needles.
+constexpr auto kEscapeLoops = EscapeLoops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
 #endif
 
 // Sets `masks` to the classes of the bytes of data[0, size), 64 to a mask.
@@ -580,20 +610,31 @@ void ClassifyWindow(const char* data, size_t size, std::vector<BlockMasks>& mask
 
 // Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
 // scanner does not read itself (invalid ones, and \u ones), ending with UINT32_MAX, and
-// `newlines` to the offsets of its newlines. Works on 64 bytes at a time with no branch per
+// `newlines` to the offsets of its newlines. When it can in the same loop (AVX-512), it also
+// sets `hits` to NeedleScan::Find's of `needles` (none when null) and `found`; else `found` is
+// false. Works on 64 bytes at a time with no branch per
 // backslash (Windows paths are full of them). Meaningful for a window whose strings stage 1
 // accepts (ScanWindow runs it first, and drops what it found when stage 1 fails).
 void FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-                 std::vector<BlockMasks>& masks) {
+                 std::vector<BlockMasks>& masks, const NeedleScan* needles, std::vector<NeedleScan::Hit>& hits,
+                 bool& found) {
   odd.clear();
   newlines.clear();
+  found = false;
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool avx512 = [] {
     __builtin_cpu_init();  // may run before the constructor that would have done it
     return __builtin_cpu_supports("avx512bw") != 0;
   }();
   if (avx512) {
-    ScanEscapesAvx512(LineScan{data, size, odd, newlines});
+    const LineScan scan{data, size, odd, newlines};
+    if (needles) {
+      hits.clear();
+      found = true;
+      kEscapeLoops[needles->size() - 1](scan, *needles, hits);
+    } else {
+      ScanEscapesAvx512(scan);
+    }
     odd.push_back(UINT32_MAX);
     return;
   }
@@ -650,21 +691,42 @@ constexpr uint64_t kLayoutRetry = 64;
 
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
+// Lines of a range whose literals a judge that narrows rows counts (Impl::counting), and the
+// share of them holding a literal that makes it common.
+constexpr uint64_t kCommonTrial = 1024;
+constexpr uint64_t kCommonLines = kCommonTrial / 2;
 
-// What the readers of a table (or of all) need in a line (set_prefilter), as literal ids into
-// one Hyperscan database (and, when they are few, one NeedleScan of the same ids).
+// Every reader of a row (Batch::readers): a line the raw bytes say nothing about.
+constexpr uint64_t kEveryReader = ~uint64_t{0};
+
+// What the readers of a table (or of all) need in a line (set_readers), as literal ids into one
+// Hyperscan database (and, when they are few, one NeedleScan of the same ids), and whose needs
+// each alternative is (their ReaderBit, or-ed).
 struct Prefilter {
   std::unique_ptr<LiteralMatcher> matcher;
   std::unique_ptr<NeedleScan> scan;  // the same literals, for skimming windows when they are few
   std::vector<std::vector<std::vector<uint32_t>>> alternatives;  // groups of literal ids
+  LineNeeds needs;
+  std::vector<uint64_t> readers;          // per alternative
+  std::vector<uint64_t> literal_readers;  // with `any`: per literal, the readers it alone satisfies
+  // Per literal, the alternatives whose first group holds it: those a line holding no literal of
+  // is not met, so only the alternatives of the literals found are looked at.
+  std::vector<std::vector<uint32_t>> keyed;
+  uint64_t always = 0;  // the readers that want every line
+  uint64_t all = 0;     // every reader's bit
   uint32_t markers = UINT32_MAX;  // with table markers: the id of the first of them
   bool any = true;  // every alternative has one group, and no markers: any literal will do
+  bool uniform = true;  // every alternative is the needs of every reader
+  bool narrows = false;  // the readers are those of a table whose rows keep their readers
 
   // Null when `needs` cannot prefilter (an empty alternative or group, an empty literal), or
-  // Hyperscan cannot build the database: lines are then parsed, which is only slower. With
-  // `markers`, a line holding `"Type"` or `"category"` (which may name its table) is held too:
-  // found in the same scan, for a search of its own would cost as much.
-  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs, bool markers) {
+  // Hyperscan cannot build the database: lines are then parsed, which is only slower. `readers`
+  // has the bits of each alternative; `always`, those of the readers that need nothing known.
+  // With `markers`, a line holding `"Type"` or `"category"` (which may name its table) is held
+  // too, for every reader: found in the same scan, for a search of its own would cost as much.
+  // The needs are kept, for Without.
+  static std::unique_ptr<Prefilter> Build(const LineNeeds& needs, std::vector<uint64_t> readers, uint64_t always,
+                                          bool markers) {
     auto p = std::make_unique<Prefilter>();
     std::vector<LiteralMatcher::Literal> literals;  // each distinct literal once
     const auto id_of = [&](const std::string& text) {
@@ -686,6 +748,20 @@ struct Prefilter {
       p->any &= groups.size() == 1;
     }
     if (literals.empty()) return nullptr;
+    p->needs = needs;
+    p->readers = std::move(readers);
+    p->always = always;
+    p->all = always;
+    for (const uint64_t r : p->readers) p->all |= r;
+    p->uniform = std::all_of(p->readers.begin(), p->readers.end(), [&](uint64_t r) { return r == p->all; });
+    p->literal_readers.assign(literals.size(), 0);
+    p->keyed.resize(literals.size());
+    for (size_t a = 0; a < p->alternatives.size(); ++a) {
+      for (const uint32_t id : p->alternatives[a].front()) {
+        p->literal_readers[id] |= p->readers[a];
+        p->keyed[id].push_back(static_cast<uint32_t>(a));
+      }
+    }
     if (markers) {
       p->markers = static_cast<uint32_t>(literals.size());
       p->any = false;
@@ -702,23 +778,85 @@ struct Prefilter {
     return p->matcher ? std::move(p) : nullptr;
   }
 
-  // Whether `text` holds what some alternative needs; `bits` is scratch space.
-  bool Holds(std::string_view text, std::vector<uint64_t>& bits) const {
-    if (any) return matcher->MatchesAny(text);
-    matcher->Match(text, bits);
-    return Meets(bits);
+  // Whether some line holds what no reader needs: else judging lines can only narrow them.
+  bool skips() const { return always == 0; }
+
+  // This judge without the groups holding a `common` literal (by id) in the alternatives with
+  // other groups, as if every line held them: a reader's needs only widen, so it is found for
+  // more lines, never fewer, and the lines no reader needs are still skipped. Null when no
+  // group is dropped or the judge cannot be built.
+  std::unique_ptr<Prefilter> Without(const std::vector<bool>& common) const {
+    LineNeeds kept = needs;
+    bool dropped = false;
+    for (size_t a = 0; a < alternatives.size(); ++a) {
+      LiteralAlternative alternative;
+      for (size_t g = 0; g < alternatives[a].size(); ++g) {
+        const std::vector<uint32_t>& ids = alternatives[a][g];
+        if (std::none_of(ids.begin(), ids.end(), [&](uint32_t id) { return common[id]; })) {
+          alternative.push_back(needs[a][g]);
+        }
+      }
+      if (alternative.empty() || alternative.size() == needs[a].size()) continue;
+      kept[a] = std::move(alternative);
+      dropped = true;
+    }
+    if (!dropped) return nullptr;
+    auto p = Build(kept, readers, always, markers != UINT32_MAX);
+    if (p) p->narrows = narrows;
+    return p;
   }
 
-  // Whether the literals of `bits` (bit id set: literal id occurs) are what some alternative needs.
-  bool Meets(const std::vector<uint64_t>& bits) const {
+  // The readers whose needs `text` meets (every reader when it holds a table marker); `bits`
+  // is scratch space.
+  uint64_t Readers(std::string_view text, std::vector<uint64_t>& bits) const {
+    if (any && uniform) return matcher->MatchesAny(text) ? all : always;
+    matcher->Match(text, bits);
+    return Readers(bits);
+  }
+
+  // The readers whose needs the literals of `bits` meet (bit id set: literal id occurs).
+  uint64_t Readers(const std::vector<uint64_t>& bits) const {
     const auto hit = [&](uint32_t id) { return (bits[id / 64] >> (id % 64)) & 1; };
-    if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return true;
-    return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& alternative) {
-      return std::all_of(alternative.begin(), alternative.end(),
-                         [&](const std::vector<uint32_t>& group) { return std::any_of(group.begin(), group.end(), hit); });
-    });
+    if (markers != UINT32_MAX && (hit(markers) || hit(markers + 1))) return kEveryReader;
+    uint64_t met = always;
+    for (size_t w = 0; w < bits.size() && met != all; ++w) {
+      for (uint64_t word = bits[w]; word; word &= word - 1) {
+        const size_t id = w * 64 + static_cast<size_t>(std::countr_zero(word));
+        if (id >= keyed.size()) break;  // the markers
+        for (const uint32_t a : keyed[id]) {
+          if ((readers[a] & ~met) &&
+              std::all_of(alternatives[a].begin() + 1, alternatives[a].end(), [&](const std::vector<uint32_t>& group) {
+                return std::any_of(group.begin(), group.end(), hit);
+              })) {
+            met |= readers[a];
+          }
+        }
+      }
+    }
+    return met;
+  }
+
+  // Readers(bits) of the occurrences [from, to) of literals in a line.
+  uint64_t Readers(const LiteralMatcher::Occurrence* from, const LiteralMatcher::Occurrence* to,
+                   std::vector<uint64_t>& bits) const {
+    if (from == to) return always;
+    if (any) {
+      uint64_t met = always;
+      for (; from != to; ++from) met |= literal_readers[from->id];
+      return met;
+    }
+    bits.assign((matcher->size() + 63) / 64, 0);
+    for (; from != to; ++from) bits[from->id / 64] |= uint64_t{1} << (from->id % 64);
+    return Readers(bits);
   }
 };
+
+// Whether a JSON line (its CR, if any, ignored) is shaped like one object: a cut line is not, and
+// is parsed to be reported.
+bool Shaped(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line.size() >= 2 && line.front() == '{' && line.back() == '}';
+}
 
 // Whether every escape in `text` is one FindEscapes lets through: one byte each, none of
 // which a prefilter literal holds, so a literal in the unescaped text is in the raw text too.
@@ -900,6 +1038,10 @@ struct TableState {
   // how many plain records in a row it has not read by them since.
   MemberLayout layout;
   uint64_t layout_misses = 0;
+  // Per column, the readers reading it (set_readers): the line scanner stages it for a row only
+  // when one of them wants the row. `lazy`: the batch keeps each row's readers.
+  std::vector<uint64_t> column_readers;
+  bool lazy = false;
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -1060,6 +1202,7 @@ struct EventReader::Impl {
       TableState& t = tables.emplace_back();
       t.name = std::move(r.table);
       t.slots.resize(r.columns.size());
+      t.column_readers.assign(r.columns.size(), kEveryReader);
       t.batch = Batch(std::move(r.columns));
       for (size_t c = 0; c < t.slots.size(); ++c) {
         t.AddColumn(c);
@@ -1077,7 +1220,11 @@ struct EventReader::Impl {
   bool Unwanted(std::string_view line);
   const Prefilter* Judge() const;
   bool Skip(const Prefilter* judge, std::string_view text);
-  bool Judged(bool skip);
+  uint64_t Judged(const Prefilter& judge, uint64_t readers);
+  void FindLiterals(const Prefilter& judge, const char* data, size_t size);
+  uint64_t LineReaders(const Prefilter& judge, uint32_t line_end, size_t& next_hit);
+  void CountLiterals(const Prefilter& judge, size_t first, size_t end);
+  const Prefilter* WindowJudge();
 
   // JSON
   enum class Scanned : uint8_t { Staged, Leave };
@@ -1136,9 +1283,26 @@ struct EventReader::Impl {
   bool prefiltering = false;
   bool skim = true;  // see set_skim
   bool members = true;  // see set_members
-  // Lines judged and lines skipped, for giving up on needs that skip too few to pay for the scan.
-  uint64_t judged = 0, unwanted = 0;
+  // Lines judged and lines not wanted by every reader (skipped, or read for some readers only),
+  // for giving up on needs that spare too few to pay for the scan.
+  uint64_t judged = 0, narrowed = 0;
   std::vector<uint64_t> prefilter_bits;
+  // The readers of the line being staged (Batch::readers): what a window's judge found, or
+  // every reader on the paths blind to needs (Record).
+  uint64_t row_readers = kEveryReader;
+  // A judge that narrows rows to their readers counts the lines of the first kCommonTrial of a
+  // range holding each of its literals (by id, with the last line counted); the literals most
+  // hold are then dropped from its needs (Prefilter::Without) for the rest of the range: they
+  // narrow few lines, yet searching them and their hits in most lines costs more than the rest.
+  bool counting = false;
+  uint64_t counted = 0;
+  std::vector<uint32_t> literal_lines;
+  std::vector<uint64_t> literal_seen;
+  std::vector<bool> common;   // the literals to drop at the next window, when not empty
+  const Prefilter* range_judge = nullptr;  // the judge without them, for the rest of the range
+  // The judges made without common literals, by the judge and literals dropped (kept for the
+  // next ranges, which mostly drop the same).
+  std::vector<std::tuple<const Prefilter*, std::vector<bool>, std::unique_ptr<Prefilter>>> common_judges;
   std::vector<TableState> tables;
   std::vector<char> buffer;  // input data, then SIMDJSON_PADDING bytes
   simdjson::dom::parser dom_parser;  // the fast path
@@ -1390,10 +1554,13 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
                                                     limits.max_record_bytes));
     return;
   }
+  // Read whole, for every reader: its readers are judged only in windows of lines.
+  row_readers = kEveryReader;
   // A CSV record's table is not judged from its bytes (an export may have a Type column).
-  if (prefiltering && (format == Format::Csv || PlainEscapes(text)) &&
+  const Prefilter* judge = !prefiltering ? nullptr : format == Format::Csv ? prefilter.get() : Judge();
+  if (judge && judge->skips() && (format == Format::Csv || PlainEscapes(text)) &&
       simdjson::validate_utf8(text.data(), text.size()) &&
-      (format == Format::Csv ? Skip(prefilter.get(), text) : Unwanted(text))) {
+      (format == Format::Csv ? Skip(judge, text) : Unwanted(text))) {
     ++stats->lines_prefiltered;
     return;
   }
@@ -1434,8 +1601,10 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
     const void* last = memrchr(data + pos, '\n', n);
     if (!last) last = std::memchr(data + pos + n - 1, '\n', size - pos - n + 1);
     const size_t window = static_cast<size_t>(static_cast<const char*>(last) + 1 - (data + pos));
-    // With a prefilter, the window is skimmed when it can be: its lines before range_end only.
-    if (skim && prefiltering && at + pos + window <= range_end && Judge()) {
+    // With a prefilter, the window is skimmed when it can be: its lines before range_end only,
+    // and when a line may be skipped (else every line is indexed anyway, a window at once).
+    const Prefilter* judge = WindowJudge();
+    if (skim && judge && judge->skips() && at + pos + window <= range_end) {
       if (const size_t skimmed = SkimWindow(data + pos, window, allocated - pos)) {
         pos += skimmed;
         continue;
@@ -1470,13 +1639,19 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
                                                         size_t allocated, uint64_t at,
                                                         uint64_t range_end, size_t& used) {
   used = 0;
+  // The literals of the whole window in one search, each line then judged by those it holds.
+  const Prefilter* judge = prefiltering ? Judge() : nullptr;
+  bool found = false;
   // First: see ScanEscapesAvx512.
-  FindEscapes(data, size, odd_escapes, window_newlines, window_masks);
+  FindEscapes(data, size, odd_escapes, window_newlines, window_masks, judge ? judge->scan.get() : nullptr,
+              occurrences, found);
   if (!Structure(data, size)) return Window::Unstructured;
   const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
+  if (judge && !found) FindLiterals(*judge, data, size);
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
   size_t next_line = 0;   // in window_newlines
+  size_t next_hit = 0;    // in occurrences
   while (used < size) {
     if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
     const size_t staged = Staged();
@@ -1486,14 +1661,19 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
-    if (prefiltering && !odd && Unwanted(std::string_view(data + used, length))) {
-      // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
-      ++line;
-      ++stats->lines;
-      ++stats->lines_prefiltered;
-      while (tokens.at[i] < line_end) ++i;
-      used = line_end + 1;
-      continue;
+    const uint64_t readers = judge ? LineReaders(*judge, line_end, next_hit) : kEveryReader;
+    row_readers = kEveryReader;
+    if (prefiltering && judge && !odd && Shaped(std::string_view(data + used, length))) {
+      row_readers = Judged(*judge, readers);
+      if (row_readers == 0) {
+        // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
+        ++line;
+        ++stats->lines;
+        ++stats->lines_prefiltered;
+        while (tokens.at[i] < line_end) ++i;
+        used = line_end + 1;
+        continue;
+      }
     }
     StageLine(tokens, i, static_cast<uint32_t>(used), line_end, odd, staged, allocated);
     used = line_end + 1;
@@ -1561,16 +1741,7 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
                  found)) {
     return 0;
   }
-  // In order of their ends or of their starts: either way by line, for no literal holds a newline.
-  if (!found) {
-    occurrences.clear();
-    if (judge->scan) {
-      judge->scan->Find(data, size, occurrences);
-    } else {
-      judge->matcher->Occurrences(std::string_view(data, size), occurrences);
-    }
-  }
-  const size_t words = (judge->matcher->size() + 63) / 64;
+  if (!found) FindLiterals(*judge, data, size);
   size_t used = 0, next_odd = 0, next_hit = 0;
   for (const uint32_t line_end : window_newlines) {
     const size_t staged = Staged();
@@ -1579,21 +1750,10 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
-    std::string_view text(data + used, length);
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    const bool shaped = text.size() >= 2 && text.front() == '{' && text.back() == '}';
-    // The literals found in this line; when any will do, whether there is one is enough.
-    const size_t first_hit = next_hit;
-    while (next_hit < occurrences.size() && occurrences[next_hit].end <= line_end) ++next_hit;
-    bool wanted = next_hit > first_hit;
-    if (wanted && !judge->any) {
-      prefilter_bits.assign(words, 0);
-      for (size_t h = first_hit; h < next_hit; ++h) {
-        prefilter_bits[occurrences[h].id / 64] |= uint64_t{1} << (occurrences[h].id % 64);
-      }
-      wanted = judge->Meets(prefilter_bits);
-    }
-    if (!odd && shaped && Judged(!wanted)) {
+    const uint64_t readers = LineReaders(*judge, line_end, next_hit);
+    const bool judged = !odd && Shaped(std::string_view(data + used, length));
+    row_readers = judged ? Judged(*judge, readers) : kEveryReader;
+    if (row_readers == 0) {
       ++line;
       ++stats->lines;
       ++stats->lines_prefiltered;
@@ -1620,6 +1780,9 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
                                                        size_t& table) {
   TableState& t = tables[staged];
   scanned_used = 0;
+  // Without every table's judge, the readers found are those of the input's table: the record of
+  // another is read whole.
+  if (!prefilter && staged != default_table) row_readers = kEveryReader;
   // A plain record of the table is read by its layout when it has the same; the general walk
   // below reads the others, and learns their layout.
   // After a few misses in a row, one record in kLayoutRetry tries: a file whose layouts keep
@@ -1688,7 +1851,7 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
     k_at += 2;
     const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
-    if (c != MemberLayout::kUnread) {
+    if (c != MemberLayout::kUnread && (t.column_readers[c] & row_readers)) {
       // Through a copy: k_at, whose address would escape, stays in a register.
       uint32_t past = k_at;
       if (!ScanStage(tokens, past, line_end, t.batch.specs[c].type, t.slots[c])) return false;
@@ -1744,7 +1907,7 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
                    c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
       if (is_type || is_category || !colon_next) t.layout.Refuse();
     }
-    if (c < t.slots.size()) {
+    if (c < t.slots.size() && (t.column_readers[c] & row_readers)) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
       if ((is_type || is_category) && t.slots[c].state == Slot::State::Value &&
           t.batch.specs[c].type == Type::String) {
@@ -1839,13 +2002,12 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
 // marker (no `"Type"` or `"category"` in its bytes: a \u escape would have sent it to the
 // parser) in an input named after a table is a record of that table, judged by its needs.
 bool EventReader::Impl::Unwanted(std::string_view line) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (line.size() < 2 || line.front() != '{' || line.back() != '}') return false;
-  return Skip(Judge(), line);
+  return Shaped(line) && Skip(Judge(), line);
 }
 
 // What judges a JSON line (see Unwanted), or null.
 const Prefilter* EventReader::Impl::Judge() const {
+  if (range_judge) return range_judge;
   // Every table's needs when each has some: generated and exported lines often carry a Type.
   return prefilter ? prefilter.get()
          : default_table < tables.size() ? table_prefilters[default_table].get()
@@ -1854,18 +2016,77 @@ const Prefilter* EventReader::Impl::Judge() const {
 
 // Whether `judge` (if any) skips `text`.
 bool EventReader::Impl::Skip(const Prefilter* judge, std::string_view text) {
-  return judge && Judged(!judge->Holds(text, prefilter_bits));
+  return judge && Judged(*judge, judge->Readers(text, prefilter_bits)) == 0;
 }
 
-// Counts a line judged, and returns `skip`.
-bool EventReader::Impl::Judged(bool skip) {
-  unwanted += skip;
-  if (++judged == kPrefilterTrial && unwanted < kPrefilterTrial / 8) {
+// Counts a line judged, whose readers are `readers`, and returns them.
+uint64_t EventReader::Impl::Judged(const Prefilter& judge, uint64_t readers) {
+  narrowed += readers == 0 || (judge.narrows && (readers & judge.all) != judge.all);
+  if (++judged == kPrefilterTrial && narrowed < kPrefilterTrial / 8) {
     // Needs most lines meet (ActionType == "ConnectionSuccess" alone) cost a scan of each line
-    // and save little parsing: from here on lines are parsed, which is always sound.
+    // and save little parsing: from here on lines are parsed whole, which is always sound.
     prefiltering = false;
   }
-  return skip;
+  return readers;
+}
+
+// Sets `occurrences` to those of `judge`'s literals in data[0, size): in order of their ends or
+// of their starts, either way by line, for no literal holds a newline.
+void EventReader::Impl::FindLiterals(const Prefilter& judge, const char* data, size_t size) {
+  occurrences.clear();
+  if (judge.scan) {
+    judge.scan->Find(data, size, occurrences);
+  } else {
+    judge.matcher->Occurrences(std::string_view(data, size), occurrences);
+  }
+}
+
+// The readers whose needs the line ending at `line_end` of the window FindLiterals searched
+// meets, moving `next_hit` past its literals in `occurrences`.
+uint64_t EventReader::Impl::LineReaders(const Prefilter& judge, uint32_t line_end, size_t& next_hit) {
+  const size_t first = next_hit;
+  while (next_hit < occurrences.size() && occurrences[next_hit].end <= line_end) ++next_hit;
+  if (counting && judge.narrows) CountLiterals(judge, first, next_hit);
+  return judge.Readers(occurrences.data() + first, occurrences.data() + next_hit, prefilter_bits);
+}
+
+// Counts the literals of occurrences [first, end), those of one line (see counting).
+void EventReader::Impl::CountLiterals(const Prefilter& judge, size_t first, size_t end) {
+  const size_t literals = judge.matcher->size();
+  if (counted == 0) {
+    literal_lines.assign(literals, 0);
+    literal_seen.assign(literals, UINT64_MAX);
+  }
+  for (size_t h = first; h < end; ++h) {
+    const uint32_t id = occurrences[h].id;
+    literal_lines[id] += literal_seen[id] != counted;
+    literal_seen[id] = counted;
+  }
+  if (++counted < kCommonTrial) return;
+  counting = false;
+  std::vector<bool> many(literals, false);
+  bool any = false;
+  for (uint32_t id = 0; id < std::min<size_t>(literals, judge.markers); ++id) {
+    many[id] = literal_lines[id] >= kCommonLines;
+    any |= many[id];
+  }
+  if (any) common = std::move(many);
+}
+
+// The judge of the next window (null: none), once the common literals counted so far are dropped.
+const Prefilter* EventReader::Impl::WindowJudge() {
+  if (!common.empty() && prefiltering) {
+    const Prefilter* judge = Judge();
+    auto at = std::find_if(common_judges.begin(), common_judges.end(),
+                           [&](const auto& j) { return std::get<0>(j) == judge && std::get<1>(j) == common; });
+    if (at == common_judges.end()) {
+      common_judges.emplace_back(judge, common, judge->Without(common));
+      at = common_judges.end() - 1;
+    }
+    if (std::get<2>(*at)) range_judge = std::get<2>(*at).get();
+  }
+  common.clear();
+  return prefiltering ? Judge() : nullptr;
 }
 
 void EventReader::Impl::SkipRecord(InputIssueKind kind, std::string_view message) {
@@ -2409,6 +2630,7 @@ void EventReader::Impl::AppendRow(size_t table) {
     }
   }
   if (t.batch.columns.empty()) ++t.batch.row_count;
+  if (t.lazy) t.batch.readers.push_back(row_readers);
   ++stats->records;
   if (t.batch.rows() >= batch_rows) Flush(table);
 }
@@ -2444,17 +2666,68 @@ void EventReader::set_skim(bool skim) { impl_->skim = skim; }
 void EventReader::set_members(bool members) { impl_->members = members; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
+  std::vector<std::vector<TableReader>> readers(impl_->tables.size());
+  for (size_t t = 0; t < readers.size(); ++t) {
+    TableReader& reader = readers[t].emplace_back();
+    if (t < needs.size()) reader.needs = needs[t];
+    reader.columns.resize(impl_->tables[t].slots.size());
+    std::iota(reader.columns.begin(), reader.columns.end(), size_t{0});
+  }
+  return set_readers(readers);
+}
+
+bool EventReader::set_readers(const std::vector<std::vector<TableReader>>& readers) {
   Impl& m = *impl_;
+  m.range_judge = nullptr;
+  m.common_judges.clear();
   m.table_prefilters.clear();
   m.table_prefilters.resize(m.tables.size());
   LineNeeds all;
+  std::vector<uint64_t> all_readers;  // per alternative of `all`
   bool every = !m.tables.empty();
   for (size_t t = 0; t < m.tables.size(); ++t) {
-    if (t < needs.size() && needs[t]) m.table_prefilters[t] = Prefilter::Build(*needs[t], true);
-    if (!m.table_prefilters[t]) every = false;
-    if (every) all.insert(all.end(), needs[t]->begin(), needs[t]->end());
+    TableState& table = m.tables[t];
+    const std::vector<TableReader> none;
+    const std::vector<TableReader>& ours = t < readers.size() ? readers[t] : none;
+    LineNeeds needs;
+    std::vector<uint64_t> needs_readers;  // per alternative of `needs`
+    uint64_t always = ours.empty() ? kEveryReader : 0;
+    std::vector<uint64_t> columns(table.slots.size(), 0);
+    for (size_t r = 0; r < ours.size(); ++r) {
+      const uint64_t bit = ReaderBit(r);
+      for (const size_t c : ours[r].columns) {
+        if (c < columns.size()) columns[c] |= bit;
+      }
+      if (!ours[r].needs) {
+        always |= bit;
+        continue;
+      }
+      needs.insert(needs.end(), ours[r].needs->begin(), ours[r].needs->end());
+      needs_readers.insert(needs_readers.end(), ours[r].needs->size(), bit);
+    }
+    // Table markers matter only to a judge that skips lines: one that only finds readers finds
+    // them for the records of its table (ScanLine), whatever their markers.
+    if (!needs.empty()) m.table_prefilters[t] = Prefilter::Build(needs, needs_readers, always, always == 0);
+    // A judge that only narrows rows is worth its search of every line when its literals are
+    // few (NeedleScan): searching hundreds with Hyperscan in every line cost a pack of hundreds
+    // of rules more than the columns it spared.
+    if (always && m.table_prefilters[t] && !m.table_prefilters[t]->scan) m.table_prefilters[t] = nullptr;
+    // Rows keep their readers only when they may differ: with several readers, one of which at
+    // least has needs to judge lines by.
+    table.lazy = ours.size() > 1 && m.table_prefilters[t];
+    if (table.lazy) {
+      m.table_prefilters[t]->narrows = true;
+      table.column_readers = std::move(columns);
+    } else {
+      table.column_readers.assign(table.slots.size(), kEveryReader);
+    }
+    if (!m.table_prefilters[t] || !m.table_prefilters[t]->skips()) every = false;
+    if (every) {
+      all.insert(all.end(), needs.begin(), needs.end());
+      all_readers.insert(all_readers.end(), needs_readers.begin(), needs_readers.end());
+    }
   }
-  m.prefilter = every ? Prefilter::Build(all, false) : nullptr;
+  m.prefilter = every ? Prefilter::Build(all, all_readers, 0, false) : nullptr;
   return std::any_of(m.table_prefilters.begin(), m.table_prefilters.end(), [](const auto& p) { return p != nullptr; });
 }
 
@@ -2467,7 +2740,11 @@ bool EventReader::Read(const InputRange& input,
   // The prefilter's trial starts again with every input: what it skips then depends on the input
   // (range) alone, never on what this reader read before, so any number of threads, taking
   // ranges in any order, skips the same lines.
-  impl_->judged = impl_->unwanted = 0;
+  impl_->judged = impl_->narrowed = 0;
+  impl_->counting = true;
+  impl_->counted = 0;
+  impl_->common.clear();
+  impl_->range_judge = nullptr;
   impl_->prefiltering = std::any_of(impl_->table_prefilters.begin(), impl_->table_prefilters.end(),
                                     [](const auto& p) { return p != nullptr; });
   return impl_->Read(input);

@@ -63,6 +63,12 @@ using LiteralGroup = std::vector<std::string>;         // one of these literals
 using LiteralAlternative = std::vector<LiteralGroup>;  // each of these groups
 using LineNeeds = std::vector<LiteralAlternative>;     // some of these alternatives
 
+// One reader of a table's rows (a Scan of a rule), for EventReader::set_readers.
+struct TableReader {
+  std::optional<LineNeeds> needs;  // what a line must hold for it to want a row; nullopt: any row
+  std::vector<size_t> columns;     // the table's columns it reads (positions in TableColumns)
+};
+
 // Counters that Read adds to, so one ReadStats can total several inputs.
 struct ReadStats {
   uint64_t records = 0;        // rows produced, for the tables asked for
@@ -70,7 +76,9 @@ struct ReadStats {
   uint64_t bytes = 0;          // bytes read from the files (compressed size)
   uint64_t lines = 0;          // lines seen
   uint64_t lines_skipped = 0;  // records skipped, of every kind
-  uint64_t lines_prefiltered = 0;  // lines seen but skipped unparsed: no literal of the prefilter
+  // Lines seen but skipped unparsed: no reader's needs met. A line some reader of its table wants
+  // is read, and counts as a record, even when only some of its columns are (set_readers).
+  uint64_t lines_prefiltered = 0;
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
@@ -130,6 +138,23 @@ class EventReader {
   // prefilter) when no table has needs it can use (Hyperscan cannot build their database, an
   // empty literal).
   bool set_prefilter(const std::vector<std::optional<LineNeeds>>& needs);
+  // set_prefilter with what each reader of each table needs (readers[t]: table t's, in the order
+  // of their bits, ReaderBit), where the readers of one table may need different lines, some
+  // none at all: a line is skipped unparsed when it holds what no reader of its table (and, as
+  // above, of any table) needs, and else read for the readers whose needs it meets. With several
+  // readers, a table's rows keep those readers' bits (Batch::readers), and of a row staged by the
+  // line scanner only the columns some reader of it reads are read (the others are null, their
+  // values unchecked: a wrong type there is not reported), so a rule that reads every row costs
+  // the rules that search a few lines of the same table only their columns of those lines. The
+  // paths blind to needs (the lines the raw bytes cannot judge, as above, CSV, the lines the
+  // scanner leaves to the parser) read the whole row, for every reader. A row's bits may hold
+  // readers whose needs its line does not meet (the readers past the 63rd share a bit; with every
+  // table's needs, the bits are those of any table's readers the line meets), never miss one
+  // whose needs it meets. Literals most lines of a range hold are dropped, for the rest of the
+  // range, from the alternatives that have other groups (searching them costs more than the few
+  // lines they narrow), which only adds bits. A table whose lines cannot be skipped (a reader
+  // needs none) is judged only when its readers' literals are few (runtime/needle_scan.h).
+  bool set_readers(const std::vector<std::vector<TableReader>>& readers);
   // With a prefilter, windows of JSON lines are skimmed by default: the literals are searched in
   // the raw window first, and simdjson indexes only the lines that may be wanted or that the raw
   // bytes cannot judge. False indexes every window whole first. Both read, skip and report the

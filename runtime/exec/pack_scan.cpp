@@ -250,6 +250,7 @@ std::unique_ptr<PackScan> PackScan::Create(PackScanLayout layout, std::vector<Pa
 std::unique_ptr<PackScan> PackScan::Clone() const {
   std::unique_ptr<PackScan> scan(new PackScan(layout_, parts_));
   scan->matchers_ = matchers_;
+  scan->readers_ = readers_;
   scan->Init();
   return scan;
 }
@@ -272,9 +273,40 @@ void PackScan::Init() {
 }
 
 void PackScan::Run(const Batch& batch, int64_t now) {
-  const size_t n = batch.rows();
   ++stats_.batches;
-  stats_.rows += n;
+  stats_.rows += batch.rows();
+  // When the consumers read fewer than half the rows (Batch::readers: the other rows are other
+  // readers'), the kernel runs on a copy of those alone: a rule that reads every row sharing
+  // the table would otherwise have every consumer's filter run on all of them.
+  const bool every = std::any_of(readers_.begin(), readers_.end(), [](uint64_t bit) { return bit == 0; });
+  if (!batch.readers.empty() && !readers_.empty() && !every) {
+    uint64_t ours = 0;
+    for (const uint64_t bit : readers_) ours |= bit;
+    rows_.clear();
+    for (uint32_t row = 0; row < batch.rows(); ++row) {
+      if (batch.readers[row] & ours) rows_.push_back(row);
+    }
+    if (rows_.size() * 2 < batch.rows()) {
+      if (compact_.specs.empty()) compact_ = Batch(batch.specs);
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        compact_.columns[c].Clear();
+        compact_.columns[c].AppendRows(batch.columns[c], rows_.data(), rows_.size());
+      }
+      compact_.row_count = rows_.size();
+      RunKernel(compact_, now);
+      for (size_t c = 0; c < selections_.size(); ++c) {
+        for (uint32_t k = 0; k < counts_[c]; ++k) selections_[c][k] = rows_[selections_[c][k]];
+      }
+      Narrow(batch);
+      return;
+    }
+  }
+  RunKernel(batch, now);
+  Narrow(batch);
+}
+
+void PackScan::RunKernel(const Batch& batch, int64_t now) {
+  const size_t n = batch.rows();
   for (size_t k = 0; k < truths_.size(); ++k) {
     truths_[k].assign(n, 0);
     truth_ptrs_[k] = truths_[k].data();
@@ -322,6 +354,21 @@ void PackScan::Run(const Batch& batch, int64_t now) {
     const KernelContext context{now, part.objects};
     part.kernel(views_.data(), static_cast<uint32_t>(n), &context, truth_ptrs_.data(), selection_ptrs_.data(),
                 counts_.data(), evaluations_.data());
+  }
+}
+
+void PackScan::Narrow(const Batch& batch) {
+  // A row read for other consumers only may lack this one's columns (null): its filter, false on
+  // such a row's line, must not see it.
+  for (size_t c = 0; c < readers_.size() && !batch.readers.empty(); ++c) {
+    if (!readers_[c]) continue;
+    uint32_t* selection = selections_[c].data();
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < counts_[c]; ++k) {
+      selection[kept] = selection[k];
+      kept += (batch.readers[selection[k]] & readers_[c]) != 0;
+    }
+    counts_[c] = kept;
   }
 }
 

@@ -112,7 +112,12 @@ class PackScan {
   // it shares this one's matchers (immutable; Hyperscan compiling them is most of a stage's set-up).
   std::unique_ptr<PackScan> Clone() const;
 
-  // Computes every consumer's selection of the rows of `batch` (laid out as the table's columns).
+  // Per consumer, its bit in the rows' readers (Batch::readers), or 0 when it reads every row.
+  // Copied by Clone.
+  void set_readers(std::vector<uint64_t> bits) { readers_ = std::move(bits); }
+
+  // Computes every consumer's selection of the rows of `batch` (laid out as the table's columns):
+  // of those whose readers have its bit, when the batch keeps them.
   void Run(const Batch& batch, int64_t now);
   const uint32_t* selection(size_t consumer) const { return selections_[consumer].data(); }
   uint32_t count(size_t consumer) const { return counts_[consumer]; }
@@ -123,6 +128,9 @@ class PackScan {
   PackScan(PackScanLayout layout, std::vector<PackPart> parts);
   // Sizes the buffers; the matchers are set.
   void Init();
+  // Run on every row of `batch`, or (Narrow) keeping in each consumer's selection its rows alone.
+  void RunKernel(const Batch& batch, int64_t now);
+  void Narrow(const Batch& batch);
 
   PackScanLayout layout_;
   std::vector<PackPart> parts_;
@@ -140,6 +148,9 @@ class PackScan {
   std::vector<uint32_t> distinct_offsets_;
   std::vector<uint8_t> by_value_;  // a pooled test's truth per distinct value of its column
   std::vector<ColumnView> views_;
+  std::vector<uint64_t> readers_;  // see set_readers
+  std::vector<uint32_t> rows_;     // the rows of the batch some consumer reads, when copied
+  Batch compact_;                  // and their copy
   PackScanStats stats_;
 };
 

@@ -38,6 +38,8 @@ struct SharedScan {
   PipelineSink* pipeline = nullptr;
   // A Scan of a later round of its plan: its rows are kept (Kept) instead of fed now.
   bool deferred = false;
+  // The columns its filter would have dictionary-encoded (TableColumns::dictionary), by position.
+  std::vector<bool> dictionary = {};
 };
 
 // The rows kept for a Scan of a later round (PlanRunOptions::keep_bytes), as they would have
@@ -81,6 +83,19 @@ void CopyColumns(const Batch& batch, const SharedScan& sh, const uint32_t* selec
     into.AppendRows(from, selection, count);
   }
   to.row_count = selection ? count : batch.rows();
+}
+
+// The rows of `batch` whose readers (Batch::readers) have `bit`, in `rows`, and how many in
+// `count`; null (every row) when the batch keeps no readers or `bit` is 0.
+const uint32_t* RowsOf(const Batch& batch, uint64_t bit, std::vector<uint32_t>& rows, uint32_t& count) {
+  if (!bit || batch.readers.empty()) return nullptr;
+  rows.resize(batch.rows());
+  count = 0;
+  for (uint32_t row = 0; row < batch.rows(); ++row) {
+    rows[count] = row;
+    count += (batch.readers[row] & bit) != 0;
+  }
+  return rows.data();
 }
 
 // 0, 1, ... count - 1: the selection of the rows copied to a projection, in `identity` (grown).
@@ -150,10 +165,11 @@ struct ReadUnit {
 // compressed file (one unit) read faster than the operators consume it cannot fill the memory.
 constexpr size_t kMaxWaitingRows = size_t{1} << 18;
 
-// Reads `inputs` once (skipping lines unparsed by `needs` per table, when given), calling consume (with what prepare made of each batch) and on_issue on
-// this thread in input order, as one EventReader reading them in turn would; with several
-// threads, workers parse ranges and prepare their batches ahead.
-void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::optional<LineNeeds>>* needs,
+// Reads `inputs` once (judging lines by what `readers` of each table need, when given), calling
+// consume (with what prepare made of each batch) and on_issue on this thread in input order, as
+// one EventReader reading them in turn would; with several threads, workers parse ranges and
+// prepare their batches ahead.
+void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::vector<TableReader>>* readers,
                 const std::vector<const InputFile*>& inputs,
                 const PlanRunOptions& options, const Prepare& prepare, const EndRange& end_range,
                 const std::function<void(Prepared&)>& consume,
@@ -183,7 +199,7 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
   };
   if (options.threads < 2 || units.size() < 2) {
     EventReader reader(tables);
-    if (needs) reader.set_prefilter(*needs);
+    if (readers) reader.set_readers(*readers);
     Prepared prepared;
     const auto on_batch = [&](size_t table, const Batch& batch) {
       prepare(0, table, batch, false, prepared);
@@ -209,7 +225,7 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
   const size_t window = 2 * threads;
   const auto work = [&](unsigned worker) {
     EventReader reader(tables);
-    if (needs) reader.set_prefilter(*needs);
+    if (readers) reader.set_readers(*readers);
     while (true) {
       size_t u;
       {
@@ -321,8 +337,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         if (i == columns.size()) columns.push_back(c);
         sh.positions.push_back(i);
       }
-      AddDictionary(tables[t], sh.positions,
-                    scan == plans[k].plan ? plans[k].dictionary : ScanDictionary(*plans[k].plan, *scan));
+      sh.dictionary = scan == plans[k].plan ? plans[k].dictionary : ScanDictionary(*plans[k].plan, *scan);
       return true;
     };
     for (size_t k = 0; k < plans.size(); ++k) {
@@ -367,6 +382,21 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       sh.whole = !sh.deferred && sh.positions.size() == tables[sh.table].columns.size();
       for (size_t i = 0; i < sh.positions.size(); ++i) sh.whole &= sh.positions[i] == i;
     }
+    // What each table's Scans need in a line, in order, and each Scan's bit in the rows'
+    // readers (Batch::readers) when it has needs (else 0: it reads every row): a line that holds
+    // what none of them needs feeds nobody, and one that some need only is read for those.
+    std::vector<std::vector<TableReader>> readers(tables.size());
+    std::vector<uint64_t> reader_bit(shared.size(), 0);
+    std::vector<bool> every_line(tables.size(), false);  // some Scan of the table reads every row
+    for (size_t i = 0; options.prefilter && i < shared.size(); ++i) {
+      const SharedScan& sh = shared[i];
+      const PlanNode& scan = executions[sh.plan]->source(sh.source);
+      TableReader& reader = readers[sh.table].emplace_back();
+      reader.needs = &scan == plans[sh.plan].plan ? plans[sh.plan].literals : ScanLiterals(*plans[sh.plan].plan, scan);
+      reader.columns = sh.positions;
+      if (reader.needs) reader_bit[i] = ReaderBit(readers[sh.table].size() - 1);
+      if (!reader.needs) every_line[sh.table] = true;
+    }
     // Per reading thread: a renderer for each scan pipeline, and the scratch of rendering.
     const unsigned workers = std::max(1u, options.threads);
     // Per table, the pack scan stage of the compiled filters over its Scans, if any, one copy per
@@ -402,8 +432,22 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     });
     for (const size_t t : packed) {
       if (!stages[0][t]) continue;
+      std::vector<uint64_t> bits;
+      for (const size_t i : scans[t]) bits.push_back(reader_bit[i]);
+      stages[0][t]->set_readers(bits);
       for (unsigned w = 1; w < workers; ++w) stages[w][t] = stages[0][t]->Clone();
       for (size_t m = 0; m < scans[t].size(); ++m) member[scans[t][m]] = static_cast<int>(m);
+    }
+    // A Scan outside the stages that reads some rows only sees them copied (RowsOf); in a stage,
+    // a consumer's selection holds its rows alone, and beside a Scan that reads every row the
+    // stage mostly runs on a copy of its consumers' rows (PackScan::Run). Their filters then run
+    // on copies, whose columns are not encoded: encoding every row of the table for them would
+    // cost more than it saves.
+    for (size_t i = 0; i < shared.size(); ++i) {
+      SharedScan& sh = shared[i];
+      const bool some = reader_bit[i] && readers[sh.table].size() > 1;
+      if (some && member[i] < 0) sh.whole = false;
+      if (!some || (member[i] >= 0 && !every_line[sh.table])) AddDictionary(tables[sh.table], sh.positions, sh.dictionary);
     }
     // The shared scans whose plan's summarize right above them (SummaryAbove) runs on the reading
     // threads, one partial table per range: `summary` is it, `merged` its plan's table. Per range,
@@ -428,6 +472,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     // selection of the selected rows copied there.
     std::vector<std::vector<Batch>> partial_input(workers, std::vector<Batch>(shared.size()));
     std::vector<std::vector<uint32_t>> identities(workers);
+    std::vector<std::vector<uint32_t>> rows_of(workers);  // RowsOf's
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
     std::vector<PipelineSink::Scratch> scratch(workers);
     for (auto& r : renderers) r.resize(shared.size());
@@ -449,7 +494,9 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
           if (!partial) partial = std::make_unique<PartialSummary>(*summary[i], options.now);
           Batch& projection = partial_input[worker][i];
           if (member[i] < 0) {
-            if (!sh.whole) CopyColumns(batch, sh, nullptr, 0, projection);
+            uint32_t count = 0;
+            const uint32_t* rows = RowsOf(batch, reader_bit[i], rows_of[worker], count);
+            if (!sh.whole) CopyColumns(batch, sh, rows, count, projection);
             partial->Push(sh.whole ? batch : projection);
             continue;
           }
@@ -481,7 +528,9 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         }
         const Batch* input = &batch;
         if (!sh.whole) {
-          CopyColumns(batch, sh, nullptr, 0, out.projections[i]);
+          uint32_t count = 0;
+          const uint32_t* rows = RowsOf(batch, reader_bit[i], rows_of[worker], count);
+          CopyColumns(batch, sh, rows, count, out.projections[i]);
           input = &out.projections[i];
         }
         if (sh.pipeline) {
@@ -561,18 +610,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       }
     }
     stats.files += wanted.size();
-    std::optional<std::vector<std::optional<LineNeeds>>> needs;
-    if (options.prefilter) {
-      // A line that holds what none of its table's Scans needs feeds nobody.
-      TableNeeds table_needs(tables.size());
-      for (const SharedScan& sh : shared) {
-        const PlanNode& scan = executions[sh.plan]->source(sh.source);
-        table_needs.Add(sh.table, &scan == plans[sh.plan].plan ? plans[sh.plan].literals
-                                                                : ScanLiterals(*plans[sh.plan].plan, scan));
-      }
-      needs = table_needs.Result();
-    }
-    ReadInputs(tables, needs ? &*needs : nullptr, wanted, options, prepare, end_range, consume, on_issue, stats.read);
+    ReadInputs(tables, options.prefilter ? &readers : nullptr, wanted, options, prepare, end_range, consume, on_issue,
+               stats.read);
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
       if (unread[t]) {  // as its stage would have, having seen no row
         options.pack_reports->push_back(PackScanReport{

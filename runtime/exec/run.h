@@ -47,7 +47,8 @@ struct PlanRunOptions {
   // stages are only laid out for `pack_reports`): a pack's compilation runs over no input.
   bool every_stage = false;
   // Skip lines before parsing them when every Scan of a read has a filter that needs one of a
-  // set of literals (runtime/exec/prefilter.h, EventReader::set_prefilter).
+  // set of literals (runtime/exec/prefilter.h), and read each Scan's columns of a line only when
+  // it may want it (EventReader::set_readers).
   bool prefilter = true;
   // With it, the Scans a plan feeds in a later round (a join's probe side, a union's later
   // branch) take their rows from the read of an earlier round instead of reading their table
@@ -70,7 +71,9 @@ struct PlanRunOptions {
 // there too, into one partial table per range, which the calling thread merges in input order
 // (--profile: only the merging counts). Adds to `stats` (files counts
 // the inputs read, per round). A read whose every Scan sits under a filter with literals (or is
-// a pipeline's with them) skips the lines holding none of their union, unparsed.
+// a pipeline's with them) skips the lines holding none of their union, unparsed; of several Scans
+// of a table, one with literals gets only the rows whose line holds them (Batch::readers), and
+// beside one that reads every row, its own columns are read of those lines alone.
 void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
               const PlanRunOptions& options,
               const std::function<void(const InputIssue&)>& on_issue, RunStats& stats);

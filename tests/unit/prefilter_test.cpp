@@ -556,6 +556,146 @@ TEST_CASE("prefilter: a line is judged by its table's needs only when its table 
   CHECK(stats.skipped[static_cast<size_t>(InputIssueKind::NoTable)] == 1);
 }
 
+namespace {
+
+// One read with readers (set_readers) or none: each row's values as text ("null" when null) and
+// its readers (Batch::readers; every bit when the batch keeps none).
+struct ReaderRows {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<uint64_t> readers;
+  ReadStats stats;
+};
+
+ReaderRows ReadWithReaders(const std::string& path, const std::vector<ColumnSpec>& columns,
+                           const std::vector<TableReader>* readers, size_t chunk, bool skim) {
+  EventReader reader({{"DeviceNetworkEvents", columns}});
+  reader.set_chunk_bytes(chunk);
+  reader.set_skim(skim);
+  if (readers) REQUIRE(reader.set_readers({*readers}));
+  ReaderRows r;
+  reader.Read(
+      {path, "DeviceNetworkEvents"},
+      [&](size_t, const Batch& b) {
+        REQUIRE((b.readers.empty() || b.readers.size() == b.rows()));
+        for (size_t row = 0; row < b.rows(); ++row) {
+          std::vector<std::string>& values = r.rows.emplace_back();
+          for (const Column& c : b.columns) {
+            values.push_back(c.IsNull(row) ? "null"
+                             : c.type() == Type::String ? std::string(c.StringAt(row))
+                             : c.type() == Type::Int    ? std::to_string(c.IntAt(row))
+                                                        : std::to_string(c.LongAt(row)));
+          }
+          r.readers.push_back(b.readers.empty() ? ~uint64_t{0} : b.readers[row]);
+        }
+      },
+      [](const InputIssue&) {}, r.stats);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: readers of one table get their columns of every line holding their needs",
+          "[prefilter][reader]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
+                                           {"InitiatingProcessCommandLine", Type::String},
+                                           {"RemotePort", Type::Int},
+                                           {"Timestamp", Type::DateTime}};
+  // Reader 0 reads every row's port (a summarize); reader 1 the name and port of the lines
+  // holding one of two names; reader 2 the command line and time of those holding "-enc" and
+  // "powershell" or "bypass". Each one's filter, on the values of its columns:
+  const LineNeeds names = {{{"rundll32.exe", "powershell.exe"}}};
+  const LineNeeds encoded = {{{"-enc"}, {"powershell", "bypass"}}};
+  const auto holds = [](const LineNeeds& needs, const std::string& value) {
+    return std::any_of(needs.begin(), needs.end(), [&](const LiteralAlternative& alternative) {
+      return std::all_of(alternative.begin(), alternative.end(), [&](const LiteralGroup& group) {
+        return std::any_of(group.begin(), group.end(), [&](const std::string& n) { return StrContains(value, n, false); });
+      });
+    });
+  };
+  const auto wants = [&](size_t reader, const std::vector<std::string>& row) {
+    return reader == 0 || (reader == 1 ? holds(names, row[0]) : holds(encoded, row[1]));
+  };
+  const std::vector<std::vector<size_t>> reads = {{2}, {0, 2}, {1, 3}};
+  std::string text = Generated(gen::Format::kJsonLines, 3000);
+  // Lines the raw bytes cannot judge (a \u escape, bad UTF-8, a cut line, a table marker), plain
+  // escapes beside needles, a CRLF, values of the wrong type, another key order, a needle in a key.
+  const std::vector<std::string> handmade = {
+      R"({"InitiatingProcessFileName":"\u0070owershell.exe","InitiatingProcessCommandLine":"x -enc bypass","RemotePort":1})",
+      R"({"InitiatingProcessFileName":"powershell.exe","InitiatingProcessCommandLine":"a \"-ENC\" \\bypass","RemotePort":2})",
+      R"({"InitiatingProcessFileName":"cmd.exe","InitiatingProcessCommandLine":"powershell -enc","RemotePort":"x","Timestamp":"bad"})",
+      "{\"InitiatingProcessFileName\":\"rundll32.exe\",\"RemotePort\":4}\r",
+      "{\"InitiatingProcessFileName\":\"rundll32.exe\xff\",\"RemotePort\":5}",
+      R"({"Type":"DeviceNetworkEvents","InitiatingProcessFileName":"powershell.exe","RemotePort":6})",
+      R"({"InitiatingProcessFileName":"rundll32.exe","RemotePort":7)",
+      R"({"RemotePort":8,"InitiatingProcessCommandLine":"-enc powershell","InitiatingProcessFileName":"x"})",
+      R"({"powershell.exe":9,"RemotePort":9,"InitiatingProcessCommandLine":"-enc bypass"})",
+  };
+  for (auto line = handmade.rbegin(); line != handmade.rend(); ++line) text = *line + "\n" + text + *line + "\n";
+  const std::string file = dir.Write("DeviceNetworkEvents.jsonl", text);
+  const ReaderRows plain = ReadWithReaders(file, columns, nullptr, 1 << 20, true);
+  REQUIRE(plain.rows.size() > 3000);
+  std::vector<TableReader> all = {{std::nullopt, reads[0]}, {names, reads[1]}, {encoded, reads[2]}};
+  for (const size_t chunk : {size_t{1} << 20, size_t{997}}) {
+    for (const bool skim : {true, false}) {
+      INFO("chunk " << chunk << (skim ? " skimmed" : " indexed"));
+      // Reader 0 wants every line: each is read, with the columns of its readers.
+      const ReaderRows lazy = ReadWithReaders(file, columns, &all, chunk, skim);
+      REQUIRE(lazy.rows.size() == plain.rows.size());
+      CHECK(lazy.stats.lines_prefiltered == 0);
+      CHECK(lazy.stats.lines == plain.stats.lines);
+      size_t narrowed = 0;
+      for (size_t row = 0; row < plain.rows.size(); ++row) {
+        INFO("row " << row << ": " << fmt::format("{}", fmt::join(plain.rows[row], "|")));
+        for (size_t r = 0; r < reads.size(); ++r) {
+          const bool bit = (lazy.readers[row] >> r) & 1;
+          // A reader is given every row its filter keeps, with its columns as they are.
+          if (wants(r, plain.rows[row])) CHECK(bit);
+          if (!bit) continue;
+          for (const size_t c : reads[r]) CHECK(lazy.rows[row][c] == plain.rows[row][c]);
+        }
+        // A line no reader but 0 wants has only its column read.
+        if ((lazy.readers[row] & 6) == 0) {
+          ++narrowed;
+          CHECK(lazy.rows[row][0].empty());
+          CHECK(lazy.rows[row][3] == "null");
+        }
+      }
+      CHECK(narrowed > plain.rows.size() / 2);
+      // The lines the raw bytes cannot judge are every reader's; the first is the \u line.
+      CHECK(lazy.readers[0] == ~uint64_t{0});
+      CHECK(lazy.readers[1] != ~uint64_t{0});
+    }
+  }
+  // Without reader 0, a line neither other wants is skipped; each reader still gets its rows.
+  const std::vector<TableReader> needing = {{names, reads[1]}, {encoded, reads[2]}};
+  for (const bool skim : {true, false}) {
+    const ReaderRows lazy = ReadWithReaders(file, columns, &needing, 997, skim);
+    CHECK(lazy.stats.lines_prefiltered > plain.rows.size() / 2);
+    for (size_t r = 1; r < reads.size(); ++r) {
+      INFO("reader " << r << (skim ? " skimmed" : " indexed"));
+      const auto kept = [&](const ReaderRows& read, uint64_t bit) {
+        std::vector<std::vector<std::string>> rows;
+        for (size_t row = 0; row < read.rows.size(); ++row) {
+          if (!(read.readers[row] & bit) || !wants(r, read.rows[row])) continue;
+          std::vector<std::string>& values = rows.emplace_back();
+          for (const size_t c : reads[r]) values.push_back(read.rows[row][c]);
+        }
+        return rows;
+      };
+      const auto expected = kept(plain, ~uint64_t{0});
+      CHECK(expected.size() > 10);
+      CHECK(kept(lazy, ReaderBit(r - 1)) == expected);
+    }
+  }
+  // A CSV record is read whole, for every reader.
+  const std::string csv = dir.Write("DeviceNetworkEvents.csv", Generated(gen::Format::kCsv, 2000));
+  const ReaderRows whole = ReadWithReaders(csv, columns, nullptr, 1 << 20, true);
+  const ReaderRows read = ReadWithReaders(csv, columns, &all, 1 << 20, true);
+  CHECK(read.rows == whole.rows);
+  CHECK(std::all_of(read.readers.begin(), read.readers.end(), [](uint64_t r) { return r == ~uint64_t{0}; }));
+}
+
 TEST_CASE("prefilter: the reader stops judging lines when too few are skipped", "[prefilter][reader]") {
   test::TempDir dir;
   // 5,000 lines that hold the literal, then 1,000 that do not: after 4,096 lines judged and none
@@ -581,9 +721,11 @@ struct RunResult {
 };
 
 // Compiles `queries` (KQL, or rule files when they end in .yaml) under `engine` and runs them
-// together over `inputs`, with or without the prefilter.
+// together over `inputs`, with or without the prefilter, as a pack with `pack` (its scan stages),
+// on `threads` reading ranges of `split_bytes`.
 RunResult RunAll(const std::vector<std::string>& queries, Engine engine, bool prefilter,
-                 const std::vector<InputFile>& inputs, Jit& jit, const fs::path& dir) {
+                 const std::vector<InputFile>& inputs, Jit& jit, const fs::path& dir,
+                 PackScanCompiler* pack = nullptr, unsigned threads = 1, uint64_t split_bytes = uint64_t{32} << 20) {
   const Catalog catalog = Catalog::BuiltIn();
   std::vector<std::unique_ptr<CompiledQuery>> compiled;
   for (const std::string& q : queries) {
@@ -605,7 +747,9 @@ RunResult RunAll(const std::vector<std::string>& queries, Engine engine, bool pr
   RunStats stats;
   RunOptions options;
   options.prefilter = prefilter;
-  r.lines = test::RunToLines(compiled, inputs, kNow, dir, &stats, nullptr, options);
+  options.threads = threads;
+  options.split_bytes = split_bytes;
+  r.lines = test::RunToLines(compiled, inputs, kNow, dir, &stats, pack, options);
   r.stats = stats.read;
   std::sort(r.lines.begin(), r.lines.end());
   return r;
@@ -683,4 +827,58 @@ TEST_CASE("prefilter: the bench hunts and the rule pack detect the same with and
               static_cast<unsigned long long>(prefiltered), static_cast<unsigned long long>(detections), runs.size());
   CHECK(prefiltered > 0);
   CHECK(detections > 0);
+}
+
+TEST_CASE("prefilter: a pack whose summarize reads every row and whose filters need literals detects the same",
+          "[prefilter][run][pack]") {
+  test::TempDir dir;
+  std::vector<InputFile> inputs;
+  {
+    gen::GenOptions opt;
+    opt.events = 40000;
+    opt.now = kNow;
+    for (size_t s = 0; s < gen::kScenarioCount; ++s) opt.scenarios.push_back(static_cast<gen::Scenario>(s));
+    const fs::path path = dir.path / "DeviceNetworkEvents.jsonl";
+    std::ofstream out(path, std::ios::binary);
+    gen::Generate(opt, [&](gen::Table, std::string_view chunk) { return static_cast<bool>(out.write(chunk.data(), chunk.size())); });
+    inputs.push_back({path.string(), "DeviceNetworkEvents"});
+  }
+  // The bench's pack (a summarize of every row beside two filters that need literals), a filter
+  // whose needs most lines meet, and one of many literals: the rows of each are read for it alone.
+  const std::vector<std::string> queries = {
+      "DeviceNetworkEvents | where Timestamp > ago(7d) | where InitiatingProcessFileName in~ (\"powershell.exe\", "
+      "\"cmd.exe\", \"rundll32.exe\", \"mshta.exe\", \"wscript.exe\") | project Timestamp, DeviceName, "
+      "InitiatingProcessFileName, RemoteIP, RemotePort",
+      "DeviceNetworkEvents | summarize Connections = count(), Devices = dcount(DeviceName), Processes = "
+      "make_set(InitiatingProcessFileName, 10) by RemoteIP, RemotePort | where Devices > 1 or Connections > 20 "
+      "| order by Connections desc",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" and RemoteIPType == \"Public\" and "
+      "RemoteUrl has \"pastebin\" or InitiatingProcessCommandLine contains \"-enc\" | project Timestamp, "
+      "DeviceName, RemoteUrl, InitiatingProcessCommandLine",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" and RemotePort == 443 | summarize count() by "
+      "InitiatingProcessAccountName",
+      "DeviceNetworkEvents | where RemoteUrl has_any (\"pastebin\", \"github\", \"ngrok\", \"duckdns\", \"dropbox\", "
+      "\"discord\", \"telegram\", \"transfer\", \"mega\", \"anonfiles\", \"paste\", \"raw\", \"gist\") | project "
+      "Timestamp, RemoteUrl, LocalPort",
+  };
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  PackScanCompiler stages(*jit);
+  // The reference: the interpreter, every line parsed whole.
+  const RunResult reference = RunAll(queries, Engine::Interp, false, inputs, *jit, dir.path);
+  REQUIRE(reference.lines.size() > 100);
+  for (const bool pack : {true, false}) {
+    for (const Engine engine : {Engine::Jit, Engine::Interp}) {
+      for (const unsigned threads : {1u, 2u}) {
+        INFO((engine == Engine::Jit ? "jit" : "interp") << (pack ? " pack" : "") << ", threads " << threads);
+        const RunResult on = RunAll(queries, engine, true, inputs, *jit, dir.path, pack ? &stages : nullptr, threads,
+                                    uint64_t{1} << 20);
+        CHECK(on.lines == reference.lines);
+        CHECK(on.stats.lines == reference.stats.lines);
+        CHECK(on.stats.records == reference.stats.records);
+        CHECK(on.stats.lines_prefiltered == 0);  // the summarize wants every line
+      }
+    }
+  }
 }
