@@ -71,6 +71,7 @@ struct ReadStats {
   uint64_t lines = 0;          // lines seen
   uint64_t lines_skipped = 0;  // records skipped, of every kind
   uint64_t lines_prefiltered = 0;  // lines seen but skipped unparsed: no literal of the prefilter
+  uint64_t lines_walked = 0;  // records read from their raw bytes by their layout (set_raw)
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
@@ -141,6 +142,12 @@ class EventReader {
   // only checked. False looks every key up. Both read, skip and report the same lines; the
   // switch lets tests and benchmarks compare them.
   void set_members(bool members);
+  // By default, a window of plain JSON lines laid out like the previous line of their table is
+  // read from its raw bytes by that layout (the escape pass finds its quotes), without simdjson's
+  // stage 1; a line the walk is not sure of is indexed by stage 1 alone. False indexes every
+  // window whole first. Both read, skip and report the same lines; the switch lets tests and
+  // benchmarks compare them.
+  void set_raw(bool raw);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,
