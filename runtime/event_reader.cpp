@@ -1932,10 +1932,16 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
       q += 2;
     }
     const uint32_t c = layout.column(k);
-    if (c != MemberLayout::kUnread) {
+    const Type type = c != MemberLayout::kUnread ? t.batch.specs[c].type : Type::String;
+    if (c != MemberLayout::kUnread && first == '"' && (type == Type::String || type == Type::Guid) &&
+        !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
+      // Most staged values: text with no escape, which is all ScanStage would make of it.
+      t.slots[c].state = Slot::State::Value;
+      t.slots[c].s = std::string_view(data + p + 1, end - p - 2);
+    } else if (c != MemberLayout::kUnread) {
       const uint32_t value[4] = {p, end, line_end, line_end};  // the value, then sentinels
       uint32_t i = 0;
-      if (!ScanStage(Tokens{data, value, 1}, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;
+      if (!ScanStage(Tokens{data, value, 1}, i, line_end, type, t.slots[c])) return false;
     } else if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) {
       return false;
     }
