@@ -16,7 +16,11 @@
 // literals and numbers, comparing keys in place, staging the values of the requested columns
 // and only glancing at the others; an envelope's event is staged from its `properties` object.
 // A plain record with the keys of the previous one, in the same order (MemberLayout), is read
-// by position: each key compared with the layout's in one vector compare, no lookup.
+// by position: each key compared with the layout's in one vector compare, no lookup. Where the
+// CPU lists a window's quotes in its escape pass (AVX-512 VBMI2), such a record is read from its
+// raw bytes with no stage 1 at all (RawLine): the escape pass already sees every byte, and a line
+// of one layout has its string values between known quotes; a line the raw walk is not sure of
+// gets stage 1 alone.
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
@@ -384,6 +388,12 @@ struct LineScan {
   uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
   uint64_t strings_bad = 0;
   uint64_t high = 0;
+  // When set (FindEscapes), the offsets of the quotes that are not escaped (room for 64 more
+  // than there are: they are written many at a time, see QuotesVbmi2) and of the control
+  // characters other than newlines: what the raw walk (RawLine) needs to know.
+  uint32_t* quotes = nullptr;
+  size_t quote_count = 0;
+  std::vector<uint32_t>* controls = nullptr;
 
   // The bytes of the block at `block` escaped by a backslash, noting its odd escapes.
   [[gnu::always_inline]] uint64_t Escaped(size_t block, const BlockMasks& m) {
@@ -418,7 +428,12 @@ struct LineScan {
   [[gnu::always_inline]] void Newlines(size_t block, const BlockMasks& m) {
     for (uint64_t c = m.control; c; c &= c - 1) {
       const size_t at = block + static_cast<size_t>(std::countr_zero(c));
-      if (at < size && data[at] == '\n') newlines.push_back(static_cast<uint32_t>(at));
+      if (at >= size) break;
+      if (data[at] == '\n') {
+        newlines.push_back(static_cast<uint32_t>(at));
+      } else if (controls) {
+        controls->push_back(static_cast<uint32_t>(at));
+      }
     }
   }
 };
@@ -441,6 +456,7 @@ LineScan ScanEscapes(LineScan scan, const BlockMasks* masks) {
   for (size_t block = 0; block < scan.size; block += 64) {
     const BlockMasks& m = masks[block / 64];
     scan.Escaped(block, m);
+    scan.high |= m.high;
     scan.Newlines(block, m);
   }
   return scan;
@@ -547,29 +563,76 @@ constexpr auto kFusedLoops = FusedLoops(std::make_index_sequence<NeedleScan::kMa
 #endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// ScanEscapes over the bytes themselves, for the CPUs with AVX-512 (chosen at run time): it needs
-// only the backslashes and newlines of a block (its quotes only when it has a backslash), so a
+// LineScan::Quotes with AVX-512 VBMI2: the block's quote offsets compressed into bytes, then
+// widened 16 at a time by a byte permute, so that a block costs a store and a branch whatever its
+// quotes (the loop of Quotes doubled the cost of the escape pass).
+[[gnu::target("avx512bw,avx512vbmi,avx512vbmi2"), gnu::always_inline]] inline void QuotesVbmi2(LineScan& scan,
+                                                                                              size_t block, uint64_t q) {
+  constexpr int64_t kStep = 0x0808080808080808;  // byte k of word i holds 8i + k
+  const __m512i offsets = _mm512_set_epi64(0x0706050403020100 + 7 * kStep, 0x0706050403020100 + 6 * kStep,
+                                           0x0706050403020100 + 5 * kStep, 0x0706050403020100 + 4 * kStep,
+                                           0x0706050403020100 + 3 * kStep, 0x0706050403020100 + 2 * kStep,
+                                           0x0706050403020100 + kStep, 0x0706050403020100);
+  const __m512i packed = _mm512_maskz_compress_epi8(q, offsets);
+  // Byte 4i of the widening of part k is byte 16k + i of `packed`, the dword's other bytes zero.
+  constexpr __mmask64 kLowBytes = 0x1111111111111111;
+  const __m512i part0 = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i base = _mm512_set1_epi32(static_cast<int>(block));
+  uint32_t* out = scan.quotes + scan.quote_count;
+  const auto n = static_cast<size_t>(std::popcount(q));
+  scan.quote_count += n;
+  for (size_t k = 0; k == 0 || k < n; k += 16) {
+    const __m512i index = _mm512_add_epi32(part0, _mm512_set1_epi32(static_cast<int>(k)));
+    _mm512_storeu_si512(out + k, _mm512_add_epi32(base, _mm512_maskz_permutexvar_epi8(kLowBytes, index, packed)));
+  }
+}
+
+// The block at `block` of ScanEscapesAvx512 and ScanQuotesAvx512, the window's last, partial
+// block masked, so that no byte past the window is read.
+[[gnu::target("avx512bw"), gnu::always_inline]] inline __m512i EscapeBlockAvx512(const LineScan& scan, size_t block) {
+  const size_t left = scan.size - block;
+  _mm_prefetch(scan.data + block + kPrefetchBytes, _MM_HINT_T0);
+  return left >= 64 ? _mm512_loadu_si512(scan.data + block)
+                    : _mm512_maskz_loadu_epi8((__mmask64{1} << left) - 1, scan.data + block);
+}
+
+// ScanEscapes over the bytes themselves, for the CPUs with AVX-512 (chosen at run time): a
 // block's masks stay in registers instead of a classify pass writing every class of the window
-// to memory for a second pass to read back. The window's last, partial block is loaded masked:
-// no byte past the window is read. It runs before stage 1, so that the window comes from memory
-// under its prefetches (kPrefetchBytes) and stage 1 finds it in the cache.
+// to memory for a second pass to read back. It runs before stage 1, so that the window comes
+// from memory under its prefetches (kPrefetchBytes) and stage 1 finds it in the cache.
 // `needles` (NeedleBlocksAvx512, or NoNeedles) probes the same loads for a judge's literals.
 template <class Needles>
 [[gnu::target("avx512bw"), gnu::always_inline]] inline LineScan ScanEscapesAvx512(LineScan scan, Needles& needles) {
+  __m512i high = _mm512_setzero_si512();
   for (size_t block = 0; block < scan.size; block += 64) {
-    const size_t left = scan.size - block;
-    _mm_prefetch(scan.data + block + kPrefetchBytes, _MM_HINT_T0);
-    const __m512i v = left >= 64 ? _mm512_loadu_si512(scan.data + block)
-                                 : _mm512_maskz_loadu_epi8((__mmask64{1} << left) - 1, scan.data + block);
-    BlockMasks m;
-    m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
-    m.control = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));  // Newlines wants no other
-    if (m.backslash | scan.escaped_carry) m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    const __m512i v = EscapeBlockAvx512(scan, block);
+    high = _mm512_or_si512(high, v);
+    const BlockMasks m = ClassesAvx512(v);
     scan.Escaped(block, m);
     scan.Newlines(block, m);
     if (needles.Fits(block)) needles.Probe(block, v);
   }
   needles.Finish();
+  scan.high = _mm512_movepi8_mask(high);
+  return scan;
+}
+
+// ScanEscapesAvx512 that also lists the quotes that are not escaped, for the raw walk, on the
+// CPUs that can do it with no branch per quote (QuotesVbmi2).
+template <class Needles>
+[[gnu::target("avx512bw,avx512vbmi,avx512vbmi2"), gnu::always_inline]] inline LineScan ScanQuotesAvx512(
+    LineScan scan, Needles& needles) {
+  __m512i high = _mm512_setzero_si512();
+  for (size_t block = 0; block < scan.size; block += 64) {
+    const __m512i v = EscapeBlockAvx512(scan, block);
+    high = _mm512_or_si512(high, v);
+    const BlockMasks m = ClassesAvx512(v);
+    QuotesVbmi2(scan, block, m.quote & ~scan.Escaped(block, m));
+    scan.Newlines(block, m);
+    if (needles.Fits(block)) needles.Probe(block, v);
+  }
+  needles.Finish();
+  scan.high = _mm512_movepi8_mask(high);
   return scan;
 }
 
@@ -578,22 +641,39 @@ template <class Needles>
   return ScanEscapesAvx512(scan, none);
 }
 
-// ScanEscapesAvx512 that also finds the N needles of `needles`, appending them to `hits` as
-// NeedleScan::Find does: ScanWindow's judge of a table that a reader reads whole searches every
-// line, and the probes cost less in the loop that loads the window than in a pass of their own.
+[[gnu::target("avx512bw,avx512vbmi,avx512vbmi2")]] LineScan ScanQuotesAvx512(LineScan scan) {
+  NoNeedles none;
+  return ScanQuotesAvx512(scan, none);
+}
+
+// ScanEscapesAvx512 and ScanQuotesAvx512 that also find the N needles of `needles`, appending
+// them to `hits` as NeedleScan::Find does: ScanWindow's judge of a table that a reader reads whole
+// searches every line, and the probes cost less in the loop that loads the window than in a pass
+// of their own.
 template <size_t N>
 [[gnu::target("avx512bw")]] LineScan ScanEscapesNeedlesAvx512(LineScan scan, const NeedleScan& needles,
                                                               std::vector<NeedleScan::Hit>& hits) {
   NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
   return ScanEscapesAvx512(scan, probes);
 }
+template <size_t N>
+[[gnu::target("avx512bw,avx512vbmi,avx512vbmi2")]] LineScan ScanQuotesNeedlesAvx512(
+    LineScan scan, const NeedleScan& needles, std::vector<NeedleScan::Hit>& hits) {
+  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  return ScanQuotesAvx512(scan, probes);
+}
 
 template <size_t... K>
 constexpr std::array<ScanLinesNeedles, sizeof...(K)> EscapeLoops(std::index_sequence<K...>) {
   return {&ScanEscapesNeedlesAvx512<K + 1>...};
 }
+template <size_t... K>
+constexpr std::array<ScanLinesNeedles, sizeof...(K)> QuoteLoops(std::index_sequence<K...>) {
+  return {&ScanQuotesNeedlesAvx512<K + 1>...};
+}
 // For 1 to NeedleScan::kMaxNeedles needles.
 constexpr auto kEscapeLoops = EscapeLoops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
+constexpr auto kQuoteLoops = QuoteLoops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
 #endif
 
 // Sets `masks` to the classes of the bytes of data[0, size), 64 to a mask.
@@ -608,40 +688,64 @@ void ClassifyWindow(const char* data, size_t size, std::vector<BlockMasks>& mask
   }
 }
 
+// The offsets that end those of a window's quotes (FindEscapes): a line walked raw reads at most
+// this many past its last quote.
+constexpr size_t kQuoteEnds = 4;
+
+// What FindEscapes found of a window beside its escapes and lines.
+struct WindowBytes {
+  bool high = false;    // a byte past ASCII
+  bool quotes = false;  // its quotes are listed (not on every CPU)
+  bool found = false;   // its needles are found (not on every CPU)
+};
+
 // Sets `odd` to the offsets in data[0, size) (which ends with a newline) of the escapes the line
-// scanner does not read itself (invalid ones, and \u ones), ending with UINT32_MAX, and
-// `newlines` to the offsets of its newlines. When it can in the same loop (AVX-512), it also
-// sets `hits` to NeedleScan::Find's of `needles` (none when null) and `found`; else `found` is
-// false. Works on 64 bytes at a time with no branch per
-// backslash (Windows paths are full of them). Meaningful for a window whose strings stage 1
-// accepts (ScanWindow runs it first, and drops what it found when stage 1 fails).
-void FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
-                 std::vector<BlockMasks>& masks, const NeedleScan* needles, std::vector<NeedleScan::Hit>& hits,
-                 bool& found) {
+// scanner does not read itself (invalid ones, and \u ones), ending with UINT32_MAX, `newlines`
+// to the offsets of its newlines, `controls` to those of its other control characters, ending
+// with UINT32_MAX, and, where the CPU lists them cheaply, `quotes` to the offsets of its quotes
+// that are not escaped, ending with kQuoteEnds times UINT32_MAX. Where it can in the same loop
+// (AVX-512), it also sets `hits` to NeedleScan::Find's of `needles` (none when null). Works on 64
+// bytes at a time with no branch per backslash (Windows paths are full of them). Meaningful for
+// lines that start where a string cannot: at the window's start or after one of its newlines.
+WindowBytes FindEscapes(const char* data, size_t size, std::vector<uint32_t>& odd, std::vector<uint32_t>& newlines,
+                        std::vector<uint32_t>& controls, std::vector<uint32_t>& quotes,
+                        std::vector<BlockMasks>& masks, const NeedleScan* needles,
+                        std::vector<NeedleScan::Hit>& hits) {
   odd.clear();
   newlines.clear();
-  found = false;
+  controls.clear();
+  LineScan scan{data, size, odd, newlines};
+  scan.controls = &controls;
+  bool found = false;
+  const auto scan_window = [&]() -> LineScan {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx512 = [] {
-    __builtin_cpu_init();  // may run before the constructor that would have done it
-    return __builtin_cpu_supports("avx512bw") != 0;
-  }();
-  if (avx512) {
-    const LineScan scan{data, size, odd, newlines};
-    if (needles) {
+    static const bool avx512 = [] {
+      __builtin_cpu_init();  // may run before the constructor that would have done it
+      return __builtin_cpu_supports("avx512bw") != 0;
+    }();
+    static const bool vbmi2 = avx512 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2");
+    if (vbmi2) {
+      if (quotes.size() < size + 128) quotes.resize(size + 128);  // only grows: no rewrite
+      scan.quotes = quotes.data();
+    }
+    if (avx512 && needles) {
       hits.clear();
       found = true;
-      kEscapeLoops[needles->size() - 1](scan, *needles, hits);
-    } else {
-      ScanEscapesAvx512(scan);
+      return (vbmi2 ? kQuoteLoops : kEscapeLoops)[needles->size() - 1](scan, *needles, hits);
     }
-    odd.push_back(UINT32_MAX);
-    return;
-  }
+    if (vbmi2) return ScanQuotesAvx512(scan);
+    if (avx512) return ScanEscapesAvx512(scan);
 #endif
-  ClassifyWindow(data, size, masks);
-  ScanEscapes(LineScan{data, size, odd, newlines}, masks.data());
+    ClassifyWindow(data, size, masks);
+    return ScanEscapes(scan, masks.data());
+  };
+  const LineScan scanned = scan_window();
   odd.push_back(UINT32_MAX);
+  controls.push_back(UINT32_MAX);
+  if (scanned.quotes) {
+    std::fill_n(quotes.begin() + static_cast<ptrdiff_t>(scanned.quote_count), kQuoteEnds, UINT32_MAX);
+  }
+  return {scanned.high != 0, scanned.quotes != nullptr, found};
 }
 
 // Ends the odd escapes FindLines found with UINT32_MAX, and says whether the window it scanned
@@ -688,6 +792,11 @@ bool FindLines(const char* data, size_t size, std::vector<uint32_t>& odd, std::v
 // in kLayoutRetry tries it and learns a new one.
 constexpr uint64_t kLayoutTries = 4;
 constexpr uint64_t kLayoutRetry = 64;
+
+// Lines of a window the raw walk (RawLine) was not sure of, past which (when they are also over
+// a quarter of the lines it tried) the rest of the window is indexed by stage 1 at once: one
+// stage 1 per line costs more than one for many.
+constexpr size_t kRawMisses = 8;
 
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
@@ -884,6 +993,27 @@ bool ShortDigits(std::string_view text) {
   const uint64_t bad = (x | (x + 0x7676767676767676)) & 0x8080808080808080;
   const uint64_t ours = text.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * text.size())) - 1;
   return (bad & ours) == 0;
+}
+
+// The offset of the first `,`, `}` or newline at or after data[from], which lies in a window of
+// lines followed by at least 16 readable bytes: the end of a number or literal in a line (its
+// newline stops the search), 16 bytes at a time.
+uint32_t ScalarEnd(const char* data, uint32_t from) {
+#if defined(__SSE2__)
+  for (uint32_t at = from;; at += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+    const __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    if (const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(ends))) {
+      return at + static_cast<uint32_t>(std::countr_zero(mask));
+    }
+  }
+#else
+  uint32_t at = from;
+  while (data[at] != ',' && data[at] != '}' && data[at] != '\n') ++at;
+  return at;
+#endif
 }
 
 // Whether `text`, the text of a token (Tokens::Scalar), is a valid string, number or literal.
@@ -1183,6 +1313,7 @@ void ReadStats::Add(const ReadStats& o) {
   lines += o.lines;
   lines_skipped += o.lines_skipped;
   lines_prefiltered += o.lines_prefiltered;
+  lines_walked += o.lines_walked;
   values_wrong_type += o.values_wrong_type;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     skipped[k] += o.skipped[k];
@@ -1242,7 +1373,11 @@ struct EventReader::Impl {
   bool Structure(const char* data, size_t size);
   void StageLine(const Tokens& tokens, uint32_t& i, uint32_t from, uint32_t line_end, bool odd,
                  size_t staged, size_t allocated);
+  void StageAlone(const char* data, size_t length, size_t allocated, bool odd, size_t staged);
+  void Accept(size_t table);
   size_t Staged() const;
+  bool ByLayout(size_t staged) const;
+  bool RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
@@ -1283,6 +1418,7 @@ struct EventReader::Impl {
   bool prefiltering = false;
   bool skim = true;  // see set_skim
   bool members = true;  // see set_members
+  bool raw = true;      // see set_raw
   // Lines judged and lines not wanted by every reader (skipped, or read for some readers only),
   // for giving up on needs that spare too few to pay for the scan.
   uint64_t judged = 0, narrowed = 0;
@@ -1313,6 +1449,8 @@ struct EventReader::Impl {
   size_t structure_capacity = 0;
   std::vector<uint32_t> odd_escapes;  // in the window being scanned, see ScanWindow
   std::vector<uint32_t> window_newlines;  // of the window being scanned or skimmed
+  std::vector<uint32_t> window_controls;  // of the window being scanned, see FindEscapes
+  std::vector<uint32_t> window_quotes;    // of the window being scanned, see FindEscapes
   std::vector<BlockMasks> window_masks;   // of the window being scanned or skimmed, see FindLines
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   // Unescaped strings of the line being scanned: scanned_used bytes of scanned_text, which only
@@ -1618,6 +1756,10 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
         break;
       case Window::Part: return pos + used;
       case Window::Unstructured:
+        if (used > 0) {  // the raw walk read lines before the ones stage 1 could not index
+          pos += used;
+          break;
+        }
         if (std::memchr(data + pos, '\n', window) != last) {
           limit = window / 2;
           break;
@@ -1633,25 +1775,38 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
 }
 
 // ScanLines for one window; `used` says how many bytes of whole lines it read: all of them
-// (Whole), fewer for the reasons ScanLines gives (Part), or none when simdjson cannot find the
-// window's structure (Unstructured: invalid UTF-8, or a string that does not close on its line).
+// (Whole), fewer for the reasons ScanLines gives (Part), or, when simdjson cannot find the
+// structure of the window's lines from some line on, those before it (Unstructured: invalid
+// UTF-8, or a string that does not close on its line).
+//
+// Plain records (those a layout may read, see ByLayout) are first walked raw (RawLine), each line
+// the walk is not sure of (or that has no layout to walk by yet) indexed by stage 1 alone; once
+// such lines are more than a few and a quarter of those seen, the rest of the window is indexed
+// at once, as a window of other records is.
 EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t size,
                                                         size_t allocated, uint64_t at,
                                                         uint64_t range_end, size_t& used) {
   used = 0;
   // The literals of the whole window in one search, each line then judged by those it holds.
   const Prefilter* judge = prefiltering ? Judge() : nullptr;
-  bool found = false;
-  // First: see ScanEscapesAvx512.
-  FindEscapes(data, size, odd_escapes, window_newlines, window_masks, judge ? judge->scan.get() : nullptr,
-              occurrences, found);
-  if (!Structure(data, size)) return Window::Unstructured;
-  const Tokens tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
-  if (judge && !found) FindLiterals(*judge, data, size);
+  // First: see ScanEscapesAvx512. The raw walk relies on stage 1 for no check but that of UTF-8.
+  const WindowBytes bytes = FindEscapes(data, size, odd_escapes, window_newlines, window_controls, window_quotes,
+                                        window_masks, judge ? judge->scan.get() : nullptr, occurrences);
+  const bool walk = raw && bytes.quotes && (!bytes.high || simdjson::validate_utf8(data, size));
+  Tokens tokens{data, nullptr, 0};  // of data[base, size) once stage 1 has run
+  size_t base = 0;
+  if (!walk) {
+    if (!Structure(data, size)) return Window::Unstructured;
+    tokens = Tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes};
+  }
+  if (judge && !bytes.found) FindLiterals(*judge, data, size);
   uint32_t i = 0;         // the first token of the line
   size_t next_odd = 0;    // the first odd escape not before the line
+  size_t next_control = 0;
+  size_t next_quote = 0;
   size_t next_line = 0;   // in window_newlines
   size_t next_hit = 0;    // in occurrences
+  size_t lines = 0, misses = 0;  // walked raw or tried
   while (used < size) {
     if (stop && stop->load(std::memory_order_relaxed)) return Window::Part;
     const size_t staged = Staged();
@@ -1661,24 +1816,64 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
+    if (!tokens.at && !(ByLayout(staged) && (misses < kRawMisses || misses * 4 <= lines))) {
+      // Before the line is judged: when stage 1 fails, it is read again in another window.
+      if (!Structure(data + used, size - used)) return Window::Unstructured;
+      base = used;
+      tokens = Tokens{data + base, structure->structural_indexes.get(), structure->n_structural_indexes};
+    }
     const uint64_t readers = judge ? LineReaders(*judge, line_end, next_hit) : kEveryReader;
     row_readers = kEveryReader;
     if (prefiltering && judge && !odd && Shaped(std::string_view(data + used, length))) {
       row_readers = Judged(*judge, readers);
       if (row_readers == 0) {
-        // Stage 1 found the window valid UTF-8 with whole strings; the rest is left unchecked.
+        // The window is valid UTF-8 (with whole strings when stage 1 has run); the rest is left
+        // unchecked, as Record leaves it.
         ++line;
         ++stats->lines;
         ++stats->lines_prefiltered;
-        while (tokens.at[i] < line_end) ++i;
+        if (tokens.at) {
+          while (tokens.at[i] < line_end - base) ++i;
+        }
         used = line_end + 1;
         continue;
       }
     }
-    StageLine(tokens, i, static_cast<uint32_t>(used), line_end, odd, staged, allocated);
+    if (!tokens.at) {
+      TableState& t = tables[staged];
+      while (window_controls[next_control] < used) ++next_control;
+      // No control character but a CRLF line's CR: one in a string is invalid, and outside the
+      // layout's shape.
+      const bool controls = size_t{window_controls[next_control]} + 1 < line_end;
+      ++lines;
+      while (window_quotes[next_quote] < used) ++next_quote;
+      // A line with no layout to walk by is staged alone, which learns its layout.
+      if (!odd && !controls && t.layout.ready() &&
+          RawLine(data, static_cast<uint32_t>(used), line_end, next_quote, t)) {
+        t.layout_misses = 0;
+        ++stats->lines_walked;
+        Accept(staged);
+      } else {
+        ++misses;
+        StageAlone(data + used, length, allocated - used, odd, staged);
+      }
+      used = line_end + 1;
+      continue;
+    }
+    StageLine(tokens, i, static_cast<uint32_t>(used - base), static_cast<uint32_t>(line_end - base), odd, staged,
+              allocated - base);
     used = line_end + 1;
   }
   return Window::Whole;
+}
+
+// Whether a record staged as of table `staged` is read by its layout if it has one: a plain
+// record, unless the last few were not laid out alike; then one in kLayoutRetry tries, so that a
+// file whose layouts keep changing costs the general walk and little more.
+bool EventReader::Impl::ByLayout(size_t staged) const {
+  const TableState& t = tables[staged];
+  return members && staged == PlainTable() &&
+         (t.layout_misses < kLayoutTries || t.layout_misses % kLayoutRetry == 0);
 }
 
 // The table the next record is staged as: the previous record's, the likeliest; kNoTable when
@@ -1716,6 +1911,11 @@ void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t fr
     while (tokens.at[i] < line_end) ++i;  // the sentinels end this
     return;
   }
+  Accept(table);
+}
+
+// Counts a line the line scanner read whole, as a record of `table`.
+void EventReader::Impl::Accept(size_t table) {
   ++line;
   ++stats->lines;
   if (table == kOtherTable) {
@@ -1723,6 +1923,18 @@ void EventReader::Impl::StageLine(const Tokens& tokens, uint32_t& i, uint32_t fr
   } else {
     AppendRow(table);
   }
+}
+
+// Reads the line data[0, length) (its newline at data[length]) as StageLine does, with its own
+// stage 1: when it is odd, or stage 1 cannot index it, by Record.
+void EventReader::Impl::StageAlone(const char* data, size_t length, size_t allocated, bool odd, size_t staged) {
+  if (odd || !Structure(data, length + 1)) {
+    Record(data, length, allocated, 0);
+    return;
+  }
+  uint32_t i = 0;
+  StageLine(Tokens{data, structure->structural_indexes.get(), structure->n_structural_indexes}, i, 0,
+            static_cast<uint32_t>(length), odd, staged, allocated);
 }
 
 // ScanWindow for a window all of whose lines start before the range's end, when a prefilter
@@ -1757,13 +1969,8 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
       ++line;
       ++stats->lines;
       ++stats->lines_prefiltered;
-    } else if (odd || !Structure(data + used, length + 1)) {
-      Record(data + used, length, allocated - used, 0);
     } else {
-      uint32_t i = 0;
-      StageLine(Tokens{data + used, structure->structural_indexes.get(), structure->n_structural_indexes}, i, 0,
-                static_cast<uint32_t>(length),
-                odd, staged, allocated - used);
+      StageAlone(data + used, length, allocated - used, odd, staged);
     }
     used = line_end + 1;
   }
@@ -1785,10 +1992,7 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   if (!prefilter && staged != default_table) row_readers = kEveryReader;
   // A plain record of the table is read by its layout when it has the same; the general walk
   // below reads the others, and learns their layout.
-  // After a few misses in a row, one record in kLayoutRetry tries: a file whose layouts keep
-  // changing then costs the general walk and little more.
-  const bool plain = members && staged == PlainTable() &&
-                     (t.layout_misses < kLayoutTries || t.layout_misses % kLayoutRetry == 0);
+  const bool plain = ByLayout(staged);
   if (plain && t.layout.ready()) {
     uint32_t at = i;
     if (ScanLayout(tokens, at, line_end, t) && tokens.at[at] >= line_end) {
@@ -1870,6 +2074,66 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
   }
   i = k_at;
   return differs == 0;
+}
+
+// ScanLayout for the line data[from, line_end) of a window from its raw bytes, with no stage 1:
+// the line must be `{"Key1":value,"Key2":value,...}` with t.layout's keys, nothing between the
+// tokens, and its values strings or scalars (a number or literal, ending at the next `,` or
+// `}`); a CR may end it. `quote` is the first of the window's quotes (FindEscapes) in the line:
+// as a key holds no backslash and a scalar no quote, a string value opens at the third quote of
+// its member and closes at the fourth, which the walk reads from the list (not by searching, so
+// that each member's work does not wait on the one before it). Values are staged as ScanLayout
+// stages them (through ScanStage, each as a token of its own). The caller has checked what
+// stage 1 would: the window's UTF-8, no control character in the line, no odd escape. False at
+// anything else (a nested value among them): the line is then read as before. On success,
+// `quote` is moved past the line's quotes.
+bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t) {
+  const MemberLayout& layout = t.layout;
+  const uint32_t* const quotes = window_quotes.data();
+  if (data[from] != '{') return false;
+  ResetSlots(t);
+  scanned_used = 0;
+  uint32_t p = from + 1;
+  size_t q = quote;  // the key's opening quote, when the key is the layout's
+  const size_t members = layout.size();
+  for (size_t k = 0; k < members; ++k) {
+    // A key's bytes hold no newline, so a key that matches lies in the line.
+    if (layout.KeyDiffers(k, data + p, line_end - p)) return false;
+    p += layout.length(k);
+    const char first = data[p];
+    uint32_t end;
+    if (first == '"') {
+      const uint32_t close = quotes[q + 3];
+      if (close >= line_end) return false;
+      end = close + 1;
+      q += 4;
+    } else {
+      if (first == '{' || first == '[') return false;
+      end = ScalarEnd(data, p);
+      if (end == p || end >= line_end) return false;
+      q += 2;
+    }
+    const uint32_t c = layout.column(k);
+    const bool staged = c != MemberLayout::kUnread && (t.column_readers[c] & row_readers);
+    const Type type = staged ? t.batch.specs[c].type : Type::String;
+    if (staged && first == '"' && (type == Type::String || type == Type::Guid) &&
+        !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
+      // Most staged values: text with no escape, which is all ScanStage would make of it.
+      t.slots[c].state = Slot::State::Value;
+      t.slots[c].s = std::string_view(data + p + 1, end - p - 2);
+    } else if (staged) {
+      const uint32_t value[4] = {p, end, line_end, line_end};  // the value, then sentinels
+      uint32_t i = 0;
+      if (!ScanStage(Tokens{data, value, 1}, i, line_end, type, t.slots[c])) return false;
+    } else if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) {
+      return false;
+    }
+    if (data[end] != (k + 1 < members ? ',' : '}')) return false;
+    p = end + 1;
+  }
+  if (p != line_end && (p + 1 != line_end || data[p] != '\r')) return false;
+  quote = q;
+  return true;
 }
 
 // Checks the object starting at token i, moving i past it, and stages the columns of `t` from
@@ -2664,6 +2928,7 @@ void EventReader::set_chunk_bytes(size_t bytes) {
 void EventReader::set_stop(const std::atomic<bool>* stop) { impl_->stop = stop; }
 void EventReader::set_skim(bool skim) { impl_->skim = skim; }
 void EventReader::set_members(bool members) { impl_->members = members; }
+void EventReader::set_raw(bool raw) { impl_->raw = raw; }
 
 bool EventReader::set_prefilter(const std::vector<std::optional<LineNeeds>>& needs) {
   std::vector<std::vector<TableReader>> readers(impl_->tables.size());

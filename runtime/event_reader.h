@@ -79,6 +79,7 @@ struct ReadStats {
   // Lines seen but skipped unparsed: no reader's needs met. A line some reader of its table wants
   // is read, and counts as a record, even when only some of its columns are (set_readers).
   uint64_t lines_prefiltered = 0;
+  uint64_t lines_walked = 0;  // records read from their raw bytes by their layout (set_raw)
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind
@@ -166,6 +167,12 @@ class EventReader {
   // only checked. False looks every key up. Both read, skip and report the same lines; the
   // switch lets tests and benchmarks compare them.
   void set_members(bool members);
+  // By default, a window of plain JSON lines laid out like the previous line of their table is
+  // read from its raw bytes by that layout (the escape pass finds its quotes), without simdjson's
+  // stage 1; a line the walk is not sure of is indexed by stage 1 alone. False indexes every
+  // window whole first. Both read, skip and report the same lines; the switch lets tests and
+  // benchmarks compare them.
+  void set_raw(bool raw);
 
   // Calls on_batch(table index, batch) for every full batch and for the final partial ones (the
   // batch is reused: copy what must outlive the call), and on_issue for every problem found,

@@ -31,6 +31,8 @@ class MemberLayout {
   size_t size() const { return members_.size(); }
   // The column of member k, or kUnread.
   uint32_t column(size_t k) const { return members_[k].column; }
+  // The bytes of member k's quoted key and colon.
+  uint32_t length(size_t k) const { return members_[k].length; }
   // Nonzero when the `size` bytes at `text` (of which at least kReadable are readable) do not
   // start with member k's quoted key and colon. A key is a plain string (Add), so bytes equal to
   // it are that string, and the colon after them the next token.
@@ -67,7 +69,7 @@ class MemberLayout {
   std::vector<std::string> long_;  // per member, its whole key and colon when over kReadable bytes
 };
 
-inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size) const {
+[[gnu::always_inline]] inline uint32_t MemberLayout::KeyDiffers(size_t k, const char* text, size_t size) const {
   const Member& m = members_[k];
   if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
   const char* key = m.key;

@@ -40,9 +40,10 @@ std::string Cell(const Column& c, size_t row) {
 }
 
 Outcome ReadFile(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns,
-                 bool members, size_t chunk = size_t{1} << 20) {
+                 bool members, size_t chunk = size_t{1} << 20, bool raw = true) {
   EventReader reader({{table, columns}});
   reader.set_members(members);
+  reader.set_raw(raw);
   reader.set_chunk_bytes(chunk);
   Outcome o;
   reader.Read(
@@ -73,11 +74,12 @@ void Same(const Outcome& a, const Outcome& b) {
   CHECK(a.stats.issues == b.stats.issues);
 }
 
-// Reads `path` with and without layouts, at several chunk sizes (records across windows and
-// reads), checks both agree, and returns the outcome.
+// Reads `path` with and without layouts, and with layouts but no raw walk (set_raw), at several
+// chunk sizes (records across windows and reads), checks all agree, and returns the outcome.
 Outcome ReadBothWays(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns) {
   const Outcome by_layout = ReadFile(path, table, columns, true);
   Same(by_layout, ReadFile(path, table, columns, false));
+  Same(by_layout, ReadFile(path, table, columns, true, size_t{1} << 20, false));
   for (const size_t chunk : {size_t{4099}, size_t{997}}) {
     INFO("chunk " << chunk);
     Same(ReadFile(path, table, columns, true, chunk), by_layout);
@@ -318,4 +320,157 @@ TEST_CASE("members: generated archives of several tables read the same with and 
       CHECK(v.rows == o.rows);
     }
   }
+}
+
+namespace {
+
+// Whether this CPU lists a window's quotes, which the raw walk needs (runtime/event_reader.cpp,
+// FindEscapes): elsewhere every line goes the stage-1 way, and only agreement is checked.
+bool RawWalks() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512vbmi2");
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+TEST_CASE("raw walk: escapes, look-alike keys, numbers and literals read as stage 1 reads them",
+          "[runtime][reader][members][raw]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"a", Type::String}, {"n", Type::Long}, {"d", Type::Dynamic},
+                                           {"r", Type::Real}};
+  const std::string same = R"({"a":"s0","x":"unread","n":1,"y":true,"d":null,"r":0.5})";
+  const std::vector<std::string> lines = {
+      R"({"a":"ends in \\","x":"u","n":1,"y":1,"d":2,"r":1})",
+      R"({"a":"ends in \\\\","x":"u\\","n":2,"y":1,"d":2,"r":1})",
+      R"({"a":"quote \" then \\\"","x":"\\\\\"","n":3,"y":1,"d":2,"r":1})",
+      R"({"a":"\\\\\\\"","x":"\"","n":4,"y":1,"d":"\\","r":1})",
+      R"({"a":"\",\"x\":\"u\",\"n\":99,\"y\":1","x":"u","n":5,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"\",\"n\":98,\"d\":\"","n":6,"y":1,"d":2,"r":1})",
+      R"({"a":"\",\"n\":97}","x":"u","n":7,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"}","n":8,"y":1,"d":"{","r":1})",
+      R"({"a":"","x":"","n":9,"y":1,"d":"","r":1})",
+      R"({"a":"\/\b\f\n\r\t","x":"\/","n":10,"y":1,"d":2,"r":1})",
+      R"({"a":"\u00e9 unicode","x":"u","n":11,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"\u0022","n":12,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"bad \x escape","n":13,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":-14,"y":1,"d":-2,"r":-1.5e3})",
+      R"({"a":"s","x":"u","n":0,"y":-0,"d":0e0,"r":-0})",
+      R"({"a":"s","x":"u","n":01,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":-01,"n":16,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":17,"y":1,"d":2,"r":01.5})",
+      R"({"a":"s","x":+1,"n":18,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":.5,"n":19,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":1e,"n":20,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":0x10,"n":21,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":1E+2,"n":22,"y":1,"d":2,"r":1.5E-2})",
+      R"({"a":"s","x":123456789012345678901234567890,"n":23,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":1234567890123456789,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":true,"y":false,"d":true,"r":null})",
+      R"({"a":null,"x":null,"n":null,"y":null,"d":null,"r":null})",
+      R"({"a":true,"x":false,"n":25,"y":true,"d":false,"r":true})",
+      R"({"a":"s","x":"u","n":26 ,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n": 27,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u" ,"n":28,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":29,"y":1,"d":2,"r":1} )",
+      R"({"a":"s","x":"u","n":30,"y":1,"d":2,"r":1}})",
+      R"({"a":"s","x":"u","n":31,"y":1,"d":{"r":1},"r":1})",
+      R"({"a":"s","x":["u"],"n":32,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":33,"y":1,"d":2,"r":1,"z":3})",
+      R"({"a":"s","x":"u","n":34,"y":1,"d":2})",
+      R"({"a":"s","x":"u","n":35,"y":1,"r":1,"d":2})",
+      R"({"a":"s","x":"u","n":36,"y":1,"d":2,"r":)",
+      R"({"a":"s","x":"u","n":37,"y":1,"d":2,"r":1)",
+      R"({"a":"s","x":"u,"n":38,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":39,"y":tru,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":40,"y":1,"d":2,"r":1}x)",
+      "{\"a\":\"s\",\"x\":\"tab\tin\",\"n\":41,\"y\":1,\"d\":2,\"r\":1}",
+      "{\"a\":\"s\",\"x\":\"u\",\"n\":42,\"y\":1,\"d\":2,\"r\":1}\r",
+      "{\"a\":\"s\",\"x\":\"cr\r\",\"n\":43,\"y\":1,\"d\":2,\"r\":1}",
+      "{\"a\":\"s\",\"x\":\"u\",\"n\":44,\"y\":1,\"d\":2,\"r\":1}\r\r",
+      "{\"a\":\"caf\xc3\xa9\",\"x\":\"\xe2\x82\xac\",\"n\":45,\"y\":1,\"d\":2,\"r\":1}",
+      "{\"a\":\"s\",\"x\":\"bad \xc3(\",\"n\":46,\"y\":1,\"d\":2,\"r\":1}",
+      "{\"a\":\"s\",\"x\":\"u\",\"n\":47,\"y\":1,\"d\":2,\"r\":1}\xff",
+      "",
+      "{",
+  };
+  Outcome all;
+  for (const std::string& line : lines) {
+    INFO(line);
+    const std::string text = same + "\n" + same + "\n" + line + "\n" + same;
+    for (const std::string& content : {text + "\n", text, text + "\r\n"}) {
+      const Outcome o = ReadBothWays(dir.Write("T.jsonl", content), "T", columns);
+      all.rows.insert(all.rows.end(), o.rows.begin(), o.rows.end());
+      all.stats.Add(o.stats);
+    }
+  }
+  if (RawWalks()) CHECK(all.stats.lines_walked > 2 * lines.size());
+  // What stage 1 and the general walk give, spot-checked, so that all ways being wrong alike fails.
+  const auto has = [&](const std::string& row) { return std::find(all.rows.begin(), all.rows.end(), row) != all.rows.end(); };
+  CHECK(has("'ends in \\'|1|'2'|1|"));
+  CHECK(has("'quote \" then \\\"'|3|'2'|1|"));
+  CHECK(has("'\\\\\\\"'|4|'\"\\\\\"'|1|"));
+  CHECK(has("'\",\"x\":\"u\",\"n\":99,\"y\":1'|5|'2'|1|"));
+  CHECK(has("'s'|6|'2'|1|"));
+  CHECK(has("'/\b\f\n\r\t'|10|'2'|1|"));
+  CHECK(has("'s'|-14|'-2'|-1500|"));
+  CHECK(has("'s'|22|'2'|0.015|"));
+  CHECK(has("'s'|26|'2'|1|"));
+  CHECK(has("'s'|31|'{\"r\":1}'|1|"));
+  CHECK(has("'s'|42|'2'|1|"));
+  CHECK(!has("'s'|16|'2'|1|"));
+  CHECK(!has("'s'|43|'2'|1|"));
+}
+
+TEST_CASE("raw walk: randomly damaged lines and lines across windows read as stage 1 reads them",
+          "[runtime][reader][members][raw]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"Path", Type::String}, {"Port", Type::Long}, {"Extra", Type::Dynamic},
+                                           {"Score", Type::Real}, {"Ok", Type::Bool}};
+  std::mt19937 random(14);
+  // Lines of one layout whose strings hold escapes (runs of backslashes before a quote among
+  // them) and key look-alikes, of lengths that put window ends (64 KiB, and the reads of
+  // ReadBothWays) anywhere in a line.
+  const std::vector<std::string> texts = {"C:\\\\Windows\\\\", "a\\\"b", "\\\\\\\"", "\\\",\\\"Port\\\":1",
+                                          "}", "", "plain text"};
+  std::string clean;
+  while (clean.size() < (size_t{3} << 16)) {
+    std::string path;
+    for (size_t k = random() % 40; k > 0; --k) path += texts[random() % texts.size()];
+    // One line in 40 has a \u escape, which the raw walk leaves to stage 1.
+    if (random() % 40 == 0) path += "\\u00e9";
+    clean += fmt::format(R"({{"Path":"{}","Unread":"{}","Port":{},"Extra":{},"Score":{}e{},"Ok":{}}})",
+                         path, texts[random() % texts.size()], static_cast<int>(random() % 2000) - 1000,
+                         random() % 10 == 0 ? "{\"k\":[1]}" : "null", random() % 100, random() % 5,
+                         random() % 2 ? "true" : "false");
+    clean += random() % 50 == 0 ? "\r\n" : "\n";
+  }
+  const Outcome o = ReadBothWays(dir.Write("T.jsonl", clean), "T", columns);
+  CHECK(o.stats.lines_skipped == 0);
+  if (RawWalks()) CHECK(o.stats.lines_walked * 2 > o.stats.lines);
+  // Damaged: one line in four gets a byte changed, added or removed; the file ends in a cut line.
+  const std::string bytes = "\"\\{}[]:,\x01\t\r\xff 0-.eEu";
+  std::string damaged;
+  for (size_t at = 0, line = 0; at < clean.size(); ++line) {
+    const size_t nl = clean.find('\n', at);
+    std::string text = clean.substr(at, nl - at);
+    at = nl + 1;
+    if (line % 4 == 1 && !text.empty()) {
+      const size_t where = random() % text.size();
+      switch (random() % 3) {
+        case 0: text[where] = bytes[random() % bytes.size()]; break;
+        case 1: text.insert(where, 1, bytes[random() % bytes.size()]); break;
+        default: text.erase(where, 1); break;
+      }
+    }
+    damaged += text + "\n";
+  }
+  damaged += clean.substr(0, clean.find('\n') / 2);
+  const Outcome d = ReadBothWays(dir.Write("T.jsonl", damaged), "T", columns);
+  CHECK(d.stats.lines_skipped > 100);
+  if (RawWalks()) CHECK(d.stats.lines_walked * 2 > d.stats.lines);
 }
