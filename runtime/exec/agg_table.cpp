@@ -81,23 +81,32 @@ bool HoldsText(const AggTable& table, const Id* ids, uint32_t n, const char* p, 
 }
 
 // make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
-// bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
-// are kept in the state itself, as most groups hold few; more in one array whose address the state
-// holds (so a row's add waits for no memory but the state's and that array's, which
-// AggTable::Groups fetches ahead). A set finds duplicates by a linear scan while small, then by a
-// hash set. The state is 48 bytes, as the compiled kernels' layout has it.
+// bits), strings as the table's ids for their bytes (AggTable::Intern), each with the input range
+// it came in (AggTable::set_range), by which tables fed different ranges merge (AggTable::Merge).
+// The first kInline values are kept in the state itself, as most groups hold few; more in one
+// array whose address the state holds (so a row's add waits for no memory but the state's and
+// that array's, which AggTable::Groups fetches ahead). A set finds duplicates by a linear scan
+// while small, then by a hash set. The state is 48 bytes, as the compiled kernels' layout has it.
 struct ListState {
-  static constexpr uint32_t kInline = 3;
+  static constexpr uint32_t kInline = 2;
   static constexpr size_t kLinear = 16;
   int64_t inline_values[kInline] = {};
+  uint32_t inline_ranges[kInline] = {};
   uint32_t size = 0;
-  uint32_t capacity = kInline;
-  std::unique_ptr<int64_t[]> heap;  // the values once more than kInline
+  uint32_t capacity = kInline;  // even: the array's ranges fill whole words
+  // The values once more than kInline: `capacity` of them, then their ranges, two a word.
+  std::unique_ptr<int64_t[]> heap;
   std::unique_ptr<std::unordered_set<int64_t>> seen;  // a set's values once more than kLinear
 
   const int64_t* values() const { return heap ? heap.get() : inline_values; }
+  uint32_t range(uint32_t i) const {
+    if (!heap) return inline_ranges[i];
+    uint32_t r;
+    std::memcpy(&r, reinterpret_cast<const char*>(heap.get() + capacity) + size_t{i} * 4, sizeof r);
+    return r;
+  }
 
-  void Add(int64_t v, size_t limit, bool set) {
+  void Add(int64_t v, uint32_t range, size_t limit, bool set) {
     if (size >= limit) return;
     if (set) {
       if (size < kLinear) {
@@ -109,13 +118,24 @@ struct ListState {
       }
     }
     if (size == capacity) {
-      const uint32_t grown = capacity * 2 + 2;  // 8, 18, 38, ...
-      auto wider = std::make_unique<int64_t[]>(grown);
+      const uint32_t grown = capacity * 2 + 2;  // 6, 14, 30, ...
+      auto wider = std::make_unique<int64_t[]>(grown + grown / 2);
       std::copy(values(), values() + size, wider.get());
+      for (uint32_t i = 0; i < size; ++i) {
+        const uint32_t r = this->range(i);
+        std::memcpy(reinterpret_cast<char*>(wider.get() + grown) + size_t{i} * 4, &r, sizeof r);
+      }
       heap = std::move(wider);
       capacity = grown;
     }
-    (heap ? heap.get() : inline_values)[size++] = v;
+    if (heap) {
+      heap[size] = v;
+      std::memcpy(reinterpret_cast<char*>(heap.get() + capacity) + size_t{size} * 4, &range, sizeof range);
+    } else {
+      inline_values[size] = v;
+      inline_ranges[size] = range;
+    }
+    ++size;
   }
 };
 static_assert(sizeof(ListState) == 48, "the compiled kernels' state layout (kCodegenVersion)");
@@ -708,6 +728,7 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
     records_.push_back(reinterpret_cast<uint8_t*>((at + kPair - 1) & ~uintptr_t{kPair - 1}));
   }
   hashes_.push_back(hash);
+  first_ranges_.push_back(range_);
   uint8_t* record = Record(g);
   std::memset(record, 0, record_bytes_);
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
@@ -804,42 +825,75 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       return;
     }
     case AggSlot::List: {
+      // Both lists' values in order of their ranges, this one's first within a range: as one
+      // list fed both tables' rows in input order keeps them (a range's rows fed one table).
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
-      const int64_t* values = f->values();
-      for (uint32_t k = 0; k < f->size && i->size < LimitOf(spec); ++k) {  // full: nothing to look up
-        int64_t v = values[k];
-        if (s.arg == Type::String || s.arg == Type::Dynamic) {
-          uint64_t& id = ids[static_cast<size_t>(v)];
-          if (id == 0) {
-            const std::string_view text = from_table.Interned(v);
-            id = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
-          }
-          v = static_cast<int64_t>(id - 1);
+      const size_t limit = LimitOf(spec);
+      if (f->size == 0 || (i->size >= limit && i->range(i->size - 1) <= f->range(0))) return;
+      const auto value_of = [&](int64_t v) {  // an id of the other table's strings: this table's
+        if (s.arg != Type::String && s.arg != Type::Dynamic) return v;
+        uint64_t& id = ids[static_cast<size_t>(v)];
+        if (id == 0) {
+          const std::string_view text = from_table.Interned(v);
+          id = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
         }
-        i->Add(v, LimitOf(spec), IsSet(spec.kind));
+        return static_cast<int64_t>(id - 1);
+      };
+      ListState both;
+      for (uint32_t a = 0, b = 0; (a < i->size || b < f->size) && both.size < limit;) {
+        if (a < i->size && (b == f->size || i->range(a) <= f->range(b))) {
+          both.Add(i->values()[a], i->range(a), limit, IsSet(spec.kind));
+          ++a;
+        } else {
+          both.Add(value_of(f->values()[b]), f->range(b), limit, IsSet(spec.kind));
+          ++b;
+        }
       }
+      *i = std::move(both);
       return;
     }
   }
 }
 
-void AggTable::Merge(const AggTable& other) {
-  // The other table's groups are looked up kMergeChunk at a time (Groups: their index slots and
-  // records fetched together), in order, so new ones are added in their order of first sight.
+void AggTable::Merge(const AggTable& other) { Merge(std::vector<const AggTable*>{&other}); }
+
+void AggTable::Merge(const std::vector<const AggTable*>& parts) {
+  // The parts' groups are looked up kMergeChunk at a time (Groups: their index slots and records
+  // fetched together), in order of their first ranges (each part's groups are in that order,
+  // first seen in increasing ranges), so new ones are added in their order of first sight.
   constexpr size_t kMergeChunk = 256;
   const size_t nkeys = layout_.keys.size();
+  std::vector<uint64_t> hashes(kMergeChunk);
   std::vector<int64_t> values(kMergeChunk * nkeys);
   std::vector<const char*> bytes(kMergeChunk * nkeys);
   std::vector<uint8_t> valid(kMergeChunk * nkeys);
   std::vector<uint8_t*> states(kMergeChunk);
-  // Per string the other table interned, its id here + 1 (0: not looked up yet): each is hashed
-  // and looked up once per merge, not once per set or counter holding it.
-  std::vector<uint64_t> ids(other.intern_at_.size() - 1, 0);
-  for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
-    const size_t n = std::min(kMergeChunk, other.groups() - first);
+  std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);  // (part, group)
+  // Per part, per string it interned, its id here + 1 (0: not looked up yet): each is hashed and
+  // looked up once per merge, not once per set or counter holding it.
+  std::vector<std::vector<uint64_t>> ids(parts.size());
+  for (size_t p = 0; p < parts.size(); ++p) ids[p].assign(parts[p]->intern_at_.size() - 1, 0);
+  std::vector<size_t> next(parts.size(), 0);
+  while (true) {
+    size_t n = 0;
+    for (; n < kMergeChunk; ++n) {
+      size_t best = parts.size();
+      for (size_t p = 0; p < parts.size(); ++p) {
+        if (next[p] == parts[p]->groups()) continue;
+        if (best == parts.size() ||
+            parts[p]->first_ranges_[next[p]] < parts[best]->first_ranges_[next[best]]) {
+          best = p;
+        }
+      }
+      if (best == parts.size()) break;
+      taken[n] = {best, next[best]++};
+    }
+    if (n == 0) break;
     for (size_t j = 0; j < n; ++j) {
-      const uint8_t* record = other.Record(first + j);
+      const AggTable& other = *parts[taken[j].first];
+      const uint8_t* record = other.Record(taken[j].second);
+      hashes[j] = other.hashes_[taken[j].second];
       for (uint32_t k = 0; k < nkeys; ++k) {
         valid[j * nkeys + k] = other.KeyValid(record, k);
         const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
@@ -848,13 +902,18 @@ void AggTable::Merge(const AggTable& other) {
       }
     }
     std::fill(states.begin(), states.end(), nullptr);
-    Groups(static_cast<uint32_t>(n), other.hashes_.data() + first, values.data(), bytes.data(), valid.data(),
-           states.data(), nullptr, nullptr);
+    size_t added = groups();  // the next group Groups adds, which the first row of its keys added
+    Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(), states.data(),
+           nullptr, nullptr);
     for (size_t j = 0; j < n; ++j) {
-      const uint8_t* from = other.Record(first + j) + other.keys_bytes_;
+      const AggTable& other = *parts[taken[j].first];
+      if (added < groups() && states[j] == Record(added) + keys_bytes_) {
+        first_ranges_[added++] = other.first_ranges_[taken[j].second];
+      }
+      const uint8_t* from = other.Record(taken[j].second) + other.keys_bytes_;
       for (size_t a = 0; a < layout_.slots.size(); ++a) {
         const AggSlotSpec& s = layout_.slots[a];
-        MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids.data());
+        MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids[taken[j].first].data());
       }
     }
   }
@@ -1050,8 +1109,9 @@ void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, 
   std::launder(static_cast<StringDistinct*>(state))->AddCoded(t, p, n, cache[code]);
 }
 
-void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+void huntc_agg_list_int(void* table, void* state, int64_t v, int64_t limit, int32_t set) {
+  std::launder(static_cast<ListState*>(state))
+      ->Add(v, static_cast<AggTable*>(table)->range(), static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
 
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
@@ -1059,16 +1119,17 @@ void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
   auto& t = *static_cast<AggTable*>(table);
   if (set != 0 && huntc::exec::HoldsText(t, l->values(), l->size, p, n)) return;
-  l->Add(t.Intern(p, n), static_cast<size_t>(limit), set != 0);
+  l->Add(t.Intern(p, n), t.range(), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
                          uint64_t* cache, uint32_t code) {
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  auto& t = *static_cast<AggTable*>(table);
   uint64_t& id = cache[code];
-  if (id == 0) id = static_cast<uint64_t>(static_cast<AggTable*>(table)->Intern(p, n)) + 1;
-  l->Add(static_cast<int64_t>(id - 1), static_cast<size_t>(limit), set != 0);
+  if (id == 0) id = static_cast<uint64_t>(t.Intern(p, n)) + 1;
+  l->Add(static_cast<int64_t>(id - 1), t.range(), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
@@ -1076,7 +1137,7 @@ void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
   auto& t = *static_cast<AggTable*>(table);
   huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0, [&](const std::string& text) {
-    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), static_cast<size_t>(limit), set != 0);
+    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), t.range(), static_cast<size_t>(limit), set != 0);
   });
 }
 

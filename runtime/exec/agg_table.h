@@ -196,9 +196,21 @@ class AggTable {
   static int32_t AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]);
   size_t groups() const { return hashes_.size(); }
 
+  // The input range the rows fed next come from (0 until set): a table fed several ranges in
+  // increasing order keeps per group the range it was first seen in, and per make_set/make_list
+  // value the range it came in, so that tables fed different ranges merge in input order.
+  void set_range(uint32_t range) { range_ = range; }
+  uint32_t range() const { return range_; }
+
   // Adds another table's groups and states (of the same node) to this one: the result is that
-  // of one table fed this table's rows and then the other's.
+  // of one table fed this table's rows and then the other's (ranges alike), or the rows of both
+  // in input order when the other's come from later ranges, or ranges between this one's.
   void Merge(const AggTable& other);
+  // Merges tables fed disjoint sets of ranges (each in increasing order), as one table fed all
+  // their rows in input order would hold them (groups in order of first sight, make_set's and
+  // make_list's first values), for aggregates whose result does not depend on the order of
+  // their rows otherwise (MergesInOrder, runtime/exec/partial_summary.h).
+  void Merge(const std::vector<const AggTable*>& parts);
 
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
   // a summarize without keys, one row even when no rows came. With `columns`, only the result
@@ -263,6 +275,8 @@ class AggTable {
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
   std::vector<uint8_t*> records_;                     // per chunk its first record, line-aligned
   std::vector<uint64_t> hashes_;                      // per group
+  std::vector<uint32_t> first_ranges_;                // per group, the range it was first seen in
+  uint32_t range_ = 0;
   IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
   IdIndex intern_index_;         // of interned strings
@@ -319,7 +333,7 @@ void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
 void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, uint64_t* cache, uint32_t code);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
 // (integer-like as int64, real as its bits: lists only, string: interned in its table).
-void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
+void huntc_agg_list_int(void* table, void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 // A dynamic value's text (valid): what the interpreter's make_set/make_list adds of it
 // (ForEachListItem, runtime/exec/aggregate.h), as interned JSON texts.
