@@ -21,6 +21,8 @@ namespace huntc::exec {
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
+// Groups a merge looks up at once (AggTable::Groups).
+constexpr size_t kMergeChunk = 256;
 constexpr size_t kLine = 64;  // a cache line's bytes
 // About what of a group table a core's caches keep: a larger table's index slots and records are
 // prefetched (AggTable::Groups).
@@ -564,7 +566,7 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
 }
 
 void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
-                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes) {
+                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
   // A table that fits in the core's caches gains nothing from the passes that prefetch.
   const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
@@ -593,6 +595,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
     const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
     states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
     if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
+    if (ids) ids[j] = id >= 0 ? static_cast<uint32_t>(id) : static_cast<uint32_t>(groups() - 1);  // or added
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
@@ -856,33 +859,101 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
   }
 }
 
-void AggTable::Merge(const AggTable& other) { Merge(std::vector<const AggTable*>{&other}); }
+void AggTable::Swap(AggTable& other) {
+  std::swap(chunks_, other.chunks_);
+  std::swap(records_, other.records_);
+  std::swap(hashes_, other.hashes_);
+  std::swap(first_ranges_, other.first_ranges_);
+  std::swap(range_, other.range_);
+  std::swap(order_, other.order_);
+  std::swap(index_, other.index_);
+  std::swap(strings_, other.strings_);
+  std::swap(intern_index_, other.intern_index_);
+  std::swap(intern_at_, other.intern_at_);
+  std::swap(intern_bytes_, other.intern_bytes_);
+  std::swap(intern_slots_, other.intern_slots_);
+  std::swap(code_caches_, other.code_caches_);
+  std::swap(key_cache_, other.key_cache_);
+}
 
-void AggTable::Merge(const std::vector<const AggTable*>& parts) {
-  // The parts' groups are looked up kMergeChunk at a time (Groups: their index slots and records
-  // fetched together), in order of their first ranges (each part's groups are in that order,
-  // first seen in increasing ranges), so new ones are added in their order of first sight.
-  constexpr size_t kMergeChunk = 256;
+void AggTable::MergeGroups(const std::vector<const AggTable*>& sources, const std::pair<size_t, size_t>* taken,
+                           size_t n, std::vector<std::vector<uint64_t>>& interned, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
-  std::vector<uint64_t> hashes(kMergeChunk);
-  std::vector<int64_t> values(kMergeChunk * nkeys);
-  std::vector<const char*> bytes(kMergeChunk * nkeys);
-  std::vector<uint8_t> valid(kMergeChunk * nkeys);
-  std::vector<uint8_t*> states(kMergeChunk);
+  std::vector<uint64_t> hashes(n);
+  std::vector<int64_t> values(n * nkeys);
+  std::vector<const char*> bytes(n * nkeys);
+  std::vector<uint8_t> valid(n * nkeys);
+  std::vector<uint8_t*> states(n, nullptr);
+  for (size_t j = 0; j < n; ++j) {
+    const auto [p, g] = taken[j];
+    if (sources[p] == this) {  // a group here already
+      states[j] = Record(g) + keys_bytes_;
+      if (ids) ids[j] = static_cast<uint32_t>(g);
+      continue;
+    }
+    const AggTable& other = *sources[p];
+    const uint8_t* record = other.Record(g);
+    hashes[j] = other.hashes_[g];
+    for (uint32_t k = 0; k < nkeys; ++k) {
+      valid[j * nkeys + k] = other.KeyValid(record, k);
+      const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
+      values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
+      bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
+    }
+  }
+  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(), states.data(), nullptr,
+         nullptr, ids);
+  for (size_t j = 0; j < n; ++j) {
+    const auto [p, g] = taken[j];
+    const AggTable& other = *sources[p];
+    if (&other == this) continue;
+    if (interned[p].empty()) interned[p].assign(other.intern_at_.size() - 1, 0);
+    const uint8_t* from = other.Record(g) + other.keys_bytes_;
+    for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      const AggSlotSpec& s = layout_.slots[a];
+      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, interned[p].data());
+    }
+  }
+}
+
+void AggTable::Merge(const AggTable& other) {
+  // The other table's groups are looked up kMergeChunk at a time (Groups: their index slots and
+  // records fetched together), in order, so new ones are added in their order of first sight.
+  const std::vector<const AggTable*> sources = {&other};
+  std::vector<std::vector<uint64_t>> interned(1);
+  std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);
+  for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
+    const size_t n = std::min(kMergeChunk, other.groups() - first);
+    for (size_t j = 0; j < n; ++j) taken[j] = {0, first + j};
+    MergeGroups(sources, taken.data(), n, interned, nullptr);
+  }
+}
+
+void AggTable::Merge(const std::vector<AggTable*>& parts) {
+  if (parts.empty()) return;
+  const auto most = [](const AggTable* a, const AggTable* b) { return a->groups() < b->groups(); };
+  const size_t base = static_cast<size_t>(std::max_element(parts.begin(), parts.end(), most) - parts.begin());
+  Swap(*parts[base]);
+  if (parts.size() == 1) return;
+  // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
+  // their first ranges (each part's groups are in that order, first seen in increasing ranges),
+  // the others' merged: the order of first sight is that of the groups' first entries.
+  std::vector<const AggTable*> sources(parts.begin(), parts.end());
+  sources[base] = this;
+  std::vector<size_t> count(parts.size());  // per part, its groups (this table's before the merge)
+  for (size_t p = 0; p < parts.size(); ++p) count[p] = sources[p]->groups();
+  std::vector<std::vector<uint64_t>> interned(parts.size());
   std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);  // (part, group)
-  // Per part, per string it interned, its id here + 1 (0: not looked up yet): each is hashed and
-  // looked up once per merge, not once per set or counter holding it.
-  std::vector<std::vector<uint64_t>> ids(parts.size());
-  for (size_t p = 0; p < parts.size(); ++p) ids[p].assign(parts[p]->intern_at_.size() - 1, 0);
+  std::vector<uint32_t> ids(kMergeChunk);
+  std::vector<bool> placed;
   std::vector<size_t> next(parts.size(), 0);
   while (true) {
     size_t n = 0;
     for (; n < kMergeChunk; ++n) {
       size_t best = parts.size();
       for (size_t p = 0; p < parts.size(); ++p) {
-        if (next[p] == parts[p]->groups()) continue;
-        if (best == parts.size() ||
-            parts[p]->first_ranges_[next[p]] < parts[best]->first_ranges_[next[best]]) {
+        if (next[p] == count[p]) continue;
+        if (best == parts.size() || sources[p]->first_ranges_[next[p]] < sources[best]->first_ranges_[next[best]]) {
           best = p;
         }
       }
@@ -890,30 +961,12 @@ void AggTable::Merge(const std::vector<const AggTable*>& parts) {
       taken[n] = {best, next[best]++};
     }
     if (n == 0) break;
+    MergeGroups(sources, taken.data(), n, interned, ids.data());
+    placed.resize(groups(), false);
     for (size_t j = 0; j < n; ++j) {
-      const AggTable& other = *parts[taken[j].first];
-      const uint8_t* record = other.Record(taken[j].second);
-      hashes[j] = other.hashes_[taken[j].second];
-      for (uint32_t k = 0; k < nkeys; ++k) {
-        valid[j * nkeys + k] = other.KeyValid(record, k);
-        const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
-        values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
-        bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
-      }
-    }
-    std::fill(states.begin(), states.end(), nullptr);
-    size_t added = groups();  // the next group Groups adds, which the first row of its keys added
-    Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(), states.data(),
-           nullptr, nullptr);
-    for (size_t j = 0; j < n; ++j) {
-      const AggTable& other = *parts[taken[j].first];
-      if (added < groups() && states[j] == Record(added) + keys_bytes_) {
-        first_ranges_[added++] = other.first_ranges_[taken[j].second];
-      }
-      const uint8_t* from = other.Record(taken[j].second) + other.keys_bytes_;
-      for (size_t a = 0; a < layout_.slots.size(); ++a) {
-        const AggSlotSpec& s = layout_.slots[a];
-        MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids[taken[j].first].data());
+      if (!placed[ids[j]]) {
+        placed[ids[j]] = true;
+        order_.push_back(ids[j]);
       }
     }
   }
@@ -1030,7 +1083,8 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
   }
   std::vector<Column*> outs;
   for (size_t i = begin; i < end; ++i) {
-    const uint8_t* record = Record(groups ? (*groups)[i] : i);
+    const size_t row = groups ? (*groups)[i] : i;
+    const uint8_t* record = Record(order_.empty() ? row : order_[row]);
     for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;
       Column& c = result.columns[k];

@@ -584,7 +584,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     for (size_t i = 0; i < shared.size(); ++i) {
       if (!per_thread[i]) continue;
       std::vector<std::unique_ptr<AggTable>> made;
-      std::vector<const AggTable*> parts;  // the threads' tables, in any order: merged by their ranges
+      std::vector<AggTable*> parts;  // the threads' tables, in any order: merged by their ranges
       for (auto& p : partials) {
         if (!p[i]) continue;
         if (std::unique_ptr<AggTable>& table = made.emplace_back(p[i]->Take())) parts.push_back(table.get());

@@ -817,7 +817,7 @@ TEST_CASE("agg kernels: tables fed interleaved ranges merged by their ranges giv
         table.set_range(static_cast<uint32_t>(r));
         Fill(c.kernel, c, {batches[r]}, table);
       }
-      std::vector<const AggTable*> merging;
+      std::vector<AggTable*> merging;
       for (size_t p = parts; p-- > 0;) merging.push_back(tables[p].get());
       AggTable merged(node, layout);
       merged.Merge(merging);

@@ -178,7 +178,8 @@ TEST_CASE("threads: a summarize kept in one table per thread gives one thread's 
   // order of first sight, make_set's and make_list's first values are the first in input order
   // (those of a few ports and processes come from every range, so from the ranges of several
   // threads), whether a group was seen by one thread (most RemoteIP and file pairs) or several;
-  // a null key is a group; the ranges of a second, gzip file count on from the first's.
+  // a null key is a group; the ranges of a second, gzip file count on from the first's. A where
+  // above tests the groups' rows before they are made whole (by their positions in that order).
   test::TempDir dir;
   std::string events;
   gen::GenOptions opt;
@@ -199,7 +200,7 @@ TEST_CASE("threads: a summarize kept in one table per thread gives one thread's 
       "hi = max(RemoteIP), t = sum(RemotePort), c = countif(RemotePort == 443)";
   const std::vector<std::string> kql = {
       "DeviceNetworkEvents | summarize " + aggregates + " by InitiatingProcessFileName",
-      "DeviceNetworkEvents | summarize " + aggregates + " by RemoteIP, InitiatingProcessFileName",
+      "DeviceNetworkEvents | summarize " + aggregates + " by RemoteIP, InitiatingProcessFileName | where n > 1",
       "DeviceNetworkEvents | extend k = iff(RemotePort == 443, int(null), RemotePort) | summarize " + aggregates +
           " by k",
       "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | summarize " + aggregates + " by RemotePort",
