@@ -206,8 +206,7 @@ class AggTable {
   uint32_t range() const { return range_; }
 
   // Adds another table's groups and states (of the same node) to this one: the result is that
-  // of one table fed this table's rows and then the other's (ranges alike), or the rows of both
-  // in input order when the other's come from later ranges, or ranges between this one's.
+  // of one table fed this table's rows and then the other's (of the same or later ranges).
   void Merge(const AggTable& other);
   // Merges tables fed disjoint sets of ranges (each in increasing order) into this one, which
   // has no groups, as one table fed all their rows in input order would hold them (groups in
