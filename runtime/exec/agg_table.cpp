@@ -132,7 +132,8 @@ struct ListState {
     }
     if (heap) {
       heap[size] = v;
-      std::memcpy(reinterpret_cast<char*>(heap.get() + capacity) + size_t{size} * 4, &range, sizeof range);
+      std::memcpy(reinterpret_cast<char*>(heap.get() + capacity) + size_t{size} * 4, &range,
+                  sizeof range);
     } else {
       inline_values[size] = v;
       inline_ranges[size] = range;
@@ -565,8 +566,9 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
   return Record(g) + state;
 }
 
-void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
-                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes, uint32_t* ids) {
+void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
+                      const char* const* bytes, const uint8_t* valid, uint8_t** states,
+                      uint64_t* cache, const uint8_t* codes, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
   // A table that fits in the core's caches gains nothing from the passes that prefetch.
   const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
@@ -595,7 +597,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
     const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
     states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
     if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
-    if (ids) ids[j] = id >= 0 ? static_cast<uint32_t>(id) : static_cast<uint32_t>(groups() - 1);  // or added
+    if (ids) ids[j] = static_cast<uint32_t>(id >= 0 ? static_cast<size_t>(id) : groups() - 1);
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
@@ -876,8 +878,9 @@ void AggTable::Swap(AggTable& other) {
   std::swap(key_cache_, other.key_cache_);
 }
 
-void AggTable::MergeGroups(const std::vector<const AggTable*>& sources, const std::pair<size_t, size_t>* taken,
-                           size_t n, std::vector<std::vector<uint64_t>>& interned, uint32_t* ids) {
+void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
+                           const std::pair<size_t, size_t>* taken, size_t n,
+                           std::vector<std::vector<uint64_t>>& interned, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
   std::vector<uint64_t> hashes(n);
   std::vector<int64_t> values(n * nkeys);
@@ -901,8 +904,8 @@ void AggTable::MergeGroups(const std::vector<const AggTable*>& sources, const st
       bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
     }
   }
-  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(), states.data(), nullptr,
-         nullptr, ids);
+  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(),
+         states.data(), nullptr, nullptr, ids);
   for (size_t j = 0; j < n; ++j) {
     const auto [p, g] = taken[j];
     const AggTable& other = *sources[p];
@@ -911,7 +914,8 @@ void AggTable::MergeGroups(const std::vector<const AggTable*>& sources, const st
     const uint8_t* from = other.Record(g) + other.keys_bytes_;
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, interned[p].data());
+      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset,
+                 interned[p].data());
     }
   }
 }
@@ -932,7 +936,8 @@ void AggTable::Merge(const AggTable& other) {
 void AggTable::Merge(const std::vector<AggTable*>& parts) {
   if (parts.empty()) return;
   const auto most = [](const AggTable* a, const AggTable* b) { return a->groups() < b->groups(); };
-  const size_t base = static_cast<size_t>(std::max_element(parts.begin(), parts.end(), most) - parts.begin());
+  const size_t base =
+      static_cast<size_t>(std::max_element(parts.begin(), parts.end(), most) - parts.begin());
   Swap(*parts[base]);
   if (parts.size() == 1) return;
   // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
@@ -953,7 +958,8 @@ void AggTable::Merge(const std::vector<AggTable*>& parts) {
       size_t best = parts.size();
       for (size_t p = 0; p < parts.size(); ++p) {
         if (next[p] == count[p]) continue;
-        if (best == parts.size() || sources[p]->first_ranges_[next[p]] < sources[best]->first_ranges_[next[best]]) {
+        if (best == parts.size() ||
+            sources[p]->first_ranges_[next[p]] < sources[best]->first_ranges_[next[best]]) {
           best = p;
         }
       }
@@ -1165,7 +1171,8 @@ void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, 
 
 void huntc_agg_list_int(void* table, void* state, int64_t v, int64_t limit, int32_t set) {
   std::launder(static_cast<ListState*>(state))
-      ->Add(v, static_cast<AggTable*>(table)->range(), static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+      ->Add(v, static_cast<AggTable*>(table)->range(),
+            static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
 
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
@@ -1190,9 +1197,11 @@ void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
   auto& t = *static_cast<AggTable*>(table);
-  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0, [&](const std::string& text) {
-    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), t.range(), static_cast<size_t>(limit), set != 0);
-  });
+  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0,
+                               [&](const std::string& text) {
+                                 l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())),
+                                        t.range(), static_cast<size_t>(limit), set != 0);
+                               });
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

@@ -265,7 +265,8 @@ class AggTable {
   // (with `ids`, its id here to ids[j]), and merges its states into the group's; groups of this
   // table (a source) are only found. `interned`: per source, its strings' ids here + 1, 0 until
   // looked up (MergeState), empty until needed.
-  void MergeGroups(const std::vector<const AggTable*>& sources, const std::pair<size_t, size_t>* taken, size_t n,
+  void MergeGroups(const std::vector<const AggTable*>& sources,
+                   const std::pair<size_t, size_t>* taken, size_t n,
                    std::vector<std::vector<uint64_t>>& interned, uint32_t* ids);
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;

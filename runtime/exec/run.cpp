@@ -114,8 +114,8 @@ struct Prepared {
 
 // Fills `out` from the reader's batch of input range `unit` (in input order) on reading thread
 // `worker`; `keep`: copy what must outlive the call (the reader reuses its batch).
-using Prepare =
-    std::function<void(unsigned worker, size_t unit, size_t table, const Batch& batch, bool keep, Prepared& out)>;
+using Prepare = std::function<void(unsigned worker, size_t unit, size_t table, const Batch& batch,
+                                   bool keep, Prepared& out)>;
 // Fills `out` with what reading thread `worker` made of the whole range it has just read.
 using EndRange = std::function<void(unsigned worker, Prepared& out)>;
 
@@ -437,8 +437,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
     std::vector<PipelineSink::Scratch> scratch(workers);
     for (auto& r : renderers) r.resize(shared.size());
-    const Prepare prepare = [&](unsigned worker, size_t unit, size_t table, const Batch& batch, bool keep,
-                                Prepared& out) {
+    const Prepare prepare = [&](unsigned worker, size_t unit, size_t table, const Batch& batch,
+                                bool keep, Prepared& out) {
       out.table = table;
       out.rows = batch.rows();
       out.projections.resize(shared.size());
@@ -587,7 +587,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       std::vector<AggTable*> parts;  // the threads' tables, in any order: merged by their ranges
       for (auto& p : partials) {
         if (!p[i]) continue;
-        if (std::unique_ptr<AggTable>& table = made.emplace_back(p[i]->Take())) parts.push_back(table.get());
+        std::unique_ptr<AggTable>& table = made.emplace_back(p[i]->Take());
+        if (table) parts.push_back(table.get());
       }
       const Stopwatch watch(options.profile);
       merged[i]->Merge(parts);

@@ -772,7 +772,7 @@ TEST_CASE("agg kernels: partial tables merged give one pass's result", "[aggrega
   }
 }
 
-TEST_CASE("agg kernels: tables fed interleaved ranges merged by their ranges give one pass's result",
+TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pass's result",
           "[aggregate][jit]") {
   auto jit = MakeJit();
   // Each batch a range, dealt to the parts as reading threads take them (each part's in increasing
@@ -785,16 +785,18 @@ TEST_CASE("agg kernels: tables fed interleaved ranges merged by their ranges giv
     std::vector<AggregateSpec> aggs;
     for (AggregateSpec& spec : AllAggregates(/*exact=*/true)) {
       const AggKind k = spec.kind;
-      const bool real_sum = (k == AggKind::Sum || k == AggKind::SumIf) && spec.args[0].type == Type::Real;
-      if (real_sum || k == AggKind::Avg || k == AggKind::AvgIf || k == AggKind::TakeAny || k == AggKind::ArgMax ||
-          k == AggKind::ArgMin) {
+      const bool real_sum =
+          (k == AggKind::Sum || k == AggKind::SumIf) && spec.args[0].type == Type::Real;
+      if (real_sum || k == AggKind::Avg || k == AggKind::AvgIf || k == AggKind::TakeAny ||
+          k == AggKind::ArgMax || k == AggKind::ArgMin) {
         continue;
       }
       aggs.push_back(std::move(spec));
     }
     return aggs;
   };
-  const std::vector<std::vector<NamedExpr>> key_sets = {{}, {{"i", Col(kI, Type::Int)}}, {{"s", Col(kS, Type::String)}}};
+  const std::vector<std::vector<NamedExpr>> key_sets = {
+      {}, {{"i", Col(kI, Type::Int)}}, {{"s", Col(kS, Type::String)}}};
   for (const auto& keys : key_sets) {
     INFO(keys.size() << " keys");
     CHECK(!MergesInOrder(*SummarizePlan(keys, AllAggregates(/*exact=*/true))->As<AggregateNode>()));

@@ -172,7 +172,8 @@ TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "
   }
 }
 
-TEST_CASE("threads: a summarize kept in one table per thread gives one thread's rows", "[runtime][threads][summarize]") {
+TEST_CASE("threads: a summarize kept in one table per thread gives one thread's rows",
+          "[runtime][threads][summarize]") {
   // Summarizes whose partial tables merge by their ranges (MergesInOrder) are fed one table per
   // reading thread, over all its ranges, and merged once: on 2 and 4 threads the groups come out in
   // order of first sight, make_set's and make_list's first values are the first in input order
@@ -190,21 +191,25 @@ TEST_CASE("threads: a summarize kept in one table per thread gives one thread's 
     return true;
   });
   const std::string half = events.substr(0, events.find('\n', events.size() / 2) + 1);
-  const std::vector<InputFile> inputs = {{dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"},
-                                         {dir.Write("more.gz", test::Gzip(half)), "DeviceNetworkEvents"}};
+  const std::vector<InputFile> inputs = {
+      {dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"},
+      {dir.Write("more.gz", test::Gzip(half)), "DeviceNetworkEvents"}};
   REQUIRE(events.size() > 40 * (256 << 10));  // many ranges
 
   const std::string aggregates =
-      "n = count(), d = dcount(DeviceName), s = make_set(DeviceName, 3), l = make_list(LocalPort, 4), "
-      "p = make_set(RemotePort, 5), f = make_set(InitiatingProcessFileName, 2), lo = min(Timestamp), "
-      "hi = max(RemoteIP), t = sum(RemotePort), c = countif(RemotePort == 443)";
+      "n = count(), d = dcount(DeviceName), s = make_set(DeviceName, 3), "
+      "l = make_list(LocalPort, 4), p = make_set(RemotePort, 5), "
+      "f = make_set(InitiatingProcessFileName, 2), lo = min(Timestamp), hi = max(RemoteIP), "
+      "t = sum(RemotePort), c = countif(RemotePort == 443)";
+  const std::string summarize = "DeviceNetworkEvents | summarize " + aggregates;
   const std::vector<std::string> kql = {
-      "DeviceNetworkEvents | summarize " + aggregates + " by InitiatingProcessFileName",
-      "DeviceNetworkEvents | summarize " + aggregates + " by RemoteIP, InitiatingProcessFileName | where n > 1",
-      "DeviceNetworkEvents | extend k = iff(RemotePort == 443, int(null), RemotePort) | summarize " + aggregates +
-          " by k",
-      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | summarize " + aggregates + " by RemotePort",
-      "DeviceNetworkEvents | summarize " + aggregates,
+      summarize + " by InitiatingProcessFileName",
+      summarize + " by RemoteIP, InitiatingProcessFileName | where n > 1",
+      "DeviceNetworkEvents | extend k = iff(RemotePort == 443, int(null), RemotePort) "
+      "| summarize " + aggregates + " by k",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | summarize " + aggregates +
+          " by RemotePort",
+      summarize,
   };
   const Catalog catalog = Catalog::BuiltIn();
   std::string error;
