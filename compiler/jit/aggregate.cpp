@@ -624,7 +624,8 @@ class AggregateBuilder {
                           {table_, slot, v.v, v.len, limit, is_set});
           } else {
             llvm::Value* x = t == Type::Real || t == Type::Decimal ? b_.CreateBitCast(v.v, i64) : IntOf(v, t);
-            b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, i64, i64, i32}), {slot, x, limit, is_set});
+            b_.CreateCall(Declare("huntc_agg_list_int", b_.getVoidTy(), {ptr, ptr, i64, i64, i32}),
+                          {table_, slot, x, limit, is_set});
           }
         });
         return;

@@ -21,6 +21,8 @@ namespace huntc::exec {
 namespace {
 
 constexpr size_t kChunkRecords = 1024;
+// Groups a merge looks up at once (AggTable::Groups).
+constexpr size_t kMergeChunk = 256;
 constexpr size_t kLine = 64;  // a cache line's bytes
 // About what of a group table a core's caches keep: a larger table's index slots and records are
 // prefetched (AggTable::Groups).
@@ -81,23 +83,32 @@ bool HoldsText(const AggTable& table, const Id* ids, uint32_t n, const char* p, 
 }
 
 // make_set/make_list: the values in order of arrival, integer-like ones as int64 (reals as their
-// bits), strings as the table's ids for their bytes (AggTable::Intern). The first kInline values
-// are kept in the state itself, as most groups hold few; more in one array whose address the state
-// holds (so a row's add waits for no memory but the state's and that array's, which
-// AggTable::Groups fetches ahead). A set finds duplicates by a linear scan while small, then by a
-// hash set. The state is 48 bytes, as the compiled kernels' layout has it.
+// bits), strings as the table's ids for their bytes (AggTable::Intern), each with the input range
+// it came in (AggTable::set_range), by which tables fed different ranges merge (AggTable::Merge).
+// The first kInline values are kept in the state itself, as most groups hold few; more in one
+// array whose address the state holds (so a row's add waits for no memory but the state's and
+// that array's, which AggTable::Groups fetches ahead). A set finds duplicates by a linear scan
+// while small, then by a hash set. The state is 48 bytes, as the compiled kernels' layout has it.
 struct ListState {
-  static constexpr uint32_t kInline = 3;
+  static constexpr uint32_t kInline = 2;
   static constexpr size_t kLinear = 16;
   int64_t inline_values[kInline] = {};
+  uint32_t inline_ranges[kInline] = {};
   uint32_t size = 0;
-  uint32_t capacity = kInline;
-  std::unique_ptr<int64_t[]> heap;  // the values once more than kInline
+  uint32_t capacity = kInline;  // even: the array's ranges fill whole words
+  // The values once more than kInline: `capacity` of them, then their ranges, two a word.
+  std::unique_ptr<int64_t[]> heap;
   std::unique_ptr<std::unordered_set<int64_t>> seen;  // a set's values once more than kLinear
 
   const int64_t* values() const { return heap ? heap.get() : inline_values; }
+  uint32_t range(uint32_t i) const {
+    if (!heap) return inline_ranges[i];
+    uint32_t r;
+    std::memcpy(&r, reinterpret_cast<const char*>(heap.get() + capacity) + size_t{i} * 4, sizeof r);
+    return r;
+  }
 
-  void Add(int64_t v, size_t limit, bool set) {
+  void Add(int64_t v, uint32_t range, size_t limit, bool set) {
     if (size >= limit) return;
     if (set) {
       if (size < kLinear) {
@@ -109,13 +120,25 @@ struct ListState {
       }
     }
     if (size == capacity) {
-      const uint32_t grown = capacity * 2 + 2;  // 8, 18, 38, ...
-      auto wider = std::make_unique<int64_t[]>(grown);
+      const uint32_t grown = capacity * 2 + 2;  // 6, 14, 30, ...
+      auto wider = std::make_unique<int64_t[]>(grown + grown / 2);
       std::copy(values(), values() + size, wider.get());
+      for (uint32_t i = 0; i < size; ++i) {
+        const uint32_t r = this->range(i);
+        std::memcpy(reinterpret_cast<char*>(wider.get() + grown) + size_t{i} * 4, &r, sizeof r);
+      }
       heap = std::move(wider);
       capacity = grown;
     }
-    (heap ? heap.get() : inline_values)[size++] = v;
+    if (heap) {
+      heap[size] = v;
+      std::memcpy(reinterpret_cast<char*>(heap.get() + capacity) + size_t{size} * 4, &range,
+                  sizeof range);
+    } else {
+      inline_values[size] = v;
+      inline_ranges[size] = range;
+    }
+    ++size;
   }
 };
 static_assert(sizeof(ListState) == 48, "the compiled kernels' state layout (kCodegenVersion)");
@@ -543,8 +566,9 @@ uint8_t* AggTable::Group(uint64_t hash, const int64_t* values, const char* const
   return Record(g) + state;
 }
 
-void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
-                      const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes) {
+void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
+                      const char* const* bytes, const uint8_t* valid, uint8_t** states,
+                      uint64_t* cache, const uint8_t* codes, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
   // A table that fits in the core's caches gains nothing from the passes that prefetch.
   const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
@@ -573,6 +597,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
     const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
     states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
     if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
+    if (ids) ids[j] = static_cast<uint32_t>(id >= 0 ? static_cast<size_t>(id) : groups() - 1);
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
@@ -708,6 +733,7 @@ uint8_t* AggTable::Insert(uint64_t hash, const int64_t* values, const char* cons
     records_.push_back(reinterpret_cast<uint8_t*>((at + kPair - 1) & ~uintptr_t{kPair - 1}));
   }
   hashes_.push_back(hash);
+  first_ranges_.push_back(range_);
   uint8_t* record = Record(g);
   std::memset(record, 0, record_bytes_);
   for (size_t k = 0; k < layout_.keys.size(); ++k) {
@@ -804,22 +830,92 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       return;
     }
     case AggSlot::List: {
+      // Both lists' values in order of their ranges, this one's first within a range: as one
+      // list fed both tables' rows in input order keeps them (a range's rows fed one table).
       auto* i = std::launder(reinterpret_cast<ListState*>(into));
       const auto* f = std::launder(reinterpret_cast<const ListState*>(from));
-      const int64_t* values = f->values();
-      for (uint32_t k = 0; k < f->size && i->size < LimitOf(spec); ++k) {  // full: nothing to look up
-        int64_t v = values[k];
-        if (s.arg == Type::String || s.arg == Type::Dynamic) {
-          uint64_t& id = ids[static_cast<size_t>(v)];
-          if (id == 0) {
-            const std::string_view text = from_table.Interned(v);
-            id = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
-          }
-          v = static_cast<int64_t>(id - 1);
+      const size_t limit = LimitOf(spec);
+      if (f->size == 0 || (i->size >= limit && i->range(i->size - 1) <= f->range(0))) return;
+      const auto value_of = [&](int64_t v) {  // an id of the other table's strings: this table's
+        if (s.arg != Type::String && s.arg != Type::Dynamic) return v;
+        uint64_t& id = ids[static_cast<size_t>(v)];
+        if (id == 0) {
+          const std::string_view text = from_table.Interned(v);
+          id = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
         }
-        i->Add(v, LimitOf(spec), IsSet(spec.kind));
+        return static_cast<int64_t>(id - 1);
+      };
+      ListState both;
+      for (uint32_t a = 0, b = 0; (a < i->size || b < f->size) && both.size < limit;) {
+        if (a < i->size && (b == f->size || i->range(a) <= f->range(b))) {
+          both.Add(i->values()[a], i->range(a), limit, IsSet(spec.kind));
+          ++a;
+        } else {
+          both.Add(value_of(f->values()[b]), f->range(b), limit, IsSet(spec.kind));
+          ++b;
+        }
       }
+      *i = std::move(both);
       return;
+    }
+  }
+}
+
+void AggTable::Swap(AggTable& other) {
+  std::swap(chunks_, other.chunks_);
+  std::swap(records_, other.records_);
+  std::swap(hashes_, other.hashes_);
+  std::swap(first_ranges_, other.first_ranges_);
+  std::swap(range_, other.range_);
+  std::swap(order_, other.order_);
+  std::swap(index_, other.index_);
+  std::swap(strings_, other.strings_);
+  std::swap(intern_index_, other.intern_index_);
+  std::swap(intern_at_, other.intern_at_);
+  std::swap(intern_bytes_, other.intern_bytes_);
+  std::swap(intern_slots_, other.intern_slots_);
+  std::swap(code_caches_, other.code_caches_);
+  std::swap(key_cache_, other.key_cache_);
+}
+
+void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
+                           const std::pair<size_t, size_t>* taken, size_t n,
+                           std::vector<std::vector<uint64_t>>& interned, uint32_t* ids) {
+  const size_t nkeys = layout_.keys.size();
+  std::vector<uint64_t> hashes(n);
+  std::vector<int64_t> values(n * nkeys);
+  std::vector<const char*> bytes(n * nkeys);
+  std::vector<uint8_t> valid(n * nkeys);
+  std::vector<uint8_t*> states(n, nullptr);
+  for (size_t j = 0; j < n; ++j) {
+    const auto [p, g] = taken[j];
+    if (sources[p] == this) {  // a group here already
+      states[j] = Record(g) + keys_bytes_;
+      if (ids) ids[j] = static_cast<uint32_t>(g);
+      continue;
+    }
+    const AggTable& other = *sources[p];
+    const uint8_t* record = other.Record(g);
+    hashes[j] = other.hashes_[g];
+    for (uint32_t k = 0; k < nkeys; ++k) {
+      valid[j * nkeys + k] = other.KeyValid(record, k);
+      const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
+      values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
+      bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
+    }
+  }
+  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(),
+         states.data(), nullptr, nullptr, ids);
+  for (size_t j = 0; j < n; ++j) {
+    const auto [p, g] = taken[j];
+    const AggTable& other = *sources[p];
+    if (&other == this) continue;
+    if (interned[p].empty()) interned[p].assign(other.intern_at_.size() - 1, 0);
+    const uint8_t* from = other.Record(g) + other.keys_bytes_;
+    for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      const AggSlotSpec& s = layout_.slots[a];
+      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset,
+                 interned[p].data());
     }
   }
 }
@@ -827,34 +923,56 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
 void AggTable::Merge(const AggTable& other) {
   // The other table's groups are looked up kMergeChunk at a time (Groups: their index slots and
   // records fetched together), in order, so new ones are added in their order of first sight.
-  constexpr size_t kMergeChunk = 256;
-  const size_t nkeys = layout_.keys.size();
-  std::vector<int64_t> values(kMergeChunk * nkeys);
-  std::vector<const char*> bytes(kMergeChunk * nkeys);
-  std::vector<uint8_t> valid(kMergeChunk * nkeys);
-  std::vector<uint8_t*> states(kMergeChunk);
-  // Per string the other table interned, its id here + 1 (0: not looked up yet): each is hashed
-  // and looked up once per merge, not once per set or counter holding it.
-  std::vector<uint64_t> ids(other.intern_at_.size() - 1, 0);
+  const std::vector<const AggTable*> sources = {&other};
+  std::vector<std::vector<uint64_t>> interned(1);
+  std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);
   for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
     const size_t n = std::min(kMergeChunk, other.groups() - first);
-    for (size_t j = 0; j < n; ++j) {
-      const uint8_t* record = other.Record(first + j);
-      for (uint32_t k = 0; k < nkeys; ++k) {
-        valid[j * nkeys + k] = other.KeyValid(record, k);
-        const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
-        values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
-        bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
+    for (size_t j = 0; j < n; ++j) taken[j] = {0, first + j};
+    MergeGroups(sources, taken.data(), n, interned, nullptr);
+  }
+}
+
+void AggTable::Merge(const std::vector<AggTable*>& parts) {
+  if (parts.empty()) return;
+  const auto most = [](const AggTable* a, const AggTable* b) { return a->groups() < b->groups(); };
+  const size_t base =
+      static_cast<size_t>(std::max_element(parts.begin(), parts.end(), most) - parts.begin());
+  Swap(*parts[base]);
+  if (parts.size() == 1) return;
+  // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
+  // their first ranges (each part's groups are in that order, first seen in increasing ranges),
+  // the others' merged: the order of first sight is that of the groups' first entries.
+  std::vector<const AggTable*> sources(parts.begin(), parts.end());
+  sources[base] = this;
+  std::vector<size_t> count(parts.size());  // per part, its groups (this table's before the merge)
+  for (size_t p = 0; p < parts.size(); ++p) count[p] = sources[p]->groups();
+  std::vector<std::vector<uint64_t>> interned(parts.size());
+  std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);  // (part, group)
+  std::vector<uint32_t> ids(kMergeChunk);
+  std::vector<bool> placed;
+  std::vector<size_t> next(parts.size(), 0);
+  while (true) {
+    size_t n = 0;
+    for (; n < kMergeChunk; ++n) {
+      size_t best = parts.size();
+      for (size_t p = 0; p < parts.size(); ++p) {
+        if (next[p] == count[p]) continue;
+        if (best == parts.size() ||
+            sources[p]->first_ranges_[next[p]] < sources[best]->first_ranges_[next[best]]) {
+          best = p;
+        }
       }
+      if (best == parts.size()) break;
+      taken[n] = {best, next[best]++};
     }
-    std::fill(states.begin(), states.end(), nullptr);
-    Groups(static_cast<uint32_t>(n), other.hashes_.data() + first, values.data(), bytes.data(), valid.data(),
-           states.data(), nullptr, nullptr);
+    if (n == 0) break;
+    MergeGroups(sources, taken.data(), n, interned, ids.data());
+    placed.resize(groups(), false);
     for (size_t j = 0; j < n; ++j) {
-      const uint8_t* from = other.Record(first + j) + other.keys_bytes_;
-      for (size_t a = 0; a < layout_.slots.size(); ++a) {
-        const AggSlotSpec& s = layout_.slots[a];
-        MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset, ids.data());
+      if (!placed[ids[j]]) {
+        placed[ids[j]] = true;
+        order_.push_back(ids[j]);
       }
     }
   }
@@ -971,7 +1089,8 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
   }
   std::vector<Column*> outs;
   for (size_t i = begin; i < end; ++i) {
-    const uint8_t* record = Record(groups ? (*groups)[i] : i);
+    const size_t row = groups ? (*groups)[i] : i;
+    const uint8_t* record = Record(order_.empty() ? row : order_[row]);
     for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;
       Column& c = result.columns[k];
@@ -1050,8 +1169,10 @@ void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, 
   std::launder(static_cast<StringDistinct*>(state))->AddCoded(t, p, n, cache[code]);
 }
 
-void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set) {
-  std::launder(static_cast<ListState*>(state))->Add(v, static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
+void huntc_agg_list_int(void* table, void* state, int64_t v, int64_t limit, int32_t set) {
+  std::launder(static_cast<ListState*>(state))
+      ->Add(v, static_cast<AggTable*>(table)->range(),
+            static_cast<size_t>(std::max<int64_t>(limit, 0)), set != 0);
 }
 
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
@@ -1059,25 +1180,28 @@ void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;  // full: no need to intern
   auto& t = *static_cast<AggTable*>(table);
   if (set != 0 && huntc::exec::HoldsText(t, l->values(), l->size, p, n)) return;
-  l->Add(t.Intern(p, n), static_cast<size_t>(limit), set != 0);
+  l->Add(t.Intern(p, n), t.range(), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_code(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set,
                          uint64_t* cache, uint32_t code) {
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
+  auto& t = *static_cast<AggTable*>(table);
   uint64_t& id = cache[code];
-  if (id == 0) id = static_cast<uint64_t>(static_cast<AggTable*>(table)->Intern(p, n)) + 1;
-  l->Add(static_cast<int64_t>(id - 1), static_cast<size_t>(limit), set != 0);
+  if (id == 0) id = static_cast<uint64_t>(t.Intern(p, n)) + 1;
+  l->Add(static_cast<int64_t>(id - 1), t.range(), static_cast<size_t>(limit), set != 0);
 }
 
 void huntc_agg_list_dyn(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set) {
   auto* l = std::launder(static_cast<ListState*>(state));
   if (limit <= 0 || l->size >= static_cast<uint64_t>(limit)) return;
   auto& t = *static_cast<AggTable*>(table);
-  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0, [&](const std::string& text) {
-    l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())), static_cast<size_t>(limit), set != 0);
-  });
+  huntc::exec::ForEachListItem(huntc::exec::ParseDynamic(std::string_view(p, n)), set != 0,
+                               [&](const std::string& text) {
+                                 l->Add(t.Intern(text.data(), static_cast<uint32_t>(text.size())),
+                                        t.range(), static_cast<size_t>(limit), set != 0);
+                               });
 }
 
 void huntc_agg_pick_str(void* state, const char* p, uint32_t n, int32_t mode) {

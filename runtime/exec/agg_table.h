@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/batch.h"
@@ -147,9 +148,11 @@ class AggTable {
   // (rows whose states[j] is set already are skipped). Looking the rows up together lets the
   // index slots and then the records of all of them be fetched from memory at once, instead of
   // two waits a row. With `cache`, states[j] also goes to cache[codes[j]] (the group of a
-  // dictionary code of the batch, AggCodeCache).
+  // dictionary code of the batch, AggCodeCache); with `ids`, the group's id to ids[j] (rows
+  // skipped keep theirs).
   void Groups(uint32_t n, const uint64_t* hashes, const int64_t* values, const char* const* bytes,
-              const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes);
+              const uint8_t* valid, uint8_t** states, uint64_t* cache, const uint8_t* codes,
+              uint32_t* ids = nullptr);
   // Dictionary code cache k of the batch a kernel is on: per code of one of the batch's
   // dictionary-encoded columns (ColumnView::codes) what it stands for (its group's state block,
   // or its string's interned id + 1), 0 where not known yet; cleared, as a kernel asks for it
@@ -196,14 +199,28 @@ class AggTable {
   static int32_t AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]);
   size_t groups() const { return hashes_.size(); }
 
+  // The input range the rows fed next come from (0 until set): a table fed several ranges in
+  // increasing order keeps per group the range it was first seen in, and per make_set/make_list
+  // value the range it came in, so that tables fed different ranges merge in input order.
+  void set_range(uint32_t range) { range_ = range; }
+  uint32_t range() const { return range_; }
+
   // Adds another table's groups and states (of the same node) to this one: the result is that
-  // of one table fed this table's rows and then the other's.
+  // of one table fed this table's rows and then the other's (of the same or later ranges).
   void Merge(const AggTable& other);
+  // Merges tables fed disjoint sets of ranges (each in increasing order) into this one, which
+  // has no groups, as one table fed all their rows in input order would hold them (groups in
+  // order of first sight, make_set's and make_list's first values), for aggregates whose result
+  // does not depend on the order of their rows otherwise (MergesInOrder,
+  // runtime/exec/partial_summary.h). This table takes over the groups of the part with most,
+  // which is left empty, and merges the others' into them.
+  void Merge(const std::vector<AggTable*>& parts);
 
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
   // a summarize without keys, one row even when no rows came. With `columns`, only the result
   // columns it marks are filled (the rest stay empty), for a filter above to test before the
-  // others (make_set's JSON) are made; with `groups`, only those groups' rows, in that order.
+  // others (make_set's JSON) are made; with `groups`, only those rows of the whole result (by
+  // their positions in it), in that order.
   // Only rows [begin, end) of that result are made: calls for different rows may run at once on
   // several threads (the table is only read, once it has a group).
   Batch Result(const std::vector<bool>* columns = nullptr,
@@ -242,6 +259,15 @@ class AggTable {
   // A valid string key's bytes, in the record or strings_.
   std::string_view KeyText(const uint8_t* record, uint32_t k) const;
   uint8_t* Record(size_t g) const;
+  // Exchanges the groups, strings and caches of two tables of the same summarize.
+  void Swap(AggTable& other);
+  // Finds or adds here, in order, group taken[j].second of sources[taken[j].first] for j < n
+  // (with `ids`, its id here to ids[j]), and merges its states into the group's; groups of this
+  // table (a source) are only found. `interned`: per source, its strings' ids here + 1, 0 until
+  // looked up (MergeState), empty until needed.
+  void MergeGroups(const std::vector<const AggTable*>& sources,
+                   const std::pair<size_t, size_t>* taken, size_t n,
+                   std::vector<std::vector<uint64_t>>& interned, uint32_t* ids);
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
   // Equal's order of the keys: fixed-width ones first (a compare each, in the record's first line;
@@ -263,6 +289,11 @@ class AggTable {
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;  // records, kChunkRecords each: never move
   std::vector<uint8_t*> records_;                     // per chunk its first record, line-aligned
   std::vector<uint64_t> hashes_;                      // per group
+  std::vector<uint32_t> first_ranges_;                // per group, the range it was first seen in
+  uint32_t range_ = 0;
+  // The groups in order of first sight, when they were not added in that order (a Merge of
+  // parts); else empty.
+  std::vector<uint32_t> order_;
   IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
   IdIndex intern_index_;         // of interned strings
@@ -319,7 +350,7 @@ void huntc_agg_dcount_str(void* table, void* state, const char* p, uint32_t n);
 void huntc_agg_dcount_code(void* table, void* state, const char* p, uint32_t n, uint64_t* cache, uint32_t code);
 // make_list (set = 0) or make_set (set = 1) of at most `limit` values: adds a non-null value
 // (integer-like as int64, real as its bits: lists only, string: interned in its table).
-void huntc_agg_list_int(void* state, int64_t v, int64_t limit, int32_t set);
+void huntc_agg_list_int(void* table, void* state, int64_t v, int64_t limit, int32_t set);
 void huntc_agg_list_str(void* table, void* state, const char* p, uint32_t n, int64_t limit, int32_t set);
 // A dynamic value's text (valid): what the interpreter's make_set/make_list adds of it
 // (ForEachListItem, runtime/exec/aggregate.h), as interned JSON texts.

@@ -46,6 +46,26 @@ bool SumsReals(const AggregateNode& node) {
                      [](const AggSlotSpec& s) { return s.slot == AggSlot::SumReal || s.slot == AggSlot::Avg; });
 }
 
+bool MergesInOrder(const AggregateNode& node) {
+  AggLayout layout;
+  std::string why;
+  AggLayout::Of(node, layout, why);
+  for (size_t a = 0; a < layout.slots.size(); ++a) {
+    switch (layout.slots[a].slot) {
+      case AggSlot::SumReal:
+      case AggSlot::Avg:
+      case AggSlot::Arg: return false;
+      case AggSlot::PickInt:
+      case AggSlot::PickReal:
+      case AggSlot::PickString:
+        if (node.aggregates[a].kind == AggKind::TakeAny) return false;
+        break;
+      default: break;
+    }
+  }
+  return true;
+}
+
 // Where the summarize's input rows go: its kernel, into the current table.
 class PartialSummary::Sink : public Consumer {
  public:
@@ -58,6 +78,8 @@ class PartialSummary::Sink : public Consumer {
     fed_ = true;
   }
   void Finish(int) override {}
+
+  void SetRange(uint32_t range) { table_->set_range(range); }
 
   std::unique_ptr<AggTable> Take() {
     if (!fed_) return nullptr;
@@ -86,6 +108,8 @@ PartialSummary::PartialSummary(const AggregateNode& node, int64_t now)
     : sink_(std::make_unique<Sink>(node, now)), execution_(*node.inputs[0], now, *sink_) {}
 
 PartialSummary::~PartialSummary() = default;
+
+void PartialSummary::SetRange(uint32_t range) { sink_->SetRange(range); }
 
 std::unique_ptr<AggTable> PartialSummary::Take() { return sink_->Take(); }
 

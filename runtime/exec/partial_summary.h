@@ -1,7 +1,8 @@
 // Summarizing a Scan's rows on the reading threads: a compiled summarize fed by a Scan through
-// filters and projections alone is computed per input range into a partial group table of its
-// own, and RunPlans merges the ranges' tables into the plan's in input order (AggTable::Merge),
-// so the result is that of one table fed every row in order, whatever the thread count.
+// filters and projections alone is computed per reading thread (or, when its aggregates need,
+// per input range) into a partial group table of its own, and RunPlans merges the tables into the
+// plan's in input order (AggTable::Merge), so the result is that of one table fed every row in
+// order, whatever the thread count.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,14 @@ const AggregateNode* SummaryAbove(const PlanNode& plan, const PlanNode& scan);
 // rounding, so a run on one thread takes them too (per range, as on several), to give the same.
 bool SumsReals(const AggregateNode& node);
 
+// Whether partial tables of the compiled summarize `node` fed disjoint sets of input ranges, each
+// in increasing order, merge (AggTable::Merge of several) into what one table fed all their rows in
+// order gives: true unless it has an aggregate whose result depends on the order of its rows
+// beyond what the tables keep (the ranges of make_set's and make_list's values and of groups'
+// first rows): sums of reals (rounding), take_any and arg_max/arg_min (which of equal rows).
+// Then a reading thread feeds all its ranges to one table, instead of one table per range.
+bool MergesInOrder(const AggregateNode& node);
+
 // Runs the part of a plan from a Scan to the summarize above it (SummaryAbove: its filters,
 // projections and the summarize's kernel) into a group table of its own. One per reading thread.
 class PartialSummary {
@@ -38,6 +47,8 @@ class PartialSummary {
   void PushSelected(const Batch& batch, const uint32_t* selection, size_t count) {
     execution_.PushSelected(0, batch, selection, count);
   }
+  // The input range of the batches fed next (AggTable::set_range).
+  void SetRange(uint32_t range);
   // The table of the rows fed since the last Take (null if there were none): an empty one takes
   // its place.
   std::unique_ptr<AggTable> Take();

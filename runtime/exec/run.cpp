@@ -127,9 +127,10 @@ struct Prepared {
   const Batch& whole() const { return batch ? *batch : copy; }
 };
 
-// Fills `out` from the reader's batch on reading thread `worker`; `keep`: copy what must outlive
-// the call (the reader reuses its batch).
-using Prepare = std::function<void(unsigned worker, size_t table, const Batch& batch, bool keep, Prepared& out)>;
+// Fills `out` from the reader's batch of input range `unit` (in input order) on reading thread
+// `worker`; `keep`: copy what must outlive the call (the reader reuses its batch).
+using Prepare = std::function<void(unsigned worker, size_t unit, size_t table, const Batch& batch,
+                                   bool keep, Prepared& out)>;
 // Fills `out` with what reading thread `worker` made of the whole range it has just read.
 using EndRange = std::function<void(unsigned worker, Prepared& out)>;
 
@@ -201,11 +202,12 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
     EventReader reader(tables);
     if (readers) reader.set_readers(*readers);
     Prepared prepared;
+    size_t u = 0;
     const auto on_batch = [&](size_t table, const Batch& batch) {
-      prepare(0, table, batch, false, prepared);
+      prepare(0, u, table, batch, false, prepared);
       consume(prepared);
     };
-    for (size_t u = 0; u < units.size(); ++u) {
+    for (; u < units.size(); ++u) {
       if (units[u].range.begin == 0) line_base = 0;
       ReadStats local;
       reader.Read(units[u].range, on_batch, issue, local);
@@ -238,7 +240,7 @@ void ReadInputs(const std::vector<TableColumns>& tables, const std::vector<std::
       ReadStats local;
       const auto batch = [&](size_t table, const Batch& b) {
         Prepared prepared;
-        prepare(worker, table, b, true, prepared);
+        prepare(worker, u, table, b, true, prepared);
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return unit.rows < kMaxWaitingRows; });
         unit.rows += prepared.rows;
@@ -450,12 +452,15 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       if (!some || (member[i] >= 0 && !every_line[sh.table])) AddDictionary(tables[sh.table], sh.positions, sh.dictionary);
     }
     // The shared scans whose plan's summarize right above them (SummaryAbove) runs on the reading
-    // threads, one partial table per range: `summary` is it, `merged` its plan's table. Per range,
-    // not per thread, so that merging in input order gives one thread's result (groups in order of
-    // first sight, make_set's first values, sums of reals added alike) on any number of threads;
-    // the reading window (2 ranges a thread) bounds the tables waiting.
+    // threads: `summary` is it, `merged` its plan's table. One partial table per thread, fed all
+    // its ranges and merged once the reading ends (`per_thread`), when the tables' merge by their
+    // ranges gives one thread's result (MergesInOrder): a group seen in several ranges is then
+    // made and merged once per thread, not once per range. Else one per range, merged in input
+    // order as each range ends (sums of reals added alike, the first of equal rows taken); the
+    // reading window (2 ranges a thread) bounds the tables waiting.
     std::vector<const AggregateNode*> summary(shared.size(), nullptr);
     std::vector<AggTable*> merged(shared.size(), nullptr);
+    std::vector<bool> per_thread(shared.size(), false);
     for (size_t i = 0; i < shared.size(); ++i) {
       const SharedScan& sh = shared[i];
       if (sh.deferred || sh.pipeline) continue;
@@ -465,6 +470,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
       if (!node || (options.threads < 2 && !SumsReals(*node))) continue;
       merged[i] = executions[sh.plan]->SummaryTable(*node);
       if (merged[i]) summary[i] = node;
+      per_thread[i] = summary[i] && MergesInOrder(*node);
     }
     std::vector<std::vector<std::unique_ptr<PartialSummary>>> partials(workers);
     for (auto& p : partials) p.resize(shared.size());
@@ -476,7 +482,8 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     std::vector<std::vector<std::unique_ptr<DetectionRenderer>>> renderers(workers);
     std::vector<PipelineSink::Scratch> scratch(workers);
     for (auto& r : renderers) r.resize(shared.size());
-    const Prepare prepare = [&](unsigned worker, size_t table, const Batch& batch, bool keep, Prepared& out) {
+    const Prepare prepare = [&](unsigned worker, size_t unit, size_t table, const Batch& batch,
+                                bool keep, Prepared& out) {
       out.table = table;
       out.rows = batch.rows();
       out.projections.resize(shared.size());
@@ -492,6 +499,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         if (summary[i]) {
           std::unique_ptr<PartialSummary>& partial = partials[worker][i];
           if (!partial) partial = std::make_unique<PartialSummary>(*summary[i], options.now);
+          partial->SetRange(static_cast<uint32_t>(unit));
           Batch& projection = partial_input[worker][i];
           if (member[i] < 0) {
             uint32_t count = 0;
@@ -552,7 +560,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     const EndRange end_range = [&](unsigned worker, Prepared& out) {
       out.partials.resize(shared.size());  // not empty: marks the range's end
       for (size_t i = 0; i < shared.size(); ++i) {
-        if (partials[worker][i]) out.partials[i] = partials[worker][i]->Take();
+        if (partials[worker][i] && !per_thread[i]) out.partials[i] = partials[worker][i]->Take();
       }
     };
     const auto consume = [&](Prepared& in) {
@@ -612,6 +620,19 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
     stats.files += wanted.size();
     ReadInputs(tables, options.prefilter ? &readers : nullptr, wanted, options, prepare, end_range, consume, on_issue,
                stats.read);
+    for (size_t i = 0; i < shared.size(); ++i) {
+      if (!per_thread[i]) continue;
+      std::vector<std::unique_ptr<AggTable>> made;
+      std::vector<AggTable*> parts;  // the threads' tables, in any order: merged by their ranges
+      for (auto& p : partials) {
+        if (!p[i]) continue;
+        std::unique_ptr<AggTable>& table = made.emplace_back(p[i]->Take());
+        if (table) parts.push_back(table.get());
+      }
+      const Stopwatch watch(options.profile);
+      merged[i]->Merge(parts);
+      watch.AddTo(plans[shared[i].plan].nanos);
+    }
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
       if (unread[t]) {  // as its stage would have, having seen no row
         options.pack_reports->push_back(PackScanReport{

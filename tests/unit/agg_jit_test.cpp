@@ -21,6 +21,7 @@
 #include "compiler/jit/jit.h"
 #include "runtime/exec/agg_table.h"
 #include "runtime/exec/aggregate.h"
+#include "runtime/exec/partial_summary.h"
 #include "runtime/exec/rows.h"
 #include "tests/unit/interp_util.h"
 
@@ -768,6 +769,62 @@ TEST_CASE("agg kernels: partial tables merged give one pass's result", "[aggrega
     std::vector<std::string> sorted_whole = WholeAndMerged(*plan->As<AggregateNode>(), c, batches, 1).first;
     std::sort(sorted_whole.begin(), sorted_whole.end());
     CHECK(sorted_whole == Run(*reference, batches));
+  }
+}
+
+TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pass's result",
+          "[aggregate][jit]") {
+  auto jit = MakeJit();
+  // Each batch a range, dealt to the parts as reading threads take them (each part's in increasing
+  // order, some parts none), small enough that groups, make_set's and make_list's values and their
+  // caps span parts; the parts merged at once, in an order of their own. Sums of reals, avg,
+  // take_any and arg_max/arg_min, whose results depend on more of the rows' order, are left out.
+  std::vector<Batch> batches;
+  for (uint32_t seed = 30; seed < 42; ++seed) batches.push_back(Generate(400, seed, seed % 2 == 0));
+  const auto in_order = [] {
+    std::vector<AggregateSpec> aggs;
+    for (AggregateSpec& spec : AllAggregates(/*exact=*/true)) {
+      const AggKind k = spec.kind;
+      const bool real_sum =
+          (k == AggKind::Sum || k == AggKind::SumIf) && spec.args[0].type == Type::Real;
+      if (real_sum || k == AggKind::Avg || k == AggKind::AvgIf || k == AggKind::TakeAny ||
+          k == AggKind::ArgMax || k == AggKind::ArgMin) {
+        continue;
+      }
+      aggs.push_back(std::move(spec));
+    }
+    return aggs;
+  };
+  const std::vector<std::vector<NamedExpr>> key_sets = {
+      {}, {{"i", Col(kI, Type::Int)}}, {{"s", Col(kS, Type::String)}}};
+  for (const auto& keys : key_sets) {
+    INFO(keys.size() << " keys");
+    CHECK(!MergesInOrder(*SummarizePlan(keys, AllAggregates(/*exact=*/true))->As<AggregateNode>()));
+    auto plan = SummarizePlan(keys, in_order());
+    const auto& node = *plan->As<AggregateNode>();
+    CHECK(MergesInOrder(node));
+    Compiled c;
+    Install(*plan, *jit, c);
+    AggLayout layout;
+    std::string why;
+    REQUIRE(AggLayout::Of(node, layout, why));
+    AggTable whole(node, layout);
+    Fill(c.kernel, c, batches, whole);
+    for (size_t parts : {2u, 3u, 5u, 16u}) {
+      INFO(parts << " parts");
+      std::vector<std::unique_ptr<AggTable>> tables;
+      for (size_t p = 0; p < parts; ++p) tables.push_back(std::make_unique<AggTable>(node, layout));
+      for (size_t r = 0; r < batches.size(); ++r) {
+        AggTable& table = *tables[(r * 5 + r / 3) % parts];
+        table.set_range(static_cast<uint32_t>(r));
+        Fill(c.kernel, c, {batches[r]}, table);
+      }
+      std::vector<AggTable*> merging;
+      for (size_t p = parts; p-- > 0;) merging.push_back(tables[p].get());
+      AggTable merged(node, layout);
+      merged.Merge(merging);
+      CHECK(Rows(merged.Result()) == Rows(whole.Result()));
+    }
   }
 }
 

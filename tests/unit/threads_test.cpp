@@ -114,9 +114,10 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
 
 TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "[runtime][threads][summarize]") {
   // Summarizes right above a scan run on the reading threads, one partial table per range merged
-  // in input order: on 1, 2 and 4 threads over many ranges the rows (and their order, that of
-  // first sight) are those of one table fed the whole file as one range. dcount passes its exact
-  // limit (the keyless query counts thousands of RemoteIPs) and make_set its cap.
+  // in input order (avg and arg_max need it; the second query's take one table a thread): on 1, 2
+  // and 4 threads over many ranges the rows (and their order, that of first sight) are those of
+  // one table fed the whole file as one range. dcount passes its exact limit (the keyless query
+  // counts thousands of RemoteIPs) and make_set its cap.
   test::TempDir dir;
   std::string events = GeneratedEvents(20000);
   const std::vector<InputFile> inputs = {{dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"}};
@@ -164,6 +165,68 @@ TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "
     for (unsigned threads : {1u, 2u, 4u}) {
       INFO(threads << " threads");
       const Run split = RunOn(queries, inputs, threads, (dir.path / "split").string(), 256 << 10, pack);
+      CHECK(split.detections == whole.detections);
+      CHECK(split.stats.read.records == whole.stats.read.records);
+    }
+  }
+}
+
+TEST_CASE("threads: a summarize kept in one table per thread gives one thread's rows",
+          "[runtime][threads][summarize]") {
+  // Summarizes whose partial tables merge by their ranges (MergesInOrder) are fed one table per
+  // reading thread, over all its ranges, and merged once: on 2 and 4 threads the groups come out in
+  // order of first sight, make_set's and make_list's first values are the first in input order
+  // (those of a few ports and processes come from every range, so from the ranges of several
+  // threads), whether a group was seen by one thread (most RemoteIP and file pairs) or several;
+  // a null key is a group; the ranges of a second, gzip file count on from the first's. A where
+  // above tests the groups' rows before they are made whole (by their positions in that order).
+  test::TempDir dir;
+  std::string events;
+  gen::GenOptions opt;
+  opt.events = 20000;
+  opt.now = *ParseDateTime("2026-11-20T00:00:00Z");
+  gen::Generate(opt, [&](gen::Table, std::string_view chunk) {
+    events += chunk;
+    return true;
+  });
+  const std::string half = events.substr(0, events.find('\n', events.size() / 2) + 1);
+  const std::vector<InputFile> inputs = {
+      {dir.Write("DeviceNetworkEvents.jsonl", events), "DeviceNetworkEvents"},
+      {dir.Write("more.gz", test::Gzip(half)), "DeviceNetworkEvents"}};
+  REQUIRE(events.size() > 40 * (256 << 10));  // many ranges
+
+  const std::string aggregates =
+      "n = count(), d = dcount(DeviceName), s = make_set(DeviceName, 3), "
+      "l = make_list(LocalPort, 4), p = make_set(RemotePort, 5), "
+      "f = make_set(InitiatingProcessFileName, 2), lo = min(Timestamp), hi = max(RemoteIP), "
+      "t = sum(RemotePort), c = countif(RemotePort == 443)";
+  const std::string summarize = "DeviceNetworkEvents | summarize " + aggregates;
+  const std::vector<std::string> kql = {
+      summarize + " by InitiatingProcessFileName",
+      summarize + " by RemoteIP, InitiatingProcessFileName | where n > 1",
+      "DeviceNetworkEvents | extend k = iff(RemotePort == 443, int(null), RemotePort) "
+      "| summarize " + aggregates + " by k",
+      "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | summarize " + aggregates +
+          " by RemotePort",
+      summarize,
+  };
+  const Catalog catalog = Catalog::BuiltIn();
+  std::string error;
+  std::unique_ptr<Jit> jit = Jit::Create(error);
+  REQUIRE(jit);
+  for (const std::string& text : kql) {
+    INFO(text);
+    std::vector<std::unique_ptr<CompiledQuery>> queries;
+    Diagnostics diags;
+    auto file = std::make_shared<SourceFile>("<query>", text);
+    queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
+    REQUIRE(queries.back());
+    CHECK(queries.back()->interpreted.empty());  // the summarize is compiled
+    const Run whole = RunOn(queries, inputs, 1, (dir.path / "whole").string(), uint64_t{1} << 30);
+    CHECK(std::count(whole.detections.begin(), whole.detections.end(), '\n') >= 1);
+    for (unsigned threads : {1u, 2u, 4u}) {
+      INFO(threads << " threads");
+      const Run split = RunOn(queries, inputs, threads, (dir.path / "split").string(), 256 << 10);
       CHECK(split.detections == whole.detections);
       CHECK(split.stats.read.records == whole.stats.read.records);
     }
