@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -99,6 +100,28 @@ std::string Generated(gen::Table table, uint64_t events) {
     return true;
   });
   return text;
+}
+
+// `text` with one line in `every` (the `which`-th of each `every`) damaged: a byte changed to,
+// or added from, `bytes`, or one removed.
+std::string Damaged(const std::string& text, size_t every, size_t which, std::string_view bytes,
+                    std::mt19937& random) {
+  std::string damaged;
+  for (size_t at = 0, line = 0; at < text.size(); ++line) {
+    const size_t nl = text.find('\n', at);
+    std::string one = text.substr(at, nl - at);
+    at = nl + 1;
+    if (line % every == which && !one.empty()) {
+      const size_t where = random() % one.size();
+      switch (random() % 3) {
+        case 0: one[where] = bytes[random() % bytes.size()]; break;
+        case 1: one.insert(where, 1, bytes[random() % bytes.size()]); break;
+        default: one.erase(where, 1); break;
+      }
+    }
+    damaged += one + "\n";
+  }
+  return damaged;
 }
 
 }  // namespace
@@ -286,23 +309,8 @@ TEST_CASE("members: generated archives of several tables read the same with and 
     const Outcome o = ReadBothWays(path, name, columns);
     CHECK(o.stats.records == o.stats.lines);
     // Damaged: one line in five gets a byte changed, added or removed.
-    std::string damaged;
     std::mt19937 random(77);
-    const std::string bytes = "\"\\{}[]:,\x01\t\r\xff 0en";
-    for (size_t at = 0, line = 0; at < clean.size(); ++line) {
-      const size_t nl = clean.find('\n', at);
-      std::string text = clean.substr(at, nl - at);
-      at = nl + 1;
-      if (line % 5 == 2 && !text.empty()) {
-        const size_t where = random() % text.size();
-        switch (random() % 3) {
-          case 0: text[where] = bytes[random() % bytes.size()]; break;
-          case 1: text.insert(where, 1, bytes[random() % bytes.size()]); break;
-          default: text.erase(where, 1); break;
-        }
-      }
-      damaged += text + "\n";
-    }
+    const std::string damaged = Damaged(clean, 5, 2, "\"\\{}[]:,\x01\t\r\xff 0en", random);
     const std::string damaged_path = dir.Write(name + "-damaged.jsonl", damaged);
     const Outcome d = ReadBothWays(damaged_path, name, columns);
     CHECK(d.stats.lines_skipped > 50);
@@ -453,22 +461,7 @@ TEST_CASE("raw walk: randomly damaged lines and lines across windows read as sta
   CHECK(o.stats.lines_skipped == 0);
   if (RawWalks()) CHECK(o.stats.lines_walked * 2 > o.stats.lines);
   // Damaged: one line in four gets a byte changed, added or removed; the file ends in a cut line.
-  const std::string bytes = "\"\\{}[]:,\x01\t\r\xff 0-.eEu";
-  std::string damaged;
-  for (size_t at = 0, line = 0; at < clean.size(); ++line) {
-    const size_t nl = clean.find('\n', at);
-    std::string text = clean.substr(at, nl - at);
-    at = nl + 1;
-    if (line % 4 == 1 && !text.empty()) {
-      const size_t where = random() % text.size();
-      switch (random() % 3) {
-        case 0: text[where] = bytes[random() % bytes.size()]; break;
-        case 1: text.insert(where, 1, bytes[random() % bytes.size()]); break;
-        default: text.erase(where, 1); break;
-      }
-    }
-    damaged += text + "\n";
-  }
+  std::string damaged = Damaged(clean, 4, 1, "\"\\{}[]:,\x01\t\r\xff 0-.eEu", random);
   damaged += clean.substr(0, clean.find('\n') / 2);
   const Outcome d = ReadBothWays(dir.Write("T.jsonl", damaged), "T", columns);
   CHECK(d.stats.lines_skipped > 100);

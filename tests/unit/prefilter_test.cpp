@@ -32,6 +32,11 @@ namespace fs = std::filesystem;
 namespace {
 
 const int64_t kNow = *ParseDateTime("2026-11-20T00:00:00Z");
+// Columns of generated DeviceNetworkEvents lines that the needles of the reader tests look at.
+const std::vector<ColumnSpec> kProcessColumns = {{"InitiatingProcessFileName", Type::String},
+                                                 {"InitiatingProcessCommandLine", Type::String},
+                                                 {"RemotePort", Type::Int},
+                                                 {"Timestamp", Type::DateTime}};
 
 const std::vector<ColumnSpec> kSchema = {{"Name", Type::String}, {"Port", Type::Int}, {"Extra", Type::Dynamic},
                                          {"Line", Type::String}};
@@ -233,10 +238,7 @@ std::string Generated(gen::Format format, uint64_t events) {
 TEST_CASE("prefilter: the reader keeps every row a filter on its literals keeps, on damaged lines too",
           "[prefilter][reader]") {
   test::TempDir dir;
-  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
-                                           {"InitiatingProcessCommandLine", Type::String},
-                                           {"RemotePort", Type::Int},
-                                           {"Timestamp", Type::DateTime}};
+  const std::vector<ColumnSpec>& columns = kProcessColumns;
   const LineNeeds needles = {{{"powershell", "rundll32.exe", "-enc", "java.exe"}}};
   // Alternatives of several groups: the reader must keep every line that holds one alternative.
   const LineNeeds groups = {{{"powershell"}, {"bypass", "-enc"}}, {{"java.exe"}}, {{"rundll32"}, {"rundll32.exe"}}};
@@ -597,10 +599,7 @@ ReaderRows ReadWithReaders(const std::string& path, const std::vector<ColumnSpec
 TEST_CASE("prefilter: readers of one table get their columns of every line holding their needs",
           "[prefilter][reader]") {
   test::TempDir dir;
-  const std::vector<ColumnSpec> columns = {{"InitiatingProcessFileName", Type::String},
-                                           {"InitiatingProcessCommandLine", Type::String},
-                                           {"RemotePort", Type::Int},
-                                           {"Timestamp", Type::DateTime}};
+  const std::vector<ColumnSpec>& columns = kProcessColumns;
   // Reader 0 reads every row's port (a summarize); reader 1 the name and port of the lines
   // holding one of two names; reader 2 the command line and time of those holding "-enc" and
   // "powershell" or "bypass". Each one's filter, on the values of its columns:

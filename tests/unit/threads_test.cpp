@@ -51,6 +51,20 @@ std::string GeneratedEvents(uint64_t n) {
   return events;
 }
 
+// `texts` compiled with the built-in catalog by `jit`; none may fail.
+std::vector<std::unique_ptr<CompiledQuery>> Compiled(const std::vector<std::string>& texts, Jit& jit) {
+  static const Catalog catalog = Catalog::BuiltIn();
+  std::vector<std::unique_ptr<CompiledQuery>> queries;
+  for (const std::string& text : texts) {
+    INFO(text);
+    Diagnostics diags;
+    auto file = std::make_shared<SourceFile>("<query>", text);
+    queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, jit, diags));
+    REQUIRE(queries.back());
+  }
+  return queries;
+}
+
 }  // namespace
 
 TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][threads]") {
@@ -70,7 +84,6 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
   };
   const uint64_t bad_in_third = count(third, "not json");
 
-  const Catalog catalog = Catalog::BuiltIn();
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
@@ -88,13 +101,7 @@ TEST_CASE("threads: 1, 2 and 3 threads write identical detections", "[runtime][t
   for (const std::vector<std::string>& pack :
        {std::vector<std::string>{pipeline}, std::vector<std::string>{plan, pipeline, pipeline2}}) {
     INFO(pack.size() << " queries");
-    std::vector<std::unique_ptr<CompiledQuery>> queries;
-    for (const std::string& kql : pack) {
-      Diagnostics diags;
-      auto file = std::make_shared<SourceFile>("<query>", kql);
-      queries.push_back(CompileQuery(kql, TextOrigin::Identity(file), catalog, *jit, diags));
-      REQUIRE(queries.back());
-    }
+    std::vector<std::unique_ptr<CompiledQuery>> queries = Compiled(pack, *jit);
     const std::vector<InputFile> inputs = {{plain, "DeviceNetworkEvents"}, {packed, "DeviceNetworkEvents"}};
     const Run one = RunOn(queries, inputs, 1, (dir.path / "one").string());
     CHECK(one.stats.read.lines_skipped == 3 + bad_in_third);
@@ -135,20 +142,13 @@ TEST_CASE("threads: summarize on the reading threads gives one thread's rows", "
       "| summarize " + all + ", k = make_set(p, 4) by DeviceName",
       "DeviceNetworkEvents | summarize " + all,
   };
-  const Catalog catalog = Catalog::BuiltIn();
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
   const auto compile = [&](const std::vector<std::string>& texts) {
-    std::vector<std::unique_ptr<CompiledQuery>> queries;
-    for (const std::string& text : texts) {
-      Diagnostics diags;
-      auto file = std::make_shared<SourceFile>("<query>", text);
-      queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
-      REQUIRE(queries.back());
-      INFO(text);
-      CHECK(queries.back()->interpreted.empty());  // the summarize and filter are compiled
-    }
+    std::vector<std::unique_ptr<CompiledQuery>> queries = Compiled(texts, *jit);
+    // The summarize and filter are compiled.
+    for (const auto& query : queries) CHECK(query->interpreted.empty());
     return queries;
   };
   // Each query alone, then all in one read, whose two filtered scans share a pack scan stage.
@@ -210,17 +210,12 @@ TEST_CASE("threads: a summarize kept in one table per thread gives one thread's 
           " by RemotePort",
       summarize,
   };
-  const Catalog catalog = Catalog::BuiltIn();
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
   for (const std::string& text : kql) {
     INFO(text);
-    std::vector<std::unique_ptr<CompiledQuery>> queries;
-    Diagnostics diags;
-    auto file = std::make_shared<SourceFile>("<query>", text);
-    queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
-    REQUIRE(queries.back());
+    std::vector<std::unique_ptr<CompiledQuery>> queries = Compiled({text}, *jit);
     CHECK(queries.back()->interpreted.empty());  // the summarize is compiled
     const Run whole = RunOn(queries, inputs, 1, (dir.path / "whole").string(), uint64_t{1} << 30);
     CHECK(std::count(whole.detections.begin(), whole.detections.end(), '\n') >= 1);
@@ -251,17 +246,12 @@ TEST_CASE("threads: a summarize's result rows made in parts on several threads",
       "DeviceNetworkEvents | summarize n = count(), d = dcount(DeviceName), "
       "s = make_set(ActionType, 2) by LocalPort, RemoteIP | where d > 0 and LocalPort % 7 != 0",
   };
-  const Catalog catalog = Catalog::BuiltIn();
   std::string error;
   std::unique_ptr<Jit> jit = Jit::Create(error);
   REQUIRE(jit);
   for (const std::string& text : kql) {
     INFO(text);
-    std::vector<std::unique_ptr<CompiledQuery>> queries;
-    Diagnostics diags;
-    auto file = std::make_shared<SourceFile>("<query>", text);
-    queries.push_back(CompileQuery(text, TextOrigin::Identity(file), catalog, *jit, diags));
-    REQUIRE(queries.back());
+    std::vector<std::unique_ptr<CompiledQuery>> queries = Compiled({text}, *jit);
     CHECK(queries.back()->interpreted.empty());
     const Run one = RunOn(queries, inputs, 1, (dir.path / "one").string(), uint64_t{1} << 30);
     // Enough groups for parts of 16384 rows on each of 2 threads, after the filter too.
