@@ -24,10 +24,10 @@
 // Escapes are checked once per window. With a prefilter, a window is first skimmed instead
 // (SkimWindow): the literals are searched in the raw window, and only the lines that may be
 // wanted or that the raw bytes cannot judge get stage 1, so most bytes are only classified and
-// searched, never indexed. When some reader of the table wants every line, every window is
-// indexed, and its literals searched at once tell each line's readers, whose columns alone the
-// scanner stages (set_readers). It builds no parse tree and copies no strings it does
-// not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
+// searched, never indexed. When some reader of the table wants every line, every line is read,
+// and the window's literals, searched at once (in the escape pass where the CPU allows), tell
+// each line's readers, whose columns alone the scanner stages (set_readers). It builds no parse
+// tree and copies no strings it does not keep, and it is strict: a line it is not sure of (an error, a \u escape, deep nesting, a
 // record of another table than the previous one) it leaves to the per-line paths, which say
 // exactly what is wrong. A JSON line is read there by one of two paths that give the
 // same result (see ParseJson): a fast one on simdjson's DOM parser, and an exact one on
