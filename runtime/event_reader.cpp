@@ -131,7 +131,7 @@ bool IsJsonNumber(std::string_view t) {
 // IsJsonNumber and ParseInt64 would read it, in one pass over its digits; false for anything
 // else (a fraction, an exponent, a longer number, not a number), which the caller reads by the
 // general path.
-bool PlainInt(std::string_view t, int64_t& out) {
+[[gnu::always_inline]] inline bool PlainInt(std::string_view t, int64_t& out) {
   const bool negative = !t.empty() && t.front() == '-';
   const size_t digits = t.size() - negative;
   if (digits == 0 || digits > 18 || (t[negative] == '0' && digits > 1)) return false;
@@ -1236,6 +1236,20 @@ void StageContainer(Type type, std::string_view text, Slot& slot) {
   }
 }
 
+// Stages `token` when it is an integer column's usual value, an integer PlainInt reads: checked
+// and converted in one pass (ConvertText would read it again after ValidScalar); a timespan takes
+// a bare number as ticks. False for anything else, which the caller stages.
+[[gnu::always_inline]] inline bool StagePlainInt(Type type, std::string_view token, Slot& slot) {
+  int64_t plain;
+  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) && PlainInt(token, plain) &&
+      (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+    slot.state = Slot::State::Value;
+    slot.i = plain;
+    return true;
+  }
+  return false;
+}
+
 // One table being read: its batch and the staged values of the record being parsed.
 struct TableState {
   std::string name;
@@ -1458,6 +1472,10 @@ struct EventReader::Impl {
   void Accept(size_t table);
   size_t Staged() const;
   bool ByLayout(size_t staged) const;
+#if defined(__x86_64__) && defined(__GNUC__)
+  // Only where the window's quotes are listed (AVX-512 VBMI2), so with AVX-512 (KeyDiffersAvx512).
+  [[gnu::target("avx512bw")]]
+#endif
   bool RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
@@ -2168,6 +2186,9 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
 // container, as ScanStage stages one). The caller has checked what stage 1 would: the window's
 // UTF-8, no control character in the line, no odd escape. False at anything else: the line is
 // then read as before. On success, `quote` is moved past the line's quotes.
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx512bw")]]
+#endif
 bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t) {
   const MemberLayout& layout = t.layout;
   const uint32_t* const quotes = window_quotes.data();
@@ -2179,7 +2200,11 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
   const size_t members = layout.size();
   for (size_t k = 0; k < members; ++k) {
     // A key's bytes hold no newline, so a key that matches lies in the line.
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (layout.KeyDiffersAvx512(k, data + p, line_end - p)) return false;
+#else
     if (layout.KeyDiffers(k, data + p, line_end - p)) return false;
+#endif
     p += layout.length(k);
     const char first = data[p];
     uint32_t end;
@@ -2193,7 +2218,10 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
       end = RawSkip(data, p, line_end, quotes, q);
       if (end == 0) return false;
     } else {
-      end = ScalarEnd(data, p);
+      // Before the next member's key, whose quote is the next one: then the end is known without
+      // waiting for the bytes (the scalar is checked whole below, so it holds no comma).
+      const uint32_t next = quotes[q + 2];
+      end = next < line_end ? next - 1 : ScalarEnd(data, p);
       if (end == p || end >= line_end) return false;
       q += 2;
     }
@@ -2202,17 +2230,17 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
     const Type type = staged ? t.batch.specs[c].type : Type::String;
     if (first == '{' || first == '[') {
       if (staged) StageContainer(type, std::string_view(data + p, end - p), t.slots[c]);
-    } else if (staged && first == '"' && (type == Type::String || type == Type::Guid) &&
-        !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
+    } else if (!staged) {
+      if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) return false;
+    } else if (first == '"' && (type == Type::String || type == Type::Guid) &&
+               !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
       // Most staged values: text with no escape, which is all ScanStage would make of it.
       t.slots[c].state = Slot::State::Value;
       t.slots[c].s = std::string_view(data + p + 1, end - p - 2);
-    } else if (staged) {
+    } else if (!StagePlainInt(type, std::string_view(data + p, end - p), t.slots[c])) {
       const uint32_t value[4] = {p, end, line_end, line_end};  // the value, then sentinels
       uint32_t i = 0;
       if (!ScanStage(Tokens{data, value, 1}, i, line_end, type, t.slots[c])) return false;
-    } else if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) {
-      return false;
     }
     if (data[end] != (k + 1 < members ? ',' : '}')) return false;
     p = end + 1;
@@ -2297,14 +2325,8 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   }
   if (first == '}' || first == ']' || first == ',' || first == ':') return false;
   const std::string_view token = tokens.Scalar(i);
-  // An integer column's usual value: checked and converted in one pass (ConvertText would read
-  // it again after ValidScalar); a timespan takes a bare number as ticks.
-  int64_t plain;
-  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) &&
-      PlainInt(token, plain) && (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+  if (StagePlainInt(type, token, slot)) {
     ++i;
-    slot.state = Slot::State::Value;
-    slot.i = plain;
     return true;
   }
   if (!ValidScalar(token)) return false;
