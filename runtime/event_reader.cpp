@@ -131,7 +131,7 @@ bool IsJsonNumber(std::string_view t) {
 // IsJsonNumber and ParseInt64 would read it, in one pass over its digits; false for anything
 // else (a fraction, an exponent, a longer number, not a number), which the caller reads by the
 // general path.
-bool PlainInt(std::string_view t, int64_t& out) {
+[[gnu::always_inline]] inline bool PlainInt(std::string_view t, int64_t& out) {
   const bool negative = !t.empty() && t.front() == '-';
   const size_t digits = t.size() - negative;
   if (digits == 0 || digits > 18 || (t[negative] == '0' && digits > 1)) return false;
@@ -982,7 +982,7 @@ bool PlainEscapes(std::string_view text) {
 // Whether `text`, which lies in a window followed by at least 8 readable bytes, is an unsigned
 // JSON integer of 1 to 8 digits (most numbers in events): its bytes checked at once in one word,
 // no loop.
-bool ShortDigits(std::string_view text) {
+[[gnu::always_inline]] inline bool ShortDigits(std::string_view text) {
   if constexpr (std::endian::native != std::endian::little) return false;
   if (text.empty() || text.size() > 8 || (text[0] == '0' && text.size() > 1)) return false;
   uint64_t word;
@@ -995,15 +995,15 @@ bool ShortDigits(std::string_view text) {
   return (bad & ours) == 0;
 }
 
-// The offset of the first `,`, `}` or newline at or after data[from], which lies in a window of
-// lines followed by at least 16 readable bytes: the end of a number or literal in a line (its
+// The offset of the first `,`, `}`, `]` or newline at or after data[from], which lies in a window
+// of lines followed by at least 16 readable bytes: the end of a number or literal in a line (its
 // newline stops the search), 16 bytes at a time.
-uint32_t ScalarEnd(const char* data, uint32_t from) {
+[[gnu::always_inline]] inline uint32_t ScalarEnd(const char* data, uint32_t from) {
 #if defined(__SSE2__)
   for (uint32_t at = from;; at += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
-    const __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
-                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+    const __m128i closes = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('}')), _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
+    const __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), closes),
                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
     if (const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(ends))) {
       return at + static_cast<uint32_t>(std::countr_zero(mask));
@@ -1011,7 +1011,7 @@ uint32_t ScalarEnd(const char* data, uint32_t from) {
   }
 #else
   uint32_t at = from;
-  while (data[at] != ',' && data[at] != '}' && data[at] != '\n') ++at;
+  while (data[at] != ',' && data[at] != '}' && data[at] != ']' && data[at] != '\n') ++at;
   return at;
 #endif
 }
@@ -1089,6 +1089,75 @@ bool SkipValue(const Tokens& tokens, uint32_t& i, uint32_t line_end) {
   }
 }
 
+// SkipValue for the array or object at data[p] of a line walked raw (RawLine), which ends at
+// offset `line_end`, from its bytes and `quotes`, the offsets of the window's quotes that are not
+// escaped, of which quotes[quote] is the first at or after p: a string opens at the next quote
+// of the list and closes at the one after it. Returns the offset past the value, moving `quote`
+// past its strings; 0 at anything SkipValue would refuse, and at a space between tokens.
+uint32_t RawSkip(const char* data, uint32_t p, uint32_t line_end, const uint32_t* quotes, size_t& quote) {
+  uint64_t objects = 0;
+  int depth = 0;
+  size_t q = quote;
+  // A string at p, which must be the next quote: p moved past it.
+  const auto quoted = [&] {
+    if (quotes[q] != p || quotes[q + 1] >= line_end) return false;
+    p = quotes[q + 1] + 1;
+    q += 2;
+    return true;
+  };
+  // After the `{` or `,` of an object: a key and its colon.
+  const auto key = [&] {
+    if (!quoted() || data[p] != ':') return false;
+    ++p;
+    return true;
+  };
+  while (true) {
+    // A value starts at p (the newline at line_end ends every search).
+    const char c = data[p];
+    if (c == '{' || c == '[') {
+      if (depth == kScanMaxDepth) return 0;
+      objects = (objects << 1) | (c == '{');
+      ++depth;
+      ++p;
+      if (data[p] == (c == '{' ? '}' : ']')) {
+        ++p;
+        objects >>= 1;
+        --depth;
+      } else if (c == '[' || key()) {
+        continue;
+      } else {
+        return 0;
+      }
+    } else if (c == '"') {
+      if (!quoted()) return 0;
+    } else {
+      const uint32_t end = ScalarEnd(data, p);
+      if (end == p || end >= line_end || !ValidScalar(std::string_view(data + p, end - p))) return 0;
+      p = end;
+    }
+    // After a value: the end, a comma and the next member, or the close of its container.
+    while (true) {
+      if (depth == 0) {
+        quote = q;
+        return p;
+      }
+      if (p >= line_end) return 0;
+      const char after = data[p];
+      const bool object = objects & 1;
+      if (after == (object ? '}' : ']')) {
+        ++p;
+        objects >>= 1;
+        --depth;
+        continue;
+      }
+      if (after != ',') return 0;
+      ++p;
+      if (object && !key()) return 0;
+      break;
+    }
+  }
+}
+
 // Checks every part of a value that simdjson would otherwise skip unchecked, consuming it.
 error_code Validate(od::value& value, int max_depth, int depth = 0) {
   if (depth > max_depth) return simdjson::DEPTH_ERROR;
@@ -1154,6 +1223,32 @@ struct Slot {
   // String-like and dynamic values; for WrongType, the offending text, for the message.
   std::string_view s;
 };
+
+// Stages `text`, a whole array or object, as a value of `type`: the text itself where a string or
+// dynamic value is wanted, else a value of the wrong type.
+void StageContainer(Type type, std::string_view text, Slot& slot) {
+  if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
+    slot.state = Slot::State::WrongType;
+    slot.s = text.front() == '{' ? "an object" : "an array";
+  } else {
+    slot.state = Slot::State::Value;
+    slot.s = text;
+  }
+}
+
+// Stages `token` when it is an integer column's usual value, an integer PlainInt reads: checked
+// and converted in one pass (ConvertText would read it again after ValidScalar); a timespan takes
+// a bare number as ticks. False for anything else, which the caller stages.
+[[gnu::always_inline]] inline bool StagePlainInt(Type type, std::string_view token, Slot& slot) {
+  int64_t plain;
+  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) && PlainInt(token, plain) &&
+      (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+    slot.state = Slot::State::Value;
+    slot.i = plain;
+    return true;
+  }
+  return false;
+}
 
 // One table being read: its batch and the staged values of the record being parsed.
 struct TableState {
@@ -1377,6 +1472,10 @@ struct EventReader::Impl {
   void Accept(size_t table);
   size_t Staged() const;
   bool ByLayout(size_t staged) const;
+#if defined(__x86_64__) && defined(__GNUC__)
+  // Only where the window's quotes are listed (AVX-512 VBMI2), so with AVX-512 (KeyDiffersAvx512).
+  [[gnu::target("avx512bw")]]
+#endif
   bool RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
@@ -2078,15 +2177,18 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
 
 // ScanLayout for the line data[from, line_end) of a window from its raw bytes, with no stage 1:
 // the line must be `{"Key1":value,"Key2":value,...}` with t.layout's keys, nothing between the
-// tokens, and its values strings or scalars (a number or literal, ending at the next `,` or
-// `}`); a CR may end it. `quote` is the first of the window's quotes (FindEscapes) in the line:
-// as a key holds no backslash and a scalar no quote, a string value opens at the third quote of
-// its member and closes at the fourth, which the walk reads from the list (not by searching, so
-// that each member's work does not wait on the one before it). Values are staged as ScanLayout
-// stages them (through ScanStage, each as a token of its own). The caller has checked what
-// stage 1 would: the window's UTF-8, no control character in the line, no odd escape. False at
-// anything else (a nested value among them): the line is then read as before. On success,
-// `quote` is moved past the line's quotes.
+// tokens, and its values strings, scalars (a number or literal, ending at the next `,` or `}`) or
+// containers (RawSkip); a CR may end it. `quote` is the first of the window's quotes
+// (FindEscapes) in the line: as a key holds no backslash and a scalar no quote, a string value
+// opens at the third quote of its member and closes at the fourth, which the walk reads from the
+// list (not by searching, so that each member's work does not wait on the one before it). Values
+// are staged as ScanLayout stages them (through ScanStage, each as a token of its own, or, for a
+// container, as ScanStage stages one). The caller has checked what stage 1 would: the window's
+// UTF-8, no control character in the line, no odd escape. False at anything else: the line is
+// then read as before. On success, `quote` is moved past the line's quotes.
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx512bw")]]
+#endif
 bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t) {
   const MemberLayout& layout = t.layout;
   const uint32_t* const quotes = window_quotes.data();
@@ -2098,7 +2200,11 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
   const size_t members = layout.size();
   for (size_t k = 0; k < members; ++k) {
     // A key's bytes hold no newline, so a key that matches lies in the line.
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (layout.KeyDiffersAvx512(k, data + p, line_end - p)) return false;
+#else
     if (layout.KeyDiffers(k, data + p, line_end - p)) return false;
+#endif
     p += layout.length(k);
     const char first = data[p];
     uint32_t end;
@@ -2107,26 +2213,34 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
       if (close >= line_end) return false;
       end = close + 1;
       q += 4;
+    } else if (first == '{' || first == '[') {
+      q += 2;  // past the key's quotes
+      end = RawSkip(data, p, line_end, quotes, q);
+      if (end == 0) return false;
     } else {
-      if (first == '{' || first == '[') return false;
-      end = ScalarEnd(data, p);
+      // Before the next member's key, whose quote is the next one: then the end is known without
+      // waiting for the bytes (the scalar is checked whole below, so it holds no comma).
+      const uint32_t next = quotes[q + 2];
+      end = next < line_end ? next - 1 : ScalarEnd(data, p);
       if (end == p || end >= line_end) return false;
       q += 2;
     }
     const uint32_t c = layout.column(k);
     const bool staged = c != MemberLayout::kUnread && (t.column_readers[c] & row_readers);
     const Type type = staged ? t.batch.specs[c].type : Type::String;
-    if (staged && first == '"' && (type == Type::String || type == Type::Guid) &&
-        !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
+    if (first == '{' || first == '[') {
+      if (staged) StageContainer(type, std::string_view(data + p, end - p), t.slots[c]);
+    } else if (!staged) {
+      if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) return false;
+    } else if (first == '"' && (type == Type::String || type == Type::Guid) &&
+               !HasBackslash(std::string_view(data + p + 1, end - p - 2))) {
       // Most staged values: text with no escape, which is all ScanStage would make of it.
       t.slots[c].state = Slot::State::Value;
       t.slots[c].s = std::string_view(data + p + 1, end - p - 2);
-    } else if (staged) {
+    } else if (!StagePlainInt(type, std::string_view(data + p, end - p), t.slots[c])) {
       const uint32_t value[4] = {p, end, line_end, line_end};  // the value, then sentinels
       uint32_t i = 0;
       if (!ScanStage(Tokens{data, value, 1}, i, line_end, type, t.slots[c])) return false;
-    } else if (first != '"' && !ValidScalar(std::string_view(data + p, end - p))) {
-      return false;
     }
     if (data[end] != (k + 1 < members ? ',' : '}')) return false;
     p = end + 1;
@@ -2204,26 +2318,15 @@ bool EventReader::Impl::ScanStage(const Tokens& tokens, uint32_t& i, uint32_t li
   if (first == '{' || first == '[') {
     const char* start = tokens.text + tokens.at[i];
     if (!SkipValue(tokens, i, line_end)) return false;
-    if (type != Type::String && type != Type::Guid && type != Type::Dynamic) {
-      slot.state = Slot::State::WrongType;
-      slot.s = first == '{' ? "an object" : "an array";
-    } else {
-      slot.state = Slot::State::Value;
-      // It ends with the closing token before i.
-      slot.s = std::string_view(start, static_cast<size_t>(tokens.text + tokens.at[i - 1] + 1 - start));
-    }
+    // It ends with the closing token before i.
+    StageContainer(type, std::string_view(start, static_cast<size_t>(tokens.text + tokens.at[i - 1] + 1 - start)),
+                   slot);
     return true;
   }
   if (first == '}' || first == ']' || first == ',' || first == ':') return false;
   const std::string_view token = tokens.Scalar(i);
-  // An integer column's usual value: checked and converted in one pass (ConvertText would read
-  // it again after ValidScalar); a timespan takes a bare number as ticks.
-  int64_t plain;
-  if ((type == Type::Long || type == Type::TimeSpan || type == Type::Int) &&
-      PlainInt(token, plain) && (type != Type::Int || (plain >= INT32_MIN && plain <= INT32_MAX))) {
+  if (StagePlainInt(type, token, slot)) {
     ++i;
-    slot.state = Slot::State::Value;
-    slot.i = plain;
     return true;
   }
   if (!ValidScalar(token)) return false;

@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>  // SSE2 in every x86-64 CPU; AVX-512 chosen by the caller
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -37,6 +39,11 @@ class MemberLayout {
   // start with member k's quoted key and colon. A key is a plain string (Add), so bytes equal to
   // it are that string, and the colon after them the next token.
   uint32_t KeyDiffers(size_t k, const char* text, size_t size) const;
+#if defined(__x86_64__) && defined(__GNUC__)
+  // KeyDiffers for the CPUs with AVX-512 (chosen by the caller): the key's bytes in one masked
+  // compare instead of two or three compares of 16 bytes and their masks.
+  [[gnu::target("avx512bw")]] uint32_t KeyDiffersAvx512(size_t k, const char* text, size_t size) const;
+#endif
   // Bytes KeyDiffers may read from its text: a key and colon of up to 48 bytes (Defender's
   // longest keys among them) is compared inline, a longer one by memcmp.
   static constexpr size_t kReadable = 48;
@@ -89,5 +96,17 @@ class MemberLayout {
   return std::memcmp(text, key, m.length) != 0;
 #endif
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx512bw"), gnu::always_inline]] inline uint32_t MemberLayout::KeyDiffersAvx512(size_t k, const char* text,
+                                                                                          size_t size) const {
+  const Member& m = members_[k];
+  if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
+  // The bytes past the key are neither loaded nor compared (nor can they fault).
+  const __mmask64 want = m.want;
+  return _mm512_mask_cmpneq_epi8_mask(want, _mm512_maskz_loadu_epi8(want, text), _mm512_maskz_loadu_epi8(want, m.key)) !=
+         0;
+}
+#endif
 
 }  // namespace huntc

@@ -396,6 +396,16 @@ TEST_CASE("raw walk: escapes, look-alike keys, numbers and literals read as stag
       R"({"a":"s","x":"u,"n":38,"y":1,"d":2,"r":1})",
       R"({"a":"s","x":"u","n":39,"y":tru,"d":2,"r":1})",
       R"({"a":"s","x":"u","n":40,"y":1,"d":2,"r":1}x)",
+      R"({"a":"s","x":1,2,"n":48,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":1}"n":49,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":1"n":50,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":51"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":52,,"y":1,"d":2,"r":1})",
+      R"({"a":"s","x":"u","n":53,"y":1,"d":2,"r":1,})",
+      R"({"a":"s","x":"u","n":54,"y":1,"d":2,"r":1 ,"q":1})",
+      R"({"a":"s","x":"u","n":55,"y":1,"d":2,"r":1]})",
+      R"({"a":"s","x":"u","n":56,"y":1,"d":2,"r":1}"z")",
+      R"({"a":"s","x":"u","n":57,"y":1,"d":2,"r":"1"})",
       "{\"a\":\"s\",\"x\":\"tab\tin\",\"n\":41,\"y\":1,\"d\":2,\"r\":1}",
       "{\"a\":\"s\",\"x\":\"u\",\"n\":42,\"y\":1,\"d\":2,\"r\":1}\r",
       "{\"a\":\"s\",\"x\":\"cr\r\",\"n\":43,\"y\":1,\"d\":2,\"r\":1}",
@@ -466,4 +476,49 @@ TEST_CASE("raw walk: randomly damaged lines and lines across windows read as sta
   const Outcome d = ReadBothWays(dir.Write("T.jsonl", damaged), "T", columns);
   CHECK(d.stats.lines_skipped > 100);
   if (RawWalks()) CHECK(d.stats.lines_walked * 2 > d.stats.lines);
+}
+
+TEST_CASE("raw walk: arrays and objects, unread or staged, read as stage 1 reads them",
+          "[runtime][reader][members][raw]") {
+  test::TempDir dir;
+  const std::vector<ColumnSpec> columns = {{"a", Type::String}, {"n", Type::Long}, {"d", Type::Dynamic}};
+  const std::string same = R"({"a":"s0","x":"unread","n":1,"d":null})";
+  const auto nested = [](int depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); };
+  const std::vector<std::string> values = {
+      "{}", "[]", R"({"k":1})", "[1,2,3]", "[true,false,null]", "[-1.5e3,0,1E+2]", R"(["a","b"])",
+      R"({"k":"v","j":[1,{"m":null}],"e":{}})", "[[[]]]", R"({"k\"q":"\"}","e\\":"\\"})", R"({"k":"]"})",
+      R"({"":""})", "[{},[],{}]", R"({"p":"C:\\Windows\\"})", R"(["\u00e9"])", "{\"k\":\"tab\tin\"}",
+      nested(62), nested(63), nested(64), nested(65),
+      // Not what stage 1 and the general walk take, or spaced: left to them.
+      R"({ "k":1})", R"({"k" :1})", R"({"k": 1})", R"({"k":1 })", "[1 ]", "[ 1]", "[ ]", R"({"k":"v" })",
+      "[1,]", "[,1]", "{,}", R"({"k"})", R"({"k":})", R"({"k":1,})", "[1}", R"({"k":1])", "[1:2]", "{1:2}",
+      R"(["a":1])", R"({"k":tru})", "[01]", "[1.]", "[-]", "[truex]", "[1]]", "[[1]", R"({"k":{"j":1})",
+      R"({"k":"v"}})", R"({"k":"v",})", R"({"k""v"})", R"([""""])", R"({"k":1}x)", "[1", "{", "[",
+  };
+  Outcome all;
+  for (const std::string& value : values) {
+    // In the unread member x, then in a string, a long and a dynamic column.
+    for (const int where : {1, 0, 2, 3}) {
+      std::vector<std::string> member = {R"("s")", R"("u")", "2", "3"};
+      member[static_cast<size_t>(where)] = value;
+      const std::string line = fmt::format(R"({{"a":{},"x":{},"n":{},"d":{}}})", member[0], member[1], member[2],
+                                           member[3]);
+      INFO(line);
+      const std::string text = same + "\n" + same + "\n" + line + "\n" + line + "\n" + same;
+      for (const std::string& content : {text + "\n", text + "\r\n"}) {
+        const Outcome o = ReadBothWays(dir.Write("T.jsonl", content), "T", columns);
+        all.rows.insert(all.rows.end(), o.rows.begin(), o.rows.end());
+        all.stats.Add(o.stats);
+      }
+    }
+  }
+  // Each valid container walked raw (the lines after the first of a layout), in every place.
+  if (RawWalks()) CHECK(all.stats.lines_walked > values.size() * 8);
+  const auto has = [&](const std::string& row) { return std::find(all.rows.begin(), all.rows.end(), row) != all.rows.end(); };
+  CHECK(has(R"('s'|2|'{"k":"v","j":[1,{"m":null}],"e":{}}'|)"));
+  CHECK(has(R"('[1,2,3]'|2|'3'|)"));
+  CHECK(has(R"('s'|null|'3'|)"));
+  CHECK(has("'s'|2|'" + nested(63) + "'|"));
+  CHECK(all.stats.values_wrong_type > 0);
+  CHECK(all.stats.lines_skipped > 0);
 }
