@@ -659,7 +659,7 @@ template <size_t N>
 template <size_t N>
 [[gnu::target("avx512bw,avx512vbmi,avx512vbmi2")]] LineScan ScanQuotesNeedlesAvx512(
     LineScan scan, const NeedleScan& needles, std::vector<NeedleScan::Hit>& hits) {
-  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  NeedleBlocksVbmi<N> probes(needles, scan.data, scan.size, hits);
   return ScanQuotesAvx512(scan, probes);
 }
 
