@@ -2874,7 +2874,7 @@ void EventReader::Impl::AppendRow(size_t table) {
     const Slot& slot = t.slots[c];
     if (t.lazy) {
       if (slot.state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
-      column.AppendNulls(row - column.size());
+      if (column.size() < row) column.AppendNulls(row - column.size());
     }
     if (slot.state != Slot::State::Value) {
       column.AppendNull();
