@@ -133,6 +133,29 @@ void Column::AppendNull() {
   valid_.push_back(0);
 }
 
+void Column::AppendNulls(size_t n) {
+  if (n == 0) return;
+  if (encoded_) {  // each null's code, as AppendNull interns it
+    for (size_t k = 0; k < n; ++k) AppendNull();
+    return;
+  }
+  switch (type_) {
+    case Type::Bool: u8_.resize(u8_.size() + n, 0); break;
+    case Type::Int: i32_.resize(i32_.size() + n, 0); break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: i64_.resize(i64_.size() + n, 0); break;
+    case Type::Real:
+    case Type::Decimal: f64_.resize(f64_.size() + n, 0); break;
+    case Type::String:
+      offsets_.resize(offsets_.size() + n, static_cast<uint32_t>(bytes_.size()));
+      valid_.resize(valid_.size() + n, 1);
+      return;
+    default: offsets_.resize(offsets_.size() + n, static_cast<uint32_t>(bytes_.size())); break;
+  }
+  valid_.resize(valid_.size() + n, 0);
+}
+
 void Column::AppendBool(bool v) {
   u8_.push_back(v);
   valid_.push_back(1);

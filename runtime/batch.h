@@ -50,6 +50,7 @@ class Column {
   void Reserve(size_t rows);
 
   void AppendNull();  // for strings: ""
+  void AppendNulls(size_t n);  // AppendNull n times, the buffers grown once
   void AppendBool(bool v);
   void AppendInt(int32_t v);
   void AppendLong(int64_t v);  // long, datetime, timespan

@@ -659,7 +659,7 @@ template <size_t N>
 template <size_t N>
 [[gnu::target("avx512bw,avx512vbmi,avx512vbmi2")]] LineScan ScanQuotesNeedlesAvx512(
     LineScan scan, const NeedleScan& needles, std::vector<NeedleScan::Hit>& hits) {
-  NeedleBlocksAvx512<N> probes(needles, scan.data, scan.size, hits);
+  NeedleBlocksVbmi<N> probes(needles, scan.data, scan.size, hits);
   return ScanQuotesAvx512(scan, probes);
 }
 
@@ -1264,9 +1264,13 @@ struct TableState {
   MemberLayout layout;
   uint64_t layout_misses = 0;
   // Per column, the readers reading it (set_readers): the line scanner stages it for a row only
-  // when one of them wants the row. `lazy`: the batch keeps each row's readers.
+  // when one of them wants the row. `lazy`: the batch keeps each row's readers, and a column
+  // none of a row's readers reads is left short of the row, its nulls appended at once when it
+  // next gets a value or the batch is flushed (a null per row and column cost a call each).
   std::vector<uint64_t> column_readers;
   bool lazy = false;
+
+  size_t rows() const { return lazy ? batch.readers.size() : batch.rows(); }
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -1752,7 +1756,7 @@ bool EventReader::Impl::Read(const InputRange& in) {
     Report(kind, source->message(), line);
   }
   for (size_t t = 0; t < tables.size(); ++t) {
-    if (tables[t].batch.rows() > 0) Flush(t);
+    if (tables[t].rows() > 0) Flush(t);
   }
   // A range's share of the file; a read past its end belongs to the next range.
   const bool uncompressed = source->compression() == Compression::None;
@@ -2967,9 +2971,14 @@ Problem EventReader::Impl::ParseCsv(std::string_view record, size_t& table) {
 
 void EventReader::Impl::AppendRow(size_t table) {
   TableState& t = tables[table];
+  const size_t row = t.batch.readers.size();  // in a lazy table
   for (size_t c = 0; c < t.slots.size(); ++c) {
     Column& column = t.batch.columns[c];
     const Slot& slot = t.slots[c];
+    if (t.lazy) {
+      if (slot.state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
+      if (column.size() < row) column.AppendNulls(row - column.size());
+    }
     if (slot.state != Slot::State::Value) {
       column.AppendNull();
       if (slot.state == Slot::State::WrongType) {
@@ -2999,12 +3008,16 @@ void EventReader::Impl::AppendRow(size_t table) {
   if (t.batch.columns.empty()) ++t.batch.row_count;
   if (t.lazy) t.batch.readers.push_back(row_readers);
   ++stats->records;
-  if (t.batch.rows() >= batch_rows) Flush(table);
+  if (t.rows() >= batch_rows) Flush(table);
 }
 
 void EventReader::Impl::Flush(size_t table) {
-  (*on_batch)(table, tables[table].batch);
-  tables[table].batch.Clear();
+  TableState& t = tables[table];
+  if (t.lazy) {
+    for (Column& column : t.batch.columns) column.AppendNulls(t.rows() - column.size());
+  }
+  (*on_batch)(table, t.batch);
+  t.batch.Clear();
 }
 
 void EventReader::Impl::Report(InputIssueKind kind, std::string message, uint64_t at_line) {

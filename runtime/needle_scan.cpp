@@ -98,6 +98,15 @@ template <size_t N>
   blocks.Finish();
 }
 
+// FindAvx512 with NeedleBlocksVbmi.
+template <size_t N>
+[[gnu::target("avx512bw,avx512vbmi")]] void FindVbmi(const NeedleScan& scan, const char* data, size_t size,
+                                                     std::vector<NeedleScan::Hit>& out) {
+  NeedleBlocksVbmi<N> blocks(scan, data, size, out);
+  for (size_t at = 0; blocks.Fits(at); at += 64) blocks.Probe(at, _mm512_loadu_si512(data + at));
+  blocks.Finish();
+}
+
 // The blocks of 32 positions whose probes read inside the data, for N needles (a constant, so
 // that the probes stay in registers); returns where they stop.
 template <size_t N>
@@ -144,10 +153,15 @@ constexpr std::array<Finds, sizeof...(K)> Avx512Loops(std::index_sequence<K...>)
   return {&FindAvx512<K + 1>...};
 }
 template <size_t... K>
+constexpr std::array<Finds, sizeof...(K)> VbmiLoops(std::index_sequence<K...>) {
+  return {&FindVbmi<K + 1>...};
+}
+template <size_t... K>
 constexpr std::array<Blocks, sizeof...(K)> Avx2Loops(std::index_sequence<K...>) {
   return {&BlocksAvx2<K + 1>...};
 }
 constexpr auto kAvx512Loops = Avx512Loops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
+constexpr auto kVbmiLoops = VbmiLoops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
 constexpr auto kAvx2Loops = Avx2Loops(std::make_index_sequence<NeedleScan::kMaxNeedles>());
 #endif
 
@@ -169,6 +183,17 @@ NeedleScan::NeedleScan(std::vector<std::string> needles) : needles_(std::move(ne
       p.fold[j] = IsLetter(c) ? 0x20 : 0;
     }
     reach_ = std::max(reach_, size_t{p.offset[1]} + 1);
+    const auto bit = static_cast<uint8_t>(1u << ((probes_.size() - 1) % 8));
+    for (size_t j = 0; j < kLookups; ++j) {
+      std::array<uint8_t, 128>& table = tables_[j];
+      if (j >= n.size()) {
+        for (uint8_t& entry : table) entry |= bit;
+        continue;
+      }
+      const auto c = static_cast<unsigned char>(n[j]);
+      table[c & 0x7f] |= bit;
+      if (IsLetter(c)) table[(c ^ 0x20) & 0x7f] |= bit;  // its upper case
+    }
   }
 }
 
@@ -180,6 +205,7 @@ bool NeedleScan::Supported(Width width) {
     case Width::Portable: return true;
     case Width::Avx2: return __builtin_cpu_supports("avx2");
     case Width::Avx512: return __builtin_cpu_supports("avx512bw");
+    case Width::Vbmi: return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
   }
   return false;
 #else
@@ -191,11 +217,13 @@ void NeedleScan::Find(const char* data, size_t size, std::vector<Hit>& out, Widt
   const Search s{needles_, probes_.data(), needles_.size(), data, size, out};
   size_t at = 0;  // where the blocks stop: the rest one position at a time
 #if defined(HUNTC_NEEDLE_SIMD)
-  static const Width best = Supported(Width::Avx512) ? Width::Avx512
+  static const Width best = Supported(Width::Vbmi)     ? Width::Vbmi
+                            : Supported(Width::Avx512) ? Width::Avx512
                             : Supported(Width::Avx2) ? Width::Avx2
                                                      : Width::Portable;
   // The blocks keep one mask per needle on the stack: more needles are probed one at a time.
   switch (needles_.size() > kMaxNeedles ? Width::Portable : width == Width::Best ? best : width) {
+    case Width::Vbmi: kVbmiLoops[needles_.size() - 1](*this, data, size, out); return;
     case Width::Avx512: kAvx512Loops[needles_.size() - 1](*this, data, size, out); return;
     case Width::Avx2: at = kAvx2Loops[needles_.size() - 1](s, reach_); break;
     default: break;

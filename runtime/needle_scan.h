@@ -9,9 +9,11 @@
 // Hyperscan beyond.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/literal_matcher.h"
@@ -32,8 +34,13 @@ class NeedleScan {
   // Blocks with candidates a block loop keeps before it looks at them (Candidates): a call from
   // the loop costs spilling every vector register.
   static constexpr size_t kPending = 32;
+  // The first bytes of each needle that NeedleTablesVbmi looks up, and the fewest needles it is
+  // used for: for one or two, their two probes cost fewer instructions than its lookups.
+  static constexpr size_t kLookups = 3;
+  static constexpr size_t kTablesFrom = 3;
   // How the blocks are probed: Best is the widest the CPU runs; the others are for tests.
-  enum class Width : uint8_t { Best, Portable, Avx2, Avx512 };
+  // Vbmi: AVX-512 with NeedleTablesVbmi from kTablesFrom needles on.
+  enum class Width : uint8_t { Best, Portable, Avx2, Avx512, Vbmi };
 
   // `needles` must be non-empty strings (ids are their indexes); letters match either case. Past
   // kMaxNeedles of them every position is probed one at a time (correct, but slow).
@@ -66,10 +73,15 @@ class NeedleScan {
 
   const Probe* probes() const { return probes_.data(); }
   size_t reach() const { return reach_; }
+  // NeedleTablesVbmi's table of the needles' bytes at `offset` (below kLookups): bit k % 8 of
+  // entry b (of 128) is set when needle k may hold there a byte whose low 7 bits are b (either
+  // case of a letter; any byte past the needle's end).
+  const uint8_t* table(size_t offset) const { return tables_[offset].data(); }
 
  private:
   std::vector<std::string> needles_;  // letters in lower case
   std::vector<Probe> probes_;
+  std::array<std::array<uint8_t, 128>, kLookups> tables_{};
   size_t reach_ = 0;  // the largest probe offset plus one: how far past a position a probe reads
 };
 
@@ -134,6 +146,95 @@ class NeedleBlocksAvx512 {
   size_t waiting_ = 0;
   size_t next_ = 0;  // where the blocks probed end
 };
+
+// NeedleBlocksAvx512 for the CPUs with AVX-512 VBMI, for kTablesFrom needles or more: each
+// position is looked up at each of its first kLookups bytes in the needles' tables
+// (NeedleScan::table), one byte permute of 128 entries per byte for all the needles at once. A
+// block then costs the same few instructions however many needles there are, where two probes
+// cost two compares per needle (both on the one port that also runs the window loop's own
+// compares), and the candidates are the positions that hold a needle's first three bytes: in
+// events about a sixth of those where the two probes of hunt a's and c's needles hold. More than
+// 8 needles share the 8 bits of an entry (k % 8): more candidates, each still compared whole.
+template <size_t N>
+class NeedleTablesVbmi {
+ public:
+  [[gnu::target("avx512bw,avx512vbmi"), gnu::always_inline]] NeedleTablesVbmi(const NeedleScan& scan,
+                                                                              const char* data, size_t size,
+                                                                              std::vector<NeedleScan::Hit>& out)
+      : scan_(scan), data_(data), size_(size), out_(out) {
+    for (size_t j = 0; j < NeedleScan::kLookups; ++j) {
+      low_[j] = _mm512_loadu_si512(scan.table(j));
+      high_[j] = _mm512_loadu_si512(scan.table(j) + 64);
+    }
+  }
+
+  [[gnu::always_inline]] bool Fits(size_t at) const { return at + 64 + NeedleScan::kLookups - 1 <= size_; }
+  [[gnu::target("avx512bw,avx512vbmi"), gnu::always_inline]] void Probe(size_t at, __m512i first) {
+    const char* p = data_ + at;
+    Keep(at, Lookup(first, _mm512_loadu_si512(p + 1), _mm512_loadu_si512(p + 2)), ~uint64_t{0});
+  }
+  // The blocks past the last that Fits are read with the bytes past the data masked off (zeros,
+  // which the positions past it look up), and only their positions in the data kept.
+  [[gnu::target("avx512bw,avx512vbmi")]] void Finish() {
+    static_assert(NeedleScan::kLookups == 3);
+    for (size_t at = next_; at < size_; at += 64) {
+      const char* p = data_ + at;
+      Keep(at,
+           Lookup(_mm512_maskz_loadu_epi8(Inside(at), p), _mm512_maskz_loadu_epi8(Inside(at + 1), p + 1),
+                  _mm512_maskz_loadu_epi8(Inside(at + 2), p + 2)),
+           Inside(at));
+    }
+    scan_.Candidates(data_, size_, &pending_[0][0], waiting_, out_);
+  }
+
+ private:
+  // The bits of the needles that may start at each position, given the bytes at its offsets 0, 1
+  // and 2 (the permute reads the low 7 bits of each).
+  [[gnu::target("avx512bw,avx512vbmi"), gnu::always_inline]] __m512i Lookup(__m512i b0, __m512i b1,
+                                                                           __m512i b2) const {
+    return _mm512_ternarylogic_epi64(_mm512_permutex2var_epi8(low_[0], b0, high_[0]),
+                                     _mm512_permutex2var_epi8(low_[1], b1, high_[1]),
+                                     _mm512_permutex2var_epi8(low_[2], b2, high_[2]), 0x80);  // a & b & c
+  }
+  // The bits of the 64 bytes from `from` that lie in the data.
+  uint64_t Inside(size_t from) const {
+    if (from >= size_) return 0;
+    return size_ - from >= 64 ? ~uint64_t{0} : (uint64_t{1} << (size_ - from)) - 1;
+  }
+  // Keeps the block at `at` when a needle may start at one of its positions in `where`: most
+  // blocks have none, and cost no mask per needle. A byte is nonzero when adding 0x7f to it
+  // (saturated) sets its top bit: an add and a move of the top bits, which run beside the
+  // permutes, where a test of the bytes would wait for their port (about a tenth of the
+  // lookups' loop in the pack of hunts a, b, c).
+  [[gnu::target("avx512bw,avx512vbmi"), gnu::always_inline]] void Keep(size_t at, __m512i found, uint64_t where) {
+    next_ = at + 64;
+    if (!(_mm512_movepi8_mask(_mm512_adds_epu8(found, _mm512_set1_epi8(0x7f))) & where)) return;
+    for (size_t k = 0; k < N; ++k) {
+      pending_[waiting_][k + 1] =
+          _mm512_mask_test_epi8_mask(where, found, _mm512_set1_epi8(static_cast<char>(1 << (k % 8))));
+    }
+    pending_[waiting_][0] = at;
+    if (++waiting_ == NeedleScan::kPending) {
+      scan_.Candidates(data_, size_, &pending_[0][0], waiting_, out_);
+      waiting_ = 0;
+    }
+  }
+
+  const NeedleScan& scan_;
+  const char* data_;
+  size_t size_;
+  std::vector<NeedleScan::Hit>& out_;
+  __m512i low_[NeedleScan::kLookups];   // entries 0 to 63 of each table
+  __m512i high_[NeedleScan::kLookups];  // entries 64 to 127
+  uint64_t pending_[NeedleScan::kPending][N + 1];
+  size_t waiting_ = 0;
+  size_t next_ = 0;  // where the blocks looked up end
+};
+
+// The block loop for N needles on a CPU with AVX-512 VBMI.
+template <size_t N>
+using NeedleBlocksVbmi =
+    std::conditional_t<(N >= NeedleScan::kTablesFrom), NeedleTablesVbmi<N>, NeedleBlocksAvx512<N>>;
 #endif
 
 }  // namespace huntc

@@ -1,6 +1,8 @@
 // Columnar batches: typed storage, validity and string arenas.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "runtime/batch.h"
 
 using namespace huntc;
@@ -75,6 +77,46 @@ TEST_CASE("batch: AppendRows appends the selected rows as AppendFrom each would"
       if (type == Type::Real) CHECK(at_once.RealAt(k) == one_by_one.RealAt(k));
       if (type == Type::String || type == Type::Guid || type == Type::Dynamic) {
         CHECK(at_once.StringAt(k) == one_by_one.StringAt(k));
+      }
+    }
+  }
+}
+
+TEST_CASE("column: AppendNulls appends what AppendNull would, encoded or not", "[runtime][batch]") {
+  for (const Type type : {Type::Bool, Type::Int, Type::Long, Type::DateTime, Type::Real, Type::String, Type::Guid,
+                          Type::Dynamic}) {
+    for (const bool encode : {false, true}) {
+      if (encode && type != Type::String) continue;
+      INFO("type " << int(type) << (encode ? " encoded" : ""));
+      Column one_by_one(type), at_once(type);
+      if (encode) {
+        one_by_one.EnableDictionary();
+        at_once.EnableDictionary();
+      }
+      for (Column* c : {&one_by_one, &at_once}) {
+        if (type == Type::String || type == Type::Guid || type == Type::Dynamic) c->AppendString("cmd.exe");
+        if (type == Type::Int) c->AppendInt(3);
+      }
+      for (size_t k = 0; k < 5; ++k) one_by_one.AppendNull();
+      at_once.AppendNulls(0);
+      at_once.AppendNulls(2);
+      at_once.AppendNulls(3);
+      for (Column* c : {&one_by_one, &at_once}) {
+        if (type == Type::String || type == Type::Guid || type == Type::Dynamic) c->AppendString("x");
+        if (type == Type::Int) c->AppendInt(4);
+      }
+      REQUIRE(at_once.size() == one_by_one.size());
+      for (size_t k = 0; k < at_once.size(); ++k) {
+        CHECK(at_once.IsNull(k) == one_by_one.IsNull(k));
+        if (type == Type::Int) CHECK(at_once.IntAt(k) == one_by_one.IntAt(k));
+        if (type == Type::String || type == Type::Guid || type == Type::Dynamic) {
+          CHECK(at_once.StringAt(k) == one_by_one.StringAt(k));
+        }
+      }
+      if (encode) {
+        REQUIRE(at_once.codes() != nullptr);
+        CHECK(std::vector<uint8_t>(at_once.codes(), at_once.codes() + at_once.size()) ==
+              std::vector<uint8_t>(one_by_one.codes(), one_by_one.codes() + one_by_one.size()));
       }
     }
   }

@@ -49,7 +49,7 @@ std::string Describe(const std::vector<Hit>& hits) {
   return s;
 }
 
-const Width kWidths[] = {Width::Best, Width::Portable, Width::Avx2, Width::Avx512};
+const Width kWidths[] = {Width::Best, Width::Portable, Width::Avx2, Width::Avx512, Width::Vbmi};
 
 // Find at every width the CPU runs gives what Plain gives.
 void CheckFinds(const NeedleScan& scan, const std::vector<std::string>& needles, std::string_view text) {
@@ -96,6 +96,27 @@ TEST_CASE("raw needle skim: overlapping and repeated needles", "[runtime][skim]"
   const NeedleScan scan(needles);
   CheckFinds(scan, needles, "ababababab");
   CheckFinds(scan, needles, std::string(150, 'b') + "ABAB" + std::string(70, 'a'));
+}
+
+TEST_CASE("raw needle skim: table lookups of short needles, shared bits and bytes past ASCII",
+          "[runtime][skim]") {
+  // Past 8 needles, needles k and k + 8 share a bit of the tables (NeedleTablesVbmi); one or two
+  // bytes long, they match any byte at the offsets past their end; the tables see the low 7 bits
+  // of a byte, so a byte past ASCII is looked up as the one 0x80 below it (and the other way).
+  const std::vector<std::string> needles = {"\xc3\xa9t\xc3\xa9", "a", ")b", "\tx", "zz", "\xc3\x89",
+                                            "q\x01", "mshta", "rundll", "\"c", "\xff"};
+  const NeedleScan scan(needles);
+  const std::string pieces[] = {"\xc3\xa9t\xc3\xa9", "C)tC)", "\xc3\x89T\xc3\x89", ")B)b", "\x89\tX",
+                                "ZzZ", "q\x81q\x01", "MSHTA", "mshtq", "rUNDLl", "\"C", "\x7f\xff", "A"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const size_t target = rng() % 260;
+    while (text.size() < target) {
+      text += rng() % 3 ? std::string(rng() % 70, 'y') : pieces[rng() % std::size(pieces)];
+    }
+    CheckFinds(scan, needles, text);
+  }
 }
 
 TEST_CASE("raw needle skim: random text against a plain search", "[runtime][skim]") {
