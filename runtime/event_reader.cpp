@@ -1522,7 +1522,6 @@ struct EventReader::Impl {
   bool skim = true;  // see set_skim
   bool members = true;  // see set_members
   bool raw = true;      // see set_raw
-  bool raw_held = false;  // see ScanLines
   // Lines judged and lines not wanted by every reader (skipped, or read for some readers only),
   // for giving up on needs that spare too few to pay for the scan.
   uint64_t judged = 0, narrowed = 0;
@@ -1857,16 +1856,15 @@ size_t EventReader::Impl::ScanLines(const char* data, size_t size, size_t alloca
       case Window::Whole:
         pos += used;
         limit = std::min(limit * 2, kScanWindowBytes);
-        raw_held = false;
         break;
       case Window::Part: return pos + used;
       case Window::Unstructured:
         if (used > 0) {
-          // The raw walk read lines before the ones stage 1 could not index. Those are indexed
-          // as a window's are until one succeeds: walked raw again, a window of them (blank
-          // lines, say) would cost a whole escape pass for a few lines.
+          // The raw walk read lines before the ones stage 1 could not index. The window shrinks
+          // too: else a run of such lines (blank lines, say) would cost a whole window's escape
+          // pass for every few lines.
           pos += used;
-          raw_held = true;
+          limit = window / 2;
           break;
         }
         if (std::memchr(data + pos, '\n', window) != last) {
@@ -1901,7 +1899,7 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
   // First: see ScanEscapesAvx512. The raw walk relies on stage 1 for no check but that of UTF-8.
   const WindowBytes bytes = FindEscapes(data, size, odd_escapes, window_newlines, window_controls, window_quotes,
                                         window_masks, judge ? judge->scan.get() : nullptr, occurrences);
-  const bool walk = raw && !raw_held && bytes.quotes && (!bytes.high || simdjson::validate_utf8(data, size));
+  const bool walk = raw && bytes.quotes && (!bytes.high || simdjson::validate_utf8(data, size));
   Tokens tokens{data, nullptr, 0};  // of data[base, size) once stage 1 has run
   size_t base = 0;
   if (!walk) {
@@ -3128,7 +3126,6 @@ bool EventReader::Read(const InputRange& input,
   // (range) alone, never on what this reader read before, so any number of threads, taking
   // ranges in any order, skips the same lines.
   impl_->judged = impl_->narrowed = 0;
-  impl_->raw_held = false;
   impl_->counting = true;
   impl_->counted = 0;
   impl_->common.clear();
