@@ -634,7 +634,7 @@ void RunPlans(std::vector<PlanRun>& plans, const std::vector<InputFile>& inputs,
         if (table) parts.push_back(table.get());
       }
       const Stopwatch watch(options.profile);
-      merged[i]->Merge(parts);
+      merged[i]->Merge(parts, workers);
       watch.AddTo(plans[shared[i].plan].nanos);
     }
     for (size_t t = 0; options.pack_reports && t < tables.size(); ++t) {
