@@ -896,40 +896,43 @@ void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
                            const std::pair<size_t, size_t>* taken, size_t n,
                            std::vector<std::vector<uint64_t>>& interned,
                            const std::vector<std::vector<int64_t>>& found, uint32_t* ids) {
-  const size_t nkeys = layout_.keys.size();
-  std::vector<uint64_t> hashes(n);
-  std::vector<int64_t> values(n * nkeys);
-  std::vector<const char*> bytes(n * nkeys);
-  std::vector<uint8_t> valid(n * nkeys);
-  std::vector<uint8_t*> states(n, nullptr);
-  // Whether entry j is a group here already whose states are all here (this table's own, or
-  // merged by MergeFound).
-  const auto here = [&](size_t j) {
-    const auto [p, g] = taken[j];
-    return sources[p] == this || (!found[p].empty() && found[p][g] >= 0);
-  };
+  // Only the entries not known here are looked up (Groups), the others' ids are known: a group of
+  // this table or one MergeFound merged, whose record need not be read again.
+  std::vector<size_t> look;
+  look.reserve(n);
   for (size_t j = 0; j < n; ++j) {
     const auto [p, g] = taken[j];
-    if (here(j)) {
-      const size_t id = sources[p] == this ? g : static_cast<size_t>(found[p][g]);
-      states[j] = Record(id) + keys_bytes_;
-      if (ids) ids[j] = static_cast<uint32_t>(id);
-      continue;
+    const bool known = sources[p] == this || (!found[p].empty() && found[p][g] >= 0);
+    if (!known) {
+      look.push_back(j);
+    } else if (ids) {
+      ids[j] = static_cast<uint32_t>(sources[p] == this ? g : static_cast<size_t>(found[p][g]));
     }
-    hashes[j] = sources[p]->hashes_[g];
-    KeysOf(*sources[p], g, &values[j * nkeys], &bytes[j * nkeys], &valid[j * nkeys]);
   }
-  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(),
-         states.data(), nullptr, nullptr, ids);
-  for (size_t j = 0; j < n; ++j) {
-    if (here(j)) continue;
-    const auto [p, g] = taken[j];
+  const size_t m = look.size(), nkeys = layout_.keys.size();
+  if (m == 0) return;
+  std::vector<uint64_t> hashes(m);
+  std::vector<int64_t> values(m * nkeys);
+  std::vector<const char*> bytes(m * nkeys);
+  std::vector<uint8_t> valid(m * nkeys);
+  std::vector<uint8_t*> states(m, nullptr);
+  std::vector<uint32_t> looked(m);
+  for (size_t k = 0; k < m; ++k) {
+    const auto [p, g] = taken[look[k]];
+    hashes[k] = sources[p]->hashes_[g];
+    KeysOf(*sources[p], g, &values[k * nkeys], &bytes[k * nkeys], &valid[k * nkeys]);
+  }
+  Groups(static_cast<uint32_t>(m), hashes.data(), values.data(), bytes.data(), valid.data(),
+         states.data(), nullptr, nullptr, looked.data());
+  for (size_t k = 0; k < m; ++k) {
+    const auto [p, g] = taken[look[k]];
+    if (ids) ids[look[k]] = looked[k];
     const AggTable& other = *sources[p];
     if (interned[p].empty()) interned[p].assign(other.intern_at_.size() - 1, 0);
     const uint8_t* from = other.Record(g) + other.keys_bytes_;
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset,
+      MergeState(s, node_.aggregates[a], states[k] + s.offset, other, from + s.offset,
                  interned[p].data());
     }
   }

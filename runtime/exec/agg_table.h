@@ -264,10 +264,9 @@ class AggTable {
   void Swap(AggTable& other);
   // Finds or adds here, in order, group taken[j].second of sources[taken[j].first] for j < n
   // (with `ids`, its id here to ids[j]), and merges its states into the group's; groups of this
-  // table (a source) are only found. `interned`: per source, its strings' ids here + 1, 0 until
-  // looked up (MergeState), empty until needed.
-  // `found`: per source, empty, or per group its id here when its states were merged already
-  // (MergeFound), else -1.
+  // table (a source) and those `found` only get their ids. `interned`: per source, its strings'
+  // ids here + 1, 0 until looked up (MergeState), empty until needed. `found`: per source, empty,
+  // or per group its id here when its states were merged already (MergeFound), else -1.
   void MergeGroups(const std::vector<const AggTable*>& sources,
                    const std::pair<size_t, size_t>* taken, size_t n,
                    std::vector<std::vector<uint64_t>>& interned,
