@@ -163,10 +163,11 @@ class PlainSource final : public ByteSource {
       Release();
       const uint64_t reserve = std::max<uint64_t>(kReserveBytes, length + page_bytes);
       area_bytes_ = static_cast<size_t>(std::min<uint64_t>(reserve, file_end + page_bytes - start));
-      void* area = ::mmap(nullptr, area_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      // Readable zeros, under the file's pages mapped over them: a page after the file's last.
+      void* area = ::mmap(nullptr, area_bytes_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (area == MAP_FAILED) return Failed();
       area_ = static_cast<char*>(area);
-      area_at_ = mapped_end_ = start;
+      area_at_ = start;
       for (LiveMapping& m : live_mappings) {
         uintptr_t free = 0;
         if (m.begin.compare_exchange_strong(free, 1)) {
@@ -180,40 +181,29 @@ class PlainSource final : public ByteSource {
         Release();
         return {};
       }
-      slot_->lost.store(false);
-      slot_->end.store(reinterpret_cast<uintptr_t>(area_));
-      slot_->begin.store(reinterpret_cast<uintptr_t>(area_));
-    }
-    // Only the pages not mapped yet: a window starts inside the one before (its unfinished
-    // record), whose pages stay mapped until the reservation is given back.
-    const uint64_t from = std::max(mapped_end_, start);
-    const uint64_t to = std::min(want_end, file_end);
-    if (to > from) {
+      // The file's pages of the whole reservation at once, for the windows after this one too.
       // Not populated here: pages are mapped as the reader first touches them, a batch around
       // each fault, so the faults are spread over the reading instead of a stall per window.
-      char* at = area_ + (from - area_at_);
-      if (::mmap(at, to - from, PROT_READ, MAP_PRIVATE | MAP_FIXED, in_->fd(), static_cast<off_t>(from)) ==
+      const size_t file_part = static_cast<size_t>(std::min<uint64_t>(area_bytes_, file_end - start));
+      slot_->lost.store(false);
+      slot_->end.store(reinterpret_cast<uintptr_t>(area_) + file_part);
+      slot_->begin.store(reinterpret_cast<uintptr_t>(area_));
+      if (::mmap(area_, file_part, PROT_READ, MAP_PRIVATE | MAP_FIXED, in_->fd(), static_cast<off_t>(start)) ==
           MAP_FAILED) {
         return Failed();
       }
-      ::madvise(at, to - from, MADV_SEQUENTIAL);
-      mapped_end_ = to;
-      slot_->end.store(reinterpret_cast<uintptr_t>(area_ + (to - area_at_)));
-    }
-    if (want_end > file_end && !zeros_) {  // a page of zeros after the file's pages
-      if (::mprotect(area_ + (file_end - area_at_), page_bytes, PROT_READ) != 0) return Failed();
-      zeros_ = true;
+      ::madvise(area_, file_part, MADV_SEQUENTIAL);
     }
     raw_bytes_ = std::max(raw_bytes_, offset + size - offset_);
     return std::string_view(area_ + (start - area_at_) + skip, size);
   }
 
  private:
-  // Windows are mapped one after another into a reservation of this much address space, unmapped
-  // all at once when a window does not fit or the source ends: with several reading threads each
-  // munmap interrupts the other cores to flush their TLBs (an IPI, a VM exit on a virtual
-  // machine), which took 0.1 ms a call on 2 threads against 7 us on one, when each 4 MiB window
-  // was unmapped on its own. It bounds the pages of the file a thread keeps mapped.
+  // The file is mapped this much at a time, and windows are taken from it until one does not fit:
+  // with several reading threads each munmap interrupts the other cores to flush their TLBs (an
+  // IPI, a VM exit on a virtual machine), which took 0.1 ms a call on 2 threads against 7 us on
+  // one, when each 4 MiB window was mapped and unmapped on its own, and each mmap waits for the
+  // other thread's faults and unmaps. It bounds the pages of the file a thread keeps mapped.
   static constexpr uint64_t kReserveBytes = uint64_t{16} << 20;
 
   void Release() {
@@ -225,7 +215,6 @@ class PlainSource final : public ByteSource {
     }
     if (area_) ::munmap(area_, area_bytes_);
     area_ = nullptr;
-    zeros_ = false;
   }
   std::string_view Failed() {
     error_ = SourceError::Unreadable;
@@ -243,11 +232,9 @@ class PlainSource final : public ByteSource {
   bool regular_;
   uint64_t file_bytes_;  // when opened
   uint64_t offset_;      // where the source starts
-  char* area_ = nullptr;  // the reservation, from the file's byte area_at_ (a page boundary)
+  char* area_ = nullptr;  // the mapping, from the file's byte area_at_ (a page boundary)
   size_t area_bytes_ = 0;
   uint64_t area_at_ = 0;
-  uint64_t mapped_end_ = 0;  // the file's pages the windows held are mapped up to here
-  bool zeros_ = false;       // the page after the file's last is readable
   LiveMapping* slot_ = nullptr;
 };
 
