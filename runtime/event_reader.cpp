@@ -74,10 +74,9 @@ using simdjson::error_code;
 // Small enough that a chunk read is still in the L2 cache when it is split and parsed, which
 // measured faster than larger reads.
 constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
-// A mapped window is not read ahead, so its size does not matter to the cache; what it sets is
-// how often a window is unmapped, and with several reading threads each munmap interrupts the
-// other cores to flush their TLBs (an IPI, a VM exit on a virtual machine): 1 MiB windows spent
-// 7 % of hunt a's CPU there on 2 threads. Larger windows cost resident pages (this many a thread).
+// A mapped window is not read ahead, so its size does not matter to the cache. Windows are
+// unmapped several at once (ByteSource::Map): with several reading threads each munmap interrupts
+// the other cores to flush their TLBs (an IPI, a VM exit on a virtual machine).
 constexpr size_t kMapWindowBytes = size_t{4} << 20;
 // The line scanner leaves values nested deeper than this to the per-line paths: its stack of
 // open containers is the bits of one word.

@@ -15,6 +15,7 @@
 #include "runtime/exec/json.h"
 #include "runtime/exec/rows.h"
 #include "runtime/output.h"
+#include "runtime/parallel.h"
 
 namespace huntc::exec {
 
@@ -23,6 +24,8 @@ namespace {
 constexpr size_t kChunkRecords = 1024;
 // Groups a merge looks up at once (AggTable::Groups).
 constexpr size_t kMergeChunk = 256;
+// Groups a thread takes at a time when a merge finds groups on several threads (MergeFound).
+constexpr size_t kMergePiece = size_t{16} << 10;
 constexpr size_t kLine = 64;  // a cache line's bytes
 // About what of a group table a core's caches keep: a larger table's index slots and records are
 // prefetched (AggTable::Groups).
@@ -878,44 +881,89 @@ void AggTable::Swap(AggTable& other) {
   std::swap(key_cache_, other.key_cache_);
 }
 
+void AggTable::KeysOf(const AggTable& other, size_t g, int64_t* values, const char** bytes,
+                      uint8_t* valid) const {
+  const uint8_t* record = other.Record(g);
+  for (uint32_t k = 0; k < layout_.keys.size(); ++k) {
+    valid[k] = other.KeyValid(record, k);
+    const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
+    values[k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
+    bytes[k] = text ? other.KeyText(record, k).data() : nullptr;
+  }
+}
+
 void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
                            const std::pair<size_t, size_t>* taken, size_t n,
-                           std::vector<std::vector<uint64_t>>& interned, uint32_t* ids) {
-  const size_t nkeys = layout_.keys.size();
-  std::vector<uint64_t> hashes(n);
-  std::vector<int64_t> values(n * nkeys);
-  std::vector<const char*> bytes(n * nkeys);
-  std::vector<uint8_t> valid(n * nkeys);
-  std::vector<uint8_t*> states(n, nullptr);
+                           std::vector<std::vector<uint64_t>>& interned,
+                           const std::vector<std::vector<int64_t>>& found, uint32_t* ids) {
+  // Only the entries not known here are looked up (Groups), the others' ids are known: a group of
+  // this table or one MergeFound merged, whose record need not be read again.
+  std::vector<size_t> look;
+  look.reserve(n);
   for (size_t j = 0; j < n; ++j) {
     const auto [p, g] = taken[j];
-    if (sources[p] == this) {  // a group here already
-      states[j] = Record(g) + keys_bytes_;
-      if (ids) ids[j] = static_cast<uint32_t>(g);
-      continue;
-    }
-    const AggTable& other = *sources[p];
-    const uint8_t* record = other.Record(g);
-    hashes[j] = other.hashes_[g];
-    for (uint32_t k = 0; k < nkeys; ++k) {
-      valid[j * nkeys + k] = other.KeyValid(record, k);
-      const bool text = layout_.keys[k] == Type::String && other.KeyValid(record, k);
-      values[j * nkeys + k] = text ? other.KeyLength(record, k) : other.KeyValue(record, k);
-      bytes[j * nkeys + k] = text ? other.KeyText(record, k).data() : nullptr;
+    const bool known = sources[p] == this || (!found[p].empty() && found[p][g] >= 0);
+    if (!known) {
+      look.push_back(j);
+    } else if (ids) {
+      ids[j] = static_cast<uint32_t>(sources[p] == this ? g : static_cast<size_t>(found[p][g]));
     }
   }
-  Groups(static_cast<uint32_t>(n), hashes.data(), values.data(), bytes.data(), valid.data(),
-         states.data(), nullptr, nullptr, ids);
-  for (size_t j = 0; j < n; ++j) {
-    const auto [p, g] = taken[j];
+  const size_t m = look.size(), nkeys = layout_.keys.size();
+  if (m == 0) return;
+  std::vector<uint64_t> hashes(m);
+  std::vector<int64_t> values(m * nkeys);
+  std::vector<const char*> bytes(m * nkeys);
+  std::vector<uint8_t> valid(m * nkeys);
+  std::vector<uint8_t*> states(m, nullptr);
+  std::vector<uint32_t> looked(m);
+  for (size_t k = 0; k < m; ++k) {
+    const auto [p, g] = taken[look[k]];
+    hashes[k] = sources[p]->hashes_[g];
+    KeysOf(*sources[p], g, &values[k * nkeys], &bytes[k * nkeys], &valid[k * nkeys]);
+  }
+  Groups(static_cast<uint32_t>(m), hashes.data(), values.data(), bytes.data(), valid.data(),
+         states.data(), nullptr, nullptr, looked.data());
+  for (size_t k = 0; k < m; ++k) {
+    const auto [p, g] = taken[look[k]];
+    if (ids) ids[look[k]] = looked[k];
     const AggTable& other = *sources[p];
-    if (&other == this) continue;
     if (interned[p].empty()) interned[p].assign(other.intern_at_.size() - 1, 0);
     const uint8_t* from = other.Record(g) + other.keys_bytes_;
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], states[j] + s.offset, other, from + s.offset,
+      MergeState(s, node_.aggregates[a], states[k] + s.offset, other, from + s.offset,
                  interned[p].data());
+    }
+  }
+}
+
+void AggTable::MergeFound(const AggTable& other, size_t begin, size_t end, uint64_t* interned,
+                          int64_t* found) {
+  const size_t nkeys = layout_.keys.size();
+  std::vector<int64_t> values(nkeys);
+  std::vector<const char*> bytes(nkeys);
+  std::vector<uint8_t> valid(nkeys);
+  // The index slots and then the likely records of groups a little ahead are fetched while
+  // these are compared: a large table's lookups are cache misses.
+  constexpr size_t kSlotsAhead = 16, kRecordsAhead = 8;
+  for (size_t g = begin; g < end; ++g) {
+    if (g + kSlotsAhead < end) index_.Prefetch(other.hashes_[g + kSlotsAhead]);
+    if (g + kRecordsAhead < end) {
+      const int64_t likely = index_.Likely(other.hashes_[g + kRecordsAhead]);
+      if (likely >= 0) __builtin_prefetch(Record(static_cast<size_t>(likely)));
+    }
+    KeysOf(other, g, values.data(), bytes.data(), valid.data());
+    const int64_t id = index_.Find(other.hashes_[g], [&](uint32_t id) {
+      return Equal(Record(id), values.data(), bytes.data(), valid.data());
+    });
+    found[g] = id;
+    if (id < 0) continue;
+    uint8_t* into = Record(static_cast<size_t>(id)) + keys_bytes_;
+    const uint8_t* from = other.Record(g) + other.keys_bytes_;
+    for (size_t a = 0; a < layout_.slots.size(); ++a) {
+      const AggSlotSpec& s = layout_.slots[a];
+      MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset, interned);
     }
   }
 }
@@ -925,29 +973,51 @@ void AggTable::Merge(const AggTable& other) {
   // records fetched together), in order, so new ones are added in their order of first sight.
   const std::vector<const AggTable*> sources = {&other};
   std::vector<std::vector<uint64_t>> interned(1);
+  const std::vector<std::vector<int64_t>> found(1);
   std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);
   for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
     const size_t n = std::min(kMergeChunk, other.groups() - first);
     for (size_t j = 0; j < n; ++j) taken[j] = {0, first + j};
-    MergeGroups(sources, taken.data(), n, interned, nullptr);
+    MergeGroups(sources, taken.data(), n, interned, found, nullptr);
   }
 }
 
-void AggTable::Merge(const std::vector<AggTable*>& parts) {
+void AggTable::Merge(const std::vector<AggTable*>& parts, unsigned threads) {
   if (parts.empty()) return;
   const auto most = [](const AggTable* a, const AggTable* b) { return a->groups() < b->groups(); };
   const size_t base =
       static_cast<size_t>(std::max_element(parts.begin(), parts.end(), most) - parts.begin());
   Swap(*parts[base]);
   if (parts.size() == 1) return;
-  // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
-  // their first ranges (each part's groups are in that order, first seen in increasing ranges),
-  // the others' merged: the order of first sight is that of the groups' first entries.
   std::vector<const AggTable*> sources(parts.begin(), parts.end());
   sources[base] = this;
   std::vector<size_t> count(parts.size());  // per part, its groups (this table's before the merge)
   for (size_t p = 0; p < parts.size(); ++p) count[p] = sources[p]->groups();
   std::vector<std::vector<uint64_t>> interned(parts.size());
+  std::vector<std::vector<int64_t>> found(parts.size());
+  // With two parts (two reading threads), the other's groups that this table has are found and
+  // merged on several threads first (MergeFound): each merges into its own group here, and only
+  // into it, as the walk below would, and the walk then adds only the other's new groups, in
+  // order. The other's strings are all interned here before (in another order than the walk's:
+  // other ids, the same results) so that no state merged at once interns one.
+  if (parts.size() == 2 && threads > 1) {
+    const size_t o = 1 - base;
+    const AggTable& other = *sources[o];
+    interned[o].resize(other.intern_at_.size() - 1);
+    for (size_t id = 0; id < interned[o].size(); ++id) {
+      const std::string_view text = other.Interned(static_cast<int64_t>(id));
+      interned[o][id] = static_cast<uint64_t>(Intern(text.data(), static_cast<uint32_t>(text.size()))) + 1;
+    }
+    found[o].assign(count[o], -1);
+    const size_t pieces = (count[o] + kMergePiece - 1) / kMergePiece;
+    ForEachParallel(pieces, threads, [&](size_t piece) {
+      const size_t begin = piece * kMergePiece;
+      MergeFound(other, begin, std::min(count[o], begin + kMergePiece), interned[o].data(), found[o].data());
+    });
+  }
+  // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
+  // their first ranges (each part's groups are in that order, first seen in increasing ranges),
+  // the others' merged: the order of first sight is that of the groups' first entries.
   std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);  // (part, group)
   std::vector<uint32_t> ids(kMergeChunk);
   std::vector<bool> placed;
@@ -967,7 +1037,7 @@ void AggTable::Merge(const std::vector<AggTable*>& parts) {
       taken[n] = {best, next[best]++};
     }
     if (n == 0) break;
-    MergeGroups(sources, taken.data(), n, interned, ids.data());
+    MergeGroups(sources, taken.data(), n, interned, found, ids.data());
     placed.resize(groups(), false);
     for (size_t j = 0; j < n; ++j) {
       if (!placed[ids[j]]) {

@@ -213,8 +213,9 @@ class AggTable {
   // order of first sight, make_set's and make_list's first values), for aggregates whose result
   // does not depend on the order of their rows otherwise (MergesInOrder,
   // runtime/exec/partial_summary.h). This table takes over the groups of the part with most,
-  // which is left empty, and merges the others' into them.
-  void Merge(const std::vector<AggTable*>& parts);
+  // which is left empty, and merges the others' into them: with two parts, the other's groups
+  // this one has are found and merged on up to `threads` threads.
+  void Merge(const std::vector<AggTable*>& parts, unsigned threads = 1);
 
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
   // a summarize without keys, one row even when no rows came. With `columns`, only the result
@@ -263,11 +264,20 @@ class AggTable {
   void Swap(AggTable& other);
   // Finds or adds here, in order, group taken[j].second of sources[taken[j].first] for j < n
   // (with `ids`, its id here to ids[j]), and merges its states into the group's; groups of this
-  // table (a source) are only found. `interned`: per source, its strings' ids here + 1, 0 until
-  // looked up (MergeState), empty until needed.
+  // table (a source) and those `found` only get their ids. `interned`: per source, its strings'
+  // ids here + 1, 0 until looked up (MergeState), empty until needed. `found`: per source, empty,
+  // or per group its id here when its states were merged already (MergeFound), else -1.
   void MergeGroups(const std::vector<const AggTable*>& sources,
                    const std::pair<size_t, size_t>* taken, size_t n,
-                   std::vector<std::vector<uint64_t>>& interned, uint32_t* ids);
+                   std::vector<std::vector<uint64_t>>& interned,
+                   const std::vector<std::vector<int64_t>>& found, uint32_t* ids);
+  // Finds groups [begin, end) of `other` here, each id to found[g] (-1 if new), and merges the
+  // states of those found. Only reads this table but for those groups' states, so that calls for
+  // different groups may run at once, when `interned` holds the id here of each of other's
+  // strings already (so that no state interns one).
+  void MergeFound(const AggTable& other, size_t begin, size_t end, uint64_t* interned, int64_t* found);
+  // Group g of `other`'s keys as Groups takes them.
+  void KeysOf(const AggTable& other, size_t g, int64_t* values, const char** bytes, uint8_t* valid) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
   bool Equal(const uint8_t* record, const int64_t* values, const char* const* bytes, const uint8_t* valid) const;
   // Equal's order of the keys: fixed-width ones first (a compare each, in the record's first line;

@@ -795,10 +795,17 @@ TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pa
     }
     return aggs;
   };
-  const std::vector<std::vector<NamedExpr>> key_sets = {
-      {}, {{"i", Col(kI, Type::Int)}}, {{"s", Col(kS, Type::String)}}};
+  // Over 16 K groups a part under two keys: two parts' common groups are then found and merged
+  // in pieces on several threads at once (AggTable::MergeFound).
+  std::vector<Batch> large;
+  for (uint32_t seed = 50; seed < 62; ++seed) large.push_back(Generate(4000, seed, seed % 2 == 0));
+  const std::vector<std::vector<NamedExpr>> key_sets = {{},
+                                                        {{"i", Col(kI, Type::Int)}},
+                                                        {{"s", Col(kS, Type::String)}},
+                                                        {{"l", Col(kL, Type::Long)}, {"s", Col(kS, Type::String)}}};
   for (const auto& keys : key_sets) {
     INFO(keys.size() << " keys");
+    const std::vector<Batch>& input = keys.size() == 2 ? large : batches;
     CHECK(!MergesInOrder(*SummarizePlan(keys, AllAggregates(/*exact=*/true))->As<AggregateNode>()));
     auto plan = SummarizePlan(keys, in_order());
     const auto& node = *plan->As<AggregateNode>();
@@ -809,20 +816,20 @@ TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pa
     std::string why;
     REQUIRE(AggLayout::Of(node, layout, why));
     AggTable whole(node, layout);
-    Fill(c.kernel, c, batches, whole);
-    for (size_t parts : {2u, 3u, 5u, 16u}) {
-      INFO(parts << " parts");
+    Fill(c.kernel, c, input, whole);
+    for (const auto& [parts, threads] : {std::pair{2u, 1u}, {2u, 2u}, {2u, 3u}, {3u, 2u}, {5u, 1u}, {16u, 2u}}) {
+      INFO(parts << " parts, " << threads << " threads");
       std::vector<std::unique_ptr<AggTable>> tables;
       for (size_t p = 0; p < parts; ++p) tables.push_back(std::make_unique<AggTable>(node, layout));
-      for (size_t r = 0; r < batches.size(); ++r) {
+      for (size_t r = 0; r < input.size(); ++r) {
         AggTable& table = *tables[(r * 5 + r / 3) % parts];
         table.set_range(static_cast<uint32_t>(r));
-        Fill(c.kernel, c, {batches[r]}, table);
+        Fill(c.kernel, c, {input[r]}, table);
       }
       std::vector<AggTable*> merging;
       for (size_t p = parts; p-- > 0;) merging.push_back(tables[p].get());
       AggTable merged(node, layout);
-      merged.Merge(merging);
+      merged.Merge(merging, threads);
       CHECK(Rows(merged.Result()) == Rows(whole.Result()));
     }
   }

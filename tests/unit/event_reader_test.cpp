@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/byte_source.h"
 #include "runtime/event_reader.h"
 #include "runtime/json_members.h"
 #include "tests/unit/archive_util.h"
@@ -564,6 +565,41 @@ TEST_CASE("jsonl: a file that cannot be read is reported", "[runtime][reader]") 
     CHECK(r.issues[0].line == 0);
     CHECK(r.batch_sizes.empty());
   }
+}
+
+TEST_CASE("a plain file's mapped windows hold its bytes and a readable page after them",
+          "[runtime][reader]") {
+  // Windows are mapped into reservations of address space (16 MiB) that are given back when a
+  // window does not fit: windows that overlap as the reader's do, across several reservations,
+  // one larger than a reservation, one before the last, and the file's end (not on a page).
+  TempDir dir;
+  std::string content((size_t{37} << 20) + 1234, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  const std::string file = dir.Write("windows.jsonl", content);
+  std::string error;
+  std::unique_ptr<ByteSource> source = ByteSource::Open(file, 0, ReadLimits{}, error);
+  REQUIRE(source);
+  REQUIRE(source->mappable());
+  const auto check = [&](uint64_t offset, size_t size) {
+    INFO("window at " << offset << ", " << size << " bytes");
+    const std::string_view view = source->Map(offset, size);
+    const size_t expected = static_cast<size_t>(std::min<uint64_t>(size, content.size() - offset));
+    REQUIRE(view.size() == expected);
+    REQUIRE(view == std::string_view(content).substr(offset, expected));
+    // The page after the window is readable: the file's next bytes, zeros past its end.
+    for (size_t i = 0; i < 4096; ++i) {
+      const uint64_t at = offset + expected + i;
+      REQUIRE(view.data()[expected + i] == (at < content.size() ? content[at] : '\0'));
+    }
+  };
+  const size_t window = size_t{4} << 20;
+  for (uint64_t offset = 3; offset < content.size(); offset += window - 5000) check(offset, window);
+  check(100, size_t{20} << 20);
+  check(5, 70000);
+  check(content.size() - 10, window);
+  check(content.size() - 1, 1);
+  CHECK(source->Map(content.size(), window).empty());
+  CHECK(source->error() == SourceError::None);
 }
 
 TEST_CASE("a plain file that shrinks while it is read ends as a truncation", "[runtime][reader]") {
