@@ -920,7 +920,8 @@ void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
   for (size_t k = 0; k < m; ++k) {
     const auto [p, g] = taken[look[k]];
     hashes[k] = sources[p]->hashes_[g];
-    KeysOf(*sources[p], g, &values[k * nkeys], &bytes[k * nkeys], &valid[k * nkeys]);
+    // Pointers, not &v[i]: with no keys the vectors are empty.
+    KeysOf(*sources[p], g, values.data() + k * nkeys, bytes.data() + k * nkeys, valid.data() + k * nkeys);
   }
   Groups(static_cast<uint32_t>(m), hashes.data(), values.data(), bytes.data(), valid.data(),
          states.data(), nullptr, nullptr, looked.data());
