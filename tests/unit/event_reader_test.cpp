@@ -876,6 +876,47 @@ TEST_CASE("jsonl: escapes found in a window stage 1 rejects are not those of its
   CHECK(r.IssueLines(InputIssueKind::InvalidUtf8) == invalid);
 }
 
+TEST_CASE("jsonl: windows end inside a line, whose escapes, quotes and CR go with it to the next window",
+          "[runtime][reader]") {
+  // The line scanner's windows are the lines ending in their first 64 KiB: the line such a limit
+  // cuts (with a \u escape, a bad escape, an escaped quote or a CR near its end, one longer than a
+  // window) is found whole in the next window, and reads as alone.
+  TempDir dir;
+  const std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}};
+  std::string text;
+  std::vector<int64_t> kept_n;
+  std::vector<std::string> kept_s;
+  std::vector<uint64_t> malformed;
+  for (int64_t n = 0; n < 600; ++n) {
+    const std::string pad(n == 200 ? 70000 : static_cast<size_t>(n * 379 % 3001), static_cast<char>('a' + n % 26));
+    std::string raw, value = pad;
+    switch (n % 5) {
+      case 0: raw = "\\u00e9x"; value += "\xC3\xA9x"; break;
+      case 1: raw = "\\\"q\\\\"; value += "\"q\\"; break;
+      case 2: raw = "a\\qb"; break;
+      default: raw = "z"; value += "z"; break;
+    }
+    text += fmt::format("{{\"n\":{},\"s\":\"{}{}\"}}{}", n, pad, raw, n % 5 == 3 ? "\r\n" : "\n");
+    if (n % 5 == 2) {
+      malformed.push_back(static_cast<uint64_t>(n) + 1);
+      continue;
+    }
+    kept_n.push_back(n);
+    kept_s.push_back(value);
+  }
+  REQUIRE(text.size() > (size_t{1} << 19));  // many windows
+  const Result r = Read(dir.Write("cut.jsonl", text), specs);
+  REQUIRE(r.ok);
+  CHECK(r.stats.lines == 600);
+  REQUIRE(r.rows.rows() == kept_n.size());
+  for (size_t row = 0; row < kept_n.size(); ++row) {
+    INFO("row " << row);
+    CHECK(r.rows.columns[0].LongAt(row) == kept_n[row]);
+    CHECK(r.rows.columns[1].StringAt(row) == kept_s[row]);
+  }
+  CHECK(r.IssueLines(InputIssueKind::Malformed) == malformed);
+}
+
 TEST_CASE("jsonl: short lines, several to a block, with CRLF and LF at every offset", "[runtime][reader]") {
   // The reader finds a window's newlines 64 bytes at a time: lines from 15 bytes up put several
   // newlines in one block, and their ends (\r\n or \n, some across a block's border) fall at

@@ -124,6 +124,23 @@ TEST_CASE("functions: JSON strings are written with the escapes JSON needs, and 
   const std::optional<Json> parsed = Json::Parse(text);
   REQUIRE(parsed);
   CHECK(parsed->ToText() == all);
+  // Runs longer than the 16 bytes searched at once, each byte that needs an escape at every
+  // offset of such a block and at the string's end, and a Windows command line.
+  const std::string run(40, 'a');
+  const std::pair<char, std::string_view> escapes[] = {
+      {'"', R"(\")"}, {'\\', R"(\\)"}, {'\n', R"(\n)"}, {'\x01', R"(\u0001)"}, {'\x1f', R"(\u001f)"}};
+  for (const auto& [special, escaped] : escapes) {
+    for (size_t at = 0; at <= run.size(); ++at) {
+      const std::string s = run.substr(0, at) + special + run.substr(at);
+      CHECK(quoted(s) == "x\"" + run.substr(0, at) + std::string(escaped) + run.substr(at) + "\"");
+      CHECK(quoted(s + special) ==
+            "x\"" + run.substr(0, at) + std::string(escaped) + run.substr(at) + std::string(escaped) + "\"");
+    }
+  }
+  CHECK(quoted(std::string(33, 'b') + "\x80\xff" + std::string(20, ' ')) ==
+        "x\"" + std::string(33, 'b') + "\x80\xff" + std::string(20, ' ') + "\"");
+  CHECK(quoted(R"("C:\Program Files\Microsoft\Edge\Application\msedge.exe" --type=utility)") ==
+        R"(x"\"C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe\" --type=utility")");
 }
 
 TEST_CASE("functions: countof, coalesce, strcat_array, extract_all", "[interp][functions]") {
