@@ -1171,13 +1171,36 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
     for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) made[a] = made[a] || wanted(column + j);
     column += node_.aggregates[a].names.size();
   }
-  std::vector<Column*> outs;
-  for (size_t i = begin; i < end; ++i) {
+  // Row i's table (a group of adopted_ is read there, with its strings) and record.
+  const auto locate = [&](size_t i) {
     const size_t row = groups ? (*groups)[i] : i;
     const size_t id = order_.empty() ? row : order_[row];
-    // A group of adopted_ is read there, with its strings.
     const AggTable& table = id < hashes_.size() ? *this : *adopted_;
-    const uint8_t* record = table.Record(id < hashes_.size() ? id : id - hashes_.size());
+    return std::pair{&table, table.Record(id < hashes_.size() ? id : id - hashes_.size())};
+  };
+  // The records of rows a little ahead, then the value arrays of their lists made (make_set's
+  // JSON), are fetched while these rows are made: a large table's are cache misses, not in
+  // order once a merge or a filter's positions order the groups.
+  std::vector<AggSlotSpec> lists;
+  for (size_t a = 0; a < layout_.slots.size(); ++a) {
+    if (made[a] && layout_.slots[a].slot == AggSlot::List) lists.push_back(layout_.slots[a]);
+  }
+  constexpr size_t kRecordsAhead = 16, kArraysAhead = 8;
+  const size_t bytes_ahead = std::min<size_t>(record_bytes_, 256);  // as Groups fetches
+  std::vector<Column*> outs;
+  for (size_t i = begin; i < end; ++i) {
+    if (i + kRecordsAhead < end) {
+      const auto ahead = reinterpret_cast<uintptr_t>(locate(i + kRecordsAhead).second);
+      for (uintptr_t line = ahead & ~uintptr_t{kLine - 1}; line < ahead + bytes_ahead; line += kLine) {
+        __builtin_prefetch(reinterpret_cast<const void*>(line));
+      }
+    }
+    if (!lists.empty() && i + kArraysAhead < end) {
+      const uint8_t* ahead = locate(i + kArraysAhead).second + keys_bytes_;
+      for (const AggSlotSpec& s : lists) PrefetchArray(s.slot, ahead + s.offset);
+    }
+    const auto [table_of, record] = locate(i);
+    const AggTable& table = *table_of;
     for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;
       Column& c = result.columns[k];
