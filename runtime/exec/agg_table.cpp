@@ -502,7 +502,7 @@ AggTable::AggTable(const AggregateNode& node, AggLayout layout) : node_(node), l
 }
 
 AggTable::~AggTable() {
-  for (size_t g = 0; g < groups(); ++g) {
+  for (size_t g = 0; g < hashes_.size(); ++g) {
     uint8_t* state = Record(g) + keys_bytes_;
     for (const AggSlotSpec& s : layout_.slots) {
       uint8_t* slot = state + s.offset;
@@ -574,7 +574,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
                       uint64_t* cache, const uint8_t* codes, uint32_t* ids) {
   const size_t nkeys = layout_.keys.size();
   // A table that fits in the core's caches gains nothing from the passes that prefetch.
-  const bool far = groups() * record_bytes_ + index_.bytes() > kCachedBytes;
+  const bool far = hashes_.size() * record_bytes_ + index_.bytes() > kCachedBytes;
   for (uint32_t j = 0; far && j < n; ++j) {
     if (!states[j]) index_.Prefetch(hashes[j]);
   }
@@ -584,7 +584,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
   for (uint32_t j = 0; far && j < n; ++j) {
     if (states[j]) continue;
     const int64_t id = index_.Likely(hashes[j]);
-    if (id < 0 || static_cast<size_t>(id) >= groups()) continue;
+    if (id < 0 || static_cast<size_t>(id) >= hashes_.size()) continue;
     const auto record = reinterpret_cast<uintptr_t>(Record(static_cast<size_t>(id)));
     for (uintptr_t line = record & ~uintptr_t{63}; line < record + bytes_ahead; line += 64) {
       __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
@@ -600,7 +600,7 @@ void AggTable::Groups(uint32_t n, const uint64_t* hashes, const int64_t* values,
     const int64_t id = index_.Find(hashes[j], [&](uint32_t g) { return Equal(Record(g), v, b, ok); });
     states[j] = id >= 0 ? Record(static_cast<size_t>(id)) + state : Group(hashes[j], v, b, ok);
     if (cache) cache[codes[j]] = reinterpret_cast<uint64_t>(states[j]);
-    if (ids) ids[j] = static_cast<uint32_t>(id >= 0 ? static_cast<size_t>(id) : groups() - 1);
+    if (ids) ids[j] = static_cast<uint32_t>(id >= 0 ? static_cast<size_t>(id) : hashes_.size() - 1);
   }
   // The arrays the states hold (a dcount's bitmap, a list's values), which the kernel's updates
   // of these rows then read: fetched now for all of them, not waited for one row at a time.
@@ -871,6 +871,8 @@ void AggTable::Swap(AggTable& other) {
   std::swap(first_ranges_, other.first_ranges_);
   std::swap(range_, other.range_);
   std::swap(order_, other.order_);
+  std::swap(adopted_, other.adopted_);
+  std::swap(adopted_groups_, other.adopted_groups_);
   std::swap(index_, other.index_);
   std::swap(strings_, other.strings_);
   std::swap(intern_index_, other.intern_index_);
@@ -930,12 +932,15 @@ void AggTable::MergeGroups(const std::vector<const AggTable*>& sources,
     if (ids) ids[look[k]] = looked[k];
     const AggTable& other = *sources[p];
     if (interned[p].empty()) interned[p].assign(other.intern_at_.size() - 1, 0);
-    const uint8_t* from = other.Record(g) + other.keys_bytes_;
-    for (size_t a = 0; a < layout_.slots.size(); ++a) {
-      const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], states[k] + s.offset, other, from + s.offset,
-                 interned[p].data());
-    }
+    MergeStates(states[k], other, g, interned[p].data());
+  }
+}
+
+void AggTable::MergeStates(uint8_t* into, const AggTable& other, size_t g, uint64_t* interned) {
+  const uint8_t* from = other.Record(g) + other.keys_bytes_;
+  for (size_t a = 0; a < layout_.slots.size(); ++a) {
+    const AggSlotSpec& s = layout_.slots[a];
+    MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset, interned);
   }
 }
 
@@ -959,13 +964,7 @@ void AggTable::MergeFound(const AggTable& other, size_t begin, size_t end, uint6
       return Equal(Record(id), values.data(), bytes.data(), valid.data());
     });
     found[g] = id;
-    if (id < 0) continue;
-    uint8_t* into = Record(static_cast<size_t>(id)) + keys_bytes_;
-    const uint8_t* from = other.Record(g) + other.keys_bytes_;
-    for (size_t a = 0; a < layout_.slots.size(); ++a) {
-      const AggSlotSpec& s = layout_.slots[a];
-      MergeState(s, node_.aggregates[a], into + s.offset, other, from + s.offset, interned);
-    }
+    if (id >= 0) MergeStates(Record(static_cast<size_t>(id)) + keys_bytes_, other, g, interned);
   }
 }
 
@@ -976,8 +975,8 @@ void AggTable::Merge(const AggTable& other) {
   std::vector<std::vector<uint64_t>> interned(1);
   const std::vector<std::vector<int64_t>> found(1);
   std::vector<std::pair<size_t, size_t>> taken(kMergeChunk);
-  for (size_t first = 0; first < other.groups(); first += kMergeChunk) {
-    const size_t n = std::min(kMergeChunk, other.groups() - first);
+  for (size_t first = 0; first < other.hashes_.size(); first += kMergeChunk) {
+    const size_t n = std::min(kMergeChunk, other.hashes_.size() - first);
     for (size_t j = 0; j < n; ++j) taken[j] = {0, first + j};
     MergeGroups(sources, taken.data(), n, interned, found, nullptr);
   }
@@ -998,9 +997,9 @@ void AggTable::Merge(const std::vector<AggTable*>& parts, unsigned threads) {
   std::vector<std::vector<int64_t>> found(parts.size());
   // With two parts (two reading threads), the other's groups that this table has are found and
   // merged on several threads first (MergeFound): each merges into its own group here, and only
-  // into it, as the walk below would, and the walk then adds only the other's new groups, in
-  // order. The other's strings are all interned here before (in another order than the walk's:
-  // other ids, the same results) so that no state merged at once interns one.
+  // into it, as the walk below would. The other's strings are all interned here before (in
+  // another order than the walk's: other ids, the same results) so that no state merged at once
+  // interns one.
   if (parts.size() == 2 && threads > 1) {
     const size_t o = 1 - base;
     const AggTable& other = *sources[o];
@@ -1015,6 +1014,20 @@ void AggTable::Merge(const std::vector<AggTable*>& parts, unsigned threads) {
       const size_t begin = piece * kMergePiece;
       MergeFound(other, begin, std::min(count[o], begin + kMergePiece), interned[o].data(), found[o].data());
     });
+    // The other's groups not found here (most of hunt b's: an address and port are mostly seen in
+    // a few ranges, so by one thread) stay in its table, which this one takes over with the
+    // strings their states name: the walk below only orders them with the rest, where it added
+    // and merged each here, on one thread, into records of new memory.
+    if (std::find(found[o].begin(), found[o].end(), -1) != found[o].end()) {
+      adopted_ = std::make_unique<AggTable>(node_, layout_);
+      adopted_->Swap(*parts[o]);
+      sources[o] = adopted_.get();
+      for (size_t g = 0; g < count[o]; ++g) {
+        if (found[o][g] >= 0) continue;
+        found[o][g] = static_cast<int64_t>(hashes_.size() + g);
+        ++adopted_groups_;
+      }
+    }
   }
   // The parts' groups (this table's own among them) are taken kMergeChunk at a time in order of
   // their first ranges (each part's groups are in that order, first seen in increasing ranges),
@@ -1039,7 +1052,8 @@ void AggTable::Merge(const std::vector<AggTable*>& parts, unsigned threads) {
     }
     if (n == 0) break;
     MergeGroups(sources, taken.data(), n, interned, found, ids.data());
-    placed.resize(groups(), false);
+    // This table's groups, as the walk adds them, then adopted_'s.
+    placed.resize(hashes_.size() + (adopted_ ? adopted_->hashes_.size() : 0), false);
     for (size_t j = 0; j < n; ++j) {
       if (!placed[ids[j]]) {
         placed[ids[j]] = true;
@@ -1158,26 +1172,52 @@ Batch AggTable::Result(const std::vector<bool>* columns, const std::vector<uint3
     for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) made[a] = made[a] || wanted(column + j);
     column += node_.aggregates[a].names.size();
   }
+  // Row i's table (a group of adopted_ is read there, with its strings) and record.
+  const auto locate = [&](size_t i) {
+    const size_t row = groups ? (*groups)[i] : i;
+    const size_t id = order_.empty() ? row : order_[row];
+    const AggTable& table = id < hashes_.size() ? *this : *adopted_;
+    return std::pair{&table, table.Record(id < hashes_.size() ? id : id - hashes_.size())};
+  };
+  // The records of rows a little ahead, then the value arrays of their lists made (make_set's
+  // JSON), are fetched while these rows are made: a large table's are cache misses, not in
+  // order once a merge or a filter's positions order the groups.
+  std::vector<AggSlotSpec> lists;
+  for (size_t a = 0; a < layout_.slots.size(); ++a) {
+    if (made[a] && layout_.slots[a].slot == AggSlot::List) lists.push_back(layout_.slots[a]);
+  }
+  constexpr size_t kRecordsAhead = 16, kArraysAhead = 8;
+  const size_t bytes_ahead = std::min<size_t>(record_bytes_, 256);  // as Groups fetches
   std::vector<Column*> outs;
   for (size_t i = begin; i < end; ++i) {
-    const size_t row = groups ? (*groups)[i] : i;
-    const uint8_t* record = Record(order_.empty() ? row : order_[row]);
+    if (i + kRecordsAhead < end) {
+      const auto ahead = reinterpret_cast<uintptr_t>(locate(i + kRecordsAhead).second);
+      for (uintptr_t line = ahead & ~uintptr_t{kLine - 1}; line < ahead + bytes_ahead; line += kLine) {
+        __builtin_prefetch(reinterpret_cast<const void*>(line));
+      }
+    }
+    if (!lists.empty() && i + kArraysAhead < end) {
+      const uint8_t* ahead = locate(i + kArraysAhead).second + keys_bytes_;
+      for (const AggSlotSpec& s : lists) PrefetchArray(s.slot, ahead + s.offset);
+    }
+    const auto [table_of, record] = locate(i);
+    const AggTable& table = *table_of;
     for (uint32_t k = 0; k < nkeys; ++k) {
       if (!wanted(k)) continue;
       Column& c = result.columns[k];
-      if (!KeyValid(record, k)) {
+      if (!table.KeyValid(record, k)) {
         c.AppendNull();
       } else if (layout_.keys[k] == Type::String) {
-        c.AppendString(KeyText(record, k));
+        c.AppendString(table.KeyText(record, k));
       } else {
-        AppendValue(c, KeyValue(record, k));
+        AppendValue(c, table.KeyValue(record, k));
       }
     }
     for (size_t a = 0; a < layout_.slots.size(); ++a) {
       if (!made[a]) continue;
       outs.clear();
       for (size_t j = 0; j < node_.aggregates[a].names.size(); ++j) outs.push_back(&result.columns[first[a] + j]);
-      AppendResult(a, record + keys_bytes_, outs.data());
+      table.AppendResult(a, record + keys_bytes_, outs.data());
     }
   }
   result.row_count = rows;

@@ -197,7 +197,7 @@ class AggTable {
   // Adds key p, n with these words at free slot `slot` of `cache`: its entry, or -1 when there is
   // no room for it.
   static int32_t AddKey(KeyCache& cache, uint64_t slot, const char* p, uint64_t n, const uint64_t (&words)[3]);
-  size_t groups() const { return hashes_.size(); }
+  size_t groups() const { return hashes_.size() + adopted_groups_; }
 
   // The input range the rows fed next come from (0 until set): a table fed several ranges in
   // increasing order keeps per group the range it was first seen in, and per make_set/make_list
@@ -214,7 +214,9 @@ class AggTable {
   // does not depend on the order of their rows otherwise (MergesInOrder,
   // runtime/exec/partial_summary.h). This table takes over the groups of the part with most,
   // which is left empty, and merges the others' into them: with two parts, the other's groups
-  // this one has are found and merged on up to `threads` threads.
+  // this one has are found and merged on up to `threads` threads, and its others stay in its
+  // table, which this one takes over too (the other part is left empty), not copied here. The
+  // merged table then takes no more rows nor merges: only its results are read.
   void Merge(const std::vector<AggTable*>& parts, unsigned threads = 1);
 
   // The summarize's result rows (the node's schema): one per group in order of first sight; for
@@ -266,7 +268,8 @@ class AggTable {
   // (with `ids`, its id here to ids[j]), and merges its states into the group's; groups of this
   // table (a source) and those `found` only get their ids. `interned`: per source, its strings'
   // ids here + 1, 0 until looked up (MergeState), empty until needed. `found`: per source, empty,
-  // or per group its id here when its states were merged already (MergeFound), else -1.
+  // or per group its id here when its states were merged already (MergeFound) or it is one of
+  // adopted_'s, else -1.
   void MergeGroups(const std::vector<const AggTable*>& sources,
                    const std::pair<size_t, size_t>* taken, size_t n,
                    std::vector<std::vector<uint64_t>>& interned,
@@ -276,6 +279,8 @@ class AggTable {
   // different groups may run at once, when `interned` holds the id here of each of other's
   // strings already (so that no state interns one).
   void MergeFound(const AggTable& other, size_t begin, size_t end, uint64_t* interned, int64_t* found);
+  // Merges the states of group g of `other` into the state block `into` here (MergeState).
+  void MergeStates(uint8_t* into, const AggTable& other, size_t g, uint64_t* interned);
   // Group g of `other`'s keys as Groups takes them.
   void KeysOf(const AggTable& other, size_t g, int64_t* values, const char** bytes, uint8_t* valid) const;
   uint8_t* Insert(uint64_t hash, const int64_t* values, const char* const* bytes, const uint8_t* valid);
@@ -302,8 +307,12 @@ class AggTable {
   std::vector<uint32_t> first_ranges_;                // per group, the range it was first seen in
   uint32_t range_ = 0;
   // The groups in order of first sight, when they were not added in that order (a Merge of
-  // parts); else empty.
+  // parts); else empty. Ids from hashes_.size() on are those of adopted_, after this table's.
   std::vector<uint32_t> order_;
+  // The table of a merged part whose groups not found here stay there (Merge of two parts): its
+  // groups that were found here are merged, and only those not are this table's too.
+  std::unique_ptr<AggTable> adopted_;
+  size_t adopted_groups_ = 0;  // those not found here
   IdIndex index_;                // of groups
   std::string strings_;          // the bytes of string keys
   IdIndex intern_index_;         // of interned strings

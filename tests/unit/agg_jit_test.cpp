@@ -796,7 +796,8 @@ TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pa
     return aggs;
   };
   // Over 16 K groups a part under two keys: two parts' common groups are then found and merged
-  // in pieces on several threads at once (AggTable::MergeFound).
+  // in pieces on several threads at once (AggTable::MergeFound), and the other part's others are
+  // kept in its table, not copied.
   std::vector<Batch> large;
   for (uint32_t seed = 50; seed < 62; ++seed) large.push_back(Generate(4000, seed, seed % 2 == 0));
   const std::vector<std::vector<NamedExpr>> key_sets = {{},
@@ -830,7 +831,15 @@ TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pa
       for (size_t p = parts; p-- > 0;) merging.push_back(tables[p].get());
       AggTable merged(node, layout);
       merged.Merge(merging, threads);
+      CHECK(merged.groups() == whole.groups());
       CHECK(Rows(merged.Result()) == Rows(whole.Result()));
+      // By their positions (as a filter above picks them) and in parts (as several threads make
+      // them): the same groups, those a merge of two parts kept in the other's table among them.
+      std::vector<uint32_t> some;
+      for (uint32_t g = 0; g < whole.groups(); g += 3) some.push_back(g);
+      CHECK(Rows(merged.Result(nullptr, &some)) == Rows(whole.Result(nullptr, &some)));
+      const size_t half = whole.groups() / 2;
+      CHECK(Rows(merged.Result(nullptr, nullptr, half)) == Rows(whole.Result(nullptr, nullptr, half)));
     }
   }
 }
