@@ -1254,6 +1254,10 @@ void StageContainer(Type type, std::string_view text, Slot& slot) {
 // One table being read: its batch and the staged values of the record being parsed.
 struct TableState {
   std::string name;
+  // The name quoted, as a plain JSON string (a `Type` value naming the table, see
+  // MemberLayout::table_member); empty when the name is no plain string (no line is then read by
+  // a layout with a `Type`).
+  std::string quoted_name;
   Batch batch;
   std::vector<Slot> slots;
   // By a key's first byte and length (KeyHash), the columns among the first 64 whose names
@@ -1432,6 +1436,10 @@ struct EventReader::Impl {
     for (auto& r : requested) {
       TableState& t = tables.emplace_back();
       t.name = std::move(r.table);
+      if (std::none_of(t.name.begin(), t.name.end(),
+                       [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; })) {
+        t.quoted_name = "\"" + t.name + "\"";
+      }
       t.slots.resize(r.columns.size());
       t.column_readers.assign(r.columns.size(), kEveryReader);
       t.batch = Batch(std::move(r.columns));
@@ -2131,7 +2139,8 @@ EventReader::Impl::Scanned EventReader::Impl::ScanLine(const Tokens& tokens, uin
   }
   table = markers.has_type ? FindTable(type_name) : PlainTable();
   if (table == kNoTable && markers.has_type) table = kOtherTable;
-  if (plain && !markers.has_type && !markers.has_category) t.layout.Finish();
+  // A `Type` naming the table is checked by the layout; one naming another leaves no layout.
+  if (plain && !markers.has_category && (!markers.has_type || table == staged)) t.layout.Finish();
   return table == staged || table == kOtherTable ? Scanned::Staged : Scanned::Leave;
 }
 
@@ -2163,6 +2172,7 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
     k_at += 2;
     const char first = text[at[k_at]];
     const uint32_t c = layout.column(k);
+    if (k == layout.table_member() && tokens.Scalar(k_at) != t.quoted_name) return false;
     if (c != MemberLayout::kUnread && (t.column_readers[c] & row_readers)) {
       // Through a copy: k_at, whose address would escape, stays in a register.
       uint32_t past = k_at;
@@ -2235,6 +2245,7 @@ bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_e
       q += 2;
     }
     const uint32_t c = layout.column(k);
+    if (k == layout.table_member() && std::string_view(data + p, end - p) != t.quoted_name) return false;
     const bool staged = c != MemberLayout::kUnread && (t.column_readers[c] & row_readers);
     const Type type = staged ? t.batch.specs[c].type : Type::String;
     if (first == '{' || first == '[') {
@@ -2291,8 +2302,10 @@ bool EventReader::Impl::ScanObject(const Tokens& tokens, uint32_t& i, uint32_t l
       // them is left to this walk.
       const bool colon_next = quoted.data() + quoted.size() == tokens.text + tokens.at[i - 1];
       t.layout.Add(std::string_view(quoted.data(), quoted.size() + 1),
-                   c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread);
-      if (is_type || is_category || !colon_next) t.layout.Refuse();
+                   c < t.slots.size() ? static_cast<uint32_t>(c) : MemberLayout::kUnread, is_type);
+      // A `Type` is a marker only as text (see below): other values leave the line no layout.
+      const bool text_marker = first == '"' && (c >= t.slots.size() || t.batch.specs[c].type == Type::String);
+      if ((is_type && !text_marker) || is_category || !colon_next) t.layout.Refuse();
     }
     if (c < t.slots.size() && (t.column_readers[c] & row_readers)) {
       if (!ScanStage(tokens, i, line_end, t.batch.specs[c].type, t.slots[c])) return false;

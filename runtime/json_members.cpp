@@ -10,14 +10,16 @@ void MemberLayout::Begin() {
   usable_ = true;
   members_.clear();
   long_.clear();
+  table_member_ = kNoTableMember;
 }
 
-void MemberLayout::Add(std::string_view keyed, uint32_t column) {
+void MemberLayout::Add(std::string_view keyed, uint32_t column, bool names_table) {
   if (!usable_) return;
-  if (keyed.find('\\') != std::string_view::npos) {
+  if (keyed.find('\\') != std::string_view::npos || (names_table && table_member_ != kNoTableMember)) {
     usable_ = false;
     return;
   }
+  if (names_table) table_member_ = members_.size();
   Member& m = members_.emplace_back();
   const std::string_view head = keyed.substr(0, kReadable);
   std::memset(m.key, 0, sizeof m.key);

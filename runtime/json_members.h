@@ -33,6 +33,11 @@ class MemberLayout {
   size_t size() const { return members_.size(); }
   // The column of member k, or kUnread.
   uint32_t column(size_t k) const { return members_[k].column; }
+  // The member whose key is `Type`, naming the record's table (a Log Analytics export), or
+  // kNoTableMember: a line is read by the layout only when its value there is the table's name,
+  // in plain bytes, which the scanner checks.
+  static constexpr size_t kNoTableMember = SIZE_MAX;
+  size_t table_member() const { return table_member_; }
   // The bytes of member k's quoted key and colon.
   uint32_t length(size_t k) const { return members_[k].length; }
   // Nonzero when the `size` bytes at `text` (of which at least kReadable are readable) do not
@@ -53,9 +58,11 @@ class MemberLayout {
   // was read whole. Until Finish, the layout is not ready.
   void Begin();
   // Adds a member; a key with a backslash makes the layout unusable until the next Begin: a
-  // key's bytes are then not the only spelling of its text.
-  void Add(std::string_view keyed, uint32_t column);
-  // A line that names its table (`Type`, `category`) has no layout: the scanner must see it.
+  // key's bytes are then not the only spelling of its text. `names_table`: the member is the
+  // line's `Type` (table_member); a second one makes the layout unusable.
+  void Add(std::string_view keyed, uint32_t column, bool names_table = false);
+  // A line whose table the layout cannot check (an envelope's `category`, a `Type` that is not
+  // text) has no layout: the scanner must see it.
   void Refuse() { usable_ = false; }
   void Finish() {
     ready_ = usable_ && !members_.empty();
@@ -65,6 +72,7 @@ class MemberLayout {
  private:
   bool ready_ = false;
   bool usable_ = false;
+  size_t table_member_ = kNoTableMember;
   // What KeyDiffers reads of a member, side by side.
   struct Member {
     char key[kReadable];  // the first kReadable bytes of the quoted key and colon, zero-padded

@@ -490,6 +490,25 @@ std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op) {
   return op;
 }
 
+std::unique_ptr<Op> EmptyFalseFilters(std::unique_ptr<Op> op) {
+  std::vector<std::unique_ptr<Op>*> stack{&op};
+  while (!stack.empty()) {
+    std::unique_ptr<Op>* slot = stack.back();
+    stack.pop_back();
+    Op& o = **slot;
+    if (o.kind == OpKind::Filter && IsBoolConstant(o.predicate, false)) {
+      auto empty = std::make_unique<Op>();
+      empty->kind = OpKind::Datatable;
+      empty->schema = o.schema;
+      *slot = std::move(empty);
+      continue;
+    }
+    if (o.input) stack.push_back(&o.input);
+    for (auto& other : o.others) stack.push_back(&other);
+  }
+  return op;
+}
+
 void PruneColumns(Op& root) {
   // Walk down to the scan, noting which columns each operator needs from its input.
   std::set<int> used;
@@ -803,6 +822,7 @@ std::unique_ptr<Op> OptimizeTree(std::unique_ptr<Op> op) {
   RewriteExprs(*op, [](Expr e) { return SimplifyLogic(FoldConstants(std::move(e))); });
   op = PushDownFilters(std::move(op));
   RewriteExprs(*op, [](Expr e) { return OrderConjuncts(MergeEqualities(SimplifyLogic(std::move(e)))); });
+  op = EmptyFalseFilters(std::move(op));
   NarrowAggregateInputs(*op);
   NarrowBelowProjections(*op);
   op = FuseFiltersAndProjections(std::move(op));  // the new projections over earlier ones

@@ -45,6 +45,12 @@ Expr OrderConjuncts(Expr e);
 // above top/take, window functions, count and the null-filled side of an outer join.
 std::unique_ptr<Op> PushDownFilters(std::unique_ptr<Op> op);
 
+// Replaces every filter whose predicate is the constant false (as folding leaves `where a == b`
+// over a string and a long, which is never true) and everything below it by an empty table of
+// its columns: no row can pass it, so its input is never read, joined or summarized (a dead join
+// of a corpus rule held a whole table in memory).
+std::unique_ptr<Op> EmptyFalseFilters(std::unique_ptr<Op> op);
+
 // Computes once the expensive subexpressions (string searches, regexes, parsing; not
 // arithmetic or comparisons of numbers) that a projection's expressions share: a projection
 // below computes them next to the columns the projection reads, and the projection reads

@@ -40,18 +40,22 @@ std::string Cell(const Column& c, size_t row) {
   }
 }
 
+// `others`: tables read besides `table`, whose rows are told by their table's number.
 Outcome ReadFile(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns,
-                 bool members, size_t chunk = size_t{1} << 20, bool raw = true) {
-  EventReader reader({{table, columns}});
+                 bool members, size_t chunk = size_t{1} << 20, bool raw = true,
+                 const std::vector<TableColumns>& others = {}) {
+  std::vector<TableColumns> tables = {{table, columns}};
+  tables.insert(tables.end(), others.begin(), others.end());
+  EventReader reader(tables);
   reader.set_members(members);
   reader.set_raw(raw);
   reader.set_chunk_bytes(chunk);
   Outcome o;
   reader.Read(
       {path, table},
-      [&](size_t, const Batch& b) {
+      [&](size_t t, const Batch& b) {
         for (size_t row = 0; row < b.rows(); ++row) {
-          std::string text;
+          std::string text = t > 0 ? fmt::format("{}:", t) : "";
           for (const Column& c : b.columns) text += Cell(c, row) + "|";
           o.rows.push_back(text);
         }
@@ -77,13 +81,15 @@ void Same(const Outcome& a, const Outcome& b) {
 
 // Reads `path` with and without layouts, and with layouts but no raw walk (set_raw), at several
 // chunk sizes (records across windows and reads), checks all agree, and returns the outcome.
-Outcome ReadBothWays(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns) {
-  const Outcome by_layout = ReadFile(path, table, columns, true);
-  Same(by_layout, ReadFile(path, table, columns, false));
-  Same(by_layout, ReadFile(path, table, columns, true, size_t{1} << 20, false));
+Outcome ReadBothWays(const std::string& path, const std::string& table, const std::vector<ColumnSpec>& columns,
+                     const std::vector<TableColumns>& others = {}) {
+  const size_t whole = size_t{1} << 20;
+  const Outcome by_layout = ReadFile(path, table, columns, true, whole, true, others);
+  Same(by_layout, ReadFile(path, table, columns, false, whole, true, others));
+  Same(by_layout, ReadFile(path, table, columns, true, whole, false, others));
   for (const size_t chunk : {size_t{4099}, size_t{997}}) {
     INFO("chunk " << chunk);
-    Same(ReadFile(path, table, columns, true, chunk), by_layout);
+    Same(ReadFile(path, table, columns, true, chunk, true, others), by_layout);
   }
   return by_layout;
 }
@@ -184,7 +190,7 @@ TEST_CASE("members: lines that change or break the layout read as the general wa
       R"({"a":"s","x":"u","n":37,"y":1})",  // a prefix of the layout
       R"({"a":"Type marker","x":"u","n":38,"y":1,"Type":"T"})",
       R"({"a":"other table","x":"u","n":39,"y":1,"Type":"Other"})",
-      // A key that may name the table is never in a layout, whatever its value there.
+      // A key that may name the table is in a layout only as text, checked in every line.
       R"({"a":"Type not text","x":"u","n":43,"y":1,"Type":null})" "\n" R"({"a":"Type text","x":"u","n":44,"y":1,"Type":"Other"})",
       R"({"a":"category not text","x":"u","n":45,"y":1,"category":1})" "\n" R"({"a":"category text","x":"u","n":46,"y":1,"category":"Other"})",
       same,
@@ -521,4 +527,68 @@ TEST_CASE("raw walk: arrays and objects, unread or staged, read as stage 1 reads
   CHECK(has("'s'|2|'" + nested(63) + "'|"));
   CHECK(all.stats.values_wrong_type > 0);
   CHECK(all.stats.lines_skipped > 0);
+}
+
+TEST_CASE("members: lines whose Type names their table read by the layout as the general walk reads them",
+          "[runtime][reader][members][raw]") {
+  test::TempDir dir;
+  // A Log Analytics export: every line names its table by `Type`, which the layout then checks,
+  // as a column read or not. "U" is a table read too, "Other" one nobody reads.
+  const std::vector<ColumnSpec> plain = {{"a", Type::String}, {"n", Type::Long}, {"d", Type::Dynamic}};
+  const std::vector<ColumnSpec> typed = {{"a", Type::String}, {"n", Type::Long}, {"d", Type::Dynamic},
+                                         {"Type", Type::String}};
+  const std::vector<TableColumns> others = {{"U", {{"a", Type::String}, {"Type", Type::String}}}};
+  const std::string same = R"({"a":"s0","x":"unread","n":1,"Type":"T","d":{"k":[1,2]}})";
+  const std::vector<std::string> lines = {
+      same,
+      R"({"a":"s1","x":"u","n":2,"Type":"T","d":null})",
+      R"({"a":"other","x":"u","n":3,"Type":"Other","d":1})",
+      R"({"a":"U","x":"u","n":4,"Type":"U","d":2})",
+      R"({"a":"case","x":"u","n":5,"Type":"t","d":3})",
+      R"({"a":"longer","x":"u","n":6,"Type":"T2","d":4})",
+      R"({"a":"shorter","x":"u","n":7,"Type":"","d":5})",
+      R"({"a":"escaped","x":"u","n":8,"Type":"\u0054","d":6})",  // T, which only the parser sees
+      R"({"a":"escaped /","x":"u","n":9,"Type":"T\/","d":7})",
+      R"({"a":"spaced","x":"u","n":10,"Type":"T" ,"d":8})",
+      R"({"a":"not text","x":"u","n":11,"Type":null,"d":9})",
+      R"({"a":"number","x":"u","n":12,"Type":1,"d":10})",
+      R"({"a":"object","x":"u","n":13,"Type":{"T":1},"d":11})",
+      R"({"a":"last wins","x":"u","n":14,"Type":"Other","Type":"T"})",
+      R"({"a":"last loses","x":"u","n":15,"Type":"T","Type":"Other"})",
+      R"({"a":"no type","x":"u","n":16,"y":"T","d":12})",
+      R"({"a":"category","x":"u","n":17,"category":"T","d":13})",
+      R"({"a":"unclosed","x":"u","n":18,"Type":"T,"d":14})",
+      R"({"a":"cut","x":"u","n":19,"Type":"T")",
+  };
+  for (const std::vector<ColumnSpec>* columns : {&plain, &typed}) {
+    INFO("Type read: " << (columns == &typed));
+    Outcome all;
+    for (const std::string& line : lines) {
+      INFO(line);
+      // After two lines that set the layout (the first of an input is read alone), and before
+      // three that have it (the first learns it again when the line broke it).
+      const std::string text = same + "\n" + same + "\n" + line + "\n" + same + "\n" + same + "\n" + same + "\n";
+      const Outcome o = ReadBothWays(dir.Write("T.jsonl", text), "T", *columns, others);
+      all.rows.insert(all.rows.end(), o.rows.begin(), o.rows.end());
+      all.stats.Add(o.stats);
+    }
+    CHECK(all.stats.lines_skipped == 2);
+    // Other, t, T2, "", T/ and "last loses"; as a string column, 1 and {"T":1} too.
+    CHECK(all.stats.other_records == (columns == &typed ? 8 : 6));
+    const auto has = [&](const std::string& row) {
+      return std::find(all.rows.begin(), all.rows.end(), row) != all.rows.end();
+    };
+    const std::string type = columns == &typed ? "'T'|" : "";
+    CHECK(has("'s1'|2|null|" + type));
+    CHECK(has("1:'U'|'U'|"));
+    CHECK(has("'escaped'|8|'6'|" + type));
+    CHECK(has("'spaced'|10|'8'|" + type));
+    CHECK(has("'last wins'|14|null|" + type));
+    CHECK(!has("'last loses'|15|null|" + type));
+    CHECK(has("'not text'|11|'9'|" + (columns == &typed ? std::string("''|") : "")));
+    CHECK(has("'no type'|16|'12'|" + (columns == &typed ? std::string("''|") : "")));
+    // The lines of the table's layout, Type and all, were walked raw where the CPU allows: two
+    // at least after each line.
+    if (RawWalks()) CHECK(all.stats.lines_walked > 2 * lines.size());
+  }
 }

@@ -475,6 +475,45 @@ TEST_CASE("optimize: queries that exercise each pass give the same rows with and
   }
 }
 
+TEST_CASE("optimize: a filter that is always false empties its input, which is then never read", "[optimize]") {
+  // A string compared with a long is never true: the join below the filter is dead.
+  const std::string dead =
+      "DeviceProcessEvents | project DeviceId, Pid = tostring(ProcessId) "
+      "| join kind=inner DeviceNetworkEvents on DeviceId | where Pid == InitiatingProcessId | project DeviceId, RemoteIP";
+  const std::string text = ir::Optimize(Lowered(dead))->ToString();
+  INFO(text);
+  CHECK(text.starts_with("Project [DeviceId=#0, RemoteIP=#6]\n  Datatable "));
+  CHECK(text.find("Scan") == std::string::npos);
+  CHECK(text.find("Join") == std::string::npos);
+  // Elsewhere in the tree: one union input, one side of an outer join, a filter under others.
+  CHECK(Shape(*ir::Optimize(Lowered("union (DeviceProcessEvents | where 1 == 2), DeviceFileEvents "
+                                    "| summarize count() by FileName"))) ==
+        "Aggregate\n"
+        "  Project\n"
+        "    Union\n"
+        "      Project\n"
+        "        Scan DeviceFileEvents\n"
+        "      Project\n"
+        "        Datatable\n");
+  // The same rows as the plan the optimiser did not touch: none, or those of the live parts.
+  const test::TempDir dir;
+  const std::vector<InputFile> inputs = test::WriteDeviceArchive(dir.path, 3000, kNow);
+  const char* queries[] = {
+      R"(union (DeviceProcessEvents | where 1 == 2), DeviceFileEvents | summarize count() by FileName)",
+      R"(DeviceProcessEvents | join kind=leftouter (DeviceNetworkEvents | where RemotePort == 443 and 1 > 2) on DeviceName | summarize count() by DeviceName, FileName, RemotePort)",
+      R"(DeviceProcessEvents | where FileName has "exe" | where not(true) | summarize count() by DeviceName)",
+  };
+  for (const char* kql : queries) {
+    INFO(kql);
+    const auto a = Analyze(kql);
+    CHECK(a->front.plan->ToString().find("Datatable") != std::string::npos);
+    CHECK(RunPlan(*a->front.plan, inputs, dir.path) == RunPlan(*Lowered(kql), inputs, dir.path));
+  }
+  const auto a = Analyze(dead);
+  CHECK(RunPlan(*a->front.plan, inputs, dir.path).empty());
+  CHECK(RunPlan(*Lowered(dead), inputs, dir.path).empty());
+}
+
 TEST_CASE("optimize: a projection computes shared expensive subexpressions once", "[optimize]") {
   auto plan = ir::Optimize(Lowered(
       "DeviceProcessEvents | extend l = tolower(FileName) | project a = l has \"x\", b = l has \"y\", n = ProcessId + 1, "
