@@ -379,44 +379,97 @@ std::string RandomGuid(uint64_t high, uint64_t low) {
 
 // --- structure parsing --------------------------------------------------------------------
 
-Json ParseUrl(std::string_view s) {
+namespace {
+
+// The parts of an absolute URL, as views of it: what ParseUrl's members hold (the query still
+// encoded), or nullopt when s is not one. ParseUrl and ParseUrlStringMember both read them, so a
+// member read alone is the member of the whole object.
+struct UrlParts {
+  std::string_view scheme, host, port, path, user, password, query, fragment;
+};
+
+std::optional<UrlParts> SplitUrl(std::string_view s) {
   const size_t scheme_end = s.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return Json();
-  Json out = Json::Object();
-  out.Append("Scheme", Json::String(std::string(s.substr(0, scheme_end))));
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  UrlParts out;
+  out.scheme = s.substr(0, scheme_end);
   std::string_view rest = s.substr(scheme_end + 3);
-  std::string_view fragment, query;
   if (const size_t hash = rest.find('#'); hash != std::string_view::npos) {
-    fragment = rest.substr(hash + 1);
+    out.fragment = rest.substr(hash + 1);
     rest = rest.substr(0, hash);
   }
   if (const size_t q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
+    out.query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
   const size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
-  const std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  std::string_view user, password;
+  if (slash != std::string_view::npos) out.path = rest.substr(slash);
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view info = authority.substr(0, at);
     authority = authority.substr(at + 1);
     const size_t colon = info.find(':');
-    user = info.substr(0, colon);
-    if (colon != std::string_view::npos) password = info.substr(colon + 1);
+    out.user = info.substr(0, colon);
+    if (colon != std::string_view::npos) out.password = info.substr(colon + 1);
   }
-  std::string_view host = authority, port;
+  out.host = authority;
   const size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
+    out.host = authority.substr(0, colon);
+    out.port = authority.substr(colon + 1);
   }
-  out.Append("Host", Json::String(std::string(host)));
-  out.Append("Port", Json::String(std::string(port)));
-  out.Append("Path", Json::String(std::string(path)));
-  out.Append("Username", Json::String(std::string(user)));
-  out.Append("Password", Json::String(std::string(password)));
+  return out;
+}
+
+// The parts of a path, as views of it: what ParsePath's members hold.
+struct PathParts {
+  std::string_view scheme, root, dir, dir_name, file, extension, stream;
+};
+
+PathParts SplitPath(std::string_view s) {
+  PathParts out;
+  std::string_view rest = s;
+  if (const size_t at = s.find("://"); at != std::string_view::npos) {
+    out.scheme = s.substr(0, at);
+    rest = s.substr(at + 3);
+  }
+  // Long paths \\?\C:\... keep their prefix out of the root.
+  std::string_view body = rest;
+  if (body.substr(0, 4) == "\\\\?\\") body.remove_prefix(4);
+  if (body.size() >= 2 && body[1] == ':' && std::isalpha(static_cast<unsigned char>(body[0]))) {
+    out.root = body.substr(0, 2);
+  }
+  // The alternate data stream: a ':' after the root in the last component.
+  const size_t last_sep = rest.find_last_of("\\/");
+  std::string_view file = last_sep == std::string_view::npos ? rest : rest.substr(last_sep + 1);
+  if (last_sep != std::string_view::npos) out.dir = rest.substr(0, last_sep);
+  if (last_sep == std::string_view::npos && !out.root.empty()) file = rest.substr(rest.find(out.root) + 2);
+  if (const size_t colon = file.find(':'); colon != std::string_view::npos) {
+    out.stream = file.substr(colon + 1);
+    file = file.substr(0, colon);
+  }
+  out.file = file;
+  const size_t dir_sep = out.dir.find_last_of("\\/");
+  out.dir_name = dir_sep == std::string_view::npos ? out.dir : out.dir.substr(dir_sep + 1);
+  if (const size_t dot = file.rfind('.'); dot != std::string_view::npos) out.extension = file.substr(dot + 1);
+  return out;
+}
+
+}  // namespace
+
+Json ParseUrl(std::string_view s) {
+  const std::optional<UrlParts> p = SplitUrl(s);
+  if (!p) return Json();
+  Json out = Json::Object();
+  const auto string = [](std::string_view v) { return Json::String(std::string(v)); };
+  out.Append("Scheme", string(p->scheme));
+  out.Append("Host", string(p->host));
+  out.Append("Port", string(p->port));
+  out.Append("Path", string(p->path));
+  out.Append("Username", string(p->user));
+  out.Append("Password", string(p->password));
   Json params = Json::Object();
+  std::string_view query = p->query;
   while (!query.empty()) {
     const size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
@@ -426,44 +479,47 @@ Json ParseUrl(std::string_view s) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
   }
   out.Append("Query Parameters", std::move(params));
-  out.Append("Fragment", Json::String(std::string(fragment)));
+  out.Append("Fragment", string(p->fragment));
   return out;
 }
 
+std::optional<std::string_view> ParseUrlStringMember(std::string_view s, std::string_view key) {
+  const std::optional<UrlParts> p = SplitUrl(s);
+  if (!p) return std::nullopt;
+  if (key == "Scheme") return p->scheme;
+  if (key == "Host") return p->host;
+  if (key == "Port") return p->port;
+  if (key == "Path") return p->path;
+  if (key == "Username") return p->user;
+  if (key == "Password") return p->password;
+  if (key == "Fragment") return p->fragment;
+  return std::nullopt;
+}
+
 Json ParsePath(std::string_view s) {
-  std::string_view scheme;
-  std::string_view rest = s;
-  if (const size_t at = s.find("://"); at != std::string_view::npos) {
-    scheme = s.substr(0, at);
-    rest = s.substr(at + 3);
-  }
-  // Long paths \\?\C:\... keep their prefix out of the root.
-  std::string_view root;
-  std::string_view body = rest;
-  if (body.substr(0, 4) == "\\\\?\\") body.remove_prefix(4);
-  if (body.size() >= 2 && body[1] == ':' && std::isalpha(static_cast<unsigned char>(body[0]))) root = body.substr(0, 2);
-  // The alternate data stream: a ':' after the root in the last component.
-  const size_t last_sep = rest.find_last_of("\\/");
-  std::string_view file = last_sep == std::string_view::npos ? rest : rest.substr(last_sep + 1);
-  std::string_view dir = last_sep == std::string_view::npos ? std::string_view() : rest.substr(0, last_sep);
-  if (last_sep == std::string_view::npos && !root.empty()) file = rest.substr(rest.find(root) + 2);
-  std::string_view stream;
-  if (const size_t colon = file.find(':'); colon != std::string_view::npos) {
-    stream = file.substr(colon + 1);
-    file = file.substr(0, colon);
-  }
-  const size_t dir_sep = dir.find_last_of("\\/");
-  const std::string_view dir_name = dir_sep == std::string_view::npos ? dir : dir.substr(dir_sep + 1);
-  const size_t dot = file.rfind('.');
+  const PathParts p = SplitPath(s);
   Json out = Json::Object();
-  out.Append("Scheme", Json::String(std::string(scheme)));
-  out.Append("RootPath", Json::String(std::string(root)));
-  out.Append("DirectoryPath", Json::String(std::string(dir)));
-  out.Append("DirectoryName", Json::String(std::string(dir_name)));
-  out.Append("Filename", Json::String(std::string(file)));
-  out.Append("Extension", Json::String(dot == std::string_view::npos ? "" : std::string(file.substr(dot + 1))));
-  out.Append("AlternateDataStreamName", Json::String(std::string(stream)));
+  const auto string = [](std::string_view v) { return Json::String(std::string(v)); };
+  out.Append("Scheme", string(p.scheme));
+  out.Append("RootPath", string(p.root));
+  out.Append("DirectoryPath", string(p.dir));
+  out.Append("DirectoryName", string(p.dir_name));
+  out.Append("Filename", string(p.file));
+  out.Append("Extension", string(p.extension));
+  out.Append("AlternateDataStreamName", string(p.stream));
   return out;
+}
+
+std::optional<std::string_view> ParsePathMember(std::string_view s, std::string_view key) {
+  const PathParts p = SplitPath(s);
+  if (key == "Scheme") return p.scheme;
+  if (key == "RootPath") return p.root;
+  if (key == "DirectoryPath") return p.dir;
+  if (key == "DirectoryName") return p.dir_name;
+  if (key == "Filename") return p.file;
+  if (key == "Extension") return p.extension;
+  if (key == "AlternateDataStreamName") return p.stream;
+  return std::nullopt;
 }
 
 Json ParseCommandLineWindows(std::string_view s) {

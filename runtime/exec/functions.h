@@ -55,6 +55,12 @@ std::string RandomGuid(uint64_t high, uint64_t low);
 Json ParseUrl(std::string_view s);
 // {Scheme, RootPath, DirectoryPath, DirectoryName, Filename, Extension, AlternateDataStreamName}.
 Json ParsePath(std::string_view s);
+// One member of ParseUrl(s) / ParsePath(s), found without making the object (compiled member
+// reads: parse_path(p).Filename): nullopt where the object is null or has no such member. Only
+// the string members: ParseUrlStringMember gives nullopt for "Query Parameters" (an object), which
+// ParseUrl(s) makes.
+std::optional<std::string_view> ParseUrlStringMember(std::string_view s, std::string_view key);
+std::optional<std::string_view> ParsePathMember(std::string_view s, std::string_view key);
 // The arguments of a Windows command line, split as CommandLineToArgvW does.
 Json ParseCommandLineWindows(std::string_view s);
 // The fields of one CSV record (comma-separated, double quotes escape).

@@ -322,6 +322,25 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
   return StoreJson(found ? *found : Json(), type, out);
 }
 
+int32_t huntc_parse_member(int32_t fn, const char* s, uint32_t n, const char* key, uint32_t nk, int32_t type,
+                           void* out) {
+  const std::string_view x(s, n), k(key, nk);
+  const auto ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
+  // Other bytes, and the query parameters (URL-decoded: any bytes), take the object's way: the
+  // engines read a member of the object's JSON text, and invalid UTF-8 does not come back from
+  // that text as it went in.
+  if ((fn == kHuntcParseUrl && k == "Query Parameters") || !std::all_of(x.begin(), x.end(), ascii)) {
+    HuntcText doc;
+    const int32_t valid = huntc_string_fn(fn, s, n, &doc);
+    return huntc_dyn_member(doc.data, doc.size, valid, 0, key, nk, type, out);
+  }
+  const std::optional<std::string_view> v = fn == kHuntcParseUrl ? ParseUrlStringMember(x, k) : ParsePathMember(x, k);
+  if (!v) return StoreJson(Json(), type, out);
+  // A string converts to a string as it is (AppendParsed).
+  if (static_cast<Type>(type) == Type::String) return StoreText(*v, static_cast<HuntcText*>(out));
+  return StoreJson(Json::String(std::string(*v)), type, out);
+}
+
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out) {
   // An array of scalars (split()'s, after an mv-expand copied it to every row) is counted, not
   // parsed into a tree.

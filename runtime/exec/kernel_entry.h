@@ -85,6 +85,9 @@ int32_t huntc_dyn_index(const char* doc, uint32_t n, int32_t valid, int32_t is_t
 // extractjson(path, doc) as `type`; `is_text` as for member.
 int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32_t n, int32_t valid, int32_t is_text,
                           int32_t type, void* out);
+// (parse_url(s) or parse_path(s)).key as `type`, where `fn` is kHuntcParseUrl or kHuntcParsePath:
+// what huntc_string_fn's object then huntc_dyn_member give, without making the whole object.
+int32_t huntc_parse_member(int32_t fn, const char* s, uint32_t n, const char* key, uint32_t nk, int32_t type, void* out);
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out);
 int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out);
 

@@ -8,6 +8,7 @@
 
 #include "runtime/exec/eval.h"
 #include "runtime/exec/functions.h"
+#include "runtime/exec/kernel_entry.h"
 #include "runtime/exec/series.h"
 #include "runtime/output.h"
 #include "runtime/regex.h"
@@ -425,4 +426,103 @@ TEST_CASE("functions: range() steps from start up to and including stop", "[inte
   CHECK(Eval(F(Fn::Range, Type::Dynamic, {Lng(5), Lng(1), Lng(-2), Lng(1 << 20)})) == "[5,3,1]");
   CHECK(IsNullResult(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(5), Lng(0), Lng(1 << 20)})));
   CHECK(IsNullResult(F(Fn::Range, Type::Dynamic, {Lng(1), Lng(5), Null(Type::Long), Lng(1 << 20)})));
+}
+
+namespace {
+
+// A kernel entry point's value of `type` (kernel_entry.h) as a one-row column, rendered, so it
+// compares with the interpreter's column.
+template <class Call>
+std::string RenderEntry(Type type, Call call) {
+  union {
+    HuntcText text;
+    int32_t i32;
+    int64_t i64;
+    double real;
+  } out{};
+  const int32_t valid = call(static_cast<void*>(&out));
+  Column c(type);
+  if (IsStringLike(type) || type == Type::Dynamic) {
+    if (!valid && type == Type::Dynamic) {
+      c.AppendNull();
+    } else {
+      c.AppendString({out.text.data, out.text.size});
+    }
+  } else if (!valid) {
+    c.AppendNull();
+  } else if (type == Type::Bool) {
+    c.AppendBool(out.i32 != 0);
+  } else if (type == Type::Int) {
+    c.AppendInt(out.i32);
+  } else if (type == Type::Real) {
+    c.AppendReal(out.real);
+  } else {
+    c.AppendLong(out.i64);
+  }
+  return Render(c, 0);
+}
+
+}  // namespace
+
+TEST_CASE("functions: parse_path's and parse_url's members read alone are the objects' members", "[interp][functions]") {
+  // parse_path(p).Filename (huntc_parse_member, the compiled read) against the interpreter's member
+  // of the object, and against what kernels computed before it (the object's text, then a member
+  // of that): every member, keys in the wrong case, missing keys, ASCII, other UTF-8 and invalid
+  // UTF-8 text, to every type a member converts to.
+  const std::vector<std::string> paths = {
+      "", "file.txt", "file", ".bashrc", "archive.tar.gz", "C:", "C:file.txt", R"(C:\)", R"(C:\temp\file.txt)",
+      "c:/x/y.tar.gz", R"(\\?\C:\long\p.exe)", R"(\\server\share\f.txt)", "/usr/bin/ls", "/", "dir/", "a/b/",
+      "file://C:/temp/file.txt:some.exe", R"(C:\a\b.txt:stream:$DATA)", "https://host/a/b.html?x=1", "a:b", "::",
+      R"(C:\Windows\System32\svchost.exe)", R"(x\y\)", "tab\there\\x.\n", R"(quote"\back\slash)", "12345",
+      "\xc3\xbc\xc3\xb1\\c\xc3\xb6" "d\xc3\xa9.txt", "\xff\\bad.exe", "C:\\dir\\\x80.e\xfe"};
+  const std::vector<std::string> urls = {
+      "", "not a url", "://x", "https://example.com", "https://user:pw@example.com:8443/a/b?x=1&y=two%20words#frag",
+      "http://[::1]:80/p", "http://[::1]/p", "ftp://u@h", "http://h:/p", "http://h?q#f", "http://h#f?q",
+      "http://a@b@c/", "HTTP://Host.COM/Path", "http://h/p?a=%ff&a=2&b", "http://h:65536/", "http://h:80x/",
+      "s3://bucket/key/with:colon", "https://\xc3\xbc.example/\xc3\xa4", "http://h/\xfe", "http://h/?q=%C3%A9",
+      "x://", "a://b://c"};
+  const std::vector<std::string> path_keys = {"Scheme", "RootPath", "DirectoryPath", "DirectoryName", "Filename",
+                                              "Extension", "AlternateDataStreamName", "filename", "FILENAME",
+                                              "Host", "", "Nope", "Query Parameters"};
+  const std::vector<std::string> url_keys = {"Scheme", "Host", "Port", "Path", "Username", "Password", "Fragment",
+                                             "Query Parameters", "host", "PORT", "query parameters", "Filename", ""};
+  const Type types[] = {Type::String, Type::Dynamic, Type::Long, Type::Int, Type::Real, Type::Bool, Type::TimeSpan};
+  size_t compared = 0;
+  for (const bool url : {false, true}) {
+    const HuntcStringFn fn = url ? kHuntcParseUrl : kHuntcParsePath;
+    for (const std::string& x : url ? urls : paths) {
+      for (const std::string& key : url ? url_keys : path_keys) {
+        for (const Type type : types) {
+          INFO((url ? "parse_url(" : "parse_path(") << x << ")[\"" << key << "\"] as " << TypeName(type));
+          huntc_kernel_scratch_reset();
+          const std::string member = RenderEntry(type, [&](void* out) {
+            return huntc_parse_member(fn, x.data(), static_cast<uint32_t>(x.size()), key.data(),
+                                      static_cast<uint32_t>(key.size()), static_cast<int32_t>(type), out);
+          });
+          const std::string object = RenderEntry(type, [&](void* out) {
+            HuntcText doc;
+            const int32_t valid = huntc_string_fn(fn, x.data(), static_cast<uint32_t>(x.size()), &doc);
+            return huntc_dyn_member(doc.data, doc.size, valid, 0, key.data(), static_cast<uint32_t>(key.size()),
+                                    static_cast<int32_t>(type), out);
+          });
+          CHECK(member == object);
+          const Expr parsed = F(url ? Fn::ParseUrl : Fn::ParsePath, Type::Dynamic, {Str(x)});
+          const Expr read = F(Fn::Member, Type::Dynamic, {parsed, Str(key)});
+          CHECK(member == Eval(type == Type::Dynamic ? read : F(Fn::Convert, type, {read})));
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared == (paths.size() * path_keys.size() + urls.size() * url_keys.size()) * std::size(types));
+  // The members alone, as the documentation's examples give them.
+  CHECK(ParsePathMember(R"(C:\temp\file.txt)", "Filename") == "file.txt");
+  CHECK(ParsePathMember(R"(\\shared\users\temp\file.txt.gz)", "Extension") == "gz");
+  CHECK(ParsePathMember("file://C:/temp/file.txt:some.exe", "AlternateDataStreamName") == "some.exe");
+  CHECK(ParsePathMember("/usr/lib/temp/file.txt", "DirectoryName") == "temp");
+  CHECK(!ParsePathMember("/usr/lib/temp/file.txt", "filename"));
+  CHECK(ParseUrlStringMember("https://user:pw@example.com:8443/a/b?x=1#frag", "Port") == "8443");
+  CHECK(ParseUrlStringMember("https://user:pw@example.com:8443/a/b?x=1#frag", "Password") == "pw");
+  CHECK(!ParseUrlStringMember("https://example.com", "Query Parameters"));
+  CHECK(!ParseUrlStringMember("not a url", "Host"));
 }
