@@ -56,6 +56,8 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_extractjson", reinterpret_cast<void*>(&huntc_extractjson)},
       {"huntc_parse_member", reinterpret_cast<void*>(&huntc_parse_member)},
       {"huntc_array_length", reinterpret_cast<void*>(&huntc_array_length)},
+      {"huntc_array_slice", reinterpret_cast<void*>(&huntc_array_slice)},
+      {"huntc_strcat_array", reinterpret_cast<void*>(&huntc_strcat_array)},
       {"huntc_parse_command_line", reinterpret_cast<void*>(&huntc_parse_command_line)},
       {"huntc_column_append", reinterpret_cast<void*>(&huntc_column_append)},
       // summarize (runtime/exec/agg_table.h)
@@ -820,6 +822,22 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       out.v = b_.CreateSExtOrTrunc(out.v, LlvmType(e.type));
       return out;
     }
+    case Fn::ArraySlice: {
+      std::vector<llvm::Value*> args = GenDocument(e.args[0], false);
+      const Val first = Gen(e.args[1]), last = Gen(e.args[2]);
+      args.push_back(require_integer(first));
+      args.push_back(require_integer(last));
+      args.push_back(b_.CreateZExt(b_.CreateAnd(Valid(first), Valid(last)), b_.getInt32Ty()));
+      return CallTyped("huntc_array_slice", std::move(args), Type::Dynamic, nullptr);
+    }
+    case Fn::StrcatArray: {
+      require_string(1);
+      std::vector<llvm::Value*> args = GenDocument(e.args[0], false);
+      const Val d = Gen(e.args[1]);
+      args.push_back(d.v);
+      args.push_back(d.len);
+      return CallTyped("huntc_strcat_array", std::move(args), Type::String, nullptr);
+    }
     default: break;
   }
   throw Unsupported{fmt::format("the function '{}'", fn_name)};
@@ -994,7 +1012,9 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::IndexOf:
     case Fn::Split:
     case Fn::ParseCommandLine:
-    case Fn::ArrayLength: return GenTextCall(e);
+    case Fn::ArrayLength:
+    case Fn::ArraySlice:
+    case Fn::StrcatArray: return GenTextCall(e);
     case Fn::IsEmpty: {
       if (e.args[0].type == Type::Dynamic) {  // null, or empty text
         const Val d = Gen(e.args[0]);

@@ -1082,18 +1082,7 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       }
       return out;
     case Fn::StrcatArray:
-      for (size_t i = 0; i < n; ++i) {
-        const Json arr = a.Dyn(0, i);
-        const std::string_view delimiter = a.Str(1, i, s1);
-        std::string text;
-        if (arr.IsArray()) {
-          for (size_t k = 0; k < arr.items().size(); ++k) {
-            if (k) text.append(delimiter);
-            text += arr.items()[k].ToText();
-          }
-        }
-        out.AppendString(text);
-      }
+      for (size_t i = 0; i < n; ++i) out.AppendString(StrcatArray(a.Dyn(0, i), a.Str(1, i, s1)));
       return out;
     case Fn::UrlDecode:
     case Fn::UrlEncode:
@@ -1249,20 +1238,11 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
       return out;
     case Fn::ArraySlice:
       for (size_t i = 0; i < n; ++i) {
-        const Json arr = a.Dyn(0, i);
-        if (!arr.IsArray() || a.Null(1, i) || a.Null(2, i)) {
+        if (a.Null(1, i) || a.Null(2, i)) {
           out.AppendNull();
-          continue;
+        } else {
+          AppendDynamic(out, ArraySlice(a.Dyn(0, i), a.Int(1, i), a.Int(2, i)));
         }
-        const int64_t size = static_cast<int64_t>(arr.items().size());
-        int64_t first = a.Int(1, i), last = a.Int(2, i);
-        if (first < 0) first += size;
-        if (last < 0) last += size;
-        first = std::max<int64_t>(first, 0);
-        last = std::min<int64_t>(last, size - 1);
-        Json slice = Json::Array();
-        for (int64_t k = first; k <= last; ++k) slice.Push(arr.items()[static_cast<size_t>(k)]);
-        AppendDynamic(out, slice);
       }
       return out;
     case Fn::Range:

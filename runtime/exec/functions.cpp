@@ -191,6 +191,28 @@ const Json* ArrayItem(const Json& d, int64_t k) {
   return k >= 0 && k < size ? &d.items()[static_cast<size_t>(k)] : nullptr;
 }
 
+Json ArraySlice(const Json& d, int64_t first, int64_t last) {
+  if (!d.IsArray()) return Json();
+  const int64_t size = static_cast<int64_t>(d.items().size());
+  if (first < 0) first += size;
+  if (last < 0) last += size;
+  first = std::max<int64_t>(first, 0);
+  last = std::min<int64_t>(last, size - 1);
+  Json slice = Json::Array();
+  for (int64_t k = first; k <= last; ++k) slice.Push(d.items()[static_cast<size_t>(k)]);
+  return slice;
+}
+
+std::string StrcatArray(const Json& d, std::string_view delimiter) {
+  std::string text;
+  if (!d.IsArray()) return text;
+  for (size_t k = 0; k < d.items().size(); ++k) {
+    if (k) text.append(delimiter);
+    text += d.items()[k].ToText();
+  }
+  return text;
+}
+
 Json Split(std::string_view s, std::string_view delimiter) {
   Json out = Json::Array();
   if (delimiter.empty()) {

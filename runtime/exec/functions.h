@@ -35,6 +35,12 @@ Json SplitPart(const Json& parts, int64_t k);
 // The item of an array at k (a negative k counts from the end), or null when there is none or
 // `d` is not an array (index).
 const Json* ArrayItem(const Json& d, int64_t k);
+// array_slice: the items of `d` from `first` to `last` inclusive (negatives count from the end,
+// both clamped to the array), null when `d` is not an array.
+Json ArraySlice(const Json& d, int64_t first, int64_t last);
+// strcat_array: the items' texts (a string as itself, anything else as JSON) between
+// `delimiter`s; "" when `d` is not an array.
+std::string StrcatArray(const Json& d, std::string_view delimiter);
 std::string UrlDecode(std::string_view s);
 std::string UrlEncode(std::string_view s);
 std::optional<std::string> Base64Decode(std::string_view s);

@@ -355,6 +355,17 @@ int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t i
   return 1;
 }
 
+int32_t huntc_array_slice(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t first, int64_t last,
+                          int32_t bounds_valid, HuntcText* out) {
+  if (!bounds_valid) return StoreJson(Json(), static_cast<int32_t>(Type::Dynamic), out);
+  return StoreJson(ArraySlice(Document(doc, n, valid, is_text), first, last), static_cast<int32_t>(Type::Dynamic), out);
+}
+
+int32_t huntc_strcat_array(const char* doc, uint32_t n, int32_t valid, int32_t is_text, const char* d, uint32_t nd,
+                           HuntcText* out) {
+  return StoreText(StrcatArray(Document(doc, n, valid, is_text), {d, nd}), out);
+}
+
 int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out) {
   // Windows is the only parser KQL defines: any other kind gives null.
   const Json v = huntc::StrEqualCi({kind, nk}, "windows") ? ParseCommandLineWindows({s, n}) : Json();

@@ -89,6 +89,12 @@ int32_t huntc_extractjson(const char* path, uint32_t np, const char* doc, uint32
 // what huntc_string_fn's object then huntc_dyn_member give, without making the whole object.
 int32_t huntc_parse_member(int32_t fn, const char* s, uint32_t n, const char* key, uint32_t nk, int32_t type, void* out);
 int32_t huntc_array_length(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t* out);
+// array_slice(doc, first, last), dynamic; `bounds_valid` 0 when either bound is null (a null).
+int32_t huntc_array_slice(const char* doc, uint32_t n, int32_t valid, int32_t is_text, int64_t first, int64_t last,
+                          int32_t bounds_valid, HuntcText* out);
+// strcat_array(doc, delimiter), a string.
+int32_t huntc_strcat_array(const char* doc, uint32_t n, int32_t valid, int32_t is_text, const char* d, uint32_t nd,
+                           HuntcText* out);
 int32_t huntc_parse_command_line(const char* s, uint32_t n, const char* kind, uint32_t nk, HuntcText* out);
 
 // projection outputs

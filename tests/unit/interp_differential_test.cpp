@@ -327,6 +327,8 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       "tolower(parse_path(RemoteUrl).Filename) endswith '.com' or isempty(toupper(AdditionalFields.missing))",
       "substring(RemoteUrl, -6, 2) == 'ra' or substring(RemoteUrl, 1, -1) != '' or substring(AdditionalFields, LocalPort) has '2'",
       "strlen(AdditionalFields.a) == 1 or strlen(AdditionalFields) > 40 or strlen(parse_path(RemoteUrl).Filename) == 12",
+      "strcat_array(array_slice(split(RemoteUrl, '.'), 0, RemotePort - 5), '/') == 'aaa/bbb' or "
+      "array_length(array_slice(AdditionalFields.arr, 1, 9)) == 2 or strcat_array(AdditionalFields.arr, '') == 'onetwo3'",
   };
   size_t nonempty = 0;
   for (const char* where : predicates) {
@@ -368,6 +370,11 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       // split()'s pieces as strings: quoted JSON strings, some with escapes, read without a parser.
       {"P = split(RemoteUrl, '\\\\') | mv-expand P | extend S = tostring(P), F = tolower(P), "
        "PD = tostring(parse_path(RemoteUrl).DirectoryPath), PS = parse_path(RemoteUrl).AlternateDataStreamName", 3},
+      // Slices and joins of arrays: negative and null bounds, items of every kind, not arrays (the
+      // split shared by two columns is a Project of its own).
+      {"SL = array_slice(split(RemoteUrl, '.'), 1, LocalPort), SA = array_slice(AdditionalFields.arr, -2, -1), "
+       "JA = strcat_array(AdditionalFields.arr, '-'), JS = strcat_array(array_slice(split(RemoteUrl, '.'), 0, -2), '\\\\'), "
+       "JN = strcat_array(AdditionalFields.o, ','), JP = strcat_array(parse_json(RemoteUrl), '')", 2},
       // A null dynamic the kernel made must be null to the next Project's kernel, which reads it.
       {"N = AdditionalFields.arr[1], D = parse_json(RemoteUrl) | extend Z = isnull(N), Y = isnull(D), "
        "S = strcat(tostring(D), '/', tostring(N))", 2},
