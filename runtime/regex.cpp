@@ -94,6 +94,13 @@ std::string RegexReplace(const re2::RE2& re, std::string_view literal, std::stri
   return text;
 }
 
+std::string RegexTrim(const re2::RE2* lead, const re2::RE2* tail, std::string_view s) {
+  std::string text(s);
+  if (lead) re2::RE2::Replace(&text, *lead, "");
+  if (tail) re2::RE2::Replace(&text, *tail, "");
+  return text;
+}
+
 }  // namespace huntc
 
 extern "C" {

@@ -34,6 +34,9 @@ std::string RegexLiteral(const re2::RE2& re, std::string_view pattern);
 // replaced by `rewrite` (\0 to \9 its groups, \\ a backslash). `literal` is RegexLiteral(re, ...):
 // when it is not "" and `rewrite` has no backslash, a plain search finds the same matches.
 std::string RegexReplace(const re2::RE2& re, std::string_view literal, std::string_view s, std::string_view rewrite);
+// trim, trim_start, trim_end: `s` without the match of `lead` (a pattern P compiled as
+// `^(?:P)+`) and then of `tail` (`(?:P)+$`); a null one is not applied.
+std::string RegexTrim(const re2::RE2* lead, const re2::RE2* tail, std::string_view s);
 
 }  // namespace huntc
 

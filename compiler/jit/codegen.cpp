@@ -50,6 +50,8 @@ const std::vector<HelperSymbol>& KernelHelpers() {
       {"huntc_strcat", reinterpret_cast<void*>(&huntc_strcat)},
       {"huntc_literals_match", reinterpret_cast<void*>(&huntc_literals_match)},
       {"huntc_replace_regex", reinterpret_cast<void*>(&huntc_replace_regex)},
+      {"huntc_trim", reinterpret_cast<void*>(&huntc_trim)},
+      {"huntc_replace_string", reinterpret_cast<void*>(&huntc_replace_string)},
       {"huntc_dyn_convert", reinterpret_cast<void*>(&huntc_dyn_convert)},
       {"huntc_dyn_member", reinterpret_cast<void*>(&huntc_dyn_member)},
       {"huntc_dyn_index", reinterpret_cast<void*>(&huntc_dyn_index)},
@@ -783,6 +785,29 @@ Val ExprCodegen::GenTextCall(const Expr& e) {
       return CallTyped("huntc_replace_regex", {object, literal.v, literal.len, x.v, x.len, with.v, with.len},
                        Type::String, nullptr);
     }
+    case Fn::Trim:
+    case Fn::TrimStart:
+    case Fn::TrimEnd: {
+      const Expr& pattern = e.args[0];
+      if (pattern.kind != ExprKind::Constant || !IsStringLike(pattern.type)) {
+        throw Unsupported{fmt::format("'{}' with a pattern that is not a constant string", fn_name)};
+      }
+      // The interpreter's two patterns, compiled once; one it does not apply, or an invalid one, is null.
+      const std::string p = pattern.value.is_null ? std::string() : pattern.value.text;
+      const auto regex = [&](bool applied, const std::string& source) -> llvm::Value* {
+        std::shared_ptr<const re2::RE2> re = applied ? SharedRegex(source) : nullptr;
+        if (!re || !re->ok()) return llvm::ConstantPointerNull::get(b_.getPtrTy());
+        return Object(objects_.AddRegex(std::move(re), source));
+      };
+      llvm::Value* lead = regex(e.fn != Fn::TrimEnd, "^(?:" + p + ")+");
+      llvm::Value* tail = regex(e.fn != Fn::TrimStart, "(?:" + p + ")+$");
+      const Val x = text(1);
+      return CallTyped("huntc_trim", {lead, tail, b_.getInt32(SharedRegex(p)->ok()), x.v, x.len}, Type::String, nullptr);
+    }
+    case Fn::ReplaceString: {
+      const Val x = text(0), from = text(1), to = text(2);
+      return CallTyped("huntc_replace_string", {x.v, x.len, from.v, from.len, to.v, to.len}, Type::String, nullptr);
+    }
     case Fn::CountOf: {
       require_string(0);
       require_string(1);
@@ -1008,6 +1033,10 @@ Val ExprCodegen::GenCall(const Expr& e) {
     case Fn::Substring:
     case Fn::Strcat:
     case Fn::ReplaceRegex:
+    case Fn::ReplaceString:
+    case Fn::Trim:
+    case Fn::TrimStart:
+    case Fn::TrimEnd:
     case Fn::CountOf:
     case Fn::IndexOf:
     case Fn::Split:

@@ -25,7 +25,7 @@ namespace huntc::jit {
 // The code generator's version, part of every kernel's cache key: bump it whenever generated code
 // may change for the same IR without the LLVM IR showing it (a helper's behaviour, say), so that
 // cached and packed object code of older versions is not used.
-inline constexpr int kCodegenVersion = 18;  // 18: huntc_array_slice, huntc_strcat_array
+inline constexpr int kCodegenVersion = 19;  // 19: huntc_trim, huntc_replace_string (18: huntc_array_slice, huntc_strcat_array)
 
 // The runtime functions kernels may call that are not linked in as bitcode (helpers_bitcode.h),
 // bound by name when the JIT starts.

@@ -1000,16 +1000,9 @@ Column Evaluator::Call(const Expr& e, const std::vector<Vec>& vecs, size_t n) {
     case Fn::TrimEnd:
       for (size_t i = 0; i < n; ++i) {
         const std::string pattern(a.Str(0, i, s0));
-        std::string text(a.Str(1, i, s1));
         const re2::RE2* lead = e.fn == Fn::TrimEnd ? nullptr : Regex("^(?:" + pattern + ")+");
         const re2::RE2* tail = e.fn == Fn::TrimStart ? nullptr : Regex("(?:" + pattern + ")+$");
-        if (!Regex(pattern)) {
-          out.AppendString("");
-          continue;
-        }
-        if (lead) re2::RE2::Replace(&text, *lead, "");
-        if (tail) re2::RE2::Replace(&text, *tail, "");
-        out.AppendString(text);
+        out.AppendString(Regex(pattern) ? RegexTrim(lead, tail, a.Str(1, i, s1)) : std::string());
       }
       return out;
     case Fn::ReplaceString:

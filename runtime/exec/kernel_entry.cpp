@@ -284,6 +284,16 @@ int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl,
   return StoreText(huntc::RegexReplace(*static_cast<const re2::RE2*>(regex), {literal, nl}, {s, n}, {with, nw}), out);
 }
 
+int32_t huntc_trim(const void* lead, const void* tail, int32_t ok, const char* s, uint32_t n, HuntcText* out) {
+  if (!ok) return StoreText("", out);
+  return StoreText(huntc::RegexTrim(static_cast<const re2::RE2*>(lead), static_cast<const re2::RE2*>(tail), {s, n}), out);
+}
+
+int32_t huntc_replace_string(const char* s, uint32_t n, const char* f, uint32_t nf, const char* t, uint32_t nt,
+                             HuntcText* out) {
+  return StoreText(ReplaceString({s, n}, {f, nf}, {t, nt}), out);
+}
+
 int32_t huntc_dyn_convert(const char* doc, uint32_t n, int32_t valid, int32_t type, void* out) {
   // A quoted string to a string (mv-expand of split()'s pieces) takes no columns and no parse.
   if (valid && static_cast<Type>(type) == Type::String) {

@@ -68,6 +68,12 @@ int32_t huntc_split(const char* s, uint32_t n, const char* d, uint32_t nd, int64
 int32_t huntc_literals_match(const void* matcher, const char* s, uint32_t n, int32_t all);
 // a then b.
 int32_t huntc_strcat(const char* a, uint32_t na, const char* b, uint32_t nb, HuntcText* out);
+// trim (and _start, _end) with `lead` and `tail` as RegexTrim takes them; "" when `ok` is 0
+// (the pattern is invalid).
+int32_t huntc_trim(const void* lead, const void* tail, int32_t ok, const char* s, uint32_t n, HuntcText* out);
+// replace_string(s, lookup, rewrite).
+int32_t huntc_replace_string(const char* s, uint32_t n, const char* f, uint32_t nf, const char* t, uint32_t nt,
+                             HuntcText* out);
 // `regex` is a compiled re2::RE2, or null for an invalid pattern; `literal` is RegexLiteral's text
 // of it (runtime/regex.h).
 int32_t huntc_replace_regex(const void* regex, const char* literal, uint32_t nl, const char* s, uint32_t n,

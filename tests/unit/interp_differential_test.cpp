@@ -375,6 +375,12 @@ TEST_CASE("engines: dynamic values and string functions agree under the JIT", "[
       {"SL = array_slice(split(RemoteUrl, '.'), 1, LocalPort), SA = array_slice(AdditionalFields.arr, -2, -1), "
        "JA = strcat_array(AdditionalFields.arr, '-'), JS = strcat_array(array_slice(split(RemoteUrl, '.'), 0, -2), '\\\\'), "
        "JN = strcat_array(AdditionalFields.o, ','), JP = strcat_array(parse_json(RemoteUrl), '')", 2},
+      // Trims by a pattern (a class, a group, a letter) and literal replacements, of strings
+      // and of dynamic values.
+      {"T1 = trim(@'[a-z]', RemoteUrl), T2 = trim_start(@'\\w+-', RemoteUrl), T3 = trim_end(@'(\\.[a-z]+)', RemoteUrl), "
+       "T4 = trim('a', RemoteUrl), T5 = trim(' ', InitiatingProcessCommandLine), T6 = trim_end('\"', AdditionalFields.a), "
+       "R1 = replace_string(RemoteUrl, '.', '[.]'), R2 = replace_string(RemoteUrl, '', 'x'), "
+       "R3 = replace_string(InitiatingProcessCommandLine, ' ', ''), R4 = replace_string(AdditionalFields.a, 'x', RemoteUrl)", 2},
       // A null dynamic the kernel made must be null to the next Project's kernel, which reads it.
       {"N = AdditionalFields.arr[1], D = parse_json(RemoteUrl) | extend Z = isnull(N), Y = isnull(D), "
        "S = strcat(tostring(D), '/', tostring(N))", 2},
