@@ -255,7 +255,7 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   Diagnostics diags;
   auto q = Compile("DeviceNetworkEvents | where RemotePort == 443 | extend B = RemotePort * 2 + 1, "
                    "H = bin(Timestamp, 1h), S = strcat(DeviceName, 'x'), P = parse_json(RemoteUrl), "
-                   "T = trim(' ', DeviceName), N = DeviceName",
+                   "T = translate('abc', 'x', DeviceName), N = DeviceName",
                    diags);
   REQUIRE(q);
   REQUIRE(q->plan);
@@ -264,7 +264,7 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   // A column the JIT lacks a construct for stays interpreted, named; a column passed on needs nothing.
   REQUIRE(q->interpreted.size() == 1);
   CHECK_THAT(q->interpreted[0], Catch::StartsWith("a computed column runs interpreted: T: the JIT cannot compile "));
-  CHECK_THAT(q->interpreted[0], Catch::Contains("trim"));
+  CHECK_THAT(q->interpreted[0], Catch::Contains("translate"));
   const auto* project = q->plan->As<exec::ProjectNode>();
   REQUIRE(project);
   REQUIRE(project->compiled.size() == project->exprs.size());
@@ -318,7 +318,7 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
   REQUIRE(q->plan->Is<exec::FilterNode>());
   CHECK(q->plan->As<exec::FilterNode>()->row_kernel);
   // One the JIT lacks a construct for stays interpreted, named.
-  q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | where trim('1', tostring(n)) == ''", diags);
+  q = Compile("DeviceNetworkEvents | summarize n = count() by DeviceName | where translate('1', 'x', tostring(n)) == ''", diags);
   REQUIRE(q);
   REQUIRE(q->interpreted.size() == 1);
   CHECK_THAT(q->interpreted[0], Catch::StartsWith("a filter runs interpreted: the JIT cannot compile "));
@@ -328,12 +328,12 @@ TEST_CASE("driver: a scan pipeline's computed columns become a projection kernel
 
 TEST_CASE("driver: a filter the JIT cannot compile runs interpreted and is named", "[compiler][driver]") {
   Diagnostics diags;
-  auto q = Compile("DeviceNetworkEvents | where trim(' ', RemoteUrl) == 'x' | summarize count()", diags);
+  auto q = Compile("DeviceNetworkEvents | where translate('abc', 'x', RemoteUrl) == 'x' | summarize count()", diags);
   REQUIRE(q);
   CHECK(q->kernels == 1);  // the summarize
   REQUIRE(q->interpreted.size() == 1);
   CHECK_THAT(q->interpreted[0], Catch::StartsWith("a scan filter runs interpreted: "));
-  CHECK_THAT(q->interpreted[0], Catch::Contains("trim"));
+  CHECK_THAT(q->interpreted[0], Catch::Contains("translate"));
   CHECK_THAT(q->plan->ToString(), !Catch::Contains("Filter (kernel)"));
   // A summarize with an aggregate the JIT has no kernel for runs in the interpreter's operator.
   q = Compile("DeviceNetworkEvents | where RemotePort == 443 | summarize percentile(LocalPort, 90) by DeviceName", diags);
