@@ -78,9 +78,9 @@ class MemberLayout {
   // What KeyDiffers reads of a member, side by side.
   struct Member {
     char key[kLoaded];  // the first kReadable bytes of the quoted key and colon, zero-padded
-    uint32_t length;      // of the quoted key and colon
-    uint64_t want;        // a bit for each of the key's bytes among the first kReadable
-    uint32_t column;      // or kUnread
+    uint32_t length;    // of the quoted key and colon
+    uint64_t want;      // a bit for each of the key's bytes among the first kReadable
+    uint32_t column;    // or kUnread
   };
   std::vector<Member> members_;
   std::vector<std::string> long_;  // per member, its whole key and colon when over kReadable bytes
@@ -112,8 +112,8 @@ class MemberLayout {
                                                                                           size_t size) const {
   const Member& m = members_[k];
   if (m.length > kReadable) return m.length > size || std::memcmp(text, long_[k].data(), m.length) != 0;
-  // Loads that mask the bytes past the key off cost more than these (RawLine's lines, hunt b, 10 M
-  // events, an AMD EPYC: user CPU about 0.25 s more, a twelfth).
+  // Plain loads, not ones that mask the bytes past the key off, which cost more on some CPUs (an
+  // AMD EPYC: hunt b's user CPU 0.03 to 0.25 s more over 10 M events, in runs on a busy host).
   return (_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(text), _mm512_loadu_si512(m.key)) & m.want) != 0;
 }
 #endif
