@@ -671,9 +671,21 @@ TEST_CASE("jsonl: keys match requested names exactly, whatever their length", "[
   for (const size_t c : {0, 3, 5, 6}) CHECK(at(c, 2).empty());
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// MemberLayout::KeyDiffersAvx512, callable from code compiled for any CPU.
+[[gnu::target("avx512bw")]] static bool KeyDiffersAvx512(const MemberLayout& layout, const std::string& text) {
+  return layout.KeyDiffersAvx512(0, text.data(), text.size()) != 0;
+}
+#endif
+
 TEST_CASE("member layout: a key differs in any byte, and bytes after it do not matter", "[runtime][reader]") {
   // Keys with their quotes and colon of 4 to 70 bytes: compared inline up to kReadable, by memcmp
-  // past it.
+  // past it; with AVX-512 (where the CPU has it) too, which loads kLoaded bytes whatever the key.
+#if defined(__x86_64__) && defined(__GNUC__)
+  const bool avx512 = __builtin_cpu_supports("avx512bw");
+#else
+  const bool avx512 = false;
+#endif
   for (size_t length = 1; length <= 67; ++length) {
     std::string keyed = "\"";
     for (size_t k = 0; k < length; ++k) keyed += static_cast<char>('a' + (k * 5 + length) % 26);
@@ -683,15 +695,24 @@ TEST_CASE("member layout: a key differs in any byte, and bytes after it do not m
     layout.Add(keyed, 0);
     layout.Finish();
     REQUIRE(layout.ready());
-    const auto differs = [&](const std::string& text) { return layout.KeyDiffers(0, text.data(), text.size()) != 0; };
-    // What follows the key: a value, then bytes the compares may read.
-    const std::string after = "\"v\"}" + std::string(MemberLayout::kReadable, 'x');
-    CHECK_FALSE(differs(keyed + after));
-    CHECK_FALSE(differs(keyed + std::string(MemberLayout::kReadable, '\0')));
-    for (size_t at = 0; at < keyed.size(); ++at) {
-      std::string changed = keyed + after;
-      changed[at] ^= 0x20;
-      CHECK(differs(changed));
+    for (const bool wide : {false, true}) {
+      if (wide && !avx512) continue;
+      INFO("length " << length << (wide ? ", AVX-512" : ""));
+      const auto differs = [&](const std::string& text) {
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (wide) return KeyDiffersAvx512(layout, text);
+#endif
+        return layout.KeyDiffers(0, text.data(), text.size()) != 0;
+      };
+      // What follows the key: a value, then bytes the compares may read.
+      const std::string after = "\"v\"}" + std::string(MemberLayout::kLoaded, 'x');
+      CHECK_FALSE(differs(keyed + after));
+      CHECK_FALSE(differs(keyed + std::string(MemberLayout::kLoaded, '\0')));
+      for (size_t at = 0; at < keyed.size(); ++at) {
+        std::string changed = keyed + after;
+        changed[at] ^= 0x20;
+        CHECK(differs(changed));
+      }
     }
   }
 }
