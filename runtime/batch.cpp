@@ -283,4 +283,39 @@ void Batch::Clear() {
   readers.clear();
 }
 
+void GatherRows(const Batch& batch, const std::vector<size_t>* positions, const uint32_t* rows, size_t n,
+                Batch& to) {
+  const size_t count = positions ? positions->size() : batch.columns.size();
+  if (to.columns.empty()) {
+    std::vector<ColumnSpec> specs;
+    for (size_t c = 0; c < count; ++c) specs.push_back(batch.specs[positions ? (*positions)[c] : c]);
+    to = Batch(std::move(specs));
+  }
+  for (size_t c = 0; c < count; ++c) {
+    const size_t from = positions ? (*positions)[c] : c;
+    Column& into = to.columns[c];
+    into.Clear();
+    into.Reserve(n);
+    if (batch.late && batch.late->Late(from)) {
+      batch.late->Copy(from, rows, n, into);
+    } else {
+      into.AppendRows(batch.columns[from], rows, n);
+    }
+  }
+  to.row_count = n;
+}
+
+void ReadLateRows(const Batch& batch, const std::vector<std::pair<const uint32_t*, size_t>>& selections) {
+  if (!batch.late) return;
+  std::vector<uint8_t> kept(batch.rows(), 0);
+  for (const auto& [rows, n] : selections) {
+    for (size_t i = 0; i < n; ++i) kept[rows[i]] = 1;
+  }
+  std::vector<uint32_t> rows;
+  for (uint32_t row = 0; row < kept.size(); ++row) {
+    if (kept[row]) rows.push_back(row);
+  }
+  batch.late->Read(rows.data(), rows.size());
+}
+
 }  // namespace huntc

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/types.h"
@@ -119,6 +120,24 @@ struct ColumnSpec {
   Type type;
 };
 
+struct Batch;
+
+// The columns of a reader's batch it left unread (TableColumns::late): columns no filter reads,
+// read only of the rows some filter keeps, from the lines, which stay at hand until the batch is
+// handed on. A consumer that filters the batch calls Read with the rows it keeps before it copies
+// any late column (GatherRows).
+class LateColumns {
+ public:
+  virtual ~LateColumns() = default;
+  virtual bool Late(size_t column) const = 0;
+  // Reads the late columns of rows[0..n) (increasing, each at most once per call); rows read
+  // before and not given again are forgotten.
+  virtual void Read(const uint32_t* rows, size_t n) = 0;
+  // Appends the values of late column `column` of rows[0..n), which the last Read read (in
+  // increasing order), to `into`.
+  virtual void Copy(size_t column, const uint32_t* rows, size_t n, Column& into) const = 0;
+};
+
 // A set of equally long columns.
 struct Batch {
   std::vector<ColumnSpec> specs;
@@ -133,7 +152,20 @@ struct Batch {
   // the bits (ReaderBit) of the readers that may want the row. A reader whose bit is clear must
   // ignore the row: the columns only it reads may be null there. Empty: every row is everyone's.
   std::vector<uint64_t> readers;
+  // Set only while the reader hands the batch on, when some of its columns are late: those are
+  // empty, their values of the rows a consumer keeps got through `late` (GatherRows).
+  LateColumns* late = nullptr;
 };
+
+// Copies rows[0..n) of columns positions[0..) of `batch` (every column without `positions`)
+// to `to` (made of their specs if it has no columns): its columns in that order, late ones read
+// through Batch::late (whose Read must have had every one of these rows).
+void GatherRows(const Batch& batch, const std::vector<size_t>* positions, const uint32_t* rows, size_t n,
+                Batch& to);
+
+// Reads the late columns (Batch::late) of the rows in any of `selections` (each a list of
+// increasing rows and its length): what a batch's consumers keep, read once for all of them.
+void ReadLateRows(const Batch& batch, const std::vector<std::pair<const uint32_t*, size_t>>& selections);
 
 // The bit of reader `r` (in the order given to EventReader::set_readers) in Batch::readers: the
 // readers from the 64th on share the last bit.

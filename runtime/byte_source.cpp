@@ -156,10 +156,7 @@ class PlainSource final : public ByteSource {
     const size_t skip = static_cast<size_t>(offset - start);
     const size_t length = (skip + size + page_bytes - 1) & ~(page_bytes - 1);
     const uint64_t file_end = (file_bytes_ + page_bytes - 1) & ~static_cast<uint64_t>(page_bytes - 1);
-    // The window's pages and one after them: the file's next page, or zeros past its end (the
-    // window ends in the file's last page at the latest, so one page of zeros at most).
-    const uint64_t want_end = start + length + page_bytes;
-    if (!area_ || start < area_at_ || want_end > area_at_ + area_bytes_) {
+    if (!InArea(offset, size)) {
       Release();
       const uint64_t reserve = std::max<uint64_t>(kReserveBytes, length + page_bytes);
       area_bytes_ = static_cast<size_t>(std::min<uint64_t>(reserve, file_end + page_bytes - start));
@@ -198,6 +195,11 @@ class PlainSource final : public ByteSource {
     return std::string_view(area_ + (start - area_at_) + skip, size);
   }
 
+  bool Keeps(uint64_t offset, size_t size) const override {
+    if (!regular_ || error_ != SourceError::None || offset >= file_bytes_) return false;
+    return InArea(offset, static_cast<size_t>(std::min<uint64_t>(size, file_bytes_ - offset)));
+  }
+
  private:
   // The file is mapped this much at a time, and windows are taken from it until one does not fit:
   // with several reading threads each munmap interrupts the other cores to flush their TLBs (an
@@ -205,6 +207,16 @@ class PlainSource final : public ByteSource {
   // one, when each 4 MiB window was mapped and unmapped on its own, and each mmap waits for the
   // other thread's faults and unmaps. It bounds the pages of the file a thread keeps mapped.
   static constexpr uint64_t kReserveBytes = uint64_t{16} << 20;
+
+  // Whether the area mapped holds the window [offset, offset + size) and the page after it: the
+  // file's next page, or zeros past its end (the window ends in the file's last page at the
+  // latest, so one page of zeros at most).
+  bool InArea(uint64_t offset, size_t size) const {
+    const uint64_t start = offset & ~static_cast<uint64_t>(page_bytes - 1);
+    const size_t length = (static_cast<size_t>(offset - start) + size + page_bytes - 1) & ~(page_bytes - 1);
+    const uint64_t want_end = start + length + page_bytes;
+    return area_ && start >= area_at_ && want_end <= area_at_ + area_bytes_;
+  }
 
   void Release() {
     if (slot_) {

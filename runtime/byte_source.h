@@ -64,6 +64,9 @@ class ByteSource {
   // there). The view is valid until the next call or the source's end. Empty at the end of the
   // file or on an error (then error() says which); mapping does not move Read's position.
   virtual std::string_view Map(uint64_t offset, size_t size);
+  // Whether Map(offset, size) would leave the views of earlier calls valid (the file is mapped
+  // in areas holding many windows).
+  virtual bool Keeps(uint64_t /*offset*/, size_t /*size*/) const { return false; }
 
   SourceError error() const { return error_; }
   const std::string& message() const { return message_; }

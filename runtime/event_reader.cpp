@@ -822,6 +822,9 @@ constexpr uint64_t kLayoutRetry = 64;
 // a quarter of the lines it tried) the rest of the window is indexed by stage 1 at once: one
 // stage 1 per line costs more than one for many.
 constexpr size_t kRawMisses = 8;
+// Rows of a range in deferring batches (TableState::deferring) before the reader judges whether
+// reading the late columns of the rows kept costs less than reading them with the others.
+constexpr uint64_t kLateTrial = 4096;
 
 // Lines the prefilter judges before it gives up if it skipped fewer than an eighth of them.
 constexpr uint64_t kPrefilterTrial = 4096;
@@ -1300,6 +1303,29 @@ struct TableState {
   // next gets a value or the batch is flushed (a null per row and column cost a call each).
   std::vector<uint64_t> column_readers;
   bool lazy = false;
+  // Late columns (TableColumns::late), and per column its readers when read (column_readers is
+  // that, but 0 for the late columns while `deferring`).
+  std::vector<bool> late;
+  bool has_late = false;
+  std::vector<uint64_t> readers_of;
+  // Whether the batch being filled leaves its late columns unread; then per row, its record.
+  bool deferring = false;
+  struct LateRow {
+    const char* data;
+    size_t size;
+    size_t allocated;
+    uint64_t line;
+  };
+  std::vector<LateRow> late_rows;
+  // The late columns' values of the rows a consumer asked for (late_read), and per column its
+  // column there, or -1.
+  Batch late_values;
+  std::vector<uint32_t> late_read;
+  std::vector<int32_t> late_index;
+  // Rows of the range in deferring batches, and how many of them were read late: once more
+  // than a quarter after kLateTrial rows, the range's late columns are read with the others.
+  uint64_t late_seen = 0, late_asked = 0;
+  bool late_off = false;
 
   size_t rows() const { return lazy ? batch.readers.size() : batch.rows(); }
 
@@ -1334,6 +1360,17 @@ struct TableState {
     return slots.size();
   }
 };
+
+// Drops what ends a record's bytes but is not data: a CR before its newline, and on the file's
+// first line a UTF-8 byte order mark (Windows tools often start files with one).
+void TrimRecord(const char*& data, size_t& size, size_t& allocated, bool first) {
+  if (first && std::string_view(data, size).starts_with("\xEF\xBB\xBF")) {
+    data += 3;
+    size -= 3;
+    allocated -= 3;
+  }
+  if (size > 0 && data[size - 1] == '\r') --size;
+}
 
 // Why a record was skipped, or Ok.
 struct Problem {
@@ -1459,6 +1496,7 @@ struct EventReader::Impl {
     // Not deeper than the exact path allows, so that whatever the fast path accepts, the exact
     // one would too; a line at the edge is left to the exact path.
     fast = !dom_parser.allocate(size_t{1} << 16, static_cast<size_t>(limits.max_depth));
+    late_source.impl = this;
     for (auto& r : requested) {
       TableState& t = tables.emplace_back();
       t.name = std::move(r.table);
@@ -1468,6 +1506,17 @@ struct EventReader::Impl {
       }
       t.slots.resize(r.columns.size());
       t.column_readers.assign(r.columns.size(), kEveryReader);
+      t.readers_of = t.column_readers;
+      t.late.assign(r.columns.size(), false);
+      t.late_index.assign(r.columns.size(), -1);
+      std::vector<ColumnSpec> late_specs;
+      for (size_t c = 1; c < r.columns.size() && c < r.late.size(); ++c) {
+        if (!r.late[c]) continue;
+        t.late[c] = t.has_late = true;
+        t.late_index[c] = static_cast<int32_t>(late_specs.size());
+        late_specs.push_back(r.columns[c]);
+      }
+      t.late_values = Batch(std::move(late_specs));
       t.batch = Batch(std::move(r.columns));
       for (size_t c = 0; c < t.slots.size(); ++c) {
         t.AddColumn(c);
@@ -1542,7 +1591,23 @@ struct EventReader::Impl {
   size_t PlainTable() const;
   void ResetSlots(TableState& t);
   void AppendRow(size_t table);
+  void AppendSlot(TableState& t, size_t c, Column& column);
   void Flush(size_t table);
+  void StartBatch(TableState& t);
+  void ReadLate(size_t table, const uint32_t* rows, size_t n);
+
+  // Batch::late of the deferring batch being handed on.
+  struct LateSource final : LateColumns {
+    Impl* impl = nullptr;
+    size_t table = 0;
+    bool Late(size_t column) const override {
+      const TableState& t = impl->tables[table];
+      return column < t.late.size() && t.late[column];
+    }
+    void Read(const uint32_t* rows, size_t n) override { impl->ReadLate(table, rows, n); }
+    void Copy(size_t column, const uint32_t* rows, size_t n, Column& into) const override;
+  };
+  LateSource late_source;
   void Report(InputIssueKind kind, std::string message, uint64_t at_line);
 
   size_t batch_rows;
@@ -1617,6 +1682,11 @@ struct EventReader::Impl {
   bool no_table_reported = false;
   uint64_t line = 0;         // lines before the current record
   uint64_t record_line = 0;  // the first line of the current record
+  // The current record's bytes (with its CR, without its newline) and the bytes readable from
+  // them, kept per row of a deferring batch (TableState::late_rows).
+  const char* record_data = nullptr;
+  size_t record_size = 0, record_allocated = 0;
+  bool mapped_input = false;  // the input is mapped: its windows stay until the area changes
   const std::function<void(size_t, const Batch&)>* on_batch = nullptr;
   const std::function<void(const InputIssue&)>* on_issue = nullptr;
   ReadStats* stats = nullptr;
@@ -1663,6 +1733,12 @@ bool EventReader::Impl::Read(const InputRange& in) {
   const size_t padding = simdjson::SIMDJSON_PADDING;
   // A plain file is mapped window by window (no copy); other input is read into the buffer.
   const bool mapped = source->mappable();
+  mapped_input = mapped;
+  for (auto& t : tables) {
+    t.late_seen = t.late_asked = 0;
+    t.late_off = false;
+    StartBatch(t);
+  }
   if (!mapped && buffer.size() < chunk_bytes + padding) buffer.resize(chunk_bytes + padding);
   const char* base = mapped ? "" : buffer.data();  // the bytes from buffer_at
   size_t view_bytes = 0;  // of the mapped window (the data, not the page after it)
@@ -1744,6 +1820,12 @@ bool EventReader::Impl::Read(const InputRange& in) {
       // the record when it fills its window (so a long record costs few mappings).
       const size_t kept = end - begin;
       const size_t want = begin == 0 && end > 0 ? 2 * end : kept + map_bytes;
+      // The rows of deferring batches point into the mapping: they go before it changes.
+      if (!source->Keeps(buffer_at + begin, want)) {
+        for (size_t t = 0; t < tables.size(); ++t) {
+          if (tables[t].deferring && tables[t].rows() > 0) Flush(t);
+        }
+      }
       const std::string_view view = source->Map(buffer_at + begin, want);
       eof = view.size() <= kept;  // nothing after the record, or an error
       base = view.empty() ? "" : view.data();
@@ -1806,13 +1888,10 @@ void EventReader::Impl::Record(const char* data, size_t size, size_t allocated,
                                uint64_t newlines) {
   line += newlines + 1;
   ++stats->lines;
-  // Windows tools often start the file with a UTF-8 byte order mark, which is not data.
-  if (record_line == 1 && input->begin == 0 && std::string_view(data, size).starts_with("\xEF\xBB\xBF")) {
-    data += 3;
-    size -= 3;
-    allocated -= 3;
-  }
-  if (size > 0 && data[size - 1] == '\r') --size;  // CRLF line ends
+  record_data = data;
+  record_size = size;
+  record_allocated = allocated;
+  TrimRecord(data, size, allocated, record_line == 1 && input->begin == 0);
   const std::string_view text(data, size);
   if (Trim(text).empty()) return;
   if (format == Format::Unknown) {
@@ -1957,6 +2036,9 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
     const size_t length = line_end - used;
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
+    record_data = data + used;
+    record_size = length;
+    record_allocated = allocated - used;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
     if (!tokens.at && !(ByLayout(staged) && (misses < kRawMisses || misses * 4 <= lines))) {
       // Before the line is judged: when stage 1 fails, it is read again in another window.
@@ -2103,6 +2185,9 @@ size_t EventReader::Impl::SkimWindow(const char* data, size_t size, size_t alloc
     const size_t length = line_end - used;
     while (odd_escapes[next_odd] < used) ++next_odd;
     record_line = line + 1;
+    record_data = data + used;
+    record_size = length;
+    record_allocated = allocated - used;
     const bool odd = odd_escapes[next_odd] < line_end || length > limits.max_record_bytes;
     const uint64_t readers = LineReaders(*judge, line_end, next_hit);
     const bool judged = !odd && Shaped(std::string_view(data + used, length));
@@ -3019,51 +3104,135 @@ void EventReader::Impl::AppendRow(size_t table) {
   TableState& t = tables[table];
   const size_t row = t.batch.readers.size();  // in a lazy table
   for (size_t c = 0; c < t.slots.size(); ++c) {
+    if (t.deferring && t.late[c]) continue;
     Column& column = t.batch.columns[c];
-    const Slot& slot = t.slots[c];
     if (t.lazy) {
-      if (slot.state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
+      if (t.slots[c].state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
       if (column.size() < row) column.AppendNulls(row - column.size());
     }
-    if (slot.state != Slot::State::Value) {
-      column.AppendNull();
-      if (slot.state == Slot::State::WrongType) {
-        ++stats->values_wrong_type;
-        ++stats->issues[static_cast<size_t>(InputIssueKind::WrongType)];
-        const ColumnSpec& spec = t.batch.specs[c];
-        constexpr size_t kShown = 60;
-        Report(InputIssueKind::WrongType,
-               fmt::format("{}: {}{} is not a valid {}, read as null", spec.name,
-                           slot.s.substr(0, kShown), slot.s.size() > kShown ? "..." : "",
-                           TypeName(spec.type)),
-               record_line);
-      }
-      continue;
-    }
-    switch (column.type()) {
-      case Type::Bool: column.AppendBool(slot.i != 0); break;
-      case Type::Int: column.AppendInt(static_cast<int32_t>(slot.i)); break;
-      case Type::Long:
-      case Type::DateTime:
-      case Type::TimeSpan: column.AppendLong(slot.i); break;
-      case Type::Real:
-      case Type::Decimal: column.AppendReal(slot.d); break;
-      default: column.AppendString(slot.s); break;
-    }
+    AppendSlot(t, c, column);
   }
   if (t.batch.columns.empty()) ++t.batch.row_count;
   if (t.lazy) t.batch.readers.push_back(row_readers);
+  if (t.deferring) t.late_rows.push_back({record_data, record_size, record_allocated, record_line});
   ++stats->records;
   if (t.rows() >= batch_rows) Flush(table);
+}
+
+// Appends column c's staged value (t.slots[c]) to `column`: null, reported, when it has the wrong type.
+void EventReader::Impl::AppendSlot(TableState& t, size_t c, Column& column) {
+  const Slot& slot = t.slots[c];
+  if (slot.state != Slot::State::Value) {
+    column.AppendNull();
+    if (slot.state == Slot::State::WrongType) {
+      ++stats->values_wrong_type;
+      ++stats->issues[static_cast<size_t>(InputIssueKind::WrongType)];
+      const ColumnSpec& spec = t.batch.specs[c];
+      constexpr size_t kShown = 60;
+      Report(InputIssueKind::WrongType,
+             fmt::format("{}: {}{} is not a valid {}, read as null", spec.name, slot.s.substr(0, kShown),
+                         slot.s.size() > kShown ? "..." : "", TypeName(spec.type)),
+             record_line);
+    }
+    return;
+  }
+  switch (column.type()) {
+    case Type::Bool: column.AppendBool(slot.i != 0); break;
+    case Type::Int: column.AppendInt(static_cast<int32_t>(slot.i)); break;
+    case Type::Long:
+    case Type::DateTime:
+    case Type::TimeSpan: column.AppendLong(slot.i); break;
+    case Type::Real:
+    case Type::Decimal: column.AppendReal(slot.d); break;
+    default: column.AppendString(slot.s); break;
+  }
 }
 
 void EventReader::Impl::Flush(size_t table) {
   TableState& t = tables[table];
   if (t.lazy) {
-    for (Column& column : t.batch.columns) column.AppendNulls(t.rows() - column.size());
+    for (size_t c = 0; c < t.batch.columns.size(); ++c) {
+      Column& column = t.batch.columns[c];
+      if (!(t.deferring && t.late[c])) column.AppendNulls(t.rows() - column.size());
+    }
+  }
+  if (t.deferring) {
+    late_source.table = table;
+    t.batch.late = &late_source;
+    t.late_seen += t.rows();
   }
   (*on_batch)(table, t.batch);
+  t.batch.late = nullptr;
   t.batch.Clear();
+  t.late_rows.clear();
+  if (t.late_seen >= kLateTrial && t.late_asked * 4 > t.late_seen) t.late_off = true;
+  StartBatch(t);
+}
+
+// Whether the next batch of `t` leaves its late columns unread: only lines of a mapped input
+// stay at hand until the batch is handed on.
+void EventReader::Impl::StartBatch(TableState& t) {
+  t.deferring = t.has_late && mapped_input && !t.late_off;
+  t.column_readers = t.readers_of;
+  for (size_t c = 0; t.deferring && c < t.late.size(); ++c) {
+    if (t.late[c]) t.column_readers[c] = 0;
+  }
+}
+
+// Reads the late columns of rows[0..n) of table `table`'s deferring batch from their records
+// again, whole (their other columns' values and issues were taken when they were first read).
+void EventReader::Impl::ReadLate(size_t table, const uint32_t* rows, size_t n) {
+  TableState& t = tables[table];
+  t.late_read.assign(rows, rows + n);
+  t.late_asked += n;
+  for (Column& column : t.late_values.columns) {
+    column.Clear();
+    column.Reserve(n);
+  }
+  const size_t saved_guess = guess;
+  const uint64_t saved_line = record_line;
+  for (size_t k = 0; k < n; ++k) {
+    const TableState::LateRow& row = t.late_rows[rows[k]];
+    record_line = row.line;
+    const char* data = row.data;
+    size_t size = row.size, allocated = row.allocated;
+    TrimRecord(data, size, allocated, row.line == 1 && input->begin == 0);
+    ResetSlots(t);
+    size_t found = kNoTable;
+    const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, found)
+                                                   : ParseCsv(std::string_view(data, size), found);
+    const bool ok = problem.ok() && found == table;
+    if (!ok) {  // read whole before: only a reader at odds with itself gets here
+      ++stats->issues[static_cast<size_t>(InputIssueKind::Malformed)];
+      Report(InputIssueKind::Malformed, "the record's columns no filter reads could not be read again: null",
+             record_line);
+    }
+    for (size_t c = 0; c < t.late.size(); ++c) {
+      if (t.late_index[c] < 0) continue;
+      Column& column = t.late_values.columns[static_cast<size_t>(t.late_index[c])];
+      if (ok) {
+        AppendSlot(t, c, column);
+      } else {
+        column.AppendNull();
+      }
+    }
+  }
+  guess = saved_guess;
+  record_line = saved_line;
+}
+
+void EventReader::Impl::LateSource::Copy(size_t column, const uint32_t* rows, size_t n, Column& into) const {
+  const TableState& t = impl->tables[table];
+  const Column& values = t.late_values.columns[static_cast<size_t>(t.late_index[column])];
+  size_t k = 0;  // rows is a part of late_read, both increasing
+  for (size_t i = 0; i < n; ++i) {
+    while (k + 1 < t.late_read.size() && t.late_read[k] < rows[i]) ++k;
+    if (k < t.late_read.size() && t.late_read[k] == rows[i]) {
+      into.AppendFrom(values, k);
+    } else {
+      into.AppendNull();
+    }
+  }
 }
 
 void EventReader::Impl::Report(InputIssueKind kind, std::string message, uint64_t at_line) {
@@ -3148,6 +3317,8 @@ bool EventReader::set_readers(const std::vector<std::vector<TableReader>>& reade
     } else {
       table.column_readers.assign(table.slots.size(), kEveryReader);
     }
+    table.readers_of = table.column_readers;
+    m.StartBatch(table);
     if (!m.table_prefilters[t] || !m.table_prefilters[t]->skips()) every = false;
     if (every) {
       all.insert(all.end(), needs.begin(), needs.end());

@@ -96,6 +96,12 @@ struct TableColumns {
   // only for a column a predicate reads, which then runs once per distinct value; interning
   // every value of the others would only slow reading. Missing entries are false.
   std::vector<bool> dictionary = {};
+  // Per column, whether it is late: read only for the rows a consumer's filter keeps
+  // (Batch::late), because every consumer reading it filters the rows first and its filter does
+  // not read it. A batch of lines of a mapped file leaves such columns empty until then; of other
+  // input (read into a buffer that is refilled), and once consumers keep more than a quarter of a
+  // range's rows, they are read like the others. The first column is never late. Missing: false.
+  std::vector<bool> late = {};
 };
 
 // Marks column positions[i] of `t` for dictionary encoding where encode[i] is true: how a read

@@ -77,6 +77,20 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
     }
     AddDictionary(tables[t], pos, p.dictionary);
   }
+  // A column only filtered pipelines read, none in its filter, is read of the rows they keep.
+  for (size_t t = 0; t < tables.size(); ++t) {
+    std::vector<bool> read(tables[t].columns.size(), false), eager(read.size(), false);
+    for (size_t k = 0; k < plans[t].pipelines.size(); ++k) {
+      const ScanPipeline& p = pipelines[plans[t].pipelines[k]];
+      const std::vector<size_t>& pos = plans[t].positions[k];
+      for (size_t i = 0; i < pos.size(); ++i) {
+        read[pos[i]] = true;
+        if (!p.filter || i >= p.filter_columns.size() || p.filter_columns[i]) eager[pos[i]] = true;
+      }
+    }
+    tables[t].late.resize(read.size());
+    for (size_t c = 0; c < read.size(); ++c) tables[t].late[c] = read[c] && !eager[c];
+  }
 
   // An input named after a table no query reads is left alone; an unnamed one may hold any.
   std::vector<Unit> units;
@@ -114,7 +128,10 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
     reader.set_stop(&stop);
     if (options.prefilter) reader.set_prefilter(needs);
     DetectionRenderer renderer(format, tabular);
-    std::vector<uint32_t> selection;
+    std::vector<std::vector<uint32_t>> selections;
+    std::vector<uint32_t> counts;
+    std::vector<std::pair<const uint32_t*, size_t>> kept;
+    Batch gathered;
     std::vector<ColumnView> views;
     std::vector<const Column*> columns;
     std::string rendered;
@@ -154,28 +171,54 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
       };
       const auto on_batch = [&](size_t table, const Batch& batch) {
         const uint32_t rows = static_cast<uint32_t>(batch.rows());
-        selection.resize(rows);
         const TablePlan& plan = plans[table];
+        const auto clock = [&] { return options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point(); };
+        const auto add_time = [&](size_t k, std::chrono::steady_clock::time_point start) {
+          if (!options.profile) return;
+          local.nanos[plan.pipelines[k]] += static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+        };
+        selections.resize(plan.pipelines.size());
+        counts.resize(plan.pipelines.size());
         for (size_t k = 0; k < plan.pipelines.size(); ++k) {
           const ScanPipeline& p = pipelines[plan.pipelines[k]];
-          const auto start = options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-          uint32_t count = rows;
+          const auto start = clock();
+          std::vector<uint32_t>& selection = selections[k];
+          selection.resize(rows);
+          counts[k] = rows;
           if (p.filter) {
             views.clear();
             for (size_t i : plan.positions[k]) views.push_back(batch.columns[i].View());
             const KernelContext context{options.now, p.objects};
-            count = p.filter(views.data(), rows, &context, selection.data());
+            counts[k] = p.filter(views.data(), rows, &context, selection.data());
           } else {
             for (uint32_t i = 0; i < rows; ++i) selection[i] = i;
           }
+          add_time(k, start);
+        }
+        if (batch.late) {  // the columns no filter reads, of the rows kept, read once for all
+          kept.clear();
+          for (size_t k = 0; k < selections.size(); ++k) kept.emplace_back(selections[k].data(), counts[k]);
+          ReadLateRows(batch, kept);
+        }
+        for (size_t k = 0; k < plan.pipelines.size(); ++k) {
+          const ScanPipeline& p = pipelines[plan.pipelines[k]];
+          const auto start = clock();
+          const uint32_t* selection = selections[k].data();
           columns.clear();
-          for (size_t i : plan.positions[k]) columns.push_back(&batch.columns[i]);
-          renderer.Render(p.shape, columns, selection.data(), count, rendered);
-          local.detections[plan.pipelines[k]] += count;
-          if (options.profile) {
-            local.nanos[plan.pipelines[k]] += static_cast<uint64_t>(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+          if (batch.late) {
+            gathered = Batch();
+            GatherRows(batch, &plan.positions[k], selection, counts[k], gathered);
+            for (const Column& c : gathered.columns) columns.push_back(&c);
+            selections[k].resize(std::max<size_t>(selections[k].size(), counts[k]));
+            for (uint32_t i = 0; i < counts[k]; ++i) selections[k][i] = i;
+            selection = selections[k].data();
+          } else {
+            for (size_t i : plan.positions[k]) columns.push_back(&batch.columns[i]);
           }
+          renderer.Render(p.shape, columns, selection, counts[k], rendered);
+          local.detections[plan.pipelines[k]] += counts[k];
+          add_time(k, start);
         }
         if (rendered.size() > kHandOverBytes) hand_over(false);
       };

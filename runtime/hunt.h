@@ -31,6 +31,9 @@ struct ScanPipeline {
   // Per column, whether the filter reads it as a string (exec::PredicateDictionary): the reader
   // dictionary-encodes those (TableColumns::dictionary).
   std::vector<bool> dictionary = {};
+  // Per column, whether the filter reads it (exec::PredicateColumns): the others are read only
+  // of the rows it keeps (TableColumns::late). Empty: all.
+  std::vector<bool> filter_columns = {};
   DetectionShape shape;             // column numbers index `columns`
   uint64_t detections = 0;          // rows written so far
   uint64_t nanos = 0;               // with RunOptions::profile: time in its kernel and renderer

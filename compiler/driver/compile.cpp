@@ -286,6 +286,7 @@ bool ToScanPipeline(CompiledQuery& q) {
     p.objects = filter->kernel_objects;
     p.literals = exec::LineLiterals(filter->predicate, scan->schema);
     p.dictionary = exec::PredicateDictionary(filter->predicate, scan->schema);
+    p.filter_columns = exec::PredicateColumns(filter->predicate, scan->schema.size());
   }
   const std::vector<ColumnSpec>& result = q.plan->schema;
   for (size_t i = 0; i < result.size(); ++i) {

@@ -250,6 +250,20 @@ Needs ScanLiterals(const PlanNode& root, const PlanNode& scan) {
   return filter ? LineLiterals(filter->predicate, scan.schema) : std::nullopt;
 }
 
+std::vector<bool> PredicateColumns(const Expr& predicate, size_t columns) {
+  std::vector<bool> read(columns, false);
+  std::vector<const Expr*> work{&predicate};  // not recursion: as deep as the rule's expression
+  while (!work.empty()) {
+    const Expr& e = *work.back();
+    work.pop_back();
+    if (e.kind == ExprKind::Column && e.column >= 0 && static_cast<size_t>(e.column) < columns) {
+      read[static_cast<size_t>(e.column)] = true;
+    }
+    for (const Expr& a : e.args) work.push_back(&a);
+  }
+  return read;
+}
+
 std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<ColumnSpec>& schema) {
   std::vector<bool> encode(schema.size(), false);
   std::vector<const Expr*> work{&predicate};  // not recursion: as deep as the rule's expression

@@ -43,6 +43,9 @@ std::optional<LineNeeds> LineLiterals(const Expr& predicate, const std::vector<C
 // when `scan` feeds anything else (then every row of it counts).
 std::optional<LineNeeds> ScanLiterals(const PlanNode& root, const PlanNode& scan);
 
+// Per column of a schema of `columns`, whether `predicate` reads it.
+std::vector<bool> PredicateColumns(const Expr& predicate, size_t columns);
+
 // The columns of `schema` worth dictionary-encoding for `predicate` (TableColumns::dictionary):
 // the string columns it reads.
 std::vector<bool> PredicateDictionary(const Expr& predicate, const std::vector<ColumnSpec>& schema);
