@@ -995,3 +995,107 @@ TEST_CASE("datetimes parsed with a day memo are those parsed without", "[runtime
     CHECK(ParseDateTime(text, memo) == ParseDateTime(text));
   }
 }
+
+TEST_CASE("jsonl: late columns are read of the rows a consumer keeps, across mapped areas", "[runtime][reader][late]") {
+  // Over 16 MiB (the area a file is mapped in) of lines with escapes, CRLF ends, values of the
+  // wrong type and malformed lines: a consumer keeping every 7th row gets the late columns of
+  // those rows as an eager read gives them, and only their wrong types are reported. Read into
+  // a buffer (gzip), no column is late. Keeping every row, the range reads them eagerly after
+  // its first batch.
+  TempDir dir;
+  std::vector<ColumnSpec> specs = {{"n", Type::Long}, {"s", Type::String}, {"t", Type::DateTime}};
+  std::string content;
+  size_t lines = 0;
+  std::vector<uint64_t> bad_date_lines;  // per record whose `t` is of the wrong type: (n, line)
+  std::vector<int64_t> bad_date_records;
+  for (int n = 0; content.size() < (size_t{40} << 20); ++n) {
+    std::string s(static_cast<size_t>(n % 900), static_cast<char>('a' + n % 26));
+    if (n % 5 == 0) s += R"(\\\"\u0041)";
+    const std::string t = n % 1000 == 3 ? "\"not a date\"" : "\"2026-11-20T10:00:00Z\"";
+    if (n % 4001 == 5) {
+      content += R"({"n":)" + std::to_string(n) + ",\n";  // malformed
+      ++lines;
+    }
+    content += R"({"n":)" + std::to_string(n) + R"(,"s":")" + s + R"(","t":)" + t + "}" + (n % 3 ? "\n" : "\r\n");
+    ++lines;
+    if (n % 1000 == 3) {
+      bad_date_records.push_back(n);
+      bad_date_lines.push_back(lines);
+    }
+  }
+  const std::string plain = dir.Write("late.jsonl", content);
+  const std::string gzip = dir.Write("late.jsonl.gz", test::Gzip(content));
+  TableColumns table{"T", specs};
+  table.late = {false, true, true};
+
+  // Every row of the file whole, eagerly, for comparison.
+  const Result whole = Read(plain, specs);
+  REQUIRE(whole.ok);
+  const size_t rows = whole.rows.rows();
+  REQUIRE(rows > 40000);
+
+  for (const int every : {7, 1}) {
+    for (const std::string& file : {plain, gzip}) {
+      CAPTURE(every, file);
+      EventReader reader({table});
+      Batch kept(specs);
+      size_t seen = 0, late_batches = 0, eager_batches = 0;
+      std::vector<InputIssue> issues;
+      ReadStats stats;
+      REQUIRE(reader.Read(
+          InputRange{file, "T"},
+          [&](size_t, const Batch& b) {
+            std::vector<uint32_t> selection;
+            for (uint32_t row = 0; row < b.rows(); ++row) {
+              if (b.columns[0].LongAt(row) % every == 0) selection.push_back(row);
+            }
+            if (b.late) {
+              ++late_batches;
+              CHECK(b.columns[1].size() == 0);
+              ReadLateRows(b, {{selection.data(), selection.size()}});
+            } else {
+              ++eager_batches;
+            }
+            Batch gathered;
+            GatherRows(b, nullptr, selection.data(), selection.size(), gathered);
+            for (size_t c = 0; c < specs.size(); ++c) {
+              for (size_t row = 0; row < gathered.rows(); ++row) kept.columns[c].AppendFrom(gathered.columns[c], row);
+            }
+            seen += b.rows();
+          },
+          [&](const InputIssue& i) { issues.push_back(i); }, stats));
+      CHECK(seen == rows);
+      CHECK(stats.lines == lines);
+      if (file == gzip) {
+        CHECK(late_batches == 0);
+      } else if (every == 7) {
+        CHECK(eager_batches == 0);
+        CHECK(late_batches > 2);
+      } else {
+        CHECK(late_batches == 1);
+      }
+      std::vector<uint64_t> wrong, expected_wrong;
+      for (const InputIssue& i : issues) {
+        if (i.kind == InputIssueKind::WrongType) wrong.push_back(i.line);
+      }
+      for (size_t b = 0; b < bad_date_records.size(); ++b) {
+        if (file == gzip || bad_date_records[b] % every == 0) expected_wrong.push_back(bad_date_lines[b]);
+      }
+      CHECK(wrong == expected_wrong);
+      size_t k = 0;
+      for (size_t row = 0; row < rows; ++row) {
+        const int64_t n = whole.rows.columns[0].LongAt(row);
+        if (n % every != 0) continue;
+        REQUIRE(k < kept.rows());
+        REQUIRE(kept.columns[0].LongAt(k) == n);
+        REQUIRE(kept.columns[1].StringAt(k) == whole.rows.columns[1].StringAt(row));
+        REQUIRE(kept.columns[2].IsNull(k) == whole.rows.columns[2].IsNull(row));
+        if (!whole.rows.columns[2].IsNull(row)) REQUIRE(kept.columns[2].LongAt(k) == whole.rows.columns[2].LongAt(row));
+        ++k;
+      }
+      CHECK(k == kept.rows());
+      CHECK(stats.issues[static_cast<size_t>(InputIssueKind::Malformed)] ==
+            whole.stats.issues[static_cast<size_t>(InputIssueKind::Malformed)]);
+    }
+  }
+}
