@@ -71,18 +71,12 @@ uint64_t BatchBytes(const Batch& batch) {
 // selection[0..count), or every row without a selection.
 void CopyColumns(const Batch& batch, const SharedScan& sh, const uint32_t* selection, uint32_t count, Batch& to) {
   if (to.specs.empty()) to = Batch(*sh.schema);
-  for (size_t c = 0; c < sh.positions.size(); ++c) {
-    Column& into = to.columns[c];
-    const Column& from = batch.columns[sh.positions[c]];
-    if (!selection) {
-      into = from;
-      continue;
-    }
-    into.Clear();
-    into.Reserve(count);
-    into.AppendRows(from, selection, count);
+  if (selection) {
+    GatherRows(batch, &sh.positions, selection, count, to);
+    return;
   }
-  to.row_count = selection ? count : batch.rows();
+  for (size_t c = 0; c < sh.positions.size(); ++c) to.columns[c] = batch.columns[sh.positions[c]];
+  to.row_count = batch.rows();
 }
 
 // The rows of `batch` whose readers (Batch::readers) have `bit`, in `rows`, and how many in
