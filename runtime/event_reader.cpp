@@ -1718,7 +1718,11 @@ bool EventReader::Impl::Read(const InputRange& in) {
   guess = default_table;
   no_table_reported = false;
   slow_until = 0;
-  for (auto& t : tables) t.batch.Clear();  // a callback that threw may have left rows behind
+  for (auto& t : tables) {  // a callback that threw may have left rows behind
+    t.batch.Clear();
+    t.batch.late = nullptr;
+    t.late_rows.clear();
+  }
 
   // A range that does not start the file starts one byte early, so that the partial line it
   // falls into (which the previous range reads) can be told from a line starting exactly there.
