@@ -1303,10 +1303,8 @@ struct TableState {
   // next gets a value or the batch is flushed (a null per row and column cost a call each).
   std::vector<uint64_t> column_readers;
   bool lazy = false;
-  // Late columns (TableColumns::late), and per column its readers when read (column_readers is
-  // that, but 0 for the late columns while `deferring`).
-  std::vector<bool> late;
-  bool has_late = false;
+  // Per column, its readers when read (column_readers is that, but 0 for the late columns while
+  // `deferring`).
   std::vector<uint64_t> readers_of;
   // Whether the batch being filled leaves its late columns unread; then per row, its record.
   bool deferring = false;
@@ -1318,10 +1316,12 @@ struct TableState {
   };
   std::vector<LateRow> late_rows;
   // The late columns' values of the rows a consumer asked for (late_read), and per column its
-  // column there, or -1.
+  // column there, or -1 when it is not late (TableColumns::late).
   Batch late_values;
   std::vector<uint32_t> late_read;
   std::vector<int32_t> late_index;
+  bool Late(size_t c) const { return c < late_index.size() && late_index[c] >= 0; }
+  bool has_late() const { return !late_values.columns.empty(); }
   // Rows of the range in deferring batches, and how many of them were read late: once more
   // than a quarter after kLateTrial rows, the range's late columns are read with the others.
   uint64_t late_seen = 0, late_asked = 0;
@@ -1507,12 +1507,10 @@ struct EventReader::Impl {
       t.slots.resize(r.columns.size());
       t.column_readers.assign(r.columns.size(), kEveryReader);
       t.readers_of = t.column_readers;
-      t.late.assign(r.columns.size(), false);
       t.late_index.assign(r.columns.size(), -1);
       std::vector<ColumnSpec> late_specs;
       for (size_t c = 1; c < r.columns.size() && c < r.late.size(); ++c) {
         if (!r.late[c]) continue;
-        t.late[c] = t.has_late = true;
         t.late_index[c] = static_cast<int32_t>(late_specs.size());
         late_specs.push_back(r.columns[c]);
       }
@@ -1601,8 +1599,7 @@ struct EventReader::Impl {
     Impl* impl = nullptr;
     size_t table = 0;
     bool Late(size_t column) const override {
-      const TableState& t = impl->tables[table];
-      return column < t.late.size() && t.late[column];
+      return impl->tables[table].Late(column);
     }
     void Read(const uint32_t* rows, size_t n) override { impl->ReadLate(table, rows, n); }
     void Copy(size_t column, const uint32_t* rows, size_t n, Column& into) const override;
@@ -3108,7 +3105,7 @@ void EventReader::Impl::AppendRow(size_t table) {
   TableState& t = tables[table];
   const size_t row = t.batch.readers.size();  // in a lazy table
   for (size_t c = 0; c < t.slots.size(); ++c) {
-    if (t.deferring && t.late[c]) continue;
+    if (t.deferring && t.Late(c)) continue;
     Column& column = t.batch.columns[c];
     if (t.lazy) {
       if (t.slots[c].state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
@@ -3157,7 +3154,7 @@ void EventReader::Impl::Flush(size_t table) {
   if (t.lazy) {
     for (size_t c = 0; c < t.batch.columns.size(); ++c) {
       Column& column = t.batch.columns[c];
-      if (!(t.deferring && t.late[c])) column.AppendNulls(t.rows() - column.size());
+      if (!(t.deferring && t.Late(c))) column.AppendNulls(t.rows() - column.size());
     }
   }
   if (t.deferring) {
@@ -3176,10 +3173,10 @@ void EventReader::Impl::Flush(size_t table) {
 // Whether the next batch of `t` leaves its late columns unread: only lines of a mapped input
 // stay at hand until the batch is handed on.
 void EventReader::Impl::StartBatch(TableState& t) {
-  t.deferring = t.has_late && mapped_input && !t.late_off;
+  t.deferring = t.has_late() && mapped_input && !t.late_off;
   t.column_readers = t.readers_of;
-  for (size_t c = 0; t.deferring && c < t.late.size(); ++c) {
-    if (t.late[c]) t.column_readers[c] = 0;
+  for (size_t c = 0; t.deferring && c < t.late_index.size(); ++c) {
+    if (t.Late(c)) t.column_readers[c] = 0;
   }
 }
 
@@ -3211,8 +3208,8 @@ void EventReader::Impl::ReadLate(size_t table, const uint32_t* rows, size_t n) {
       Report(InputIssueKind::Malformed, "the record's columns no filter reads could not be read again: null",
              record_line);
     }
-    for (size_t c = 0; c < t.late.size(); ++c) {
-      if (t.late_index[c] < 0) continue;
+    for (size_t c = 0; c < t.late_index.size(); ++c) {
+      if (!t.Late(c)) continue;
       Column& column = t.late_values.columns[static_cast<size_t>(t.late_index[c])];
       if (ok) {
         AppendSlot(t, c, column);

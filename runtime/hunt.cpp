@@ -131,7 +131,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
     std::vector<std::vector<uint32_t>> selections;
     std::vector<uint32_t> counts;
     std::vector<std::pair<const uint32_t*, size_t>> kept;
-    Batch gathered;
+    std::vector<Batch> gathered(pipelines.size());  // per pipeline: the rows it keeps, late columns read
     std::vector<ColumnView> views;
     std::vector<const Column*> columns;
     std::string rendered;
@@ -207,9 +207,9 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
           const uint32_t* selection = selections[k].data();
           columns.clear();
           if (batch.late) {
-            gathered = Batch();
-            GatherRows(batch, &plan.positions[k], selection, counts[k], gathered);
-            for (const Column& c : gathered.columns) columns.push_back(&c);
+            Batch& rows_kept = gathered[plan.pipelines[k]];
+            GatherRows(batch, &plan.positions[k], selection, counts[k], rows_kept);
+            for (const Column& c : rows_kept.columns) columns.push_back(&c);
             selections[k].resize(std::max<size_t>(selections[k].size(), counts[k]));
             for (uint32_t i = 0; i < counts[k]; ++i) selections[k][i] = i;
             selection = selections[k].data();

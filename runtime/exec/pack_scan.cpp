@@ -290,7 +290,6 @@ void PackScan::Run(const Batch& batch, int64_t now) {
       if (compact_.specs.empty()) compact_ = Batch(batch.specs);
       for (size_t c = 0; c < batch.columns.size(); ++c) {
         compact_.columns[c].Clear();
-        if (batch.late && batch.late->Late(c)) continue;  // no filter reads it
         compact_.columns[c].AppendRows(batch.columns[c], rows_.data(), rows_.size());
       }
       compact_.row_count = rows_.size();
