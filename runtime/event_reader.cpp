@@ -1313,6 +1313,7 @@ struct TableState {
     size_t size;
     size_t allocated;
     uint64_t line;
+    bool walked;  // RawLine read it
   };
   std::vector<LateRow> late_rows;
   // The late columns' values of the rows a consumer asked for (late_read), and per column its
@@ -1320,6 +1321,9 @@ struct TableState {
   Batch late_values;
   std::vector<uint32_t> late_read;
   std::vector<int32_t> late_index;
+  // Per column, every reader when it is late, else none: column_readers while ReadLate reads
+  // rows again, so that only their late columns are staged.
+  std::vector<uint64_t> late_readers;
   bool Late(size_t c) const { return c < late_index.size() && late_index[c] >= 0; }
   bool has_late() const { return !late_values.columns.empty(); }
   // Rows of the range in deferring batches, and how many of them were read late: once more
@@ -1481,6 +1485,7 @@ void ReadStats::Add(const ReadStats& o) {
   lines_skipped += o.lines_skipped;
   lines_prefiltered += o.lines_prefiltered;
   lines_walked += o.lines_walked;
+  late_walked += o.late_walked;
   values_wrong_type += o.values_wrong_type;
   for (size_t k = 0; k < kInputIssueKinds; ++k) {
     skipped[k] += o.skipped[k];
@@ -1515,6 +1520,10 @@ struct EventReader::Impl {
         late_specs.push_back(r.columns[c]);
       }
       t.late_values = Batch(std::move(late_specs));
+      t.late_readers.assign(r.columns.size(), 0);
+      for (size_t c = 0; c < r.columns.size(); ++c) {
+        if (t.Late(c)) t.late_readers[c] = kEveryReader;
+      }
       t.batch = Batch(std::move(r.columns));
       for (size_t c = 0; c < t.slots.size(); ++c) {
         t.AddColumn(c);
@@ -1562,7 +1571,9 @@ struct EventReader::Impl {
   // Only where the window's quotes are listed (AVX-512 VBMI2), so with AVX-512 (KeyDiffersAvx512).
   [[gnu::target("avx512bw")]]
 #endif
-  bool RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t);
+  bool RawLine(const char* data, uint32_t from, uint32_t line_end, const uint32_t* quotes, size_t& quote,
+               TableState& t);
+  bool WalkLate(const TableState::LateRow& row, TableState& t);
   Scanned ScanLine(const Tokens& tokens, uint32_t& i, uint32_t line_end, size_t staged,
                    size_t& table);
   bool ScanObject(const Tokens& tokens, uint32_t& i, uint32_t line_end, TableState& t,
@@ -1652,6 +1663,12 @@ struct EventReader::Impl {
   std::vector<uint32_t> window_controls;  // of the window being scanned, see FindEscapes
   std::vector<uint32_t> window_quotes;    // of the window being scanned, see FindEscapes
   std::vector<BlockMasks> window_masks;   // of the window being scanned or skimmed, see FindLines
+  // FindEscapes' findings in a line WalkLate walks again.
+  struct {
+    std::vector<uint32_t> odd, newlines, controls, quotes;
+    std::vector<BlockMasks> masks;
+    std::vector<NeedleScan::Hit> hits;
+  } late_bytes;
   std::vector<LiteralMatcher::Occurrence> occurrences;  // of the window being skimmed
   // Unescaped strings of the line being scanned: scanned_used bytes of scanned_text, which only
   // grows (never while a line is scanned: views into it must not move).
@@ -1683,6 +1700,7 @@ struct EventReader::Impl {
   // them, kept per row of a deferring batch (TableState::late_rows).
   const char* record_data = nullptr;
   size_t record_size = 0, record_allocated = 0;
+  bool record_walked = false;  // the current record was read by RawLine
   bool mapped_input = false;  // the input is mapped: its windows stay until the area changes
   const std::function<void(size_t, const Batch&)>* on_batch = nullptr;
   const std::function<void(const InputIssue&)>* on_issue = nullptr;
@@ -2074,10 +2092,12 @@ EventReader::Impl::Window EventReader::Impl::ScanWindow(const char* data, size_t
       while (window_quotes[next_quote] < used) ++next_quote;
       // A line with no layout to walk by is staged alone, which learns its layout.
       if (!odd && !controls && t.layout.ready() &&
-          RawLine(data, static_cast<uint32_t>(used), line_end, next_quote, t)) {
+          RawLine(data, static_cast<uint32_t>(used), line_end, window_quotes.data(), next_quote, t)) {
         t.layout_misses = 0;
         ++stats->lines_walked;
+        record_walked = true;
         Accept(staged);
+        record_walked = false;
       } else {
         ++misses;
         StageAlone(data + used, length, allocated - used, odd, staged);
@@ -2309,10 +2329,11 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
 // ScanLayout for the line data[from, line_end) of a window from its raw bytes, with no stage 1:
 // the line must be `{"Key1":value,"Key2":value,...}` with t.layout's keys, nothing between the
 // tokens, and its values strings, scalars (a number or literal, ending at the next `,` or `}`) or
-// containers (RawSkip); a CR may end it. `quote` is the first of the window's quotes
-// (FindEscapes) in the line: as a key holds no backslash and a scalar no quote, a string value
-// opens at the third quote of its member and closes at the fourth, which the walk reads from the
-// list (not by searching, so that each member's work does not wait on the one before it). Values
+// containers (RawSkip); a CR may end it. `quotes` are the offsets of the window's quotes that
+// are not escaped (FindEscapes), quotes[quote] the first in the line: as a key holds no backslash
+// and a scalar no quote, a string value opens at the third quote of its member and closes at the
+// fourth, which the walk reads from the list (not by searching, so that each member's work does
+// not wait on the one before it). Values
 // are staged as ScanLayout stages them (through ScanStage, each as a token of its own, or, for a
 // container, as ScanStage stages one). The caller has checked what stage 1 would: the window's
 // UTF-8, no control character in the line, no odd escape. False at anything else: the line is
@@ -2320,9 +2341,9 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
 #if defined(__x86_64__) && defined(__GNUC__)
 [[gnu::target("avx512bw")]]
 #endif
-bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_end, size_t& quote, TableState& t) {
+bool EventReader::Impl::RawLine(const char* data, uint32_t from, uint32_t line_end, const uint32_t* quotes,
+                                size_t& quote, TableState& t) {
   const MemberLayout& layout = t.layout;
-  const uint32_t* const quotes = window_quotes.data();
   if (data[from] != '{') return false;
   ResetSlots(t);
   scanned_used = 0;
@@ -3115,7 +3136,7 @@ void EventReader::Impl::AppendRow(size_t table) {
   }
   if (t.batch.columns.empty()) ++t.batch.row_count;
   if (t.lazy) t.batch.readers.push_back(row_readers);
-  if (t.deferring) t.late_rows.push_back({record_data, record_size, record_allocated, record_line});
+  if (t.deferring) t.late_rows.push_back({record_data, record_size, record_allocated, record_line, record_walked});
   ++stats->records;
   if (t.rows() >= batch_rows) Flush(table);
 }
@@ -3181,9 +3202,13 @@ void EventReader::Impl::StartBatch(TableState& t) {
 }
 
 // Reads the late columns of rows[0..n) of table `table`'s deferring batch from their records
-// again, whole (their other columns' values and issues were taken when they were first read).
+// again (their other columns' values and issues were taken when they were first read): by their
+// layout where RawLine read them (WalkLate), else whole.
 void EventReader::Impl::ReadLate(size_t table, const uint32_t* rows, size_t n) {
   TableState& t = tables[table];
+  std::swap(t.column_readers, t.late_readers);
+  const uint64_t saved_readers = row_readers;
+  row_readers = kEveryReader;
   t.late_read.assign(rows, rows + n);
   t.late_asked += n;
   for (Column& column : t.late_values.columns) {
@@ -3195,14 +3220,19 @@ void EventReader::Impl::ReadLate(size_t table, const uint32_t* rows, size_t n) {
   for (size_t k = 0; k < n; ++k) {
     const TableState::LateRow& row = t.late_rows[rows[k]];
     record_line = row.line;
-    const char* data = row.data;
-    size_t size = row.size, allocated = row.allocated;
-    TrimRecord(data, size, allocated, row.line == 1 && input->begin == 0);
-    ResetSlots(t);
-    size_t found = kNoTable;
-    const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, found)
-                                                   : ParseCsv(std::string_view(data, size), found);
-    const bool ok = problem.ok() && found == table;
+    bool ok = WalkLate(row, t);
+    if (ok) {
+      ++stats->late_walked;
+    } else {
+      const char* data = row.data;
+      size_t size = row.size, allocated = row.allocated;
+      TrimRecord(data, size, allocated, row.line == 1 && input->begin == 0);
+      ResetSlots(t);
+      size_t found = kNoTable;
+      const Problem problem = format == Format::Json ? ParseJson(data, size, allocated, found)
+                                                     : ParseCsv(std::string_view(data, size), found);
+      ok = problem.ok() && found == table;
+    }
     if (!ok) {  // read whole before: only a reader at odds with itself gets here
       ++stats->issues[static_cast<size_t>(InputIssueKind::Malformed)];
       Report(InputIssueKind::Malformed, "the record's columns no filter reads could not be read again: null",
@@ -3220,6 +3250,21 @@ void EventReader::Impl::ReadLate(size_t table, const uint32_t* rows, size_t n) {
   }
   guess = saved_guess;
   record_line = saved_line;
+  row_readers = saved_readers;
+  std::swap(t.column_readers, t.late_readers);
+}
+
+// Stages the late columns of `row`, a line RawLine read as the batch filled, by its layout again,
+// its quotes listed anew (the window's list is gone): a few times faster than a whole parse.
+// False when it cannot (quotes not listed on this CPU, too few bytes readable after the line for
+// the key compares, or a layout changed since): ParseJson reads it then.
+bool EventReader::Impl::WalkLate(const TableState::LateRow& row, TableState& t) {
+  if (!row.walked || !t.layout.ready() || row.allocated < row.size + 1 + simdjson::SIMDJSON_PADDING) return false;
+  auto& b = late_bytes;
+  const WindowBytes bytes =
+      FindEscapes(row.data, row.size + 1, b.odd, b.newlines, b.controls, b.quotes, b.masks, nullptr, b.hits);
+  size_t quote = 0;
+  return bytes.quotes && RawLine(row.data, 0, static_cast<uint32_t>(row.size), b.quotes.data(), quote, t);
 }
 
 void EventReader::Impl::LateSource::Copy(size_t column, const uint32_t* rows, size_t n, Column& into) const {

@@ -80,6 +80,7 @@ struct ReadStats {
   // is read, and counts as a record, even when only some of its columns are (set_readers).
   uint64_t lines_prefiltered = 0;
   uint64_t lines_walked = 0;  // records read from their raw bytes by their layout (set_raw)
+  uint64_t late_walked = 0;   // rows whose late columns were read so too (TableColumns::late)
   uint64_t values_wrong_type = 0;
   std::array<uint64_t, kInputIssueKinds> skipped{};  // records skipped, by kind
   std::array<uint64_t, kInputIssueKinds> issues{};   // problems found, by kind

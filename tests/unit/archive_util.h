@@ -65,4 +65,16 @@ inline std::string Zstd(const std::string& data) {
   return out;
 }
 
+// Whether this CPU lists a window's quotes, which the raw walk needs (runtime/event_reader.cpp,
+// FindEscapes): elsewhere every line goes the stage-1 way, and only agreement is checked.
+inline bool RawWalks() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512vbmi2");
+#else
+  return false;
+#endif
+}
+
 }  // namespace huntc::test

@@ -336,21 +336,7 @@ TEST_CASE("members: generated archives of several tables read the same with and 
   }
 }
 
-namespace {
-
-// Whether this CPU lists a window's quotes, which the raw walk needs (runtime/event_reader.cpp,
-// FindEscapes): elsewhere every line goes the stage-1 way, and only agreement is checked.
-bool RawWalks() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
-         __builtin_cpu_supports("avx512vbmi2");
-#else
-  return false;
-#endif
-}
-
-}  // namespace
+using test::RawWalks;
 
 TEST_CASE("raw walk: escapes, look-alike keys, numbers and literals read as stage 1 reads them",
           "[runtime][reader][members][raw]") {
