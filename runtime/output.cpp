@@ -51,12 +51,12 @@ void AppendJsonString(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(*p);
     if (c == '"' || c == '\\') {
       // The escape is a backslash before the byte itself, which then starts the next run.
-      out.append(run, p);
+      out.append(run, static_cast<size_t>(p - run));
       out.push_back('\\');
       run = p;
       continue;
     }
-    out.append(run, p);
+    out.append(run, static_cast<size_t>(p - run));
     run = p + 1;
     switch (c) {
       case '\n': out += "\\n"; break;
@@ -68,7 +68,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
         out.push_back(kHex[c & 15]);
     }
   }
-  out.append(run, end);
+  out.append(run, static_cast<size_t>(end - run));
   out.push_back('"');
 }
 
