@@ -196,6 +196,7 @@ DetectionRenderer::DetectionRenderer(OutputFormat format,
 void DetectionRenderer::Render(const DetectionShape& shape,
                                const std::vector<const Column*>& columns,
                                const uint32_t* selection, uint32_t count, std::string& out) {
+  if (keyed_ != &shape) Key(shape);
   for (uint32_t k = 0; k < count; ++k) {
     if (format_ == OutputFormat::JsonLines) {
       RenderJson(shape, columns, selection[k], out);
@@ -203,6 +204,32 @@ void DetectionRenderer::Render(const DetectionShape& shape,
       RenderCells(shape, columns, selection[k], out);
     }
   }
+}
+
+void DetectionRenderer::Key(const DetectionShape& shape) {
+  keyed_ = &shape;
+  keys_.clear();
+  cell_of_.clear();
+  if (format_ == OutputFormat::JsonLines) {
+    for (const std::string& name : shape.output_names) {
+      std::string& key = keys_.emplace_back(keys_.empty() ? "" : ", ");
+      AppendJsonString(key, name);
+      key += ": ";
+    }
+    return;
+  }
+  // The rule's columns come first and the mappings' last, so an output column named like one
+  // of them (a query projecting `severity`) finds its own cell by searching in between.
+  const size_t first_output = shape.rule ? std::size(kRuleColumns) : 0;
+  for (const std::string& name : shape.output_names) {
+    cell_of_.push_back(static_cast<size_t>(std::find(tabular_.begin() + first_output, tabular_.end(), name) -
+                                           tabular_.begin()));
+  }
+  const auto mapping = [&](std::string_view name) {
+    return static_cast<size_t>(std::find(tabular_.rbegin(), tabular_.rend(), name).base() - tabular_.begin() - 1);
+  };
+  if (shape.entities) entities_cell_ = mapping(kMappingColumns[0]);
+  if (shape.custom_details) details_cell_ = mapping(kMappingColumns[1]);
 }
 
 void DetectionRenderer::RenderJson(const DetectionShape& shape,
@@ -251,9 +278,7 @@ void DetectionRenderer::RenderJson(const DetectionShape& shape,
   }
   out += "\"row\": {";
   for (size_t c = 0; c < shape.output.size(); ++c) {
-    if (c) out += ", ";
-    AppendJsonString(out, shape.output_names[c]);
-    out += ": ";
+    out += keys_[c];
     AppendJsonValue(out, *columns[shape.output[c]], row);
   }
   out += "}}\n";
@@ -262,10 +287,8 @@ void DetectionRenderer::RenderJson(const DetectionShape& shape,
 void DetectionRenderer::RenderCells(const DetectionShape& shape,
                                     const std::vector<const Column*>& columns, uint32_t row,
                                     std::string& out) {
-  cells_.assign(tabular_.size(), std::string());
-  // The rule's columns come first and the mappings' last, so an output column named like one
-  // of them (a query projecting `severity`) finds its own cell by searching in between.
-  const size_t first_output = shape.rule ? std::size(kRuleColumns) : 0;
+  cells_.resize(tabular_.size());
+  for (std::string& cell : cells_) cell.clear();
   if (shape.rule) {
     cells_[0] = shape.id;
     cells_[1] = shape.name;
@@ -277,14 +300,10 @@ void DetectionRenderer::RenderCells(const DetectionShape& shape,
     }
   }
   for (size_t c = 0; c < shape.output.size(); ++c) {
-    const auto at = std::find(tabular_.begin() + first_output, tabular_.end(), shape.output_names[c]);
-    AppendPlainValue(cells_[at - tabular_.begin()], *columns[shape.output[c]], row);
+    AppendPlainValue(cells_[cell_of_[c]], *columns[shape.output[c]], row);
   }
-  const auto mapping = [&](std::string_view name) -> std::string& {
-    return cells_[std::find(tabular_.rbegin(), tabular_.rend(), name).base() - tabular_.begin() - 1];
-  };
-  if (shape.entities) EntitiesJson(shape, columns, row, mapping(kMappingColumns[0]));
-  if (shape.custom_details) DetailsJson(shape, columns, row, mapping(kMappingColumns[1]));
+  if (shape.entities) EntitiesJson(shape, columns, row, cells_[entities_cell_]);
+  if (shape.custom_details) DetailsJson(shape, columns, row, cells_[details_cell_]);
   for (size_t c = 0; c < cells_.size(); ++c) {
     if (format_ == OutputFormat::Csv) {
       if (c) out.push_back(',');

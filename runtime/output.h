@@ -69,6 +69,7 @@ class DetectionRenderer {
   DetectionRenderer(OutputFormat format, const std::vector<std::string>& tabular_columns);
 
   // Appends the detections of the selected rows; `columns` are the query's scan columns.
+  // `shape` must outlive the renderer: what it looks up of a shape is kept by its address.
   void Render(const DetectionShape& shape, const std::vector<const Column*>& columns,
               const uint32_t* selection, uint32_t count, std::string& out);
 
@@ -88,6 +89,14 @@ class DetectionRenderer {
   const std::vector<std::string>& tabular_;
   std::vector<std::string> cells_;  // one row's cells for CSV and table, reused
   std::string scratch_;
+  // What rendering a row of `keyed_` looks up once: the JSON row's member names as rendered
+  // (`"Name": `, after `, ` but the first); the cell of each output column and of the entities
+  // and custom details in CSV and table rows.
+  void Key(const DetectionShape& shape);
+  const DetectionShape* keyed_ = nullptr;
+  std::vector<std::string> keys_;
+  std::vector<size_t> cell_of_;
+  size_t entities_cell_ = 0, details_cell_ = 0;
 };
 
 // Writes rendered detections in the order given. Table output is held until Finish, which
