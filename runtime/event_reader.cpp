@@ -1298,9 +1298,8 @@ struct TableState {
   MemberLayout layout;
   uint64_t layout_misses = 0;
   // Per column, the readers reading it (set_readers): the line scanner stages it for a row only
-  // when one of them wants the row. `lazy`: the batch keeps each row's readers, and a column
-  // none of a row's readers reads is left short of the row, its nulls appended at once when it
-  // next gets a value or the batch is flushed (a null per row and column cost a call each).
+  // when one of them wants the row. `lazy`: the batch keeps each row's readers (Batch::readers),
+  // and a column none of a row's readers reads is null there.
   std::vector<uint64_t> column_readers;
   bool lazy = false;
   // Per column, its readers when read (column_readers is that, but 0 for the late columns while
@@ -1331,7 +1330,9 @@ struct TableState {
   uint64_t late_seen = 0, late_asked = 0;
   bool late_off = false;
 
-  size_t rows() const { return lazy ? batch.readers.size() : batch.rows(); }
+  // The rows of the batch being filled (AppendRow counts them in Batch::row_count: its columns
+  // may be short of the last rows until Flush).
+  size_t rows() const { return batch.row_count; }
 
   static uint8_t KeyHash(std::string_view key) {
     return static_cast<uint8_t>(static_cast<unsigned char>(key[0]) * 8 + key.size());
@@ -3124,17 +3125,17 @@ Problem EventReader::Impl::ParseCsv(std::string_view record, size_t& table) {
 
 void EventReader::Impl::AppendRow(size_t table) {
   TableState& t = tables[table];
-  const size_t row = t.batch.readers.size();  // in a lazy table
+  const size_t row = t.rows();
   for (size_t c = 0; c < t.slots.size(); ++c) {
-    if (t.deferring && t.Late(c)) continue;
+    // A null (of a column absent from the record, or that none of the row's readers reads) is
+    // left out, and appended with the column's other nulls before its next value or at Flush:
+    // a call per null cost a tenth of reading a table most of whose columns the records lack.
+    if (t.slots[c].state == Slot::State::Null || (t.deferring && t.Late(c))) continue;
     Column& column = t.batch.columns[c];
-    if (t.lazy) {
-      if (t.slots[c].state == Slot::State::Null && !(t.column_readers[c] & row_readers)) continue;
-      if (column.size() < row) column.AppendNulls(row - column.size());
-    }
+    if (column.size() < row) column.AppendNulls(row - column.size());
     AppendSlot(t, c, column);
   }
-  if (t.batch.columns.empty()) ++t.batch.row_count;
+  ++t.batch.row_count;
   if (t.lazy) t.batch.readers.push_back(row_readers);
   if (t.deferring) t.late_rows.push_back({record_data, record_size, record_allocated, record_line, record_walked});
   ++stats->records;
@@ -3172,11 +3173,9 @@ void EventReader::Impl::AppendSlot(TableState& t, size_t c, Column& column) {
 
 void EventReader::Impl::Flush(size_t table) {
   TableState& t = tables[table];
-  if (t.lazy) {
-    for (size_t c = 0; c < t.batch.columns.size(); ++c) {
-      Column& column = t.batch.columns[c];
-      if (!(t.deferring && t.Late(c))) column.AppendNulls(t.rows() - column.size());
-    }
+  for (size_t c = 0; c < t.batch.columns.size(); ++c) {
+    Column& column = t.batch.columns[c];
+    if (!(t.deferring && t.Late(c))) column.AppendNulls(t.rows() - column.size());
   }
   if (t.deferring) {
     late_source.table = table;
