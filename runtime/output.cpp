@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -35,6 +36,13 @@ const char* NextEscape(const char* p, const char* end) {
 #endif
   while (p != end && !NeedsEscape(static_cast<unsigned char>(*p))) ++p;
   return p;
+}
+
+// An integer's decimal digits (formatting through fmt's iterator cost more than the digits).
+void AppendInteger(std::string& out, int64_t v) {
+  char digits[24];
+  const std::to_chars_result end = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, static_cast<size_t>(end.ptr - digits));
 }
 
 }  // namespace
@@ -79,8 +87,8 @@ void AppendJsonValue(std::string& out, const Column& column, size_t row) {
   }
   switch (column.type()) {
     case Type::Bool: out += column.BoolAt(row) ? "true" : "false"; return;
-    case Type::Int: fmt::format_to(std::back_inserter(out), "{}", column.IntAt(row)); return;
-    case Type::Long: fmt::format_to(std::back_inserter(out), "{}", column.LongAt(row)); return;
+    case Type::Int: AppendInteger(out, column.IntAt(row)); return;
+    case Type::Long: AppendInteger(out, column.LongAt(row)); return;
     case Type::Real:
     case Type::Decimal: {
       const double v = column.RealAt(row);

@@ -286,24 +286,29 @@ void AppendDateTime(std::string& out, int64_t ticks) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  const int64_t secs = rem / kTicksPerSecond;
-  const int64_t frac = rem % kTicksPerSecond;
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04lld-", static_cast<long long>(y));
-  out.append(buf, n);
-  Append2(out, m);
-  out.push_back('-');
-  Append2(out, d);
-  out.push_back('T');
-  Append2(out, static_cast<unsigned>(secs / 3600));
-  out.push_back(':');
-  Append2(out, static_cast<unsigned>(secs / 60 % 60));
-  out.push_back(':');
-  Append2(out, static_cast<unsigned>(secs % 60));
-  out.push_back('.');
-  int64_t div = kTicksPerSecond / 10;
-  for (int i = 0; i < 7; ++i, div /= 10) out.push_back(static_cast<char>('0' + frac / div % 10));
-  out.push_back('Z');
+  const auto secs = static_cast<unsigned>(rem / kTicksPerSecond);
+  const auto frac = static_cast<unsigned>(rem % kTicksPerSecond);
+  // yyyy-MM-ddTHH:mm:ss.fffffffZ, each field's digits filled in: snprintf was about half the
+  // time of rendering rows of datetimes.
+  char text[] = "0000-00-00T00:00:00.0000000Z";
+  const auto put = [&](size_t at, unsigned v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) text[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  size_t from = 0;
+  if (y >= 0 && y <= 9999) {
+    put(0, static_cast<unsigned>(y), 4);
+  } else {  // beyond datetime's range (made by arithmetic): the year as it is
+    char year[24];
+    out.append(year, static_cast<size_t>(std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(y))));
+    from = 4;
+  }
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, secs / 3600, 2);
+  put(14, secs / 60 % 60, 2);
+  put(17, secs % 60, 2);
+  put(20, frac, 7);
+  out.append(text + from, sizeof text - 1 - from);
 }
 
 std::string FormatDateTime(int64_t ticks) {

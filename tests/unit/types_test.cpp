@@ -11,6 +11,16 @@ TEST_CASE("datetime: ISO 8601 round-trips with 7 fractional digits", "[runtime][
   CHECK(FormatDateTime(*t) == "2026-11-20T10:11:12.1234567Z");
   CHECK(FormatDateTime(*ParseDateTime("2026-11-20")) == "2026-11-20T00:00:00.0000000Z");
   CHECK(FormatDateTime(*ParseDateTime("2026-11-20 10:11")) == "2026-11-20T10:11:00.0000000Z");
+  CHECK(FormatDateTime(*ParseDateTime("0001-01-01")) == "0001-01-01T00:00:00.0000000Z");
+  CHECK(FormatDateTime(*ParseDateTime("9999-12-31T23:59:59.9999999Z")) == "9999-12-31T23:59:59.9999999Z");
+  CHECK(FormatDateTime(*ParseDateTime("1970-01-01T00:00:00.0000001Z")) == "1970-01-01T00:00:00.0000001Z");
+}
+
+TEST_CASE("datetime: a year past the type's range, made by arithmetic, is printed whole", "[runtime][types]") {
+  const int64_t day = int64_t{864000000000};
+  CHECK(FormatDateTime(*ParseDateTime("9999-12-31") + day) == "10000-01-01T00:00:00.0000000Z");
+  CHECK(FormatDateTime(*ParseDateTime("0001-01-01T06:00:00Z") - day) == "0000-12-31T06:00:00.0000000Z");
+  CHECK(FormatDateTime(*ParseDateTime("0001-01-01") - 400 * 366 * day).starts_with("-"));
 }
 
 TEST_CASE("datetime: offsets are resolved to UTC", "[runtime][types]") {
