@@ -2334,11 +2334,11 @@ bool EventReader::Impl::ScanLayout(const Tokens& tokens, uint32_t& i, uint32_t l
 // are not escaped (FindEscapes), quotes[quote] the first in the line: as a key holds no backslash
 // and a scalar no quote, a string value opens at the third quote of its member and closes at the
 // fourth, which the walk reads from the list (not by searching, so that each member's work does
-// not wait on the one before it). Values
-// are staged as ScanLayout stages them (through ScanStage, each as a token of its own, or, for a
-// container, as ScanStage stages one). The caller has checked what stage 1 would: the window's
-// UTF-8, no control character in the line, no odd escape. False at anything else: the line is
-// then read as before. On success, `quote` is moved past the line's quotes.
+// not wait on the one before it). Values are staged as ScanLayout stages them (through
+// ScanStage, each as a token of its own, or, for a container, as ScanStage stages one). The
+// caller has checked what stage 1 would: the window's UTF-8, no control character in the line,
+// no odd escape. False at anything else: the line is then read as before. On success, `quote`
+// is moved past the line's quotes.
 #if defined(__x86_64__) && defined(__GNUC__)
 [[gnu::target("avx512bw")]]
 #endif
