@@ -537,6 +537,23 @@ class AggregateBuilder {
         b_.CreateStore(b_.CreateAdd(count, ok ? b_.CreateZExt(ok, i64) : b_.getInt64(1)), second);
         return;
       }
+      case AggSlot::Variance: {
+        // Welford's step, as the interpreter's VarianceAgg takes it (the same operations, so the
+        // same doubles): n + 1, delta = x - mean, mean + delta / n, m2 + delta * (x - new mean).
+        llvm::Value* third = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state, s.offset + 16);
+        llvm::Value* x = RealOf(v, t);
+        llvm::Value* n = b_.CreateLoad(i64, slot);
+        llvm::Value* mean = b_.CreateLoad(f64, second);
+        llvm::Value* m2 = b_.CreateLoad(f64, third);
+        llvm::Value* n1 = b_.CreateAdd(n, b_.getInt64(1));
+        llvm::Value* delta = b_.CreateFSub(x, mean);
+        llvm::Value* mean1 = b_.CreateFAdd(mean, b_.CreateFDiv(delta, b_.CreateSIToFP(n1, f64)));
+        llvm::Value* m21 = b_.CreateFAdd(m2, b_.CreateFMul(delta, b_.CreateFSub(x, mean1)));
+        b_.CreateStore(ok ? b_.CreateSelect(ok, n1, n) : n1, slot);
+        b_.CreateStore(ok ? b_.CreateSelect(ok, mean1, mean) : mean1, second);
+        b_.CreateStore(ok ? b_.CreateSelect(ok, m21, m2) : m21, third);
+        return;
+      }
       case AggSlot::PickInt:
       case AggSlot::PickReal: {
         const bool real = s.slot == AggSlot::PickReal;

@@ -340,6 +340,13 @@ bool SlotOf(const AggregateSpec& spec, Type arg, AggSlot& slot, std::string& why
       if (!IntegerLike(arg) && !RealLike(arg)) break;
       slot = AggSlot::Avg;
       return true;
+    case AggKind::Stdev:
+    case AggKind::StdevIf:
+    case AggKind::Variance:
+    case AggKind::VarianceIf:
+      if (!IntegerLike(arg) && !RealLike(arg)) break;
+      slot = AggSlot::Variance;
+      return true;
     case AggKind::Min:
     case AggKind::Max:
     case AggKind::MinIf:
@@ -397,6 +404,7 @@ size_t SlotBytes(AggSlot slot) {
     case AggSlot::Avg:
     case AggSlot::PickInt:
     case AggSlot::PickReal: return 16;
+    case AggSlot::Variance: return 24;
     case AggSlot::PickString: return Align8(sizeof(StringPick));
     case AggSlot::DCount: return Align8(sizeof(DistinctCounter));
     case AggSlot::DCountString: return Align8(sizeof(StringDistinct));
@@ -782,6 +790,23 @@ void AggTable::MergeState(const AggSlotSpec& s, const AggregateSpec& spec, uint8
       Store(into, Bits(Real(Load(into)) + Real(Load(from))));
       Store(into + 8, Load(into + 8) + Load(from + 8));
       return;
+    case AggSlot::Variance: {
+      // Two parts' counts, means and sums of squared deviations combined (Chan et al.): what one
+      // pass over both gives, up to rounding.
+      const int64_t n = Load(into), m = Load(from);
+      if (m == 0) return;
+      if (n == 0) {
+        std::memcpy(into, from, 24);
+        return;
+      }
+      const double mean = Real(Load(into + 8)), delta = Real(Load(from + 8)) - mean;
+      const double total = static_cast<double>(n + m);
+      Store(into, n + m);
+      Store(into + 8, Bits(mean + delta * static_cast<double>(m) / total));
+      Store(into + 16, Bits(Real(Load(into + 16)) + Real(Load(from + 16)) +
+                            delta * delta * static_cast<double>(n) * static_cast<double>(m) / total));
+      return;
+    }
     case AggSlot::PickInt:
     case AggSlot::PickReal: {
       if (!Load(from + 8)) return;
@@ -1078,6 +1103,14 @@ void AggTable::AppendResult(size_t k_index, const uint8_t* state, Column* const*
         c.AppendReal(Real(Load(slot)) / static_cast<double>(Load(slot + 8)));
       }
       return;
+    case AggSlot::Variance: {
+      // The sample's (n - 1), 0 below two values, as the interpreter's VarianceAgg.
+      const int64_t n = Load(slot);
+      const double variance = n > 1 ? Real(Load(slot + 16)) / static_cast<double>(n - 1) : 0;
+      const bool stdev = node_.aggregates[k_index].kind == AggKind::Stdev || node_.aggregates[k_index].kind == AggKind::StdevIf;
+      c.AppendReal(stdev ? std::sqrt(variance) : variance);
+      return;
+    }
     case AggSlot::PickInt:
     case AggSlot::PickReal:
       if (Load(slot + 8)) AppendValue(c, Load(slot)); else c.AppendNull();

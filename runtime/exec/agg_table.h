@@ -38,6 +38,7 @@ enum class AggSlot : uint8_t {
   SumInt,      // int64 sum (wrapping, as the interpreter's)
   SumReal,     // double sum
   Avg,         // double sum, int64 count
+  Variance,    // stdev/variance: int64 count, double mean, double sum of squared deviations (Welford's)
   PickInt,     // min/max/any of bool, int, long, datetime, timespan: int64 value, int64 has
   PickReal,    // the same for reals (NaN counts as null): double value, int64 has
   PickString,  // min/max/any of strings: an object (huntc_agg_pick_str)

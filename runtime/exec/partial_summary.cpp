@@ -43,7 +43,9 @@ bool SumsReals(const AggregateNode& node) {
   std::string why;
   AggLayout::Of(node, layout, why);
   return std::any_of(layout.slots.begin(), layout.slots.end(),
-                     [](const AggSlotSpec& s) { return s.slot == AggSlot::SumReal || s.slot == AggSlot::Avg; });
+                     [](const AggSlotSpec& s) {
+                       return s.slot == AggSlot::SumReal || s.slot == AggSlot::Avg || s.slot == AggSlot::Variance;
+                     });
 }
 
 bool MergesInOrder(const AggregateNode& node) {
@@ -54,6 +56,7 @@ bool MergesInOrder(const AggregateNode& node) {
     switch (layout.slots[a].slot) {
       case AggSlot::SumReal:
       case AggSlot::Avg:
+      case AggSlot::Variance:
       case AggSlot::Arg: return false;
       case AggSlot::PickInt:
       case AggSlot::PickReal:

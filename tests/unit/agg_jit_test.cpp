@@ -114,9 +114,16 @@ std::vector<AggregateSpec> AllAggregates(bool exact = false) {
     aggs.push_back(arg(AggKind::ArgMin, v));
   }
   if (!exact) {
-    // Sums of datetimes (as reals) and of large longs as reals round.
+    // Sums of datetimes (as reals) and of large longs as reals round, and so do the sample
+    // statistics' means and squares.
     aggs.push_back(Agg(AggKind::Sum, {t}));
     aggs.push_back(Agg(AggKind::AvgIf, {l, b}));
+    for (const Expr& v : {i, l, r, ts}) {
+      aggs.push_back(Agg(AggKind::Stdev, {v}));
+      aggs.push_back(Agg(AggKind::Variance, {v}));
+    }
+    aggs.push_back(Agg(AggKind::StdevIf, {r, b}));
+    aggs.push_back(Agg(AggKind::VarianceIf, {i, b}));
     // A group whose first row's value is NaN keeps it (as the interpreter does); a merge
     // offering a later part's NaN row differs from one pass.
     aggs.push_back(arg(AggKind::ArgMax, r));
@@ -770,6 +777,43 @@ TEST_CASE("agg kernels: partial tables merged give one pass's result", "[aggrega
     std::sort(sorted_whole.begin(), sorted_whole.end());
     CHECK(sorted_whole == Run(*reference, batches));
   }
+}
+
+TEST_CASE("agg kernels: stdev and variance of merged parts are one pass's up to rounding", "[aggregate][jit]") {
+  // Each part keeps its count, mean and sum of squared deviations; merged, they give what one
+  // pass's Welford steps give, but for the rounding of the means.
+  auto jit = MakeJit();
+  std::vector<Batch> batches;
+  for (uint32_t seed = 50; seed < 56; ++seed) batches.push_back(Generate(1500, seed));
+  const Expr i = Col(kI, Type::Int), l = Col(kL, Type::Long), b = Col(kB, Type::Bool);
+  std::vector<AggregateSpec> aggs = {Agg(AggKind::Stdev, {i}), Agg(AggKind::Variance, {l}),
+                                     Agg(AggKind::StdevIf, {l, b}), Agg(AggKind::VarianceIf, {i, b})};
+  for (size_t k = 0; k < aggs.size(); ++k) aggs[k].names = {fmt::format("a{}", k)};
+  auto plan = SummarizePlan({{"s", Col(kS, Type::String)}}, aggs);
+  Compiled c;
+  Install(*plan, *jit, c);
+  const auto& node = *plan->As<AggregateNode>();
+  AggLayout layout;
+  std::string why;
+  REQUIRE(AggLayout::Of(node, layout, why));
+  AggTable whole(node, layout), first(node, layout), second(node, layout), empty(node, layout), last(node, layout);
+  Fill(c.kernel, c, batches, whole);
+  Fill(c.kernel, c, {batches[0], batches[1]}, first);
+  Fill(c.kernel, c, {batches[2]}, second);
+  Fill(c.kernel, c, {batches[3], batches[4], batches[5]}, last);
+  for (AggTable* part : {&second, &empty, &last}) first.Merge(*part);
+  const Batch one = whole.Result(), merged = first.Result();
+  REQUIRE(one.rows() == merged.rows());
+  REQUIRE(one.rows() > 3);
+  size_t spread = 0;  // groups whose statistics are not 0
+  for (size_t row = 0; row < one.rows(); ++row) {
+    CHECK(merged.columns[0].StringAt(row) == one.columns[0].StringAt(row));
+    for (size_t k = 1; k <= aggs.size(); ++k) {
+      CHECK(merged.columns[k].RealAt(row) == Approx(one.columns[k].RealAt(row)).epsilon(1e-12));
+      spread += one.columns[k].RealAt(row) > 0;
+    }
+  }
+  CHECK(spread > one.rows());
 }
 
 TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pass's result",
