@@ -177,6 +177,16 @@ void Fill(AggregateKernel kernel, const Compiled& c, const std::vector<Batch>& b
   }
 }
 
+// The layout of a summarize the kernels take.
+AggLayout LayoutOf(const AggregateNode& node) {
+  AggLayout layout;
+  std::string why;
+  const bool ok = AggLayout::Of(node, layout, why);
+  INFO(why);
+  REQUIRE(ok);
+  return layout;
+}
+
 std::unique_ptr<Jit> MakeJit() {
   std::string error;
   auto jit = Jit::Create(error);
@@ -225,9 +235,7 @@ TEST_CASE("agg table: dcount of strings counts as the interpreter's through each
   auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::DCount, {Col(kS, Type::String)})});
   auto& node = *plan->As<AggregateNode>();
   node.aggregates[0].names = {"d"};
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   const std::vector<int64_t> sizes = {3, 6, 7, 40, 1000, 1001, 2500};
   std::vector<std::pair<int64_t, std::string>> rows;
   for (int k = 0; k < 3000; ++k) rows.emplace_back(0, fmt::format("f{}", k));
@@ -309,9 +317,7 @@ TEST_CASE("agg table: make_set and make_list keep their first values to their ca
     auto& node = *plan->As<AggregateNode>();
     node.aggregates[0].names = {"set"};
     node.aggregates[1].names = {"list"};
-    AggLayout layout;
-    std::string why;
-    REQUIRE(AggLayout::Of(node, layout, why));
+    AggLayout layout = LayoutOf(node);
     std::vector<std::pair<int64_t, std::string>> rows;
     std::map<int64_t, std::vector<std::string>> sets, lists;
     for (int64_t n : {1, 2, 3, 4, 5, 9, 10, 11, 17, 18, 19, 40, 100}) {
@@ -367,9 +373,7 @@ TEST_CASE("agg table: groups, states and helpers without the JIT", "[aggregate]"
                              Agg(AggKind::DCount, {Col(kS, Type::String)}), Agg(AggKind::Max, {Col(kS, Type::String)})});
   auto& node = *plan->As<AggregateNode>();
   for (size_t k = 0; k < node.aggregates.size(); ++k) node.aggregates[k].names = {fmt::format("a{}", k)};
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable table(node, layout);
   const auto add = [&](int64_t l, bool l_valid, std::string_view s) {
     const int64_t values[] = {l, static_cast<int64_t>(s.size())};
@@ -423,9 +427,7 @@ TEST_CASE("agg table: records of two lines, many groups, nulls and merged partia
                              Agg(AggKind::MakeSet, {Col(kS, Type::String)}, 3)});
   auto& node = *plan->As<AggregateNode>();
   for (size_t k = 0; k < node.aggregates.size(); ++k) node.aggregates[k].names = {fmt::format("a{}", k)};
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   REQUIRE(layout.state_bytes == 96);
   constexpr size_t kKeys = 32;
   AggTable one(node, layout), first(node, layout), second(node, layout);
@@ -497,9 +499,7 @@ TEST_CASE("agg table: interned strings of every length keep one id each, through
   auto plan = SummarizePlan({{"l", Col(kL, Type::Long)}}, {Agg(AggKind::DCount, {Col(kS, Type::String)})});
   auto& node = *plan->As<AggregateNode>();
   node.aggregates[0].names = {"a0"};
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable table(node, layout);
   // Strings of 0 to 40 bytes (short ones found by their words, longer ones by their hash), each
   // also with one byte changed at every position, so that any byte the words left out would make
@@ -571,10 +571,8 @@ TEST_CASE("agg kernels: the JIT's summarize equals the interpreter's", "[aggrega
     auto exact = SummarizePlan(keys, AllAggregates(/*exact=*/true));
     Compiled e;
     Install(*exact, *jit, e);
-    AggLayout layout;
-    std::string why;
     const auto& node = *exact->As<AggregateNode>();
-    REQUIRE(AggLayout::Of(node, layout, why));
+    AggLayout layout = LayoutOf(node);
     AggTable whole(node, layout), left(node, layout), right(node, layout);
     Fill(e.kernel, e, batches, whole);
     Fill(e.kernel, e, {batches[0], batches[1]}, left);
@@ -621,9 +619,7 @@ TEST_CASE("agg table: result rows of some columns, or of some groups in a given 
   Compiled c;
   Install(*plan, *jit, c);
   const auto& node = *plan->As<AggregateNode>();
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable table(node, layout);
   Fill(c.kernel, c, {Generate(3000, 1)}, table);
   REQUIRE(table.groups() > 3);
@@ -654,9 +650,7 @@ TEST_CASE("agg table: result rows of some columns, or of some groups in a given 
 // filled from a run of them (some empty) merged in order, as threads' partials are.
 std::pair<std::vector<std::string>, std::vector<std::string>> WholeAndMerged(
     const AggregateNode& node, const Compiled& c, const std::vector<Batch>& batches, size_t parts) {
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable whole(node, layout);
   Fill(c.kernel, c, batches, whole);
   std::vector<std::unique_ptr<AggTable>> partials;
@@ -793,9 +787,7 @@ TEST_CASE("agg kernels: stdev and variance of merged parts are one pass's up to 
   Compiled c;
   Install(*plan, *jit, c);
   const auto& node = *plan->As<AggregateNode>();
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable whole(node, layout), first(node, layout), second(node, layout), empty(node, layout), last(node, layout);
   Fill(c.kernel, c, batches, whole);
   Fill(c.kernel, c, {batches[0], batches[1]}, first);
@@ -857,9 +849,7 @@ TEST_CASE("agg kernels: tables of interleaved ranges merged by range give one pa
     CHECK(MergesInOrder(node));
     Compiled c;
     Install(*plan, *jit, c);
-    AggLayout layout;
-    std::string why;
-    REQUIRE(AggLayout::Of(node, layout, why));
+    AggLayout layout = LayoutOf(node);
     AggTable whole(node, layout);
     Fill(c.kernel, c, input, whole);
     for (const auto& [parts, threads] : {std::pair{2u, 1u}, {2u, 2u}, {2u, 3u}, {3u, 2u}, {5u, 1u}, {16u, 2u}}) {
@@ -969,9 +959,7 @@ TEST_CASE("agg table: the key cache keeps long keys' bytes, and rests after a wi
   const std::vector<ColumnSpec> schema = {{"k", Type::String}};
   auto plan = Aggregate(Scan("T", schema), {{"k", Col(0, Type::String)}}, {Agg(AggKind::Count, {})});
   const auto& node = *plan->As<AggregateNode>();
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(node, layout, why));
+  AggLayout layout = LayoutOf(node);
   AggTable table(node, layout);
   AggTable::KeyCache* cache = table.KeyCacheForBatch(1000);
   REQUIRE(cache != nullptr);
@@ -1062,9 +1050,7 @@ TEST_CASE("agg kernels: a lone string key of a few to a few thousand values a ba
   const size_t windows = 3 * AggTable::kKeyCacheWindow / 4096 + 1;
   for (uint32_t b = 0; b < windows; ++b) changing.push_back(KeyBatch(4096, 3000, 100 + b, b % 2 == 0));
   CHECK(Run(*compiled, changing) == Run(*reference, changing));
-  AggLayout layout;
-  std::string why;
-  REQUIRE(AggLayout::Of(*compiled->As<AggregateNode>(), layout, why));
+  AggLayout layout = LayoutOf(*compiled->As<AggregateNode>());
   AggTable table(*compiled->As<AggregateNode>(), layout);
   Fill(c.kernel, c, changing, table);
   CHECK(table.KeyCacheForBatch(0) == nullptr);
