@@ -210,8 +210,7 @@ bool RunPipelines(std::vector<ScanPipeline>& pipelines, const std::vector<InputF
             Batch& rows_kept = gathered[plan.pipelines[k]];
             GatherRows(batch, &plan.positions[k], selection, counts[k], rows_kept);
             for (const Column& c : rows_kept.columns) columns.push_back(&c);
-            selections[k].resize(std::max<size_t>(selections[k].size(), counts[k]));
-            for (uint32_t i = 0; i < counts[k]; ++i) selections[k][i] = i;
+            for (uint32_t i = 0; i < counts[k]; ++i) selections[k][i] = i;  // the gathered rows, in order
             selection = selections[k].data();
           } else {
             for (size_t i : plan.positions[k]) columns.push_back(&batch.columns[i]);

@@ -10,6 +10,7 @@
 #include "runtime/exec/execution.h"
 #include "runtime/exec/join_table.h"
 #include "runtime/exec/json.h"
+#include "runtime/exec/prefilter.h"
 #include "runtime/exec/rows.h"
 #include "runtime/parallel.h"
 
@@ -453,19 +454,6 @@ class AggregateOp : public Operator {
   std::vector<std::unique_ptr<Aggregator>> aggregators_;
 };
 
-
-// The columns `e` reads, as a mask over a schema `width` wide.
-std::vector<bool> ColumnsRead(const Expr& e, size_t width) {
-  std::vector<bool> read(width, false);
-  std::vector<const Expr*> stack{&e};
-  while (!stack.empty()) {
-    const Expr* x = stack.back();
-    stack.pop_back();
-    if (x->kind == ExprKind::Column) read[static_cast<size_t>(x->column)] = true;
-    for (const Expr& a : x->args) stack.push_back(&a);
-  }
-  return read;
-}
 
 // Rows an operator makes (a join's matches, mv-expand's items) that the filter right above it
 // then tests: `predicate` is that filter's, `read` the columns it reads. The operator first
@@ -986,7 +974,7 @@ bool CallsVolatile(const Expr& e) {
 // it does not): that filter's test, when it may be evaluated twice.
 Prefilter PrefilterOf(const PlanNode& n, const FilterNode* above) {
   if (!above || CallsVolatile(above->predicate)) return {};
-  return {above, ColumnsRead(above->predicate, n.schema.size())};
+  return {above, PredicateColumns(above->predicate, n.schema.size())};
 }
 
 std::unique_ptr<Consumer> MakeOperator(const PlanNode& n, Consumer* out, int in, Evaluator& e,
